@@ -40,6 +40,7 @@ public final class NatsServerProcess implements AutoCloseable {
     private final int maxPayload;
     private final Duration startTimeout;
     private volatile Process process;
+    private volatile boolean stopRequested;
 
     private NatsServerProcess(Path binary, Path workDir, int port, int maxPayload, Duration startTimeout) {
         this.binary = binary;
@@ -115,6 +116,11 @@ public final class NatsServerProcess implements AutoCloseable {
         return p != null && p.isAlive() ? Optional.of(p.pid()) : Optional.empty();
     }
 
+    /** Whether the last exit was asked for ({@link #stop()}), as opposed to a crash or {@link #kill()}. */
+    public boolean isStopRequested() {
+        return stopRequested;
+    }
+
     /** Completes when the current process exits, with its exit code. */
     public CompletableFuture<Integer> onExit() {
         Process p = process;
@@ -134,6 +140,7 @@ public final class NatsServerProcess implements AutoCloseable {
         if (isRunning()) {
             return;
         }
+        stopRequested = false;
         try {
             Files.createDirectories(storeDir());
             killLeftover();
@@ -165,6 +172,7 @@ public final class NatsServerProcess implements AutoCloseable {
 
     /** Stops the server: SIGTERM, then SIGKILL when it has not exited within ten seconds. */
     public synchronized void stop() {
+        stopRequested = true;
         Process p = process;
         if (p == null) {
             return;

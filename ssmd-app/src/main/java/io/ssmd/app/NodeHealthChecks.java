@@ -1,0 +1,38 @@
+package io.ssmd.app;
+
+import io.nats.client.Connection;
+import io.ssmd.core.db.Database;
+import io.ssmd.core.nats.NatsServerProcess;
+import io.ssmd.http.HealthCheck;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+
+/** The health checks of a node's own parts. */
+final class NodeHealthChecks {
+
+    private NodeHealthChecks() {
+    }
+
+    static HealthCheck nats(Connection connection) {
+        return HealthCheck.of("nats", () -> {
+            Connection.Status status = connection.getStatus();
+            String detail = status.name().toLowerCase() + " to " + connection.getConnectedUrl();
+            return CompletableFuture.completedFuture(status == Connection.Status.CONNECTED
+                    ? HealthCheck.Result.ok(detail) : HealthCheck.Result.failed(detail));
+        });
+    }
+
+    /** JDBC blocks, so the probe runs on the blocking dispatcher. */
+    static HealthCheck database(Database db, Executor blocking) {
+        return HealthCheck.of("database", () -> CompletableFuture.supplyAsync(() -> db.isReachable(2)
+                ? HealthCheck.Result.ok("reachable: " + db.url())
+                : HealthCheck.Result.failed("unreachable: " + db.url()), blocking));
+    }
+
+    static HealthCheck embeddedNats(NatsServerProcess server) {
+        return HealthCheck.of("embedded-nats", () -> CompletableFuture.completedFuture(server.pid()
+                .map(pid -> HealthCheck.Result.ok("nats-server pid " + pid + " on port " + server.port()))
+                .orElseGet(() -> HealthCheck.Result.failed("nats-server is not running; see " + server.logFile()))));
+    }
+}

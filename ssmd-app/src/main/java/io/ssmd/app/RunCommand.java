@@ -1,0 +1,64 @@
+package io.ssmd.app;
+
+import com.typesafe.config.Config;
+import io.ssmd.core.config.ConfigException;
+import io.ssmd.core.config.Environment;
+import io.ssmd.core.config.EnvironmentLoader;
+import io.ssmd.core.settings.NodeConfig;
+import io.ssmd.core.settings.NodeSettings;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ssmd run}: a node, until Ctrl-C (or SIGTERM) shuts it down in order. */
+@Command(name = "run", description = "Run an ssmd node. With no configuration: an embedded nats-server under"
+        + " ./data/nats, H2 under ./data/db, archives under ./data/archive, HTTP on 8080.")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--env", paramLabel = "FILE", description = "Environment YAML (default: ssmd.environment-file,"
+            + " exchanges/environments/default.yaml)")
+    Path environmentFile;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "application.conf to use (default:"
+            + " ./application.conf, else the one beside the launcher)")
+    Path configFile;
+
+    @Override
+    public Integer call() {
+        Logger log = LoggerFactory.getLogger(RunCommand.class);
+        Map<String, String> env = System.getenv();
+        NodeSettings settings;
+        Environment environment;
+        Config config;
+        try {
+            config = NodeConfig.load(Optional.ofNullable(configFile), env);
+            settings = NodeSettings.create(config, env);
+            Path envFile = NodeConfig.resolve(environmentFile != null ? environmentFile : settings.environmentFile(), env);
+            settings = settings.withEnvironmentFile(envFile);
+            environment = EnvironmentLoader.load(envFile, env);
+        } catch (NodeConfig.InvalidNodeConfigException | ConfigException e) {
+            System.err.println("ssmd: configuration is invalid; nothing was started:");
+            System.err.println(e.getMessage());
+            return 1;
+        }
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ssmd", config);
+        try {
+            Ssmd.start(system, settings, environment);
+        } catch (RuntimeException e) {
+            log.error("ssmd node failed to start: {}", e.getMessage(), e);
+            System.err.println("ssmd: " + e.getMessage());
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().join();
+            return 1;
+        }
+        system.getWhenTerminated().toCompletableFuture().join();
+        return 0;
+    }
+}

@@ -1,0 +1,211 @@
+package io.ssmd.app;
+
+import io.nats.client.Connection;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.ssmd.core.config.EnabledFeed;
+import io.ssmd.core.config.Environment;
+import io.ssmd.core.db.Database;
+import io.ssmd.core.metrics.ConnectorMetrics;
+import io.ssmd.core.nats.NatsConnections;
+import io.ssmd.core.nats.NatsServerProcess;
+import io.ssmd.core.nats.StreamSetup;
+import io.ssmd.core.settings.NodeSettings;
+import io.ssmd.core.settings.NodeSettings.EmbeddedNats;
+import io.ssmd.http.HealthCheck;
+import io.ssmd.http.HealthRoutes;
+import io.ssmd.http.HttpServer;
+import io.ssmd.http.MetricsRoute;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running ssmd node: what {@code ssmd run} starts and what tests start too. {@link #start} returns once the node
+ * serves, or throws with nothing left running. Shutdown is Pekko's coordinated shutdown, in the order of DESIGN §2:
+ * stop accepting clients, then close NATS, then the database, and last the embedded nats-server.
+ */
+public final class Ssmd {
+
+    private static final Logger log = LoggerFactory.getLogger(Ssmd.class);
+
+    private final ActorSystem<?> system;
+    private final String natsUrl;
+    private final InetSocketAddress httpAddress;
+    private final Connection nats;
+    private final PrometheusRegistry registry;
+    private final Optional<NatsServerProcess> embeddedNats;
+
+    private Ssmd(ActorSystem<?> system, String natsUrl, InetSocketAddress httpAddress, Connection nats,
+            PrometheusRegistry registry, Optional<NatsServerProcess> embeddedNats) {
+        this.system = system;
+        this.natsUrl = natsUrl;
+        this.httpAddress = httpAddress;
+        this.nats = nats;
+        this.registry = registry;
+        this.embeddedNats = embeddedNats;
+    }
+
+    /**
+     * Starts a node in {@code system}: NATS (embedded unless a URL is configured), streams, database, HTTP.
+     *
+     * @throws IllegalStateException naming what failed; whatever had started is stopped again
+     */
+    public static Ssmd start(ActorSystem<?> system, NodeSettings settings, Environment environment) {
+        Instant startedAt = Instant.now();
+        Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("ssmd-blocking-dispatcher"));
+        CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            Optional<NatsServerProcess> embedded = settings.nats().url().isPresent() ? Optional.empty()
+                    : Optional.of(startEmbeddedNats(settings.nats().embedded(), started));
+            String natsUrl = settings.nats().url().orElseGet(() -> embedded.orElseThrow().url());
+            embedded.ifPresent(server -> {
+                system.systemActorOf(EmbeddedNatsSupervisor.create(server, settings.nats().embedded().restartBackoffMin(),
+                        settings.nats().embedded().restartBackoffMax(), blocking), "embedded-nats", Props.empty());
+                addTask(shutdown, CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "stop-embedded-nats",
+                        server::stop, blocking);
+            });
+
+            Connection nats = NatsConnections.connect(natsUrl, "ssmd-" + settings.nodeName(),
+                    settings.nats().connectTimeout());
+            started.push(nats);
+            addTask(shutdown, CoordinatedShutdown.PhaseServiceStop(), "close-nats", () -> closeQuietly(nats), blocking);
+            checkFrameSizes(environment, nats.getServerInfo().getMaxPayload(), natsUrl);
+            StreamSetup.apply(nats, environment.streams(), environment.publishableSubjects())
+                    .forEach(line -> log.info("stream {}", line));
+
+            Database db = Database.open(settings.db());
+            started.push(db);
+            db.touchNode(settings.nodeName(), Main.version(), startedAt);
+            addTask(shutdown, CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", db::close, blocking);
+
+            PrometheusRegistry registry = new PrometheusRegistry();
+            ConnectorMetrics.create(registry);
+            List<HealthCheck> checks = new ArrayList<>();
+            checks.add(NodeHealthChecks.nats(nats));
+            checks.add(NodeHealthChecks.database(db, blocking));
+            embedded.ifPresent(server -> checks.add(NodeHealthChecks.embeddedNats(server)));
+            HealthRoutes health = new HealthRoutes(settings.nodeName(), Main.version(), startedAt, checks,
+                    Duration.ofSeconds(3));
+            ServerBinding binding = await(HttpServer.bind(system, settings.http(),
+                    Directives.concat(health.route(), new MetricsRoute(registry).route())).toCompletableFuture(),
+                    "HTTP on " + settings.http().iface() + ":" + settings.http().port());
+            binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+
+            environment.feeds().forEach(Ssmd::announceFeed);
+            log.info("ssmd {} node {} started: http {}, nats {}, environment {} ({} feeds, {} streams)", Main.version(),
+                    settings.nodeName(), binding.localAddress(), natsUrl, environment.name(), environment.feeds().size(),
+                    environment.streams().size());
+            return new Ssmd(system, natsUrl, binding.localAddress(), nats, registry, embedded);
+        } catch (RuntimeException | java.sql.SQLException e) {
+            while (!started.isEmpty()) {
+                closeQuietly(started.pop());
+            }
+            throw e instanceof IllegalStateException ise ? ise : new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    public String natsUrl() {
+        return natsUrl;
+    }
+
+    public InetSocketAddress httpAddress() {
+        return httpAddress;
+    }
+
+    public Connection nats() {
+        return nats;
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public Optional<NatsServerProcess> embeddedNats() {
+        return embeddedNats;
+    }
+
+    /** Runs the coordinated shutdown and waits for the actor system to end. */
+    public void shutdown() {
+        CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+        system.getWhenTerminated().toCompletableFuture().join();
+    }
+
+    private static NatsServerProcess startEmbeddedNats(EmbeddedNats settings, Deque<AutoCloseable> started) {
+        NatsServerProcess server = NatsServerProcess.create(settings.binary(), settings.dir(), settings.port(),
+                settings.maxPayload(), settings.startTimeout());
+        if (server.port() != settings.port()) {
+            log.warn("port {} is taken: the embedded nats-server listens on {} instead", settings.port(), server.port());
+        }
+        server.start();
+        started.push(server);
+        log.info("embedded nats-server on {} (store {}, log {})", server.url(), server.storeDir(), server.logFile());
+        return server;
+    }
+
+    /** A frame larger than the server's max_payload could never be published (DESIGN §4). */
+    static void checkFrameSizes(Environment environment, long maxPayload, String natsUrl) {
+        List<String> problems = new ArrayList<>();
+        for (EnabledFeed feed : environment.feeds()) {
+            if (feed.definition().maxFrameBytes() > maxPayload) {
+                problems.add("feed " + feed.name() + ": max frame size " + feed.definition().maxFrameBytes()
+                        + " bytes exceeds max_payload " + maxPayload + " of the NATS server at " + natsUrl
+                        + "; lower limits.max-frame-bytes in " + feed.definition().file()
+                        + " or raise the server's max_payload");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(String.join("\n", problems));
+        }
+    }
+
+    private static void announceFeed(EnabledFeed feed) {
+        log.info("feed {} (venue {}): {} instruments configured; this build has no connector for it yet",
+                feed.name(), feed.definition().venue().id(), feed.instruments().size());
+    }
+
+    private static void addTask(CoordinatedShutdown shutdown, String phase, String name, Runnable task,
+            Executor blocking) {
+        shutdown.addTask(phase, name, () -> CompletableFuture.runAsync(task, blocking).thenApply(v -> Done.getInstance()));
+    }
+
+    private static <T> T await(CompletableFuture<T> future, String what) {
+        try {
+            return future.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(what + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(what + " did not complete within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(what + " was interrupted", e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.ssmd.core.settings;
+
+import com.typesafe.config.Config;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The process-level settings of a node, read once from {@code application.conf} (section {@code ssmd}).
+ *
+ * @param environmentFile the environment YAML this node runs
+ */
+public record NodeSettings(
+        String nodeName,
+        Path dataDir,
+        Path environmentFile,
+        NatsSettings nats,
+        DatabaseSettings db,
+        HttpSettings http) {
+
+    /**
+     * @param url an external server, or empty for the embedded child process
+     */
+    public record NatsSettings(Optional<String> url, Duration connectTimeout, EmbeddedNats embedded) {
+    }
+
+    public record EmbeddedNats(Optional<Path> binary, int port, Path dir, int maxPayload, Duration startTimeout,
+            Duration restartBackoffMin, Duration restartBackoffMax) {
+    }
+
+    /**
+     * @param password from the environment variable named in {@code password-env}, never from a file of config
+     */
+    public record DatabaseSettings(String url, String user, Optional<String> password, int poolSize,
+            Duration connectTimeout) {
+
+        /** Whether this is the embedded default (H2) rather than an external database. */
+        public boolean embedded() {
+            return url.startsWith("jdbc:h2:");
+        }
+
+        @Override
+        public String toString() {
+            return "DatabaseSettings[url=" + url + ", user=" + user + ", password=" + (password.isPresent() ? "***" : "none")
+                    + ", poolSize=" + poolSize + "]";
+        }
+    }
+
+    public record HttpSettings(String iface, int port) {
+    }
+
+    /** Reads {@code ssmd.*} from a resolved config; environment variables come in for the DB password. */
+    public static NodeSettings create(Config config, java.util.Map<String, String> env) {
+        Config c = config.getConfig("ssmd");
+        Path dataDir = Path.of(c.getString("data-dir"));
+        Config nats = c.getConfig("nats");
+        Config embedded = nats.getConfig("embedded");
+        String natsDir = embedded.getString("dir");
+        EmbeddedNats embeddedNats = new EmbeddedNats(
+                nonEmpty(embedded.getString("binary")).map(Path::of),
+                embedded.getInt("port"),
+                natsDir.isEmpty() ? dataDir.resolve("nats") : Path.of(natsDir),
+                Math.toIntExact(embedded.getBytes("max-payload")),
+                embedded.getDuration("start-timeout"),
+                embedded.getDuration("restart-backoff-min"),
+                embedded.getDuration("restart-backoff-max"));
+        Config db = c.getConfig("db");
+        String dbUrl = db.getString("url");
+        if (dbUrl.isEmpty()) {
+            dbUrl = "jdbc:h2:file:" + dataDir.resolve("db").resolve("ssmd").toAbsolutePath() + ";MODE=PostgreSQL";
+        }
+        String passwordEnv = db.getString("password-env");
+        return new NodeSettings(
+                nonEmpty(c.getString("node-name")).orElseGet(NodeSettings::hostName),
+                dataDir,
+                Path.of(c.getString("environment-file")),
+                new NatsSettings(nonEmpty(nats.getString("url")), nats.getDuration("connect-timeout"), embeddedNats),
+                new DatabaseSettings(dbUrl, db.getString("user"),
+                        passwordEnv.isEmpty() ? Optional.empty() : Optional.ofNullable(env.get(passwordEnv)),
+                        db.getInt("pool-size"), db.getDuration("connect-timeout")),
+                new HttpSettings(c.getString("http.interface"), c.getInt("http.port")));
+    }
+
+    /** The same settings running a different environment file ({@code ssmd run --env FILE}). */
+    public NodeSettings withEnvironmentFile(Path file) {
+        return new NodeSettings(nodeName, dataDir, file, nats, db, http);
+    }
+
+    private static Optional<String> nonEmpty(String s) {
+        return s == null || s.isBlank() ? Optional.empty() : Optional.of(s.trim());
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}
