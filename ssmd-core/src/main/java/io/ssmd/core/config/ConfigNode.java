@@ -196,20 +196,22 @@ final class ConfigNode {
 
     /** A duration; {@code none} (when allowed) reads as {@link Duration#ZERO}. */
     Optional<Duration> duration(String key, boolean noneAllowed) {
+        String expected = noneAllowed ? Units.DURATION_EXAMPLES + ", or none" : Units.DURATION_EXAMPLES;
         return value(key, v -> {
-            String s = textOf(v, noneAllowed ? Units.DURATION_EXAMPLES + ", or none" : Units.DURATION_EXAMPLES);
-            return noneAllowed && s.equals("none") ? Duration.ZERO : Units.parseDuration(s);
+            String s = textOf(v, expected);
+            return noneAllowed && s.equals("none") ? Duration.ZERO : Units.parseDuration(s, expected);
         });
     }
 
     /** A size in bytes; {@code none} (when allowed) reads as -1. */
     Optional<Long> size(String key, boolean noneAllowed) {
+        String expected = noneAllowed ? Units.SIZE_EXAMPLES + ", or none" : Units.SIZE_EXAMPLES;
         return value(key, v -> {
             if (v.isIntegralNumber() && v.canConvertToLong() && v.longValue() >= 0) {
                 return v.longValue();
             }
-            String s = textOf(v, noneAllowed ? Units.SIZE_EXAMPLES + ", or none" : Units.SIZE_EXAMPLES);
-            return noneAllowed && s.equals("none") ? -1L : Units.parseSize(s);
+            String s = textOf(v, expected);
+            return noneAllowed && s.equals("none") ? -1L : Units.parseSize(s, expected);
         });
     }
 

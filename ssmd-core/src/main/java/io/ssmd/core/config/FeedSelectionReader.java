@@ -63,13 +63,14 @@ final class FeedSelectionReader {
         }
         String enabled = entry.oneOf("enabled", ENABLED).orElse("true");
         Optional<FeedDefinition> definition = feedsDir.flatMap(dir -> definition(entry, dir));
-        List<String> instruments = instruments(entry);
+        Optional<List<String>> listed = instruments(entry);
+        List<String> instruments = listed.orElse(List.of());
         List<String> categories = categories(entry, definition);
         Optional<Discovery> discovery = entry.mapping("discovery").map(FeedSelectionReader::discovery);
         if (definition.isEmpty()) {
             return Optional.empty();
         }
-        checkSelection(entry, definition.get(), instruments, discovery, enabled);
+        checkSelection(entry, definition.get(), listed, discovery, enabled);
         if (findings.cleanSince(mark)) {
             findings.passed("feed " + name + ": " + describe(instruments, categories, discovery));
         }
@@ -99,11 +100,21 @@ final class FeedSelectionReader {
         return definition;
     }
 
-    /** The distinct instruments; duplicates and token collisions are reported at the later item. */
-    private static List<String> instruments(ConfigNode entry) {
+    /**
+     * The distinct instruments (empty list when absent); duplicates and token collisions are reported at the later
+     * item. Empty when the list itself is in error, so that no "empty list" follows from a reported problem.
+     */
+    private static Optional<List<String>> instruments(ConfigNode entry) {
+        if (!entry.has("instruments")) {
+            return Optional.of(List.of());
+        }
+        Optional<List<ConfigNode.Text>> read = entry.texts("instruments");
+        if (read.isEmpty()) {
+            return Optional.empty();
+        }
         Map<String, ConfigNode.Text> byId = new LinkedHashMap<>();
         Map<String, ConfigNode.Text> byToken = new HashMap<>();
-        for (ConfigNode.Text item : entry.texts("instruments").orElse(List.of())) {
+        for (ConfigNode.Text item : read.get()) {
             ConfigNode.Text earlier = byId.putIfAbsent(item.value(), item);
             if (earlier != null) {
                 item.node().error("duplicate instrument '" + item.value() + "' (also at " + earlier.node().path() + ")");
@@ -117,7 +128,7 @@ final class FeedSelectionReader {
                         + "', so their messages could not be told apart; remove one of them");
             }
         }
-        return List.copyOf(byId.keySet());
+        return Optional.of(List.copyOf(byId.keySet()));
     }
 
     private static List<String> categories(ConfigNode entry, Optional<FeedDefinition> definition) {
@@ -150,7 +161,7 @@ final class FeedSelectionReader {
                 .map(OptionalInt::of).orElse(OptionalInt.empty()));
     }
 
-    private static void checkSelection(ConfigNode entry, FeedDefinition definition, List<String> instruments,
+    private static void checkSelection(ConfigNode entry, FeedDefinition definition, Optional<List<String>> listed,
             Optional<Discovery> discovery, String enabled) {
         if (entry.has("categories") && discovery.isEmpty()) {
             entry.error("categories", "categories narrow discovery; add discovery: {} or list instruments instead");
@@ -159,7 +170,8 @@ final class FeedSelectionReader {
             entry.error("discovery", "feed '" + definition.name() + "' has no endpoints.rest or endpoints.discovery"
                     + " URL in " + definition.file() + " to discover instruments from");
         }
-        if (!enabled.equals("false") && instruments.isEmpty() && discovery.isEmpty()) {
+        boolean none = listed.map(List::isEmpty).orElse(false);
+        if (!enabled.equals("false") && none && discovery.isEmpty()) {
             String message = "an enabled feed needs at least one instrument, or discovery: {max-instruments: N}";
             if (entry.has("instruments")) {
                 entry.error("instruments", "empty list; " + message);

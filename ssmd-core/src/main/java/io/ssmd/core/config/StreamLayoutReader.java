@@ -59,7 +59,7 @@ final class StreamLayoutReader {
         Limits defaults = section.flatMap(s -> s.mapping("defaults"))
                 .map(d -> {
                     d.allowOnly(LIMIT_KEYS);
-                    return reader.limits(d, DEFAULTS);
+                    return reader.limits(d, DEFAULTS, true);
                 })
                 .orElseGet(() -> reader.checked(root, "streams.defaults.duplicate-window", DEFAULTS));
         boolean perFeed = section.flatMap(s -> s.bool("per-feed")).orElse(true);
@@ -113,7 +113,7 @@ final class StreamLayoutReader {
         }
         List<ConfigNode.Text> subjects = read.orElse(List.of());
         boolean subjectsValid = subjects.stream().allMatch(StreamLayoutReader::validSubject);
-        Limits limits = limits(item, defaults);
+        Limits limits = limits(item, defaults, false);
         if (name.isEmpty() || subjects.isEmpty() || !subjectsValid) {
             return Optional.empty();
         }
@@ -135,7 +135,8 @@ final class StreamLayoutReader {
         return true;
     }
 
-    private Limits limits(ConfigNode node, Limits base) {
+    /** @param fresh whether to check all limits; otherwise only those this node sets, the rest being checked */
+    private Limits limits(ConfigNode node, Limits base, boolean fresh) {
         long maxBytes = node.size("max-bytes", true).filter(b -> {
             if (b == 0) {
                 node.error("max-bytes", "must be more than 0, or none for no size limit");
@@ -148,7 +149,10 @@ final class StreamLayoutReader {
         StreamSpec.Storage storage = node.oneOf("storage", STORAGE)
                 .map(s -> StreamSpec.Storage.valueOf(s.toUpperCase(Locale.ROOT))).orElse(base.storage());
         int replicas = node.integer("replicas", 1, 5).orElse(base.replicas());
-        return checked(node, "duplicate-window", new Limits(maxBytes, maxAge, window, storage, replicas));
+        Limits limits = new Limits(maxBytes, maxAge, window, storage, replicas);
+        // Limits inherited unchanged were checked where they were set; checking them again repeats the error.
+        boolean changesWindow = fresh || node.has("duplicate-window") || node.has("max-age");
+        return changesWindow ? checked(node, "duplicate-window", limits) : limits;
     }
 
     /** Checks that hold between limits, reported at the node that set them. */
@@ -163,11 +167,15 @@ final class StreamLayoutReader {
         Duration retrying = retrySpan(publisher);
         if (!window.isZero() && window.compareTo(retrying) < 0) {
             node.error(at, "(" + Units.format(window) + ") is shorter than a publish may keep retrying ("
-                    + Units.format(retrying) + " with transport.publish max-attempts " + publisher.maxAttempts()
+                    + Units.format(roundedUp(retrying)) + " with transport.publish max-attempts " + publisher.maxAttempts()
                     + ", ack-timeout " + Units.format(publisher.ackTimeout()) + ", retry-backoff "
                     + Units.format(publisher.retryBackoff()) + "): a late retry would be stored twice");
         }
         return limits;
+    }
+
+    private static Duration roundedUp(Duration d) {
+        return Duration.ofSeconds(d.getSeconds() + (d.getNano() > 0 ? 1 : 0));
     }
 
     /** How long the publisher may keep retrying one message: every attempt's ack timeout plus the doubling waits. */

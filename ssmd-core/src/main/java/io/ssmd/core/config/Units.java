@@ -23,9 +23,14 @@ final class Units {
 
     /** @throws IllegalArgumentException naming what was expected */
     static Duration parseDuration(String text) {
+        return parseDuration(text, DURATION_EXAMPLES);
+    }
+
+    /** @throws IllegalArgumentException saying {@code expected} */
+    static Duration parseDuration(String text, String expected) {
         Matcher m = DURATION.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("expected " + DURATION_EXAMPLES + ", got '" + text + "'");
+            throw new IllegalArgumentException("expected " + expected + ", got '" + text + "'");
         }
         long amount = Long.parseLong(m.group(1));
         return switch (m.group(2)) {
@@ -39,11 +44,16 @@ final class Units {
 
     /** @throws IllegalArgumentException naming what was expected */
     static long parseSize(String text) {
+        return parseSize(text, SIZE_EXAMPLES);
+    }
+
+    /** @throws IllegalArgumentException saying {@code expected} */
+    static long parseSize(String text, String expected) {
         Matcher m = SIZE.matcher(text.trim());
         if (!m.matches()) {
             String hint = text.toUpperCase(Locale.ROOT).matches("\\d+\\s*[KMGT]I?B")
                     ? " (units are binary and spelled KiB, MiB, GiB, TiB)" : "";
-            throw new IllegalArgumentException("expected " + SIZE_EXAMPLES + ", got '" + text + "'" + hint);
+            throw new IllegalArgumentException("expected " + expected + ", got '" + text + "'" + hint);
         }
         long amount = Long.parseLong(m.group(1));
         int shift = switch (m.group(2) == null ? "B" : m.group(2)) {
