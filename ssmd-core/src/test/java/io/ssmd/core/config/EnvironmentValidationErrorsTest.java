@@ -333,6 +333,30 @@ class EnvironmentValidationErrorsTest {
     }
 
     @Test
+    void duplicateWindowMustFitMaxAgeAndOutlastRetries() {
+        Path file = fixture.env("lab", """
+                name: lab
+                feeds:
+                  kraken: {instruments: [BTC/USD]}
+                transport:
+                  publish: {max-attempts: 10, ack-timeout: 10s}
+                streams:
+                  defaults: {max-age: 1m, duplicate-window: 5m}
+                  custom:
+                    - name: LAB_SPARE
+                      subjects: [other.>]
+                      duplicate-window: 1s
+                      max-age: none
+                """);
+
+        assertThat(errors(file)).extracting(ConfigError::keyPath, ConfigError::message).containsExactly(
+                tuple("streams.defaults.duplicate-window", "(5m) must not exceed max-age (1m); NATS refuses such a stream"),
+                tuple("streams.custom[0].duplicate-window", "(1s) is shorter than a publish may keep retrying (228s with"
+                        + " transport.publish max-attempts 10, ack-timeout 10s, retry-backoff 250ms): a late retry"
+                        + " would be stored twice"));
+    }
+
+    @Test
     void customStreamsMayReplaceTheGeneratedLayout() {
         Path file = fixture.env("lab", """
                 name: lab
