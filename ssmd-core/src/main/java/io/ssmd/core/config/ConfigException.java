@@ -9,6 +9,7 @@ public final class ConfigException extends RuntimeException {
 
     private final transient List<ConfigError> errors;
 
+    /** @param errors every problem found, at least one */
     public ConfigException(List<ConfigError> errors) {
         super(describe(errors));
         this.errors = List.copyOf(errors);

@@ -112,7 +112,7 @@ final class ConfigNode {
     /** The entries of this mapping, each a child node keyed by its name. */
     List<ConfigNode> entries() {
         List<ConfigNode> entries = new ArrayList<>();
-        node.fields().forEachRemaining(e -> entries.add(child(e.getKey(), e.getValue())));
+        node.properties().forEach(e -> entries.add(child(e.getKey(), e.getValue())));
         return entries;
     }
 

@@ -31,10 +31,12 @@ public record EnabledFeed(
         categories = List.copyOf(categories);
     }
 
+    /** The feed name, as in subjects and shard names. */
     public String name() {
         return definition.name();
     }
 
+    /** The protocol the feed speaks. */
     public Venue venue() {
         return definition.venue();
     }

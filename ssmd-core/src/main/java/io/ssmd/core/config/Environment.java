@@ -42,10 +42,12 @@ public record Environment(
                 .toList();
     }
 
+    /** The enabled feed of that name. */
     public Optional<EnabledFeed> feed(String feedName) {
         return feeds.stream().filter(f -> f.name().equals(feedName)).findFirst();
     }
 
+    /** The stream of that name. */
     public Optional<StreamSpec> stream(String streamName) {
         return streams.stream().filter(s -> s.name().equals(streamName)).findFirst();
     }

@@ -84,30 +84,37 @@ public record FeedDefinition(
         }
     }
 
+    /** The largest frame reassembled; see {@link Limits#maxFrameBytes()}. */
     public int maxFrameBytes() {
         return limits.maxFrameBytes();
     }
 
+    /** The most instruments per connection; see {@link Limits}. */
     public int maxInstrumentsPerConnection() {
         return limits.maxInstrumentsPerConnection();
     }
 
+    /** The app-level ping interval, empty when the venue needs none. */
     public Optional<Duration> pingInterval() {
         return keepalive.pingInterval();
     }
 
+    /** The watchdog timeout: inbound silence this long restarts the connection. */
     public Duration silenceTimeout() {
         return keepalive.silenceTimeout();
     }
 
+    /** The first reconnect wait. */
     public Duration reconnectMinBackoff() {
         return reconnect.minBackoff();
     }
 
+    /** The longest reconnect wait. */
     public Duration reconnectMaxBackoff() {
         return reconnect.maxBackoff();
     }
 
+    /** The random fraction added to each reconnect wait. */
     public double reconnectJitter() {
         return reconnect.jitter();
     }
