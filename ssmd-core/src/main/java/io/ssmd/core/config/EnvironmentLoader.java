@@ -1,0 +1,169 @@
+package io.ssmd.core.config;
+
+import io.ssmd.core.nats.PublisherSettings;
+import io.ssmd.core.nats.StreamSpec;
+import io.ssmd.core.subject.Subjects;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Loads {@code exchanges/environments/{env}.yaml} and the feed files it names, and validates all of it before
+ * anything starts (DESIGN §3). Every problem is collected, each naming its file, key path and what is expected.
+ *
+ * <p>Environment variables are passed in rather than read, so tests supply their own; production passes
+ * {@link System#getenv()}. Only credentials are read from them, and their values never appear in a message.
+ */
+public final class EnvironmentLoader {
+
+    private static final List<String> KEYS = List.of("name", "feeds-dir", "feeds", "transport", "streams", "storage",
+            "archivers", "gateway");
+    private static final List<String> TRANSPORT_KEYS = List.of("publish", "control-queue");
+    private static final List<String> PUBLISH_KEYS = List.of("window", "max-attempts", "retry-backoff", "ack-timeout");
+    private static final List<String> STORAGE_KEYS = List.of("archive-root", "format", "rotation");
+    private static final List<String> GATEWAY_KEYS = List.of("enabled", "api-keys-file");
+    private static final String DEFAULT_FEEDS_DIR = "../feeds";
+    private static final StorageSettings DEFAULT_STORAGE =
+            new StorageSettings(Path.of("./data/archive"), StorageSettings.Format.GZIP, Duration.ofMinutes(15));
+
+    private EnvironmentLoader() {
+    }
+
+    /**
+     * The validated environment.
+     *
+     * @throws ConfigException listing every problem when anything is invalid
+     */
+    public static Environment load(Path envFile, Map<String, String> env) {
+        ValidationReport report = validate(envFile, env);
+        if (!report.ok()) {
+            throw new ConfigException(report.errors());
+        }
+        return report.environment().orElseThrow();
+    }
+
+    /** Checks the environment and reports what passed, what failed and, when nothing failed, the environment. */
+    public static ValidationReport validate(Path envFile, Map<String, String> env) {
+        Findings findings = new Findings();
+        Optional<ConfigNode> read = YamlFile.read(envFile, findings);
+        if (read.isEmpty()) {
+            return new ValidationReport(findings.passed(), findings.errors(), Optional.empty());
+        }
+        findings.passed("environment file parsed: " + envFile);
+        ConfigNode root = read.get();
+        root.allowOnly(KEYS);
+        root.require("name", "the environment name, lowercase [a-z0-9][a-z0-9_-]*");
+        root.require("feeds", "a mapping of feed names to their settings");
+        String name = root.string("name").orElse("env");
+        if (root.has("name") && !Subjects.isValidName(name)) {
+            root.error("name", "'" + name + "' is not a valid environment name; expected lowercase [a-z0-9][a-z0-9_-]*"
+                    + " (it is the first token of every subject)");
+        }
+        Optional<Path> feedsDir = feedsDir(root, envFile);
+        Optional<ConfigNode> feedsNode = root.mapping("feeds");
+        List<EnabledFeed> feeds = feedsNode
+                .map(node -> FeedSelectionReader.read(node, feedsDir, env, findings)).orElse(List.of());
+        Set<String> namedFeeds = new LinkedHashSet<>();
+        feedsNode.ifPresent(node -> node.entries().forEach(e -> namedFeeds.add(e.key())));
+
+        PublisherSettings publisher = transport(root, findings);
+        List<StreamSpec> streams = StreamLayoutReader.read(root, name, feeds, publisher, findings);
+        StorageSettings storage = storage(root, findings);
+        List<ArchiverSpec> archivers = ArchiverReader.read(root, name, streams, namedFeeds, findings);
+        GatewaySpec gateway = gateway(root, envFile, findings);
+
+        Optional<Environment> environment = findings.hasErrors() ? Optional.empty()
+                : Optional.of(new Environment(envFile, name, feeds, publisher, streams, storage, archivers, gateway));
+        return new ValidationReport(findings.passed(), findings.errors(), environment);
+    }
+
+    private static Path baseDir(Path envFile) {
+        Path parent = envFile.getParent();
+        return parent == null ? Path.of("") : parent;
+    }
+
+    private static Optional<Path> feedsDir(ConfigNode root, Path envFile) {
+        Optional<String> configured = root.string("feeds-dir");
+        if (root.has("feeds-dir") && configured.isEmpty()) {
+            return Optional.empty();
+        }
+        Path dir = baseDir(envFile).resolve(configured.orElse(DEFAULT_FEEDS_DIR)).normalize();
+        if (!Files.isDirectory(dir)) {
+            String origin = root.has("feeds-dir") ? "" : " (the default, " + DEFAULT_FEEDS_DIR
+                    + " relative to the environment file; set feeds-dir to change it)";
+            root.error("feeds-dir", "directory " + dir + " not found" + origin);
+            return Optional.empty();
+        }
+        return Optional.of(dir);
+    }
+
+    private static PublisherSettings transport(ConfigNode root, Findings findings) {
+        int mark = findings.mark();
+        PublisherSettings d = PublisherSettings.defaults();
+        Optional<ConfigNode> transport = root.mapping("transport");
+        transport.ifPresent(t -> t.allowOnly(TRANSPORT_KEYS));
+        Optional<ConfigNode> publish = transport.flatMap(t -> t.mapping("publish"));
+        publish.ifPresent(p -> p.allowOnly(PUBLISH_KEYS));
+        int window = publish.flatMap(p -> p.integer("window", 1, 1_000_000)).orElse(d.window());
+        int attempts = publish.flatMap(p -> p.integer("max-attempts", 1, 100)).orElse(d.maxAttempts());
+        Duration backoff = publish.flatMap(p -> p.duration("retry-backoff", false)).orElse(d.retryBackoff());
+        Duration ackTimeout = publish.flatMap(p -> p.duration("ack-timeout", false)).orElse(d.ackTimeout());
+        if (ackTimeout.isZero()) {
+            publish.ifPresent(p -> p.error("ack-timeout", "must be longer than 0"));
+        }
+        int controlQueue = transport.flatMap(t -> t.integer("control-queue", 1, 10_000_000))
+                .orElse(d.controlQueueCapacity());
+        PublisherSettings settings = new PublisherSettings(window, attempts, backoff, ackTimeout, controlQueue);
+        if (findings.cleanSince(mark)) {
+            findings.passed("transport: publish window " + window + ", " + attempts + " attempts, ack timeout "
+                    + Units.format(ackTimeout) + ", retry backoff " + Units.format(backoff) + ", control queue "
+                    + controlQueue);
+        }
+        return settings;
+    }
+
+    private static StorageSettings storage(ConfigNode root, Findings findings) {
+        int mark = findings.mark();
+        Optional<ConfigNode> storage = root.mapping("storage");
+        storage.ifPresent(s -> s.allowOnly(STORAGE_KEYS));
+        Path archiveRoot = storage.flatMap(s -> s.string("archive-root")).map(Path::of)
+                .orElse(DEFAULT_STORAGE.archiveRoot());
+        StorageSettings.Format format = storage.flatMap(s -> s.oneOf("format", List.of("gzip", "zstd")))
+                .map(f -> f.equals("zstd") ? StorageSettings.Format.ZSTD : StorageSettings.Format.GZIP)
+                .orElse(DEFAULT_STORAGE.format());
+        Duration rotation = storage.flatMap(s -> s.duration("rotation", false)).orElse(DEFAULT_STORAGE.rotation());
+        long ms = rotation.toMillis();
+        if (ms <= 0 || ms % 60_000 != 0 || (24 * 60) % (ms / 60_000) != 0) {
+            storage.ifPresent(s -> s.error("rotation", "must be a whole number of minutes that divides a day"
+                    + " (such as 1m, 5m, 10m, 15m, 30m, 1h, 6h, 1d), so windows line up in UTC; got "
+                    + Units.format(rotation)));
+        }
+        if (findings.cleanSince(mark)) {
+            findings.passed("storage: " + format.id() + " files under " + archiveRoot + ", rotated every "
+                    + Units.format(rotation));
+        }
+        return new StorageSettings(archiveRoot, format, rotation);
+    }
+
+    private static GatewaySpec gateway(ConfigNode root, Path envFile, Findings findings) {
+        int mark = findings.mark();
+        Optional<ConfigNode> gateway = root.mapping("gateway");
+        gateway.ifPresent(g -> g.allowOnly(GATEWAY_KEYS));
+        boolean enabled = gateway.flatMap(g -> g.bool("enabled")).orElse(true);
+        Optional<Path> keys = gateway.flatMap(g -> g.string("api-keys-file"))
+                .map(f -> baseDir(envFile).resolve(f).normalize());
+        keys.filter(f -> !Files.isRegularFile(f)).ifPresent(f -> gateway.orElseThrow().error("api-keys-file",
+                "file " + f + " not found (paths are relative to the environment file); create it with one SHA-256"
+                        + " hash per line, or remove the key to run without API keys"));
+        if (findings.cleanSince(mark)) {
+            findings.passed("gateway: " + (enabled ? "enabled" : "disabled")
+                    + keys.map(f -> ", API keys from " + f).orElse(", no API keys required"));
+        }
+        return new GatewaySpec(enabled, keys);
+    }
+}

@@ -1,0 +1,121 @@
+package io.ssmd.core.config;
+
+import io.ssmd.core.subject.Venue;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A venue as described by {@code exchanges/feeds/{feed}.yaml}: where to connect, what to subscribe to, the
+ * per-connection limits the shard packing and frame collector obey, and how liveness is kept and watched.
+ *
+ * @param file      the feed file it was read from
+ * @param name      the feed name (the file's {@code name}, equal to the name the environment uses)
+ * @param venue     which protocol the feed speaks
+ * @param endpoints where to connect
+ * @param channels  the venue channels every shard subscribes to, in order
+ * @param limits    per-connection limits
+ * @param keepalive app-level pings and the inbound-silence watchdog
+ * @param reconnect backoff between reconnects of one shard
+ * @param auth      how the connection authenticates (names of secrets, never the secrets)
+ * @param book      order-book depth, for venues whose book subscription takes one
+ */
+public record FeedDefinition(
+        Path file,
+        String name,
+        Venue venue,
+        Endpoints endpoints,
+        List<String> channels,
+        Limits limits,
+        Keepalive keepalive,
+        Reconnect reconnect,
+        FeedAuth auth,
+        Optional<BookDepth> book) {
+
+    /** The largest frame any venue may be configured to send: the embedded nats-server's {@code max_payload}. */
+    public static final int MAX_FRAME_BYTES_CEILING = 8 * 1024 * 1024;
+
+    public FeedDefinition {
+        channels = List.copyOf(channels);
+    }
+
+    /**
+     * @param websocket the market-data WebSocket URL
+     * @param rest      the venue's REST base URL, if ssmd uses it
+     * @param discovery the base URL of the instrument discovery API when it is not {@code rest} (Polymarket Gamma)
+     */
+    public record Endpoints(URI websocket, Optional<URI> rest, Optional<URI> discovery) {
+
+        /** Where instrument discovery goes: {@code discovery}, else {@code rest}. */
+        public Optional<URI> discoveryBase() {
+            return discovery.or(() -> rest);
+        }
+    }
+
+    /**
+     * @param maxInstrumentsPerConnection the most instruments one shard's connection may carry
+     * @param maxFrameBytes               frames above this are not reassembled but routed as unparsed
+     * @param subscribeRatePerSecond      the most subscribe requests per second, where the venue limits them
+     */
+    public record Limits(int maxInstrumentsPerConnection, int maxFrameBytes, OptionalInt subscribeRatePerSecond) {
+    }
+
+    /**
+     * @param pingInterval      how often the client sends the venue's app-level ping; empty when the venue needs none
+     * @param silenceTimeout    the watchdog: a connection with no inbound app traffic for this long is restarted
+     * @param serverIdleTimeout how long the venue tolerates a silent client, where it says
+     */
+    public record Keepalive(Optional<Duration> pingInterval, Duration silenceTimeout,
+            Optional<Duration> serverIdleTimeout) {
+    }
+
+    /** Exponential backoff between reconnects of one shard, {@code jitter} a fraction from 0 to 1. */
+    public record Reconnect(Duration minBackoff, Duration maxBackoff, double jitter) {
+    }
+
+    /** The book depth subscribed, one of the depths the venue accepts. */
+    public record BookDepth(int depth, List<Integer> allowed) {
+
+        public BookDepth {
+            allowed = List.copyOf(allowed);
+        }
+    }
+
+    /** The largest frame reassembled; see {@link Limits#maxFrameBytes()}. */
+    public int maxFrameBytes() {
+        return limits.maxFrameBytes();
+    }
+
+    /** The most instruments per connection; see {@link Limits}. */
+    public int maxInstrumentsPerConnection() {
+        return limits.maxInstrumentsPerConnection();
+    }
+
+    /** The app-level ping interval, empty when the venue needs none. */
+    public Optional<Duration> pingInterval() {
+        return keepalive.pingInterval();
+    }
+
+    /** The watchdog timeout: inbound silence this long restarts the connection. */
+    public Duration silenceTimeout() {
+        return keepalive.silenceTimeout();
+    }
+
+    /** The first reconnect wait. */
+    public Duration reconnectMinBackoff() {
+        return reconnect.minBackoff();
+    }
+
+    /** The longest reconnect wait. */
+    public Duration reconnectMaxBackoff() {
+        return reconnect.maxBackoff();
+    }
+
+    /** The random fraction added to each reconnect wait. */
+    public double reconnectJitter() {
+        return reconnect.jitter();
+    }
+}
