@@ -15,7 +15,10 @@ import io.ssmd.http.HealthCheck;
 import io.ssmd.http.HealthRoutes;
 import io.ssmd.http.HttpServer;
 import io.ssmd.http.MetricsRoute;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -98,6 +101,8 @@ public final class Ssmd {
             db.touchNode(settings.nodeName(), Main.version(), startedAt);
             addTask(shutdown, CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", db::close, blocking);
 
+            prepareArchiveRoot(environment);
+
             PrometheusRegistry registry = new PrometheusRegistry();
             ConnectorMetrics.create(registry);
             List<HealthCheck> checks = new ArrayList<>();
@@ -160,6 +165,18 @@ public final class Ssmd {
         started.push(server);
         log.info("embedded nats-server on {} (store {}, log {})", server.url(), server.storeDir(), server.logFile());
         return server;
+    }
+
+    /** The archiver writes here; a root that cannot be created should stop the node now, not lose a file later. */
+    private static void prepareArchiveRoot(Environment environment) {
+        Path root = environment.storage().archiveRoot();
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create the archive root " + root.toAbsolutePath()
+                    + " (storage.archive-root in " + environment.file() + "): " + e, e);
+        }
+        log.info("archive root {}", root.toAbsolutePath());
     }
 
     /** A frame larger than the server's max_payload could never be published (DESIGN §4). */

@@ -1,0 +1,162 @@
+package io.ssmd.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import io.nats.client.JetStreamManagement;
+import io.ssmd.core.config.Environment;
+import io.ssmd.core.config.EnvironmentLoader;
+import io.ssmd.core.nats.NatsServerProcess;
+import io.ssmd.core.settings.NodeSettings;
+import io.ssmd.core.testkit.NatsServerExtension;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class SsmdNodeTest {
+
+    @RegisterExtension
+    static final NatsServerExtension NATS = new NatsServerExtension();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    private ActorSystem<Void> system;
+
+    @AfterEach
+    void terminate() {
+        if (system != null) {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().join();
+        }
+    }
+
+    @Test
+    void servesHealthAndMetricsAndCreatesTheEnvironmentsStreams() throws Exception {
+        Ssmd node = Ssmd.start(newSystem(), settings(Optional.of(NATS.url())), defaultEnvironment());
+
+        HttpResponse<String> health = get(node, "/v1/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(health.body());
+        assertThat(body.path("status").asText()).isEqualTo("ok");
+        assertThat(body.path("checks").path("nats").path("ok").asBoolean()).isTrue();
+        assertThat(body.path("checks").path("database").path("ok").asBoolean()).isTrue();
+        assertThat(body.path("checks").has("embedded-nats")).isFalse();
+
+        HttpResponse<String> metrics = get(node, "/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("ssmd_connector_publish_failed_total");
+
+        HttpResponse<String> missing = get(node, "/v1/no-such-thing");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(missing.body()).path("error").asText()).isNotEmpty();
+
+        JetStreamManagement jsm = node.nats().jetStreamManagement();
+        assertThat(jsm.getStreamNames()).contains("DEFAULT_KRAKEN", "DEFAULT_KRAKEN_FUTURES", "DEFAULT_POLYMARKET");
+        assertThat(jsm.getStreamInfo("DEFAULT_KRAKEN").getConfiguration().getSubjects())
+                .containsExactly("default.kraken.>");
+    }
+
+    @Test
+    void embeddedNatsIsSupervisedAndStoppedOnShutdown() throws Exception {
+        Ssmd node = Ssmd.start(newSystem(), settings(Optional.empty()), defaultEnvironment());
+        NatsServerProcess server = node.embeddedNats().orElseThrow();
+        long firstPid = server.pid().orElseThrow();
+        assertThat(JSON.readTree(get(node, "/v1/health").body()).path("checks").path("embedded-nats").path("ok")
+                .asBoolean()).isTrue();
+
+        server.kill();
+        await().atMost(Duration.ofSeconds(60)).until(() -> server.pid().filter(pid -> pid != firstPid).isPresent());
+        await().atMost(Duration.ofSeconds(60)).until(() -> get(node, "/v1/health").statusCode() == 200);
+        long secondPid = server.pid().orElseThrow();
+
+        node.shutdown();
+        system = null;
+        assertThat(ProcessHandle.of(secondPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(server.isRunning()).isFalse();
+    }
+
+    @Test
+    void aFeedWhoseFramesExceedTheServersMaxPayloadStopsStartupAndLeavesNothingRunning() throws IOException {
+        Path envFile = copyDefaultEnvironmentWithKrakenFrameLimit("16MiB");
+        Environment environment = EnvironmentLoader.load(envFile, Map.of());
+        NodeSettings settings = settings(Optional.empty());
+
+        assertThatThrownBy(() -> Ssmd.start(newSystem(), settings, environment))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("feed kraken")
+                .hasMessageContaining("max_payload 8388608");
+        Path pidFile = settings.nats().embedded().dir().resolve("nats-server.pid");
+        assertThat(pidFile).doesNotExist();
+    }
+
+    private ActorSystem<Void> newSystem() {
+        system = ActorSystem.create(Behaviors.empty(), "ssmd-test", ConfigFactory.load());
+        return system;
+    }
+
+    private NodeSettings settings(Optional<String> natsUrl) {
+        return new NodeSettings("test-node", dir,
+                Path.of("unused"),
+                new NodeSettings.NatsSettings(natsUrl, Duration.ofSeconds(5),
+                        new NodeSettings.EmbeddedNats(Optional.empty(), 0, dir.resolve("nats"),
+                                NatsServerProcess.DEFAULT_MAX_PAYLOAD, Duration.ofSeconds(30), Duration.ofMillis(100),
+                                Duration.ofSeconds(2))),
+                new NodeSettings.DatabaseSettings("jdbc:h2:file:" + dir.resolve("db/ssmd") + ";MODE=PostgreSQL", "",
+                        Optional.empty(), 2, Duration.ofSeconds(5)),
+                new NodeSettings.HttpSettings("127.0.0.1", 0));
+    }
+
+    private static Environment defaultEnvironment() {
+        return EnvironmentLoader.load(projectDir().resolve("exchanges/environments/default.yaml"), Map.of());
+    }
+
+    /** The shipped environment and feed files, with one changed value, in a temporary copy of the layout. */
+    private Path copyDefaultEnvironmentWithKrakenFrameLimit(String limit) throws IOException {
+        Path exchanges = dir.resolve("exchanges");
+        Files.createDirectories(exchanges.resolve("environments"));
+        Files.createDirectories(exchanges.resolve("feeds"));
+        try (var feeds = Files.list(projectDir().resolve("exchanges/feeds"))) {
+            for (Path feed : feeds.toList()) {
+                Files.copy(feed, exchanges.resolve("feeds").resolve(feed.getFileName()));
+            }
+        }
+        Path kraken = exchanges.resolve("feeds/kraken.yaml");
+        String text = Files.readString(kraken);
+        assertThat(text).contains("max-frame-bytes:");
+        Files.writeString(kraken, text.replaceAll("max-frame-bytes: *\\S+", "max-frame-bytes: " + limit));
+        Path env = exchanges.resolve("environments/default.yaml");
+        Files.copy(projectDir().resolve("exchanges/environments/default.yaml"), env);
+        return env;
+    }
+
+    private static Path projectDir() {
+        return Path.of(System.getProperty("ssmd.project.dir", ".."));
+    }
+
+    private static HttpResponse<String> get(Ssmd node, String path) throws IOException, InterruptedException {
+        URI uri = URI.create("http://127.0.0.1:" + node.httpAddress().getPort() + path);
+        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
