@@ -127,12 +127,21 @@ class SsmdNodeTest {
                 new NodeSettings.HttpSettings("127.0.0.1", 0));
     }
 
-    private static Environment defaultEnvironment() {
-        return EnvironmentLoader.load(projectDir().resolve("exchanges/environments/default.yaml"), Map.of());
+    private Environment defaultEnvironment() throws IOException {
+        return EnvironmentLoader.load(copyDefaultEnvironment(), Map.of());
     }
 
-    /** The shipped environment and feed files, with one changed value, in a temporary copy of the layout. */
     private Path copyDefaultEnvironmentWithKrakenFrameLimit(String limit) throws IOException {
+        Path env = copyDefaultEnvironment();
+        Path kraken = env.getParent().getParent().resolve("feeds/kraken.yaml");
+        String text = Files.readString(kraken);
+        assertThat(text).contains("max-frame-bytes:");
+        Files.writeString(kraken, text.replaceAll("max-frame-bytes: *\\S+", "max-frame-bytes: " + limit));
+        return env;
+    }
+
+    /** The shipped environment and feed files in a temporary copy of the layout, archiving into the test's directory. */
+    private Path copyDefaultEnvironment() throws IOException {
         Path exchanges = dir.resolve("exchanges");
         Files.createDirectories(exchanges.resolve("environments"));
         Files.createDirectories(exchanges.resolve("feeds"));
@@ -141,12 +150,10 @@ class SsmdNodeTest {
                 Files.copy(feed, exchanges.resolve("feeds").resolve(feed.getFileName()));
             }
         }
-        Path kraken = exchanges.resolve("feeds/kraken.yaml");
-        String text = Files.readString(kraken);
-        assertThat(text).contains("max-frame-bytes:");
-        Files.writeString(kraken, text.replaceAll("max-frame-bytes: *\\S+", "max-frame-bytes: " + limit));
+        String text = Files.readString(projectDir().resolve("exchanges/environments/default.yaml"));
+        assertThat(text).contains("archive-root: ./data/archive");
         Path env = exchanges.resolve("environments/default.yaml");
-        Files.copy(projectDir().resolve("exchanges/environments/default.yaml"), env);
+        Files.writeString(env, text.replace("archive-root: ./data/archive", "archive-root: " + dir.resolve("archive")));
         return env;
     }
 

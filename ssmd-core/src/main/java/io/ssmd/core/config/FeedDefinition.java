@@ -35,8 +35,11 @@ public record FeedDefinition(
         FeedAuth auth,
         Optional<BookDepth> book) {
 
-    /** The largest frame any venue may be configured to send: the embedded nats-server's {@code max_payload}. */
-    public static final int MAX_FRAME_BYTES_CEILING = 8 * 1024 * 1024;
+    /**
+     * The largest frame any venue may be configured to send: NATS's own hard limit on {@code max_payload}. The
+     * server actually used (8 MiB for the embedded one) is checked at startup against its INFO.
+     */
+    public static final int MAX_FRAME_BYTES_CEILING = 64 * 1024 * 1024;
 
     public FeedDefinition {
         channels = List.copyOf(channels);

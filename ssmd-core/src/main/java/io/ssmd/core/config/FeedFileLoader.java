@@ -115,7 +115,7 @@ final class FeedFileLoader {
             if (bytes < 1 || bytes > FeedDefinition.MAX_FRAME_BYTES_CEILING) {
                 node.error("max-frame-bytes", "expected more than 0 and at most "
                         + Units.formatSize(FeedDefinition.MAX_FRAME_BYTES_CEILING)
-                        + " (the NATS server's max_payload), got " + Units.formatSize(bytes));
+                        + " (the largest max_payload a NATS server accepts), got " + Units.formatSize(bytes));
                 return Optional.empty();
             }
             return Optional.of(bytes.intValue());

@@ -57,10 +57,10 @@ class FeedFileLoaderTest {
 
     @Test
     void frameLimitAboveTheNatsPayloadIsRejected() {
-        Path file = fixture.editFeed("kraken", "max-frame-bytes: 4MiB", "max-frame-bytes: 9MiB");
+        Path file = fixture.editFeed("kraken", "max-frame-bytes: 4MiB", "max-frame-bytes: 65MiB");
         assertThat(errors(file, "kraken")).singleElement().hasToString(file
-                + ": limits.max-frame-bytes: expected more than 0 and at most 8MiB (the NATS server's max_payload),"
-                + " got 9MiB");
+                + ": limits.max-frame-bytes: expected more than 0 and at most 64MiB (the largest max_payload a NATS"
+                + " server accepts), got 65MiB");
     }
 
     @Test
