@@ -9,6 +9,7 @@ import io.nats.client.Options;
 import io.nats.client.api.ServerInfo;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,12 +66,29 @@ public final class NatsConnections {
         return info.getMaxPayload();
     }
 
-    private record LoggingConnectionListener(String name) implements ConnectionListener {
+    /** Logs each change of state once: the client reports DISCONNECTED again after every failed reconnect attempt. */
+    private static final class LoggingConnectionListener implements ConnectionListener {
+        private final String name;
+        private final AtomicBoolean down = new AtomicBoolean();
+
+        LoggingConnectionListener(String name) {
+            this.name = name;
+        }
+
         @Override
         public void connectionEvent(Connection connection, Events event) {
             switch (event) {
-                case DISCONNECTED, CLOSED, LAME_DUCK -> log.warn("NATS connection '{}' {}", name, event.getEvent());
-                default -> log.info("NATS connection '{}' {} ({})", name, event.getEvent(), connection.getConnectedUrl());
+                case DISCONNECTED -> {
+                    if (down.compareAndSet(false, true)) {
+                        log.warn("NATS connection '{}' lost, reconnecting", name);
+                    }
+                }
+                case CONNECTED, RECONNECTED -> {
+                    down.set(false);
+                    log.info("NATS connection '{}' {} ({})", name, event.getEvent(), connection.getConnectedUrl());
+                }
+                case CLOSED, LAME_DUCK -> log.warn("NATS connection '{}' {}", name, event.getEvent());
+                default -> log.debug("NATS connection '{}' {}", name, event.getEvent());
             }
         }
     }
@@ -83,7 +101,12 @@ public final class NatsConnections {
 
         @Override
         public void exceptionOccurred(Connection connection, Exception exception) {
-            log.warn("NATS connection '{}': {}", name, exception.toString());
+            // While reconnecting every refused attempt is an exception; the lost connection was logged once already.
+            if (connection.getStatus() == Connection.Status.CONNECTED) {
+                log.warn("NATS connection '{}': {}", name, exception.toString());
+            } else {
+                log.debug("NATS connection '{}' (not connected): {}", name, exception.toString());
+            }
         }
 
         @Override
