@@ -17,6 +17,8 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * One real {@code nats-server} with JetStream per test class, on a random port with a temporary store that is deleted
@@ -28,9 +30,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * static final NatsServerExtension NATS = new NatsServerExtension();
  * }</pre>
  *
- * <p>Connections opened through {@link #connect()} are closed after the class.
+ * <p>With {@code @ExtendWith(NatsServerExtension.class)} instead, a test method or constructor receives the extension
+ * as a parameter of type {@code NatsServerExtension}. Connections opened through {@link #connect()} are closed after
+ * the class.
  */
-public final class NatsServerExtension implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
+public final class NatsServerExtension implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback,
+        ParameterResolver {
 
     /** Short so tests see a restarted server quickly. */
     public static final Duration RECONNECT_WAIT = Duration.ofMillis(100);
@@ -69,6 +74,16 @@ public final class NatsServerExtension implements BeforeAllCallback, BeforeEachC
         if (workDir != null) {
             deleteRecursively(workDir);
         }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == NatsServerExtension.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return this;
     }
 
     public String url() {
