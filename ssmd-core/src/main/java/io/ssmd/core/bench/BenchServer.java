@@ -7,6 +7,7 @@ import io.ssmd.core.nats.StreamSetup;
 import io.ssmd.core.nats.StreamSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,7 +73,7 @@ final class BenchServer implements AutoCloseable {
     static byte[] payload() {
         byte[] payload = new byte[PAYLOAD_BYTES];
         byte[] pattern = "{\"channel\":\"trade\",\"data\":[{\"symbol\":\"BTC/USD\",\"price\":97000.1}]}"
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                .getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < payload.length; i++) {
             payload[i] = pattern[i % pattern.length];
         }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -61,7 +62,7 @@ public final class NatsCeilingBench {
 
     private static BenchResult measure(BenchServer server, HeaderSet variant, int messages) {
         String prefix = "ceiling" + variant.ordinal();
-        server.createStream(prefix.toUpperCase(java.util.Locale.ROOT), prefix);
+        server.createStream(prefix.toUpperCase(Locale.ROOT), prefix);
         JetStream js = jetStream(server);
         byte[] payload = BenchServer.payload();
         publish(js, prefix + ".warmup", variant, payload, Benchmarks.warmUpCount(messages), "w");

@@ -8,8 +8,10 @@ import io.nats.client.api.MessageInfo;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.subject.Subjects;
+import io.ssmd.core.subject.Venue;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.core.testkit.StreamContents;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -70,7 +73,7 @@ class PublisherRestartTest {
         connection = NATS.connect();
         new StreamSetup(connection.jetStreamManagement()).apply(List.of(new StreamSpec(stream,
                 List.of(Subjects.streamSubjects(env, "kraken")), -1, Duration.ofHours(1), Duration.ofMinutes(2),
-                StreamSpec.Storage.FILE, 1)), Subjects.publishable(env, "kraken", io.ssmd.core.subject.Venue.KRAKEN));
+                StreamSpec.Storage.FILE, 1)), Subjects.publishable(env, "kraken", Venue.KRAKEN));
         metrics = ConnectorMetrics.create(new PrometheusRegistry());
         control = ControlEventPublisher.create(connection, env, settings, metrics);
     }
@@ -133,7 +136,7 @@ class PublisherRestartTest {
         assertFailuresAnnounced();
     }
 
-    java.util.concurrent.CompletionStage<Done> startPublishing() throws java.io.IOException {
+    CompletionStage<Done> startPublishing() throws IOException {
         return Source.fromIterator(this::numbered)
                 .throttle(50, Duration.ofMillis(100))
                 .via(Publisher.flow(connection.jetStream(), settings, metrics, control))

@@ -19,7 +19,10 @@ import java.util.Locale;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.junit.jupiter.api.AfterAll;
@@ -153,7 +156,7 @@ class PublisherTest {
         assertThat(pulled.get()).isEqualTo(total);
         assertThat(done).hasSize(total).allMatch(PublishOutcome::acked);
         assertThat(done).extracting(o -> o.message().frame())
-                .containsExactlyElementsOf(java.util.stream.LongStream.range(0, total).boxed().toList());
+                .containsExactlyElementsOf(LongStream.range(0, total).boxed().toList());
         assertThat(StreamContents.count(connection, stream)).isEqualTo(total);
     }
 
@@ -180,7 +183,7 @@ class PublisherTest {
         };
     }
 
-    org.apache.pekko.stream.javadsl.Flow<OutboundMessage, PublishOutcome, org.apache.pekko.NotUsed> publisher(
+    Flow<OutboundMessage, PublishOutcome, NotUsed> publisher(
             PublisherSettings settings) {
         control = ControlEventPublisher.create(connection, env, settings, metrics);
         return Publisher.flow(jetStream, settings, metrics, control);

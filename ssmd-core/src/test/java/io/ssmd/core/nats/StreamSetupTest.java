@@ -10,6 +10,7 @@ import io.ssmd.core.subject.Subjects;
 import io.ssmd.core.subject.Venue;
 import io.ssmd.core.testkit.NatsServerExtension;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,7 +101,7 @@ class StreamSetupTest {
     }
 
     private List<String> publishable(String... feeds) {
-        return java.util.Arrays.stream(feeds)
+        return Arrays.stream(feeds)
                 .flatMap(feed -> Subjects.publishable(env, feed, Venue.KRAKEN).stream())
                 .toList();
     }
