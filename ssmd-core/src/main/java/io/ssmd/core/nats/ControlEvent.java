@@ -1,0 +1,74 @@
+package io.ssmd.core.nats;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A shard's announcement on {@code {env}.{feed}.control.{event}.{shard}} (DESIGN §4): the archive turns a
+ * {@code disconnected} → {@code connected} pair into a {@code connection_lost} gap, and a {@code publish_failed} into
+ * a gap of its own, so a hole in the data is always marked.
+ *
+ * <p>JSON: {@code {"event","feed","shard","epoch","ts","reason","instruments"}}, plus {@code since} on a
+ * {@code connected} that ends an outage.
+ *
+ * @param event       {@code connected}, {@code disconnected}, {@code resync} or {@code publish_failed}
+ * @param epoch       the shard connection's start time, epoch µs (the epoch of its {@code Nats-Msg-Id}s)
+ * @param ts          when the event happened, epoch µs; kept when the event waits for NATS to come back
+ * @param reason      why, for people; empty when there is nothing to say
+ * @param instruments the instruments concerned (true ids)
+ * @param since       epoch µs when the outage this event ends began, or null
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"event", "feed", "shard", "epoch", "ts", "reason", "instruments", "since"})
+public record ControlEvent(String event, String feed, String shard, long epoch, long ts, String reason,
+        List<String> instruments, Long since) {
+
+    public static final String CONNECTED = "connected";
+    public static final String DISCONNECTED = "disconnected";
+    public static final String RESYNC = "resync";
+    public static final String PUBLISH_FAILED = "publish_failed";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public ControlEvent {
+        reason = reason == null ? "" : reason;
+        instruments = instruments == null ? List.of() : List.copyOf(instruments);
+    }
+
+    /** An event without {@code since}. */
+    public static ControlEvent of(String event, String feed, String shard, long epoch, long ts, String reason,
+            List<String> instruments) {
+        return new ControlEvent(event, feed, shard, epoch, ts, reason, instruments, null);
+    }
+
+    /** When the outage this event ends began, if it ends one. */
+    public Optional<Long> sinceMicros() {
+        return Optional.ofNullable(since);
+    }
+
+    /** The event as the JSON payload it is published with. */
+    public byte[] toJson() {
+        try {
+            return JSON.writeValueAsBytes(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + this, e);
+        }
+    }
+
+    /** Reads a payload written by {@link #toJson()}; unknown fields are ignored so old readers survive new fields. */
+    public static ControlEvent fromJson(byte[] json) {
+        try {
+            return JSON.readValue(json, ControlEvent.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a control event: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.ssmd.core.nats;
+
+/**
+ * One message for JetStream: a venue frame (or a slice of one) routed to its subject (DESIGN §5).
+ *
+ * <p>The payload array is published as it is, byte for byte, and is not copied: the caller must not change it
+ * afterwards.
+ *
+ * @param subject          where it goes ({@code {env}.{feed}.json.{type}.{token}} and friends)
+ * @param payload          the venue's bytes, verbatim
+ * @param epoch            the shard connection's start time, epoch µs: unique across restarts and shard moves
+ * @param frame            the frame's number within the connection
+ * @param element          the index within a frame that was split into several messages, else 0
+ * @param receivedAtMicros when the frame arrived, epoch µs
+ */
+public record OutboundMessage(String subject, byte[] payload, String feed, String shard, long epoch, long frame,
+        int element, long receivedAtMicros) {
+
+    /** {@code Nats-Msg-Id}: {@code {shard}:{epoch}:{frame}:{element}}, the same on every attempt so retries dedupe. */
+    public String msgId() {
+        return shard + ':' + epoch + ':' + frame + ':' + element;
+    }
+}

@@ -1,0 +1,209 @@
+package io.ssmd.core.nats;
+
+import io.nats.client.JetStream;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import io.ssmd.core.metrics.ConnectorMetrics;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JetStream publisher stage of a shard's graph (DESIGN §5): no message is lost silently.
+ *
+ * <p>Each message is published asynchronously with its {@code Nats-Msg-Id}, {@code Ssmd-Received-At} and
+ * {@code Ssmd-Shard} headers. At most {@link PublisherSettings#window()} messages await their outcome at once; when
+ * the window is full the stage stops pulling, so the venue socket upstream is backpressured: ssmd would rather lag than
+ * drop.
+ *
+ * <p>An attempt that is not acked within {@link PublisherSettings#ackTimeout()} (or fails) is repeated after a backoff
+ * that doubles each time, with the same {@code Nats-Msg-Id}: if the lost attempt had in fact been stored, the server's
+ * duplicate window drops the repeat and acks it as a duplicate. This matters because the NATS client keeps publishes
+ * made while the server is unreachable in its reconnect buffer and sends them after reconnecting, while their futures
+ * time out on their own; an attempt given up on can still arrive later. A late ack of an earlier attempt is taken as
+ * the outcome; every PubAck marked duplicate, from any attempt, counts in {@code ssmd_connector_duplicates_total}. (The client also times requests out itself after its {@code requestCleanupInterval}, 5 s by default, so
+ * a longer ack timeout has no effect.)
+ *
+ * <p>A message that fails every attempt is counted ({@code ssmd_connector_publish_failed_total}), logged, announced as
+ * a {@code publish_failed} control event and emitted as a {@link PublishOutcome.Status#FAILED} outcome; the stream
+ * goes on. It may still have been stored by a late attempt: {@code publish_failed} means "possibly missing".
+ */
+public final class Publisher {
+
+    private static final Logger log = LoggerFactory.getLogger(Publisher.class);
+
+    private final JetStream jetStream;
+    private final PublisherSettings settings;
+    private final ConnectorMetrics metrics;
+    private final ControlEventPublisher control;
+    private final AckDeadlines deadlines;
+    /** Messages of one graph come from one shard: remembering its metrics saves a lookup per message. */
+    private volatile ShardMetrics lastShard;
+
+    private Publisher(JetStream jetStream, PublisherSettings settings, ConnectorMetrics metrics,
+            ControlEventPublisher control) {
+        this.jetStream = jetStream;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.control = control;
+        this.deadlines = new AckDeadlines(settings.ackTimeout());
+    }
+
+    /**
+     * The publisher as a flow: one {@link PublishOutcome} per message, in input order. It never fails because of a
+     * message; it completes when its upstream does, after the last outcome.
+     *
+     * @param control where {@code publish_failed} events go
+     */
+    public static Flow<OutboundMessage, PublishOutcome, NotUsed> flow(JetStream jetStream, PublisherSettings settings,
+            ConnectorMetrics metrics, ControlEventPublisher control) {
+        if (settings.window() < 1 || settings.maxAttempts() < 1) {
+            throw new IllegalArgumentException("publisher window and max attempts must be at least 1: " + settings);
+        }
+        Publisher publisher = new Publisher(jetStream, settings, metrics, control);
+        // mapAsync holds at most `window` messages, each until its outcome is known (retries included), and pulls
+        // no more while full: that is the in-flight bound and the backpressure.
+        return Flow.<OutboundMessage>create().mapAsync(settings.window(), publisher::publish);
+    }
+
+    private CompletionStage<PublishOutcome> publish(OutboundMessage message) {
+        Publication publication = new Publication(message, metricsOf(message));
+        publication.attempt();
+        return publication.outcome;
+    }
+
+    private ConnectorMetrics.PublishMetrics metricsOf(OutboundMessage message) {
+        ShardMetrics last = lastShard;
+        if (last != null && last.shard.equals(message.shard()) && last.feed.equals(message.feed())) {
+            return last.metrics;
+        }
+        ShardMetrics found = new ShardMetrics(message.feed(), message.shard(),
+                metrics.publish(message.feed(), message.shard()));
+        lastShard = found;
+        return found.metrics;
+    }
+
+    private record ShardMetrics(String feed, String shard, ConnectorMetrics.PublishMetrics metrics) {
+    }
+
+    /**
+     * One message on its way. Attempts run one after another: the next starts only after the previous one failed.
+     * The first ack of any attempt decides the outcome; a failure counts only for the current attempt, once.
+     */
+    private final class Publication implements AckDeadlines.Watched {
+        private final OutboundMessage message;
+        private final ConnectorMetrics.PublishMetrics shardMetrics;
+        private final long startNanos = System.nanoTime();
+        private final CompletableFuture<PublishOutcome> outcome = new CompletableFuture<>();
+        private final AtomicInteger failedAttempts = new AtomicInteger();
+        /** Set by whoever decides the outcome, before the metrics, so they are counted before anyone sees it. */
+        private final AtomicBoolean finished = new AtomicBoolean();
+        private volatile int attempts;
+        private Headers headers;
+
+        Publication(OutboundMessage message, ConnectorMetrics.PublishMetrics shardMetrics) {
+            this.message = message;
+            this.shardMetrics = shardMetrics;
+        }
+
+        void attempt() {
+            if (finished.get()) {
+                return;
+            }
+            int attempt = ++attempts;
+            CompletableFuture<PublishAck> ack;
+            try {
+                if (headers == null) {
+                    headers = new Headers()
+                            .put(PublishHeaders.MSG_ID, message.msgId())
+                            .put(PublishHeaders.RECEIVED_AT, Long.toString(message.receivedAtMicros()))
+                            .put(PublishHeaders.SHARD, message.shard());
+                }
+                ack = jetStream.publishAsync(message.subject(), headers, message.payload());
+            } catch (RuntimeException e) {
+                // The client refuses at once when closed or when its reconnect buffer is full during an outage (and
+                // a subject or header it cannot send fails every attempt the same way, ending as publish_failed).
+                attemptFailed(attempt, e);
+                return;
+            }
+            if (attempt > 1) {
+                shardMetrics.retries().inc();
+            }
+            deadlines.watch(this, attempt);
+            ack.whenComplete((pubAck, error) -> {
+                if (error != null) {
+                    attemptFailed(attempt, error);
+                    return;
+                }
+                // Counted for every attempt, even one acked after the outcome was decided: each is a repeat the
+                // server dropped.
+                if (pubAck.isDuplicate()) {
+                    shardMetrics.duplicates().inc();
+                }
+                acked(pubAck);
+            });
+        }
+
+        @Override
+        public boolean settled(int attempt) {
+            return finished.get() || failedAttempts.get() >= attempt;
+        }
+
+        @Override
+        public void expire(int attempt) {
+            attemptFailed(attempt, new TimeoutException("no PubAck within " + settings.ackTimeout()));
+        }
+
+        private void acked(PublishAck ack) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            shardMetrics.seconds().observe((System.nanoTime() - startNanos) / 1e9);
+            PublishOutcome.Status status = ack.isDuplicate() ? PublishOutcome.Status.DUPLICATE
+                    : PublishOutcome.Status.STORED;
+            outcome.complete(new PublishOutcome(message, status, ack.getSeqno(), attempts, ""));
+        }
+
+        private void attemptFailed(int attempt, Throwable error) {
+            // The deadline and the client's own failure may both report one attempt; the first one counts.
+            if (finished.get() || !failedAttempts.compareAndSet(attempt - 1, attempt)) {
+                return;
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (attempt < settings.maxAttempts()) {
+                long backoff = settings.retryBackoff().toMillis() << Math.min(attempt - 1, 20);
+                log.debug("publish of {} ({}) attempt {} failed, retrying in {} ms: {}", message.msgId(),
+                        message.subject(), attempt, backoff, cause.toString());
+                CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS).execute(this::attempt);
+                return;
+            }
+            fail(attempt, cause);
+        }
+
+        private void fail(int attempt, Throwable cause) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            String reason = "publish of " + message.subject() + " (Nats-Msg-Id " + message.msgId() + ") failed after "
+                    + attempt + " attempts: " + cause;
+            shardMetrics.failed().inc();
+            log.warn(reason);
+            try {
+                control.raise(ControlEvent.of(ControlEvent.PUBLISH_FAILED, message.feed(), message.shard(),
+                        message.epoch(), EpochMicros.now(), reason, List.of()));
+            } finally {
+                outcome.complete(new PublishOutcome(message, PublishOutcome.Status.FAILED, 0, attempt,
+                        cause.toString()));
+            }
+        }
+    }
+}
