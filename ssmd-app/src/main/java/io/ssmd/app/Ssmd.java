@@ -6,6 +6,7 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.db.Database;
 import io.ssmd.core.metrics.ConnectorMetrics;
+import io.ssmd.core.metrics.NodeMetrics;
 import io.ssmd.core.nats.NatsConnections;
 import io.ssmd.core.nats.NatsServerProcess;
 import io.ssmd.core.nats.StreamSetup;
@@ -88,13 +89,11 @@ public final class Ssmd {
                         server::stop, blocking);
             });
 
-            Connection nats = NatsConnections.connect(natsUrl, "ssmd-" + settings.nodeName(),
-                    settings.nats().connectTimeout());
+            Connection nats = connectNats(natsUrl, settings.nodeName());
             started.push(nats);
             addTask(shutdown, CoordinatedShutdown.PhaseServiceStop(), "close-nats", () -> closeQuietly(nats), blocking);
-            checkFrameSizes(environment, nats.getServerInfo().getMaxPayload(), natsUrl);
-            StreamSetup.apply(nats, environment.streams(), environment.publishableSubjects())
-                    .forEach(line -> log.info("stream {}", line));
+            checkFrameSizes(environment, NatsConnections.maxPayload(nats), natsUrl);
+            setUpStreams(nats, environment);
 
             Database db = Database.open(settings.db());
             started.push(db);
@@ -105,6 +104,7 @@ public final class Ssmd {
 
             PrometheusRegistry registry = new PrometheusRegistry();
             ConnectorMetrics.create(registry);
+            NodeMetrics.register(registry, settings.nodeName(), Main.version(), startedAt, nats);
             List<HealthCheck> checks = new ArrayList<>();
             checks.add(NodeHealthChecks.nats(nats));
             checks.add(NodeHealthChecks.database(db, blocking));
@@ -165,6 +165,28 @@ public final class Ssmd {
         started.push(server);
         log.info("embedded nats-server on {} (store {}, log {})", server.url(), server.storeDir(), server.logFile());
         return server;
+    }
+
+    private static Connection connectNats(String url, String nodeName) {
+        try {
+            return NatsConnections.connect(url, "ssmd-" + nodeName);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot connect to NATS at " + url + " (" + e.getMessage()
+                    + "); check ssmd.nats.url / SSMD_NATS_URL, or leave it empty for the embedded server", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to NATS at " + url, e);
+        }
+    }
+
+    private static void setUpStreams(Connection nats, Environment environment) {
+        try {
+            new StreamSetup(nats.jetStreamManagement())
+                    .apply(environment.streams(), environment.publishableSubjects())
+                    .forEach((stream, outcome) -> log.info("stream {}: {}", stream, outcome.name().toLowerCase()));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot manage JetStream streams: " + e.getMessage(), e);
+        }
     }
 
     /** The archiver writes here; a root that cannot be created should stop the node now, not lose a file later. */

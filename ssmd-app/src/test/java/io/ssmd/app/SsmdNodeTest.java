@@ -65,7 +65,7 @@ class SsmdNodeTest {
 
         HttpResponse<String> metrics = get(node, "/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("ssmd_connector_publish_failed_total");
+        assertThat(metrics.body()).contains("ssmd_node_info{node=\"test-node\"").contains("ssmd_nats_connected 1");
 
         HttpResponse<String> missing = get(node, "/v1/no-such-thing");
         assertThat(missing.statusCode()).isEqualTo(404);

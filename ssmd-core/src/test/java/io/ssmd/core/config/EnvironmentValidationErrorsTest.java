@@ -410,7 +410,7 @@ class EnvironmentValidationErrorsTest {
 
     @Test
     void collectsEveryErrorAcrossFilesInOneRun() throws Exception {
-        Path feed = fixture.editFeed("polymarket", "max-frame-bytes: 8MiB", "max-frame-bytes: 16MiB");
+        Path feed = fixture.editFeed("polymarket", "max-frame-bytes: 8MiB", "max-frame-bytes: 65MiB");
         Files.delete(fixture.feedFile("kraken-futures"));
         Path file = fixture.env("lab", """
                 name: lab
@@ -433,6 +433,6 @@ class EnvironmentValidationErrorsTest {
                 "lab.yaml feeds.polymarket.discovery.max-instruments",
                 "lab.yaml archivers[0].streams[0]",
                 "lab.yaml gateway.api-keys-file");
-        assertThat(errors(file).get(3).message()).contains("at most 8MiB").contains("got 16MiB");
+        assertThat(errors(file).get(3).message()).contains("at most 64MiB").contains("got 65MiB");
     }
 }
