@@ -181,9 +181,8 @@ public final class Ssmd {
 
     private static void setUpStreams(Connection nats, Environment environment) {
         try {
-            new StreamSetup(nats.jetStreamManagement())
-                    .apply(environment.streams(), environment.publishableSubjects())
-                    .forEach((stream, outcome) -> log.info("stream {}: {}", stream, outcome.name().toLowerCase()));
+            // StreamSetup logs each stream it creates or updates.
+            new StreamSetup(nats.jetStreamManagement()).apply(environment.streams(), environment.publishableSubjects());
         } catch (IOException e) {
             throw new IllegalStateException("cannot manage JetStream streams: " + e.getMessage(), e);
         }
@@ -198,7 +197,7 @@ public final class Ssmd {
             throw new IllegalStateException("cannot create the archive root " + root.toAbsolutePath()
                     + " (storage.archive-root in " + environment.file() + "): " + e, e);
         }
-        log.info("archive root {}", root.toAbsolutePath());
+        log.info("archive root {}", root.toAbsolutePath().normalize());
     }
 
     /** A frame larger than the server's max_payload could never be published (DESIGN §4). */
@@ -218,8 +217,10 @@ public final class Ssmd {
     }
 
     private static void announceFeed(EnabledFeed feed) {
-        log.info("feed {} (venue {}): {} instruments configured; this build has no connector for it yet",
-                feed.name(), feed.definition().venue().id(), feed.instruments().size());
+        String universe = feed.discovery().isPresent() ? "instruments by discovery"
+                : feed.instruments().size() + " instruments";
+        log.info("feed {} (venue {}): {}; this build has no connector for it yet", feed.name(),
+                feed.definition().venue().id(), universe);
     }
 
     private static void addTask(CoordinatedShutdown shutdown, String phase, String name, Runnable task,

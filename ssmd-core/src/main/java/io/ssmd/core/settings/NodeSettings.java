@@ -54,14 +54,14 @@ public record NodeSettings(
     /** Reads {@code ssmd.*} from a resolved config; environment variables come in for the DB password. */
     public static NodeSettings create(Config config, java.util.Map<String, String> env) {
         Config c = config.getConfig("ssmd");
-        Path dataDir = Path.of(c.getString("data-dir"));
+        Path dataDir = Path.of(c.getString("data-dir")).toAbsolutePath().normalize();
         Config nats = c.getConfig("nats");
         Config embedded = nats.getConfig("embedded");
         String natsDir = embedded.getString("dir");
         EmbeddedNats embeddedNats = new EmbeddedNats(
                 nonEmpty(embedded.getString("binary")).map(Path::of),
                 embedded.getInt("port"),
-                natsDir.isEmpty() ? dataDir.resolve("nats") : Path.of(natsDir),
+                natsDir.isEmpty() ? dataDir.resolve("nats") : Path.of(natsDir).toAbsolutePath().normalize(),
                 Math.toIntExact(embedded.getBytes("max-payload")),
                 embedded.getDuration("start-timeout"),
                 embedded.getDuration("restart-backoff-min"),
@@ -69,7 +69,7 @@ public record NodeSettings(
         Config db = c.getConfig("db");
         String dbUrl = db.getString("url");
         if (dbUrl.isEmpty()) {
-            dbUrl = "jdbc:h2:file:" + dataDir.resolve("db").resolve("ssmd").toAbsolutePath() + ";MODE=PostgreSQL";
+            dbUrl = "jdbc:h2:file:" + dataDir.resolve("db").resolve("ssmd") + ";MODE=PostgreSQL";
         }
         String passwordEnv = db.getString("password-env");
         return new NodeSettings(

@@ -1,0 +1,90 @@
+package io.ssmd.core.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsAreTheEmbeddedNode() {
+        NodeSettings settings = NodeSettings.create(NodeConfig.load(Optional.of(write("ssmd.data-dir = \"" + dir + "\"")),
+                Map.of()), Map.of());
+        assertThat(settings.nats().url()).isEmpty();
+        assertThat(settings.nats().embedded().dir()).isEqualTo(dir.resolve("nats"));
+        assertThat(settings.nats().embedded().port()).isEqualTo(4222);
+        assertThat(settings.nats().embedded().maxPayload()).isEqualTo(8 * 1024 * 1024);
+        assertThat(settings.db().url()).isEqualTo("jdbc:h2:file:" + dir.resolve("db/ssmd") + ";MODE=PostgreSQL");
+        assertThat(settings.db().embedded()).isTrue();
+        assertThat(settings.http().port()).isEqualTo(8080);
+    }
+
+    @Test
+    void externalServicesAndThePasswordVariable() {
+        Config config = NodeConfig.load(Optional.of(write("""
+                ssmd.nats.url = "nats://nats.internal:4222"
+                ssmd.db.url = "jdbc:postgresql://db:5432/ssmd"
+                ssmd.db.user = ssmd
+                """)), Map.of());
+        NodeSettings settings = NodeSettings.create(config, Map.of("SSMD_DB_PASSWORD", "s3cret"));
+        assertThat(settings.nats().url()).contains("nats://nats.internal:4222");
+        assertThat(settings.db().embedded()).isFalse();
+        assertThat(settings.db().password()).contains("s3cret");
+        assertThat(settings.db().toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void aMisspelledKeyNamesTheFileTheLineAndTheKey() {
+        Path file = write("ssmd {\n  http {\n    prot = 9090\n  }\n}\n");
+        assertThatThrownBy(() -> NodeConfig.load(Optional.of(file), Map.of()))
+                .isInstanceOf(NodeConfig.InvalidNodeConfigException.class)
+                .hasMessageContaining(file.getFileName().toString())
+                .hasMessageContaining(": 3")
+                .hasMessageContaining("ssmd.http.prot");
+    }
+
+    @Test
+    void aMissingExplicitFileIsAnError() {
+        Path missing = dir.resolve("nope.conf");
+        assertThatThrownBy(() -> NodeConfig.load(Optional.of(missing), Map.of()))
+                .hasMessageContaining(missing.toString()).hasMessageContaining("not found");
+    }
+
+    @Test
+    void aWrongTypeNamesTheKey() {
+        Path file = write("ssmd.http.port = eighty\n");
+        assertThatThrownBy(() -> NodeSettings.create(NodeConfig.load(Optional.of(file), Map.of()), Map.of()))
+                .hasMessageContaining("http.port");
+    }
+
+    @Test
+    void relativeFilesMissingHereAreFoundInTheHomeDirectory() throws IOException {
+        Files.createDirectories(dir.resolve("exchanges/environments"));
+        Files.writeString(dir.resolve("exchanges/environments/lab.yaml"), "name: lab\n");
+        Path relative = Path.of("exchanges/environments/lab.yaml");
+        assertThat(NodeConfig.resolve(relative, Map.of("SSMD_HOME", dir.toString())))
+                .isEqualTo(dir.resolve("exchanges/environments/lab.yaml"));
+        assertThat(NodeConfig.resolve(relative, Map.of())).isEqualTo(relative);
+    }
+
+    private Path write(String text) {
+        try {
+            Path file = Files.createTempFile(dir, "application", ".conf");
+            Files.writeString(file, text);
+            return file;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
