@@ -87,7 +87,9 @@ public final class NatsConnections {
                     down.set(false);
                     log.info("NATS connection '{}' {} ({})", name, event.getEvent(), connection.getConnectedUrl());
                 }
-                case CLOSED, LAME_DUCK -> log.warn("NATS connection '{}' {}", name, event.getEvent());
+                // CLOSED only follows close(): a deliberate end, not a fault.
+                case CLOSED -> log.info("NATS connection '{}' {}", name, event.getEvent());
+                case LAME_DUCK -> log.warn("NATS connection '{}' {}", name, event.getEvent());
                 default -> log.debug("NATS connection '{}' {}", name, event.getEvent());
             }
         }
