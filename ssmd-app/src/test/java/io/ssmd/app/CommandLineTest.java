@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,7 +28,7 @@ class CommandLineTest {
 
     @Test
     void validatingTheShippedEnvironmentPrintsOneTickPerCheck() {
-        Path env = projectDir().resolve("exchanges/environments/default.yaml");
+        Path env = ShippedExchanges.projectDir().resolve("exchanges/environments/default.yaml");
         int code = EnvCommand.Validate.validate(env, Map.of(), print(out), print(err));
         assertThat(code).as(text(err)).isZero();
         assertThat(text(out).lines().filter(line -> line.startsWith("✓ ")).count()).isGreaterThanOrEqualTo(3);
@@ -38,18 +37,8 @@ class CommandLineTest {
 
     @Test
     void aMisspelledKeyFailsNamingTheKeyAndTheFile() throws IOException {
-        Path exchanges = dir.resolve("exchanges");
-        Files.createDirectories(exchanges.resolve("environments"));
-        Files.createDirectories(exchanges.resolve("feeds"));
-        try (var feeds = Files.list(projectDir().resolve("exchanges/feeds"))) {
-            for (Path feed : feeds.toList()) {
-                Files.copy(feed, exchanges.resolve("feeds").resolve(feed.getFileName()));
-            }
-        }
-        String original = Files.readString(projectDir().resolve("exchanges/environments/default.yaml"));
-        assertThat(original).contains("instruments:");
-        Path env = exchanges.resolve("environments/default.yaml");
-        Files.writeString(env, original.replaceFirst("instruments:", "instrumnets:"));
+        Path env = ShippedExchanges.copyInto(dir);
+        ShippedExchanges.edit(env, "instruments: [BTC/USD", "instrumnets: [BTC/USD");
 
         int code = EnvCommand.Validate.validate(env, Map.of(), print(out), print(err));
 
@@ -63,9 +52,5 @@ class CommandLineTest {
 
     private static String text(ByteArrayOutputStream bytes) {
         return bytes.toString(StandardCharsets.UTF_8);
-    }
-
-    private static Path projectDir() {
-        return Path.of(System.getProperty("ssmd.project.dir", ".."));
     }
 }

@@ -18,7 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -133,32 +132,16 @@ class SsmdNodeTest {
 
     private Path copyDefaultEnvironmentWithKrakenFrameLimit(String limit) throws IOException {
         Path env = copyDefaultEnvironment();
-        Path kraken = env.getParent().getParent().resolve("feeds/kraken.yaml");
-        String text = Files.readString(kraken);
-        assertThat(text).contains("max-frame-bytes:");
-        Files.writeString(kraken, text.replaceAll("max-frame-bytes: *\\S+", "max-frame-bytes: " + limit));
+        ShippedExchanges.edit(env.getParent().getParent().resolve("feeds/kraken.yaml"), "max-frame-bytes: 4MiB",
+                "max-frame-bytes: " + limit);
         return env;
     }
 
-    /** The shipped environment and feed files in a temporary copy of the layout, archiving into the test's directory. */
+    /** The shipped environment and feed files in a temporary copy, archiving into the test's directory. */
     private Path copyDefaultEnvironment() throws IOException {
-        Path exchanges = dir.resolve("exchanges");
-        Files.createDirectories(exchanges.resolve("environments"));
-        Files.createDirectories(exchanges.resolve("feeds"));
-        try (var feeds = Files.list(projectDir().resolve("exchanges/feeds"))) {
-            for (Path feed : feeds.toList()) {
-                Files.copy(feed, exchanges.resolve("feeds").resolve(feed.getFileName()));
-            }
-        }
-        String text = Files.readString(projectDir().resolve("exchanges/environments/default.yaml"));
-        assertThat(text).contains("archive-root: ./data/archive");
-        Path env = exchanges.resolve("environments/default.yaml");
-        Files.writeString(env, text.replace("archive-root: ./data/archive", "archive-root: " + dir.resolve("archive")));
+        Path env = ShippedExchanges.copyInto(dir);
+        ShippedExchanges.edit(env, "archive-root: ./data/archive", "archive-root: " + dir.resolve("archive"));
         return env;
-    }
-
-    private static Path projectDir() {
-        return Path.of(System.getProperty("ssmd.project.dir", ".."));
     }
 
     private static HttpResponse<String> get(Ssmd node, String path) throws IOException, InterruptedException {
