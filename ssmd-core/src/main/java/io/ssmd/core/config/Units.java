@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * {@code 10GiB}, plain bytes) as written in the YAML files. Units are spelled exactly one way so that a file reads
  * the same to everyone: {@code 10GB} is rejected rather than guessed at (is it 10^9 or 2^30?).
  */
-final class Units {
+public final class Units {
 
     static final String DURATION_EXAMPLES = "a duration like 250ms, 30s, 15m, 2h or 7d";
     static final String SIZE_EXAMPLES = "a size like 512KiB, 8MiB, 10GiB or a plain number of bytes";
@@ -22,7 +22,7 @@ final class Units {
     }
 
     /** @throws IllegalArgumentException naming what was expected */
-    static Duration parseDuration(String text) {
+    public static Duration parseDuration(String text) {
         return parseDuration(text, DURATION_EXAMPLES);
     }
 
@@ -43,7 +43,7 @@ final class Units {
     }
 
     /** @throws IllegalArgumentException naming what was expected */
-    static long parseSize(String text) {
+    public static long parseSize(String text) {
         return parseSize(text, SIZE_EXAMPLES);
     }
 
@@ -70,7 +70,7 @@ final class Units {
     }
 
     /** The shortest exact spelling of a duration in the units above, for messages. */
-    static String format(Duration d) {
+    public static String format(Duration d) {
         long ms = d.toMillis();
         if (ms == 0) {
             return "0s";
@@ -91,7 +91,7 @@ final class Units {
     }
 
     /** The shortest exact spelling of a size, for messages. */
-    static String formatSize(long bytes) {
+    public static String formatSize(long bytes) {
         String[] units = {"TiB", "GiB", "MiB", "KiB"};
         int[] shifts = {40, 30, 20, 10};
         for (int i = 0; i < units.length; i++) {

@@ -1,0 +1,120 @@
+package io.ssmd.feeds.replay;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.separateOnSlashes;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.settings.ServerSettings;
+import org.apache.pekko.http.javadsl.settings.WebSocketSettings;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A venue on localhost: its WebSocket and REST endpoints, fed by synthetic or recorded data, with faults on demand
+ * through {@link Faults} and the {@code /control} endpoints (see docs/replay-server.md).
+ */
+public final class ReplayServer extends AllDirectives {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplayServer.class);
+
+    /** Often enough for Kraken's once-a-second heartbeat and for idle-client deadlines to be kept closely. */
+    static final Duration TICK = Duration.ofMillis(100);
+
+    private final ActorSystem<?> system;
+    private final VenueServer venue;
+    private final ReplaySettings settings;
+    private final Faults faults;
+    private final List<RecordedFrame> recording;
+    private final AtomicLong sessions = new AtomicLong();
+    private final AtomicInteger open = new AtomicInteger();
+    private final Materializer materializer;
+
+    private ReplayServer(ActorSystem<?> system, VenueServer venue, ReplaySettings settings, Faults faults) {
+        this.system = system;
+        this.venue = venue;
+        this.settings = settings;
+        this.faults = faults;
+        this.recording = settings.recording().map(RecordedFrames::read).orElse(List.of());
+        this.materializer = Materializer.matFromSystem(system);
+    }
+
+    /** A server, not yet bound; {@link #bind()} starts it. */
+    public static ReplayServer create(ActorSystem<?> system, VenueServer venue, ReplaySettings settings, Faults faults) {
+        return new ReplayServer(system, venue, settings, faults);
+    }
+
+    /** Binds the WebSocket, REST and control routes on the configured host and port. */
+    public CompletionStage<ServerBinding> bind() {
+        ServerSettings serverSettings = ServerSettings.create(system.classicSystem());
+        WebSocketSettings ws = serverSettings.getWebsocketSettings();
+        ws = venue.websocketPingInterval().map(ws::withPeriodicKeepAliveMaxIdle).orElse(ws);
+        // The venue's own rules close idle clients; Pekko's 60 s idle-timeout must not do it first.
+        serverSettings = serverSettings.withWebsocketSettings(ws).withTimeouts(
+                serverSettings.getTimeouts().withIdleTimeout(scala.concurrent.duration.Duration.Inf()));
+        return Http.get(system).newServerAt(settings.host(), settings.port()).withSettings(serverSettings)
+                .bind(route())
+                .thenApply(binding -> {
+                    log.info("{} replay server on {} ({}): ws://{}:{}{}", venue.venue(), binding.localAddress(),
+                            settings.synthetic() ? "synthetic" : "recording " + settings.recording().get(),
+                            settings.host(), binding.localAddress().getPort(), venue.websocketPath());
+                    return binding;
+                });
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    /** Sessions open now. */
+    public int openSessions() {
+        return open.get();
+    }
+
+    /** Sessions opened since start. */
+    public long totalSessions() {
+        return sessions.get();
+    }
+
+    Route route() {
+        String path = venue.websocketPath().startsWith("/") ? venue.websocketPath().substring(1) : venue.websocketPath();
+        return concat(
+                path(separateOnSlashes(path), () -> extractRequest(request -> venue.authenticate(request)
+                        .map(this::complete)
+                        .orElseGet(() -> handleWebSocketMessages(sessionFlow())))),
+                pathPrefix("control", () -> new FaultControlRoutes(this).route()),
+                venue.rest());
+    }
+
+    private Flow<Message, Message, NotUsed> sessionFlow() {
+        long id = sessions.incrementAndGet();
+        SessionContext context = new SessionContext(id, settings, faults, TICK);
+        VenueSession session = venue.newSession(context);
+        Source<ReplaySession.Event, NotUsed> data = settings.synthetic() ? pump()
+                : RecordedFrames.paced(recording, settings.speed(), settings.rate(), settings.loop())
+                        .map(ReplaySession.Recorded::new);
+        return ReplaySession.flow(session, context, data, materializer)
+                .watchTermination((notUsed, done) -> {
+                    open.incrementAndGet();
+                    done.whenComplete((ok, failure) -> open.decrementAndGet());
+                    return NotUsed.getInstance();
+                });
+    }
+
+    private Source<ReplaySession.Event, NotUsed> pump() {
+        Source<ReplaySession.Event, NotUsed> pumps = Source.repeat(ReplaySession.Pump.INSTANCE);
+        return settings.rate() > 0 ? pumps.throttle(settings.rate(), Duration.ofSeconds(1)) : pumps;
+    }
+}
