@@ -90,7 +90,8 @@ final class PolymarketMarketSession implements VenueSession {
             if (context.faults().rejects(id)) {
                 refused.add(id);
             } else if (!context.settings().synthetic() || market.serves(id)) {
-                // A recording may hold any asset, so recorded mode takes every id.
+                // A recording may hold any asset, so recorded mode takes every id; in synthetic mode ids outside
+                // the universe are dropped without a word, as the venue does with ids it does not know.
                 accepted.add(id);
             }
         }
