@@ -2,14 +2,10 @@ package io.ssmd.feeds.kalshi;
 
 import static io.ssmd.feeds.kalshi.KalshiProtocol.MARKET_LIFECYCLE;
 import static io.ssmd.feeds.kalshi.KalshiProtocol.ORDERBOOK_DELTA;
-import static io.ssmd.feeds.kalshi.KalshiProtocol.TICKER;
-import static io.ssmd.feeds.kalshi.KalshiProtocol.TRADE;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssmd.feeds.kalshi.KalshiProtocol.Error;
-import io.ssmd.feeds.kalshi.KalshiSyntheticMarket.Delta;
-import io.ssmd.feeds.kalshi.KalshiSyntheticMarket.Step;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.RecordedFrame;
 import io.ssmd.feeds.replay.SessionContext;
@@ -17,7 +13,6 @@ import io.ssmd.feeds.replay.SessionOutput;
 import io.ssmd.feeds.replay.VenueSession;
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,20 +29,17 @@ import java.util.TreeMap;
 final class KalshiSession implements VenueSession {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** A pump that steps only markets nobody sees (deep-book changes on a ticker-only sid) tries again, this often. */
-    private static final int STEPS_PER_PUMP = 64;
 
     private final SessionContext context;
     private final Faults faults;
     private final KalshiMarketCatalog catalog;
     /** Recorded mode without a configured universe accepts any ticker: the recording decides what exists. */
     private final boolean checkUniverse;
-    private final KalshiSyntheticMarket market;
+    /** Null in recorded mode. */
+    private final KalshiSyntheticFeed synthetic;
     private final KalshiRecordingRelay relay;
     private final Map<Integer, KalshiSubscription> subscriptions = new TreeMap<>();
     private final Optional<Duration> idleTimeout;
-    private List<String> pumpMarkets = List.of();
-    private int pumpIndex = -1;
     private int nextSid = 1;
     private long seqFrames;
     private boolean heardFromClient = true;
@@ -58,7 +50,8 @@ final class KalshiSession implements VenueSession {
         this.faults = context.faults();
         this.catalog = catalog;
         this.checkUniverse = context.settings().synthetic() || !context.settings().instruments().isEmpty();
-        this.market = context.settings().synthetic() ? new KalshiSyntheticMarket(catalog, context.seed()) : null;
+        this.synthetic = context.settings().synthetic()
+                ? new KalshiSyntheticFeed(catalog, context.seed(), subscriptions.values(), this::nextDataSeq) : null;
         this.relay = new KalshiRecordingRelay(subscriptions.values(), this::nextDataSeq);
         // Kalshi closes no client for silence at the application level: it pings, and pongs are invisible here.
         this.idleTimeout = context.settings().clientIdleTimeout();
@@ -136,6 +129,7 @@ final class KalshiSession implements VenueSession {
             return;
         }
         boolean skipTickerAck = params.path("skip_ticker_ack").asBoolean(false);
+        boolean initialTickers = params.path("send_initial_snapshot").asBoolean(false);
         List<Runnable> data = new ArrayList<>();
         for (String channel : channels) {
             KalshiSubscription existing = find(channel);
@@ -145,14 +139,14 @@ final class KalshiSession implements VenueSession {
                 KalshiSubscription sub = new KalshiSubscription(nextSid++, channel, all, all ? List.of() : accepted);
                 subscriptions.put(sub.sid(), sub);
                 out.send(KalshiProtocol.subscribed(id, channel, sub.sid()));
-                data.add(() -> initialData(sub, accepted, params, out));
+                data.add(() -> initialData(sub, accepted, initialTickers, out));
             } else {
                 addMarkets(id, existing, accepted, skipTickerAck, out, data);
             }
         }
         // As on the real service: every ack first, then the snapshots.
         data.forEach(Runnable::run);
-        pumpMarkets = pumpMarkets();
+        subscriptionsChanged();
     }
 
     /** A repeat subscribe to a channel answers {@code ok} on the existing sid and adds the new markets. */
@@ -165,7 +159,7 @@ final class KalshiSession implements VenueSession {
         }
         sub.tickers().addAll(added);
         out.send(KalshiProtocol.ok(id, sub.sid(), sub.nextSeq(false), skipTickerAck ? null : sub.tickers()));
-        data.add(() -> initialData(sub, added, null, out));
+        data.add(() -> initialData(sub, added, false, out));
     }
 
     private void unsubscribe(Long id, JsonNode params, SessionOutput out) {
@@ -186,7 +180,7 @@ final class KalshiSession implements VenueSession {
                 out.send(KalshiProtocol.unsubscribed(id, sub.sid(), sub.nextSeq(false)));
             }
         }
-        pumpMarkets = pumpMarkets();
+        subscriptionsChanged();
     }
 
     private void updateSubscription(Long id, JsonNode params, SessionOutput out) {
@@ -240,19 +234,19 @@ final class KalshiSession implements VenueSession {
             case "get_snapshot" -> getSnapshot(id, sub, named.get(), out);
             default -> out.send(KalshiProtocol.error(id, Error.UNSUPPORTED_ACTION));
         }
-        pumpMarkets = pumpMarkets();
+        subscriptionsChanged();
     }
 
     /** {@code get_snapshot}: fresh snapshots of some of the sid's markets; the subscription stays as it is. */
     private void getSnapshot(Long id, KalshiSubscription sub, List<String> tickers, SessionOutput out) {
-        if (!sub.channel().equals(ORDERBOOK_DELTA) || market == null) {
+        if (!sub.channel().equals(ORDERBOOK_DELTA) || synthetic == null) {
             // Recorded mode has no book of its own to show; the recording's snapshots are all there is.
-            out.send(KalshiProtocol.error(id, market == null ? Error.CHANNEL_ERROR : Error.UNSUPPORTED_ACTION));
+            out.send(KalshiProtocol.error(id, synthetic == null ? Error.CHANNEL_ERROR : Error.UNSUPPORTED_ACTION));
             return;
         }
         for (String ticker : tickers) {
             if (sub.covers(ticker)) {
-                out.sendData(KalshiMarketFrames.snapshot(sub.sid(), nextDataSeq(sub), market.state(ticker)));
+                synthetic.snapshot(sub, ticker, out);
             } else {
                 out.send(KalshiProtocol.error(id, Error.MARKET_NOT_FOUND, ticker));
             }
@@ -299,79 +293,11 @@ final class KalshiSession implements VenueSession {
         return accepted;
     }
 
-    /** Synthetic mode: the snapshot of each new book market; the initial tickers when asked for. */
-    private void initialData(KalshiSubscription sub, List<String> tickers, JsonNode params, SessionOutput out) {
-        if (market == null) {
-            return;
-        }
-        if (sub.channel().equals(ORDERBOOK_DELTA)) {
-            for (String ticker : tickers) {
-                out.sendData(KalshiMarketFrames.snapshot(sub.sid(), nextDataSeq(sub), market.state(ticker)));
-            }
-        } else if (sub.channel().equals(TICKER) && params != null
-                && params.path("send_initial_snapshot").asBoolean(false)) {
-            Instant now = Instant.now();
-            List<String> markets = sub.allMarkets() ? catalog.markets().stream()
-                    .map(KalshiMarketCatalog.Market::ticker).toList() : tickers;
-            markets.forEach(t -> out.sendData(KalshiMarketFrames.ticker(sub.sid(), market.state(t), now)));
-        }
-    }
-
     @Override
     public void onPump(SessionOutput out) {
-        if (market == null || pumpMarkets.isEmpty()) {
-            return;
+        if (synthetic != null) {
+            synthetic.pump(out);
         }
-        Instant now = Instant.now();
-        for (int i = 0; i < STEPS_PER_PUMP; i++) {
-            pumpIndex = (pumpIndex + 1) % pumpMarkets.size();
-            String ticker = pumpMarkets.get(pumpIndex);
-            if (emit(market.step(ticker), now, out) > 0) {
-                return;
-            }
-        }
-    }
-
-    /** Sends a step to every sid that sees it, in sid order; returns how many frames went out. */
-    private int emit(Step step, Instant now, SessionOutput out) {
-        String ticker = step.market().info.ticker();
-        int frames = 0;
-        for (KalshiSubscription sub : subscriptions.values()) {
-            if (!sub.covers(ticker)) {
-                continue;
-            }
-            switch (sub.channel()) {
-                case ORDERBOOK_DELTA -> {
-                    for (Delta delta : step.deltas()) {
-                        out.sendData(KalshiMarketFrames.delta(sub.sid(), nextDataSeq(sub), step.market(), delta, now));
-                        frames++;
-                    }
-                }
-                case TICKER -> {
-                    if (step.tickerChanged()) {
-                        out.sendData(KalshiMarketFrames.ticker(sub.sid(), step.market(), now));
-                        frames++;
-                    }
-                }
-                case TRADE -> {
-                    if (step.trade() != null) {
-                        out.sendData(KalshiMarketFrames.trade(sub.sid(), step.market(), step.trade(), now));
-                        frames++;
-                    }
-                }
-                case MARKET_LIFECYCLE -> {
-                    if (step.closeTsUpdated() >= 0) {
-                        out.sendData(KalshiMarketFrames.closeDateUpdated(sub.sid(), nextDataSeq(sub), ticker,
-                                step.closeTsUpdated()));
-                        frames++;
-                    }
-                }
-                default -> {
-                    // Private channels (fill, positions...): a replay server has no orders of the client's.
-                }
-            }
-        }
-        return frames;
     }
 
     @Override
@@ -399,6 +325,18 @@ final class KalshiSession implements VenueSession {
         return sub.nextSeq(faults.skipSeq().take(seqFrames));
     }
 
+    private void initialData(KalshiSubscription sub, List<String> tickers, boolean initialTickers, SessionOutput out) {
+        if (synthetic != null) {
+            synthetic.initialData(sub, tickers, initialTickers, out);
+        }
+    }
+
+    private void subscriptionsChanged() {
+        if (synthetic != null) {
+            synthetic.subscriptionsChanged();
+        }
+    }
+
     private KalshiSubscription find(String channel) {
         for (KalshiSubscription sub : subscriptions.values()) {
             if (sub.channel().equals(channel)) {
@@ -406,22 +344,5 @@ final class KalshiSession implements VenueSession {
             }
         }
         return null;
-    }
-
-    /** The markets the pump steps in turn: those some public channel shows (all of them for all-market sids). */
-    private List<String> pumpMarkets() {
-        Set<String> markets = new LinkedHashSet<>();
-        for (KalshiSubscription sub : subscriptions.values()) {
-            if (!KalshiProtocol.MARKET_DATA_CHANNELS.contains(sub.channel())) {
-                continue;
-            }
-            if (sub.allMarkets()) {
-                catalog.markets().forEach(m -> markets.add(m.ticker()));
-            } else {
-                markets.addAll(sub.tickers());
-            }
-        }
-        markets.removeIf(t -> !catalog.contains(t));
-        return List.copyOf(markets);
     }
 }
