@@ -23,10 +23,8 @@ import java.security.spec.PSSParameterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
@@ -154,12 +152,6 @@ final class KalshiTestServer implements AutoCloseable {
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static <T> List<T> collect(Iterator<JsonNode> frames, Function<JsonNode, T> f) {
-        List<T> out = new ArrayList<>();
-        frames.forEachRemaining(n -> out.add(f.apply(n)));
-        return out;
     }
 
     @Override
