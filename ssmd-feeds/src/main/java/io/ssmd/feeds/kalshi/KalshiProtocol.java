@@ -158,16 +158,6 @@ public final class KalshiProtocol {
         return b.toString();
     }
 
-    /** Parses a {@code _dollars} text ({@code "0.45"}, {@code "0.960"}, {@code "0.4500"}) to ten-thousandths. */
-    public static int parseDollars(String text) {
-        return Math.toIntExact(parseFixed(text, 4));
-    }
-
-    /** Parses a {@code _fp} count text ({@code "10.00"}, {@code "-54.00"}) to hundredths. */
-    public static long parseCount(String text) {
-        return parseFixed(text, 2);
-    }
-
     private static void appendFixed(StringBuilder b, long value, long unit, int decimals) {
         if (value < 0) {
             b.append('-');
@@ -176,19 +166,6 @@ public final class KalshiProtocol {
         b.append(value / unit).append('.');
         String fraction = Long.toString(value % unit);
         b.append("0".repeat(decimals - fraction.length())).append(fraction);
-    }
-
-    private static long parseFixed(String text, int decimals) {
-        int dot = text.indexOf('.');
-        String whole = dot < 0 ? text : text.substring(0, dot);
-        String fraction = dot < 0 ? "" : text.substring(dot + 1);
-        if (fraction.length() > decimals) {
-            throw new IllegalArgumentException("more than " + decimals + " decimals: " + text);
-        }
-        boolean negative = whole.startsWith("-");
-        long units = Math.abs(Long.parseLong(whole)) * (long) Math.pow(10, decimals)
-                + (fraction.isEmpty() ? 0 : Long.parseLong(fraction + "0".repeat(decimals - fraction.length())));
-        return negative ? -units : units;
     }
 
     static void quote(StringBuilder b, String text) {

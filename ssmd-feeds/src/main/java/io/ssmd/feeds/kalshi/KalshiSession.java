@@ -30,7 +30,6 @@ final class KalshiSession implements VenueSession {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final SessionContext context;
     private final Faults faults;
     private final KalshiMarketCatalog catalog;
     /** Recorded mode without a configured universe accepts any ticker: the recording decides what exists. */
@@ -46,7 +45,6 @@ final class KalshiSession implements VenueSession {
     private long lastHeardMillis = -1;
 
     KalshiSession(SessionContext context, KalshiMarketCatalog catalog) {
-        this.context = context;
         this.faults = context.faults();
         this.catalog = catalog;
         this.checkUniverse = context.settings().synthetic() || !context.settings().instruments().isEmpty();
