@@ -72,10 +72,4 @@ final class KrakenSubscriptions {
         }
         return symbols;
     }
-
-    /** How many symbols the channel has. */
-    int count(String channel) {
-        Map<String, Subscription> symbols = byChannel.get(channel);
-        return symbols == null ? 0 : symbols.size();
-    }
 }

@@ -51,10 +51,6 @@ final class KrakenSyntheticBook {
         return instrument;
     }
 
-    int depth() {
-        return depth;
-    }
-
     /** The depth a client subscribed to; the book grows its reserve to match. */
     void depth(int levels) {
         depth = levels;

@@ -44,11 +44,6 @@ final class KrakenSyntheticMarket {
         return pair;
     }
 
-    /** The pair's book, as the tests and the generator benchmark inspect it. */
-    KrakenSyntheticBook book(String symbol) {
-        return pair(symbol, KrakenFrames.nowMicros()).book();
-    }
-
     /** A {@code book} snapshot of {@code depth} levels a side; from now on updates cover that depth. */
     String bookSnapshot(String symbol, int depth, long nowMicros) {
         KrakenSyntheticBook book = pair(symbol, nowMicros).book();

@@ -59,6 +59,13 @@ class KrakenRecordedAndRestTest {
         }
     }
 
+    @Test
+    void theBadChecksumFaultOnARecordedUpdateChangesOnlyItsChecksum() throws Exception {
+        String update = KrakenChecksumTest.sampleLines().get(1);
+        String wrong = KrakenRecordedFilter.withWrongChecksum(update);
+        assertThat(wrong).isEqualTo(update.replace("\"checksum\":4249465476", "\"checksum\":4249465477"));
+    }
+
     /** The archive of an earlier system, when the shared exchanges folder has one for Kraken spot. */
     @Test
     void replaysAnArchiveCapture() throws Exception {
