@@ -20,7 +20,7 @@ package io.ssmd.feeds.kraken;
  * @param typicalQty     a typical level size, in quantity units
  * @param ordermin       REST {@code ordermin}, as text
  */
-public record KrakenInstrument(
+record KrakenInstrument(
         String symbol,
         String pairKey,
         String altname,

@@ -21,6 +21,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 public final class KrakenReplayServer implements VenueServer {
 
+    /** The venue id of {@code --venue}. */
     public static final String VENUE = "kraken";
 
     /**
