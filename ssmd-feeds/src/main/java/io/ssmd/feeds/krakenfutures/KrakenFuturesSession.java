@@ -139,12 +139,7 @@ final class KrakenFuturesSession implements VenueSession {
         SyntheticProduct product = synthetic.product(turn.productId());
         long now = synthetic.now();
         switch (turn.feed()) {
-            case BOOK -> {
-                // A trade's book change goes out before anything new happens to the book.
-                do {
-                    out.sendData(product.nextBookDelta(now, faults.skipSeq().take(++bookDeltas)));
-                } while (product.hasUnsentBookChange());
-            }
+            case BOOK -> product.nextBookDeltas(now, () -> faults.skipSeq().take(++bookDeltas), out::sendData);
             case TRADE -> out.sendData(product.trade(now));
             case TICKER -> out.sendData(product.ticker(now));
         }

@@ -84,12 +84,17 @@ final class SyntheticBook {
         if (asks.size() > MAX_LEVELS) {
             return remove(false, asks.lastKey());
         }
+        long spread = bestAsk() - bestBid();
+        // Takers and cancels widen the spread; quotes come back inside it quickly, as market makers do.
+        if (spread > 2 && random.nextInt(4) != 0) {
+            return improve();
+        }
         int roll = random.nextInt(100);
         Change change = null;
         if (roll < 25) {
             change = improve();
         } else if (roll < 50) {
-            change = pullTop();
+            change = spread <= 2 ? pullTop() : null;
         } else if (roll < 65) {
             change = addBehind();
         } else if (roll < 75) {
@@ -164,6 +169,14 @@ final class SyntheticBook {
             size++;
         }
         return set(buy, price, size);
+    }
+
+    /**
+     * Which way the mid should go back: -1 when it is above the band around the reference, +1 below it, 0 inside.
+     * Changes and takers lean that way, which keeps a long run near a realistic price.
+     */
+    int lean() {
+        return leanDown() ? -1 : leanUp() ? 1 : 0;
     }
 
     /** The mid is above the band: lean on moving it down. */

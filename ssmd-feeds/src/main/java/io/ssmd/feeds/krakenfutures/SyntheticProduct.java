@@ -9,11 +9,14 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * One perpetual of the synthetic market: its book, its trades and its ticker statistics, and the frames that show
- * them. Trades happen at the best bid or ask and take from that level, so the book a client rebuilds always holds
- * the trades it is shown; the level's new size goes out as the product's next {@code book} frame.
+ * them. Trades happen at the best bid or ask and take from that level; the book changes a trade makes go out
+ * first in the product's next {@code book} turn. A session takes turns round the feeds of a product, so a client
+ * watching both has always been sent the book a trade happened in: every trade is at the touch of its rebuilt book.
  */
 final class SyntheticProduct {
 
@@ -78,10 +81,6 @@ final class SyntheticProduct {
         unsent.clear();
     }
 
-    boolean hasUnsentBookChange() {
-        return !unsent.isEmpty();
-    }
-
     /** The whole book, as {@code book_snapshot}; the next delta's {@code seq} follows this one's. */
     String bookSnapshot(long nowMillis) {
         unsent.clear();
@@ -97,12 +96,20 @@ final class SyntheticProduct {
     }
 
     /**
-     * The next {@code book} delta: a change a trade made, or else a new random one.
+     * The next {@code book} deltas: the changes made since the client's last book frame (by trades), then one new
+     * change.
      *
-     * @param skipSeq a fault: this delta's {@code seq} jumps by 2, so the client sees one missing
+     * @param skipSeq asked once per delta: true makes that delta's {@code seq} jump by 2 (a fault), so the client
+     *                sees one missing
      */
-    String nextBookDelta(long nowMillis, boolean skipSeq) {
-        SyntheticBook.Change change = unsent.isEmpty() ? book.randomChange() : unsent.poll();
+    void nextBookDeltas(long nowMillis, BooleanSupplier skipSeq, Consumer<String> out) {
+        while (!unsent.isEmpty()) {
+            out.accept(delta(unsent.poll(), nowMillis, skipSeq.getAsBoolean()));
+        }
+        out.accept(delta(book.randomChange(), nowMillis, skipSeq.getAsBoolean()));
+    }
+
+    private String delta(SyntheticBook.Change change, long nowMillis, boolean skipSeq) {
         bookSeq += skipSeq ? 2 : 1;
         StringBuilder out = new StringBuilder(140);
         out.append("{\"feed\":\"book\",\"product_id\":\"").append(spec.id()).append("\",\"side\":\"")
@@ -123,16 +130,24 @@ final class SyntheticProduct {
         return out.append("]}").toString();
     }
 
-    /** A new trade at the best bid or ask, taken from that level; the frame is the {@code trade} message. */
+    /**
+     * A new trade at the best bid or ask, taken from that level, and then a new quote or cancel elsewhere in the book,
+     * so that the book keeps moving for a client that watches only trades. The frame is the {@code trade} message.
+     */
     String trade(long nowMillis) {
-        boolean takerBuys = random.nextBoolean();
+        int lean = book.lean();
+        boolean takerBuys = lean == 0 ? random.nextBoolean() : (random.nextInt(3) == 0) != (lean > 0);
         long price = takerBuys ? book.bestAsk() : book.bestBid();
         long available = takerBuys ? book.bestAskQty() : book.bestBidQty();
         // Now and then a taker takes the whole level; mostly a part of it.
         long lots = random.nextInt(8) == 0 ? available : 1 + random.nextLong(Math.min(available, spec.typicalLots()));
-        SyntheticBook.Change change = book.fill(takerBuys, lots);
-        if (change != null && bookWatched) {
-            unsent.add(change);
+        SyntheticBook.Change fill = book.fill(takerBuys, lots);
+        if (fill != null && bookWatched) {
+            unsent.add(fill);
+        }
+        SyntheticBook.Change refresh = book.randomChange();
+        if (bookWatched) {
+            unsent.add(refresh);
         }
         tradeSeq++;
         last = price;
