@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.RecordedFrame;
 import io.ssmd.feeds.replay.SessionContext;
@@ -38,7 +38,7 @@ final class KrakenFuturesSession implements VenueSession {
     /** Numbers read exactly: the recorded frames' prices must keep their text. */
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
     /** The market-data feeds served; {@code heartbeat} is apart, having no products. */
     enum Feed {

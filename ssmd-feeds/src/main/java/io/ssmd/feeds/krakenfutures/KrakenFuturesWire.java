@@ -31,10 +31,6 @@ final class KrakenFuturesWire {
     private KrakenFuturesWire() {
     }
 
-    static long pow10(int exponent) {
-        return POW10[exponent];
-    }
-
     /**
      * {@code units × 10^-scale} the way Kraken Futures prints prices and sizes: plain digits, trailing zeros dropped,
      * but at least one decimal ({@code 65360.0}, {@code 0.0003}, {@code 1907.3}); never exponent notation.

@@ -1,6 +1,5 @@
 package io.ssmd.feeds.krakenfutures;
 
-import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
