@@ -1,22 +1,37 @@
 package io.ssmd.app;
 
 import io.ssmd.core.bench.Benchmarks;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code ssmd bench [SCENARIO]}: throughput figures on this machine, each against its own nats-server. */
-@Command(name = "bench", description = "Run benchmarks against a private nats-server. Scenarios: nats-ceiling"
-        + " (raw jnats JetStream async publish), publisher (ssmd's publisher on the same load). Without a scenario,"
-        + " both, and their ratio.")
+/** {@code ssmd bench [SCENARIO]}: throughput figures on this machine, each against its own servers. */
+@Command(name = "bench", description = "Run benchmarks on private servers. Scenarios: nats-ceiling (raw jnats"
+        + " JetStream async publish), publisher (ssmd's publisher on the same load), replay (each venue's replay"
+        + " server at full speed to one client; replay-VENUE for one). Without a scenario, all of them, with the"
+        + " publisher/ceiling ratio.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(arity = "0..1", paramLabel = "SCENARIO", description = "nats-ceiling | publisher (default: all)")
+    @Parameters(arity = "0..1", paramLabel = "SCENARIO",
+            description = "nats-ceiling | publisher | replay | replay-VENUE (default: all)")
     String scenario;
 
     @Override
     public Integer call() {
-        Benchmarks.run(scenario, System.out);
-        return 0;
+        try {
+            if (ReplayBench.handles(scenario)) {
+                ReplayBench.run(scenario, Duration.ofSeconds(3), Duration.ofSeconds(5), System.out);
+                return 0;
+            }
+            Benchmarks.run(scenario, System.out);
+            if (scenario == null) {
+                ReplayBench.run(ReplayBench.PREFIX, Duration.ofSeconds(3), Duration.ofSeconds(5), System.out);
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("ssmd bench: " + e.getMessage());
+            return 2;
+        }
     }
 }

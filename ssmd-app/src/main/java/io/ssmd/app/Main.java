@@ -8,12 +8,16 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "ssmd: market data from venue WebSockets to NATS JetStream, archives and a gateway.",
-        subcommands = {RunCommand.class, EnvCommand.class, BenchCommand.class, TestCommand.class,
+        subcommands = {RunCommand.class, EnvCommand.class, ReplayServerCommand.class, DemoCommand.class,
+                BenchCommand.class, TestCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
         configureLogging(args);
+        // Initialise logging on this thread before Pekko's threads log concurrently (SLF4J would otherwise warn
+        // that it replayed calls made during its initialisation).
+        org.slf4j.LoggerFactory.getILoggerFactory();
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
@@ -24,17 +28,20 @@ public final class Main {
     }
 
     /**
-     * Must run before the first logger is created: {@code run} logs JSON lines to stdout at INFO; every other
-     * command keeps stdout for its output and logs warnings only, to stderr.
+     * Must run before the first logger is created: {@code run} and {@code demo} log JSON lines to stdout at INFO
+     * (DESIGN §3); {@code replay-server} logs at INFO to stderr, keeping stdout for its URLs; every other command
+     * keeps stdout for its output and logs warnings only, to stderr.
      */
     private static void configureLogging(String[] args) {
-        boolean run = args.length > 0 && args[0].equals("run");
+        String command = args.length > 0 ? args[0] : "";
+        boolean toStdout = command.equals("run") || command.equals("demo");
+        boolean longRunning = toStdout || command.equals("replay-server");
         if (System.getProperty("ssmd.log.target") == null) {
-            System.setProperty("ssmd.log.target", run ? "System.out" : "System.err");
+            System.setProperty("ssmd.log.target", toStdout ? "System.out" : "System.err");
         }
         if (System.getProperty("ssmd.log.level") == null) {
             String level = System.getenv("SSMD_LOG_LEVEL");
-            System.setProperty("ssmd.log.level", level != null ? level : run ? "INFO" : "WARN");
+            System.setProperty("ssmd.log.level", level != null ? level : longRunning ? "INFO" : "WARN");
         }
     }
 

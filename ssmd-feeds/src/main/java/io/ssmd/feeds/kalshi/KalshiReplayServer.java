@@ -18,7 +18,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  * Kalshi Trade API WebSocket v2, server side, for {@code ssmd replay-server --venue kalshi}: the signed handshake
  * on {@code /trade-api/ws/v2}, the subscription commands, orderbook/ticker/trade/lifecycle data in the current
  * fixed-point schema, WebSocket pings every 10 s, and {@code GET /trade-api/v2/markets} for discovery. See
- * docs/replay-server-kalshi.md.
+ * docs/replay-server.md (Kalshi).
  */
 public final class KalshiReplayServer implements VenueServer {
 

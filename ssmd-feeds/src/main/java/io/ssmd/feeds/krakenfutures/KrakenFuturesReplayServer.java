@@ -14,7 +14,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * Kraken Futures WebSocket v1 on localhost ({@code /ws/v1}): public feeds {@code book}, {@code trade},
  * {@code ticker} and {@code heartbeat}, from the synthetic market or a recording. See
- * docs/replay-server-kraken-futures.md for the frames, the faults and the choices made where Kraken's documentation
+ * docs/replay-server.md (Kraken Futures) for the frames, the faults and the choices made where Kraken's documentation
  * is silent.
  */
 public final class KrakenFuturesReplayServer implements VenueServer {
