@@ -1,0 +1,19 @@
+package io.ssmd.core.shard;
+
+/**
+ * Turns one venue frame into what the shard publishes and does. One per connection, called from one stream stage
+ * at a time, so it may keep state (books, sequence numbers) without locks.
+ *
+ * <p>It never throws for bad input: a frame it cannot make sense of is {@link Decoded#unparsed}, and the shard
+ * publishes it raw on the unparsed subject, so the archive still has it.
+ */
+public interface FrameDecoder {
+
+    /**
+     * Decodes a text frame.
+     *
+     * @param frame the frame's UTF-8 bytes exactly as received; published payloads are slices of it, never
+     *              re-serialized JSON (DESIGN §5)
+     */
+    Decoded decode(byte[] frame);
+}

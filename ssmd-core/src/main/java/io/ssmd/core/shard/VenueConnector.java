@@ -1,0 +1,35 @@
+package io.ssmd.core.shard;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a venue supplies to ssmd's shard machinery (DESIGN §2): where to connect, how to subscribe, which
+ * app-level keepalive to send, and a decoder. Reconnect with backoff, the inbound-silence watchdog, the keepalive
+ * timer, the frame size cap, publishing and health live once in {@link FeedShard}; a venue package
+ * ({@code KrakenFeed}, ...) implements only this.
+ *
+ * <p>Implementations are immutable and shared by every shard of a feed; per-connection state belongs in the
+ * {@link FrameDecoder}.
+ */
+public interface VenueConnector {
+
+    /** The venue id ({@code kraken}, {@code kraken-futures}, ...). */
+    String venue();
+
+    /** Where and how to connect. Called for every (re)connection, so a venue that signs its handshake signs anew. */
+    ConnectTarget target();
+
+    /** The frames to send once connected, subscribing these instruments (true ids) on every channel configured. */
+    List<String> subscribe(List<String> instruments);
+
+    /**
+     * The app-level keepalive frame, sent every {@code keepalive.ping-interval} of the feed file (Kraken:
+     * {@code {"method":"ping"}}); empty when the venue needs none. Sending it proves nothing: only inbound traffic
+     * counts as life for the watchdog.
+     */
+    Optional<String> keepalive();
+
+    /** A decoder for one connection of one shard; its state (books, sequence numbers) dies with the connection. */
+    FrameDecoder decoder(ShardContext shard);
+}
