@@ -110,6 +110,26 @@ public final class ControlEventPublisher implements AutoCloseable {
         return dropped.get();
     }
 
+    /**
+     * Waits up to {@code timeout} for the queued events to be acked, so that shutdown announces the shards'
+     * {@code disconnected} before the connection closes. Blocks: call it from the blocking dispatcher.
+     *
+     * @return whether the queue is empty
+     */
+    public boolean flush(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (!queue.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            return true;
+        }
+    }
+
     /** Stops publishing; events still queued are logged as lost. */
     @Override
     public void close() {
@@ -174,6 +194,9 @@ public final class ControlEventPublisher implements AutoCloseable {
                 failuresInARow = 0;
                 if (queue.peekFirst() == queued) {
                     queue.pollFirst();
+                }
+                if (queue.isEmpty()) {
+                    notifyAll();
                 }
             } else {
                 failuresInARow++;

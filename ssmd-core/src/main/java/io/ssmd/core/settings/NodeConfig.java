@@ -48,6 +48,14 @@ public final class NodeConfig {
         return config;
     }
 
+    /**
+     * The configuration a node's actor system runs with: whatever was loaded, as a cluster member (a node is a
+     * one-node cluster unless seed nodes say otherwise; DESIGN §2).
+     */
+    public static Config forNode(Config config) {
+        return ConfigFactory.parseString("pekko.actor.provider = cluster").withFallback(config).resolve();
+    }
+
     /** Where ssmd looks for application.conf when none is named. */
     static Optional<Path> locate(Map<String, String> env) {
         Path here = Path.of("application.conf");

@@ -18,7 +18,20 @@ public record NodeSettings(
         Path environmentFile,
         NatsSettings nats,
         DatabaseSettings db,
-        HttpSettings http) {
+        HttpSettings http,
+        ConnectorSettings connectors) {
+
+    /**
+     * @param fillRatio        share of a venue's per-connection capacity a shard is filled to
+     * @param healthInterval   how often shards report health
+     * @param reassignInterval how often feed managers re-send assignments
+     */
+    public record ConnectorSettings(double fillRatio, Duration healthInterval, Duration reassignInterval) {
+
+        public static ConnectorSettings defaults() {
+            return new ConnectorSettings(0.8, Duration.ofSeconds(1), Duration.ofSeconds(10));
+        }
+    }
 
     /**
      * @param url an external server, or empty for the embedded child process
@@ -80,12 +93,22 @@ public record NodeSettings(
                 new DatabaseSettings(dbUrl, db.getString("user"),
                         passwordEnv.isEmpty() ? Optional.empty() : Optional.ofNullable(env.get(passwordEnv)),
                         db.getInt("pool-size"), db.getDuration("connect-timeout")),
-                new HttpSettings(c.getString("http.interface"), c.getInt("http.port")));
+                new HttpSettings(c.getString("http.interface"), c.getInt("http.port")),
+                new ConnectorSettings(fillRatio(c.getDouble("connectors.fill-ratio")),
+                        c.getDuration("connectors.health-interval"), c.getDuration("connectors.reassign-interval")));
+    }
+
+    private static double fillRatio(double ratio) {
+        if (ratio <= 0 || ratio > 1) {
+            throw new com.typesafe.config.ConfigException.BadValue("ssmd.connectors.fill-ratio",
+                    "expected a share of capacity above 0 and at most 1, got " + ratio);
+        }
+        return ratio;
     }
 
     /** The same settings running a different environment file ({@code ssmd run --env FILE}). */
     public NodeSettings withEnvironmentFile(Path file) {
-        return new NodeSettings(nodeName, dataDir, file, nats, db, http);
+        return new NodeSettings(nodeName, dataDir, file, nats, db, http, connectors);
     }
 
     private static Optional<String> nonEmpty(String s) {

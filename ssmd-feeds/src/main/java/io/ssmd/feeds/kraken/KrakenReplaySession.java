@@ -207,4 +207,9 @@ final class KrakenReplaySession implements VenueSession {
     private static String now() {
         return KrakenFrames.timestamp(KrakenFrames.nowMicros());
     }
+
+    @Override
+    public java.util.Set<String> instruments() {
+        return subscriptions.symbols();
+    }
 }

@@ -22,6 +22,13 @@ final class KrakenSubscriptions {
     private final Map<String, Map<String, Subscription>> byChannel = new LinkedHashMap<>();
     private int next;
 
+    /** Every symbol subscribed on any channel. */
+    java.util.Set<String> symbols() {
+        java.util.Set<String> all = new java.util.LinkedHashSet<>();
+        order.forEach(s -> all.add(s.symbol()));
+        return all;
+    }
+
     boolean isEmpty() {
         return order.isEmpty();
     }

@@ -45,7 +45,9 @@ final class FaultControlRoutes extends AllDirectives {
             Map.entry("oversized-every", "whole number, 0 = off"),
             Map.entry("oversized-bytes", "whole number or size (9MiB)"),
             Map.entry("reject", "list of instruments whose subscriptions are refused; \"*\" for all"),
-            Map.entry("ignore-pings", "boolean: stop answering app-level pings"));
+            Map.entry("ignore-pings", "boolean: stop answering app-level pings"),
+            Map.entry("only", "list of instruments: the connection faults (drop, stall, disconnect) hit only sessions"
+                    + " subscribed to one of them; [] for every session"));
 
     private final ReplayServer server;
     private final Faults faults;
@@ -123,6 +125,7 @@ final class FaultControlRoutes extends AllDirectives {
                         ? Math.toIntExact(Units.parseSize(value.asText())) : count(key, value));
                 case "reject" -> faults.reject(strings(key, value));
                 case "ignore-pings" -> faults.ignorePings(bool(key, value));
+                case "only" -> faults.only(value.isNull() ? List.of() : strings(key, value));
                 default -> throw new IllegalArgumentException("unknown key '" + key + "'");
             }
         });
@@ -145,6 +148,7 @@ final class FaultControlRoutes extends AllDirectives {
         node.put("oversized-bytes", faults.oversizedBytes());
         faults.rejected().forEach(node.putArray("reject")::add);
         node.put("ignore-pings", faults.ignorePings());
+        faults.only().forEach(node.putArray("only")::add);
         return node;
     }
 

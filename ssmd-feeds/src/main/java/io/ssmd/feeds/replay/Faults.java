@@ -29,6 +29,7 @@ public final class Faults {
     private volatile boolean rejectAll;
     private volatile int oversizedBytes = DEFAULT_OVERSIZED_BYTES;
     private final Set<String> rejected = ConcurrentHashMap.newKeySet();
+    private volatile Set<String> only = Set.of();
     private final AtomicLong disconnects = new AtomicLong();
     private final FrameFault skipSeq = new FrameFault();
     private final FrameFault badChecksum = new FrameFault();
@@ -165,7 +166,33 @@ public final class Faults {
         oversizedBytes = bytes;
     }
 
-    /** Drops every open session now. */
+    /**
+     * Aims the connection faults (drops, stalls, disconnect) at the sessions subscribed to any of these instruments;
+     * empty: every session. Lets a test break one shard's connection while its siblings run on.
+     */
+    public void only(java.util.Collection<String> instruments) {
+        only = Set.copyOf(instruments);
+    }
+
+    public Set<String> only() {
+        return only;
+    }
+
+    /** Whether connection faults apply to a session subscribed to {@code instruments}. */
+    public boolean targets(Set<String> instruments) {
+        Set<String> aimed = only;
+        if (aimed.isEmpty()) {
+            return true;
+        }
+        for (String instrument : instruments) {
+            if (aimed.contains(instrument)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Drops every open session now (those aimed at by {@link #only}, when set). */
     public void disconnectAll() {
         disconnects.incrementAndGet();
     }
@@ -184,6 +211,7 @@ public final class Faults {
         rejectAll = false;
         rejected.clear();
         oversizedBytes = DEFAULT_OVERSIZED_BYTES;
+        only = Set.of();
         skipSeq.clear();
         badChecksum.clear();
         malformed.clear();

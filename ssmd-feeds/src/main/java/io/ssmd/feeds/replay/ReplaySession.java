@@ -105,7 +105,7 @@ final class ReplaySession {
         private final Faults faults;
         private final SessionOutput out = new SessionOutput();
         private final long openedAtMillis = System.currentTimeMillis();
-        private final long disconnectGeneration;
+        private long disconnectGeneration;
         private long dataFrames;
 
         Driver(VenueSession venue, SessionContext context) {
@@ -157,7 +157,7 @@ final class ReplaySession {
                 }
                 frames.add(frame.text());
                 int dropAfter = faults.dropAfterFrames();
-                if (dropAfter > 0 && dataFrames >= dropAfter) {
+                if (dropAfter > 0 && dataFrames >= dropAfter && aimedAt()) {
                     frames.add(DROP);
                     return frames;
                 }
@@ -168,9 +168,21 @@ final class ReplaySession {
             return frames;
         }
 
+        /** Whether the connection faults are aimed at this session (see {@link Faults#only}). */
+        private boolean aimedAt() {
+            return faults.targets(venue.instruments());
+        }
+
         private void checkDrop(long now) {
-            if (faults.disconnectGeneration() != disconnectGeneration) {
-                throw new DroppedByFault("disconnected by /control/disconnect");
+            long generation = faults.disconnectGeneration();
+            if (generation != disconnectGeneration) {
+                disconnectGeneration = generation;
+                if (aimedAt()) {
+                    throw new DroppedByFault("disconnected by /control/disconnect");
+                }
+            }
+            if (!aimedAt()) {
+                return;
             }
             faults.dropAfter().ifPresent(after -> {
                 if (now - openedAtMillis >= after.toMillis()) {
@@ -180,6 +192,9 @@ final class ReplaySession {
         }
 
         private boolean stalled(long now) {
+            if (!aimedAt()) {
+                return false;
+            }
             return faults.stalled()
                     || faults.stallAfter().map(after -> now - openedAtMillis >= after.toMillis()).orElse(false);
         }

@@ -1,5 +1,7 @@
 package io.ssmd.feeds.replay;
 
+import java.util.Set;
+
 /**
  * One client connection of a venue, server side. Every method runs in one stream stage, one call at a time, and
  * answers by writing to the {@link SessionOutput}: frames to send, or a close.
@@ -28,4 +30,12 @@ public interface VenueSession {
      * @param nowMillis the current time, so sessions need no clock of their own
      */
     void onTick(long nowMillis, SessionOutput out);
+
+    /**
+     * The instruments this client is subscribed to now, so that connection faults can be aimed at the sessions
+     * of some instruments only ({@link Faults#only}). Empty when the venue does not say.
+     */
+    default Set<String> instruments() {
+        return Set.of();
+    }
 }

@@ -1,0 +1,80 @@
+package io.ssmd.core.shard;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.ssmd.core.nats.ControlEvent;
+import io.ssmd.core.nats.EpochMicros;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A shard's announcements: control events ({@code connected}, {@code disconnected}, {@code resync}), metrics and
+ * log lines, in one place so the actor and its stream say things the same way. Thread-safe.
+ */
+final class ShardEvents {
+
+    private static final Logger log = LoggerFactory.getLogger(ShardEvents.class);
+
+    /** Parse errors are logged once per this many, so a broken venue cannot flood the log. */
+    private static final long PARSE_ERROR_LOG_EVERY = 1000;
+
+    private final ShardContext shard;
+    private final long epoch;
+    private final ShardRuntime runtime;
+    private final Map<String, CounterDataPoint> messagesByType = new ConcurrentHashMap<>();
+    private final CounterDataPoint parseErrors;
+    private final CounterDataPoint resyncs;
+    private final AtomicLong parseErrorCount = new AtomicLong();
+
+    ShardEvents(ShardContext shard, long epoch, ShardRuntime runtime) {
+        this.shard = shard;
+        this.epoch = epoch;
+        this.runtime = runtime;
+        this.parseErrors = runtime.metrics().parseErrors().labelValues(shard.feed(), shard.shard());
+        this.resyncs = runtime.metrics().resyncs().labelValues(shard.feed(), shard.shard());
+    }
+
+    void counted(String type) {
+        messagesByType.computeIfAbsent(type,
+                t -> runtime.metrics().messages().labelValues(shard.feed(), shard.shard(), t)).inc();
+    }
+
+    void parseError(String reason) {
+        parseErrors.inc();
+        long n = parseErrorCount.incrementAndGet();
+        if (n == 1 || n % PARSE_ERROR_LOG_EVERY == 0) {
+            log.warn("{}: frame kept on {} unparsed ({} so far on this connection): {}", shard.shard(),
+                    shard.unparsed(), n, reason);
+        }
+    }
+
+    void resync(Decoded.Resync resync) {
+        resyncs.inc();
+        log.warn("{}: {} book resynchronizing: {}", shard.shard(), resync.instrument(), resync.reason());
+        raise(ControlEvent.RESYNC, resync.reason(), List.of(resync.instrument()), null);
+    }
+
+    void rejected(Decoded.Rejection rejection) {
+        log.warn("{}: the venue refused {}: {}; the shard's other instruments go on", shard.shard(),
+                rejection.instrument(), rejection.reason());
+    }
+
+    void connected(Long sinceMicros) {
+        log.info("{}: connected (epoch {}) to {}{}", shard.shard(), epoch, shard.feed(),
+                sinceMicros == null ? "" : ", after an outage since " + sinceMicros + " µs");
+        raise(ControlEvent.CONNECTED, "", shard.instruments(), sinceMicros);
+    }
+
+    void disconnected(String reason) {
+        log.warn("{}: disconnected (epoch {}): {}", shard.shard(), epoch, reason);
+        raise(ControlEvent.DISCONNECTED, reason, shard.instruments(), null);
+    }
+
+    private void raise(String event, String reason, List<String> instruments, Long since) {
+        runtime.control().raise(new ControlEvent(event, shard.feed(), shard.shard(), epoch, EpochMicros.now(), reason,
+                instruments, since));
+    }
+}

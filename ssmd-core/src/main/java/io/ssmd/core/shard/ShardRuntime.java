@@ -1,0 +1,34 @@
+package io.ssmd.core.shard;
+
+import io.nats.client.JetStream;
+import io.ssmd.core.metrics.ConnectorMetrics;
+import io.ssmd.core.nats.ControlEventPublisher;
+import io.ssmd.core.nats.PublishOutcome;
+import io.ssmd.core.nats.PublisherSettings;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+
+/**
+ * What every shard of this node shares: the environment's name, the feeds this node can connect, JetStream, the
+ * publisher's settings, metrics, control events and the health topic. Node-local, never sent between nodes: a shard
+ * started elsewhere finds its feed in that node's runtime.
+ *
+ * @param outcomes sees every publish outcome (benchmarks measure frame-to-ack latency with it); usually a no-op
+ */
+public record ShardRuntime(String env, String node, Map<String, FeedConnector> feeds, JetStream jetStream,
+        PublisherSettings publisher, ConnectorMetrics metrics, ControlEventPublisher control,
+        ActorRef<Topic.Command<ShardHealth>> healthTopic, Duration healthInterval,
+        Consumer<PublishOutcome> outcomes) {
+
+    public ShardRuntime {
+        feeds = Map.copyOf(feeds);
+    }
+
+    public Optional<FeedConnector> feed(String name) {
+        return Optional.ofNullable(feeds.get(name));
+    }
+}

@@ -1,0 +1,154 @@
+package io.ssmd.feeds.shard;
+
+import com.typesafe.config.ConfigFactory;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.nats.client.impl.Headers;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.ssmd.core.config.Environment;
+import io.ssmd.core.metrics.ConnectorMetrics;
+import io.ssmd.core.nats.ControlEvent;
+import io.ssmd.core.nats.ControlEventPublisher;
+import io.ssmd.core.nats.PublishOutcome;
+import io.ssmd.core.nats.StreamSetup;
+import io.ssmd.core.shard.FeedConnector;
+import io.ssmd.core.shard.FeedHealthRegistry;
+import io.ssmd.core.shard.FeedManager;
+import io.ssmd.core.shard.FeedShard;
+import io.ssmd.core.shard.ShardHealth;
+import io.ssmd.core.shard.ShardRuntime;
+import io.ssmd.core.shard.VenueConnector;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+
+/**
+ * A connector node in a test: a one-node cluster (messages serialized as between nodes), a real nats-server with the
+ * feed's stream, the shard entity and a feed manager, and a tap on everything published under the feed.
+ */
+public final class ShardRig implements AutoCloseable {
+
+    /** A message as the tap saw it. */
+    public record Published(String subject, byte[] data, Headers headers, long seenNanos) {
+    }
+
+    public static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final ActorTestKit testKit;
+    private final Connection nats;
+    private final ControlEventPublisher control;
+    private final ActorRef<FeedHealthRegistry.Command> registry;
+    private final PrometheusRegistry metrics = new PrometheusRegistry();
+    private final List<Published> published = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<PublishOutcome> outcomes = new ConcurrentLinkedQueue<>();
+    private final Dispatcher tap;
+    private final FeedConnector feed;
+
+    private ShardRig(Connection nats, Environment environment, Function<io.ssmd.core.config.EnabledFeed, VenueConnector> connector) throws Exception {
+        this.nats = nats;
+        this.testKit = ActorTestKit.create("ssmd-shard-test", ConfigFactory.parseString("""
+                pekko.actor.provider = cluster
+                pekko.remote.artery.canonical.port = 0
+                pekko.actor.serialize-messages = on
+                pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+                """).withFallback(ConfigFactory.load()));
+        Cluster cluster = Cluster.get(testKit.system());
+        cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> cluster.selfMember().status() == MemberStatus.up());
+
+        var enabled = environment.feeds().get(0);
+        this.feed = new FeedConnector(enabled, connector.apply(enabled));
+        new StreamSetup(nats.jetStreamManagement()).apply(environment.streams(), environment.publishableSubjects());
+        ConnectorMetrics connectorMetrics = ConnectorMetrics.create(metrics);
+        control = ControlEventPublisher.create(nats, environment.name(), environment.publisher(), connectorMetrics);
+        ActorRef<Topic.Command<ShardHealth>> topic = testKit.spawn(Topic.create(ShardHealth.class, "health"));
+        registry = testKit.spawn(FeedHealthRegistry.create(topic, Duration.ofSeconds(30)));
+        tap = nats.createDispatcher(this::seen);
+        tap.subscribe(environment.name() + "." + enabled.name() + ".>");
+        nats.flush(Duration.ofSeconds(5));
+        ShardRuntime runtime = new ShardRuntime(environment.name(), "test-node", Map.of(enabled.name(), feed),
+                nats.jetStream(), environment.publisher(), connectorMetrics, control, topic, Duration.ofMillis(200),
+                outcomes::add);
+        FeedShard.init(testKit.system(), runtime);
+    }
+
+    public static ShardRig start(Connection nats, Environment environment,
+            Function<io.ssmd.core.config.EnabledFeed, VenueConnector> connector) {
+        try {
+            return new ShardRig(nats, environment, connector);
+        } catch (Exception e) {
+            throw new IllegalStateException("the shard rig did not start: " + e, e);
+        }
+    }
+
+    /** Packs the feed into shards and starts them, as the node's feed manager does. */
+    public List<FeedShard.Start> startShards(double fillRatio) {
+        List<FeedShard.Start> shards = FeedManager.pack(feed, fillRatio);
+        for (FeedShard.Start start : shards) {
+            FeedShard.ref(testKit.system(), feed.name() + "-" + start.index()).tell(start);
+        }
+        return shards;
+    }
+
+    private void seen(Message message) {
+        published.add(new Published(message.getSubject(), message.getData(), message.getHeaders(), System.nanoTime()));
+    }
+
+    public List<Published> published() {
+        return published;
+    }
+
+    public List<Published> published(Predicate<String> subject) {
+        return published.stream().filter(p -> subject.test(p.subject())).toList();
+    }
+
+    /** Control events of one kind for one shard, in the order published. */
+    public List<ControlEvent> control(String event, String shard) {
+        return published.stream().filter(p -> p.subject().endsWith(".control." + event + "." + shard))
+                .map(p -> ControlEvent.fromJson(p.data())).toList();
+    }
+
+    public List<ShardHealth> health() {
+        return AskPattern.ask(registry, FeedHealthRegistry.Get::new, Duration.ofSeconds(5),
+                testKit.system().scheduler()).toCompletableFuture().join().shards();
+    }
+
+    public ConcurrentLinkedQueue<PublishOutcome> outcomes() {
+        return outcomes;
+    }
+
+    /** The sum over all label sets of a counter (its name without {@code _total}). */
+    public double counter(String name) {
+        return metrics.scrape().stream().filter(m -> m.getMetadata().getName().equals(name))
+                .flatMap(m -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m).getDataPoints().stream())
+                .mapToDouble(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot::getValue)
+                .sum();
+    }
+
+    public PrometheusRegistry metrics() {
+        return metrics;
+    }
+
+    public FeedConnector feed() {
+        return feed;
+    }
+
+    @Override
+    public void close() {
+        testKit.shutdownTestKit();
+        nats.closeDispatcher(tap);
+        control.close();
+    }
+}
