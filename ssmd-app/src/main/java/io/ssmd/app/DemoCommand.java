@@ -60,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("ssmd demo: " + e.getMessage());
             return 1;
         }
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ssmd", config);
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ssmd", NodeConfig.forNode(config));
         try {
             DemoLayout layout = DemoLayout.create(settings.dataDir(), FIRST_PORT);
             env.putAll(layout.kalshiCredentials());

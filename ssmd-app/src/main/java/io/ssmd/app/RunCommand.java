@@ -48,7 +48,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ssmd", config);
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ssmd", NodeConfig.forNode(config));
         try {
             Ssmd.start(system, settings, environment);
         } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.db.Database;
 import io.ssmd.core.metrics.ConnectorMetrics;
+import io.ssmd.core.nats.ControlEventPublisher;
 import io.ssmd.core.metrics.NodeMetrics;
 import io.ssmd.core.nats.NatsConnections;
 import io.ssmd.core.nats.NatsServerProcess;
@@ -15,6 +16,7 @@ import io.ssmd.core.settings.NodeSettings.EmbeddedNats;
 import io.ssmd.http.HealthCheck;
 import io.ssmd.http.HealthRoutes;
 import io.ssmd.http.HttpServer;
+import io.ssmd.http.FeedsRoute;
 import io.ssmd.http.MetricsRoute;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -45,7 +47,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A running ssmd node: what {@code ssmd run} starts and what tests start too. {@link #start} returns once the node
  * serves, or throws with nothing left running. Shutdown is Pekko's coordinated shutdown, in the order of DESIGN §2:
- * stop accepting clients, then close NATS, then the database, and last the embedded nats-server.
+ * stop accepting clients, stop the shards (each closes its socket, drains its publisher and announces
+ * {@code disconnected}), flush those control events, close NATS, then the database, and last the embedded
+ * nats-server.
  */
 public final class Ssmd {
 
@@ -91,7 +95,9 @@ public final class Ssmd {
 
             Connection nats = connectNats(natsUrl, settings.nodeName());
             started.push(nats);
-            addTask(shutdown, CoordinatedShutdown.PhaseServiceStop(), "close-nats", () -> closeQuietly(nats), blocking);
+            // Closed late: the shards announce their disconnects while the sharding region shuts down, before it.
+            addTask(shutdown, CoordinatedShutdown.PhaseClusterShutdown(), "close-nats", () -> closeQuietly(nats),
+                    blocking);
             checkFrameSizes(environment, NatsConnections.maxPayload(nats), natsUrl);
             setUpStreams(nats, environment);
 
@@ -103,8 +109,15 @@ public final class Ssmd {
             prepareArchiveRoot(environment);
 
             PrometheusRegistry registry = new PrometheusRegistry();
-            ConnectorMetrics.create(registry);
+            ConnectorMetrics metrics = ConnectorMetrics.create(registry);
             NodeMetrics.register(registry, settings.nodeName(), Main.version(), startedAt, nats);
+            ControlEventPublisher control = ControlEventPublisher.create(nats, environment.name(),
+                    environment.publisher(), metrics);
+            started.push(control);
+            addTask(shutdown, CoordinatedShutdown.PhaseClusterExitingDone(), "flush-control-events",
+                    () -> flushAndClose(control), blocking);
+            ConnectorNode connectors = ConnectorNode.start(system, settings, environment, nats, metrics, control,
+                    outcome -> { });
             List<HealthCheck> checks = new ArrayList<>();
             checks.add(NodeHealthChecks.nats(nats));
             checks.add(NodeHealthChecks.database(db, blocking));
@@ -112,11 +125,11 @@ public final class Ssmd {
             HealthRoutes health = new HealthRoutes(settings.nodeName(), Main.version(), startedAt, checks,
                     Duration.ofSeconds(3));
             ServerBinding binding = await(HttpServer.bind(system, settings.http(),
-                    Directives.concat(health.route(), new MetricsRoute(registry).route())).toCompletableFuture(),
+                    Directives.concat(health.route(), new MetricsRoute(registry).route(),
+                            new FeedsRoute(connectors.feeds(), connectors::health).route())).toCompletableFuture(),
                     "HTTP on " + settings.http().iface() + ":" + settings.http().port());
             binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
 
-            environment.feeds().forEach(Ssmd::announceFeed);
             log.info("ssmd {} node {} started: http {}, nats {}, environment {} ({} feeds, {} streams)", Main.version(),
                     settings.nodeName(), binding.localAddress(), natsUrl, environment.name(), environment.feeds().size(),
                     environment.streams().size());
@@ -216,11 +229,15 @@ public final class Ssmd {
         }
     }
 
-    private static void announceFeed(EnabledFeed feed) {
-        String universe = feed.discovery().isPresent() ? "instruments by discovery"
-                : feed.instruments().size() + " instruments";
-        log.info("feed {} (venue {}): {}; this build has no connector for it yet", feed.name(),
-                feed.definition().venue().id(), universe);
+    private static void flushAndClose(ControlEventPublisher control) {
+        try {
+            if (!control.flush(Duration.ofSeconds(5))) {
+                log.warn("{} control events were not acked within 5 s of shutdown", control.pending());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        control.close();
     }
 
     private static void addTask(CoordinatedShutdown shutdown, String phase, String name, Runnable task,

@@ -11,6 +11,7 @@ import io.nats.client.JetStreamManagement;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.nats.NatsServerProcess;
+import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.testkit.NatsServerExtension;
 import java.io.IOException;
@@ -66,6 +67,11 @@ class SsmdNodeTest {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("ssmd_node_info{node=\"test-node\"").contains("ssmd_nats_connected 1");
 
+        HttpResponse<String> feeds = get(node, "/v1/feeds");
+        assertThat(feeds.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(feeds.body()).path("feeds").findValuesAsText("feed"))
+                .contains("kraken", "kraken-futures", "polymarket");
+
         HttpResponse<String> missing = get(node, "/v1/no-such-thing");
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(missing.body()).path("error").asText()).isNotEmpty();
@@ -110,7 +116,8 @@ class SsmdNodeTest {
     }
 
     private ActorSystem<Void> newSystem() {
-        system = ActorSystem.create(Behaviors.empty(), "ssmd-test", ConfigFactory.load());
+        system = ActorSystem.create(Behaviors.empty(), "ssmd-test", NodeConfig.forNode(
+                ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0").withFallback(ConfigFactory.load())));
         return system;
     }
 
@@ -123,7 +130,7 @@ class SsmdNodeTest {
                                 Duration.ofSeconds(2))),
                 new NodeSettings.DatabaseSettings("jdbc:h2:file:" + dir.resolve("db/ssmd") + ";MODE=PostgreSQL", "",
                         Optional.empty(), 2, Duration.ofSeconds(5)),
-                new NodeSettings.HttpSettings("127.0.0.1", 0));
+                new NodeSettings.HttpSettings("127.0.0.1", 0), NodeSettings.ConnectorSettings.defaults());
     }
 
     private Environment defaultEnvironment() throws IOException {
