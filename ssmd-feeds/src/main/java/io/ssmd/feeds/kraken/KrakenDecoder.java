@@ -177,6 +177,11 @@ public final class KrakenDecoder implements FrameDecoder {
                 : Optional.of("checksum mismatch: Kraken " + expected + ", local book " + computed);
     }
 
+    /** Whether this symbol's book is being checked: a snapshot seen on this connection and no resync pending. */
+    boolean checking(String symbol) {
+        return books.containsKey(symbol) && !resyncing.contains(symbol);
+    }
+
     private Decoded methodAnswer(byte[] frame, KrakenProtocol.Frame read) {
         if (read.method().equals("pong")) {
             return Decoded.pong();
