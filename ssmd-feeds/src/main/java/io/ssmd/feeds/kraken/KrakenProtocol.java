@@ -160,7 +160,7 @@ public final class KrakenProtocol {
                     case "error" -> error = value == JsonToken.VALUE_STRING ? p.getText() : skipToText(p);
                     case "symbol" -> symbol = value == JsonToken.VALUE_STRING ? p.getText() : skipToNull(p);
                     case "req_id" -> reqId = value.isScalarValue() ? p.getText() : skipToNull(p);
-                    case "success" -> success = value.isBoolean() ? p.getBooleanValue() : null;
+                    case "success" -> success = value.isBoolean() ? (Boolean) p.getBooleanValue() : skipToNull(p);
                     case "data" -> data = value == JsonToken.START_ARRAY ? entries(p) : skipToNull(p);
                     default -> p.skipChildren();
                 }

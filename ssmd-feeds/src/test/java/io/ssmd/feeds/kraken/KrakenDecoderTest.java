@@ -74,6 +74,7 @@ class KrakenDecoderTest {
                 "{\"channel\":\"ticker\",\"type\":\"update\",\"data\":[{\"symbol\":\"BTC/USD\"},{\"bid\":1}]}",
                 "{\"channel\":\"book\",\"type\":\"delta\",\"data\":[{\"symbol\":\"BTC/USD\",\"bids\":[],\"asks\":[]}]}",
                 "{\"ssmd_fault\":\"oversized\",\"padding\":\"xxxx\"}",
+                "{\"success\":{\"channel\":\"heartbeat\"}}",
                 "{\"method\":\"subscribe\",\"params\":{\"channel\":\"book\",\"symbol\":[\"BTC/USD\"]}}");
         for (String frame : frames) {
             Decoded decoded = decoder.decode(bytes(frame));
