@@ -1,0 +1,304 @@
+package io.ssmd.feeds.kraken;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Kraken spot v2 on the client side (exchanges/PROTOCOLS.md §2): the requests ssmd sends and a reading of the frames
+ * it receives.
+ *
+ * <p>Frames are read with Jackson's streaming parser, never a tree of doubles: a number's token text is exactly its
+ * wire text ({@code 0.00000000}, {@code 62807.0}), which is what the book checksum is computed on, and
+ * {@code connection_id} (above 2^53) is skipped without being converted at all.
+ */
+public final class KrakenProtocol {
+
+    /**
+     * The app-level keepalive. Kraken answers {@code {"method":"pong",...}}; {@code req_id} is optional and left out,
+     * as any pong is life and nothing else needs matching to a ping.
+     */
+    public static final String PING = "{\"method\":\"ping\"}";
+
+    /**
+     * The {@code req_id} of each request ssmd sends, fixed by purpose so that an answer says which request it
+     * belongs to: a whole-request refusal ({@code Subscription depth not supported}) carries no symbol and no
+     * channel, only the {@code req_id}.
+     */
+    static final int REQ_BOOK = 1;
+    static final int REQ_TRADE = 2;
+    static final int REQ_TICKER = 3;
+    static final int REQ_RESYNC_UNSUBSCRIBE = 4;
+    static final int REQ_RESYNC_SUBSCRIBE = 5;
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** A price level as its wire text, and the price's value for ordering (the text is what is checksummed). */
+    record Level(BigDecimal value, String price, String qty, boolean deletes) {
+    }
+
+    /**
+     * One element of a channel frame's {@code data}.
+     *
+     * @param symbol   null when the element has none
+     * @param bids     book levels, empty for other channels
+     * @param readable false when some book level was not a {@code {price, qty}} pair of numbers
+     * @param checksum the book checksum, when the element carries one
+     */
+    record Entry(String symbol, List<Level> bids, List<Level> asks, boolean readable, OptionalLong checksum) {
+    }
+
+    /**
+     * The top-level fields of a frame that classify it; null where absent.
+     *
+     * @param reqId   the {@code req_id}'s text
+     * @param data    the {@code data} elements, or null when there is no {@code data} array
+     */
+    record Frame(String channel, String type, String method, Boolean success, String error, String symbol,
+            String reqId, List<Entry> data) {
+    }
+
+    /** A frame that is valid JSON but not an object, or whose known fields have the wrong JSON type. */
+    static final class NotAFrame extends IOException {
+        NotAFrame(String message) {
+            super(message);
+        }
+    }
+
+    private KrakenProtocol() {
+    }
+
+    /**
+     * A subscribe request. Book: with the depth (Kraken defaults to 10 otherwise); every channel asks for a snapshot,
+     * which Kraken sends after the per-symbol acks.
+     */
+    public static String subscribe(String channel, List<String> symbols, int bookDepth, int reqId) {
+        StringBuilder sb = new StringBuilder(64 + symbols.size() * 16)
+                .append("{\"method\":\"subscribe\",\"params\":{\"channel\":").append(KrakenFrames.quote(channel))
+                .append(",\"symbol\":");
+        appendSymbols(sb, symbols);
+        if (channel.equals("book")) {
+            sb.append(",\"depth\":").append(bookDepth);
+        }
+        return sb.append(",\"snapshot\":true},\"req_id\":").append(reqId).append('}').toString();
+    }
+
+    /**
+     * An unsubscribe from books. The depth is part of a book subscription's identity, so it is named as it was
+     * subscribed.
+     */
+    public static String unsubscribeBook(List<String> symbols, int bookDepth, int reqId) {
+        StringBuilder sb = new StringBuilder(64 + symbols.size() * 16)
+                .append("{\"method\":\"unsubscribe\",\"params\":{\"channel\":\"book\",\"symbol\":");
+        appendSymbols(sb, symbols);
+        return sb.append(",\"depth\":").append(bookDepth).append("},\"req_id\":").append(reqId).append('}')
+                .toString();
+    }
+
+    /** The {@code req_id} ssmd's initial subscribe of a channel carries. */
+    static int subscribeReqId(String channel) {
+        return switch (channel) {
+            case "book" -> REQ_BOOK;
+            case "trade" -> REQ_TRADE;
+            case "ticker" -> REQ_TICKER;
+            default -> throw new IllegalArgumentException("not a Kraken channel ssmd subscribes: " + channel);
+        };
+    }
+
+    /** The channel of ssmd's initial subscribe with this {@code req_id} text, if it is one. */
+    static Optional<String> channelOfSubscribe(String reqId) {
+        if (reqId == null) {
+            return Optional.empty();
+        }
+        return switch (reqId) {
+            case "1" -> Optional.of("book");
+            case "2" -> Optional.of("trade");
+            case "3" -> Optional.of("ticker");
+            default -> Optional.empty();
+        };
+    }
+
+    private static void appendSymbols(StringBuilder sb, List<String> symbols) {
+        sb.append('[');
+        for (int i = 0; i < symbols.size(); i++) {
+            sb.append(i > 0 ? "," : "").append(KrakenFrames.quote(symbols.get(i)));
+        }
+        sb.append(']');
+    }
+
+    /**
+     * Reads a frame's classifying fields and its {@code data} entries.
+     *
+     * @throws IOException when the frame is not one JSON object ({@link NotAFrame} when it parses but is no frame)
+     */
+    static Frame read(byte[] frame) throws IOException {
+        try (JsonParser p = JSON.createParser(frame)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new NotAFrame("not a JSON object");
+            }
+            String channel = null;
+            String type = null;
+            String method = null;
+            Boolean success = null;
+            String error = null;
+            String symbol = null;
+            String reqId = null;
+            List<Entry> data = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (name) {
+                    case "channel" -> channel = text(p, name);
+                    case "type" -> type = text(p, name);
+                    case "method" -> method = text(p, name);
+                    case "error" -> error = value == JsonToken.VALUE_STRING ? p.getText() : skipToText(p);
+                    case "symbol" -> symbol = value == JsonToken.VALUE_STRING ? p.getText() : skipToNull(p);
+                    case "req_id" -> reqId = value.isScalarValue() ? p.getText() : skipToNull(p);
+                    case "success" -> success = value.isBoolean() ? (Boolean) p.getBooleanValue() : skipToNull(p);
+                    case "data" -> data = value == JsonToken.START_ARRAY ? entries(p) : skipToNull(p);
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT) {
+                throw new NotAFrame("unterminated object");
+            }
+            if (p.nextToken() != null) {
+                throw new NotAFrame("content after the object");
+            }
+            return new Frame(channel, type, method, success, error, symbol, reqId, data);
+        }
+    }
+
+    private static String text(JsonParser p, String field) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_STRING) {
+            throw new NotAFrame("'" + field + "' is not a string");
+        }
+        return p.getText();
+    }
+
+    /** An error that is not a string (never seen) is still an error: keep a scalar's text. */
+    private static String skipToText(JsonParser p) throws IOException {
+        String text = p.currentToken().isScalarValue() ? p.getText() : "(not text)";
+        p.skipChildren();
+        return text;
+    }
+
+    private static <T> T skipToNull(JsonParser p) throws IOException {
+        p.skipChildren();
+        return null;
+    }
+
+    private static List<Entry> entries(JsonParser p) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        JsonToken token;
+        while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
+            requireMore(token);
+            if (token != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                entries.add(new Entry(null, List.of(), List.of(), false, OptionalLong.empty()));
+                continue;
+            }
+            entries.add(entry(p));
+        }
+        return entries;
+    }
+
+    private static Entry entry(JsonParser p) throws IOException {
+        String symbol = null;
+        List<Level> bids = List.of();
+        List<Level> asks = List.of();
+        boolean readable = true;
+        OptionalLong checksum = OptionalLong.empty();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (name) {
+                case "symbol" -> symbol = value == JsonToken.VALUE_STRING ? p.getText() : skipToNull(p);
+                case "bids", "asks" -> {
+                    List<Level> levels = value == JsonToken.START_ARRAY ? levels(p) : skipToNull(p);
+                    readable &= levels != null;
+                    if (name.equals("bids")) {
+                        bids = levels == null ? List.of() : levels;
+                    } else {
+                        asks = levels == null ? List.of() : levels;
+                    }
+                }
+                case "checksum" -> checksum = checksum(p);
+                default -> p.skipChildren();
+            }
+        }
+        return new Entry(symbol, bids, asks, readable, checksum);
+    }
+
+    /** A book side's levels, or null (after skipping the rest of the side) when one is not a price/qty pair. */
+    private static List<Level> levels(JsonParser p) throws IOException {
+        List<Level> levels = new ArrayList<>();
+        boolean readable = true;
+        JsonToken token;
+        while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
+            requireMore(token);
+            if (token != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                readable = false;
+                continue;
+            }
+            String price = null;
+            String qty = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken value = p.nextToken();
+                // Kraken sends bare numbers; a quoted number would carry the same text, so it is taken too.
+                boolean number = value.isNumeric() || value == JsonToken.VALUE_STRING;
+                if (name.equals("price") && number) {
+                    price = p.getText();
+                } else if (name.equals("qty") && number) {
+                    qty = p.getText();
+                } else {
+                    p.skipChildren();
+                }
+            }
+            Level level = price == null || qty == null ? null : level(price, qty);
+            if (level == null) {
+                readable = false;
+            } else {
+                levels.add(level);
+            }
+        }
+        return readable ? levels : null;
+    }
+
+    private static void requireMore(JsonToken token) throws NotAFrame {
+        if (token == null) {
+            throw new NotAFrame("unterminated array");
+        }
+    }
+
+    private static Level level(String price, String qty) {
+        try {
+            BigDecimal value = new BigDecimal(price);
+            return new Level(value, price, qty, new BigDecimal(qty).signum() == 0);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The checksum is an unsigned 32-bit integer; anything else counts as no checksum. */
+    private static OptionalLong checksum(JsonParser p) throws IOException {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
+            p.skipChildren();
+            return OptionalLong.empty();
+        }
+        try {
+            long value = Long.parseLong(p.getText());
+            return value >= 0 && value <= 0xFFFF_FFFFL ? OptionalLong.of(value) : OptionalLong.empty();
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+}
