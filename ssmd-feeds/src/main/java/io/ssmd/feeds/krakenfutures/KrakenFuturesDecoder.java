@@ -100,9 +100,9 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
         }
     }
 
-    /** How the book of {@code productId} stands, for tests and diagnostics; empty before any book frame of it. */
-    Optional<KrakenFuturesBook.State> bookState(String productId) {
-        return Optional.ofNullable(books.get(productId)).map(KrakenFuturesBook::state);
+    /** The book of {@code productId} as checked so far, for tests; empty before any book frame of it. */
+    Optional<KrakenFuturesBook> book(String productId) {
+        return Optional.ofNullable(books.get(productId));
     }
 
     private Decoded event(String event, JsonNode node, byte[] frame) {
