@@ -8,18 +8,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ssmd.core.shard.Decoded;
 import io.ssmd.core.shard.Decoded.Kind;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Every frame of the Kraken Futures samples (exchanges/kraken-futures/messages.jsonl), in order, through one decoder
- * of a shard holding the samples' products: each line's kind, type and routing, and the totals.
+ * of a shard holding the samples' products: each line's kind, type and routing, and the totals; then the live frames
+ * of the archive capture beside it.
  */
 class KrakenFuturesGoldenTest {
 
@@ -153,5 +157,30 @@ class KrakenFuturesGoldenTest {
                 "{\"event\":\"unsubscribe\",\"feed\":\"book\",\"product_ids\":[\"PI_XBTUSD\"]}",
                 "{\"event\":\"subscribe\",\"feed\":\"book\",\"product_ids\":[\"PI_XBTUSD\"]}");
         assertThat(decoded.stream().filter(x -> !x.replies().isEmpty()).count()).isEqualTo(1);
+    }
+
+    /**
+     * The live frames of exchanges/kraken-futures/archive-capture.jsonl (tickers and trades of PF_XBTUSD and
+     * PF_ETHUSD, February 2026): each one message on its product's subject, byte for byte, nothing unparsed.
+     */
+    @Test
+    void everyLiveFrameOfTheArchiveCaptureIsRoutedByteForByte() {
+        Path capture = Path.of(System.getProperty("ssmd.shared.dir", "../../shared"),
+                "exchanges/kraken-futures/archive-capture.jsonl");
+        Assumptions.assumeTrue(Files.exists(capture), "no archive capture at " + capture);
+        List<String> captured = KrakenFuturesTestServer.readLines(capture);
+        KrakenFuturesDecoder decoder = KrakenFuturesFixtures.decoder(INSTRUMENTS);
+        Map<String, Long> bySubject = new TreeMap<>();
+        for (String line : captured) {
+            Decoded d = decoder.decode(bytes(line));
+            assertThat(d.kind()).as(line).isEqualTo(Kind.DATA);
+            assertThat(d.resyncs()).as(line).isEmpty();
+            assertThat(d.messages()).as(line).singleElement()
+                    .satisfies(m -> assertThat(text(m.payload())).isEqualTo(line));
+            bySubject.merge(d.messages().get(0).subject(), 1L, Long::sum);
+        }
+        assertThat(bySubject).containsExactlyEntriesOf(new TreeMap<>(Map.of(
+                subject("ticker", "PF_ETHUSD"), 5L, subject("ticker", "PF_XBTUSD"), 5L,
+                subject("trade", "PF_ETHUSD"), 7L, subject("trade", "PF_XBTUSD"), 3L)));
     }
 }
