@@ -1,0 +1,222 @@
+package io.ssmd.feeds.krakenfutures;
+
+import static io.ssmd.feeds.krakenfutures.KrakenFuturesProtocol.TYPE_ORDERBOOK;
+import static io.ssmd.feeds.krakenfutures.KrakenFuturesProtocol.TYPE_TICKER;
+import static io.ssmd.feeds.krakenfutures.KrakenFuturesProtocol.TYPE_TRADE;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import io.ssmd.core.shard.Decoded;
+import io.ssmd.core.shard.FrameDecoder;
+import io.ssmd.core.shard.JsonSlices;
+import io.ssmd.core.shard.ShardContext;
+import io.ssmd.feeds.krakenfutures.KrakenFuturesProtocol.Channel;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decodes the frames of one Kraken Futures connection.
+ *
+ * <ul>
+ *   <li>{@code ticker} → type {@code ticker}; {@code trade} and {@code trade_snapshot} → {@code trade};
+ *       {@code book_snapshot} and {@code book} → {@code orderbook}; each on {@code {env}.{feed}.json.{type}.{token}}
+ *       of its {@code product_id}. A {@code trade_snapshot} becomes one message per trade, each a byte slice of the
+ *       frame that keeps the envelope ({@code {"feed":"trade_snapshot","product_id":...,"trades":[one]}}).</li>
+ *   <li>{@code info}, {@code subscribed}, {@code subscribed_failed} (also reported as rejections),
+ *       {@code unsubscribed}, {@code unsubscribed_failed}, {@code error}, {@code alert} → system.</li>
+ *   <li>{@code {"feed":"heartbeat"}} → heartbeat. {@code {"event":"pong"}}, and every {@code subscribed} to the
+ *       heartbeat after the one the subscription expects, → pong: the keepalive
+ *       ({@link KrakenFuturesFeed#keepalive()}) is a heartbeat subscribe, and those are its answers.</li>
+ *   <li>Anything else (not JSON, an unknown event or feed, a data frame without a product) → unparsed.</li>
+ * </ul>
+ *
+ * <p>Books are checked per product ({@link KrakenFuturesBook}). A broken one (a {@code seq} gap, a delta before any
+ * snapshot, an unreadable or insane level) is reported once as a {@link Decoded.Resync} with replies that unsubscribe
+ * and resubscribe that product's book, which makes the venue send a fresh snapshot; its deltas until then are
+ * published but not checked.
+ *
+ * <p>Not thread-safe: one per connection, called from one stream stage.
+ */
+public final class KrakenFuturesDecoder implements FrameDecoder {
+
+    /**
+     * Floats read as {@link java.math.BigDecimal} from their text, so book levels are exact; trailing garbage after
+     * the object makes a frame unparsed rather than half-read.
+     */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+    private static final int MAX_REASON_CHARS = 200;
+
+    private final ShardContext shard;
+    private final Map<String, KrakenFuturesBook> books = new HashMap<>();
+    /**
+     * How many heartbeat {@code subscribed} acks still answer the connection's subscription rather than a keepalive:
+     * the venue's acks of the two are identical, but the subscription is sent first and only once per connection.
+     */
+    private int heartbeatSubscriptionAcks;
+
+    /**
+     * @param shard    whose subjects the decoder builds
+     * @param settings the feed, for which channels the connection subscribed
+     */
+    public KrakenFuturesDecoder(ShardContext shard, KrakenFuturesSettings settings) {
+        this.shard = shard;
+        this.heartbeatSubscriptionAcks = settings.subscribes(Channel.HEARTBEAT) ? 1 : 0;
+    }
+
+    @Override
+    public Decoded decode(byte[] frame) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(frame);
+        } catch (JsonProcessingException e) {
+            return unparsed("not JSON: " + e.getOriginalMessage());
+        } catch (IOException | RuntimeException e) {
+            return unparsed("not JSON: " + e);
+        }
+        if (node == null || !node.isObject()) {
+            return unparsed("not a JSON object");
+        }
+        try {
+            if (node.has("event")) {
+                return event(node.get("event").asText(""), node, frame);
+            }
+            if (node.path("feed").isTextual()) {
+                return feed(node.get("feed").asText(), node, frame);
+            }
+            return unparsed("neither event nor feed");
+        } catch (RuntimeException e) {
+            // A decoder must never fail the stream: a frame it trips on is kept, raw, on the unparsed subject.
+            return unparsed("decoder failure: " + e);
+        }
+    }
+
+    /** The book of {@code productId} as checked so far, for tests; empty before any book frame of it. */
+    Optional<KrakenFuturesBook> book(String productId) {
+        return Optional.ofNullable(books.get(productId));
+    }
+
+    private Decoded event(String event, JsonNode node, byte[] frame) {
+        if (event.equals("pong")) {
+            return Decoded.pong();
+        }
+        if (event.equals("subscribed") && node.path("feed").asText("").equals(Channel.HEARTBEAT.wire())) {
+            if (heartbeatSubscriptionAcks == 0) {
+                return Decoded.pong();
+            }
+            heartbeatSubscriptionAcks--;
+        }
+        if (event.equals("subscribed_failed")) {
+            return Decoded.system(event, shard, frame).withRejections(rejections(node));
+        }
+        if (KrakenFuturesProtocol.SYSTEM_EVENTS.contains(event)) {
+            return Decoded.system(event, shard, frame);
+        }
+        if (KrakenFuturesProtocol.CLIENT_REQUESTS.contains(event)) {
+            return unparsed("'" + event + "' is a client request, which the venue does not send");
+        }
+        return unparsed("unknown event '" + event + "'");
+    }
+
+    /**
+     * The venue names the refused products but gives no reason in the documented {@code subscribed_failed}; a
+     * {@code message}, should one come, is kept.
+     */
+    private static List<Decoded.Rejection> rejections(JsonNode node) {
+        String feed = node.path("feed").asText("");
+        String reason = node.path("message").isTextual() ? node.get("message").asText()
+                : "subscribed_failed on feed '" + feed + "'";
+        List<Decoded.Rejection> rejections = new ArrayList<>();
+        for (JsonNode id : node.path("product_ids")) {
+            rejections.add(new Decoded.Rejection(id.asText(), reason));
+        }
+        return rejections;
+    }
+
+    private Decoded feed(String feed, JsonNode node, byte[] frame) {
+        if (feed.equals(Channel.HEARTBEAT.wire())) {
+            return Decoded.heartbeat();
+        }
+        String productId = node.path("product_id").asText("");
+        if (productId.isEmpty()) {
+            return unparsed("'" + feed + "' frame without a product_id");
+        }
+        return switch (feed) {
+            case "ticker" -> single(TYPE_TICKER, productId, frame);
+            case "trade" -> single(TYPE_TRADE, productId, frame);
+            case KrakenFuturesProtocol.TRADE_SNAPSHOT -> tradeSnapshot(productId, frame);
+            case KrakenFuturesProtocol.BOOK_SNAPSHOT -> bookSnapshot(productId, node, frame);
+            case "book" -> bookDelta(productId, node, frame);
+            default -> unparsed("unknown feed '" + feed + "'");
+        };
+    }
+
+    private Decoded single(String type, String productId, byte[] frame) {
+        return Decoded.data(type, List.of(new Decoded.Routed(shard.marketData(type, productId), frame, 0)));
+    }
+
+    /**
+     * One message per trade, so each is published like a live {@code trade}; the envelope stays so a reader still
+     * sees it came from a snapshot, which consumers that dedupe by trade id need (DESIGN §8).
+     */
+    private Decoded tradeSnapshot(String productId, byte[] frame) {
+        Optional<JsonSlices.Layout> trades = JsonSlices.arrayField(frame, "trades");
+        if (trades.isEmpty()) {
+            return unparsed("trade_snapshot without a trades list");
+        }
+        JsonSlices.Layout layout = trades.get();
+        String subject = shard.marketData(TYPE_TRADE, productId);
+        // An empty snapshot (a product that has not traded) is still published whole: the archive keeps every frame.
+        if (layout.size() == 0) {
+            return Decoded.data(TYPE_TRADE, List.of(new Decoded.Routed(subject, frame, 0)));
+        }
+        List<Decoded.Routed> messages = new ArrayList<>(layout.size());
+        for (int i = 0; i < layout.size(); i++) {
+            messages.add(new Decoded.Routed(subject, layout.withOnly(frame, i), i));
+        }
+        return Decoded.data(TYPE_TRADE, messages);
+    }
+
+    private Decoded bookSnapshot(String productId, JsonNode node, byte[] frame) {
+        KrakenFuturesBook book = books.computeIfAbsent(productId, id -> new KrakenFuturesBook());
+        Decoded decoded = single(TYPE_ORDERBOOK, productId, frame);
+        return book.snapshot(node).map(problem -> broken(decoded, productId, book, problem)).orElse(decoded);
+    }
+
+    private Decoded bookDelta(String productId, JsonNode node, byte[] frame) {
+        KrakenFuturesBook book = books.computeIfAbsent(productId, id -> new KrakenFuturesBook());
+        Decoded decoded = single(TYPE_ORDERBOOK, productId, frame);
+        return switch (book.state()) {
+            case RESYNCING -> decoded;
+            case AWAITING_FIRST_SNAPSHOT -> broken(decoded, productId, book, "book delta before any book_snapshot");
+            case SYNCED -> book.delta(node).map(problem -> broken(decoded, productId, book, problem)).orElse(decoded);
+        };
+    }
+
+    /**
+     * Reports the book broken and asks for a fresh snapshot. Kraken Futures documents no "send me the snapshot
+     * again" request; unsubscribing and subscribing the product's book is what makes it start over with a
+     * {@code book_snapshot}, as on any new subscription.
+     */
+    private static Decoded broken(Decoded decoded, String productId, KrakenFuturesBook book, String reason) {
+        book.resyncing();
+        List<String> products = List.of(productId);
+        return decoded.withResyncs(List.of(new Decoded.Resync(productId, reason)))
+                .withReplies(List.of(KrakenFuturesProtocol.unsubscribe(Channel.BOOK, products),
+                        KrakenFuturesProtocol.subscribe(Channel.BOOK, products)));
+    }
+
+    private static Decoded unparsed(String reason) {
+        String text = reason == null ? "unknown" : reason.replace('\n', ' ');
+        return Decoded.unparsed(text.length() > MAX_REASON_CHARS ? text.substring(0, MAX_REASON_CHARS) + "…" : text);
+    }
+}
