@@ -7,11 +7,13 @@ import java.util.List;
  *
  * @param kind       how the shard treats the frame (published or only counted)
  * @param reason     why an {@link Kind#UNPARSED} frame was not understood (for the log and the header); else empty
- * @param type       the message type counted in {@code ssmd_connector_messages_total{type}}: the venue's channel or
- *                   event name ({@code book}, {@code trade}, {@code heartbeat}, {@code status}, {@code error}...)
+ * @param type       the message type counted in {@code ssmd_connector_messages_total{type}}: for market data the
+ *                   subject type ({@code orderbook}, {@code trade}, {@code ticker}), so a metric and its subject
+ *                   agree; otherwise the venue's channel or event name ({@code heartbeat}, {@code status}...)
  * @param messages   what to publish: for a frame holding several instruments' events, one per event, each a slice
  *                   of the frame's bytes; for a system frame, the whole frame on {@link ShardContext#system()}
- * @param replies    frames to send back to the venue at once (resubscribing a book after a checksum mismatch)
+ * @param replies    frames to send back to the venue at once, in this order (unsubscribing, then resubscribing a book
+ *                   after a checksum mismatch)
  * @param resyncs    books this frame found broken: each becomes a {@code resync} control event
  * @param rejections instruments the venue refused to subscribe (the others go on); reported in health and logs
  */
