@@ -1,7 +1,6 @@
 package io.ssmd.app;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.ssmd.core.config.ConfigException;
 import io.ssmd.core.config.Environment;
@@ -54,7 +53,6 @@ final class DemoCommand implements Callable<Integer> {
         try {
             config = NodeConfig.load(Optional.empty(), env)
                     .withValue("ssmd.data-dir", ConfigValueFactory.fromAnyRef(dataDir.toString()));
-            config = ConfigFactory.load(config);
             settings = NodeSettings.create(config, env);
         } catch (NodeConfig.InvalidNodeConfigException e) {
             System.err.println("ssmd demo: " + e.getMessage());

@@ -117,7 +117,7 @@ class SsmdNodeTest {
 
     private ActorSystem<Void> newSystem() {
         system = ActorSystem.create(Behaviors.empty(), "ssmd-test", NodeConfig.forNode(
-                ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0").withFallback(ConfigFactory.load())));
+                NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
         return system;
     }
 

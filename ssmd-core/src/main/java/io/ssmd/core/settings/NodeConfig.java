@@ -36,8 +36,8 @@ public final class NodeConfig {
         }
         Config config;
         try {
-            config = file.map(f -> ConfigFactory.load(ConfigFactory.parseFile(f.toFile())))
-                    .orElseGet(ConfigFactory::load);
+            config = layered(file.map(f -> ConfigFactory.parseFile(f.toFile()))
+                    .orElseGet(() -> ConfigFactory.parseResources("application.conf")));
         } catch (ConfigException e) {
             throw new InvalidNodeConfigException(List.of(e.getMessage()));
         }
@@ -46,6 +46,19 @@ public final class NodeConfig {
             throw new InvalidNodeConfigException(unknown);
         }
         return config;
+    }
+
+    /**
+     * An application configuration (not yet resolved) on top of ssmd's Pekko settings ({@code ssmd-pekko.conf}) on
+     * top of every {@code reference.conf}, under Java system properties; resolved. ssmd's Pekko settings cannot live
+     * in reference.conf: merged with the libraries' own, they could lose to a default that comes later.
+     */
+    public static Config layered(Config application) {
+        return ConfigFactory.defaultOverrides()
+                .withFallback(application)
+                .withFallback(ConfigFactory.parseResources(NodeConfig.class.getClassLoader(), "ssmd-pekko.conf"))
+                .withFallback(ConfigFactory.defaultReference())
+                .resolve();
     }
 
     /**

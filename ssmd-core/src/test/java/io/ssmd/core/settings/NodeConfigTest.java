@@ -55,6 +55,20 @@ class NodeConfigTest {
     }
 
     @Test
+    void ssmdsPekkoSettingsBeatTheLibrariesDefaultsAndLoseToTheUsers() {
+        Config config = NodeConfig.forNode(NodeConfig.load(Optional.of(write("pekko.remote.artery.canonical.port = 2600")),
+                Map.of()));
+        assertThat(config.getString("pekko.actor.provider")).isEqualTo("cluster");
+        assertThat(config.getStringList("pekko.cluster.roles")).contains("connector", "archiver", "gateway");
+        assertThat(config.getString("pekko.cluster.downing-provider-class")).contains("SplitBrainResolverProvider");
+        assertThat(config.getString("pekko.cluster.sharding.passivation.strategy")).isEqualTo("none");
+        assertThat(config.getStringList("pekko.loggers")).containsExactly("org.apache.pekko.event.slf4j.Slf4jLogger");
+        assertThat(config.getInt("pekko.remote.artery.canonical.port")).isEqualTo(2600);
+        assertThat(config.getString("pekko.actor.serialization-bindings.\"io.ssmd.core.CborSerializable\""))
+                .isEqualTo("jackson-cbor");
+    }
+
+    @Test
     void aMissingExplicitFileIsAnError() {
         Path missing = dir.resolve("nope.conf");
         assertThatThrownBy(() -> NodeConfig.load(Optional.of(missing), Map.of()))

@@ -12,6 +12,7 @@ import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.nats.ControlEventPublisher;
 import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.nats.StreamSetup;
+import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.shard.FeedConnector;
 import io.ssmd.core.shard.FeedHealthRegistry;
 import io.ssmd.core.shard.FeedManager;
@@ -58,12 +59,13 @@ public final class ShardRig implements AutoCloseable {
 
     private ShardRig(Connection nats, Environment environment, Function<io.ssmd.core.config.EnabledFeed, VenueConnector> connector) throws Exception {
         this.nats = nats;
-        this.testKit = ActorTestKit.create("ssmd-shard-test", ConfigFactory.parseString("""
-                pekko.actor.provider = cluster
-                pekko.remote.artery.canonical.port = 0
-                pekko.actor.serialize-messages = on
-                pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-                """).withFallback(ConfigFactory.load()));
+        // The node's own configuration path (NodeConfig), as one node of a cluster whose messages are all serialized.
+        this.testKit = ActorTestKit.create("ssmd-shard-test", NodeConfig.forNode(NodeConfig.layered(
+                ConfigFactory.parseString("""
+                        pekko.remote.artery.canonical.port = 0
+                        pekko.actor.serialize-messages = on
+                        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+                        """))));
         Cluster cluster = Cluster.get(testKit.system());
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
         org.awaitility.Awaitility.await().atMost(WAIT).until(() -> cluster.selfMember().status() == MemberStatus.up());
