@@ -9,17 +9,22 @@ import picocli.CommandLine.Parameters;
 /** {@code ssmd bench [SCENARIO]}: throughput figures on this machine, each against its own servers. */
 @Command(name = "bench", description = "Run benchmarks on private servers. Scenarios: nats-ceiling (raw jnats"
         + " JetStream async publish), publisher (ssmd's publisher on the same load), replay (each venue's replay"
-        + " server at full speed to one client; replay-VENUE for one). Without a scenario, all of them, with the"
+        + " server at full speed to one client; replay-VENUE for one), connector-kraken (replay server -> one shard ->"
+        + " JetStream). Without a scenario, all of them, with the"
         + " publisher/ceiling ratio.")
 final class BenchCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..1", paramLabel = "SCENARIO",
-            description = "nats-ceiling | publisher | replay | replay-VENUE (default: all)")
+            description = "nats-ceiling | publisher | replay | replay-VENUE | connector-kraken (default: all)")
     String scenario;
 
     @Override
     public Integer call() {
         try {
+            if (ConnectorBench.SCENARIO.equals(scenario)) {
+                ConnectorBench.run(Duration.ofSeconds(5), Duration.ofSeconds(10), System.out);
+                return 0;
+            }
             if (ReplayBench.handles(scenario)) {
                 ReplayBench.run(scenario, Duration.ofSeconds(3), Duration.ofSeconds(5), System.out);
                 return 0;
@@ -27,6 +32,7 @@ final class BenchCommand implements Callable<Integer> {
             Benchmarks.run(scenario, System.out);
             if (scenario == null) {
                 ReplayBench.run(ReplayBench.PREFIX, Duration.ofSeconds(3), Duration.ofSeconds(5), System.out);
+                ConnectorBench.run(Duration.ofSeconds(5), Duration.ofSeconds(10), System.out);
             }
             return 0;
         } catch (IllegalArgumentException e) {

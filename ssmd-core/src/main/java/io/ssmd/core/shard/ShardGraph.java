@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -99,7 +98,7 @@ final class ShardGraph {
                 .idleTimeout(plan.silenceTimeout())
                 .mapError(TimeoutException.class, e -> new TimeoutException("no inbound traffic for "
                         + plan.silenceTimeout().toMillis() + " ms (watchdog)"))
-                .mapAsync(1, message -> collect(message, plan.maxFrameBytes(), materializer))
+                .flatMapConcat(message -> collect(message, plan.maxFrameBytes()))
                 .mapConcat(decoding::decode)
                 .via(Publisher.flow(runtime.jetStream(), plan.publisher(), runtime.metrics(), runtime.control()))
                 .toMat(Sink.foreach(outcomeSink(runtime.outcomes())), Keep.both())
@@ -116,24 +115,25 @@ final class ShardGraph {
 
     /**
      * A message's bytes, whether it arrived whole or streamed (DESIGN §11: never handle {@code Strict} only), up to
-     * {@code cap} bytes; the rest of an oversized message is read and counted, not kept.
+     * {@code cap} bytes; the rest of an oversized message is read and counted, not kept. A streamed message is
+     * folded inside the connection's own graph (flatMapConcat), not in a stream of its own: materializing one per
+     * message cost more than everything else a frame goes through.
      */
-    static CompletionStage<Frame> collect(Message message, int cap, Materializer materializer) {
+    static Source<Frame, ?> collect(Message message, int cap) {
         long received = EpochMicros.now();
         if (message.isText()) {
             TextMessage text = message.asTextMessage();
             if (text.isStrict()) {
-                return CompletableFuture.completedFuture(capped(text.getStrictText().getBytes(StandardCharsets.UTF_8),
-                        cap, received));
+                return Source.single(capped(text.getStrictText().getBytes(StandardCharsets.UTF_8), cap, received));
             }
             return text.getStreamedText()
                     .map(chunk -> ByteString.fromString(chunk, StandardCharsets.UTF_8))
-                    .runWith(Sink.fold(new Collector(cap), Collector::add), materializer)
-                    .thenApply(c -> c.frame(received));
+                    .fold(new Collector(cap), Collector::add)
+                    .map(c -> c.frame(received));
         }
         return message.asBinaryMessage().getStreamedData()
-                .runWith(Sink.fold(new Collector(cap), Collector::add), materializer)
-                .thenApply(c -> c.frame(received));
+                .fold(new Collector(cap), Collector::add)
+                .map(c -> c.frame(received));
     }
 
     private static Frame capped(byte[] bytes, int cap, long received) {
