@@ -8,7 +8,8 @@ import java.time.Duration;
  *
  * @param ioDispatcher the dispatcher of blocking file and consumer work
  */
-public record ArchiverSettings(int fetchBatch, Duration pollTimeout, Duration closeGrace, Duration lagInterval,
+public record ArchiverSettings(int fetchBatch, Duration pollTimeout, Duration stallTimeout, Duration closeGrace,
+        Duration lagInterval,
         Duration storageBackoffMin, Duration storageBackoffMax, Duration consumerBackoffMin,
         Duration consumerBackoffMax, Duration stopTimeout, String ioDispatcher) {
 
@@ -19,7 +20,7 @@ public record ArchiverSettings(int fetchBatch, Duration pollTimeout, Duration cl
     public static ArchiverSettings create(Config config) {
         Config c = config.getConfig("ssmd.archive");
         return new ArchiverSettings(c.getInt("fetch-batch"), c.getDuration("poll-timeout"),
-                c.getDuration("close-grace"), c.getDuration("lag-interval"), c.getDuration("storage-backoff-min"),
+                c.getDuration("stall-timeout"), c.getDuration("close-grace"), c.getDuration("lag-interval"), c.getDuration("storage-backoff-min"),
                 c.getDuration("storage-backoff-max"), c.getDuration("consumer-backoff-min"),
                 c.getDuration("consumer-backoff-max"), c.getDuration("stop-timeout"), IO_DISPATCHER);
     }

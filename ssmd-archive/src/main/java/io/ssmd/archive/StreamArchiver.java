@@ -133,7 +133,7 @@ public final class StreamArchiver {
             }
         }, io);
         return Source.completionStageSource(opened.thenApply(archive ->
-                        StreamConsumer.source(nats, stream, () -> archive.lastSeq() + 1, settings)
+                        StreamConsumer.source(nats, stream, () -> archive.lastSeq() + 1, probe, settings)
                                 .via(drain.flow())
                                 .async(settings.ioDispatcher())
                                 .map(message -> message.map(ArchiveRecord::of))

@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * Pull requests of {@code fetch-batch} messages are its backpressure: nothing is requested while the archive is busy.
  * If the consumer fails outright it is rebuilt from the archive's own last written sequence. Each poll that finds
  * nothing emits an empty element, the archiver's clock tick.
+ *
+ * <p>A watchdog covers the case the client does not notice: after a NATS restart its consumer may sit silent until
+ * heartbeats time out. When polls have found nothing for {@code stall-timeout} while the stream holds messages past
+ * the last one delivered, the consumer is dropped and recreated.
  */
 final class StreamConsumer {
 
@@ -37,17 +41,58 @@ final class StreamConsumer {
 
     /** Messages of {@code stream} from {@code nextSeq} on, re-read from {@code nextSeq} after each failure. */
     static Source<Optional<Message>, NotUsed> source(Connection nats, String stream, LongSupplier nextSeq,
-            ArchiverSettings settings) {
+            StreamProbe probe, ArchiverSettings settings) {
         RestartSettings restart = RestartSettings.create(settings.consumerBackoffMin(), settings.consumerBackoffMax(),
                 0.2);
         return RestartSource.withBackoff(restart, () -> Source.unfoldResource(
                         () -> open(nats, stream, nextSeq.getAsLong(), settings),
-                        consumer -> Optional.of(Optional.ofNullable(consumer.nextMessage(settings.pollTimeout()))),
-                        StreamConsumer::close))
+                        polling -> Optional.of(polling.next(probe, settings)),
+                        Polling::close))
                 .withAttributes(ActorAttributes.dispatcher(settings.ioDispatcher()));
     }
 
-    private static IterableConsumer open(Connection nats, String stream, long startSeq, ArchiverSettings settings)
+    /** One consumer and what the watchdog knows of it. */
+    private static final class Polling {
+        private final String stream;
+        private final IterableConsumer consumer;
+        private long lastSeq;
+        private long quietSince = System.nanoTime();
+
+        Polling(String stream, IterableConsumer consumer, long startSeq) {
+            this.stream = stream;
+            this.consumer = consumer;
+            this.lastSeq = startSeq - 1;
+        }
+
+        Optional<Message> next(StreamProbe probe, ArchiverSettings settings) throws Exception {
+            Message message = consumer.nextMessage(settings.pollTimeout());
+            long now = System.nanoTime();
+            if (message != null) {
+                lastSeq = message.metaData().streamSequence();
+                quietSince = now;
+                return Optional.of(message);
+            }
+            if (now - quietSince >= settings.stallTimeout().toNanos()) {
+                quietSince = now;
+                Optional<StreamProbe.State> state = probe.state();
+                if (state.isPresent() && state.get().lastSeq() > lastSeq) {
+                    throw new IllegalStateException("consumer of " + stream + " silent at seq " + lastSeq
+                            + " while the stream holds up to " + state.get().lastSeq() + "; recreating it");
+                }
+            }
+            return Optional.empty();
+        }
+
+        void close() {
+            try {
+                consumer.close();
+            } catch (Exception e) {
+                log.debug("closing a consumer: {}", e.toString());
+            }
+        }
+    }
+
+    private static Polling open(Connection nats, String stream, long startSeq, ArchiverSettings settings)
             throws IOException, JetStreamApiException {
         OrderedConsumerConfiguration config = new OrderedConsumerConfiguration()
                 .deliverPolicy(DeliverPolicy.ByStartSequence)
@@ -56,18 +101,10 @@ final class StreamConsumer {
             IterableConsumer consumer = nats.getStreamContext(stream).createOrderedConsumer(config)
                     .iterate(ConsumeOptions.builder().batchSize(settings.fetchBatch()).build());
             log.debug("consuming {} from seq {}", stream, startSeq);
-            return consumer;
+            return new Polling(stream, consumer, startSeq);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             log.warn("cannot consume stream {} from seq {}: {}; retrying", stream, startSeq, e.toString());
             throw e;
-        }
-    }
-
-    private static void close(IterableConsumer consumer) {
-        try {
-            consumer.close();
-        } catch (Exception e) {
-            log.debug("closing a consumer: {}", e.toString());
         }
     }
 }

@@ -28,7 +28,8 @@ final class ArchiverHarness {
     }
 
     static ArchiverSettings settings() {
-        return new ArchiverSettings(500, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofMillis(200),
+        return new ArchiverSettings(500, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofMillis(200),
                 Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofMillis(500),
                 Duration.ofSeconds(20), ArchiverSettings.IO_DISPATCHER);
     }
