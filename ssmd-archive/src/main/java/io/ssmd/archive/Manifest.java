@@ -79,6 +79,11 @@ public record Manifest(String env, String feed, String stream, String date, Stri
         return new Manifest(env, feed, stream, date, format, rotation, next, gaps, tickers, messageTypes, false);
     }
 
+    /** This manifest without its gaps. */
+    public Manifest withoutGaps() {
+        return new Manifest(env, feed, stream, date, format, rotation, files, List.of(), tickers, messageTypes, false);
+    }
+
     /** This manifest with the files of {@code keep} only, and gaps of dropped files dropped too. */
     public Manifest retainFiles(List<FileEntry> keep) {
         List<String> names = keep.stream().map(FileEntry::name).toList();

@@ -84,13 +84,17 @@ final class ArchiveFixture {
         }
     }
 
-    /** Every segment under {@code dir}, in path order (dates, then windows). */
-    static List<Path> segments(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(p -> ArchiveLayout.isSegment(p.getFileName().toString())).sorted().toList();
+    /** Every segment of a stream directory, in path order (dates, then windows); safe while an archiver writes. */
+    static List<Path> segments(Path streamDir) {
+        try {
+            List<Path> segments = new ArrayList<>();
+            for (Path dateDir : ManifestRebuild.dateDirs(streamDir)) {
+                try (Stream<Path> files = Files.list(dateDir)) {
+                    files.filter(p -> ArchiveLayout.isSegment(p.getFileName().toString())).sorted()
+                            .forEach(segments::add);
+                }
+            }
+            return segments;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -114,16 +118,12 @@ final class ArchiveFixture {
         return lines(dir).stream().map(SegmentReader.Line::seq).toList();
     }
 
-    /** Every manifest under {@code dir}. */
-    static List<Manifest> manifests(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
+    /** Every manifest of a stream directory, oldest first; safe while an archiver writes. */
+    static List<Manifest> manifests(Path streamDir) {
+        try {
             List<Manifest> manifests = new ArrayList<>();
-            for (Path file : files.filter(p -> p.getFileName().toString().equals(ArchiveLayout.MANIFEST)).sorted()
-                    .toList()) {
-                manifests.add(ManifestStore.read(file.getParent()).orElseThrow());
+            for (Path dateDir : ManifestRebuild.dateDirs(streamDir)) {
+                ManifestStore.read(dateDir).ifPresent(manifests::add);
             }
             return manifests;
         } catch (IOException e) {
