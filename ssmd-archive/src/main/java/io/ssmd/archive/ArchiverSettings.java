@@ -11,7 +11,7 @@ import java.time.Duration;
 public record ArchiverSettings(int fetchBatch, Duration pollTimeout, Duration stallTimeout, Duration closeGrace,
         Duration lagInterval,
         Duration storageBackoffMin, Duration storageBackoffMax, Duration consumerBackoffMin,
-        Duration consumerBackoffMax, Duration stopTimeout, String ioDispatcher) {
+        Duration consumerBackoffMax, Duration uploadInterval, Duration stopTimeout, String ioDispatcher) {
 
     /** The dispatcher reference.conf defines for blocking archive work. */
     public static final String IO_DISPATCHER = "ssmd-archive-io-dispatcher";
@@ -22,6 +22,7 @@ public record ArchiverSettings(int fetchBatch, Duration pollTimeout, Duration st
         return new ArchiverSettings(c.getInt("fetch-batch"), c.getDuration("poll-timeout"),
                 c.getDuration("stall-timeout"), c.getDuration("close-grace"), c.getDuration("lag-interval"), c.getDuration("storage-backoff-min"),
                 c.getDuration("storage-backoff-max"), c.getDuration("consumer-backoff-min"),
-                c.getDuration("consumer-backoff-max"), c.getDuration("stop-timeout"), IO_DISPATCHER);
+                c.getDuration("consumer-backoff-max"), c.getDuration("upload-interval"), c.getDuration("stop-timeout"),
+                IO_DISPATCHER);
     }
 }

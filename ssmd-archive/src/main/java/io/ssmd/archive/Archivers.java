@@ -5,6 +5,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.ssmd.core.config.ArchiveSource;
 import io.ssmd.core.config.ArchiverSpec;
 import io.ssmd.core.config.Environment;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,9 +33,11 @@ public final class Archivers {
     private static final Logger log = LoggerFactory.getLogger(Archivers.class);
 
     private final List<StreamArchiver> streams;
+    private final List<Uploader> uploaders;
 
-    private Archivers(List<StreamArchiver> streams) {
+    private Archivers(List<StreamArchiver> streams, List<Uploader> uploaders) {
         this.streams = List.copyOf(streams);
+        this.uploaders = List.copyOf(uploaders);
     }
 
     /**
@@ -46,17 +49,24 @@ public final class Archivers {
         ArchiverSettings settings = ArchiverSettings.create(system.settings().config());
         ArchiverMetrics metrics = ArchiverMetrics.create(registry);
         List<StreamArchiver> running = new ArrayList<>();
+        List<Uploader> uploaders = new ArrayList<>();
         for (ArchiverSpec archiver : environment.archivers()) {
             for (ArchiveSource source : archiver.sources()) {
+                // One store per stream, shared by its writer and its uploader: their manifest updates take turns.
                 ManifestStore store = new ManifestStore();
+                ArchiverMetrics.StreamMetrics streamMetrics = metrics.stream(source.stream());
+                Path root = archiver.storage().archiveRoot();
+                archiver.storage().upload().ifPresent(upload -> uploaders.add(Uploader.start(system, upload, root,
+                        ArchiveLayout.streamDir(root, environment.name(), source.feed(), source.stream()), store,
+                        streamMetrics, settings.uploadInterval(), settings.ioDispatcher())));
                 running.add(StreamArchiver.start(system, nats, environment.name(), source, archiver.storage(), store,
-                        settings, metrics.stream(source.stream()), committed -> { }));
+                        settings, streamMetrics, committed -> { }));
                 log.info("archiver {}: archiving stream {} to {} ({}, {})", archiver.name(), source.stream(),
                         archiver.storage().archiveRoot(), archiver.storage().format().id(),
                         archiver.storage().rotation());
             }
         }
-        Archivers archivers = new Archivers(running);
+        Archivers archivers = new Archivers(running, uploaders);
         CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "archivers-commit",
                 () -> archivers.stop());
         return archivers;
@@ -67,10 +77,15 @@ public final class Archivers {
         return streams;
     }
 
-    /** Stops consuming everywhere and commits every open segment; completes when all are done. */
+    /**
+     * Stops consuming everywhere and commits every open segment, then stops the uploaders (files not yet uploaded
+     * are uploaded after the next start); completes when all are done.
+     */
     public CompletionStage<Done> stop() {
         CompletableFuture<?>[] stops = streams.stream().map(s -> s.stop().toCompletableFuture())
                 .toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(stops).thenApply(v -> Done.getInstance());
+        return CompletableFuture.allOf(stops).thenCompose(v -> CompletableFuture.allOf(uploaders.stream()
+                        .map(u -> u.stop().toCompletableFuture()).toArray(CompletableFuture[]::new)))
+                .thenApply(v -> Done.getInstance());
     }
 }

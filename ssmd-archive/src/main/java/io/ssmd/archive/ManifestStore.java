@@ -55,4 +55,14 @@ public final class ManifestStore {
             return next;
         }
     }
+
+    /** Applies {@code change} to the manifest of {@code dateDir}, which must exist, and writes the result. */
+    public Manifest updateExisting(Path dateDir, UnaryOperator<Manifest> change) throws IOException {
+        synchronized (lock) {
+            Manifest current = read(dateDir).orElseThrow(() -> new IOException(dateDir + " has no manifest"));
+            Manifest next = change.apply(current);
+            write(dateDir, next);
+            return next;
+        }
+    }
 }

@@ -168,11 +168,15 @@ final class StreamArchive {
         }
     }
 
-    private void start(long window) throws IOException {
+    private void start(long wanted) throws IOException {
+        boolean again = lastWindow.isPresent() && lastWindow.get() == wanted;
+        boolean reopen = again && lastFile.isPresent() && Files.isRegularFile(lastFile.get())
+                && lastFile.get().getFileName().toString().equals(ArchiveLayout.fileName(wanted, target.format()));
+        // The window's file was uploaded and deleted locally (or written in another format): the next window
+        // takes the message, since a second file of the same window would replace the first in the manifest.
+        long window = again && !reopen ? wanted + micros(target.rotation()) : wanted;
         Path dateDir = ArchiveLayout.dateDir(target.streamDir(), window);
         String name = ArchiveLayout.fileName(window, target.format());
-        boolean reopen = lastWindow.isPresent() && lastWindow.get() == window && lastFile.isPresent()
-                && lastFile.get().getFileName().toString().equals(name) && Files.isRegularFile(lastFile.get());
         if (!reopen) {
             open = new Open(window, dateDir, SegmentFile.open(dateDir, name, target.format(), Optional.empty()),
                     new SegmentStats(), 0, List.of());

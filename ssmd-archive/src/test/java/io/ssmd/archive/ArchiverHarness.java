@@ -31,7 +31,7 @@ final class ArchiverHarness {
         return new ArchiverSettings(500, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofMillis(200),
                 Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofMillis(500),
-                Duration.ofSeconds(20), ArchiverSettings.IO_DISPATCHER);
+                Duration.ofMillis(200), Duration.ofSeconds(20), ArchiverSettings.IO_DISPATCHER);
     }
 
     /** The directory of the stream's files. */
