@@ -1,5 +1,6 @@
 package io.ssmd.app;
 
+import io.ssmd.archive.bench.ArchiverBench;
 import io.ssmd.core.bench.Benchmarks;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -9,17 +10,21 @@ import picocli.CommandLine.Parameters;
 /** {@code ssmd bench [SCENARIO]}: throughput figures on this machine, each against its own servers. */
 @Command(name = "bench", description = "Run benchmarks on private servers. Scenarios: nats-ceiling (raw jnats"
         + " JetStream async publish), publisher (ssmd's publisher on the same load), replay (each venue's replay"
-        + " server at full speed to one client; replay-VENUE for one). Without a scenario, all of them, with the"
-        + " publisher/ceiling ratio.")
+        + " server at full speed to one client; replay-VENUE for one), archiver (one stream into gzip and zstd files,"
+        + " against the publisher's rate). Without a scenario, all but archiver, with the publisher/ceiling ratio.")
 final class BenchCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..1", paramLabel = "SCENARIO",
-            description = "nats-ceiling | publisher | replay | replay-VENUE (default: all)")
+            description = "nats-ceiling | publisher | replay | replay-VENUE | archiver (default: all but archiver)")
     String scenario;
 
     @Override
     public Integer call() {
         try {
+            if (ArchiverBench.NAME.equals(scenario)) {
+                ArchiverBench.run(200_000, 3, System.out);
+                return 0;
+            }
             if (ReplayBench.handles(scenario)) {
                 ReplayBench.run(scenario, Duration.ofSeconds(3), Duration.ofSeconds(5), System.out);
                 return 0;

@@ -31,10 +31,6 @@ final class StreamArchive {
             Duration closeGrace, Duration lagInterval) {
     }
 
-    /** A file that has just been committed, for the uploader. */
-    record CommittedFile(Path dateDir, FileEntry entry) {
-    }
-
     private final Target target;
     private final ManifestStore store;
     private final StreamProbe probe;

@@ -66,7 +66,7 @@ public final class StreamArchiver {
      */
     public static StreamArchiver start(ActorSystem<?> system, Connection nats, String env, ArchiveSource source,
             StorageSettings storage, ManifestStore store, ArchiverSettings settings,
-            ArchiverMetrics.StreamMetrics metrics, Consumer<StreamArchive.CommittedFile> committed) {
+            ArchiverMetrics.StreamMetrics metrics, Consumer<CommittedFile> committed) {
         Executor io = system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.ioDispatcher()));
         Path streamDir = ArchiveLayout.streamDir(storage.archiveRoot(), env, source.feed(), source.stream());
         StreamArchive.Target target = new StreamArchive.Target(streamDir,
@@ -121,7 +121,7 @@ public final class StreamArchiver {
 
     private static Source<NotUsed, NotUsed> attempt(Connection nats, String stream, StreamArchive.Target target,
             ManifestStore store, StreamProbe probe, ArchiverMetrics.StreamMetrics metrics,
-            Consumer<StreamArchive.CommittedFile> committed, ArchiverSettings settings, SharedKillSwitch drain,
+            Consumer<CommittedFile> committed, ArchiverSettings settings, SharedKillSwitch drain,
             Executor io) {
         CompletableFuture<StreamArchive> opened = CompletableFuture.supplyAsync(() -> {
             try {

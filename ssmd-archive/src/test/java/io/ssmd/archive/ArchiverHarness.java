@@ -18,7 +18,7 @@ final class ArchiverHarness {
     final StorageSettings storage;
     final ArchiverMetrics metrics = ArchiverMetrics.create(new PrometheusRegistry());
     final ManifestStore store = new ManifestStore();
-    final List<StreamArchive.CommittedFile> committed = new CopyOnWriteArrayList<>();
+    final List<CommittedFile> committed = new CopyOnWriteArrayList<>();
     private StreamArchiver running;
 
     ArchiverHarness(String env, String feed, String stream, Path root, StorageSettings.Format format) {
