@@ -55,7 +55,7 @@ final class ArchiveWriterStage extends GraphStage<FlowShape<Optional<ArchiveReco
                         // Busy streams never send an empty poll, so the clock also ticks every so many messages.
                         if (element.isEmpty() || ++sinceTick >= TICK_EVERY) {
                             sinceTick = 0;
-                            archive.tick(clockMicros.getAsLong());
+                            archive.tick(clockMicros.getAsLong(), element.isEmpty());
                         }
                         pull(in);
                     }

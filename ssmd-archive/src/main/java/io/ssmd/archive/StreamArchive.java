@@ -114,11 +114,13 @@ final class StreamArchive {
     }
 
     /**
-     * Closes the open segment once its window has ended {@code closeGrace} ago with nothing newer arriving, and
-     * refreshes the lag gauge now and then.
+     * Refreshes the lag gauge now and then and, when the stream has nothing more for now ({@code idle}), closes the
+     * open segment once its window ended {@code closeGrace} ago. While messages flow, a window closes only when a
+     * later one begins: catching up on a backlog of old windows must not commit (and reopen) a file every tick.
      */
-    void tick(long nowMicros) throws IOException {
-        if (open != null && nowMicros >= open.window + micros(target.rotation()) + micros(target.closeGrace())) {
+    void tick(long nowMicros, boolean idle) throws IOException {
+        if (idle && open != null
+                && nowMicros >= open.window + micros(target.rotation()) + micros(target.closeGrace())) {
             commit();
         }
         if (nowMicros >= nextLagCheck) {

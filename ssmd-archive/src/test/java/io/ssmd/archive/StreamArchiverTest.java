@@ -108,6 +108,21 @@ class StreamArchiverTest {
     }
 
     @Test
+    void aBacklogOfPastWindowsIsWrittenOneFileEachWithoutReopening() throws Exception {
+        Setup s = setup(0);
+        ArchiverHarness archiver = harness(s, StorageSettings.Format.GZIP);
+        // 5,000 messages received long ago, over two windows: the writer ticks every 1,024 messages meanwhile.
+        ArchiveFixture.publishTrades(s.js(), s.subject("trade", "BTC-USD"), "k-0:1", 1, 5000, DAY0, 20_000);
+
+        archiver.start(KIT.system(), s.nats());
+        await().atMost(Duration.ofSeconds(30)).until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 5000);
+        archiver.stop();
+
+        assertThat(ArchiveFixture.segments(archiver.streamDir())).hasSize(2);
+        assertThat(archiver.streamMetrics().files().get()).isEqualTo(2);
+    }
+
+    @Test
     void restartsResumeAfterTheLastCommittedSeqAndReopenTheWindow() throws Exception {
         Setup s = setup(0);
         ArchiverHarness archiver = harness(s, StorageSettings.Format.ZSTD);
