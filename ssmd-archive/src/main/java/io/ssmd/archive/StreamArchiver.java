@@ -10,9 +10,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
@@ -82,7 +84,8 @@ public final class StreamArchiver {
             if (self[0] != null && self[0].stopping) {
                 return Source.<NotUsed>empty();
             }
-            return attempt(nats, source.stream(), target, store, probe, metrics, committed, settings, drain, io);
+            return attempt(nats, source.stream(), target, store, probe, metrics, committed, settings, drain, io,
+                    () -> self[0] != null && self[0].stopping);
         });
         Pair<UniqueKillSwitch, CompletionStage<Done>> running = restarting
                 .viaMat(KillSwitches.single(), Keep.right())
@@ -122,7 +125,7 @@ public final class StreamArchiver {
     private static Source<NotUsed, NotUsed> attempt(Connection nats, String stream, StreamArchive.Target target,
             ManifestStore store, StreamProbe probe, ArchiverMetrics.StreamMetrics metrics,
             Consumer<CommittedFile> committed, ArchiverSettings settings, SharedKillSwitch drain,
-            Executor io) {
+            Executor io, BooleanSupplier stopped) {
         CompletableFuture<StreamArchive> opened = CompletableFuture.supplyAsync(() -> {
             try {
                 StreamArchive archive = StreamArchive.open(target, store, probe, metrics, committed);
@@ -133,7 +136,7 @@ public final class StreamArchiver {
             }
         }, io);
         return Source.completionStageSource(opened.thenApply(archive ->
-                        StreamConsumer.source(nats, stream, () -> archive.lastSeq() + 1, probe, settings)
+                        StreamConsumer.source(nats, stream, () -> archive.lastSeq() + 1, probe, stopped, settings)
                                 .via(drain.flow())
                                 .async(settings.ioDispatcher())
                                 .map(message -> message.map(ArchiveRecord::of))
@@ -145,7 +148,7 @@ public final class StreamArchiver {
                 .watchTermination((mat, termination) -> {
                     termination.whenComplete((ok, failure) -> {
                         if (failure != null) {
-                            Throwable cause = failure instanceof java.util.concurrent.CompletionException
+                            Throwable cause = failure instanceof CompletionException
                                     && failure.getCause() != null ? failure.getCause() : failure;
                             metrics.storageFailures().inc();
                             metrics.storageOk().set(0);

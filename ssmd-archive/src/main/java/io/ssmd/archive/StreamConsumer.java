@@ -9,6 +9,8 @@ import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.ActorAttributes;
@@ -39,16 +41,23 @@ final class StreamConsumer {
     private StreamConsumer() {
     }
 
-    /** Messages of {@code stream} from {@code nextSeq} on, re-read from {@code nextSeq} after each failure. */
+    /**
+     * Messages of {@code stream} from {@code nextSeq} on, re-read from {@code nextSeq} after each failure, until
+     * {@code stopped}.
+     */
     static Source<Optional<Message>, NotUsed> source(Connection nats, String stream, LongSupplier nextSeq,
-            StreamProbe probe, ArchiverSettings settings) {
+            StreamProbe probe, BooleanSupplier stopped, ArchiverSettings settings) {
         RestartSettings restart = RestartSettings.create(settings.consumerBackoffMin(), settings.consumerBackoffMax(),
                 0.2);
-        return RestartSource.withBackoff(restart, () -> Source.unfoldResource(
+        // The dispatcher goes on the inner source: RestartSource materializes it apart, without outer attributes.
+        // Once the archiver stops, the next poll completes the source instead of waiting on downstream cancellation
+        // to reach a stage that is blocked in a poll.
+        return RestartSource.onFailuresWithBackoff(restart, () -> Source.unfoldResource(
                         () -> open(nats, stream, nextSeq.getAsLong(), settings),
-                        polling -> Optional.of(polling.next(probe, settings)),
-                        Polling::close))
-                .withAttributes(ActorAttributes.dispatcher(settings.ioDispatcher()));
+                        polling -> stopped.getAsBoolean() ? Optional.empty()
+                                : Optional.of(polling.next(probe, settings)),
+                        Polling::close)
+                .withAttributes(ActorAttributes.dispatcher(settings.ioDispatcher())));
     }
 
     /** One consumer and what the watchdog knows of it. */
@@ -83,12 +92,19 @@ final class StreamConsumer {
             return Optional.empty();
         }
 
+        /**
+         * Stops pulling at once; the client's close waits for the outstanding pull request to end (seconds), so it
+         * runs off the stream's thread: a shutdown or a restart must not wait for it.
+         */
         void close() {
-            try {
-                consumer.close();
-            } catch (Exception e) {
-                log.debug("closing a consumer: {}", e.toString());
-            }
+            consumer.stop();
+            CompletableFuture.runAsync(() -> {
+                try {
+                    consumer.close();
+                } catch (Exception e) {
+                    log.debug("closing the consumer of {}: {}", stream, e.toString());
+                }
+            });
         }
     }
 
