@@ -1,5 +1,6 @@
 package io.ssmd.app;
 
+import io.ssmd.archive.bench.ArchiverBench;
 import io.ssmd.core.bench.Benchmarks;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -10,12 +11,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", description = "Run benchmarks on private servers. Scenarios: nats-ceiling (raw jnats"
         + " JetStream async publish), publisher (ssmd's publisher on the same load), replay (each venue's replay"
         + " server at full speed to one client; replay-VENUE for one), connector-kraken (replay server -> one shard ->"
-        + " JetStream). Without a scenario, all of them, with the"
-        + " publisher/ceiling ratio.")
+        + " JetStream), archiver (one stream into gzip and zstd files, against the publisher's rate). Without a"
+        + " scenario, all of them, with the publisher/ceiling ratio.")
 final class BenchCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..1", paramLabel = "SCENARIO",
-            description = "nats-ceiling | publisher | replay | replay-VENUE | connector-kraken (default: all)")
+            description = "nats-ceiling | publisher | replay | replay-VENUE | connector-kraken | archiver"
+                    + " (default: all)")
     String scenario;
 
     @Override
@@ -23,6 +25,10 @@ final class BenchCommand implements Callable<Integer> {
         try {
             if (ConnectorBench.SCENARIO.equals(scenario)) {
                 ConnectorBench.run(Duration.ofSeconds(5), Duration.ofSeconds(10), System.out);
+                return 0;
+            }
+            if (ArchiverBench.NAME.equals(scenario)) {
+                ArchiverBench.run(200_000, 3, System.out);
                 return 0;
             }
             if (ReplayBench.handles(scenario)) {
@@ -33,6 +39,7 @@ final class BenchCommand implements Callable<Integer> {
             if (scenario == null) {
                 ReplayBench.run(ReplayBench.PREFIX, Duration.ofSeconds(3), Duration.ofSeconds(5), System.out);
                 ConnectorBench.run(Duration.ofSeconds(5), Duration.ofSeconds(10), System.out);
+                ArchiverBench.run(200_000, 3, System.out);
             }
             return 0;
         } catch (IllegalArgumentException e) {

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "ssmd: market data from venue WebSockets to NATS JetStream, archives and a gateway.",
         subcommands = {RunCommand.class, EnvCommand.class, ReplayServerCommand.class, DemoCommand.class,
                 BenchCommand.class, TestCommand.class,
+                ArchiveCommand.class, DataCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -2,6 +2,7 @@ package io.ssmd.app;
 
 import io.nats.client.Connection;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.ssmd.archive.Archivers;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.db.Database;
@@ -48,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * A running ssmd node: what {@code ssmd run} starts and what tests start too. {@link #start} returns once the node
  * serves, or throws with nothing left running. Shutdown is Pekko's coordinated shutdown, in the order of DESIGN §2:
  * stop accepting clients, stop the shards (each closes its socket, drains its publisher and announces
- * {@code disconnected}), flush those control events, close NATS, then the database, and last the embedded
- * nats-server.
+ * {@code disconnected}), flush those control events, commit the archivers' open segments, close NATS, then the
+ * database, and last the embedded nats-server.
  */
 public final class Ssmd {
 
@@ -114,10 +115,13 @@ public final class Ssmd {
             ControlEventPublisher control = ControlEventPublisher.create(nats, environment.name(),
                     environment.publisher(), metrics);
             started.push(control);
-            addTask(shutdown, CoordinatedShutdown.PhaseClusterExitingDone(), "flush-control-events",
+            addTask(shutdown, CoordinatedShutdown.PhaseClusterExiting(), "flush-control-events",
                     () -> flushAndClose(control), blocking);
             ConnectorNode connectors = ConnectorNode.start(system, settings, environment, nats, metrics, control,
                     outcome -> { });
+            if (system.settings().config().getStringList("pekko.cluster.roles").contains("archiver")) {
+                Archivers.start(system, environment, nats, registry);
+            }
             List<HealthCheck> checks = new ArrayList<>();
             checks.add(NodeHealthChecks.nats(nats));
             checks.add(NodeHealthChecks.database(db, blocking));
@@ -201,16 +205,20 @@ public final class Ssmd {
         }
     }
 
-    /** The archiver writes here; a root that cannot be created should stop the node now, not lose a file later. */
+    /** The archivers write here; a root that cannot be created should stop the node now, not lose a file later. */
     private static void prepareArchiveRoot(Environment environment) {
-        Path root = environment.storage().archiveRoot();
-        try {
-            Files.createDirectories(root);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot create the archive root " + root.toAbsolutePath()
-                    + " (storage.archive-root in " + environment.file() + "): " + e, e);
+        java.util.Set<Path> roots = new java.util.LinkedHashSet<>();
+        roots.add(environment.storage().archiveRoot());
+        environment.archivers().forEach(archiver -> roots.add(archiver.storage().archiveRoot()));
+        for (Path root : roots) {
+            try {
+                Files.createDirectories(root);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot create the archive root " + root.toAbsolutePath()
+                        + " (storage.archive-root in " + environment.file() + "): " + e, e);
+            }
+            log.info("archive root {}", root.toAbsolutePath().normalize());
         }
-        log.info("archive root {}", root.toAbsolutePath().normalize());
     }
 
     /** A frame larger than the server's max_payload could never be published (DESIGN §4). */

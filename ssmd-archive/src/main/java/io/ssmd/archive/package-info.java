@@ -1,5 +1,7 @@
 /**
- * The archiver: stream graph from JetStream to compressed segment files with manifests and a gap log.
- * Today it owns only the archive root's settings; the graph arrives with its issue.
+ * The archiver (DESIGN §6): each archived JetStream stream is read whole by an ordered consumer and written to
+ * compressed JSONL segment files, one per rotation window, committed by rename and listed in a manifest per date
+ * directory with a typed gap log. The manifests are the archiver's position. Entry point: {@link
+ * io.ssmd.archive.Archivers#start}.
  */
 package io.ssmd.archive;

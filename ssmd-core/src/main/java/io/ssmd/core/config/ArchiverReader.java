@@ -11,11 +11,12 @@ import java.util.Set;
 
 /**
  * Reads the environment's {@code archivers}: each names streams that must exist. A stream belongs to at most one
- * archiver, since two would write the same files.
+ * archiver, since two would write the same files, and must carry one feed's subjects, since its files go under
+ * {@code {root}/{env}/{feed}/{stream}}. An archiver may override the storage's root, format and rotation.
  */
 final class ArchiverReader {
 
-    private static final List<String> KEYS = List.of("name", "streams");
+    private static final List<String> KEYS = List.of("name", "streams", "archive-root", "format", "rotation");
 
     private ArchiverReader() {
     }
@@ -25,7 +26,7 @@ final class ArchiverReader {
      *                   because its feed does not run
      */
     static List<ArchiverSpec> read(ConfigNode root, String env, List<StreamSpec> streams, Set<String> namedFeeds,
-            Findings findings) {
+            StorageSettings storage, Findings findings) {
         List<String> known = streams.stream().map(StreamSpec::name).toList();
         List<String> names = new ArrayList<>();
         Map<String, String> archiverOf = new HashMap<>();
@@ -45,15 +46,22 @@ final class ArchiverReader {
             }
             names.add(name);
             List<String> selected = streams(item, known, env, namedFeeds);
+            StorageSettings own = StorageReader.local(item, storage);
+            List<ArchiveSource> sources = new ArrayList<>();
             for (String stream : selected) {
                 String other = archiverOf.putIfAbsent(stream, name);
                 if (other != null && !other.equals(name)) {
                     item.error("streams", "stream '" + stream + "' is already archived by '" + other
                             + "'; two archivers would write the same files");
                 }
+                feedOf(streams, stream, env).ifPresentOrElse(feed -> sources.add(new ArchiveSource(stream, feed)),
+                        () -> item.error("streams", "stream '" + stream + "' does not carry the subjects of a single"
+                                + " feed (" + subjectsOf(streams, stream) + "); archive files go under"
+                                + " {root}/{env}/{feed}/{stream}, so an archived stream needs subjects " + env
+                                + ".{feed}.… of one feed"));
             }
             if (findings.cleanSince(mark)) {
-                archivers.add(new ArchiverSpec(name, selected));
+                archivers.add(new ArchiverSpec(name, sources, own));
                 findings.passed("archiver " + name + ": " + selected.size()
                         + (selected.size() == 1 ? " stream resolves" : " streams resolve"));
             }
@@ -85,6 +93,26 @@ final class ArchiverReader {
             }
         }
         return selected;
+    }
+
+    /** The feed token every subject of the stream starts with ({@code {env}.{feed}.…}), when there is one. */
+    static Optional<String> feedOf(List<StreamSpec> streams, String stream, String env) {
+        List<String> subjects = subjectsOf(streams, stream);
+        String feed = null;
+        for (String subject : subjects) {
+            String[] tokens = subject.split("\\.");
+            if (tokens.length < 3 || !tokens[0].equals(env) || !Subjects.isValidName(tokens[1])
+                    || (feed != null && !feed.equals(tokens[1]))) {
+                return Optional.empty();
+            }
+            feed = tokens[1];
+        }
+        return Optional.ofNullable(feed);
+    }
+
+    private static List<String> subjectsOf(List<StreamSpec> streams, String stream) {
+        return streams.stream().filter(s -> s.name().equals(stream)).findFirst().map(StreamSpec::subjects)
+                .orElse(List.of());
     }
 
     private static String unknown(String name, List<String> known, String env, Set<String> namedFeeds) {

@@ -25,11 +25,8 @@ public final class EnvironmentLoader {
             "archivers", "gateway");
     private static final List<String> TRANSPORT_KEYS = List.of("publish", "control-queue");
     private static final List<String> PUBLISH_KEYS = List.of("window", "max-attempts", "retry-backoff", "ack-timeout");
-    private static final List<String> STORAGE_KEYS = List.of("archive-root", "format", "rotation");
     private static final List<String> GATEWAY_KEYS = List.of("enabled", "api-keys-file");
     private static final String DEFAULT_FEEDS_DIR = "../feeds";
-    private static final StorageSettings DEFAULT_STORAGE =
-            new StorageSettings(Path.of("./data/archive"), StorageSettings.Format.GZIP, Duration.ofMinutes(15));
 
     private EnvironmentLoader() {
     }
@@ -73,8 +70,8 @@ public final class EnvironmentLoader {
 
         PublisherSettings publisher = transport(root, findings);
         List<StreamSpec> streams = StreamLayoutReader.read(root, name, feeds, publisher, findings);
-        StorageSettings storage = storage(root, findings);
-        List<ArchiverSpec> archivers = ArchiverReader.read(root, name, streams, namedFeeds, findings);
+        StorageSettings storage = StorageReader.read(root, env, findings);
+        List<ArchiverSpec> archivers = ArchiverReader.read(root, name, streams, namedFeeds, storage, findings);
         GatewaySpec gateway = gateway(root, envFile, findings);
 
         Optional<Environment> environment = findings.hasErrors() ? Optional.empty()
@@ -125,29 +122,6 @@ public final class EnvironmentLoader {
                     + controlQueue);
         }
         return settings;
-    }
-
-    private static StorageSettings storage(ConfigNode root, Findings findings) {
-        int mark = findings.mark();
-        Optional<ConfigNode> storage = root.mapping("storage");
-        storage.ifPresent(s -> s.allowOnly(STORAGE_KEYS));
-        Path archiveRoot = storage.flatMap(s -> s.string("archive-root")).map(Path::of)
-                .orElse(DEFAULT_STORAGE.archiveRoot());
-        StorageSettings.Format format = storage.flatMap(s -> s.oneOf("format", List.of("gzip", "zstd")))
-                .map(f -> f.equals("zstd") ? StorageSettings.Format.ZSTD : StorageSettings.Format.GZIP)
-                .orElse(DEFAULT_STORAGE.format());
-        Duration rotation = storage.flatMap(s -> s.duration("rotation", false)).orElse(DEFAULT_STORAGE.rotation());
-        long ms = rotation.toMillis();
-        if (ms <= 0 || ms % 60_000 != 0 || (24 * 60) % (ms / 60_000) != 0) {
-            storage.ifPresent(s -> s.error("rotation", "must be a whole number of minutes that divides a day"
-                    + " (such as 1m, 5m, 10m, 15m, 30m, 1h, 6h, 1d), so windows line up in UTC; got "
-                    + Units.format(rotation)));
-        }
-        if (findings.cleanSince(mark)) {
-            findings.passed("storage: " + format.id() + " files under " + archiveRoot + ", rotated every "
-                    + Units.format(rotation));
-        }
-        return new StorageSettings(archiveRoot, format, rotation);
     }
 
     private static GatewaySpec gateway(ConfigNode root, Path envFile, Findings findings) {

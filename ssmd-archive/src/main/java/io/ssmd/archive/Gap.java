@@ -1,0 +1,43 @@
+package io.ssmd.archive;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * A typed hole in the archive (DESIGN §6), as the manifest records it.
+ *
+ * <p>For {@code bus_gap} and {@code retention_loss}, {@code fromSeq}..{@code toSeq} are the stream sequences that are
+ * missing and {@code start}/{@code end} the receive times of the messages on either side. For the gaps announced by
+ * connectors ({@code connection_lost}, {@code publish_failed}, {@code book_resync}) the sequences are those of the
+ * control messages and the times those of the outage or event.
+ *
+ * @param file the segment that holds the message after the gap (or the control event)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Gap(String type, Long fromSeq, Long toSeq, Long start, Long end, String shard, String reason,
+        List<String> instruments, String file) {
+
+    public static final String BUS_GAP = "bus_gap";
+    public static final String RETENTION_LOSS = "retention_loss";
+    public static final String CONNECTION_LOST = "connection_lost";
+    public static final String PUBLISH_FAILED = "publish_failed";
+    public static final String BOOK_RESYNC = "book_resync";
+
+    /** Every type, in the order reports list them. */
+    public static final List<String> TYPES = List.of(BUS_GAP, RETENTION_LOSS, CONNECTION_LOST, PUBLISH_FAILED,
+            BOOK_RESYNC);
+
+    public Gap {
+        instruments = instruments == null || instruments.isEmpty() ? null : List.copyOf(instruments);
+    }
+
+    /** Whether the gap is a range of missing stream sequences (as opposed to a hole announced by a connector). */
+    public boolean missingSequences() {
+        return type.equals(BUS_GAP) || type.equals(RETENTION_LOSS);
+    }
+
+    /** The same gap, attributed to {@code fileName}. */
+    public Gap inFile(String fileName) {
+        return new Gap(type, fromSeq, toSeq, start, end, shard, reason, instruments, fileName);
+    }
+}

@@ -1,0 +1,221 @@
+package io.ssmd.archive;
+
+import io.ssmd.core.config.StorageSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The archive of one stream as it is being written: the committed position, the open segment, and the gaps found on
+ * the way (DESIGN §6). Not thread-safe: one stream stage owns it, on the blocking dispatcher.
+ *
+ * <p>Windows only move forward: a message belongs to the later of its own window and the open one, so files keep
+ * stream order even when receive times from different shards interleave. A message whose window's file was already
+ * committed (after a restart, or a late message after an idle close) reopens that file by appending to a copy of it.
+ */
+final class StreamArchive {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamArchive.class);
+
+    /** Where and how one stream is archived. */
+    record Target(Path streamDir, ManifestIdentity identity, StorageSettings.Format format, Duration rotation,
+            Duration closeGrace, Duration lagInterval) {
+    }
+
+    private final Target target;
+    private final ManifestStore store;
+    private final StreamProbe probe;
+    private final ArchiverMetrics.StreamMetrics metrics;
+    private final Consumer<CommittedFile> committed;
+    private final ControlGaps controls = new ControlGaps();
+    // Read by the consumer when it (re)subscribes from another thread: it resumes after the last written message.
+    private volatile long lastSeq;
+    private Optional<Long> lastWindow;
+    private Optional<Path> lastFile;
+    private Open open;
+    private long nextLagCheck;
+
+    /** The open segment and what it has gathered. */
+    private static final class Open {
+        final long window;
+        final Path dateDir;
+        final SegmentFile file;
+        final SegmentStats stats;
+        final long copiedBytes;
+        final List<Gap> carried;
+        final List<Gap> found = new ArrayList<>();
+
+        Open(long window, Path dateDir, SegmentFile file, SegmentStats stats, long copiedBytes, List<Gap> carried) {
+            this.window = window;
+            this.dateDir = dateDir;
+            this.file = file;
+            this.stats = stats;
+            this.copiedBytes = copiedBytes;
+            this.carried = carried;
+        }
+    }
+
+    private StreamArchive(Target target, ManifestStore store, StreamProbe probe, ArchiverMetrics.StreamMetrics metrics,
+            Consumer<CommittedFile> committed, ManifestRebuild.Position position) {
+        this.target = target;
+        this.store = store;
+        this.probe = probe;
+        this.metrics = metrics;
+        this.committed = committed;
+        this.lastSeq = position.lastSeq();
+        this.lastWindow = position.lastWindow();
+        this.lastFile = position.lastFile();
+    }
+
+    /** Rebuilds the manifests from disk and returns the archive positioned after its last committed sequence. */
+    static StreamArchive open(Target target, ManifestStore store, StreamProbe probe,
+            ArchiverMetrics.StreamMetrics metrics, Consumer<CommittedFile> committed) throws IOException {
+        ManifestRebuild.Position position = ManifestRebuild.run(target.streamDir(), target.identity(), store);
+        log.info("archive of {} resumes after seq {} ({})", target.identity().stream(), position.lastSeq(),
+                target.streamDir());
+        return new StreamArchive(target, store, probe, metrics, committed, position);
+    }
+
+    /** The last sequence written, committed or in the open segment; 0 when none. */
+    long lastSeq() {
+        return lastSeq;
+    }
+
+    /** Writes one message, unless an earlier run already archived it. */
+    void append(ArchiveRecord record) throws IOException {
+        if (record.seq() <= lastSeq) {
+            return;
+        }
+        List<Gap> jump = record.seq() > lastSeq + 1 ? jump(lastSeq + 1, record) : List.of();
+        long window = ArchiveLayout.windowStart(record.ts(), target.rotation());
+        if (open != null && window > open.window) {
+            commit();
+        }
+        if (open == null) {
+            start(Math.max(window, lastWindow.orElse(window)));
+        }
+        String name = open.file.name();
+        jump.forEach(g -> open.found.add(g.inFile(name)));
+        record.control().flatMap(event -> controls.on(record.seq(), event))
+                .ifPresent(g -> open.found.add(g.inFile(name)));
+        open.file.append(record.line());
+        open.stats.add(record.seq(), record.ts(), record.parts());
+        lastSeq = record.seq();
+        metrics.messages().inc();
+    }
+
+    /**
+     * Refreshes the lag gauge now and then and, when the stream has nothing more for now ({@code idle}), closes the
+     * open segment once its window ended {@code closeGrace} ago. While messages flow, a window closes only when a
+     * later one begins: catching up on a backlog of old windows must not commit (and reopen) a file every tick.
+     */
+    void tick(long nowMicros, boolean idle) throws IOException {
+        if (idle && open != null
+                && nowMicros >= open.window + micros(target.rotation()) + micros(target.closeGrace())) {
+            commit();
+        }
+        if (nowMicros >= nextLagCheck) {
+            nextLagCheck = nowMicros + micros(target.lagInterval());
+            probe.state().ifPresent(s -> metrics.lag().set(Math.max(0, s.lastSeq() - lastSeq)));
+        }
+    }
+
+    /** Commits the open segment: on shutdown, and when a later window begins. */
+    void commit() throws IOException {
+        if (open == null) {
+            return;
+        }
+        Open segment = open;
+        open = null;
+        SegmentFile.Committed done;
+        try {
+            done = segment.file.commit();
+        } catch (IOException | RuntimeException e) {
+            segment.file.abort();
+            throw e;
+        }
+        FileEntry entry = segment.stats.entry(done.file().getFileName().toString(), done.bytes(), done.md5(), false);
+        List<Gap> gaps = new ArrayList<>(segment.carried);
+        gaps.addAll(segment.found);
+        SortedSet<String> tickers = new TreeSet<>(segment.stats.tickers());
+        SortedSet<String> types = new TreeSet<>(segment.stats.types());
+        store.update(segment.dateDir, target.identity().empty(segment.dateDir),
+                m -> m.withFile(entry, gaps, tickers, types));
+        lastWindow = Optional.of(segment.window);
+        lastFile = Optional.of(done.file());
+        metrics.files().inc();
+        metrics.bytes().inc(done.bytes() - segment.copiedBytes);
+        segment.found.forEach(g -> metrics.gap(g.type()));
+        committed.accept(new CommittedFile(segment.dateDir, entry));
+    }
+
+    /** Drops the open segment after a failure: its messages will be read again. */
+    void abort() {
+        if (open != null) {
+            open.file.abort();
+            open = null;
+        }
+    }
+
+    private void start(long wanted) throws IOException {
+        boolean again = lastWindow.isPresent() && lastWindow.get() == wanted;
+        boolean reopen = again && lastFile.isPresent() && Files.isRegularFile(lastFile.get())
+                && lastFile.get().getFileName().toString().equals(ArchiveLayout.fileName(wanted, target.format()));
+        // The window's file was uploaded and deleted locally (or written in another format): the next window
+        // takes the message, since a second file of the same window would replace the first in the manifest.
+        long window = again && !reopen ? wanted + micros(target.rotation()) : wanted;
+        Path dateDir = ArchiveLayout.dateDir(target.streamDir(), window);
+        String name = ArchiveLayout.fileName(window, target.format());
+        if (!reopen) {
+            open = new Open(window, dateDir, SegmentFile.open(dateDir, name, target.format(), Optional.empty()),
+                    new SegmentStats(), 0, List.of());
+            return;
+        }
+        Manifest manifest = ManifestStore.read(dateDir).orElseGet(() -> target.identity().empty(dateDir));
+        Optional<FileEntry> entry = manifest.file(name);
+        if (entry.isEmpty()) {
+            throw new IOException(dateDir.resolve(name) + " exists but its manifest does not list it");
+        }
+        List<Gap> carried = manifest.gaps().stream().filter(g -> name.equals(g.file())).toList();
+        open = new Open(window, dateDir, SegmentFile.open(dateDir, name, target.format(), lastFile),
+                SegmentStats.from(entry.get()), Files.size(lastFile.get()), carried);
+    }
+
+    /**
+     * Types a jump from {@code expected} to the record's sequence: the part the stream no longer holds is
+     * {@code retention_loss}, the rest {@code bus_gap}.
+     */
+    private List<Gap> jump(long expected, ArchiveRecord record) {
+        long to = record.seq() - 1;
+        Long before = open != null ? open.stats.lastTs() : null;
+        Optional<StreamProbe.State> state = probe.state();
+        long first = state.map(StreamProbe.State::firstSeq).orElse(expected);
+        List<Gap> gaps = new ArrayList<>();
+        if (first > expected) {
+            long lostTo = Math.min(first - 1, to);
+            gaps.add(new Gap(Gap.RETENTION_LOSS, expected, lostTo, before, record.ts(), null,
+                    "the stream's first sequence was " + first + " when the archiver needed " + expected, null, null));
+            expected = lostTo + 1;
+        }
+        if (expected <= to) {
+            gaps.add(new Gap(Gap.BUS_GAP, expected, to, before, record.ts(), null,
+                    state.isPresent() ? "sequences missing from the stream" : "stream state unavailable", null, null));
+        }
+        gaps.forEach(g -> log.warn("{} {}: seqs {}..{} missing", target.identity().stream(), g.type(), g.fromSeq(),
+                g.toSeq()));
+        return gaps;
+    }
+
+    private static long micros(Duration d) {
+        return d.toNanos() / 1000;
+    }
+}
