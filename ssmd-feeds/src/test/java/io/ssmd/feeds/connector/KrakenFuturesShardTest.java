@@ -8,17 +8,12 @@ import io.ssmd.core.config.Environment;
 import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.feeds.krakenfutures.KrakenFuturesFeed;
-import io.ssmd.feeds.krakenfutures.KrakenFuturesReplayServer;
-import io.ssmd.feeds.replay.Faults;
-import io.ssmd.feeds.replay.ReplayServer;
-import io.ssmd.feeds.replay.ReplaySettings;
+import io.ssmd.feeds.shard.ReplayedFeed;
 import io.ssmd.feeds.shard.ShardRig;
-import io.ssmd.feeds.shard.TestFeeds;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,14 +37,10 @@ class KrakenFuturesShardTest {
 
     @Test
     void streamsEveryTypeAndASeqGapResynchronizesTheBook() {
-        ReplaySettings settings = ReplaySettings.synthetic("kraken-futures", 0, 60, 5);
-        ReplayServer server = ReplayServer.create(SERVERS.system(), KrakenFuturesReplayServer.create(settings),
-                settings, new Faults());
-        ServerBinding binding = server.bind().toCompletableFuture().join();
-        Environment environment = TestFeeds.environment(dir, NatsServerExtension.freshName("f").toLowerCase(),
-                "kraken-futures", "ws://127.0.0.1:" + binding.localAddress().getPort() + "/ws/v1",
-                List.of("PF_XBTUSD", "PF_ETHUSD"), Map.of());
-        try (ShardRig rig = ShardRig.start(NATS.connect(), environment, KrakenFuturesFeed::create)) {
+        try (ReplayedFeed feed = ReplayedFeed.start(SERVERS.system(), NATS.connect(), dir, "kraken-futures", 60, 5,
+                List.of("PF_XBTUSD", "PF_ETHUSD"), Map.of(), KrakenFuturesFeed::create)) {
+            ShardRig rig = feed.rig();
+            Environment environment = feed.environment();
             rig.startShards(0.8);
             String prefix = environment.name() + ".kraken-futures.json.";
             await().atMost(WAIT).until(() -> !rig.published(s -> s.equals(prefix + "orderbook.PF_XBTUSD")).isEmpty()
@@ -57,7 +48,7 @@ class KrakenFuturesShardTest {
                     && !rig.published(s -> s.equals(prefix + "ticker.PF_XBTUSD")).isEmpty());
             assertThat(rig.published(s -> s.startsWith(prefix + "system.kraken-futures-0"))).isNotEmpty();
 
-            server.faults().skipSeq().add(1);
+            feed.faults().skipSeq().add(1);
             await().atMost(WAIT).until(() -> rig.control(ControlEvent.RESYNC, "kraken-futures-0").size() == 1);
             ControlEvent resync = rig.control(ControlEvent.RESYNC, "kraken-futures-0").get(0);
             assertThat(resync.instruments()).hasSize(1).allMatch(List.of("PF_XBTUSD", "PF_ETHUSD")::contains);
@@ -66,8 +57,6 @@ class KrakenFuturesShardTest {
                     + resync.instruments().get(0))).size() > before + 20);
             assertThat(rig.control(ControlEvent.RESYNC, "kraken-futures-0")).hasSize(1);
             assertThat(rig.control(ControlEvent.DISCONNECTED, "kraken-futures-0")).isEmpty();
-        } finally {
-            binding.unbind().toCompletableFuture().join();
         }
     }
 }

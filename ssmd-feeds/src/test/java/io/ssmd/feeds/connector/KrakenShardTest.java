@@ -4,22 +4,17 @@ import static io.ssmd.feeds.shard.ShardRig.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ssmd.core.config.Environment;
 import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.feeds.kraken.KrakenFeed;
-import io.ssmd.feeds.kraken.KrakenReplayServer;
 import io.ssmd.feeds.replay.Faults;
-import io.ssmd.feeds.replay.ReplayServer;
-import io.ssmd.feeds.replay.ReplaySettings;
+import io.ssmd.feeds.shard.ReplayedFeed;
 import io.ssmd.feeds.shard.ShardRig;
-import io.ssmd.feeds.shard.TestFeeds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,30 +37,26 @@ class KrakenShardTest {
     @TempDir
     Path dir;
 
-    private ServerBinding binding;
-    private ReplayServer server;
+    private ReplayedFeed feed;
+    private Faults faults;
     private ShardRig rig;
 
     @BeforeEach
     void start() {
-        ReplaySettings settings = ReplaySettings.synthetic("kraken", 0, 40, 11);
-        server = ReplayServer.create(SERVERS.system(), KrakenReplayServer.create(settings), settings, new Faults());
-        binding = server.bind().toCompletableFuture().join();
-        Environment environment = TestFeeds.environment(dir, NatsServerExtension.freshName("k").toLowerCase(), "kraken",
-                "ws://127.0.0.1:" + binding.localAddress().getPort() + "/v2", SYMBOLS, Map.of(
-                        "max-instruments-per-connection: 100", "max-instruments-per-connection: 1",
-                        "silence-timeout: 10s", "silence-timeout: 2s",
-                        "min-backoff: 1s", "min-backoff: 100ms",
-                        "max-backoff: 60s", "max-backoff: 1s"));
-        rig = ShardRig.start(NATS.connect(), environment, KrakenFeed::create);
+        feed = ReplayedFeed.start(SERVERS.system(), NATS.connect(), dir, "kraken", 40, 11, SYMBOLS, Map.of(
+                "max-instruments-per-connection: 100", "max-instruments-per-connection: 1",
+                "silence-timeout: 10s", "silence-timeout: 2s",
+                "min-backoff: 1s", "min-backoff: 100ms",
+                "max-backoff: 60s", "max-backoff: 1s"), KrakenFeed::create);
+        faults = feed.faults();
+        rig = feed.rig();
         rig.startShards(0.8);
         await().atMost(WAIT).until(() -> SYMBOLS.stream().allMatch(s -> orderbook(s).size() > 5));
     }
 
     @AfterEach
     void stop() {
-        rig.close();
-        binding.unbind().toCompletableFuture().join();
+        feed.close();
     }
 
     @AfterAll
@@ -80,8 +71,8 @@ class KrakenShardTest {
 
     @Test
     void aDroppedConnectionReconnectsResubscribesAndTheGapIsOnTheControlSubject() {
-        server.faults().only(List.of("ETH/USD"));
-        server.faults().disconnectAll();
+        faults.only(List.of("ETH/USD"));
+        faults.disconnectAll();
 
         await().atMost(WAIT).until(() -> rig.control(ControlEvent.CONNECTED, "kraken-1").size() == 2);
         ControlEvent down = rig.control(ControlEvent.DISCONNECTED, "kraken-1").get(0);
@@ -97,20 +88,20 @@ class KrakenShardTest {
 
     @Test
     void aStalledConnectionIsNoticedByTheWatchdogAndReconnected() {
-        server.faults().only(List.of("SOL/USD"));
-        server.faults().stalled(true);
+        faults.only(List.of("SOL/USD"));
+        faults.stalled(true);
 
         await().atMost(WAIT).until(() -> !rig.control(ControlEvent.DISCONNECTED, "kraken-2").isEmpty());
         assertThat(rig.control(ControlEvent.DISCONNECTED, "kraken-2").get(0).reason())
                 .contains("no inbound traffic for 2000 ms (watchdog)");
-        server.faults().clear();
+        faults.clear();
         int before = orderbook("SOL/USD").size();
         await().atMost(WAIT).until(() -> orderbook("SOL/USD").size() > before + 10);
     }
 
     @Test
     void aWrongChecksumResynchronizesThatBookAndPublishesTheResync() {
-        server.faults().badChecksum().add(1);
+        faults.badChecksum().add(1);
 
         await().atMost(WAIT).until(() -> SYMBOLS.stream().mapToInt(s -> rig.control(ControlEvent.RESYNC,
                 "kraken-" + SYMBOLS.indexOf(s)).size()).sum() == 1);
@@ -129,15 +120,15 @@ class KrakenShardTest {
 
     @Test
     void breakingOneShardRepeatedlyNeverStopsItsSiblings() {
-        server.faults().only(List.of("ETH/USD"));
+        faults.only(List.of("ETH/USD"));
         for (int round = 1; round <= 3; round++) {
             int connections = round;
-            server.faults().disconnectAll();
+            faults.disconnectAll();
             await().atMost(WAIT).until(() -> rig.control(ControlEvent.CONNECTED, "kraken-1").size() == connections + 1);
         }
-        server.faults().stalled(true);
+        faults.stalled(true);
         await().atMost(WAIT).until(() -> rig.control(ControlEvent.DISCONNECTED, "kraken-1").size() == 4);
-        server.faults().clear();
+        faults.clear();
         await().atMost(WAIT).until(() -> rig.control(ControlEvent.CONNECTED, "kraken-1").size() == 5);
 
         // Every outage of kraken-1 (from its disconnect to its next connect) was covered by its siblings' data.

@@ -4,21 +4,16 @@ import static io.ssmd.feeds.shard.ShardRig.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ssmd.core.config.Environment;
 import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.shard.FeedShard;
 import io.ssmd.core.shard.ShardHealth;
 import io.ssmd.core.testkit.NatsServerExtension;
-import io.ssmd.feeds.kraken.KrakenReplayServer;
 import io.ssmd.feeds.replay.Faults;
-import io.ssmd.feeds.replay.ReplayServer;
-import io.ssmd.feeds.replay.ReplaySettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.http.javadsl.ServerBinding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,29 +36,24 @@ class FeedShardTest {
     @TempDir
     Path dir;
 
-    private ServerBinding binding;
-    private ReplayServer server;
+    private ReplayedFeed feed;
+    private Faults faults;
     private ShardRig rig;
 
     @BeforeEach
     void start() {
-        ReplaySettings settings = ReplaySettings.synthetic("kraken", 0, 50, 3);
-        server = ReplayServer.create(SERVERS.system(), KrakenReplayServer.create(settings), settings, new Faults());
-        binding = server.bind().toCompletableFuture().join();
-        String env = NatsServerExtension.freshName("t").toLowerCase();
-        Environment environment = TestFeeds.environment(dir, env, "kraken",
-                "ws://127.0.0.1:" + binding.localAddress().getPort() + "/v2", SYMBOLS, Map.of(
-                        "max-instruments-per-connection: 100", "max-instruments-per-connection: 1",
-                        "silence-timeout: 10s", "silence-timeout: 1s",
-                        "min-backoff: 1s", "min-backoff: 100ms",
-                        "max-backoff: 60s", "max-backoff: 1s"));
-        rig = ShardRig.start(NATS.connect(), environment, WholeFrameConnector::new);
+        feed = ReplayedFeed.start(SERVERS.system(), NATS.connect(), dir, "kraken", 50, 3, SYMBOLS, Map.of(
+                "max-instruments-per-connection: 100", "max-instruments-per-connection: 1",
+                "silence-timeout: 10s", "silence-timeout: 1s",
+                "min-backoff: 1s", "min-backoff: 100ms",
+                "max-backoff: 60s", "max-backoff: 1s"), WholeFrameConnector::new);
+        faults = feed.faults();
+        rig = feed.rig();
     }
 
     @AfterEach
     void stop() {
-        rig.close();
-        binding.unbind().toCompletableFuture().join();
+        feed.close();
     }
 
     @AfterAll
@@ -105,8 +95,8 @@ class FeedShardTest {
         rig.startShards(0.8);
         await().atMost(WAIT).until(() -> rig.control(ControlEvent.CONNECTED, "kraken-2").size() == 1
                 && rig.control(ControlEvent.CONNECTED, "kraken-0").size() == 1);
-        server.faults().only(List.of("ETH/USD"));
-        server.faults().disconnectAll();
+        faults.only(List.of("ETH/USD"));
+        faults.disconnectAll();
 
         await().atMost(WAIT).until(() -> rig.control(ControlEvent.CONNECTED, "kraken-1").size() == 2);
         ControlEvent down = rig.control(ControlEvent.DISCONNECTED, "kraken-1").get(0);
@@ -126,12 +116,12 @@ class FeedShardTest {
     void aStalledConnectionIsCaughtByTheWatchdog() {
         rig.startShards(0.8);
         await().atMost(WAIT).until(() -> rig.control(ControlEvent.CONNECTED, "kraken-2").size() == 1);
-        server.faults().only(List.of("SOL/USD"));
-        server.faults().stalled(true);
+        faults.only(List.of("SOL/USD"));
+        faults.stalled(true);
 
         await().atMost(WAIT).until(() -> !rig.control(ControlEvent.DISCONNECTED, "kraken-2").isEmpty());
         assertThat(rig.control(ControlEvent.DISCONNECTED, "kraken-2").get(0).reason()).contains("watchdog");
-        server.faults().clear();
+        faults.clear();
         int before = data("SOL-USD").size();
         await().atMost(WAIT).until(() -> data("SOL-USD").size() > before + 10);
         assertThat(rig.control(ControlEvent.DISCONNECTED, "kraken-0")).isEmpty();
@@ -142,9 +132,9 @@ class FeedShardTest {
     void malformedAndOversizedFramesAreKeptOnTheUnparsedSubject() {
         rig.startShards(1.0 / 3);
         await().atMost(WAIT).until(() -> data("BTC-USD").size() > 5);
-        server.faults().oversizedBytes(5 * 1024 * 1024);
-        server.faults().malformed().add(1);
-        server.faults().oversized().add(1);
+        faults.oversizedBytes(5 * 1024 * 1024);
+        faults.malformed().add(1);
+        faults.oversized().add(1);
         await().atMost(WAIT).until(() -> rig.published(s -> s.contains(".json.unparsed.")).size() >= 2);
         List<ShardRig.Published> unparsed = rig.published(s -> s.contains(".json.unparsed."));
         assertThat(unparsed).anySatisfy(p -> assertThat(p.data().length).isLessThan(1000))
