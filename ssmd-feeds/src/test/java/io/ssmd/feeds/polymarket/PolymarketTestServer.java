@@ -46,6 +46,11 @@ final class PolymarketTestServer implements AutoCloseable {
         return WsTestClient.connect(URI.create("ws://127.0.0.1:" + binding.localAddress().getPort() + "/ws/market"));
     }
 
+    /** The server's HTTP base, where Gamma's {@code /markets} is. */
+    URI base() {
+        return URI.create("http://127.0.0.1:" + binding.localAddress().getPort());
+    }
+
     HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + binding.localAddress().getPort()
                 + pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
