@@ -65,8 +65,9 @@ final class ConnectorNode {
         for (EnabledFeed feed : environment.feeds()) {
             Connectors.forFeed(feed).ifPresentOrElse(
                     connector -> connectors.put(feed.name(), new FeedConnector(feed, connector)),
-                    () -> log.info("feed {} (venue {}): this build has no connector for it yet", feed.name(),
-                            feed.venue().id()));
+                    () -> log.warn("feed {} (venue {}) is enabled but not run: this build has no connector for the"
+                            + " venue{}", feed.name(), feed.venue().id(), feed.instruments().isEmpty()
+                            ? ", or its instruments come from discovery, which feed managers do not run yet" : ""));
         }
         JetStream jetStream;
         try {

@@ -4,6 +4,7 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.shard.VenueConnector;
 import io.ssmd.feeds.kraken.KrakenFeed;
 import io.ssmd.feeds.krakenfutures.KrakenFuturesFeed;
+import io.ssmd.feeds.polymarket.PolymarketFeed;
 import java.util.Optional;
 
 /** The venue connectors of this build, by venue: the one place that knows every connector package. */
@@ -21,6 +22,10 @@ public final class Connectors {
         return switch (feed.venue()) {
             case KRAKEN -> Optional.of(KrakenFeed.create(feed));
             case KRAKEN_FUTURES -> Optional.of(KrakenFuturesFeed.create(feed));
+            // Polymarket needs discovery-driven shards (its instruments come from Gamma); until the feed manager
+            // runs discovery, only an environment that lists asset ids statically gets a Polymarket connector.
+            case POLYMARKET -> feed.discovery().isPresent() && feed.instruments().isEmpty() ? Optional.empty()
+                    : Optional.of(PolymarketFeed.create(feed));
             default -> Optional.empty();
         };
     }
