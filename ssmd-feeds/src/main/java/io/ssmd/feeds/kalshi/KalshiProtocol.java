@@ -74,6 +74,63 @@ public final class KalshiProtocol {
     private KalshiProtocol() {
     }
 
+    /**
+     * Client keepalive: Kalshi's own pings are WebSocket control frames nobody sees (DESIGN.md §11), so the client
+     * asks for its subscriptions and counts the answer as life. No {@code id}: Kalshi treats a missing one as "no id",
+     * and a fixed frame cannot carry the unique id a session wants.
+     */
+    public static final String LIST_SUBSCRIPTIONS = "{\"cmd\":\"list_subscriptions\"}";
+
+    /**
+     * Client: {@code {"id":1,"cmd":"subscribe","params":{"channels":[...],"market_tickers":[...]}}}, asking for an
+     * initial ticker per market when the ticker channel is among them.
+     */
+    public static String subscribe(long id, List<String> channels, Collection<String> tickers) {
+        StringBuilder b = new StringBuilder(96 + 32 * tickers.size()).append("{\"id\":").append(id)
+                .append(",\"cmd\":\"subscribe\",\"params\":{\"channels\":");
+        strings(b, channels);
+        b.append(",\"market_tickers\":");
+        strings(b, tickers);
+        if (channels.contains(TICKER)) {
+            b.append(",\"send_initial_snapshot\":true");
+        }
+        return b.append("}}").toString();
+    }
+
+    /** Client: a subscribe naming no markets, for {@code market_lifecycle_v2}, which ignores ticker filters anyway. */
+    public static String subscribeAllMarkets(long id, String channel) {
+        StringBuilder b = new StringBuilder(80).append("{\"id\":").append(id)
+                .append(",\"cmd\":\"subscribe\",\"params\":{\"channels\":");
+        strings(b, List.of(channel));
+        return b.append("}}").toString();
+    }
+
+    /** Client: {@code {"id":124,"cmd":"unsubscribe","params":{"sids":[1]}}}. */
+    public static String unsubscribe(long id, Collection<Integer> sids) {
+        StringBuilder b = new StringBuilder(64).append("{\"id\":").append(id)
+                .append(",\"cmd\":\"unsubscribe\",\"params\":{\"sids\":[");
+        boolean first = true;
+        for (int sid : sids) {
+            b.append(first ? "" : ",").append(sid);
+            first = false;
+        }
+        return b.append("]}}").toString();
+    }
+
+    /**
+     * Client: {@code update_subscription} of one sid ({@code sids} with exactly one element, as Kalshi requires),
+     * {@code action} {@code add_markets}, {@code delete_markets} or {@code get_snapshot}.
+     */
+    public static String updateSubscription(long id, int sid, String action, Collection<String> tickers) {
+        StringBuilder b = new StringBuilder(96 + 32 * tickers.size()).append("{\"id\":").append(id)
+                .append(",\"cmd\":\"update_subscription\",\"params\":{\"sids\":[").append(sid)
+                .append("],\"market_tickers\":");
+        strings(b, tickers);
+        b.append(",\"action\":");
+        quote(b, action);
+        return b.append("}}").toString();
+    }
+
     /** {@code {"type":"subscribed","id":1,"msg":{"channel":"orderbook_delta","sid":1}}}: one per channel. */
     static String subscribed(Long id, String channel, int sid) {
         StringBuilder b = new StringBuilder(80).append("{\"type\":\"subscribed\"");

@@ -1,0 +1,313 @@
+package io.ssmd.feeds.kalshi;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ssmd.core.shard.Decoded;
+import io.ssmd.core.shard.FrameDecoder;
+import io.ssmd.core.shard.ShardContext;
+import io.ssmd.core.subject.Subjects;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * Decodes the frames of one Kalshi WebSocket v2 connection (exchanges/PROTOCOLS.md §1.5–1.10) and checks its books.
+ *
+ * <ul>
+ *   <li>Market data goes to {@code {env}.kalshi.{category}.json.{type}.{token}}: {@code orderbook_snapshot} and
+ *       {@code orderbook_delta} as {@code orderbook}, {@code ticker}, {@code trade}, {@code market_lifecycle_v2} as
+ *       {@code lifecycle}, {@code event_lifecycle} (keyed by event ticker) and {@code fill}. Every Kalshi frame is
+ *       about one market, so the payload is the frame as received.</li>
+ *   <li>Acks ({@code subscribed}, {@code ok}, {@code unsubscribed}) and {@code error} are system frames; an error
+ *       naming a market, or refusing a whole subscribe of ours, is also a rejection of those markets.</li>
+ *   <li>The answer to the {@code list_subscriptions} keepalive is a pong.</li>
+ *   <li>Anything else, and anything not JSON, is unparsed.</li>
+ * </ul>
+ *
+ * <p>Books: {@code seq} is per sid. A gap on a book sid resynchronizes that sid's markets only: a
+ * {@link Decoded.Resync} each, then replies that unsubscribe the sid and subscribe its markets anew (fresh
+ * snapshots on a new sid). A delta that would leave a negative size breaks that market's book alone: it is taken
+ * out of the sid and put back ({@code update_subscription} delete_markets, add_markets), which sends a new snapshot.
+ * Fields the decoder cannot read never cost the frame: it is published, and that market's book is left unchecked
+ * until its next snapshot.
+ */
+public final class KalshiDecoder implements FrameDecoder {
+
+    /** Ids of the decoder's own commands, far above the subscribe batches' 1, 2, ... so they never meet. */
+    static final long FIRST_RESYNC_ID = 1_000_000;
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private final ShardContext shard;
+    private final Function<String, String> categoryOf;
+    private final KalshiSids sids = new KalshiSids();
+    private final Map<String, KalshiLocalBook> books = new HashMap<>();
+    private final Map<String, String> categoryTokens = new HashMap<>();
+    private final int perSubscribe;
+    private long nextId = FIRST_RESYNC_ID;
+
+    private KalshiDecoder(ShardContext shard, KalshiSettings settings, Function<String, String> categoryOf) {
+        this.shard = shard;
+        this.categoryOf = categoryOf;
+        this.perSubscribe = settings.maxMarketsPerSubscribe();
+        List<List<String>> batches = KalshiFeed.batches(shard.instruments(), perSubscribe);
+        for (int i = 0; i < batches.size(); i++) {
+            sids.command(i + 1, batches.get(i));
+        }
+    }
+
+    /**
+     * A decoder for one connection of {@code shard}.
+     *
+     * @param categoryOf a market or event ticker → its Kalshi category as discovery gave it (null when unknown:
+     *                   {@code uncategorized})
+     */
+    public static KalshiDecoder create(ShardContext shard, KalshiSettings settings,
+            Function<String, String> categoryOf) {
+        return new KalshiDecoder(shard, settings, categoryOf);
+    }
+
+    @Override
+    public Decoded decode(byte[] frame) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(frame);
+        } catch (IOException | RuntimeException e) {
+            return Decoded.unparsed("not JSON: " + e.getClass().getSimpleName());
+        }
+        try {
+            if (root == null || !root.isObject()) {
+                return Decoded.unparsed("not a JSON object");
+            }
+            JsonNode typeNode = root.get("type");
+            if (typeNode == null || !typeNode.isTextual()) {
+                return Decoded.unparsed(root.has("cmd") ? "a client command, not a venue frame" : "no type");
+            }
+            return switch (typeNode.asText()) {
+                case "orderbook_snapshot", "orderbook_delta" -> book(frame, root);
+                case "ticker" -> market(frame, root, "ticker");
+                case "trade" -> market(frame, root, "trade");
+                case "market_lifecycle_v2" -> market(frame, root, "lifecycle");
+                case "fill" -> market(frame, root, "fill");
+                case "event_lifecycle" -> event(frame, root);
+                case "subscribed" -> subscribed(frame, root);
+                case "ok" -> ok(frame, root);
+                case "unsubscribed" -> unsubscribed(frame, root);
+                case "error" -> error(frame, root);
+                default -> Decoded.unparsed("unknown type '" + typeNode.asText() + "'");
+            };
+        } catch (RuntimeException e) {
+            // A decoder never throws (FrameDecoder): a bug here must not cost the frame.
+            return Decoded.unparsed("decoder failure: " + e);
+        }
+    }
+
+    /** A one-market frame published as received; its seq, when it has one, is recorded on its sid. */
+    private Decoded market(byte[] frame, JsonNode root, String type) {
+        Optional<String> ticker = text(root.path("msg").get("market_ticker"));
+        if (ticker.isEmpty()) {
+            return Decoded.unparsed(root.get("type").asText() + " without msg.market_ticker");
+        }
+        OptionalLong sid = KalshiNumbers.whole(root.get("sid"));
+        OptionalLong seq = KalshiNumbers.whole(root.get("seq"));
+        if (sid.isPresent() && seq.isPresent()) {
+            // Lifecycle (and, in older archives, trade) frames carry seq too; there is no book to rebuild for them.
+            sids.seq((int) sid.getAsLong(), seq.getAsLong(), false);
+        }
+        return data(frame, type, ticker.get());
+    }
+
+    private Decoded event(byte[] frame, JsonNode root) {
+        JsonNode msg = root.path("msg");
+        Optional<String> event = text(msg.get("event_ticker"));
+        if (event.isEmpty()) {
+            return Decoded.unparsed("event_lifecycle without msg.event_ticker");
+        }
+        String category = categoryOf.apply(event.get());
+        if (category == null) {
+            category = text(msg.get("series_ticker")).map(categoryOf).orElse(null);
+        }
+        String subject = Subjects.marketData(shard.env(), shard.feed(), Subjects.category(category),
+                "event_lifecycle", Subjects.token(event.get()));
+        return Decoded.data("event_lifecycle", List.of(new Decoded.Routed(subject, frame, 0)));
+    }
+
+    private Decoded book(byte[] frame, JsonNode root) {
+        JsonNode msg = root.path("msg");
+        Optional<String> ticker = text(msg.get("market_ticker"));
+        if (ticker.isEmpty()) {
+            return Decoded.unparsed(root.get("type").asText() + " without msg.market_ticker");
+        }
+        Decoded published = data(frame, "orderbook", ticker.get());
+        OptionalLong sidNumber = KalshiNumbers.whole(root.get("sid"));
+        if (sidNumber.isEmpty()) {
+            books.remove(ticker.get());
+            return published;
+        }
+        int sid = (int) sidNumber.getAsLong();
+        sids.saw(sid, ticker.get());
+        OptionalLong seq = KalshiNumbers.whole(root.get("seq"));
+        if (seq.isPresent()) {
+            Optional<KalshiSids.Gap> gap = sids.seq(sid, seq.getAsLong(), true);
+            if (gap.isPresent()) {
+                return resyncSid(published, gap.get());
+            }
+        }
+        if (sids.retired(sid)) {
+            return published;
+        }
+        if (root.get("type").asText().equals("orderbook_snapshot")) {
+            KalshiLocalBook.fromSnapshot(msg).ifPresentOrElse(b -> books.put(ticker.get(), b),
+                    () -> books.remove(ticker.get()));
+            return published;
+        }
+        KalshiLocalBook book = books.get(ticker.get());
+        if (book == null) {
+            // No snapshot on this connection yet, or one being fetched again: nothing to check the delta against.
+            return published;
+        }
+        Optional<KalshiLocalBook.Delta> delta = KalshiLocalBook.readDelta(msg);
+        if (delta.isEmpty()) {
+            books.remove(ticker.get());
+            return published;
+        }
+        Optional<String> broken = book.apply(delta.get());
+        if (broken.isEmpty()) {
+            return published;
+        }
+        books.remove(ticker.get());
+        List<String> one = List.of(ticker.get());
+        return published.withResyncs(List.of(new Decoded.Resync(ticker.get(), broken.get())))
+                .withReplies(List.of(
+                        KalshiProtocol.updateSubscription(command(List.of()), sid, "delete_markets", one),
+                        KalshiProtocol.updateSubscription(command(one), sid, "add_markets", one)));
+    }
+
+    /** A gap on a book sid: every market of that sid is resynchronized on a new sid; no other sid is touched. */
+    private Decoded resyncSid(Decoded published, KalshiSids.Gap gap) {
+        List<String> markets = sids.markets(gap.sid());
+        sids.retire(gap.sid());
+        markets.forEach(books::remove);
+        List<Decoded.Resync> resyncs = markets.stream().map(m -> new Decoded.Resync(m, gap.reason())).toList();
+        List<String> replies = new ArrayList<>();
+        replies.add(KalshiProtocol.unsubscribe(command(List.of()), List.of(gap.sid())));
+        for (List<String> batch : KalshiFeed.batches(markets, perSubscribe)) {
+            replies.add(KalshiProtocol.subscribe(command(batch), List.of(KalshiProtocol.ORDERBOOK_DELTA), batch));
+        }
+        return published.withResyncs(resyncs).withReplies(replies);
+    }
+
+    private Decoded subscribed(byte[] frame, JsonNode root) {
+        JsonNode msg = root.path("msg");
+        OptionalLong sid = KalshiNumbers.whole(msg.get("sid"));
+        Optional<String> channel = text(msg.get("channel"));
+        if (sid.isPresent() && channel.isPresent()) {
+            sids.subscribed(id(root), (int) sid.getAsLong(), channel.get());
+        }
+        return Decoded.system("subscribed", shard, frame);
+    }
+
+    private Decoded ok(byte[] frame, JsonNode root) {
+        JsonNode msg = root.get("msg");
+        OptionalLong sidNumber = KalshiNumbers.whole(root.get("sid"));
+        // list_subscriptions answers ok with an array and no sid: the reply to the keepalive.
+        if ((msg != null && msg.isArray()) || sidNumber.isEmpty()) {
+            return Decoded.pong();
+        }
+        int sid = (int) sidNumber.getAsLong();
+        Optional<List<String>> tickers = Optional.empty();
+        JsonNode list = msg == null ? null : msg.get("market_tickers");
+        if (list != null && list.isArray()) {
+            List<String> all = new ArrayList<>();
+            list.forEach(t -> all.add(t.asText()));
+            tickers = Optional.of(all);
+        }
+        sids.ok(id(root), sid, tickers);
+        Decoded system = Decoded.system("ok", shard, frame);
+        OptionalLong seq = KalshiNumbers.whole(root.get("seq"));
+        if (seq.isPresent()) {
+            // The ok itself consumes a seq on that sid: recorded, so the next data frame is not taken for a gap.
+            Optional<KalshiSids.Gap> gap = sids.seq(sid, seq.getAsLong(), false);
+            if (gap.isPresent()) {
+                return resyncSid(system, gap.get());
+            }
+        }
+        return system;
+    }
+
+    private Decoded unsubscribed(byte[] frame, JsonNode root) {
+        KalshiNumbers.whole(root.get("sid")).ifPresent(sid -> sids.unsubscribed((int) sid));
+        return Decoded.system("unsubscribed", shard, frame);
+    }
+
+    /**
+     * An error is reported per market: the one it names ({@code market_ticker}), else, for a subscribe of ours
+     * refused as a whole, every market it named. "Already subscribed" (6) refuses nothing.
+     */
+    private Decoded error(byte[] frame, JsonNode root) {
+        Decoded system = Decoded.system("error", shard, frame);
+        JsonNode msg = root.path("msg");
+        long code = KalshiNumbers.whole(msg.get("code")).orElse(-1);
+        String reason = "code " + code + ": " + msg.path("msg").asText("");
+        Optional<String> market = text(msg.get("market_ticker"));
+        if (market.isPresent()) {
+            return system.withRejections(List.of(new Decoded.Rejection(market.get(), reason)));
+        }
+        if (code == KalshiProtocol.Error.ALREADY_SUBSCRIBED.code()) {
+            return system;
+        }
+        List<String> refused = sids.commandMarkets(id(root));
+        return system.withRejections(refused.stream()
+                .map(m -> new Decoded.Rejection(m, reason + " (whole subscribe refused)")).toList());
+    }
+
+    private Decoded data(byte[] frame, String type, String ticker) {
+        return Decoded.data(type, List.of(new Decoded.Routed(subject(type, ticker), frame, 0)));
+    }
+
+    private String subject(String type, String ticker) {
+        String category = categoryTokens.get(ticker);
+        if (category == null) {
+            category = Subjects.category(categoryOf.apply(ticker));
+            // Only known categories are kept: a market discovery adds later may still get its own.
+            if (!category.equals(Subjects.UNCATEGORIZED)) {
+                categoryTokens.put(ticker, category);
+            }
+        }
+        return Subjects.marketData(shard.env(), shard.feed(), category, type,
+                shard.tokens().getOrDefault(ticker, Subjects.token(ticker)));
+    }
+
+    private long command(List<String> markets) {
+        long id = nextId++;
+        sids.command(id, markets);
+        return id;
+    }
+
+    private static Long id(JsonNode root) {
+        OptionalLong id = KalshiNumbers.whole(root.get("id"));
+        return id.isPresent() ? id.getAsLong() : null;
+    }
+
+    private static Optional<String> text(JsonNode node) {
+        return node != null && node.isValueNode() && !node.asText().isEmpty() ? Optional.of(node.asText())
+                : Optional.empty();
+    }
+
+    /** The connection's subscriptions as the decoder sees them (tests, and the lifecycle manager to come). */
+    KalshiSids sids() {
+        return sids;
+    }
+
+    /** The book of a market, when one is being checked. */
+    Optional<KalshiLocalBook> book(String ticker) {
+        return Optional.ofNullable(books.get(ticker));
+    }
+}

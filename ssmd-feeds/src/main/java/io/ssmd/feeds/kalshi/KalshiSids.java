@@ -1,0 +1,119 @@
+package io.ssmd.feeds.kalshi;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The client's view of one connection's subscriptions: which command id named which markets, which sid each
+ * command became, each sid's channel, markets and last {@code seq}.
+ *
+ * <p>Kalshi numbers frames per sid, not per market (PROTOCOLS.md §1.7): every frame carrying a {@code seq} on a sid
+ * consumes one, acks included: an {@code ok} to {@code update_subscription} or to a repeat subscribe, and
+ * {@code unsubscribed}, are not gaps (DESIGN.md §11). A repeat subscribe to a channel the connection already has
+ * joins its sid (answered {@code ok}, not {@code subscribed}), so one connection normally has one sid per channel.
+ */
+final class KalshiSids {
+
+    /** A broken sequence on a sid. */
+    record Gap(int sid, long expected, long got) {
+        String reason() {
+            return "seq gap on sid " + sid + ": expected " + expected + ", got " + got;
+        }
+    }
+
+    private final Map<Long, List<String>> commands = new HashMap<>();
+    private final Map<Integer, String> channels = new HashMap<>();
+    private final Map<Integer, Set<String>> markets = new HashMap<>();
+    private final Map<Integer, Long> lastSeq = new HashMap<>();
+    /** Sids being replaced after a gap: their remaining frames are published but not checked. */
+    private final Set<Integer> retired = new HashSet<>();
+
+    /** Remembers the markets a command of ours named, so its acks and errors can be tied to them. */
+    void command(long id, List<String> tickers) {
+        commands.put(id, List.copyOf(tickers));
+    }
+
+    /** The markets a command named; empty for an id that is not ours. */
+    List<String> commandMarkets(Long id) {
+        return id == null ? List.of() : commands.getOrDefault(id, List.of());
+    }
+
+    /** {@code subscribed}: a new sid for this channel, holding the command's markets; its seq starts at 1. */
+    void subscribed(Long id, int sid, String channel) {
+        channels.put(sid, channel);
+        markets.computeIfAbsent(sid, s -> new LinkedHashSet<>()).addAll(commandMarkets(id));
+        if (channel.equals(KalshiProtocol.ORDERBOOK_DELTA)) {
+            lastSeq.put(sid, 0L);
+        }
+    }
+
+    /**
+     * {@code ok} on a sid: a repeat subscribe or {@code update_subscription} answered. The full market list when
+     * Kalshi sends one ({@code skip_ticker_ack} leaves it out), else the command's markets are added.
+     */
+    void ok(Long id, int sid, Optional<List<String>> fullList) {
+        Set<String> held = markets.computeIfAbsent(sid, s -> new LinkedHashSet<>());
+        if (fullList.isPresent()) {
+            held.clear();
+            held.addAll(fullList.get());
+        } else {
+            held.addAll(commandMarkets(id));
+        }
+    }
+
+    /** A market seen in a frame of this sid (covers sids whose ack this connection never saw). */
+    void saw(int sid, String ticker) {
+        markets.computeIfAbsent(sid, s -> new LinkedHashSet<>()).add(ticker);
+    }
+
+    /**
+     * Records a frame's {@code seq} on its sid; a gap when the sid carries books and the number is not the next one.
+     * The first number seen on a sid whose ack was not seen is taken as it is.
+     */
+    Optional<Gap> seq(int sid, long seq, boolean bookFrame) {
+        if (bookFrame) {
+            channels.putIfAbsent(sid, KalshiProtocol.ORDERBOOK_DELTA);
+        }
+        Long last = lastSeq.put(sid, seq);
+        if (last == null || retired.contains(sid) || !isBook(sid) || seq == last + 1) {
+            return Optional.empty();
+        }
+        return Optional.of(new Gap(sid, last + 1, seq));
+    }
+
+    boolean isBook(int sid) {
+        return KalshiProtocol.ORDERBOOK_DELTA.equals(channels.get(sid));
+    }
+
+    boolean retired(int sid) {
+        return retired.contains(sid);
+    }
+
+    /** Stops checking a sid that is being unsubscribed. */
+    void retire(int sid) {
+        retired.add(sid);
+    }
+
+    /** The markets of a sid, in the order they were added. */
+    List<String> markets(int sid) {
+        return List.copyOf(markets.getOrDefault(sid, Set.of()));
+    }
+
+    /** The sid of a channel on this connection, if subscribed and not retired. */
+    Optional<Integer> sidOf(String channel) {
+        return channels.entrySet().stream().filter(e -> e.getValue().equals(channel) && !retired.contains(e.getKey()))
+                .map(Map.Entry::getKey).min(Integer::compare);
+    }
+
+    /** {@code unsubscribed}: the sid is gone. */
+    void unsubscribed(int sid) {
+        channels.remove(sid);
+        markets.remove(sid);
+        lastSeq.remove(sid);
+    }
+}
