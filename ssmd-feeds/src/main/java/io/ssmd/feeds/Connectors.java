@@ -2,6 +2,7 @@ package io.ssmd.feeds;
 
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.shard.VenueConnector;
+import io.ssmd.feeds.kalshi.KalshiFeed;
 import io.ssmd.feeds.kraken.KrakenFeed;
 import io.ssmd.feeds.krakenfutures.KrakenFuturesFeed;
 import io.ssmd.feeds.polymarket.PolymarketFeed;
@@ -14,7 +15,7 @@ public final class Connectors {
     }
 
     /**
-     * The connector for an enabled feed, or empty when this build has none for its venue yet.
+     * The connector for an enabled feed, or empty when this build cannot run it yet (see the venue cases).
      *
      * @throws IllegalArgumentException naming the feed file and key, for settings the venue cannot run with
      */
@@ -22,11 +23,14 @@ public final class Connectors {
         return switch (feed.venue()) {
             case KRAKEN -> Optional.of(KrakenFeed.create(feed));
             case KRAKEN_FUTURES -> Optional.of(KrakenFuturesFeed.create(feed));
-            // Polymarket needs discovery-driven shards (its instruments come from Gamma); until the feed manager
-            // runs discovery, only an environment that lists asset ids statically gets a Polymarket connector.
-            case POLYMARKET -> feed.discovery().isPresent() && feed.instruments().isEmpty() ? Optional.empty()
-                    : Optional.of(PolymarketFeed.create(feed));
-            default -> Optional.empty();
+            // Polymarket and Kalshi take their instruments from discovery; until feed managers run it, only an
+            // environment that lists instruments statically runs them (Kalshi's then go to "uncategorized").
+            case POLYMARKET -> listsInstruments(feed) ? Optional.of(PolymarketFeed.create(feed)) : Optional.empty();
+            case KALSHI -> listsInstruments(feed) ? Optional.of(KalshiFeed.create(feed)) : Optional.empty();
         };
+    }
+
+    private static boolean listsInstruments(EnabledFeed feed) {
+        return !feed.instruments().isEmpty();
     }
 }
