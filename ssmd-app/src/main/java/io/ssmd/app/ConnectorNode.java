@@ -77,6 +77,7 @@ final class ConnectorNode {
         }
         ShardRuntime runtime = new ShardRuntime(environment.name(), settings.nodeName(), connectors, jetStream,
                 environment.publisher(), metrics, control, topic, settings.connectors().healthInterval(), outcomes);
+        // On a node without the connector role this only starts a proxy: shards and managers run elsewhere.
         FeedShard.init(system, runtime);
         for (FeedConnector feed : connectors.values()) {
             FeedManager.init(system, feed, settings.connectors().fillRatio(), settings.connectors().reassignInterval());

@@ -26,6 +26,10 @@ final class RunCommand implements Callable<Integer> {
             + " exchanges/environments/default.yaml)")
     Path environmentFile;
 
+    @Option(names = "--roles", split = ",", paramLabel = "ROLE", description = "What this node runs: connector,"
+            + " archiver, gateway (default: all three)")
+    java.util.List<String> roles;
+
     @Option(names = "--config", paramLabel = "FILE", description = "application.conf to use (default:"
             + " ./application.conf, else the one beside the launcher)")
     Path configFile;
@@ -39,11 +43,14 @@ final class RunCommand implements Callable<Integer> {
         Config config;
         try {
             config = NodeConfig.load(Optional.ofNullable(configFile), env);
+            if (roles != null) {
+                config = withRoles(config, roles);
+            }
             settings = NodeSettings.create(config, env);
             Path envFile = NodeConfig.resolve(environmentFile != null ? environmentFile : settings.environmentFile(), env);
             settings = settings.withEnvironmentFile(envFile);
             environment = EnvironmentLoader.load(envFile, env);
-        } catch (NodeConfig.InvalidNodeConfigException | ConfigException e) {
+        } catch (ConfigException | com.typesafe.config.ConfigException | IllegalArgumentException e) {
             System.err.println("ssmd: configuration is invalid; nothing was started:");
             System.err.println(e.getMessage());
             return 1;
@@ -60,5 +67,17 @@ final class RunCommand implements Callable<Integer> {
         }
         system.getWhenTerminated().toCompletableFuture().join();
         return 0;
+    }
+
+    /** The node's cluster roles: where shards, feed managers and archivers may run (DESIGN §2). */
+    static Config withRoles(Config config, java.util.List<String> roles) {
+        java.util.List<String> known = java.util.List.of("connector", "archiver", "gateway");
+        for (String role : roles) {
+            if (!known.contains(role)) {
+                throw new IllegalArgumentException("--roles: unknown role '" + role + "'; expected some of "
+                        + String.join(", ", known));
+            }
+        }
+        return config.withValue("pekko.cluster.roles", com.typesafe.config.ConfigValueFactory.fromIterable(roles));
     }
 }

@@ -46,6 +46,16 @@ class CommandLineTest {
         assertThat(text(err)).contains(env.toString()).contains("instrumnets");
     }
 
+    @Test
+    void rolesChooseWhatANodeRunsAndUnknownOnesAreRefused() {
+        com.typesafe.config.Config config = RunCommand.withRoles(com.typesafe.config.ConfigFactory.empty(),
+                java.util.List.of("archiver"));
+        assertThat(config.getStringList("pekko.cluster.roles")).containsExactly("archiver");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunCommand.withRoles(
+                com.typesafe.config.ConfigFactory.empty(), java.util.List.of("archivist")))
+                .hasMessageContaining("archivist").hasMessageContaining("connector, archiver, gateway");
+    }
+
     private static PrintStream print(ByteArrayOutputStream bytes) {
         return new PrintStream(bytes, true, StandardCharsets.UTF_8);
     }
