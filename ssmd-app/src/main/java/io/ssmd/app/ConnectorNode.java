@@ -64,7 +64,8 @@ final class ConnectorNode {
         Map<String, FeedConnector> connectors = new LinkedHashMap<>();
         for (EnabledFeed feed : environment.feeds()) {
             Connectors.forFeed(feed).ifPresentOrElse(
-                    connector -> connectors.put(feed.name(), new FeedConnector(feed, connector)),
+                    connector -> connectors.put(feed.name(), new FeedConnector(feed, connector,
+                            Connectors.discovery(feed))),
                     () -> log.warn("feed {} (venue {}) is enabled but not run: this build has no connector for the"
                             + " venue{}", feed.name(), feed.venue().id(), feed.instruments().isEmpty()
                             ? ", or its instruments come from discovery, which feed managers do not run yet" : ""));
@@ -80,7 +81,8 @@ final class ConnectorNode {
         // On a node without the connector role this only starts a proxy: shards and managers run elsewhere.
         FeedShard.init(system, runtime);
         for (FeedConnector feed : connectors.values()) {
-            FeedManager.init(system, feed, settings.connectors().fillRatio(), settings.connectors().reassignInterval());
+            FeedManager.init(system, feed, settings.connectors().fillRatio(), settings.connectors().reassignInterval(),
+                    settings.connectors().rediscoverInterval());
         }
         return new ConnectorNode(system, registry, environment.feeds().stream().map(EnabledFeed::name).toList());
     }

@@ -25,11 +25,13 @@ public record NodeSettings(
      * @param fillRatio        share of a venue's per-connection capacity a shard is filled to
      * @param healthInterval   how often shards report health
      * @param reassignInterval how often feed managers re-send assignments
+     * @param rediscoverInterval how often feed managers of discovery-driven feeds look for instruments again
      */
-    public record ConnectorSettings(double fillRatio, Duration healthInterval, Duration reassignInterval) {
+    public record ConnectorSettings(double fillRatio, Duration healthInterval, Duration reassignInterval,
+            Duration rediscoverInterval) {
 
         public static ConnectorSettings defaults() {
-            return new ConnectorSettings(0.8, Duration.ofSeconds(1), Duration.ofSeconds(10));
+            return new ConnectorSettings(0.8, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(5));
         }
     }
 
@@ -95,7 +97,8 @@ public record NodeSettings(
                         db.getInt("pool-size"), db.getDuration("connect-timeout")),
                 new HttpSettings(c.getString("http.interface"), c.getInt("http.port")),
                 new ConnectorSettings(fillRatio(c.getDouble("connectors.fill-ratio")),
-                        c.getDuration("connectors.health-interval"), c.getDuration("connectors.reassign-interval")));
+                        c.getDuration("connectors.health-interval"), c.getDuration("connectors.reassign-interval"),
+                        c.getDuration("connectors.rediscover-interval")));
     }
 
     private static double fillRatio(double ratio) {

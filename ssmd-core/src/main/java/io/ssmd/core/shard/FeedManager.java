@@ -3,13 +3,21 @@ package io.ssmd.core.shard;
 import io.ssmd.core.subject.Subjects;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
@@ -19,6 +27,11 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * filled to {@code fill-ratio} of the venue's per-connection capacity so live additions have room, and (re)starts
  * every shard through Cluster Sharding. It re-sends each assignment periodically, so a shard that restarted or moved
  * to another node resumes without anyone remembering it.
+ *
+ * <p>A feed that lists no instruments takes them from its {@link InstrumentDiscovery}, at start and again every
+ * {@code rediscoverEvery}. Re-discovery keeps every instrument in the shard it is in: instruments gone are taken
+ * out of their shards, new ones fill shards that have room, then new shards; only shards whose lists changed get a
+ * new assignment.
  */
 public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
 
@@ -27,32 +40,100 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
 
     private enum Assign implements Command { INSTANCE }
 
-    private final List<FeedShard.Start> assignments;
+    private enum Rediscover implements Command { INSTANCE }
+
+    private record Discovered(List<String> instruments, Throwable failure) implements Command {
+    }
+
+    /** How long after a failed discovery the next try comes. */
+    private static final Duration DISCOVERY_RETRY = Duration.ofSeconds(30);
+
+    private final FeedConnector feed;
+    private final double fillRatio;
+    private final Duration rediscoverEvery;
+    private final TimerScheduler<Command> timers;
+    private List<FeedShard.Start> assignments = List.of();
 
     /** Starts the singleton manager of {@code feed} on the connector nodes of the cluster. */
-    public static void init(ActorSystem<?> system, FeedConnector feed, double fillRatio, Duration reassignEvery) {
-        ClusterSingleton.get(system).init(SingletonActor.of(create(feed, fillRatio, reassignEvery),
+    public static void init(ActorSystem<?> system, FeedConnector feed, double fillRatio, Duration reassignEvery,
+            Duration rediscoverEvery) {
+        ClusterSingleton.get(system).init(SingletonActor.of(create(feed, fillRatio, reassignEvery, rediscoverEvery),
                 "feed-manager-" + feed.name()).withSettings(ClusterSingletonSettings.create(system).withRole("connector")));
     }
 
-    public static Behavior<Command> create(FeedConnector feed, double fillRatio, Duration reassignEvery) {
+    public static Behavior<Command> create(FeedConnector feed, double fillRatio, Duration reassignEvery,
+            Duration rediscoverEvery) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Assign.INSTANCE, reassignEvery);
-            ctx.getSelf().tell(Assign.INSTANCE);
-            return new FeedManager(ctx, pack(feed, fillRatio));
+            FeedManager manager = new FeedManager(ctx, timers, feed, fillRatio, rediscoverEvery);
+            if (feed.feed().instruments().isEmpty() && feed.discovery().isPresent()) {
+                // Through the timer rather than a tell to self: a node-local message that never needs serializing.
+                timers.startSingleTimer(Rediscover.INSTANCE, Duration.ZERO);
+            } else {
+                manager.use(pack(feed, fillRatio));
+            }
+            return manager;
         }));
     }
 
-    private FeedManager(ActorContext<Command> context, List<FeedShard.Start> assignments) {
+    private FeedManager(ActorContext<Command> context, TimerScheduler<Command> timers, FeedConnector feed,
+            double fillRatio, Duration rediscoverEvery) {
         super(context);
-        this.assignments = assignments;
-        assignments.forEach(a -> context.getLog().info("{}: {} instruments {}", Subjects.shard(a.feed(), a.index()),
-                a.instruments().size(), a.instruments()));
+        this.timers = timers;
+        this.feed = feed;
+        this.fillRatio = fillRatio;
+        this.rediscoverEvery = rediscoverEvery;
     }
 
     @Override
     public Receive<Command> createReceive() {
-        return newReceiveBuilder().onMessageEquals(Assign.INSTANCE, this::onAssign).build();
+        return newReceiveBuilder()
+                .onMessageEquals(Assign.INSTANCE, this::onAssign)
+                .onMessageEquals(Rediscover.INSTANCE, this::onRediscover)
+                .onMessage(Discovered.class, this::onDiscovered)
+                .build();
+    }
+
+    private void use(List<FeedShard.Start> next) {
+        List<FeedShard.Start> changed = next.stream().filter(s -> !assignments.contains(s)).toList();
+        assignments = next;
+        changed.forEach(a -> getContext().getLog().info("{}: {} instruments", Subjects.shard(a.feed(), a.index()),
+                a.instruments().size()));
+        for (FeedShard.Start start : changed) {
+            FeedShard.ref(getContext().getSystem(), Subjects.shard(start.feed(), start.index())).tell(start);
+        }
+    }
+
+    private Behavior<Command> onRediscover() {
+        InstrumentDiscovery discovery = feed.discovery().orElseThrow();
+        Executor blocking = getContext().getSystem().dispatchers()
+                .lookup(DispatcherSelector.fromConfig("ssmd-blocking-dispatcher"));
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
+            try {
+                return discovery.discover();
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        }, blocking), (instruments, failure) -> new Discovered(instruments, failure));
+        return this;
+    }
+
+    private Behavior<Command> onDiscovered(Discovered discovered) {
+        if (discovered.failure() != null) {
+            Throwable cause = discovered.failure() instanceof CompletionException c && c.getCause() != null
+                    ? c.getCause() : discovered.failure();
+            getContext().getLog().warn("{}: discovery failed ({}); the shards keep their instruments; trying again in"
+                    + " {} s", feed.name(), cause.toString(), DISCOVERY_RETRY.toSeconds());
+            timers.startSingleTimer(Rediscover.INSTANCE, DISCOVERY_RETRY);
+            return this;
+        }
+        List<FeedShard.Start> next = repack(feed.name(), assignments, discovered.instruments(),
+                perShard(feed, fillRatio));
+        getContext().getLog().info("{}: discovery found {} instruments, {} shards", feed.name(),
+                discovered.instruments().size(), next.size());
+        use(next);
+        timers.startSingleTimer(Rediscover.INSTANCE, rediscoverEvery);
+        return this;
     }
 
     private Behavior<Command> onAssign() {
@@ -67,14 +148,50 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
      * configured, so a given configuration always gives the same shards.
      */
     public static List<FeedShard.Start> pack(FeedConnector feed, double fillRatio) {
-        int capacity = feed.feed().definition().maxInstrumentsPerConnection();
-        int perShard = Math.max(1, (int) Math.floor(capacity * fillRatio));
-        List<String> instruments = feed.feed().instruments();
-        List<FeedShard.Start> shards = new ArrayList<>();
-        for (int from = 0, n = 0; from < instruments.size(); from += perShard, n++) {
-            shards.add(new FeedShard.Start(feed.name(), n,
-                    instruments.subList(from, Math.min(instruments.size(), from + perShard))));
+        return repack(feed.name(), List.of(), feed.feed().instruments(), perShard(feed, fillRatio));
+    }
+
+    /**
+     * The shards for {@code instruments} given the current ones: every instrument still wanted stays in its shard,
+     * those gone leave it, and new ones fill shards with room (up to {@code perShard}), in order, then new shards.
+     */
+    public static List<FeedShard.Start> repack(String feed, List<FeedShard.Start> current, List<String> instruments,
+            int perShard) {
+        Set<String> wanted = new LinkedHashSet<>(instruments);
+        Set<String> placed = new HashSet<>();
+        List<List<String>> shards = new ArrayList<>();
+        for (FeedShard.Start shard : current) {
+            List<String> kept = new ArrayList<>();
+            for (String instrument : shard.instruments()) {
+                if (wanted.contains(instrument) && placed.add(instrument)) {
+                    kept.add(instrument);
+                }
+            }
+            shards.add(kept);
         }
-        return List.copyOf(shards);
+        int index = 0;
+        for (String instrument : wanted) {
+            if (placed.contains(instrument)) {
+                continue;
+            }
+            while (index < shards.size() && shards.get(index).size() >= perShard) {
+                index++;
+            }
+            if (index == shards.size()) {
+                shards.add(new ArrayList<>());
+            }
+            shards.get(index).add(instrument);
+            placed.add(instrument);
+        }
+        List<FeedShard.Start> starts = new ArrayList<>();
+        for (int n = 0; n < shards.size(); n++) {
+            starts.add(new FeedShard.Start(feed, n, shards.get(n)));
+        }
+        return List.copyOf(starts);
+    }
+
+    private static int perShard(FeedConnector feed, double fillRatio) {
+        int capacity = feed.feed().definition().maxInstrumentsPerConnection();
+        return Math.max(1, (int) Math.floor(capacity * fillRatio));
     }
 }

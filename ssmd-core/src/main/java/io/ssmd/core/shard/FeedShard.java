@@ -125,6 +125,16 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         }
         boolean wasRunning = running != null;
         assignment = start;
+        if (start.instruments().isEmpty()) {
+            // Discovery took every instrument away: close the connection and stay idle until new ones come.
+            if (wasRunning) {
+                running.killSwitch().shutdown();
+            }
+            feed = found.get();
+            shardContext = ShardContext.of(runtime.env(), start.feed(), name, List.of());
+            runtime.metrics().marketsSubscribed().labelValues(start.feed(), name).set(0);
+            return this;
+        }
         feed = found.get();
         shardContext = ShardContext.of(runtime.env(), start.feed(), name, start.instruments());
         runtime.metrics().marketsSubscribed().labelValues(start.feed(), name).set(start.instruments().size());
@@ -202,6 +212,10 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         Duration delay = new Backoff(definition.reconnectMinBackoff(), definition.reconnectMaxBackoff(),
                 definition.reconnectJitter()).delay(attempt++, random);
         reconnects++;
+        if (assignment.instruments().isEmpty()) {
+            state = ShardHealth.STOPPED;
+            return this;
+        }
         runtime.metrics().reconnects().labelValues(shardContext.feed(), name).inc();
         state = ShardHealth.BACKOFF;
         timers.startSingleTimer(Reconnect.INSTANCE, delay);
@@ -209,7 +223,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     }
 
     private Behavior<Command> onReconnect() {
-        if (running == null && assignment != null) {
+        if (running == null && assignment != null && !assignment.instruments().isEmpty()) {
             connect();
         }
         return this;

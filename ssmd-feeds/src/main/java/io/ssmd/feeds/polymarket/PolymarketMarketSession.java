@@ -140,4 +140,9 @@ final class PolymarketMarketSession implements VenueSession {
             out.close("no PING for " + idleTimeoutMillis + " ms");
         }
     }
+
+    @Override
+    public Set<String> instruments() {
+        return Set.copyOf(subscribed);
+    }
 }

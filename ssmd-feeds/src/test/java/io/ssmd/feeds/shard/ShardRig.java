@@ -104,6 +104,16 @@ public final class ShardRig implements AutoCloseable {
         return shards;
     }
 
+    /**
+     * Runs the feed's manager as a node would (here a plain actor rather than a cluster singleton), taking the
+     * instruments from {@code discovery} when given.
+     */
+    public void startManager(java.util.Optional<io.ssmd.core.shard.InstrumentDiscovery> discovery,
+            Duration rediscoverEvery) {
+        testKit.spawn(FeedManager.create(new FeedConnector(feed.feed(), feed.connector(), discovery), 0.8,
+                Duration.ofSeconds(2), rediscoverEvery));
+    }
+
     private void seen(Message message) {
         published.add(new Published(message.getSubject(), message.getData(), message.getHeaders(), System.nanoTime()));
     }

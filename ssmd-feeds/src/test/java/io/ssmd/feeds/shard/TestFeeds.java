@@ -53,6 +53,20 @@ public final class TestFeeds {
         }
     }
 
+    /** Like {@link #environment}, but the feed lists no instruments: they come from discovery. */
+    public static Environment discoveryEnvironment(Path dir, String env, String venue, String websocket,
+            int maxInstruments, Map<String, String> replacements) {
+        Environment listed = environment(dir, env, venue, websocket, List.of("unused"), replacements);
+        try {
+            Path envFile = listed.file();
+            Files.writeString(envFile, Files.readString(envFile).replace("instruments: [unused]",
+                    "discovery: {max-instruments: " + maxInstruments + "}"));
+            return EnvironmentLoader.load(envFile, Map.of());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static EnabledFeed feed(Environment environment, String name) {
         return environment.feed(name).orElseThrow();
     }
