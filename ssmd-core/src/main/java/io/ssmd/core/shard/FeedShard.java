@@ -124,6 +124,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             return this;
         }
         boolean wasRunning = running != null;
+        Start previous = assignment;
         assignment = start;
         if (start.instruments().isEmpty()) {
             // Discovery took every instrument away: close the connection and stay idle until new ones come.
@@ -138,6 +139,13 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         feed = found.get();
         shardContext = ShardContext.of(runtime.env(), start.feed(), name, start.instruments());
         runtime.metrics().marketsSubscribed().labelValues(start.feed(), name).set(start.instruments().size());
+        if (wasRunning && state.equals(ShardHealth.STREAMING) && feed.connector().changesLive()
+                && previous != null && previous.feed().equals(start.feed())) {
+            changeLive(previous.instruments(), start.instruments());
+            // Control events of this connection name its instruments as they are now.
+            events = new ShardEvents(shardContext, epoch, runtime);
+            return this;
+        }
         if (wasRunning) {
             // New instruments: a fresh connection subscribes them all; the old one ends as a planned disconnect.
             running.killSwitch().shutdown();
@@ -145,6 +153,20 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         }
         connect();
         return this;
+    }
+
+    /** Subscribes what was added and unsubscribes what was removed on the open connection. */
+    private void changeLive(List<String> before, List<String> after) {
+        List<String> added = after.stream().filter(i -> !before.contains(i)).toList();
+        List<String> removed = before.stream().filter(i -> !after.contains(i)).toList();
+        if (!removed.isEmpty()) {
+            feed.connector().removeLive(removed).forEach(running.outbound()::offer);
+        }
+        if (!added.isEmpty()) {
+            feed.connector().addLive(added).forEach(running.outbound()::offer);
+        }
+        context.getLog().info("{}: {} instruments added, {} removed on the open connection", name, added.size(),
+                removed.size());
     }
 
     private void connect() {

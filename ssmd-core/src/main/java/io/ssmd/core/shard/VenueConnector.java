@@ -30,6 +30,24 @@ public interface VenueConnector {
      */
     Optional<String> keepalive();
 
+    /**
+     * Frames that add instruments to an open connection (Polymarket's dynamic subscribe), when the venue can; empty
+     * when it cannot, and a shard whose instruments change then reconnects with its new list.
+     */
+    default List<String> addLive(List<String> instruments) {
+        return List.of();
+    }
+
+    /** Frames that take instruments off an open connection; see {@link #addLive}. */
+    default List<String> removeLive(List<String> instruments) {
+        return List.of();
+    }
+
+    /** Whether {@link #addLive} and {@link #removeLive} work, so a shard changes its instruments without reconnecting. */
+    default boolean changesLive() {
+        return false;
+    }
+
     /** A decoder for one connection of one shard; its state (books, sequence numbers) dies with the connection. */
     FrameDecoder decoder(ShardContext shard);
 }

@@ -100,4 +100,19 @@ public final class PolymarketFeed implements VenueConnector {
         }
         return frames;
     }
+
+    @Override
+    public List<String> addLive(List<String> instruments) {
+        return addAssets(instruments);
+    }
+
+    @Override
+    public List<String> removeLive(List<String> instruments) {
+        return removeAssets(instruments);
+    }
+
+    @Override
+    public boolean changesLive() {
+        return true;
+    }
 }

@@ -117,5 +117,11 @@ class PolymarketDiscoveryShardTest {
         await().atMost(WAIT).until(() -> shard("polymarket-0").map(h -> h.instruments().equals(second)
                 && h.state().equals("streaming")).orElse(false));
         assertThat(rig.health()).hasSize(1);
+        // Changed on the open connection (Polymarket's dynamic subscribe): the new assets' books arrive, no reconnect.
+        String added = ASSETS.get(12);
+        await().atMost(WAIT).until(() -> rig.published(s -> s.contains(".json.book.")).stream()
+                .anyMatch(p -> new String(p.data(), java.nio.charset.StandardCharsets.UTF_8).contains(added)));
+        assertThat(rig.control(ControlEvent.CONNECTED, "polymarket-0")).hasSize(1);
+        assertThat(rig.control(ControlEvent.DISCONNECTED, "polymarket-0")).isEmpty();
     }
 }
