@@ -45,6 +45,15 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     private record Discovered(List<String> instruments, Throwable failure) implements Command {
     }
 
+    private record Send(FeedShard.Start start) implements Command {
+    }
+
+    /**
+     * The first shards of a feed start this far apart (plus up to half as much jitter), so that a node does not
+     * open hundreds of venue connections in the same instant, nor all reconnect together after a restart.
+     */
+    static final Duration START_STAGGER = Duration.ofMillis(200);
+
     /** How long after a failed discovery the next try comes. */
     private static final Duration DISCOVERY_RETRY = Duration.ofSeconds(30);
 
@@ -91,17 +100,37 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                 .onMessageEquals(Assign.INSTANCE, this::onAssign)
                 .onMessageEquals(Rediscover.INSTANCE, this::onRediscover)
                 .onMessage(Discovered.class, this::onDiscovered)
+                .onMessage(Send.class, this::onSend)
                 .build();
     }
 
     private void use(List<FeedShard.Start> next) {
+        boolean first = assignments.isEmpty();
         List<FeedShard.Start> changed = next.stream().filter(s -> !assignments.contains(s)).toList();
         assignments = next;
-        changed.forEach(a -> getContext().getLog().info("{}: {} instruments", Subjects.shard(a.feed(), a.index()),
-                a.instruments().size()));
-        for (FeedShard.Start start : changed) {
-            FeedShard.ref(getContext().getSystem(), Subjects.shard(start.feed(), start.index())).tell(start);
+        java.util.SplittableRandom random = new java.util.SplittableRandom();
+        for (int i = 0; i < changed.size(); i++) {
+            FeedShard.Start start = changed.get(i);
+            getContext().getLog().info("{}: {} instruments", Subjects.shard(start.feed(), start.index()),
+                    start.instruments().size());
+            if (first && i > 0) {
+                long jitter = random.nextLong(START_STAGGER.toMillis() / 2 + 1);
+                timers.startSingleTimer(new Send(start), START_STAGGER.multipliedBy(i).plusMillis(jitter));
+            } else {
+                send(start);
+            }
         }
+    }
+
+    private Behavior<Command> onSend(Send send) {
+        if (assignments.contains(send.start())) {
+            send(send.start());
+        }
+        return this;
+    }
+
+    private void send(FeedShard.Start start) {
+        FeedShard.ref(getContext().getSystem(), Subjects.shard(start.feed(), start.index())).tell(start);
     }
 
     private Behavior<Command> onRediscover() {
@@ -137,9 +166,7 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     }
 
     private Behavior<Command> onAssign() {
-        for (FeedShard.Start start : assignments) {
-            FeedShard.ref(getContext().getSystem(), Subjects.shard(start.feed(), start.index())).tell(start);
-        }
+        assignments.forEach(this::send);
         return this;
     }
 
