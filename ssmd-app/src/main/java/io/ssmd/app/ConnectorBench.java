@@ -87,12 +87,12 @@ final class ConnectorBench {
                     .bind().toCompletableFuture().join();
             Environment environment = environment(work, binding.localAddress().getPort());
             startShard(system, connection, environment, recorder);
-            pause(warmUp);
+            ReplayBench.pause(warmUp);
             long startAcked = recorder.acked.get();
             long startFrames = recorder.frames();
             recorder.sampling = true;
             long start = System.nanoTime();
-            pause(measured);
+            ReplayBench.pause(measured);
             recorder.sampling = false;
             double seconds = (System.nanoTime() - start) / 1e9;
             long acked = recorder.acked.get() - startAcked;
@@ -194,15 +194,5 @@ final class ConnectorBench {
 
     private static long percentile(long[] sorted, double p) {
         return sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
-    }
-
-    /** A benchmark waits out its measuring window; nothing here is a test waiting for an event. */
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 }

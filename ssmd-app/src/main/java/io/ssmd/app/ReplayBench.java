@@ -107,7 +107,7 @@ final class ReplayBench {
     }
 
     /** A benchmark waits out its measuring window; nothing here is a test waiting for an event. */
-    private static void pause(Duration duration) {
+    static void pause(Duration duration) {
         try {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import io.ssmd.core.config.FeedAuth;
 import io.ssmd.core.config.FeedDefinition;
 import io.ssmd.core.config.KalshiCredentials;
 import io.ssmd.core.subject.Venue;
+import io.ssmd.feeds.VenueChecks;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -74,16 +75,7 @@ public record KalshiSettings(String feed, URI websocket, Optional<URI> rest, Lis
     public static KalshiSettings create(EnabledFeed feed) {
         FeedDefinition definition = feed.definition();
         String file = definition.file().toString();
-        if (definition.venue() != Venue.KALSHI) {
-            throw new IllegalArgumentException(file + ": venue: expected kalshi for a Kalshi connector, got "
-                    + definition.venue().id());
-        }
-        URI websocket = definition.endpoints().websocket();
-        String scheme = websocket.getScheme();
-        if (!"wss".equalsIgnoreCase(scheme) && !"ws".equalsIgnoreCase(scheme)) {
-            throw new IllegalArgumentException(file + ": endpoints.websocket: expected a ws:// or wss:// URL, got "
-                    + websocket);
-        }
+        URI websocket = VenueChecks.websocket(definition, Venue.KALSHI);
         boolean lifecycle = false;
         for (String channel : definition.channels()) {
             if (channel.equals(KalshiProtocol.MARKET_LIFECYCLE)) {

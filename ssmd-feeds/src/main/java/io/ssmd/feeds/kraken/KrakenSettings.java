@@ -3,6 +3,7 @@ package io.ssmd.feeds.kraken;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.FeedDefinition;
 import io.ssmd.core.subject.Venue;
+import io.ssmd.feeds.VenueChecks;
 import java.net.URI;
 import java.util.List;
 import java.util.Set;
@@ -45,16 +46,7 @@ public record KrakenSettings(String feed, URI websocket, List<String> channels, 
     public static KrakenSettings create(EnabledFeed feed) {
         FeedDefinition definition = feed.definition();
         String file = definition.file().toString();
-        if (definition.venue() != Venue.KRAKEN) {
-            throw new IllegalArgumentException(file + ": venue: expected kraken for a Kraken spot connector, got "
-                    + definition.venue().id());
-        }
-        URI websocket = definition.endpoints().websocket();
-        String scheme = websocket.getScheme();
-        if (!"wss".equalsIgnoreCase(scheme) && !"ws".equalsIgnoreCase(scheme)) {
-            throw new IllegalArgumentException(file + ": endpoints.websocket: expected a ws:// or wss:// URL, got "
-                    + websocket);
-        }
+        URI websocket = VenueChecks.websocket(definition, Venue.KRAKEN);
         for (String channel : definition.channels()) {
             if (!CHANNELS.contains(channel)) {
                 throw new IllegalArgumentException(file + ": channels: unsupported channel '" + channel

@@ -3,6 +3,7 @@ package io.ssmd.feeds.krakenfutures;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.FeedDefinition;
 import io.ssmd.core.subject.Venue;
+import io.ssmd.feeds.VenueChecks;
 import io.ssmd.feeds.krakenfutures.KrakenFuturesProtocol.Channel;
 import java.net.URI;
 import java.nio.file.Path;
@@ -39,10 +40,7 @@ public record KrakenFuturesSettings(String feed, Path file, URI websocket, List<
     public static KrakenFuturesSettings create(EnabledFeed feed) {
         FeedDefinition definition = feed.definition();
         Path file = definition.file();
-        if (definition.venue() != Venue.KRAKEN_FUTURES) {
-            throw invalid(file, "venue", "is '" + definition.venue().id() + "'; this connector speaks only "
-                    + Venue.KRAKEN_FUTURES.id());
-        }
+        URI websocket = VenueChecks.websocket(definition, Venue.KRAKEN_FUTURES);
         List<Channel> channels = new ArrayList<>();
         for (String name : definition.channels()) {
             channels.add(Channel.of(name).orElseThrow(() -> invalid(file, "channels", "'" + name
@@ -66,7 +64,7 @@ public record KrakenFuturesSettings(String feed, Path file, URI websocket, List<
             throw new IllegalArgumentException("environment feeds." + feed.name() + ".instruments: empty; list the "
                     + "product ids to capture (PF_XBTUSD, ...)");
         }
-        return new KrakenFuturesSettings(feed.name(), file, definition.endpoints().websocket(), channels,
+        return new KrakenFuturesSettings(feed.name(), file, websocket, channels,
                 feed.instruments());
     }
 

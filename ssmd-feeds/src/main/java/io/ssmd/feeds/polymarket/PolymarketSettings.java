@@ -3,6 +3,7 @@ package io.ssmd.feeds.polymarket;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.FeedDefinition;
 import io.ssmd.core.subject.Venue;
+import io.ssmd.feeds.VenueChecks;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,14 +52,7 @@ public record PolymarketSettings(String feed, Path file, URI websocket, Optional
     public static PolymarketSettings create(EnabledFeed feed) {
         FeedDefinition definition = feed.definition();
         Path file = definition.file();
-        if (definition.venue() != Venue.POLYMARKET) {
-            throw invalid(file, "venue", "is '" + definition.venue().id() + "'; this connector speaks only polymarket");
-        }
-        URI websocket = definition.endpoints().websocket();
-        String scheme = String.valueOf(websocket.getScheme());
-        if (!scheme.equalsIgnoreCase("ws") && !scheme.equalsIgnoreCase("wss")) {
-            throw invalid(file, "endpoints.websocket", "expected a ws:// or wss:// URL, got " + websocket);
-        }
+        URI websocket = VenueChecks.websocket(definition, Venue.POLYMARKET);
         for (String channel : definition.channels()) {
             if (!channel.equals("market")) {
                 throw invalid(file, "channels", "'" + channel + "' is not served: ssmd speaks only the public "

@@ -122,7 +122,8 @@ class KrakenFuturesFeedTest {
         FeedDefinition kraken = new FeedDefinition(d.file(), d.name(), Venue.KRAKEN,
                 d.endpoints(), d.channels(), d.limits(), d.keepalive(), d.reconnect(), d.auth(), d.book());
         assertThatThrownBy(() -> KrakenFuturesFeed.create(withDefinition(shipped, kraken)))
-                .hasMessageContaining("kraken-futures.yaml: venue: is 'kraken'");
+                .hasMessageContaining("kraken-futures.yaml: venue: expected kraken-futures for a kraken-futures"
+                        + " connector, got kraken");
     }
 
     @Test
