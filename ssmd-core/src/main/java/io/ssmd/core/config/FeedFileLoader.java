@@ -162,9 +162,9 @@ final class FeedFileLoader {
         Duration max = positive(node, "max-backoff", node.duration("max-backoff", false)).orElse(d.maxBackoff());
         double jitter = node.decimal("jitter", 0.0, 1.0).orElse(d.jitter());
         Optional<Duration> scheduled = positive(node, "scheduled-interval", node.duration("scheduled-interval", false));
-        if (scheduled.isPresent() && scheduled.get().compareTo(Duration.ofMinutes(1)) < 0) {
+        if (scheduled.isPresent() && scheduled.get().compareTo(Duration.ofSeconds(10)) < 0) {
             node.error("scheduled-interval", Units.format(scheduled.get()) + " is too short: each scheduled "
-                    + "reconnect is a short gap in the data; use minutes or hours (at least 1m)");
+                    + "reconnect is a short gap in the data; use minutes or hours (at least 10s)");
         }
         if (min.compareTo(max) > 0) {
             node.error("min-backoff", "(" + Units.format(min) + ") must not exceed max-backoff (" + Units.format(max) + ")");

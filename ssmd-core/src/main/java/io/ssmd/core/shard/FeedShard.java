@@ -287,7 +287,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             lastError = "stalled: no market data for " + silent + " ms although the connection answers (data-silence"
                     + " watchdog, " + timeout.get().toMillis() + " ms)";
             context.getLog().warn("{}: {}; reconnecting", name, lastError);
-            running.killSwitch().abort(new java.util.concurrent.TimeoutException(lastError));
+            running.killSwitch().abort(new IllegalStateException(lastError));
         }
         return this;
     }
