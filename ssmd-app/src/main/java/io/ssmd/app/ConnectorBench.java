@@ -43,14 +43,64 @@ import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
- * {@code ssmd bench connector-kraken}: the Kraken replay server (synthetic, as fast as it goes) → one shard (ssmd's
- * Kraken decoder, book checksums included) → JetStream, all on this machine. Prints acked messages per second,
- * the frame-to-ack latency (from the frame's arrival at the shard to its PubAck) and the ratio to the raw client's
+ * {@code ssmd bench connector-VENUE}: a venue's replay server (synthetic, as fast as it goes) → ssmd's shards (the
+ * venue's decoder, book checks included) → JetStream, all on this machine. {@code connector-kraken} runs one shard
+ * of two pairs; {@code connector-polymarket} ten shards of 400 assets each. Prints acked messages per second, the
+ * frame-to-ack latency (from the frame's arrival at the shard to its PubAck) and the ratio to the raw client's
  * JetStream ceiling measured in the same run.
  */
 final class ConnectorBench {
 
     static final String SCENARIO = "connector-kraken";
+    static final String PREFIX = "connector-";
+
+    /** A venue set up for the benchmark: its replay server and the environment's feed section. */
+    enum Scenario {
+        KRAKEN("kraken", "one shard, BTC/USD and ETH/USD, book/trade/ticker", 2),
+        POLYMARKET("polymarket", "10 shards of 400 synthetic assets (4,000), book/price_change/last_trade_price",
+                4000);
+
+        final String feed;
+        final String description;
+        final int instruments;
+
+        Scenario(String feed, String description, int instruments) {
+            this.feed = feed;
+            this.description = description;
+            this.instruments = instruments;
+        }
+
+        String scenario() {
+            return PREFIX + feed;
+        }
+
+        static java.util.Optional<Scenario> named(String scenario) {
+            return Arrays.stream(values()).filter(s -> s.scenario().equals(scenario)).findFirst();
+        }
+
+        ReplaySettings replay() {
+            return switch (this) {
+                case KRAKEN -> ReplaySettings.synthetic("kraken", 0, 0, 1);
+                case POLYMARKET -> ReplaySettings.synthetic("polymarket", 0, 0, 1)
+                        .withInstruments(io.ssmd.feeds.polymarket.PolymarketReplayServer.syntheticInstruments(
+                                instruments));
+            };
+        }
+
+        io.ssmd.feeds.replay.VenueServer server(ReplaySettings settings) {
+            return switch (this) {
+                case KRAKEN -> KrakenReplayServer.create(settings);
+                case POLYMARKET -> io.ssmd.feeds.polymarket.PolymarketReplayServer.create(settings);
+            };
+        }
+
+        String feedSection() {
+            return switch (this) {
+                case KRAKEN -> "instruments: [BTC/USD, ETH/USD]";
+                case POLYMARKET -> "discovery: {max-instruments: " + instruments + "}";
+            };
+        }
+    }
 
     /** Frame-to-ack latencies of the measured window, in µs; a window at 200k msgs/s for 10 s fits. */
     private static final int MAX_SAMPLES = 4_000_000;
@@ -67,8 +117,13 @@ final class ConnectorBench {
     }
 
     static Result run(Duration warmUp, Duration measured, PrintStream out) {
-        out.printf("ssmd bench %s: Kraken replay server (synthetic, rate 0, BTC/USD and ETH/USD, book/trade/ticker)"
-                + " -> one shard -> JetStream (file storage); %s warm-up, %s measured%n", SCENARIO, warmUp, measured);
+        return run(Scenario.KRAKEN, warmUp, measured, out);
+    }
+
+    static Result run(Scenario scenario, Duration warmUp, Duration measured, PrintStream out) {
+        String name = scenario.scenario();
+        out.printf("ssmd bench %s: %s replay server (synthetic, rate 0, %s) -> JetStream (file storage); %s warm-up,"
+                + " %s measured%n", name, scenario.feed, scenario.description, warmUp, measured);
         Path work;
         try {
             work = Files.createTempDirectory("ssmd-bench-connector-");
@@ -82,11 +137,12 @@ final class ConnectorBench {
                 NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"
                         + "\npekko.loglevel = WARNING"))));
         try (Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-connector")) {
-            ReplaySettings replay = ReplaySettings.synthetic("kraken", 0, 0, 1);
-            ServerBinding binding = ReplayServer.create(system, KrakenReplayServer.create(replay), replay, new Faults())
+            ReplaySettings replay = scenario.replay();
+            ServerBinding binding = ReplayServer.create(system, scenario.server(replay), replay, new Faults())
                     .bind().toCompletableFuture().join();
-            Environment environment = environment(work, binding.localAddress().getPort());
-            startShard(system, connection, environment, recorder);
+            Environment environment = environment(work, scenario, binding.localAddress().getPort());
+            int shards = startShards(system, connection, environment, scenario, recorder);
+            out.printf("%d shard%s started%n", shards, shards == 1 ? "" : "s");
             ReplayBench.pause(warmUp);
             long startAcked = recorder.acked.get();
             long startFrames = recorder.frames();
@@ -105,11 +161,11 @@ final class ConnectorBench {
             BenchResult ceiling = NatsCeilingBench.run(200_000, NatsCeilingBench.HeaderSet.MSG_ID);
             Result result = new Result(acked, seconds, percentile(latencies, 0.50), percentile(latencies, 0.99),
                     ceiling.msgsPerSecond());
-            out.printf("connector-kraken   %,11.0f acked msgs/s  (%,d in %.1f s, from %,.0f frames/s); frame-to-ack"
-                    + " p50 %,d µs, p99 %,d µs%n", result.rate(), acked, seconds, frames / seconds, result.p50Micros(),
-                    result.p99Micros());
-            out.println("                   " + ceiling.describe());
-            out.printf("connector-kraken / nats-ceiling (Nats-Msg-Id): %.2f%n", result.rate() / result.ceiling());
+            out.printf("%-20s %,11.0f acked msgs/s  (%,d in %.1f s, from %,.0f frames/s); frame-to-ack"
+                    + " p50 %,d µs, p99 %,d µs%n", name, result.rate(), acked, seconds, frames / seconds,
+                    result.p50Micros(), result.p99Micros());
+            out.println("                     " + ceiling.describe());
+            out.printf("%s / nats-ceiling (Nats-Msg-Id): %.2f%n", name, result.rate() / result.ceiling());
             return result;
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("the connector benchmark failed: " + e, e);
@@ -119,40 +175,53 @@ final class ConnectorBench {
         }
     }
 
-    private static Environment environment(Path work, int port) throws IOException {
+    private static Environment environment(Path work, Scenario scenario, int port) throws IOException {
         Path feeds = Files.createDirectories(work.resolve("exchanges/feeds"));
-        Path shipped = NodeConfig.resolve(Path.of("exchanges/feeds/kraken.yaml"), System.getenv());
-        Files.writeString(feeds.resolve("kraken.yaml"), DemoLayout.local(Files.readString(shipped), port));
+        String file = scenario.feed + ".yaml";
+        Path shipped = NodeConfig.resolve(Path.of("exchanges/feeds").resolve(file), System.getenv());
+        Files.writeString(feeds.resolve(file), DemoLayout.local(Files.readString(shipped), port));
         Path env = Files.createDirectories(work.resolve("exchanges/environments")).resolve("bench.yaml");
         Files.writeString(env, """
                 name: bench
                 feeds:
-                  kraken:
+                  %s:
                     enabled: true
-                    instruments: [BTC/USD, ETH/USD]
+                    %s
                 storage:
                   archive-root: %s
-                """.formatted(work.resolve("archive")));
+                """.formatted(scenario.feed, scenario.feedSection(), work.resolve("archive")));
         return EnvironmentLoader.load(env, Map.of());
     }
 
-    private static void startShard(ActorSystem<?> system, Connection connection, Environment environment,
-            Recorder recorder) throws IOException {
+    /** Starts the scenario's shards, packed as the feed manager packs them; returns how many. */
+    private static int startShards(ActorSystem<?> system, Connection connection, Environment environment,
+            Scenario scenario, Recorder recorder) throws IOException {
         Cluster cluster = Cluster.get(system);
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
         new StreamSetup(connection.jetStreamManagement()).apply(environment.streams(), environment.publishableSubjects());
         ConnectorMetrics metrics = ConnectorMetrics.create(recorder.registry);
         ControlEventPublisher control = ControlEventPublisher.create(connection, environment.name(),
                 environment.publisher(), metrics);
-        EnabledFeed kraken = environment.feed("kraken").orElseThrow();
-        FeedConnector feed = new FeedConnector(kraken, Connectors.forFeed(kraken).orElseThrow());
+        EnabledFeed enabled = environment.feed(scenario.feed).orElseThrow();
+        FeedConnector feed = new FeedConnector(enabled, Connectors.forFeed(enabled).orElseThrow(),
+                Connectors.discovery(enabled));
         var topic = system.systemActorOf(Topic.create(ShardHealth.class, "bench-health"), "bench-health", Props.empty());
-        FeedShard.init(system, new ShardRuntime(environment.name(), "bench", Map.of("kraken", feed),
+        FeedShard.init(system, new ShardRuntime(environment.name(), "bench", Map.of(scenario.feed, feed),
                 connection.jetStream(), environment.publisher(), metrics, control, topic, Duration.ofSeconds(1),
                 recorder::record));
-        for (FeedShard.Start start : FeedManager.pack(feed, 1.0)) {
-            FeedShard.ref(system, "kraken-" + start.index()).tell(start);
+        java.util.List<String> instruments;
+        try {
+            instruments = feed.discovery().isPresent() ? feed.discovery().get().discover() : enabled.instruments();
+        } catch (Exception e) {
+            throw new IllegalStateException("discovery from the replay server failed: " + e, e);
         }
+        java.util.List<FeedShard.Start> starts = FeedManager.repack(scenario.feed, java.util.List.of(), instruments,
+                (int) Math.floor(enabled.definition().maxInstrumentsPerConnection()
+                        * io.ssmd.core.settings.NodeSettings.ConnectorSettings.defaults().fillRatio()));
+        for (FeedShard.Start start : starts) {
+            FeedShard.ref(system, start.shard()).tell(start);
+        }
+        return starts.size();
     }
 
     /** Counts acks and, while sampling, keeps each ack's frame-to-ack latency. */
