@@ -11,8 +11,12 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Tolerant readers of venue JSON for the normalizers: every reader answers empty (or 0 for times) for a field that is
@@ -71,7 +75,8 @@ public final class WireFields {
         if (node == null || !node.isValueNode() || node.isNull()) {
             return Optional.empty();
         }
-        String text = node.asText();
+        // A number as its plain digits: a BigDecimal's own toString could answer in exponent form.
+        String text = node.isNumber() ? node.decimalValue().toPlainString() : node.asText();
         return text.isEmpty() ? Optional.empty() : Optional.of(text);
     }
 
@@ -129,6 +134,24 @@ public final class WireFields {
             }
         }
         return levels;
+    }
+
+    /**
+     * The scalar fields of an object as text (a lifecycle event's details), leaving out {@code skip} and any field
+     * that is null, empty or a container.
+     */
+    public static Map<String, String> scalars(JsonNode object, Set<String> skip) {
+        Map<String, String> fields = new HashMap<>();
+        if (object == null || !object.isObject()) {
+            return fields;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (!skip.contains(field.getKey())) {
+                text(field.getValue()).ifPresent(value -> fields.put(field.getKey(), value));
+            }
+        }
+        return fields;
     }
 
     /** Bids sorted best (highest price) first, whatever order the venue listed them in. */
