@@ -103,10 +103,12 @@ public final class OrderBook {
         return Optional.ofNullable(asks.get(price));
     }
 
+    /** How many bid levels the book holds. */
     public int bidCount() {
         return bids.size();
     }
 
+    /** How many ask levels the book holds. */
     public int askCount() {
         return asks.size();
     }
