@@ -189,13 +189,9 @@ public final class KalshiNormalizer implements Normalizer {
      * NO, which is selling YES).
      */
     private static Side takerSide(JsonNode msg) {
-        switch (msg.path("taker_book_side").asText("")) {
-            case "bid":
-                return Side.BUY;
-            case "ask":
-                return Side.SELL;
-            default:
-                break;
+        String book = msg.path("taker_book_side").asText("");
+        if (book.equals("bid") || book.equals("ask")) {
+            return book.equals("bid") ? Side.BUY : Side.SELL;
         }
         String outcome = msg.path("taker_outcome_side").asText(msg.path("taker_side").asText(""));
         return switch (outcome) {

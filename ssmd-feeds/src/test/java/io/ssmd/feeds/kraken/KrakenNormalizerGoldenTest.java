@@ -14,6 +14,7 @@ import io.ssmd.core.model.Trade;
 import io.ssmd.core.shard.Decoded;
 import io.ssmd.feeds.NormalizedMessages;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,8 +99,7 @@ class KrakenNormalizerGoldenTest {
         assertThat(delta.ts()).isEqualTo(1_786_923_423_745_044L);
         BookDelta matic = (BookDelta) EVENTS.get(11).get(0);
         assertThat(matic.instrument()).isEqualTo("MATIC/USD");
-        assertThat(matic.bids()).containsExactly(new Level(new java.math.BigDecimal("0.5657"),
-                new java.math.BigDecimal("1098.3947558")));
+        assertThat(matic.bids()).containsExactly(new Level(new BigDecimal("0.5657"), new BigDecimal("1098.3947558")));
     }
 
     /**

@@ -14,6 +14,7 @@ import io.ssmd.core.model.Trade;
 import io.ssmd.core.shard.Decoded;
 import io.ssmd.feeds.NormalizedMessages;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -135,8 +136,8 @@ class PolymarketNormalizerGoldenTest {
         assertThat(((Trade) EVENTS.get(9).get(0)).size().toPlainString()).isEqualTo("219.217767");
 
         Ticker ticker = (Ticker) EVENTS.get(11).get(0);
-        assertThat(ticker.bid()).contains(new java.math.BigDecimal("0.73"));
-        assertThat(ticker.ask()).contains(new java.math.BigDecimal("0.77"));
+        assertThat(ticker.bid()).contains(new BigDecimal("0.73"));
+        assertThat(ticker.ask()).contains(new BigDecimal("0.77"));
         assertThat(ticker.bidSize()).isEmpty();
         assertThat(ticker.last()).isEmpty();
 
