@@ -1,5 +1,6 @@
 /**
  * Venue connectors, one package per venue (kalshi, kraken, krakenfutures, polymarket), each with the
- * client side of its protocol and the replay-server side. The connectors arrive with their issues.
+ * client side of its protocol, the replay-server side and a normalizer of the messages it publishes. {@link
+ * io.ssmd.feeds.Connectors} and {@link io.ssmd.feeds.Normalizers} are the two places that know every venue package.
  */
 package io.ssmd.feeds;
