@@ -51,12 +51,14 @@ public final class KalshiDecoder implements FrameDecoder {
     private final Map<String, KalshiLocalBook> books = new HashMap<>();
     private final Map<String, String> categoryTokens = new HashMap<>();
     private final int perSubscribe;
+    private final List<String> channels;
     private long nextId = FIRST_RESYNC_ID;
 
     private KalshiDecoder(ShardContext shard, KalshiSettings settings, Function<String, String> categoryOf) {
         this.shard = shard;
         this.categoryOf = categoryOf;
         this.perSubscribe = settings.maxMarketsPerSubscribe();
+        this.channels = settings.channels();
         List<List<String>> batches = KalshiFeed.batches(shard.instruments(), perSubscribe);
         for (int i = 0; i < batches.size(); i++) {
             sids.command(i + 1, batches.get(i));
@@ -74,8 +76,9 @@ public final class KalshiDecoder implements FrameDecoder {
         return new KalshiDecoder(shard, settings, categoryOf);
     }
 
+    /** Synchronized with {@link #change}, which the shard's actor calls while frames are being decoded. */
     @Override
-    public Decoded decode(byte[] frame) {
+    public synchronized Decoded decode(byte[] frame) {
         JsonNode root;
         try {
             root = JSON.readTree(frame);
@@ -107,6 +110,36 @@ public final class KalshiDecoder implements FrameDecoder {
             // A decoder never throws (FrameDecoder): a bug here must not cost the frame.
             return Decoded.unparsed("decoder failure: " + e);
         }
+    }
+
+    /**
+     * {@code update_subscription} on each channel's sid of this connection: {@code add_markets} for the markets added
+     * (Kalshi answers with their snapshots), {@code delete_markets} for those removed, at most
+     * {@link KalshiSettings#maxMarketsPerSubscribe()} a command. Their {@code ok} replies consume a seq on the sid,
+     * which the sid's numbering expects (DESIGN §11). Empty when some channel has no sid yet (its ack has not come):
+     * the shard then reconnects with its new list.
+     */
+    @Override
+    public synchronized Optional<List<String>> change(List<String> added, List<String> removed) {
+        List<Integer> channelSids = new ArrayList<>();
+        for (String channel : channels) {
+            Optional<Integer> sid = sids.sidOf(channel);
+            if (sid.isEmpty()) {
+                return Optional.empty();
+            }
+            channelSids.add(sid.get());
+        }
+        List<String> frames = new ArrayList<>();
+        for (int sid : channelSids) {
+            for (List<String> batch : KalshiFeed.batches(removed, perSubscribe)) {
+                frames.add(KalshiProtocol.updateSubscription(command(List.of()), sid, "delete_markets", batch));
+            }
+            for (List<String> batch : KalshiFeed.batches(added, perSubscribe)) {
+                frames.add(KalshiProtocol.updateSubscription(command(batch), sid, "add_markets", batch));
+            }
+        }
+        removed.forEach(books::remove);
+        return Optional.of(frames);
     }
 
     /** A one-market frame published as received; its seq, when it has one, is recorded on its sid. */

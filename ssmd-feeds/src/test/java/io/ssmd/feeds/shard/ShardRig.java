@@ -108,10 +108,19 @@ public final class ShardRig implements AutoCloseable {
      * Runs the feed's manager as a node would (here a plain actor rather than a cluster singleton), taking the
      * instruments from {@code discovery} when given.
      */
-    public void startManager(java.util.Optional<io.ssmd.core.shard.InstrumentDiscovery> discovery,
+    public ActorRef<FeedManager.Command> startManager(java.util.Optional<io.ssmd.core.shard.InstrumentDiscovery> discovery,
             Duration rediscoverEvery) {
-        testKit.spawn(FeedManager.create(new FeedConnector(feed.feed(), feed.connector(), discovery), 0.8,
+        return testKit.spawn(FeedManager.create(new FeedConnector(feed.feed(), feed.connector(), discovery), 0.8,
                 Duration.ofSeconds(2), rediscoverEvery));
+    }
+
+    /** The rig's actor system, for what runs beside the manager (Kalshi's lifecycle watcher). */
+    public org.apache.pekko.actor.typed.ActorSystem<Void> system() {
+        return testKit.system();
+    }
+
+    public Connection nats() {
+        return nats;
     }
 
     private void seen(Message message) {
