@@ -60,8 +60,12 @@ final class KalshiLifecycleEvents extends AllDirectives {
 
     /** The events from index {@code from} on. */
     List<Event> since(int from) {
-        int size = log.size();
-        return from >= size ? List.of() : List.copyOf(log.subList(from, size));
+        if (from >= log.size()) {
+            return List.of();
+        }
+        // A snapshot of the array: a sub-list view would fail if an event were added while it is copied.
+        Event[] all = log.toArray(new Event[0]);
+        return from >= all.length ? List.of() : List.of(java.util.Arrays.copyOfRange(all, from, all.length));
     }
 
     /**
