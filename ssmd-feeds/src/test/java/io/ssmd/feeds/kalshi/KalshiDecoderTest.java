@@ -104,6 +104,39 @@ class KalshiDecoderTest {
     }
 
     @Test
+    void marketsChangeOnTheOpenConnectionOnceEveryChannelHasItsSid() {
+        subscribedWithBooks();
+        // trade's ack has not come: no sid to name, so the shard must reconnect with its new list.
+        assertThat(decoder.change(List.of(C), List.of(A))).isEmpty();
+        decode("{\"type\":\"subscribed\",\"id\":1,\"msg\":{\"channel\":\"trade\",\"sid\":3}}");
+
+        List<String> frames = decoder.change(List.of(C), List.of(A)).orElseThrow();
+
+        assertThat(frames).containsExactly(
+                "{\"id\":1000000,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"market_tickers\":[\"" + A
+                        + "\"],\"action\":\"delete_markets\"}}",
+                "{\"id\":1000001,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"market_tickers\":[\"" + C
+                        + "\"],\"action\":\"add_markets\"}}",
+                "{\"id\":1000002,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[2],\"market_tickers\":[\"" + A
+                        + "\"],\"action\":\"delete_markets\"}}",
+                "{\"id\":1000003,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[2],\"market_tickers\":[\"" + C
+                        + "\"],\"action\":\"add_markets\"}}",
+                "{\"id\":1000004,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[3],\"market_tickers\":[\"" + A
+                        + "\"],\"action\":\"delete_markets\"}}",
+                "{\"id\":1000005,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[3],\"market_tickers\":[\"" + C
+                        + "\"],\"action\":\"add_markets\"}}");
+        assertThat(decoder.book(A)).isEmpty();
+        // Kalshi's oks take seq 3 and 4 on the book sid; the added market's snapshot is 5: no gap, no resync.
+        assertThat(decode("{\"type\":\"ok\",\"id\":1000000,\"sid\":1,\"seq\":3,\"msg\":{\"market_tickers\":[\"" + B
+                + "\"]}}").resyncs()).isEmpty();
+        assertThat(decode("{\"type\":\"ok\",\"id\":1000001,\"sid\":1,\"seq\":4,\"msg\":{\"market_tickers\":[\"" + B
+                + "\",\"" + C + "\"]}}").resyncs()).isEmpty();
+        assertThat(decode(snapshot(1, 5, C)).resyncs()).isEmpty();
+        assertThat(decoder.sids().markets(1)).containsExactly(B, C);
+        assertThat(decoder.book(C)).isPresent();
+    }
+
+    @Test
     void aDeltaBelowZeroResynchronizesThatMarketAlone() {
         subscribedWithBooks();
         Decoded broken = decode(delta(1, 3, B, "\"0.5000\"", "\"-3.00\""));
