@@ -154,7 +154,7 @@ public final class KalshiDecoder implements FrameDecoder {
             // Lifecycle (and, in older archives, trade) frames carry seq too; there is no book to rebuild for them.
             sids.seq((int) sid.getAsLong(), seq.getAsLong(), false);
         }
-        return data(frame, type, ticker.get());
+        return data(frame, type, ticker.get(), root.path("msg"));
     }
 
     private Decoded event(byte[] frame, JsonNode root) {
@@ -178,7 +178,7 @@ public final class KalshiDecoder implements FrameDecoder {
         if (ticker.isEmpty()) {
             return Decoded.unparsed(root.get("type").asText() + " without msg.market_ticker");
         }
-        Decoded published = data(frame, "orderbook", ticker.get());
+        Decoded published = data(frame, "orderbook", ticker.get(), msg);
         OptionalLong sidNumber = KalshiNumbers.whole(root.get("sid"));
         if (sidNumber.isEmpty()) {
             books.remove(ticker.get());
@@ -301,14 +301,14 @@ public final class KalshiDecoder implements FrameDecoder {
                 .map(m -> new Decoded.Rejection(m, reason + " (whole subscribe refused)")).toList());
     }
 
-    private Decoded data(byte[] frame, String type, String ticker) {
-        return Decoded.data(type, List.of(new Decoded.Routed(subject(type, ticker), frame, 0)));
+    private Decoded data(byte[] frame, String type, String ticker, JsonNode msg) {
+        return Decoded.data(type, List.of(new Decoded.Routed(subject(type, ticker, msg), frame, 0)));
     }
 
-    private String subject(String type, String ticker) {
+    private String subject(String type, String ticker, JsonNode msg) {
         String category = categoryTokens.get(ticker);
         if (category == null) {
-            category = Subjects.category(categoryOf.apply(ticker));
+            category = Subjects.category(category(ticker, msg));
             // Only known categories are kept: a market discovery adds later may still get its own.
             if (!category.equals(Subjects.UNCATEGORIZED)) {
                 categoryTokens.put(ticker, category);
@@ -316,6 +316,23 @@ public final class KalshiDecoder implements FrameDecoder {
         }
         return Subjects.marketData(shard.env(), shard.feed(), category, type,
                 shard.tokens().getOrDefault(ticker, Subjects.token(ticker)));
+    }
+
+    /**
+     * The market's category as discovery or the lifecycle watcher recorded it; for a market neither has seen yet (a
+     * {@code created} lifecycle event), its event's ({@code additional_metadata.event_ticker}) or its series'
+     * (the ticker up to its first {@code -}, Kalshi's naming): a series belongs to one category.
+     */
+    private String category(String ticker, JsonNode msg) {
+        String category = categoryOf.apply(ticker);
+        if (category == null) {
+            category = text(msg.path("additional_metadata").get("event_ticker")).map(categoryOf).orElse(null);
+        }
+        int dash = ticker.indexOf('-');
+        if (category == null && dash > 0) {
+            category = categoryOf.apply(ticker.substring(0, dash));
+        }
+        return category;
     }
 
     private long command(List<String> markets) {

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ssmd.core.shard.Decoded;
 import io.ssmd.core.shard.Decoded.Kind;
+import io.ssmd.core.shard.ShardContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Books, sequence checks, acks and refusals of one Kalshi connection, frame by frame. */
@@ -134,6 +136,26 @@ class KalshiDecoderTest {
         assertThat(decode(snapshot(1, 5, C)).resyncs()).isEmpty();
         assertThat(decoder.sids().markets(1)).containsExactly(B, C);
         assertThat(decoder.book(C)).isPresent();
+    }
+
+    @Test
+    void aMarketNoOneHasSeenTakesItsEventsOrItsSeriesCategory() {
+        // What discovery records: events and series with their categories, besides the markets.
+        Map<String, String> categories = Map.of("FED-23DEC", "Economics", "KXQUICKSETTLE", "Science and Technology");
+        KalshiDecoder fresh = KalshiDecoder.create(ShardContext.of("test", "kalshi", "kalshi-0", List.of(A)),
+                KalshiDecoderGoldenTest.settings(), categories::get);
+        java.util.function.Function<String, Decoded> decode = f -> fresh.decode(f.getBytes(StandardCharsets.UTF_8));
+        Decoded created = decode.apply("{\"type\":\"market_lifecycle_v2\",\"sid\":4,\"seq\":1,\"msg\":{\"market_ticker\":"
+                + "\"KXNEW-26JAN25-T1\",\"event_type\":\"created\",\"additional_metadata\":{\"event_ticker\":"
+                + "\"FED-23DEC\"}}}");
+        Decoded trade = decode.apply("{\"type\":\"trade\",\"sid\":3,\"msg\":{\"market_ticker\":\"KXQUICKSETTLE-26JAN25H2150-2\","
+                + "\"yes_price_dollars\":\"0.5000\",\"count_fp\":\"1.00\"}}");
+        Decoded unknown = decode.apply("{\"type\":\"trade\",\"sid\":3,\"msg\":{\"market_ticker\":\"KXNOPE-1\"}}");
+
+        assertThat(created.messages().get(0).subject()).isEqualTo("test.kalshi.economics.json.lifecycle.KXNEW-26JAN25-T1");
+        assertThat(trade.messages().get(0).subject())
+                .isEqualTo("test.kalshi.science_and_technology.json.trade.KXQUICKSETTLE-26JAN25H2150-2");
+        assertThat(unknown.messages().get(0).subject()).isEqualTo("test.kalshi.uncategorized.json.trade.KXNOPE-1");
     }
 
     @Test
