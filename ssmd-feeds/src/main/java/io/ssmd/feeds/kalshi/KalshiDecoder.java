@@ -36,6 +36,9 @@ import java.util.function.Function;
  * out of the sid and put back ({@code update_subscription} delete_markets, add_markets), which sends a new snapshot.
  * Fields the decoder cannot read never cost the frame: it is published, and that market's book is left unchecked
  * until its next snapshot.
+ *
+ * <p>Markets added to or removed from the shard while it streams become {@code update_subscription} commands on the
+ * sids this decoder learned ({@link #change}).
  */
 public final class KalshiDecoder implements FrameDecoder {
 
@@ -351,7 +354,7 @@ public final class KalshiDecoder implements FrameDecoder {
                 : Optional.empty();
     }
 
-    /** The connection's subscriptions as the decoder sees them (tests, and the lifecycle manager to come). */
+    /** The connection's subscriptions as the decoder sees them (tests). */
     KalshiSids sids() {
         return sids;
     }
