@@ -65,6 +65,9 @@ public final class ShardRig implements AutoCloseable {
                         pekko.remote.artery.canonical.port = 0
                         pekko.actor.serialize-messages = on
                         pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+                        # A busy machine (other builds on two cores) can take longer than the default 10 s to stop
+                        # a node with 14 shards; a slow shutdown is not what any test here is about.
+                        pekko.actor.testkit.typed.system-shutdown-default = 30s
                         """))));
         Cluster cluster = Cluster.get(testKit.system());
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
