@@ -120,6 +120,34 @@ class KalshiDiscoveryTest {
         assertThat(queries).hasSize(3).allMatch(q -> q.contains("series_ticker=KXNBA"));
     }
 
+    @Test
+    void withoutEventsTheMarketsListingIsReadAndLookupsFindCategoriesThroughTheEvent() throws Exception {
+        events = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        // No /events listing: the server answers 404 there, as one without it does.
+        events.createContext("/trade-api/v2/markets", exchange -> {
+            queries.add(exchange.getRequestURI().getQuery());
+            respond(exchange, 200, Map.of(), """
+                    {"cursor":"","markets":[
+                      {"ticker":"KXHIGHNY-26AUG27-B80.5","event_ticker":"KXHIGHNY-26AUG27","status":"active"},
+                      {"ticker":"KXNBA-26-OKC","event_ticker":"KXNBA-26","status":"active","category":"Sports"}]}
+                    """);
+        });
+        events.createContext("/trade-api/v2/events/KXHIGHNY-26AUG27", exchange -> respond(exchange, 200, Map.of(),
+                "{\"event\":{\"event_ticker\":\"KXHIGHNY-26AUG27\",\"series_ticker\":\"KXHIGHNY\","
+                        + "\"category\":\"Climate and Weather\"},\"markets\":[]}"));
+        events.start();
+        KalshiDiscovery discovery = discovery(eventsUri(), List.of(), List.of(), List.of(), OptionalInt.empty());
+
+        assertThat(discovery.discover().tickers()).containsExactly("KXHIGHNY-26AUG27-B80.5", "KXNBA-26-OKC");
+        assertThat(queries.get(0)).contains("status=open");
+
+        List<KalshiUniverse.Market> found = discovery.lookup(List.of("KXHIGHNY-26AUG27-B80.5", "KXNBA-26-OKC"));
+        assertThat(queries.get(1)).contains("tickers=KXHIGHNY-26AUG27-B80.5,KXNBA-26-OKC");
+        assertThat(found).extracting(KalshiUniverse.Market::category).containsExactly("Climate and Weather", "Sports");
+        assertThat(found.get(0).seriesTicker()).isEqualTo("KXHIGHNY");
+        assertThat(found).allSatisfy(m -> assertThat(KalshiDiscovery.trades(m.status())).isTrue());
+    }
+
     private interface Handler {
         void handle(HttpExchange exchange) throws IOException;
     }
