@@ -1,10 +1,10 @@
 package io.ssmd.feeds;
 
-import io.ssmd.core.config.EnabledFeed;
-import io.ssmd.core.shard.VenueConnector;
 import io.nats.client.Connection;
+import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.shard.FeedConnector;
 import io.ssmd.core.shard.FeedManager;
+import io.ssmd.core.shard.VenueConnector;
 import io.ssmd.feeds.kalshi.KalshiDiscovery;
 import io.ssmd.feeds.kalshi.KalshiFeed;
 import io.ssmd.feeds.kalshi.KalshiLifecycleWatcher;
@@ -44,8 +44,8 @@ public final class Connectors {
             case KRAKEN -> Optional.of(KrakenFeed.create(feed));
             case KRAKEN_FUTURES -> Optional.of(KrakenFuturesFeed.create(feed));
             case POLYMARKET -> Optional.of(PolymarketFeed.create(feed));
-            // A Kalshi feed with discovery needs its category map shared with discovery: see wire().
-            case KALSHI -> Optional.of(kalshi(feed).feed().connector());
+            // Without discovery's categories every market is uncategorized: a discovered feed goes through wire().
+            case KALSHI -> Optional.of(KalshiFeed.create(feed));
         };
     }
 
