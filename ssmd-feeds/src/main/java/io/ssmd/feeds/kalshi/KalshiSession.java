@@ -35,6 +35,7 @@ final class KalshiSession implements VenueSession {
     private final KalshiLifecycleEvents lifecycle;
     /** How many of the server's lifecycle events this session has passed on (it starts with those to come). */
     private int lifecycleSent;
+    private Set<String> subscribedMarkets = Set.of();
     /** Recorded mode without a configured universe accepts any ticker: the recording decides what exists. */
     private final boolean checkUniverse;
     /** Null in recorded mode. */
@@ -321,12 +322,13 @@ final class KalshiSession implements VenueSession {
         }
     }
 
-    /** Every market some subscription of this session names, so a fault can be aimed at this one connection. */
+    /**
+     * Every market some subscription of this session names, so a fault can be aimed at this one connection. Asked
+     * for on every frame: kept up to date when the subscriptions change rather than built per call.
+     */
     @Override
     public Set<String> instruments() {
-        Set<String> all = new LinkedHashSet<>();
-        subscriptions.values().forEach(s -> all.addAll(s.tickers()));
-        return all;
+        return subscribedMarkets;
     }
 
     @Override
@@ -362,6 +364,9 @@ final class KalshiSession implements VenueSession {
     }
 
     private void subscriptionsChanged() {
+        Set<String> all = new LinkedHashSet<>();
+        subscriptions.values().forEach(sub -> all.addAll(sub.tickers()));
+        subscribedMarkets = Set.copyOf(all);
         if (synthetic != null) {
             synthetic.subscriptionsChanged();
         }
