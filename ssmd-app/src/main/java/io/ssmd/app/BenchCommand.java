@@ -11,12 +11,14 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", description = "Run benchmarks on private servers. Scenarios: nats-ceiling (raw jnats"
         + " JetStream async publish), publisher (ssmd's publisher on the same load), replay (each venue's replay"
         + " server at full speed to one client; replay-VENUE for one), connector-kraken (replay server -> one shard ->"
-        + " JetStream), connector-polymarket (10 shards), archiver (one stream into gzip and zstd files, against the publisher's rate). Without a"
+        + " JetStream), connector-polymarket (10 shards), connector-kalshi (2,000 discovered markets -> 13 shards),"
+        + " archiver (one stream into gzip and zstd files, against the publisher's rate). Without a"
         + " scenario, all of them, with the publisher/ceiling ratio.")
 final class BenchCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..1", paramLabel = "SCENARIO",
             description = "nats-ceiling | publisher | replay | replay-VENUE | connector-kraken | connector-polymarket"
+                    + " | connector-kalshi"
                     + " | archiver"
                     + " (default: all)")
     String scenario;
@@ -27,6 +29,10 @@ final class BenchCommand implements Callable<Integer> {
             var connector = ConnectorBench.Scenario.named(scenario);
             if (connector.isPresent()) {
                 ConnectorBench.run(connector.get(), Duration.ofSeconds(5), Duration.ofSeconds(10), System.out);
+                return 0;
+            }
+            if (KalshiConnectorBench.SCENARIO.equals(scenario)) {
+                KalshiConnectorBench.run(Duration.ofSeconds(10), Duration.ofSeconds(10), System.out);
                 return 0;
             }
             if (ArchiverBench.NAME.equals(scenario)) {
@@ -41,6 +47,7 @@ final class BenchCommand implements Callable<Integer> {
             if (scenario == null) {
                 ReplayBench.run(ReplayBench.PREFIX, Duration.ofSeconds(3), Duration.ofSeconds(5), System.out);
                 ConnectorBench.run(Duration.ofSeconds(5), Duration.ofSeconds(10), System.out);
+                KalshiConnectorBench.run(Duration.ofSeconds(10), Duration.ofSeconds(10), System.out);
                 ArchiverBench.run(200_000, 3, System.out);
             }
             return 0;

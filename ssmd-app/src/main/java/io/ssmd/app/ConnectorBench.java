@@ -225,7 +225,7 @@ final class ConnectorBench {
     }
 
     /** Counts acks and, while sampling, keeps each ack's frame-to-ack latency. */
-    private static final class Recorder {
+    static final class Recorder {
         final PrometheusRegistry registry = new PrometheusRegistry();
         final AtomicLong acked = new AtomicLong();
         final long[] samples = new long[MAX_SAMPLES];
@@ -261,7 +261,7 @@ final class ConnectorBench {
         }
     }
 
-    private static long percentile(long[] sorted, double p) {
+    static long percentile(long[] sorted, double p) {
         return sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
     }
 }

@@ -62,13 +62,15 @@ final class ConnectorNode {
         ActorRef<FeedHealthRegistry.Command> registry = system.systemActorOf(
                 FeedHealthRegistry.create(topic, FORGET_HEALTH_AFTER), "feed-health", Props.empty());
         Map<String, FeedConnector> connectors = new LinkedHashMap<>();
+        Map<String, Connectors.LiveInstruments> live = new LinkedHashMap<>();
         for (EnabledFeed feed : environment.feeds()) {
-            Connectors.forFeed(feed).ifPresentOrElse(
-                    connector -> connectors.put(feed.name(), new FeedConnector(feed, connector,
-                            Connectors.discovery(feed))),
+            Connectors.wire(feed).ifPresentOrElse(
+                    wired -> {
+                        connectors.put(feed.name(), wired.feed());
+                        wired.live().ifPresent(l -> live.put(feed.name(), l));
+                    },
                     () -> log.warn("feed {} (venue {}) is enabled but not run: this build has no connector for the"
-                            + " venue{}", feed.name(), feed.venue().id(), feed.instruments().isEmpty()
-                            ? ", or its instruments come from discovery, which feed managers do not run yet" : ""));
+                            + " venue", feed.name(), feed.venue().id()));
         }
         JetStream jetStream;
         try {
@@ -81,8 +83,13 @@ final class ConnectorNode {
         // On a node without the connector role this only starts a proxy: shards and managers run elsewhere.
         FeedShard.init(system, runtime);
         for (FeedConnector feed : connectors.values()) {
-            FeedManager.init(system, feed, settings.connectors().fillRatio(), settings.connectors().reassignInterval(),
-                    settings.connectors().rediscoverInterval());
+            ActorRef<FeedManager.Command> manager = FeedManager.init(system, feed, settings.connectors().fillRatio(),
+                    settings.connectors().reassignInterval(), settings.connectors().rediscoverInterval());
+            // Kalshi's lifecycle watcher: markets that open or close between discoveries.
+            Connectors.LiveInstruments watcher = live.get(feed.name());
+            if (watcher != null) {
+                watcher.start(system, environment.name(), nats, manager);
+            }
         }
         return new ConnectorNode(system, registry, environment.feeds().stream().map(EnabledFeed::name).toList());
     }

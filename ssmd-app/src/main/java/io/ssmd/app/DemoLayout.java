@@ -113,7 +113,8 @@ record DemoLayout(Path dir, int firstPort, Path environmentFile, Path kalshiPriv
                 """.formatted(dir.resolve("archive"));
     }
 
-    private static void writeKeyPair(Path privateKey, Path publicKey) throws IOException {
+    /** A fresh RSA key pair as PEM files, the private one readable by its owner only. */
+    static void writeKeyPair(Path privateKey, Path publicKey) throws IOException {
         KeyPair pair;
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");

@@ -49,7 +49,14 @@ final class RunCommand implements Callable<Integer> {
             settings = NodeSettings.create(config, env);
             Path envFile = NodeConfig.resolve(environmentFile != null ? environmentFile : settings.environmentFile(), env);
             settings = settings.withEnvironmentFile(envFile);
-            environment = EnvironmentLoader.load(envFile, env);
+            io.ssmd.core.config.ValidationReport report = EnvironmentLoader.validate(envFile, env);
+            if (!report.ok()) {
+                throw new ConfigException(report.errors());
+            }
+            environment = report.environment().orElseThrow();
+            // A feed enabled if-credentials without them (Kalshi with no key): one line says why it does not run.
+            report.passed().stream().filter(line -> line.contains(": disabled (no credentials"))
+                    .forEach(line -> log.warn("{}; it does not run", line));
         } catch (ConfigException | com.typesafe.config.ConfigException | IllegalArgumentException e) {
             System.err.println("ssmd: configuration is invalid; nothing was started:");
             System.err.println(e.getMessage());

@@ -16,6 +16,9 @@ import java.util.Optional;
  * @param categories  Kalshi categories that narrow discovery, as written
  * @param discovery   present when instruments also come from the venue's discovery API
  * @param credentials present when the feed authenticates
+ * @param excludedCategories Kalshi categories discovery leaves out, as written (never together with
+ *                    {@code categories})
+ * @param series      Kalshi series tickers discovery is limited to (empty: every series)
  * @param customFeatures Polymarket: subscribe with {@code custom_feature_enabled} (best_bid_ask, new_market,
  *                    market_resolved events)
  */
@@ -26,18 +29,22 @@ public record EnabledFeed(
         List<String> categories,
         Optional<Discovery> discovery,
         Optional<KalshiCredentials> credentials,
+        List<String> excludedCategories,
+        List<String> series,
         boolean customFeatures) {
-
-    /** A feed without venue options. */
-    public EnabledFeed(FeedDefinition definition, List<String> instruments, Map<String, String> tokens,
-            List<String> categories, Optional<Discovery> discovery, Optional<KalshiCredentials> credentials) {
-        this(definition, instruments, tokens, categories, discovery, credentials, false);
-    }
 
     public EnabledFeed {
         instruments = List.copyOf(instruments);
         tokens = Collections.unmodifiableMap(new LinkedHashMap<>(tokens));
         categories = List.copyOf(categories);
+        excludedCategories = List.copyOf(excludedCategories);
+        series = List.copyOf(series);
+    }
+
+    /** A feed with no category exclusions, no series filter and no venue options. */
+    public EnabledFeed(FeedDefinition definition, List<String> instruments, Map<String, String> tokens,
+            List<String> categories, Optional<Discovery> discovery, Optional<KalshiCredentials> credentials) {
+        this(definition, instruments, tokens, categories, discovery, credentials, List.of(), List.of(), false);
     }
 
     /** The feed name, as in subjects and shard names. */

@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
  */
 final class FeedSelectionReader {
 
-    private static final List<String> KEYS = List.of("enabled", "instruments", "categories", "discovery",
-            "custom-features");
+    private static final List<String> KEYS = List.of("enabled", "instruments", "categories", "exclude-categories",
+            "series", "discovery", "custom-features");
     private static final List<String> POLYMARKET_DISCOVERY = List.of("min-volume", "min-liquidity", "tags");
     private static final List<String> ENABLED = List.of("true", "false", "if-credentials");
 
@@ -67,7 +67,9 @@ final class FeedSelectionReader {
         Optional<FeedDefinition> definition = feedsDir.flatMap(dir -> definition(entry, dir));
         Optional<List<String>> listed = instruments(entry);
         List<String> instruments = listed.orElse(List.of());
-        List<String> categories = categories(entry, definition);
+        List<String> categories = categories(entry, "categories", definition);
+        List<String> excluded = categories(entry, "exclude-categories", definition);
+        List<String> series = series(entry, definition);
         Optional<Discovery> discovery = entry.mapping("discovery").map(node -> discovery(node, definition));
         Optional<Boolean> customFeatures = entry.bool("custom-features");
         definition.filter(d -> d.venue() != Venue.POLYMARKET && customFeatures.isPresent()).ifPresent(d ->
@@ -91,7 +93,7 @@ final class FeedSelectionReader {
             return Optional.empty();
         }
         return Optional.of(new EnabledFeed(definition.get(), instruments, Subjects.tokens(name, instruments),
-                categories, discovery, credentials.get(), customFeatures.orElse(false)));
+                categories, discovery, credentials.get(), excluded, series, customFeatures.orElse(false)));
     }
 
     private Optional<FeedDefinition> definition(ConfigNode entry, Path feedsDir) {
@@ -137,18 +139,15 @@ final class FeedSelectionReader {
         return Optional.of(List.copyOf(byId.keySet()));
     }
 
-    private static List<String> categories(ConfigNode entry, Optional<FeedDefinition> definition) {
-        if (!entry.has("categories")) {
+    /** {@code categories} or {@code exclude-categories}: distinct by subject token, for categorized venues only. */
+    private static List<String> categories(ConfigNode entry, String key, Optional<FeedDefinition> definition) {
+        if (!entry.has(key)) {
             return List.of();
         }
-        definition.filter(d -> !d.venue().categorized()).ifPresent(d -> entry.error("categories",
-                "categories apply only to venues whose subjects carry one ("
-                        + Arrays.stream(Venue.values()).filter(Venue::categorized).map(Venue::id)
-                                .collect(Collectors.joining(", "))
-                        + "); feed '" + d.name() + "' is " + d.venue().id()));
+        onlyCategorized(entry, key, definition);
         Map<String, String> byToken = new HashMap<>();
         List<String> categories = new ArrayList<>();
-        for (ConfigNode.Text item : entry.texts("categories").orElse(List.of())) {
+        for (ConfigNode.Text item : entry.texts(key).orElse(List.of())) {
             String token = Subjects.category(item.value());
             String other = byToken.putIfAbsent(token, item.value());
             if (other != null) {
@@ -159,6 +158,33 @@ final class FeedSelectionReader {
             }
         }
         return categories;
+    }
+
+    /** Kalshi series tickers ({@code KXBTCD}) that limit discovery; each once. */
+    private static List<String> series(ConfigNode entry, Optional<FeedDefinition> definition) {
+        if (!entry.has("series")) {
+            return List.of();
+        }
+        onlyCategorized(entry, "series", definition);
+        List<String> series = new ArrayList<>();
+        for (ConfigNode.Text item : entry.texts("series").orElse(List.of())) {
+            if (item.value().isBlank()) {
+                item.node().error("empty series ticker; expected one like KXBTCD");
+            } else if (series.contains(item.value())) {
+                item.node().error("series '" + item.value() + "' is listed twice");
+            } else {
+                series.add(item.value());
+            }
+        }
+        return series;
+    }
+
+    private static void onlyCategorized(ConfigNode entry, String key, Optional<FeedDefinition> definition) {
+        definition.filter(d -> !d.venue().categorized()).ifPresent(d -> entry.error(key,
+                key + " apply only to venues whose subjects carry a category ("
+                        + Arrays.stream(Venue.values()).filter(Venue::categorized).map(Venue::id)
+                                .collect(Collectors.joining(", "))
+                        + "); feed '" + d.name() + "' is " + d.venue().id()));
     }
 
     private static Discovery discovery(ConfigNode node, Optional<FeedDefinition> definition) {
@@ -179,8 +205,14 @@ final class FeedSelectionReader {
 
     private static void checkSelection(ConfigNode entry, FeedDefinition definition, Optional<List<String>> listed,
             Optional<Discovery> discovery, String enabled) {
-        if (entry.has("categories") && discovery.isEmpty()) {
-            entry.error("categories", "categories narrow discovery; add discovery: {} or list instruments instead");
+        for (String key : List.of("categories", "exclude-categories", "series")) {
+            if (entry.has(key) && discovery.isEmpty()) {
+                entry.error(key, key + " narrow discovery; add discovery: {} or list instruments instead");
+            }
+        }
+        if (entry.has("categories") && entry.has("exclude-categories")) {
+            entry.error("exclude-categories", "categories and exclude-categories cannot be used together: keep"
+                    + " categories (the ones to run) or exclude-categories (every other one), not both");
         }
         if (discovery.isPresent() && definition.endpoints().discoveryBase().isEmpty()) {
             entry.error("discovery", "feed '" + definition.name() + "' has no endpoints.rest or endpoints.discovery"

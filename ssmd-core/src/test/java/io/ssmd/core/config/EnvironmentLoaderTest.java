@@ -70,6 +70,24 @@ class EnvironmentLoaderTest {
     }
 
     @Test
+    void kalshiDiscoveryMayExcludeCategoriesAndKeepToSomeSeries() throws Exception {
+        Path key = Files.writeString(tempDir.resolve("kalshi.pem"), "-----BEGIN PRIVATE KEY-----\n");
+        Path file = ConfigFixture.in(tempDir).env("lab", Files.readString(DEFAULT)
+                .replace("name: default", "name: lab")
+                .replace("categories: [Crypto, Economics]", "exclude-categories: [Sports, Entertainment]\n"
+                        + "    series: [KXBTCD, KXETHD]"));
+
+        ValidationReport report = EnvironmentLoader.validate(file, Map.of("KALSHI_API_KEY_ID", "id",
+                "KALSHI_PRIVATE_KEY_FILE", key.toString()));
+
+        assertThat(report.errors()).isEmpty();
+        EnabledFeed kalshi = report.environment().orElseThrow().feed("kalshi").orElseThrow();
+        assertThat(kalshi.categories()).isEmpty();
+        assertThat(kalshi.excludedCategories()).containsExactly("Sports", "Entertainment");
+        assertThat(kalshi.series()).containsExactly("KXBTCD", "KXETHD");
+    }
+
+    @Test
     void feedDefinitionsCarryTheVenueFacts() {
         Environment environment = EnvironmentLoader.load(DEFAULT, Map.of());
 

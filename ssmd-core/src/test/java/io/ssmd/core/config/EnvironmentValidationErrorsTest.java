@@ -50,7 +50,8 @@ class EnvironmentValidationErrorsTest {
             assertThat(e.file()).isEqualTo(file);
             assertThat(e.keyPath()).isEqualTo("feeds.kraken.instrumnets");
             assertThat(e.message()).isEqualTo("unknown key 'instrumnets' (did you mean 'instruments'?); "
-                    + "expected one of: enabled, instruments, categories, discovery, custom-features");
+                    + "expected one of: enabled, instruments, categories, exclude-categories, series, discovery,"
+                    + " custom-features");
         });
         assertThat(errors.get(0).toString()).startsWith(file + ": feeds.kraken.instrumnets: unknown key");
     }
@@ -273,6 +274,51 @@ class EnvironmentValidationErrorsTest {
             assertThat(e.message()).contains("credentials are missing: set KALSHI_API_KEY_ID")
                     .contains("enabled: if-credentials")
                     .doesNotContain("KALSHI_PRIVATE_KEY_FILE and");
+        });
+    }
+
+    @Test
+    void categoriesAndExcludedCategoriesTogetherAreAnErrorNamingTheKey() throws Exception {
+        Path file = fixture.env("lab", """
+                name: lab
+                feeds:
+                  kalshi:
+                    enabled: if-credentials
+                    categories: [Crypto]
+                    exclude-categories: [Sports]
+                    discovery: {}
+                """);
+
+        assertThat(errors(file)).singleElement().satisfies(e -> {
+            assertThat(e.file()).isEqualTo(file);
+            assertThat(e.keyPath()).isEqualTo("feeds.kalshi.exclude-categories");
+            assertThat(e.message()).contains("categories and exclude-categories cannot be used together");
+        });
+    }
+
+    @Test
+    void seriesAndExcludedCategoriesNeedDiscoveryAndAKalshiFeed() {
+        Path file = fixture.env("lab", """
+                name: lab
+                feeds:
+                  kalshi:
+                    enabled: if-credentials
+                    instruments: [KXBTC-26JAN01-T1]
+                    series: [KXBTCD, KXBTCD]
+                  kraken:
+                    instruments: [BTC/USD]
+                    exclude-categories: [Sports]
+                """);
+
+        assertThat(errors(file)).extracting(ConfigError::keyPath, ConfigError::message).contains(
+                tuple("feeds.kalshi.series", "series narrow discovery; add discovery: {} or list instruments instead"),
+                tuple("feeds.kalshi.series[1]", "series 'KXBTCD' is listed twice"),
+                tuple("feeds.kraken.exclude-categories", "exclude-categories narrow discovery; add discovery: {} or"
+                        + " list instruments instead"));
+        assertThat(errors(file)).anySatisfy(e -> {
+            assertThat(e.keyPath()).isEqualTo("feeds.kraken.exclude-categories");
+            assertThat(e.message()).startsWith("exclude-categories apply only to venues whose subjects carry a"
+                    + " category (kalshi)");
         });
     }
 

@@ -36,6 +36,9 @@ import java.util.function.Function;
  * out of the sid and put back ({@code update_subscription} delete_markets, add_markets), which sends a new snapshot.
  * Fields the decoder cannot read never cost the frame: it is published, and that market's book is left unchecked
  * until its next snapshot.
+ *
+ * <p>Markets added to or removed from the shard while it streams become {@code update_subscription} commands on the
+ * sids this decoder learned ({@link #change}).
  */
 public final class KalshiDecoder implements FrameDecoder {
 
@@ -51,12 +54,14 @@ public final class KalshiDecoder implements FrameDecoder {
     private final Map<String, KalshiLocalBook> books = new HashMap<>();
     private final Map<String, String> categoryTokens = new HashMap<>();
     private final int perSubscribe;
+    private final List<String> channels;
     private long nextId = FIRST_RESYNC_ID;
 
     private KalshiDecoder(ShardContext shard, KalshiSettings settings, Function<String, String> categoryOf) {
         this.shard = shard;
         this.categoryOf = categoryOf;
         this.perSubscribe = settings.maxMarketsPerSubscribe();
+        this.channels = settings.channels();
         List<List<String>> batches = KalshiFeed.batches(shard.instruments(), perSubscribe);
         for (int i = 0; i < batches.size(); i++) {
             sids.command(i + 1, batches.get(i));
@@ -74,8 +79,9 @@ public final class KalshiDecoder implements FrameDecoder {
         return new KalshiDecoder(shard, settings, categoryOf);
     }
 
+    /** Synchronized with {@link #change}, which the shard's actor calls while frames are being decoded. */
     @Override
-    public Decoded decode(byte[] frame) {
+    public synchronized Decoded decode(byte[] frame) {
         JsonNode root;
         try {
             root = JSON.readTree(frame);
@@ -109,6 +115,36 @@ public final class KalshiDecoder implements FrameDecoder {
         }
     }
 
+    /**
+     * {@code update_subscription} on each channel's sid of this connection: {@code add_markets} for the markets added
+     * (Kalshi answers with their snapshots), {@code delete_markets} for those removed, at most
+     * {@link KalshiSettings#maxMarketsPerSubscribe()} a command. Their {@code ok} replies consume a seq on the sid,
+     * which the sid's numbering expects (DESIGN §11). Empty when some channel has no sid yet (its ack has not come):
+     * the shard then reconnects with its new list.
+     */
+    @Override
+    public synchronized Optional<List<String>> change(List<String> added, List<String> removed) {
+        List<Integer> channelSids = new ArrayList<>();
+        for (String channel : channels) {
+            Optional<Integer> sid = sids.sidOf(channel);
+            if (sid.isEmpty()) {
+                return Optional.empty();
+            }
+            channelSids.add(sid.get());
+        }
+        List<String> frames = new ArrayList<>();
+        for (int sid : channelSids) {
+            for (List<String> batch : KalshiFeed.batches(removed, perSubscribe)) {
+                frames.add(KalshiProtocol.updateSubscription(command(List.of()), sid, "delete_markets", batch));
+            }
+            for (List<String> batch : KalshiFeed.batches(added, perSubscribe)) {
+                frames.add(KalshiProtocol.updateSubscription(command(batch), sid, "add_markets", batch));
+            }
+        }
+        removed.forEach(books::remove);
+        return Optional.of(frames);
+    }
+
     /** A one-market frame published as received; its seq, when it has one, is recorded on its sid. */
     private Decoded market(byte[] frame, JsonNode root, String type) {
         Optional<String> ticker = text(root.path("msg").get("market_ticker"));
@@ -121,7 +157,7 @@ public final class KalshiDecoder implements FrameDecoder {
             // Lifecycle (and, in older archives, trade) frames carry seq too; there is no book to rebuild for them.
             sids.seq((int) sid.getAsLong(), seq.getAsLong(), false);
         }
-        return data(frame, type, ticker.get());
+        return data(frame, type, ticker.get(), root.path("msg"));
     }
 
     private Decoded event(byte[] frame, JsonNode root) {
@@ -145,7 +181,7 @@ public final class KalshiDecoder implements FrameDecoder {
         if (ticker.isEmpty()) {
             return Decoded.unparsed(root.get("type").asText() + " without msg.market_ticker");
         }
-        Decoded published = data(frame, "orderbook", ticker.get());
+        Decoded published = data(frame, "orderbook", ticker.get(), msg);
         OptionalLong sidNumber = KalshiNumbers.whole(root.get("sid"));
         if (sidNumber.isEmpty()) {
             books.remove(ticker.get());
@@ -268,14 +304,14 @@ public final class KalshiDecoder implements FrameDecoder {
                 .map(m -> new Decoded.Rejection(m, reason + " (whole subscribe refused)")).toList());
     }
 
-    private Decoded data(byte[] frame, String type, String ticker) {
-        return Decoded.data(type, List.of(new Decoded.Routed(subject(type, ticker), frame, 0)));
+    private Decoded data(byte[] frame, String type, String ticker, JsonNode msg) {
+        return Decoded.data(type, List.of(new Decoded.Routed(subject(type, ticker, msg), frame, 0)));
     }
 
-    private String subject(String type, String ticker) {
+    private String subject(String type, String ticker, JsonNode msg) {
         String category = categoryTokens.get(ticker);
         if (category == null) {
-            category = Subjects.category(categoryOf.apply(ticker));
+            category = Subjects.category(category(ticker, msg));
             // Only known categories are kept: a market discovery adds later may still get its own.
             if (!category.equals(Subjects.UNCATEGORIZED)) {
                 categoryTokens.put(ticker, category);
@@ -283,6 +319,23 @@ public final class KalshiDecoder implements FrameDecoder {
         }
         return Subjects.marketData(shard.env(), shard.feed(), category, type,
                 shard.tokens().getOrDefault(ticker, Subjects.token(ticker)));
+    }
+
+    /**
+     * The market's category as discovery or the lifecycle watcher recorded it; for a market neither has seen yet (a
+     * {@code created} lifecycle event), its event's ({@code additional_metadata.event_ticker}) or its series'
+     * (the ticker up to its first {@code -}, Kalshi's naming): a series belongs to one category.
+     */
+    private String category(String ticker, JsonNode msg) {
+        String category = categoryOf.apply(ticker);
+        if (category == null) {
+            category = text(msg.path("additional_metadata").get("event_ticker")).map(categoryOf).orElse(null);
+        }
+        int dash = ticker.indexOf('-');
+        if (category == null && dash > 0) {
+            category = categoryOf.apply(ticker.substring(0, dash));
+        }
+        return category;
     }
 
     private long command(List<String> markets) {
@@ -301,7 +354,7 @@ public final class KalshiDecoder implements FrameDecoder {
                 : Optional.empty();
     }
 
-    /** The connection's subscriptions as the decoder sees them (tests, and the lifecycle manager to come). */
+    /** The connection's subscriptions as the decoder sees them (tests). */
     KalshiSids sids() {
         return sids;
     }

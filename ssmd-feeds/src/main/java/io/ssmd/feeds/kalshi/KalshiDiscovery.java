@@ -107,6 +107,66 @@ public final class KalshiDiscovery {
         return new KalshiUniverse(markets.size() > max ? markets.subList(0, max) : markets, categories);
     }
 
+    /** Tickers named in one {@code GET /markets?tickers=...}: servers refuse URLs past about 2 KB. */
+    static final int TICKERS_PER_LOOKUP = 40;
+
+    /**
+     * Markets as REST shows them now, with their categories: each market's own when it carries one, else its
+     * event's ({@code GET /markets?tickers=...}, then {@code GET /events/{event_ticker}} once per event that is
+     * needed). For markets that lifecycle events announce after discovery ran. Unknown tickers are left out.
+     *
+     * @throws DiscoveryException when a request fails every try
+     */
+    public List<KalshiUniverse.Market> lookup(java.util.Collection<String> tickers) throws InterruptedException {
+        List<String> all = List.copyOf(new java.util.LinkedHashSet<>(tickers));
+        List<JsonNode> found = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += TICKERS_PER_LOOKUP) {
+            String named = String.join(",", all.subList(from, Math.min(all.size(), from + TICKERS_PER_LOOKUP)));
+            String cursor = "";
+            do {
+                String query = "limit=" + TICKERS_PER_LOOKUP + "&tickers=" + encode(named)
+                        + (cursor.isEmpty() ? "" : "&cursor=" + encode(cursor));
+                JsonNode page = get(URI.create(base + "/markets?" + query), false).orElseThrow();
+                page.path("markets").forEach(found::add);
+                cursor = page.path("cursor").asText("");
+            } while (!cursor.isEmpty());
+        }
+        Map<String, JsonNode> events = new HashMap<>();
+        List<KalshiUniverse.Market> markets = new ArrayList<>();
+        for (JsonNode market : found) {
+            String eventTicker = market.path("event_ticker").asText("");
+            String series = market.path("series_ticker").asText("");
+            String category = market.path("category").asText("");
+            boolean needSeries = !settings.series().isEmpty() && series.isEmpty();
+            if ((category.isBlank() || needSeries) && !eventTicker.isEmpty()) {
+                if (!events.containsKey(eventTicker)) {
+                    events.put(eventTicker, get(URI.create(base + "/events/" + encode(eventTicker)), true)
+                            .map(e -> e.path("event")).orElse(JSON.missingNode()));
+                }
+                JsonNode event = events.get(eventTicker);
+                category = category.isBlank() ? event.path("category").asText("") : category;
+                series = series.isEmpty() ? event.path("series_ticker").asText("") : series;
+            }
+            markets.add(new KalshiUniverse.Market(market.path("ticker").asText(""), eventTicker, series, category,
+                    market.path("status").asText("")));
+        }
+        return markets;
+    }
+
+    /** Whether discovery's filters (categories or excluded ones, series) keep this market; its status aside. */
+    public boolean selects(KalshiUniverse.Market market) {
+        String token = market.categoryToken();
+        if ((!included.isEmpty() && !included.contains(token)) || excluded.contains(token)) {
+            return false;
+        }
+        return settings.series().isEmpty() || settings.series().contains(market.seriesTicker());
+    }
+
+    /** Whether a market status is one that trades ({@code active}; {@code open} in older answers). */
+    public static boolean trades(String status) {
+        return OPEN.contains(status);
+    }
+
     /** Reads every page of one listing; false when the server has no such listing (404 on the first page). */
     private boolean pages(String listing, Optional<String> series, java.util.function.Consumer<JsonNode> reader)
             throws InterruptedException {

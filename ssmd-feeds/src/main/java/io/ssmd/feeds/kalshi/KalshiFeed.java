@@ -26,6 +26,9 @@ import java.util.function.Function;
  */
 public final class KalshiFeed implements VenueConnector {
 
+    /** The companion shard's name: {@code kalshi-lifecycle}. */
+    public static final String LIFECYCLE_SHARD = "lifecycle";
+
     private final KalshiSettings settings;
     private final Optional<KalshiSigner> signer;
     private final Function<String, String> categoryOf;
@@ -110,6 +113,16 @@ public final class KalshiFeed implements VenueConnector {
             frames.add(KalshiProtocol.subscribe(i + 1, settings.channels(), batches.get(i)));
         }
         return frames;
+    }
+
+    /**
+     * The lifecycle connection as the feed's companion shard {@code kalshi-lifecycle}, when {@code market_lifecycle_v2}
+     * is configured; the lifecycle connector itself has none.
+     */
+    @Override
+    public Optional<Companion> companion() {
+        return lifecycleOnly || !settings.lifecycle() ? Optional.empty()
+                : Optional.of(new Companion(LIFECYCLE_SHARD, lifecycleConnector()));
     }
 
     /** Kalshi pings at the WebSocket level, which Pekko hides: {@code list_subscriptions} is the app-level ping. */

@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
 /**
  * The synthetic universe's markets as discovery shows them and as every session's book starts: the same for the
  * REST endpoints and for each WebSocket session, derived from the tickers and the server seed only.
+ *
+ * <p>The universe changes while the server runs ({@code POST /control/lifecycle}): markets are created, opened and
+ * settled. Readers (sessions on their own streams, REST routes) see an immutable snapshot; writers replace it whole.
  */
 final class KalshiMarketCatalog {
 
@@ -32,12 +35,27 @@ final class KalshiMarketCatalog {
     /** A market of the universe, with its state at the start of every session. */
     record Market(String ticker, String eventTicker, String seriesTicker, String category, String marketId,
             String title, String yesSubTitle, int tick, boolean fractional, Instant openTime, Instant closeTime,
-            KalshiBook book, int lastPrice, long volume, long openInterest) {
+            KalshiBook book, int lastPrice, long volume, long openInterest, String status) {
 
         String priceLevelStructure() {
             return tick == CENT ? "linear_cent" : "deci_cent";
         }
+
+        /** Whether the market trades now ({@code status=open} in a query). */
+        boolean open() {
+            return status.equals(ACTIVE);
+        }
+
+        Market withStatus(String newStatus) {
+            return new Market(ticker, eventTicker, seriesTicker, category, marketId, title, yesSubTitle, tick,
+                    fractional, openTime, closeTime, book, lastPrice, volume, openInterest, newStatus);
+        }
     }
+
+    /** Kalshi's response status of a trading market. */
+    static final String ACTIVE = "active";
+    /** Kalshi's response status of a market created but not yet open. */
+    static final String INITIALIZED = "initialized";
 
     /** Ids Kalshi gave the sample markets, so recorded and synthetic frames about them agree. */
     private static final Map<String, String> KNOWN_IDS = Map.of(
@@ -55,7 +73,9 @@ final class KalshiMarketCatalog {
             "KXXRP", new String[] {"Crypto", "XRP"},
             "KXGOLDH", new String[] {"Financials", "Gold"},
             "KXELONMARS", new String[] {"Science and Technology", "Elon Musk on Mars"},
-            "KXCOLONIZEMARS", new String[] {"Science and Technology", "Mars colony"});
+            "KXCOLONIZEMARS", new String[] {"Science and Technology", "Mars colony"},
+            "KXHIGHNY", new String[] {"Climate and Weather", "Highest temperature in NYC"},
+            "KXCPI", new String[] {"Economics", "CPI"});
 
     /** Date codes in event tickers: {@code 26AUG2017} is 2026-08-20 17:00 New York time. */
     private static final Pattern DATE_CODE = Pattern.compile("-(\\d{2})([A-Z]{3})(\\d{2})(\\d{2})?(?:-|$)");
@@ -63,12 +83,17 @@ final class KalshiMarketCatalog {
     /** No date in the ticker (long-dated markets like KXELONMARS-99): close as the sample's does. */
     private static final Instant FAR_CLOSE = Instant.parse("2099-08-01T04:59:00Z");
 
-    private final Map<String, Market> markets = new LinkedHashMap<>();
+    private final long seed;
+    /** Replaced whole on every change, in the order markets were added: readers never lock. */
+    private volatile Map<String, Market> markets;
 
     private KalshiMarketCatalog(List<String> tickers, long seed) {
+        this.seed = seed;
+        Map<String, Market> initial = new LinkedHashMap<>();
         for (String ticker : tickers) {
-            markets.put(ticker, market(ticker, seed));
+            initial.put(ticker, market(ticker, seed, ACTIVE));
         }
+        this.markets = initial;
     }
 
     static KalshiMarketCatalog create(List<String> tickers, long seed) {
@@ -87,6 +112,29 @@ final class KalshiMarketCatalog {
         return markets.containsKey(ticker);
     }
 
+    /** Adds a market that is not yet open ({@code initialized}); false when the ticker exists already. */
+    synchronized boolean create(String ticker) {
+        if (markets.containsKey(ticker)) {
+            return false;
+        }
+        Map<String, Market> next = new LinkedHashMap<>(markets);
+        next.put(ticker, market(ticker, seed, INITIALIZED));
+        markets = next;
+        return true;
+    }
+
+    /** Sets a market's response status ({@code active}, {@code inactive}, {@code determined}, ...); false if unknown. */
+    synchronized boolean status(String ticker, String status) {
+        Market market = markets.get(ticker);
+        if (market == null) {
+            return false;
+        }
+        Map<String, Market> next = new LinkedHashMap<>(markets);
+        next.put(ticker, market.withStatus(status));
+        markets = next;
+        return true;
+    }
+
     /** {@code KXBTCD-26AUG2017-T73749.99}: series KXBTCD, event KXBTCD-26AUG2017; a two-part ticker is its own event. */
     static String eventTicker(String ticker) {
         int last = ticker.lastIndexOf('-');
@@ -99,7 +147,7 @@ final class KalshiMarketCatalog {
         return first < 0 ? ticker : ticker.substring(0, first);
     }
 
-    private static Market market(String ticker, long seed) {
+    private static Market market(String ticker, long seed, String status) {
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + ticker.hashCode());
         String series = seriesTicker(ticker);
         String[] known = SERIES.getOrDefault(series, new String[] {"Financials", series});
@@ -115,7 +163,7 @@ final class KalshiMarketCatalog {
         int last = book.best(Side.YES) + tick * random.nextInt(0, Math.max(1, (book.yesAsk() - book.best(Side.YES)) / tick));
         long volume = 100L * random.nextInt(0, 200_000);
         return new Market(ticker, eventTicker(ticker), series, known[0], id, title, yesSubTitle, tick, fractional,
-                close.minus(Duration.ofDays(7)), close, book, last, volume, volume / 3);
+                close.minus(Duration.ofDays(7)), close, book, last, volume, volume / 3, status);
     }
 
     /**

@@ -10,7 +10,9 @@ import io.ssmd.feeds.kalshi.KalshiBook.Side;
 import io.ssmd.feeds.kalshi.KalshiMarketCatalog.Market;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +36,13 @@ import org.apache.pekko.http.javadsl.server.Route;
  *       {@code closed}, {@code settled}), {@code series_ticker}, {@code event_ticker}, {@code tickers} (comma
  *       list); answers {@code {"cursor":"...","markets":[...]}};</li>
  *   <li>{@code GET /trade-api/v2/markets/{ticker}}: {@code {"market":{...}}};</li>
- *   <li>{@code GET /trade-api/v2/markets/{ticker}/orderbook}: {@code {"orderbook_fp":{"no_dollars","yes_dollars"}}}.
+ *   <li>{@code GET /trade-api/v2/markets/{ticker}/orderbook}: {@code {"orderbook_fp":{"no_dollars","yes_dollars"}}};
  *   </li>
+ *   <li>{@code GET /trade-api/v2/events}: events (markets grouped by event ticker) with {@code limit},
+ *       {@code cursor}, {@code status} (an event is open while one of its markets is), {@code series_ticker} and
+ *       {@code with_nested_markets}, answering {@code {"cursor":"...","events":[{...,"category","markets":[...]}]}};
+ *       discovery reads each market's category from its event here;</li>
+ *   <li>{@code GET /trade-api/v2/events/{event_ticker}}: {@code {"event":{...},"markets":[...]}}.</li>
  * </ul>
  * Market objects have the fields of the real sample in its (alphabetical) order; prices and sizes are the book
  * every WebSocket session starts from.
@@ -51,8 +58,6 @@ final class KalshiMarketsRoute extends AllDirectives {
             "open", Set.of("active"),
             "closed", Set.of("closed"),
             "settled", Set.of("determined", "disputed", "amended", "finalized", "settled"));
-    /** Every synthetic market trades, so every one is active. */
-    private static final String STATUS = "active";
 
     private final KalshiMarketCatalog catalog;
 
@@ -61,39 +66,61 @@ final class KalshiMarketsRoute extends AllDirectives {
     }
 
     Route route() {
-        return pathPrefix(PathMatchers.segment("trade-api").slash("v2").slash("markets"), () -> get(() -> concat(
-                pathEndOrSingleSlash(() -> parameterMap(this::list)),
-                path(PathMatchers.segment(), this::market),
-                path(PathMatchers.segment().slash("orderbook"), this::orderbook))));
+        return pathPrefix(PathMatchers.segment("trade-api").slash("v2"), () -> get(() -> concat(
+                pathPrefix("markets", () -> concat(
+                        pathEndOrSingleSlash(() -> parameterMap(this::list)),
+                        path(PathMatchers.segment(), this::market),
+                        path(PathMatchers.segment().slash("orderbook"), this::orderbook))),
+                pathPrefix("events", () -> concat(
+                        pathEndOrSingleSlash(() -> parameterMap(this::events)),
+                        path(PathMatchers.segment(), this::event))))));
     }
 
-    private Route list(Map<String, String> query) {
+    /** The query's page: its limit and where its cursor starts; a 400 route when either is wrong. */
+    private record Page(int limit, int start, Route refusal) {
+    }
+
+    private Page page(Map<String, String> query) {
         int limit;
         try {
             limit = Integer.parseInt(query.getOrDefault("limit", Integer.toString(DEFAULT_LIMIT)));
         } catch (NumberFormatException e) {
-            return error(StatusCodes.BAD_REQUEST, "limit must be a whole number from 1 to " + MAX_LIMIT);
+            return new Page(0, 0, error(StatusCodes.BAD_REQUEST, "limit must be a whole number from 1 to " + MAX_LIMIT));
         }
         if (limit < 1 || limit > MAX_LIMIT) {
-            return error(StatusCodes.BAD_REQUEST, "limit must be from 1 to " + MAX_LIMIT + ", got " + limit);
+            return new Page(0, 0, error(StatusCodes.BAD_REQUEST, "limit must be from 1 to " + MAX_LIMIT + ", got "
+                    + limit));
         }
-        int start;
         try {
-            start = decodeCursor(query.getOrDefault("cursor", ""));
+            return new Page(limit, decodeCursor(query.getOrDefault("cursor", "")), null);
         } catch (IllegalArgumentException e) {
-            return error(StatusCodes.BAD_REQUEST, "invalid cursor");
+            return new Page(0, 0, error(StatusCodes.BAD_REQUEST, "invalid cursor"));
         }
-        Predicate<Market> filter = m -> true;
-        String status = query.getOrDefault("status", "");
-        if (!status.isEmpty()) {
-            Set<String> wanted = Arrays.stream(status.split(",")).map(String::trim).collect(Collectors.toSet());
-            for (String s : wanted) {
-                if (!STATUSES.containsKey(s)) {
-                    return error(StatusCodes.BAD_REQUEST, "status must be among " + STATUSES.keySet() + ", got " + s);
-                }
-            }
-            boolean matches = wanted.stream().anyMatch(s -> STATUSES.get(s).contains(STATUS));
-            filter = filter.and(m -> matches);
+    }
+
+    /** The markets whose status a query's {@code status} names (all without one); null for an unknown status. */
+    private static Predicate<Market> statusFilter(String status) {
+        if (status == null || status.isEmpty()) {
+            return m -> true;
+        }
+        Set<String> wanted = Arrays.stream(status.split(",")).map(String::trim).collect(Collectors.toSet());
+        if (!STATUSES.keySet().containsAll(wanted)) {
+            return null;
+        }
+        return m -> wanted.stream().anyMatch(s -> STATUSES.get(s).contains(m.status()));
+    }
+
+    private Route list(Map<String, String> query) {
+        Page page = page(query);
+        if (page.refusal() != null) {
+            return page.refusal();
+        }
+        int limit = page.limit();
+        int start = page.start();
+        Predicate<Market> filter = statusFilter(query.get("status"));
+        if (filter == null) {
+            return error(StatusCodes.BAD_REQUEST, "status must be among " + STATUSES.keySet() + ", got "
+                    + query.get("status"));
         }
         filter = filter.and(equalsIfGiven(query.get("series_ticker"), Market::seriesTicker));
         filter = filter.and(equalsIfGiven(query.get("event_ticker"), Market::eventTicker));
@@ -109,6 +136,62 @@ final class KalshiMarketsRoute extends AllDirectives {
         ArrayNode markets = body.putArray("markets");
         matching.subList(Math.min(start, end), end).forEach(m -> markets.add(marketJson(m)));
         return json(StatusCodes.OK, body);
+    }
+
+    /** Events in order of their first market; an event matches a status when one of its markets does. */
+    private Route events(Map<String, String> query) {
+        Page page = page(query);
+        if (page.refusal() != null) {
+            return page.refusal();
+        }
+        Predicate<Market> status = statusFilter(query.get("status"));
+        if (status == null) {
+            return error(StatusCodes.BAD_REQUEST, "status must be among " + STATUSES.keySet() + ", got "
+                    + query.get("status"));
+        }
+        Predicate<Market> series = equalsIfGiven(query.get("series_ticker"), Market::seriesTicker);
+        Map<String, List<Market>> byEvent = new LinkedHashMap<>();
+        catalog.markets().forEach(m -> byEvent.computeIfAbsent(m.eventTicker(), e -> new ArrayList<>()).add(m));
+        List<List<Market>> matching = byEvent.values().stream()
+                .filter(ms -> ms.stream().anyMatch(series.and(status))).toList();
+        boolean nested = Boolean.parseBoolean(query.getOrDefault("with_nested_markets", "false"));
+        int end = Math.min(matching.size(), page.start() + page.limit());
+        ObjectNode body = JSON.createObjectNode();
+        body.put("cursor", end < matching.size() ? encodeCursor(end) : "");
+        ArrayNode events = body.putArray("events");
+        matching.subList(Math.min(page.start(), end), end).forEach(ms -> events.add(eventJson(ms, nested)));
+        return json(StatusCodes.OK, body);
+    }
+
+    private Route event(String eventTicker) {
+        List<Market> markets = catalog.markets().stream().filter(m -> m.eventTicker().equals(eventTicker)).toList();
+        if (markets.isEmpty()) {
+            return error(StatusCodes.NOT_FOUND, "event not found: " + eventTicker);
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.set("event", eventJson(markets, false));
+        ArrayNode array = body.putArray("markets");
+        markets.forEach(m -> array.add(marketJson(m)));
+        return json(StatusCodes.OK, body);
+    }
+
+    /** An event object as Kalshi's {@code /events} shows it; its markets nested when asked for. */
+    private static ObjectNode eventJson(List<Market> markets, boolean nested) {
+        Market first = markets.get(0);
+        ObjectNode node = JSON.createObjectNode();
+        node.put("category", first.category());
+        node.put("collateral_return_type", "");
+        node.put("event_ticker", first.eventTicker());
+        node.put("mutually_exclusive", false);
+        node.put("series_ticker", first.seriesTicker());
+        node.put("strike_date", first.closeTime().toString());
+        node.put("sub_title", first.closeTime().toString().substring(0, 10));
+        node.put("title", first.title());
+        if (nested) {
+            ArrayNode array = node.putArray("markets");
+            markets.forEach(m -> array.add(marketJson(m)));
+        }
+        return node;
     }
 
     private Route market(String ticker) {
@@ -175,7 +258,7 @@ final class KalshiMarketsRoute extends AllDirectives {
         node.put("rules_secondary", "");
         // A string, as in the real capture, although the OpenAPI says integer.
         node.put("settlement_timer_seconds", "1800");
-        node.put("status", STATUS);
+        node.put("status", m.status());
         node.put("ticker", m.ticker());
         node.put("title", m.title());
         node.put("updated_time", m.openTime().toString());

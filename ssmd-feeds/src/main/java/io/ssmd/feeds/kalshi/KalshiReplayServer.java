@@ -12,12 +12,14 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Kalshi Trade API WebSocket v2, server side, for {@code ssmd replay-server --venue kalshi}: the signed handshake
  * on {@code /trade-api/ws/v2}, the subscription commands, orderbook/ticker/trade/lifecycle data in the current
- * fixed-point schema, WebSocket pings every 10 s, and {@code GET /trade-api/v2/markets} for discovery. See
+ * fixed-point schema, WebSocket pings every 10 s, {@code GET /trade-api/v2/events} and {@code /markets} for
+ * discovery, and {@code POST /control/lifecycle} to create, open and settle markets while clients watch. See
  * docs/replay-server.md (Kalshi).
  */
 public final class KalshiReplayServer implements VenueServer {
@@ -54,12 +56,14 @@ public final class KalshiReplayServer implements VenueServer {
             new Ladder("KXSOLD-26FEB1317-T", 73, 1, ".9999"));
 
     private final KalshiMarketCatalog catalog;
+    private final KalshiLifecycleEvents lifecycle;
     private final KalshiHandshake handshake;
     private final Duration pingInterval;
 
     KalshiReplayServer(ReplaySettings settings, Duration pingInterval) {
         List<String> universe = settings.instruments().isEmpty() ? DEFAULT_INSTRUMENTS : settings.instruments();
         this.catalog = KalshiMarketCatalog.create(universe, settings.seed());
+        this.lifecycle = new KalshiLifecycleEvents(catalog);
         this.handshake = new KalshiHandshake(settings.kalshiPublicKey().map(KalshiHandshake::readPublicKey),
                 settings.maxClockSkew(), System::currentTimeMillis);
         this.pingInterval = pingInterval;
@@ -126,7 +130,7 @@ public final class KalshiReplayServer implements VenueServer {
 
     @Override
     public Route rest() {
-        return new KalshiMarketsRoute(catalog).route();
+        return Directives.concat(new KalshiMarketsRoute(catalog).route(), lifecycle.route());
     }
 
     @Override
@@ -141,6 +145,6 @@ public final class KalshiReplayServer implements VenueServer {
 
     @Override
     public VenueSession newSession(SessionContext context) {
-        return new KalshiSession(context, catalog);
+        return new KalshiSession(context, catalog, lifecycle);
     }
 }

@@ -32,6 +32,10 @@ final class KalshiSession implements VenueSession {
 
     private final Faults faults;
     private final KalshiMarketCatalog catalog;
+    private final KalshiLifecycleEvents lifecycle;
+    /** How many of the server's lifecycle events this session has passed on (it starts with those to come). */
+    private int lifecycleSent;
+    private Set<String> subscribedMarkets = Set.of();
     /** Recorded mode without a configured universe accepts any ticker: the recording decides what exists. */
     private final boolean checkUniverse;
     /** Null in recorded mode. */
@@ -44,9 +48,11 @@ final class KalshiSession implements VenueSession {
     private boolean heardFromClient = true;
     private long lastHeardMillis = -1;
 
-    KalshiSession(SessionContext context, KalshiMarketCatalog catalog) {
+    KalshiSession(SessionContext context, KalshiMarketCatalog catalog, KalshiLifecycleEvents lifecycle) {
         this.faults = context.faults();
         this.catalog = catalog;
+        this.lifecycle = lifecycle;
+        this.lifecycleSent = lifecycle.size();
         this.checkUniverse = context.settings().synthetic() || !context.settings().instruments().isEmpty();
         this.synthetic = context.settings().synthetic()
                 ? new KalshiSyntheticFeed(catalog, context.seed(), subscriptions.values(), this::nextDataSeq) : null;
@@ -293,9 +299,36 @@ final class KalshiSession implements VenueSession {
 
     @Override
     public void onPump(SessionOutput out) {
+        sendLifecycle(out);
         if (synthetic != null) {
             synthetic.pump(out);
         }
+    }
+
+    /** The lifecycle events taken since the last call, to the session's {@code market_lifecycle_v2} sid if any. */
+    private void sendLifecycle(SessionOutput out) {
+        List<KalshiLifecycleEvents.Event> events = lifecycle.since(lifecycleSent);
+        if (events.isEmpty()) {
+            return;
+        }
+        lifecycleSent += events.size();
+        KalshiSubscription sub = find(MARKET_LIFECYCLE);
+        if (sub == null) {
+            return;
+        }
+        for (KalshiLifecycleEvents.Event event : events) {
+            catalog.market(event.ticker()).ifPresent(market -> out.sendData(
+                    KalshiLifecycleEvents.frame(sub.sid(), nextDataSeq(sub), event, market)));
+        }
+    }
+
+    /**
+     * Every market some subscription of this session names, so a fault can be aimed at this one connection. Asked
+     * for on every frame: kept up to date when the subscriptions change rather than built per call.
+     */
+    @Override
+    public Set<String> instruments() {
+        return subscribedMarkets;
     }
 
     @Override
@@ -305,6 +338,7 @@ final class KalshiSession implements VenueSession {
 
     @Override
     public void onTick(long nowMillis, SessionOutput out) {
+        sendLifecycle(out);
         if (heardFromClient || lastHeardMillis < 0) {
             heardFromClient = false;
             lastHeardMillis = nowMillis;
@@ -330,6 +364,9 @@ final class KalshiSession implements VenueSession {
     }
 
     private void subscriptionsChanged() {
+        Set<String> all = new LinkedHashSet<>();
+        subscriptions.values().forEach(sub -> all.addAll(sub.tickers()));
+        subscribedMarkets = Set.copyOf(all);
         if (synthetic != null) {
             synthetic.subscriptionsChanged();
         }

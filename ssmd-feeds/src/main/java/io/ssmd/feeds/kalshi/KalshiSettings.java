@@ -26,8 +26,8 @@ import java.util.OptionalInt;
  *                               runs on its own connection ({@link KalshiFeed#lifecycleConnector()})
  * @param credentials            the key id and private key file; empty only for a feed file with no auth
  * @param categories             categories discovery keeps, as written (empty: all)
- * @param excludedCategories     categories discovery drops (no config key yet: {@code excludeCategories})
- * @param series                 series tickers discovery is limited to (no config key yet: {@code series})
+ * @param excludedCategories     categories discovery drops ({@code exclude-categories} in the environment)
+ * @param series                 series tickers discovery is limited to ({@code series} in the environment)
  * @param maxMarketsPerSubscribe markets named in one subscribe command (Kalshi's hard limit is {@value #MAX_MARKETS_PER_SUBSCRIBE})
  * @param maxInstruments         the most markets discovery returns, from {@code discovery.max-instruments}
  * @param pageSpacing            the pause between two discovery pages (Kalshi rate-limits its REST API)
@@ -93,7 +93,7 @@ public record KalshiSettings(String feed, URI websocket, Optional<URI> rest, Lis
         int perSubscribe = Math.min(MAX_MARKETS_PER_SUBSCRIBE, definition.maxInstrumentsPerConnection());
         OptionalInt max = feed.discovery().map(Discovery::maxInstruments).orElse(OptionalInt.empty());
         return new KalshiSettings(feed.name(), websocket, definition.endpoints().discoveryBase(), channels, lifecycle,
-                feed.credentials(), feed.categories(), List.of(), List.of(), Math.max(1, perSubscribe), max,
+                feed.credentials(), feed.categories(), feed.excludedCategories(), feed.series(), Math.max(1, perSubscribe), max,
                 DEFAULT_PAGE_SPACING, DEFAULT_PAGE_LIMIT, DEFAULT_PAGE_ATTEMPTS, DEFAULT_RETRY_BACKOFF);
     }
 

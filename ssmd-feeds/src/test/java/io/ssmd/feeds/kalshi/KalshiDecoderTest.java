@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ssmd.core.shard.Decoded;
 import io.ssmd.core.shard.Decoded.Kind;
+import io.ssmd.core.shard.ShardContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Books, sequence checks, acks and refusals of one Kalshi connection, frame by frame. */
@@ -101,6 +103,59 @@ class KalshiDecoderTest {
         assertThat(ok.resyncs()).isEmpty();
         assertThat(decode(delta(1, 4, A, "\"0.0100\"", "\"1.00\"")).resyncs()).isEmpty();
         assertThat(decoder.sids().markets(1)).containsExactly(A, B);
+    }
+
+    @Test
+    void marketsChangeOnTheOpenConnectionOnceEveryChannelHasItsSid() {
+        subscribedWithBooks();
+        // trade's ack has not come: no sid to name, so the shard must reconnect with its new list.
+        assertThat(decoder.change(List.of(C), List.of(A))).isEmpty();
+        decode("{\"type\":\"subscribed\",\"id\":1,\"msg\":{\"channel\":\"trade\",\"sid\":3}}");
+
+        List<String> frames = decoder.change(List.of(C), List.of(A)).orElseThrow();
+
+        assertThat(frames).containsExactly(
+                "{\"id\":1000000,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"market_tickers\":[\"" + A
+                        + "\"],\"action\":\"delete_markets\"}}",
+                "{\"id\":1000001,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"market_tickers\":[\"" + C
+                        + "\"],\"action\":\"add_markets\"}}",
+                "{\"id\":1000002,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[2],\"market_tickers\":[\"" + A
+                        + "\"],\"action\":\"delete_markets\"}}",
+                "{\"id\":1000003,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[2],\"market_tickers\":[\"" + C
+                        + "\"],\"action\":\"add_markets\"}}",
+                "{\"id\":1000004,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[3],\"market_tickers\":[\"" + A
+                        + "\"],\"action\":\"delete_markets\"}}",
+                "{\"id\":1000005,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[3],\"market_tickers\":[\"" + C
+                        + "\"],\"action\":\"add_markets\"}}");
+        assertThat(decoder.book(A)).isEmpty();
+        // Kalshi's oks take seq 3 and 4 on the book sid; the added market's snapshot is 5: no gap, no resync.
+        assertThat(decode("{\"type\":\"ok\",\"id\":1000000,\"sid\":1,\"seq\":3,\"msg\":{\"market_tickers\":[\"" + B
+                + "\"]}}").resyncs()).isEmpty();
+        assertThat(decode("{\"type\":\"ok\",\"id\":1000001,\"sid\":1,\"seq\":4,\"msg\":{\"market_tickers\":[\"" + B
+                + "\",\"" + C + "\"]}}").resyncs()).isEmpty();
+        assertThat(decode(snapshot(1, 5, C)).resyncs()).isEmpty();
+        assertThat(decoder.sids().markets(1)).containsExactly(B, C);
+        assertThat(decoder.book(C)).isPresent();
+    }
+
+    @Test
+    void aMarketNoOneHasSeenTakesItsEventsOrItsSeriesCategory() {
+        // What discovery records: events and series with their categories, besides the markets.
+        Map<String, String> categories = Map.of("FED-23DEC", "Economics", "KXQUICKSETTLE", "Science and Technology");
+        KalshiDecoder fresh = KalshiDecoder.create(ShardContext.of("test", "kalshi", "kalshi-0", List.of(A)),
+                KalshiDecoderGoldenTest.settings(), categories::get);
+        java.util.function.Function<String, Decoded> decode = f -> fresh.decode(f.getBytes(StandardCharsets.UTF_8));
+        Decoded created = decode.apply("{\"type\":\"market_lifecycle_v2\",\"sid\":4,\"seq\":1,\"msg\":{\"market_ticker\":"
+                + "\"KXNEW-26JAN25-T1\",\"event_type\":\"created\",\"additional_metadata\":{\"event_ticker\":"
+                + "\"FED-23DEC\"}}}");
+        Decoded trade = decode.apply("{\"type\":\"trade\",\"sid\":3,\"msg\":{\"market_ticker\":\"KXQUICKSETTLE-26JAN25H2150-2\","
+                + "\"yes_price_dollars\":\"0.5000\",\"count_fp\":\"1.00\"}}");
+        Decoded unknown = decode.apply("{\"type\":\"trade\",\"sid\":3,\"msg\":{\"market_ticker\":\"KXNOPE-1\"}}");
+
+        assertThat(created.messages().get(0).subject()).isEqualTo("test.kalshi.economics.json.lifecycle.KXNEW-26JAN25-T1");
+        assertThat(trade.messages().get(0).subject())
+                .isEqualTo("test.kalshi.science_and_technology.json.trade.KXQUICKSETTLE-26JAN25H2150-2");
+        assertThat(unknown.messages().get(0).subject()).isEqualTo("test.kalshi.uncategorized.json.trade.KXNOPE-1");
     }
 
     @Test

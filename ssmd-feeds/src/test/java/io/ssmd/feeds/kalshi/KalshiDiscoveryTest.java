@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Discovery against the Kalshi replay server's /markets and a small local server playing Kalshi's /events. */
+/** Discovery against the Kalshi replay server's /events and a small local server playing Kalshi's /events. */
 class KalshiDiscoveryTest {
 
     private static final ActorTestKit TESTKIT = ActorTestKit.create();
@@ -54,7 +54,7 @@ class KalshiDiscoveryTest {
     }
 
     @Test
-    void withoutEventsTheReplayServersMarketsArePagedThroughWithTheirCategories() throws Exception {
+    void theReplayServersEventsArePagedThroughWithTheirMarketsAndCategories() throws Exception {
         try (KalshiTestServer server = KalshiTestServer.synthetic(TESTKIT.system(), 10, 1)) {
             KalshiUniverse all = discovery(server.http("/trade-api/v2"), List.of(), List.of(), List.of(),
                     OptionalInt.empty()).discover();
@@ -62,8 +62,8 @@ class KalshiDiscoveryTest {
             assertThat(all.tickers()).containsExactlyElementsOf(KalshiReplayServer.defaultInstruments());
             assertThat(all.byCategory()).containsOnlyKeys("crypto", "financials", "science_and_technology");
             assertThat(all.categoryByTicker()).containsEntry("KXGOLDH-26AUG2711-T4615.99", "Financials");
-            // 8 markets, 3 a page: the events probe, then three pages, spaced 300 ms apart.
-            assertThat(waits).containsExactly(Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofMillis(300));
+            // 8 markets in 7 events (the two gold strikes share one), 3 events a page: three pages, 300 ms apart.
+            assertThat(waits).containsExactly(Duration.ofMillis(300), Duration.ofMillis(300));
 
             waits.clear();
             KalshiUniverse crypto = discovery(server.http("/trade-api/v2"), List.of("Crypto"), List.of(), List.of(),
@@ -118,6 +118,34 @@ class KalshiDiscoveryTest {
         assertThatThrownBy(() -> discovery(eventsUri(), List.of(), List.of(), List.of("KXNBA"), OptionalInt.empty())
                 .discover()).isInstanceOf(KalshiDiscovery.DiscoveryException.class).hasMessageContaining("failed 3 times");
         assertThat(queries).hasSize(3).allMatch(q -> q.contains("series_ticker=KXNBA"));
+    }
+
+    @Test
+    void withoutEventsTheMarketsListingIsReadAndLookupsFindCategoriesThroughTheEvent() throws Exception {
+        events = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        // No /events listing: the server answers 404 there, as one without it does.
+        events.createContext("/trade-api/v2/markets", exchange -> {
+            queries.add(exchange.getRequestURI().getQuery());
+            respond(exchange, 200, Map.of(), """
+                    {"cursor":"","markets":[
+                      {"ticker":"KXHIGHNY-26AUG27-B80.5","event_ticker":"KXHIGHNY-26AUG27","status":"active"},
+                      {"ticker":"KXNBA-26-OKC","event_ticker":"KXNBA-26","status":"active","category":"Sports"}]}
+                    """);
+        });
+        events.createContext("/trade-api/v2/events/KXHIGHNY-26AUG27", exchange -> respond(exchange, 200, Map.of(),
+                "{\"event\":{\"event_ticker\":\"KXHIGHNY-26AUG27\",\"series_ticker\":\"KXHIGHNY\","
+                        + "\"category\":\"Climate and Weather\"},\"markets\":[]}"));
+        events.start();
+        KalshiDiscovery discovery = discovery(eventsUri(), List.of(), List.of(), List.of(), OptionalInt.empty());
+
+        assertThat(discovery.discover().tickers()).containsExactly("KXHIGHNY-26AUG27-B80.5", "KXNBA-26-OKC");
+        assertThat(queries.get(0)).contains("status=open");
+
+        List<KalshiUniverse.Market> found = discovery.lookup(List.of("KXHIGHNY-26AUG27-B80.5", "KXNBA-26-OKC"));
+        assertThat(queries.get(1)).contains("tickers=KXHIGHNY-26AUG27-B80.5,KXNBA-26-OKC");
+        assertThat(found).extracting(KalshiUniverse.Market::category).containsExactly("Climate and Weather", "Sports");
+        assertThat(found.get(0).seriesTicker()).isEqualTo("KXHIGHNY");
+        assertThat(found).allSatisfy(m -> assertThat(KalshiDiscovery.trades(m.status())).isTrue());
     }
 
     private interface Handler {

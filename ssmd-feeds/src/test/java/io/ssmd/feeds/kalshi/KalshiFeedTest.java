@@ -47,6 +47,16 @@ class KalshiFeedTest {
                 .containsExactly("{\"id\":1,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"market_lifecycle_v2\"]}}");
         assertThat(feed.keepalive()).hasValue("{\"cmd\":\"list_subscriptions\"}");
         assertThat(feed.venue()).isEqualTo("kalshi");
+        // The feed manager runs the lifecycle connection as the companion shard kalshi-lifecycle.
+        var companion = feed.companion().orElseThrow();
+        assertThat(companion.name()).isEqualTo("lifecycle");
+        assertThat(companion.connector().subscribe(List.of()))
+                .containsExactly("{\"id\":1,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"market_lifecycle_v2\"]}}");
+        assertThat(companion.connector().companion()).isEmpty();
+        KalshiSettings noLifecycle = new KalshiSettings("kalshi", URI.create("ws://127.0.0.1/trade-api/ws/v2"),
+                Optional.empty(), KalshiSettings.MARKET_CHANNELS, false, Optional.empty(), List.of(), List.of(),
+                List.of(), 200, OptionalInt.empty(), Duration.ZERO, 200, 3, Duration.ZERO);
+        assertThat(KalshiFeed.create(noLifecycle, Optional.empty(), t -> null).companion()).isEmpty();
     }
 
     @Test

@@ -120,6 +120,70 @@ class KalshiMarketsRouteTest {
         }
     }
 
+    @Test
+    void eventsNestTheirMarketsWithTheirCategoryAndPage() throws Exception {
+        try (KalshiTestServer server = KalshiTestServer.synthetic(TESTKIT.system(), 10, 1)) {
+            JsonNode first = get(server, "/trade-api/v2/events?status=open&with_nested_markets=true&limit=3", 200);
+            assertThat(first.get("events")).extracting(e -> e.get("event_ticker").asText())
+                    .containsExactly("KXBTCD-26AUG2017", "KXETHD-26FEB1217", "KXGOLDH-26AUG2711");
+            JsonNode gold = first.at("/events/2");
+            assertThat(gold.get("category").asText()).isEqualTo("Financials");
+            assertThat(gold.get("series_ticker").asText()).isEqualTo("KXGOLDH");
+            assertThat(tickers(gold)).containsExactly("KXGOLDH-26AUG2711-T4615.99", "KXGOLDH-26AUG2711-T4617.99");
+            JsonNode rest = get(server, "/trade-api/v2/events?status=open&limit=10&cursor="
+                    + first.get("cursor").asText(), 200);
+            assertThat(rest.get("cursor").asText()).isEmpty();
+            assertThat(rest.get("events")).hasSize(4).allSatisfy(e -> assertThat(e.has("markets")).isFalse());
+            JsonNode one = get(server, "/trade-api/v2/events/KXGOLDH-26AUG2711", 200);
+            assertThat(one.at("/event/category").asText()).isEqualTo("Financials");
+            assertThat(tickers(one)).hasSize(2);
+            get(server, "/trade-api/v2/events/KXNOPE-1", 404);
+        }
+    }
+
+    @Test
+    void lifecycleEventsChangeTheUniverseAndReachLifecycleSubscribers() throws Exception {
+        String ticker = "KXHIGHNY-26AUG20-T90";
+        try (KalshiTestServer server = KalshiTestServer.synthetic(TESTKIT.system(), 0, 1);
+                WsTestClient client = server.connect()) {
+            client.send("{\"id\":1,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"market_lifecycle_v2\"]}}");
+            client.nextMatching(f -> f.contains("\"subscribed\""), WAIT);
+
+            post(server, "{\"event\":\"created\",\"tickers\":[\"" + ticker + "\"]}", 200);
+            JsonNode created = parse(client.nextMatching(f -> f.contains(ticker), WAIT));
+            assertThat(created.at("/msg/event_type").asText()).isEqualTo("created");
+            assertThat(created.at("/msg/additional_metadata/event_ticker").asText()).isEqualTo("KXHIGHNY-26AUG20");
+            assertThat(get(server, MARKETS + "/" + ticker, 200).at("/market/status").asText()).isEqualTo("initialized");
+            assertThat(get(server, MARKETS + "/" + ticker, 200).at("/market/category").asText())
+                    .isEqualTo("Climate and Weather");
+            assertThat(tickers(get(server, MARKETS + "?status=open&limit=1000", 200))).doesNotContain(ticker);
+
+            post(server, "{\"event\":\"activated\",\"tickers\":[\"" + ticker + "\"]}", 200);
+            assertThat(parse(client.nextMatching(f -> f.contains(ticker), WAIT)).at("/msg/event_type").asText())
+                    .isEqualTo("activated");
+            assertThat(tickers(get(server, MARKETS + "?status=open&limit=1000", 200))).contains(ticker);
+
+            post(server, "{\"event\":\"determined\",\"tickers\":[\"" + ticker + "\"]}", 200);
+            JsonNode determined = parse(client.nextMatching(f -> f.contains(ticker), WAIT));
+            assertThat(determined.at("/msg/result").asText()).isEqualTo("yes");
+            assertThat(determined.get("seq").asLong()).isGreaterThan(created.get("seq").asLong());
+            assertThat(get(server, MARKETS + "/" + ticker, 200).at("/market/status").asText()).isEqualTo("determined");
+
+            assertThat(post(server, "{\"event\":\"created\",\"tickers\":[\"" + ticker + "\"]}", 400))
+                    .contains("exists already");
+            assertThat(post(server, "{\"event\":\"settled\",\"tickers\":[\"KXNOPE-1\"]}", 400)).contains("no market");
+            assertThat(post(server, "{\"event\":\"opened\",\"tickers\":[\"" + ticker + "\"]}", 400))
+                    .contains("event must be one of");
+        }
+    }
+
+    private static String post(KalshiTestServer server, String body, int status) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.http("/control/lifecycle"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        return response.body();
+    }
+
     private static JsonNode last(JsonNode array) {
         return array.get(array.size() - 1);
     }

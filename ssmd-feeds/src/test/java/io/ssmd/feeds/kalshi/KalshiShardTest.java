@@ -126,7 +126,7 @@ class KalshiShardTest {
         String feed = Files.readString(shipped)
                 .replaceAll("(?m)^(\\s+websocket:\\s*)\\S+", "$1" + server.websocketUri())
                 .replaceAll("(?m)^(\\s+rest:\\s*)\\S+", "$1" + server.http("/trade-api/v2"))
-                .replace("max-instruments-per-connection: 500", "max-instruments-per-connection: 5")
+                .replace("max-instruments-per-connection: 200", "max-instruments-per-connection: 5")
                 .replace("silence-timeout: 45s", "silence-timeout: 5s")
                 .replace("ping-interval: 15s", "ping-interval: 1s")
                 .replace("min-backoff: 1s", "min-backoff: 100ms");

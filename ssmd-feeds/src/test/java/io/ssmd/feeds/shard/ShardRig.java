@@ -65,6 +65,9 @@ public final class ShardRig implements AutoCloseable {
                         pekko.remote.artery.canonical.port = 0
                         pekko.actor.serialize-messages = on
                         pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+                        # A busy machine (other builds on two cores) can take longer than the default 10 s to stop
+                        # a node with 14 shards; a slow shutdown is not what any test here is about.
+                        pekko.actor.testkit.typed.system-shutdown-default = 30s
                         """))));
         Cluster cluster = Cluster.get(testKit.system());
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -108,10 +111,19 @@ public final class ShardRig implements AutoCloseable {
      * Runs the feed's manager as a node would (here a plain actor rather than a cluster singleton), taking the
      * instruments from {@code discovery} when given.
      */
-    public void startManager(java.util.Optional<io.ssmd.core.shard.InstrumentDiscovery> discovery,
+    public ActorRef<FeedManager.Command> startManager(java.util.Optional<io.ssmd.core.shard.InstrumentDiscovery> discovery,
             Duration rediscoverEvery) {
-        testKit.spawn(FeedManager.create(new FeedConnector(feed.feed(), feed.connector(), discovery), 0.8,
+        return testKit.spawn(FeedManager.create(new FeedConnector(feed.feed(), feed.connector(), discovery), 0.8,
                 Duration.ofSeconds(2), rediscoverEvery));
+    }
+
+    /** The rig's actor system, for what runs beside the manager (Kalshi's lifecycle watcher). */
+    public org.apache.pekko.actor.typed.ActorSystem<Void> system() {
+        return testKit.system();
+    }
+
+    public Connection nats() {
+        return nats;
     }
 
     private void seen(Message message) {
