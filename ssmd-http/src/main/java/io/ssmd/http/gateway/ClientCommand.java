@@ -113,7 +113,7 @@ sealed interface ClientCommand {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new Invalid("unknown field(s) " + unknown + ": expected " + new ArrayList<>(allowed));
+            throw new Invalid("unknown field(s) " + unknown + ": expected " + allowed.stream().sorted().toList());
         }
     }
 }

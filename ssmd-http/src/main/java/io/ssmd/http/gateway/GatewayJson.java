@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ssmd.core.nats.ControlEvent;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 
 /** The gateway's own messages to clients (everything but market events), as JSON text. */
@@ -61,31 +60,11 @@ final class GatewayJson {
         return text(status);
     }
 
-    /**
-     * The event's JSON with the venue message added as {@code "raw"}. Market-data messages are JSON by construction
-     * (the connector parsed them to route them), so the message is embedded as is, not re-encoded; anything else is
-     * embedded as a JSON string.
-     */
-    static String withRaw(String eventJson, byte[] raw) {
-        String rawText = new String(raw, StandardCharsets.UTF_8);
-        String value = looksLikeJson(rawText) ? rawText : text(JSON.getNodeFactory().textNode(rawText));
-        return eventJson.substring(0, eventJson.lastIndexOf('}')) + ",\"raw\":" + value + "}";
-    }
-
-    private static boolean looksLikeJson(String text) {
-        String trimmed = text.strip();
-        return (trimmed.startsWith("{") && trimmed.endsWith("}")) || (trimmed.startsWith("[") && trimmed.endsWith("]"));
-    }
-
     static String text(JsonNode node) {
         try {
             return JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always serializes", e);
         }
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
