@@ -4,6 +4,7 @@ import io.nats.client.Connection;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
+import io.ssmd.core.config.GatewaySpec;
 import io.ssmd.core.model.Normalizer;
 import io.ssmd.core.shard.ShardHealth;
 import io.ssmd.core.subject.Venue;
@@ -50,10 +51,16 @@ public final class Gateway implements AutoCloseable {
             Function<Venue, Optional<Normalizer>> normalizers, PrometheusRegistry registry) {
         ApiKeys keys = environment.gateway().apiKeysFile().map(ApiKeys::load).orElseGet(ApiKeys::none);
         List<GatewayFeed> feeds = environment.feeds().stream().map(f -> feed(f, normalizers)).toList();
+        return start(nats, environment.name(), feeds, environment.gateway(), keys, registry);
+    }
+
+    /** Starts a gateway over the given feeds of environment {@code env} (tests and benchmarks). */
+    public static Gateway start(Connection nats, String env, List<GatewayFeed> feeds, GatewaySpec spec, ApiKeys keys,
+            PrometheusRegistry registry) {
         GatewayMetrics metrics = GatewayMetrics.create(registry);
-        GatewayCore core = new GatewayCore(feeds, environment.gateway(), metrics);
-        GatewayPipeline pipeline = GatewayPipeline.start(nats, environment.name(), core);
-        return new Gateway(core, pipeline, keys, metrics, environment.gateway().recentTrades());
+        GatewayCore core = new GatewayCore(feeds, spec, metrics);
+        GatewayPipeline pipeline = GatewayPipeline.start(nats, env, core);
+        return new Gateway(core, pipeline, keys, metrics, spec.recentTrades());
     }
 
     static GatewayFeed feed(EnabledFeed feed, Function<Venue, Optional<Normalizer>> normalizers) {
@@ -76,6 +83,11 @@ public final class Gateway implements AutoCloseable {
     /** Completes once the books have been rebuilt from the streams' history. */
     public CompletableFuture<Void> warmedUp() {
         return pipeline.warmedUp();
+    }
+
+    /** The stream sequence of the feed's last message the gateway handled. */
+    public long streamPosition(String feed) {
+        return pipeline.position(feed);
     }
 
     public GatewayCore core() {

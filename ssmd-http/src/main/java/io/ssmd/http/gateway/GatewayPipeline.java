@@ -15,6 +15,9 @@ import io.ssmd.core.subject.Subjects;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +40,7 @@ public final class GatewayPipeline implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final List<JetStreamSubscription> subscriptions = new ArrayList<>();
     private final List<CompletableFuture<Void>> warmUps = new ArrayList<>();
+    private final Map<String, AtomicLong> positions = new ConcurrentHashMap<>();
 
     private GatewayPipeline(Connection nats) {
         this.nats = nats;
@@ -78,6 +82,8 @@ public final class GatewayPipeline implements AutoCloseable {
             warmedUp.complete(null);
         }
         SubjectRouter router = new SubjectRouter(env, feed, core);
+        AtomicLong position = new AtomicLong();
+        positions.put(feed, position);
         subscriptions.add(jetStream.subscribe(Subjects.streamSubjects(env, feed), dispatcher, message -> {
             long seq = message.metaData().streamSequence();
             try {
@@ -86,12 +92,19 @@ public final class GatewayPipeline implements AutoCloseable {
                 log.warn("gateway: message {} of {} on {} not applied: {}", seq, stream, message.getSubject(),
                         e.toString());
             }
+            position.set(seq);
             if (seq >= warmUpTo && !warmedUp.isDone()) {
                 log.info("gateway: {} warmed up to sequence {}", stream, warmUpTo);
                 warmedUp.complete(null);
             }
         }, false, PushSubscribeOptions.builder().stream(stream).ordered(true).build()));
         log.info("gateway: consuming {} from its start ({} messages of history)", stream, warmUpTo);
+    }
+
+    /** The stream sequence of the feed's last message handled, 0 before the first. */
+    public long position(String feed) {
+        AtomicLong position = positions.get(feed);
+        return position == null ? 0 : position.get();
     }
 
     @Override
