@@ -76,7 +76,7 @@ final class WsClient implements AutoCloseable {
 
     /** Waits for a message matching the predicate and returns it. */
     JsonNode awaitMessage(Predicate<JsonNode> matching) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> messages().stream().anyMatch(matching));
+        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(20)).until(() -> messages().stream().anyMatch(matching));
         return messages().stream().filter(matching).findFirst().orElseThrow();
     }
 
