@@ -54,6 +54,9 @@ final class ClientOutbox {
      * it.
      */
     boolean offer(String message) {
+        if (closeIfBehindTooLong()) {
+            return false;
+        }
         AsyncCallback<Object> toWake = null;
         synchronized (this) {
             if (closeReason != null) {
@@ -76,7 +79,7 @@ final class ClientOutbox {
         if (toWake != null) {
             toWake.invoke(Boolean.TRUE);
         }
-        return !closeIfBehindTooLong();
+        return true;
     }
 
     /** Closes the client when it has been behind longer than the limit; true when it is (now) closing. */
@@ -125,13 +128,14 @@ final class ClientOutbox {
 
     /** The next message for the socket, or null when there is none (the source then waits for a wake-up). */
     private synchronized Next next() {
-        if (closeReason != null) {
-            return new Next(GatewayJson.closing(closeReason), true);
-        }
+        // Drops are reported before anything else, the closing message included: the client should know its hole.
         if (dropsToReport > 0) {
             String lag = GatewayJson.lag(dropsToReport);
             dropsToReport = 0;
             return new Next(lag, false);
+        }
+        if (closeReason != null) {
+            return new Next(GatewayJson.closing(closeReason), true);
         }
         String message = queue.pollFirst();
         if (message == null) {
