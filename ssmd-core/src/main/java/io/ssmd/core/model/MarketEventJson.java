@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * <ul>
  *   <li>Prices and sizes are JSON strings in plain notation with the wire's own digits: {@code 0.50} stays
  *       {@code "0.50"}, {@code 6.2604214e-11} becomes {@code "0.000000000062604214"}, never an exponent.</li>
- *   <li>{@code ts} is a number, epoch microseconds. Empty optionals are left out, never written as null.</li>
+ *   <li>{@code ts} is a number, epoch microseconds. Empty optionals (and a trade side of {@link Side#UNKNOWN}) are
+ *       left out, never written as null.</li>
  *   <li>Books ({@code "type":"orderbook"}) carry {@code "bids":[["price","size"],...]}, {@code "asks"} and
  *       {@code "snapshot"}: true for a whole book, false for changed levels (a size of {@code "0"} removes the level).
  *       A delta still in signed changes (Kalshi's) says {@code "incremental":true}; a book keeper
@@ -96,7 +97,10 @@ public final class MarketEventJson {
     private static void trade(JsonGenerator json, Trade trade) throws IOException {
         decimal(json, "price", trade.price());
         decimal(json, "size", trade.size());
-        json.writeStringField("side", trade.side().name().toLowerCase(Locale.ROOT));
+        // An aggressor the venue did not name is left out, like any absent field.
+        if (trade.side() != Side.UNKNOWN) {
+            json.writeStringField("side", trade.side().name().toLowerCase(Locale.ROOT));
+        }
         if (trade.tradeId().isPresent()) {
             json.writeStringField("tradeId", trade.tradeId().get());
         }

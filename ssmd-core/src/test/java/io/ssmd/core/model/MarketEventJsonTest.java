@@ -41,6 +41,14 @@ class MarketEventJsonTest {
     }
 
     @Test
+    void aTradeWhoseAggressorIsUnknownHasNoSide() {
+        Trade trade = new Trade("polymarket", "1", d("0.5"), d("10"), Side.UNKNOWN, Optional.empty(), 3, false);
+
+        assertThat(MarketEventJson.writeString(trade)).isEqualTo("{\"type\":\"trade\",\"feed\":\"polymarket\","
+                + "\"ticker\":\"1\",\"price\":\"0.5\",\"size\":\"10\",\"snapshot\":false,\"ts\":3}");
+    }
+
+    @Test
     void aTickerLeavesOutWhatTheVenueDidNotSay() throws Exception {
         Ticker ticker = new Ticker("polymarket", "8535", Optional.of(d("0.73")), Optional.empty(),
                 Optional.of(d("0.77")), Optional.empty(), Optional.empty(), Optional.empty(), 1_766_789_469_958_000L);
