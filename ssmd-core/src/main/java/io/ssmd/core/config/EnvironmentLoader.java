@@ -27,6 +27,7 @@ public final class EnvironmentLoader {
     private static final List<String> PUBLISH_KEYS = List.of("window", "max-attempts", "retry-backoff", "ack-timeout");
     private static final List<String> GATEWAY_KEYS = List.of("enabled", "api-keys-file", "client-queue-size", "max-lag",
             "recent-trades");
+    private static final java.util.regex.Pattern SHA256_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
     private static final String DEFAULT_FEEDS_DIR = "../feeds";
 
     private EnvironmentLoader() {
@@ -135,6 +136,7 @@ public final class EnvironmentLoader {
         keys.filter(f -> !Files.isRegularFile(f)).ifPresent(f -> gateway.orElseThrow().error("api-keys-file",
                 "file " + f + " not found (paths are relative to the environment file); create it with one SHA-256"
                         + " hash per line, or remove the key to run without API keys"));
+        keys.filter(Files::isRegularFile).ifPresent(f -> checkKeyHashes(f, gateway.orElseThrow()));
         int queueSize = gateway.flatMap(g -> g.integer("client-queue-size", 10, 10_000_000))
                 .orElse(GatewaySpec.DEFAULT_CLIENT_QUEUE_SIZE);
         Duration maxLag = gateway.flatMap(g -> g.duration("max-lag", false)).orElse(GatewaySpec.DEFAULT_MAX_LAG);
@@ -150,5 +152,25 @@ public final class EnvironmentLoader {
                     + ", client queue " + queueSize + ", max lag " + maxLag.toSeconds() + " s");
         }
         return new GatewaySpec(enabled, keys, queueSize, maxLag, recentTrades);
+    }
+
+    /** The API keys file holds hashes only: a line that is not one is probably a key pasted in the clear. */
+    private static void checkKeyHashes(Path file, ConfigNode gateway) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (java.io.IOException e) {
+            gateway.error("api-keys-file", "cannot read " + file + ": " + e.getMessage());
+            return;
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int comment = line.indexOf('#');
+            String value = (comment >= 0 ? line.substring(0, comment) : line).strip();
+            if (!value.isEmpty() && !SHA256_HEX.matcher(value).matches()) {
+                gateway.error("api-keys-file", "line " + (i + 1) + " of " + file + " is not a SHA-256 hash (64 hex"
+                        + " digits); store `ssmd gateway hash-key` output there, never the key itself");
+            }
+        }
     }
 }
