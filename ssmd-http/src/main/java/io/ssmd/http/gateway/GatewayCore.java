@@ -70,10 +70,11 @@ public final class GatewayCore {
      * One market-data message from a feed's stream.
      *
      * @param token the subject's instrument token: the instrument's own, or the market's (a Polymarket condition id)
+     * @param seq   the message's stream sequence
      * @param live  false while the gateway warms up from the stream's history: state changes, clients see nothing
      */
     public void onMarketData(String feed, String type, String token, String shard, byte[] payload,
-            long receivedAtMicros, boolean live) {
+            long receivedAtMicros, long seq, boolean live) {
         GatewayFeed gatewayFeed = feeds.get(feed);
         if (gatewayFeed == null || gatewayFeed.normalizer().isEmpty()) {
             return;
@@ -99,7 +100,7 @@ public final class GatewayCore {
                 if (shard != null) {
                     market.shard(shard);
                 }
-                MarketEvent toSend = apply(gatewayFeed, market, event);
+                MarketEvent toSend = apply(gatewayFeed, market, event, seq);
                 if (live && toSend != null) {
                     hub.deliver(feed, market.instrument(), market.alias(), toSend.type(), () -> text(toSend, null),
                             () -> text(toSend, payload));
@@ -113,9 +114,9 @@ public final class GatewayCore {
         if (ControlEvent.RESYNC.equals(event.event())) {
             Map<String, Market> markets = marketsByFeed.getOrDefault(event.feed(), Map.of());
             if (event.instruments().isEmpty()) {
-                markets.values().forEach(m -> m.book(null));
+                markets.values().forEach(m -> m.book(null, 0));
             } else {
-                event.instruments().stream().map(markets::get).filter(m -> m != null).forEach(m -> m.book(null));
+                event.instruments().stream().map(markets::get).filter(m -> m != null).forEach(m -> m.book(null, 0));
             }
         }
         if (live) {
@@ -165,8 +166,9 @@ public final class GatewayCore {
         if (change.subscribe() && (change.types().isEmpty() || change.types().contains("orderbook"))) {
             for (Market market : matching(change)) {
                 if (market.book() != null) {
-                    client.outbox().offer(text(market.book().snapshot(market.feed(), market.instrument(),
-                            EpochMicros.now()), null));
+                    String book = text(market.book().snapshot(market.feed(), market.instrument(), EpochMicros.now()),
+                            null);
+                    client.outbox().offer(GatewayJson.withSeq(book, market.bookSeq()));
                 }
             }
         }
@@ -203,7 +205,7 @@ public final class GatewayCore {
     }
 
     /** The event clients should see for this one, after applying it; null when they should see none. */
-    private MarketEvent apply(GatewayFeed feed, Market market, MarketEvent event) {
+    private MarketEvent apply(GatewayFeed feed, Market market, MarketEvent event, long seq) {
         if (event instanceof Trade trade) {
             return market.recordTrade(trade) ? trade : null;
         }
@@ -214,13 +216,17 @@ public final class GatewayCore {
         if (event instanceof BookSnapshot snapshot) {
             OrderBook book = feed.newBook();
             book.apply(snapshot);
-            market.book(book);
+            market.book(book, seq);
             // Clients get the book as kept (depth-capped), the same book a later subscriber starts from.
             return book.snapshot(snapshot.feed(), snapshot.instrument(), snapshot.ts());
         }
         if (event instanceof BookDelta delta) {
             // Without a book (none sent yet, or dropped at a resync) a delta means nothing: wait for the snapshot.
-            return market.book() == null ? null : market.book().apply(delta);
+            if (market.book() == null) {
+                return null;
+            }
+            market.book(market.book(), seq);
+            return market.book().apply(delta);
         }
         return event;
     }

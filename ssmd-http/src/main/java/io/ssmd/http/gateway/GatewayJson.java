@@ -60,6 +60,14 @@ final class GatewayJson {
         return text(status);
     }
 
+    /**
+     * A book snapshot with the stream sequence it reflects added as {@code "seq"}: a client (or a test) can line it
+     * up with the archive of the same stream.
+     */
+    static String withSeq(String eventJson, long seq) {
+        return eventJson.substring(0, eventJson.lastIndexOf('}')) + ",\"seq\":" + seq + "}";
+    }
+
     static String text(JsonNode node) {
         try {
             return JSON.writeValueAsString(node);

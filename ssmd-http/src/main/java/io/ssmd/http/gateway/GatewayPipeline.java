@@ -87,7 +87,7 @@ public final class GatewayPipeline implements AutoCloseable {
         subscriptions.add(jetStream.subscribe(Subjects.streamSubjects(env, feed), dispatcher, message -> {
             long seq = message.metaData().streamSequence();
             try {
-                router.route(message, seq > warmUpTo);
+                router.route(message, seq, seq > warmUpTo);
             } catch (RuntimeException e) {
                 log.warn("gateway: message {} of {} on {} not applied: {}", seq, stream, message.getSubject(),
                         e.toString());
@@ -122,7 +122,7 @@ public final class GatewayPipeline implements AutoCloseable {
     /** Reads a feed's subjects (DESIGN §4) and hands each message to the core. */
     private record SubjectRouter(String env, String feed, GatewayCore core) {
 
-        void route(Message message, boolean live) {
+        void route(Message message, long seq, boolean live) {
             String[] parts = message.getSubject().split("\\.");
             // {env}.{feed}.json.{type}.{token}, or Kalshi's {env}.{feed}.{category}.json.{type}.{token}
             int json = parts.length == 5 && parts[2].equals("json") ? 2
@@ -132,7 +132,7 @@ public final class GatewayPipeline implements AutoCloseable {
                 if (!type.equals("system") && !type.equals("unparsed")) {
                     Headers headers = message.getHeaders();
                     core.onMarketData(feed, type, parts[json + 2], header(headers, PublishHeaders.SHARD),
-                            message.getData(), receivedAt(headers), live);
+                            message.getData(), receivedAt(headers), seq, live);
                 }
             } else if (parts.length == 5 && parts[2].equals("control")) {
                 core.onControl(ControlEvent.fromJson(message.getData()), live);

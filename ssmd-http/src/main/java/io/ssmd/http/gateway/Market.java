@@ -24,6 +24,7 @@ final class Market {
     private String alias;
     private String shard;
     private OrderBook book;
+    private long bookSeq;
     private Ticker lastTicker;
 
     Market(String feed, String instrument, int tradesKept) {
@@ -105,7 +106,14 @@ final class Market {
         return book;
     }
 
-    void book(OrderBook value) {
+    /** Sets the book, as of the message with stream sequence {@code seq}. */
+    void book(OrderBook value, long seq) {
         book = value;
+        bookSeq = seq;
+    }
+
+    /** The stream sequence of the last message applied to the book. */
+    long bookSeq() {
+        return bookSeq;
     }
 }

@@ -46,6 +46,7 @@ class GatewayBookTest {
                 late.send("{\"action\":\"subscribe\",\"symbols\":[\"BTC/USD\"]}");
                 JsonNode first = late.awaitMessage(m -> m.path("type").asText().equals("orderbook"));
                 assertThat(first.path("snapshot").asBoolean()).isTrue();
+                assertThat(first.path("seq").asLong()).as("stream sequence the book reflects").isEqualTo(seq);
                 assertThat(levels(first.path("bids"))).containsExactly("100.5:5", "100.0:1");
                 assertThat(levels(first.path("asks"))).containsExactly("101.0:3", "101.5:4");
 
