@@ -122,7 +122,7 @@ final class GatewayBench {
             // Small enough that the clients that never read overflow and are closed within one pass.
             GatewaySpec spec = new GatewaySpec(true, Optional.empty(), QUEUE, MAX_LAG,
                     GatewaySpec.DEFAULT_RECENT_TRADES);
-            Gateway gateway = Gateway.start(connection, "bench", List.of(new GatewayFeed("kraken", false,
+            Gateway gateway = Gateway.start(connection, "bench", List.of(new GatewayFeed("kraken",
                     Optional.of(Normalizers.forVenue(Venue.KRAKEN)), OptionalInt.empty(), List.of())), spec,
                     ApiKeys.none(), registry);
             ServerBinding binding = HttpServer.bind(system, new HttpSettings("127.0.0.1", 0),

@@ -1,6 +1,7 @@
 package io.ssmd.app;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -30,9 +31,28 @@ final class StalledClient {
         out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce)
                 + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        // The upgrade's answer is read (only it): a frame sent before it would be parsed as a second HTTP request.
+        String response = responseHead(socket.getInputStream());
+        if (!response.startsWith("HTTP/1.1 101")) {
+            socket.close();
+            throw new IOException("the WebSocket upgrade was refused: " + response.lines().findFirst().orElse(""));
+        }
         out.write(textFrame(message));
         out.flush();
         return socket;
+    }
+
+    private static String responseHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("the server closed the connection during the WebSocket upgrade");
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     static void close(Socket socket) {
