@@ -171,6 +171,13 @@ final class GatewayBench {
                     stalled, result.inputRate(), result.deliveredRate(), delivered, result.expected(),
                     result.p50Micros(), result.p99Micros(), result.maxMicros(), result.dropped(),
                     result.stalledClosed(), result.backlog());
+            if (stalled > 0) {
+                StringBuilder worst = new StringBuilder();
+                for (int i = 0; i < (int) Math.ceil(seconds); i++) {
+                    worst.append(i == 0 ? "" : " ").append(receiver.worstPerSecond.get(i) / 1000);
+                }
+                out.printf("  worst publish-to-client latency per second of the pass, ms: %s%n", worst);
+            }
             sockets.forEach(WebSocket::abort);
             binding.unbind().toCompletableFuture().join();
             gateway.close();
@@ -246,8 +253,15 @@ final class GatewayBench {
         final AtomicLong delivered = new AtomicLong();
         final AtomicLong max = new AtomicLong();
         final AtomicLongArray histogram = new AtomicLongArray(BUCKETS);
+        /** The worst latency of each second of the pass, to see when a spike happened. */
+        final AtomicLongArray worstPerSecond = new AtomicLongArray(120);
+        volatile long startNanos = System.nanoTime();
 
         void reset() {
+            startNanos = System.nanoTime();
+            for (int i = 0; i < worstPerSecond.length(); i++) {
+                worstPerSecond.set(i, 0);
+            }
             delivered.set(0);
             max.set(0);
             for (int i = 0; i < BUCKETS; i++) {
@@ -267,6 +281,8 @@ final class GatewayBench {
             long micros = EpochMicros.now() - Long.parseLong(message, at + 5, end, 10);
             delivered.incrementAndGet();
             max.accumulateAndGet(micros, Math::max);
+            int second = (int) Math.min(worstPerSecond.length() - 1, (System.nanoTime() - startNanos) / 1_000_000_000L);
+            worstPerSecond.accumulateAndGet(second, micros, Math::max);
             histogram.incrementAndGet((int) Math.max(0, Math.min(BUCKETS - 1, micros / BUCKET_MICROS)));
         }
 
