@@ -142,6 +142,7 @@ public final class Ssmd {
             checks.add(NodeHealthChecks.nats(nats));
             checks.add(NodeHealthChecks.database(db, blocking));
             embedded.ifPresent(server -> checks.add(NodeHealthChecks.embeddedNats(server)));
+            gateway.ifPresent(g -> checks.add(NodeHealthChecks.gateway(g)));
             HealthRoutes health = new HealthRoutes(settings.nodeName(), Main.version(), startedAt, checks,
                     Duration.ofSeconds(3));
             List<Route> routes = new ArrayList<>(List.of(health.route(), new MetricsRoute(registry).route(),

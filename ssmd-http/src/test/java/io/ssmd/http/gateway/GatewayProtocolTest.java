@@ -129,4 +129,32 @@ class GatewayProtocolTest {
             assertThat(other.ofType("status")).isEmpty();
         }
     }
+
+    @Test
+    void categorizedSubjectsAndMarketIdsReachTheirSubscribers() {
+        try (WsClient byAsset = WsClient.connect(http, node.streamUri(""));
+                WsClient byMarket = WsClient.connect(http, node.streamUri(""))) {
+            byAsset.send("{\"action\":\"subscribe\",\"symbols\":[\"KXETHD-26FEB1217-T1819.99\",\"7123\"]}");
+            byMarket.send("{\"action\":\"subscribe\",\"feeds\":[\"beta\"],\"symbols\":[\"0xmarket\"]}");
+            byAsset.awaitMessage(m -> m.path("type").asText().equals("subscribed"));
+            byMarket.awaitMessage(m -> m.path("type").asText().equals("subscribed"));
+            // Kalshi's form, with a category token: {env}.{feed}.{category}.json.{type}.{token}
+            node.publishOn(node.env() + ".alpha.climate_and_weather.json.trade.KXETHD-26FEB1217-T1819_99", "alpha",
+                    "{\"kind\":\"trade\",\"instrument\":\"KXETHD-26FEB1217-T1819.99\",\"price\":\"0.42\","
+                            + "\"size\":\"3\",\"id\":\"k1\"}");
+            // Polymarket's form: the token is the market (condition id), the event names the asset.
+            node.publishOn(node.env() + ".beta.json.trade.0xmarket", "beta", "{\"kind\":\"trade\","
+                    + "\"instrument\":\"7123\",\"price\":\"0.5\",\"size\":\"1\",\"id\":\"p1\"}");
+
+            JsonNode kalshi = byAsset.awaitMessage(m -> m.path("tradeId").asText().equals("k1"));
+            assertThat(kalshi.path("ticker").asText()).isEqualTo("KXETHD-26FEB1217-T1819.99");
+            assertThat(byAsset.awaitMessage(m -> m.path("tradeId").asText().equals("p1")).path("ticker").asText())
+                    .isEqualTo("7123");
+            JsonNode byCondition = byMarket.awaitMessage(m -> m.path("tradeId").asText().equals("p1"));
+            assertThat(byCondition.path("ticker").asText()).isEqualTo("7123");
+            byMarket.send("{\"action\":\"ping\"}");
+            byMarket.awaitMessage(m -> m.path("type").asText().equals("pong"));
+            assertThat(byMarket.ofType("trade")).hasSize(1);
+        }
+    }
 }
