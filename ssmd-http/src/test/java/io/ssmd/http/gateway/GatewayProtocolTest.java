@@ -60,6 +60,16 @@ class GatewayProtocolTest {
             assertThat(reasons.get(9)).contains("unknown type \"candles\"");
             assertThat(reasons.get(10)).contains("unknown field(s) [symbol]");
 
+            // 2 feeds x 6,252 symbols x 4 types is just past the limit, in a message under the 64 KiB one.
+            StringBuilder many = new StringBuilder();
+            for (int i = 0; i < GatewayCore.MAX_KEYS_PER_CLIENT / 8 + 2; i++) {
+                many.append(i == 0 ? "" : ",").append('"').append(i).append('"');
+            }
+            client.send("{\"action\":\"subscribe\",\"feeds\":[\"alpha\",\"beta\"],\"symbols\":[" + many
+                    + "],\"types\":[\"trade\",\"ticker\",\"orderbook\",\"lifecycle\"]}");
+            assertThat(client.awaitMessage(m -> m.path("reason").asText().startsWith("subscription too large"))
+                    .path("reason").asText()).contains("0 + 50016");
+
             client.send("{\"action\":\"ping\",\"id\":42}");
             JsonNode pong = client.awaitMessage(m -> m.path("type").asText().equals("pong"));
             assertThat(pong.path("id").asInt()).isEqualTo(42);
