@@ -95,6 +95,10 @@ public final class GatewayCore {
         }
         synchronized (this) {
             for (MarketEvent raw : events) {
+                if (raw.instrument() == null || raw.instrument().isEmpty()) {
+                    // Nothing to key it by: no client could have asked for it.
+                    continue;
+                }
                 MarketEvent event = raw.ts() == 0 ? raw.withTs(receivedAtMicros) : raw;
                 Market market = market(gatewayFeed, event.instrument());
                 if (!token.equals(Subjects.token(event.instrument()))) {
