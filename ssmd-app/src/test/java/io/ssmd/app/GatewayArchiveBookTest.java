@@ -163,14 +163,19 @@ class GatewayArchiveBookTest {
         assertThat(lines.get(order.get(order.size() - 1)).path("seq").asLong())
                 .as("the archive holds the stream up to the book's sequence").isGreaterThanOrEqualTo(untilSeq);
 
+        // The gateway's rule (docs/gateway.md, Books): a snapshot replaces the book, deltas change it, and a resync
+        // or disconnect that happened after the book's snapshot arrived drops it.
         OrderBook book = null;
+        long bookSince = 0;
         for (int i : order) {
             JsonNode line = lines.get(i);
             if (line.path("seq").asLong() > untilSeq) {
                 break;
             }
             String[] subject = line.path("subject").asText().split("\\.");
-            if (subject[2].equals("control") && subject[3].equals(ControlEvent.RESYNC)) {
+            if (subject[2].equals("control") && (subject[3].equals(ControlEvent.RESYNC)
+                    || subject[3].equals(ControlEvent.DISCONNECTED))
+                    && line.path("data").path("ts").asLong() >= bookSince) {
                 book = null;
             }
             if (!subject[2].equals("json") || !subject[4].equals("BTC-USD")) {
@@ -187,6 +192,7 @@ class GatewayArchiveBookTest {
                 if (event instanceof BookSnapshot snapshot) {
                     book = OrderBook.withDepth(depth);
                     book.apply(snapshot);
+                    bookSince = line.path("ts").asLong();
                 } else if (event instanceof BookDelta delta && book != null) {
                     book.apply(delta);
                 }

@@ -107,7 +107,7 @@ public final class GatewayCore {
                 if (shard != null) {
                     market.shard(shard);
                 }
-                MarketEvent toSend = apply(gatewayFeed, market, event, seq);
+                MarketEvent toSend = apply(gatewayFeed, market, event, seq, receivedAtMicros);
                 if (live && toSend != null) {
                     hub.deliver(feed, market.instrument(), market.alias(), toSend.type(), () -> text(toSend, null),
                             () -> text(toSend, payload));
@@ -118,15 +118,19 @@ public final class GatewayCore {
 
     /**
      * A shard's control event. A resync or a disconnect drops the books it names until the venue's next snapshot:
-     * a book during an outage is unknown, and a subscriber should not start from a stale one.
+     * a book during an outage is unknown, and a subscriber should not start from a stale one. A book whose snapshot
+     * arrived after the event happened is kept: control events and market data reach the stream by different
+     * publishers, so the new snapshot may be stored before the event that asked for it.
      */
     public synchronized void onControl(ControlEvent event, boolean live) {
         if (ControlEvent.RESYNC.equals(event.event()) || ControlEvent.DISCONNECTED.equals(event.event())) {
             Map<String, Market> markets = marketsByFeed.getOrDefault(event.feed(), Map.of());
-            if (event.instruments().isEmpty()) {
-                markets.values().forEach(m -> m.book(null, 0));
-            } else {
-                event.instruments().stream().map(markets::get).filter(m -> m != null).forEach(m -> m.book(null, 0));
+            List<Market> concerned = event.instruments().isEmpty() ? List.copyOf(markets.values())
+                    : event.instruments().stream().map(markets::get).filter(m -> m != null).toList();
+            for (Market market : concerned) {
+                if (market.bookSince() <= event.ts()) {
+                    market.book(null, 0);
+                }
             }
         }
         if (live) {
@@ -222,7 +226,7 @@ public final class GatewayCore {
     }
 
     /** The event clients should see for this one, after applying it; null when they should see none. */
-    private MarketEvent apply(GatewayFeed feed, Market market, MarketEvent event, long seq) {
+    private MarketEvent apply(GatewayFeed feed, Market market, MarketEvent event, long seq, long receivedAtMicros) {
         if (event instanceof Trade trade) {
             return market.recordTrade(trade) ? trade : null;
         }
@@ -234,6 +238,7 @@ public final class GatewayCore {
             OrderBook book = feed.newBook();
             book.apply(snapshot);
             market.book(book, seq);
+            market.bookSince(receivedAtMicros);
             // Clients get the book as kept (depth-capped), the same book a later subscriber starts from.
             return book.snapshot(snapshot.feed(), snapshot.instrument(), snapshot.ts());
         }

@@ -25,6 +25,7 @@ final class Market {
     private String shard;
     private OrderBook book;
     private long bookSeq;
+    private long bookSince;
     private Ticker lastTicker;
 
     Market(String feed, String instrument, int tradesKept) {
@@ -110,6 +111,15 @@ final class Market {
     void book(OrderBook value, long seq) {
         book = value;
         bookSeq = seq;
+    }
+
+    /** When the snapshot the book started from was received (epoch µs), 0 without a book. */
+    long bookSince() {
+        return book == null ? 0 : bookSince;
+    }
+
+    void bookSince(long receivedAtMicros) {
+        bookSince = receivedAtMicros;
     }
 
     /** The stream sequence of the last message applied to the book. */

@@ -72,8 +72,9 @@ class GatewayBookTest {
                 GatewayTestNode.spec(1000, Duration.ofSeconds(30)))) {
             node.publish("alpha", "orderbook", "BTC/USD", BOOK);
             long seq = node.publishOn(node.env() + ".alpha.control.resync.alpha-0", "alpha",
-                    "{\"event\":\"resync\",\"feed\":\"alpha\",\"shard\":\"alpha-0\",\"epoch\":1,\"ts\":5,"
-                            + "\"reason\":\"checksum mismatch\",\"instruments\":[\"BTC/USD\"]}").getSeqno();
+                    "{\"event\":\"resync\",\"feed\":\"alpha\",\"shard\":\"alpha-0\",\"epoch\":1,\"ts\":"
+                            + io.ssmd.core.nats.EpochMicros.now() + ",\"reason\":\"checksum mismatch\","
+                            + "\"instruments\":[\"BTC/USD\"]}").getSeqno();
             // A delta between the resync and the next snapshot cannot be applied to anything: nobody sees it.
             long deltaSeq = node.publish("alpha", "orderbook", "BTC/USD", DELTA).getSeqno();
             await().until(() -> node.gateway().streamPosition("alpha") == deltaSeq);
@@ -89,6 +90,22 @@ class GatewayBookTest {
                 assertThat(levels(book.path("bids"))).containsExactly("100.0:1", "99.5:2");
                 assertThat(client.ofType("orderbook")).hasSize(1);
             }
+        }
+    }
+
+    @Test
+    void aResyncStoredAfterTheSnapshotItCausedKeepsThatSnapshot() throws Exception {
+        try (GatewayTestNode node = GatewayTestNode.start(NATS, List.of("alpha"),
+                GatewayTestNode.spec(1000, Duration.ofSeconds(30)))) {
+            long happened = io.ssmd.core.nats.EpochMicros.now();
+            // The snapshot is received (and stored) after the resync happened, but before its control event.
+            node.publish("alpha", "orderbook", "BTC/USD", BOOK);
+            long seq = node.publishOn(node.env() + ".alpha.control.resync.alpha-0", "alpha",
+                    "{\"event\":\"resync\",\"feed\":\"alpha\",\"shard\":\"alpha-0\",\"epoch\":1,\"ts\":"
+                            + happened + ",\"reason\":\"checksum mismatch\",\"instruments\":[\"BTC/USD\"]}")
+                    .getSeqno();
+            await().until(() -> node.gateway().streamPosition("alpha") == seq);
+            assertThat(node.gateway().core().market("alpha", "BTC/USD").orElseThrow().book()).isPresent();
         }
     }
 
