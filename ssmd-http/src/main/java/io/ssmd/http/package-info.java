@@ -1,2 +1,2 @@
-/** The HTTP side of a node: health, metrics, and (later) the gateway's REST and WebSocket routes. */
+/** The HTTP side of a node: health, metrics, /v1/feeds; the gateway's routes are in {@code io.ssmd.http.gateway}. */
 package io.ssmd.http;
