@@ -1,0 +1,399 @@
+// ssmd dashboard: feeds and shards from /v1/feeds, recent gaps from /v1/gaps, prices and connection events from the
+// /v1/stream WebSocket. Plain browser JavaScript with no library, so the page works with no internet.
+"use strict";
+(function () {
+  const FEEDS_EVERY_MS = 1000;
+  const GAPS_EVERY_MS = 5000;
+  const CHART_WINDOW_MS = 60000;
+  const MAX_PRICES = 40;
+  const MAX_EVENTS = 60;
+  const GAP_LIMIT = 20;
+  const PRICE_RENDER_EVERY_MS = 500;
+
+  /** feed name -> {section, tbody, canvas, shards: Map(shard name -> view), history: [{t, rate}]} */
+  const feeds = new Map();
+  /** feed + NUL + instrument -> {feed, instrument, last, bid, ask, at, seenAt} */
+  const prices = new Map();
+  let pricesDirty = false;
+
+  const byId = (id) => document.getElementById(id);
+  const setText = (el, value) => {
+    const s = String(value);
+    if (el.textContent !== s) el.textContent = s;
+  };
+  const clock = (ms) => new Date(ms).toISOString().substring(11, 19);
+  const count = (n) => n.toLocaleString("en-US");
+  const rate = (r) => (r === null ? "-" : r >= 100 ? r.toFixed(0) : r.toFixed(1));
+  // Venue and gateway times come as epoch µs or ms; anything past year 5138 in ms is taken as µs.
+  const epochMs = (ts) => (typeof ts !== "number" ? Date.now() : ts > 1e14 ? ts / 1000 : ts);
+  const firstOf = (obj, names) => {
+    for (const n of names) if (obj[n] !== undefined && obj[n] !== null) return obj[n];
+    return undefined;
+  };
+
+  // ---- connection events (state changes, reconnects, gateway status events) ----
+
+  function addEvent(kind, message, at) {
+    const list = byId("event-rows");
+    const item = document.createElement("li");
+    item.dataset.kind = kind;
+    const time = document.createElement("time");
+    time.textContent = clock(at || Date.now());
+    item.append(time, document.createTextNode(message));
+    list.prepend(item);
+    while (list.children.length > MAX_EVENTS) list.lastElementChild.remove();
+    byId("no-events").hidden = true;
+  }
+
+  // ---- feeds and shards ----
+
+  function feedView(name) {
+    let view = feeds.get(name);
+    if (view) return view;
+    const section = byId("feed-template").content.firstElementChild.cloneNode(true);
+    section.dataset.feed = name;
+    section.id = "feed-" + name;
+    setText(section.querySelector(".feed-name"), name);
+    byId("feeds").append(section);
+    view = {
+      section,
+      tbody: section.querySelector("tbody"),
+      canvas: section.querySelector("canvas"),
+      shards: new Map(),
+      history: [],
+    };
+    feeds.set(name, view);
+    byId("no-feeds").hidden = true;
+    return view;
+  }
+
+  const shardNumber = (name) => Number(name.substring(name.lastIndexOf("-") + 1)) || 0;
+
+  function shardView(feed, name) {
+    let view = feed.shards.get(name);
+    if (view) return view;
+    const row = document.createElement("tr");
+    row.className = "shard";
+    row.dataset.shard = name;
+    const cells = {};
+    for (const cls of ["shard-name", "state", "msgs-per-sec", "total-messages", "reconnects", "instrument-count",
+      "last-message-age", "node", "last-error"]) {
+      const td = document.createElement("td");
+      td.className = cls;
+      row.append(td);
+      cells[cls] = td;
+    }
+    setText(cells["shard-name"], name);
+    const after = [...feed.tbody.children].find((r) => shardNumber(r.dataset.shard) > shardNumber(name));
+    feed.tbody.insertBefore(row, after || null);
+    view = { row, cells, total: null, reportedAt: null, rate: null, state: null, reconnects: null };
+    feed.shards.set(name, view);
+    return view;
+  }
+
+  function applyShard(feedName, feed, report, now) {
+    const view = shardView(feed, report.shard);
+    const total = Object.values(report.messages || {}).reduce((a, b) => a + b, 0);
+    // The shard's own report time makes the rate exact even when polls and reports drift apart.
+    const reportedAt = typeof report.reportedAt === "number" ? report.reportedAt : now;
+    if (view.total !== null && reportedAt > view.reportedAt) {
+      view.rate = total >= view.total ? ((total - view.total) * 1000) / (reportedAt - view.reportedAt) : null;
+    }
+    if (view.state !== null && view.state !== report.state) {
+      addEvent(report.state, report.shard + ": " + view.state + " \u2192 " + report.state);
+    }
+    if (view.reconnects !== null && report.reconnects > view.reconnects) {
+      addEvent("reconnect", report.shard + ": reconnect #" + report.reconnects
+        + (report.lastError ? " (" + report.lastError + ")" : ""));
+    }
+    if (view.total === null || reportedAt > view.reportedAt) {
+      view.total = total;
+      view.reportedAt = reportedAt;
+    }
+    view.state = report.state;
+    view.reconnects = report.reconnects;
+
+    const c = view.cells;
+    view.row.dataset.state = report.state;
+    c.state.dataset.state = report.state;
+    setText(c.state, report.state);
+    setText(c["msgs-per-sec"], rate(view.rate));
+    setText(c["total-messages"], count(total));
+    c["total-messages"].dataset.value = String(total);
+    setText(c.reconnects, report.reconnects);
+    setText(c["instrument-count"], (report.instruments || []).length);
+    c["instrument-count"].title = (report.instruments || []).join(", ");
+    setText(c["last-message-age"], report.lastMessageAgeMs === null ? "-" : ageText(report.lastMessageAgeMs));
+    setText(c.node, report.node || "");
+    setText(c["last-error"], report.lastError || "");
+    return view;
+  }
+
+  function ageText(ms) {
+    return ms < 1000 ? ms + " ms" : ms < 120000 ? (ms / 1000).toFixed(1) + " s" : Math.round(ms / 60000) + " min";
+  }
+
+  function applyFeeds(list, now) {
+    for (const entry of list) {
+      const feed = feedView(entry.feed);
+      const seen = new Set();
+      let feedRate = 0;
+      let feedTotal = 0;
+      for (const report of entry.shards) {
+        const view = applyShard(entry.feed, feed, report, now);
+        seen.add(report.shard);
+        feedRate += view.rate || 0;
+        feedTotal += view.total;
+      }
+      for (const [name, view] of feed.shards) {
+        if (!seen.has(name)) {
+          view.row.remove();
+          feed.shards.delete(name);
+          addEvent("stopped", name + ": no longer reported (stopped or moved)");
+        }
+      }
+      feed.section.querySelector(".no-shards").hidden = entry.shards.length > 0;
+      setText(feed.section.querySelector(".feed-msgs-per-sec"), rate(feedRate));
+      setText(feed.section.querySelector(".feed-total-messages"), count(feedTotal));
+      feed.history.push({ t: now, rate: feedRate });
+      while (feed.history.length && feed.history[0].t < now - CHART_WINDOW_MS) feed.history.shift();
+      drawChart(feed.canvas, feed.history, now);
+    }
+    stream.watch(list.map((f) => f.feed));
+  }
+
+  function drawChart(canvas, history, now) {
+    const ratio = window.devicePixelRatio || 1;
+    const w = canvas.clientWidth || canvas.width;
+    const h = canvas.clientHeight || canvas.height;
+    if (canvas.width !== Math.round(w * ratio)) {
+      canvas.width = Math.round(w * ratio);
+      canvas.height = Math.round(h * ratio);
+    }
+    const g = canvas.getContext("2d");
+    g.setTransform(ratio, 0, 0, ratio, 0, 0);
+    g.clearRect(0, 0, w, h);
+    const max = Math.max(1, ...history.map((p) => p.rate));
+    const x = (t) => ((t - (now - CHART_WINDOW_MS)) / CHART_WINDOW_MS) * w;
+    const y = (r) => h - 2 - (r / max) * (h - 16);
+    const line = getComputedStyle(document.documentElement).getPropertyValue("--chart").trim() || "#2f6fde";
+    if (history.length > 1) {
+      g.beginPath();
+      history.forEach((p, i) => (i ? g.lineTo(x(p.t), y(p.rate)) : g.moveTo(x(p.t), y(p.rate))));
+      g.strokeStyle = line;
+      g.lineWidth = 1.5;
+      g.stroke();
+      g.lineTo(x(history[history.length - 1].t), h);
+      g.lineTo(x(history[0].t), h);
+      g.closePath();
+      g.globalAlpha = 0.12;
+      g.fillStyle = line;
+      g.fill();
+      g.globalAlpha = 1;
+    }
+    g.fillStyle = "#6b7280";
+    g.font = "10px system-ui, sans-serif";
+    g.fillText("max " + rate(max) + "/s, last 60 s", 4, 10);
+  }
+
+  function setNodeStatus(status, label) {
+    const el = byId("node-status");
+    el.dataset.status = status;
+    setText(el, label);
+  }
+
+  async function pollFeeds() {
+    try {
+      const response = await fetch("v1/feeds", { cache: "no-store" });
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      const body = await response.json();
+      applyFeeds(body.feeds, Date.now());
+      setNodeStatus("ok", "node ok");
+      setText(byId("updated"), clock(Date.now()));
+    } catch (e) {
+      setNodeStatus("unreachable", "node unreachable: " + e.message);
+    } finally {
+      setTimeout(pollFeeds, FEEDS_EVERY_MS);
+    }
+  }
+
+  // ---- archive gaps ----
+
+  async function pollGaps() {
+    const status = byId("gaps-status");
+    try {
+      const response = await fetch("v1/gaps?limit=" + GAP_LIMIT, { cache: "no-store" });
+      const body = await response.json();
+      if (!response.ok) {
+        renderGaps([]);
+        setText(status, body.error || "HTTP " + response.status);
+        status.hidden = false;
+      } else {
+        renderGaps(body.gaps);
+        setText(status, "No gaps recorded.");
+        status.hidden = body.gaps.length > 0;
+      }
+    } catch (e) {
+      setText(status, "Cannot read /v1/gaps: " + e.message);
+      status.hidden = false;
+    } finally {
+      setTimeout(pollGaps, GAPS_EVERY_MS);
+    }
+  }
+
+  function renderGaps(gaps) {
+    const rows = gaps.map((gap) => {
+      const row = document.createElement("tr");
+      row.className = "gap";
+      row.dataset.feed = gap.feed;
+      row.dataset.type = gap.type;
+      const at = gap.start !== null ? gap.start : gap.end;
+      const seqs = gap.fromSeq === null ? "-" : gap.fromSeq === gap.toSeq ? gap.fromSeq : gap.fromSeq + ".." + gap.toSeq;
+      const cells = [at === null ? "-" : new Date(at / 1000).toISOString().replace("T", " ").substring(0, 19),
+        gap.feed, gap.type, gap.shard || "-", seqs, gap.reason || ""];
+      ["gap-start", "gap-feed", "gap-type", "gap-shard", "gap-seqs", "gap-reason"].forEach((cls, i) => {
+        const td = document.createElement("td");
+        td.className = cls;
+        td.textContent = cells[i];
+        row.append(td);
+      });
+      return row;
+    });
+    byId("gap-rows").replaceChildren(...rows);
+  }
+
+  // ---- last prices and status events from the gateway's /v1/stream ----
+
+  const stream = {
+    socket: null,
+    open: false,
+    feeds: new Set(),
+    retryMs: 1000,
+
+    /** Subscribes to feeds not yet subscribed on the open socket (the feed list can grow). */
+    watch(names) {
+      const fresh = names.filter((n) => !this.feeds.has(n));
+      fresh.forEach((n) => this.feeds.add(n));
+      if (this.open && fresh.length) this.subscribe(fresh);
+    },
+
+    subscribe(names) {
+      this.socket.send(JSON.stringify({ action: "subscribe", feeds: names, types: ["ticker", "trade"] }));
+    },
+
+    connect() {
+      const url = new URL("v1/stream", location.href);
+      url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+      const socket = new WebSocket(url.href);
+      this.socket = socket;
+      let opened = false;
+      socket.onopen = () => {
+        opened = true;
+        this.open = true;
+        this.retryMs = 1000;
+        setStreamStatus("open", "live");
+        if (this.feeds.size) this.subscribe([...this.feeds]);
+      };
+      socket.onmessage = (message) => this.receive(message.data);
+      socket.onclose = () => {
+        this.open = false;
+        setStreamStatus(opened ? "connecting" : "unavailable",
+          opened ? "reconnecting" : "unavailable: no /v1/stream on this node");
+        // Back off to 30 s so a node without a gateway is not asked every second.
+        setTimeout(() => this.connect(), this.retryMs);
+        this.retryMs = Math.min(this.retryMs * 2, 30000);
+      };
+    },
+
+    receive(data) {
+      let parsed;
+      try {
+        parsed = JSON.parse(data);
+      } catch (e) {
+        return;
+      }
+      for (const event of Array.isArray(parsed) ? parsed : [parsed]) onStreamEvent(event);
+    },
+  };
+
+  function setStreamStatus(status, label) {
+    const el = byId("stream-status");
+    el.dataset.status = status;
+    setText(el, label);
+  }
+
+  function onStreamEvent(event) {
+    switch (event.type) {
+      case "trade":
+        updatePrice(event, { last: event.price });
+        break;
+      case "ticker":
+        updatePrice(event, {
+          last: firstOf(event, ["last", "lastPrice", "price"]),
+          bid: firstOf(event, ["bid", "bidPrice", "bestBid"]),
+          ask: firstOf(event, ["ask", "askPrice", "bestAsk"]),
+        });
+        break;
+      case "status": {
+        const what = firstOf(event, ["event", "status", "state"]) || "status";
+        addEvent(what, (event.shard || event.feed || "") + ": " + what + (event.reason ? " (" + event.reason + ")" : ""),
+          epochMs(event.ts));
+        break;
+      }
+      case "lag":
+        addEvent("lag", "price stream: the gateway dropped " + event.dropped + " events for this page");
+        break;
+      default:
+        break;
+    }
+  }
+
+  // Prices stay the wire's decimal text: the page shows them, it never does arithmetic on them.
+  function updatePrice(event, fields) {
+    const instrument = firstOf(event, ["ticker", "symbol", "instrument"]);
+    if (!event.feed || instrument === undefined) return;
+    const key = event.feed + "\u0000" + instrument;
+    const entry = prices.get(key) || { feed: event.feed, instrument: String(instrument) };
+    for (const [name, value] of Object.entries(fields)) if (value !== undefined) entry[name] = String(value);
+    entry.at = epochMs(event.ts);
+    entry.seenAt = Date.now();
+    prices.set(key, entry);
+    if (prices.size > MAX_PRICES) {
+      const stalest = [...prices.entries()].reduce((a, b) => (b[1].seenAt < a[1].seenAt ? b : a));
+      prices.delete(stalest[0]);
+    }
+    pricesDirty = true;
+  }
+
+  function renderPrices() {
+    if (!pricesDirty) return;
+    pricesDirty = false;
+    const now = Date.now();
+    const sorted = [...prices.values()].sort((a, b) =>
+      a.feed === b.feed ? a.instrument.localeCompare(b.instrument) : a.feed.localeCompare(b.feed));
+    const rows = sorted.map((p) => {
+      const row = document.createElement("tr");
+      row.className = "price" + (now - p.seenAt < 2000 ? " fresh" : "");
+      row.dataset.feed = p.feed;
+      row.dataset.instrument = p.instrument;
+      const cells = [[p.feed, "price-feed"], [p.instrument, "instrument"], [p.last || "-", "price-last num"],
+        [p.bid || "-", "price-bid num"], [p.ask || "-", "price-ask num"], [clock(p.at), "price-at"]];
+      for (const [value, cls] of cells) {
+        const td = document.createElement("td");
+        td.className = cls;
+        td.textContent = value;
+        if (cls === "instrument") td.title = value;
+        row.append(td);
+      }
+      return row;
+    });
+    byId("price-rows").replaceChildren(...rows);
+    byId("no-prices").hidden = rows.length > 0;
+  }
+
+  pollFeeds();
+  pollGaps();
+  stream.connect();
+  // Prices can arrive hundreds per second: the table is redrawn on a timer, not per event.
+  setInterval(renderPrices, PRICE_RENDER_EVERY_MS);
+})();
