@@ -17,7 +17,9 @@ import io.ssmd.core.settings.NodeSettings.EmbeddedNats;
 import io.ssmd.http.HealthCheck;
 import io.ssmd.http.HealthRoutes;
 import io.ssmd.http.HttpServer;
+import io.ssmd.http.DashboardRoute;
 import io.ssmd.http.FeedsRoute;
+import io.ssmd.http.GapsRoute;
 import io.ssmd.http.MetricsRoute;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -119,7 +121,8 @@ public final class Ssmd {
                     () -> flushAndClose(control), blocking);
             ConnectorNode connectors = ConnectorNode.start(system, settings, environment, nats, metrics, control,
                     outcome -> { });
-            if (system.settings().config().getStringList("pekko.cluster.roles").contains("archiver")) {
+            boolean archiverRole = system.settings().config().getStringList("pekko.cluster.roles").contains("archiver");
+            if (archiverRole) {
                 Archivers.start(system, environment, nats, registry);
             }
             List<HealthCheck> checks = new ArrayList<>();
@@ -130,7 +133,9 @@ public final class Ssmd {
                     Duration.ofSeconds(3));
             ServerBinding binding = await(HttpServer.bind(system, settings.http(),
                     Directives.concat(health.route(), new MetricsRoute(registry).route(),
-                            new FeedsRoute(connectors.feeds(), connectors::health).route())).toCompletableFuture(),
+                            new FeedsRoute(connectors.feeds(), connectors::health).route(),
+                            new GapsRoute(ArchiveGaps.forNode(environment, archiverRole, blocking)).route(),
+                            new DashboardRoute().route())).toCompletableFuture(),
                     "HTTP on " + settings.http().iface() + ":" + settings.http().port());
             binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
 
