@@ -30,6 +30,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 
 /**
  * The dashboard in a real browser (headless Chromium) during a demo-style run: replay servers for every venue, a
@@ -110,9 +112,26 @@ class DashboardBrowserTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(browser.findElement(
                 By.id("gaps-status")).getText()).isEqualTo("No gaps recorded."));
 
+        // A dropped venue connection shows as a reconnect on its shard's row and in the events list.
+        demo.faults.get("kraken").disconnectAll();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            WebElement row = feedSection("kraken").findElement(By.cssSelector("tr.shard[data-shard='kraken-0']"));
+            assertThat(Integer.parseInt(row.findElement(By.cssSelector(".reconnects")).getText())).isPositive();
+            assertThat(browser.findElements(By.cssSelector("#event-rows li[data-kind='reconnect']")))
+                    .extracting(WebElement::getText).anySatisfy(text -> assertThat(text).contains("kraken-0: reconnect #"));
+            assertThat(row.getAttribute("data-state")).isEqualTo("streaming");
+        });
+
+        assertThat(uncaughtScriptErrors()).isEmpty();
         Path screenshot = saveScreenshot();
         System.out.println("dashboard screenshot: " + screenshot);
         assertThat(Files.readAllBytes(screenshot)).startsWith(0x89, 'P', 'N', 'G');
+    }
+
+    /** Script errors the page did not handle (a failed WebSocket or fetch is handled, and logged differently). */
+    private List<String> uncaughtScriptErrors() {
+        return browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
+                .filter(message -> message.contains("Uncaught")).toList();
     }
 
     private WebElement feedSection(String feed) {

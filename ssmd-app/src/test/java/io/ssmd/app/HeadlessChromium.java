@@ -8,10 +8,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * The Debian {@code chromium} driven through its {@code chromedriver}, both at fixed paths so that Selenium Manager
@@ -32,8 +36,12 @@ final class HeadlessChromium {
 
     /** Fails (or, with {@code SSMD_SKIP_BROWSER=1}, skips) the calling test when the browser cannot run here. */
     static void requireInstalled() {
+        requireInstalled(CHROMIUM, CHROMEDRIVER, System.getenv());
+    }
+
+    static void requireInstalled(Path chromium, Path chromedriver, Map<String, String> env) {
         List<String> missing = new ArrayList<>();
-        for (Path binary : List.of(CHROMIUM, CHROMEDRIVER)) {
+        for (Path binary : List.of(chromium, chromedriver)) {
             if (!Files.isExecutable(binary)) {
                 missing.add(binary.toString());
             }
@@ -42,7 +50,7 @@ final class HeadlessChromium {
             return;
         }
         String what = "browser tests need " + String.join(" and ", missing) + ", which are not installed";
-        if ("1".equals(System.getenv("SSMD_SKIP_BROWSER"))) {
+        if ("1".equals(env.get("SSMD_SKIP_BROWSER"))) {
             Assumptions.abort(what + "; skipped because SSMD_SKIP_BROWSER=1");
         }
         fail(what + ". Install them with 'sudo apt-get install -y chromium chromium-driver' (or run './ssmd test' as"
@@ -61,6 +69,10 @@ final class HeadlessChromium {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
         options.addArguments(FLAGS);
+        // Keeps the page's console, so a test can see script errors.
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
         return new ChromeDriver(service, options);
     }
 }

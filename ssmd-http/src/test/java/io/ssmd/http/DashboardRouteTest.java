@@ -29,12 +29,14 @@ class DashboardRouteTest {
             assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
             assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-cache");
             assertThat(page.body()).contains("<script src=\"dashboard/dashboard.js\">")
+                    .contains("<script src=\"dashboard/prices.js\">")
                     .contains("href=\"dashboard/dashboard.css\"");
 
             HttpResponse<String> script = server.get("/dashboard/dashboard.js");
             assertThat(script.statusCode()).isEqualTo(200);
             assertThat(script.headers().firstValue("Content-Type").orElseThrow()).contains("javascript");
-            assertThat(script.body()).contains("v1/feeds").contains("v1/gaps").contains("v1/stream");
+            assertThat(script.body()).contains("v1/feeds").contains("v1/gaps");
+            assertThat(server.get("/dashboard/prices.js").body()).contains("v1/stream");
 
             HttpResponse<String> style = server.get("/dashboard/dashboard.css");
             assertThat(style.statusCode()).isEqualTo(200);
@@ -45,7 +47,8 @@ class DashboardRouteTest {
     @Test
     void thePageLoadsNothingFromOutsideTheNode() throws Exception {
         try (RouteServer server = RouteServer.bind(TESTKIT, new DashboardRoute().route())) {
-            for (String path : List.of("/", "/dashboard/dashboard.js", "/dashboard/dashboard.css")) {
+            for (String path : List.of("/", "/dashboard/dashboard.js", "/dashboard/prices.js",
+                    "/dashboard/dashboard.css")) {
                 assertThat(EXTERNAL.matcher(server.get(path).body()).find()).as(path).isFalse();
             }
         }

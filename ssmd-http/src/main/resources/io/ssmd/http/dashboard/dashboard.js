@@ -1,20 +1,15 @@
-// ssmd dashboard: feeds and shards from /v1/feeds, recent gaps from /v1/gaps, prices and connection events from the
-// /v1/stream WebSocket. Plain browser JavaScript with no library, so the page works with no internet.
+// ssmd dashboard: feeds and shards from /v1/feeds, recent gaps from /v1/gaps; prices.js adds the /v1/stream side.
+// Plain browser JavaScript with no library, so the page works with no internet.
 "use strict";
 (function () {
   const FEEDS_EVERY_MS = 1000;
   const GAPS_EVERY_MS = 5000;
   const CHART_WINDOW_MS = 60000;
-  const MAX_PRICES = 40;
   const MAX_EVENTS = 60;
   const GAP_LIMIT = 20;
-  const PRICE_RENDER_EVERY_MS = 500;
 
   /** feed name -> {section, tbody, canvas, shards: Map(shard name -> view), history: [{t, rate}]} */
   const feeds = new Map();
-  /** feed + NUL + instrument -> {feed, instrument, last, bid, ask, at, seenAt} */
-  const prices = new Map();
-  let pricesDirty = false;
 
   const byId = (id) => document.getElementById(id);
   const setText = (el, value) => {
@@ -24,12 +19,6 @@
   const clock = (ms) => new Date(ms).toISOString().substring(11, 19);
   const count = (n) => n.toLocaleString("en-US");
   const rate = (r) => (r === null ? "-" : r >= 100 ? r.toFixed(0) : r.toFixed(1));
-  // Venue and gateway times come as epoch µs or ms; anything past year 5138 in ms is taken as µs.
-  const epochMs = (ts) => (typeof ts !== "number" ? Date.now() : ts > 1e14 ? ts / 1000 : ts);
-  const firstOf = (obj, names) => {
-    for (const n of names) if (obj[n] !== undefined && obj[n] !== null) return obj[n];
-    return undefined;
-  };
 
   // ---- connection events (state changes, reconnects, gateway status events) ----
 
@@ -159,7 +148,7 @@
       while (feed.history.length && feed.history[0].t < now - CHART_WINDOW_MS) feed.history.shift();
       drawChart(feed.canvas, feed.history, now);
     }
-    stream.watch(list.map((f) => f.feed));
+    window.SsmdPrices.watch(list.map((f) => f.feed));
   }
 
   function drawChart(canvas, history, now) {
@@ -262,138 +251,7 @@
     byId("gap-rows").replaceChildren(...rows);
   }
 
-  // ---- last prices and status events from the gateway's /v1/stream ----
-
-  const stream = {
-    socket: null,
-    open: false,
-    feeds: new Set(),
-    retryMs: 1000,
-
-    /** Subscribes to feeds not yet subscribed on the open socket (the feed list can grow). */
-    watch(names) {
-      const fresh = names.filter((n) => !this.feeds.has(n));
-      fresh.forEach((n) => this.feeds.add(n));
-      if (this.open && fresh.length) this.subscribe(fresh);
-    },
-
-    subscribe(names) {
-      this.socket.send(JSON.stringify({ action: "subscribe", feeds: names, types: ["ticker", "trade"] }));
-    },
-
-    connect() {
-      const url = new URL("v1/stream", location.href);
-      url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-      const socket = new WebSocket(url.href);
-      this.socket = socket;
-      let opened = false;
-      socket.onopen = () => {
-        opened = true;
-        this.open = true;
-        this.retryMs = 1000;
-        setStreamStatus("open", "live");
-        if (this.feeds.size) this.subscribe([...this.feeds]);
-      };
-      socket.onmessage = (message) => this.receive(message.data);
-      socket.onclose = () => {
-        this.open = false;
-        setStreamStatus(opened ? "connecting" : "unavailable",
-          opened ? "reconnecting" : "unavailable: no /v1/stream on this node");
-        // Back off to 30 s so a node without a gateway is not asked every second.
-        setTimeout(() => this.connect(), this.retryMs);
-        this.retryMs = Math.min(this.retryMs * 2, 30000);
-      };
-    },
-
-    receive(data) {
-      let parsed;
-      try {
-        parsed = JSON.parse(data);
-      } catch (e) {
-        return;
-      }
-      for (const event of Array.isArray(parsed) ? parsed : [parsed]) onStreamEvent(event);
-    },
-  };
-
-  function setStreamStatus(status, label) {
-    const el = byId("stream-status");
-    el.dataset.status = status;
-    setText(el, label);
-  }
-
-  function onStreamEvent(event) {
-    switch (event.type) {
-      case "trade":
-        updatePrice(event, { last: event.price });
-        break;
-      case "ticker":
-        updatePrice(event, {
-          last: firstOf(event, ["last", "lastPrice", "price"]),
-          bid: firstOf(event, ["bid", "bidPrice", "bestBid"]),
-          ask: firstOf(event, ["ask", "askPrice", "bestAsk"]),
-        });
-        break;
-      case "status": {
-        const what = firstOf(event, ["event", "status", "state"]) || "status";
-        addEvent(what, (event.shard || event.feed || "") + ": " + what + (event.reason ? " (" + event.reason + ")" : ""),
-          epochMs(event.ts));
-        break;
-      }
-      case "lag":
-        addEvent("lag", "price stream: the gateway dropped " + event.dropped + " events for this page");
-        break;
-      default:
-        break;
-    }
-  }
-
-  // Prices stay the wire's decimal text: the page shows them, it never does arithmetic on them.
-  function updatePrice(event, fields) {
-    const instrument = firstOf(event, ["ticker", "symbol", "instrument"]);
-    if (!event.feed || instrument === undefined) return;
-    const key = event.feed + "\u0000" + instrument;
-    const entry = prices.get(key) || { feed: event.feed, instrument: String(instrument) };
-    for (const [name, value] of Object.entries(fields)) if (value !== undefined) entry[name] = String(value);
-    entry.at = epochMs(event.ts);
-    entry.seenAt = Date.now();
-    prices.set(key, entry);
-    if (prices.size > MAX_PRICES) {
-      const stalest = [...prices.entries()].reduce((a, b) => (b[1].seenAt < a[1].seenAt ? b : a));
-      prices.delete(stalest[0]);
-    }
-    pricesDirty = true;
-  }
-
-  function renderPrices() {
-    if (!pricesDirty) return;
-    pricesDirty = false;
-    const now = Date.now();
-    const sorted = [...prices.values()].sort((a, b) =>
-      a.feed === b.feed ? a.instrument.localeCompare(b.instrument) : a.feed.localeCompare(b.feed));
-    const rows = sorted.map((p) => {
-      const row = document.createElement("tr");
-      row.className = "price" + (now - p.seenAt < 2000 ? " fresh" : "");
-      row.dataset.feed = p.feed;
-      row.dataset.instrument = p.instrument;
-      const cells = [[p.feed, "price-feed"], [p.instrument, "instrument"], [p.last || "-", "price-last num"],
-        [p.bid || "-", "price-bid num"], [p.ask || "-", "price-ask num"], [clock(p.at), "price-at"]];
-      for (const [value, cls] of cells) {
-        const td = document.createElement("td");
-        td.className = cls;
-        td.textContent = value;
-        if (cls === "instrument") td.title = value;
-        row.append(td);
-      }
-      return row;
-    });
-    byId("price-rows").replaceChildren(...rows);
-    byId("no-prices").hidden = rows.length > 0;
-  }
-
+  window.SsmdPrices.start(addEvent);
   pollFeeds();
   pollGaps();
-  stream.connect();
-  // Prices can arrive hundreds per second: the table is redrawn on a timer, not per event.
-  setInterval(renderPrices, PRICE_RENDER_EVERY_MS);
 })();
