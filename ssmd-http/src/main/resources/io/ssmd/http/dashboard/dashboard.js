@@ -80,7 +80,7 @@
     return view;
   }
 
-  function applyShard(feedName, feed, report, now) {
+  function applyShard(feed, report, now) {
     const view = shardView(feed, report.shard);
     const total = Object.values(report.messages || {}).reduce((a, b) => a + b, 0);
     // The shard's own report time makes the rate exact even when polls and reports drift apart.
@@ -123,13 +123,14 @@
   }
 
   function applyFeeds(list, now) {
+    if (list.length === 0) setText(byId("no-feeds"), "This environment enables no feed.");
     for (const entry of list) {
       const feed = feedView(entry.feed);
       const seen = new Set();
       let feedRate = 0;
       let feedTotal = 0;
       for (const report of entry.shards) {
-        const view = applyShard(entry.feed, feed, report, now);
+        const view = applyShard(feed, report, now);
         seen.add(report.shard);
         feedRate += view.rate || 0;
         feedTotal += view.total;
