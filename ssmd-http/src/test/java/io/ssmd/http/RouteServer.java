@@ -35,6 +35,7 @@ final class RouteServer implements AutoCloseable {
 
     @Override
     public void close() {
-        binding.unbind().toCompletableFuture().join();
+        // terminate, not unbind: the client keeps its connections alive, and they would hold the actor system open.
+        binding.terminate(Duration.ofSeconds(2)).toCompletableFuture().join();
     }
 }
