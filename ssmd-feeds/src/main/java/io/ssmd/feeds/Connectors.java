@@ -1,5 +1,6 @@
 package io.ssmd.feeds;
 
+import io.ssmd.core.config.Discovery;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.shard.VenueConnector;
 import io.ssmd.feeds.kalshi.KalshiFeed;
@@ -41,7 +42,8 @@ public final class Connectors {
 
     /**
      * Where a feed that lists no instruments finds them: Polymarket's Gamma markets (active, open, most traded in
-     * the last 24 h first, up to {@code discovery.max-instruments} assets).
+     * the last 24 h first, up to {@code discovery.max-instruments} assets, narrowed by the environment's
+     * {@code min-volume}, {@code min-liquidity} and {@code tags}).
      */
     public static Optional<InstrumentDiscovery> discovery(EnabledFeed feed) {
         if (feed.venue() != Venue.POLYMARKET || feed.discovery().isEmpty()) {
@@ -52,8 +54,9 @@ public final class Connectors {
                 + ": endpoints.discovery: Polymarket discovery needs Gamma's base URL"));
         PolymarketDiscovery client = PolymarketDiscovery.create(gamma, HttpClient.newHttpClient(),
                 PolymarketDiscovery.Retry.DEFAULT, Duration.ofSeconds(30));
-        PolymarketDiscovery.Filter filter = new PolymarketDiscovery.Filter(Optional.empty(), Optional.empty(),
-                List.of(), Optional.of("volume24hr"), feed.discovery().get().maxInstruments(), 500);
+        Discovery wanted = feed.discovery().get();
+        PolymarketDiscovery.Filter filter = new PolymarketDiscovery.Filter(wanted.minVolume(), wanted.minLiquidity(),
+                wanted.tags(), Optional.of("volume24hr"), wanted.maxInstruments(), 500);
         return Optional.of(() -> client.discover(filter).assetIds());
     }
 

@@ -184,6 +184,16 @@ final class ConfigNode {
         });
     }
 
+    /** A number of zero or more, as a decimal of its shortest text (YAML reads {@code 1000.50} as 1000.5). */
+    Optional<java.math.BigDecimal> nonNegativeAmount(String key) {
+        return value(key, v -> {
+            if (!v.isNumber() || v.decimalValue().signum() < 0) {
+                throw new IllegalArgumentException("expected a number of 0 or more, got " + describe(v));
+            }
+            return new java.math.BigDecimal(v.asText());
+        });
+    }
+
     Optional<Double> decimal(String key, double min, double max) {
         return value(key, v -> {
             if (!v.isNumber() || v.doubleValue() < min || v.doubleValue() > max) {

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param categories  Kalshi categories that narrow discovery, as written
  * @param discovery   present when instruments also come from the venue's discovery API
  * @param credentials present when the feed authenticates
+ * @param customFeatures Polymarket: subscribe with {@code custom_feature_enabled} (best_bid_ask, new_market,
+ *                    market_resolved events)
  */
 public record EnabledFeed(
         FeedDefinition definition,
@@ -23,7 +25,14 @@ public record EnabledFeed(
         Map<String, String> tokens,
         List<String> categories,
         Optional<Discovery> discovery,
-        Optional<KalshiCredentials> credentials) {
+        Optional<KalshiCredentials> credentials,
+        boolean customFeatures) {
+
+    /** A feed without venue options. */
+    public EnabledFeed(FeedDefinition definition, List<String> instruments, Map<String, String> tokens,
+            List<String> categories, Optional<Discovery> discovery, Optional<KalshiCredentials> credentials) {
+        this(definition, instruments, tokens, categories, discovery, credentials, false);
+    }
 
     public EnabledFeed {
         instruments = List.copyOf(instruments);

@@ -70,13 +70,30 @@ public record FeedDefinition(
      * @param pingInterval      how often the client sends the venue's app-level ping; empty when the venue needs none
      * @param silenceTimeout    the watchdog: a connection with no inbound app traffic for this long is restarted
      * @param serverIdleTimeout how long the venue tolerates a silent client, where it says
+     * @param dataSilenceTimeout the stall watchdog: a connection that stays open and answers pings but brings no
+     *                          market data for any of its instruments for this long is restarted (Polymarket's
+     *                          sockets are known to freeze this way for hours); empty: off
      */
     public record Keepalive(Optional<Duration> pingInterval, Duration silenceTimeout,
-            Optional<Duration> serverIdleTimeout) {
+            Optional<Duration> serverIdleTimeout, Optional<Duration> dataSilenceTimeout) {
+
+        public Keepalive(Optional<Duration> pingInterval, Duration silenceTimeout, Optional<Duration> serverIdleTimeout) {
+            this(pingInterval, silenceTimeout, serverIdleTimeout, Optional.empty());
+        }
     }
 
-    /** Exponential backoff between reconnects of one shard, {@code jitter} a fraction from 0 to 1. */
-    public record Reconnect(Duration minBackoff, Duration maxBackoff, double jitter) {
+    /**
+     * Exponential backoff between reconnects of one shard, {@code jitter} a fraction from 0 to 1.
+     *
+     * @param scheduledInterval when present, each shard also reconnects on purpose about this often, shards
+     *                          staggered so that no two go at once; empty: only when something fails
+     */
+    public record Reconnect(Duration minBackoff, Duration maxBackoff, double jitter,
+            Optional<Duration> scheduledInterval) {
+
+        public Reconnect(Duration minBackoff, Duration maxBackoff, double jitter) {
+            this(minBackoff, maxBackoff, jitter, Optional.empty());
+        }
     }
 
     /** The book depth subscribed, one of the depths the venue accepts. */
@@ -105,6 +122,16 @@ public record FeedDefinition(
     /** The watchdog timeout: inbound silence this long restarts the connection. */
     public Duration silenceTimeout() {
         return keepalive.silenceTimeout();
+    }
+
+    /** The stall watchdog's timeout; see {@link Keepalive#dataSilenceTimeout()}. */
+    public Optional<Duration> dataSilenceTimeout() {
+        return keepalive.dataSilenceTimeout();
+    }
+
+    /** How often each shard reconnects on purpose; see {@link Reconnect#scheduledInterval()}. */
+    public Optional<Duration> scheduledReconnect() {
+        return reconnect.scheduledInterval();
     }
 
     /** The first reconnect wait. */

@@ -22,8 +22,9 @@ final class FeedFileLoader {
     private static final List<String> ENDPOINT_KEYS = List.of("websocket", "rest", "discovery");
     private static final List<String> LIMIT_KEYS =
             List.of("max-instruments-per-connection", "max-frame-bytes", "subscribe-rate");
-    private static final List<String> KEEPALIVE_KEYS = List.of("ping-interval", "silence-timeout", "server-idle-timeout");
-    private static final List<String> RECONNECT_KEYS = List.of("min-backoff", "max-backoff", "jitter");
+    private static final List<String> KEEPALIVE_KEYS = List.of("ping-interval", "silence-timeout", "server-idle-timeout",
+            "data-silence-timeout");
+    private static final List<String> RECONNECT_KEYS = List.of("min-backoff", "max-backoff", "jitter", "scheduled-interval");
     private static final List<String> BOOK_KEYS = List.of("depth", "allowed-depths");
     private static final List<String> AUTH_KEYS =
             List.of("type", "key-id-env", "private-key-file-env", "private-key-file");
@@ -134,7 +135,14 @@ final class FeedFileLoader {
         Optional<Duration> ping = node.duration("ping-interval", true);
         Optional<Duration> silence = positive(node, "silence-timeout", node.duration("silence-timeout", false));
         Optional<Duration> serverIdle = positive(node, "server-idle-timeout", node.duration("server-idle-timeout", false));
+        Optional<Duration> dataSilence = positive(node, "data-silence-timeout",
+                node.duration("data-silence-timeout", false));
         Optional<Duration> pingInterval = ping.filter(d -> !d.isZero());
+        if (silence.isPresent() && dataSilence.isPresent() && dataSilence.get().compareTo(silence.get()) <= 0) {
+            node.error("data-silence-timeout", "(" + Units.format(dataSilence.get()) + ") must be longer than "
+                    + "silence-timeout (" + Units.format(silence.get()) + "): it catches a socket that still answers "
+                    + "pings, which the silence watchdog cannot");
+        }
         if (pingInterval.isPresent() && serverIdle.isPresent() && pingInterval.get().compareTo(serverIdle.get()) >= 0) {
             node.error("ping-interval", "must be shorter than server-idle-timeout (" + Units.format(serverIdle.get())
                     + "), or the venue closes the connection between pings");
@@ -143,7 +151,8 @@ final class FeedFileLoader {
             node.error("ping-interval", "is none, but the venue closes clients silent for "
                     + Units.format(serverIdle.get()) + " (server-idle-timeout); set an interval below that");
         }
-        return silence.flatMap(s -> ping.map(p -> new FeedDefinition.Keepalive(pingInterval, s, serverIdle)));
+        return silence.flatMap(s -> ping.map(p -> new FeedDefinition.Keepalive(pingInterval, s, serverIdle,
+                dataSilence)));
     }
 
     private static FeedDefinition.Reconnect reconnect(ConfigNode node) {
@@ -152,10 +161,15 @@ final class FeedFileLoader {
         Duration min = positive(node, "min-backoff", node.duration("min-backoff", false)).orElse(d.minBackoff());
         Duration max = positive(node, "max-backoff", node.duration("max-backoff", false)).orElse(d.maxBackoff());
         double jitter = node.decimal("jitter", 0.0, 1.0).orElse(d.jitter());
+        Optional<Duration> scheduled = positive(node, "scheduled-interval", node.duration("scheduled-interval", false));
+        if (scheduled.isPresent() && scheduled.get().compareTo(Duration.ofSeconds(10)) < 0) {
+            node.error("scheduled-interval", Units.format(scheduled.get()) + " is too short: each scheduled "
+                    + "reconnect is a short gap in the data; use minutes or hours (at least 10s)");
+        }
         if (min.compareTo(max) > 0) {
             node.error("min-backoff", "(" + Units.format(min) + ") must not exceed max-backoff (" + Units.format(max) + ")");
         }
-        return new FeedDefinition.Reconnect(min, max, jitter);
+        return new FeedDefinition.Reconnect(min, max, jitter, scheduled);
     }
 
     private static Optional<FeedDefinition.BookDepth> book(ConfigNode node) {

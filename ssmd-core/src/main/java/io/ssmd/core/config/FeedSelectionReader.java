@@ -21,7 +21,9 @@ import java.util.stream.Collectors;
  */
 final class FeedSelectionReader {
 
-    private static final List<String> KEYS = List.of("enabled", "instruments", "categories", "discovery");
+    private static final List<String> KEYS = List.of("enabled", "instruments", "categories", "discovery",
+            "custom-features");
+    private static final List<String> POLYMARKET_DISCOVERY = List.of("min-volume", "min-liquidity", "tags");
     private static final List<String> ENABLED = List.of("true", "false", "if-credentials");
 
     private final Map<String, String> env;
@@ -66,7 +68,11 @@ final class FeedSelectionReader {
         Optional<List<String>> listed = instruments(entry);
         List<String> instruments = listed.orElse(List.of());
         List<String> categories = categories(entry, definition);
-        Optional<Discovery> discovery = entry.mapping("discovery").map(FeedSelectionReader::discovery);
+        Optional<Discovery> discovery = entry.mapping("discovery").map(node -> discovery(node, definition));
+        Optional<Boolean> customFeatures = entry.bool("custom-features");
+        definition.filter(d -> d.venue() != Venue.POLYMARKET && customFeatures.isPresent()).ifPresent(d ->
+                entry.error("custom-features", "applies only to Polymarket feeds (custom_feature_enabled); feed '"
+                        + d.name() + "' is " + d.venue().id()));
         if (definition.isEmpty()) {
             return Optional.empty();
         }
@@ -85,7 +91,7 @@ final class FeedSelectionReader {
             return Optional.empty();
         }
         return Optional.of(new EnabledFeed(definition.get(), instruments, Subjects.tokens(name, instruments),
-                categories, discovery, credentials.get()));
+                categories, discovery, credentials.get(), customFeatures.orElse(false)));
     }
 
     private Optional<FeedDefinition> definition(ConfigNode entry, Path feedsDir) {
@@ -155,10 +161,20 @@ final class FeedSelectionReader {
         return categories;
     }
 
-    private static Discovery discovery(ConfigNode node) {
-        node.allowOnly(List.of("max-instruments"));
+    private static Discovery discovery(ConfigNode node, Optional<FeedDefinition> definition) {
+        List<String> keys = new ArrayList<>(List.of("max-instruments"));
+        keys.addAll(POLYMARKET_DISCOVERY);
+        node.allowOnly(keys);
+        definition.filter(d -> d.venue() != Venue.POLYMARKET).ifPresent(d -> POLYMARKET_DISCOVERY.stream()
+                .filter(node::has).forEach(key -> node.error(key, "filters Polymarket's Gamma markets only; feed '"
+                        + d.name() + "' is " + d.venue().id())));
+        List<String> tags = new ArrayList<>();
+        if (node.has("tags")) {
+            node.texts("tags").orElse(List.of()).forEach(t -> tags.add(t.value()));
+        }
         return new Discovery(node.integer("max-instruments", 1, 1_000_000)
-                .map(OptionalInt::of).orElse(OptionalInt.empty()));
+                .map(OptionalInt::of).orElse(OptionalInt.empty()), node.nonNegativeAmount("min-volume"),
+                node.nonNegativeAmount("min-liquidity"), tags);
     }
 
     private static void checkSelection(ConfigNode entry, FeedDefinition definition, Optional<List<String>> listed,

@@ -1,6 +1,5 @@
 package io.ssmd.core.shard;
 
-import io.ssmd.core.subject.Subjects;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -49,6 +48,19 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     }
 
     /**
+     * Markets that opened or closed since discovery (Kalshi's lifecycle events): the added ones go to shards with
+     * room or a new shard, the removed ones leave theirs, on the open connections where the venue can. Crosses
+     * nodes: whoever sees the event sends it to the singleton.
+     */
+    public record ChangeInstruments(List<String> added, List<String> removed) implements Command,
+            io.ssmd.core.CborSerializable {
+        public ChangeInstruments {
+            added = List.copyOf(added);
+            removed = List.copyOf(removed);
+        }
+    }
+
+    /**
      * The first shards of a feed start this far apart (plus up to half as much jitter), so that a node does not
      * open hundreds of venue connections in the same instant, nor all reconnect together after a restart.
      */
@@ -62,11 +74,12 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     private final Duration rediscoverEvery;
     private final TimerScheduler<Command> timers;
     private List<FeedShard.Start> assignments = List.of();
+    private List<String> instruments = List.of();
 
-    /** Starts the singleton manager of {@code feed} on the connector nodes of the cluster. */
-    public static void init(ActorSystem<?> system, FeedConnector feed, double fillRatio, Duration reassignEvery,
-            Duration rediscoverEvery) {
-        ClusterSingleton.get(system).init(SingletonActor.of(create(feed, fillRatio, reassignEvery, rediscoverEvery),
+    /** Starts the singleton manager of {@code feed} on the connector nodes of the cluster; returns its proxy. */
+    public static org.apache.pekko.actor.typed.ActorRef<Command> init(ActorSystem<?> system, FeedConnector feed,
+            double fillRatio, Duration reassignEvery, Duration rediscoverEvery) {
+        return ClusterSingleton.get(system).init(SingletonActor.of(create(feed, fillRatio, reassignEvery, rediscoverEvery),
                 "feed-manager-" + feed.name()).withSettings(ClusterSingletonSettings.create(system).withRole("connector")));
     }
 
@@ -79,6 +92,7 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                 // Through the timer rather than a tell to self: a node-local message that never needs serializing.
                 timers.startSingleTimer(Rediscover.INSTANCE, Duration.ZERO);
             } else {
+                manager.instruments = feed.feed().instruments();
                 manager.use(pack(feed, fillRatio));
             }
             return manager;
@@ -101,18 +115,20 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                 .onMessageEquals(Rediscover.INSTANCE, this::onRediscover)
                 .onMessage(Discovered.class, this::onDiscovered)
                 .onMessage(Send.class, this::onSend)
+                .onMessage(ChangeInstruments.class, this::onChangeInstruments)
                 .build();
     }
 
-    private void use(List<FeedShard.Start> next) {
+    private void use(List<FeedShard.Start> packed) {
+        List<FeedShard.Start> next = new ArrayList<>(packed);
+        feed.connector().companion().ifPresent(c -> next.add(FeedShard.Start.companion(feed.name(), c.name())));
         boolean first = assignments.isEmpty();
         List<FeedShard.Start> changed = next.stream().filter(s -> !assignments.contains(s)).toList();
         assignments = next;
         java.util.SplittableRandom random = new java.util.SplittableRandom();
         for (int i = 0; i < changed.size(); i++) {
             FeedShard.Start start = changed.get(i);
-            getContext().getLog().info("{}: {} instruments", Subjects.shard(start.feed(), start.index()),
-                    start.instruments().size());
+            getContext().getLog().info("{}: {} instruments", start.shard(), start.instruments().size());
             if (first && i > 0) {
                 long jitter = random.nextLong(START_STAGGER.toMillis() / 2 + 1);
                 timers.startSingleTimer(new Send(start), START_STAGGER.multipliedBy(i).plusMillis(jitter));
@@ -130,7 +146,7 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     }
 
     private void send(FeedShard.Start start) {
-        FeedShard.ref(getContext().getSystem(), Subjects.shard(start.feed(), start.index())).tell(start);
+        FeedShard.ref(getContext().getSystem(), start.shard()).tell(start);
     }
 
     private Behavior<Command> onRediscover() {
@@ -156,13 +172,32 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             timers.startSingleTimer(Rediscover.INSTANCE, DISCOVERY_RETRY);
             return this;
         }
-        List<FeedShard.Start> next = repack(feed.name(), assignments, discovered.instruments(),
-                perShard(feed, fillRatio));
+        instruments = List.copyOf(discovered.instruments());
+        List<FeedShard.Start> next = repack(feed.name(), instrumentShards(), instruments, perShard(feed, fillRatio));
         getContext().getLog().info("{}: discovery found {} instruments, {} shards", feed.name(),
                 discovered.instruments().size(), next.size());
         use(next);
         timers.startSingleTimer(Rediscover.INSTANCE, rediscoverEvery);
         return this;
+    }
+
+    private Behavior<Command> onChangeInstruments(ChangeInstruments change) {
+        java.util.LinkedHashSet<String> next = new java.util.LinkedHashSet<>(instruments);
+        change.removed().forEach(next::remove);
+        next.addAll(change.added());
+        if (next.equals(new java.util.LinkedHashSet<>(instruments))) {
+            return this;
+        }
+        instruments = List.copyOf(next);
+        getContext().getLog().info("{}: {} instruments added, {} removed live; {} now", feed.name(),
+                change.added().size(), change.removed().size(), instruments.size());
+        use(repack(feed.name(), instrumentShards(), instruments, perShard(feed, fillRatio)));
+        return this;
+    }
+
+    /** The current shards of instruments, without the companion. */
+    private List<FeedShard.Start> instrumentShards() {
+        return assignments.stream().filter(s -> s.companion().isEmpty()).toList();
     }
 
     private Behavior<Command> onAssign() {

@@ -5,6 +5,7 @@ import io.ssmd.core.config.FeedDefinition;
 import io.ssmd.core.nats.EpochMicros;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -41,9 +42,28 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
      * Run (or keep running) with these instruments. Idempotent: the feed manager re-sends it so that a shard
      * restarted or moved elsewhere resumes.
      */
-    public record Start(String feed, int index, List<String> instruments) implements Command {
+    public record Start(String feed, int index, List<String> instruments, String companion) implements Command {
         public Start {
             instruments = List.copyOf(instruments);
+        }
+
+        /** A shard of instruments, {@code {feed}-{index}}. */
+        public Start(String feed, int index, List<String> instruments) {
+            this(feed, index, instruments, "");
+        }
+
+        /** The feed's companion shard {@code {feed}-{name}} ({@link VenueConnector#companion()}). */
+        public static Start companion(String feed, String name) {
+            return new Start(feed, -1, List.of(), name);
+        }
+
+        /** The shard's entity id and subject token. */
+        public String shard() {
+            return companion.isEmpty() ? io.ssmd.core.subject.Subjects.shard(feed, index) : feed + "-" + companion;
+        }
+
+        boolean isCompanion() {
+            return !companion.isEmpty();
         }
     }
 
@@ -60,6 +80,17 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
 
     private enum ReportHealth implements Command { INSTANCE }
 
+    /** Look for a stall: the socket answers, but no market data comes (epoch: of the connection it was set for). */
+    private record CheckStall(long epoch) implements Command {
+    }
+
+    /** The planned reconnect of {@link FeedDefinition#scheduledReconnect()} for one connection. */
+    private record ScheduledReconnect(long epoch) implements Command {
+    }
+
+    /** The stagger of scheduled reconnects: shard n goes at interval × (1 − ½·frac(n·φ)), spread evenly. */
+    private static final double GOLDEN = 0.6180339887498949;
+
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
     private final ShardRuntime runtime;
@@ -68,6 +99,8 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     private final SplittableRandom random;
     private Start assignment;
     private FeedConnector feed;
+    private VenueConnector connector;
+    private String plannedDisconnect;
     private ShardContext shardContext;
     private String state = ShardHealth.CONNECTING;
     private ShardGraph.Running running;
@@ -110,6 +143,8 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 .onMessage(Ended.class, this::onEnded)
                 .onMessageEquals(Reconnect.INSTANCE, this::onReconnect)
                 .onMessageEquals(ReportHealth.INSTANCE, this::onReportHealth)
+                .onMessage(CheckStall.class, this::onCheckStall)
+                .onMessage(ScheduledReconnect.class, this::onScheduledReconnect)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
     }
@@ -123,31 +158,39 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             context.getLog().error("{}: feed {} is not enabled on this node; the shard stays idle", name, start.feed());
             return this;
         }
+        Optional<VenueConnector> chosen = start.isCompanion()
+                ? found.get().connector().companion().filter(c -> c.name().equals(start.companion()))
+                        .map(VenueConnector.Companion::connector)
+                : Optional.of(found.get().connector());
+        if (chosen.isEmpty()) {
+            context.getLog().error("{}: feed {} has no companion connection '{}'; the shard stays idle", name,
+                    start.feed(), start.companion());
+            return this;
+        }
         boolean wasRunning = running != null;
         Start previous = assignment;
         assignment = start;
-        if (start.instruments().isEmpty()) {
-            // Discovery took every instrument away: close the connection and stay idle until new ones come.
-            if (wasRunning) {
-                running.killSwitch().shutdown();
-            }
-            feed = found.get();
-            shardContext = ShardContext.of(runtime.env(), start.feed(), name, List.of());
-            runtime.metrics().marketsSubscribed().labelValues(start.feed(), name).set(0);
-            return this;
-        }
         feed = found.get();
+        connector = chosen.get();
         shardContext = ShardContext.of(runtime.env(), start.feed(), name, start.instruments());
         runtime.metrics().marketsSubscribed().labelValues(start.feed(), name).set(start.instruments().size());
-        if (wasRunning && state.equals(ShardHealth.STREAMING) && feed.connector().changesLive()
-                && previous != null && previous.feed().equals(start.feed())) {
-            changeLive(previous.instruments(), start.instruments());
+        if (start.instruments().isEmpty() && !start.isCompanion()) {
+            // Discovery took every instrument away: close the connection and stay idle until new ones come.
+            if (wasRunning) {
+                plannedDisconnect = "no instruments left";
+                running.killSwitch().shutdown();
+            }
+            return this;
+        }
+        if (wasRunning && state.equals(ShardHealth.STREAMING) && previous != null
+                && previous.feed().equals(start.feed()) && changeLive(previous.instruments(), start.instruments())) {
             // Control events of this connection name its instruments as they are now.
             events = new ShardEvents(shardContext, epoch, runtime);
             return this;
         }
         if (wasRunning) {
             // New instruments: a fresh connection subscribes them all; the old one ends as a planned disconnect.
+            plannedDisconnect = "instruments changed; reconnecting with the new list";
             running.killSwitch().shutdown();
             return this;
         }
@@ -155,18 +198,24 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         return this;
     }
 
-    /** Subscribes what was added and unsubscribes what was removed on the open connection. */
-    private void changeLive(List<String> before, List<String> after) {
+    /**
+     * Subscribes what was added and unsubscribes what was removed on the open connection, when the venue can;
+     * false when it cannot, and the caller reconnects with the new list.
+     */
+    private boolean changeLive(List<String> before, List<String> after) {
         List<String> added = after.stream().filter(i -> !before.contains(i)).toList();
         List<String> removed = before.stream().filter(i -> !after.contains(i)).toList();
-        if (!removed.isEmpty()) {
-            feed.connector().removeLive(removed).forEach(running.outbound()::offer);
+        if (added.isEmpty() && removed.isEmpty()) {
+            return true;
         }
-        if (!added.isEmpty()) {
-            feed.connector().addLive(added).forEach(running.outbound()::offer);
+        Optional<List<String>> frames = running.decoding().change(added, removed);
+        if (frames.isEmpty()) {
+            return false;
         }
+        frames.get().forEach(running.outbound()::offer);
         context.getLog().info("{}: {} instruments added, {} removed on the open connection", name, added.size(),
                 removed.size());
+        return true;
     }
 
     private void connect() {
@@ -174,7 +223,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         state = ShardHealth.CONNECTING;
         stats.connectionStarted();
         FeedDefinition definition = feed.feed().definition();
-        ShardGraph.Plan plan = new ShardGraph.Plan(feed, shardContext, epoch, definition.silenceTimeout(),
+        ShardGraph.Plan plan = new ShardGraph.Plan(connector, shardContext, epoch, definition.silenceTimeout(),
                 definition.pingInterval(), definition.maxFrameBytes(), runtime.publisher());
         events = new ShardEvents(shardContext, epoch, runtime);
         long thisEpoch = epoch;
@@ -204,8 +253,50 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         runtime.metrics().websocketConnected().labelValues(shardContext.feed(), name).set(1);
         events.connected(outageSinceMicros);
         outageSinceMicros = null;
-        for (String frame : feed.connector().subscribe(shardContext.instruments())) {
+        for (String frame : connector.subscribe(shardContext.instruments())) {
             running.outbound().offer(frame);
+        }
+        FeedDefinition definition = feed.feed().definition();
+        definition.dataSilenceTimeout().ifPresent(timeout -> timers.startTimerWithFixedDelay(
+                "stall", new CheckStall(epoch), stallCheckEvery(timeout)));
+        definition.scheduledReconnect().ifPresent(interval -> timers.startSingleTimer("scheduled",
+                new ScheduledReconnect(epoch), scheduledDelay(interval, assignment.index())));
+        return this;
+    }
+
+    /** A quarter of the timeout, at most a second: a stall is found within 1.25 × the timeout. */
+    private static Duration stallCheckEvery(Duration timeout) {
+        Duration quarter = timeout.dividedBy(4);
+        return quarter.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : quarter;
+    }
+
+    /** Shard n reconnects after interval × (1 − ½·frac((n + 1)·φ)): the shards of a feed never go together. */
+    static Duration scheduledDelay(Duration interval, int index) {
+        double spread = ((index + 1) * GOLDEN) % 1.0;
+        return Duration.ofMillis((long) (interval.toMillis() * (1.0 - 0.5 * Math.abs(spread))));
+    }
+
+    private Behavior<Command> onCheckStall(CheckStall check) {
+        Optional<Duration> timeout = feed == null ? Optional.empty() : feed.feed().definition().dataSilenceTimeout();
+        if (check.epoch() != epoch || running == null || !state.equals(ShardHealth.STREAMING) || timeout.isEmpty()
+                || shardContext.instruments().isEmpty()) {
+            return this;
+        }
+        long silent = stats.dataSilenceMs();
+        if (silent > timeout.get().toMillis()) {
+            lastError = "stalled: no market data for " + silent + " ms although the connection answers (data-silence"
+                    + " watchdog, " + timeout.get().toMillis() + " ms)";
+            context.getLog().warn("{}: {}; reconnecting", name, lastError);
+            running.killSwitch().abort(new IllegalStateException(lastError));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onScheduledReconnect(ScheduledReconnect scheduled) {
+        if (scheduled.epoch() == epoch && running != null && state.equals(ShardHealth.STREAMING)) {
+            plannedDisconnect = "scheduled reconnect (reconnect.scheduled-interval)";
+            context.getLog().info("{}: {}", name, plannedDisconnect);
+            running.killSwitch().shutdown();
         }
         return this;
     }
@@ -215,7 +306,12 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             return this;
         }
         boolean wasStreaming = state.equals(ShardHealth.STREAMING);
-        String reason = ended.failure() != null ? ended.failure().getMessage() : "the venue closed the connection";
+        String planned = plannedDisconnect;
+        plannedDisconnect = null;
+        timers.cancel("stall");
+        timers.cancel("scheduled");
+        String reason = ended.failure() != null ? ended.failure().getMessage()
+                : planned != null ? planned : "the venue closed the connection";
         if (ended.failure() != null && reason == null) {
             reason = ended.failure().toString();
         }
@@ -231,10 +327,12 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         if (wasStreaming && System.currentTimeMillis() - connectedAtMillis > definition.reconnectMaxBackoff().toMillis()) {
             attempt = 0;
         }
-        Duration delay = new Backoff(definition.reconnectMinBackoff(), definition.reconnectMaxBackoff(),
-                definition.reconnectJitter()).delay(attempt++, random);
+        // A disconnect ssmd chose (new instruments, a scheduled reconnect) is no failure: reconnect at once.
+        Duration delay = planned != null && ended.failure() == null ? Duration.ZERO
+                : new Backoff(definition.reconnectMinBackoff(), definition.reconnectMaxBackoff(),
+                        definition.reconnectJitter()).delay(attempt++, random);
         reconnects++;
-        if (assignment.instruments().isEmpty()) {
+        if (assignment.instruments().isEmpty() && !assignment.isCompanion()) {
             state = ShardHealth.STOPPED;
             return this;
         }
@@ -245,7 +343,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     }
 
     private Behavior<Command> onReconnect() {
-        if (running == null && assignment != null && !assignment.instruments().isEmpty()) {
+        if (running == null && assignment != null && (!assignment.instruments().isEmpty() || assignment.isCompanion())) {
             connect();
         }
         return this;

@@ -16,4 +16,15 @@ public interface FrameDecoder {
      *              re-serialized JSON (DESIGN §5)
      */
     Decoded decode(byte[] frame);
+
+    /**
+     * The frames that add and remove instruments on this open connection, for venues whose commands name the
+     * connection's own subscriptions (Kalshi's {@code update_subscription} needs the sids this decoder learned);
+     * empty when this decoder cannot, and the shard then asks its {@link VenueConnector#addLive} or reconnects.
+     * Called from the shard's actor while {@link #decode} runs on the stream: an implementation synchronizes.
+     */
+    default java.util.Optional<java.util.List<String>> change(java.util.List<String> added,
+            java.util.List<String> removed) {
+        return java.util.Optional.empty();
+    }
 }

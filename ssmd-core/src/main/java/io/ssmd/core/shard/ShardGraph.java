@@ -53,11 +53,11 @@ final class ShardGraph {
 
     /** What a running connection hands back to its shard. */
     record Running(BoundedSourceQueue<String> outbound, CompletionStage<WebSocketUpgradeResponse> upgrade,
-            UniqueKillSwitch killSwitch, CompletionStage<Done> done) {
+            UniqueKillSwitch killSwitch, CompletionStage<Done> done, Decoding decoding) {
     }
 
     /** The settings of one connection. */
-    record Plan(FeedConnector feed, ShardContext shard, long epoch, Duration silenceTimeout,
+    record Plan(VenueConnector connector, ShardContext shard, long epoch, Duration silenceTimeout,
             Optional<Duration> pingInterval, int maxFrameBytes, PublisherSettings publisher) {
     }
 
@@ -71,7 +71,7 @@ final class ShardGraph {
     /** Starts the connection; its stream runs until the venue ends it, the watchdog fires or the kill switch. */
     static Running run(ActorSystem<?> system, Plan plan, ShardRuntime runtime, ShardStats stats, ShardEvents events) {
         Materializer materializer = Materializer.matFromSystem(system);
-        ConnectTarget target = plan.feed().connector().target();
+        ConnectTarget target = plan.connector().target();
         WebSocketRequest request = WebSocketRequest.create(target.uri().toString());
         for (var header : target.headers().entrySet()) {
             request = request.addHeader(RawHeader.create(header.getKey(), header.getValue()));
@@ -85,8 +85,8 @@ final class ShardGraph {
                 .webSocketClientFlow(request, tls, Optional.empty(), settings, system.classicSystem().log());
 
         Source<String, BoundedSourceQueue<String>> outbound = Source.queue(OUTBOUND_QUEUE);
-        if (plan.pingInterval().isPresent() && plan.feed().connector().keepalive().isPresent()) {
-            String ping = plan.feed().connector().keepalive().get();
+        if (plan.pingInterval().isPresent() && plan.connector().keepalive().isPresent()) {
+            String ping = plan.connector().keepalive().get();
             outbound = outbound.merge(Source.tick(plan.pingInterval().get(), plan.pingInterval().get(), ping));
         }
         Decoding decoding = new Decoding(plan, stats, events);
@@ -106,7 +106,7 @@ final class ShardGraph {
         BoundedSourceQueue<String> queue = materialized.first().first().first();
         decoding.replyTo(queue);
         return new Running(queue, materialized.first().first().second(), materialized.first().second(),
-                materialized.second());
+                materialized.second(), decoding);
     }
 
     private static org.apache.pekko.japi.function.Procedure<PublishOutcome> outcomeSink(Consumer<PublishOutcome> outcomes) {
@@ -180,12 +180,35 @@ final class ShardGraph {
         Decoding(Plan plan, ShardStats stats, ShardEvents events) {
             this.plan = plan;
             this.stats = stats;
-            this.decoder = plan.feed().connector().decoder(plan.shard());
+            this.decoder = plan.connector().decoder(plan.shard());
             this.events = events;
         }
 
         void replyTo(BoundedSourceQueue<String> queue) {
             this.replies = queue;
+        }
+
+        /**
+         * The frames that change this connection's instruments in place: the decoder's own (it knows the
+         * subscriptions), else the connector's; empty when neither can, and the shard reconnects instead.
+         */
+        Optional<List<String>> change(List<String> added, List<String> removed) {
+            Optional<List<String>> own = decoder.change(added, removed);
+            if (own.isPresent()) {
+                return own;
+            }
+            VenueConnector connector = plan.connector();
+            if (!connector.changesLive()) {
+                return Optional.empty();
+            }
+            List<String> frames = new ArrayList<>();
+            if (!removed.isEmpty()) {
+                frames.addAll(connector.removeLive(removed));
+            }
+            if (!added.isEmpty()) {
+                frames.addAll(connector.addLive(added));
+            }
+            return Optional.of(frames);
         }
 
         List<OutboundMessage> decode(Frame frame) {
@@ -205,6 +228,9 @@ final class ShardGraph {
                 decoded = Decoded.unparsed("decoder failed: " + e);
             }
             stats.inbound(decoded.type());
+            if (decoded.kind() == Decoded.Kind.DATA) {
+                stats.data();
+            }
             events.counted(decoded.type());
             BoundedSourceQueue<String> queue = replies;
             for (String reply : decoded.replies()) {

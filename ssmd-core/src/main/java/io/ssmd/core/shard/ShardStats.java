@@ -16,10 +16,25 @@ final class ShardStats {
     private final Map<String, String> rejected = new ConcurrentHashMap<>();
     private final AtomicLong lastInboundNanos = new AtomicLong();
     private final AtomicLong lastConnectionStartNanos = new AtomicLong();
+    private final AtomicLong lastDataNanos = new AtomicLong();
 
     void inbound(String type) {
         lastInboundNanos.set(System.nanoTime());
         byType.computeIfAbsent(type, t -> new LongAdder()).increment();
+    }
+
+    /** Market data arrived (not a heartbeat, pong, ack or status): what the stall watchdog looks for. */
+    void data() {
+        lastDataNanos.set(System.nanoTime());
+    }
+
+    /**
+     * Milliseconds since market data last arrived on the current connection, counted from the connection's start
+     * when none has.
+     */
+    long dataSilenceMs() {
+        long reference = Math.max(lastDataNanos.get(), lastConnectionStartNanos.get());
+        return reference == 0 ? 0 : (System.nanoTime() - reference) / 1_000_000;
     }
 
     void rejected(String instrument, String reason) {

@@ -48,6 +48,19 @@ public interface VenueConnector {
         return false;
     }
 
+    /**
+     * A connector for one extra shard of the feed that carries feed-wide channels rather than instruments (Kalshi's
+     * {@code market_lifecycle_v2}, which ignores ticker filters). The feed manager runs it as the shard
+     * {@code {feed}-{name}}, subscribed with no instruments; empty for venues that need none.
+     */
+    default Optional<Companion> companion() {
+        return Optional.empty();
+    }
+
+    /** See {@link #companion()}: {@code name} is a lower-case token ({@code lifecycle}). */
+    record Companion(String name, VenueConnector connector) {
+    }
+
     /** A decoder for one connection of one shard; its state (books, sequence numbers) dies with the connection. */
     FrameDecoder decoder(ShardContext shard);
 }

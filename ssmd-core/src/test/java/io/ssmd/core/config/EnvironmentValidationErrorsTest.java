@@ -50,9 +50,45 @@ class EnvironmentValidationErrorsTest {
             assertThat(e.file()).isEqualTo(file);
             assertThat(e.keyPath()).isEqualTo("feeds.kraken.instrumnets");
             assertThat(e.message()).isEqualTo("unknown key 'instrumnets' (did you mean 'instruments'?); "
-                    + "expected one of: enabled, instruments, categories, discovery");
+                    + "expected one of: enabled, instruments, categories, discovery, custom-features");
         });
         assertThat(errors.get(0).toString()).startsWith(file + ": feeds.kraken.instrumnets: unknown key");
+    }
+
+    @Test
+    void polymarketDiscoveryFiltersAreReadAndRefusedElsewhere() {
+        Path good = fixture.env("pm", """
+                name: pm
+                feeds:
+                  polymarket:
+                    custom-features: true
+                    discovery: {max-instruments: 800, min-volume: 1000.50, min-liquidity: 250, tags: ["2", "100"]}
+                """);
+        ValidationReport report = EnvironmentLoader.validate(good, Map.of());
+        assertThat(report.errors()).isEmpty();
+        EnabledFeed polymarket = report.environment().orElseThrow().feed("polymarket").orElseThrow();
+        assertThat(polymarket.customFeatures()).isTrue();
+        Discovery discovery = polymarket.discovery().orElseThrow();
+        assertThat(discovery.maxInstruments()).hasValue(800);
+        assertThat(discovery.minVolume().orElseThrow()).isEqualByComparingTo("1000.50");
+        assertThat(discovery.minLiquidity()).map(java.math.BigDecimal::toPlainString).contains("250");
+        assertThat(discovery.tags()).containsExactly("2", "100");
+
+        Path bad = fixture.env("kr", """
+                name: kr
+                feeds:
+                  kraken:
+                    custom-features: true
+                    instruments: [BTC/USD]
+                  polymarket:
+                    discovery: {min-volume: -5, tags: [2]}
+                """);
+        assertThat(errors(bad)).extracting(ConfigError::keyPath, ConfigError::message).contains(
+                tuple("feeds.kraken.custom-features",
+                        "applies only to Polymarket feeds (custom_feature_enabled); feed 'kraken' is kraken"),
+                tuple("feeds.polymarket.discovery.min-volume", "expected a number of 0 or more, got the number -5"),
+                tuple("feeds.polymarket.discovery.tags[0]",
+                        "expected a string, got the number 2; quote values that look like numbers (\"2\")"));
     }
 
     @Test

@@ -77,6 +77,31 @@ class FeedFileLoaderTest {
     }
 
     @Test
+    void stallWatchdogAndScheduledReconnectsAreReadAndChecked() {
+        FeedDefinition polymarket = FeedFileLoader.load(fixture.feedFile("polymarket"), "polymarket", new Findings())
+                .orElseThrow();
+        assertThat(polymarket.dataSilenceTimeout()).contains(java.time.Duration.ofSeconds(120));
+        assertThat(polymarket.scheduledReconnect()).isEmpty();
+
+        Path shortStall = fixture.editFeed("polymarket", "data-silence-timeout: 120s", "data-silence-timeout: 30s");
+        assertThat(errors(shortStall, "polymarket")).singleElement().satisfies(e -> {
+            assertThat(e.keyPath()).isEqualTo("keepalive.data-silence-timeout");
+            assertThat(e.message()).startsWith("(30s) must be longer than silence-timeout (30s)");
+        });
+
+        fixture.editFeed("polymarket", "data-silence-timeout: 30s", "data-silence-timeout: 120s");
+        Path eager = fixture.editFeed("polymarket", "# scheduled-interval: 6h", "scheduled-interval: 5s");
+        assertThat(errors(eager, "polymarket")).singleElement().satisfies(e -> {
+            assertThat(e.keyPath()).isEqualTo("reconnect.scheduled-interval");
+            assertThat(e.message()).startsWith("5s is too short");
+        });
+
+        Path hourly = fixture.editFeed("polymarket", "scheduled-interval: 5s", "scheduled-interval: 6h");
+        FeedDefinition scheduled = FeedFileLoader.load(hourly, "polymarket", new Findings()).orElseThrow();
+        assertThat(scheduled.scheduledReconnect()).contains(java.time.Duration.ofHours(6));
+    }
+
+    @Test
     void badUrlAndBookDepthAreReported() {
         fixture.editFeed("kraken", "wss://ws.kraken.com/v2", "https://ws.kraken.com/v2");
         Path file = fixture.editFeed("kraken", "depth: 10", "depth: 20");

@@ -26,9 +26,9 @@ public record PolymarketSettings(String feed, Path file, URI websocket, Optional
         boolean customFeatures, List<String> instruments) {
 
     /**
-     * Off, the venue's own default. The feed-file loader has no key for it yet (unknown keys are errors), so it is set
-     * with {@link #withCustomFeatures}. Off also because {@code new_market} is broadcast for every market to every
-     * connection that asked for it: with many shards each would publish the same events again.
+     * Off, the venue's own default; the environment turns it on per feed ({@code custom-features: true}). Off also
+     * because {@code new_market} is broadcast for every market to every connection that asked for it: with many
+     * shards each would publish the same events again.
      */
     public static final boolean DEFAULT_CUSTOM_FEATURES = false;
 
@@ -67,7 +67,7 @@ public record PolymarketSettings(String feed, Path file, URI websocket, Optional
             }
         }
         return new PolymarketSettings(feed.name(), file, websocket, definition.endpoints().discoveryBase(),
-                DEFAULT_CUSTOM_FEATURES, feed.instruments());
+                feed.customFeatures(), feed.instruments());
     }
 
     /** The same settings with {@code custom_feature_enabled} set. */

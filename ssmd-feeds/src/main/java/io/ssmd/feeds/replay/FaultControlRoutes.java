@@ -46,6 +46,8 @@ final class FaultControlRoutes extends AllDirectives {
             Map.entry("oversized-bytes", "whole number or size (9MiB)"),
             Map.entry("reject", "list of instruments whose subscriptions are refused; \"*\" for all"),
             Map.entry("ignore-pings", "boolean: stop answering app-level pings"),
+            Map.entry("freeze", "true: the sessions open now stop sending market data but keep answering pings"
+                    + " (later sessions are not frozen)"),
             Map.entry("only", "list of instruments: the connection faults (drop, stall, disconnect) hit only sessions"
                     + " subscribed to one of them; [] for every session"));
 
@@ -125,6 +127,11 @@ final class FaultControlRoutes extends AllDirectives {
                         ? Math.toIntExact(Units.parseSize(value.asText())) : count(key, value));
                 case "reject" -> faults.reject(strings(key, value));
                 case "ignore-pings" -> faults.ignorePings(bool(key, value));
+                case "freeze" -> {
+                    if (bool(key, value)) {
+                        faults.freezeOpenSessions();
+                    }
+                }
                 case "only" -> faults.only(value.isNull() ? List.of() : strings(key, value));
                 default -> throw new IllegalArgumentException("unknown key '" + key + "'");
             }

@@ -31,6 +31,7 @@ public final class Faults {
     private final Set<String> rejected = ConcurrentHashMap.newKeySet();
     private volatile Set<String> only = Set.of();
     private final AtomicLong disconnects = new AtomicLong();
+    private final AtomicLong freezes = new AtomicLong();
     private final FrameFault skipSeq = new FrameFault();
     private final FrameFault badChecksum = new FrameFault();
     private final FrameFault malformed = new FrameFault();
@@ -199,6 +200,19 @@ public final class Faults {
 
     long disconnectGeneration() {
         return disconnects.get();
+    }
+
+    /**
+     * Freezes every session open now (those aimed at by {@link #only}, when set): it stops sending market data for
+     * good but goes on answering pings and commands, the way Polymarket connections are known to freeze. Sessions
+     * opened later are not frozen, so a client that reconnects gets data again.
+     */
+    public void freezeOpenSessions() {
+        freezes.incrementAndGet();
+    }
+
+    long freezeGeneration() {
+        return freezes.get();
     }
 
     /** Back to no faults (open sessions stay open). */

@@ -106,6 +106,8 @@ final class ReplaySession {
         private final SessionOutput out = new SessionOutput();
         private final long openedAtMillis = System.currentTimeMillis();
         private long disconnectGeneration;
+        private final long freezeGeneration;
+        private boolean frozen;
         private long dataFrames;
 
         Driver(VenueSession venue, SessionContext context) {
@@ -113,6 +115,7 @@ final class ReplaySession {
             this.context = context;
             this.faults = context.faults();
             this.disconnectGeneration = faults.disconnectGeneration();
+            this.freezeGeneration = faults.freezeGeneration();
         }
 
         List<String> handle(Event event) {
@@ -122,6 +125,7 @@ final class ReplaySession {
                 // A stalled server reads and says nothing: no acks, no pongs, no data, and the book does not move.
                 return List.of();
             }
+            frozen = frozen || faults.freezeGeneration() != freezeGeneration && aimedAt();
             out.clear();
             if (event instanceof ClientText client) {
                 venue.onClientText(client.text(), out);
@@ -145,6 +149,10 @@ final class ReplaySession {
             for (SessionOutput.Frame frame : out.frames()) {
                 if (!frame.data()) {
                     frames.add(frame.text());
+                    continue;
+                }
+                if (frozen) {
+                    // Frozen: pongs and acks go out, market data never does.
                     continue;
                 }
                 dataFrames++;
