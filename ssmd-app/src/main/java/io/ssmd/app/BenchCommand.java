@@ -11,12 +11,13 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", description = "Run benchmarks on private servers. Scenarios: nats-ceiling (raw jnats"
         + " JetStream async publish), publisher (ssmd's publisher on the same load), replay (each venue's replay"
         + " server at full speed to one client; replay-VENUE for one), connector-kraken (replay server -> one shard ->"
-        + " JetStream), archiver (one stream into gzip and zstd files, against the publisher's rate). Without a"
+        + " JetStream), archiver (one stream into gzip and zstd files, against the publisher's rate), gateway (1,000"
+        + " WebSocket clients x 10 symbols, publish-to-client latency). Without a"
         + " scenario, all of them, with the publisher/ceiling ratio.")
 final class BenchCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..1", paramLabel = "SCENARIO",
-            description = "nats-ceiling | publisher | replay | replay-VENUE | connector-kraken | archiver"
+            description = "nats-ceiling | publisher | replay | replay-VENUE | connector-kraken | archiver | gateway"
                     + " (default: all)")
     String scenario;
 
@@ -25,6 +26,10 @@ final class BenchCommand implements Callable<Integer> {
         try {
             if (ConnectorBench.SCENARIO.equals(scenario)) {
                 ConnectorBench.run(Duration.ofSeconds(5), Duration.ofSeconds(10), System.out);
+                return 0;
+            }
+            if (GatewayBench.SCENARIO.equals(scenario)) {
+                GatewayBench.run(1_000, 1_000, Duration.ofSeconds(5), Duration.ofSeconds(10), System.out);
                 return 0;
             }
             if (ArchiverBench.NAME.equals(scenario)) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "ssmd: market data from venue WebSockets to NATS JetStream, archives and a gateway.",
         subcommands = {RunCommand.class, EnvCommand.class, ReplayServerCommand.class, DemoCommand.class,
-                BenchCommand.class, TestCommand.class,
+                BenchCommand.class, TestCommand.class, GatewayCommand.class,
                 ArchiveCommand.class, DataCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {

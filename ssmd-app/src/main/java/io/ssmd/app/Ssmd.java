@@ -21,6 +21,9 @@ import io.ssmd.http.DashboardRoute;
 import io.ssmd.http.FeedsRoute;
 import io.ssmd.http.GapsRoute;
 import io.ssmd.http.MetricsRoute;
+import io.ssmd.http.gateway.ApiKeys;
+import io.ssmd.http.gateway.Gateway;
+import io.ssmd.feeds.Normalizers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -44,6 +47,7 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,15 +68,17 @@ public final class Ssmd {
     private final Connection nats;
     private final PrometheusRegistry registry;
     private final Optional<NatsServerProcess> embeddedNats;
+    private final Optional<Gateway> gateway;
 
     private Ssmd(ActorSystem<?> system, String natsUrl, InetSocketAddress httpAddress, Connection nats,
-            PrometheusRegistry registry, Optional<NatsServerProcess> embeddedNats) {
+            PrometheusRegistry registry, Optional<NatsServerProcess> embeddedNats, Optional<Gateway> gateway) {
         this.system = system;
         this.natsUrl = natsUrl;
         this.httpAddress = httpAddress;
         this.nats = nats;
         this.registry = registry;
         this.embeddedNats = embeddedNats;
+        this.gateway = gateway;
     }
 
     /**
@@ -121,28 +127,43 @@ public final class Ssmd {
                     () -> flushAndClose(control), blocking);
             ConnectorNode connectors = ConnectorNode.start(system, settings, environment, nats, metrics, control,
                     outcome -> { });
-            boolean archiverRole = system.settings().config().getStringList("pekko.cluster.roles").contains("archiver");
-            if (archiverRole) {
+            List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
+            if (roles.contains("archiver")) {
                 Archivers.start(system, environment, nats, registry);
             }
+            ApiKeys apiKeys = environment.gateway().apiKeysFile().map(ApiKeys::load).orElseGet(ApiKeys::none);
+            Optional<Gateway> gateway = roles.contains("gateway") && environment.gateway().enabled()
+                    ? Optional.of(Gateway.start(nats, environment, venue -> Optional.of(Normalizers.forVenue(venue)),
+                            registry))
+                    : Optional.empty();
+            gateway.ifPresent(g -> {
+                started.push(g);
+                addTask(shutdown, CoordinatedShutdown.PhaseServiceUnbind(), "close-gateway", g::close, blocking);
+            });
             List<HealthCheck> checks = new ArrayList<>();
             checks.add(NodeHealthChecks.nats(nats));
             checks.add(NodeHealthChecks.database(db, blocking));
             embedded.ifPresent(server -> checks.add(NodeHealthChecks.embeddedNats(server)));
             HealthRoutes health = new HealthRoutes(settings.nodeName(), Main.version(), startedAt, checks,
                     Duration.ofSeconds(3));
+            // The dashboard page is static and public (its data calls carry the key), so it goes before the guards,
+            // which answer 401 to any request without a key.
+            List<Route> routes = new ArrayList<>(List.of(health.route(), new MetricsRoute(registry).route(),
+                    new DashboardRoute().route(),
+                    apiKeys.guard(() -> new FeedsRoute(connectors.feeds(), connectors::health).route()),
+                    apiKeys.guard(() -> new GapsRoute(ArchiveGaps.forNode(environment, roles.contains("archiver"),
+                            blocking)).route())));
+            gateway.ifPresent(g -> routes.add(g.routes(connectors::health)));
             ServerBinding binding = await(HttpServer.bind(system, settings.http(),
-                    Directives.concat(health.route(), new MetricsRoute(registry).route(),
-                            new FeedsRoute(connectors.feeds(), connectors::health).route(),
-                            new GapsRoute(ArchiveGaps.forNode(environment, archiverRole, blocking)).route(),
-                            new DashboardRoute().route())).toCompletableFuture(),
+                    Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new)))
+                            .toCompletableFuture(),
                     "HTTP on " + settings.http().iface() + ":" + settings.http().port());
             binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
 
             log.info("ssmd {} node {} started: http {}, nats {}, environment {} ({} feeds, {} streams)", Main.version(),
                     settings.nodeName(), binding.localAddress(), natsUrl, environment.name(), environment.feeds().size(),
                     environment.streams().size());
-            return new Ssmd(system, natsUrl, binding.localAddress(), nats, registry, embedded);
+            return new Ssmd(system, natsUrl, binding.localAddress(), nats, registry, embedded, gateway);
         } catch (RuntimeException | java.sql.SQLException e) {
             while (!started.isEmpty()) {
                 closeQuietly(started.pop());
@@ -169,6 +190,11 @@ public final class Ssmd {
 
     public Optional<NatsServerProcess> embeddedNats() {
         return embeddedNats;
+    }
+
+    /** The gateway, on a node with the gateway role and the gateway enabled. */
+    public Optional<Gateway> gateway() {
+        return gateway;
     }
 
     /** Runs the coordinated shutdown and waits for the actor system to end. */

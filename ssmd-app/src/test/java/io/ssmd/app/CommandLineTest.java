@@ -47,6 +47,20 @@ class CommandLineTest {
     }
 
     @Test
+    void hashKeyPrintsTheSha256OfTheKeyOnStdinAndRefusesNone() throws IOException {
+        int code = GatewayCommand.HashKey.hash(new java.io.BufferedReader(new java.io.StringReader("abc\n")),
+                print(out), print(err));
+        assertThat(code).isZero();
+        // SHA-256("abc") from FIPS 180-2's examples.
+        assertThat(text(out).strip()).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+
+        int none = GatewayCommand.HashKey.hash(new java.io.BufferedReader(new java.io.StringReader("")), print(out),
+                print(err));
+        assertThat(none).isEqualTo(2);
+        assertThat(text(err)).contains("no key on stdin");
+    }
+
+    @Test
     void rolesChooseWhatANodeRunsAndUnknownOnesAreRefused() {
         com.typesafe.config.Config config = RunCommand.withRoles(com.typesafe.config.ConfigFactory.empty(),
                 java.util.List.of("archiver"));

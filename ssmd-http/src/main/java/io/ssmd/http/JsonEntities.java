@@ -7,15 +7,15 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.ResponseEntity;
 
-/** JSON response bodies. */
-final class JsonEntities {
+/** JSON response bodies, shared by every route of the node. */
+public final class JsonEntities {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private JsonEntities() {
     }
 
-    static ResponseEntity of(JsonNode node) {
+    public static ResponseEntity of(JsonNode node) {
         try {
             return HttpEntities.create(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(node));
         } catch (JsonProcessingException e) {
@@ -24,7 +24,7 @@ final class JsonEntities {
     }
 
     /** {@code {"error": reason}}: every 4xx says why. */
-    static ResponseEntity error(String reason) {
+    public static ResponseEntity error(String reason) {
         return of(JSON.createObjectNode().put("error", reason));
     }
 }

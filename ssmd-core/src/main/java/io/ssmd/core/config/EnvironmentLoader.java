@@ -25,7 +25,9 @@ public final class EnvironmentLoader {
             "archivers", "gateway");
     private static final List<String> TRANSPORT_KEYS = List.of("publish", "control-queue");
     private static final List<String> PUBLISH_KEYS = List.of("window", "max-attempts", "retry-backoff", "ack-timeout");
-    private static final List<String> GATEWAY_KEYS = List.of("enabled", "api-keys-file");
+    private static final List<String> GATEWAY_KEYS = List.of("enabled", "api-keys-file", "client-queue-size", "max-lag",
+            "recent-trades");
+    private static final java.util.regex.Pattern SHA256_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
     private static final String DEFAULT_FEEDS_DIR = "../feeds";
 
     private EnvironmentLoader() {
@@ -134,10 +136,41 @@ public final class EnvironmentLoader {
         keys.filter(f -> !Files.isRegularFile(f)).ifPresent(f -> gateway.orElseThrow().error("api-keys-file",
                 "file " + f + " not found (paths are relative to the environment file); create it with one SHA-256"
                         + " hash per line, or remove the key to run without API keys"));
+        keys.filter(Files::isRegularFile).ifPresent(f -> checkKeyHashes(f, gateway.orElseThrow()));
+        int queueSize = gateway.flatMap(g -> g.integer("client-queue-size", 10, 10_000_000))
+                .orElse(GatewaySpec.DEFAULT_CLIENT_QUEUE_SIZE);
+        Duration maxLag = gateway.flatMap(g -> g.duration("max-lag", false)).orElse(GatewaySpec.DEFAULT_MAX_LAG);
+        if (maxLag.isZero()) {
+            gateway.orElseThrow().error("max-lag", "must be longer than zero; a client is closed once it has been"
+                    + " behind this long");
+        }
+        int recentTrades = gateway.flatMap(g -> g.integer("recent-trades", 1, 100_000))
+                .orElse(GatewaySpec.DEFAULT_RECENT_TRADES);
         if (findings.cleanSince(mark)) {
             findings.passed("gateway: " + (enabled ? "enabled" : "disabled")
-                    + keys.map(f -> ", API keys from " + f).orElse(", no API keys required"));
+                    + keys.map(f -> ", API keys from " + f).orElse(", no API keys required")
+                    + ", client queue " + queueSize + ", max lag " + maxLag.toSeconds() + " s");
         }
-        return new GatewaySpec(enabled, keys);
+        return new GatewaySpec(enabled, keys, queueSize, maxLag, recentTrades);
+    }
+
+    /** The API keys file holds hashes only: a line that is not one is probably a key pasted in the clear. */
+    private static void checkKeyHashes(Path file, ConfigNode gateway) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file);
+        } catch (java.io.IOException e) {
+            gateway.error("api-keys-file", "cannot read " + file + ": " + e.getMessage());
+            return;
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int comment = line.indexOf('#');
+            String value = (comment >= 0 ? line.substring(0, comment) : line).strip();
+            if (!value.isEmpty() && !SHA256_HEX.matcher(value).matches()) {
+                gateway.error("api-keys-file", "line " + (i + 1) + " of " + file + " is not a SHA-256 hash (64 hex"
+                        + " digits); store `ssmd gateway hash-key` output there, never the key itself");
+            }
+        }
     }
 }

@@ -1,13 +1,28 @@
 package io.ssmd.core.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * The gateway (DESIGN §7).
  *
- * @param enabled     whether nodes with the gateway role serve clients
- * @param apiKeysFile a file of SHA-256 hashes of accepted API keys; when empty, no key is required
+ * @param enabled         whether nodes with the gateway role serve clients
+ * @param apiKeysFile     a file of SHA-256 hashes of accepted API keys; when empty, no key is required
+ * @param clientQueueSize events a WebSocket client may have waiting before its oldest are dropped
+ * @param maxLag          how long a client may stay behind (its oldest waiting event that old) before it is closed
+ * @param recentTrades    trades kept per instrument for {@code /v1/markets/{feed}/{id}/trades}
  */
-public record GatewaySpec(boolean enabled, Optional<Path> apiKeysFile) {
+public record GatewaySpec(boolean enabled, Optional<Path> apiKeysFile, int clientQueueSize, Duration maxLag,
+        int recentTrades) {
+
+    public static final int DEFAULT_CLIENT_QUEUE_SIZE = 10_000;
+    public static final Duration DEFAULT_MAX_LAG = Duration.ofSeconds(30);
+    public static final int DEFAULT_RECENT_TRADES = 200;
+
+    /** Enabled or not, with every other setting at its default. */
+    public static GatewaySpec defaults(boolean enabled, Optional<Path> apiKeysFile) {
+        return new GatewaySpec(enabled, apiKeysFile, DEFAULT_CLIENT_QUEUE_SIZE, DEFAULT_MAX_LAG,
+                DEFAULT_RECENT_TRADES);
+    }
 }

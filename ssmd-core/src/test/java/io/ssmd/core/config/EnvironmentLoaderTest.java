@@ -120,12 +120,14 @@ class EnvironmentLoaderTest {
         assertThat(environment.storage().archiveRoot()).isEqualTo(Path.of("./data/archive"));
         assertThat(environment.archivers()).isEmpty();
         assertThat(environment.gateway().apiKeysFile()).isEmpty();
+        assertThat(environment.gateway().clientQueueSize()).isEqualTo(GatewaySpec.DEFAULT_CLIENT_QUEUE_SIZE);
+        assertThat(environment.gateway().maxLag()).isEqualTo(GatewaySpec.DEFAULT_MAX_LAG);
     }
 
     @Test
     void explicitSettingsAreRead() {
         ConfigFixture fixture = ConfigFixture.in(tempDir);
-        fixture.file("environments/keys.sha256", "abc\n");
+        fixture.file("environments/keys.sha256", "# ops team\n" + "ab".repeat(32) + "\n");
         Path file = fixture.env("lab", """
                 name: lab
                 feeds:
@@ -140,7 +142,8 @@ class EnvironmentLoaderTest {
                 archivers:
                   - name: main
                     streams: [LAB_KRAKEN]
-                gateway: {enabled: false, api-keys-file: keys.sha256}
+                gateway: {enabled: false, api-keys-file: keys.sha256, client-queue-size: 500, max-lag: 5s,
+                          recent-trades: 20}
                 """);
 
         Environment environment = EnvironmentLoader.load(file, Map.of());
@@ -153,6 +156,9 @@ class EnvironmentLoaderTest {
                 .isEqualTo(new StorageSettings(Path.of("/srv/archive"), StorageSettings.Format.ZSTD, Duration.ofHours(1)));
         assertThat(environment.gateway().enabled()).isFalse();
         assertThat(environment.gateway().apiKeysFile()).contains(tempDir.resolve("environments/keys.sha256"));
+        assertThat(environment.gateway().clientQueueSize()).isEqualTo(500);
+        assertThat(environment.gateway().maxLag()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(environment.gateway().recentTrades()).isEqualTo(20);
     }
 
     @Test

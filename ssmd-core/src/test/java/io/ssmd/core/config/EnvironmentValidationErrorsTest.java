@@ -471,4 +471,21 @@ class EnvironmentValidationErrorsTest {
                 "lab.yaml gateway.api-keys-file");
         assertThat(errors(file).get(3).message()).contains("at most 64MiB").contains("got 65MiB");
     }
+
+    @Test
+    void gatewayKeysFileWithAKeyInTheClearAndAZeroMaxLagAreErrors() {
+        fixture.file("environments/keys.txt", "# hashes only\n" + "0f".repeat(32) + "\nmy-secret-key\n");
+        Path file = fixture.env("lab", """
+                name: lab
+                feeds:
+                  kraken: {instruments: [BTC/USD]}
+                gateway: {api-keys-file: keys.txt, max-lag: 0s}
+                """);
+
+        List<ConfigError> errors = errors(file);
+        assertThat(errors).extracting(ConfigError::keyPath)
+                .containsExactlyInAnyOrder("gateway.api-keys-file", "gateway.max-lag");
+        assertThat(errors).filteredOn(e -> e.keyPath().equals("gateway.api-keys-file")).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("line 3 of").contains("not a SHA-256 hash"));
+    }
 }

@@ -1,0 +1,105 @@
+package io.ssmd.http.gateway;
+
+import io.nats.client.Connection;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.ssmd.core.config.EnabledFeed;
+import io.ssmd.core.config.Environment;
+import io.ssmd.core.config.GatewaySpec;
+import io.ssmd.core.model.Normalizer;
+import io.ssmd.core.shard.ShardHealth;
+import io.ssmd.core.subject.Venue;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The client gateway of a node (DESIGN §7): consumes the feed streams, keeps books, tickers and recent trades, and
+ * serves {@code /v1/stream} and {@code /v1/markets}. The app passes the normalizers in (ssmd-http does not depend on
+ * the venue code).
+ */
+public final class Gateway implements AutoCloseable {
+
+    private final GatewayCore core;
+    private final GatewayPipeline pipeline;
+    private final ApiKeys apiKeys;
+    private final GatewayMetrics metrics;
+    private final int recentTrades;
+
+    private Gateway(GatewayCore core, GatewayPipeline pipeline, ApiKeys apiKeys, GatewayMetrics metrics,
+            int recentTrades) {
+        this.core = core;
+        this.pipeline = pipeline;
+        this.apiKeys = apiKeys;
+        this.metrics = metrics;
+        this.recentTrades = recentTrades;
+    }
+
+    /**
+     * Starts consuming the environment's feed streams.
+     *
+     * @param normalizers the normalizer of each venue, where there is one
+     * @throws IllegalStateException when a stream cannot be read
+     * @throws IllegalArgumentException when the API keys file is malformed (naming file and line)
+     */
+    public static Gateway start(Connection nats, Environment environment,
+            Function<Venue, Optional<Normalizer>> normalizers, PrometheusRegistry registry) {
+        ApiKeys keys = environment.gateway().apiKeysFile().map(ApiKeys::load).orElseGet(ApiKeys::none);
+        List<GatewayFeed> feeds = environment.feeds().stream().map(f -> feed(f, normalizers)).toList();
+        return start(nats, environment.name(), feeds, environment.gateway(), keys, registry);
+    }
+
+    /** Starts a gateway over the given feeds of environment {@code env} (tests and benchmarks). */
+    public static Gateway start(Connection nats, String env, List<GatewayFeed> feeds, GatewaySpec spec, ApiKeys keys,
+            PrometheusRegistry registry) {
+        GatewayMetrics metrics = GatewayMetrics.create(registry);
+        GatewayCore core = new GatewayCore(feeds, spec, metrics);
+        GatewayPipeline pipeline = GatewayPipeline.start(nats, env, core);
+        return new Gateway(core, pipeline, keys, metrics, spec.recentTrades());
+    }
+
+    static GatewayFeed feed(EnabledFeed feed, Function<Venue, Optional<Normalizer>> normalizers) {
+        OptionalInt depth = feed.definition().book().map(b -> OptionalInt.of(b.depth())).orElse(OptionalInt.empty());
+        return new GatewayFeed(feed.name(), feed.venue().categorized(), normalizers.apply(feed.venue()), depth,
+                feed.instruments());
+    }
+
+    /** {@code /v1/stream} and {@code /v1/markets…}, behind the API keys when they are configured. */
+    public Route routes(Supplier<CompletionStage<List<ShardHealth>>> health) {
+        return Directives.concat(new StreamRoute(core, apiKeys).route(),
+                apiKeys.guard(() -> new MarketsRoute(core, health, recentTrades).route()));
+    }
+
+    /** The configured API keys, for guarding the node's other {@code /v1} routes the same way. */
+    public ApiKeys apiKeys() {
+        return apiKeys;
+    }
+
+    /** Completes once the books have been rebuilt from the streams' history. */
+    public CompletableFuture<Void> warmedUp() {
+        return pipeline.warmedUp();
+    }
+
+    /** The stream sequence of the feed's last message the gateway handled. */
+    public long streamPosition(String feed) {
+        return pipeline.position(feed);
+    }
+
+    public GatewayCore core() {
+        return core;
+    }
+
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        pipeline.close();
+    }
+}
