@@ -45,6 +45,7 @@ class DashboardBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration STARTUP = Duration.ofSeconds(90);
+    private static final String DECIMAL = "^-?\\d+(\\.\\d+)?\\b";
 
     @TempDir
     Path dir;
@@ -112,6 +113,16 @@ class DashboardBrowserTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(browser.findElement(
                 By.id("gaps-status")).getText()).isEqualTo("No gaps recorded."));
 
+        // Last prices from the gateway's /v1/stream: every feed's instruments, as decimal text.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            assertThat(browser.findElement(By.id("stream-status")).getText()).isEqualTo("live");
+            Map<String, List<String>> prices = pricesOnPage();
+            for (String feed : feeds) {
+                assertThat(prices.get(feed)).as("last and bid prices of %s", feed).isNotNull()
+                        .anySatisfy(text -> assertThat(text).containsPattern(DECIMAL));
+            }
+        });
+
         // A dropped venue connection shows as a reconnect on its shard's row and in the events list.
         demo.faults.get("kraken").disconnectAll();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
@@ -120,6 +131,9 @@ class DashboardBrowserTest {
             assertThat(browser.findElements(By.cssSelector("#event-rows li[data-kind='reconnect']")))
                     .extracting(WebElement::getText).anySatisfy(text -> assertThat(text).contains("kraken-0: reconnect #"));
             assertThat(row.getAttribute("data-state")).isEqualTo("streaming");
+            // ...and as the gateway's status event about the shard.
+            assertThat(browser.findElements(By.cssSelector("#event-rows li[data-kind='disconnected']")))
+                    .extracting(WebElement::getText).anySatisfy(text -> assertThat(text).contains("kraken-0: disconnected"));
         });
 
         assertThat(uncaughtScriptErrors()).isEmpty();
@@ -132,6 +146,21 @@ class DashboardBrowserTest {
     private List<String> uncaughtScriptErrors() {
         return browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
                 .filter(message -> message.contains("Uncaught")).toList();
+    }
+
+    /**
+     * "last bid" of every row of the price table by feed, read in one script: the page redraws the table twice a
+     * second, so rows found one by one could be gone by the next call.
+     */
+    @SuppressWarnings("unchecked")
+    private Map<String, List<String>> pricesOnPage() {
+        List<List<String>> rows = (List<List<String>>) browser.executeScript("""
+                return [...document.querySelectorAll('#price-rows tr.price')].map(row => [row.dataset.feed,
+                    row.querySelector('.price-last').textContent + ' ' + row.querySelector('.price-bid').textContent]);
+                """);
+        Map<String, List<String>> byFeed = new HashMap<>();
+        rows.forEach(row -> byFeed.computeIfAbsent(row.get(0), feed -> new java.util.ArrayList<>()).add(row.get(1)));
+        return byFeed;
     }
 
     private WebElement feedSection(String feed) {

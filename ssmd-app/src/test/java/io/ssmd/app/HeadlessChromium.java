@@ -29,7 +29,7 @@ final class HeadlessChromium {
 
     private static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-            "--window-size=1400,1100");
+            "--window-size=1400,1300");
 
     private HeadlessChromium() {
     }

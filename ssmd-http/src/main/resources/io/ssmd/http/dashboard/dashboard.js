@@ -11,6 +11,10 @@
   /** feed name -> {section, tbody, canvas, shards: Map(shard name -> view), history: [{t, rate}]} */
   const feeds = new Map();
 
+  // With gateway API keys configured, open the page as /?api_key=KEY: the key goes along on every data request.
+  const apiKey = new URLSearchParams(location.search).get("api_key");
+  const request = (path) => fetch(path, { cache: "no-store", headers: apiKey ? { "X-API-Key": apiKey } : {} });
+
   const byId = (id) => document.getElementById(id);
   const setText = (el, value) => {
     const s = String(value);
@@ -192,10 +196,21 @@
     setText(el, label);
   }
 
+  /** What a failed answer says: ssmd's JSON error when there is one, with a hint for a missing API key. */
+  async function failure(response) {
+    let reason = "HTTP " + response.status;
+    try {
+      reason = (await response.json()).error || reason;
+    } catch (e) {
+      // not JSON: keep the status
+    }
+    return response.status === 401 && !apiKey ? reason + " (open this page as /?api_key=KEY)" : reason;
+  }
+
   async function pollFeeds() {
     try {
-      const response = await fetch("v1/feeds", { cache: "no-store" });
-      if (!response.ok) throw new Error("HTTP " + response.status);
+      const response = await request("v1/feeds");
+      if (!response.ok) throw new Error(await failure(response));
       const body = await response.json();
       applyFeeds(body.feeds, Date.now());
       setNodeStatus("ok", "node ok");
@@ -212,13 +227,13 @@
   async function pollGaps() {
     const status = byId("gaps-status");
     try {
-      const response = await fetch("v1/gaps?limit=" + GAP_LIMIT, { cache: "no-store" });
-      const body = await response.json();
+      const response = await request("v1/gaps?limit=" + GAP_LIMIT);
       if (!response.ok) {
         renderGaps([]);
-        setText(status, body.error || "HTTP " + response.status);
+        setText(status, await failure(response));
         status.hidden = false;
       } else {
+        const body = await response.json();
         renderGaps(body.gaps);
         setText(status, "No gaps recorded.");
         status.hidden = body.gaps.length > 0;

@@ -42,6 +42,9 @@ window.SsmdPrices = (function () {
     connect() {
       const url = new URL("v1/stream", location.href);
       url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+      // A browser cannot set headers on a WebSocket: the gateway takes the key as a query parameter instead.
+      const apiKey = new URLSearchParams(location.search).get("api_key");
+      url.search = apiKey ? "?api_key=" + encodeURIComponent(apiKey) : "";
       const socket = new WebSocket(url.href);
       this.socket = socket;
       let opened = false;
