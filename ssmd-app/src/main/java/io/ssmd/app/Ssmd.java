@@ -146,14 +146,15 @@ public final class Ssmd {
             embedded.ifPresent(server -> checks.add(NodeHealthChecks.embeddedNats(server)));
             HealthRoutes health = new HealthRoutes(settings.nodeName(), Main.version(), startedAt, checks,
                     Duration.ofSeconds(3));
-            // The dashboard page is static and public (its data calls carry the key), so it goes before the guards,
-            // which answer 401 to any request without a key.
+            // A guard answers 401 to any request without an X-API-Key before its route looks at the path, so order
+            // matters: the public dashboard page first, then the gateway's /v1/stream (which also takes the key as
+            // ?api_key=, as browsers send it on a WebSocket), then the guarded routes.
             List<Route> routes = new ArrayList<>(List.of(health.route(), new MetricsRoute(registry).route(),
-                    new DashboardRoute().route(),
-                    apiKeys.guard(() -> new FeedsRoute(connectors.feeds(), connectors::health).route()),
-                    apiKeys.guard(() -> new GapsRoute(ArchiveGaps.forNode(environment, roles.contains("archiver"),
-                            blocking)).route())));
+                    new DashboardRoute().route()));
             gateway.ifPresent(g -> routes.add(g.routes(connectors::health)));
+            routes.add(apiKeys.guard(() -> new FeedsRoute(connectors.feeds(), connectors::health).route()));
+            routes.add(apiKeys.guard(() -> new GapsRoute(ArchiveGaps.forNode(environment, roles.contains("archiver"),
+                    blocking)).route()));
             ServerBinding binding = await(HttpServer.bind(system, settings.http(),
                     Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new)))
                             .toCompletableFuture(),

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
@@ -54,9 +55,7 @@ class DashboardBrowserTest {
     private ChromeDriver browser;
 
     @BeforeEach
-    void start() throws IOException {
-        HeadlessChromium.requireInstalled();
-        demo = DemoRun.start(dir, NATS.url(), 20);
+    void start() {
         browser = HeadlessChromium.start();
     }
 
@@ -72,6 +71,7 @@ class DashboardBrowserTest {
 
     @Test
     void showsEveryFeedWithItsShardsAndNumbersThatMove() throws Exception {
+        demo = DemoRun.start(dir, NATS.url(), 20);
         List<String> feeds = demo.environment.feeds().stream().map(EnabledFeed::name).toList();
         assertThat(feeds).contains("kraken", "kraken-futures", "kalshi", "polymarket");
         browser.get(demo.url("/"));
@@ -140,6 +140,32 @@ class DashboardBrowserTest {
         Path screenshot = saveScreenshot();
         System.out.println("dashboard screenshot: " + screenshot);
         assertThat(Files.readAllBytes(screenshot)).startsWith(0x89, 'P', 'N', 'G');
+    }
+
+    @Test
+    void withApiKeysThePageAsksForOneAndWorksWithTheKeyInItsAddress() throws Exception {
+        demo = DemoRun.start(dir, NATS.url(), 20, Optional.of("dashboard-key"));
+
+        browser.get(demo.url("/"));
+        await().atMost(STARTUP).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            assertThat(browser.findElement(By.id("node-status")).getText())
+                    .contains("an API key is required").contains("open this page as /?api_key=KEY");
+            assertThat(browser.findElement(By.id("gaps-status")).getText()).contains("an API key is required");
+            assertThat(browser.findElement(By.id("stream-status")).getAttribute("data-status")).isEqualTo("unavailable");
+        });
+        assertThat(browser.findElements(By.cssSelector("section.feed"))).isEmpty();
+
+        browser.get(demo.url("/?api_key=dashboard-key"));
+        await().atMost(STARTUP).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            assertThat(browser.findElement(By.id("node-status")).getText()).isEqualTo("node ok");
+            for (EnabledFeed feed : demo.environment.feeds()) {
+                assertThat(shardsOnPage(feed.name())).as("shards of %s", feed.name()).isNotEmpty();
+            }
+            assertThat(browser.findElement(By.id("stream-status")).getText()).isEqualTo("live");
+            assertThat(pricesOnPage()).isNotEmpty();
+            assertThat(browser.findElement(By.id("gaps-status")).getText()).isEqualTo("No gaps recorded.");
+        });
+        assertThat(uncaughtScriptErrors()).isEmpty();
     }
 
     /** Script errors the page did not handle (a failed WebSocket or fetch is handled, and logged differently). */

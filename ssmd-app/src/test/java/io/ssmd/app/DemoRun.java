@@ -11,6 +11,7 @@ import io.ssmd.feeds.kalshi.KalshiReplayServer;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
+import io.ssmd.http.gateway.ApiKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +53,11 @@ final class DemoRun implements AutoCloseable {
 
     /** Starts it all in {@code dir}; {@code rate} is synthetic frames per second per connection. */
     static DemoRun start(Path dir, String natsUrl, int rate) throws IOException {
+        return start(dir, natsUrl, rate, Optional.empty());
+    }
+
+    /** As {@link #start(Path, String, int)}, with the gateway accepting only {@code apiKey} when one is given. */
+    static DemoRun start(Path dir, String natsUrl, int rate, Optional<String> apiKey) throws IOException {
         DemoLayout layout = DemoLayout.createFrom(ShippedExchanges.projectDir().resolve("exchanges/feeds"),
                 dir.resolve("demo"), DemoCommand.FIRST_PORT);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ssmd-demo-test", NodeConfig.forNode(
@@ -68,6 +74,11 @@ final class DemoRun implements AutoCloseable {
                         enabled: true
                         instruments: %s
                     """.formatted(listed));
+            if (apiKey.isPresent()) {
+                Path keys = Files.writeString(dir.resolve("api-keys"), ApiKeys.hash(apiKey.get()) + "\n");
+                ShippedExchanges.edit(layout.environmentFile(), "gateway:\n  enabled: true\n",
+                        "gateway:\n  enabled: true\n  api-keys-file: " + keys.toAbsolutePath() + "\n");
+            }
             Environment environment = EnvironmentLoader.load(layout.environmentFile(), layout.kalshiCredentials());
             Ssmd node = Ssmd.start(system, settings(dir, natsUrl, layout.environmentFile()), environment);
             return new DemoRun(system, environment, node, faults);
