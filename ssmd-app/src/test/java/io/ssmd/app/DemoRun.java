@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -38,6 +39,8 @@ final class DemoRun implements AutoCloseable {
                 discovery:
                   max-instruments: 50
             """;
+
+    private static final AtomicInteger RUNS = new AtomicInteger();
 
     final ActorSystem<Void> system;
     final Environment environment;
@@ -67,6 +70,8 @@ final class DemoRun implements AutoCloseable {
             for (String venue : ReplayVenues.IDS) {
                 faults.put(venue, startReplayServer(system, layout, venue, rate));
             }
+            // A fresh environment name per run: its streams are new even on a nats-server shared by a test class.
+            ShippedExchanges.edit(layout.environmentFile(), "name: demo\n", "name: demo" + RUNS.incrementAndGet() + "\n");
             String listed = KalshiReplayServer.defaultInstruments().stream().map(t -> "\"" + t + "\"")
                     .collect(Collectors.joining(", ", "[", "]"));
             ShippedExchanges.edit(layout.environmentFile(), KALSHI_DISCOVERY, """
