@@ -29,7 +29,8 @@ final class BenchCommand implements Callable<Integer> {
                 return 0;
             }
             if (GatewayBench.SCENARIO.equals(scenario)) {
-                GatewayBench.run(1_000, 1_000, Duration.ofSeconds(5), Duration.ofSeconds(10), System.out);
+                GatewayBench.run(1_000, java.util.List.of(200, 500, 1_000), Duration.ofSeconds(5), Duration.ofSeconds(10),
+                        System.out);
                 return 0;
             }
             if (ArchiverBench.NAME.equals(scenario)) {

@@ -61,24 +61,44 @@ final class GatewayBench {
     /** Latency histogram: 100 µs buckets up to 30 s. */
     private static final int BUCKET_MICROS = 100;
     private static final int BUCKETS = 300_000;
+    private static final int QUEUE = 1_000;
+    private static final Duration MAX_LAG = Duration.ofSeconds(5);
 
     /** One pass's figures. */
     record Result(int clients, int stalled, double inputRate, double deliveredRate, long expected, long delivered,
-            long p50Micros, long p99Micros, long maxMicros, long dropped, long stalledClosed) {
+            long p50Micros, long p99Micros, long maxMicros, long dropped, long stalledClosed, long backlog) {
     }
 
     private GatewayBench() {
     }
 
-    static List<Result> run(int clients, int inputRate, Duration warmUp, Duration measured, PrintStream out) {
-        out.printf("ssmd bench %s: Kraken trades at %,d msgs/s over %d symbols -> JetStream (file) -> gateway ->"
-                + " %,d WebSocket clients x %d symbols (each message to %d clients); %s warm-up, %s measured%n",
-                SCENARIO, inputRate, SYMBOLS, clients, SYMBOLS_PER_CLIENT, clients * SYMBOLS_PER_CLIENT / SYMBOLS,
-                warmUp, measured);
+    /**
+     * One pass per input rate with readers only, then a twice as long one at the last rate with 10 clients that never
+     * read added (each subscribed to the whole feed with {@code ?raw=true}, so that their TCP buffers and queues
+     * overflow within the pass).
+     */
+    static List<Result> run(int clients, List<Integer> inputRates, Duration warmUp, Duration measured,
+            PrintStream out) {
+        out.printf("ssmd bench %s: Kraken trades over %d symbols -> JetStream (file) -> gateway -> %,d WebSocket"
+                + " clients x %d symbols (each message to %d clients), all in one JVM; client queue %,d, max lag %s;"
+                + " %s warm-up, %s measured per pass; load average before: %s%n", SCENARIO, SYMBOLS, clients,
+                SYMBOLS_PER_CLIENT, clients * SYMBOLS_PER_CLIENT / SYMBOLS, QUEUE, MAX_LAG, warmUp, measured,
+                loadAverage());
         List<Result> results = new ArrayList<>();
-        results.add(pass(clients, 0, inputRate, warmUp, measured, out));
-        results.add(pass(clients, 10, inputRate, warmUp, measured, out));
+        for (int rate : inputRates) {
+            results.add(pass(clients, 0, rate, warmUp, measured, out));
+        }
+        results.add(pass(clients, 10, inputRates.get(inputRates.size() - 1), warmUp, measured.multipliedBy(2), out));
+        out.printf("load average after: %s%n", loadAverage());
         return results;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static Result pass(int clients, int stalled, int inputRate, Duration warmUp, Duration measured,
@@ -93,15 +113,16 @@ final class GatewayBench {
         nats.start();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ssmd-bench-gateway");
         List<WebSocket> sockets = new ArrayList<>();
+        List<java.net.Socket> stalledSockets = new ArrayList<>();
         try (Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-gateway")) {
             connection.jetStreamManagement().addStream(StreamConfiguration.builder()
                     .name(Subjects.streamName("bench", "kraken")).subjects(Subjects.streamSubjects("bench", "kraken"))
                     .storageType(StorageType.File).build());
             PrometheusRegistry registry = new PrometheusRegistry();
-            // The shipped queue size; a max lag of 5 s, so that the stalled clients are closed within the run.
-            GatewaySpec spec = new GatewaySpec(true, Optional.empty(), GatewaySpec.DEFAULT_CLIENT_QUEUE_SIZE,
-                    Duration.ofSeconds(5), GatewaySpec.DEFAULT_RECENT_TRADES);
-            Gateway gateway = Gateway.start(connection, "bench", List.of(new GatewayFeed("kraken", false,
+            // Small enough that the clients that never read overflow and are closed within one pass.
+            GatewaySpec spec = new GatewaySpec(true, Optional.empty(), QUEUE, MAX_LAG,
+                    GatewaySpec.DEFAULT_RECENT_TRADES);
+            Gateway gateway = Gateway.start(connection, "bench", List.of(new GatewayFeed("kraken",
                     Optional.of(Normalizers.forVenue(Venue.KRAKEN)), OptionalInt.empty(), List.of())), spec,
                     ApiKeys.none(), registry);
             ServerBinding binding = HttpServer.bind(system, new HttpSettings("127.0.0.1", 0),
@@ -111,12 +132,15 @@ final class GatewayBench {
             Receiver receiver = new Receiver();
             List<HttpClient> https = List.of(HttpClient.newHttpClient(), HttpClient.newHttpClient(),
                     HttpClient.newHttpClient(), HttpClient.newHttpClient());
-            for (int i = 0; i < clients + stalled; i++) {
-                boolean reads = i < clients;
+            for (int i = 0; i < clients; i++) {
                 WebSocket socket = https.get(i % https.size()).newWebSocketBuilder()
-                        .buildAsync(uri, reads ? receiver.listener() : new Stalled()).get(30, TimeUnit.SECONDS);
-                socket.sendText(subscribe(reads ? i : i * 7), true).get(10, TimeUnit.SECONDS);
+                        .buildAsync(uri, receiver.listener()).get(30, TimeUnit.SECONDS);
+                socket.sendText(subscribe(i), true).get(10, TimeUnit.SECONDS);
                 sockets.add(socket);
+            }
+            for (int i = 0; i < stalled; i++) {
+                stalledSockets.add(StalledClient.open(binding.localAddress().getPort(), "/v1/stream?raw=true",
+                        "{\"action\":\"subscribe\",\"feeds\":[\"kraken\"]}"));
             }
             JetStream jetStream = connection.jetStream();
             Publisher publisher = new Publisher(jetStream, inputRate);
@@ -131,17 +155,29 @@ final class GatewayBench {
             double seconds = (System.nanoTime() - start) / 1e9;
             long delivered = receiver.delivered.get();
             long published = publisher.published.get() - publishedAtStart;
+            long streamLast = connection.jetStreamManagement().getStreamInfo(Subjects.streamName("bench", "kraken"))
+                    .getStreamState().getLastSequence();
+            // Read after the position may have moved on: a negative difference is a gateway that is caught up.
+            long backlog = Math.max(0, streamLast - gateway.streamPosition("kraken"));
             publisher.stop = true;
             publishing.join(10_000);
             Result result = new Result(clients, stalled, published / seconds, delivered / seconds,
                     published * clients * SYMBOLS_PER_CLIENT / SYMBOLS, delivered, receiver.percentile(0.50),
                     receiver.percentile(0.99), receiver.max.get(), gateway.metrics().droppedTotal(),
-                    clients + stalled - gateway.core().clientCount());
+                    clients + stalled - gateway.core().clientCount(), backlog);
             out.printf("gateway %,5d clients + %2d never reading: input %,7.0f msgs/s, delivered %,9.0f msgs/s"
                     + " (%,d of %,d expected in the window); publish-to-client p50 %,d µs, p99 %,d µs, max %,d µs;"
-                    + " dropped %,d, clients closed %d%n", clients, stalled, result.inputRate(), result.deliveredRate(),
-                    delivered, result.expected(), result.p50Micros(), result.p99Micros(), result.maxMicros(),
-                    result.dropped(), result.stalledClosed());
+                    + " dropped %,d, clients closed %d; gateway %,d messages behind the stream at the end%n", clients,
+                    stalled, result.inputRate(), result.deliveredRate(), delivered, result.expected(),
+                    result.p50Micros(), result.p99Micros(), result.maxMicros(), result.dropped(),
+                    result.stalledClosed(), result.backlog());
+            if (stalled > 0) {
+                StringBuilder worst = new StringBuilder();
+                for (int i = 0; i < (int) Math.ceil(seconds); i++) {
+                    worst.append(i == 0 ? "" : " ").append(receiver.worstPerSecond.get(i) / 1000);
+                }
+                out.printf("  worst publish-to-client latency per second of the pass, ms: %s%n", worst);
+            }
             sockets.forEach(WebSocket::abort);
             binding.unbind().toCompletableFuture().join();
             gateway.close();
@@ -150,6 +186,7 @@ final class GatewayBench {
             throw new IllegalStateException("the gateway benchmark failed: " + e, e);
         } finally {
             sockets.forEach(WebSocket::abort);
+            stalledSockets.forEach(StalledClient::close);
             system.terminate();
             nats.stop();
         }
@@ -216,8 +253,15 @@ final class GatewayBench {
         final AtomicLong delivered = new AtomicLong();
         final AtomicLong max = new AtomicLong();
         final AtomicLongArray histogram = new AtomicLongArray(BUCKETS);
+        /** The worst latency of each second of the pass, to see when a spike happened. */
+        final AtomicLongArray worstPerSecond = new AtomicLongArray(120);
+        volatile long startNanos = System.nanoTime();
 
         void reset() {
+            startNanos = System.nanoTime();
+            for (int i = 0; i < worstPerSecond.length(); i++) {
+                worstPerSecond.set(i, 0);
+            }
             delivered.set(0);
             max.set(0);
             for (int i = 0; i < BUCKETS; i++) {
@@ -237,6 +281,8 @@ final class GatewayBench {
             long micros = EpochMicros.now() - Long.parseLong(message, at + 5, end, 10);
             delivered.incrementAndGet();
             max.accumulateAndGet(micros, Math::max);
+            int second = (int) Math.min(worstPerSecond.length() - 1, (System.nanoTime() - startNanos) / 1_000_000_000L);
+            worstPerSecond.accumulateAndGet(second, micros, Math::max);
             histogram.incrementAndGet((int) Math.max(0, Math.min(BUCKETS - 1, micros / BUCKET_MICROS)));
         }
 
@@ -278,11 +324,4 @@ final class GatewayBench {
         }
     }
 
-    /** A client that takes its first message and then never reads again. */
-    private static final class Stalled implements WebSocket.Listener {
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            return null;
-        }
-    }
 }

@@ -65,7 +65,11 @@ class SsmdNodeTest {
 
         HttpResponse<String> metrics = get(node, "/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("ssmd_node_info{node=\"test-node\"").contains("ssmd_nats_connected 1");
+        assertThat(metrics.body()).contains("ssmd_node_info{node=\"test-node\"").contains("ssmd_nats_connected 1")
+                .contains("ssmd_gateway_clients_connected 0").contains("ssmd_gateway_messages_sent_total")
+                .contains("ssmd_gateway_dropped_total");
+        assertThat(node.gateway()).as("the default roles include the gateway").isPresent();
+        assertThat(get(node, "/v1/markets?feed=kraken").body()).contains("\"id\":\"BTC/USD\"");
 
         HttpResponse<String> feeds = get(node, "/v1/feeds");
         assertThat(feeds.statusCode()).isEqualTo(200);

@@ -115,6 +115,12 @@ public final class ApiKeys extends AllDirectives {
         if (!required) {
             return inner.get();
         }
+        // Only /v1/* needs a key: any other path falls through to the inner route, which rejects it as its own
+        // (so an unknown path is still a 404, not a 401).
+        return extractUri(uri -> uri.path().startsWith("/v1/") ? checked(queryAllowed, inner) : inner.get());
+    }
+
+    private Route checked(boolean queryAllowed, Supplier<Route> inner) {
         return optionalHeaderValueByName(HEADER, header -> parameterOptional(QUERY_PARAMETER, query -> {
             Optional<String> key = header.isPresent() || !queryAllowed ? header : query;
             if (key.isEmpty()) {

@@ -65,7 +65,7 @@ public final class Gateway implements AutoCloseable {
 
     static GatewayFeed feed(EnabledFeed feed, Function<Venue, Optional<Normalizer>> normalizers) {
         OptionalInt depth = feed.definition().book().map(b -> OptionalInt.of(b.depth())).orElse(OptionalInt.empty());
-        return new GatewayFeed(feed.name(), feed.venue().categorized(), normalizers.apply(feed.venue()), depth,
+        return new GatewayFeed(feed.name(), normalizers.apply(feed.venue()), depth,
                 feed.instruments());
     }
 

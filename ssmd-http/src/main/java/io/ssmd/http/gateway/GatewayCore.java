@@ -109,9 +109,12 @@ public final class GatewayCore {
         }
     }
 
-    /** A shard's control event: a resync drops the books it names until the venue's next snapshot. */
+    /**
+     * A shard's control event. A resync or a disconnect drops the books it names until the venue's next snapshot:
+     * a book during an outage is unknown, and a subscriber should not start from a stale one.
+     */
     public synchronized void onControl(ControlEvent event, boolean live) {
-        if (ControlEvent.RESYNC.equals(event.event())) {
+        if (ControlEvent.RESYNC.equals(event.event()) || ControlEvent.DISCONNECTED.equals(event.event())) {
             Map<String, Market> markets = marketsByFeed.getOrDefault(event.feed(), Map.of());
             if (event.instruments().isEmpty()) {
                 markets.values().forEach(m -> m.book(null, 0));

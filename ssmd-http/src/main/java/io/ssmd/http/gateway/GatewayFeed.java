@@ -10,13 +10,12 @@ import java.util.OptionalInt;
  * A feed as the gateway serves it.
  *
  * @param name        the feed name, as in subjects
- * @param categorized whether its market-data subjects carry a category token (Kalshi)
  * @param normalizer  turns its messages into events; without one the feed's messages reach no client
  * @param bookDepth   the depth its books are subscribed at, so levels pushed beyond it are removed (Kraken sends no
  *                    delete for those); empty for unlimited
  * @param instruments the instruments configured statically, listed by {@code /v1/markets} before any data arrives
  */
-public record GatewayFeed(String name, boolean categorized, Optional<Normalizer> normalizer, OptionalInt bookDepth,
+public record GatewayFeed(String name, Optional<Normalizer> normalizer, OptionalInt bookDepth,
         List<String> instruments) {
 
     public GatewayFeed {

@@ -102,7 +102,7 @@ class GatewayBookTest {
             await().until(() -> node.gateway().streamPosition("alpha") == seq);
             var live = node.gateway().core().market("alpha", "BTC/USD").orElseThrow().book().orElseThrow();
 
-            try (Gateway later = Gateway.start(NATS.connect(), node.env(), List.of(new GatewayFeed("alpha", false,
+            try (Gateway later = Gateway.start(NATS.connect(), node.env(), List.of(new GatewayFeed("alpha",
                     Optional.of(new TestNormalizer()), OptionalInt.empty(), List.of())),
                     GatewayTestNode.spec(1000, Duration.ofSeconds(30)), ApiKeys.none(), new PrometheusRegistry())) {
                 later.warmedUp().get(30, TimeUnit.SECONDS);

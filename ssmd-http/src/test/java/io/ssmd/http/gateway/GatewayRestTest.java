@@ -87,6 +87,9 @@ class GatewayRestTest {
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(json(wrong).path("error").asText()).contains("not accepted");
         assertThat(get("/v1/markets", KEY).statusCode()).isEqualTo(200);
+        // Outside /v1 nothing asks for a key: an unknown path stays a 404.
+        assertThat(get("/favicon.ico", null).statusCode()).isEqualTo(404);
+        assertThat(get("/v1/nothing-here", null).statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -58,7 +58,7 @@ final class GatewayTestNode implements AutoCloseable {
                     .name(Subjects.streamName(env, feed)).subjects(Subjects.streamSubjects(env, feed))
                     .storageType(StorageType.File).build());
         }
-        List<GatewayFeed> gatewayFeeds = feeds.stream().map(feed -> new GatewayFeed(feed, false,
+        List<GatewayFeed> gatewayFeeds = feeds.stream().map(feed -> new GatewayFeed(feed,
                 Optional.of(new TestNormalizer()), OptionalInt.empty(), List.of())).toList();
         gateway = Gateway.start(nats, env, gatewayFeeds, spec, keys, registry);
         gateway.warmedUp().get(30, TimeUnit.SECONDS);
