@@ -146,9 +146,9 @@ public final class Ssmd {
             embedded.ifPresent(server -> checks.add(NodeHealthChecks.embeddedNats(server)));
             HealthRoutes health = new HealthRoutes(settings.nodeName(), Main.version(), startedAt, checks,
                     Duration.ofSeconds(3));
-            // A guard answers 401 to any request without an X-API-Key before its route looks at the path, so order
-            // matters: the public dashboard page first, then the gateway's /v1/stream (which also takes the key as
-            // ?api_key=, as browsers send it on a WebSocket), then the guarded routes.
+            // A header guard answers 401 to any /v1/ request without an X-API-Key before its route matches the rest
+            // of the path, so the gateway's /v1/stream (which also takes the key as ?api_key=, the only way a
+            // browser can send one on a WebSocket) must come before the guarded /v1/feeds and /v1/gaps.
             List<Route> routes = new ArrayList<>(List.of(health.route(), new MetricsRoute(registry).route(),
                     new DashboardRoute().route()));
             gateway.ifPresent(g -> routes.add(g.routes(connectors::health)));
