@@ -104,6 +104,7 @@ class DashboardBrowserTest {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             for (String feed : feeds) {
                 String rate = feedSection(feed).findElement(By.cssSelector(".feed-msgs-per-sec")).getText();
+                assertThat(rate).as("msg/s of %s", feed).matches("\\d+(\\.\\d)?");
                 assertThat(Double.parseDouble(rate)).as("msg/s of %s", feed).isPositive();
                 assertThat(chartPixels(feed)).as("pixels drawn in the chart of %s", feed).isGreaterThan(50);
             }
@@ -135,6 +136,12 @@ class DashboardBrowserTest {
             assertThat(browser.findElements(By.cssSelector("#event-rows li[data-kind='disconnected']")))
                     .extracting(WebElement::getText).anySatisfy(text -> assertThat(text).contains("kraken-0: disconnected"));
         });
+
+        // The outage is a connection_lost gap in the archive: it is listed once its segment commits (1 min rotation).
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(browser.findElements(By.cssSelector("#gap-rows tr.gap[data-feed='kraken']"
+                        + "[data-type='connection_lost']"))).extracting(row -> row.findElement(
+                                By.cssSelector(".gap-shard")).getText()).contains("kraken-0"));
 
         assertThat(uncaughtScriptErrors()).isEmpty();
         Path screenshot = saveScreenshot();

@@ -27,9 +27,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * What {@code ssmd demo} runs, for tests: a synthetic replay server per venue and a node on the demo environment,
- * with two differences. Every port is a free one (tests run beside a demo), and Kalshi lists the replay server's
- * markets instead of discovering them, because this build runs Kalshi only with listed markets. NATS is the
- * test's server.
+ * with these differences: every port is a free one (tests run beside a demo); Kalshi lists the replay server's
+ * markets instead of discovering them, because this build runs Kalshi only with listed markets; segments rotate every
+ * minute; each run has its own environment name; NATS is the test's server.
  */
 final class DemoRun implements AutoCloseable {
 
@@ -70,6 +70,8 @@ final class DemoRun implements AutoCloseable {
             for (String venue : ReplayVenues.IDS) {
                 faults.put(venue, startReplayServer(system, layout, venue, rate));
             }
+            // The shortest rotation: a gap reaches the manifest (and /v1/gaps) when its segment commits.
+            ShippedExchanges.edit(layout.environmentFile(), "storage:\n", "storage:\n  rotation: 1m\n");
             // A fresh environment name per run: its streams are new even on a nats-server shared by a test class.
             ShippedExchanges.edit(layout.environmentFile(), "name: demo\n", "name: demo" + RUNS.incrementAndGet() + "\n");
             String listed = KalshiReplayServer.defaultInstruments().stream().map(t -> "\"" + t + "\"")

@@ -132,10 +132,12 @@
       const feed = feedView(entry.feed);
       const seen = new Set();
       let feedRate = 0;
+      let rated = false;
       let feedTotal = 0;
       for (const report of entry.shards) {
         const view = applyShard(feed, report, now);
         seen.add(report.shard);
+        rated = rated || view.rate !== null;
         feedRate += view.rate || 0;
         feedTotal += view.total;
       }
@@ -147,9 +149,10 @@
         }
       }
       feed.section.querySelector(".no-shards").hidden = entry.shards.length > 0;
-      setText(feed.section.querySelector(".feed-msgs-per-sec"), rate(feedRate));
+      setText(feed.section.querySelector(".feed-msgs-per-sec"), rated ? rate(feedRate) : "-");
       setText(feed.section.querySelector(".feed-total-messages"), count(feedTotal));
-      feed.history.push({ t: now, rate: feedRate });
+      // Until a shard has two reports there is no rate: drawing 0 would show a drop that never happened.
+      if (rated) feed.history.push({ t: now, rate: feedRate });
       while (feed.history.length && feed.history[0].t < now - CHART_WINDOW_MS) feed.history.shift();
       drawChart(feed.canvas, feed.history, now);
     }
@@ -254,7 +257,7 @@
       row.dataset.type = gap.type;
       const at = gap.start !== null ? gap.start : gap.end;
       const seqs = gap.fromSeq === null ? "-" : gap.fromSeq === gap.toSeq ? gap.fromSeq : gap.fromSeq + ".." + gap.toSeq;
-      const cells = [at === null ? "-" : new Date(at / 1000).toISOString().replace("T", " ").substring(0, 19),
+      const cells = [at === null ? "-" : new Date(at / 1000).toISOString().replace("T", " ").substring(5, 19),
         gap.feed, gap.type, gap.shard || "-", seqs, gap.reason || ""];
       ["gap-start", "gap-feed", "gap-type", "gap-shard", "gap-seqs", "gap-reason"].forEach((cls, i) => {
         const td = document.createElement("td");
