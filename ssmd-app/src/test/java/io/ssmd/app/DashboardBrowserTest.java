@@ -89,6 +89,10 @@ class DashboardBrowserTest {
             }
         });
 
+        // States are coloured: streaming in the stylesheet's green.
+        assertThat(feedSection("kraken").findElement(By.cssSelector("tr.shard .state")).getCssValue("color"))
+                .isEqualTo("rgba(24, 134, 75, 1)");
+
         // Total messages per feed, read twice: each must grow while the page stays open.
         Map<String, Long> first = new HashMap<>();
         for (String feed : feeds) {
