@@ -4,6 +4,7 @@ import io.nats.client.Connection;
 import io.ssmd.core.db.Database;
 import io.ssmd.core.nats.NatsServerProcess;
 import io.ssmd.http.HealthCheck;
+import io.ssmd.http.gateway.Gateway;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -34,5 +35,12 @@ final class NodeHealthChecks {
         return HealthCheck.of("embedded-nats", () -> CompletableFuture.completedFuture(server.pid()
                 .map(pid -> HealthCheck.Result.ok("nats-server pid " + pid + " on port " + server.port()))
                 .orElseGet(() -> HealthCheck.Result.failed("nats-server is not running; see " + server.logFile()))));
+    }
+
+    /** Not ready while the gateway replays the streams' history: its books would be incomplete. */
+    static HealthCheck gateway(Gateway gateway) {
+        return HealthCheck.of("gateway", () -> CompletableFuture.completedFuture(gateway.warmedUp().isDone()
+                ? HealthCheck.Result.ok(gateway.core().clientCount() + " clients connected")
+                : HealthCheck.Result.failed("replaying the feed streams' history to rebuild books")));
     }
 }

@@ -144,6 +144,7 @@ public final class Ssmd {
             checks.add(NodeHealthChecks.nats(nats));
             checks.add(NodeHealthChecks.database(db, blocking));
             embedded.ifPresent(server -> checks.add(NodeHealthChecks.embeddedNats(server)));
+            gateway.ifPresent(g -> checks.add(NodeHealthChecks.gateway(g)));
             HealthRoutes health = new HealthRoutes(settings.nodeName(), Main.version(), startedAt, checks,
                     Duration.ofSeconds(3));
             // A header guard answers 401 to any /v1/ request without an X-API-Key before its route matches the rest

@@ -55,6 +55,8 @@ class SsmdNodeTest {
     void servesHealthAndMetricsAndCreatesTheEnvironmentsStreams() throws Exception {
         Ssmd node = Ssmd.start(newSystem(), settings(Optional.of(NATS.url())), defaultEnvironment());
 
+        // Ready once the gateway has replayed the streams (the shards' control events may already be there).
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(node, "/v1/health").statusCode() == 200);
         HttpResponse<String> health = get(node, "/v1/health");
         assertThat(health.statusCode()).isEqualTo(200);
         JsonNode body = JSON.readTree(health.body());
@@ -62,6 +64,7 @@ class SsmdNodeTest {
         assertThat(body.path("checks").path("nats").path("ok").asBoolean()).isTrue();
         assertThat(body.path("checks").path("database").path("ok").asBoolean()).isTrue();
         assertThat(body.path("checks").has("embedded-nats")).isFalse();
+        assertThat(body.path("checks").path("gateway").path("ok").asBoolean()).isTrue();
 
         HttpResponse<String> metrics = get(node, "/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);

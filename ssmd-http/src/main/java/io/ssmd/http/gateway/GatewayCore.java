@@ -36,6 +36,9 @@ public final class GatewayCore {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayCore.class);
 
+    /** Feed × symbol × type combinations one connection may hold: each costs an index entry. */
+    static final int MAX_KEYS_PER_CLIENT = 50_000;
+
     private final Map<String, GatewayFeed> feeds;
     private final GatewaySpec spec;
     private final GatewayMetrics metrics;
@@ -92,6 +95,10 @@ public final class GatewayCore {
         }
         synchronized (this) {
             for (MarketEvent raw : events) {
+                if (raw.instrument() == null || raw.instrument().isEmpty()) {
+                    // Nothing to key it by: no client could have asked for it.
+                    continue;
+                }
                 MarketEvent event = raw.ts() == 0 ? raw.withTs(receivedAtMicros) : raw;
                 Market market = market(gatewayFeed, event.instrument());
                 if (!token.equals(Subjects.token(event.instrument()))) {
@@ -163,6 +170,13 @@ public final class GatewayCore {
     }
 
     private synchronized void change(GatewayClient client, ClientCommand.Change change) {
+        long added = (long) Math.max(1, change.feeds().size()) * Math.max(1, change.symbols().size())
+                * Math.max(1, change.types().size());
+        if (change.subscribe() && client.keys().size() + added > MAX_KEYS_PER_CLIENT) {
+            client.outbox().offer(GatewayJson.error("subscription too large: " + client.keys().size() + " + " + added
+                    + " feed x symbol x type combinations, at most " + MAX_KEYS_PER_CLIENT + " per connection"));
+            return;
+        }
         hub.apply(client, change);
         client.outbox().offer(GatewayJson.acknowledged(change.subscribe() ? "subscribed" : "unsubscribed",
                 change.symbols(), change.feeds(), change.types()));

@@ -39,8 +39,12 @@ public final class StreamRoute extends AllDirectives {
                                 clientFlow(raw.map("true"::equalsIgnoreCase).orElse(false), materializer)))))))));
     }
 
-    private Flow<Message, Message, NotUsed> clientFlow(boolean raw, Materializer materializer) {
-        GatewayClient client = core.connect(raw);
+    /** The client is registered when the flow runs (the upgrade succeeded), not when the route is evaluated. */
+    private Flow<Message, Message, ?> clientFlow(boolean raw, Materializer materializer) {
+        return Flow.fromMaterializer((mat, attributes) -> connectedFlow(core.connect(raw), materializer));
+    }
+
+    private Flow<Message, Message, NotUsed> connectedFlow(GatewayClient client, Materializer materializer) {
         Sink<Message, NotUsed> fromClient = Flow.<Message>create()
                 .mapAsync(1, message -> text(message, materializer))
                 .to(Sink.foreach(inbound -> {

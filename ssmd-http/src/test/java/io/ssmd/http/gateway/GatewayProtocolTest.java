@@ -60,6 +60,16 @@ class GatewayProtocolTest {
             assertThat(reasons.get(9)).contains("unknown type \"candles\"");
             assertThat(reasons.get(10)).contains("unknown field(s) [symbol]");
 
+            // 2 feeds x 6,252 symbols x 4 types is just past the limit, in a message under the 64 KiB one.
+            StringBuilder many = new StringBuilder();
+            for (int i = 0; i < GatewayCore.MAX_KEYS_PER_CLIENT / 8 + 2; i++) {
+                many.append(i == 0 ? "" : ",").append('"').append(i).append('"');
+            }
+            client.send("{\"action\":\"subscribe\",\"feeds\":[\"alpha\",\"beta\"],\"symbols\":[" + many
+                    + "],\"types\":[\"trade\",\"ticker\",\"orderbook\",\"lifecycle\"]}");
+            assertThat(client.awaitMessage(m -> m.path("reason").asText().startsWith("subscription too large"))
+                    .path("reason").asText()).contains("0 + 50016");
+
             client.send("{\"action\":\"ping\",\"id\":42}");
             JsonNode pong = client.awaitMessage(m -> m.path("type").asText().equals("pong"));
             assertThat(pong.path("id").asInt()).isEqualTo(42);
@@ -127,6 +137,34 @@ class GatewayProtocolTest {
             other.send("{\"action\":\"ping\"}");
             other.awaitMessage(m -> m.path("type").asText().equals("pong"));
             assertThat(other.ofType("status")).isEmpty();
+        }
+    }
+
+    @Test
+    void categorizedSubjectsAndMarketIdsReachTheirSubscribers() {
+        try (WsClient byAsset = WsClient.connect(http, node.streamUri(""));
+                WsClient byMarket = WsClient.connect(http, node.streamUri(""))) {
+            byAsset.send("{\"action\":\"subscribe\",\"symbols\":[\"KXETHD-26FEB1217-T1819.99\",\"7123\"]}");
+            byMarket.send("{\"action\":\"subscribe\",\"feeds\":[\"beta\"],\"symbols\":[\"0xmarket\"]}");
+            byAsset.awaitMessage(m -> m.path("type").asText().equals("subscribed"));
+            byMarket.awaitMessage(m -> m.path("type").asText().equals("subscribed"));
+            // Kalshi's form, with a category token: {env}.{feed}.{category}.json.{type}.{token}
+            node.publishOn(node.env() + ".alpha.climate_and_weather.json.trade.KXETHD-26FEB1217-T1819_99", "alpha",
+                    "{\"kind\":\"trade\",\"instrument\":\"KXETHD-26FEB1217-T1819.99\",\"price\":\"0.42\","
+                            + "\"size\":\"3\",\"id\":\"k1\"}");
+            // Polymarket's form: the token is the market (condition id), the event names the asset.
+            node.publishOn(node.env() + ".beta.json.trade.0xmarket", "beta", "{\"kind\":\"trade\","
+                    + "\"instrument\":\"7123\",\"price\":\"0.5\",\"size\":\"1\",\"id\":\"p1\"}");
+
+            JsonNode kalshi = byAsset.awaitMessage(m -> m.path("tradeId").asText().equals("k1"));
+            assertThat(kalshi.path("ticker").asText()).isEqualTo("KXETHD-26FEB1217-T1819.99");
+            assertThat(byAsset.awaitMessage(m -> m.path("tradeId").asText().equals("p1")).path("ticker").asText())
+                    .isEqualTo("7123");
+            JsonNode byCondition = byMarket.awaitMessage(m -> m.path("tradeId").asText().equals("p1"));
+            assertThat(byCondition.path("ticker").asText()).isEqualTo("7123");
+            byMarket.send("{\"action\":\"ping\"}");
+            byMarket.awaitMessage(m -> m.path("type").asText().equals("pong"));
+            assertThat(byMarket.ofType("trade")).hasSize(1);
         }
     }
 }
