@@ -70,6 +70,7 @@ final class DemoCommand implements Callable<Integer> {
             Environment environment = EnvironmentLoader.load(layout.environmentFile(), env);
             Ssmd node = Ssmd.start(system, settings.withEnvironmentFile(layout.environmentFile()), environment);
             out.println("ssmd demo: node");
+            out.println("  dashboard  http://127.0.0.1:" + node.httpAddress().getPort() + "/");
             out.println("  health     http://127.0.0.1:" + node.httpAddress().getPort() + "/v1/health");
             out.println("  metrics    http://127.0.0.1:" + node.httpAddress().getPort() + "/metrics");
             out.println("  nats       " + node.natsUrl());

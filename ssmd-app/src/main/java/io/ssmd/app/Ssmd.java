@@ -17,7 +17,9 @@ import io.ssmd.core.settings.NodeSettings.EmbeddedNats;
 import io.ssmd.http.HealthCheck;
 import io.ssmd.http.HealthRoutes;
 import io.ssmd.http.HttpServer;
+import io.ssmd.http.DashboardRoute;
 import io.ssmd.http.FeedsRoute;
+import io.ssmd.http.GapsRoute;
 import io.ssmd.http.MetricsRoute;
 import io.ssmd.http.gateway.ApiKeys;
 import io.ssmd.http.gateway.Gateway;
@@ -145,9 +147,15 @@ public final class Ssmd {
             gateway.ifPresent(g -> checks.add(NodeHealthChecks.gateway(g)));
             HealthRoutes health = new HealthRoutes(settings.nodeName(), Main.version(), startedAt, checks,
                     Duration.ofSeconds(3));
+            // A header guard answers 401 to any /v1/ request without an X-API-Key before its route matches the rest
+            // of the path, so the gateway's /v1/stream (which also takes the key as ?api_key=, the only way a
+            // browser can send one on a WebSocket) must come before the guarded /v1/feeds and /v1/gaps.
             List<Route> routes = new ArrayList<>(List.of(health.route(), new MetricsRoute(registry).route(),
-                    apiKeys.guard(() -> new FeedsRoute(connectors.feeds(), connectors::health).route())));
+                    new DashboardRoute().route()));
             gateway.ifPresent(g -> routes.add(g.routes(connectors::health)));
+            routes.add(apiKeys.guard(() -> new FeedsRoute(connectors.feeds(), connectors::health).route()));
+            routes.add(apiKeys.guard(() -> new GapsRoute(ArchiveGaps.forNode(environment, roles.contains("archiver"),
+                    blocking)).route()));
             ServerBinding binding = await(HttpServer.bind(system, settings.http(),
                     Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new)))
                             .toCompletableFuture(),

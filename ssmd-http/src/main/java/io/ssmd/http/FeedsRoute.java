@@ -67,6 +67,8 @@ public final class FeedsRoute extends AllDirectives {
             ObjectNode rejected = shard.putObject("rejected");
             h.rejected().forEach(rejected::put);
             shard.put("lastError", h.lastError());
+            // Beyond the DESIGN §7 shape: lets a client turn two reports' counts into an exact rate.
+            shard.put("reportedAt", h.reportedAt());
         }
         return body;
     }
