@@ -172,7 +172,8 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         assignment = start;
         feed = found.get();
         connector = chosen.get();
-        shardContext = ShardContext.of(runtime.env(), start.feed(), name, start.instruments());
+        ShardContext previousContext = shardContext;
+        shardContext = context(start);
         runtime.metrics().marketsSubscribed().labelValues(start.feed(), name).set(start.instruments().size());
         if (start.instruments().isEmpty() && !start.isCompanion()) {
             // Discovery took every instrument away: close the connection and stay idle until new ones come.
@@ -183,7 +184,8 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             return this;
         }
         if (wasRunning && state.equals(ShardHealth.STREAMING) && previous != null
-                && previous.feed().equals(start.feed()) && changeLive(previous.instruments(), start.instruments())) {
+                && previous.feed().equals(start.feed()) && previousContext != null
+                && changeLive(previousContext.instruments(), shardContext.instruments())) {
             // Control events of this connection name its instruments as they are now.
             events = new ShardEvents(shardContext, epoch, runtime);
             return this;
@@ -196,6 +198,43 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         }
         connect();
         return this;
+    }
+
+    /**
+     * The shard's context. Instruments from discovery or lifecycle events were never checked at startup: one whose
+     * subject token another already has would make their messages indistinguishable, so it is refused (shown in
+     * health and the log) and the others run, rather than the whole shard failing on every assignment.
+     */
+    private ShardContext context(Start start) {
+        java.util.Map<String, String> tokens = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> byToken = new java.util.HashMap<>();
+        List<String> kept = new java.util.ArrayList<>();
+        for (String instrument : start.instruments()) {
+            String token = io.ssmd.core.subject.Subjects.token(instrument);
+            String other = byToken.putIfAbsent(token, instrument);
+            if (other != null && !other.equals(instrument)) {
+                String reason = "subject token '" + token + "' is already " + other + "'s: not subscribed";
+                stats.rejected(instrument, reason);
+                context.getLog().error("{}: instrument {} refused: {}", name, instrument, reason);
+                continue;
+            }
+            if (tokens.putIfAbsent(instrument, token) == null) {
+                kept.add(instrument);
+            }
+        }
+        return new ShardContext(runtime.env(), start.feed(), name, kept, tokens);
+    }
+
+    /**
+     * Queues a frame for the venue. A full queue means the socket has not taken frames for a long while: the frame
+     * (a subscribe, say) must not be lost silently, so the connection is restarted, which subscribes everything anew.
+     */
+    private void send(String frame) {
+        if (running != null && running.outbound().offer(frame) != org.apache.pekko.stream.QueueOfferResult.enqueued()) {
+            lastError = "outbound queue full or closed: could not send a frame to the venue; reconnecting";
+            context.getLog().warn("{}: {}", name, lastError);
+            running.killSwitch().abort(new IllegalStateException(lastError));
+        }
     }
 
     /**
@@ -212,7 +251,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         if (frames.isEmpty()) {
             return false;
         }
-        frames.get().forEach(running.outbound()::offer);
+        frames.get().forEach(this::send);
         context.getLog().info("{}: {} instruments added, {} removed on the open connection", name, added.size(),
                 removed.size());
         return true;
@@ -254,7 +293,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         events.connected(outageSinceMicros);
         outageSinceMicros = null;
         for (String frame : connector.subscribe(shardContext.instruments())) {
-            running.outbound().offer(frame);
+            send(frame);
         }
         FeedDefinition definition = feed.feed().definition();
         definition.dataSilenceTimeout().ifPresent(timeout -> timers.startTimerWithFixedDelay(
@@ -358,6 +397,9 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     }
 
     private Behavior<Command> onStop() {
+        if (shardContext != null) {
+            runtime.metrics().websocketConnected().labelValues(shardContext.feed(), name).set(0);
+        }
         if (running != null) {
             running.killSwitch().shutdown();
             running = null;

@@ -18,10 +18,12 @@ public interface FrameDecoder {
     Decoded decode(byte[] frame);
 
     /**
-     * The frames that add and remove instruments on this open connection, for venues whose commands name the
-     * connection's own subscriptions (Kalshi's {@code update_subscription} needs the sids this decoder learned);
-     * empty when this decoder cannot, and the shard then asks its {@link VenueConnector#addLive} or reconnects.
-     * Called from the shard's actor while {@link #decode} runs on the stream: an implementation synchronizes.
+     * Instruments added to and removed from this open connection. Every decoder hears of the change (to keep and
+     * check the new instruments' books); it answers with the frames that make the change, for venues whose commands
+     * name the connection's own subscriptions (Kalshi's {@code update_subscription} needs the sids this decoder
+     * learned), or empty when it has none of its own: the shard then uses {@link VenueConnector#addLive} or, when
+     * the venue cannot change a connection, reconnects. Called from the shard's actor while {@link #decode} runs on
+     * the stream: an implementation synchronizes.
      */
     default java.util.Optional<java.util.List<String>> change(java.util.List<String> added,
             java.util.List<String> removed) {

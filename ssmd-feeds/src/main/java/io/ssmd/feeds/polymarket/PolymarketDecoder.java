@@ -51,7 +51,9 @@ public final class PolymarketDecoder implements FrameDecoder {
     private PolymarketDecoder(ShardContext shard, boolean customFeatures, Map<String, String> conditionByAsset) {
         this.shard = shard;
         this.customFeatures = customFeatures;
-        this.instruments = Set.copyOf(shard.instruments());
+        // Concurrent: the shard's actor adds and removes assets (change) while the stream decodes.
+        this.instruments = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        this.instruments.addAll(shard.instruments());
         this.conditionByAsset = new HashMap<>(conditionByAsset);
     }
 
@@ -64,6 +66,17 @@ public final class PolymarketDecoder implements FrameDecoder {
     public static PolymarketDecoder create(ShardContext shard, boolean customFeatures,
             Map<String, String> conditionByAsset) {
         return new PolymarketDecoder(shard, customFeatures, conditionByAsset);
+    }
+
+    /**
+     * Assets added to or removed from the open connection: their books are kept and checked from now on (the
+     * connector's dynamic subscribe brings each added asset's book). The frames are the connector's, so none here.
+     */
+    @Override
+    public java.util.Optional<List<String>> change(List<String> added, List<String> removed) {
+        instruments.addAll(added);
+        removed.forEach(instruments::remove);
+        return java.util.Optional.empty();
     }
 
     /** What one frame's events add up to. */

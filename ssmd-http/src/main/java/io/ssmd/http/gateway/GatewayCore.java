@@ -125,8 +125,8 @@ public final class GatewayCore {
     public synchronized void onControl(ControlEvent event, boolean live) {
         if (ControlEvent.RESYNC.equals(event.event()) || ControlEvent.DISCONNECTED.equals(event.event())) {
             Map<String, Market> markets = marketsByFeed.getOrDefault(event.feed(), Map.of());
-            List<Market> concerned = event.instruments().isEmpty() ? List.copyOf(markets.values())
-                    : event.instruments().stream().map(markets::get).filter(m -> m != null).toList();
+            // A shard that names no instruments (the Kalshi lifecycle companion, an emptied shard) carries no books.
+            List<Market> concerned = event.instruments().stream().map(markets::get).filter(m -> m != null).toList();
             for (Market market : concerned) {
                 if (market.bookSince() <= event.ts()) {
                     market.book(null, 0);
@@ -195,12 +195,15 @@ public final class GatewayCore {
         }
     }
 
-    /** Every known instrument of the feed (or of all feeds), with what the gateway has seen of it. */
+    /**
+     * Every known instrument of the feed (or of all feeds), with what the gateway has seen of it; books as their top
+     * level only, so that listing thousands of markets does not copy every book under the lock the pipeline needs.
+     */
     public synchronized List<MarketInfo> markets(Optional<String> feed) {
         List<MarketInfo> infos = new ArrayList<>();
         marketsByFeed.forEach((name, markets) -> {
             if (feed.isEmpty() || feed.get().equals(name)) {
-                markets.values().forEach(m -> infos.add(info(m)));
+                markets.values().forEach(m -> infos.add(info(m, 1)));
             }
         });
         return infos;
@@ -208,7 +211,7 @@ public final class GatewayCore {
 
     /** The instrument that {@code symbol} names in that feed (its id, or its alias), if the gateway knows it. */
     public synchronized Optional<MarketInfo> market(String feed, String symbol) {
-        return find(feed, symbol).map(GatewayCore::info);
+        return find(feed, symbol).map(m -> info(m, Integer.MAX_VALUE));
     }
 
     /** Its recent trades, newest first; empty when the instrument is unknown. */
@@ -272,10 +275,14 @@ public final class GatewayCore {
         return found;
     }
 
-    private static MarketInfo info(Market market) {
+    /** A copy of what is known of a market, its book cut to {@code depth} levels a side. */
+    private static MarketInfo info(Market market, int depth) {
         return new MarketInfo(market.feed(), market.instrument(), Optional.ofNullable(market.alias()),
                 Optional.ofNullable(market.shard()), market.lastTicker(), market.lastTrade(),
-                Optional.ofNullable(market.book()).map(b -> b.snapshot(market.feed(), market.instrument(), EpochMicros.now())));
+                Optional.ofNullable(market.book()).map(b -> depth == Integer.MAX_VALUE
+                        ? b.snapshot(market.feed(), market.instrument(), EpochMicros.now())
+                        : new BookSnapshot(market.feed(), market.instrument(), b.bestBid().stream().toList(),
+                                b.bestAsk().stream().toList(), EpochMicros.now())));
     }
 
     private static String text(MarketEvent event, byte[] raw) {

@@ -80,7 +80,9 @@ public final class MarketsRoute extends AllDirectives {
     }
 
     private Route one(List<MarketInfo> markets, Optional<String> feed, String id) {
-        return resolve(markets, feed, id, market -> {
+        return resolve(markets, feed, id, listed -> {
+            // The list carries top-of-book only; the one market asked for is read whole.
+            MarketInfo market = core.market(listed.feed(), listed.instrument()).orElse(listed);
             ObjectNode body = summary(market);
             market.lastTicker().ifPresent(t -> body.set("lastTicker", event(t)));
             market.lastTrade().ifPresent(t -> body.set("lastTrade", event(t)));
