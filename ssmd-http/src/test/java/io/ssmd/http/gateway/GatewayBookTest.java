@@ -94,6 +94,21 @@ class GatewayBookTest {
     }
 
     @Test
+    void aShardThatNamesNoInstrumentsLeavesEveryBookAlone() throws Exception {
+        try (GatewayTestNode node = GatewayTestNode.start(NATS, List.of("alpha"),
+                GatewayTestNode.spec(1000, Duration.ofSeconds(30)))) {
+            node.publish("alpha", "orderbook", "BTC/USD", BOOK);
+            // Kalshi's lifecycle companion carries no instruments: its outage says nothing about any book.
+            long seq = node.publishOn(node.env() + ".alpha.control.disconnected.alpha-lifecycle", "alpha",
+                    "{\"event\":\"disconnected\",\"feed\":\"alpha\",\"shard\":\"alpha-lifecycle\",\"epoch\":1,"
+                            + "\"ts\":" + io.ssmd.core.nats.EpochMicros.now() + ",\"reason\":\"watchdog\","
+                            + "\"instruments\":[]}").getSeqno();
+            await().until(() -> node.gateway().streamPosition("alpha") == seq);
+            assertThat(node.gateway().core().market("alpha", "BTC/USD").orElseThrow().book()).isPresent();
+        }
+    }
+
+    @Test
     void aResyncStoredAfterTheSnapshotItCausedKeepsThatSnapshot() throws Exception {
         try (GatewayTestNode node = GatewayTestNode.start(NATS, List.of("alpha"),
                 GatewayTestNode.spec(1000, Duration.ofSeconds(30)))) {
