@@ -136,9 +136,13 @@ final class ConnectorBench {
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ssmd-bench",
                 NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"
                         + "\npekko.loglevel = WARNING"))));
+        // The venue runs in a system of its own, as it would in its own process: stopping ssmd's side then closes
+        // every connection from the client end, and the venue's sessions end with them.
+        ActorSystem<Void> venue = ActorSystem.create(Behaviors.empty(), "ssmd-bench-venue",
+                ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
         try (Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-connector")) {
             ReplaySettings replay = scenario.replay();
-            ServerBinding binding = ReplayServer.create(system, scenario.server(replay), replay, new Faults())
+            ServerBinding binding = ReplayServer.create(venue, scenario.server(replay), replay, new Faults())
                     .bind().toCompletableFuture().join();
             Environment environment = environment(work, scenario, binding.localAddress().getPort());
             int shards = startShards(system, connection, environment, scenario, recorder);
@@ -154,9 +158,8 @@ final class ConnectorBench {
             long acked = recorder.acked.get() - startAcked;
             long frames = recorder.frames() - startFrames;
             long[] latencies = recorder.samples();
-            binding.unbind().toCompletableFuture().join();
-            system.terminate();
-            system.getWhenTerminated().toCompletableFuture().join();
+            stop(system, out);
+            stop(venue, out);
             nats.stop();
             BenchResult ceiling = NatsCeilingBench.run(200_000, NatsCeilingBench.HeaderSet.MSG_ID);
             Result result = new Result(acked, seconds, percentile(latencies, 0.50), percentile(latencies, 0.99),
@@ -171,7 +174,22 @@ final class ConnectorBench {
             throw new IllegalStateException("the connector benchmark failed: " + e, e);
         } finally {
             system.terminate();
+            venue.terminate();
             nats.stop();
+        }
+    }
+
+    /** Terminates a system, waiting at most 30 s: a benchmark's figures must not hang on a slow shutdown. */
+    private static void stop(ActorSystem<?> system, PrintStream out) {
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            out.println("(the actor system " + system.name() + " did not terminate within 30 s; going on)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            out.println("(the actor system " + system.name() + " terminated with " + e.getCause() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

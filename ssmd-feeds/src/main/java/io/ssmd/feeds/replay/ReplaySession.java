@@ -178,7 +178,8 @@ final class ReplaySession {
 
         /** Whether the connection faults are aimed at this session (see {@link Faults#only}). */
         private boolean aimedAt() {
-            return faults.targets(venue.instruments());
+            // Most of the time no fault is aimed: then the session's instruments (a copy) are not needed per frame.
+            return faults.only().isEmpty() || faults.targets(venue.instruments());
         }
 
         private void checkDrop(long now) {
