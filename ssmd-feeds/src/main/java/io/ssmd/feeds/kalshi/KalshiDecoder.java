@@ -141,6 +141,12 @@ public final class KalshiDecoder implements FrameDecoder {
                 frames.add(KalshiProtocol.updateSubscription(command(batch), sid, "add_markets", batch));
             }
         }
+        // The sids hold the new list from now, not from the ok: a gap before the ok resubscribes the added markets
+        // too, and never a removed one.
+        for (int sid : channelSids) {
+            added.forEach(m -> sids.saw(sid, m));
+            removed.forEach(m -> sids.forget(sid, m));
+        }
         removed.forEach(books::remove);
         return Optional.of(frames);
     }

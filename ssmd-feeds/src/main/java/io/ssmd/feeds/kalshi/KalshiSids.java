@@ -71,6 +71,14 @@ final class KalshiSids {
         markets.computeIfAbsent(sid, s -> new LinkedHashSet<>()).add(ticker);
     }
 
+    /** A market taken off a sid ({@code delete_markets}): a later resync of the sid must not bring it back. */
+    void forget(int sid, String ticker) {
+        Set<String> held = markets.get(sid);
+        if (held != null) {
+            held.remove(ticker);
+        }
+    }
+
     /**
      * Records a frame's {@code seq} on its sid; a gap when the sid carries books and the number is not the next one.
      * The first number seen on a sid whose ack was not seen is taken as it is.

@@ -139,6 +139,20 @@ class KalshiDecoderTest {
     }
 
     @Test
+    void aGapBeforeTheUpdatesOkResubscribesTheAddedMarketAndNotTheRemovedOne() {
+        subscribedWithBooks();
+        decode("{\"type\":\"subscribed\",\"id\":1,\"msg\":{\"channel\":\"trade\",\"sid\":3}}");
+        decoder.change(List.of(C), List.of(A)).orElseThrow();
+
+        // seq 3 and 4 are the oks still on their way; 6 skips one: a gap on the book sid before either ok arrived.
+        Decoded gap = decode(delta(1, 6, B, "\"0.0100\"", "\"1.00\""));
+
+        assertThat(gap.resyncs()).extracting(Decoded.Resync::instrument).containsExactly(B, C);
+        assertThat(gap.replies()).last().asString().contains("\"market_tickers\":[\"" + B + "\",\"" + C + "\"]")
+                .doesNotContain(A);
+    }
+
+    @Test
     void aMarketNoOneHasSeenTakesItsEventsOrItsSeriesCategory() {
         // What discovery records: events and series with their categories, besides the markets.
         Map<String, String> categories = Map.of("FED-23DEC", "Economics", "KXQUICKSETTLE", "Science and Technology");
