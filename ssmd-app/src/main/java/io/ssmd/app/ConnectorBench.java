@@ -147,17 +147,11 @@ final class ConnectorBench {
             Environment environment = environment(work, scenario, binding.localAddress().getPort());
             int shards = startShards(system, connection, environment, scenario, recorder);
             out.printf("%d shard%s started%n", shards, shards == 1 ? "" : "s");
-            ReplayBench.pause(warmUp);
-            long startAcked = recorder.acked.get();
-            long startFrames = recorder.frames();
-            recorder.sampling = true;
-            long start = System.nanoTime();
-            ReplayBench.pause(measured);
-            recorder.sampling = false;
-            double seconds = (System.nanoTime() - start) / 1e9;
-            long acked = recorder.acked.get() - startAcked;
-            long frames = recorder.frames() - startFrames;
-            long[] latencies = recorder.samples();
+            Window window = recorder.measure(warmUp, measured);
+            long acked = window.acked();
+            long frames = window.frames();
+            double seconds = window.seconds();
+            long[] latencies = window.latencies();
             stop(system, out);
             stop(venue, out);
             nats.stop();
@@ -242,6 +236,10 @@ final class ConnectorBench {
         return starts.size();
     }
 
+    /** What a measured window saw: acks and frames in it, its length, and its frame-to-ack latencies sorted (µs). */
+    record Window(long acked, long frames, double seconds, long[] latencies) {
+    }
+
     /** Counts acks and, while sampling, keeps each ack's frame-to-ack latency. */
     static final class Recorder {
         final PrometheusRegistry registry = new PrometheusRegistry();
@@ -270,6 +268,19 @@ final class ConnectorBench {
                     .flatMap(m -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m).getDataPoints().stream())
                     .mapToDouble(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot::getValue)
                     .sum();
+        }
+
+        /** Lets the warm-up pass, then samples for {@code measured}. */
+        Window measure(Duration warmUp, Duration measured) {
+            ReplayBench.pause(warmUp);
+            long startAcked = acked.get();
+            long startFrames = frames();
+            sampling = true;
+            long start = System.nanoTime();
+            ReplayBench.pause(measured);
+            sampling = false;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Window(acked.get() - startAcked, frames() - startFrames, seconds, samples());
         }
 
         long[] samples() {

@@ -3,7 +3,6 @@ package io.ssmd.app;
 import com.typesafe.config.ConfigFactory;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.EnvironmentLoader;
-import io.ssmd.core.nats.NatsServerProcess;
 import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.feeds.ReplayVenues;
@@ -111,14 +110,7 @@ final class DemoRun implements AutoCloseable {
     }
 
     private static NodeSettings settings(Path dir, String natsUrl, Path environmentFile) {
-        return new NodeSettings("test-node", dir, environmentFile,
-                new NodeSettings.NatsSettings(Optional.of(natsUrl), Duration.ofSeconds(5),
-                        new NodeSettings.EmbeddedNats(Optional.empty(), 0, dir.resolve("nats"),
-                                NatsServerProcess.DEFAULT_MAX_PAYLOAD, Duration.ofSeconds(30), Duration.ofMillis(100),
-                                Duration.ofSeconds(2))),
-                new NodeSettings.DatabaseSettings("jdbc:h2:file:" + dir.resolve("db/ssmd") + ";MODE=PostgreSQL", "",
-                        Optional.empty(), 2, Duration.ofSeconds(5)),
-                new NodeSettings.HttpSettings("127.0.0.1", 0), NodeSettings.ConnectorSettings.defaults());
+        return TestNodeSettings.of("test-node", dir, Optional.of(natsUrl), environmentFile);
     }
 
     /** The node's URL for {@code path}. */

@@ -15,7 +15,6 @@ import io.ssmd.core.model.Level;
 import io.ssmd.core.model.MarketEvent;
 import io.ssmd.core.model.OrderBook;
 import io.ssmd.core.nats.ControlEvent;
-import io.ssmd.core.nats.NatsServerProcess;
 import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.subject.Venue;
@@ -243,13 +242,6 @@ class GatewayArchiveBookTest {
     }
 
     private NodeSettings settings() {
-        return new NodeSettings("gateway-test-node", dir, Path.of("unused"),
-                new NodeSettings.NatsSettings(Optional.of(NATS.url()), Duration.ofSeconds(5),
-                        new NodeSettings.EmbeddedNats(Optional.empty(), 0, dir.resolve("nats"),
-                                NatsServerProcess.DEFAULT_MAX_PAYLOAD, Duration.ofSeconds(30), Duration.ofMillis(100),
-                                Duration.ofSeconds(2))),
-                new NodeSettings.DatabaseSettings("jdbc:h2:file:" + dir.resolve("db/ssmd") + ";MODE=PostgreSQL", "",
-                        Optional.empty(), 2, Duration.ofSeconds(5)),
-                new NodeSettings.HttpSettings("127.0.0.1", 0), NodeSettings.ConnectorSettings.defaults());
+        return TestNodeSettings.of("gateway-test-node", dir, Optional.of(NATS.url()), Path.of("unused"));
     }
 }

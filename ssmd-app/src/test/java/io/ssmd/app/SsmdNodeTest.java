@@ -129,15 +129,7 @@ class SsmdNodeTest {
     }
 
     private NodeSettings settings(Optional<String> natsUrl) {
-        return new NodeSettings("test-node", dir,
-                Path.of("unused"),
-                new NodeSettings.NatsSettings(natsUrl, Duration.ofSeconds(5),
-                        new NodeSettings.EmbeddedNats(Optional.empty(), 0, dir.resolve("nats"),
-                                NatsServerProcess.DEFAULT_MAX_PAYLOAD, Duration.ofSeconds(30), Duration.ofMillis(100),
-                                Duration.ofSeconds(2))),
-                new NodeSettings.DatabaseSettings("jdbc:h2:file:" + dir.resolve("db/ssmd") + ";MODE=PostgreSQL", "",
-                        Optional.empty(), 2, Duration.ofSeconds(5)),
-                new NodeSettings.HttpSettings("127.0.0.1", 0), NodeSettings.ConnectorSettings.defaults());
+        return TestNodeSettings.of("test-node", dir, natsUrl, Path.of("unused"));
     }
 
     private Environment defaultEnvironment() throws IOException {
