@@ -11,16 +11,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code ssmd archive ...}: check archive files. */
-@Command(name = "archive", description = "Work with archive files.", subcommands = {ArchiveCommand.Verify.class})
+@Command(
+        name = "archive",
+        description = "Work with archive files.",
+        subcommands = {ArchiveCommand.Verify.class})
 final class ArchiveCommand {
 
-    @Command(name = "verify", description = "Check every file under DIR against its manifest: gzip/zstd integrity,"
-            + " size and MD5, record counts, sequence continuity except at recorded gaps, no sequence twice. Exit code 0"
-            + " when consistent, 1 on any inconsistency.")
+    @Command(
+            name = "verify",
+            description = "Check every file under DIR against its manifest: gzip/zstd integrity,"
+                    + " size and MD5, record counts, sequence continuity except at recorded gaps, no sequence twice. Exit code 0"
+                    + " when consistent, 1 on any inconsistency.")
     static final class Verify implements Callable<Integer> {
 
-        @Parameters(paramLabel = "DIR", description = "An archive root, or any directory in one (a feed, a stream, a"
-                + " day)")
+        @Parameters(
+                paramLabel = "DIR",
+                description = "An archive root, or any directory in one (a feed, a stream, a" + " day)")
         Path dir;
 
         @Override
@@ -37,23 +43,35 @@ final class ArchiveCommand {
                 return 1;
             }
             for (ArchiveVerifier.StreamSummary s : report.streams()) {
-                out.printf("%s: %d days, %d files, %,d records, seqs %d..%d, gaps %s%s%n", s.streamDir(), s.days(),
-                        s.files(), s.records(), s.firstSeq(), s.lastSeq(), gaps(s.gaps()),
-                        s.notLocal() > 0 ? ", " + s.notLocal() + " files only in the bucket (checked by manifest)" : "");
+                out.printf(
+                        "%s: %d days, %d files, %,d records, seqs %d..%d, gaps %s%s%n",
+                        s.streamDir(),
+                        s.days(),
+                        s.files(),
+                        s.records(),
+                        s.firstSeq(),
+                        s.lastSeq(),
+                        gaps(s.gaps()),
+                        s.notLocal() > 0
+                                ? ", " + s.notLocal() + " files only in the bucket (checked by manifest)"
+                                : "");
             }
             if (report.ok()) {
                 out.println("archive is consistent");
                 return 0;
             }
             report.problems().forEach(p -> err.println("✗ " + p));
-            err.println(report.problems().size() + (report.problems().size() == 1 ? " inconsistency" : " inconsistencies")
-                    + " under " + dir);
+            err.println(report.problems().size()
+                    + (report.problems().size() == 1 ? " inconsistency" : " inconsistencies") + " under " + dir);
             return 1;
         }
 
         private static String gaps(Map<String, Integer> gaps) {
-            return gaps.isEmpty() ? "none" : gaps.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                    .collect(Collectors.joining(", "));
+            return gaps.isEmpty()
+                    ? "none"
+                    : gaps.entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue())
+                            .collect(Collectors.joining(", "));
         }
     }
 }

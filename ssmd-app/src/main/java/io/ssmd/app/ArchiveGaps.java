@@ -32,7 +32,8 @@ final class ArchiveGaps implements RecentGaps {
     /** How far back a request looks: the dashboard wants recent holes, and older days would cost a directory walk. */
     static final int LOOKBACK_DAYS = 7;
 
-    private static final Comparator<ArchiveGap> NEWEST_FIRST = Comparator.comparingLong(ArchiveGaps::time).reversed();
+    private static final Comparator<ArchiveGap> NEWEST_FIRST =
+            Comparator.comparingLong(ArchiveGaps::time).reversed();
 
     private final String environment;
     private final List<Path> roots;
@@ -70,8 +71,8 @@ final class ArchiveGaps implements RecentGaps {
                 if (!Files.isDirectory(root)) {
                     continue;
                 }
-                for (ArchiveInventory.Day day : ArchiveInventory.days(root, Optional.empty(), Optional.of(from),
-                        Optional.empty())) {
+                for (ArchiveInventory.Day day :
+                        ArchiveInventory.days(root, Optional.empty(), Optional.of(from), Optional.empty())) {
                     if (day.env().equals(environment) && day.gaps() > 0) {
                         ManifestStore.read(day.dir()).ifPresent(m -> m.gaps().forEach(g -> gaps.add(view(day, g))));
                     }
@@ -85,8 +86,18 @@ final class ArchiveGaps implements RecentGaps {
     }
 
     private static ArchiveGap view(ArchiveInventory.Day day, Gap g) {
-        return new ArchiveGap(day.feed(), day.stream(), g.type(), g.fromSeq(), g.toSeq(), g.start(), g.end(), g.shard(),
-                g.reason(), g.instruments(), g.file());
+        return new ArchiveGap(
+                day.feed(),
+                day.stream(),
+                g.type(),
+                g.fromSeq(),
+                g.toSeq(),
+                g.start(),
+                g.end(),
+                g.shard(),
+                g.reason(),
+                g.instruments(),
+                g.file());
     }
 
     private static long time(ArchiveGap gap) {

@@ -8,16 +8,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code ssmd bench [SCENARIO]}: throughput figures on this machine, each against its own servers. */
-@Command(name = "bench", description = "Run benchmarks on private servers. Scenarios: nats-ceiling (raw jnats"
-        + " JetStream async publish), publisher (ssmd's publisher on the same load), replay (each venue's replay"
-        + " server at full speed to one client; replay-VENUE for one), connector-kraken (replay server -> one shard ->"
-        + " JetStream), connector-polymarket (10 shards), connector-kalshi (2,000 discovered markets -> 13 shards),"
-        + " archiver (one stream into gzip and zstd files, against the publisher's rate), gateway (1,000 WebSocket"
-        + " clients x 10 symbols, publish-to-client latency). Without a"
-        + " scenario, all of them, with the publisher/ceiling ratio.")
+@Command(
+        name = "bench",
+        description = "Run benchmarks on private servers. Scenarios: nats-ceiling (raw jnats"
+                + " JetStream async publish), publisher (ssmd's publisher on the same load), replay (each venue's replay"
+                + " server at full speed to one client; replay-VENUE for one), connector-kraken (replay server -> one shard ->"
+                + " JetStream), connector-polymarket (10 shards), connector-kalshi (2,000 discovered markets -> 13 shards),"
+                + " archiver (one stream into gzip and zstd files, against the publisher's rate), gateway (1,000 WebSocket"
+                + " clients x 10 symbols, publish-to-client latency). Without a"
+                + " scenario, all of them, with the publisher/ceiling ratio.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(arity = "0..1", paramLabel = "SCENARIO",
+    @Parameters(
+            arity = "0..1",
+            paramLabel = "SCENARIO",
             description = "nats-ceiling | publisher | replay | replay-VENUE | connector-kraken | connector-polymarket"
                     + " | connector-kalshi | archiver | gateway"
                     + " (default: all)")
@@ -36,7 +40,11 @@ final class BenchCommand implements Callable<Integer> {
                 return 0;
             }
             if (GatewayBench.SCENARIO.equals(scenario)) {
-                GatewayBench.run(1_000, java.util.List.of(200, 500, 1_000), Duration.ofSeconds(5), Duration.ofSeconds(10),
+                GatewayBench.run(
+                        1_000,
+                        java.util.List.of(200, 500, 1_000),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(10),
                         System.out);
                 return 0;
             }
@@ -52,8 +60,8 @@ final class BenchCommand implements Callable<Integer> {
             if (scenario == null) {
                 ReplayBench.run(ReplayBench.PREFIX, Duration.ofSeconds(3), Duration.ofSeconds(5), System.out);
                 ConnectorBench.run(Duration.ofSeconds(5), Duration.ofSeconds(10), System.out);
-                ConnectorBench.run(ConnectorBench.Scenario.POLYMARKET, Duration.ofSeconds(5), Duration.ofSeconds(10),
-                        System.out);
+                ConnectorBench.run(
+                        ConnectorBench.Scenario.POLYMARKET, Duration.ofSeconds(5), Duration.ofSeconds(10), System.out);
                 KalshiConnectorBench.run(Duration.ofSeconds(10), Duration.ofSeconds(10), System.out);
                 ArchiverBench.run(200_000, 3, System.out);
             }

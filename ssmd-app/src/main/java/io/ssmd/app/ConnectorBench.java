@@ -57,8 +57,7 @@ final class ConnectorBench {
     /** A venue set up for the benchmark: its replay server and the environment's feed section. */
     enum Scenario {
         KRAKEN("kraken", "one shard, BTC/USD and ETH/USD, book/trade/ticker", 2),
-        POLYMARKET("polymarket", "10 shards of 400 synthetic assets (4,000), book/price_change/last_trade_price",
-                4000);
+        POLYMARKET("polymarket", "10 shards of 400 synthetic assets (4,000), book/price_change/last_trade_price", 4000);
 
         final String feed;
         final String description;
@@ -75,15 +74,18 @@ final class ConnectorBench {
         }
 
         static java.util.Optional<Scenario> named(String scenario) {
-            return Arrays.stream(values()).filter(s -> s.scenario().equals(scenario)).findFirst();
+            return Arrays.stream(values())
+                    .filter(s -> s.scenario().equals(scenario))
+                    .findFirst();
         }
 
         ReplaySettings replay() {
             return switch (this) {
                 case KRAKEN -> ReplaySettings.synthetic("kraken", 0, 0, 1);
-                case POLYMARKET -> ReplaySettings.synthetic("polymarket", 0, 0, 1)
-                        .withInstruments(io.ssmd.feeds.polymarket.PolymarketReplayServer.syntheticInstruments(
-                                instruments));
+                case POLYMARKET ->
+                    ReplaySettings.synthetic("polymarket", 0, 0, 1)
+                            .withInstruments(
+                                    io.ssmd.feeds.polymarket.PolymarketReplayServer.syntheticInstruments(instruments));
             };
         }
 
@@ -113,8 +115,7 @@ final class ConnectorBench {
         }
     }
 
-    private ConnectorBench() {
-    }
+    private ConnectorBench() {}
 
     static Result run(Duration warmUp, Duration measured, PrintStream out) {
         return run(Scenario.KRAKEN, warmUp, measured, out);
@@ -122,8 +123,10 @@ final class ConnectorBench {
 
     static Result run(Scenario scenario, Duration warmUp, Duration measured, PrintStream out) {
         String name = scenario.scenario();
-        out.printf("ssmd bench %s: %s replay server (synthetic, rate 0, %s) -> JetStream (file storage); %s warm-up,"
-                + " %s measured%n", name, scenario.feed, scenario.description, warmUp, measured);
+        out.printf(
+                "ssmd bench %s: %s replay server (synthetic, rate 0, %s) -> JetStream (file storage); %s warm-up,"
+                        + " %s measured%n",
+                name, scenario.feed, scenario.description, warmUp, measured);
         Path work;
         try {
             work = Files.createTempDirectory("ssmd-bench-connector-");
@@ -133,18 +136,25 @@ final class ConnectorBench {
         Recorder recorder = new Recorder();
         NatsServerProcess nats = NatsServerProcess.create(work.resolve("nats"));
         nats.start();
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ssmd-bench",
-                NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"
-                        + "\npekko.loglevel = WARNING"))));
+        ActorSystem<Void> system = ActorSystem.create(
+                Behaviors.empty(),
+                "ssmd-bench",
+                NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString(
+                        "pekko.remote.artery.canonical.port = 0" + "\npekko.loglevel = WARNING"))));
         // The venue runs in a system of its own, as it would in its own process: stopping ssmd's side then closes
         // every connection from the client end, and the venue's sessions end with them.
-        ActorSystem<Void> venue = ActorSystem.create(Behaviors.empty(), "ssmd-bench-venue",
+        ActorSystem<Void> venue = ActorSystem.create(
+                Behaviors.empty(),
+                "ssmd-bench-venue",
                 ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
         try (Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-connector")) {
             ReplaySettings replay = scenario.replay();
             ServerBinding binding = ReplayServer.create(venue, scenario.server(replay), replay, new Faults())
-                    .bind().toCompletableFuture().join();
-            Environment environment = environment(work, scenario, binding.localAddress().getPort());
+                    .bind()
+                    .toCompletableFuture()
+                    .join();
+            Environment environment =
+                    environment(work, scenario, binding.localAddress().getPort());
             int shards = startShards(system, connection, environment, scenario, recorder);
             out.printf("%d shard%s started%n", shards, shards == 1 ? "" : "s");
             Window window = recorder.measure(warmUp, measured);
@@ -156,11 +166,12 @@ final class ConnectorBench {
             stop(venue, out);
             nats.stop();
             BenchResult ceiling = NatsCeilingBench.run(200_000, NatsCeilingBench.HeaderSet.MSG_ID);
-            Result result = new Result(acked, seconds, percentile(latencies, 0.50), percentile(latencies, 0.99),
-                    ceiling.msgsPerSecond());
-            out.printf("%-20s %,11.0f acked msgs/s  (%,d in %.1f s, from %,.0f frames/s); frame-to-ack"
-                    + " p50 %,d µs, p99 %,d µs%n", name, result.rate(), acked, seconds, frames / seconds,
-                    result.p50Micros(), result.p99Micros());
+            Result result = new Result(
+                    acked, seconds, percentile(latencies, 0.50), percentile(latencies, 0.99), ceiling.msgsPerSecond());
+            out.printf(
+                    "%-20s %,11.0f acked msgs/s  (%,d in %.1f s, from %,.0f frames/s); frame-to-ack"
+                            + " p50 %,d µs, p99 %,d µs%n",
+                    name, result.rate(), acked, seconds, frames / seconds, result.p50Micros(), result.p99Micros());
             out.println("                     " + ceiling.describe());
             out.printf("%s / nats-ceiling (Nats-Msg-Id): %.2f%n", name, result.rate() / result.ceiling());
             return result;
@@ -192,7 +203,8 @@ final class ConnectorBench {
         String file = scenario.feed + ".yaml";
         Path shipped = NodeConfig.resolve(Path.of("exchanges/feeds").resolve(file), System.getenv());
         Files.writeString(feeds.resolve(file), DemoLayout.local(Files.readString(shipped), port));
-        Path env = Files.createDirectories(work.resolve("exchanges/environments")).resolve("bench.yaml");
+        Path env =
+                Files.createDirectories(work.resolve("exchanges/environments")).resolve("bench.yaml");
         Files.writeString(env, """
                 name: bench
                 feeds:
@@ -206,30 +218,45 @@ final class ConnectorBench {
     }
 
     /** Starts the scenario's shards, packed as the feed manager packs them; returns how many. */
-    private static int startShards(ActorSystem<?> system, Connection connection, Environment environment,
-            Scenario scenario, Recorder recorder) throws IOException {
+    private static int startShards(
+            ActorSystem<?> system, Connection connection, Environment environment, Scenario scenario, Recorder recorder)
+            throws IOException {
         Cluster cluster = Cluster.get(system);
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
-        new StreamSetup(connection.jetStreamManagement()).apply(environment.streams(), environment.publishableSubjects());
+        new StreamSetup(connection.jetStreamManagement())
+                .apply(environment.streams(), environment.publishableSubjects());
         ConnectorMetrics metrics = ConnectorMetrics.create(recorder.registry);
-        ControlEventPublisher control = ControlEventPublisher.create(connection, environment.name(),
-                environment.publisher(), metrics);
+        ControlEventPublisher control =
+                ControlEventPublisher.create(connection, environment.name(), environment.publisher(), metrics);
         EnabledFeed enabled = environment.feed(scenario.feed).orElseThrow();
-        FeedConnector feed = new FeedConnector(enabled, Connectors.forFeed(enabled).orElseThrow(),
-                Connectors.discovery(enabled));
-        var topic = system.systemActorOf(Topic.create(ShardHealth.class, "bench-health"), "bench-health", Props.empty());
-        FeedShard.init(system, new ShardRuntime(environment.name(), "bench", Map.of(scenario.feed, feed),
-                connection.jetStream(), environment.publisher(), metrics, control, topic, Duration.ofSeconds(1),
-                recorder::record));
+        FeedConnector feed =
+                new FeedConnector(enabled, Connectors.forFeed(enabled).orElseThrow(), Connectors.discovery(enabled));
+        var topic =
+                system.systemActorOf(Topic.create(ShardHealth.class, "bench-health"), "bench-health", Props.empty());
+        FeedShard.init(
+                system,
+                new ShardRuntime(
+                        environment.name(),
+                        "bench",
+                        Map.of(scenario.feed, feed),
+                        connection.jetStream(),
+                        environment.publisher(),
+                        metrics,
+                        control,
+                        topic,
+                        Duration.ofSeconds(1),
+                        recorder::record));
         java.util.List<String> instruments;
         try {
             instruments = feed.discovery().isPresent() ? feed.discovery().get().discover() : enabled.instruments();
         } catch (Exception e) {
             throw new IllegalStateException("discovery from the replay server failed: " + e, e);
         }
-        java.util.List<FeedShard.Start> starts = FeedManager.repack(scenario.feed, java.util.List.of(), instruments,
-                (int) Math.floor(enabled.definition().maxInstrumentsPerConnection()
-                        * io.ssmd.core.settings.NodeSettings.ConnectorSettings.defaults().fillRatio()));
+        java.util.List<FeedShard.Start> starts =
+                FeedManager.repack(scenario.feed, java.util.List.of(), instruments, (int)
+                        Math.floor(enabled.definition().maxInstrumentsPerConnection()
+                                * io.ssmd.core.settings.NodeSettings.ConnectorSettings.defaults()
+                                        .fillRatio()));
         for (FeedShard.Start start : starts) {
             FeedShard.ref(system, start.shard()).tell(start);
         }
@@ -237,8 +264,7 @@ final class ConnectorBench {
     }
 
     /** What a measured window saw: acks and frames in it, its length, and its frame-to-ack latencies sorted (µs). */
-    record Window(long acked, long frames, double seconds, long[] latencies) {
-    }
+    record Window(long acked, long frames, double seconds, long[] latencies) {}
 
     /** Counts acks and, while sampling, keeps each ack's frame-to-ack latency. */
     static final class Recorder {
@@ -266,7 +292,8 @@ final class ConnectorBench {
             return (long) registry.scrape().stream()
                     .filter(m -> m.getMetadata().getName().equals("ssmd_connector_messages"))
                     .flatMap(m -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m).getDataPoints().stream())
-                    .mapToDouble(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot::getValue)
+                    .mapToDouble(
+                            io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot::getValue)
                     .sum();
         }
 

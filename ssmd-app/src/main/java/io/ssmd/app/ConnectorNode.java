@@ -54,8 +54,14 @@ final class ConnectorNode {
         this.feeds = feeds;
     }
 
-    static ConnectorNode start(ActorSystem<?> system, NodeSettings settings, Environment environment,
-            Connection nats, ConnectorMetrics metrics, ControlEventPublisher control, Consumer<PublishOutcome> outcomes) {
+    static ConnectorNode start(
+            ActorSystem<?> system,
+            NodeSettings settings,
+            Environment environment,
+            Connection nats,
+            ConnectorMetrics metrics,
+            ControlEventPublisher control,
+            Consumer<PublishOutcome> outcomes) {
         joinCluster(system);
         ActorRef<Topic.Command<ShardHealth>> topic = system.systemActorOf(
                 Topic.create(ShardHealth.class, "ssmd-feed-health"), "feed-health-topic", Props.empty());
@@ -64,13 +70,17 @@ final class ConnectorNode {
         Map<String, FeedConnector> connectors = new LinkedHashMap<>();
         Map<String, Connectors.LiveInstruments> live = new LinkedHashMap<>();
         for (EnabledFeed feed : environment.feeds()) {
-            Connectors.wire(feed).ifPresentOrElse(
-                    wired -> {
-                        connectors.put(feed.name(), wired.feed());
-                        wired.live().ifPresent(l -> live.put(feed.name(), l));
-                    },
-                    () -> log.warn("feed {} (venue {}) is enabled but not run: this build has no connector for the"
-                            + " venue", feed.name(), feed.venue().id()));
+            Connectors.wire(feed)
+                    .ifPresentOrElse(
+                            wired -> {
+                                connectors.put(feed.name(), wired.feed());
+                                wired.live().ifPresent(l -> live.put(feed.name(), l));
+                            },
+                            () -> log.warn(
+                                    "feed {} (venue {}) is enabled but not run: this build has no connector for the"
+                                            + " venue",
+                                    feed.name(),
+                                    feed.venue().id()));
         }
         JetStream jetStream;
         try {
@@ -78,20 +88,36 @@ final class ConnectorNode {
         } catch (IOException e) {
             throw new IllegalStateException("JetStream is not available on " + nats.getConnectedUrl(), e);
         }
-        ShardRuntime runtime = new ShardRuntime(environment.name(), settings.nodeName(), connectors, jetStream,
-                environment.publisher(), metrics, control, topic, settings.connectors().healthInterval(), outcomes);
+        ShardRuntime runtime = new ShardRuntime(
+                environment.name(),
+                settings.nodeName(),
+                connectors,
+                jetStream,
+                environment.publisher(),
+                metrics,
+                control,
+                topic,
+                settings.connectors().healthInterval(),
+                outcomes);
         // On a node without the connector role this only starts a proxy: shards and managers run elsewhere.
         FeedShard.init(system, runtime);
         for (FeedConnector feed : connectors.values()) {
-            ActorRef<FeedManager.Command> manager = FeedManager.init(system, feed, settings.connectors().fillRatio(),
-                    settings.connectors().reassignInterval(), settings.connectors().rediscoverInterval());
+            ActorRef<FeedManager.Command> manager = FeedManager.init(
+                    system,
+                    feed,
+                    settings.connectors().fillRatio(),
+                    settings.connectors().reassignInterval(),
+                    settings.connectors().rediscoverInterval());
             // Kalshi's lifecycle watcher: markets that open or close between discoveries.
             Connectors.LiveInstruments watcher = live.get(feed.name());
             if (watcher != null) {
                 watcher.start(system, environment.name(), nats, manager);
             }
         }
-        return new ConnectorNode(system, registry, environment.feeds().stream().map(EnabledFeed::name).toList());
+        return new ConnectorNode(
+                system,
+                registry,
+                environment.feeds().stream().map(EnabledFeed::name).toList());
     }
 
     /** The feeds listed on /v1/feeds. */

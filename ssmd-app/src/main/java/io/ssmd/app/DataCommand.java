@@ -14,11 +14,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ssmd data ...}: what the archive holds, from its manifests. */
-@Command(name = "data", description = "What the archive holds, from its manifests.",
+@Command(
+        name = "data",
+        description = "What the archive holds, from its manifests.",
         subcommands = {DataCommand.Inventory.class, DataCommand.Gaps.class})
 final class DataCommand {
 
-    @Option(names = "--root", paramLabel = "DIR", defaultValue = "./data/archive", scope = picocli.CommandLine.ScopeType.INHERIT,
+    @Option(
+            names = "--root",
+            paramLabel = "DIR",
+            defaultValue = "./data/archive",
+            scope = picocli.CommandLine.ScopeType.INHERIT,
             description = "The archive root (storage.archive-root; default ${DEFAULT-VALUE})")
     Path root;
 
@@ -39,12 +45,22 @@ final class DataCommand {
 
         @Override
         public Integer call() {
-            return inventory(parent.root, Optional.ofNullable(feed), Optional.ofNullable(from), Optional.ofNullable(to),
-                    System.out, System.err);
+            return inventory(
+                    parent.root,
+                    Optional.ofNullable(feed),
+                    Optional.ofNullable(from),
+                    Optional.ofNullable(to),
+                    System.out,
+                    System.err);
         }
 
-        static int inventory(Path root, Optional<String> feed, Optional<LocalDate> from, Optional<LocalDate> to,
-                PrintStream out, PrintStream err) {
+        static int inventory(
+                Path root,
+                Optional<String> feed,
+                Optional<LocalDate> from,
+                Optional<LocalDate> to,
+                PrintStream out,
+                PrintStream err) {
             List<ArchiveInventory.Day> days;
             try {
                 days = ArchiveInventory.days(root, feed, from, to);
@@ -52,11 +68,13 @@ final class DataCommand {
                 err.println("ssmd data inventory: " + e.getMessage());
                 return 1;
             }
-            out.printf("%-10s  %-16s  %-24s  %5s  %12s  %12s  %5s  %s%n", "date", "feed", "stream", "files", "records",
-                    "bytes", "gaps", "status");
+            out.printf(
+                    "%-10s  %-16s  %-24s  %5s  %12s  %12s  %5s  %s%n",
+                    "date", "feed", "stream", "files", "records", "bytes", "gaps", "status");
             for (ArchiveInventory.Day d : days) {
-                out.printf("%-10s  %-16s  %-24s  %5d  %,12d  %,12d  %5d  %s%n", d.date(), d.feed(), d.stream(),
-                        d.files(), d.records(), d.bytes(), d.gaps(), d.status());
+                out.printf(
+                        "%-10s  %-16s  %-24s  %5d  %,12d  %,12d  %5d  %s%n",
+                        d.date(), d.feed(), d.stream(), d.files(), d.records(), d.bytes(), d.gaps(), d.status());
             }
             if (days.isEmpty()) {
                 out.println("(no archived days match)");
@@ -94,12 +112,19 @@ final class DataCommand {
                 out.println("no gaps recorded for " + feed + " on " + date);
                 return 0;
             }
-            out.printf("%-24s  %-15s  %-21s  %-27s  %-27s  %-14s  %s%n", "stream", "type", "seqs", "start", "end",
-                    "shard", "reason");
+            out.printf(
+                    "%-24s  %-15s  %-21s  %-27s  %-27s  %-14s  %s%n",
+                    "stream", "type", "seqs", "start", "end", "shard", "reason");
             for (ArchiveInventory.StreamGap sg : gaps) {
                 Gap g = sg.gap();
-                out.printf("%-24s  %-15s  %-21s  %-27s  %-27s  %-14s  %s%n", sg.stream(), g.type(), seqs(g),
-                        time(g.start()), time(g.end()), g.shard() == null ? "-" : g.shard(),
+                out.printf(
+                        "%-24s  %-15s  %-21s  %-27s  %-27s  %-14s  %s%n",
+                        sg.stream(),
+                        g.type(),
+                        seqs(g),
+                        time(g.start()),
+                        time(g.end()),
+                        g.shard() == null ? "-" : g.shard(),
                         (g.reason() == null ? "" : g.reason())
                                 + (g.instruments() == null ? "" : " " + g.instruments()));
             }
@@ -114,7 +139,9 @@ final class DataCommand {
         }
 
         private static String time(Long micros) {
-            return micros == null ? "-" : Instant.ofEpochSecond(0, micros * 1000).toString();
+            return micros == null
+                    ? "-"
+                    : Instant.ofEpochSecond(0, micros * 1000).toString();
         }
     }
 }

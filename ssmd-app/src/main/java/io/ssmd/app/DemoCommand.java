@@ -31,18 +31,25 @@ import picocli.CommandLine.Option;
  * {@code ssmd demo}: a replay server per venue (synthetic, modest rate) and a node whose environment points every
  * feed at them. Nothing leaves the machine. Ctrl-C stops it all.
  */
-@Command(name = "demo", description = "Run a replay server per venue (synthetic data, ports 9101-9104) and an ssmd"
-        + " node whose feeds point at them; prints the URLs. Needs no internet.")
+@Command(
+        name = "demo",
+        description = "Run a replay server per venue (synthetic data, ports 9101-9104) and an ssmd"
+                + " node whose feeds point at them; prints the URLs. Needs no internet.")
 final class DemoCommand implements Callable<Integer> {
 
     /** The demo ports of DESIGN §3, in the order of {@link ReplayVenues#IDS}. */
     static final int FIRST_PORT = 9101;
 
-    @Option(names = "--data-dir", defaultValue = "./data/demo", description = "The demo's state (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--data-dir",
+            defaultValue = "./data/demo",
+            description = "The demo's state (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
-    @Option(names = "--rate", defaultValue = "20", description = "Synthetic frames per second per connection"
-            + " (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rate",
+            defaultValue = "20",
+            description = "Synthetic frames per second per connection" + " (default: ${DEFAULT-VALUE})")
     int rate;
 
     @Override
@@ -87,13 +94,26 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void startReplayServer(ActorSystem<?> system, String venue, DemoLayout layout, PrintStream out) {
-        ReplaySettings settings = new ReplaySettings(venue, "127.0.0.1", layout.port(venue), Optional.empty(), 1.0,
-                rate, java.util.List.of(), 1, false, Optional.empty(),
-                venue.equals("kalshi") ? Optional.of(layout.kalshiPublicKey()) : Optional.empty(), Duration.ofSeconds(30));
+        ReplaySettings settings = new ReplaySettings(
+                venue,
+                "127.0.0.1",
+                layout.port(venue),
+                Optional.empty(),
+                1.0,
+                rate,
+                java.util.List.of(),
+                1,
+                false,
+                Optional.empty(),
+                venue.equals("kalshi") ? Optional.of(layout.kalshiPublicKey()) : Optional.empty(),
+                Duration.ofSeconds(30));
         VenueServer server = ReplayVenues.server(settings);
-        ServerBinding binding = ReplayServer.create(system, server, settings, new Faults()).bind()
-                .toCompletableFuture().join();
+        ServerBinding binding = ReplayServer.create(system, server, settings, new Faults())
+                .bind()
+                .toCompletableFuture()
+                .join();
         binding.addToCoordinatedShutdown(Duration.ofSeconds(3), system);
-        ReplayServerCommand.printUrls(out, server, "127.0.0.1", binding.localAddress().getPort());
+        ReplayServerCommand.printUrls(
+                out, server, "127.0.0.1", binding.localAddress().getPort());
     }
 }

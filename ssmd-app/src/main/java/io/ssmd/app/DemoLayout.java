@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  */
 record DemoLayout(Path dir, int firstPort, Path environmentFile, Path kalshiPrivateKey, Path kalshiPublicKey) {
 
-    private static final Pattern ENDPOINT = Pattern.compile("(?m)^(\\s+(?:websocket|rest|discovery):\\s*)(wss?|https?)://[^/\\s]+(\\S*)");
+    private static final Pattern ENDPOINT =
+            Pattern.compile("(?m)^(\\s+(?:websocket|rest|discovery):\\s*)(wss?|https?)://[^/\\s]+(\\S*)");
 
     static final String KALSHI_KEY_ID = "ssmd-demo";
 
@@ -43,7 +44,9 @@ record DemoLayout(Path dir, int firstPort, Path environmentFile, Path kalshiPriv
         for (String venue : ReplayVenues.IDS) {
             Path source = shipped.resolve(venue + ".yaml");
             String text = Files.readString(source, StandardCharsets.UTF_8);
-            Files.writeString(feeds.resolve(venue + ".yaml"), local(text, firstPort + ReplayVenues.IDS.indexOf(venue)),
+            Files.writeString(
+                    feeds.resolve(venue + ".yaml"),
+                    local(text, firstPort + ReplayVenues.IDS.indexOf(venue)),
                     StandardCharsets.UTF_8);
         }
         Path environment = environments.resolve("demo.yaml");
@@ -72,7 +75,8 @@ record DemoLayout(Path dir, int firstPort, Path environmentFile, Path kalshiPriv
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String scheme = m.group(2).startsWith("ws") ? "ws" : "http";
-            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + scheme + "://127.0.0.1:" + port + m.group(3)));
+            m.appendReplacement(
+                    out, Matcher.quoteReplacement(m.group(1) + scheme + "://127.0.0.1:" + port + m.group(3)));
         }
         m.appendTail(out);
         return out.toString();
@@ -125,12 +129,14 @@ record DemoLayout(Path dir, int firstPort, Path environmentFile, Path kalshiPriv
         }
         Files.writeString(publicKey, pem("PUBLIC KEY", pair.getPublic().getEncoded()), StandardCharsets.UTF_8);
         Files.deleteIfExists(privateKey);
-        Files.createFile(privateKey, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+                privateKey, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(privateKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), StandardCharsets.UTF_8);
     }
 
     private static String pem(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der);
         return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
     }
 }

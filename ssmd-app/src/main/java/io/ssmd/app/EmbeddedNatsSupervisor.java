@@ -18,16 +18,15 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 final class EmbeddedNatsSupervisor extends AbstractBehavior<EmbeddedNatsSupervisor.Command> {
 
-    sealed interface Command {
+    sealed interface Command {}
+
+    private record Exited(int code) implements Command {}
+
+    private enum RestartNow implements Command {
+        INSTANCE
     }
 
-    private record Exited(int code) implements Command {
-    }
-
-    private enum RestartNow implements Command { INSTANCE }
-
-    private record Restarted(Throwable failure) implements Command {
-    }
+    private record Restarted(Throwable failure) implements Command {}
 
     private final NatsServerProcess server;
     private final Duration minBackoff;
@@ -37,14 +36,19 @@ final class EmbeddedNatsSupervisor extends AbstractBehavior<EmbeddedNatsSupervis
     private Duration backoff;
     private long watchingSinceNanos;
 
-    static Behavior<Command> create(NatsServerProcess server, Duration minBackoff, Duration maxBackoff,
-            Executor blocking) {
+    static Behavior<Command> create(
+            NatsServerProcess server, Duration minBackoff, Duration maxBackoff, Executor blocking) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(
                 timers -> new EmbeddedNatsSupervisor(ctx, timers, server, minBackoff, maxBackoff, blocking)));
     }
 
-    private EmbeddedNatsSupervisor(ActorContext<Command> context, TimerScheduler<Command> timers,
-            NatsServerProcess server, Duration minBackoff, Duration maxBackoff, Executor blocking) {
+    private EmbeddedNatsSupervisor(
+            ActorContext<Command> context,
+            TimerScheduler<Command> timers,
+            NatsServerProcess server,
+            Duration minBackoff,
+            Duration maxBackoff,
+            Executor blocking) {
         super(context);
         this.timers = timers;
         this.server = server;
@@ -77,8 +81,14 @@ final class EmbeddedNatsSupervisor extends AbstractBehavior<EmbeddedNatsSupervis
         if (Duration.ofNanos(System.nanoTime() - watchingSinceNanos).compareTo(maxBackoff.multipliedBy(2)) > 0) {
             backoff = minBackoff;
         }
-        getContext().getLog().warn("embedded nats-server (port {}) exited with code {}; restarting in {} ms; log: {}",
-                server.port(), exited.code(), backoff.toMillis(), server.logFile());
+        getContext()
+                .getLog()
+                .warn(
+                        "embedded nats-server (port {}) exited with code {}; restarting in {} ms; log: {}",
+                        server.port(),
+                        exited.code(),
+                        backoff.toMillis(),
+                        server.logFile());
         timers.startSingleTimer(RestartNow.INSTANCE, backoff);
         backoff = min(backoff.multipliedBy(2), maxBackoff);
         return this;
@@ -89,14 +99,20 @@ final class EmbeddedNatsSupervisor extends AbstractBehavior<EmbeddedNatsSupervis
             return Behaviors.stopped();
         }
         // start() blocks until the server is ready: it runs on the blocking dispatcher, not in the actor.
-        getContext().pipeToSelf(CompletableFuture.runAsync(server::start, blocking), (ok, failure) -> new Restarted(failure));
+        getContext()
+                .pipeToSelf(
+                        CompletableFuture.runAsync(server::start, blocking), (ok, failure) -> new Restarted(failure));
         return this;
     }
 
     private Behavior<Command> onRestarted(Restarted restarted) {
         if (restarted.failure() != null) {
-            getContext().getLog().error("embedded nats-server did not restart ({}); trying again in {} ms",
-                    restarted.failure().getMessage(), backoff.toMillis());
+            getContext()
+                    .getLog()
+                    .error(
+                            "embedded nats-server did not restart ({}); trying again in {} ms",
+                            restarted.failure().getMessage(),
+                            backoff.toMillis());
             timers.startSingleTimer(RestartNow.INSTANCE, backoff);
             backoff = min(backoff.multipliedBy(2), maxBackoff);
             return this;

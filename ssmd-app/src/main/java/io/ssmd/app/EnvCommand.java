@@ -11,12 +11,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code ssmd env ...}: work with environment files. */
-@Command(name = "env", description = "Work with environment files.",
+@Command(
+        name = "env",
+        description = "Work with environment files.",
         subcommands = {EnvCommand.Validate.class})
 final class EnvCommand {
 
-    @Command(name = "validate", description = "Check an environment file and the feed files it uses: one ✓ line per"
-            + " check passed, or the errors (file, key path, what is expected). Exit code 0 when valid, 1 otherwise.")
+    @Command(
+            name = "validate",
+            description =
+                    "Check an environment file and the feed files it uses: one ✓ line per"
+                            + " check passed, or the errors (file, key path, what is expected). Exit code 0 when valid, 1 otherwise.")
     static final class Validate implements Callable<Integer> {
 
         @Parameters(paramLabel = "FILE", description = "The environment YAML, e.g. exchanges/environments/default.yaml")
@@ -34,7 +39,8 @@ final class EnvCommand {
                 err.println("✗ " + error);
             }
             if (!report.ok()) {
-                err.println(report.errors().size() + (report.errors().size() == 1 ? " error" : " errors") + " in " + file);
+                err.println(
+                        report.errors().size() + (report.errors().size() == 1 ? " error" : " errors") + " in " + file);
                 return 1;
             }
             out.println(file + " is valid");

@@ -60,29 +60,48 @@ final class GatewayBench {
     private static final int SYMBOLS_PER_CLIENT = 10;
     /** Latency histogram: 100 µs buckets up to 30 s. */
     private static final int BUCKET_MICROS = 100;
+
     private static final int BUCKETS = 300_000;
     private static final int QUEUE = 1_000;
     private static final Duration MAX_LAG = Duration.ofSeconds(5);
 
     /** One pass's figures. */
-    record Result(int clients, int stalled, double inputRate, double deliveredRate, long expected, long delivered,
-            long p50Micros, long p99Micros, long maxMicros, long dropped, long stalledClosed, long backlog) {
-    }
+    record Result(
+            int clients,
+            int stalled,
+            double inputRate,
+            double deliveredRate,
+            long expected,
+            long delivered,
+            long p50Micros,
+            long p99Micros,
+            long maxMicros,
+            long dropped,
+            long stalledClosed,
+            long backlog) {}
 
-    private GatewayBench() {
-    }
+    private GatewayBench() {}
 
     /**
      * One pass per input rate with readers only, then a twice as long one at the last rate with 10 clients that never
      * read added (each subscribed to the whole feed with {@code ?raw=true}, so that their TCP buffers and queues
      * overflow within the pass).
      */
-    static List<Result> run(int clients, List<Integer> inputRates, Duration warmUp, Duration measured,
-            PrintStream out) {
-        out.printf("ssmd bench %s: Kraken trades over %d symbols -> JetStream (file) -> gateway -> %,d WebSocket"
-                + " clients x %d symbols (each message to %d clients), all in one JVM; client queue %,d, max lag %s;"
-                + " %s warm-up, %s measured per pass; load average before: %s%n", SCENARIO, SYMBOLS, clients,
-                SYMBOLS_PER_CLIENT, clients * SYMBOLS_PER_CLIENT / SYMBOLS, QUEUE, MAX_LAG, warmUp, measured,
+    static List<Result> run(
+            int clients, List<Integer> inputRates, Duration warmUp, Duration measured, PrintStream out) {
+        out.printf(
+                "ssmd bench %s: Kraken trades over %d symbols -> JetStream (file) -> gateway -> %,d WebSocket"
+                        + " clients x %d symbols (each message to %d clients), all in one JVM; client queue %,d, max lag %s;"
+                        + " %s warm-up, %s measured per pass; load average before: %s%n",
+                SCENARIO,
+                SYMBOLS,
+                clients,
+                SYMBOLS_PER_CLIENT,
+                clients * SYMBOLS_PER_CLIENT / SYMBOLS,
+                QUEUE,
+                MAX_LAG,
+                warmUp,
+                measured,
                 loadAverage());
         List<Result> results = new ArrayList<>();
         for (int rate : inputRates) {
@@ -101,8 +120,8 @@ final class GatewayBench {
         }
     }
 
-    private static Result pass(int clients, int stalled, int inputRate, Duration warmUp, Duration measured,
-            PrintStream out) {
+    private static Result pass(
+            int clients, int stalled, int inputRate, Duration warmUp, Duration measured, PrintStream out) {
         Path work;
         try {
             work = Files.createTempDirectory("ssmd-bench-gateway-");
@@ -115,31 +134,51 @@ final class GatewayBench {
         List<WebSocket> sockets = new ArrayList<>();
         List<java.net.Socket> stalledSockets = new ArrayList<>();
         try (Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-gateway")) {
-            connection.jetStreamManagement().addStream(StreamConfiguration.builder()
-                    .name(Subjects.streamName("bench", "kraken")).subjects(Subjects.streamSubjects("bench", "kraken"))
-                    .storageType(StorageType.File).build());
+            connection
+                    .jetStreamManagement()
+                    .addStream(StreamConfiguration.builder()
+                            .name(Subjects.streamName("bench", "kraken"))
+                            .subjects(Subjects.streamSubjects("bench", "kraken"))
+                            .storageType(StorageType.File)
+                            .build());
             PrometheusRegistry registry = new PrometheusRegistry();
             // Small enough that the clients that never read overflow and are closed within one pass.
-            GatewaySpec spec = new GatewaySpec(true, Optional.empty(), QUEUE, MAX_LAG,
-                    GatewaySpec.DEFAULT_RECENT_TRADES);
-            Gateway gateway = Gateway.start(connection, "bench", List.of(new GatewayFeed("kraken",
-                    Optional.of(Normalizers.forVenue(Venue.KRAKEN)), OptionalInt.empty(), List.of())), spec,
-                    ApiKeys.none(), registry);
-            ServerBinding binding = HttpServer.bind(system, new HttpSettings("127.0.0.1", 0),
-                    gateway.routes(() -> CompletableFuture.completedFuture(List.of()))).toCompletableFuture().join();
+            GatewaySpec spec =
+                    new GatewaySpec(true, Optional.empty(), QUEUE, MAX_LAG, GatewaySpec.DEFAULT_RECENT_TRADES);
+            Gateway gateway = Gateway.start(
+                    connection,
+                    "bench",
+                    List.of(new GatewayFeed(
+                            "kraken", Optional.of(Normalizers.forVenue(Venue.KRAKEN)), OptionalInt.empty(), List.of())),
+                    spec,
+                    ApiKeys.none(),
+                    registry);
+            ServerBinding binding = HttpServer.bind(
+                            system,
+                            new HttpSettings("127.0.0.1", 0),
+                            gateway.routes(() -> CompletableFuture.completedFuture(List.of())))
+                    .toCompletableFuture()
+                    .join();
             URI uri = URI.create("ws://127.0.0.1:" + binding.localAddress().getPort() + "/v1/stream");
 
             Receiver receiver = new Receiver();
-            List<HttpClient> https = List.of(HttpClient.newHttpClient(), HttpClient.newHttpClient(),
-                    HttpClient.newHttpClient(), HttpClient.newHttpClient());
+            List<HttpClient> https = List.of(
+                    HttpClient.newHttpClient(),
+                    HttpClient.newHttpClient(),
+                    HttpClient.newHttpClient(),
+                    HttpClient.newHttpClient());
             for (int i = 0; i < clients; i++) {
-                WebSocket socket = https.get(i % https.size()).newWebSocketBuilder()
-                        .buildAsync(uri, receiver.listener()).get(30, TimeUnit.SECONDS);
+                WebSocket socket = https.get(i % https.size())
+                        .newWebSocketBuilder()
+                        .buildAsync(uri, receiver.listener())
+                        .get(30, TimeUnit.SECONDS);
                 socket.sendText(subscribe(i), true).get(10, TimeUnit.SECONDS);
                 sockets.add(socket);
             }
             for (int i = 0; i < stalled; i++) {
-                stalledSockets.add(StalledClient.open(binding.localAddress().getPort(), "/v1/stream?raw=true",
+                stalledSockets.add(StalledClient.open(
+                        binding.localAddress().getPort(),
+                        "/v1/stream?raw=true",
                         "{\"action\":\"subscribe\",\"feeds\":[\"kraken\"]}"));
             }
             JetStream jetStream = connection.jetStream();
@@ -155,22 +194,44 @@ final class GatewayBench {
             double seconds = (System.nanoTime() - start) / 1e9;
             long delivered = receiver.delivered.get();
             long published = publisher.published.get() - publishedAtStart;
-            long streamLast = connection.jetStreamManagement().getStreamInfo(Subjects.streamName("bench", "kraken"))
-                    .getStreamState().getLastSequence();
+            long streamLast = connection
+                    .jetStreamManagement()
+                    .getStreamInfo(Subjects.streamName("bench", "kraken"))
+                    .getStreamState()
+                    .getLastSequence();
             // Read after the position may have moved on: a negative difference is a gateway that is caught up.
             long backlog = Math.max(0, streamLast - gateway.streamPosition("kraken"));
             publisher.stop = true;
             publishing.join(10_000);
-            Result result = new Result(clients, stalled, published / seconds, delivered / seconds,
-                    published * clients * SYMBOLS_PER_CLIENT / SYMBOLS, delivered, receiver.percentile(0.50),
-                    receiver.percentile(0.99), receiver.max.get(), gateway.metrics().droppedTotal(),
-                    clients + stalled - gateway.core().clientCount(), backlog);
-            out.printf("gateway %,5d clients + %2d never reading: input %,7.0f msgs/s, delivered %,9.0f msgs/s"
-                    + " (%,d of %,d expected in the window); publish-to-client p50 %,d µs, p99 %,d µs, max %,d µs;"
-                    + " dropped %,d, clients closed %d; gateway %,d messages behind the stream at the end%n", clients,
-                    stalled, result.inputRate(), result.deliveredRate(), delivered, result.expected(),
-                    result.p50Micros(), result.p99Micros(), result.maxMicros(), result.dropped(),
-                    result.stalledClosed(), result.backlog());
+            Result result = new Result(
+                    clients,
+                    stalled,
+                    published / seconds,
+                    delivered / seconds,
+                    published * clients * SYMBOLS_PER_CLIENT / SYMBOLS,
+                    delivered,
+                    receiver.percentile(0.50),
+                    receiver.percentile(0.99),
+                    receiver.max.get(),
+                    gateway.metrics().droppedTotal(),
+                    clients + stalled - gateway.core().clientCount(),
+                    backlog);
+            out.printf(
+                    "gateway %,5d clients + %2d never reading: input %,7.0f msgs/s, delivered %,9.0f msgs/s"
+                            + " (%,d of %,d expected in the window); publish-to-client p50 %,d µs, p99 %,d µs, max %,d µs;"
+                            + " dropped %,d, clients closed %d; gateway %,d messages behind the stream at the end%n",
+                    clients,
+                    stalled,
+                    result.inputRate(),
+                    result.deliveredRate(),
+                    delivered,
+                    result.expected(),
+                    result.p50Micros(),
+                    result.p99Micros(),
+                    result.maxMicros(),
+                    result.dropped(),
+                    result.stalledClosed(),
+                    result.backlog());
             if (stalled > 0) {
                 StringBuilder worst = new StringBuilder();
                 for (int i = 0; i < (int) Math.ceil(seconds); i++) {
@@ -195,7 +256,9 @@ final class GatewayBench {
     private static String subscribe(int client) {
         StringBuilder symbols = new StringBuilder();
         for (int k = 0; k < SYMBOLS_PER_CLIENT; k++) {
-            symbols.append(k == 0 ? "" : ",").append('"').append(symbol((client * SYMBOLS_PER_CLIENT + k) % SYMBOLS))
+            symbols.append(k == 0 ? "" : ",")
+                    .append('"')
+                    .append(symbol((client * SYMBOLS_PER_CLIENT + k) % SYMBOLS))
                     .append('"');
         }
         return "{\"action\":\"subscribe\",\"symbols\":[" + symbols + "],\"types\":[\"trade\"]}";
@@ -233,11 +296,15 @@ final class GatewayBench {
                 String frame = "{\"channel\":\"trade\",\"type\":\"update\",\"data\":[{\"symbol\":\"" + symbol
                         + "\",\"side\":\"buy\",\"price\":62807.1,\"qty\":0.0125,\"ord_type\":\"market\",\"trade_id\":"
                         + n + ",\"timestamp\":\"" + at + "\"}]}";
-                Headers headers = new Headers().put(PublishHeaders.MSG_ID, "kraken-0:1:" + n + ":0")
-                        .put(PublishHeaders.RECEIVED_AT, Long.toString(now)).put(PublishHeaders.SHARD, "kraken-0");
+                Headers headers = new Headers()
+                        .put(PublishHeaders.MSG_ID, "kraken-0:1:" + n + ":0")
+                        .put(PublishHeaders.RECEIVED_AT, Long.toString(now))
+                        .put(PublishHeaders.SHARD, "kraken-0");
                 inFlight.add(jetStream.publishAsync(NatsMessage.builder()
                         .subject(Subjects.marketData("bench", "kraken", "trade", Subjects.token(symbol)))
-                        .headers(headers).data(frame.getBytes(StandardCharsets.UTF_8)).build()));
+                        .headers(headers)
+                        .data(frame.getBytes(StandardCharsets.UTF_8))
+                        .build()));
                 if (inFlight.size() >= 1024) {
                     inFlight.forEach(CompletableFuture::join);
                     inFlight.clear();
@@ -255,6 +322,7 @@ final class GatewayBench {
         final AtomicLongArray histogram = new AtomicLongArray(BUCKETS);
         /** The worst latency of each second of the pass, to see when a spike happened. */
         final AtomicLongArray worstPerSecond = new AtomicLongArray(120);
+
         volatile long startNanos = System.nanoTime();
 
         void reset() {
@@ -323,5 +391,4 @@ final class GatewayBench {
             };
         }
     }
-
 }

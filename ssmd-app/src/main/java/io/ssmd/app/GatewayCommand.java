@@ -10,16 +10,23 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code ssmd gateway ...}: gateway helpers. */
-@Command(name = "gateway", description = "Gateway helpers.", subcommands = {GatewayCommand.HashKey.class})
+@Command(
+        name = "gateway",
+        description = "Gateway helpers.",
+        subcommands = {GatewayCommand.HashKey.class})
 final class GatewayCommand {
 
-    @Command(name = "hash-key", description = "Read an API key from stdin (one line) and print its SHA-256 hash, the"
-            + " line to add to the file named by gateway.api-keys-file. The key itself is never stored.")
+    @Command(
+            name = "hash-key",
+            description = "Read an API key from stdin (one line) and print its SHA-256 hash, the"
+                    + " line to add to the file named by gateway.api-keys-file. The key itself is never stored.")
     static final class HashKey implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            return hash(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)), System.out,
+            return hash(
+                    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)),
+                    System.out,
                     System.err);
         }
 

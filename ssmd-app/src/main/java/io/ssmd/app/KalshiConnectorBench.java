@@ -47,13 +47,13 @@ final class KalshiConnectorBench {
     static final String SCENARIO = "connector-kalshi";
     static final int MARKETS = 2000;
 
-    private KalshiConnectorBench() {
-    }
+    private KalshiConnectorBench() {}
 
     static ConnectorBench.Result run(Duration warmUp, Duration measured, PrintStream out) {
-        out.printf("ssmd bench %s: Kalshi replay server (synthetic, rate 0, %,d markets, signed handshakes) ->"
-                + " discovery -> shards of 160 -> JetStream (file storage); %s warm-up, %s measured%n", SCENARIO,
-                MARKETS, warmUp, measured);
+        out.printf(
+                "ssmd bench %s: Kalshi replay server (synthetic, rate 0, %,d markets, signed handshakes) ->"
+                        + " discovery -> shards of 160 -> JetStream (file storage); %s warm-up, %s measured%n",
+                SCENARIO, MARKETS, warmUp, measured);
         Path work;
         try {
             work = Files.createTempDirectory("ssmd-bench-kalshi-");
@@ -63,17 +63,22 @@ final class KalshiConnectorBench {
         ConnectorBench.Recorder recorder = new ConnectorBench.Recorder();
         NatsServerProcess nats = NatsServerProcess.create(work.resolve("nats"));
         nats.start();
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ssmd-bench",
-                NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"
-                        + "\npekko.loglevel = WARNING"))));
+        ActorSystem<Void> system = ActorSystem.create(
+                Behaviors.empty(),
+                "ssmd-bench",
+                NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString(
+                        "pekko.remote.artery.canonical.port = 0" + "\npekko.loglevel = WARNING"))));
         try (Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-kalshi")) {
             Path privateKey = work.resolve("kalshi-private.pem");
             Path publicKey = work.resolve("kalshi-public.pem");
             DemoLayout.writeKeyPair(privateKey, publicKey);
             ReplaySettings replay = ReplaySettings.synthetic("kalshi", 0, 0, 1)
-                    .withInstruments(KalshiReplayServer.syntheticInstruments(MARKETS)).withKalshiPublicKey(publicKey);
+                    .withInstruments(KalshiReplayServer.syntheticInstruments(MARKETS))
+                    .withKalshiPublicKey(publicKey);
             ServerBinding binding = ReplayServer.create(system, KalshiReplayServer.create(replay), replay, new Faults())
-                    .bind().toCompletableFuture().join();
+                    .bind()
+                    .toCompletableFuture()
+                    .join();
             Environment environment = environment(work, binding.localAddress().getPort(), privateKey);
             Map<String, ShardHealth> health = start(system, connection, environment, recorder);
             ConnectorBench.Window window = recorder.measure(warmUp, measured);
@@ -81,18 +86,24 @@ final class KalshiConnectorBench {
             long frames = window.frames();
             double seconds = window.seconds();
             long[] latencies = window.latencies();
-            long streaming = health.values().stream().filter(h -> h.state().equals(ShardHealth.STREAMING)).count();
+            long streaming = health.values().stream()
+                    .filter(h -> h.state().equals(ShardHealth.STREAMING))
+                    .count();
             binding.unbind().toCompletableFuture().join();
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().join();
             nats.stop();
             BenchResult ceiling = NatsCeilingBench.run(200_000, NatsCeilingBench.HeaderSet.MSG_ID);
-            ConnectorBench.Result result = new ConnectorBench.Result(acked, seconds,
-                    ConnectorBench.percentile(latencies, 0.50), ConnectorBench.percentile(latencies, 0.99),
+            ConnectorBench.Result result = new ConnectorBench.Result(
+                    acked,
+                    seconds,
+                    ConnectorBench.percentile(latencies, 0.50),
+                    ConnectorBench.percentile(latencies, 0.99),
                     ceiling.msgsPerSecond());
-            out.printf("connector-kalshi   %,11.0f acked msgs/s  (%,d in %.1f s, from %,.0f frames/s, %d shards"
-                    + " streaming); frame-to-ack p50 %,d µs, p99 %,d µs%n", result.rate(), acked, seconds,
-                    frames / seconds, streaming, result.p50Micros(), result.p99Micros());
+            out.printf(
+                    "connector-kalshi   %,11.0f acked msgs/s  (%,d in %.1f s, from %,.0f frames/s, %d shards"
+                            + " streaming); frame-to-ack p50 %,d µs, p99 %,d µs%n",
+                    result.rate(), acked, seconds, frames / seconds, streaming, result.p50Micros(), result.p99Micros());
             out.println("                   " + ceiling.describe());
             out.printf("connector-kalshi / nats-ceiling (Nats-Msg-Id): %.2f%n", result.rate() / result.ceiling());
             return result;
@@ -108,7 +119,8 @@ final class KalshiConnectorBench {
         Path feeds = Files.createDirectories(work.resolve("exchanges/feeds"));
         Path shipped = NodeConfig.resolve(Path.of("exchanges/feeds/kalshi.yaml"), System.getenv());
         Files.writeString(feeds.resolve("kalshi.yaml"), DemoLayout.local(Files.readString(shipped), port));
-        Path env = Files.createDirectories(work.resolve("exchanges/environments")).resolve("bench.yaml");
+        Path env =
+                Files.createDirectories(work.resolve("exchanges/environments")).resolve("bench.yaml");
         Files.writeString(env, """
                 name: bench
                 feeds:
@@ -118,34 +130,58 @@ final class KalshiConnectorBench {
                 storage:
                   archive-root: %s
                 """.formatted(MARKETS, work.resolve("archive")));
-        return EnvironmentLoader.load(env, Map.of("KALSHI_API_KEY_ID", DemoLayout.KALSHI_KEY_ID,
-                "KALSHI_PRIVATE_KEY_FILE", privateKey.toString()));
+        return EnvironmentLoader.load(
+                env,
+                Map.of(
+                        "KALSHI_API_KEY_ID",
+                        DemoLayout.KALSHI_KEY_ID,
+                        "KALSHI_PRIVATE_KEY_FILE",
+                        privateKey.toString()));
     }
 
     /** The feed's shards through its manager, as a node runs them; returns the live health of every shard. */
-    private static Map<String, ShardHealth> start(ActorSystem<?> system, Connection connection,
-            Environment environment, ConnectorBench.Recorder recorder) throws IOException {
+    private static Map<String, ShardHealth> start(
+            ActorSystem<?> system, Connection connection, Environment environment, ConnectorBench.Recorder recorder)
+            throws IOException {
         Cluster cluster = Cluster.get(system);
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
-        new StreamSetup(connection.jetStreamManagement()).apply(environment.streams(), environment.publishableSubjects());
+        new StreamSetup(connection.jetStreamManagement())
+                .apply(environment.streams(), environment.publishableSubjects());
         ConnectorMetrics metrics = ConnectorMetrics.create(recorder.registry);
-        ControlEventPublisher control = ControlEventPublisher.create(connection, environment.name(),
-                environment.publisher(), metrics);
-        Connectors.Wired wired = Connectors.wire(environment.feed("kalshi").orElseThrow()).orElseThrow();
-        var topic = system.systemActorOf(Topic.create(ShardHealth.class, "bench-health"), "bench-health", Props.empty());
+        ControlEventPublisher control =
+                ControlEventPublisher.create(connection, environment.name(), environment.publisher(), metrics);
+        Connectors.Wired wired =
+                Connectors.wire(environment.feed("kalshi").orElseThrow()).orElseThrow();
+        var topic =
+                system.systemActorOf(Topic.create(ShardHealth.class, "bench-health"), "bench-health", Props.empty());
         Map<String, ShardHealth> health = new ConcurrentHashMap<>();
-        system.systemActorOf(Behaviors.<ShardHealth>setup(ctx -> {
-            topic.tell(Topic.subscribe(ctx.getSelf()));
-            return Behaviors.receiveMessage(h -> {
-                health.put(h.shard(), h);
-                return Behaviors.same();
-            });
-        }), "bench-health-listener", Props.empty());
-        FeedShard.init(system, new ShardRuntime(environment.name(), "bench", Map.of("kalshi", wired.feed()),
-                connection.jetStream(), environment.publisher(), metrics, control, topic, Duration.ofSeconds(1),
-                recorder::record));
-        system.systemActorOf(FeedManager.create(wired.feed(), 0.8, Duration.ofSeconds(5), Duration.ofHours(1)),
-                "bench-kalshi-manager", Props.empty());
+        system.systemActorOf(
+                Behaviors.<ShardHealth>setup(ctx -> {
+                    topic.tell(Topic.subscribe(ctx.getSelf()));
+                    return Behaviors.receiveMessage(h -> {
+                        health.put(h.shard(), h);
+                        return Behaviors.same();
+                    });
+                }),
+                "bench-health-listener",
+                Props.empty());
+        FeedShard.init(
+                system,
+                new ShardRuntime(
+                        environment.name(),
+                        "bench",
+                        Map.of("kalshi", wired.feed()),
+                        connection.jetStream(),
+                        environment.publisher(),
+                        metrics,
+                        control,
+                        topic,
+                        Duration.ofSeconds(1),
+                        recorder::record));
+        system.systemActorOf(
+                FeedManager.create(wired.feed(), 0.8, Duration.ofSeconds(5), Duration.ofHours(1)),
+                "bench-kalshi-manager",
+                Props.empty());
         return health;
     }
 }

@@ -4,14 +4,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code ssmd} command line. Thin: it parses arguments and hands over to the commands. */
-@Command(name = "ssmd",
+@Command(
+        name = "ssmd",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "ssmd: market data from venue WebSockets to NATS JetStream, archives and a gateway.",
-        subcommands = {RunCommand.class, EnvCommand.class, ReplayServerCommand.class, DemoCommand.class,
-                BenchCommand.class, TestCommand.class, GatewayCommand.class,
-                ArchiveCommand.class, DataCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            RunCommand.class,
+            EnvCommand.class,
+            ReplayServerCommand.class,
+            DemoCommand.class,
+            BenchCommand.class,
+            TestCommand.class,
+            GatewayCommand.class,
+            ArchiveCommand.class,
+            DataCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
 
     public static void main(String[] args) {

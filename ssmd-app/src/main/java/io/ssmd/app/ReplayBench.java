@@ -36,13 +36,13 @@ final class ReplayBench {
         }
 
         String describe() {
-            return String.format("replay %-15s %,11.0f frames/s  %,7.1f MB/s  (%,d frames in %.1f s)", venue,
-                    framesPerSecond(), chars / seconds / 1e6, frames, seconds);
+            return String.format(
+                    "replay %-15s %,11.0f frames/s  %,7.1f MB/s  (%,d frames in %.1f s)",
+                    venue, framesPerSecond(), chars / seconds / 1e6, frames, seconds);
         }
     }
 
-    private ReplayBench() {
-    }
+    private ReplayBench() {}
 
     /** Whether a bench scenario is one of these. */
     static boolean handles(String scenario) {
@@ -51,14 +51,16 @@ final class ReplayBench {
 
     /** Runs {@code replay} (every venue) or {@code replay-VENUE}. */
     static List<Result> run(String scenario, Duration warmUp, Duration measured, PrintStream out) {
-        List<String> venues = scenario.equals(PREFIX) ? ReplayVenues.IDS
-                : List.of(scenario.substring(PREFIX.length() + 1));
+        List<String> venues =
+                scenario.equals(PREFIX) ? ReplayVenues.IDS : List.of(scenario.substring(PREFIX.length() + 1));
         if (!ReplayVenues.IDS.containsAll(venues)) {
             throw new IllegalArgumentException("unknown benchmark '" + scenario + "'; choose replay or replay-VENUE"
                     + " with a venue of " + String.join(", ", ReplayVenues.IDS));
         }
-        out.printf("ssmd bench replay: synthetic server at rate 0, default instruments, one client; %s warm-up, %s"
-                + " measured%n", warmUp, measured);
+        out.printf(
+                "ssmd bench replay: synthetic server at rate 0, default instruments, one client; %s warm-up, %s"
+                        + " measured%n",
+                warmUp, measured);
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ssmd-bench-replay");
         try {
             List<Result> results = new ArrayList<>();
@@ -77,8 +79,10 @@ final class ReplayBench {
     private static Result runOne(ActorSystem<?> system, String venue, Duration warmUp, Duration measured) {
         ReplaySettings settings = ReplaySettings.synthetic(venue, 0, 0, 1);
         VenueServer server = ReplayVenues.server(settings);
-        ServerBinding binding = ReplayServer.create(system, server, settings, new Faults()).bind()
-                .toCompletableFuture().join();
+        ServerBinding binding = ReplayServer.create(system, server, settings, new Faults())
+                .bind()
+                .toCompletableFuture()
+                .join();
         Counter counter = new Counter();
         URI uri = URI.create("ws://127.0.0.1:" + binding.localAddress().getPort() + server.websocketPath());
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();

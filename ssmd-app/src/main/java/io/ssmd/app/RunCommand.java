@@ -18,20 +18,30 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ssmd run}: a node, until Ctrl-C (or SIGTERM) shuts it down in order. */
-@Command(name = "run", description = "Run an ssmd node. With no configuration: an embedded nats-server under"
-        + " ./data/nats, H2 under ./data/db, archives under ./data/archive, HTTP on 8080.")
+@Command(
+        name = "run",
+        description = "Run an ssmd node. With no configuration: an embedded nats-server under"
+                + " ./data/nats, H2 under ./data/db, archives under ./data/archive, HTTP on 8080.")
 final class RunCommand implements Callable<Integer> {
 
-    @Option(names = "--env", paramLabel = "FILE", description = "Environment YAML (default: ssmd.environment-file,"
-            + " exchanges/environments/default.yaml)")
+    @Option(
+            names = "--env",
+            paramLabel = "FILE",
+            description = "Environment YAML (default: ssmd.environment-file," + " exchanges/environments/default.yaml)")
     Path environmentFile;
 
-    @Option(names = "--roles", split = ",", paramLabel = "ROLE", description = "What this node runs: connector,"
-            + " archiver, gateway (default: all three)")
+    @Option(
+            names = "--roles",
+            split = ",",
+            paramLabel = "ROLE",
+            description = "What this node runs: connector," + " archiver, gateway (default: all three)")
     java.util.List<String> roles;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "application.conf to use (default:"
-            + " ./application.conf, else the one beside the launcher)")
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "application.conf to use (default:" + " ./application.conf, else the one beside the launcher)")
     Path configFile;
 
     @Override
@@ -47,7 +57,8 @@ final class RunCommand implements Callable<Integer> {
                 config = withRoles(config, roles);
             }
             settings = NodeSettings.create(config, env);
-            Path envFile = NodeConfig.resolve(environmentFile != null ? environmentFile : settings.environmentFile(), env);
+            Path envFile =
+                    NodeConfig.resolve(environmentFile != null ? environmentFile : settings.environmentFile(), env);
             settings = settings.withEnvironmentFile(envFile);
             io.ssmd.core.config.ValidationReport report = EnvironmentLoader.validate(envFile, env);
             if (!report.ok()) {
@@ -55,7 +66,8 @@ final class RunCommand implements Callable<Integer> {
             }
             environment = report.environment().orElseThrow();
             // A feed enabled if-credentials without them (Kalshi with no key): one line says why it does not run.
-            report.passed().stream().filter(line -> line.contains(": disabled (no credentials"))
+            report.passed().stream()
+                    .filter(line -> line.contains(": disabled (no credentials"))
                     .forEach(line -> log.warn("{}; it does not run", line));
         } catch (ConfigException | com.typesafe.config.ConfigException | IllegalArgumentException e) {
             System.err.println("ssmd: configuration is invalid; nothing was started:");
@@ -81,8 +93,8 @@ final class RunCommand implements Callable<Integer> {
         java.util.List<String> known = java.util.List.of("connector", "archiver", "gateway");
         for (String role : roles) {
             if (!known.contains(role)) {
-                throw new IllegalArgumentException("--roles: unknown role '" + role + "'; expected some of "
-                        + String.join(", ", known));
+                throw new IllegalArgumentException(
+                        "--roles: unknown role '" + role + "'; expected some of " + String.join(", ", known));
             }
         }
         return config.withValue("pekko.cluster.roles", com.typesafe.config.ConfigValueFactory.fromIterable(roles));

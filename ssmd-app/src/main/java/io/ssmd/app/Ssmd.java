@@ -7,23 +7,23 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.db.Database;
 import io.ssmd.core.metrics.ConnectorMetrics;
-import io.ssmd.core.nats.ControlEventPublisher;
 import io.ssmd.core.metrics.NodeMetrics;
+import io.ssmd.core.nats.ControlEventPublisher;
 import io.ssmd.core.nats.NatsConnections;
 import io.ssmd.core.nats.NatsServerProcess;
 import io.ssmd.core.nats.StreamSetup;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.settings.NodeSettings.EmbeddedNats;
-import io.ssmd.http.HealthCheck;
-import io.ssmd.http.HealthRoutes;
-import io.ssmd.http.HttpServer;
+import io.ssmd.feeds.Normalizers;
 import io.ssmd.http.DashboardRoute;
 import io.ssmd.http.FeedsRoute;
 import io.ssmd.http.GapsRoute;
+import io.ssmd.http.HealthCheck;
+import io.ssmd.http.HealthRoutes;
+import io.ssmd.http.HttpServer;
 import io.ssmd.http.MetricsRoute;
 import io.ssmd.http.gateway.ApiKeys;
 import io.ssmd.http.gateway.Gateway;
-import io.ssmd.feeds.Normalizers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -70,8 +70,14 @@ public final class Ssmd {
     private final Optional<NatsServerProcess> embeddedNats;
     private final Optional<Gateway> gateway;
 
-    private Ssmd(ActorSystem<?> system, String natsUrl, InetSocketAddress httpAddress, Connection nats,
-            PrometheusRegistry registry, Optional<NatsServerProcess> embeddedNats, Optional<Gateway> gateway) {
+    private Ssmd(
+            ActorSystem<?> system,
+            String natsUrl,
+            InetSocketAddress httpAddress,
+            Connection nats,
+            PrometheusRegistry registry,
+            Optional<NatsServerProcess> embeddedNats,
+            Optional<Gateway> gateway) {
         this.system = system;
         this.natsUrl = natsUrl;
         this.httpAddress = httpAddress;
@@ -92,20 +98,36 @@ public final class Ssmd {
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
-            Optional<NatsServerProcess> embedded = settings.nats().url().isPresent() ? Optional.empty()
+            Optional<NatsServerProcess> embedded = settings.nats().url().isPresent()
+                    ? Optional.empty()
                     : Optional.of(startEmbeddedNats(settings.nats().embedded(), started));
-            String natsUrl = settings.nats().url().orElseGet(() -> embedded.orElseThrow().url());
+            String natsUrl =
+                    settings.nats().url().orElseGet(() -> embedded.orElseThrow().url());
             embedded.ifPresent(server -> {
-                system.systemActorOf(EmbeddedNatsSupervisor.create(server, settings.nats().embedded().restartBackoffMin(),
-                        settings.nats().embedded().restartBackoffMax(), blocking), "embedded-nats", Props.empty());
-                addTask(shutdown, CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "stop-embedded-nats",
-                        server::stop, blocking);
+                system.systemActorOf(
+                        EmbeddedNatsSupervisor.create(
+                                server,
+                                settings.nats().embedded().restartBackoffMin(),
+                                settings.nats().embedded().restartBackoffMax(),
+                                blocking),
+                        "embedded-nats",
+                        Props.empty());
+                addTask(
+                        shutdown,
+                        CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+                        "stop-embedded-nats",
+                        server::stop,
+                        blocking);
             });
 
             Connection nats = connectNats(natsUrl, settings.nodeName());
             started.push(nats);
             // Closed late: the shards announce their disconnects while the sharding region shuts down, before it.
-            addTask(shutdown, CoordinatedShutdown.PhaseClusterShutdown(), "close-nats", () -> closeQuietly(nats),
+            addTask(
+                    shutdown,
+                    CoordinatedShutdown.PhaseClusterShutdown(),
+                    "close-nats",
+                    () -> closeQuietly(nats),
                     blocking);
             checkFrameSizes(environment, NatsConnections.maxPayload(nats), natsUrl);
             setUpStreams(nats, environment);
@@ -113,29 +135,40 @@ public final class Ssmd {
             Database db = Database.open(settings.db());
             started.push(db);
             db.touchNode(settings.nodeName(), Main.version(), startedAt);
-            addTask(shutdown, CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "close-database", db::close, blocking);
+            addTask(
+                    shutdown,
+                    CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+                    "close-database",
+                    db::close,
+                    blocking);
 
             prepareArchiveRoot(environment);
 
             PrometheusRegistry registry = new PrometheusRegistry();
             ConnectorMetrics metrics = ConnectorMetrics.create(registry);
             NodeMetrics.register(registry, settings.nodeName(), Main.version(), startedAt, nats);
-            ControlEventPublisher control = ControlEventPublisher.create(nats, environment.name(),
-                    environment.publisher(), metrics);
+            ControlEventPublisher control =
+                    ControlEventPublisher.create(nats, environment.name(), environment.publisher(), metrics);
             started.push(control);
-            addTask(shutdown, CoordinatedShutdown.PhaseClusterExiting(), "flush-control-events",
-                    () -> flushAndClose(control), blocking);
-            ConnectorNode connectors = ConnectorNode.start(system, settings, environment, nats, metrics, control,
-                    outcome -> { });
+            addTask(
+                    shutdown,
+                    CoordinatedShutdown.PhaseClusterExiting(),
+                    "flush-control-events",
+                    () -> flushAndClose(control),
+                    blocking);
+            ConnectorNode connectors =
+                    ConnectorNode.start(system, settings, environment, nats, metrics, control, outcome -> {});
             List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
             if (roles.contains("archiver")) {
                 Archivers.start(system, environment, nats, registry);
             }
-            ApiKeys apiKeys = environment.gateway().apiKeysFile().map(ApiKeys::load).orElseGet(ApiKeys::none);
-            Optional<Gateway> gateway = roles.contains("gateway") && environment.gateway().enabled()
-                    ? Optional.of(Gateway.start(nats, environment, venue -> Optional.of(Normalizers.forVenue(venue)),
-                            registry))
-                    : Optional.empty();
+            ApiKeys apiKeys =
+                    environment.gateway().apiKeysFile().map(ApiKeys::load).orElseGet(ApiKeys::none);
+            Optional<Gateway> gateway =
+                    roles.contains("gateway") && environment.gateway().enabled()
+                            ? Optional.of(Gateway.start(
+                                    nats, environment, venue -> Optional.of(Normalizers.forVenue(venue)), registry))
+                            : Optional.empty();
             gateway.ifPresent(g -> {
                 started.push(g);
                 addTask(shutdown, CoordinatedShutdown.PhaseServiceUnbind(), "close-gateway", g::close, blocking);
@@ -145,25 +178,36 @@ public final class Ssmd {
             checks.add(NodeHealthChecks.database(db, blocking));
             embedded.ifPresent(server -> checks.add(NodeHealthChecks.embeddedNats(server)));
             gateway.ifPresent(g -> checks.add(NodeHealthChecks.gateway(g)));
-            HealthRoutes health = new HealthRoutes(settings.nodeName(), Main.version(), startedAt, checks,
-                    Duration.ofSeconds(3));
+            HealthRoutes health =
+                    new HealthRoutes(settings.nodeName(), Main.version(), startedAt, checks, Duration.ofSeconds(3));
             // A header guard answers 401 to any /v1/ request without an X-API-Key before its route matches the rest
             // of the path, so the gateway's /v1/stream (which also takes the key as ?api_key=, the only way a
             // browser can send one on a WebSocket) must come before the guarded /v1/feeds and /v1/gaps.
-            List<Route> routes = new ArrayList<>(List.of(health.route(), new MetricsRoute(registry).route(),
-                    new DashboardRoute().route()));
+            List<Route> routes = new ArrayList<>(
+                    List.of(health.route(), new MetricsRoute(registry).route(), new DashboardRoute().route()));
             gateway.ifPresent(g -> routes.add(g.routes(connectors::health)));
             routes.add(apiKeys.guard(() -> new FeedsRoute(connectors.feeds(), connectors::health).route()));
-            routes.add(apiKeys.guard(() -> new GapsRoute(ArchiveGaps.forNode(environment, roles.contains("archiver"),
-                    blocking)).route()));
-            ServerBinding binding = await(HttpServer.bind(system, settings.http(),
-                    Directives.concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new)))
+            routes.add(apiKeys.guard(() ->
+                    new GapsRoute(ArchiveGaps.forNode(environment, roles.contains("archiver"), blocking)).route()));
+            ServerBinding binding = await(
+                    HttpServer.bind(
+                                    system,
+                                    settings.http(),
+                                    Directives.concat(
+                                            routes.get(0),
+                                            routes.subList(1, routes.size()).toArray(Route[]::new)))
                             .toCompletableFuture(),
                     "HTTP on " + settings.http().iface() + ":" + settings.http().port());
             binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
 
-            log.info("ssmd {} node {} started: http {}, nats {}, environment {} ({} feeds, {} streams)", Main.version(),
-                    settings.nodeName(), binding.localAddress(), natsUrl, environment.name(), environment.feeds().size(),
+            log.info(
+                    "ssmd {} node {} started: http {}, nats {}, environment {} ({} feeds, {} streams)",
+                    Main.version(),
+                    settings.nodeName(),
+                    binding.localAddress(),
+                    natsUrl,
+                    environment.name(),
+                    environment.feeds().size(),
                     environment.streams().size());
             return new Ssmd(system, natsUrl, binding.localAddress(), nats, registry, embedded, gateway);
         } catch (RuntimeException | java.sql.SQLException e) {
@@ -206,10 +250,11 @@ public final class Ssmd {
     }
 
     private static NatsServerProcess startEmbeddedNats(EmbeddedNats settings, Deque<AutoCloseable> started) {
-        NatsServerProcess server = NatsServerProcess.create(settings.binary(), settings.dir(), settings.port(),
-                settings.maxPayload(), settings.startTimeout());
+        NatsServerProcess server = NatsServerProcess.create(
+                settings.binary(), settings.dir(), settings.port(), settings.maxPayload(), settings.startTimeout());
         if (server.port() != settings.port()) {
-            log.warn("port {} is taken: the embedded nats-server listens on {} instead", settings.port(), server.port());
+            log.warn(
+                    "port {} is taken: the embedded nats-server listens on {} instead", settings.port(), server.port());
         }
         server.start();
         started.push(server);
@@ -221,8 +266,10 @@ public final class Ssmd {
         try {
             return NatsConnections.connect(url, "ssmd-" + nodeName);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot connect to NATS at " + url + " (" + e.getMessage()
-                    + "); check ssmd.nats.url / SSMD_NATS_URL, or leave it empty for the embedded server", e);
+            throw new IllegalStateException(
+                    "cannot connect to NATS at " + url + " (" + e.getMessage()
+                            + "); check ssmd.nats.url / SSMD_NATS_URL, or leave it empty for the embedded server",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while connecting to NATS at " + url, e);
@@ -247,8 +294,10 @@ public final class Ssmd {
             try {
                 Files.createDirectories(root);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot create the archive root " + root.toAbsolutePath()
-                        + " (storage.archive-root in " + environment.file() + "): " + e, e);
+                throw new IllegalStateException(
+                        "cannot create the archive root " + root.toAbsolutePath() + " (storage.archive-root in "
+                                + environment.file() + "): " + e,
+                        e);
             }
             log.info("archive root {}", root.toAbsolutePath().normalize());
         }
@@ -259,9 +308,11 @@ public final class Ssmd {
         List<String> problems = new ArrayList<>();
         for (EnabledFeed feed : environment.feeds()) {
             if (feed.definition().maxFrameBytes() > maxPayload) {
-                problems.add("feed " + feed.name() + ": max frame size " + feed.definition().maxFrameBytes()
+                problems.add("feed " + feed.name() + ": max frame size "
+                        + feed.definition().maxFrameBytes()
                         + " bytes exceeds max_payload " + maxPayload + " of the NATS server at " + natsUrl
-                        + "; lower limits.max-frame-bytes in " + feed.definition().file()
+                        + "; lower limits.max-frame-bytes in "
+                        + feed.definition().file()
                         + " or raise the server's max_payload");
             }
         }
@@ -281,9 +332,10 @@ public final class Ssmd {
         control.close();
     }
 
-    private static void addTask(CoordinatedShutdown shutdown, String phase, String name, Runnable task,
-            Executor blocking) {
-        shutdown.addTask(phase, name, () -> CompletableFuture.runAsync(task, blocking).thenApply(v -> Done.getInstance()));
+    private static void addTask(
+            CoordinatedShutdown shutdown, String phase, String name, Runnable task, Executor blocking) {
+        shutdown.addTask(
+                phase, name, () -> CompletableFuture.runAsync(task, blocking).thenApply(v -> Done.getInstance()));
     }
 
     private static <T> T await(CompletableFuture<T> future, String what) {

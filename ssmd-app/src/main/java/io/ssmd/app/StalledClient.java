@@ -16,8 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class StalledClient {
 
-    private StalledClient() {
-    }
+    private StalledClient() {}
 
     /** Connects, upgrades to WebSocket, sends {@code message} as one text frame and returns the unread socket. */
     static Socket open(int port, String pathAndQuery, String message) throws IOException {
@@ -29,14 +28,17 @@ final class StalledClient {
         ThreadLocalRandom.current().nextBytes(nonce);
         OutputStream out = socket.getOutputStream();
         out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce)
-                + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        + "Connection: Upgrade\r\nSec-WebSocket-Key: "
+                        + Base64.getEncoder().encodeToString(nonce)
+                        + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         // The upgrade's answer is read (only it): a frame sent before it would be parsed as a second HTTP request.
         String response = responseHead(socket.getInputStream());
         if (!response.startsWith("HTTP/1.1 101")) {
             socket.close();
-            throw new IOException("the WebSocket upgrade was refused: " + response.lines().findFirst().orElse(""));
+            throw new IOException("the WebSocket upgrade was refused: "
+                    + response.lines().findFirst().orElse(""));
         }
         out.write(textFrame(message));
         out.flush();

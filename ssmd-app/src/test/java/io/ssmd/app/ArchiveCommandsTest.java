@@ -42,11 +42,21 @@ class ArchiveCommandsTest {
     void writeArchive() throws Exception {
         Path stream = root.resolve("lab/kraken/LAB_KRAKEN");
         day1 = stream.resolve("2026-01-01");
-        Gap loss = new Gap(Gap.RETENTION_LOSS, 101L, 120L, DAY0 + 100, DAY0 + 121, null, "stream limits", null,
+        Gap loss = new Gap(
+                Gap.RETENTION_LOSS, 101L, 120L, DAY0 + 100, DAY0 + 121, null, "stream limits", null, "0001.jsonl.gz");
+        Gap outage = new Gap(
+                Gap.CONNECTION_LOST,
+                130L,
+                131L,
+                DAY0 + 60_000_000,
+                DAY0 + 70_000_000,
+                "kraken-0",
+                "socket closed",
+                null,
                 "0001.jsonl.gz");
-        Gap outage = new Gap(Gap.CONNECTION_LOST, 130L, 131L, DAY0 + 60_000_000, DAY0 + 70_000_000, "kraken-0",
-                "socket closed", null, "0001.jsonl.gz");
-        writeDay(day1, List.of(segment(day1, "0000.jsonl.gz", 1, 100), segment(day1, "0001.jsonl.gz", 121, 200)),
+        writeDay(
+                day1,
+                List.of(segment(day1, "0000.jsonl.gz", 1, 100), segment(day1, "0001.jsonl.gz", 121, 200)),
                 List.of(loss, outage));
         Path day2 = stream.resolve("2026-01-02");
         writeDay(day2, List.of(segment(day2, "0000.jsonl.gz", 201, 250)), List.of());
@@ -54,34 +64,47 @@ class ArchiveCommandsTest {
 
     @Test
     void verifyPassesAConsistentArchiveAndFailsADamagedOne() throws IOException {
-        assertThat(ArchiveCommand.Verify.verify(root, print(out), print(err))).as(text(err)).isZero();
-        assertThat(text(out)).contains("2 days, 3 files, 230 records, seqs 1..250, gaps retention_loss=1,"
-                + " connection_lost=1").contains("archive is consistent");
+        assertThat(ArchiveCommand.Verify.verify(root, print(out), print(err)))
+                .as(text(err))
+                .isZero();
+        assertThat(text(out))
+                .contains("2 days, 3 files, 230 records, seqs 1..250, gaps retention_loss=1," + " connection_lost=1")
+                .contains("archive is consistent");
 
         Manifest manifest = ManifestStore.read(day1).orElseThrow();
         new ManifestStore().write(day1, manifest.withoutGaps());
         out.reset();
 
         assertThat(ArchiveCommand.Verify.verify(root, print(out), print(err))).isEqualTo(1);
-        assertThat(text(err)).contains("0001.jsonl.gz: seqs 101..120 missing with no bus_gap or retention_loss recorded")
+        assertThat(text(err))
+                .contains("0001.jsonl.gz: seqs 101..120 missing with no bus_gap or retention_loss recorded")
                 .contains("1 inconsistency");
     }
 
     @Test
     void inventoryPrintsOneRowPerStreamDay() {
-        int code = DataCommand.Inventory.inventory(root, Optional.of("kraken"), Optional.of(LocalDate.of(2026, 1, 1)),
-                Optional.empty(), print(out), print(err));
+        int code = DataCommand.Inventory.inventory(
+                root,
+                Optional.of("kraken"),
+                Optional.of(LocalDate.of(2026, 1, 1)),
+                Optional.empty(),
+                print(out),
+                print(err));
 
         assertThat(code).isZero();
         List<String> lines = text(out).lines().toList();
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(1)).startsWith("2026-01-01  kraken").contains("LAB_KRAKEN").contains("    2  ")
-                .contains("180").endsWith("gaps, local");
+        assertThat(lines.get(1))
+                .startsWith("2026-01-01  kraken")
+                .contains("LAB_KRAKEN")
+                .contains("    2  ")
+                .contains("180")
+                .endsWith("gaps, local");
         assertThat(lines.get(2)).startsWith("2026-01-02").endsWith("complete, uploaded");
 
         out.reset();
-        DataCommand.Inventory.inventory(root, Optional.of("polymarket"), Optional.empty(), Optional.empty(), print(out),
-                print(err));
+        DataCommand.Inventory.inventory(
+                root, Optional.of("polymarket"), Optional.empty(), Optional.empty(), print(out), print(err));
         assertThat(text(out)).contains("(no archived days match)");
     }
 
@@ -90,8 +113,12 @@ class ArchiveCommandsTest {
         int code = DataCommand.Gaps.gaps(root, "kraken", LocalDate.of(2026, 1, 1), print(out), print(err));
 
         assertThat(code).isZero();
-        assertThat(text(out)).contains("retention_loss   101..120").contains("stream limits")
-                .contains("connection_lost  130..131").contains("2026-01-01T00:01:00Z").contains("kraken-0");
+        assertThat(text(out))
+                .contains("retention_loss   101..120")
+                .contains("stream limits")
+                .contains("connection_lost  130..131")
+                .contains("2026-01-01T00:01:00Z")
+                .contains("kraken-0");
     }
 
     @Test
@@ -102,7 +129,8 @@ class ArchiveCommandsTest {
         assertThat(cli.execute("data", "gaps", "--root", root.toString(), "--feed", "kraken", "--date", "2026-01-01"))
                 .isZero();
         Files.writeString(day1.resolve("0000.jsonl.gz"), "not gzip");
-        assertThat(new CommandLine(new Main()).execute("archive", "verify", root.toString())).isEqualTo(1);
+        assertThat(new CommandLine(new Main()).execute("archive", "verify", root.toString()))
+                .isEqualTo(1);
     }
 
     private static FileEntry segment(Path dir, String name, long first, long last) throws Exception {
@@ -110,18 +138,44 @@ class ArchiveCommandsTest {
         Path file = dir.resolve(name);
         try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(file))) {
             for (long seq = first; seq <= last; seq++) {
-                gz.write(JsonLine.build(DAY0 + seq, seq, "lab.kraken.json.trade.BTC-USD", "k:" + seq,
+                gz.write(JsonLine.build(
+                        DAY0 + seq,
+                        seq,
+                        "lab.kraken.json.trade.BTC-USD",
+                        "k:" + seq,
                         ("{\"n\":" + seq + "}").getBytes(StandardCharsets.UTF_8)));
             }
         }
         String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file)));
-        return new FileEntry(name, DAY0 + first, DAY0 + last, last - first + 1, Files.size(file), first, last,
-                Map.of("trade", last - first + 1), md5, dir.getFileName().toString().equals("2026-01-02"));
+        return new FileEntry(
+                name,
+                DAY0 + first,
+                DAY0 + last,
+                last - first + 1,
+                Files.size(file),
+                first,
+                last,
+                Map.of("trade", last - first + 1),
+                md5,
+                dir.getFileName().toString().equals("2026-01-02"));
     }
 
     private static void writeDay(Path dir, List<FileEntry> files, List<Gap> gaps) throws IOException {
-        new ManifestStore().write(dir, new Manifest("lab", "kraken", "LAB_KRAKEN", dir.getFileName().toString(),
-                "gzip", "1m", files, gaps, List.of("BTC-USD"), List.of("trade"), false));
+        new ManifestStore()
+                .write(
+                        dir,
+                        new Manifest(
+                                "lab",
+                                "kraken",
+                                "LAB_KRAKEN",
+                                dir.getFileName().toString(),
+                                "gzip",
+                                "1m",
+                                files,
+                                gaps,
+                                List.of("BTC-USD"),
+                                List.of("trade"),
+                                false));
     }
 
     private static PrintStream print(ByteArrayOutputStream bytes) {

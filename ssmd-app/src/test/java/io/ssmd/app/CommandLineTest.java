@@ -31,7 +31,8 @@ class CommandLineTest {
         Path env = ShippedExchanges.projectDir().resolve("exchanges/environments/default.yaml");
         int code = EnvCommand.Validate.validate(env, Map.of(), print(out), print(err));
         assertThat(code).as(text(err)).isZero();
-        assertThat(text(out).lines().filter(line -> line.startsWith("✓ ")).count()).isGreaterThanOrEqualTo(3);
+        assertThat(text(out).lines().filter(line -> line.startsWith("✓ ")).count())
+                .isGreaterThanOrEqualTo(3);
         assertThat(text(err)).isEmpty();
     }
 
@@ -48,26 +49,27 @@ class CommandLineTest {
 
     @Test
     void hashKeyPrintsTheSha256OfTheKeyOnStdinAndRefusesNone() throws IOException {
-        int code = GatewayCommand.HashKey.hash(new java.io.BufferedReader(new java.io.StringReader("abc\n")),
-                print(out), print(err));
+        int code = GatewayCommand.HashKey.hash(
+                new java.io.BufferedReader(new java.io.StringReader("abc\n")), print(out), print(err));
         assertThat(code).isZero();
         // SHA-256("abc") from FIPS 180-2's examples.
         assertThat(text(out).strip()).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 
-        int none = GatewayCommand.HashKey.hash(new java.io.BufferedReader(new java.io.StringReader("")), print(out),
-                print(err));
+        int none = GatewayCommand.HashKey.hash(
+                new java.io.BufferedReader(new java.io.StringReader("")), print(out), print(err));
         assertThat(none).isEqualTo(2);
         assertThat(text(err)).contains("no key on stdin");
     }
 
     @Test
     void rolesChooseWhatANodeRunsAndUnknownOnesAreRefused() {
-        com.typesafe.config.Config config = RunCommand.withRoles(com.typesafe.config.ConfigFactory.empty(),
-                java.util.List.of("archiver"));
+        com.typesafe.config.Config config =
+                RunCommand.withRoles(com.typesafe.config.ConfigFactory.empty(), java.util.List.of("archiver"));
         assertThat(config.getStringList("pekko.cluster.roles")).containsExactly("archiver");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunCommand.withRoles(
-                com.typesafe.config.ConfigFactory.empty(), java.util.List.of("archivist")))
-                .hasMessageContaining("archivist").hasMessageContaining("connector, archiver, gateway");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                        RunCommand.withRoles(com.typesafe.config.ConfigFactory.empty(), java.util.List.of("archivist")))
+                .hasMessageContaining("archivist")
+                .hasMessageContaining("connector, archiver, gateway");
     }
 
     private static PrintStream print(ByteArrayOutputStream bytes) {

@@ -72,7 +72,8 @@ class DashboardBrowserTest {
     @Test
     void showsEveryFeedWithItsShardsAndNumbersThatMove() throws Exception {
         demo = DemoRun.start(dir, NATS.url(), 20);
-        List<String> feeds = demo.environment.feeds().stream().map(EnabledFeed::name).toList();
+        List<String> feeds =
+                demo.environment.feeds().stream().map(EnabledFeed::name).toList();
         assertThat(feeds).contains("kraken", "kraken-futures", "kalshi", "polymarket");
         browser.get(demo.url("/"));
 
@@ -81,16 +82,23 @@ class DashboardBrowserTest {
             Map<String, Set<String>> api = shardsFromApi();
             for (String feed : feeds) {
                 assertThat(api.get(feed)).as("shards of %s on /v1/feeds", feed).isNotEmpty();
-                assertThat(shardsOnPage(feed)).as("shards of %s on the page", feed).isEqualTo(api.get(feed));
+                assertThat(shardsOnPage(feed))
+                        .as("shards of %s on the page", feed)
+                        .isEqualTo(api.get(feed));
                 for (WebElement row : feedSection(feed).findElements(By.cssSelector("tr.shard"))) {
-                    assertThat(row.getAttribute("data-state")).as(row.getAttribute("data-shard")).isEqualTo("streaming");
-                    assertThat(row.findElement(By.cssSelector(".state")).getText()).isEqualTo("streaming");
+                    assertThat(row.getAttribute("data-state"))
+                            .as(row.getAttribute("data-shard"))
+                            .isEqualTo("streaming");
+                    assertThat(row.findElement(By.cssSelector(".state")).getText())
+                            .isEqualTo("streaming");
                 }
             }
         });
 
         // States are coloured: streaming in the stylesheet's green.
-        assertThat(feedSection("kraken").findElement(By.cssSelector("tr.shard .state")).getCssValue("color"))
+        assertThat(feedSection("kraken")
+                        .findElement(By.cssSelector("tr.shard .state"))
+                        .getCssValue("color"))
                 .isEqualTo("rgba(24, 134, 75, 1)");
 
         // Total messages per feed, read twice: each must grow while the page stays open.
@@ -98,54 +106,83 @@ class DashboardBrowserTest {
         for (String feed : feeds) {
             first.put(feed, feedTotal(feed));
         }
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            for (String feed : feeds) {
-                assertThat(feedTotal(feed)).as("total messages of %s", feed).isGreaterThan(first.get(feed));
-            }
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    for (String feed : feeds) {
+                        assertThat(feedTotal(feed))
+                                .as("total messages of %s", feed)
+                                .isGreaterThan(first.get(feed));
+                    }
+                });
 
         // Rates come from successive counts, and each feed's chart has drawn them.
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            for (String feed : feeds) {
-                String rate = feedSection(feed).findElement(By.cssSelector(".feed-msgs-per-sec")).getText();
-                assertThat(rate).as("msg/s of %s", feed).matches("\\d+(\\.\\d)?");
-                assertThat(Double.parseDouble(rate)).as("msg/s of %s", feed).isPositive();
-                assertThat(chartPixels(feed)).as("pixels drawn in the chart of %s", feed).isGreaterThan(50);
-            }
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    for (String feed : feeds) {
+                        String rate = feedSection(feed)
+                                .findElement(By.cssSelector(".feed-msgs-per-sec"))
+                                .getText();
+                        assertThat(rate).as("msg/s of %s", feed).matches("\\d+(\\.\\d)?");
+                        assertThat(Double.parseDouble(rate))
+                                .as("msg/s of %s", feed)
+                                .isPositive();
+                        assertThat(chartPixels(feed))
+                                .as("pixels drawn in the chart of %s", feed)
+                                .isGreaterThan(50);
+                    }
+                });
 
         // The archiver answers /v1/gaps: the section says what it found, not that it could not ask.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(browser.findElement(
-                By.id("gaps-status")).getText()).isEqualTo("No gaps recorded."));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(
+                                browser.findElement(By.id("gaps-status")).getText())
+                        .isEqualTo("No gaps recorded."));
 
         // Last prices from the gateway's /v1/stream: every feed's instruments, as decimal text.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            assertThat(browser.findElement(By.id("stream-status")).getText()).isEqualTo("live");
-            Map<String, List<String>> prices = pricesOnPage();
-            for (String feed : feeds) {
-                assertThat(prices.get(feed)).as("last and bid prices of %s", feed).isNotNull()
-                        .anySatisfy(text -> assertThat(text).containsPattern(DECIMAL));
-            }
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    assertThat(browser.findElement(By.id("stream-status")).getText())
+                            .isEqualTo("live");
+                    Map<String, List<String>> prices = pricesOnPage();
+                    for (String feed : feeds) {
+                        assertThat(prices.get(feed))
+                                .as("last and bid prices of %s", feed)
+                                .isNotNull()
+                                .anySatisfy(text -> assertThat(text).containsPattern(DECIMAL));
+                    }
+                });
 
         // A dropped venue connection shows as a reconnect on its shard's row and in the events list.
         demo.faults.get("kraken").disconnectAll();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            WebElement row = feedSection("kraken").findElement(By.cssSelector("tr.shard[data-shard='kraken-0']"));
-            assertThat(Integer.parseInt(row.findElement(By.cssSelector(".reconnects")).getText())).isPositive();
-            assertThat(browser.findElements(By.cssSelector("#event-rows li[data-kind='reconnect']")))
-                    .extracting(WebElement::getText).anySatisfy(text -> assertThat(text).contains("kraken-0: reconnect #"));
-            assertThat(row.getAttribute("data-state")).isEqualTo("streaming");
-            // ...and as the gateway's status event about the shard.
-            assertThat(browser.findElements(By.cssSelector("#event-rows li[data-kind='disconnected']")))
-                    .extracting(WebElement::getText).anySatisfy(text -> assertThat(text).contains("kraken-0: disconnected"));
-        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    WebElement row =
+                            feedSection("kraken").findElement(By.cssSelector("tr.shard[data-shard='kraken-0']"));
+                    assertThat(Integer.parseInt(row.findElement(By.cssSelector(".reconnects"))
+                                    .getText()))
+                            .isPositive();
+                    assertThat(browser.findElements(By.cssSelector("#event-rows li[data-kind='reconnect']")))
+                            .extracting(WebElement::getText)
+                            .anySatisfy(text -> assertThat(text).contains("kraken-0: reconnect #"));
+                    assertThat(row.getAttribute("data-state")).isEqualTo("streaming");
+                    // ...and as the gateway's status event about the shard.
+                    assertThat(browser.findElements(By.cssSelector("#event-rows li[data-kind='disconnected']")))
+                            .extracting(WebElement::getText)
+                            .anySatisfy(text -> assertThat(text).contains("kraken-0: disconnected"));
+                });
 
         // The outage is a connection_lost gap in the archive: it is listed once its segment commits (1 min rotation).
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
-                assertThat(browser.findElements(By.cssSelector("#gap-rows tr.gap[data-feed='kraken']"
-                        + "[data-type='connection_lost']"))).extracting(row -> row.findElement(
-                                By.cssSelector(".gap-shard")).getText()).contains("kraken-0"));
+        await().atMost(Duration.ofSeconds(180))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(browser.findElements(By.cssSelector(
+                                "#gap-rows tr.gap[data-feed='kraken']" + "[data-type='connection_lost']")))
+                        .extracting(row ->
+                                row.findElement(By.cssSelector(".gap-shard")).getText())
+                        .contains("kraken-0"));
 
         assertThat(uncaughtScriptErrors()).isEmpty();
         Path screenshot = saveScreenshot();
@@ -160,9 +197,11 @@ class DashboardBrowserTest {
         browser.get(demo.url("/"));
         await().atMost(STARTUP).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             assertThat(browser.findElement(By.id("node-status")).getText())
-                    .contains("an API key is required").contains("open this page as /?api_key=KEY");
+                    .contains("an API key is required")
+                    .contains("open this page as /?api_key=KEY");
             assertThat(browser.findElement(By.id("gaps-status")).getText()).contains("an API key is required");
-            assertThat(browser.findElement(By.id("stream-status")).getAttribute("data-status")).isEqualTo("unavailable");
+            assertThat(browser.findElement(By.id("stream-status")).getAttribute("data-status"))
+                    .isEqualTo("unavailable");
         });
         assertThat(browser.findElements(By.cssSelector("section.feed"))).isEmpty();
 
@@ -170,7 +209,9 @@ class DashboardBrowserTest {
         await().atMost(STARTUP).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             assertThat(browser.findElement(By.id("node-status")).getText()).isEqualTo("node ok");
             for (EnabledFeed feed : demo.environment.feeds()) {
-                assertThat(shardsOnPage(feed.name())).as("shards of %s", feed.name()).isNotEmpty();
+                assertThat(shardsOnPage(feed.name()))
+                        .as("shards of %s", feed.name())
+                        .isNotEmpty();
             }
             assertThat(browser.findElement(By.id("stream-status")).getText()).isEqualTo("live");
             assertThat(pricesOnPage()).isNotEmpty();
@@ -181,8 +222,10 @@ class DashboardBrowserTest {
 
     /** Script errors the page did not handle (a failed WebSocket or fetch is handled, and logged differently). */
     private List<String> uncaughtScriptErrors() {
-        return browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
-                .filter(message -> message.contains("Uncaught")).toList();
+        return browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .map(LogEntry::getMessage)
+                .filter(message -> message.contains("Uncaught"))
+                .toList();
     }
 
     /**
@@ -196,7 +239,8 @@ class DashboardBrowserTest {
                     row.querySelector('.price-last').textContent + ' ' + row.querySelector('.price-bid').textContent]);
                 """);
         Map<String, List<String>> byFeed = new HashMap<>();
-        rows.forEach(row -> byFeed.computeIfAbsent(row.get(0), feed -> new java.util.ArrayList<>()).add(row.get(1)));
+        rows.forEach(row -> byFeed.computeIfAbsent(row.get(0), feed -> new java.util.ArrayList<>())
+                .add(row.get(1)));
         return byFeed;
     }
 
@@ -233,8 +277,11 @@ class DashboardBrowserTest {
     }
 
     private Map<String, Set<String>> shardsFromApi() throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(demo.url("/v1/feeds")))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(demo.url("/v1/feeds")))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         Map<String, Set<String>> shards = new HashMap<>();
         for (JsonNode feed : JSON.readTree(response.body()).path("feeds")) {
             Set<String> names = new TreeSet<>();
@@ -245,8 +292,10 @@ class DashboardBrowserTest {
     }
 
     private Path saveScreenshot() throws IOException {
-        Path target = Path.of(System.getProperty("basedir", ".")).resolve("target/dashboard-screenshot.png")
-                .toAbsolutePath().normalize();
+        Path target = Path.of(System.getProperty("basedir", "."))
+                .resolve("target/dashboard-screenshot.png")
+                .toAbsolutePath()
+                .normalize();
         Files.createDirectories(target.getParent());
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
         return target;

@@ -41,14 +41,18 @@ class DemoLayoutTest {
 
     @Test
     void theDemoEnvironmentIsValidAndPointsEveryFeedAtItsReplayServer() throws IOException {
-        Path shipped = ShippedExchanges.copyInto(dir.resolve("home")).getParent().getParent().getParent();
+        Path shipped = ShippedExchanges.copyInto(dir.resolve("home"))
+                .getParent()
+                .getParent()
+                .getParent();
         DemoLayout layout = DemoLayout.createFrom(shipped.resolve("exchanges/feeds"), dir.resolve("demo"), 9101);
         Map<String, String> env = new HashMap<>(layout.kalshiCredentials());
 
         Environment environment = EnvironmentLoader.load(layout.environmentFile(), env);
 
         assertThat(environment.name()).isEqualTo("demo");
-        assertThat(environment.feeds()).extracting(EnabledFeed::name)
+        assertThat(environment.feeds())
+                .extracting(EnabledFeed::name)
                 .containsExactlyInAnyOrder("kraken", "kraken-futures", "kalshi", "polymarket");
         for (EnabledFeed feed : environment.feeds()) {
             int port = layout.port(feed.name());
@@ -58,6 +62,7 @@ class DemoLayoutTest {
         assertThat(Files.readString(layout.kalshiPublicKey())).startsWith("-----BEGIN PUBLIC KEY-----");
         assertThat(Files.getPosixFilePermissions(layout.kalshiPrivateKey()))
                 .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-        assertThat(environment.storage().archiveRoot()).isEqualTo(dir.resolve("demo").resolve("archive"));
+        assertThat(environment.storage().archiveRoot())
+                .isEqualTo(dir.resolve("demo").resolve("archive"));
     }
 }

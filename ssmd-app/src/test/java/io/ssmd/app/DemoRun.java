@@ -60,10 +60,13 @@ final class DemoRun implements AutoCloseable {
 
     /** As {@link #start(Path, String, int)}, with the gateway accepting only {@code apiKey} when one is given. */
     static DemoRun start(Path dir, String natsUrl, int rate, Optional<String> apiKey) throws IOException {
-        DemoLayout layout = DemoLayout.createFrom(ShippedExchanges.projectDir().resolve("exchanges/feeds"),
-                dir.resolve("demo"), DemoCommand.FIRST_PORT);
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ssmd-demo-test", NodeConfig.forNode(
-                NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
+        DemoLayout layout = DemoLayout.createFrom(
+                ShippedExchanges.projectDir().resolve("exchanges/feeds"), dir.resolve("demo"), DemoCommand.FIRST_PORT);
+        ActorSystem<Void> system = ActorSystem.create(
+                Behaviors.empty(),
+                "ssmd-demo-test",
+                NodeConfig.forNode(
+                        NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
         try {
             Map<String, Faults> faults = new LinkedHashMap<>();
             for (String venue : ReplayVenues.IDS) {
@@ -72,8 +75,10 @@ final class DemoRun implements AutoCloseable {
             // The shortest rotation: a gap reaches the manifest (and /v1/gaps) when its segment commits.
             ShippedExchanges.edit(layout.environmentFile(), "storage:\n", "storage:\n  rotation: 1m\n");
             // A fresh environment name per run: its streams are new even on a nats-server shared by a test class.
-            ShippedExchanges.edit(layout.environmentFile(), "name: demo\n", "name: demo" + RUNS.incrementAndGet() + "\n");
-            String listed = KalshiReplayServer.defaultInstruments().stream().map(t -> "\"" + t + "\"")
+            ShippedExchanges.edit(
+                    layout.environmentFile(), "name: demo\n", "name: demo" + RUNS.incrementAndGet() + "\n");
+            String listed = KalshiReplayServer.defaultInstruments().stream()
+                    .map(t -> "\"" + t + "\"")
                     .collect(Collectors.joining(", ", "[", "]"));
             ShippedExchanges.edit(layout.environmentFile(), KALSHI_DISCOVERY, """
                       kalshi:
@@ -82,7 +87,9 @@ final class DemoRun implements AutoCloseable {
                     """.formatted(listed));
             if (apiKey.isPresent()) {
                 Path keys = Files.writeString(dir.resolve("api-keys"), ApiKeys.hash(apiKey.get()) + "\n");
-                ShippedExchanges.edit(layout.environmentFile(), "gateway:\n  enabled: true\n",
+                ShippedExchanges.edit(
+                        layout.environmentFile(),
+                        "gateway:\n  enabled: true\n",
                         "gateway:\n  enabled: true\n  api-keys-file: " + keys.toAbsolutePath() + "\n");
             }
             Environment environment = EnvironmentLoader.load(layout.environmentFile(), layout.kalshiCredentials());
@@ -98,12 +105,26 @@ final class DemoRun implements AutoCloseable {
     /** Binds the venue's replay server on a free port and points the demo's feed file at it. */
     private static Faults startReplayServer(ActorSystem<?> system, DemoLayout layout, String venue, int rate)
             throws IOException {
-        ReplaySettings settings = new ReplaySettings(venue, "127.0.0.1", 0, Optional.empty(), 1.0, rate, List.of(), 1,
-                false, Optional.empty(),
-                venue.equals("kalshi") ? Optional.of(layout.kalshiPublicKey()) : Optional.empty(), Duration.ofSeconds(30));
+        ReplaySettings settings = new ReplaySettings(
+                venue,
+                "127.0.0.1",
+                0,
+                Optional.empty(),
+                1.0,
+                rate,
+                List.of(),
+                1,
+                false,
+                Optional.empty(),
+                venue.equals("kalshi") ? Optional.of(layout.kalshiPublicKey()) : Optional.empty(),
+                Duration.ofSeconds(30));
         Faults faults = new Faults();
-        int port = ReplayServer.create(system, ReplayVenues.server(settings), settings, faults).bind()
-                .toCompletableFuture().join().localAddress().getPort();
+        int port = ReplayServer.create(system, ReplayVenues.server(settings), settings, faults)
+                .bind()
+                .toCompletableFuture()
+                .join()
+                .localAddress()
+                .getPort();
         Path feedFile = layout.dir().resolve("exchanges/feeds").resolve(venue + ".yaml");
         Files.writeString(feedFile, DemoLayout.local(Files.readString(feedFile), port));
         return faults;

@@ -70,19 +70,28 @@ class GatewayArchiveBookTest {
     @Test
     void aBookSubscriptionStartsWithTheBookTheArchiveRebuilds() throws Exception {
         ActorSystem<Void> replaySystem = ActorSystem.create(Behaviors.empty(), "replay");
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ssmd-gateway-test", NodeConfig.forNode(
-                NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
+        ActorSystem<Void> system = ActorSystem.create(
+                Behaviors.empty(),
+                "ssmd-gateway-test",
+                NodeConfig.forNode(
+                        NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
         try {
             ReplaySettings replay = ReplaySettings.synthetic("kraken", 0, 400, 11);
             Faults faults = new Faults();
             ServerBinding venue = ReplayServer.create(replaySystem, KrakenReplayServer.create(replay), replay, faults)
-                    .bind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                    .bind()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
             Environment environment = environment(venue.localAddress().getPort());
             Ssmd node = Ssmd.start(system, settings(), environment);
             Gateway gateway = node.gateway().orElseThrow();
             gateway.warmedUp().get(30, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(60)).until(() -> gateway.streamPosition("kraken") > 500
-                    && gateway.core().market("kraken", "BTC/USD").flatMap(m -> m.book()).isPresent());
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> gateway.streamPosition("kraken") > 500
+                            && gateway.core()
+                                    .market("kraken", "BTC/USD")
+                                    .flatMap(m -> m.book())
+                                    .isPresent());
 
             JsonNode first = firstBookMessage(node);
             long seq = first.path("seq").asLong();
@@ -94,8 +103,17 @@ class GatewayArchiveBookTest {
             await().atMost(Duration.ofSeconds(60)).until(() -> archiverLag(node) == 0);
             node.shutdown();
 
-            OrderBook rebuilt = rebuildFromArchive(dir.resolve("archive"), "BTC/USD", seq,
-                    environment.feed("kraken").orElseThrow().definition().book().orElseThrow().depth());
+            OrderBook rebuilt = rebuildFromArchive(
+                    dir.resolve("archive"),
+                    "BTC/USD",
+                    seq,
+                    environment
+                            .feed("kraken")
+                            .orElseThrow()
+                            .definition()
+                            .book()
+                            .orElseThrow()
+                            .depth());
             BookSnapshot expected = rebuilt.snapshot("kraken", "BTC/USD", 0);
             assertThat(levels(first.path("bids"))).hasSize(10).isEqualTo(text(expected.bids()));
             assertThat(levels(first.path("asks"))).hasSize(10).isEqualTo(text(expected.asks()));
@@ -111,26 +129,30 @@ class GatewayArchiveBookTest {
     private static JsonNode firstBookMessage(Ssmd node) throws Exception {
         CompletableFuture<JsonNode> first = new CompletableFuture<>();
         StringBuilder partial = new StringBuilder();
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(
-                URI.create("ws://127.0.0.1:" + node.httpAddress().getPort() + "/v1/stream"), new WebSocket.Listener() {
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            try {
-                                JsonNode message = JSON.readTree(partial.toString());
-                                if (message.path("type").asText().equals("orderbook")) {
-                                    first.complete(message);
+        WebSocket socket = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .buildAsync(
+                        URI.create("ws://127.0.0.1:" + node.httpAddress().getPort() + "/v1/stream"),
+                        new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                                partial.append(data);
+                                if (last) {
+                                    try {
+                                        JsonNode message = JSON.readTree(partial.toString());
+                                        if (message.path("type").asText().equals("orderbook")) {
+                                            first.complete(message);
+                                        }
+                                    } catch (IOException e) {
+                                        first.completeExceptionally(e);
+                                    }
+                                    partial.setLength(0);
                                 }
-                            } catch (IOException e) {
-                                first.completeExceptionally(e);
+                                webSocket.request(1);
+                                return null;
                             }
-                            partial.setLength(0);
-                        }
-                        webSocket.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
+                        })
+                .get(10, TimeUnit.SECONDS);
         socket.sendText("{\"action\":\"subscribe\",\"symbols\":[\"BTC/USD\"],\"types\":[\"orderbook\"]}", true);
         JsonNode message = first.get(30, TimeUnit.SECONDS);
         socket.abort();
@@ -143,7 +165,8 @@ class GatewayArchiveBookTest {
         List<JsonNode> lines = new ArrayList<>();
         List<String> raw = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".jsonl.gz")).toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".jsonl.gz")).toList()) {
                 try (BufferedReader reader = new BufferedReader(new InputStreamReader(
                         new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
                     String line;
@@ -160,7 +183,8 @@ class GatewayArchiveBookTest {
         }
         order.sort(Comparator.comparingLong(i -> lines.get(i).path("seq").asLong()));
         assertThat(lines.get(order.get(order.size() - 1)).path("seq").asLong())
-                .as("the archive holds the stream up to the book's sequence").isGreaterThanOrEqualTo(untilSeq);
+                .as("the archive holds the stream up to the book's sequence")
+                .isGreaterThanOrEqualTo(untilSeq);
 
         // The gateway's rule (docs/gateway.md, Books): a snapshot replaces the book, deltas change it, and a resync
         // or disconnect that happened after the book's snapshot arrived drops it.
@@ -172,8 +196,8 @@ class GatewayArchiveBookTest {
                 break;
             }
             String[] subject = line.path("subject").asText().split("\\.");
-            if (subject[2].equals("control") && (subject[3].equals(ControlEvent.RESYNC)
-                    || subject[3].equals(ControlEvent.DISCONNECTED))
+            if (subject[2].equals("control")
+                    && (subject[3].equals(ControlEvent.RESYNC) || subject[3].equals(ControlEvent.DISCONNECTED))
                     && line.path("data").path("ts").asLong() >= bookSince) {
                 book = null;
             }
@@ -206,24 +230,32 @@ class GatewayArchiveBookTest {
                 .filter(m -> m.getMetadata().getName().equals("ssmd_archiver_lag_messages"))
                 .flatMap(m -> ((GaugeSnapshot) m).getDataPoints().stream())
                 .mapToDouble(GaugeSnapshot.GaugeDataPointSnapshot::getValue)
-                .max().orElse(-1);
+                .max()
+                .orElse(-1);
     }
 
     private static List<String> levels(JsonNode side) {
         List<String> levels = new ArrayList<>();
-        side.forEach(level -> levels.add(level.get(0).asText() + " " + level.get(1).asText()));
+        side.forEach(
+                level -> levels.add(level.get(0).asText() + " " + level.get(1).asText()));
         return levels;
     }
 
     private static List<String> text(List<Level> levels) {
-        return levels.stream().map(l -> l.price().toPlainString() + " " + l.size().toPlainString()).toList();
+        return levels.stream()
+                .map(l -> l.price().toPlainString() + " " + l.size().toPlainString())
+                .toList();
     }
 
     private Environment environment(int venuePort) throws IOException {
         Path feeds = Files.createDirectories(dir.resolve("exchanges/feeds"));
-        Files.writeString(feeds.resolve("kraken.yaml"), DemoLayout.local(
-                Files.readString(ShippedExchanges.projectDir().resolve("exchanges/feeds/kraken.yaml")), venuePort));
-        Path env = Files.createDirectories(dir.resolve("exchanges/environments")).resolve("gwtest.yaml");
+        Files.writeString(
+                feeds.resolve("kraken.yaml"),
+                DemoLayout.local(
+                        Files.readString(ShippedExchanges.projectDir().resolve("exchanges/feeds/kraken.yaml")),
+                        venuePort));
+        Path env =
+                Files.createDirectories(dir.resolve("exchanges/environments")).resolve("gwtest.yaml");
         Files.writeString(env, """
                 name: gwtest
                 feeds:

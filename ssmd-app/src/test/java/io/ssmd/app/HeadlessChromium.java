@@ -25,14 +25,20 @@ import org.openqa.selenium.logging.LoggingPreferences;
 final class HeadlessChromium {
 
     static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("SSMD_CHROMIUM", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("SSMD_CHROMEDRIVER", "/usr/bin/chromedriver"));
+    static final Path CHROMEDRIVER =
+            Path.of(System.getenv().getOrDefault("SSMD_CHROMEDRIVER", "/usr/bin/chromedriver"));
 
-    private static final List<String> FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+    private static final List<String> FLAGS = List.of(
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
             "--window-size=1400,1300");
 
-    private HeadlessChromium() {
-    }
+    private HeadlessChromium() {}
 
     /** Fails (or, with {@code SSMD_SKIP_BROWSER=1}, skips) the calling test when the browser cannot run here. */
     static void requireInstalled() {

@@ -32,8 +32,8 @@ class HeadlessChromiumTest {
         Path chromium = executable("chromium");
         Path absentDriver = dir.resolve("chromedriver");
 
-        assertThatThrownBy(() -> HeadlessChromium.requireInstalled(chromium, absentDriver,
-                Map.of("SSMD_SKIP_BROWSER", "1")))
+        assertThatThrownBy(() ->
+                        HeadlessChromium.requireInstalled(chromium, absentDriver, Map.of("SSMD_SKIP_BROWSER", "1")))
                 .isInstanceOf(TestAbortedException.class)
                 .hasMessageContaining(absentDriver.toString())
                 .hasMessageContaining("skipped because SSMD_SKIP_BROWSER=1");
@@ -44,11 +44,12 @@ class HeadlessChromiumTest {
         Path chromium = executable("chromium");
         Path driver = executable("chromedriver");
 
-        assertThatCode(() -> HeadlessChromium.requireInstalled(chromium, driver, Map.of())).doesNotThrowAnyException();
+        assertThatCode(() -> HeadlessChromium.requireInstalled(chromium, driver, Map.of()))
+                .doesNotThrowAnyException();
     }
 
     private Path executable(String name) throws java.io.IOException {
-        return Files.createFile(dir.resolve(name), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
+        return Files.createFile(
+                dir.resolve(name), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 }

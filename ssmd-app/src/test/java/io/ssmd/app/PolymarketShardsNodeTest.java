@@ -77,17 +77,21 @@ class PolymarketShardsNodeTest {
     @Test
     void aDroppedThenFrozenShardReconnectsAloneAndFeedsShowsIt() throws Exception {
         List<String> assets = PolymarketReplayServer.syntheticInstruments(1200);
-        ReplaySettings replay = ReplaySettings.synthetic("polymarket", 0, 200, 7).withInstruments(assets);
-        ReplayServer venue = ReplayServer.create(SERVERS, PolymarketReplayServer.create(replay), replay,
-                new Faults());
+        ReplaySettings replay =
+                ReplaySettings.synthetic("polymarket", 0, 200, 7).withInstruments(assets);
+        ReplayServer venue = ReplayServer.create(SERVERS, PolymarketReplayServer.create(replay), replay, new Faults());
         binding = venue.bind().toCompletableFuture().join();
         int port = binding.localAddress().getPort();
         Path env = environment("ws://127.0.0.1:" + port + "/ws/market", "http://127.0.0.1:" + port);
-        system = ActorSystem.create(Behaviors.empty(), "ssmd", NodeConfig.forNode(
-                NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
+        system = ActorSystem.create(
+                Behaviors.empty(),
+                "ssmd",
+                NodeConfig.forNode(
+                        NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
         Ssmd node = Ssmd.start(system, settings(), EnvironmentLoader.load(env, Map.of()));
 
-        await().atMost(WAIT).until(() -> shards(node).stream().filter(s -> streaming(s)).count() == 3);
+        await().atMost(WAIT)
+                .until(() -> shards(node).stream().filter(s -> streaming(s)).count() == 3);
         List<JsonNode> shards = shards(node);
         assertThat(shards).extracting(s -> s.path("instruments").size()).containsExactly(400, 400, 400);
         List<String> all = new ArrayList<>();
@@ -109,11 +113,14 @@ class PolymarketShardsNodeTest {
 
         for (String sibling : List.of("polymarket-0", "polymarket-2")) {
             JsonNode other = shard(node, sibling);
-            assertThat(other.path("reconnects").asLong()).as(sibling + " reconnects").isZero();
+            assertThat(other.path("reconnects").asLong())
+                    .as(sibling + " reconnects")
+                    .isZero();
             assertThat(other.path("state").asText()).isEqualTo("streaming");
         }
-        await().atMost(WAIT).until(() -> messages(shard(node, "polymarket-0"))
-                + messages(shard(node, "polymarket-2")) > othersBefore);
+        await().atMost(WAIT)
+                .until(() ->
+                        messages(shard(node, "polymarket-0")) + messages(shard(node, "polymarket-2")) > othersBefore);
     }
 
     private static boolean streaming(JsonNode shard) {
@@ -134,17 +141,23 @@ class PolymarketShardsNodeTest {
     }
 
     private static List<String> instruments(JsonNode shard) {
-        return StreamSupport.stream(shard.path("instruments").spliterator(), false).map(JsonNode::asText).toList();
+        return StreamSupport.stream(shard.path("instruments").spliterator(), false)
+                .map(JsonNode::asText)
+                .toList();
     }
 
     private JsonNode shard(Ssmd node, String name) throws Exception {
-        return shards(node).stream().filter(s -> s.path("shard").asText().equals(name)).findFirst().orElseThrow();
+        return shards(node).stream()
+                .filter(s -> s.path("shard").asText().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The Polymarket shards as /v1/feeds lists them, by name. */
     private List<JsonNode> shards(Ssmd node) throws IOException, InterruptedException {
         URI uri = URI.create("http://127.0.0.1:" + node.httpAddress().getPort() + "/v1/feeds");
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         List<JsonNode> shards = new ArrayList<>();
@@ -168,8 +181,10 @@ class PolymarketShardsNodeTest {
         feed = replace(feed, "data-silence-timeout: 120s", "data-silence-timeout: 3s");
         feed = replace(feed, "min-backoff: 1s", "min-backoff: 100ms");
         Files.writeString(feeds.resolve("polymarket.yaml"), feed);
-        Path env = Files.createDirectories(dir.resolve("exchanges/environments")).resolve("shards.yaml");
-        Files.writeString(env, """
+        Path env =
+                Files.createDirectories(dir.resolve("exchanges/environments")).resolve("shards.yaml");
+        Files.writeString(
+                env, """
                 name: %s
                 feeds-dir: ../feeds
                 feeds:

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 /** A private copy of the shipped feed and environment files, for tests that change one value. */
 final class ShippedExchanges {
 
-    private ShippedExchanges() {
-    }
+    private ShippedExchanges() {}
 
     /** Copies {@code exchanges/feeds} and {@code environments/default.yaml} below {@code dir}; returns the copy's environment. */
     static Path copyInto(Path dir) throws IOException {

@@ -56,7 +56,8 @@ class SsmdNodeTest {
         Ssmd node = Ssmd.start(newSystem(), settings(Optional.of(NATS.url())), defaultEnvironment());
 
         // Ready once the gateway has replayed the streams (the shards' control events may already be there).
-        await().atMost(Duration.ofSeconds(30)).until(() -> get(node, "/v1/health").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> get(node, "/v1/health").statusCode() == 200);
         HttpResponse<String> health = get(node, "/v1/health");
         assertThat(health.statusCode()).isEqualTo(200);
         JsonNode body = JSON.readTree(health.body());
@@ -68,8 +69,11 @@ class SsmdNodeTest {
 
         HttpResponse<String> metrics = get(node, "/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("ssmd_node_info{node=\"test-node\"").contains("ssmd_nats_connected 1")
-                .contains("ssmd_gateway_clients_connected 0").contains("ssmd_gateway_messages_sent_total")
+        assertThat(metrics.body())
+                .contains("ssmd_node_info{node=\"test-node\"")
+                .contains("ssmd_nats_connected 1")
+                .contains("ssmd_gateway_clients_connected 0")
+                .contains("ssmd_gateway_messages_sent_total")
                 .contains("ssmd_gateway_dropped_total");
         assertThat(node.gateway()).as("the default roles include the gateway").isPresent();
         assertThat(get(node, "/v1/markets?feed=kraken").body()).contains("\"id\":\"BTC/USD\"");
@@ -94,17 +98,24 @@ class SsmdNodeTest {
         Ssmd node = Ssmd.start(newSystem(), settings(Optional.empty()), defaultEnvironment());
         NatsServerProcess server = node.embeddedNats().orElseThrow();
         long firstPid = server.pid().orElseThrow();
-        assertThat(JSON.readTree(get(node, "/v1/health").body()).path("checks").path("embedded-nats").path("ok")
-                .asBoolean()).isTrue();
+        assertThat(JSON.readTree(get(node, "/v1/health").body())
+                        .path("checks")
+                        .path("embedded-nats")
+                        .path("ok")
+                        .asBoolean())
+                .isTrue();
 
         server.kill();
-        await().atMost(Duration.ofSeconds(60)).until(() -> server.pid().filter(pid -> pid != firstPid).isPresent());
-        await().atMost(Duration.ofSeconds(60)).until(() -> get(node, "/v1/health").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> server.pid().filter(pid -> pid != firstPid).isPresent());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> get(node, "/v1/health").statusCode() == 200);
         long secondPid = server.pid().orElseThrow();
 
         node.shutdown();
         system = null;
-        assertThat(ProcessHandle.of(secondPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(ProcessHandle.of(secondPid).map(ProcessHandle::isAlive).orElse(false))
+                .isFalse();
         assertThat(server.isRunning()).isFalse();
     }
 
@@ -123,8 +134,11 @@ class SsmdNodeTest {
     }
 
     private ActorSystem<Void> newSystem() {
-        system = ActorSystem.create(Behaviors.empty(), "ssmd-test", NodeConfig.forNode(
-                NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
+        system = ActorSystem.create(
+                Behaviors.empty(),
+                "ssmd-test",
+                NodeConfig.forNode(
+                        NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
         return system;
     }
 
@@ -138,7 +152,9 @@ class SsmdNodeTest {
 
     private Path copyDefaultEnvironmentWithKrakenFrameLimit(String limit) throws IOException {
         Path env = copyDefaultEnvironment();
-        ShippedExchanges.edit(env.getParent().getParent().resolve("feeds/kraken.yaml"), "max-frame-bytes: 4MiB",
+        ShippedExchanges.edit(
+                env.getParent().getParent().resolve("feeds/kraken.yaml"),
+                "max-frame-bytes: 4MiB",
                 "max-frame-bytes: " + limit);
         return env;
     }
@@ -152,7 +168,8 @@ class SsmdNodeTest {
 
     private static HttpResponse<String> get(Ssmd node, String path) throws IOException, InterruptedException {
         URI uri = URI.create("http://127.0.0.1:" + node.httpAddress().getPort() + path);
-        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

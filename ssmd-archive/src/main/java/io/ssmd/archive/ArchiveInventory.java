@@ -21,12 +21,19 @@ public final class ArchiveInventory {
      * @param status {@code complete} or {@code gaps}, then {@code local}, {@code uploaded} or
      *               {@code uploading n/m}
      */
-    public record Day(LocalDate date, String env, String feed, String stream, int files, long records, long bytes,
-            int gaps, String status, Path dir) {
-    }
+    public record Day(
+            LocalDate date,
+            String env,
+            String feed,
+            String stream,
+            int files,
+            long records,
+            long bytes,
+            int gaps,
+            String status,
+            Path dir) {}
 
-    private ArchiveInventory() {
-    }
+    private ArchiveInventory() {}
 
     /**
      * Every stream-day under {@code root} ({@code {root}/{env}/{feed}/{stream}/{date}}) of {@code feed} (any when
@@ -39,7 +46,8 @@ public final class ArchiveInventory {
             LocalDate date = LocalDate.parse(dateDir.getFileName().toString());
             Path streamDir = dateDir.getParent();
             String feedName = streamDir.getParent().getFileName().toString();
-            if (feed.filter(f -> !f.equals(feedName)).isPresent() || from.filter(date::isBefore).isPresent()
+            if (feed.filter(f -> !f.equals(feedName)).isPresent()
+                    || from.filter(date::isBefore).isPresent()
                     || to.filter(date::isAfter).isPresent()) {
                 continue;
             }
@@ -49,13 +57,26 @@ public final class ArchiveInventory {
             }
             Manifest m = read.get();
             long uploaded = m.files().stream().filter(FileEntry::uploaded).count();
-            String upload = uploaded == 0 ? "local" : uploaded == m.files().size() ? "uploaded"
-                    : "uploading " + uploaded + "/" + m.files().size();
-            days.add(new Day(date, streamDir.getParent().getParent().getFileName().toString(), feedName,
-                    streamDir.getFileName().toString(), m.files().size(), m.records(), m.bytes(), m.gaps().size(),
-                    (m.hasGaps() ? "gaps" : "complete") + ", " + upload, dateDir));
+            String upload = uploaded == 0
+                    ? "local"
+                    : uploaded == m.files().size()
+                            ? "uploaded"
+                            : "uploading " + uploaded + "/" + m.files().size();
+            days.add(new Day(
+                    date,
+                    streamDir.getParent().getParent().getFileName().toString(),
+                    feedName,
+                    streamDir.getFileName().toString(),
+                    m.files().size(),
+                    m.records(),
+                    m.bytes(),
+                    m.gaps().size(),
+                    (m.hasGaps() ? "gaps" : "complete") + ", " + upload,
+                    dateDir));
         }
-        days.sort(java.util.Comparator.comparing(Day::date).thenComparing(Day::feed).thenComparing(Day::stream));
+        days.sort(java.util.Comparator.comparing(Day::date)
+                .thenComparing(Day::feed)
+                .thenComparing(Day::stream));
         return days;
     }
 
@@ -63,22 +84,26 @@ public final class ArchiveInventory {
     public static List<StreamGap> gaps(Path root, String feed, LocalDate date) throws IOException {
         List<StreamGap> gaps = new ArrayList<>();
         for (Day day : days(root, Optional.of(feed), Optional.of(date), Optional.of(date))) {
-            ManifestStore.read(day.dir()).ifPresent(m -> m.gaps().forEach(g -> gaps.add(new StreamGap(day.stream(), g))));
+            ManifestStore.read(day.dir())
+                    .ifPresent(m -> m.gaps().forEach(g -> gaps.add(new StreamGap(day.stream(), g))));
         }
         return gaps;
     }
 
     /** A gap and the stream it is in. */
-    public record StreamGap(String stream, Gap gap) {
-    }
+    public record StreamGap(String stream, Gap gap) {}
 
     /** {@code {root}/*}{@code /*}{@code /*}{@code /{date}} directories, depth 4. */
     private static List<Path> dateDirs(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
             throw new IOException(root + " is not a directory");
         }
-        try (Stream<Path> paths = Files.find(root, 4, (p, a) -> a.isDirectory()
-                && root.relativize(p).getNameCount() == 4 && ArchiveLayout.isDateDir(p.getFileName().toString()))) {
+        try (Stream<Path> paths = Files.find(
+                root,
+                4,
+                (p, a) -> a.isDirectory()
+                        && root.relativize(p).getNameCount() == 4
+                        && ArchiveLayout.isDateDir(p.getFileName().toString()))) {
             return paths.sorted().toList();
         }
     }

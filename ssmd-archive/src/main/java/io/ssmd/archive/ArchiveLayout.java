@@ -27,8 +27,7 @@ public final class ArchiveLayout {
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final long MICROS_PER_DAY = 86_400_000_000L;
 
-    private ArchiveLayout() {
-    }
+    private ArchiveLayout() {}
 
     /** {@code {root}/{env}/{feed}/{stream}}. */
     public static Path streamDir(Path root, String env, String feed, String stream) {
@@ -48,7 +47,8 @@ public final class ArchiveLayout {
 
     /** {@code HHMM} plus the format's extension. */
     public static String fileName(long windowStartMicros, StorageSettings.Format format) {
-        ZonedDateTime t = Instant.ofEpochSecond(Math.floorDiv(windowStartMicros, 1_000_000)).atZone(ZoneOffset.UTC);
+        ZonedDateTime t = Instant.ofEpochSecond(Math.floorDiv(windowStartMicros, 1_000_000))
+                .atZone(ZoneOffset.UTC);
         return String.format("%02d%02d%s", t.getHour(), t.getMinute(), format.extension());
     }
 
@@ -79,7 +79,10 @@ public final class ArchiveLayout {
 
     /** The path of {@code file} relative to the archive root, with {@code /}: the object key without prefix. */
     public static String relative(Path root, Path file) {
-        return root.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize()).toString()
+        return root.toAbsolutePath()
+                .normalize()
+                .relativize(file.toAbsolutePath().normalize())
+                .toString()
                 .replace('\\', '/');
     }
 }

@@ -32,9 +32,15 @@ public final class ArchiveVerifier {
      *
      * @param gaps gaps by type
      */
-    public record StreamSummary(Path streamDir, int days, int files, long records, long firstSeq, long lastSeq,
-            Map<String, Integer> gaps, int notLocal) {
-    }
+    public record StreamSummary(
+            Path streamDir,
+            int days,
+            int files,
+            long records,
+            long firstSeq,
+            long lastSeq,
+            Map<String, Integer> gaps,
+            int notLocal) {}
 
     /** The outcome: consistent when there are no problems. */
     public record Report(List<StreamSummary> streams, List<Problem> problems) {
@@ -43,8 +49,7 @@ public final class ArchiveVerifier {
         }
     }
 
-    private ArchiveVerifier() {
-    }
+    private ArchiveVerifier() {}
 
     /** Verifies every stream directory under {@code dir} (an archive root, or any directory within one). */
     public static Report verify(Path dir) throws IOException {
@@ -55,13 +60,15 @@ public final class ArchiveVerifier {
             files.filter(p -> p.getFileName().toString().equals(ArchiveLayout.MANIFEST))
                     .map(Path::getParent)
                     .filter(p -> ArchiveLayout.isDateDir(p.getFileName().toString()))
-                    .forEach(p -> byStream.computeIfAbsent(p.getParent(), k -> new ArrayList<>()).add(p));
+                    .forEach(p -> byStream.computeIfAbsent(p.getParent(), k -> new ArrayList<>())
+                            .add(p));
         }
         if (byStream.isEmpty()) {
             problems.add(new Problem(dir, "no manifest.json found: not an archive directory"));
         }
         for (Map.Entry<Path, List<Path>> stream : byStream.entrySet()) {
-            streams.add(verifyStream(stream.getKey(), stream.getValue().stream().sorted().toList(), problems));
+            streams.add(verifyStream(
+                    stream.getKey(), stream.getValue().stream().sorted().toList(), problems));
         }
         return new Report(streams, problems);
     }
@@ -107,8 +114,8 @@ public final class ArchiveVerifier {
                 checkFile(file, entry, continuity, problems);
             }
         }
-        return new StreamSummary(streamDir, dateDirs.size(), files, records, continuity.first, continuity.last,
-                gapCounts, notLocal);
+        return new StreamSummary(
+                streamDir, dateDirs.size(), files, records, continuity.first, continuity.last, gapCounts, notLocal);
     }
 
     private static void checkListing(Path dateDir, Manifest manifest, List<Problem> problems) throws IOException {
@@ -118,8 +125,10 @@ public final class ArchiveVerifier {
                 if (ArchiveLayout.isSegment(name) && manifest.file(name).isEmpty()) {
                     problems.add(new Problem(child, "on disk but not in the manifest"));
                 } else if (name.endsWith(ArchiveLayout.TMP)) {
-                    problems.add(new Problem(child, "uncommitted leftover (an archiver is writing it, or crashed;"
-                            + " the archiver discards it when it starts)"));
+                    problems.add(new Problem(
+                            child,
+                            "uncommitted leftover (an archiver is writing it, or crashed;"
+                                    + " the archiver discards it when it starts)"));
                 }
             }
         }
@@ -154,8 +163,10 @@ public final class ArchiveVerifier {
             problems.add(new Problem(file, count[0] + " records, manifest says " + entry.records()));
         }
         if (first[0] != entry.firstSeq() || last[0] != entry.lastSeq()) {
-            problems.add(new Problem(file, "seqs " + first[0] + ".." + last[0] + ", manifest says "
-                    + entry.firstSeq() + ".." + entry.lastSeq()));
+            problems.add(new Problem(
+                    file,
+                    "seqs " + first[0] + ".." + last[0] + ", manifest says " + entry.firstSeq() + ".."
+                            + entry.lastSeq()));
         }
     }
 
@@ -179,8 +190,10 @@ public final class ArchiveVerifier {
                 report(file, "seq " + seq + " after " + last + (seq == last ? " (twice)" : " (out of order)"));
                 return;
             } else if (seq > last + 1 && !covered(last + 1, seq - 1)) {
-                report(file, "seqs " + (last + 1) + ".." + (seq - 1) + " missing with no bus_gap or retention_loss"
-                        + " recorded");
+                report(
+                        file,
+                        "seqs " + (last + 1) + ".." + (seq - 1) + " missing with no bus_gap or retention_loss"
+                                + " recorded");
             }
             last = seq;
         }

@@ -28,24 +28,38 @@ public final class ArchiverMetrics {
                 .register(registry);
         bytes = counter("ssmd_archiver_bytes_written", "Compressed bytes of committed archive files", "stream")
                 .register(registry);
-        files = counter("ssmd_archiver_files_written", "Archive files committed", "stream").register(registry);
+        files = counter("ssmd_archiver_files_written", "Archive files committed", "stream")
+                .register(registry);
         gaps = counter("ssmd_archiver_gaps", "Gaps recorded in manifests, by type", "stream", "type")
                 .register(registry);
-        lag = Gauge.builder().name("ssmd_archiver_lag_messages")
+        lag = Gauge.builder()
+                .name("ssmd_archiver_lag_messages")
                 .help("The stream's last sequence minus the last sequence the archiver has written")
-                .labelNames("stream").withoutExemplars().register(registry);
-        storageFailures = counter("ssmd_archiver_storage_failures",
-                "Times writing the archive failed (unwritable or full directory); consuming stops until it works",
-                "stream").register(registry);
-        storageOk = Gauge.builder().name("ssmd_archiver_storage_ok")
+                .labelNames("stream")
+                .withoutExemplars()
+                .register(registry);
+        storageFailures = counter(
+                        "ssmd_archiver_storage_failures",
+                        "Times writing the archive failed (unwritable or full directory); consuming stops until it works",
+                        "stream")
+                .register(registry);
+        storageOk = Gauge.builder()
+                .name("ssmd_archiver_storage_ok")
                 .help("1 while the archiver can write its directory, 0 after a storage failure until it recovers")
-                .labelNames("stream").withoutExemplars().register(registry);
+                .labelNames("stream")
+                .withoutExemplars()
+                .register(registry);
         uploads = counter("ssmd_archiver_uploads", "Archive files uploaded and verified (size and MD5)", "stream")
                 .register(registry);
-        uploadFailures = counter("ssmd_archiver_upload_failures", "Upload attempts that failed or did not verify",
-                "stream").register(registry);
-        uploadPending = Gauge.builder().name("ssmd_archiver_upload_pending")
-                .help("Committed files not yet uploaded").labelNames("stream").withoutExemplars().register(registry);
+        uploadFailures = counter(
+                        "ssmd_archiver_upload_failures", "Upload attempts that failed or did not verify", "stream")
+                .register(registry);
+        uploadPending = Gauge.builder()
+                .name("ssmd_archiver_upload_pending")
+                .help("Committed files not yet uploaded")
+                .labelNames("stream")
+                .withoutExemplars()
+                .register(registry);
     }
 
     /** Registers the archiver metrics in {@code registry}; call once per registry. */
@@ -55,16 +69,33 @@ public final class ArchiverMetrics {
 
     /** The data points of one stream. */
     public StreamMetrics stream(String stream) {
-        return new StreamMetrics(stream, messages.labelValues(stream), bytes.labelValues(stream),
-                files.labelValues(stream), lag.labelValues(stream), storageFailures.labelValues(stream),
-                storageOk.labelValues(stream), uploads.labelValues(stream), uploadFailures.labelValues(stream),
-                uploadPending.labelValues(stream), gaps);
+        return new StreamMetrics(
+                stream,
+                messages.labelValues(stream),
+                bytes.labelValues(stream),
+                files.labelValues(stream),
+                lag.labelValues(stream),
+                storageFailures.labelValues(stream),
+                storageOk.labelValues(stream),
+                uploads.labelValues(stream),
+                uploadFailures.labelValues(stream),
+                uploadPending.labelValues(stream),
+                gaps);
     }
 
     /** One stream's data points, looked up once. */
-    public record StreamMetrics(String stream, CounterDataPoint messages, CounterDataPoint bytes,
-            CounterDataPoint files, GaugeDataPoint lag, CounterDataPoint storageFailures, GaugeDataPoint storageOk,
-            CounterDataPoint uploads, CounterDataPoint uploadFailures, GaugeDataPoint uploadPending, Counter gaps) {
+    public record StreamMetrics(
+            String stream,
+            CounterDataPoint messages,
+            CounterDataPoint bytes,
+            CounterDataPoint files,
+            GaugeDataPoint lag,
+            CounterDataPoint storageFailures,
+            GaugeDataPoint storageOk,
+            CounterDataPoint uploads,
+            CounterDataPoint uploadFailures,
+            GaugeDataPoint uploadPending,
+            Counter gaps) {
 
         /** Counts one gap of {@code type}. */
         public void gap(String type) {

@@ -8,10 +8,19 @@ import java.time.Duration;
  *
  * @param ioDispatcher the dispatcher of blocking file and consumer work
  */
-public record ArchiverSettings(int fetchBatch, Duration pollTimeout, Duration stallTimeout, Duration closeGrace,
+public record ArchiverSettings(
+        int fetchBatch,
+        Duration pollTimeout,
+        Duration stallTimeout,
+        Duration closeGrace,
         Duration lagInterval,
-        Duration storageBackoffMin, Duration storageBackoffMax, Duration consumerBackoffMin,
-        Duration consumerBackoffMax, Duration uploadInterval, Duration stopTimeout, String ioDispatcher) {
+        Duration storageBackoffMin,
+        Duration storageBackoffMax,
+        Duration consumerBackoffMin,
+        Duration consumerBackoffMax,
+        Duration uploadInterval,
+        Duration stopTimeout,
+        String ioDispatcher) {
 
     /** The dispatcher reference.conf defines for blocking archive work. */
     public static final String IO_DISPATCHER = "ssmd-archive-io-dispatcher";
@@ -19,10 +28,18 @@ public record ArchiverSettings(int fetchBatch, Duration pollTimeout, Duration st
     /** Reads {@code ssmd.archive} from a loaded config (reference.conf supplies every default). */
     public static ArchiverSettings create(Config config) {
         Config c = config.getConfig("ssmd.archive");
-        return new ArchiverSettings(c.getInt("fetch-batch"), c.getDuration("poll-timeout"),
-                c.getDuration("stall-timeout"), c.getDuration("close-grace"), c.getDuration("lag-interval"), c.getDuration("storage-backoff-min"),
-                c.getDuration("storage-backoff-max"), c.getDuration("consumer-backoff-min"),
-                c.getDuration("consumer-backoff-max"), c.getDuration("upload-interval"), c.getDuration("stop-timeout"),
+        return new ArchiverSettings(
+                c.getInt("fetch-batch"),
+                c.getDuration("poll-timeout"),
+                c.getDuration("stall-timeout"),
+                c.getDuration("close-grace"),
+                c.getDuration("lag-interval"),
+                c.getDuration("storage-backoff-min"),
+                c.getDuration("storage-backoff-max"),
+                c.getDuration("consumer-backoff-min"),
+                c.getDuration("consumer-backoff-max"),
+                c.getDuration("upload-interval"),
+                c.getDuration("stop-timeout"),
                 IO_DISPATCHER);
     }
 }

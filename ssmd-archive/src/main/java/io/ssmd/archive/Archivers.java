@@ -44,8 +44,8 @@ public final class Archivers {
      * Starts every archiver of {@code environment}, with the settings of {@code system}'s config and the archiver
      * metrics registered in {@code registry}.
      */
-    public static Archivers start(ActorSystem<?> system, Environment environment, Connection nats,
-            PrometheusRegistry registry) {
+    public static Archivers start(
+            ActorSystem<?> system, Environment environment, Connection nats, PrometheusRegistry registry) {
         ArchiverSettings settings = ArchiverSettings.create(system.settings().config());
         ArchiverMetrics metrics = ArchiverMetrics.create(registry);
         List<StreamArchiver> running = new ArrayList<>();
@@ -56,21 +56,41 @@ public final class Archivers {
                 ManifestStore store = new ManifestStore();
                 ArchiverMetrics.StreamMetrics streamMetrics = metrics.stream(source.stream());
                 Path root = archiver.storage().archiveRoot();
-                archiver.storage().upload().ifPresent(upload -> uploaders.add(Uploader.start(system, upload, root,
-                        ArchiveLayout.streamDir(root, environment.name(), source.feed(), source.stream()), store,
-                        streamMetrics, settings.uploadInterval(), settings.ioDispatcher())));
-                running.add(StreamArchiver.start(system, nats, environment.name(), source, archiver.storage(), store,
-                        settings, streamMetrics, committed -> { }));
-                log.info("archiver {}: archiving stream {} to {} ({}, {})", archiver.name(), source.stream(),
-                        archiver.storage().archiveRoot(), archiver.storage().format().id(),
+                archiver.storage()
+                        .upload()
+                        .ifPresent(upload -> uploaders.add(Uploader.start(
+                                system,
+                                upload,
+                                root,
+                                ArchiveLayout.streamDir(root, environment.name(), source.feed(), source.stream()),
+                                store,
+                                streamMetrics,
+                                settings.uploadInterval(),
+                                settings.ioDispatcher())));
+                running.add(StreamArchiver.start(
+                        system,
+                        nats,
+                        environment.name(),
+                        source,
+                        archiver.storage(),
+                        store,
+                        settings,
+                        streamMetrics,
+                        committed -> {}));
+                log.info(
+                        "archiver {}: archiving stream {} to {} ({}, {})",
+                        archiver.name(),
+                        source.stream(),
+                        archiver.storage().archiveRoot(),
+                        archiver.storage().format().id(),
                         archiver.storage().rotation());
             }
         }
         Archivers archivers = new Archivers(running, uploaders);
         // After the shards have stopped and their last control events were flushed (DESIGN §2: close the venue
         // sockets, drain the publisher, then commit the open segment), before the node's NATS connection closes.
-        CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseClusterExitingDone(), "archivers-commit",
-                () -> archivers.stop());
+        CoordinatedShutdown.get(system)
+                .addTask(CoordinatedShutdown.PhaseClusterExitingDone(), "archivers-commit", () -> archivers.stop());
         return archivers;
     }
 
@@ -84,10 +104,12 @@ public final class Archivers {
      * are uploaded after the next start); completes when all are done.
      */
     public CompletionStage<Done> stop() {
-        CompletableFuture<?>[] stops = streams.stream().map(s -> s.stop().toCompletableFuture())
-                .toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(stops).thenCompose(v -> CompletableFuture.allOf(uploaders.stream()
-                        .map(u -> u.stop().toCompletableFuture()).toArray(CompletableFuture[]::new)))
+        CompletableFuture<?>[] stops =
+                streams.stream().map(s -> s.stop().toCompletableFuture()).toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(stops)
+                .thenCompose(v -> CompletableFuture.allOf(uploaders.stream()
+                        .map(u -> u.stop().toCompletableFuture())
+                        .toArray(CompletableFuture[]::new)))
                 .thenApply(v -> Done.getInstance());
     }
 }

@@ -18,8 +18,7 @@ public final class Compression {
     private static final int BUFFER = 64 * 1024;
     private static final int ZSTD_LEVEL = 3;
 
-    private Compression() {
-    }
+    private Compression() {}
 
     /** A compressing stream over {@code out}; closing it finishes the member or frame and closes {@code out}. */
     public static OutputStream compress(StorageSettings.Format format, OutputStream out) throws IOException {

@@ -14,8 +14,7 @@ import java.util.Optional;
  */
 final class ControlGaps {
 
-    private record Pending(long ts, long seq, String reason) {
-    }
+    private record Pending(long ts, long seq, String reason) {}
 
     private final Map<String, Pending> disconnected = new HashMap<>();
 
@@ -34,16 +33,40 @@ final class ControlGaps {
                 }
                 long start = event.sinceMicros().orElseGet(() -> pending.ts());
                 String reason = pending != null && !pending.reason().isEmpty() ? pending.reason() : event.reason();
-                return Optional.of(new Gap(Gap.CONNECTION_LOST, pending == null ? seq : pending.seq(), seq, start,
-                        event.ts(), shard, blankToNull(reason), event.instruments(), null));
+                return Optional.of(new Gap(
+                        Gap.CONNECTION_LOST,
+                        pending == null ? seq : pending.seq(),
+                        seq,
+                        start,
+                        event.ts(),
+                        shard,
+                        blankToNull(reason),
+                        event.instruments(),
+                        null));
             }
             case ControlEvent.PUBLISH_FAILED -> {
-                return Optional.of(new Gap(Gap.PUBLISH_FAILED, seq, seq, event.ts(), event.ts(), shard,
-                        blankToNull(event.reason()), event.instruments(), null));
+                return Optional.of(new Gap(
+                        Gap.PUBLISH_FAILED,
+                        seq,
+                        seq,
+                        event.ts(),
+                        event.ts(),
+                        shard,
+                        blankToNull(event.reason()),
+                        event.instruments(),
+                        null));
             }
             case ControlEvent.RESYNC -> {
-                return Optional.of(new Gap(Gap.BOOK_RESYNC, seq, seq, event.ts(), event.ts(), shard,
-                        blankToNull(event.reason()), event.instruments(), null));
+                return Optional.of(new Gap(
+                        Gap.BOOK_RESYNC,
+                        seq,
+                        seq,
+                        event.ts(),
+                        event.ts(),
+                        shard,
+                        blankToNull(event.reason()),
+                        event.instruments(),
+                        null));
             }
             default -> {
                 return Optional.empty();

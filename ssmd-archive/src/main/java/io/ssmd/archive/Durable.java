@@ -13,8 +13,7 @@ import java.nio.file.StandardOpenOption;
  */
 final class Durable {
 
-    private Durable() {
-    }
+    private Durable() {}
 
     /** Forces a directory's entries (new names, removed names) to disk. */
     static void syncDirectory(Path dir) throws IOException {
@@ -32,8 +31,8 @@ final class Durable {
     /** Writes {@code content} to {@code target} through a synced temporary file and an atomic rename. */
     static void writeAtomically(Path target, byte[] content) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ArchiveLayout.TMP);
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

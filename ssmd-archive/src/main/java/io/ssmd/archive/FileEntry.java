@@ -17,8 +17,17 @@ import java.util.TreeMap;
  * @param md5           hex MD5 of the file's bytes: what a single-part upload's ETag must equal
  * @param uploaded      true only once the uploaded object was verified (size and MD5)
  */
-public record FileEntry(String name, long start, long end, long records, long bytes, long firstSeq, long lastSeq,
-        Map<String, Long> recordsByType, String md5, boolean uploaded) {
+public record FileEntry(
+        String name,
+        long start,
+        long end,
+        long records,
+        long bytes,
+        long firstSeq,
+        long lastSeq,
+        Map<String, Long> recordsByType,
+        String md5,
+        boolean uploaded) {
 
     public FileEntry {
         recordsByType = recordsByType == null ? Map.of() : new TreeMap<>(recordsByType);

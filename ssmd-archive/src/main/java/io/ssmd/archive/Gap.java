@@ -14,8 +14,16 @@ import java.util.List;
  * @param file the segment that holds the message after the gap (or the control event)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Gap(String type, Long fromSeq, Long toSeq, Long start, Long end, String shard, String reason,
-        List<String> instruments, String file) {
+public record Gap(
+        String type,
+        Long fromSeq,
+        Long toSeq,
+        Long start,
+        Long end,
+        String shard,
+        String reason,
+        List<String> instruments,
+        String file) {
 
     public static final String BUS_GAP = "bus_gap";
     public static final String RETENTION_LOSS = "retention_loss";
@@ -24,8 +32,8 @@ public record Gap(String type, Long fromSeq, Long toSeq, Long start, Long end, S
     public static final String BOOK_RESYNC = "book_resync";
 
     /** Every type, in the order reports list them. */
-    public static final List<String> TYPES = List.of(BUS_GAP, RETENTION_LOSS, CONNECTION_LOST, PUBLISH_FAILED,
-            BOOK_RESYNC);
+    public static final List<String> TYPES =
+            List.of(BUS_GAP, RETENTION_LOSS, CONNECTION_LOST, PUBLISH_FAILED, BOOK_RESYNC);
 
     public Gap {
         instruments = instruments == null || instruments.isEmpty() ? null : List.copyOf(instruments);

@@ -23,8 +23,7 @@ public final class JsonLine {
 
     private static final JsonFactory JSON = new JsonFactory();
 
-    private JsonLine() {
-    }
+    private JsonLine() {}
 
     /**
      * The line, newline included.
@@ -77,8 +76,12 @@ public final class JsonLine {
 
     private static String utf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

@@ -15,13 +15,35 @@ import java.util.TreeSet;
  * @param messageTypes message types seen that day
  * @param hasGaps      whether {@code gaps} is non-empty
  */
-@JsonPropertyOrder({"env", "feed", "stream", "date", "format", "rotation", "files", "gaps", "tickers", "message_types",
-        "has_gaps"})
-public record Manifest(String env, String feed, String stream, String date, String format, String rotation,
-        List<FileEntry> files, List<Gap> gaps, List<String> tickers, List<String> messageTypes, boolean hasGaps) {
+@JsonPropertyOrder({
+    "env",
+    "feed",
+    "stream",
+    "date",
+    "format",
+    "rotation",
+    "files",
+    "gaps",
+    "tickers",
+    "message_types",
+    "has_gaps"
+})
+public record Manifest(
+        String env,
+        String feed,
+        String stream,
+        String date,
+        String format,
+        String rotation,
+        List<FileEntry> files,
+        List<Gap> gaps,
+        List<String> tickers,
+        List<String> messageTypes,
+        boolean hasGaps) {
 
     public Manifest {
-        files = files == null ? List.of()
+        files = files == null
+                ? List.of()
                 : files.stream().sorted(Comparator.comparing(FileEntry::name)).toList();
         gaps = gaps == null ? List.of() : List.copyOf(gaps);
         tickers = tickers == null ? List.of() : List.copyOf(new TreeSet<>(tickers));
@@ -31,7 +53,8 @@ public record Manifest(String env, String feed, String stream, String date, Stri
 
     /** An empty manifest. */
     public static Manifest empty(String env, String feed, String stream, String date, String format, String rotation) {
-        return new Manifest(env, feed, stream, date, format, rotation, List.of(), List.of(), List.of(), List.of(), false);
+        return new Manifest(
+                env, feed, stream, date, format, rotation, List.of(), List.of(), List.of(), List.of(), false);
     }
 
     /** The entry of a file. */
@@ -58,24 +81,28 @@ public record Manifest(String env, String feed, String stream, String date, Stri
      * This manifest with {@code entry} added or replacing the entry of the same name, its gaps (those of a replaced
      * entry are dropped first: a rewritten file carries them again) and what it saw.
      */
-    public Manifest withFile(FileEntry entry, List<Gap> newGaps, SortedSet<String> newTickers,
-            SortedSet<String> newTypes) {
-        List<FileEntry> nextFiles = new ArrayList<>(files.stream().filter(f -> !f.name().equals(entry.name())).toList());
+    public Manifest withFile(
+            FileEntry entry, List<Gap> newGaps, SortedSet<String> newTickers, SortedSet<String> newTypes) {
+        List<FileEntry> nextFiles = new ArrayList<>(
+                files.stream().filter(f -> !f.name().equals(entry.name())).toList());
         nextFiles.add(entry);
-        List<Gap> nextGaps = new ArrayList<>(gaps.stream().filter(g -> !entry.name().equals(g.file())).toList());
+        List<Gap> nextGaps = new ArrayList<>(
+                gaps.stream().filter(g -> !entry.name().equals(g.file())).toList());
         nextGaps.addAll(newGaps);
         nextGaps.sort(Comparator.comparing((Gap g) -> g.fromSeq() == null ? 0 : g.fromSeq()));
         TreeSet<String> t = new TreeSet<>(tickers);
         t.addAll(newTickers);
         TreeSet<String> m = new TreeSet<>(messageTypes);
         m.addAll(newTypes);
-        return new Manifest(env, feed, stream, date, format, rotation, nextFiles, nextGaps, List.copyOf(t),
-                List.copyOf(m), false);
+        return new Manifest(
+                env, feed, stream, date, format, rotation, nextFiles, nextGaps, List.copyOf(t), List.copyOf(m), false);
     }
 
     /** This manifest with one file's upload flag set. */
     public Manifest withUploaded(String name, boolean uploaded) {
-        List<FileEntry> next = files.stream().map(f -> f.name().equals(name) ? f.withUploaded(uploaded) : f).toList();
+        List<FileEntry> next = files.stream()
+                .map(f -> f.name().equals(name) ? f.withUploaded(uploaded) : f)
+                .toList();
         return new Manifest(env, feed, stream, date, format, rotation, next, gaps, tickers, messageTypes, false);
     }
 
@@ -87,7 +114,9 @@ public record Manifest(String env, String feed, String stream, String date, Stri
     /** This manifest with the files of {@code keep} only, and gaps of dropped files dropped too. */
     public Manifest retainFiles(List<FileEntry> keep) {
         List<String> names = keep.stream().map(FileEntry::name).toList();
-        List<Gap> kept = gaps.stream().filter(g -> g.file() == null || names.contains(g.file())).toList();
+        List<Gap> kept = gaps.stream()
+                .filter(g -> g.file() == null || names.contains(g.file()))
+                .toList();
         return new Manifest(env, feed, stream, date, format, rotation, keep, kept, tickers, messageTypes, false);
     }
 }

@@ -39,11 +39,9 @@ final class ManifestRebuild {
      * @param lastWindow the window start (µs) of the latest committed file, if any
      * @param lastFile   that file, if it is still on local disk
      */
-    record Position(long lastSeq, Optional<Long> lastWindow, Optional<Path> lastFile) {
-    }
+    record Position(long lastSeq, Optional<Long> lastWindow, Optional<Path> lastFile) {}
 
-    private ManifestRebuild() {
-    }
+    private ManifestRebuild() {}
 
     static Position run(Path streamDir, ManifestIdentity identity, ManifestStore store) throws IOException {
         Files.createDirectories(streamDir);
@@ -73,7 +71,9 @@ final class ManifestRebuild {
         }
         try (Stream<Path> children = Files.list(streamDir)) {
             return children.filter(Files::isDirectory)
-                    .filter(p -> ArchiveLayout.isDateDir(p.getFileName().toString())).sorted().toList();
+                    .filter(p -> ArchiveLayout.isDateDir(p.getFileName().toString()))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -125,21 +125,23 @@ final class ManifestRebuild {
     }
 
     private static List<FileEntry> kept(Manifest old, List<Path> segments, Path dateDir) {
-        List<String> present = segments.stream().map(p -> p.getFileName().toString()).toList();
+        List<String> present =
+                segments.stream().map(p -> p.getFileName().toString()).toList();
         List<FileEntry> kept = new ArrayList<>();
         for (FileEntry entry : old.files()) {
             if (present.contains(entry.name()) || entry.uploaded()) {
                 kept.add(entry);
             } else {
-                log.warn("{} is listed in {} but missing and was never uploaded: dropped from the manifest", entry.name(),
+                log.warn(
+                        "{} is listed in {} but missing and was never uploaded: dropped from the manifest",
+                        entry.name(),
                         dateDir.resolve(ArchiveLayout.MANIFEST));
             }
         }
         return kept;
     }
 
-    private record Scan(FileEntry entry, List<Gap> gaps, SortedSet<String> tickers, SortedSet<String> types) {
-    }
+    private record Scan(FileEntry entry, List<Gap> gaps, SortedSet<String> tickers, SortedSet<String> types) {}
 
     private static Scan scan(Path segment, long previousSeq, Manifest old, ControlGaps controls) throws IOException {
         String name = segment.getFileName().toString();
@@ -150,10 +152,19 @@ final class ManifestRebuild {
             if (last[0] > 0 && line.seq() > last[0] + 1) {
                 long from = last[0] + 1;
                 Optional<Gap> known = old.gaps().stream()
-                        .filter(g -> g.missingSequences() && g.fromSeq() != null && g.fromSeq() == from).findFirst();
-                gaps.add(known.map(g -> g.inFile(name)).orElseGet(() -> new Gap(Gap.BUS_GAP, from, line.seq() - 1,
-                        last[1] == 0 ? null : last[1], line.ts(), null, "found when rebuilding the manifest", null,
-                        name)));
+                        .filter(g -> g.missingSequences() && g.fromSeq() != null && g.fromSeq() == from)
+                        .findFirst();
+                gaps.add(known.map(g -> g.inFile(name))
+                        .orElseGet(() -> new Gap(
+                                Gap.BUS_GAP,
+                                from,
+                                line.seq() - 1,
+                                last[1] == 0 ? null : last[1],
+                                line.ts(),
+                                null,
+                                "found when rebuilding the manifest",
+                                null,
+                                name)));
             }
             last[0] = Math.max(last[0], line.seq());
             last[1] = line.ts();
@@ -166,7 +177,8 @@ final class ManifestRebuild {
 
     /** Hex MD5 of a file's bytes. */
     static String md5(Path file) throws IOException {
-        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("MD5"))) {
+        try (DigestInputStream in =
+                new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("MD5"))) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(in.getMessageDigest().digest());
         } catch (NoSuchAlgorithmException e) {

@@ -16,8 +16,7 @@ import software.amazon.awssdk.regions.Region;
  */
 final class S3Target {
 
-    private S3Target() {
-    }
+    private S3Target() {}
 
     /** Stream attributes that point the S3 connector at {@code upload}. */
     static Attributes attributes(ActorSystem<?> system, UploadSettings upload) {
@@ -26,8 +25,8 @@ final class S3Target {
                 .withCredentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey())))
                 .withS3RegionProvider(() -> Region.of(upload.region()))
-                .withAccessStyle(upload.pathStyle() ? AccessStyle.pathAccessStyle()
-                        : AccessStyle.virtualHostAccessStyle());
+                .withAccessStyle(
+                        upload.pathStyle() ? AccessStyle.pathAccessStyle() : AccessStyle.virtualHostAccessStyle());
         if (upload.endpoint().isPresent()) {
             settings = settings.withEndpointUrl(upload.endpoint().get().toString());
         }

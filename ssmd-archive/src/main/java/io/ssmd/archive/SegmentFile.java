@@ -26,8 +26,7 @@ import java.util.Optional;
 final class SegmentFile {
 
     /** What a commit leaves on disk. */
-    record Committed(Path file, long bytes, String md5) {
-    }
+    record Committed(Path file, long bytes, String md5) {}
 
     private final Path tmp;
     private final Path target;
@@ -51,8 +50,8 @@ final class SegmentFile {
         Files.createDirectories(dateDir);
         Path target = dateDir.resolve(name);
         Path tmp = dateDir.resolve(name + ArchiveLayout.TMP);
-        OutputStream file = Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        OutputStream file = Files.newOutputStream(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         DigestStream digest = new DigestStream(new BufferedOutputStream(file, 64 * 1024));
         try {
             if (existing.isPresent()) {

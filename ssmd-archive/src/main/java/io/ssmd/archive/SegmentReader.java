@@ -20,16 +20,14 @@ public final class SegmentReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private SegmentReader() {
-    }
+    private SegmentReader() {}
 
     /**
      * One line read back.
      *
      * @param control the control event when the line is one (its {@code data} parses as a {@link ControlEvent})
      */
-    public record Line(long seq, long ts, String subject, Optional<ControlEvent> control, boolean raw) {
-    }
+    public record Line(long seq, long ts, String subject, Optional<ControlEvent> control, boolean raw) {}
 
     /**
      * Calls {@code each} for every line, in file order.
@@ -37,10 +35,12 @@ public final class SegmentReader {
      * @throws IOException when the file cannot be read or decompressed, or a line is not an archive line
      */
     public static void read(Path file, Consumer<Line> each) throws IOException {
-        StorageSettings.Format format = StorageSettings.Format.ofFile(file.getFileName().toString())
+        StorageSettings.Format format = StorageSettings.Format.ofFile(
+                        file.getFileName().toString())
                 .orElseThrow(() -> new IOException(file + " is not a .jsonl.gz or .jsonl.zst file"));
         try (InputStream in = Compression.decompress(format, new BufferedInputStream(Files.newInputStream(file)));
-             BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024)) {
+                BufferedReader lines =
+                        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024)) {
             String text;
             long number = 0;
             while ((text = lines.readLine()) != null) {
@@ -57,8 +57,11 @@ public final class SegmentReader {
         } catch (IOException e) {
             throw new IOException(file + " line " + number + " is not JSON: " + e.getMessage(), e);
         }
-        if (node == null || !node.path("seq").canConvertToLong() || !node.path("ts").canConvertToLong()
-                || !node.path("subject").isTextual() || !(node.has("data") || node.has("raw") || node.has("raw_base64"))) {
+        if (node == null
+                || !node.path("seq").canConvertToLong()
+                || !node.path("ts").canConvertToLong()
+                || !node.path("subject").isTextual()
+                || !(node.has("data") || node.has("raw") || node.has("raw_base64"))) {
             throw new IOException(file + " line " + number + " lacks ts, seq, subject or data");
         }
         String subject = node.get("subject").textValue();

@@ -27,9 +27,13 @@ final class StreamArchive {
     private static final Logger log = LoggerFactory.getLogger(StreamArchive.class);
 
     /** Where and how one stream is archived. */
-    record Target(Path streamDir, ManifestIdentity identity, StorageSettings.Format format, Duration rotation,
-            Duration closeGrace, Duration lagInterval) {
-    }
+    record Target(
+            Path streamDir,
+            ManifestIdentity identity,
+            StorageSettings.Format format,
+            Duration rotation,
+            Duration closeGrace,
+            Duration lagInterval) {}
 
     private final Target target;
     private final ManifestStore store;
@@ -64,8 +68,13 @@ final class StreamArchive {
         }
     }
 
-    private StreamArchive(Target target, ManifestStore store, StreamProbe probe, ArchiverMetrics.StreamMetrics metrics,
-            Consumer<CommittedFile> committed, ManifestRebuild.Position position) {
+    private StreamArchive(
+            Target target,
+            ManifestStore store,
+            StreamProbe probe,
+            ArchiverMetrics.StreamMetrics metrics,
+            Consumer<CommittedFile> committed,
+            ManifestRebuild.Position position) {
         this.target = target;
         this.store = store;
         this.probe = probe;
@@ -77,10 +86,18 @@ final class StreamArchive {
     }
 
     /** Rebuilds the manifests from disk and returns the archive positioned after its last committed sequence. */
-    static StreamArchive open(Target target, ManifestStore store, StreamProbe probe,
-            ArchiverMetrics.StreamMetrics metrics, Consumer<CommittedFile> committed) throws IOException {
+    static StreamArchive open(
+            Target target,
+            ManifestStore store,
+            StreamProbe probe,
+            ArchiverMetrics.StreamMetrics metrics,
+            Consumer<CommittedFile> committed)
+            throws IOException {
         ManifestRebuild.Position position = ManifestRebuild.run(target.streamDir(), target.identity(), store);
-        log.info("archive of {} resumes after seq {} ({})", target.identity().stream(), position.lastSeq(),
+        log.info(
+                "archive of {} resumes after seq {} ({})",
+                target.identity().stream(),
+                position.lastSeq(),
                 target.streamDir());
         return new StreamArchive(target, store, probe, metrics, committed, position);
     }
@@ -105,7 +122,8 @@ final class StreamArchive {
         }
         String name = open.file.name();
         jump.forEach(g -> open.found.add(g.inFile(name)));
-        record.control().flatMap(event -> controls.on(record.seq(), event))
+        record.control()
+                .flatMap(event -> controls.on(record.seq(), event))
                 .ifPresent(g -> open.found.add(g.inFile(name)));
         open.file.append(record.line());
         open.stats.add(record.seq(), record.ts(), record.parts());
@@ -119,7 +137,8 @@ final class StreamArchive {
      * later one begins: catching up on a backlog of old windows must not commit (and reopen) a file every tick.
      */
     void tick(long nowMicros, boolean idle) throws IOException {
-        if (idle && open != null
+        if (idle
+                && open != null
                 && nowMicros >= open.window + micros(target.rotation()) + micros(target.closeGrace())) {
             commit();
         }
@@ -148,7 +167,9 @@ final class StreamArchive {
         gaps.addAll(segment.found);
         SortedSet<String> tickers = new TreeSet<>(segment.stats.tickers());
         SortedSet<String> types = new TreeSet<>(segment.stats.types());
-        store.update(segment.dateDir, target.identity().empty(segment.dateDir),
+        store.update(
+                segment.dateDir,
+                target.identity().empty(segment.dateDir),
                 m -> m.withFile(entry, gaps, tickers, types));
         lastWindow = Optional.of(segment.window);
         lastFile = Optional.of(done.file());
@@ -168,7 +189,9 @@ final class StreamArchive {
 
     private void start(long wanted) throws IOException {
         boolean again = lastWindow.isPresent() && lastWindow.get() == wanted;
-        boolean reopen = again && lastFile.isPresent() && Files.isRegularFile(lastFile.get())
+        boolean reopen = again
+                && lastFile.isPresent()
+                && Files.isRegularFile(lastFile.get())
                 && lastFile.get().getFileName().toString().equals(ArchiveLayout.fileName(wanted, target.format()));
         // The window's file was uploaded and deleted locally (or written in another format): the next window
         // takes the message, since a second file of the same window would replace the first in the manifest.
@@ -176,18 +199,30 @@ final class StreamArchive {
         Path dateDir = ArchiveLayout.dateDir(target.streamDir(), window);
         String name = ArchiveLayout.fileName(window, target.format());
         if (!reopen) {
-            open = new Open(window, dateDir, SegmentFile.open(dateDir, name, target.format(), Optional.empty()),
-                    new SegmentStats(), 0, List.of());
+            open = new Open(
+                    window,
+                    dateDir,
+                    SegmentFile.open(dateDir, name, target.format(), Optional.empty()),
+                    new SegmentStats(),
+                    0,
+                    List.of());
             return;
         }
-        Manifest manifest = ManifestStore.read(dateDir).orElseGet(() -> target.identity().empty(dateDir));
+        Manifest manifest =
+                ManifestStore.read(dateDir).orElseGet(() -> target.identity().empty(dateDir));
         Optional<FileEntry> entry = manifest.file(name);
         if (entry.isEmpty()) {
             throw new IOException(dateDir.resolve(name) + " exists but its manifest does not list it");
         }
-        List<Gap> carried = manifest.gaps().stream().filter(g -> name.equals(g.file())).toList();
-        open = new Open(window, dateDir, SegmentFile.open(dateDir, name, target.format(), lastFile),
-                SegmentStats.from(entry.get()), Files.size(lastFile.get()), carried);
+        List<Gap> carried =
+                manifest.gaps().stream().filter(g -> name.equals(g.file())).toList();
+        open = new Open(
+                window,
+                dateDir,
+                SegmentFile.open(dateDir, name, target.format(), lastFile),
+                SegmentStats.from(entry.get()),
+                Files.size(lastFile.get()),
+                carried);
     }
 
     /**
@@ -202,16 +237,32 @@ final class StreamArchive {
         List<Gap> gaps = new ArrayList<>();
         if (first > expected) {
             long lostTo = Math.min(first - 1, to);
-            gaps.add(new Gap(Gap.RETENTION_LOSS, expected, lostTo, before, record.ts(), null,
-                    "the stream's first sequence was " + first + " when the archiver needed " + expected, null, null));
+            gaps.add(new Gap(
+                    Gap.RETENTION_LOSS,
+                    expected,
+                    lostTo,
+                    before,
+                    record.ts(),
+                    null,
+                    "the stream's first sequence was " + first + " when the archiver needed " + expected,
+                    null,
+                    null));
             expected = lostTo + 1;
         }
         if (expected <= to) {
-            gaps.add(new Gap(Gap.BUS_GAP, expected, to, before, record.ts(), null,
-                    state.isPresent() ? "sequences missing from the stream" : "stream state unavailable", null, null));
+            gaps.add(new Gap(
+                    Gap.BUS_GAP,
+                    expected,
+                    to,
+                    before,
+                    record.ts(),
+                    null,
+                    state.isPresent() ? "sequences missing from the stream" : "stream state unavailable",
+                    null,
+                    null));
         }
-        gaps.forEach(g -> log.warn("{} {}: seqs {}..{} missing", target.identity().stream(), g.type(), g.fromSeq(),
-                g.toSeq()));
+        gaps.forEach(g ->
+                log.warn("{} {}: seqs {}..{} missing", target.identity().stream(), g.type(), g.fromSeq(), g.toSeq()));
         return gaps;
     }
 

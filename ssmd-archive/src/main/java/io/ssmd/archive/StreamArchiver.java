@@ -52,7 +52,11 @@ public final class StreamArchiver {
     private final ArchiverSettings settings;
     private volatile boolean stopping;
 
-    private StreamArchiver(String stream, SharedKillSwitch drain, UniqueKillSwitch abort, CompletionStage<Done> done,
+    private StreamArchiver(
+            String stream,
+            SharedKillSwitch drain,
+            UniqueKillSwitch abort,
+            CompletionStage<Done> done,
             ArchiverSettings settings) {
         this.stream = stream;
         this.drain = drain;
@@ -66,25 +70,46 @@ public final class StreamArchiver {
      *
      * @param committed told of every committed file (the uploader listens)
      */
-    public static StreamArchiver start(ActorSystem<?> system, Connection nats, String env, ArchiveSource source,
-            StorageSettings storage, ManifestStore store, ArchiverSettings settings,
-            ArchiverMetrics.StreamMetrics metrics, Consumer<CommittedFile> committed) {
+    public static StreamArchiver start(
+            ActorSystem<?> system,
+            Connection nats,
+            String env,
+            ArchiveSource source,
+            StorageSettings storage,
+            ManifestStore store,
+            ArchiverSettings settings,
+            ArchiverMetrics.StreamMetrics metrics,
+            Consumer<CommittedFile> committed) {
         Executor io = system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.ioDispatcher()));
         Path streamDir = ArchiveLayout.streamDir(storage.archiveRoot(), env, source.feed(), source.stream());
-        StreamArchive.Target target = new StreamArchive.Target(streamDir,
-                new ManifestIdentity(env, source.feed(), source.stream(), storage.format().id(),
-                        Units.format(storage.rotation())),
-                storage.format(), storage.rotation(), settings.closeGrace(), settings.lagInterval());
+        StreamArchive.Target target = new StreamArchive.Target(
+                streamDir,
+                new ManifestIdentity(
+                        env, source.feed(), source.stream(), storage.format().id(), Units.format(storage.rotation())),
+                storage.format(),
+                storage.rotation(),
+                settings.closeGrace(),
+                settings.lagInterval());
         StreamProbe probe = probe(nats, source.stream());
         SharedKillSwitch drain = KillSwitches.shared("archive-" + source.stream());
         StreamArchiver[] self = new StreamArchiver[1];
-        RestartSettings restart = RestartSettings.create(settings.storageBackoffMin(), settings.storageBackoffMax(),
-                0.2);
+        RestartSettings restart =
+                RestartSettings.create(settings.storageBackoffMin(), settings.storageBackoffMax(), 0.2);
         Source<NotUsed, NotUsed> restarting = RestartSource.onFailuresWithBackoff(restart, () -> {
             if (self[0] != null && self[0].stopping) {
                 return Source.<NotUsed>empty();
             }
-            return attempt(nats, source.stream(), target, store, probe, metrics, committed, settings, drain, io,
+            return attempt(
+                    nats,
+                    source.stream(),
+                    target,
+                    store,
+                    probe,
+                    metrics,
+                    committed,
+                    settings,
+                    drain,
+                    io,
                     () -> self[0] != null && self[0].stopping);
         });
         Pair<UniqueKillSwitch, CompletionStage<Done>> running = restarting
@@ -113,46 +138,59 @@ public final class StreamArchiver {
         stopping = true;
         drain.shutdown();
         CompletableFuture<Done> finished = done.toCompletableFuture();
-        CompletableFuture.delayedExecutor(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-            if (!finished.isDone()) {
-                log.warn("archive of {} did not commit within {}; aborting", stream, settings.stopTimeout());
-                abort.abort(new IllegalStateException("stop timeout"));
-            }
-        });
+        CompletableFuture.delayedExecutor(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .execute(() -> {
+                    if (!finished.isDone()) {
+                        log.warn("archive of {} did not commit within {}; aborting", stream, settings.stopTimeout());
+                        abort.abort(new IllegalStateException("stop timeout"));
+                    }
+                });
         return finished.exceptionally(e -> Done.getInstance());
     }
 
-    private static Source<NotUsed, NotUsed> attempt(Connection nats, String stream, StreamArchive.Target target,
-            ManifestStore store, StreamProbe probe, ArchiverMetrics.StreamMetrics metrics,
-            Consumer<CommittedFile> committed, ArchiverSettings settings, SharedKillSwitch drain,
-            Executor io, BooleanSupplier stopped) {
-        CompletableFuture<StreamArchive> opened = CompletableFuture.supplyAsync(() -> {
-            try {
-                StreamArchive archive = StreamArchive.open(target, store, probe, metrics, committed);
-                metrics.storageOk().set(1);
-                return archive;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, io);
-        return Source.completionStageSource(opened.thenApply(archive ->
-                        StreamConsumer.source(nats, stream, () -> archive.lastSeq() + 1, probe, stopped, settings)
-                                .via(drain.flow())
-                                .async(settings.ioDispatcher())
-                                .map(message -> message.map(ArchiveRecord::of))
-                                .async()
-                                .via(Flow.fromGraph(new ArchiveWriterStage(archive,
-                                        () -> System.currentTimeMillis() * 1000)))
-                                .async(settings.ioDispatcher())))
+    private static Source<NotUsed, NotUsed> attempt(
+            Connection nats,
+            String stream,
+            StreamArchive.Target target,
+            ManifestStore store,
+            StreamProbe probe,
+            ArchiverMetrics.StreamMetrics metrics,
+            Consumer<CommittedFile> committed,
+            ArchiverSettings settings,
+            SharedKillSwitch drain,
+            Executor io,
+            BooleanSupplier stopped) {
+        CompletableFuture<StreamArchive> opened = CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        StreamArchive archive = StreamArchive.open(target, store, probe, metrics, committed);
+                        metrics.storageOk().set(1);
+                        return archive;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                },
+                io);
+        return Source.completionStageSource(opened.thenApply(archive -> StreamConsumer.source(
+                                nats, stream, () -> archive.lastSeq() + 1, probe, stopped, settings)
+                        .via(drain.flow())
+                        .async(settings.ioDispatcher())
+                        .map(message -> message.map(ArchiveRecord::of))
+                        .async()
+                        .via(Flow.fromGraph(new ArchiveWriterStage(archive, () -> System.currentTimeMillis() * 1000)))
+                        .async(settings.ioDispatcher())))
                 .mapMaterializedValue(f -> NotUsed.getInstance())
                 .watchTermination((mat, termination) -> {
                     termination.whenComplete((ok, failure) -> {
                         if (failure != null) {
-                            Throwable cause = failure instanceof CompletionException
-                                    && failure.getCause() != null ? failure.getCause() : failure;
+                            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                                    ? failure.getCause()
+                                    : failure;
                             metrics.storageFailures().inc();
                             metrics.storageOk().set(0);
-                            log.error("archive of {} failed, consuming stopped until it can write again: {}", stream,
+                            log.error(
+                                    "archive of {} failed, consuming stopped until it can write again: {}",
+                                    stream,
                                     cause.toString());
                         }
                     });

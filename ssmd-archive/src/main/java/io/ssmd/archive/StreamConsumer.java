@@ -1,7 +1,7 @@
 package io.ssmd.archive;
 
-import io.nats.client.ConsumeOptions;
 import io.nats.client.Connection;
+import io.nats.client.ConsumeOptions;
 import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.Message;
@@ -38,26 +38,33 @@ final class StreamConsumer {
 
     private static final Logger log = LoggerFactory.getLogger(StreamConsumer.class);
 
-    private StreamConsumer() {
-    }
+    private StreamConsumer() {}
 
     /**
      * Messages of {@code stream} from {@code nextSeq} on, re-read from {@code nextSeq} after each failure, until
      * {@code stopped}.
      */
-    static Source<Optional<Message>, NotUsed> source(Connection nats, String stream, LongSupplier nextSeq,
-            StreamProbe probe, BooleanSupplier stopped, ArchiverSettings settings) {
-        RestartSettings restart = RestartSettings.create(settings.consumerBackoffMin(), settings.consumerBackoffMax(),
-                0.2);
+    static Source<Optional<Message>, NotUsed> source(
+            Connection nats,
+            String stream,
+            LongSupplier nextSeq,
+            StreamProbe probe,
+            BooleanSupplier stopped,
+            ArchiverSettings settings) {
+        RestartSettings restart =
+                RestartSettings.create(settings.consumerBackoffMin(), settings.consumerBackoffMax(), 0.2);
         // The dispatcher goes on the inner source: RestartSource materializes it apart, without outer attributes.
         // Once the archiver stops, the next poll completes the source instead of waiting on downstream cancellation
         // to reach a stage that is blocked in a poll.
-        return RestartSource.onFailuresWithBackoff(restart, () -> Source.unfoldResource(
-                        () -> open(nats, stream, nextSeq.getAsLong(), settings),
-                        polling -> stopped.getAsBoolean() ? Optional.empty()
-                                : Optional.of(polling.next(probe, settings)),
-                        Polling::close)
-                .withAttributes(ActorAttributes.dispatcher(settings.ioDispatcher())));
+        return RestartSource.onFailuresWithBackoff(
+                restart,
+                () -> Source.unfoldResource(
+                                () -> open(nats, stream, nextSeq.getAsLong(), settings),
+                                polling -> stopped.getAsBoolean()
+                                        ? Optional.empty()
+                                        : Optional.of(polling.next(probe, settings)),
+                                Polling::close)
+                        .withAttributes(ActorAttributes.dispatcher(settings.ioDispatcher())));
     }
 
     /** One consumer and what the watchdog knows of it. */
@@ -114,8 +121,11 @@ final class StreamConsumer {
                 .deliverPolicy(DeliverPolicy.ByStartSequence)
                 .startSequence(startSeq);
         try {
-            IterableConsumer consumer = nats.getStreamContext(stream).createOrderedConsumer(config)
-                    .iterate(ConsumeOptions.builder().batchSize(settings.fetchBatch()).build());
+            IterableConsumer consumer = nats.getStreamContext(stream)
+                    .createOrderedConsumer(config)
+                    .iterate(ConsumeOptions.builder()
+                            .batchSize(settings.fetchBatch())
+                            .build());
             log.debug("consuming {} from seq {}", stream, startSeq);
             return new Polling(stream, consumer, startSeq);
         } catch (IOException | JetStreamApiException | RuntimeException e) {

@@ -7,8 +7,7 @@ import java.util.Optional;
 interface StreamProbe {
 
     /** First and last sequence the stream holds. */
-    record State(long firstSeq, long lastSeq) {
-    }
+    record State(long firstSeq, long lastSeq) {}
 
     /** The stream's state, or empty when the bus cannot be asked right now. */
     Optional<State> state();

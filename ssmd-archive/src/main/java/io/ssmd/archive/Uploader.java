@@ -59,8 +59,15 @@ public final class Uploader {
     private Duration backoff;
     private long notBefore;
 
-    private Uploader(ActorSystem<?> system, UploadSettings upload, Path archiveRoot, Path streamDir,
-            ManifestStore store, ArchiverMetrics.StreamMetrics metrics, Duration interval, String ioDispatcher) {
+    private Uploader(
+            ActorSystem<?> system,
+            UploadSettings upload,
+            Path archiveRoot,
+            Path streamDir,
+            ManifestStore store,
+            ArchiverMetrics.StreamMetrics metrics,
+            Duration interval,
+            String ioDispatcher) {
         this.system = system;
         this.upload = upload;
         this.s3 = S3Target.attributes(system, upload);
@@ -82,8 +89,15 @@ public final class Uploader {
     }
 
     /** Starts uploading the files under {@code streamDir}, checking for new ones every {@code interval}. */
-    public static Uploader start(ActorSystem<?> system, UploadSettings upload, Path archiveRoot, Path streamDir,
-            ManifestStore store, ArchiverMetrics.StreamMetrics metrics, Duration interval, String ioDispatcher) {
+    public static Uploader start(
+            ActorSystem<?> system,
+            UploadSettings upload,
+            Path archiveRoot,
+            Path streamDir,
+            ManifestStore store,
+            ArchiverMetrics.StreamMetrics metrics,
+            Duration interval,
+            String ioDispatcher) {
         return new Uploader(system, upload, archiveRoot, streamDir, store, metrics, interval, ioDispatcher);
     }
 
@@ -107,17 +121,20 @@ public final class Uploader {
                     }
                     return chain;
                 })
-                .thenApplyAsync(d -> {
-                    applyRetention();
-                    backoff = upload.minBackoff();
-                    return d;
-                }, io)
+                .thenApplyAsync(
+                        d -> {
+                            applyRetention();
+                            backoff = upload.minBackoff();
+                            return d;
+                        },
+                        io)
                 .exceptionally(e -> {
                     Throwable cause = e.getCause() != null ? e.getCause() : e;
                     metrics.uploadFailures().inc();
                     log.warn("upload from {} failed, retrying in {}: {}", streamDir, backoff, cause.toString());
                     notBefore = System.nanoTime() + backoff.toNanos();
-                    backoff = backoff.multipliedBy(2).compareTo(upload.maxBackoff()) > 0 ? upload.maxBackoff()
+                    backoff = backoff.multipliedBy(2).compareTo(upload.maxBackoff()) > 0
+                            ? upload.maxBackoff()
                             : backoff.multipliedBy(2);
                     return Done.getInstance();
                 });
@@ -134,7 +151,8 @@ public final class Uploader {
             List<Pending> pending = new ArrayList<>();
             for (Path dateDir : ManifestRebuild.dateDirs(streamDir)) {
                 Optional<Manifest> manifest = ManifestStore.read(dateDir);
-                manifest.ifPresent(m -> m.files().stream().filter(f -> !f.uploaded())
+                manifest.ifPresent(m -> m.files().stream()
+                        .filter(f -> !f.uploaded())
                         .filter(f -> Files.isRegularFile(dateDir.resolve(f.name())))
                         .forEach(f -> pending.add(new Pending(dateDir, f))));
             }
@@ -156,17 +174,25 @@ public final class Uploader {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return S3.putObject(upload.bucket(), key, FileIO.fromPath(pending.file()), size,
-                        ContentTypes.APPLICATION_OCTET_STREAM, S3Headers.empty())
+        return S3.putObject(
+                        upload.bucket(),
+                        key,
+                        FileIO.fromPath(pending.file()),
+                        size,
+                        ContentTypes.APPLICATION_OCTET_STREAM,
+                        S3Headers.empty())
                 .withAttributes(s3)
                 .runWith(Sink.head(), system)
-                .thenCompose(put -> S3.getObjectMetadata(upload.bucket(), key).withAttributes(s3)
+                .thenCompose(put -> S3.getObjectMetadata(upload.bucket(), key)
+                        .withAttributes(s3)
                         .runWith(Sink.head(), system))
-                .thenApplyAsync(head -> {
-                    verify(key, head, size, md5);
-                    markUploaded(pending, md5);
-                    return Done.getInstance();
-                }, io);
+                .thenApplyAsync(
+                        head -> {
+                            verify(key, head, size, md5);
+                            markUploaded(pending, md5);
+                            return Done.getInstance();
+                        },
+                        io);
     }
 
     private static void verify(String key, Optional<ObjectMetadata> head, long bytes, String md5) {
@@ -174,17 +200,24 @@ public final class Uploader {
             throw new IllegalStateException(key + " is not in the bucket after its PUT");
         }
         long length = head.get().getContentLength();
-        String etag = head.get().getETag().map(e -> e.replace("\"", "").toLowerCase(Locale.ROOT)).orElse("");
+        String etag = head.get()
+                .getETag()
+                .map(e -> e.replace("\"", "").toLowerCase(Locale.ROOT))
+                .orElse("");
         if (length != bytes || !etag.equals(md5)) {
-            throw new IllegalStateException(key + " does not verify: " + length + " bytes with ETag " + etag
-                    + ", sent " + bytes + " bytes with MD5 " + md5);
+            throw new IllegalStateException(key + " does not verify: " + length + " bytes with ETag " + etag + ", sent "
+                    + bytes + " bytes with MD5 " + md5);
         }
     }
 
     private void markUploaded(Pending pending, String md5) {
         try {
-            Manifest after = store.updateExisting(pending.dateDir(), m -> m.file(pending.entry().name())
-                    .filter(f -> md5.equals(f.md5())).map(f -> m.withUploaded(f.name(), true)).orElse(m));
+            Manifest after = store.updateExisting(
+                    pending.dateDir(),
+                    m -> m.file(pending.entry().name())
+                            .filter(f -> md5.equals(f.md5()))
+                            .map(f -> m.withUploaded(f.name(), true))
+                            .orElse(m));
             if (after.file(pending.entry().name()).map(FileEntry::uploaded).orElse(false)) {
                 metrics.uploads().inc();
                 log.debug("uploaded {}", pending.file());
@@ -199,14 +232,19 @@ public final class Uploader {
         if (upload.keepLocal().isEmpty()) {
             return;
         }
-        long horizon = System.currentTimeMillis() * 1000 - upload.keepLocal().get().toNanos() / 1000;
+        long horizon =
+                System.currentTimeMillis() * 1000 - upload.keepLocal().get().toNanos() / 1000;
         try {
             for (Path dateDir : ManifestRebuild.dateDirs(streamDir)) {
                 LocalDate date = LocalDate.parse(dateDir.getFileName().toString());
-                for (FileEntry entry : ManifestStore.read(dateDir).map(Manifest::files).orElse(List.of())) {
+                for (FileEntry entry :
+                        ManifestStore.read(dateDir).map(Manifest::files).orElse(List.of())) {
                     Path file = dateDir.resolve(entry.name());
                     Optional<Long> window = ArchiveLayout.windowOf(date, entry.name());
-                    if (entry.uploaded() && window.isPresent() && entry.end() < horizon && window.get() < horizon
+                    if (entry.uploaded()
+                            && window.isPresent()
+                            && entry.end() < horizon
+                            && window.get() < horizon
                             && Files.deleteIfExists(file)) {
                         log.info("deleted {}: uploaded and verified, older than keep-local", file);
                     }

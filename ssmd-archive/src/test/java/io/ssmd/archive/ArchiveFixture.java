@@ -23,16 +23,18 @@ final class ArchiveFixture {
 
     /** 2026-01-01T00:00:00Z in µs: test messages are received in the past, so idle windows close at once. */
     static final long DAY0 = 1_767_225_600_000_000L;
+
     static final long MINUTE = 60_000_000L;
 
-    private ArchiveFixture() {
-    }
+    private ArchiveFixture() {}
 
     /** Creates a file stream over {@code {env}.{feed}.>}, optionally limited to {@code maxMsgs} messages. */
     static void createStream(Connection nats, String stream, String env, String feed, long maxMsgs) {
         try {
-            StreamConfiguration.Builder config = StreamConfiguration.builder().name(stream)
-                    .subjects(env + "." + feed + ".>").storageType(StorageType.File);
+            StreamConfiguration.Builder config = StreamConfiguration.builder()
+                    .name(stream)
+                    .subjects(env + "." + feed + ".>")
+                    .storageType(StorageType.File);
             if (maxMsgs > 0) {
                 config.maxMessages(maxMsgs);
             }
@@ -46,21 +48,28 @@ final class ArchiveFixture {
 
     /** A message as a connector publishes it: Nats-Msg-Id, Ssmd-Received-At, Ssmd-Shard. */
     static NatsMessage message(String subject, String id, long receivedAt, byte[] data) {
-        Headers headers = new Headers().add(PublishHeaders.MSG_ID, id)
-                .add(PublishHeaders.RECEIVED_AT, Long.toString(receivedAt)).add(PublishHeaders.SHARD, "test-0");
-        return NatsMessage.builder().subject(subject).headers(headers).data(data).build();
+        Headers headers = new Headers()
+                .add(PublishHeaders.MSG_ID, id)
+                .add(PublishHeaders.RECEIVED_AT, Long.toString(receivedAt))
+                .add(PublishHeaders.SHARD, "test-0");
+        return NatsMessage.builder()
+                .subject(subject)
+                .headers(headers)
+                .data(data)
+                .build();
     }
 
     /** A 300-byte-ish trade frame. */
     static byte[] trade(long i) {
         return ("{\"channel\":\"trade\",\"type\":\"update\",\"data\":[{\"symbol\":\"BTC/USD\",\"side\":\"buy\","
-                + "\"price\":\"97000.1\",\"qty\":\"0.0012\",\"ord_type\":\"limit\",\"trade_id\":" + i
-                + ",\"timestamp\":\"2026-01-01T00:00:00.000000Z\"}]}").getBytes(StandardCharsets.UTF_8);
+                        + "\"price\":\"97000.1\",\"qty\":\"0.0012\",\"ord_type\":\"limit\",\"trade_id\":" + i
+                        + ",\"timestamp\":\"2026-01-01T00:00:00.000000Z\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** Publishes {@code count} trades, one receive time per {@code spacing} µs from {@code start}, waiting for acks. */
-    static void publishTrades(JetStream js, String subject, String idPrefix, long first, int count, long start,
-            long spacing) {
+    static void publishTrades(
+            JetStream js, String subject, String idPrefix, long first, int count, long start, long spacing) {
         List<CompletableFuture<?>> acks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             long n = first + i;
@@ -90,7 +99,8 @@ final class ArchiveFixture {
             List<Path> segments = new ArrayList<>();
             for (Path dateDir : ManifestRebuild.dateDirs(streamDir)) {
                 try (Stream<Path> files = Files.list(dateDir)) {
-                    files.filter(p -> ArchiveLayout.isSegment(p.getFileName().toString())).sorted()
+                    files.filter(p -> ArchiveLayout.isSegment(p.getFileName().toString()))
+                            .sorted()
                             .forEach(segments::add);
                 }
             }

@@ -71,7 +71,8 @@ class ArchiverCrashTest {
 
         assertThat(published.get()).isEqualTo(TOTAL);
         assertThat(committedAtKill).allMatch(seq -> seq < TOTAL);
-        assertThat(ArchiveFixture.seqs(streamDir)).isEqualTo(LongStream.rangeClosed(1, TOTAL).boxed().toList());
+        assertThat(ArchiveFixture.seqs(streamDir))
+                .isEqualTo(LongStream.rangeClosed(1, TOTAL).boxed().toList());
         ArchiveVerifier.Report report = ArchiveVerifier.verify(root);
         assertThat(report.problems()).isEmpty();
         assertThat(report.streams()).singleElement().satisfies(s -> {
@@ -100,22 +101,36 @@ class ArchiverCrashTest {
     }
 
     private static long lastCommitted(Path streamDir) {
-        return ArchiveFixture.manifests(streamDir).stream().mapToLong(Manifest::lastSeq).max().orElse(0);
+        return ArchiveFixture.manifests(streamDir).stream()
+                .mapToLong(Manifest::lastSeq)
+                .max()
+                .orElse(0);
     }
 
     private Process launch(String env, String stream) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                ArchiverProcess.class.getName(), NATS.url(), env, "kraken", stream, root.toString())
-                .redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        java.toString(),
+                        "-Xmx256m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        ArchiverProcess.class.getName(),
+                        NATS.url(),
+                        env,
+                        "kraken",
+                        stream,
+                        root.toString())
+                .redirectErrorStream(true)
+                .start();
         processes.add(process);
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null && !line.equals("started")) {
             // Log lines before the archiver is up are of no interest here.
         }
         // Drain the rest so that a chatty child never blocks on a full pipe.
-        CompletableFuture.runAsync(() -> out.lines().forEach(l -> { }));
+        CompletableFuture.runAsync(() -> out.lines().forEach(l -> {}));
         return process;
     }
 }

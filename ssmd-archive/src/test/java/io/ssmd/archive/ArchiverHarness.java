@@ -6,8 +6,8 @@ import io.ssmd.core.config.ArchiveSource;
 import io.ssmd.core.config.StorageSettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /** Starts and stops one stream's archiver the way {@link Archivers} does, with short backoffs for tests. */
@@ -28,10 +28,19 @@ final class ArchiverHarness {
     }
 
     static ArchiverSettings settings() {
-        return new ArchiverSettings(500, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(1),
+        return new ArchiverSettings(
+                500,
                 Duration.ofMillis(200),
-                Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(100), Duration.ofMillis(500),
-                Duration.ofMillis(200), Duration.ofSeconds(20), ArchiverSettings.IO_DISPATCHER);
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                Duration.ofMillis(200),
+                Duration.ofMillis(100),
+                Duration.ofMillis(500),
+                Duration.ofMillis(100),
+                Duration.ofMillis(500),
+                Duration.ofMillis(200),
+                Duration.ofSeconds(20),
+                ArchiverSettings.IO_DISPATCHER);
     }
 
     /** The directory of the stream's files. */
@@ -40,8 +49,8 @@ final class ArchiverHarness {
     }
 
     ArchiverHarness start(ActorSystem<?> system, Connection nats) {
-        running = StreamArchiver.start(system, nats, env, source, storage, store, settings(),
-                metrics.stream(source.stream()), committed::add);
+        running = StreamArchiver.start(
+                system, nats, env, source, storage, store, settings(), metrics.stream(source.stream()), committed::add);
         return this;
     }
 

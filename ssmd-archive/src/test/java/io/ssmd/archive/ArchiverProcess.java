@@ -15,15 +15,16 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class ArchiverProcess {
 
-    private ArchiverProcess() {
-    }
+    private ArchiverProcess() {}
 
     public static void main(String[] args) throws Exception {
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "archiver-process",
+        ActorSystem<Void> system = ActorSystem.create(
+                Behaviors.empty(),
+                "archiver-process",
                 ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
         Connection nats = NatsConnections.connect(args[0], "archiver-process", Duration.ofMillis(100));
-        ArchiverHarness harness = new ArchiverHarness(args[1], args[2], args[3], Path.of(args[4]),
-                StorageSettings.Format.GZIP);
+        ArchiverHarness harness =
+                new ArchiverHarness(args[1], args[2], args[3], Path.of(args[4]), StorageSettings.Format.GZIP);
         harness.start(system, nats);
         System.out.println("started");
         System.out.flush();

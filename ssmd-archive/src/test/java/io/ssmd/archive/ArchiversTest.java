@@ -39,21 +39,26 @@ class ArchiversTest {
 
     @Test
     void startArchivesEveryStreamOfTheEnvironmentCommitsOnStopAndUploads() throws Exception {
-        BlobStoreContext blobs = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
+        BlobStoreContext blobs = ContextBuilder.newBuilder("transient")
+                .credentials("identity", "credential")
                 .build(BlobStoreContext.class);
         blobs.getBlobStore().createContainerInLocation(null, "lab-archive");
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        S3Proxy proxy = S3Proxy.builder().blobStore(blobs.getBlobStore()).endpoint(URI.create("http://127.0.0.1:" + port))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "k", "s").build();
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(blobs.getBlobStore())
+                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "k", "s")
+                .build();
         proxy.start();
         ActorTestKit kit = ActorTestKit.create();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> proxy.getState().equals("STARTED"));
             String env = NatsServerExtension.freshName("e").toLowerCase();
-            Path envFile = Files.writeString(dir.resolve(env + ".yaml"), """
+            Path envFile = Files.writeString(
+                    dir.resolve(env + ".yaml"), """
                     name: %s
                     feeds-dir: %s
                     feeds:
@@ -67,33 +72,42 @@ class ArchiversTest {
                       - name: main
                         streams: all
                     """.formatted(env, shippedFeeds(), dir.resolve("archive"), port));
-            Environment environment = EnvironmentLoader.load(envFile,
-                    Map.of("AWS_ACCESS_KEY_ID", "k", "AWS_SECRET_ACCESS_KEY", "s"));
+            Environment environment =
+                    EnvironmentLoader.load(envFile, Map.of("AWS_ACCESS_KEY_ID", "k", "AWS_SECRET_ACCESS_KEY", "s"));
             Connection nats = NATS.connect();
             new StreamSetup(nats.jetStreamManagement()).apply(environment.streams(), environment.publishableSubjects());
             // Received now: the hour's window stays open until the archiver is stopped.
             long now = System.currentTimeMillis() * 1000;
-            ArchiveFixture.publishTrades(nats.jetStream(), env + ".kraken.json.trade.BTC-USD", "kraken-0:1", 1, 1000,
-                    now, 1);
+            ArchiveFixture.publishTrades(
+                    nats.jetStream(), env + ".kraken.json.trade.BTC-USD", "kraken-0:1", 1, 1000, now, 1);
             PrometheusRegistry registry = new PrometheusRegistry();
 
             Archivers archivers = Archivers.start(kit.system(), environment, nats, registry);
-            Path streamDir = ArchiveLayout.streamDir(dir.resolve("archive"), env, "kraken",
-                    env.toUpperCase() + "_KRAKEN");
-            await().atMost(Duration.ofSeconds(30)).until(() -> registry.scrape().stream()
-                    .anyMatch(m -> m.getMetadata().getPrometheusName().equals("ssmd_archiver_messages")
-                            && m.getDataPoints().stream().anyMatch(p -> p.getLabels().get("stream") != null
-                            && ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) p)
-                                    .getValue() == 1000)));
+            Path streamDir =
+                    ArchiveLayout.streamDir(dir.resolve("archive"), env, "kraken", env.toUpperCase() + "_KRAKEN");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> registry.scrape().stream()
+                            .anyMatch(m -> m.getMetadata().getPrometheusName().equals("ssmd_archiver_messages")
+                                    && m.getDataPoints().stream()
+                                            .anyMatch(p -> p.getLabels().get("stream") != null
+                                                    && ((io.prometheus.metrics.model.snapshots.CounterSnapshot
+                                                                                    .CounterDataPointSnapshot)
+                                                                            p)
+                                                                    .getValue()
+                                                            == 1000)));
             assertThat(ArchiveFixture.committedRecords(streamDir)).isZero();
             archivers.stop().toCompletableFuture().join();
 
-            assertThat(ArchiveFixture.seqs(streamDir)).isEqualTo(LongStream.rangeClosed(1, 1000).boxed().toList());
+            assertThat(ArchiveFixture.seqs(streamDir))
+                    .isEqualTo(LongStream.rangeClosed(1, 1000).boxed().toList());
             Archivers again = Archivers.start(kit.system(), environment, nats, new PrometheusRegistry());
-            await().atMost(Duration.ofSeconds(30)).until(() -> ArchiveFixture.manifests(streamDir).stream()
-                    .flatMap(m -> m.files().stream()).allMatch(FileEntry::uploaded));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> ArchiveFixture.manifests(streamDir).stream()
+                            .flatMap(m -> m.files().stream())
+                            .allMatch(FileEntry::uploaded));
             again.stop().toCompletableFuture().join();
-            String key = ArchiveLayout.relative(dir.resolve("archive"), ArchiveFixture.segments(streamDir).get(0));
+            String key = ArchiveLayout.relative(
+                    dir.resolve("archive"), ArchiveFixture.segments(streamDir).get(0));
             assertThat(blobs.getBlobStore().blobExists("lab-archive", key)).isTrue();
         } finally {
             kit.shutdownTestKit();

@@ -64,16 +64,22 @@ class GapsAndFailuresTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 20);
         archiver.stop();
 
-        assertThat(ArchiveFixture.seqs(archiver.streamDir())).isEqualTo(
-                LongStream.concat(LongStream.rangeClosed(41, 50), LongStream.rangeClosed(71, 80)).boxed().toList());
+        assertThat(ArchiveFixture.seqs(archiver.streamDir()))
+                .isEqualTo(LongStream.concat(LongStream.rangeClosed(41, 50), LongStream.rangeClosed(71, 80))
+                        .boxed()
+                        .toList());
         assertThat(ArchiveFixture.gaps(archiver.streamDir()))
                 .extracting(Gap::type, Gap::fromSeq, Gap::toSeq, Gap::file)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple(Gap.RETENTION_LOSS, 1L, 40L, "0000.jsonl.gz"),
                         org.assertj.core.groups.Tuple.tuple(Gap.RETENTION_LOSS, 51L, 70L, "0001.jsonl.gz"));
-        assertThat(ArchiveFixture.manifests(archiver.streamDir()).get(0).hasGaps()).isTrue();
-        assertThat(archiver.metrics.stream(archiver.source.stream()).gaps().labelValues(archiver.source.stream(),
-                Gap.RETENTION_LOSS).get()).isEqualTo(2);
+        assertThat(ArchiveFixture.manifests(archiver.streamDir()).get(0).hasGaps())
+                .isTrue();
+        assertThat(archiver.metrics.stream(archiver.source.stream())
+                        .gaps()
+                        .labelValues(archiver.source.stream(), Gap.RETENTION_LOSS)
+                        .get())
+                .isEqualTo(2);
     }
 
     @Test
@@ -85,12 +91,17 @@ class GapsAndFailuresTest {
         String control = env + ".kraken.control.";
         long t = DAY0 + 10 * MINUTE;
         publishControl(js, control, ControlEvent.of("connected", "kraken", "kraken-1", 1, t, "", List.of()));
-        publishControl(js, control, ControlEvent.of("disconnected", "kraken", "kraken-1", 1, t + 1, "stalled", List.of()));
+        publishControl(
+                js, control, ControlEvent.of("disconnected", "kraken", "kraken-1", 1, t + 1, "stalled", List.of()));
         publishControl(js, control, ControlEvent.of("connected", "kraken", "kraken-1", 2, t + 9, "", List.of()));
-        publishControl(js, control, ControlEvent.of("publish_failed", "kraken", "kraken-0", 1, t + 10, "timeout",
-                List.of("BTC/USD")));
-        publishControl(js, control, ControlEvent.of("resync", "kraken", "kraken-0", 1, t + 11, "checksum mismatch",
-                List.of("ETH/USD")));
+        publishControl(
+                js,
+                control,
+                ControlEvent.of("publish_failed", "kraken", "kraken-0", 1, t + 10, "timeout", List.of("BTC/USD")));
+        publishControl(
+                js,
+                control,
+                ControlEvent.of("resync", "kraken", "kraken-0", 1, t + 11, "checksum mismatch", List.of("ETH/USD")));
 
         archiver.start(KIT.system(), nats);
         await().atMost(Duration.ofSeconds(30)).until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 5);
@@ -99,16 +110,20 @@ class GapsAndFailuresTest {
         assertThat(ArchiveFixture.gaps(archiver.streamDir()))
                 .extracting(Gap::type, Gap::fromSeq, Gap::toSeq, Gap::start, Gap::end, Gap::shard, Gap::reason)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(Gap.CONNECTION_LOST, 2L, 3L, t + 1, t + 9, "kraken-1",
-                                "stalled"),
-                        org.assertj.core.groups.Tuple.tuple(Gap.PUBLISH_FAILED, 4L, 4L, t + 10, t + 10, "kraken-0",
-                                "timeout"),
-                        org.assertj.core.groups.Tuple.tuple(Gap.BOOK_RESYNC, 5L, 5L, t + 11, t + 11, "kraken-0",
-                                "checksum mismatch"));
-        assertThat(ArchiveFixture.gaps(archiver.streamDir()).get(1).instruments()).containsExactly("BTC/USD");
+                        org.assertj.core.groups.Tuple.tuple(
+                                Gap.CONNECTION_LOST, 2L, 3L, t + 1, t + 9, "kraken-1", "stalled"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                Gap.PUBLISH_FAILED, 4L, 4L, t + 10, t + 10, "kraken-0", "timeout"),
+                        org.assertj.core.groups.Tuple.tuple(
+                                Gap.BOOK_RESYNC, 5L, 5L, t + 11, t + 11, "kraken-0", "checksum mismatch"));
+        assertThat(ArchiveFixture.gaps(archiver.streamDir()).get(1).instruments())
+                .containsExactly("BTC/USD");
         for (String type : List.of(Gap.CONNECTION_LOST, Gap.PUBLISH_FAILED, Gap.BOOK_RESYNC)) {
-            assertThat(archiver.metrics.stream(archiver.source.stream()).gaps()
-                    .labelValues(archiver.source.stream(), type).get()).isEqualTo(1);
+            assertThat(archiver.metrics.stream(archiver.source.stream())
+                            .gaps()
+                            .labelValues(archiver.source.stream(), type)
+                            .get())
+                    .isEqualTo(1);
         }
     }
 
@@ -130,7 +145,8 @@ class GapsAndFailuresTest {
                 throw new IllegalStateException(e);
             }
             for (long n = 1; n <= total; n++) {
-                NatsMessage message = ArchiveFixture.message(subject, "k:" + n, DAY0 + n * 3000, ArchiveFixture.trade(n));
+                NatsMessage message =
+                        ArchiveFixture.message(subject, "k:" + n, DAY0 + n * 3000, ArchiveFixture.trade(n));
                 // Retried until acked; Nats-Msg-Id makes a retry of a stored message a duplicate, not a second copy.
                 while (true) {
                     try {
@@ -146,7 +162,8 @@ class GapsAndFailuresTest {
             }
         });
         await().atMost(Duration.ofSeconds(60)).until(() -> published.get() > total / 3);
-        await().atMost(Duration.ofSeconds(60)).until(() -> !ArchiveFixture.segments(archiver.streamDir()).isEmpty());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> !ArchiveFixture.segments(archiver.streamDir()).isEmpty());
         NATS.restart();
         await().atMost(Duration.ofSeconds(60)).until(() -> published.get() > 2 * total / 3);
         NATS.restart();
@@ -172,27 +189,36 @@ class GapsAndFailuresTest {
         String subject = env + ".kraken.json.trade.BTC-USD";
         ArchiveFixture.publishTrades(nats.jetStream(), subject, "k", 1, 100, DAY0, 1000);
         archiver.start(KIT.system(), nats);
-        await().atMost(Duration.ofSeconds(30)).until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 100);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 100);
 
         // The next day's directory cannot be created: a file sits where it should go (root ignores permissions).
         Path blocked = Files.writeString(archiver.streamDir().resolve("2026-01-02"), "in the way");
         long nextDay = DAY0 + 24 * 60 * MINUTE;
         ArchiveFixture.publishTrades(nats.jetStream(), subject, "k", 101, 100, nextDay, 1000);
-        await().atMost(Duration.ofSeconds(30)).until(() -> archiver.streamMetrics().storageFailures().get() >= 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> archiver.streamMetrics().storageFailures().get() >= 1);
         assertThat(archiver.streamMetrics().storageOk().get()).isZero();
         assertThat(ArchiveFixture.committedRecords(archiver.streamDir())).isEqualTo(100);
 
         Files.delete(blocked);
-        await().atMost(Duration.ofSeconds(30)).until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 200);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 200);
         archiver.stop();
 
         assertThat(archiver.streamMetrics().storageOk().get()).isEqualTo(1);
-        assertThat(ArchiveFixture.seqs(archiver.streamDir())).isEqualTo(LongStream.rangeClosed(1, 200).boxed().toList());
+        assertThat(ArchiveFixture.seqs(archiver.streamDir()))
+                .isEqualTo(LongStream.rangeClosed(1, 200).boxed().toList());
         assertThat(ArchiveFixture.gaps(archiver.streamDir())).isEmpty();
     }
 
     private static void publishControl(JetStream js, String prefix, ControlEvent event) {
-        ArchiveFixture.publish(js, ArchiveFixture.message(prefix + event.event() + "." + event.shard(),
-                event.shard() + ":" + event.event() + ":" + event.ts(), event.ts(), event.toJson()));
+        ArchiveFixture.publish(
+                js,
+                ArchiveFixture.message(
+                        prefix + event.event() + "." + event.shard(),
+                        event.shard() + ":" + event.event() + ":" + event.ts(),
+                        event.ts(),
+                        event.toJson()));
     }
 }

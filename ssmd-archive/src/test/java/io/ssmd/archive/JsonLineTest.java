@@ -38,7 +38,8 @@ class JsonLineTest {
         String text = line("e.f.json.unparsed.f-0", "x\"y", frame);
         var node = new ObjectMapper().readTree(text);
         assertThat(node.get("id").textValue()).isEqualTo("x\"y");
-        assertThat(java.util.Base64.getDecoder().decode(node.get("raw_base64").textValue())).isEqualTo(frame);
+        assertThat(java.util.Base64.getDecoder().decode(node.get("raw_base64").textValue()))
+                .isEqualTo(frame);
     }
 
     @Test
@@ -49,7 +50,8 @@ class JsonLineTest {
         assertThat(ArchiveLayout.fileName(window, StorageSettings.Format.GZIP)).isEqualTo("1345.jsonl.gz");
         assertThat(ArchiveLayout.fileName(window, StorageSettings.Format.ZSTD)).isEqualTo("1345.jsonl.zst");
         assertThat(ArchiveLayout.date(window)).isEqualTo(LocalDate.of(2026, 1, 1));
-        assertThat(ArchiveLayout.windowOf(LocalDate.of(2026, 1, 1), "1345.jsonl.gz")).contains(window);
+        assertThat(ArchiveLayout.windowOf(LocalDate.of(2026, 1, 1), "1345.jsonl.gz"))
+                .contains(window);
         assertThat(ArchiveLayout.isSegment("1345.jsonl.gz.tmp")).isFalse();
     }
 
@@ -60,7 +62,8 @@ class JsonLineTest {
             assertThat(p.ticker()).contains("KXBTC-1");
         });
         assertThat(SubjectParts.of("prod.kraken.json.system.kraken-0").ticker()).isEmpty();
-        assertThat(SubjectParts.of("prod.kraken.control.resync.kraken-0").event()).contains("resync");
+        assertThat(SubjectParts.of("prod.kraken.control.resync.kraken-0").event())
+                .contains("resync");
         assertThat(SubjectParts.of("prod.kraken.ssmd.book.BTC-USD").type()).isEqualTo("ssmd.book");
     }
 }

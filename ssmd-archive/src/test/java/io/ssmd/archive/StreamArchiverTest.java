@@ -64,21 +64,35 @@ class StreamArchiverTest {
         String subject = s.subject("trade", "BTC-USD");
         // Three one-minute windows: 00:00, 00:01, 00:02.
         ArchiveFixture.publishTrades(s.js(), subject, "k-0:1", 1, 300, DAY0, 600_000);
-        ArchiveFixture.publish(s.js(), ArchiveFixture.message(s.env() + ".kraken.json.unparsed.kraken-0", "k-0:1:u",
-                DAY0 + 3 * MINUTE - 2, "not json\n{\"".getBytes(StandardCharsets.UTF_8)));
-        ArchiveFixture.publish(s.js(), ArchiveFixture.message(subject, "k-0:1:nl", DAY0 + 3 * MINUTE - 1,
-                "{\"a\":\n[1,\r\n2],\"s\":\"x\\ny\"}".getBytes(StandardCharsets.UTF_8)));
+        ArchiveFixture.publish(
+                s.js(),
+                ArchiveFixture.message(
+                        s.env() + ".kraken.json.unparsed.kraken-0",
+                        "k-0:1:u",
+                        DAY0 + 3 * MINUTE - 2,
+                        "not json\n{\"".getBytes(StandardCharsets.UTF_8)));
+        ArchiveFixture.publish(
+                s.js(),
+                ArchiveFixture.message(
+                        subject,
+                        "k-0:1:nl",
+                        DAY0 + 3 * MINUTE - 1,
+                        "{\"a\":\n[1,\r\n2],\"s\":\"x\\ny\"}".getBytes(StandardCharsets.UTF_8)));
 
         archiver.start(KIT.system(), s.nats());
-        await().atMost(Duration.ofSeconds(30)).until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 302);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 302);
 
         Path day = archiver.streamDir().resolve("2026-01-01");
-        assertThat(ArchiveFixture.segments(archiver.streamDir())).extracting(p -> p.getFileName().toString())
+        assertThat(ArchiveFixture.segments(archiver.streamDir()))
+                .extracting(p -> p.getFileName().toString())
                 .containsExactly("0000.jsonl.gz", "0001.jsonl.gz", "0002.jsonl.gz");
-        assertThat(ArchiveFixture.seqs(archiver.streamDir())).isEqualTo(LongStream.rangeClosed(1, 302).boxed().toList());
+        assertThat(ArchiveFixture.seqs(archiver.streamDir()))
+                .isEqualTo(LongStream.rangeClosed(1, 302).boxed().toList());
         List<String> text = gunzipLines(day.resolve("0000.jsonl.gz"));
-        assertThat(text.get(0)).isEqualTo("{\"ts\":" + DAY0 + ",\"seq\":1,\"subject\":\"" + subject
-                + "\",\"id\":\"k-0:1:1\",\"data\":" + new String(ArchiveFixture.trade(1), StandardCharsets.UTF_8) + "}");
+        assertThat(text.get(0))
+                .isEqualTo("{\"ts\":" + DAY0 + ",\"seq\":1,\"subject\":\"" + subject + "\",\"id\":\"k-0:1:1\",\"data\":"
+                        + new String(ArchiveFixture.trade(1), StandardCharsets.UTF_8) + "}");
         List<String> last = gunzipLines(day.resolve("0002.jsonl.gz"));
         assertThat(last.get(last.size() - 2)).endsWith(",\"raw\":\"not json\\n{\\\"\"}");
         assertThat(last.get(last.size() - 1)).endsWith(",\"data\":{\"a\": [1,  2],\"s\":\"x\\ny\"}}");
@@ -98,7 +112,9 @@ class StreamArchiverTest {
         assertThat(first.bytes()).isEqualTo(Files.size(day.resolve("0000.jsonl.gz")));
         assertThat(first.md5()).isEqualTo(ManifestRebuild.md5(day.resolve("0000.jsonl.gz")));
         assertThat(first.uploaded()).isFalse();
-        assertThat(manifest.files().get(2).recordsByType()).containsEntry("trade", 101L).containsEntry("unparsed", 1L);
+        assertThat(manifest.files().get(2).recordsByType())
+                .containsEntry("trade", 101L)
+                .containsEntry("unparsed", 1L);
         assertThat(manifest.tickers()).containsExactly("BTC-USD");
         assertThat(manifest.messageTypes()).containsExactly("trade", "unparsed");
         assertThat(manifest.hasGaps()).isFalse();
@@ -115,7 +131,8 @@ class StreamArchiverTest {
         ArchiveFixture.publishTrades(s.js(), s.subject("trade", "BTC-USD"), "k-0:1", 1, 5000, DAY0, 20_000);
 
         archiver.start(KIT.system(), s.nats());
-        await().atMost(Duration.ofSeconds(30)).until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 5000);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 5000);
         archiver.stop();
 
         assertThat(ArchiveFixture.segments(archiver.streamDir())).hasSize(2);
@@ -129,21 +146,26 @@ class StreamArchiverTest {
         String subject = s.subject("trade", "BTC-USD");
         ArchiveFixture.publishTrades(s.js(), subject, "k-0:1", 1, 500, DAY0, 1000);
         archiver.start(KIT.system(), s.nats());
-        await().atMost(Duration.ofSeconds(30)).until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 500);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 500);
         archiver.stop();
 
         // Same window again: the committed 0000 file is reopened, not duplicated.
         ArchiveFixture.publishTrades(s.js(), subject, "k-0:1", 501, 500, DAY0 + 500_000, 1000);
         archiver.start(KIT.system(), s.nats());
-        await().atMost(Duration.ofSeconds(30)).until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 1000);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 1000);
         archiver.stop();
         archiver.start(KIT.system(), s.nats());
         archiver.stop();
 
-        assertThat(ArchiveFixture.segments(archiver.streamDir())).extracting(p -> p.getFileName().toString())
+        assertThat(ArchiveFixture.segments(archiver.streamDir()))
+                .extracting(p -> p.getFileName().toString())
                 .containsExactly("0000.jsonl.zst");
-        assertThat(ArchiveFixture.seqs(archiver.streamDir())).isEqualTo(LongStream.rangeClosed(1, 1000).boxed().toList());
-        FileEntry entry = ArchiveFixture.manifests(archiver.streamDir()).get(0).files().get(0);
+        assertThat(ArchiveFixture.seqs(archiver.streamDir()))
+                .isEqualTo(LongStream.rangeClosed(1, 1000).boxed().toList());
+        FileEntry entry =
+                ArchiveFixture.manifests(archiver.streamDir()).get(0).files().get(0);
         assertThat(entry.records()).isEqualTo(1000);
         assertThat(entry.firstSeq()).isEqualTo(1);
         assertThat(entry.lastSeq()).isEqualTo(1000);
@@ -157,14 +179,40 @@ class StreamArchiverTest {
         ArchiverHarness archiver = harness(s, StorageSettings.Format.GZIP);
         String control = s.env() + ".kraken.control.";
         ArchiveFixture.publishTrades(s.js(), s.subject("trade", "BTC-USD"), "k-0:1", 1, 100, DAY0, 1000);
-        ArchiveFixture.publish(s.js(), ArchiveFixture.message(control + "disconnected.kraken-0", "c1", DAY0 + MINUTE,
-                ControlEvent.of("disconnected", "kraken", "kraken-0", 1, DAY0 + MINUTE, "socket closed", List.of())
-                        .toJson()));
-        ArchiveFixture.publish(s.js(), ArchiveFixture.message(control + "connected.kraken-0", "c2", DAY0 + 2 * MINUTE,
-                new ControlEvent("connected", "kraken", "kraken-0", 2, DAY0 + 2 * MINUTE, "", List.of("BTC/USD"),
-                        DAY0 + MINUTE).toJson()));
+        ArchiveFixture.publish(
+                s.js(),
+                ArchiveFixture.message(
+                        control + "disconnected.kraken-0",
+                        "c1",
+                        DAY0 + MINUTE,
+                        ControlEvent.of(
+                                        "disconnected",
+                                        "kraken",
+                                        "kraken-0",
+                                        1,
+                                        DAY0 + MINUTE,
+                                        "socket closed",
+                                        List.of())
+                                .toJson()));
+        ArchiveFixture.publish(
+                s.js(),
+                ArchiveFixture.message(
+                        control + "connected.kraken-0",
+                        "c2",
+                        DAY0 + 2 * MINUTE,
+                        new ControlEvent(
+                                        "connected",
+                                        "kraken",
+                                        "kraken-0",
+                                        2,
+                                        DAY0 + 2 * MINUTE,
+                                        "",
+                                        List.of("BTC/USD"),
+                                        DAY0 + MINUTE)
+                                .toJson()));
         archiver.start(KIT.system(), s.nats());
-        await().atMost(Duration.ofSeconds(30)).until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 102);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 102);
         archiver.stop();
         Path day = archiver.streamDir().resolve("2026-01-01");
         Manifest before = ManifestStore.read(day).orElseThrow();
@@ -190,7 +238,8 @@ class StreamArchiverTest {
         assertThat(after.tickers()).isEqualTo(before.tickers());
         assertThat(after.messageTypes()).isEqualTo(before.messageTypes());
         assertThat(after.gaps()).isEqualTo(before.gaps());
-        assertThat(ArchiveFixture.seqs(archiver.streamDir())).isEqualTo(LongStream.rangeClosed(1, 102).boxed().toList());
+        assertThat(ArchiveFixture.seqs(archiver.streamDir()))
+                .isEqualTo(LongStream.rangeClosed(1, 102).boxed().toList());
     }
 
     private static List<String> gunzipLines(Path file) throws IOException {

@@ -49,14 +49,18 @@ class UploaderTest {
 
     @BeforeEach
     void start() throws Exception {
-        blobs = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
+        blobs = ContextBuilder.newBuilder("transient")
+                .credentials("identity", "credential")
                 .build(BlobStoreContext.class);
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        proxy = S3Proxy.builder().blobStore(blobs.getBlobStore()).endpoint(URI.create("http://127.0.0.1:" + port))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "test-access", "test-secret").build();
+        proxy = S3Proxy.builder()
+                .blobStore(blobs.getBlobStore())
+                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "test-access", "test-secret")
+                .build();
         proxy.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> proxy.getState().equals("STARTED"));
         metrics = ArchiverMetrics.create(new PrometheusRegistry()).stream("LAB_KRAKEN");
@@ -73,22 +77,40 @@ class UploaderTest {
     }
 
     private UploadSettings upload(Optional<Duration> keepLocal) {
-        return new UploadSettings(Optional.of(URI.create("http://127.0.0.1:" + proxy.getPort())), "us-east-1",
-                "lab-archive", "ssmd/", true,
-                new UploadSettings.Credentials("test-access", "test-secret", "test"), Duration.ofMillis(100),
-                Duration.ofMillis(400), keepLocal);
+        return new UploadSettings(
+                Optional.of(URI.create("http://127.0.0.1:" + proxy.getPort())),
+                "us-east-1",
+                "lab-archive",
+                "ssmd/",
+                true,
+                new UploadSettings.Credentials("test-access", "test-secret", "test"),
+                Duration.ofMillis(100),
+                Duration.ofMillis(400),
+                keepLocal);
     }
 
     /** Two one-minute files of 60 trades each, committed as the archiver commits them. */
     private ManifestStore writeFiles() throws IOException {
         ManifestStore store = new ManifestStore();
-        StreamArchive archive = StreamArchive.open(new StreamArchive.Target(streamDir,
-                        new ManifestIdentity("lab", "kraken", "LAB_KRAKEN", "gzip", "1m"), StorageSettings.Format.GZIP,
-                        Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(5)),
-                store, () -> Optional.of(new StreamProbe.State(1, 120)), metrics, c -> { });
+        StreamArchive archive = StreamArchive.open(
+                new StreamArchive.Target(
+                        streamDir,
+                        new ManifestIdentity("lab", "kraken", "LAB_KRAKEN", "gzip", "1m"),
+                        StorageSettings.Format.GZIP,
+                        Duration.ofMinutes(1),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(5)),
+                store,
+                () -> Optional.of(new StreamProbe.State(1, 120)),
+                metrics,
+                c -> {});
         for (long seq = 1; seq <= 120; seq++) {
-            archive.append(ArchiveRecord.of(seq, DAY0 + (seq - 1) * 1_000_000, "lab.kraken.json.trade.BTC-USD",
-                    "k:" + seq, ArchiveFixture.trade(seq)));
+            archive.append(ArchiveRecord.of(
+                    seq,
+                    DAY0 + (seq - 1) * 1_000_000,
+                    "lab.kraken.json.trade.BTC-USD",
+                    "k:" + seq,
+                    ArchiveFixture.trade(seq)));
         }
         archive.commit();
         return store;
@@ -97,23 +119,33 @@ class UploaderTest {
     @Test
     void aFailingUploadIsRetriedAndMarkedOnlyOnceVerified() throws Exception {
         ManifestStore store = writeFiles();
-        uploader = Uploader.start(KIT.system(), upload(Optional.empty()), root, streamDir, store, metrics,
-                Duration.ofMillis(100), ArchiverSettings.IO_DISPATCHER);
+        uploader = Uploader.start(
+                KIT.system(),
+                upload(Optional.empty()),
+                root,
+                streamDir,
+                store,
+                metrics,
+                Duration.ofMillis(100),
+                ArchiverSettings.IO_DISPATCHER);
 
         // The bucket does not exist yet: every PUT fails, nothing is marked.
-        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.uploadFailures().get() >= 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> metrics.uploadFailures().get() >= 2);
         assertThat(ArchiveFixture.manifests(streamDir).get(0).files()).noneMatch(FileEntry::uploaded);
 
         BlobStore bucket = blobs.getBlobStore();
         bucket.createContainerInLocation(null, "lab-archive");
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> ArchiveFixture.manifests(streamDir).get(0).files().stream().allMatch(FileEntry::uploaded));
+                .until(() -> ArchiveFixture.manifests(streamDir).get(0).files().stream()
+                        .allMatch(FileEntry::uploaded));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> metrics.uploads().get() == 2);
         for (String name : List.of("0000.jsonl.gz", "0001.jsonl.gz")) {
             String key = "ssmd/lab/kraken/LAB_KRAKEN/2026-01-01/" + name;
             assertThat(bucket.blobExists("lab-archive", key)).as(key).isTrue();
-            try (InputStream in = bucket.getBlob("lab-archive", key).getPayload().openStream()) {
+            try (InputStream in =
+                    bucket.getBlob("lab-archive", key).getPayload().openStream()) {
                 assertThat(in.readAllBytes()).isEqualTo(Files.readAllBytes(streamDir.resolve("2026-01-01/" + name)));
             }
         }
@@ -124,10 +156,18 @@ class UploaderTest {
     void localFilesAreDeletedOnlyAfterVerifiedUploadWhenRetentionSaysSo() throws Exception {
         ManifestStore store = writeFiles();
         blobs.getBlobStore().createContainerInLocation(null, "lab-archive");
-        uploader = Uploader.start(KIT.system(), upload(Optional.of(Duration.ofHours(1))), root, streamDir, store,
-                metrics, Duration.ofMillis(100), ArchiverSettings.IO_DISPATCHER);
+        uploader = Uploader.start(
+                KIT.system(),
+                upload(Optional.of(Duration.ofHours(1))),
+                root,
+                streamDir,
+                store,
+                metrics,
+                Duration.ofMillis(100),
+                ArchiverSettings.IO_DISPATCHER);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> ArchiveFixture.segments(streamDir).isEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> ArchiveFixture.segments(streamDir).isEmpty());
 
         Manifest manifest = ArchiveFixture.manifests(streamDir).get(0);
         assertThat(manifest.files()).hasSize(2).allMatch(FileEntry::uploaded);

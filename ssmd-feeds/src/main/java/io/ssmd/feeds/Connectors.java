@@ -5,7 +5,9 @@ import io.ssmd.core.config.Discovery;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.shard.FeedConnector;
 import io.ssmd.core.shard.FeedManager;
+import io.ssmd.core.shard.InstrumentDiscovery;
 import io.ssmd.core.shard.VenueConnector;
+import io.ssmd.core.subject.Venue;
 import io.ssmd.feeds.kalshi.KalshiDiscovery;
 import io.ssmd.feeds.kalshi.KalshiFeed;
 import io.ssmd.feeds.kalshi.KalshiLifecycleWatcher;
@@ -13,15 +15,12 @@ import io.ssmd.feeds.kalshi.KalshiSettings;
 import io.ssmd.feeds.kalshi.KalshiUniverse;
 import io.ssmd.feeds.kraken.KrakenFeed;
 import io.ssmd.feeds.krakenfutures.KrakenFuturesFeed;
-import io.ssmd.feeds.polymarket.PolymarketFeed;
-import io.ssmd.core.shard.InstrumentDiscovery;
-import io.ssmd.core.subject.Venue;
 import io.ssmd.feeds.polymarket.PolymarketDiscovery;
+import io.ssmd.feeds.polymarket.PolymarketFeed;
 import io.ssmd.feeds.polymarket.PolymarketSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,8 +30,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 /** The venue connectors of this build, by venue: the one place that knows every connector package. */
 public final class Connectors {
 
-    private Connectors() {
-    }
+    private Connectors() {}
 
     /**
      * The connector for an enabled feed, or empty when this build cannot run it yet. For a discovered Kalshi feed use
@@ -63,8 +61,7 @@ public final class Connectors {
      * A feed ready to run: its connector and discovery built together (so that, for Kalshi, discovery fills the
      * category map the connector's decoders read), and what keeps its instruments current, if anything.
      */
-    public record Wired(FeedConnector feed, Optional<LiveInstruments> live) {
-    }
+    public record Wired(FeedConnector feed, Optional<LiveInstruments> live) {}
 
     /**
      * The connector, discovery and live changes of an enabled feed; empty when this build cannot run the venue.
@@ -75,8 +72,8 @@ public final class Connectors {
         if (feed.venue() == Venue.KALSHI) {
             return Optional.of(kalshi(feed));
         }
-        return forFeed(feed).map(connector -> new Wired(new FeedConnector(feed, connector, discovery(feed)),
-                Optional.empty()));
+        return forFeed(feed)
+                .map(connector -> new Wired(new FeedConnector(feed, connector, discovery(feed)), Optional.empty()));
     }
 
     /**
@@ -99,8 +96,8 @@ public final class Connectors {
             return universe.tickers();
         };
         Optional<LiveInstruments> live = settings.lifecycle()
-                ? Optional.of((system, env, nats, manager) -> KalshiLifecycleWatcher.init(system, env, settings,
-                        KalshiDiscovery.create(settings), categories, nats, manager))
+                ? Optional.of((system, env, nats, manager) -> KalshiLifecycleWatcher.init(
+                        system, env, settings, KalshiDiscovery.create(settings), categories, nats, manager))
                 : Optional.empty();
         return new Wired(new FeedConnector(feed, connector, Optional.of(instruments)), live);
     }
@@ -115,13 +112,19 @@ public final class Connectors {
             return Optional.empty();
         }
         PolymarketSettings settings = PolymarketSettings.create(feed);
-        URI gamma = settings.discovery().orElseThrow(() -> new IllegalArgumentException(feed.definition().file()
-                + ": endpoints.discovery: Polymarket discovery needs Gamma's base URL"));
-        PolymarketDiscovery client = PolymarketDiscovery.create(gamma, HttpClient.newHttpClient(),
-                PolymarketDiscovery.Retry.DEFAULT, Duration.ofSeconds(30));
+        URI gamma = settings.discovery()
+                .orElseThrow(() -> new IllegalArgumentException(feed.definition()
+                                .file() + ": endpoints.discovery: Polymarket discovery needs Gamma's base URL"));
+        PolymarketDiscovery client = PolymarketDiscovery.create(
+                gamma, HttpClient.newHttpClient(), PolymarketDiscovery.Retry.DEFAULT, Duration.ofSeconds(30));
         Discovery wanted = feed.discovery().get();
-        PolymarketDiscovery.Filter filter = new PolymarketDiscovery.Filter(wanted.minVolume(), wanted.minLiquidity(),
-                wanted.tags(), Optional.of("volume24hr"), wanted.maxInstruments(), 500);
+        PolymarketDiscovery.Filter filter = new PolymarketDiscovery.Filter(
+                wanted.minVolume(),
+                wanted.minLiquidity(),
+                wanted.tags(),
+                Optional.of("volume24hr"),
+                wanted.maxInstruments(),
+                500);
         return Optional.of(() -> client.discover(filter).assetIds());
     }
 }

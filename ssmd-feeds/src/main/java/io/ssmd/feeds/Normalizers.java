@@ -18,8 +18,7 @@ public final class Normalizers {
     private static final Normalizer KRAKEN_FUTURES = new KrakenFuturesNormalizer();
     private static final Normalizer POLYMARKET = new PolymarketNormalizer();
 
-    private Normalizers() {
-    }
+    private Normalizers() {}
 
     /** The normalizer for messages of a feed of this venue. */
     public static Normalizer forVenue(Venue venue) {

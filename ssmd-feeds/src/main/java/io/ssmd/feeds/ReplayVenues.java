@@ -14,8 +14,7 @@ public final class ReplayVenues {
     /** Venue ids, in the order of their demo ports (9101...). */
     public static final List<String> IDS = List.of("kraken", "kraken-futures", "kalshi", "polymarket");
 
-    private ReplayVenues() {
-    }
+    private ReplayVenues() {}
 
     /** @throws IllegalArgumentException naming the venues, for an unknown id */
     public static VenueServer server(ReplaySettings settings) {
@@ -62,7 +61,7 @@ public final class ReplayVenues {
     }
 
     private static IllegalArgumentException unknown(String venue) {
-        return new IllegalArgumentException("unknown venue '" + venue + "'; the replay server speaks "
-                + String.join(", ", IDS));
+        return new IllegalArgumentException(
+                "unknown venue '" + venue + "'; the replay server speaks " + String.join(", ", IDS));
     }
 }

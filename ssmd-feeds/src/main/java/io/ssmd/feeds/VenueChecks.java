@@ -7,8 +7,7 @@ import java.net.URI;
 /** The checks every venue's settings make of a feed definition before a connector is built from it. */
 public final class VenueChecks {
 
-    private VenueChecks() {
-    }
+    private VenueChecks() {}
 
     /**
      * The feed's WebSocket endpoint, after checking that the feed is of {@code venue} and the endpoint a ws:// or
@@ -24,8 +23,8 @@ public final class VenueChecks {
         URI websocket = definition.endpoints().websocket();
         String scheme = String.valueOf(websocket.getScheme());
         if (!scheme.equalsIgnoreCase("ws") && !scheme.equalsIgnoreCase("wss")) {
-            throw new IllegalArgumentException(definition.file() + ": endpoints.websocket: expected a ws:// or wss://"
-                    + " URL, got " + websocket);
+            throw new IllegalArgumentException(
+                    definition.file() + ": endpoints.websocket: expected a ws:// or wss://" + " URL, got " + websocket);
         }
         return websocket;
     }

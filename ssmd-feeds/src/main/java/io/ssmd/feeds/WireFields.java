@@ -32,11 +32,11 @@ public final class WireFields {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
-    private static final Comparator<Level> HIGHEST_FIRST = Comparator.comparing(Level::price).reversed();
+    private static final Comparator<Level> HIGHEST_FIRST =
+            Comparator.comparing(Level::price).reversed();
     private static final Comparator<Level> LOWEST_FIRST = Comparator.comparing(Level::price);
 
-    private WireFields() {
-    }
+    private WireFields() {}
 
     /** The message as a JSON object; empty when it is not JSON or not an object. */
     public static Optional<JsonNode> object(byte[] payload) {

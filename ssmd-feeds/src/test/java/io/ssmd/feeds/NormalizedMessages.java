@@ -30,9 +30,11 @@ public final class NormalizedMessages {
     public final Map<String, Integer> byType = new TreeMap<>();
     /** Market-data messages normalized, and how many of them gave no event. */
     public int dataMessages;
+
     public int silentDataMessages;
     /** System and unparsed messages given to the normalizer, and the events they gave (must stay 0). */
     public int otherMessages;
+
     public int eventsFromOtherMessages;
 
     private final Normalizer normalizer;

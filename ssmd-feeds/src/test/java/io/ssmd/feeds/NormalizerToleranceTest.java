@@ -31,14 +31,23 @@ class NormalizerToleranceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final List<JsonNode> REPLACEMENTS = List.of(NODES.nullNode(), NODES.numberNode(-1),
-            NODES.textNode("x"), NODES.arrayNode(), NODES.objectNode());
+    private static final List<JsonNode> REPLACEMENTS =
+            List.of(NODES.nullNode(), NODES.numberNode(-1), NODES.textNode("x"), NODES.arrayNode(), NODES.objectNode());
     /** Every type a venue's market data is published under, and the two others. */
     private static final Map<Venue, List<String>> TYPES = Map.of(
             Venue.KRAKEN, List.of("orderbook", "trade", "ticker"),
             Venue.KRAKEN_FUTURES, List.of("orderbook", "trade", "ticker"),
-            Venue.POLYMARKET, List.of("book", "price_change", "price_change_v0", "price_change_v1", "last_trade_price",
-                    "tick_size_change", "best_bid_ask", "new_market", "market_resolved"),
+            Venue.POLYMARKET,
+                    List.of(
+                            "book",
+                            "price_change",
+                            "price_change_v0",
+                            "price_change_v1",
+                            "last_trade_price",
+                            "tick_size_change",
+                            "best_bid_ask",
+                            "new_market",
+                            "market_resolved"),
             Venue.KALSHI, List.of("orderbook", "ticker", "trade", "lifecycle", "event_lifecycle", "fill"));
 
     @ParameterizedTest
@@ -52,7 +61,8 @@ class NormalizerToleranceTest {
                 // A cut frame is never whole JSON, so the type it is read as does not matter: they rotate.
                 String type = TYPES.get(venue).get(length % TYPES.get(venue).size());
                 assertThat(normalizer.normalize(venue.id(), type, Arrays.copyOf(frame, length)))
-                        .as("%s cut at %d as %s", line, length, type).isEmpty();
+                        .as("%s cut at %d as %s", line, length, type)
+                        .isEmpty();
                 cuts++;
             }
         }
@@ -154,9 +164,13 @@ class NormalizerToleranceTest {
     }
 
     private static List<String> samples(Venue venue) throws IOException {
-        try (InputStream in = Objects.requireNonNull(NormalizerToleranceTest.class
-                .getResourceAsStream("/" + venue.id() + "/messages.jsonl"), venue.id() + " samples")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        try (InputStream in = Objects.requireNonNull(
+                NormalizerToleranceTest.class.getResourceAsStream("/" + venue.id() + "/messages.jsonl"),
+                venue.id() + " samples")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(l -> !l.isBlank())
+                    .toList();
         }
     }
 }

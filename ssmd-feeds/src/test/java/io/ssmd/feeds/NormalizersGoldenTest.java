@@ -58,23 +58,31 @@ class NormalizersGoldenTest {
 
     @Test
     void kraken() throws IOException {
-        NormalizedMessages out = run(Venue.KRAKEN, "wss://ws.kraken.com/v2",
-                List.of("BTC/USD", "USDT/USD", "MATIC/USD"), false);
-        assertThat(out.byType).isEqualTo(Map.of("orderbook/BookSnapshot", 1, "orderbook/BookDelta", 2,
-                "ticker/Ticker", 1, "trade/Trade", 1));
+        NormalizedMessages out =
+                run(Venue.KRAKEN, "wss://ws.kraken.com/v2", List.of("BTC/USD", "USDT/USD", "MATIC/USD"), false);
+        assertThat(out.byType)
+                .isEqualTo(Map.of(
+                        "orderbook/BookSnapshot", 1, "orderbook/BookDelta", 2, "ticker/Ticker", 1, "trade/Trade", 1));
         assertThat(out.silentDataMessages).isZero();
     }
 
     @Test
     void krakenFutures() throws IOException {
-        NormalizedMessages samples = run(Venue.KRAKEN_FUTURES, "wss://futures.kraken.com/ws/v1",
-                List.of("PF_XBTUSD", "PF_ETHUSD", "PI_XBTUSD"), false);
-        assertThat(samples.byType).isEqualTo(Map.of("ticker/Ticker", 2, "trade/Trade", 4,
-                "orderbook/BookSnapshot", 1, "orderbook/BookDelta", 1));
+        NormalizedMessages samples = run(
+                Venue.KRAKEN_FUTURES,
+                "wss://futures.kraken.com/ws/v1",
+                List.of("PF_XBTUSD", "PF_ETHUSD", "PI_XBTUSD"),
+                false);
+        assertThat(samples.byType)
+                .isEqualTo(Map.of(
+                        "ticker/Ticker", 2, "trade/Trade", 4, "orderbook/BookSnapshot", 1, "orderbook/BookDelta", 1));
         assertThat(samples.silentDataMessages).isZero();
-        withCapture(Venue.KRAKEN_FUTURES, "wss://futures.kraken.com/ws/v1",
-                List.of("PF_XBTUSD", "PF_ETHUSD", "PI_XBTUSD"), Map.of("ticker/Ticker", 12, "trade/Trade", 14,
-                        "orderbook/BookSnapshot", 1, "orderbook/BookDelta", 1), 0);
+        withCapture(
+                Venue.KRAKEN_FUTURES,
+                "wss://futures.kraken.com/ws/v1",
+                List.of("PF_XBTUSD", "PF_ETHUSD", "PI_XBTUSD"),
+                Map.of("ticker/Ticker", 12, "trade/Trade", 14, "orderbook/BookSnapshot", 1, "orderbook/BookDelta", 1),
+                0);
     }
 
     @Test
@@ -82,33 +90,80 @@ class NormalizersGoldenTest {
         List<String> assets = List.of(
                 "48331043336612883890938759509493159234755048973500640148014422747788308965732",
                 "65818619657568813474341868652308942079804919287380422192892211131408793125422");
-        NormalizedMessages samples = run(Venue.POLYMARKET, "wss://ws-subscriptions-clob.polymarket.com/ws/market",
-                assets, false);
-        assertThat(samples.byType).isEqualTo(Map.of("orderbook/BookSnapshot", 2, "orderbook/BookDelta", 3,
-                "trade/Trade", 2, "ticker/Ticker", 1, "lifecycle/Lifecycle", 6));
+        NormalizedMessages samples =
+                run(Venue.POLYMARKET, "wss://ws-subscriptions-clob.polymarket.com/ws/market", assets, false);
+        assertThat(samples.byType)
+                .isEqualTo(Map.of(
+                        "orderbook/BookSnapshot",
+                        2,
+                        "orderbook/BookDelta",
+                        3,
+                        "trade/Trade",
+                        2,
+                        "ticker/Ticker",
+                        1,
+                        "lifecycle/Lifecycle",
+                        6));
         assertThat(samples.silentDataMessages).isZero();
-        withCapture(Venue.POLYMARKET, "wss://ws-subscriptions-clob.polymarket.com/ws/market", assets,
-                Map.of("orderbook/BookSnapshot", 12, "orderbook/BookDelta", 3, "trade/Trade", 12,
-                        "ticker/Ticker", 1, "lifecycle/Lifecycle", 6), 0);
+        withCapture(
+                Venue.POLYMARKET,
+                "wss://ws-subscriptions-clob.polymarket.com/ws/market",
+                assets,
+                Map.of(
+                        "orderbook/BookSnapshot",
+                        12,
+                        "orderbook/BookDelta",
+                        3,
+                        "trade/Trade",
+                        12,
+                        "ticker/Ticker",
+                        1,
+                        "lifecycle/Lifecycle",
+                        6),
+                0);
     }
 
     @Test
     void kalshi() throws IOException {
         List<String> markets = List.of("KXGOLDH-26AUG2711-T4615.99", "FED-23DEC-T3.00");
-        NormalizedMessages samples = run(Venue.KALSHI, "wss://api.elections.kalshi.com/trade-api/ws/v2", markets,
-                false);
-        assertThat(samples.byType).isEqualTo(Map.of("orderbook/BookSnapshot", 5, "orderbook/BookDelta", 2,
-                "ticker/Ticker", 2, "trade/Trade", 1, "lifecycle/Lifecycle", 3));
+        NormalizedMessages samples =
+                run(Venue.KALSHI, "wss://api.elections.kalshi.com/trade-api/ws/v2", markets, false);
+        assertThat(samples.byType)
+                .isEqualTo(Map.of(
+                        "orderbook/BookSnapshot",
+                        5,
+                        "orderbook/BookDelta",
+                        2,
+                        "ticker/Ticker",
+                        2,
+                        "trade/Trade",
+                        1,
+                        "lifecycle/Lifecycle",
+                        3));
         // The fill: the account's own execution, not market data for clients.
         assertThat(samples.silentDataMessages).isOne();
-        withCapture(Venue.KALSHI, "wss://api.elections.kalshi.com/trade-api/ws/v2", markets,
-                Map.of("orderbook/BookSnapshot", 5, "orderbook/BookDelta", 2, "ticker/Ticker", 16,
-                        "trade/Trade", 12, "lifecycle/Lifecycle", 5), 1);
+        withCapture(
+                Venue.KALSHI,
+                "wss://api.elections.kalshi.com/trade-api/ws/v2",
+                markets,
+                Map.of(
+                        "orderbook/BookSnapshot",
+                        5,
+                        "orderbook/BookDelta",
+                        2,
+                        "ticker/Ticker",
+                        16,
+                        "trade/Trade",
+                        12,
+                        "lifecycle/Lifecycle",
+                        5),
+                1);
     }
 
     /** Samples and capture together, when the capture is there; says so when it is not. */
-    private void withCapture(Venue venue, String websocket, List<String> instruments, Map<String, Integer> expected,
-            int silent) throws IOException {
+    private void withCapture(
+            Venue venue, String websocket, List<String> instruments, Map<String, Integer> expected, int silent)
+            throws IOException {
         Path capture = sharedCapture(venue);
         if (!Files.exists(capture)) {
             System.out.println("no archive capture at " + capture + " (ssmd.shared.dir): " + venue.id()
@@ -129,7 +184,9 @@ class NormalizersGoldenTest {
         NormalizedMessages out = new NormalizedMessages(normalizer, venue.id());
         List<String> lines = new ArrayList<>(samples(venue));
         if (withCapture) {
-            lines.addAll(Files.readAllLines(sharedCapture(venue)).stream().filter(l -> !l.isBlank()).toList());
+            lines.addAll(Files.readAllLines(sharedCapture(venue)).stream()
+                    .filter(l -> !l.isBlank())
+                    .toList());
         }
         for (String line : lines) {
             byte[] frame = line.getBytes(StandardCharsets.UTF_8);
@@ -148,9 +205,22 @@ class NormalizersGoldenTest {
      */
     private VenueConnector connector(Venue venue, String websocket, List<String> instruments) throws IOException {
         if (venue == Venue.KALSHI) {
-            KalshiSettings settings = new KalshiSettings(venue.id(), URI.create(websocket), Optional.empty(),
-                    KalshiSettings.MARKET_CHANNELS, true, Optional.empty(), List.of(), List.of(), List.of(), 200,
-                    OptionalInt.empty(), Duration.ZERO, 200, 3, Duration.ZERO);
+            KalshiSettings settings = new KalshiSettings(
+                    venue.id(),
+                    URI.create(websocket),
+                    Optional.empty(),
+                    KalshiSettings.MARKET_CHANNELS,
+                    true,
+                    Optional.empty(),
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    200,
+                    OptionalInt.empty(),
+                    Duration.ZERO,
+                    200,
+                    3,
+                    Duration.ZERO);
             return KalshiFeed.create(settings, Optional.empty(), ticker -> null);
         }
         Path envDir = Files.createTempDirectory(dir, venue.id());
@@ -162,14 +232,21 @@ class NormalizersGoldenTest {
     }
 
     private static List<String> samples(Venue venue) throws IOException {
-        try (InputStream in = Objects.requireNonNull(NormalizersGoldenTest.class
-                .getResourceAsStream("/" + venue.id() + "/messages.jsonl"), venue.id() + " samples")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        try (InputStream in = Objects.requireNonNull(
+                NormalizersGoldenTest.class.getResourceAsStream("/" + venue.id() + "/messages.jsonl"),
+                venue.id() + " samples")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(l -> !l.isBlank())
+                    .toList();
         }
     }
 
     private static Path sharedCapture(Venue venue) {
-        return Path.of(System.getProperty("ssmd.shared.dir", "../../shared"), "exchanges", venue.id(),
+        return Path.of(
+                System.getProperty("ssmd.shared.dir", "../../shared"),
+                "exchanges",
+                venue.id(),
                 "archive-capture.jsonl");
     }
 }

@@ -15,9 +15,9 @@ import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * What the CLI, the demo and the benchmark rely on, for every venue: the registry builds the server, and the
@@ -43,19 +43,27 @@ class ReplayVenuesTest {
         ReplaySettings settings = ReplaySettings.synthetic(venue, 0, 200, 7);
         VenueServer server = ReplayVenues.server(settings);
         assertThat(server.venue()).isEqualTo(venue);
-        ServerBinding binding = ReplayServer.create(TESTKIT.system(), server, settings, new Faults()).bind()
-                .toCompletableFuture().join();
+        ServerBinding binding = ReplayServer.create(TESTKIT.system(), server, settings, new Faults())
+                .bind()
+                .toCompletableFuture()
+                .join();
         List<String> instruments = ReplayVenues.defaultInstruments(venue);
         URI uri = URI.create("ws://127.0.0.1:" + binding.localAddress().getPort() + server.websocketPath());
-        Map<String, String> headers = venue.equals("kalshi") ? Map.of("KALSHI-ACCESS-KEY", "test",
-                "KALSHI-ACCESS-TIMESTAMP", Long.toString(System.currentTimeMillis()), "KALSHI-ACCESS-SIGNATURE", "x")
+        Map<String, String> headers = venue.equals("kalshi")
+                ? Map.of(
+                        "KALSHI-ACCESS-KEY",
+                        "test",
+                        "KALSHI-ACCESS-TIMESTAMP",
+                        Long.toString(System.currentTimeMillis()),
+                        "KALSHI-ACCESS-SIGNATURE",
+                        "x")
                 : Map.of();
         try (WsTestClient client = WsTestClient.connect(uri, headers)) {
             ReplayVenues.subscribeMessages(venue, instruments).forEach(client::send);
             // Every venue names the instrument in its data frames: wait for one that names the first default.
             String first = instruments.get(0);
-            String frame = client.nextMatching(f -> f.contains(first) && !f.contains("\"subscribe")
-                    && !f.contains("\"subscribed\""), WAIT);
+            String frame = client.nextMatching(
+                    f -> f.contains(first) && !f.contains("\"subscribe") && !f.contains("\"subscribed\""), WAIT);
             assertThat(frame).contains(first);
         } finally {
             binding.unbind().toCompletableFuture().join();
@@ -75,6 +83,7 @@ class ReplayVenuesTest {
     @Test
     void anUnknownVenueNamesTheVenues() {
         assertThatThrownBy(() -> ReplayVenues.server(ReplaySettings.synthetic("binance", 0, 1, 1)))
-                .hasMessageContaining("binance").hasMessageContaining("kraken-futures");
+                .hasMessageContaining("binance")
+                .hasMessageContaining("kraken-futures");
     }
 }

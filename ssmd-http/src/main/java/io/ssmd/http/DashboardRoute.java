@@ -19,8 +19,10 @@ public final class DashboardRoute extends AllDirectives {
 
     public Route route() {
         // no-cache: a browser revalidates, so a node upgraded in place never runs an old script against a new API.
-        return respondWithHeader(CacheControl.create(CacheDirectives.NO_CACHE), () -> concat(
-                pathSingleSlash(() -> get(() -> getFromResource(RESOURCES + "/index.html"))),
-                pathPrefix(segment("dashboard"), () -> get(() -> getFromResourceDirectory(RESOURCES)))));
+        return respondWithHeader(
+                CacheControl.create(CacheDirectives.NO_CACHE),
+                () -> concat(
+                        pathSingleSlash(() -> get(() -> getFromResource(RESOURCES + "/index.html"))),
+                        pathPrefix(segment("dashboard"), () -> get(() -> getFromResourceDirectory(RESOURCES)))));
     }
 }

@@ -32,8 +32,10 @@ public final class FeedsRoute extends AllDirectives {
     }
 
     public Route route() {
-        return path(segment("v1").slash("feeds"), () -> get(() -> onSuccess(health.get(),
-                shards -> complete(StatusCodes.OK, JsonEntities.of(render(feeds, shards))))));
+        return path(
+                segment("v1").slash("feeds"),
+                () -> get(() -> onSuccess(
+                        health.get(), shards -> complete(StatusCodes.OK, JsonEntities.of(render(feeds, shards))))));
     }
 
     static ObjectNode render(List<String> feeds, List<ShardHealth> shards) {
@@ -45,7 +47,8 @@ public final class FeedsRoute extends AllDirectives {
             byFeed.put(feed, node.putArray("shards"));
         }
         for (ShardHealth h : shards) {
-            ArrayNode target = byFeed.computeIfAbsent(h.feed(), f -> list.addObject().put("feed", f).putArray("shards"));
+            ArrayNode target = byFeed.computeIfAbsent(
+                    h.feed(), f -> list.addObject().put("feed", f).putArray("shards"));
             ObjectNode shard = target.addObject()
                     .put("shard", h.shard())
                     .put("node", h.node())

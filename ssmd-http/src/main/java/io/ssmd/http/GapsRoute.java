@@ -29,19 +29,26 @@ public final class GapsRoute extends AllDirectives {
     }
 
     public Route route() {
-        return path(segment("v1").slash("gaps"), () -> get(() -> parameterOptional("limit", limit -> {
-            Optional<Integer> parsed = parseLimit(limit);
-            if (parsed.isEmpty()) {
-                return complete(StatusCodes.BAD_REQUEST, JsonEntities.error("limit must be a whole number from 1 to "
-                        + MAX_LIMIT + ", got '" + limit.orElse("") + "'"));
-            }
-            if (gaps.isEmpty()) {
-                return complete(StatusCodes.NOT_FOUND, JsonEntities.error("this node runs no archiver: gaps are"
-                        + " served by nodes with the archiver role"));
-            }
-            return onSuccess(gaps.get().latest(parsed.get()),
-                    list -> complete(StatusCodes.OK, JsonEntities.of(render(list))));
-        })));
+        return path(
+                segment("v1").slash("gaps"),
+                () -> get(() -> parameterOptional("limit", limit -> {
+                    Optional<Integer> parsed = parseLimit(limit);
+                    if (parsed.isEmpty()) {
+                        return complete(
+                                StatusCodes.BAD_REQUEST,
+                                JsonEntities.error("limit must be a whole number from 1 to " + MAX_LIMIT + ", got '"
+                                        + limit.orElse("") + "'"));
+                    }
+                    if (gaps.isEmpty()) {
+                        return complete(
+                                StatusCodes.NOT_FOUND,
+                                JsonEntities.error("this node runs no archiver: gaps are"
+                                        + " served by nodes with the archiver role"));
+                    }
+                    return onSuccess(
+                            gaps.get().latest(parsed.get()),
+                            list -> complete(StatusCodes.OK, JsonEntities.of(render(list))));
+                })));
     }
 
     /** Empty when {@code limit} is given but not a number in range. */

@@ -37,35 +37,50 @@ public final class HealthRoutes extends AllDirectives {
     }
 
     public Route route() {
-        return path(segment("v1").slash("health"), () -> get(() -> onSuccess(this::evaluate,
-                body -> complete(body.path("status").asText().equals("ok") ? StatusCodes.OK
-                        : StatusCodes.SERVICE_UNAVAILABLE, JsonEntities.of(body)))));
+        return path(
+                segment("v1").slash("health"),
+                () -> get(() -> onSuccess(
+                        this::evaluate,
+                        body -> complete(
+                                body.path("status").asText().equals("ok")
+                                        ? StatusCodes.OK
+                                        : StatusCodes.SERVICE_UNAVAILABLE,
+                                JsonEntities.of(body)))));
     }
 
     private CompletableFuture<ObjectNode> evaluate() {
         List<CompletableFuture<HealthCheck.Result>> results = new ArrayList<>();
         for (HealthCheck check : checks) {
-            results.add(check.check().toCompletableFuture()
-                    .completeOnTimeout(HealthCheck.Result.failed("no answer within " + timeout.toMillis() + " ms"),
-                            timeout.toMillis(), TimeUnit.MILLISECONDS)
+            results.add(check.check()
+                    .toCompletableFuture()
+                    .completeOnTimeout(
+                            HealthCheck.Result.failed("no answer within " + timeout.toMillis() + " ms"),
+                            timeout.toMillis(),
+                            TimeUnit.MILLISECONDS)
                     .exceptionally(e -> HealthCheck.Result.failed(e.toString())));
         }
-        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            ObjectNode body = JSON.createObjectNode();
-            ObjectNode checksNode = JSON.createObjectNode();
-            boolean ok = true;
-            for (int i = 0; i < checks.size(); i++) {
-                HealthCheck.Result result = results.get(i).join();
-                ok &= result.ok();
-                checksNode.putObject(checks.get(i).name()).put("ok", result.ok()).put("detail", result.detail());
-            }
-            body.put("status", ok ? "ok" : "degraded");
-            body.put("node", node);
-            body.put("version", version);
-            body.put("startedAt", startedAt.toString());
-            body.put("uptimeSeconds", Duration.between(startedAt, Instant.now()).toSeconds());
-            body.set("checks", checksNode);
-            return body;
-        });
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .thenApply(done -> {
+                    ObjectNode body = JSON.createObjectNode();
+                    ObjectNode checksNode = JSON.createObjectNode();
+                    boolean ok = true;
+                    for (int i = 0; i < checks.size(); i++) {
+                        HealthCheck.Result result = results.get(i).join();
+                        ok &= result.ok();
+                        checksNode
+                                .putObject(checks.get(i).name())
+                                .put("ok", result.ok())
+                                .put("detail", result.detail());
+                    }
+                    body.put("status", ok ? "ok" : "degraded");
+                    body.put("node", node);
+                    body.put("version", version);
+                    body.put("startedAt", startedAt.toString());
+                    body.put(
+                            "uptimeSeconds",
+                            Duration.between(startedAt, Instant.now()).toSeconds());
+                    body.set("checks", checksNode);
+                    return body;
+                });
     }
 }

@@ -15,8 +15,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 /** Binds the node's routes. Unmatched requests get a JSON body that says why, like every other 4xx of ssmd. */
 public final class HttpServer extends AllDirectives {
 
-    private HttpServer() {
-    }
+    private HttpServer() {}
 
     /** Binds {@code route} (with ssmd's rejection handling) on the configured interface and port. */
     public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, HttpSettings settings, Route route) {
@@ -31,8 +30,10 @@ public final class HttpServer extends AllDirectives {
                 .handleNotFound(complete(StatusCodes.NOT_FOUND, JsonEntities.error("no such resource")))
                 .build()
                 .withFallback(fallback)
-                .mapRejectionResponse(response -> response.entity().getContentType().mediaType().isText()
-                        ? response.withEntity(JsonEntities.error(strictText(response))) : response);
+                .mapRejectionResponse(response ->
+                        response.entity().getContentType().mediaType().isText()
+                                ? response.withEntity(JsonEntities.error(strictText(response)))
+                                : response);
         return handleRejections(handler, () -> route);
     }
 

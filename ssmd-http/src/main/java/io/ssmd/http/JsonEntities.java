@@ -12,8 +12,7 @@ public final class JsonEntities {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private JsonEntities() {
-    }
+    private JsonEntities() {}
 
     public static ResponseEntity of(JsonNode node) {
         try {

@@ -28,8 +28,18 @@ public interface RecentGaps {
      * @param instruments the instruments concerned (empty when not recorded)
      * @param file        the segment file that holds the message after the hole
      */
-    record ArchiveGap(String feed, String stream, String type, Long fromSeq, Long toSeq, Long start, Long end,
-            String shard, String reason, List<String> instruments, String file) {
+    record ArchiveGap(
+            String feed,
+            String stream,
+            String type,
+            Long fromSeq,
+            Long toSeq,
+            Long start,
+            Long end,
+            String shard,
+            String reason,
+            List<String> instruments,
+            String file) {
 
         public ArchiveGap {
             instruments = instruments == null ? List.of() : List.copyOf(instruments);

@@ -28,13 +28,15 @@ class DashboardRouteTest {
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
             assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-cache");
-            assertThat(page.body()).contains("<script src=\"dashboard/dashboard.js\">")
+            assertThat(page.body())
+                    .contains("<script src=\"dashboard/dashboard.js\">")
                     .contains("<script src=\"dashboard/prices.js\">")
                     .contains("href=\"dashboard/dashboard.css\"");
 
             HttpResponse<String> script = server.get("/dashboard/dashboard.js");
             assertThat(script.statusCode()).isEqualTo(200);
-            assertThat(script.headers().firstValue("Content-Type").orElseThrow()).contains("javascript");
+            assertThat(script.headers().firstValue("Content-Type").orElseThrow())
+                    .contains("javascript");
             assertThat(script.body()).contains("v1/feeds").contains("v1/gaps");
             assertThat(server.get("/dashboard/prices.js").body()).contains("v1/stream");
 
@@ -47,9 +49,11 @@ class DashboardRouteTest {
     @Test
     void thePageLoadsNothingFromOutsideTheNode() throws Exception {
         try (RouteServer server = RouteServer.bind(TESTKIT, new DashboardRoute().route())) {
-            for (String path : List.of("/", "/dashboard/dashboard.js", "/dashboard/prices.js",
-                    "/dashboard/dashboard.css")) {
-                assertThat(EXTERNAL.matcher(server.get(path).body()).find()).as(path).isFalse();
+            for (String path :
+                    List.of("/", "/dashboard/dashboard.js", "/dashboard/prices.js", "/dashboard/dashboard.css")) {
+                assertThat(EXTERNAL.matcher(server.get(path).body()).find())
+                        .as(path)
+                        .isFalse();
             }
         }
     }

@@ -12,12 +12,35 @@ class FeedsRouteTest {
 
     @Test
     void eachShardCarriesItsCountsAndTheTimeOfItsReport() {
-        ShardHealth streaming = new ShardHealth("kraken", "kraken-0", "node-a", ShardHealth.STREAMING, 1_763_700_000_000L,
-                12, Map.of("ticker", 40L, "trade", 2L), 1, List.of("BTC/USD"), Map.of(), "", 1_763_700_005_000L);
-        ShardHealth backoff = new ShardHealth("kalshi", "kalshi-0", "node-b", ShardHealth.BACKOFF, 0, -1, Map.of(), 3,
-                List.of(), Map.of("KXNONE", "market not found"), "connection refused", 1_763_700_006_000L);
+        ShardHealth streaming = new ShardHealth(
+                "kraken",
+                "kraken-0",
+                "node-a",
+                ShardHealth.STREAMING,
+                1_763_700_000_000L,
+                12,
+                Map.of("ticker", 40L, "trade", 2L),
+                1,
+                List.of("BTC/USD"),
+                Map.of(),
+                "",
+                1_763_700_005_000L);
+        ShardHealth backoff = new ShardHealth(
+                "kalshi",
+                "kalshi-0",
+                "node-b",
+                ShardHealth.BACKOFF,
+                0,
+                -1,
+                Map.of(),
+                3,
+                List.of(),
+                Map.of("KXNONE", "market not found"),
+                "connection refused",
+                1_763_700_006_000L);
 
-        JsonNode feeds = FeedsRoute.render(List.of("kraken", "polymarket"), List.of(streaming, backoff)).path("feeds");
+        JsonNode feeds = FeedsRoute.render(List.of("kraken", "polymarket"), List.of(streaming, backoff))
+                .path("feeds");
 
         assertThat(feeds).extracting(f -> f.path("feed").asText()).containsExactly("kraken", "polymarket", "kalshi");
         JsonNode kraken = feeds.get(0).path("shards").get(0);

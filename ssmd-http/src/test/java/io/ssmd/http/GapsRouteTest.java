@@ -18,14 +18,34 @@ class GapsRouteTest {
     private static final ActorTestKit TESTKIT = ActorTestKit.create();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final RecentGaps.ArchiveGap BUS_GAP = new RecentGaps.ArchiveGap("kraken", "DEMO_KRAKEN", "bus_gap",
-            101L, 140L, 1_763_700_000_000_000L, 1_763_700_002_500_000L, null, null, null, "0745.jsonl.gz");
-    private static final RecentGaps.ArchiveGap OUTAGE = new RecentGaps.ArchiveGap("kalshi", "DEMO_KALSHI",
-            "connection_lost", 7L, 8L, 1_763_699_000_000_000L, 1_763_699_004_000_000L, "kalshi-2", "watchdog: silent 30 s",
-            List.of("KXBTCD-26FEB1217-T99999.99"), "0730.jsonl.gz");
+    private static final RecentGaps.ArchiveGap BUS_GAP = new RecentGaps.ArchiveGap(
+            "kraken",
+            "DEMO_KRAKEN",
+            "bus_gap",
+            101L,
+            140L,
+            1_763_700_000_000_000L,
+            1_763_700_002_500_000L,
+            null,
+            null,
+            null,
+            "0745.jsonl.gz");
+    private static final RecentGaps.ArchiveGap OUTAGE = new RecentGaps.ArchiveGap(
+            "kalshi",
+            "DEMO_KALSHI",
+            "connection_lost",
+            7L,
+            8L,
+            1_763_699_000_000_000L,
+            1_763_699_004_000_000L,
+            "kalshi-2",
+            "watchdog: silent 30 s",
+            List.of("KXBTCD-26FEB1217-T99999.99"),
+            "0730.jsonl.gz");
 
     /** The gap log as the node hands it over: newest first, and a record of every limit it was asked for. */
     private final List<Integer> asked = new ArrayList<>();
+
     private final RecentGaps archive = limit -> {
         asked.add(limit);
         List<RecentGaps.ArchiveGap> all = List.of(BUS_GAP, OUTAGE);
@@ -67,7 +87,8 @@ class GapsRouteTest {
     @Test
     void theLimitDefaultsToFiftyAndIsPassedOn() throws Exception {
         try (RouteServer server = RouteServer.bind(TESTKIT, new GapsRoute(Optional.of(archive)).route())) {
-            assertThat(JSON.readTree(server.get("/v1/gaps?limit=1").body()).path("gaps")).hasSize(1);
+            assertThat(JSON.readTree(server.get("/v1/gaps?limit=1").body()).path("gaps"))
+                    .hasSize(1);
             assertThat(server.get("/v1/gaps").statusCode()).isEqualTo(200);
             assertThat(asked).containsExactly(1, GapsRoute.DEFAULT_LIMIT);
         }
@@ -80,7 +101,8 @@ class GapsRouteTest {
                 HttpResponse<String> response = server.get("/v1/gaps?limit=" + limit);
                 assertThat(response.statusCode()).as("limit=%s", limit).isEqualTo(400);
                 assertThat(JSON.readTree(response.body()).path("error").asText())
-                        .contains("limit must be a whole number from 1 to 1000").contains("'" + limit + "'");
+                        .contains("limit must be a whole number from 1 to 1000")
+                        .contains("'" + limit + "'");
             }
             assertThat(asked).isEmpty();
         }

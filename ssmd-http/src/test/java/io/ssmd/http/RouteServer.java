@@ -24,12 +24,14 @@ final class RouteServer implements AutoCloseable {
 
     static RouteServer bind(ActorTestKit testKit, Route route) {
         return new RouteServer(HttpServer.bind(testKit.system(), new HttpSettings("127.0.0.1", 0), route)
-                .toCompletableFuture().join());
+                .toCompletableFuture()
+                .join());
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         URI uri = URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path);
-        return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -57,21 +57,22 @@ public final class ArchiverBench {
     /** One format's figures. */
     public record Result(String format, long messages, double seconds, double msgsPerSecond, double bytesPerMessage) {
         String describe() {
-            return String.format("archiver (%s)%-16s %,10.0f msgs/s  (%,d messages in %.2f s, %.1f bytes/msg on disk)",
+            return String.format(
+                    "archiver (%s)%-16s %,10.0f msgs/s  (%,d messages in %.2f s, %.1f bytes/msg on disk)",
                     format, "", msgsPerSecond, messages, seconds, bytesPerMessage);
         }
     }
 
-    private ArchiverBench() {
-    }
+    private ArchiverBench() {}
 
     /**
      * Runs a warm-up round and {@code rounds} measured ones of {@code messages} messages, printing every round and the
      * medians with the archiver/publisher ratios.
      */
     public static void run(int messages, int rounds, PrintStream out) {
-        out.printf("ssmd bench archiver: %,d messages of %d bytes, 1m rotation, %d rounds%n", messages, frame(0).length,
-                rounds);
+        out.printf(
+                "ssmd bench archiver: %,d messages of %d bytes, 1m rotation, %d rounds%n",
+                messages, frame(0).length, rounds);
         List<Result> gzip = new ArrayList<>();
         List<Result> zstd = new ArrayList<>();
         List<BenchResult> publisher = new ArrayList<>();
@@ -87,7 +88,10 @@ public final class ArchiverBench {
                 zstd.add(results.get(1));
             }
         }
-        double pub = publisher.stream().mapToDouble(BenchResult::msgsPerSecond).sorted().toArray()[rounds / 2];
+        double pub = publisher.stream()
+                .mapToDouble(BenchResult::msgsPerSecond)
+                .sorted()
+                .toArray()[rounds / 2];
         Result g = median(gzip);
         Result z = median(zstd);
         out.println("median");
@@ -99,22 +103,30 @@ public final class ArchiverBench {
 
     /** {@code java -cp ... io.ssmd.archive.bench.ArchiverBench [messages] [rounds]}. */
     public static void main(String[] args) {
-        run(args.length > 0 ? Integer.parseInt(args[0]) : 200_000, args.length > 1 ? Integer.parseInt(args[1]) : 3,
+        run(
+                args.length > 0 ? Integer.parseInt(args[0]) : 200_000,
+                args.length > 1 ? Integer.parseInt(args[1]) : 3,
                 System.out);
     }
 
     private static List<Result> archive(int messages) {
         Path work = null;
         NatsServerProcess server = null;
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ssmd-archiver-bench",
+        ActorSystem<Void> system = ActorSystem.create(
+                Behaviors.empty(),
+                "ssmd-archiver-bench",
                 ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
         try {
             work = Files.createTempDirectory("ssmd-archiver-bench-");
             server = NatsServerProcess.create(work.resolve("nats"));
             server.start();
             Connection nats = NatsConnections.connect(server.url(), "archiver-bench");
-            nats.jetStreamManagement().addStream(StreamConfiguration.builder().name("BENCH_KRAKEN")
-                    .subjects("bench.kraken.>").storageType(StorageType.File).build());
+            nats.jetStreamManagement()
+                    .addStream(StreamConfiguration.builder()
+                            .name("BENCH_KRAKEN")
+                            .subjects("bench.kraken.>")
+                            .storageType(StorageType.File)
+                            .build());
             fill(nats.jetStream(), messages);
             List<Result> results = List.of(
                     archive(system, nats, work.resolve("gzip"), StorageSettings.Format.GZIP, messages),
@@ -138,14 +150,22 @@ public final class ArchiverBench {
         }
     }
 
-    private static Result archive(ActorSystem<?> system, Connection nats, Path root, StorageSettings.Format format,
-            int messages) throws IOException {
+    private static Result archive(
+            ActorSystem<?> system, Connection nats, Path root, StorageSettings.Format format, int messages)
+            throws IOException {
         ArchiverSettings settings = ArchiverSettings.create(system.settings().config());
         ArchiverMetrics.StreamMetrics metrics = ArchiverMetrics.create(new PrometheusRegistry()).stream("BENCH_KRAKEN");
         long start = System.nanoTime();
-        StreamArchiver archiver = StreamArchiver.start(system, nats, "bench", new ArchiveSource("BENCH_KRAKEN", "kraken"),
-                new StorageSettings(root, format, Duration.ofMinutes(1)), new ManifestStore(), settings, metrics,
-                committed -> { });
+        StreamArchiver archiver = StreamArchiver.start(
+                system,
+                nats,
+                "bench",
+                new ArchiveSource("BENCH_KRAKEN", "kraken"),
+                new StorageSettings(root, format, Duration.ofMinutes(1)),
+                new ManifestStore(),
+                settings,
+                metrics,
+                committed -> {});
         while (metrics.messages().get() < messages) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
@@ -153,7 +173,8 @@ public final class ArchiverBench {
         long nanos = System.nanoTime() - start;
         long bytes;
         try (Stream<Path> files = Files.walk(ArchiveLayout.streamDir(root, "bench", "kraken", "BENCH_KRAKEN"))) {
-            bytes = files.filter(p -> ArchiveLayout.isSegment(p.getFileName().toString())).mapToLong(ArchiverBench::size)
+            bytes = files.filter(p -> ArchiveLayout.isSegment(p.getFileName().toString()))
+                    .mapToLong(ArchiverBench::size)
                     .sum();
         }
         double seconds = nanos / 1e9;
@@ -164,11 +185,15 @@ public final class ArchiverBench {
     private static void fill(JetStream js, int messages) {
         List<CompletableFuture<?>> acks = new ArrayList<>();
         for (int i = 0; i < messages; i++) {
-            Headers headers = new Headers().add(PublishHeaders.MSG_ID, "kraken-0:1:" + i + ":0")
+            Headers headers = new Headers()
+                    .add(PublishHeaders.MSG_ID, "kraken-0:1:" + i + ":0")
                     .add(PublishHeaders.RECEIVED_AT, Long.toString(START_MICROS + i * 1000L))
                     .add(PublishHeaders.SHARD, "kraken-0");
-            acks.add(js.publishAsync(NatsMessage.builder().subject("bench.kraken.json.trade.BTC-USD").headers(headers)
-                    .data(frame(i)).build()));
+            acks.add(js.publishAsync(NatsMessage.builder()
+                    .subject("bench.kraken.json.trade.BTC-USD")
+                    .headers(headers)
+                    .data(frame(i))
+                    .build()));
             if (acks.size() >= 1024) {
                 acks.forEach(CompletableFuture::join);
                 acks.clear();
@@ -192,7 +217,9 @@ public final class ArchiverBench {
     }
 
     private static Result median(List<Result> results) {
-        return results.stream().sorted(Comparator.comparingDouble(Result::msgsPerSecond)).toList()
+        return results.stream()
+                .sorted(Comparator.comparingDouble(Result::msgsPerSecond))
+                .toList()
                 .get(results.size() / 2);
     }
 

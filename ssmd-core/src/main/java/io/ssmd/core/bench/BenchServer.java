@@ -62,9 +62,17 @@ final class BenchServer implements AutoCloseable {
     /** Creates a fresh stream {@code name} capturing {@code {subjectPrefix}.>}. */
     void createStream(String name, String subjectPrefix) {
         try {
-            new StreamSetup(connection.jetStreamManagement()).apply(List.of(new StreamSpec(name,
-                    List.of(subjectPrefix + ".>"), -1, Duration.ZERO, Duration.ofMinutes(2), StreamSpec.Storage.FILE,
-                    1)), List.of(subjectPrefix + ".*"));
+            new StreamSetup(connection.jetStreamManagement())
+                    .apply(
+                            List.of(new StreamSpec(
+                                    name,
+                                    List.of(subjectPrefix + ".>"),
+                                    -1,
+                                    Duration.ZERO,
+                                    Duration.ofMinutes(2),
+                                    StreamSpec.Storage.FILE,
+                                    1)),
+                            List.of(subjectPrefix + ".*"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

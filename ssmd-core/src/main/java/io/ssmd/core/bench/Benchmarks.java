@@ -28,8 +28,7 @@ public final class Benchmarks {
     /** Rounds per benchmark; the median is reported. */
     public static final int DEFAULT_ROUNDS = 3;
 
-    private Benchmarks() {
-    }
+    private Benchmarks() {}
 
     /** Runs {@code scenario} ({@value #NATS_CEILING}, {@value #PUBLISHER}, or null for both) with the defaults. */
     public static List<BenchResult> run(String scenarioOrNull, PrintStream out) {
@@ -51,8 +50,12 @@ public final class Benchmarks {
             throw new IllegalArgumentException("unknown benchmark '" + scenarioOrNull + "'; choose " + NATS_CEILING
                     + " or " + PUBLISHER + ", or none for both");
         }
-        out.printf("ssmd bench: %,d messages of %d bytes per run, file storage, window %d, %d rounds%n", messages,
-                BenchServer.PAYLOAD_BYTES, PublisherSettings.defaults().window(), rounds);
+        out.printf(
+                "ssmd bench: %,d messages of %d bytes per run, file storage, window %d, %d rounds%n",
+                messages,
+                BenchServer.PAYLOAD_BYTES,
+                PublisherSettings.defaults().window(),
+                rounds);
         Map<String, List<BenchResult>> byName = new LinkedHashMap<>();
         // Round 0 only warms the JVM: the first benchmark of a fresh JVM otherwise measures the JIT compiler.
         for (int round = 0; round <= rounds; round++) {
@@ -66,11 +69,13 @@ public final class Benchmarks {
             for (BenchResult result : results) {
                 out.println((round == 0 ? "warm-up  " : "round " + round + "  ") + result.describe());
                 if (round > 0) {
-                    byName.computeIfAbsent(result.name(), name -> new ArrayList<>()).add(result);
+                    byName.computeIfAbsent(result.name(), name -> new ArrayList<>())
+                            .add(result);
                 }
             }
         }
-        List<BenchResult> medians = byName.values().stream().map(Benchmarks::median).toList();
+        List<BenchResult> medians =
+                byName.values().stream().map(Benchmarks::median).toList();
         out.println("median");
         medians.forEach(result -> out.println("         " + result.describe()));
         ratio(medians).ifPresent(r -> out.printf("publisher / nats-ceiling (Nats-Msg-Id): %.2f%n", r));
@@ -101,7 +106,8 @@ public final class Benchmarks {
     }
 
     private static BenchResult median(List<BenchResult> results) {
-        List<BenchResult> sorted = results.stream().sorted(Comparator.comparingDouble(BenchResult::msgsPerSecond))
+        List<BenchResult> sorted = results.stream()
+                .sorted(Comparator.comparingDouble(BenchResult::msgsPerSecond))
                 .toList();
         return sorted.get(sorted.size() / 2);
     }

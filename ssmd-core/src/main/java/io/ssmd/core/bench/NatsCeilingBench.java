@@ -41,8 +41,7 @@ public final class NatsCeilingBench {
 
     private static final int MAX_OUTSTANDING = PublisherSettings.defaults().window();
 
-    private NatsCeilingBench() {
-    }
+    private NatsCeilingBench() {}
 
     /** Runs every variant, each on a server of its own after a warm-up. */
     public static List<BenchResult> run(int messages) {
@@ -71,8 +70,8 @@ public final class NatsCeilingBench {
         return BenchResult.of(variant.label(), messages, System.nanoTime() - start);
     }
 
-    private static void publish(JetStream js, String subject, HeaderSet variant, byte[] payload, int count,
-            String phase) {
+    private static void publish(
+            JetStream js, String subject, HeaderSet variant, byte[] payload, int count, String phase) {
         Semaphore outstanding = new Semaphore(MAX_OUTSTANDING);
         AtomicLong failures = new AtomicLong();
         try {
@@ -99,9 +98,11 @@ public final class NatsCeilingBench {
         return switch (variant) {
             case NONE -> null;
             case MSG_ID -> new Headers().put(PublishHeaders.MSG_ID, "bench-0:" + phase + ":" + i + ":0");
-            case SSMD -> new Headers().put(PublishHeaders.MSG_ID, "bench-0:" + phase + ":" + i + ":0")
-                    .put(PublishHeaders.RECEIVED_AT, Long.toString(1_767_225_600_000_000L + i))
-                    .put(PublishHeaders.SHARD, "bench-0");
+            case SSMD ->
+                new Headers()
+                        .put(PublishHeaders.MSG_ID, "bench-0:" + phase + ":" + i + ":0")
+                        .put(PublishHeaders.RECEIVED_AT, Long.toString(1_767_225_600_000_000L + i))
+                        .put(PublishHeaders.SHARD, "bench-0");
         };
     }
 

@@ -26,12 +26,13 @@ public final class PublisherBench {
 
     public static final String NAME = "publisher";
 
-    private PublisherBench() {
-    }
+    private PublisherBench() {}
 
     /** Warms up, then publishes {@code messages} through the flow and times it until the last outcome. */
     public static BenchResult run(int messages) {
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ssmd-bench",
+        ActorSystem<Void> system = ActorSystem.create(
+                Behaviors.empty(),
+                "ssmd-bench",
                 ConfigFactory.parseString("pekko.loglevel = WARNING\npekko.stdout-loglevel = WARNING")
                         .withFallback(ConfigFactory.load()));
         try (BenchServer server = BenchServer.start()) {
@@ -39,9 +40,17 @@ public final class PublisherBench {
             PublisherSettings settings = PublisherSettings.defaults();
             ConnectorMetrics metrics = ConnectorMetrics.create(new PrometheusRegistry());
             JetStream js = server.connection().jetStream();
-            try (ControlEventPublisher control = ControlEventPublisher.create(server.connection(), "bench", settings,
-                    metrics)) {
-                publish(system, js, settings, metrics, control, "publisher.warmup", 1, Benchmarks.warmUpCount(messages));
+            try (ControlEventPublisher control =
+                    ControlEventPublisher.create(server.connection(), "bench", settings, metrics)) {
+                publish(
+                        system,
+                        js,
+                        settings,
+                        metrics,
+                        control,
+                        "publisher.warmup",
+                        1,
+                        Benchmarks.warmUpCount(messages));
                 long start = System.nanoTime();
                 publish(system, js, settings, metrics, control, "publisher.measured", 2, messages);
                 return BenchResult.of(NAME, messages, System.nanoTime() - start);
@@ -53,17 +62,26 @@ public final class PublisherBench {
         }
     }
 
-    private static void publish(ActorSystem<Void> system, JetStream js, PublisherSettings settings,
-            ConnectorMetrics metrics, ControlEventPublisher control, String subject, long epoch, int count) {
+    private static void publish(
+            ActorSystem<Void> system,
+            JetStream js,
+            PublisherSettings settings,
+            ConnectorMetrics metrics,
+            ControlEventPublisher control,
+            String subject,
+            long epoch,
+            int count) {
         byte[] payload = BenchServer.payload();
         long receivedAt = 1_767_225_600_000_000L;
         try {
             long failed = Source.range(0, count - 1)
                     .map(i -> new OutboundMessage(subject, payload, "bench", "bench-0", epoch, i, 0, receivedAt + i))
                     .via(Publisher.flow(js, settings, metrics, control))
-                    .runWith(Sink.fold(0L, (n, outcome) -> outcome.status() == PublishOutcome.Status.FAILED ? n + 1 : n),
+                    .runWith(
+                            Sink.fold(0L, (n, outcome) -> outcome.status() == PublishOutcome.Status.FAILED ? n + 1 : n),
                             system)
-                    .toCompletableFuture().get();
+                    .toCompletableFuture()
+                    .get();
             if (failed > 0) {
                 throw new IllegalStateException(failed + " of " + count + " publishes failed; the figure is void");
             }

@@ -18,15 +18,19 @@ final class ArchiverReader {
 
     private static final List<String> KEYS = List.of("name", "streams", "archive-root", "format", "rotation");
 
-    private ArchiverReader() {
-    }
+    private ArchiverReader() {}
 
     /**
      * @param namedFeeds every feed the environment names, running or not, to explain a stream that is missing
      *                   because its feed does not run
      */
-    static List<ArchiverSpec> read(ConfigNode root, String env, List<StreamSpec> streams, Set<String> namedFeeds,
-            StorageSettings storage, Findings findings) {
+    static List<ArchiverSpec> read(
+            ConfigNode root,
+            String env,
+            List<StreamSpec> streams,
+            Set<String> namedFeeds,
+            StorageSettings storage,
+            Findings findings) {
         List<String> known = streams.stream().map(StreamSpec::name).toList();
         List<String> names = new ArrayList<>();
         Map<String, String> archiverOf = new HashMap<>();
@@ -40,7 +44,8 @@ final class ArchiverReader {
             item.require("streams", "all, or a list of stream names");
             String name = item.string("name").orElse("?");
             if (item.has("name") && !Subjects.isValidName(name)) {
-                item.error("name", "'" + name + "' is not a valid archiver name; expected lowercase [a-z0-9][a-z0-9_-]*");
+                item.error(
+                        "name", "'" + name + "' is not a valid archiver name; expected lowercase [a-z0-9][a-z0-9_-]*");
             } else if (names.contains(name)) {
                 item.error("name", "archiver '" + name + "' is listed twice");
             }
@@ -51,14 +56,21 @@ final class ArchiverReader {
             for (String stream : selected) {
                 String other = archiverOf.putIfAbsent(stream, name);
                 if (other != null && !other.equals(name)) {
-                    item.error("streams", "stream '" + stream + "' is already archived by '" + other
-                            + "'; two archivers would write the same files");
+                    item.error(
+                            "streams",
+                            "stream '" + stream + "' is already archived by '" + other
+                                    + "'; two archivers would write the same files");
                 }
-                feedOf(streams, stream, env).ifPresentOrElse(feed -> sources.add(new ArchiveSource(stream, feed)),
-                        () -> item.error("streams", "stream '" + stream + "' does not carry the subjects of a single"
-                                + " feed (" + subjectsOf(streams, stream) + "); archive files go under"
-                                + " {root}/{env}/{feed}/{stream}, so an archived stream needs subjects " + env
-                                + ".{feed}.… of one feed"));
+                feedOf(streams, stream, env)
+                        .ifPresentOrElse(
+                                feed -> sources.add(new ArchiveSource(stream, feed)),
+                                () -> item.error(
+                                        "streams",
+                                        "stream '" + stream + "' does not carry the subjects of a single"
+                                                + " feed (" + subjectsOf(streams, stream) + "); archive files go under"
+                                                + " {root}/{env}/{feed}/{stream}, so an archived stream needs subjects "
+                                                + env
+                                                + ".{feed}.… of one feed"));
             }
             if (findings.cleanSince(mark)) {
                 archivers.add(new ArchiverSpec(name, sources, own));
@@ -101,7 +113,9 @@ final class ArchiverReader {
         String feed = null;
         for (String subject : subjects) {
             String[] tokens = subject.split("\\.");
-            if (tokens.length < 3 || !tokens[0].equals(env) || !Subjects.isValidName(tokens[1])
+            if (tokens.length < 3
+                    || !tokens[0].equals(env)
+                    || !Subjects.isValidName(tokens[1])
                     || (feed != null && !feed.equals(tokens[1]))) {
                 return Optional.empty();
             }
@@ -111,17 +125,24 @@ final class ArchiverReader {
     }
 
     private static List<String> subjectsOf(List<StreamSpec> streams, String stream) {
-        return streams.stream().filter(s -> s.name().equals(stream)).findFirst().map(StreamSpec::subjects)
+        return streams.stream()
+                .filter(s -> s.name().equals(stream))
+                .findFirst()
+                .map(StreamSpec::subjects)
                 .orElse(List.of());
     }
 
     private static String unknown(String name, List<String> known, String env, Set<String> namedFeeds) {
-        Optional<String> feed = namedFeeds.stream().filter(f -> Subjects.streamName(env, f).equals(name)).findFirst();
+        Optional<String> feed = namedFeeds.stream()
+                .filter(f -> Subjects.streamName(env, f).equals(name))
+                .findFirst();
         if (feed.isPresent()) {
             return "stream '" + name + "' belongs to feed " + feed.get() + ", which does not run (disabled or invalid);"
                     + " use streams: all, or remove it";
         }
-        String suggestion = ClosestKey.to(name, known).map(k -> " (did you mean '" + k + "'?)").orElse("");
+        String suggestion = ClosestKey.to(name, known)
+                .map(k -> " (did you mean '" + k + "'?)")
+                .orElse("");
         return "unknown stream '" + name + "'" + suggestion + "; configured streams: "
                 + (known.isEmpty() ? "none" : String.join(", ", known));
     }

@@ -11,8 +11,7 @@ import java.util.Optional;
  */
 final class ClosestKey {
 
-    private ClosestKey() {
-    }
+    private ClosestKey() {}
 
     static Optional<String> to(String unknown, Collection<String> known) {
         String wanted = normalize(unknown);

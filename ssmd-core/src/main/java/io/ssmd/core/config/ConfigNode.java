@@ -69,8 +69,12 @@ final class ConfigNode {
         while (names.hasNext()) {
             String name = names.next();
             if (!known.contains(name)) {
-                String suggestion = ClosestKey.to(name, known).map(k -> " (did you mean '" + k + "'?)").orElse("");
-                error(name, "unknown key '" + name + "'" + suggestion + "; expected one of: " + String.join(", ", known));
+                String suggestion = ClosestKey.to(name, known)
+                        .map(k -> " (did you mean '" + k + "'?)")
+                        .orElse("");
+                error(
+                        name,
+                        "unknown key '" + name + "'" + suggestion + "; expected one of: " + String.join(", ", known));
             }
         }
         return true;
@@ -98,15 +102,16 @@ final class ConfigNode {
     /** The items of the list under {@code key}, each with its index in its path; empty when absent or not a list. */
     List<ConfigNode> list(String key) {
         return value(key, v -> {
-            if (!v.isArray()) {
-                throw new IllegalArgumentException("expected a list, got " + describe(v));
-            }
-            List<ConfigNode> items = new ArrayList<>();
-            for (int i = 0; i < v.size(); i++) {
-                items.add(new ConfigNode(file, pathOf(key) + "[" + i + "]", v.get(i), findings));
-            }
-            return items;
-        }).orElse(List.of());
+                    if (!v.isArray()) {
+                        throw new IllegalArgumentException("expected a list, got " + describe(v));
+                    }
+                    List<ConfigNode> items = new ArrayList<>();
+                    for (int i = 0; i < v.size(); i++) {
+                        items.add(new ConfigNode(file, pathOf(key) + "[" + i + "]", v.get(i), findings));
+                    }
+                    return items;
+                })
+                .orElse(List.of());
     }
 
     /** The entries of this mapping, each a child node keyed by its name. */
@@ -155,7 +160,8 @@ final class ConfigNode {
         return value(key, v -> {
             String s = v.isBoolean() ? v.asText() : text(v);
             if (!allowed.contains(s)) {
-                throw new IllegalArgumentException("expected one of: " + String.join(", ", allowed) + ", got '" + s + "'");
+                throw new IllegalArgumentException(
+                        "expected one of: " + String.join(", ", allowed) + ", got '" + s + "'");
             }
             return s;
         });
@@ -173,12 +179,12 @@ final class ConfigNode {
     Optional<Integer> integer(String key, int min, int max) {
         return value(key, v -> {
             if (!v.isIntegralNumber()) {
-                throw new IllegalArgumentException("expected a whole number from " + min + " to " + max + ", got "
-                        + describe(v));
+                throw new IllegalArgumentException(
+                        "expected a whole number from " + min + " to " + max + ", got " + describe(v));
             }
             if (!v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
-                throw new IllegalArgumentException("expected a whole number from " + min + " to " + max + ", got "
-                        + v.asText());
+                throw new IllegalArgumentException(
+                        "expected a whole number from " + min + " to " + max + ", got " + v.asText());
             }
             return v.intValue();
         });
@@ -197,8 +203,8 @@ final class ConfigNode {
     Optional<Double> decimal(String key, double min, double max) {
         return value(key, v -> {
             if (!v.isNumber() || v.doubleValue() < min || v.doubleValue() > max) {
-                throw new IllegalArgumentException("expected a number from " + min + " to " + max + ", got "
-                        + describe(v));
+                throw new IllegalArgumentException(
+                        "expected a number from " + min + " to " + max + ", got " + describe(v));
             }
             return v.doubleValue();
         });
@@ -238,14 +244,14 @@ final class ConfigNode {
                 }
                 return uri;
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("expected " + expected + ", got '" + s + "' (" + e.getReason() + ")");
+                throw new IllegalArgumentException(
+                        "expected " + expected + ", got '" + s + "' (" + e.getReason() + ")");
             }
         });
     }
 
     /** A string item of a list, with its node so that a later check can point at it. */
-    record Text(String value, ConfigNode node) {
-    }
+    record Text(String value, ConfigNode node) {}
 
     /**
      * The items of a list of non-empty strings, with an error for each item that is not one; empty when absent, not

@@ -17,7 +17,11 @@ import java.util.Optional;
  * @param credentials the credentials when nothing is missing and there are no problems
  * @param sources     where they came from, for the report
  */
-record CredentialCheck(List<String> missing, Optional<Path> missingFile, List<String> problems, Optional<KalshiCredentials> credentials,
+record CredentialCheck(
+        List<String> missing,
+        Optional<Path> missingFile,
+        List<String> problems,
+        Optional<KalshiCredentials> credentials,
         String sources) {
 
     static CredentialCheck of(FeedAuth.KalshiRsaPss auth, Map<String, String> env) {
@@ -45,11 +49,15 @@ record CredentialCheck(List<String> missing, Optional<Path> missingFile, List<St
             keyFile.filter(Files::exists).flatMap(f -> unusable(f, "")).ifPresent(problems::add);
         }
         Optional<Path> missingFile = auth.privateKeyFile().filter(f -> !Files.exists(f));
-        Optional<KalshiCredentials> credentials = missing.isEmpty() && missingFile.isEmpty() && problems.isEmpty()
-                && keyFile.isPresent()
-                ? Optional.of(new KalshiCredentials(keyId, keyFile.get()))
-                : Optional.empty();
-        return new CredentialCheck(List.copyOf(missing), missingFile, List.copyOf(problems), credentials,
+        Optional<KalshiCredentials> credentials =
+                missing.isEmpty() && missingFile.isEmpty() && problems.isEmpty() && keyFile.isPresent()
+                        ? Optional.of(new KalshiCredentials(keyId, keyFile.get()))
+                        : Optional.empty();
+        return new CredentialCheck(
+                List.copyOf(missing),
+                missingFile,
+                List.copyOf(problems),
+                credentials,
                 "key id from " + auth.keyIdEnv() + ", " + keySource);
     }
 

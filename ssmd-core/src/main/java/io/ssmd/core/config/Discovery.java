@@ -14,7 +14,10 @@ import java.util.OptionalInt;
  * @param minLiquidity   Polymarket: only markets with at least this much liquidity (USDC)
  * @param tags           Polymarket: only markets with one of these Gamma tag ids
  */
-public record Discovery(OptionalInt maxInstruments, Optional<BigDecimal> minVolume, Optional<BigDecimal> minLiquidity,
+public record Discovery(
+        OptionalInt maxInstruments,
+        Optional<BigDecimal> minVolume,
+        Optional<BigDecimal> minLiquidity,
         List<String> tags) {
 
     public Discovery {

@@ -42,8 +42,13 @@ public record EnabledFeed(
     }
 
     /** A feed with no category exclusions, no series filter and no venue options. */
-    public EnabledFeed(FeedDefinition definition, List<String> instruments, Map<String, String> tokens,
-            List<String> categories, Optional<Discovery> discovery, Optional<KalshiCredentials> credentials) {
+    public EnabledFeed(
+            FeedDefinition definition,
+            List<String> instruments,
+            Map<String, String> tokens,
+            List<String> categories,
+            Optional<Discovery> discovery,
+            Optional<KalshiCredentials> credentials) {
         this(definition, instruments, tokens, categories, discovery, credentials, List.of(), List.of(), false);
     }
 

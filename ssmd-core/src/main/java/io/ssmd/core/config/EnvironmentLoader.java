@@ -21,17 +21,16 @@ import java.util.Set;
  */
 public final class EnvironmentLoader {
 
-    private static final List<String> KEYS = List.of("name", "feeds-dir", "feeds", "transport", "streams", "storage",
-            "archivers", "gateway");
+    private static final List<String> KEYS =
+            List.of("name", "feeds-dir", "feeds", "transport", "streams", "storage", "archivers", "gateway");
     private static final List<String> TRANSPORT_KEYS = List.of("publish", "control-queue");
     private static final List<String> PUBLISH_KEYS = List.of("window", "max-attempts", "retry-backoff", "ack-timeout");
-    private static final List<String> GATEWAY_KEYS = List.of("enabled", "api-keys-file", "client-queue-size", "max-lag",
-            "recent-trades");
+    private static final List<String> GATEWAY_KEYS =
+            List.of("enabled", "api-keys-file", "client-queue-size", "max-lag", "recent-trades");
     private static final java.util.regex.Pattern SHA256_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
     private static final String DEFAULT_FEEDS_DIR = "../feeds";
 
-    private EnvironmentLoader() {
-    }
+    private EnvironmentLoader() {}
 
     /**
      * The validated environment.
@@ -60,13 +59,16 @@ public final class EnvironmentLoader {
         root.require("feeds", "a mapping of feed names to their settings");
         String name = root.string("name").orElse("env");
         if (root.has("name") && !Subjects.isValidName(name)) {
-            root.error("name", "'" + name + "' is not a valid environment name; expected lowercase [a-z0-9][a-z0-9_-]*"
-                    + " (it is the first token of every subject)");
+            root.error(
+                    "name",
+                    "'" + name + "' is not a valid environment name; expected lowercase [a-z0-9][a-z0-9_-]*"
+                            + " (it is the first token of every subject)");
         }
         Optional<Path> feedsDir = feedsDir(root, envFile);
         Optional<ConfigNode> feedsNode = root.mapping("feeds");
         List<EnabledFeed> feeds = feedsNode
-                .map(node -> FeedSelectionReader.read(node, feedsDir, env, findings)).orElse(List.of());
+                .map(node -> FeedSelectionReader.read(node, feedsDir, env, findings))
+                .orElse(List.of());
         Set<String> namedFeeds = new LinkedHashSet<>();
         feedsNode.ifPresent(node -> node.entries().forEach(e -> namedFeeds.add(e.key())));
 
@@ -76,7 +78,8 @@ public final class EnvironmentLoader {
         List<ArchiverSpec> archivers = ArchiverReader.read(root, name, streams, namedFeeds, storage, findings);
         GatewaySpec gateway = gateway(root, envFile, findings);
 
-        Optional<Environment> environment = findings.hasErrors() ? Optional.empty()
+        Optional<Environment> environment = findings.hasErrors()
+                ? Optional.empty()
                 : Optional.of(new Environment(envFile, name, feeds, publisher, streams, storage, archivers, gateway));
         return new ValidationReport(findings.passed(), findings.errors(), environment);
     }
@@ -91,10 +94,13 @@ public final class EnvironmentLoader {
         if (root.has("feeds-dir") && configured.isEmpty()) {
             return Optional.empty();
         }
-        Path dir = baseDir(envFile).resolve(configured.orElse(DEFAULT_FEEDS_DIR)).normalize();
+        Path dir =
+                baseDir(envFile).resolve(configured.orElse(DEFAULT_FEEDS_DIR)).normalize();
         if (!Files.isDirectory(dir)) {
-            String origin = root.has("feeds-dir") ? "" : " (the default, " + DEFAULT_FEEDS_DIR
-                    + " relative to the environment file; set feeds-dir to change it)";
+            String origin = root.has("feeds-dir")
+                    ? ""
+                    : " (the default, " + DEFAULT_FEEDS_DIR
+                            + " relative to the environment file; set feeds-dir to change it)";
             root.error("feeds-dir", "directory " + dir + " not found" + origin);
             return Optional.empty();
         }
@@ -110,12 +116,15 @@ public final class EnvironmentLoader {
         publish.ifPresent(p -> p.allowOnly(PUBLISH_KEYS));
         int window = publish.flatMap(p -> p.integer("window", 1, 1_000_000)).orElse(d.window());
         int attempts = publish.flatMap(p -> p.integer("max-attempts", 1, 100)).orElse(d.maxAttempts());
-        Duration backoff = publish.flatMap(p -> p.duration("retry-backoff", false)).orElse(d.retryBackoff());
-        Duration ackTimeout = publish.flatMap(p -> p.duration("ack-timeout", false)).orElse(d.ackTimeout());
+        Duration backoff =
+                publish.flatMap(p -> p.duration("retry-backoff", false)).orElse(d.retryBackoff());
+        Duration ackTimeout =
+                publish.flatMap(p -> p.duration("ack-timeout", false)).orElse(d.ackTimeout());
         if (ackTimeout.isZero()) {
             publish.ifPresent(p -> p.error("ack-timeout", "must be longer than 0"));
         }
-        int controlQueue = transport.flatMap(t -> t.integer("control-queue", 1, 10_000_000))
+        int controlQueue = transport
+                .flatMap(t -> t.integer("control-queue", 1, 10_000_000))
                 .orElse(d.controlQueueCapacity());
         PublisherSettings settings = new PublisherSettings(window, attempts, backoff, ackTimeout, controlQueue);
         if (findings.cleanSince(mark)) {
@@ -133,19 +142,25 @@ public final class EnvironmentLoader {
         boolean enabled = gateway.flatMap(g -> g.bool("enabled")).orElse(true);
         Optional<Path> keys = gateway.flatMap(g -> g.string("api-keys-file"))
                 .map(f -> baseDir(envFile).resolve(f).normalize());
-        keys.filter(f -> !Files.isRegularFile(f)).ifPresent(f -> gateway.orElseThrow().error("api-keys-file",
-                "file " + f + " not found (paths are relative to the environment file); create it with one SHA-256"
-                        + " hash per line, or remove the key to run without API keys"));
+        keys.filter(f -> !Files.isRegularFile(f))
+                .ifPresent(f -> gateway.orElseThrow()
+                        .error(
+                                "api-keys-file",
+                                "file " + f
+                                        + " not found (paths are relative to the environment file); create it with one SHA-256"
+                                        + " hash per line, or remove the key to run without API keys"));
         keys.filter(Files::isRegularFile).ifPresent(f -> checkKeyHashes(f, gateway.orElseThrow()));
         int queueSize = gateway.flatMap(g -> g.integer("client-queue-size", 10, 10_000_000))
                 .orElse(GatewaySpec.DEFAULT_CLIENT_QUEUE_SIZE);
         Duration maxLag = gateway.flatMap(g -> g.duration("max-lag", false)).orElse(GatewaySpec.DEFAULT_MAX_LAG);
         if (maxLag.isZero()) {
-            gateway.orElseThrow().error("max-lag", "must be longer than zero; a client is closed once it has been"
-                    + " behind this long");
+            gateway.orElseThrow()
+                    .error(
+                            "max-lag",
+                            "must be longer than zero; a client is closed once it has been" + " behind this long");
         }
-        int recentTrades = gateway.flatMap(g -> g.integer("recent-trades", 1, 100_000))
-                .orElse(GatewaySpec.DEFAULT_RECENT_TRADES);
+        int recentTrades =
+                gateway.flatMap(g -> g.integer("recent-trades", 1, 100_000)).orElse(GatewaySpec.DEFAULT_RECENT_TRADES);
         if (findings.cleanSince(mark)) {
             findings.passed("gateway: " + (enabled ? "enabled" : "disabled")
                     + keys.map(f -> ", API keys from " + f).orElse(", no API keys required")
@@ -168,8 +183,10 @@ public final class EnvironmentLoader {
             int comment = line.indexOf('#');
             String value = (comment >= 0 ? line.substring(0, comment) : line).strip();
             if (!value.isEmpty() && !SHA256_HEX.matcher(value).matches()) {
-                gateway.error("api-keys-file", "line " + (i + 1) + " of " + file + " is not a SHA-256 hash (64 hex"
-                        + " digits); store `ssmd gateway hash-key` output there, never the key itself");
+                gateway.error(
+                        "api-keys-file",
+                        "line " + (i + 1) + " of " + file + " is not a SHA-256 hash (64 hex"
+                                + " digits); store `ssmd gateway hash-key` output there, never the key itself");
             }
         }
     }

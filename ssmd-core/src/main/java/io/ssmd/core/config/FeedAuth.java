@@ -7,7 +7,9 @@ import java.util.Optional;
 public sealed interface FeedAuth {
 
     /** A public feed. */
-    enum None implements FeedAuth { INSTANCE }
+    enum None implements FeedAuth {
+        INSTANCE
+    }
 
     /**
      * Kalshi's RSA-PSS request signing (PROTOCOLS §1.2). The key id comes from an environment variable; the private
@@ -18,6 +20,5 @@ public sealed interface FeedAuth {
      * @param privateKeyFile    the private key file's path, resolved against the feed file's directory
      */
     record KalshiRsaPss(String keyIdEnv, Optional<String> privateKeyFileEnv, Optional<Path> privateKeyFile)
-            implements FeedAuth {
-    }
+            implements FeedAuth {}
 }

@@ -63,8 +63,7 @@ public record FeedDefinition(
      * @param maxFrameBytes               frames above this are not reassembled but routed as unparsed
      * @param subscribeRatePerSecond      the most subscribe requests per second, where the venue limits them
      */
-    public record Limits(int maxInstrumentsPerConnection, int maxFrameBytes, OptionalInt subscribeRatePerSecond) {
-    }
+    public record Limits(int maxInstrumentsPerConnection, int maxFrameBytes, OptionalInt subscribeRatePerSecond) {}
 
     /**
      * @param pingInterval      how often the client sends the venue's app-level ping; empty when the venue needs none
@@ -74,10 +73,14 @@ public record FeedDefinition(
      *                          market data for any of its instruments for this long is restarted (Polymarket's
      *                          sockets are known to freeze this way for hours); empty: off
      */
-    public record Keepalive(Optional<Duration> pingInterval, Duration silenceTimeout,
-            Optional<Duration> serverIdleTimeout, Optional<Duration> dataSilenceTimeout) {
+    public record Keepalive(
+            Optional<Duration> pingInterval,
+            Duration silenceTimeout,
+            Optional<Duration> serverIdleTimeout,
+            Optional<Duration> dataSilenceTimeout) {
 
-        public Keepalive(Optional<Duration> pingInterval, Duration silenceTimeout, Optional<Duration> serverIdleTimeout) {
+        public Keepalive(
+                Optional<Duration> pingInterval, Duration silenceTimeout, Optional<Duration> serverIdleTimeout) {
             this(pingInterval, silenceTimeout, serverIdleTimeout, Optional.empty());
         }
     }
@@ -88,8 +91,8 @@ public record FeedDefinition(
      * @param scheduledInterval when present, each shard also reconnects on purpose about this often, shards
      *                          staggered so that no two go at once; empty: only when something fails
      */
-    public record Reconnect(Duration minBackoff, Duration maxBackoff, double jitter,
-            Optional<Duration> scheduledInterval) {
+    public record Reconnect(
+            Duration minBackoff, Duration maxBackoff, double jitter, Optional<Duration> scheduledInterval) {
 
         public Reconnect(Duration minBackoff, Duration maxBackoff, double jitter) {
             this(minBackoff, maxBackoff, jitter, Optional.empty());

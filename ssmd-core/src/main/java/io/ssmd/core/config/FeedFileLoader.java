@@ -22,9 +22,10 @@ final class FeedFileLoader {
     private static final List<String> ENDPOINT_KEYS = List.of("websocket", "rest", "discovery");
     private static final List<String> LIMIT_KEYS =
             List.of("max-instruments-per-connection", "max-frame-bytes", "subscribe-rate");
-    private static final List<String> KEEPALIVE_KEYS = List.of("ping-interval", "silence-timeout", "server-idle-timeout",
-            "data-silence-timeout");
-    private static final List<String> RECONNECT_KEYS = List.of("min-backoff", "max-backoff", "jitter", "scheduled-interval");
+    private static final List<String> KEEPALIVE_KEYS =
+            List.of("ping-interval", "silence-timeout", "server-idle-timeout", "data-silence-timeout");
+    private static final List<String> RECONNECT_KEYS =
+            List.of("min-backoff", "max-backoff", "jitter", "scheduled-interval");
     private static final List<String> BOOK_KEYS = List.of("depth", "allowed-depths");
     private static final List<String> AUTH_KEYS =
             List.of("type", "key-id-env", "private-key-file-env", "private-key-file");
@@ -34,8 +35,7 @@ final class FeedFileLoader {
     static final FeedDefinition.Reconnect DEFAULT_RECONNECT =
             new FeedDefinition.Reconnect(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2);
 
-    private FeedFileLoader() {
-    }
+    private FeedFileLoader() {}
 
     /**
      * The feed file's definition, or empty when it has any error (each recorded in {@code findings}).
@@ -59,35 +59,39 @@ final class FeedFileLoader {
 
         String name = root.string("name").orElse(expectedName);
         if (root.has("name") && !name.equals(expectedName)) {
-            root.error("name", "the file says '" + name + "' but the environment names this feed '" + expectedName
-                    + "' (and reads it from " + file.getFileName() + "); make them the same");
+            root.error(
+                    "name",
+                    "the file says '" + name + "' but the environment names this feed '" + expectedName
+                            + "' (and reads it from " + file.getFileName() + "); make them the same");
         } else if (!Subjects.isValidName(name)) {
             root.error("name", "'" + name + "' is not a valid feed name; expected lowercase [a-z0-9][a-z0-9_-]*");
         }
-        Venue venue = root.oneOf("venue", Arrays.stream(Venue.values()).map(Venue::id).toList())
-                .flatMap(Venue::byId).orElse(Venue.KRAKEN);
+        Venue venue = root.oneOf(
+                        "venue", Arrays.stream(Venue.values()).map(Venue::id).toList())
+                .flatMap(Venue::byId)
+                .orElse(Venue.KRAKEN);
         Optional<FeedDefinition.Endpoints> endpoints = root.mapping("endpoints").flatMap(FeedFileLoader::endpoints);
         List<String> channels = channels(root);
         Optional<FeedDefinition.Limits> limits = root.mapping("limits").flatMap(FeedFileLoader::limits);
         Optional<FeedDefinition.Keepalive> keepalive = root.mapping("keepalive").flatMap(FeedFileLoader::keepalive);
-        FeedDefinition.Reconnect reconnect = root.mapping("reconnect").map(FeedFileLoader::reconnect)
-                .orElse(DEFAULT_RECONNECT);
+        FeedDefinition.Reconnect reconnect =
+                root.mapping("reconnect").map(FeedFileLoader::reconnect).orElse(DEFAULT_RECONNECT);
         FeedAuth auth = auth(root, venue);
         Optional<FeedDefinition.BookDepth> book = root.mapping("book").flatMap(FeedFileLoader::book);
 
         if (!findings.cleanSince(mark) || endpoints.isEmpty() || limits.isEmpty() || keepalive.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new FeedDefinition(file, name, venue, endpoints.get(), channels, limits.get(),
-                keepalive.get(), reconnect, auth, book));
+        return Optional.of(new FeedDefinition(
+                file, name, venue, endpoints.get(), channels, limits.get(), keepalive.get(), reconnect, auth, book));
     }
 
     private static Optional<FeedDefinition.Endpoints> endpoints(ConfigNode node) {
         node.allowOnly(ENDPOINT_KEYS);
         node.require("websocket", "a wss:// URL");
         Optional<URI> websocket = node.url("websocket", List.of("wss", "ws"));
-        return websocket.map(ws -> new FeedDefinition.Endpoints(ws, node.url("rest", HTTP),
-                node.url("discovery", HTTP)));
+        return websocket.map(
+                ws -> new FeedDefinition.Endpoints(ws, node.url("rest", HTTP), node.url("discovery", HTTP)));
     }
 
     private static List<String> channels(ConfigNode root) {
@@ -110,18 +114,22 @@ final class FeedFileLoader {
     private static Optional<FeedDefinition.Limits> limits(ConfigNode node) {
         node.allowOnly(LIMIT_KEYS);
         node.require("max-instruments-per-connection", "a whole number of at least 1");
-        node.require("max-frame-bytes", "a size of at most " + Units.formatSize(FeedDefinition.MAX_FRAME_BYTES_CEILING));
+        node.require(
+                "max-frame-bytes", "a size of at most " + Units.formatSize(FeedDefinition.MAX_FRAME_BYTES_CEILING));
         Optional<Integer> instruments = node.integer("max-instruments-per-connection", 1, 1_000_000);
         Optional<Integer> frame = node.size("max-frame-bytes", false).flatMap(bytes -> {
             if (bytes < 1 || bytes > FeedDefinition.MAX_FRAME_BYTES_CEILING) {
-                node.error("max-frame-bytes", "expected more than 0 and at most "
-                        + Units.formatSize(FeedDefinition.MAX_FRAME_BYTES_CEILING)
-                        + " (the largest max_payload a NATS server accepts), got " + Units.formatSize(bytes));
+                node.error(
+                        "max-frame-bytes",
+                        "expected more than 0 and at most "
+                                + Units.formatSize(FeedDefinition.MAX_FRAME_BYTES_CEILING)
+                                + " (the largest max_payload a NATS server accepts), got " + Units.formatSize(bytes));
                 return Optional.empty();
             }
             return Optional.of(bytes.intValue());
         });
-        OptionalInt rate = node.integer("subscribe-rate", 1, 100_000).map(OptionalInt::of).orElse(OptionalInt.empty());
+        OptionalInt rate =
+                node.integer("subscribe-rate", 1, 100_000).map(OptionalInt::of).orElse(OptionalInt.empty());
         if (instruments.isEmpty() || frame.isEmpty()) {
             return Optional.empty();
         }
@@ -134,40 +142,56 @@ final class FeedFileLoader {
         node.require("silence-timeout", "a duration: how long without inbound traffic before reconnecting");
         Optional<Duration> ping = node.duration("ping-interval", true);
         Optional<Duration> silence = positive(node, "silence-timeout", node.duration("silence-timeout", false));
-        Optional<Duration> serverIdle = positive(node, "server-idle-timeout", node.duration("server-idle-timeout", false));
-        Optional<Duration> dataSilence = positive(node, "data-silence-timeout",
-                node.duration("data-silence-timeout", false));
+        Optional<Duration> serverIdle =
+                positive(node, "server-idle-timeout", node.duration("server-idle-timeout", false));
+        Optional<Duration> dataSilence =
+                positive(node, "data-silence-timeout", node.duration("data-silence-timeout", false));
         Optional<Duration> pingInterval = ping.filter(d -> !d.isZero());
         if (silence.isPresent() && dataSilence.isPresent() && dataSilence.get().compareTo(silence.get()) <= 0) {
-            node.error("data-silence-timeout", "(" + Units.format(dataSilence.get()) + ") must be longer than "
-                    + "silence-timeout (" + Units.format(silence.get()) + "): it catches a socket that still answers "
-                    + "pings, which the silence watchdog cannot");
+            node.error(
+                    "data-silence-timeout",
+                    "(" + Units.format(dataSilence.get()) + ") must be longer than "
+                            + "silence-timeout (" + Units.format(silence.get())
+                            + "): it catches a socket that still answers "
+                            + "pings, which the silence watchdog cannot");
         }
-        if (pingInterval.isPresent() && serverIdle.isPresent() && pingInterval.get().compareTo(serverIdle.get()) >= 0) {
-            node.error("ping-interval", "must be shorter than server-idle-timeout (" + Units.format(serverIdle.get())
-                    + "), or the venue closes the connection between pings");
+        if (pingInterval.isPresent()
+                && serverIdle.isPresent()
+                && pingInterval.get().compareTo(serverIdle.get()) >= 0) {
+            node.error(
+                    "ping-interval",
+                    "must be shorter than server-idle-timeout (" + Units.format(serverIdle.get())
+                            + "), or the venue closes the connection between pings");
         }
         if (serverIdle.isPresent() && ping.isPresent() && pingInterval.isEmpty()) {
-            node.error("ping-interval", "is none, but the venue closes clients silent for "
-                    + Units.format(serverIdle.get()) + " (server-idle-timeout); set an interval below that");
+            node.error(
+                    "ping-interval",
+                    "is none, but the venue closes clients silent for " + Units.format(serverIdle.get())
+                            + " (server-idle-timeout); set an interval below that");
         }
-        return silence.flatMap(s -> ping.map(p -> new FeedDefinition.Keepalive(pingInterval, s, serverIdle,
-                dataSilence)));
+        return silence.flatMap(
+                s -> ping.map(p -> new FeedDefinition.Keepalive(pingInterval, s, serverIdle, dataSilence)));
     }
 
     private static FeedDefinition.Reconnect reconnect(ConfigNode node) {
         node.allowOnly(RECONNECT_KEYS);
         FeedDefinition.Reconnect d = DEFAULT_RECONNECT;
-        Duration min = positive(node, "min-backoff", node.duration("min-backoff", false)).orElse(d.minBackoff());
-        Duration max = positive(node, "max-backoff", node.duration("max-backoff", false)).orElse(d.maxBackoff());
+        Duration min = positive(node, "min-backoff", node.duration("min-backoff", false))
+                .orElse(d.minBackoff());
+        Duration max = positive(node, "max-backoff", node.duration("max-backoff", false))
+                .orElse(d.maxBackoff());
         double jitter = node.decimal("jitter", 0.0, 1.0).orElse(d.jitter());
         Optional<Duration> scheduled = positive(node, "scheduled-interval", node.duration("scheduled-interval", false));
         if (scheduled.isPresent() && scheduled.get().compareTo(Duration.ofSeconds(10)) < 0) {
-            node.error("scheduled-interval", Units.format(scheduled.get()) + " is too short: each scheduled "
-                    + "reconnect is a short gap in the data; use minutes or hours (at least 10s)");
+            node.error(
+                    "scheduled-interval",
+                    Units.format(scheduled.get()) + " is too short: each scheduled "
+                            + "reconnect is a short gap in the data; use minutes or hours (at least 10s)");
         }
         if (min.compareTo(max) > 0) {
-            node.error("min-backoff", "(" + Units.format(min) + ") must not exceed max-backoff (" + Units.format(max) + ")");
+            node.error(
+                    "min-backoff",
+                    "(" + Units.format(min) + ") must not exceed max-backoff (" + Units.format(max) + ")");
         }
         return new FeedDefinition.Reconnect(min, max, jitter, scheduled);
     }
@@ -191,11 +215,14 @@ final class FeedFileLoader {
         Optional<String> word = root.has("auth") ? root.textIfString("auth") : Optional.of("none");
         if (word.isPresent()) {
             if (!word.get().equals("none")) {
-                root.error("auth", "expected none or a mapping {type: " + KALSHI_RSA_PSS + ", ...}, got '"
-                        + word.get() + "'");
+                root.error(
+                        "auth",
+                        "expected none or a mapping {type: " + KALSHI_RSA_PSS + ", ...}, got '" + word.get() + "'");
             } else if (venue == Venue.KALSHI) {
-                root.error("auth", "Kalshi requires authentication on every channel; expected "
-                        + "{type: " + KALSHI_RSA_PSS + ", key-id-env: ..., private-key-file-env: ...}");
+                root.error(
+                        "auth",
+                        "Kalshi requires authentication on every channel; expected " + "{type: " + KALSHI_RSA_PSS
+                                + ", key-id-env: ..., private-key-file-env: ...}");
             }
             return FeedAuth.None.INSTANCE;
         }
@@ -227,8 +254,10 @@ final class FeedFileLoader {
             if (ENV_VAR.matcher(name).matches()) {
                 return true;
             }
-            node.error(key, "'" + name + "' is not an environment variable name; expected [A-Za-z_][A-Za-z0-9_]*"
-                    + " (the name of the variable, never the secret itself)");
+            node.error(
+                    key,
+                    "'" + name + "' is not an environment variable name; expected [A-Za-z_][A-Za-z0-9_]*"
+                            + " (the name of the variable, never the secret itself)");
             return false;
         });
     }

@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
  */
 final class FeedSelectionReader {
 
-    private static final List<String> KEYS = List.of("enabled", "instruments", "categories", "exclude-categories",
-            "series", "discovery", "custom-features");
+    private static final List<String> KEYS = List.of(
+            "enabled", "instruments", "categories", "exclude-categories", "series", "discovery", "custom-features");
     private static final List<String> POLYMARKET_DISCOVERY = List.of("min-volume", "min-liquidity", "tags");
     private static final List<String> ENABLED = List.of("true", "false", "if-credentials");
 
@@ -39,8 +39,8 @@ final class FeedSelectionReader {
      *
      * @param feedsDir where feed files are, or empty when that directory is itself in error
      */
-    static List<EnabledFeed> read(ConfigNode feeds, Optional<Path> feedsDir, Map<String, String> env,
-            Findings findings) {
+    static List<EnabledFeed> read(
+            ConfigNode feeds, Optional<Path> feedsDir, Map<String, String> env, Findings findings) {
         FeedSelectionReader reader = new FeedSelectionReader(env, findings);
         List<ConfigNode> entries = feeds.entries();
         if (entries.isEmpty()) {
@@ -72,9 +72,12 @@ final class FeedSelectionReader {
         List<String> series = series(entry, definition);
         Optional<Discovery> discovery = entry.mapping("discovery").map(node -> discovery(node, definition));
         Optional<Boolean> customFeatures = entry.bool("custom-features");
-        definition.filter(d -> d.venue() != Venue.POLYMARKET && customFeatures.isPresent()).ifPresent(d ->
-                entry.error("custom-features", "applies only to Polymarket feeds (custom_feature_enabled); feed '"
-                        + d.name() + "' is " + d.venue().id()));
+        definition
+                .filter(d -> d.venue() != Venue.POLYMARKET && customFeatures.isPresent())
+                .ifPresent(d -> entry.error(
+                        "custom-features",
+                        "applies only to Polymarket feeds (custom_feature_enabled); feed '" + d.name() + "' is "
+                                + d.venue().id()));
         if (definition.isEmpty()) {
             return Optional.empty();
         }
@@ -92,8 +95,16 @@ final class FeedSelectionReader {
         if (!findings.cleanSince(mark) || credentials.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new EnabledFeed(definition.get(), instruments, Subjects.tokens(name, instruments),
-                categories, discovery, credentials.get(), excluded, series, customFeatures.orElse(false)));
+        return Optional.of(new EnabledFeed(
+                definition.get(),
+                instruments,
+                Subjects.tokens(name, instruments),
+                categories,
+                discovery,
+                credentials.get(),
+                excluded,
+                series,
+                customFeatures.orElse(false)));
     }
 
     private Optional<FeedDefinition> definition(ConfigNode entry, Path feedsDir) {
@@ -125,15 +136,19 @@ final class FeedSelectionReader {
         for (ConfigNode.Text item : read.get()) {
             ConfigNode.Text earlier = byId.putIfAbsent(item.value(), item);
             if (earlier != null) {
-                item.node().error("duplicate instrument '" + item.value() + "' (also at " + earlier.node().path() + ")");
+                item.node()
+                        .error("duplicate instrument '" + item.value() + "' (also at "
+                                + earlier.node().path() + ")");
                 continue;
             }
             String token = Subjects.token(item.value());
             ConfigNode.Text clash = byToken.putIfAbsent(token, item);
             if (clash != null) {
-                item.node().error("instruments '" + clash.value() + "' (" + clash.node().path() + ") and '"
-                        + item.value() + "' both map to subject token '" + token
-                        + "', so their messages could not be told apart; remove one of them");
+                item.node()
+                        .error("instruments '" + clash.value() + "' ("
+                                + clash.node().path() + ") and '"
+                                + item.value() + "' both map to subject token '" + token
+                                + "', so their messages could not be told apart; remove one of them");
             }
         }
         return Optional.of(List.copyOf(byId.keySet()));
@@ -151,8 +166,9 @@ final class FeedSelectionReader {
             String token = Subjects.category(item.value());
             String other = byToken.putIfAbsent(token, item.value());
             if (other != null) {
-                item.node().error("category '" + item.value() + "' repeats '" + other + "' (both are '" + token
-                        + "' in subjects)");
+                item.node()
+                        .error("category '" + item.value() + "' repeats '" + other + "' (both are '" + token
+                                + "' in subjects)");
             } else {
                 categories.add(item.value());
             }
@@ -180,43 +196,65 @@ final class FeedSelectionReader {
     }
 
     private static void onlyCategorized(ConfigNode entry, String key, Optional<FeedDefinition> definition) {
-        definition.filter(d -> !d.venue().categorized()).ifPresent(d -> entry.error(key,
-                key + " apply only to venues whose subjects carry a category ("
-                        + Arrays.stream(Venue.values()).filter(Venue::categorized).map(Venue::id)
-                                .collect(Collectors.joining(", "))
-                        + "); feed '" + d.name() + "' is " + d.venue().id()));
+        definition
+                .filter(d -> !d.venue().categorized())
+                .ifPresent(d -> entry.error(
+                        key,
+                        key + " apply only to venues whose subjects carry a category ("
+                                + Arrays.stream(Venue.values())
+                                        .filter(Venue::categorized)
+                                        .map(Venue::id)
+                                        .collect(Collectors.joining(", "))
+                                + "); feed '" + d.name() + "' is " + d.venue().id()));
     }
 
     private static Discovery discovery(ConfigNode node, Optional<FeedDefinition> definition) {
         List<String> keys = new ArrayList<>(List.of("max-instruments"));
         keys.addAll(POLYMARKET_DISCOVERY);
         node.allowOnly(keys);
-        definition.filter(d -> d.venue() != Venue.POLYMARKET).ifPresent(d -> POLYMARKET_DISCOVERY.stream()
-                .filter(node::has).forEach(key -> node.error(key, "filters Polymarket's Gamma markets only; feed '"
-                        + d.name() + "' is " + d.venue().id())));
+        definition
+                .filter(d -> d.venue() != Venue.POLYMARKET)
+                .ifPresent(d -> POLYMARKET_DISCOVERY.stream()
+                        .filter(node::has)
+                        .forEach(key -> node.error(
+                                key,
+                                "filters Polymarket's Gamma markets only; feed '" + d.name() + "' is "
+                                        + d.venue().id())));
         List<String> tags = new ArrayList<>();
         if (node.has("tags")) {
             node.texts("tags").orElse(List.of()).forEach(t -> tags.add(t.value()));
         }
-        return new Discovery(node.integer("max-instruments", 1, 1_000_000)
-                .map(OptionalInt::of).orElse(OptionalInt.empty()), node.nonNegativeAmount("min-volume"),
-                node.nonNegativeAmount("min-liquidity"), tags);
+        return new Discovery(
+                node.integer("max-instruments", 1, 1_000_000)
+                        .map(OptionalInt::of)
+                        .orElse(OptionalInt.empty()),
+                node.nonNegativeAmount("min-volume"),
+                node.nonNegativeAmount("min-liquidity"),
+                tags);
     }
 
-    private static void checkSelection(ConfigNode entry, FeedDefinition definition, Optional<List<String>> listed,
-            Optional<Discovery> discovery, String enabled) {
+    private static void checkSelection(
+            ConfigNode entry,
+            FeedDefinition definition,
+            Optional<List<String>> listed,
+            Optional<Discovery> discovery,
+            String enabled) {
         for (String key : List.of("categories", "exclude-categories", "series")) {
             if (entry.has(key) && discovery.isEmpty()) {
                 entry.error(key, key + " narrow discovery; add discovery: {} or list instruments instead");
             }
         }
         if (entry.has("categories") && entry.has("exclude-categories")) {
-            entry.error("exclude-categories", "categories and exclude-categories cannot be used together: keep"
-                    + " categories (the ones to run) or exclude-categories (every other one), not both");
+            entry.error(
+                    "exclude-categories",
+                    "categories and exclude-categories cannot be used together: keep"
+                            + " categories (the ones to run) or exclude-categories (every other one), not both");
         }
         if (discovery.isPresent() && definition.endpoints().discoveryBase().isEmpty()) {
-            entry.error("discovery", "feed '" + definition.name() + "' has no endpoints.rest or endpoints.discovery"
-                    + " URL in " + definition.file() + " to discover instruments from");
+            entry.error(
+                    "discovery",
+                    "feed '" + definition.name() + "' has no endpoints.rest or endpoints.discovery" + " URL in "
+                            + definition.file() + " to discover instruments from");
         }
         boolean none = listed.map(List::isEmpty).orElse(false);
         if (!enabled.equals("false") && none && discovery.isEmpty()) {
@@ -237,8 +275,9 @@ final class FeedSelectionReader {
         }
         OptionalInt max = discovery.get().maxInstruments();
         String limit = max.isPresent() ? "at most " + max.getAsInt() : "no limit";
-        String scope = categories.isEmpty() ? "" : " in " + categories.size()
-                + (categories.size() == 1 ? " category" : " categories");
+        String scope = categories.isEmpty()
+                ? ""
+                : " in " + categories.size() + (categories.size() == 1 ? " category" : " categories");
         return "instruments from discovery" + scope + " (" + limit + ")" + (count == 0 ? "" : ", plus " + listed);
     }
 
@@ -246,8 +285,8 @@ final class FeedSelectionReader {
      * The feed's credentials: empty when the feed cannot run (an error, or {@code if-credentials} without them),
      * otherwise present, holding nothing for a public feed.
      */
-    private Optional<Optional<KalshiCredentials>> credentials(ConfigNode entry, FeedDefinition definition,
-            String enabled) {
+    private Optional<Optional<KalshiCredentials>> credentials(
+            ConfigNode entry, FeedDefinition definition, String enabled) {
         if (!(definition.auth() instanceof FeedAuth.KalshiRsaPss auth)) {
             return Optional.of(Optional.empty());
         }
@@ -259,8 +298,10 @@ final class FeedSelectionReader {
         if (check.absent()) {
             String remedy = check.remedy();
             if (enabled.equals("true")) {
-                entry.error("enabled", "is true, but the credentials are missing: " + remedy
-                        + " (named by auth in " + definition.file() + "), or use enabled: if-credentials");
+                entry.error(
+                        "enabled",
+                        "is true, but the credentials are missing: " + remedy + " (named by auth in "
+                                + definition.file() + "), or use enabled: if-credentials");
             } else {
                 findings.passed("feed " + definition.name() + ": disabled (no credentials: " + remedy + ")");
             }

@@ -13,8 +13,8 @@ import java.util.Optional;
  * @param maxLag          how long a client may stay behind (its oldest waiting event that old) before it is closed
  * @param recentTrades    trades kept per instrument for {@code /v1/markets/{feed}/{id}/trades}
  */
-public record GatewaySpec(boolean enabled, Optional<Path> apiKeysFile, int clientQueueSize, Duration maxLag,
-        int recentTrades) {
+public record GatewaySpec(
+        boolean enabled, Optional<Path> apiKeysFile, int clientQueueSize, Duration maxLag, int recentTrades) {
 
     public static final int DEFAULT_CLIENT_QUEUE_SIZE = 10_000;
     public static final Duration DEFAULT_MAX_LAG = Duration.ofSeconds(30);
@@ -22,7 +22,6 @@ public record GatewaySpec(boolean enabled, Optional<Path> apiKeysFile, int clien
 
     /** Enabled or not, with every other setting at its default. */
     public static GatewaySpec defaults(boolean enabled, Optional<Path> apiKeysFile) {
-        return new GatewaySpec(enabled, apiKeysFile, DEFAULT_CLIENT_QUEUE_SIZE, DEFAULT_MAX_LAG,
-                DEFAULT_RECENT_TRADES);
+        return new GatewaySpec(enabled, apiKeysFile, DEFAULT_CLIENT_QUEUE_SIZE, DEFAULT_MAX_LAG, DEFAULT_RECENT_TRADES);
     }
 }

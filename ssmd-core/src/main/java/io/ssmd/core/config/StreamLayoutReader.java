@@ -25,15 +25,16 @@ import java.util.regex.Pattern;
 final class StreamLayoutReader {
 
     private static final List<String> KEYS = List.of("defaults", "per-feed", "custom");
-    private static final List<String> LIMIT_KEYS = List.of("max-bytes", "max-age", "duplicate-window", "storage", "replicas");
-    private static final List<String> CUSTOM_KEYS = List.of("name", "subjects", "max-bytes", "max-age",
-            "duplicate-window", "storage", "replicas");
+    private static final List<String> LIMIT_KEYS =
+            List.of("max-bytes", "max-age", "duplicate-window", "storage", "replicas");
+    private static final List<String> CUSTOM_KEYS =
+            List.of("name", "subjects", "max-bytes", "max-age", "duplicate-window", "storage", "replicas");
     private static final List<String> STORAGE = List.of("file", "memory");
     private static final Pattern STREAM_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
     /** Limits of generated streams when {@code streams.defaults} says nothing. */
-    static final Limits DEFAULTS = new Limits(10L << 30, Duration.ofDays(7), Duration.ofMinutes(2),
-            StreamSpec.Storage.FILE, 1);
+    static final Limits DEFAULTS =
+            new Limits(10L << 30, Duration.ofDays(7), Duration.ofMinutes(2), StreamSpec.Storage.FILE, 1);
 
     /** The limits part of a stream spec, so defaults and custom streams share one reader. */
     record Limits(long maxBytes, Duration maxAge, Duration duplicateWindow, StreamSpec.Storage storage, int replicas) {
@@ -50,8 +51,8 @@ final class StreamLayoutReader {
     }
 
     /** The streams of the environment; coverage problems are reported at {@code streams}. */
-    static List<StreamSpec> read(ConfigNode root, String env, List<EnabledFeed> feeds, PublisherSettings publisher,
-            Findings findings) {
+    static List<StreamSpec> read(
+            ConfigNode root, String env, List<EnabledFeed> feeds, PublisherSettings publisher, Findings findings) {
         int mark = findings.mark();
         StreamLayoutReader reader = new StreamLayoutReader(publisher);
         Optional<ConfigNode> section = root.mapping("streams");
@@ -78,7 +79,8 @@ final class StreamLayoutReader {
         List<StreamSpec> result = List.copyOf(streams.values());
         if (findings.cleanSince(mark)) {
             List<String> publishable = feeds.stream()
-                    .flatMap(f -> Subjects.publishable(env, f.name(), f.venue()).stream()).toList();
+                    .flatMap(f -> Subjects.publishable(env, f.name(), f.venue()).stream())
+                    .toList();
             List<String> problems = StreamCoverage.check(result, publishable);
             problems.forEach(p -> findings.error(new ConfigError(root.file(), "streams", p)));
             if (problems.isEmpty()) {
@@ -117,18 +119,21 @@ final class StreamLayoutReader {
         if (name.isEmpty() || subjects.isEmpty() || !subjectsValid) {
             return Optional.empty();
         }
-        return Optional.of(limits.toSpec(name.get(), subjects.stream().map(ConfigNode.Text::value).toList()));
+        return Optional.of(limits.toSpec(
+                name.get(), subjects.stream().map(ConfigNode.Text::value).toList()));
     }
 
     private static boolean validSubject(ConfigNode.Text subject) {
         String[] tokens = subject.value().split("\\.", -1);
         for (int i = 0; i < tokens.length; i++) {
             String t = tokens[i];
-            boolean wildcardMisused = (t.contains("*") && !t.equals("*")) || (t.contains(">") && !t.equals(">"))
+            boolean wildcardMisused = (t.contains("*") && !t.equals("*"))
+                    || (t.contains(">") && !t.equals(">"))
                     || (t.equals(">") && i != tokens.length - 1);
             if (t.isEmpty() || t.chars().anyMatch(Character::isWhitespace) || wildcardMisused) {
-                subject.node().error("'" + subject.value() + "' is not a valid NATS subject filter; tokens are"
-                        + " separated by single dots, * stands for a whole token and > only for the last one");
+                subject.node()
+                        .error("'" + subject.value() + "' is not a valid NATS subject filter; tokens are"
+                                + " separated by single dots, * stands for a whole token and > only for the last one");
                 return false;
             }
         }
@@ -137,17 +142,20 @@ final class StreamLayoutReader {
 
     /** @param fresh whether to check all limits; otherwise only those this node sets, the rest being checked */
     private Limits limits(ConfigNode node, Limits base, boolean fresh) {
-        long maxBytes = node.size("max-bytes", true).filter(b -> {
-            if (b == 0) {
-                node.error("max-bytes", "must be more than 0, or none for no size limit");
-                return false;
-            }
-            return true;
-        }).orElse(base.maxBytes());
+        long maxBytes = node.size("max-bytes", true)
+                .filter(b -> {
+                    if (b == 0) {
+                        node.error("max-bytes", "must be more than 0, or none for no size limit");
+                        return false;
+                    }
+                    return true;
+                })
+                .orElse(base.maxBytes());
         Duration maxAge = node.duration("max-age", true).orElse(base.maxAge());
         Duration window = node.duration("duplicate-window", false).orElse(base.duplicateWindow());
         StreamSpec.Storage storage = node.oneOf("storage", STORAGE)
-                .map(s -> StreamSpec.Storage.valueOf(s.toUpperCase(Locale.ROOT))).orElse(base.storage());
+                .map(s -> StreamSpec.Storage.valueOf(s.toUpperCase(Locale.ROOT)))
+                .orElse(base.storage());
         int replicas = node.integer("replicas", 1, 5).orElse(base.replicas());
         Limits limits = new Limits(maxBytes, maxAge, window, storage, replicas);
         // Limits inherited unchanged were checked where they were set; checking them again repeats the error.
@@ -161,15 +169,20 @@ final class StreamLayoutReader {
         if (window.isZero()) {
             node.error(at, "must be longer than 0: it is what drops a retried publish the server already has");
         } else if (!limits.maxAge().isZero() && window.compareTo(limits.maxAge()) > 0) {
-            node.error(at, "(" + Units.format(window) + ") must not exceed max-age (" + Units.format(limits.maxAge())
-                    + "); NATS refuses such a stream");
+            node.error(
+                    at,
+                    "(" + Units.format(window) + ") must not exceed max-age (" + Units.format(limits.maxAge())
+                            + "); NATS refuses such a stream");
         }
         Duration retrying = retrySpan(publisher);
         if (!window.isZero() && window.compareTo(retrying) < 0) {
-            node.error(at, "(" + Units.format(window) + ") is shorter than a publish may keep retrying ("
-                    + Units.format(roundedUp(retrying)) + " with transport.publish max-attempts " + publisher.maxAttempts()
-                    + ", ack-timeout " + Units.format(publisher.ackTimeout()) + ", retry-backoff "
-                    + Units.format(publisher.retryBackoff()) + "): a late retry would be stored twice");
+            node.error(
+                    at,
+                    "(" + Units.format(window) + ") is shorter than a publish may keep retrying ("
+                            + Units.format(roundedUp(retrying)) + " with transport.publish max-attempts "
+                            + publisher.maxAttempts()
+                            + ", ack-timeout " + Units.format(publisher.ackTimeout()) + ", retry-backoff "
+                            + Units.format(publisher.retryBackoff()) + "): a late retry would be stored twice");
         }
         return limits;
     }

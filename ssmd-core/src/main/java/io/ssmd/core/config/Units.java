@@ -18,8 +18,7 @@ public final class Units {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,15})(B|KiB|MiB|GiB|TiB)?");
 
-    private Units() {
-    }
+    private Units() {}
 
     /** @throws IllegalArgumentException naming what was expected */
     public static Duration parseDuration(String text) {
@@ -52,7 +51,8 @@ public final class Units {
         Matcher m = SIZE.matcher(text.trim());
         if (!m.matches()) {
             String hint = text.toUpperCase(Locale.ROOT).matches("\\d+\\s*[KMGT]I?B")
-                    ? " (units are binary and spelled KiB, MiB, GiB, TiB)" : "";
+                    ? " (units are binary and spelled KiB, MiB, GiB, TiB)"
+                    : "";
             throw new IllegalArgumentException("expected " + expected + ", got '" + text + "'" + hint);
         }
         long amount = Long.parseLong(m.group(1));

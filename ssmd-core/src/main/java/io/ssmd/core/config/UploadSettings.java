@@ -18,8 +18,16 @@ import java.util.Optional;
  * @param maxBackoff  the longest wait between attempts
  * @param keepLocal   how long a local file is kept after its upload was verified; empty keeps it for ever
  */
-public record UploadSettings(Optional<URI> endpoint, String region, String bucket, String prefix, boolean pathStyle,
-        Credentials credentials, Duration minBackoff, Duration maxBackoff, Optional<Duration> keepLocal) {
+public record UploadSettings(
+        Optional<URI> endpoint,
+        String region,
+        String bucket,
+        String prefix,
+        boolean pathStyle,
+        Credentials credentials,
+        Duration minBackoff,
+        Duration maxBackoff,
+        Optional<Duration> keepLocal) {
 
     public UploadSettings {
         Objects.requireNonNull(endpoint, "endpoint");

@@ -16,11 +16,10 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 final class YamlFile {
 
     // Duplicate keys are errors: YAML would silently keep the last one, hiding the first.
-    private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper MAPPER =
+            new ObjectMapper(new YAMLFactory()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-    private YamlFile() {
-    }
+    private YamlFile() {}
 
     /** The root mapping of {@code file}; empty when the file is missing, unreadable, malformed or not a mapping. */
     static Optional<ConfigNode> read(Path file, Findings findings) {
@@ -47,8 +46,8 @@ final class YamlFile {
             return Optional.empty();
         }
         if (!root.isObject()) {
-            findings.error(new ConfigError(file, "", "expected a mapping of keys at the top level, got "
-                    + ConfigNode.describe(root)));
+            findings.error(new ConfigError(
+                    file, "", "expected a mapping of keys at the top level, got " + ConfigNode.describe(root)));
             return Optional.empty();
         }
         return Optional.of(new ConfigNode(file, "", root, findings));
@@ -61,8 +60,9 @@ final class YamlFile {
         if (e.getCause() instanceof MarkedYAMLException marked) {
             problem = marked.getProblem();
             if (marked.getContext() != null && marked.getContextMark() != null) {
-                problem += " (" + marked.getContext() + " that starts at line " + (marked.getContextMark().getLine() + 1)
-                        + ", column " + (marked.getContextMark().getColumn() + 1) + ")";
+                problem += " (" + marked.getContext() + " that starts at line "
+                        + (marked.getContextMark().getLine() + 1) + ", column "
+                        + (marked.getContextMark().getColumn() + 1) + ")";
             }
         }
         return "YAML syntax error" + where + ": " + problem;

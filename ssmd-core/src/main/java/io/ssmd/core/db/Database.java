@@ -60,7 +60,8 @@ public final class Database implements AutoCloseable {
                     .locations("classpath:db/migration")
                     .load()
                     .migrate();
-            log.info("database {} at schema version {} ({} migrations applied)",
+            log.info(
+                    "database {} at schema version {} ({} migrations applied)",
                     DatabaseUnavailableException.redact(settings.url()),
                     result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion,
                     result.migrationsExecuted);

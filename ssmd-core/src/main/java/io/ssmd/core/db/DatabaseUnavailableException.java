@@ -5,8 +5,10 @@ public final class DatabaseUnavailableException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
     public DatabaseUnavailableException(String url, Throwable cause) {
-        super("database " + redact(url) + " is unavailable: " + rootMessage(cause)
-                + ". Check ssmd.db.url (or SSMD_DB_URL), SSMD_DB_USER and SSMD_DB_PASSWORD.", cause);
+        super(
+                "database " + redact(url) + " is unavailable: " + rootMessage(cause)
+                        + ". Check ssmd.db.url (or SSMD_DB_URL), SSMD_DB_USER and SSMD_DB_PASSWORD.",
+                cause);
     }
 
     /** A JDBC URL may carry a password parameter; it never reaches a log line. */

@@ -19,8 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ConnectorMetrics {
 
     /** Publish latency buckets, in seconds: a local JetStream acks in about a millisecond, an outage takes seconds. */
-    private static final double[] PUBLISH_BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
-            1, 2.5, 5, 10, 30};
+    private static final double[] PUBLISH_BUCKETS = {
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
+    };
 
     private final Counter messages;
     private final Gauge websocketConnected;
@@ -37,38 +38,72 @@ public final class ConnectorMetrics {
     private final Map<String, PublishMetrics> publishByShard = new ConcurrentHashMap<>();
 
     private ConnectorMetrics(PrometheusRegistry registry) {
-        messages = counter("ssmd_connector_messages", "Venue messages received, by message type",
-                "feed", "shard", "type").register(registry);
-        websocketConnected = Gauge.builder().name("ssmd_connector_websocket_connected")
-                .help("1 while the shard's venue WebSocket is open, else 0").labelNames("feed", "shard")
-                .withoutExemplars().register(registry);
-        idleSeconds = Gauge.builder().name("ssmd_connector_idle_seconds")
+        messages = counter(
+                        "ssmd_connector_messages", "Venue messages received, by message type", "feed", "shard", "type")
+                .register(registry);
+        websocketConnected = Gauge.builder()
+                .name("ssmd_connector_websocket_connected")
+                .help("1 while the shard's venue WebSocket is open, else 0")
+                .labelNames("feed", "shard")
+                .withoutExemplars()
+                .register(registry);
+        idleSeconds = Gauge.builder()
+                .name("ssmd_connector_idle_seconds")
                 .help("Seconds since the shard last received application traffic from the venue")
-                .labelNames("feed", "shard").withoutExemplars().register(registry);
+                .labelNames("feed", "shard")
+                .withoutExemplars()
+                .register(registry);
         reconnects = counter("ssmd_connector_reconnects", "Venue connections reopened after a loss", "feed", "shard")
                 .register(registry);
-        parseErrors = counter("ssmd_connector_parse_errors", "Venue frames that could not be parsed (kept as unparsed)",
-                "feed", "shard").register(registry);
-        publishSeconds = Histogram.builder().name("ssmd_connector_publish_seconds")
-                .help("Time from a message's first JetStream publish attempt to its final outcome")
-                .labelNames("feed", "shard").classicOnly().classicUpperBounds(PUBLISH_BUCKETS)
-                .withoutExemplars().register(registry);
-        publishFailed = counter("ssmd_connector_publish_failed",
-                "Messages not acked by JetStream after every attempt; each is also a publish_failed control event",
-                "feed", "shard").register(registry);
-        publishRetries = counter("ssmd_connector_publish_retries",
-                "JetStream publish attempts repeated after a timeout or an error", "feed", "shard").register(registry);
-        duplicates = counter("ssmd_connector_duplicates",
-                "Publishes JetStream acked as duplicates (a retry of a message it already had)", "feed", "shard")
+        parseErrors = counter(
+                        "ssmd_connector_parse_errors",
+                        "Venue frames that could not be parsed (kept as unparsed)",
+                        "feed",
+                        "shard")
                 .register(registry);
-        resyncs = counter("ssmd_connector_resyncs", "Order books resynchronized after a checksum or sequence error",
-                "feed", "shard").register(registry);
-        marketsSubscribed = Gauge.builder().name("ssmd_connector_markets_subscribed")
-                .help("Instruments the shard is subscribed to").labelNames("feed", "shard")
-                .withoutExemplars().register(registry);
-        controlDropped = counter("ssmd_connector_control_dropped",
-                "Control events dropped (oldest first) because the local queue was full while NATS was unreachable",
-                "feed").register(registry);
+        publishSeconds = Histogram.builder()
+                .name("ssmd_connector_publish_seconds")
+                .help("Time from a message's first JetStream publish attempt to its final outcome")
+                .labelNames("feed", "shard")
+                .classicOnly()
+                .classicUpperBounds(PUBLISH_BUCKETS)
+                .withoutExemplars()
+                .register(registry);
+        publishFailed = counter(
+                        "ssmd_connector_publish_failed",
+                        "Messages not acked by JetStream after every attempt; each is also a publish_failed control event",
+                        "feed",
+                        "shard")
+                .register(registry);
+        publishRetries = counter(
+                        "ssmd_connector_publish_retries",
+                        "JetStream publish attempts repeated after a timeout or an error",
+                        "feed",
+                        "shard")
+                .register(registry);
+        duplicates = counter(
+                        "ssmd_connector_duplicates",
+                        "Publishes JetStream acked as duplicates (a retry of a message it already had)",
+                        "feed",
+                        "shard")
+                .register(registry);
+        resyncs = counter(
+                        "ssmd_connector_resyncs",
+                        "Order books resynchronized after a checksum or sequence error",
+                        "feed",
+                        "shard")
+                .register(registry);
+        marketsSubscribed = Gauge.builder()
+                .name("ssmd_connector_markets_subscribed")
+                .help("Instruments the shard is subscribed to")
+                .labelNames("feed", "shard")
+                .withoutExemplars()
+                .register(registry);
+        controlDropped = counter(
+                        "ssmd_connector_control_dropped",
+                        "Control events dropped (oldest first) because the local queue was full while NATS was unreachable",
+                        "feed")
+                .register(registry);
     }
 
     /** Registers the connector metrics in {@code registry}; call once per registry. */
@@ -78,9 +113,11 @@ public final class ConnectorMetrics {
 
     /** The publisher's data points for one shard, looked up once and cached: the hot path does no label lookups. */
     public PublishMetrics publish(String feed, String shard) {
-        return publishByShard.computeIfAbsent(feed + '\u0000' + shard, key -> new PublishMetrics(
-                publishSeconds.labelValues(feed, shard), publishFailed.labelValues(feed, shard),
-                publishRetries.labelValues(feed, shard), duplicates.labelValues(feed, shard)));
+        return publishByShard.computeIfAbsent(
+                feed + '\u0000' + shard,
+                key -> new PublishMetrics(
+                        publishSeconds.labelValues(feed, shard), publishFailed.labelValues(feed, shard),
+                        publishRetries.labelValues(feed, shard), duplicates.labelValues(feed, shard)));
     }
 
     /** {@code ssmd_connector_messages_total{feed,shard,type}}. */
@@ -155,7 +192,9 @@ public final class ConnectorMetrics {
      * @param retries    {@code ssmd_connector_publish_retries_total}
      * @param duplicates {@code ssmd_connector_duplicates_total}
      */
-    public record PublishMetrics(DistributionDataPoint seconds, CounterDataPoint failed, CounterDataPoint retries,
-            CounterDataPoint duplicates) {
-    }
+    public record PublishMetrics(
+            DistributionDataPoint seconds,
+            CounterDataPoint failed,
+            CounterDataPoint retries,
+            CounterDataPoint duplicates) {}
 }

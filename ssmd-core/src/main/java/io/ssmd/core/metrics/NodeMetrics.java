@@ -12,18 +12,26 @@ import java.time.Instant;
  */
 public final class NodeMetrics {
 
-    private NodeMetrics() {
-    }
+    private NodeMetrics() {}
 
     /** Registers {@code ssmd_node_info}, {@code ssmd_node_start_time_seconds} and {@code ssmd_nats_connected}. */
-    public static void register(PrometheusRegistry registry, String node, String version, Instant startedAt,
-            Connection nats) {
-        Info.builder().name("ssmd_node_info").help("The node's name and ssmd version")
-                .labelNames("node", "version").register(registry).addLabelValues(node, version);
-        GaugeWithCallback.builder().name("ssmd_node_start_time_seconds").help("When the node started, Unix seconds")
-                .callback(cb -> cb.call(startedAt.toEpochMilli() / 1000.0)).register(registry);
-        GaugeWithCallback.builder().name("ssmd_nats_connected")
+    public static void register(
+            PrometheusRegistry registry, String node, String version, Instant startedAt, Connection nats) {
+        Info.builder()
+                .name("ssmd_node_info")
+                .help("The node's name and ssmd version")
+                .labelNames("node", "version")
+                .register(registry)
+                .addLabelValues(node, version);
+        GaugeWithCallback.builder()
+                .name("ssmd_node_start_time_seconds")
+                .help("When the node started, Unix seconds")
+                .callback(cb -> cb.call(startedAt.toEpochMilli() / 1000.0))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("ssmd_nats_connected")
                 .help("1 while the node's NATS connection is connected, else 0")
-                .callback(cb -> cb.call(nats.getStatus() == Connection.Status.CONNECTED ? 1 : 0)).register(registry);
+                .callback(cb -> cb.call(nats.getStatus() == Connection.Status.CONNECTED ? 1 : 0))
+                .register(registry);
     }
 }

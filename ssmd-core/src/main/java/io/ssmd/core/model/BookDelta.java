@@ -9,8 +9,9 @@ import java.util.List;
  *                    true when they are signed changes to add (Kalshi's {@code delta_fp}). A book keeper turns an
  *                    incremental delta into an absolute one before clients see it.
  */
-public record BookDelta(String feed, String instrument, List<Level> bids, List<Level> asks, boolean incremental,
-        long ts) implements MarketEvent {
+public record BookDelta(
+        String feed, String instrument, List<Level> bids, List<Level> asks, boolean incremental, long ts)
+        implements MarketEvent {
 
     public BookDelta {
         bids = List.copyOf(bids);

@@ -39,8 +39,7 @@ public final class MarketEventJson {
     /** Shared and thread-safe once configured; generators made from it are per call. */
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
-    private MarketEventJson() {
-    }
+    private MarketEventJson() {}
 
     /** The event as client JSON, UTF-8. */
     public static byte[] write(MarketEvent event) {
@@ -116,8 +115,9 @@ public final class MarketEventJson {
         optional(json, "volume", ticker.volume());
     }
 
-    private static void book(JsonGenerator json, boolean snapshot, boolean incremental, List<Level> bids,
-            List<Level> asks) throws IOException {
+    private static void book(
+            JsonGenerator json, boolean snapshot, boolean incremental, List<Level> bids, List<Level> asks)
+            throws IOException {
         json.writeBooleanField("snapshot", snapshot);
         if (incremental) {
             json.writeBooleanField("incremental", true);

@@ -113,8 +113,8 @@ public final class OrderBook {
         return asks.size();
     }
 
-    private static void change(NavigableMap<BigDecimal, BigDecimal> side, Level level, boolean incremental,
-            List<Level> changes) {
+    private static void change(
+            NavigableMap<BigDecimal, BigDecimal> side, Level level, boolean incremental, List<Level> changes) {
         if (!incremental) {
             setAbsolute(side, level, changes);
             return;

@@ -2,5 +2,7 @@ package io.ssmd.core.model;
 
 /** The aggressor of a trade, when the venue says. */
 public enum Side {
-    BUY, SELL, UNKNOWN
+    BUY,
+    SELL,
+    UNKNOWN
 }

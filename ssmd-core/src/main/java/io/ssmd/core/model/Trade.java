@@ -10,8 +10,16 @@ import java.util.Optional;
  * @param snapshot whether the venue re-sent it on (re)subscribe (Kraken's {@code trade} snapshot, Futures'
  *                 {@code trade_snapshot}) rather than reporting it as it happened
  */
-public record Trade(String feed, String instrument, BigDecimal price, BigDecimal size, Side side,
-        Optional<String> tradeId, long ts, boolean snapshot) implements MarketEvent {
+public record Trade(
+        String feed,
+        String instrument,
+        BigDecimal price,
+        BigDecimal size,
+        Side side,
+        Optional<String> tradeId,
+        long ts,
+        boolean snapshot)
+        implements MarketEvent {
 
     @Override
     public String type() {

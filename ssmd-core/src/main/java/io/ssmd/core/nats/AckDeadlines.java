@@ -75,6 +75,5 @@ final class AckDeadlines {
         }
     }
 
-    private record Deadline(Watched watched, int attempt, long at) {
-    }
+    private record Deadline(Watched watched, int attempt, long at) {}
 }

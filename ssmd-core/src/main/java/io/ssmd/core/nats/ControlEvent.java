@@ -27,16 +27,23 @@ import java.util.Optional;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"event", "feed", "shard", "epoch", "ts", "reason", "instruments", "since"})
-public record ControlEvent(String event, String feed, String shard, long epoch, long ts, String reason,
-        List<String> instruments, Long since) {
+public record ControlEvent(
+        String event,
+        String feed,
+        String shard,
+        long epoch,
+        long ts,
+        String reason,
+        List<String> instruments,
+        Long since) {
 
     public static final String CONNECTED = "connected";
     public static final String DISCONNECTED = "disconnected";
     public static final String RESYNC = "resync";
     public static final String PUBLISH_FAILED = "publish_failed";
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     public ControlEvent {
         reason = reason == null ? "" : reason;
@@ -44,8 +51,8 @@ public record ControlEvent(String event, String feed, String shard, long epoch, 
     }
 
     /** An event without {@code since}. */
-    public static ControlEvent of(String event, String feed, String shard, long epoch, long ts, String reason,
-            List<String> instruments) {
+    public static ControlEvent of(
+            String event, String feed, String shard, long epoch, long ts, String reason, List<String> instruments) {
         return new ControlEvent(event, feed, shard, epoch, ts, reason, instruments, null);
     }
 

@@ -51,8 +51,9 @@ public final class ControlEventPublisher implements AutoCloseable {
     private int failuresInARow;
     private boolean closed;
 
-    private ControlEventPublisher(Connection connection, String env, PublisherSettings settings,
-            ConnectorMetrics metrics) throws IOException {
+    private ControlEventPublisher(
+            Connection connection, String env, PublisherSettings settings, ConnectorMetrics metrics)
+            throws IOException {
         this.connection = connection;
         this.jetStream = connection.jetStream();
         this.env = env;
@@ -64,8 +65,8 @@ public final class ControlEventPublisher implements AutoCloseable {
      * A publisher for environment {@code env} on {@code connection}; it listens to the connection to learn when NATS
      * is back.
      */
-    public static ControlEventPublisher create(Connection connection, String env, PublisherSettings settings,
-            ConnectorMetrics metrics) {
+    public static ControlEventPublisher create(
+            Connection connection, String env, PublisherSettings settings, ConnectorMetrics metrics) {
         try {
             ControlEventPublisher publisher = new ControlEventPublisher(connection, env, settings, metrics);
             connection.addConnectionListener(publisher.reconnectListener);
@@ -77,7 +78,9 @@ public final class ControlEventPublisher implements AutoCloseable {
 
     /** Queues {@code event} for publishing and returns at once. */
     public void raise(ControlEvent event) {
-        Queued queued = new Queued(event, Subjects.control(env, event.feed(), event.event(), event.shard()),
+        Queued queued = new Queued(
+                event,
+                Subjects.control(env, event.feed(), event.event(), event.shard()),
                 "control:" + event.shard() + ':' + event.epoch() + ':' + event.event() + ':' + event.ts() + ':'
                         + ids.incrementAndGet());
         Queued lost = null;
@@ -94,8 +97,12 @@ public final class ControlEventPublisher implements AutoCloseable {
         if (lost != null) {
             dropped.incrementAndGet();
             metrics.controlDropped().labelValues(lost.event.feed()).inc();
-            log.warn("control event queue full ({} events) while NATS is unreachable: dropped the oldest, {} {} at {}",
-                    settings.controlQueueCapacity(), lost.event.event(), lost.event.shard(), lost.event.ts());
+            log.warn(
+                    "control event queue full ({} events) while NATS is unreachable: dropped the oldest, {} {} at {}",
+                    settings.controlQueueCapacity(),
+                    lost.event.event(),
+                    lost.event.shard(),
+                    lost.event.ts());
         }
         drain();
     }
@@ -146,7 +153,8 @@ public final class ControlEventPublisher implements AutoCloseable {
     }
 
     private void onConnectionEvent(Connection conn, ConnectionListener.Events event) {
-        if (event == ConnectionListener.Events.RECONNECTED || event == ConnectionListener.Events.RESUBSCRIBED
+        if (event == ConnectionListener.Events.RECONNECTED
+                || event == ConnectionListener.Events.RESUBSCRIBED
                 || event == ConnectionListener.Events.CONNECTED) {
             synchronized (this) {
                 failuresInARow = 0;
@@ -179,7 +187,8 @@ public final class ControlEventPublisher implements AutoCloseable {
                 .put(PublishHeaders.RECEIVED_AT, Long.toString(queued.event.ts()))
                 .put(PublishHeaders.SHARD, queued.event.shard());
         try {
-            jetStream.publishAsync(queued.subject, headers, queued.event.toJson())
+            jetStream
+                    .publishAsync(queued.subject, headers, queued.event.toJson())
                     .orTimeout(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS)
                     .whenComplete((ack, error) -> onResult(queued, ack, error));
         } catch (RuntimeException e) {
@@ -216,16 +225,16 @@ public final class ControlEventPublisher implements AutoCloseable {
             return;
         }
         retryScheduled = true;
-        long wait = Math.min(MAX_RETRY_WAIT.toMillis(),
-                settings.retryBackoff().toMillis() << Math.min(failuresInARow, 16));
-        CompletableFuture.delayedExecutor(Math.max(1, wait), TimeUnit.MILLISECONDS).execute(() -> {
-            synchronized (this) {
-                retryScheduled = false;
-            }
-            drain();
-        });
+        long wait =
+                Math.min(MAX_RETRY_WAIT.toMillis(), settings.retryBackoff().toMillis() << Math.min(failuresInARow, 16));
+        CompletableFuture.delayedExecutor(Math.max(1, wait), TimeUnit.MILLISECONDS)
+                .execute(() -> {
+                    synchronized (this) {
+                        retryScheduled = false;
+                    }
+                    drain();
+                });
     }
 
-    private record Queued(ControlEvent event, String subject, String msgId) {
-    }
+    private record Queued(ControlEvent event, String subject, String msgId) {}
 }

@@ -5,8 +5,7 @@ import java.time.Instant;
 /** ssmd's timestamps: microseconds since the Unix epoch, UTC, as in {@code Ssmd-Received-At} and archive lines. */
 public final class EpochMicros {
 
-    private EpochMicros() {
-    }
+    private EpochMicros() {}
 
     /** The current time in epoch µs (microsecond precision where the platform clock has it). */
     public static long now() {

@@ -25,8 +25,7 @@ public final class NatsConnections {
 
     private static final Logger log = LoggerFactory.getLogger(NatsConnections.class);
 
-    private NatsConnections() {
-    }
+    private NatsConnections() {}
 
     /** Connects to {@code url} as {@code name}, reconnecting forever every {@link #DEFAULT_RECONNECT_WAIT}. */
     public static Connection connect(String url, String name) throws IOException, InterruptedException {

@@ -31,8 +31,8 @@ public final class NatsServerProcess implements AutoCloseable {
     /** The payload limit ssmd runs its own servers with (DESIGN §4): venues' largest frames fit. */
     public static final int DEFAULT_MAX_PAYLOAD = 8 * 1024 * 1024;
 
-    private static final List<Path> WELL_KNOWN = List.of(Path.of("/usr/sbin/nats-server"), Path.of("/usr/bin/nats-server"),
-            Path.of("/usr/local/bin/nats-server"));
+    private static final List<Path> WELL_KNOWN = List.of(
+            Path.of("/usr/sbin/nats-server"), Path.of("/usr/bin/nats-server"), Path.of("/usr/local/bin/nats-server"));
 
     private final Path binary;
     private final Path workDir;
@@ -56,8 +56,8 @@ public final class NatsServerProcess implements AutoCloseable {
      * @param preferredPort the port to use when free; 0, or a port already taken, picks a free one
      * @throws NatsServerMissingException when no {@code nats-server} binary can be found
      */
-    public static NatsServerProcess create(Optional<Path> binary, Path workDir, int preferredPort, int maxPayload,
-            Duration startTimeout) {
+    public static NatsServerProcess create(
+            Optional<Path> binary, Path workDir, int preferredPort, int maxPayload, Duration startTimeout) {
         Path resolved = binary.orElseGet(NatsServerProcess::findBinary);
         if (!Files.isExecutable(resolved)) {
             throw new NatsServerMissingException(resolved.toString());
@@ -81,7 +81,9 @@ public final class NatsServerProcess implements AutoCloseable {
             }
         }
         candidates.addAll(WELL_KNOWN);
-        return candidates.stream().filter(Files::isExecutable).findFirst()
+        return candidates.stream()
+                .filter(Files::isExecutable)
+                .findFirst()
                 .orElseThrow(() -> new NatsServerMissingException(null));
     }
 
@@ -146,8 +148,8 @@ public final class NatsServerProcess implements AutoCloseable {
             killLeftover();
             Path conf = workDir.resolve("nats-server.conf");
             Files.writeString(conf, config(), StandardCharsets.UTF_8);
-            ProcessBuilder builder = new ProcessBuilder(binary.toString(), "-c", conf.toString())
-                    .redirectErrorStream(true);
+            ProcessBuilder builder =
+                    new ProcessBuilder(binary.toString(), "-c", conf.toString()).redirectErrorStream(true);
             Process started = builder.start();
             process = started;
             Files.writeString(workDir.resolve("nats-server.pid"), Long.toString(started.pid()), StandardCharsets.UTF_8);
@@ -158,8 +160,8 @@ public final class NatsServerProcess implements AutoCloseable {
             boolean up = ready.await(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!up || !started.isAlive()) {
                 stop();
-                throw new IllegalStateException("nats-server on port " + port + " did not start; its log ("
-                        + logFile() + ") ends with:\n" + tail(20));
+                throw new IllegalStateException("nats-server on port " + port + " did not start; its log (" + logFile()
+                        + ") ends with:\n" + tail(20));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + binary + " in " + workDir, e);
@@ -231,8 +233,8 @@ public final class NatsServerProcess implements AutoCloseable {
 
     private void pumpLog(Process p, CountDownLatch ready) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                Writer log = Files.newBufferedWriter(logFile(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND)) {
+                Writer log = Files.newBufferedWriter(
+                        logFile(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             String line;
             while ((line = in.readLine()) != null) {
                 log.write(line);
@@ -256,15 +258,22 @@ public final class NatsServerProcess implements AutoCloseable {
             return;
         }
         try {
-            long pid = Long.parseLong(Files.readString(pidFile, StandardCharsets.UTF_8).trim());
+            long pid = Long.parseLong(
+                    Files.readString(pidFile, StandardCharsets.UTF_8).trim());
             ProcessHandle.of(pid)
-                    .filter(h -> h.info().command().map(c -> c.endsWith("nats-server")).orElse(false))
+                    .filter(h -> h.info()
+                            .command()
+                            .map(c -> c.endsWith("nats-server"))
+                            .orElse(false))
                     .ifPresent(h -> {
                         h.destroy();
-                        h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> {
-                            h.destroyForcibly();
-                            return h;
-                        }).join();
+                        h.onExit()
+                                .orTimeout(10, TimeUnit.SECONDS)
+                                .exceptionally(e -> {
+                                    h.destroyForcibly();
+                                    return h;
+                                })
+                                .join();
                     });
         } catch (NumberFormatException ignored) {
             // not ours to interpret

@@ -13,8 +13,15 @@ package io.ssmd.core.nats;
  * @param element          the index within a frame that was split into several messages, else 0
  * @param receivedAtMicros when the frame arrived, epoch µs
  */
-public record OutboundMessage(String subject, byte[] payload, String feed, String shard, long epoch, long frame,
-        int element, long receivedAtMicros) {
+public record OutboundMessage(
+        String subject,
+        byte[] payload,
+        String feed,
+        String shard,
+        long epoch,
+        long frame,
+        int element,
+        long receivedAtMicros) {
 
     /** {@code Nats-Msg-Id}: {@code {shard}:{epoch}:{frame}:{element}}, the same on every attempt so retries dedupe. */
     public String msgId() {

@@ -12,6 +12,5 @@ public final class PublishHeaders {
     /** The shard that received the frame ({@code kalshi-3}). */
     public static final String SHARD = "Ssmd-Shard";
 
-    private PublishHeaders() {
-    }
+    private PublishHeaders() {}
 }

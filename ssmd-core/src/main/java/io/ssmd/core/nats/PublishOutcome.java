@@ -7,8 +7,7 @@ package io.ssmd.core.nats;
  * @param attempts       publish attempts made, the first included
  * @param error          why the last attempt failed, for {@link Status#FAILED}; else empty
  */
-public record PublishOutcome(OutboundMessage message, Status status, long streamSequence, int attempts,
-        String error) {
+public record PublishOutcome(OutboundMessage message, Status status, long streamSequence, int attempts, String error) {
 
     public enum Status {
         /** JetStream stored it now. */

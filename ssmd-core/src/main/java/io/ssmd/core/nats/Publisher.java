@@ -49,8 +49,8 @@ public final class Publisher {
     /** Messages of one graph come from one shard: remembering its metrics saves a lookup per message. */
     private volatile ShardMetrics lastShard;
 
-    private Publisher(JetStream jetStream, PublisherSettings settings, ConnectorMetrics metrics,
-            ControlEventPublisher control) {
+    private Publisher(
+            JetStream jetStream, PublisherSettings settings, ConnectorMetrics metrics, ControlEventPublisher control) {
         this.jetStream = jetStream;
         this.settings = settings;
         this.metrics = metrics;
@@ -64,8 +64,8 @@ public final class Publisher {
      *
      * @param control where {@code publish_failed} events go
      */
-    public static Flow<OutboundMessage, PublishOutcome, NotUsed> flow(JetStream jetStream, PublisherSettings settings,
-            ConnectorMetrics metrics, ControlEventPublisher control) {
+    public static Flow<OutboundMessage, PublishOutcome, NotUsed> flow(
+            JetStream jetStream, PublisherSettings settings, ConnectorMetrics metrics, ControlEventPublisher control) {
         if (settings.window() < 1 || settings.maxAttempts() < 1) {
             throw new IllegalArgumentException("publisher window and max attempts must be at least 1: " + settings);
         }
@@ -86,14 +86,13 @@ public final class Publisher {
         if (last != null && last.shard.equals(message.shard()) && last.feed.equals(message.feed())) {
             return last.metrics;
         }
-        ShardMetrics found = new ShardMetrics(message.feed(), message.shard(),
-                metrics.publish(message.feed(), message.shard()));
+        ShardMetrics found =
+                new ShardMetrics(message.feed(), message.shard(), metrics.publish(message.feed(), message.shard()));
         lastShard = found;
         return found.metrics;
     }
 
-    private record ShardMetrics(String feed, String shard, ConnectorMetrics.PublishMetrics metrics) {
-    }
+    private record ShardMetrics(String feed, String shard, ConnectorMetrics.PublishMetrics metrics) {}
 
     /**
      * One message on its way. Attempts run one after another: the next starts only after the previous one failed.
@@ -107,6 +106,7 @@ public final class Publisher {
         private final AtomicInteger failedAttempts = new AtomicInteger();
         /** Set by whoever decides the outcome, before the metrics, so they are counted before anyone sees it. */
         private final AtomicBoolean finished = new AtomicBoolean();
+
         private volatile int attempts;
         private Headers headers;
 
@@ -168,8 +168,8 @@ public final class Publisher {
                 return;
             }
             shardMetrics.seconds().observe((System.nanoTime() - startNanos) / 1e9);
-            PublishOutcome.Status status = ack.isDuplicate() ? PublishOutcome.Status.DUPLICATE
-                    : PublishOutcome.Status.STORED;
+            PublishOutcome.Status status =
+                    ack.isDuplicate() ? PublishOutcome.Status.DUPLICATE : PublishOutcome.Status.STORED;
             outcome.complete(new PublishOutcome(message, status, ack.getSeqno(), attempts, ""));
         }
 
@@ -178,12 +178,19 @@ public final class Publisher {
             if (finished.get() || !failedAttempts.compareAndSet(attempt - 1, attempt)) {
                 return;
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (attempt < settings.maxAttempts()) {
                 long backoff = settings.retryBackoff().toMillis() << Math.min(attempt - 1, 20);
-                log.debug("publish of {} ({}) attempt {} failed, retrying in {} ms: {}", message.msgId(),
-                        message.subject(), attempt, backoff, cause.toString());
-                CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS).execute(this::attempt);
+                log.debug(
+                        "publish of {} ({}) attempt {} failed, retrying in {} ms: {}",
+                        message.msgId(),
+                        message.subject(),
+                        attempt,
+                        backoff,
+                        cause.toString());
+                CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS)
+                        .execute(this::attempt);
                 return;
             }
             fail(attempt, cause);
@@ -198,11 +205,17 @@ public final class Publisher {
             shardMetrics.failed().inc();
             log.warn(reason);
             try {
-                control.raise(ControlEvent.of(ControlEvent.PUBLISH_FAILED, message.feed(), message.shard(),
-                        message.epoch(), EpochMicros.now(), reason, List.of()));
+                control.raise(ControlEvent.of(
+                        ControlEvent.PUBLISH_FAILED,
+                        message.feed(),
+                        message.shard(),
+                        message.epoch(),
+                        EpochMicros.now(),
+                        reason,
+                        List.of()));
             } finally {
-                outcome.complete(new PublishOutcome(message, PublishOutcome.Status.FAILED, 0, attempt,
-                        cause.toString()));
+                outcome.complete(
+                        new PublishOutcome(message, PublishOutcome.Status.FAILED, 0, attempt, cause.toString()));
             }
         }
     }

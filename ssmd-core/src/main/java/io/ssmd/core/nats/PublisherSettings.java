@@ -11,8 +11,8 @@ import java.time.Duration;
  * @param ackTimeout           how long one attempt waits for its PubAck
  * @param controlQueueCapacity control events kept while NATS is unreachable, sent on reconnect
  */
-public record PublisherSettings(int window, int maxAttempts, Duration retryBackoff, Duration ackTimeout,
-        int controlQueueCapacity) {
+public record PublisherSettings(
+        int window, int maxAttempts, Duration retryBackoff, Duration ackTimeout, int controlQueueCapacity) {
 
     public static PublisherSettings defaults() {
         return new PublisherSettings(1024, 5, Duration.ofMillis(250), Duration.ofSeconds(5), 10_000);

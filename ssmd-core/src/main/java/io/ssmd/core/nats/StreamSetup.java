@@ -31,7 +31,11 @@ import org.slf4j.LoggerFactory;
 public final class StreamSetup {
 
     /** What {@link #apply} did to one stream. */
-    public enum Outcome { CREATED, UPDATED, UNCHANGED }
+    public enum Outcome {
+        CREATED,
+        UPDATED,
+        UNCHANGED
+    }
 
     private static final Logger log = LoggerFactory.getLogger(StreamSetup.class);
 
@@ -91,14 +95,19 @@ public final class StreamSetup {
             log.info("updated stream {}: {}", spec.name(), String.join(", ", differences));
             return Outcome.UPDATED;
         } catch (JetStreamApiException e) {
-            throw new StreamSetupException("the NATS server refused stream " + spec.name() + ": " + e.getMessage()
-                    + (current != null && storageOf(spec) != current.getConfiguration().getStorageType()
-                            ? " (storage cannot change on an existing stream: delete it or keep "
-                                    + current.getConfiguration().getStorageType() + ")"
-                            : ""), e);
+            throw new StreamSetupException(
+                    "the NATS server refused stream " + spec.name() + ": " + e.getMessage()
+                            + (current != null
+                                            && storageOf(spec)
+                                                    != current.getConfiguration()
+                                                            .getStorageType()
+                                    ? " (storage cannot change on an existing stream: delete it or keep "
+                                            + current.getConfiguration().getStorageType() + ")"
+                                    : ""),
+                    e);
         } catch (IOException e) {
-            throw new StreamSetupException("cannot reach the NATS server to set up stream " + spec.name() + ": "
-                    + e.getMessage(), e);
+            throw new StreamSetupException(
+                    "cannot reach the NATS server to set up stream " + spec.name() + ": " + e.getMessage(), e);
         }
     }
 
@@ -146,11 +155,12 @@ public final class StreamSetup {
         }
         List<String> problems = StreamCoverage.check(all, publishable);
         if (!problems.isEmpty()) {
-            String note = foreign.isEmpty() ? ""
+            String note = foreign.isEmpty()
+                    ? ""
                     : "; streams already on the NATS server that the environment does not name: "
                             + String.join(", ", foreign) + " (delete them or add them to the environment)";
-            throw new StreamSetupException("stream setup refused, nothing was changed: " + String.join("; ", problems)
-                    + note, null);
+            throw new StreamSetupException(
+                    "stream setup refused, nothing was changed: " + String.join("; ", problems) + note, null);
         }
     }
 
@@ -165,7 +175,11 @@ public final class StreamSetup {
     }
 
     private static StreamSpec asSpec(StreamConfiguration config) {
-        return new StreamSpec(config.getName(), config.getSubjects(), config.getMaxBytes(), config.getMaxAge(),
+        return new StreamSpec(
+                config.getName(),
+                config.getSubjects(),
+                config.getMaxBytes(),
+                config.getMaxAge(),
                 config.getDuplicateWindow(),
                 config.getStorageType() == StorageType.File ? StreamSpec.Storage.FILE : StreamSpec.Storage.MEMORY,
                 config.getReplicas());

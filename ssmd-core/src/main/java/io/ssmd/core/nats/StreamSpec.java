@@ -20,7 +20,10 @@ public record StreamSpec(
         Storage storage,
         int replicas) {
 
-    public enum Storage { FILE, MEMORY }
+    public enum Storage {
+        FILE,
+        MEMORY
+    }
 
     public StreamSpec {
         subjects = List.copyOf(subjects);

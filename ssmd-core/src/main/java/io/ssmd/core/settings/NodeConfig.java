@@ -19,8 +19,7 @@ import java.util.TreeSet;
  */
 public final class NodeConfig {
 
-    private NodeConfig() {
-    }
+    private NodeConfig() {}
 
     /**
      * The resolved configuration.
@@ -66,7 +65,9 @@ public final class NodeConfig {
      * one-node cluster unless seed nodes say otherwise; DESIGN §2).
      */
     public static Config forNode(Config config) {
-        return ConfigFactory.parseString("pekko.actor.provider = cluster").withFallback(config).resolve();
+        return ConfigFactory.parseString("pekko.actor.provider = cluster")
+                .withFallback(config)
+                .resolve();
     }
 
     /** Where ssmd looks for application.conf when none is named. */
@@ -75,7 +76,8 @@ public final class NodeConfig {
         if (Files.isRegularFile(here)) {
             return Optional.of(here);
         }
-        return Optional.ofNullable(env.get("SSMD_HOME")).map(home -> Path.of(home, "application.conf"))
+        return Optional.ofNullable(env.get("SSMD_HOME"))
+                .map(home -> Path.of(home, "application.conf"))
                 .filter(Files::isRegularFile);
     }
 

@@ -27,8 +27,8 @@ public record NodeSettings(
      * @param reassignInterval how often feed managers re-send assignments
      * @param rediscoverInterval how often feed managers of discovery-driven feeds look for instruments again
      */
-    public record ConnectorSettings(double fillRatio, Duration healthInterval, Duration reassignInterval,
-            Duration rediscoverInterval) {
+    public record ConnectorSettings(
+            double fillRatio, Duration healthInterval, Duration reassignInterval, Duration rediscoverInterval) {
 
         public static ConnectorSettings defaults() {
             return new ConnectorSettings(0.8, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(5));
@@ -38,18 +38,22 @@ public record NodeSettings(
     /**
      * @param url an external server, or empty for the embedded child process
      */
-    public record NatsSettings(Optional<String> url, Duration connectTimeout, EmbeddedNats embedded) {
-    }
+    public record NatsSettings(Optional<String> url, Duration connectTimeout, EmbeddedNats embedded) {}
 
-    public record EmbeddedNats(Optional<Path> binary, int port, Path dir, int maxPayload, Duration startTimeout,
-            Duration restartBackoffMin, Duration restartBackoffMax) {
-    }
+    public record EmbeddedNats(
+            Optional<Path> binary,
+            int port,
+            Path dir,
+            int maxPayload,
+            Duration startTimeout,
+            Duration restartBackoffMin,
+            Duration restartBackoffMax) {}
 
     /**
      * @param password from the environment variable named in {@code password-env}, never from a file of config
      */
-    public record DatabaseSettings(String url, String user, Optional<String> password, int poolSize,
-            Duration connectTimeout) {
+    public record DatabaseSettings(
+            String url, String user, Optional<String> password, int poolSize, Duration connectTimeout) {
 
         /** Whether this is the embedded default (H2) rather than an external database. */
         public boolean embedded() {
@@ -58,13 +62,12 @@ public record NodeSettings(
 
         @Override
         public String toString() {
-            return "DatabaseSettings[url=" + url + ", user=" + user + ", password=" + (password.isPresent() ? "***" : "none")
-                    + ", poolSize=" + poolSize + "]";
+            return "DatabaseSettings[url=" + url + ", user=" + user + ", password="
+                    + (password.isPresent() ? "***" : "none") + ", poolSize=" + poolSize + "]";
         }
     }
 
-    public record HttpSettings(String iface, int port) {
-    }
+    public record HttpSettings(String iface, int port) {}
 
     /** Reads {@code ssmd.*} from a resolved config; environment variables come in for the DB password. */
     public static NodeSettings create(Config config, java.util.Map<String, String> env) {
@@ -76,7 +79,9 @@ public record NodeSettings(
         EmbeddedNats embeddedNats = new EmbeddedNats(
                 nonEmpty(embedded.getString("binary")).map(Path::of),
                 embedded.getInt("port"),
-                natsDir.isEmpty() ? dataDir.resolve("nats") : Path.of(natsDir).toAbsolutePath().normalize(),
+                natsDir.isEmpty()
+                        ? dataDir.resolve("nats")
+                        : Path.of(natsDir).toAbsolutePath().normalize(),
                 Math.toIntExact(embedded.getBytes("max-payload")),
                 embedded.getDuration("start-timeout"),
                 embedded.getDuration("restart-backoff-min"),
@@ -92,19 +97,24 @@ public record NodeSettings(
                 dataDir,
                 Path.of(c.getString("environment-file")),
                 new NatsSettings(nonEmpty(nats.getString("url")), nats.getDuration("connect-timeout"), embeddedNats),
-                new DatabaseSettings(dbUrl, db.getString("user"),
+                new DatabaseSettings(
+                        dbUrl,
+                        db.getString("user"),
                         passwordEnv.isEmpty() ? Optional.empty() : Optional.ofNullable(env.get(passwordEnv)),
-                        db.getInt("pool-size"), db.getDuration("connect-timeout")),
+                        db.getInt("pool-size"),
+                        db.getDuration("connect-timeout")),
                 new HttpSettings(c.getString("http.interface"), c.getInt("http.port")),
-                new ConnectorSettings(fillRatio(c.getDouble("connectors.fill-ratio")),
-                        c.getDuration("connectors.health-interval"), c.getDuration("connectors.reassign-interval"),
+                new ConnectorSettings(
+                        fillRatio(c.getDouble("connectors.fill-ratio")),
+                        c.getDuration("connectors.health-interval"),
+                        c.getDuration("connectors.reassign-interval"),
                         c.getDuration("connectors.rediscover-interval")));
     }
 
     private static double fillRatio(double ratio) {
         if (ratio <= 0 || ratio > 1) {
-            throw new com.typesafe.config.ConfigException.BadValue("ssmd.connectors.fill-ratio",
-                    "expected a share of capacity above 0 and at most 1, got " + ratio);
+            throw new com.typesafe.config.ConfigException.BadValue(
+                    "ssmd.connectors.fill-ratio", "expected a share of capacity above 0 and at most 1, got " + ratio);
         }
         return ratio;
     }

@@ -17,7 +17,13 @@ import java.util.List;
  * @param resyncs    books this frame found broken: each becomes a {@code resync} control event
  * @param rejections instruments the venue refused to subscribe (the others go on); reported in health and logs
  */
-public record Decoded(Kind kind, String type, String reason, List<Routed> messages, List<String> replies, List<Resync> resyncs,
+public record Decoded(
+        Kind kind,
+        String type,
+        String reason,
+        List<Routed> messages,
+        List<String> replies,
+        List<Resync> resyncs,
         List<Rejection> rejections) {
 
     /** How the shard treats a frame. */
@@ -39,16 +45,13 @@ public record Decoded(Kind kind, String type, String reason, List<Routed> messag
      *
      * @param element the index of the event within its frame, from 0: part of the message id
      */
-    public record Routed(String subject, byte[] payload, int element) {
-    }
+    public record Routed(String subject, byte[] payload, int element) {}
 
     /** A book found broken (checksum mismatch, sequence gap) and being resynchronized. */
-    public record Resync(String instrument, String reason) {
-    }
+    public record Resync(String instrument, String reason) {}
 
     /** A subscription the venue refused. */
-    public record Rejection(String instrument, String reason) {
-    }
+    public record Rejection(String instrument, String reason) {}
 
     public Decoded {
         messages = List.copyOf(messages);
@@ -63,8 +66,8 @@ public record Decoded(Kind kind, String type, String reason, List<Routed> messag
 
     /** A system frame, published whole on the shard's system subject. */
     public static Decoded system(String type, ShardContext shard, byte[] frame) {
-        return new Decoded(Kind.SYSTEM, type, "", List.of(new Routed(shard.system(), frame, 0)), List.of(), List.of(),
-                List.of());
+        return new Decoded(
+                Kind.SYSTEM, type, "", List.of(new Routed(shard.system(), frame, 0)), List.of(), List.of(), List.of());
     }
 
     public static Decoded heartbeat() {

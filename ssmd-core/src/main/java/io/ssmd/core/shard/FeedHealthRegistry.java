@@ -22,12 +22,10 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  */
 public final class FeedHealthRegistry extends AbstractBehavior<FeedHealthRegistry.Command> {
 
-    public sealed interface Command {
-    }
+    public sealed interface Command {}
 
     /** Asks for the current reports. */
-    public record Get(ActorRef<Reports> replyTo) implements Command, CborSerializable {
-    }
+    public record Get(ActorRef<Reports> replyTo) implements Command, CborSerializable {}
 
     /** Every shard's latest report, sorted by feed and shard number. */
     public record Reports(List<ShardHealth> shards) implements CborSerializable {
@@ -36,8 +34,7 @@ public final class FeedHealthRegistry extends AbstractBehavior<FeedHealthRegistr
         }
     }
 
-    private record Report(ShardHealth health) implements Command {
-    }
+    private record Report(ShardHealth health) implements Command {}
 
     private final Duration forgetAfter;
     private final Map<String, ShardHealth> byShard = new HashMap<>();

@@ -34,26 +34,27 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  */
 public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
 
-    public sealed interface Command {
+    public sealed interface Command {}
+
+    private enum Assign implements Command {
+        INSTANCE
     }
 
-    private enum Assign implements Command { INSTANCE }
-
-    private enum Rediscover implements Command { INSTANCE }
-
-    private record Discovered(List<String> instruments, Throwable failure) implements Command {
+    private enum Rediscover implements Command {
+        INSTANCE
     }
 
-    private record Send(FeedShard.Start start) implements Command {
-    }
+    private record Discovered(List<String> instruments, Throwable failure) implements Command {}
+
+    private record Send(FeedShard.Start start) implements Command {}
 
     /**
      * Markets that opened or closed since discovery (Kalshi's lifecycle events): the added ones go to shards with
      * room or a new shard, the removed ones leave theirs, on the open connections where the venue can. Crosses
      * nodes: whoever sees the event sends it to the singleton.
      */
-    public record ChangeInstruments(List<String> added, List<String> removed) implements Command,
-            io.ssmd.core.CborSerializable {
+    public record ChangeInstruments(List<String> added, List<String> removed)
+            implements Command, io.ssmd.core.CborSerializable {
         public ChangeInstruments {
             added = List.copyOf(added);
             removed = List.copyOf(removed);
@@ -77,14 +78,20 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     private List<String> instruments = List.of();
 
     /** Starts the singleton manager of {@code feed} on the connector nodes of the cluster; returns its proxy. */
-    public static org.apache.pekko.actor.typed.ActorRef<Command> init(ActorSystem<?> system, FeedConnector feed,
-            double fillRatio, Duration reassignEvery, Duration rediscoverEvery) {
-        return ClusterSingleton.get(system).init(SingletonActor.of(create(feed, fillRatio, reassignEvery, rediscoverEvery),
-                "feed-manager-" + feed.name()).withSettings(ClusterSingletonSettings.create(system).withRole("connector")));
+    public static org.apache.pekko.actor.typed.ActorRef<Command> init(
+            ActorSystem<?> system,
+            FeedConnector feed,
+            double fillRatio,
+            Duration reassignEvery,
+            Duration rediscoverEvery) {
+        return ClusterSingleton.get(system)
+                .init(SingletonActor.of(
+                                create(feed, fillRatio, reassignEvery, rediscoverEvery), "feed-manager-" + feed.name())
+                        .withSettings(ClusterSingletonSettings.create(system).withRole("connector")));
     }
 
-    public static Behavior<Command> create(FeedConnector feed, double fillRatio, Duration reassignEvery,
-            Duration rediscoverEvery) {
+    public static Behavior<Command> create(
+            FeedConnector feed, double fillRatio, Duration reassignEvery, Duration rediscoverEvery) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Assign.INSTANCE, reassignEvery);
             FeedManager manager = new FeedManager(ctx, timers, feed, fillRatio, rediscoverEvery);
@@ -99,8 +106,12 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
         }));
     }
 
-    private FeedManager(ActorContext<Command> context, TimerScheduler<Command> timers, FeedConnector feed,
-            double fillRatio, Duration rediscoverEvery) {
+    private FeedManager(
+            ActorContext<Command> context,
+            TimerScheduler<Command> timers,
+            FeedConnector feed,
+            double fillRatio,
+            Duration rediscoverEvery) {
         super(context);
         this.timers = timers;
         this.feed = feed;
@@ -123,15 +134,22 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
         List<FeedShard.Start> next = new ArrayList<>(packed);
         feed.connector().companion().ifPresent(c -> next.add(FeedShard.Start.companion(feed.name(), c.name())));
         boolean first = assignments.isEmpty();
-        List<FeedShard.Start> changed = next.stream().filter(s -> !assignments.contains(s)).toList();
+        List<FeedShard.Start> changed =
+                next.stream().filter(s -> !assignments.contains(s)).toList();
         assignments = next;
         java.util.SplittableRandom random = new java.util.SplittableRandom();
         for (int i = 0; i < changed.size(); i++) {
             FeedShard.Start start = changed.get(i);
-            getContext().getLog().info("{}: {} instruments", start.shard(), start.instruments().size());
+            getContext()
+                    .getLog()
+                    .info(
+                            "{}: {} instruments",
+                            start.shard(),
+                            start.instruments().size());
             if (first && i > 0) {
                 long jitter = random.nextLong(START_STAGGER.toMillis() / 2 + 1);
-                timers.startSingleTimer(new Send(start), START_STAGGER.multipliedBy(i).plusMillis(jitter));
+                timers.startSingleTimer(
+                        new Send(start), START_STAGGER.multipliedBy(i).plusMillis(jitter));
             } else {
                 send(start);
             }
@@ -151,31 +169,49 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
 
     private Behavior<Command> onRediscover() {
         InstrumentDiscovery discovery = feed.discovery().orElseThrow();
-        Executor blocking = getContext().getSystem().dispatchers()
+        Executor blocking = getContext()
+                .getSystem()
+                .dispatchers()
                 .lookup(DispatcherSelector.fromConfig("ssmd-blocking-dispatcher"));
-        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
-            try {
-                return discovery.discover();
-            } catch (Exception e) {
-                throw new CompletionException(e);
-            }
-        }, blocking), (instruments, failure) -> new Discovered(instruments, failure));
+        getContext()
+                .pipeToSelf(
+                        CompletableFuture.supplyAsync(
+                                () -> {
+                                    try {
+                                        return discovery.discover();
+                                    } catch (Exception e) {
+                                        throw new CompletionException(e);
+                                    }
+                                },
+                                blocking),
+                        (instruments, failure) -> new Discovered(instruments, failure));
         return this;
     }
 
     private Behavior<Command> onDiscovered(Discovered discovered) {
         if (discovered.failure() != null) {
             Throwable cause = discovered.failure() instanceof CompletionException c && c.getCause() != null
-                    ? c.getCause() : discovered.failure();
-            getContext().getLog().warn("{}: discovery failed ({}); the shards keep their instruments; trying again in"
-                    + " {} s", feed.name(), cause.toString(), DISCOVERY_RETRY.toSeconds());
+                    ? c.getCause()
+                    : discovered.failure();
+            getContext()
+                    .getLog()
+                    .warn(
+                            "{}: discovery failed ({}); the shards keep their instruments; trying again in" + " {} s",
+                            feed.name(),
+                            cause.toString(),
+                            DISCOVERY_RETRY.toSeconds());
             timers.startSingleTimer(Rediscover.INSTANCE, DISCOVERY_RETRY);
             return this;
         }
         instruments = List.copyOf(discovered.instruments());
         List<FeedShard.Start> next = repack(feed.name(), instrumentShards(), instruments, perShard(feed, fillRatio));
-        getContext().getLog().info("{}: discovery found {} instruments, {} shards", feed.name(),
-                discovered.instruments().size(), next.size());
+        getContext()
+                .getLog()
+                .info(
+                        "{}: discovery found {} instruments, {} shards",
+                        feed.name(),
+                        discovered.instruments().size(),
+                        next.size());
         use(next);
         timers.startSingleTimer(Rediscover.INSTANCE, rediscoverEvery);
         return this;
@@ -189,8 +225,14 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             return this;
         }
         instruments = List.copyOf(next);
-        getContext().getLog().info("{}: {} instruments added, {} removed live; {} now", feed.name(),
-                change.added().size(), change.removed().size(), instruments.size());
+        getContext()
+                .getLog()
+                .info(
+                        "{}: {} instruments added, {} removed live; {} now",
+                        feed.name(),
+                        change.added().size(),
+                        change.removed().size(),
+                        instruments.size());
         use(repack(feed.name(), instrumentShards(), instruments, perShard(feed, fillRatio)));
         return this;
     }
@@ -217,8 +259,8 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
      * The shards for {@code instruments} given the current ones: every instrument still wanted stays in its shard,
      * those gone leave it, and new ones fill shards with room (up to {@code perShard}), in order, then new shards.
      */
-    public static List<FeedShard.Start> repack(String feed, List<FeedShard.Start> current, List<String> instruments,
-            int perShard) {
+    public static List<FeedShard.Start> repack(
+            String feed, List<FeedShard.Start> current, List<String> instruments, int perShard) {
         Set<String> wanted = new LinkedHashSet<>(instruments);
         Set<String> placed = new HashSet<>();
         List<List<String>> shards = new ArrayList<>();

@@ -35,8 +35,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "FeedShard");
 
     /** Messages to a shard. {@link Start} and {@link Stop} cross nodes. */
-    public sealed interface Command extends CborSerializable {
-    }
+    public sealed interface Command extends CborSerializable {}
 
     /**
      * Run (or keep running) with these instruments. Idempotent: the feed manager re-sends it so that a shard
@@ -68,25 +67,27 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     }
 
     /** Hand-off or shutdown: close the socket, announce {@code disconnected}, stop. */
-    public enum Stop implements Command { INSTANCE }
-
-    private record Connected(long epoch, WebSocketUpgradeResponse upgrade, Throwable failure) implements Command {
+    public enum Stop implements Command {
+        INSTANCE
     }
 
-    private record Ended(long epoch, Throwable failure) implements Command {
+    private record Connected(long epoch, WebSocketUpgradeResponse upgrade, Throwable failure) implements Command {}
+
+    private record Ended(long epoch, Throwable failure) implements Command {}
+
+    private enum Reconnect implements Command {
+        INSTANCE
     }
 
-    private enum Reconnect implements Command { INSTANCE }
-
-    private enum ReportHealth implements Command { INSTANCE }
+    private enum ReportHealth implements Command {
+        INSTANCE
+    }
 
     /** Look for a stall: the socket answers, but no market data comes (epoch: of the connection it was set for). */
-    private record CheckStall(long epoch) implements Command {
-    }
+    private record CheckStall(long epoch) implements Command {}
 
     /** The planned reconnect of {@link FeedDefinition#scheduledReconnect()} for one connection. */
-    private record ScheduledReconnect(long epoch) implements Command {
-    }
+    private record ScheduledReconnect(long epoch) implements Command {}
 
     /** The stagger of scheduled reconnects: shard n goes at interval × (1 − ½·frac(n·φ)), spread evenly. */
     private static final double GOLDEN = 0.6180339887498949;
@@ -114,17 +115,18 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
 
     /** Registers the entity with Cluster Sharding on this node. */
     public static void init(ActorSystem<?> system, ShardRuntime runtime) {
-        ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, entity -> create(entity.getEntityId(), runtime))
-                .withStopMessage(Stop.INSTANCE)
-                .withRole("connector"));
+        ClusterSharding.get(system)
+                .init(Entity.of(ENTITY_KEY, entity -> create(entity.getEntityId(), runtime))
+                        .withStopMessage(Stop.INSTANCE)
+                        .withRole("connector"));
     }
 
     public static Behavior<Command> create(String name, ShardRuntime runtime) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new FeedShard(ctx, timers, name, runtime)));
     }
 
-    private FeedShard(ActorContext<Command> context, TimerScheduler<Command> timers, String name,
-            ShardRuntime runtime) {
+    private FeedShard(
+            ActorContext<Command> context, TimerScheduler<Command> timers, String name, ShardRuntime runtime) {
         super(context);
         this.context = context;
         this.timers = timers;
@@ -159,12 +161,19 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             return this;
         }
         Optional<VenueConnector> chosen = start.isCompanion()
-                ? found.get().connector().companion().filter(c -> c.name().equals(start.companion()))
+                ? found.get()
+                        .connector()
+                        .companion()
+                        .filter(c -> c.name().equals(start.companion()))
                         .map(VenueConnector.Companion::connector)
                 : Optional.of(found.get().connector());
         if (chosen.isEmpty()) {
-            context.getLog().error("{}: feed {} has no companion connection '{}'; the shard stays idle", name,
-                    start.feed(), start.companion());
+            context.getLog()
+                    .error(
+                            "{}: feed {} has no companion connection '{}'; the shard stays idle",
+                            name,
+                            start.feed(),
+                            start.companion());
             return this;
         }
         boolean wasRunning = running != null;
@@ -174,7 +183,10 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         connector = chosen.get();
         ShardContext previousContext = shardContext;
         shardContext = context(start);
-        runtime.metrics().marketsSubscribed().labelValues(start.feed(), name).set(start.instruments().size());
+        runtime.metrics()
+                .marketsSubscribed()
+                .labelValues(start.feed(), name)
+                .set(start.instruments().size());
         if (start.instruments().isEmpty() && !start.isCompanion()) {
             // Discovery took every instrument away: close the connection and stay idle until new ones come.
             if (wasRunning) {
@@ -183,8 +195,11 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             }
             return this;
         }
-        if (wasRunning && state.equals(ShardHealth.STREAMING) && previous != null
-                && previous.feed().equals(start.feed()) && previousContext != null
+        if (wasRunning
+                && state.equals(ShardHealth.STREAMING)
+                && previous != null
+                && previous.feed().equals(start.feed())
+                && previousContext != null
                 && changeLive(previousContext.instruments(), shardContext.instruments())) {
             // Control events of this connection name its instruments as they are now.
             events = new ShardEvents(shardContext, epoch, runtime);
@@ -252,8 +267,12 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             return false;
         }
         frames.get().forEach(this::send);
-        context.getLog().info("{}: {} instruments added, {} removed on the open connection", name, added.size(),
-                removed.size());
+        context.getLog()
+                .info(
+                        "{}: {} instruments added, {} removed on the open connection",
+                        name,
+                        added.size(),
+                        removed.size());
         return true;
     }
 
@@ -262,8 +281,14 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         state = ShardHealth.CONNECTING;
         stats.connectionStarted();
         FeedDefinition definition = feed.feed().definition();
-        ShardGraph.Plan plan = new ShardGraph.Plan(connector, shardContext, epoch, definition.silenceTimeout(),
-                definition.pingInterval(), definition.maxFrameBytes(), runtime.publisher());
+        ShardGraph.Plan plan = new ShardGraph.Plan(
+                connector,
+                shardContext,
+                epoch,
+                definition.silenceTimeout(),
+                definition.pingInterval(),
+                definition.maxFrameBytes(),
+                runtime.publisher());
         events = new ShardEvents(shardContext, epoch, runtime);
         long thisEpoch = epoch;
         try {
@@ -282,24 +307,32 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             return this;
         }
         if (connected.failure() != null || !connected.upgrade().isValid()) {
-            lastError = connected.failure() != null ? connected.failure().toString()
+            lastError = connected.failure() != null
+                    ? connected.failure().toString()
                     : "handshake refused: " + connected.upgrade().invalidationReason();
             running.killSwitch().abort(new IllegalStateException(lastError));
             return this;
         }
         state = ShardHealth.STREAMING;
         connectedAtMillis = System.currentTimeMillis();
-        runtime.metrics().websocketConnected().labelValues(shardContext.feed(), name).set(1);
+        runtime.metrics()
+                .websocketConnected()
+                .labelValues(shardContext.feed(), name)
+                .set(1);
         events.connected(outageSinceMicros);
         outageSinceMicros = null;
         for (String frame : connector.subscribe(shardContext.instruments())) {
             send(frame);
         }
         FeedDefinition definition = feed.feed().definition();
-        definition.dataSilenceTimeout().ifPresent(timeout -> timers.startTimerWithFixedDelay(
-                "stall", new CheckStall(epoch), stallCheckEvery(timeout)));
-        definition.scheduledReconnect().ifPresent(interval -> timers.startSingleTimer("scheduled",
-                new ScheduledReconnect(epoch), scheduledDelay(interval, assignment.index())));
+        definition
+                .dataSilenceTimeout()
+                .ifPresent(timeout ->
+                        timers.startTimerWithFixedDelay("stall", new CheckStall(epoch), stallCheckEvery(timeout)));
+        definition
+                .scheduledReconnect()
+                .ifPresent(interval -> timers.startSingleTimer(
+                        "scheduled", new ScheduledReconnect(epoch), scheduledDelay(interval, assignment.index())));
         return this;
     }
 
@@ -316,8 +349,12 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     }
 
     private Behavior<Command> onCheckStall(CheckStall check) {
-        Optional<Duration> timeout = feed == null ? Optional.empty() : feed.feed().definition().dataSilenceTimeout();
-        if (check.epoch() != epoch || running == null || !state.equals(ShardHealth.STREAMING) || timeout.isEmpty()
+        Optional<Duration> timeout =
+                feed == null ? Optional.empty() : feed.feed().definition().dataSilenceTimeout();
+        if (check.epoch() != epoch
+                || running == null
+                || !state.equals(ShardHealth.STREAMING)
+                || timeout.isEmpty()
                 || shardContext.instruments().isEmpty()) {
             return this;
         }
@@ -349,27 +386,37 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         plannedDisconnect = null;
         timers.cancel("stall");
         timers.cancel("scheduled");
-        String reason = ended.failure() != null ? ended.failure().getMessage()
+        String reason = ended.failure() != null
+                ? ended.failure().getMessage()
                 : planned != null ? planned : "the venue closed the connection";
         if (ended.failure() != null && reason == null) {
             reason = ended.failure().toString();
         }
         lastError = reason;
         running = null;
-        runtime.metrics().websocketConnected().labelValues(shardContext.feed(), name).set(0);
+        runtime.metrics()
+                .websocketConnected()
+                .labelValues(shardContext.feed(), name)
+                .set(0);
         events.disconnected(reason);
         if (outageSinceMicros == null) {
             outageSinceMicros = EpochMicros.now();
         }
         FeedDefinition definition = feed.feed().definition();
         // A connection that streamed for longer than the longest backoff was healthy: start the backoff over.
-        if (wasStreaming && System.currentTimeMillis() - connectedAtMillis > definition.reconnectMaxBackoff().toMillis()) {
+        if (wasStreaming
+                && System.currentTimeMillis() - connectedAtMillis
+                        > definition.reconnectMaxBackoff().toMillis()) {
             attempt = 0;
         }
         // A disconnect ssmd chose (new instruments, a scheduled reconnect) is no failure: reconnect at once.
-        Duration delay = planned != null && ended.failure() == null ? Duration.ZERO
-                : new Backoff(definition.reconnectMinBackoff(), definition.reconnectMaxBackoff(),
-                        definition.reconnectJitter()).delay(attempt++, random);
+        Duration delay = planned != null && ended.failure() == null
+                ? Duration.ZERO
+                : new Backoff(
+                                definition.reconnectMinBackoff(),
+                                definition.reconnectMaxBackoff(),
+                                definition.reconnectJitter())
+                        .delay(attempt++, random);
         reconnects++;
         if (assignment.instruments().isEmpty() && !assignment.isCompanion()) {
             state = ShardHealth.STOPPED;
@@ -382,7 +429,9 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     }
 
     private Behavior<Command> onReconnect() {
-        if (running == null && assignment != null && (!assignment.instruments().isEmpty() || assignment.isCompanion())) {
+        if (running == null
+                && assignment != null
+                && (!assignment.instruments().isEmpty() || assignment.isCompanion())) {
             connect();
         }
         return this;
@@ -390,7 +439,10 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
 
     private Behavior<Command> onReportHealth() {
         if (assignment != null) {
-            runtime.metrics().idleSeconds().labelValues(shardContext.feed(), name).set(stats.idleSeconds());
+            runtime.metrics()
+                    .idleSeconds()
+                    .labelValues(shardContext.feed(), name)
+                    .set(stats.idleSeconds());
             runtime.healthTopic().tell(Topic.publish(health()));
         }
         return this;
@@ -398,7 +450,10 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
 
     private Behavior<Command> onStop() {
         if (shardContext != null) {
-            runtime.metrics().websocketConnected().labelValues(shardContext.feed(), name).set(0);
+            runtime.metrics()
+                    .websocketConnected()
+                    .labelValues(shardContext.feed(), name)
+                    .set(0);
         }
         if (running != null) {
             running.killSwitch().shutdown();
@@ -418,15 +473,24 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     }
 
     ShardHealth health() {
-        return new ShardHealth(assignment.feed(), name, runtime.node(), state,
-                state.equals(ShardHealth.STREAMING) ? connectedAtMillis : 0, stats.lastMessageAgeMs(),
-                stats.messages(), reconnects, assignment.instruments(), stats.rejectedInstruments(), lastError,
+        return new ShardHealth(
+                assignment.feed(),
+                name,
+                runtime.node(),
+                state,
+                state.equals(ShardHealth.STREAMING) ? connectedAtMillis : 0,
+                stats.lastMessageAgeMs(),
+                stats.messages(),
+                reconnects,
+                assignment.instruments(),
+                stats.rejectedInstruments(),
+                lastError,
                 System.currentTimeMillis());
     }
 
     /** The address of a shard entity. */
-    public static org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<Command> ref(ActorSystem<?> system,
-            String shard) {
+    public static org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<Command> ref(
+            ActorSystem<?> system, String shard) {
         return ClusterSharding.get(system).entityRefFor(ENTITY_KEY, shard);
     }
 }

@@ -25,8 +25,8 @@ public interface FrameDecoder {
      * the venue cannot change a connection, reconnects. Called from the shard's actor while {@link #decode} runs on
      * the stream: an implementation synchronizes.
      */
-    default java.util.Optional<java.util.List<String>> change(java.util.List<String> added,
-            java.util.List<String> removed) {
+    default java.util.Optional<java.util.List<String>> change(
+            java.util.List<String> added, java.util.List<String> removed) {
         return java.util.Optional.empty();
     }
 }

@@ -51,8 +51,7 @@ public final class JsonSlices {
         }
     }
 
-    private JsonSlices() {
-    }
+    private JsonSlices() {}
 
     /**
      * The layout of the array under top-level {@code field} of an object frame; empty when the frame is not a JSON

@@ -10,8 +10,8 @@ import java.util.Map;
  *
  * @param tokens true instrument id → subject token, for every instrument of the shard
  */
-public record ShardContext(String env, String feed, String shard, List<String> instruments,
-        Map<String, String> tokens) {
+public record ShardContext(
+        String env, String feed, String shard, List<String> instruments, Map<String, String> tokens) {
 
     public ShardContext {
         instruments = List.copyOf(instruments);

@@ -38,16 +38,21 @@ final class ShardEvents {
     }
 
     void counted(String type) {
-        messagesByType.computeIfAbsent(type,
-                t -> runtime.metrics().messages().labelValues(shard.feed(), shard.shard(), t)).inc();
+        messagesByType
+                .computeIfAbsent(type, t -> runtime.metrics().messages().labelValues(shard.feed(), shard.shard(), t))
+                .inc();
     }
 
     void parseError(String reason) {
         parseErrors.inc();
         long n = parseErrorCount.incrementAndGet();
         if (n == 1 || n % PARSE_ERROR_LOG_EVERY == 0) {
-            log.warn("{}: frame kept on {} unparsed ({} so far on this connection): {}", shard.shard(),
-                    shard.unparsed(), n, reason);
+            log.warn(
+                    "{}: frame kept on {} unparsed ({} so far on this connection): {}",
+                    shard.shard(),
+                    shard.unparsed(),
+                    n,
+                    reason);
         }
     }
 
@@ -58,12 +63,19 @@ final class ShardEvents {
     }
 
     void rejected(Decoded.Rejection rejection) {
-        log.warn("{}: the venue refused {}: {}; the shard's other instruments go on", shard.shard(),
-                rejection.instrument(), rejection.reason());
+        log.warn(
+                "{}: the venue refused {}: {}; the shard's other instruments go on",
+                shard.shard(),
+                rejection.instrument(),
+                rejection.reason());
     }
 
     void connected(Long sinceMicros) {
-        log.info("{}: connected (epoch {}) to {}{}", shard.shard(), epoch, shard.feed(),
+        log.info(
+                "{}: connected (epoch {}) to {}{}",
+                shard.shard(),
+                epoch,
+                shard.feed(),
                 sinceMicros == null ? "" : ", after an outage since " + sinceMicros + " µs");
         raise(ControlEvent.CONNECTED, "", shard.instruments(), sinceMicros);
     }
@@ -74,7 +86,8 @@ final class ShardEvents {
     }
 
     private void raise(String event, String reason, List<String> instruments, Long since) {
-        runtime.control().raise(new ControlEvent(event, shard.feed(), shard.shard(), epoch, EpochMicros.now(), reason,
-                instruments, since));
+        runtime.control()
+                .raise(new ControlEvent(
+                        event, shard.feed(), shard.shard(), epoch, EpochMicros.now(), reason, instruments, since));
     }
 }

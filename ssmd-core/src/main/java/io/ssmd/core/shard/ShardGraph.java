@@ -48,18 +48,25 @@ final class ShardGraph {
     /** Outbound frames waiting for the socket: subscribes and resubscribes are few; more means the socket is stuck. */
     private static final int OUTBOUND_QUEUE = 1024;
 
-    private ShardGraph() {
-    }
+    private ShardGraph() {}
 
     /** What a running connection hands back to its shard. */
-    record Running(BoundedSourceQueue<String> outbound, CompletionStage<WebSocketUpgradeResponse> upgrade,
-            UniqueKillSwitch killSwitch, CompletionStage<Done> done, Decoding decoding) {
-    }
+    record Running(
+            BoundedSourceQueue<String> outbound,
+            CompletionStage<WebSocketUpgradeResponse> upgrade,
+            UniqueKillSwitch killSwitch,
+            CompletionStage<Done> done,
+            Decoding decoding) {}
 
     /** The settings of one connection. */
-    record Plan(VenueConnector connector, ShardContext shard, long epoch, Duration silenceTimeout,
-            Optional<Duration> pingInterval, int maxFrameBytes, PublisherSettings publisher) {
-    }
+    record Plan(
+            VenueConnector connector,
+            ShardContext shard,
+            long epoch,
+            Duration silenceTimeout,
+            Optional<Duration> pingInterval,
+            int maxFrameBytes,
+            PublisherSettings publisher) {}
 
     /** A frame as collected from the socket. */
     record Frame(byte[] bytes, long receivedMicros, long fullLength) {
@@ -80,36 +87,54 @@ final class ShardGraph {
         ClientConnectionSettings settings = ClientConnectionSettings.create(system.classicSystem())
                 .withIdleTimeout(plan.silenceTimeout().multipliedBy(4));
         ConnectionContext tls = target.uri().getScheme().equalsIgnoreCase("wss")
-                ? Http.get(system).defaultClientHttpsContext() : ConnectionContext.noEncryption();
+                ? Http.get(system).defaultClientHttpsContext()
+                : ConnectionContext.noEncryption();
         Flow<Message, Message, CompletionStage<WebSocketUpgradeResponse>> socket = Http.get(system)
-                .webSocketClientFlow(request, tls, Optional.empty(), settings, system.classicSystem().log());
+                .webSocketClientFlow(
+                        request,
+                        tls,
+                        Optional.empty(),
+                        settings,
+                        system.classicSystem().log());
 
         Source<String, BoundedSourceQueue<String>> outbound = Source.queue(OUTBOUND_QUEUE);
         if (plan.pingInterval().isPresent() && plan.connector().keepalive().isPresent()) {
             String ping = plan.connector().keepalive().get();
-            outbound = outbound.merge(Source.tick(plan.pingInterval().get(), plan.pingInterval().get(), ping));
+            outbound = outbound.merge(
+                    Source.tick(plan.pingInterval().get(), plan.pingInterval().get(), ping));
         }
         Decoding decoding = new Decoding(plan, stats, events);
-        Pair<Pair<Pair<BoundedSourceQueue<String>, CompletionStage<WebSocketUpgradeResponse>>, UniqueKillSwitch>,
-                CompletionStage<Done>> materialized = outbound
-                .map(text -> (Message) TextMessage.create(text))
-                .viaMat(socket, Keep.both())
-                .viaMat(KillSwitches.single(), Keep.both())
-                .idleTimeout(plan.silenceTimeout())
-                .mapError(TimeoutException.class, e -> new TimeoutException("no inbound traffic for "
-                        + plan.silenceTimeout().toMillis() + " ms (watchdog)"))
-                .flatMapConcat(message -> collect(message, plan.maxFrameBytes()))
-                .mapConcat(decoding::decode)
-                .via(Publisher.flow(runtime.jetStream(), plan.publisher(), runtime.metrics(), runtime.control()))
-                .toMat(Sink.foreach(outcomeSink(runtime.outcomes())), Keep.both())
-                .run(materializer);
+        Pair<
+                        Pair<
+                                Pair<BoundedSourceQueue<String>, CompletionStage<WebSocketUpgradeResponse>>,
+                                UniqueKillSwitch>,
+                        CompletionStage<Done>>
+                materialized = outbound.map(text -> (Message) TextMessage.create(text))
+                        .viaMat(socket, Keep.both())
+                        .viaMat(KillSwitches.single(), Keep.both())
+                        .idleTimeout(plan.silenceTimeout())
+                        .mapError(
+                                TimeoutException.class,
+                                e -> new TimeoutException("no inbound traffic for "
+                                        + plan.silenceTimeout().toMillis() + " ms (watchdog)"))
+                        .flatMapConcat(message -> collect(message, plan.maxFrameBytes()))
+                        .mapConcat(decoding::decode)
+                        .via(Publisher.flow(
+                                runtime.jetStream(), plan.publisher(), runtime.metrics(), runtime.control()))
+                        .toMat(Sink.foreach(outcomeSink(runtime.outcomes())), Keep.both())
+                        .run(materializer);
         BoundedSourceQueue<String> queue = materialized.first().first().first();
         decoding.replyTo(queue);
-        return new Running(queue, materialized.first().first().second(), materialized.first().second(),
-                materialized.second(), decoding);
+        return new Running(
+                queue,
+                materialized.first().first().second(),
+                materialized.first().second(),
+                materialized.second(),
+                decoding);
     }
 
-    private static org.apache.pekko.japi.function.Procedure<PublishOutcome> outcomeSink(Consumer<PublishOutcome> outcomes) {
+    private static org.apache.pekko.japi.function.Procedure<PublishOutcome> outcomeSink(
+            Consumer<PublishOutcome> outcomes) {
         return outcomes::accept;
     }
 
@@ -131,7 +156,8 @@ final class ShardGraph {
                     .fold(new Collector(cap), Collector::add)
                     .map(c -> c.frame(received));
         }
-        return message.asBinaryMessage().getStreamedData()
+        return message.asBinaryMessage()
+                .getStreamedData()
                 .fold(new Collector(cap), Collector::add)
                 .map(c -> c.frame(received));
     }
@@ -250,7 +276,8 @@ final class ShardGraph {
                     yield List.of(outbound(plan.shard().unparsed(), frame.bytes(), number, 0, frame));
                 }
                 case DATA, SYSTEM -> {
-                    List<OutboundMessage> out = new ArrayList<>(decoded.messages().size());
+                    List<OutboundMessage> out =
+                            new ArrayList<>(decoded.messages().size());
                     for (Decoded.Routed routed : decoded.messages()) {
                         out.add(outbound(routed.subject(), routed.payload(), number, routed.element(), frame));
                     }
@@ -260,8 +287,15 @@ final class ShardGraph {
         }
 
         private OutboundMessage outbound(String subject, byte[] payload, long frameNumber, int element, Frame frame) {
-            return new OutboundMessage(subject, payload, plan.shard().feed(), plan.shard().shard(), plan.epoch(),
-                    frameNumber, element, frame.receivedMicros());
+            return new OutboundMessage(
+                    subject,
+                    payload,
+                    plan.shard().feed(),
+                    plan.shard().shard(),
+                    plan.epoch(),
+                    frameNumber,
+                    element,
+                    frame.receivedMicros());
         }
     }
 }

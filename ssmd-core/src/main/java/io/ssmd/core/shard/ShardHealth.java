@@ -15,9 +15,20 @@ import java.util.Map;
  * @param lastError         why the last connection ended, or empty
  * @param reportedAt        epoch ms of this report
  */
-public record ShardHealth(String feed, String shard, String node, String state, long connectedSince,
-        long lastMessageAgeMs, Map<String, Long> messages, long reconnects, List<String> instruments,
-        Map<String, String> rejected, String lastError, long reportedAt) implements CborSerializable {
+public record ShardHealth(
+        String feed,
+        String shard,
+        String node,
+        String state,
+        long connectedSince,
+        long lastMessageAgeMs,
+        Map<String, Long> messages,
+        long reconnects,
+        List<String> instruments,
+        Map<String, String> rejected,
+        String lastError,
+        long reportedAt)
+        implements CborSerializable {
 
     public static final String CONNECTING = "connecting";
     public static final String STREAMING = "streaming";

@@ -19,9 +19,16 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  *
  * @param outcomes sees every publish outcome (benchmarks measure frame-to-ack latency with it); usually a no-op
  */
-public record ShardRuntime(String env, String node, Map<String, FeedConnector> feeds, JetStream jetStream,
-        PublisherSettings publisher, ConnectorMetrics metrics, ControlEventPublisher control,
-        ActorRef<Topic.Command<ShardHealth>> healthTopic, Duration healthInterval,
+public record ShardRuntime(
+        String env,
+        String node,
+        Map<String, FeedConnector> feeds,
+        JetStream jetStream,
+        PublisherSettings publisher,
+        ConnectorMetrics metrics,
+        ControlEventPublisher control,
+        ActorRef<Topic.Command<ShardHealth>> healthTopic,
+        Duration healthInterval,
         Consumer<PublishOutcome> outcomes) {
 
     public ShardRuntime {

@@ -58,8 +58,7 @@ public interface VenueConnector {
     }
 
     /** See {@link #companion()}: {@code name} is a lower-case token ({@code lifecycle}). */
-    record Companion(String name, VenueConnector connector) {
-    }
+    record Companion(String name, VenueConnector connector) {}
 
     /** A decoder for one connection of one shard; its state (books, sequence numbers) dies with the connection. */
     FrameDecoder decoder(ShardContext shard);

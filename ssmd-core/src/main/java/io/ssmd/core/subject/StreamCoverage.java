@@ -12,8 +12,7 @@ import java.util.List;
  */
 public final class StreamCoverage {
 
-    private StreamCoverage() {
-    }
+    private StreamCoverage() {}
 
     /** Problems found, one sentence each; empty when every pattern is covered exactly once. */
     public static List<String> check(Collection<StreamSpec> streams, Collection<String> publishable) {

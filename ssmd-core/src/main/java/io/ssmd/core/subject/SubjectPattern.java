@@ -6,8 +6,7 @@ package io.ssmd.core.subject;
  */
 public final class SubjectPattern {
 
-    private SubjectPattern() {
-    }
+    private SubjectPattern() {}
 
     /** Whether every subject matched by {@code pattern} is also matched by {@code filter}. */
     public static boolean covers(String filter, String pattern) {

@@ -25,8 +25,7 @@ public final class Subjects {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
 
-    private Subjects() {
-    }
+    private Subjects() {}
 
     /** The NATS-safe token of an instrument id: {@code BTC/USD} → {@code BTC-USD}, {@code T1819.99} → {@code T1819_99}. */
     public static String token(String id) {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The archive's storage: upload target, credentials from the environment, per-archiver overrides, one feed per stream. */
 class ArchiveStorageConfigTest {
 
-    private static final Map<String, String> KEYS = Map.of("ARCHIVE_KEY_ID", "id-value", "ARCHIVE_SECRET", "secret-value");
+    private static final Map<String, String> KEYS =
+            Map.of("ARCHIVE_KEY_ID", "id-value", "ARCHIVE_SECRET", "secret-value");
 
     @TempDir
     Path tempDir;
@@ -74,15 +75,21 @@ class ArchiveStorageConfigTest {
         assertThat(upload.minBackoff()).isEqualTo(Duration.ofSeconds(2));
         assertThat(upload.maxBackoff()).isEqualTo(Duration.ofMinutes(1));
         assertThat(upload.keepLocal()).contains(Duration.ofDays(3));
-        assertThat(upload.toString() + report.passed()).doesNotContain("secret-value").doesNotContain("id-value");
+        assertThat(upload.toString() + report.passed())
+                .doesNotContain("secret-value")
+                .doesNotContain("id-value");
 
         ArchiverSpec spot = environment.archivers().get(0);
         assertThat(spot.sources()).containsExactly(new ArchiveSource("LAB_KRAKEN", "kraken"));
         assertThat(spot.storage()).isEqualTo(environment.storage());
         ArchiverSpec futures = environment.archivers().get(1);
         assertThat(futures.sources()).containsExactly(new ArchiveSource("LAB_KRAKEN_FUTURES", "kraken-futures"));
-        assertThat(futures.storage()).isEqualTo(new StorageSettings(Path.of("/srv/futures"),
-                StorageSettings.Format.ZSTD, Duration.ofHours(1), Optional.of(upload)));
+        assertThat(futures.storage())
+                .isEqualTo(new StorageSettings(
+                        Path.of("/srv/futures"),
+                        StorageSettings.Format.ZSTD,
+                        Duration.ofHours(1),
+                        Optional.of(upload)));
     }
 
     @Test
@@ -95,8 +102,8 @@ class ArchiveStorageConfigTest {
                   upload: {region: eu-west-1, bucket: lab-archive}
                 """);
 
-        Environment environment = EnvironmentLoader.load(file,
-                Map.of("AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b"));
+        Environment environment =
+                EnvironmentLoader.load(file, Map.of("AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b"));
 
         UploadSettings upload = environment.storage().upload().orElseThrow();
         assertThat(upload.endpoint()).isEmpty();
@@ -123,16 +130,19 @@ class ArchiveStorageConfigTest {
                     max-backoff: 1s
                 """);
 
-        List<ConfigError> errors = EnvironmentLoader.validate(file, Map.of("ARCHIVE_SECRET", "secret-value")).errors();
+        List<ConfigError> errors = EnvironmentLoader.validate(file, Map.of("ARCHIVE_SECRET", "secret-value"))
+                .errors();
 
-        assertThat(errors).extracting(ConfigError::keyPath).containsExactly(
-                "storage.upload.acces-key-id-env",
-                "storage.upload.region",
-                "storage.upload.endpoint",
-                "storage.upload.bucket",
-                "storage.upload.prefix",
-                "storage.upload.max-backoff",
-                "storage.upload.access-key-id-env");
+        assertThat(errors)
+                .extracting(ConfigError::keyPath)
+                .containsExactly(
+                        "storage.upload.acces-key-id-env",
+                        "storage.upload.region",
+                        "storage.upload.endpoint",
+                        "storage.upload.bucket",
+                        "storage.upload.prefix",
+                        "storage.upload.max-backoff",
+                        "storage.upload.access-key-id-env");
         assertThat(errors.get(0).message()).contains("did you mean 'access-key-id-env'?");
         assertThat(errors.get(6).message()).contains("AWS_ACCESS_KEY_ID is not set");
         assertThat(errors.toString()).doesNotContain("secret-value");
@@ -158,8 +168,10 @@ class ArchiveStorageConfigTest {
 
         List<ConfigError> errors = EnvironmentLoader.validate(file, Map.of()).errors();
 
-        assertThat(errors).extracting(ConfigError::keyPath, e -> e.message().substring(0, 30)).containsExactly(
-                tuple("archivers[0].rotation", "must be a whole number of minu"),
-                tuple("archivers[0].streams", "stream 'LAB_ALL' does not carr"));
+        assertThat(errors)
+                .extracting(ConfigError::keyPath, e -> e.message().substring(0, 30))
+                .containsExactly(
+                        tuple("archivers[0].rotation", "must be a whole number of minu"),
+                        tuple("archivers[0].streams", "stream 'LAB_ALL' does not carr"));
     }
 }

@@ -30,16 +30,19 @@ class EnvironmentLoaderTest {
         assertThat(report.ok()).isTrue();
         Environment environment = report.environment().orElseThrow();
         assertThat(environment.name()).isEqualTo("default");
-        assertThat(environment.feeds()).extracting(EnabledFeed::name)
+        assertThat(environment.feeds())
+                .extracting(EnabledFeed::name)
                 .containsExactly("kraken", "kraken-futures", "polymarket");
-        assertThat(environment.streams()).extracting(StreamSpec::name)
+        assertThat(environment.streams())
+                .extracting(StreamSpec::name)
                 .containsExactly("DEFAULT_KRAKEN", "DEFAULT_KRAKEN_FUTURES", "DEFAULT_POLYMARKET");
         assertThat(environment.archivers()).singleElement().satisfies(a -> {
             assertThat(a.name()).isEqualTo("main");
             assertThat(a.streams()).hasSize(3);
         });
         assertThat(report.passed())
-                .contains("environment file parsed: " + DEFAULT,
+                .contains(
+                        "environment file parsed: " + DEFAULT,
                         "feed kraken: 2 instruments, tokens unique",
                         "feed kalshi: disabled (no credentials: set KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_FILE)",
                         "streams: every publishable subject covered by exactly one stream (3 streams)",
@@ -49,8 +52,8 @@ class EnvironmentLoaderTest {
     @Test
     void shippedDefaultRunsKalshiWhenCredentialsAreSet() throws Exception {
         Path key = Files.writeString(tempDir.resolve("kalshi.pem"), "-----BEGIN PRIVATE KEY-----\n");
-        Map<String, String> env = Map.of("KALSHI_API_KEY_ID", "key-id-secret-value",
-                "KALSHI_PRIVATE_KEY_FILE", key.toString());
+        Map<String, String> env =
+                Map.of("KALSHI_API_KEY_ID", "key-id-secret-value", "KALSHI_PRIVATE_KEY_FILE", key.toString());
 
         ValidationReport report = EnvironmentLoader.validate(DEFAULT, env);
 
@@ -72,13 +75,18 @@ class EnvironmentLoaderTest {
     @Test
     void kalshiDiscoveryMayExcludeCategoriesAndKeepToSomeSeries() throws Exception {
         Path key = Files.writeString(tempDir.resolve("kalshi.pem"), "-----BEGIN PRIVATE KEY-----\n");
-        Path file = ConfigFixture.in(tempDir).env("lab", Files.readString(DEFAULT)
-                .replace("name: default", "name: lab")
-                .replace("categories: [Crypto, Economics]", "exclude-categories: [Sports, Entertainment]\n"
-                        + "    series: [KXBTCD, KXETHD]"));
+        Path file = ConfigFixture.in(tempDir)
+                .env(
+                        "lab",
+                        Files.readString(DEFAULT)
+                                .replace("name: default", "name: lab")
+                                .replace(
+                                        "categories: [Crypto, Economics]",
+                                        "exclude-categories: [Sports, Entertainment]\n"
+                                                + "    series: [KXBTCD, KXETHD]"));
 
-        ValidationReport report = EnvironmentLoader.validate(file, Map.of("KALSHI_API_KEY_ID", "id",
-                "KALSHI_PRIVATE_KEY_FILE", key.toString()));
+        ValidationReport report = EnvironmentLoader.validate(
+                file, Map.of("KALSHI_API_KEY_ID", "id", "KALSHI_PRIVATE_KEY_FILE", key.toString()));
 
         assertThat(report.errors()).isEmpty();
         EnabledFeed kalshi = report.environment().orElseThrow().feed("kalshi").orElseThrow();
@@ -92,21 +100,24 @@ class EnvironmentLoaderTest {
         Environment environment = EnvironmentLoader.load(DEFAULT, Map.of());
 
         FeedDefinition kraken = environment.feed("kraken").orElseThrow().definition();
-        assertThat(kraken.file()).isEqualTo(DEFAULT.getParent().resolve("../feeds/kraken.yaml").normalize());
+        assertThat(kraken.file())
+                .isEqualTo(DEFAULT.getParent().resolve("../feeds/kraken.yaml").normalize());
         assertThat(kraken.endpoints().websocket()).hasToString("wss://ws.kraken.com/v2");
         assertThat(kraken.book().orElseThrow().depth()).isEqualTo(10);
         assertThat(kraken.book().orElseThrow().allowed()).containsExactly(10, 25, 100, 500, 1000);
         assertThat(kraken.pingInterval()).contains(Duration.ofSeconds(30));
         assertThat(environment.feed("kraken").orElseThrow().tokens()).containsEntry("BTC/USD", "BTC-USD");
 
-        FeedDefinition futures = environment.feed("kraken-futures").orElseThrow().definition();
+        FeedDefinition futures =
+                environment.feed("kraken-futures").orElseThrow().definition();
         assertThat(futures.pingInterval()).contains(Duration.ofSeconds(15));
         assertThat(futures.keepalive().serverIdleTimeout()).contains(Duration.ofSeconds(60));
 
         FeedDefinition polymarket = environment.feed("polymarket").orElseThrow().definition();
         assertThat(polymarket.pingInterval()).contains(Duration.ofSeconds(10));
         assertThat(polymarket.maxFrameBytes()).isEqualTo(8 * 1024 * 1024);
-        assertThat(polymarket.endpoints().discoveryBase()).map(Object::toString)
+        assertThat(polymarket.endpoints().discoveryBase())
+                .map(Object::toString)
                 .contains("https://gamma-api.polymarket.com");
         assertThat(polymarket.auth()).isEqualTo(FeedAuth.None.INSTANCE);
 
@@ -168,10 +179,18 @@ class EnvironmentLoaderTest {
 
         assertThat(environment.publisher())
                 .isEqualTo(new PublisherSettings(64, 3, Duration.ofMillis(100), Duration.ofSeconds(2), 500));
-        assertThat(environment.streams().get(0)).isEqualTo(new StreamSpec("LAB_KRAKEN", List.of("lab.kraken.>"),
-                -1, Duration.ofDays(1), Duration.ofMinutes(1), StreamSpec.Storage.MEMORY, 3));
+        assertThat(environment.streams().get(0))
+                .isEqualTo(new StreamSpec(
+                        "LAB_KRAKEN",
+                        List.of("lab.kraken.>"),
+                        -1,
+                        Duration.ofDays(1),
+                        Duration.ofMinutes(1),
+                        StreamSpec.Storage.MEMORY,
+                        3));
         assertThat(environment.storage())
-                .isEqualTo(new StorageSettings(Path.of("/srv/archive"), StorageSettings.Format.ZSTD, Duration.ofHours(1)));
+                .isEqualTo(
+                        new StorageSettings(Path.of("/srv/archive"), StorageSettings.Format.ZSTD, Duration.ofHours(1)));
         assertThat(environment.gateway().enabled()).isFalse();
         assertThat(environment.gateway().apiKeysFile()).contains(tempDir.resolve("environments/keys.sha256"));
         assertThat(environment.gateway().clientQueueSize()).isEqualTo(500);
@@ -191,9 +210,11 @@ class EnvironmentLoaderTest {
 
         assertThatThrownBy(() -> EnvironmentLoader.load(file, Map.of()))
                 .isInstanceOfSatisfying(ConfigException.class, e -> {
-                    assertThat(e.errors()).extracting(ConfigError::keyPath)
+                    assertThat(e.errors())
+                            .extracting(ConfigError::keyPath)
                             .containsExactly("name", "feeds.kraken.instruments");
-                    assertThat(e.getMessage()).contains("(2 errors)")
+                    assertThat(e.getMessage())
+                            .contains("(2 errors)")
                             .contains(file + ": name: 'Lab' is not a valid environment name")
                             .contains("\n" + file + ": feeds.kraken.instruments: empty list");
                 });

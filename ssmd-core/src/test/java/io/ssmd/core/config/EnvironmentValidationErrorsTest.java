@@ -49,9 +49,10 @@ class EnvironmentValidationErrorsTest {
         assertThat(errors).anySatisfy(e -> {
             assertThat(e.file()).isEqualTo(file);
             assertThat(e.keyPath()).isEqualTo("feeds.kraken.instrumnets");
-            assertThat(e.message()).isEqualTo("unknown key 'instrumnets' (did you mean 'instruments'?); "
-                    + "expected one of: enabled, instruments, categories, exclude-categories, series, discovery,"
-                    + " custom-features");
+            assertThat(e.message())
+                    .isEqualTo("unknown key 'instrumnets' (did you mean 'instruments'?); "
+                            + "expected one of: enabled, instruments, categories, exclude-categories, series, discovery,"
+                            + " custom-features");
         });
         assertThat(errors.get(0).toString()).startsWith(file + ": feeds.kraken.instrumnets: unknown key");
     }
@@ -67,12 +68,15 @@ class EnvironmentValidationErrorsTest {
                 """);
         ValidationReport report = EnvironmentLoader.validate(good, Map.of());
         assertThat(report.errors()).isEmpty();
-        EnabledFeed polymarket = report.environment().orElseThrow().feed("polymarket").orElseThrow();
+        EnabledFeed polymarket =
+                report.environment().orElseThrow().feed("polymarket").orElseThrow();
         assertThat(polymarket.customFeatures()).isTrue();
         Discovery discovery = polymarket.discovery().orElseThrow();
         assertThat(discovery.maxInstruments()).hasValue(800);
         assertThat(discovery.minVolume().orElseThrow()).isEqualByComparingTo("1000.50");
-        assertThat(discovery.minLiquidity()).map(java.math.BigDecimal::toPlainString).contains("250");
+        assertThat(discovery.minLiquidity())
+                .map(java.math.BigDecimal::toPlainString)
+                .contains("250");
         assertThat(discovery.tags()).containsExactly("2", "100");
 
         Path bad = fixture.env("kr", """
@@ -84,12 +88,18 @@ class EnvironmentValidationErrorsTest {
                   polymarket:
                     discovery: {min-volume: -5, tags: [2]}
                 """);
-        assertThat(errors(bad)).extracting(ConfigError::keyPath, ConfigError::message).contains(
-                tuple("feeds.kraken.custom-features",
-                        "applies only to Polymarket feeds (custom_feature_enabled); feed 'kraken' is kraken"),
-                tuple("feeds.polymarket.discovery.min-volume", "expected a number of 0 or more, got the number -5"),
-                tuple("feeds.polymarket.discovery.tags[0]",
-                        "expected a string, got the number 2; quote values that look like numbers (\"2\")"));
+        assertThat(errors(bad))
+                .extracting(ConfigError::keyPath, ConfigError::message)
+                .contains(
+                        tuple(
+                                "feeds.kraken.custom-features",
+                                "applies only to Polymarket feeds (custom_feature_enabled); feed 'kraken' is kraken"),
+                        tuple(
+                                "feeds.polymarket.discovery.min-volume",
+                                "expected a number of 0 or more, got the number -5"),
+                        tuple(
+                                "feeds.polymarket.discovery.tags[0]",
+                                "expected a string, got the number 2; quote values that look like numbers (\"2\")"));
     }
 
     @Test
@@ -101,15 +111,17 @@ class EnvironmentValidationErrorsTest {
                   kraken: {instruments: [BTC/USD]}
                 """);
 
-        assertThat(errors(file)).anySatisfy(e -> {
-            assertThat(e.file()).isEqualTo(feed);
-            assertThat(e.keyPath()).isEqualTo("keepalive.silence-timout");
-            assertThat(e.message()).contains("did you mean 'silence-timeout'?");
-        }).anySatisfy(e -> {
-            assertThat(e.file()).isEqualTo(feed);
-            assertThat(e.keyPath()).isEqualTo("keepalive.silence-timeout");
-            assertThat(e.message()).startsWith("required key is missing");
-        });
+        assertThat(errors(file))
+                .anySatisfy(e -> {
+                    assertThat(e.file()).isEqualTo(feed);
+                    assertThat(e.keyPath()).isEqualTo("keepalive.silence-timout");
+                    assertThat(e.message()).contains("did you mean 'silence-timeout'?");
+                })
+                .anySatisfy(e -> {
+                    assertThat(e.file()).isEqualTo(feed);
+                    assertThat(e.keyPath()).isEqualTo("keepalive.silence-timeout");
+                    assertThat(e.message()).startsWith("required key is missing");
+                });
     }
 
     @Test
@@ -125,10 +137,12 @@ class EnvironmentValidationErrorsTest {
                     window: lots
                 """);
 
-        assertThat(errors(file)).extracting(ConfigError::toString).containsExactlyInAnyOrder(
-                file + ": feeds.kraken.enabled: expected one of: true, false, if-credentials, got 'sometimes'",
-                file + ": feeds.kraken.instruments: expected a list, got 'BTC/USD'",
-                file + ": transport.publish.window: expected a whole number from 1 to 1000000, got 'lots'");
+        assertThat(errors(file))
+                .extracting(ConfigError::toString)
+                .containsExactlyInAnyOrder(
+                        file + ": feeds.kraken.enabled: expected one of: true, false, if-credentials, got 'sometimes'",
+                        file + ": feeds.kraken.instruments: expected a list, got 'BTC/USD'",
+                        file + ": transport.publish.window: expected a whole number from 1 to 1000000, got 'lots'");
     }
 
     @Test
@@ -160,15 +174,20 @@ class EnvironmentValidationErrorsTest {
                   rotation: 7m
                 """);
 
-        assertThat(errors(file)).extracting(ConfigError::keyPath, ConfigError::message).containsExactly(
-                tuple("streams.defaults.max-bytes",
-                        "expected a size like 512KiB, 8MiB, 10GiB or a plain number of bytes, or none, got '10GB'"
-                                + " (units are binary and spelled KiB, MiB, GiB, TiB)"),
-                tuple("streams.defaults.max-age",
-                        "expected a duration like 250ms, 30s, 15m, 2h or 7d, or none, got '7 days'"),
-                tuple("storage.rotation",
-                        "must be a whole number of minutes that divides a day (such as 1m, 5m, 10m, 15m, 30m, 1h, 6h,"
-                                + " 1d), so windows line up in UTC; got 7m"));
+        assertThat(errors(file))
+                .extracting(ConfigError::keyPath, ConfigError::message)
+                .containsExactly(
+                        tuple(
+                                "streams.defaults.max-bytes",
+                                "expected a size like 512KiB, 8MiB, 10GiB or a plain number of bytes, or none, got '10GB'"
+                                        + " (units are binary and spelled KiB, MiB, GiB, TiB)"),
+                        tuple(
+                                "streams.defaults.max-age",
+                                "expected a duration like 250ms, 30s, 15m, 2h or 7d, or none, got '7 days'"),
+                        tuple(
+                                "storage.rotation",
+                                "must be a whole number of minutes that divides a day (such as 1m, 5m, 10m, 15m, 30m, 1h, 6h,"
+                                        + " 1d), so windows line up in UTC; got 7m"));
     }
 
     @Test
@@ -182,7 +201,8 @@ class EnvironmentValidationErrorsTest {
         assertThat(errors(file)).singleElement().satisfies(e -> {
             assertThat(e.file()).isEqualTo(file);
             assertThat(e.keyPath()).isEqualTo("feeds.bitstamp");
-            assertThat(e.message()).contains("no feed file for 'bitstamp'")
+            assertThat(e.message())
+                    .contains("no feed file for 'bitstamp'")
                     .contains(tempDir.resolve("feeds/bitstamp.yaml").toString());
         });
     }
@@ -216,7 +236,8 @@ class EnvironmentValidationErrorsTest {
         assertThat(errors(file)).singleElement().satisfies(e -> {
             assertThat(e.file()).isEqualTo(feed);
             assertThat(e.keyPath()).isEqualTo("name");
-            assertThat(e.message()).contains("the file says 'kraken-spot' but the environment names this feed 'kraken'");
+            assertThat(e.message())
+                    .contains("the file says 'kraken-spot' but the environment names this feed 'kraken'");
         });
     }
 
@@ -235,8 +256,9 @@ class EnvironmentValidationErrorsTest {
         assertThat(errors(file)).singleElement().satisfies(e -> {
             assertThat(e.file()).isEqualTo(file);
             assertThat(e.keyPath()).isEqualTo("archivers[0].streams[1]");
-            assertThat(e.message()).isEqualTo("unknown stream 'LAB_KRAKN' (did you mean 'LAB_KRAKEN'?); "
-                    + "configured streams: LAB_KRAKEN, LAB_KRAKEN_FUTURES");
+            assertThat(e.message())
+                    .isEqualTo("unknown stream 'LAB_KRAKN' (did you mean 'LAB_KRAKEN'?); "
+                            + "configured streams: LAB_KRAKEN, LAB_KRAKEN_FUTURES");
         });
     }
 
@@ -268,13 +290,16 @@ class EnvironmentValidationErrorsTest {
                     instruments: [KXBTC-26JAN01-T1]
                 """);
 
-        assertThat(errors(file, Map.of("KALSHI_PRIVATE_KEY_FILE", "/etc/hosts"))).singleElement().satisfies(e -> {
-            assertThat(e.file()).isEqualTo(file);
-            assertThat(e.keyPath()).isEqualTo("feeds.kalshi.enabled");
-            assertThat(e.message()).contains("credentials are missing: set KALSHI_API_KEY_ID")
-                    .contains("enabled: if-credentials")
-                    .doesNotContain("KALSHI_PRIVATE_KEY_FILE and");
-        });
+        assertThat(errors(file, Map.of("KALSHI_PRIVATE_KEY_FILE", "/etc/hosts")))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.file()).isEqualTo(file);
+                    assertThat(e.keyPath()).isEqualTo("feeds.kalshi.enabled");
+                    assertThat(e.message())
+                            .contains("credentials are missing: set KALSHI_API_KEY_ID")
+                            .contains("enabled: if-credentials")
+                            .doesNotContain("KALSHI_PRIVATE_KEY_FILE and");
+                });
     }
 
     @Test
@@ -310,15 +335,22 @@ class EnvironmentValidationErrorsTest {
                     exclude-categories: [Sports]
                 """);
 
-        assertThat(errors(file)).extracting(ConfigError::keyPath, ConfigError::message).contains(
-                tuple("feeds.kalshi.series", "series narrow discovery; add discovery: {} or list instruments instead"),
-                tuple("feeds.kalshi.series[1]", "series 'KXBTCD' is listed twice"),
-                tuple("feeds.kraken.exclude-categories", "exclude-categories narrow discovery; add discovery: {} or"
-                        + " list instruments instead"));
+        assertThat(errors(file))
+                .extracting(ConfigError::keyPath, ConfigError::message)
+                .contains(
+                        tuple(
+                                "feeds.kalshi.series",
+                                "series narrow discovery; add discovery: {} or list instruments instead"),
+                        tuple("feeds.kalshi.series[1]", "series 'KXBTCD' is listed twice"),
+                        tuple(
+                                "feeds.kraken.exclude-categories",
+                                "exclude-categories narrow discovery; add discovery: {} or"
+                                        + " list instruments instead"));
         assertThat(errors(file)).anySatisfy(e -> {
             assertThat(e.keyPath()).isEqualTo("feeds.kraken.exclude-categories");
-            assertThat(e.message()).startsWith("exclude-categories apply only to venues whose subjects carry a"
-                    + " category (kalshi)");
+            assertThat(e.message())
+                    .startsWith(
+                            "exclude-categories apply only to venues whose subjects carry a" + " category (kalshi)");
         });
     }
 
@@ -331,13 +363,13 @@ class EnvironmentValidationErrorsTest {
                 """);
         Path missing = tempDir.resolve("gone.pem");
 
-        List<ConfigError> errors = errors(file,
-                Map.of("KALSHI_API_KEY_ID", "secret-key-id", "KALSHI_PRIVATE_KEY_FILE", missing.toString()));
+        List<ConfigError> errors = errors(
+                file, Map.of("KALSHI_API_KEY_ID", "secret-key-id", "KALSHI_PRIVATE_KEY_FILE", missing.toString()));
 
         assertThat(errors).singleElement().satisfies(e -> {
             assertThat(e.keyPath()).isEqualTo("feeds.kalshi");
-            assertThat(e.message()).isEqualTo("private key file " + missing
-                    + " (named by KALSHI_PRIVATE_KEY_FILE) does not exist");
+            assertThat(e.message())
+                    .isEqualTo("private key file " + missing + " (named by KALSHI_PRIVATE_KEY_FILE) does not exist");
         });
         assertThat(errors.toString()).doesNotContain("secret-key-id");
     }
@@ -355,7 +387,8 @@ class EnvironmentValidationErrorsTest {
         assertThat(errors(file)).singleElement().satisfies(e -> {
             assertThat(e.file()).isEqualTo(file);
             assertThat(e.keyPath()).isEqualTo("feeds.kalshi.instruments[1]");
-            assertThat(e.message()).contains("'KXETHD-26FEB1217-T1819.99' (feeds.kalshi.instruments[0])")
+            assertThat(e.message())
+                    .contains("'KXETHD-26FEB1217-T1819.99' (feeds.kalshi.instruments[0])")
                     .contains("'KXETHD-26FEB1217-T1819_99' both map to subject token 'KXETHD-26FEB1217-T1819_99'");
         });
     }
@@ -369,11 +402,16 @@ class EnvironmentValidationErrorsTest {
                   kraken-futures: {instruments: []}
                 """);
 
-        assertThat(errors(file)).extracting(ConfigError::keyPath, ConfigError::message).containsExactly(
-                tuple("feeds.kraken.instruments[2]",
-                        "duplicate instrument 'BTC/USD' (also at feeds.kraken.instruments[0])"),
-                tuple("feeds.kraken-futures.instruments", "empty list; an enabled feed"
-                        + " needs at least one instrument, or discovery: {max-instruments: N}"));
+        assertThat(errors(file))
+                .extracting(ConfigError::keyPath, ConfigError::message)
+                .containsExactly(
+                        tuple(
+                                "feeds.kraken.instruments[2]",
+                                "duplicate instrument 'BTC/USD' (also at feeds.kraken.instruments[0])"),
+                        tuple(
+                                "feeds.kraken-futures.instruments",
+                                "empty list; an enabled feed"
+                                        + " needs at least one instrument, or discovery: {max-instruments: N}"));
     }
 
     @Test
@@ -391,8 +429,9 @@ class EnvironmentValidationErrorsTest {
         assertThat(errors(file)).singleElement().satisfies(e -> {
             assertThat(e.file()).isEqualTo(file);
             assertThat(e.keyPath()).isEqualTo("streams");
-            assertThat(e.message()).isEqualTo("subject lab.kraken.json.*.* is covered by 2 streams "
-                    + "(LAB_KRAKEN, LAB_KRAKEN_TRADES); it must be covered by exactly one");
+            assertThat(e.message())
+                    .isEqualTo("subject lab.kraken.json.*.* is covered by 2 streams "
+                            + "(LAB_KRAKEN, LAB_KRAKEN_TRADES); it must be covered by exactly one");
         });
     }
 
@@ -431,11 +470,17 @@ class EnvironmentValidationErrorsTest {
                       max-age: none
                 """);
 
-        assertThat(errors(file)).extracting(ConfigError::keyPath, ConfigError::message).containsExactly(
-                tuple("streams.defaults.duplicate-window", "(5m) must not exceed max-age (1m); NATS refuses such a stream"),
-                tuple("streams.custom[0].duplicate-window", "(1s) is shorter than a publish may keep retrying (228s with"
-                        + " transport.publish max-attempts 10, ack-timeout 10s, retry-backoff 250ms): a late retry"
-                        + " would be stored twice"));
+        assertThat(errors(file))
+                .extracting(ConfigError::keyPath, ConfigError::message)
+                .containsExactly(
+                        tuple(
+                                "streams.defaults.duplicate-window",
+                                "(5m) must not exceed max-age (1m); NATS refuses such a stream"),
+                        tuple(
+                                "streams.custom[0].duplicate-window",
+                                "(1s) is shorter than a publish may keep retrying (228s with"
+                                        + " transport.publish max-attempts 10, ack-timeout 10s, retry-backoff 250ms): a late retry"
+                                        + " would be stored twice"));
     }
 
     @Test
@@ -473,7 +518,8 @@ class EnvironmentValidationErrorsTest {
         assertThat(errors(file)).singleElement().satisfies(e -> {
             assertThat(e.file()).isEqualTo(file);
             assertThat(e.keyPath()).isEmpty();
-            assertThat(e.message()).startsWith("YAML syntax error at line 5, column")
+            assertThat(e.message())
+                    .startsWith("YAML syntax error at line 5, column")
                     .contains("flow sequence that starts at line 4");
         });
     }
@@ -486,8 +532,11 @@ class EnvironmentValidationErrorsTest {
                 feeds: {}
                 """);
 
-        assertThat(errors(file)).singleElement().satisfies(e ->
-                assertThat(e.message()).startsWith("YAML syntax error at line 2").contains("Duplicate field 'name'"));
+        assertThat(errors(file))
+                .singleElement()
+                .satisfies(e -> assertThat(e.message())
+                        .startsWith("YAML syntax error at line 2")
+                        .contains("Duplicate field 'name'"));
     }
 
     @Test
@@ -507,14 +556,16 @@ class EnvironmentValidationErrorsTest {
                 gateway: {api-keys-file: missing.txt}
                 """);
 
-        assertThat(errors(file)).extracting(e -> e.file().getFileName() + " " + e.keyPath()).containsExactly(
-                "lab.yaml colour",
-                "lab.yaml feeds.kraken.enabeld",
-                "lab.yaml feeds.kraken-futures",
-                "polymarket.yaml limits.max-frame-bytes",
-                "lab.yaml feeds.polymarket.discovery.max-instruments",
-                "lab.yaml archivers[0].streams[0]",
-                "lab.yaml gateway.api-keys-file");
+        assertThat(errors(file))
+                .extracting(e -> e.file().getFileName() + " " + e.keyPath())
+                .containsExactly(
+                        "lab.yaml colour",
+                        "lab.yaml feeds.kraken.enabeld",
+                        "lab.yaml feeds.kraken-futures",
+                        "polymarket.yaml limits.max-frame-bytes",
+                        "lab.yaml feeds.polymarket.discovery.max-instruments",
+                        "lab.yaml archivers[0].streams[0]",
+                        "lab.yaml gateway.api-keys-file");
         assertThat(errors(file).get(3).message()).contains("at most 64MiB").contains("got 65MiB");
     }
 
@@ -529,9 +580,12 @@ class EnvironmentValidationErrorsTest {
                 """);
 
         List<ConfigError> errors = errors(file);
-        assertThat(errors).extracting(ConfigError::keyPath)
+        assertThat(errors)
+                .extracting(ConfigError::keyPath)
                 .containsExactlyInAnyOrder("gateway.api-keys-file", "gateway.max-lag");
-        assertThat(errors).filteredOn(e -> e.keyPath().equals("gateway.api-keys-file")).singleElement()
+        assertThat(errors)
+                .filteredOn(e -> e.keyPath().equals("gateway.api-keys-file"))
+                .singleElement()
                 .satisfies(e -> assertThat(e.message()).contains("line 3 of").contains("not a SHA-256 hash"));
     }
 }

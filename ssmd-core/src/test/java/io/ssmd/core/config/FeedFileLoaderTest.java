@@ -34,16 +34,19 @@ class FeedFileLoaderTest {
     void everyShippedFeedFileIsValid() {
         for (String name : List.of("kraken", "kraken-futures", "kalshi", "polymarket")) {
             Findings findings = new Findings();
-            assertThat(FeedFileLoader.load(fixture.feedFile(name), name, findings)).isPresent();
+            assertThat(FeedFileLoader.load(fixture.feedFile(name), name, findings))
+                    .isPresent();
             assertThat(findings.errors()).isEmpty();
         }
     }
 
     @Test
     void kalshiAuthNamesVariablesNotSecrets() {
-        FeedDefinition kalshi = FeedFileLoader.load(fixture.feedFile("kalshi"), "kalshi", new Findings()).orElseThrow();
-        assertThat(kalshi.auth()).isEqualTo(new FeedAuth.KalshiRsaPss("KALSHI_API_KEY_ID",
-                Optional.of("KALSHI_PRIVATE_KEY_FILE"), Optional.empty()));
+        FeedDefinition kalshi = FeedFileLoader.load(fixture.feedFile("kalshi"), "kalshi", new Findings())
+                .orElseThrow();
+        assertThat(kalshi.auth())
+                .isEqualTo(new FeedAuth.KalshiRsaPss(
+                        "KALSHI_API_KEY_ID", Optional.of("KALSHI_PRIVATE_KEY_FILE"), Optional.empty()));
     }
 
     @Test
@@ -51,16 +54,19 @@ class FeedFileLoaderTest {
         Path file = fixture.editFeed("kraken", "venue: kraken", "venue: binance");
         assertThat(errors(file, "kraken")).singleElement().satisfies(e -> {
             assertThat(e.keyPath()).isEqualTo("venue");
-            assertThat(e.message()).isEqualTo("expected one of: kalshi, kraken, kraken-futures, polymarket, got 'binance'");
+            assertThat(e.message())
+                    .isEqualTo("expected one of: kalshi, kraken, kraken-futures, polymarket, got 'binance'");
         });
     }
 
     @Test
     void frameLimitAboveTheNatsPayloadIsRejected() {
         Path file = fixture.editFeed("kraken", "max-frame-bytes: 4MiB", "max-frame-bytes: 65MiB");
-        assertThat(errors(file, "kraken")).singleElement().hasToString(file
-                + ": limits.max-frame-bytes: expected more than 0 and at most 64MiB (the largest max_payload a NATS"
-                + " server accepts), got 65MiB");
+        assertThat(errors(file, "kraken"))
+                .singleElement()
+                .hasToString(file
+                        + ": limits.max-frame-bytes: expected more than 0 and at most 64MiB (the largest max_payload a NATS"
+                        + " server accepts), got 65MiB");
     }
 
     @Test
@@ -72,8 +78,9 @@ class FeedFileLoaderTest {
         });
 
         Path none = fixture.editFeed("kraken-futures", "ping-interval: 90s", "ping-interval: none");
-        assertThat(errors(none, "kraken-futures")).singleElement().satisfies(e ->
-                assertThat(e.message()).contains("the venue closes clients silent for 1m"));
+        assertThat(errors(none, "kraken-futures"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("the venue closes clients silent for 1m"));
     }
 
     @Test
@@ -97,7 +104,8 @@ class FeedFileLoaderTest {
         });
 
         Path hourly = fixture.editFeed("polymarket", "scheduled-interval: 5s", "scheduled-interval: 6h");
-        FeedDefinition scheduled = FeedFileLoader.load(hourly, "polymarket", new Findings()).orElseThrow();
+        FeedDefinition scheduled =
+                FeedFileLoader.load(hourly, "polymarket", new Findings()).orElseThrow();
         assertThat(scheduled.scheduledReconnect()).contains(java.time.Duration.ofHours(6));
     }
 
@@ -105,11 +113,15 @@ class FeedFileLoaderTest {
     void badUrlAndBookDepthAreReported() {
         fixture.editFeed("kraken", "wss://ws.kraken.com/v2", "https://ws.kraken.com/v2");
         Path file = fixture.editFeed("kraken", "depth: 10", "depth: 20");
-        assertThat(errors(file, "kraken")).extracting(ConfigError::keyPath, ConfigError::message).containsExactly(
-                tuple("endpoints.websocket",
-                        "expected an absolute wss or ws URL, got 'https://ws.kraken.com/v2'"),
-                tuple("book.depth",
-                        "20 is not accepted by the venue; expected one of: [10, 25, 100, 500, 1000]"));
+        assertThat(errors(file, "kraken"))
+                .extracting(ConfigError::keyPath, ConfigError::message)
+                .containsExactly(
+                        tuple(
+                                "endpoints.websocket",
+                                "expected an absolute wss or ws URL, got 'https://ws.kraken.com/v2'"),
+                        tuple(
+                                "book.depth",
+                                "20 is not accepted by the venue; expected one of: [10, 25, 100, 500, 1000]"));
     }
 
     @Test
@@ -127,7 +139,9 @@ class FeedFileLoaderTest {
             assertThat(e.message()).startsWith("Kalshi requires authentication on every channel");
         });
 
-        Path kraken = fixture.editFeed("kraken", "auth: none",
+        Path kraken = fixture.editFeed(
+                "kraken",
+                "auth: none",
                 "auth: {type: kalshi-rsa-pss, key-id-env: KEY, private-key-file: k.pem, private-key-file-env: F}");
         assertThat(errors(kraken, "kraken")).extracting(ConfigError::keyPath).containsExactly("auth.type", "auth");
     }
@@ -147,7 +161,8 @@ class FeedFileLoaderTest {
                 name: kraken
                 venue: kraken
                 """);
-        assertThat(errors(file, "kraken")).extracting(ConfigError::keyPath)
+        assertThat(errors(file, "kraken"))
+                .extracting(ConfigError::keyPath)
                 .containsExactly("endpoints", "channels", "limits", "keepalive");
     }
 }

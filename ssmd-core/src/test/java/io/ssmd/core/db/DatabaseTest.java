@@ -35,7 +35,8 @@ class DatabaseTest {
             db.touchNode("node-b", "1.1", started);
             assertThat(db.isReachable(5)).isTrue();
         }
-        try (Connection c = POSTGRES.connect(); Statement s = c.createStatement();
+        try (Connection c = POSTGRES.connect();
+                Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT name, version FROM ssmd_node ORDER BY name")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("node-a");
@@ -51,7 +52,8 @@ class DatabaseTest {
         try (Database first = Database.open(POSTGRES.settings())) {
             first.touchNode("reopen", "1", Instant.now());
         }
-        try (Database second = Database.open(POSTGRES.settings()); Connection c = second.dataSource().getConnection();
+        try (Database second = Database.open(POSTGRES.settings());
+                Connection c = second.dataSource().getConnection();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success")) {
             rs.next();
@@ -61,8 +63,12 @@ class DatabaseTest {
 
     @Test
     void embeddedH2UsesTheSameMigrations() throws SQLException {
-        DatabaseSettings h2 = new DatabaseSettings("jdbc:h2:file:" + dir.resolve("db/ssmd") + ";MODE=PostgreSQL", "",
-                Optional.empty(), 2, Duration.ofSeconds(5));
+        DatabaseSettings h2 = new DatabaseSettings(
+                "jdbc:h2:file:" + dir.resolve("db/ssmd") + ";MODE=PostgreSQL",
+                "",
+                Optional.empty(),
+                2,
+                Duration.ofSeconds(5));
         try (Database db = Database.open(h2)) {
             db.touchNode("embedded", "1", Instant.now());
             assertThat(db.isReachable(5)).isTrue();
@@ -72,8 +78,12 @@ class DatabaseTest {
 
     @Test
     void anUnreachableDatabaseNamesTheUrlButNotThePassword() {
-        DatabaseSettings nowhere = new DatabaseSettings("jdbc:postgresql://127.0.0.1:1/ssmd?password=hunter2", "ssmd",
-                Optional.of("hunter2"), 1, Duration.ofMillis(500));
+        DatabaseSettings nowhere = new DatabaseSettings(
+                "jdbc:postgresql://127.0.0.1:1/ssmd?password=hunter2",
+                "ssmd",
+                Optional.of("hunter2"),
+                1,
+                Duration.ofMillis(500));
         assertThatThrownBy(() -> Database.open(nowhere))
                 .isInstanceOf(DatabaseUnavailableException.class)
                 .hasMessageContaining("jdbc:postgresql://127.0.0.1:1/ssmd")

@@ -54,8 +54,9 @@ class ConnectorMetricsTest {
         assertThat(metrics.publish("kalshi", "kalshi-1")).isNotSameAs(metrics.publish("kalshi", "kalshi-2"));
     }
 
-    private static String scrape(PrometheusRegistry registry,
-            io.prometheus.metrics.expositionformats.ExpositionFormatWriter writer) throws Exception {
+    private static String scrape(
+            PrometheusRegistry registry, io.prometheus.metrics.expositionformats.ExpositionFormatWriter writer)
+            throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         writer.write(out, registry.scrape());
         return out.toString(StandardCharsets.UTF_8);

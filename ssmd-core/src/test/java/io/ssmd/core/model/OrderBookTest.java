@@ -30,7 +30,8 @@ class OrderBookTest {
         OrderBook book = OrderBook.unlimited();
         book.apply(snapshot(List.of(level("9", "1")), List.of(level("11", "1"))));
 
-        book.apply(snapshot(List.of(level("0.48", "30"), level("0.50", "15"), level("0.49", "20")),
+        book.apply(snapshot(
+                List.of(level("0.48", "30"), level("0.50", "15"), level("0.49", "20")),
                 List.of(level("0.54", "10"), level("0.52", "25"), level("0.53", "60"))));
 
         BookSnapshot now = book.snapshot("polymarket", "A", 99);
@@ -75,19 +76,22 @@ class OrderBookTest {
     @Test
     void anIncrementalDeltaAddsSignedChangesAndReturnsTheNewAbsoluteSizes() {
         OrderBook book = OrderBook.unlimited();
-        book.apply(snapshot(List.of(level("0.0800", "300.00"), level("0.2200", "333.00")),
-                List.of(level("0.4400", "146.00"))));
+        book.apply(snapshot(
+                List.of(level("0.0800", "300.00"), level("0.2200", "333.00")), List.of(level("0.4400", "146.00"))));
 
         BookDelta out = book.apply(incremental(
                 List.of(level("0.08", "10.00"), level("0.2200", "-333.00"), level("0.3000", "5.00")),
                 List.of(level("0.4400", "-200.00"))));
 
         assertThat(out.incremental()).isFalse();
-        assertThat(out.bids()).extracting(l -> l.price().toPlainString() + "=" + l.size().toPlainString())
+        assertThat(out.bids())
+                .extracting(l -> l.price().toPlainString() + "=" + l.size().toPlainString())
                 .containsExactly("0.08=310.00", "0.2200=0", "0.3000=5.00");
-        assertThat(out.asks()).extracting(l -> l.price().toPlainString() + "=" + l.size().toPlainString())
+        assertThat(out.asks())
+                .extracting(l -> l.price().toPlainString() + "=" + l.size().toPlainString())
                 .containsExactly("0.4400=0");
-        assertThat(book.snapshot("f", "X", 0).bids()).extracting(l -> l.price().toPlainString())
+        assertThat(book.snapshot("f", "X", 0).bids())
+                .extracting(l -> l.price().toPlainString())
                 .containsExactly("0.3000", "0.08");
         assertThat(book.askCount()).isZero();
     }
@@ -105,7 +109,8 @@ class OrderBookTest {
     @Test
     void theDepthCapKeepsTheBestLevelsAndReportsThosePushedOut() {
         OrderBook book = OrderBook.withDepth(2);
-        book.apply(snapshot(List.of(level("10", "1"), level("9", "1"), level("8", "1")),
+        book.apply(snapshot(
+                List.of(level("10", "1"), level("9", "1"), level("8", "1")),
                 List.of(level("11", "1"), level("12", "1"), level("13", "1"))));
         assertThat(book.snapshot("f", "X", 0).bids()).containsExactly(level("10", "1"), level("9", "1"));
 
@@ -134,7 +139,8 @@ class OrderBookTest {
         }
 
         assertThat(client.snapshot("f", "X", 0)).isEqualTo(keeper.snapshot("f", "X", 0));
-        assertThat(keeper.snapshot("f", "X", 0).bids()).extracting(l -> l.price().toPlainString())
+        assertThat(keeper.snapshot("f", "X", 0).bids())
+                .extracting(l -> l.price().toPlainString())
                 .containsExactly("4.5", "4", "2");
     }
 
@@ -144,7 +150,8 @@ class OrderBookTest {
         assertThat(book.bestBid()).isEmpty();
         assertThat(book.bestAsk()).isEmpty();
         assertThat(book.bidSize(new BigDecimal("1"))).isEmpty();
-        assertThatThrownBy(() -> OrderBook.withDepth(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> OrderBook.withDepth(0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least 1");
     }
 }

@@ -39,9 +39,17 @@ class ControlEventPublisherTest {
         env = NatsServerExtension.freshName("ctl").toLowerCase(Locale.ROOT);
         stream = Subjects.streamName(env, "kraken");
         connection = NATS.connect();
-        new StreamSetup(jetStreamManagement()).apply(List.of(new StreamSpec(stream,
-                List.of(Subjects.streamSubjects(env, "kraken")), -1, Duration.ofHours(1), Duration.ofMinutes(2),
-                StreamSpec.Storage.FILE, 1)), List.of(Subjects.control(env, "kraken", "*", "*")));
+        new StreamSetup(jetStreamManagement())
+                .apply(
+                        List.of(new StreamSpec(
+                                stream,
+                                List.of(Subjects.streamSubjects(env, "kraken")),
+                                -1,
+                                Duration.ofHours(1),
+                                Duration.ofMinutes(2),
+                                StreamSpec.Storage.FILE,
+                                1)),
+                        List.of(Subjects.control(env, "kraken", "*", "*")));
         metrics = ConnectorMetrics.create(new PrometheusRegistry());
     }
 
@@ -68,14 +76,18 @@ class ControlEventPublisherTest {
 
         await().atMost(PATIENCE).until(() -> StreamContents.count(connection, stream) == 4);
         List<MessageInfo> stored = StreamContents.readAll(connection, stream);
-        assertThat(stored).extracting(m -> ControlEvent.fromJson(m.getData()).ts())
+        assertThat(stored)
+                .extracting(m -> ControlEvent.fromJson(m.getData()).ts())
                 .containsExactly(1_000L, 2_000L, 3_000L, 4_000L);
-        assertThat(stored).extracting(MessageInfo::getSubject).containsExactly(
-                Subjects.control(env, "kraken", "connected", "kraken-0"),
-                Subjects.control(env, "kraken", "disconnected", "kraken-0"),
-                Subjects.control(env, "kraken", "resync", "kraken-0"),
-                Subjects.control(env, "kraken", "connected", "kraken-0"));
-        assertThat(stored).extracting(m -> m.getHeaders().getFirst(PublishHeaders.RECEIVED_AT))
+        assertThat(stored)
+                .extracting(MessageInfo::getSubject)
+                .containsExactly(
+                        Subjects.control(env, "kraken", "connected", "kraken-0"),
+                        Subjects.control(env, "kraken", "disconnected", "kraken-0"),
+                        Subjects.control(env, "kraken", "resync", "kraken-0"),
+                        Subjects.control(env, "kraken", "connected", "kraken-0"));
+        assertThat(stored)
+                .extracting(m -> m.getHeaders().getFirst(PublishHeaders.RECEIVED_AT))
                 .containsExactly("1000", "2000", "3000", "4000");
         await().atMost(PATIENCE).until(() -> publisher.pending() == 0);
         assertThat(publisher.dropped()).isZero();

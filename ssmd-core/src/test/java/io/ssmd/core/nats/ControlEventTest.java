@@ -13,12 +13,19 @@ class ControlEventTest {
 
     @Test
     void serializesTheDesignFieldsInOrderWithoutSinceWhenAbsent() throws Exception {
-        ControlEvent event = ControlEvent.of("disconnected", "kraken", "kraken-0", 1_700_000_000_000_000L,
-                1_700_000_000_123_456L, "socket closed", List.of("BTC/USD", "ETH/USD"));
+        ControlEvent event = ControlEvent.of(
+                "disconnected",
+                "kraken",
+                "kraken-0",
+                1_700_000_000_000_000L,
+                1_700_000_000_123_456L,
+                "socket closed",
+                List.of("BTC/USD", "ETH/USD"));
 
         JsonNode json = JSON.readTree(event.toJson());
 
-        assertThat(json.fieldNames()).toIterable()
+        assertThat(json.fieldNames())
+                .toIterable()
                 .containsExactly("event", "feed", "shard", "epoch", "ts", "reason", "instruments");
         assertThat(json.get("epoch").asLong()).isEqualTo(1_700_000_000_000_000L);
         assertThat(json.get("ts").asLong()).isEqualTo(1_700_000_000_123_456L);

@@ -21,7 +21,8 @@ class NatsServerProcessTest {
     @Test
     void aMissingBinarySaysHowToInstallItOrUseAnExternalServer() {
         Path nowhere = dir.resolve("bin/nats-server");
-        assertThatThrownBy(() -> NatsServerProcess.create(Optional.of(nowhere), dir, 0, 1024 * 1024, Duration.ofSeconds(5)))
+        assertThatThrownBy(() ->
+                        NatsServerProcess.create(Optional.of(nowhere), dir, 0, 1024 * 1024, Duration.ofSeconds(5)))
                 .isInstanceOf(NatsServerMissingException.class)
                 .hasMessageContaining(nowhere.toString())
                 .hasMessageContaining("apt-get install nats-server")
@@ -31,8 +32,12 @@ class NatsServerProcessTest {
     @Test
     void aTakenPortFallsBackToAFreeOne() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                NatsServerProcess server = NatsServerProcess.create(Optional.empty(), dir, taken.getLocalPort(),
-                        NatsServerProcess.DEFAULT_MAX_PAYLOAD, Duration.ofSeconds(30))) {
+                NatsServerProcess server = NatsServerProcess.create(
+                        Optional.empty(),
+                        dir,
+                        taken.getLocalPort(),
+                        NatsServerProcess.DEFAULT_MAX_PAYLOAD,
+                        Duration.ofSeconds(30))) {
             assertThat(server.port()).isNotEqualTo(taken.getLocalPort());
             server.start();
             assertThat(server.isRunning()).isTrue();
@@ -48,7 +53,8 @@ class NatsServerProcessTest {
 
         server.stop();
 
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+                .isFalse();
         assertThat(dir.resolve("nats-server.pid")).doesNotExist();
         assertThat(server.isStopRequested()).isTrue();
     }
@@ -63,9 +69,11 @@ class NatsServerProcessTest {
 
         try (NatsServerProcess second = NatsServerProcess.create(dir)) {
             second.start();
-            assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false))
+                    .isFalse();
             assertThat(second.pid()).isPresent().isNotEqualTo(Optional.of(orphan));
-            assertThat(Files.readString(dir.resolve("nats-server.pid"))).isEqualTo(second.pid().orElseThrow().toString());
+            assertThat(Files.readString(dir.resolve("nats-server.pid")))
+                    .isEqualTo(second.pid().orElseThrow().toString());
         }
     }
 }

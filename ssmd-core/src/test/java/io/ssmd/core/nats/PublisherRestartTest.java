@@ -53,8 +53,8 @@ class PublisherRestartTest {
     static final Duration PATIENCE = Duration.ofSeconds(90);
     static final long EPOCH = 1_767_225_600_000_000L;
 
-    final PublisherSettings settings = new PublisherSettings(32, 3, Duration.ofMillis(50), Duration.ofMillis(500),
-            100_000);
+    final PublisherSettings settings =
+            new PublisherSettings(32, 3, Duration.ofMillis(50), Duration.ofMillis(500), 100_000);
     final AtomicBoolean keepGoing = new AtomicBoolean(true);
     final AtomicLong sent = new AtomicLong();
     final Queue<PublishOutcome> outcomes = new ConcurrentLinkedQueue<>();
@@ -71,9 +71,17 @@ class PublisherRestartTest {
         env = NatsServerExtension.freshName("rst").toLowerCase(Locale.ROOT);
         stream = Subjects.streamName(env, "kraken");
         connection = NATS.connect();
-        new StreamSetup(connection.jetStreamManagement()).apply(List.of(new StreamSpec(stream,
-                List.of(Subjects.streamSubjects(env, "kraken")), -1, Duration.ofHours(1), Duration.ofMinutes(2),
-                StreamSpec.Storage.FILE, 1)), Subjects.publishable(env, "kraken", Venue.KRAKEN));
+        new StreamSetup(connection.jetStreamManagement())
+                .apply(
+                        List.of(new StreamSpec(
+                                stream,
+                                List.of(Subjects.streamSubjects(env, "kraken")),
+                                -1,
+                                Duration.ofHours(1),
+                                Duration.ofMinutes(2),
+                                StreamSpec.Storage.FILE,
+                                1)),
+                        Subjects.publishable(env, "kraken", Venue.KRAKEN));
         metrics = ConnectorMetrics.create(new PrometheusRegistry());
         control = ControlEventPublisher.create(connection, env, settings, metrics);
     }
@@ -95,10 +103,14 @@ class PublisherRestartTest {
 
         assertEveryMessageAccountedFor();
         List<MessageInfo> stored = StreamContents.readAll(connection, stream);
-        List<String> dataIds = stored.stream().filter(m -> m.getSubject().equals(subject()))
-                .map(m -> m.getHeaders().getFirst(PublishHeaders.MSG_ID)).toList();
+        List<String> dataIds = stored.stream()
+                .filter(m -> m.getSubject().equals(subject()))
+                .map(m -> m.getHeaders().getFirst(PublishHeaders.MSG_ID))
+                .toList();
         assertThat(dataIds).doesNotHaveDuplicates();
-        Set<String> ackedIds = outcomes.stream().filter(PublishOutcome::acked).map(o -> o.message().msgId())
+        Set<String> ackedIds = outcomes.stream()
+                .filter(PublishOutcome::acked)
+                .map(o -> o.message().msgId())
                 .collect(Collectors.toSet());
         assertThat(dataIds).containsAll(ackedIds);
         assertFailuresAnnounced();
@@ -142,27 +154,39 @@ class PublisherRestartTest {
 
     void assertEveryMessageAccountedFor() {
         List<PublishOutcome> all = new ArrayList<>(outcomes);
-        assertThat(all).extracting(o -> o.message().frame())
-                .containsExactlyElementsOf(LongStream.range(0, sent.get()).boxed().toList());
+        assertThat(all)
+                .extracting(o -> o.message().frame())
+                .containsExactlyElementsOf(
+                        LongStream.range(0, sent.get()).boxed().toList());
         long failedCount = all.stream().filter(o -> !o.acked()).count();
         assertThat(failedCount).isGreaterThanOrEqualTo(10);
-        assertThat(all.stream().filter(PublishOutcome::acked).count() + failedCount).isEqualTo(sent.get());
-        assertThat(metrics.publishFailed().labelValues("kraken", "kraken-0").get()).isEqualTo((double) failedCount);
+        assertThat(all.stream().filter(PublishOutcome::acked).count() + failedCount)
+                .isEqualTo(sent.get());
+        assertThat(metrics.publishFailed().labelValues("kraken", "kraken-0").get())
+                .isEqualTo((double) failedCount);
     }
 
     /** Each failure is a publish_failed control event naming the message; those raised while NATS was away came later. */
     void assertFailuresAnnounced() {
         Set<String> failedIds = new HashSet<>(failed());
         String failedSubject = Subjects.control(env, "kraken", ControlEvent.PUBLISH_FAILED, "kraken-0");
-        await().atMost(PATIENCE).until(() -> StreamContents.readAll(connection, stream).stream()
-                .filter(m -> m.getSubject().equals(failedSubject)).count() >= failedIds.size());
+        await().atMost(PATIENCE)
+                .until(() -> StreamContents.readAll(connection, stream).stream()
+                                .filter(m -> m.getSubject().equals(failedSubject))
+                                .count()
+                        >= failedIds.size());
         List<ControlEvent> announced = StreamContents.readAll(connection, stream).stream()
                 .filter(m -> m.getSubject().equals(failedSubject))
-                .map(m -> ControlEvent.fromJson(m.getData())).toList();
+                .map(m -> ControlEvent.fromJson(m.getData()))
+                .toList();
         assertThat(announced).hasSize(failedIds.size());
-        assertThat(announced).extracting(ControlEvent::reason).allSatisfy(reason -> assertThat(failedIds)
-                .anySatisfy(id -> assertThat(reason).contains("Nats-Msg-Id " + id + ")")));
-        assertThat(announced).extracting(ControlEvent::ts).anySatisfy(ts -> assertThat(ts).isLessThan(restartedAt));
+        assertThat(announced)
+                .extracting(ControlEvent::reason)
+                .allSatisfy(reason -> assertThat(failedIds)
+                        .anySatisfy(id -> assertThat(reason).contains("Nats-Msg-Id " + id + ")")));
+        assertThat(announced)
+                .extracting(ControlEvent::ts)
+                .anySatisfy(ts -> assertThat(ts).isLessThan(restartedAt));
     }
 
     long acked() {
@@ -170,7 +194,10 @@ class PublisherRestartTest {
     }
 
     List<String> failed() {
-        return outcomes.stream().filter(o -> !o.acked()).map(o -> o.message().msgId()).toList();
+        return outcomes.stream()
+                .filter(o -> !o.acked())
+                .map(o -> o.message().msgId())
+                .toList();
     }
 
     Iterator<OutboundMessage> numbered() {
@@ -183,8 +210,15 @@ class PublisherRestartTest {
             @Override
             public OutboundMessage next() {
                 long n = sent.getAndIncrement();
-                return new OutboundMessage(subject(), ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8),
-                        "kraken", "kraken-0", EPOCH, n, 0, EPOCH + n);
+                return new OutboundMessage(
+                        subject(),
+                        ("{\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8),
+                        "kraken",
+                        "kraken-0",
+                        EPOCH,
+                        n,
+                        0,
+                        EPOCH + n);
             }
         };
     }

@@ -54,9 +54,17 @@ class PublisherTest {
         stream = Subjects.streamName(env, "kraken");
         connection = NATS.connect();
         jetStream = connection.jetStream();
-        new StreamSetup(connection.jetStreamManagement()).apply(List.of(new StreamSpec(stream,
-                List.of(Subjects.streamSubjects(env, "kraken")), -1, Duration.ofHours(1), Duration.ofMinutes(2),
-                StreamSpec.Storage.FILE, 1)), List.of(Subjects.marketData(env, "kraken", "trade", "*")));
+        new StreamSetup(connection.jetStreamManagement())
+                .apply(
+                        List.of(new StreamSpec(
+                                stream,
+                                List.of(Subjects.streamSubjects(env, "kraken")),
+                                -1,
+                                Duration.ofHours(1),
+                                Duration.ofMinutes(2),
+                                StreamSpec.Storage.FILE,
+                                1)),
+                        List.of(Subjects.marketData(env, "kraken", "trade", "*")));
         metrics = ConnectorMetrics.create(new PrometheusRegistry());
     }
 
@@ -84,7 +92,8 @@ class PublisherTest {
 
         List<PublishOutcome> outcomes = run(List.of(first, second), settings(16, 3, Duration.ofSeconds(5)));
 
-        assertThat(outcomes).extracting(PublishOutcome::status)
+        assertThat(outcomes)
+                .extracting(PublishOutcome::status)
                 .containsExactly(PublishOutcome.Status.STORED, PublishOutcome.Status.STORED);
         List<MessageInfo> stored = StreamContents.readAll(connection, stream);
         assertThat(stored).hasSize(2);
@@ -95,9 +104,11 @@ class PublisherTest {
         assertThat(stored.get(1).getHeaders().getFirst("Nats-Msg-Id")).isEqualTo("kraken-0:" + EPOCH + ":7:1");
         assertThat(stored.get(0).getHeaders().getFirst("Ssmd-Received-At")).isEqualTo(Long.toString(EPOCH + 7));
         assertThat(stored.get(0).getHeaders().getFirst("Ssmd-Shard")).isEqualTo("kraken-0");
-        assertThat(outcomes).extracting(PublishOutcome::streamSequence)
+        assertThat(outcomes)
+                .extracting(PublishOutcome::streamSequence)
                 .containsExactly(stored.get(0).getSeq(), stored.get(1).getSeq());
-        assertThat(metrics.publishSeconds().collect().getDataPoints().get(0).getCount()).isEqualTo(2);
+        assertThat(metrics.publishSeconds().collect().getDataPoints().get(0).getCount())
+                .isEqualTo(2);
     }
 
     @Test
@@ -106,7 +117,8 @@ class PublisherTest {
 
         List<PublishOutcome> outcomes = run(List.of(message, message), settings(1, 3, Duration.ofSeconds(5)));
 
-        assertThat(outcomes).extracting(PublishOutcome::status)
+        assertThat(outcomes)
+                .extracting(PublishOutcome::status)
                 .containsExactly(PublishOutcome.Status.STORED, PublishOutcome.Status.DUPLICATE);
         assertThat(outcomes.get(1).streamSequence()).isEqualTo(outcomes.get(0).streamSequence());
         assertThat(StreamContents.count(connection, stream)).isEqualTo(1);
@@ -119,21 +131,31 @@ class PublisherTest {
         awaitDisconnected();
         // The first attempt times out while NATS is away; it and the retry wait in the client's reconnect buffer,
         // and both reach the server once it is back.
-        CompletionStage<List<PublishOutcome>> outcomes = Source.single(message(3, 0, "{\"a\":1}".getBytes(
-                StandardCharsets.UTF_8)))
+        CompletionStage<List<PublishOutcome>> outcomes = Source.single(
+                        message(3, 0, "{\"a\":1}".getBytes(StandardCharsets.UTF_8)))
                 .via(publisher(settings(4, 20, Duration.ofMillis(300))))
                 .runWith(Sink.seq(), TESTKIT.system());
-        await().atMost(PATIENCE).until(() -> metrics.publishRetries().labelValues("kraken", "kraken-0").get() >= 1);
+        await().atMost(PATIENCE)
+                .until(() -> metrics.publishRetries()
+                                .labelValues("kraken", "kraken-0")
+                                .get()
+                        >= 1);
         NATS.start();
 
-        PublishOutcome outcome = outcomes.toCompletableFuture().get(PATIENCE.toSeconds(), TimeUnit.SECONDS).get(0);
+        PublishOutcome outcome = outcomes.toCompletableFuture()
+                .get(PATIENCE.toSeconds(), TimeUnit.SECONDS)
+                .get(0);
 
         assertThat(outcome.acked()).isTrue();
         assertThat(outcome.attempts()).isGreaterThanOrEqualTo(2);
         assertThat(StreamContents.count(connection, stream)).isEqualTo(1);
-        await().atMost(PATIENCE).untilAsserted(() ->
-                assertThat(metrics.duplicates().labelValues("kraken", "kraken-0").get()).isGreaterThanOrEqualTo(1.0));
-        assertThat(metrics.publishFailed().labelValues("kraken", "kraken-0").get()).isZero();
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(metrics.duplicates()
+                                .labelValues("kraken", "kraken-0")
+                                .get())
+                        .isGreaterThanOrEqualTo(1.0));
+        assertThat(metrics.publishFailed().labelValues("kraken", "kraken-0").get())
+                .isZero();
     }
 
     @Test
@@ -155,7 +177,8 @@ class PublisherTest {
 
         assertThat(pulled.get()).isEqualTo(total);
         assertThat(done).hasSize(total).allMatch(PublishOutcome::acked);
-        assertThat(done).extracting(o -> o.message().frame())
+        assertThat(done)
+                .extracting(o -> o.message().frame())
                 .containsExactlyElementsOf(LongStream.range(0, total).boxed().toList());
         assertThat(StreamContents.count(connection, stream)).isEqualTo(total);
     }
@@ -183,15 +206,17 @@ class PublisherTest {
         };
     }
 
-    Flow<OutboundMessage, PublishOutcome, NotUsed> publisher(
-            PublisherSettings settings) {
+    Flow<OutboundMessage, PublishOutcome, NotUsed> publisher(PublisherSettings settings) {
         control = ControlEventPublisher.create(connection, env, settings, metrics);
         return Publisher.flow(jetStream, settings, metrics, control);
     }
 
     List<PublishOutcome> run(List<OutboundMessage> messages, PublisherSettings settings) throws Exception {
-        return Source.from(messages).via(publisher(settings)).runWith(Sink.seq(), TESTKIT.system())
-                .toCompletableFuture().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        return Source.from(messages)
+                .via(publisher(settings))
+                .runWith(Sink.seq(), TESTKIT.system())
+                .toCompletableFuture()
+                .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     }
 
     void awaitDisconnected() {

@@ -39,17 +39,20 @@ class StreamSetupTest {
         List<String> publishable = publishable("kraken", "polymarket");
         StreamSetup setup = new StreamSetup(jsm);
 
-        assertThat(setup.apply(List.of(kraken, polymarket), publishable)).containsExactly(
-                Map.entry(kraken.name(), StreamSetup.Outcome.CREATED),
-                Map.entry(polymarket.name(), StreamSetup.Outcome.CREATED));
-        assertThat(setup.apply(List.of(kraken, polymarket), publishable)).containsExactly(
-                Map.entry(kraken.name(), StreamSetup.Outcome.UNCHANGED),
-                Map.entry(polymarket.name(), StreamSetup.Outcome.UNCHANGED));
+        assertThat(setup.apply(List.of(kraken, polymarket), publishable))
+                .containsExactly(
+                        Map.entry(kraken.name(), StreamSetup.Outcome.CREATED),
+                        Map.entry(polymarket.name(), StreamSetup.Outcome.CREATED));
+        assertThat(setup.apply(List.of(kraken, polymarket), publishable))
+                .containsExactly(
+                        Map.entry(kraken.name(), StreamSetup.Outcome.UNCHANGED),
+                        Map.entry(polymarket.name(), StreamSetup.Outcome.UNCHANGED));
 
         StreamSpec longer = spec("kraken", Duration.ofHours(6));
-        assertThat(setup.apply(List.of(longer, polymarket), publishable)).containsExactly(
-                Map.entry(kraken.name(), StreamSetup.Outcome.UPDATED),
-                Map.entry(polymarket.name(), StreamSetup.Outcome.UNCHANGED));
+        assertThat(setup.apply(List.of(longer, polymarket), publishable))
+                .containsExactly(
+                        Map.entry(kraken.name(), StreamSetup.Outcome.UPDATED),
+                        Map.entry(polymarket.name(), StreamSetup.Outcome.UNCHANGED));
 
         StreamConfiguration onServer = jsm.getStreamInfo(kraken.name()).getConfiguration();
         assertThat(onServer.getMaxAge()).isEqualTo(Duration.ofHours(6));
@@ -71,9 +74,14 @@ class StreamSetupTest {
     @Test
     void aSubjectCoveredByTwoStreamsIsRefused() {
         StreamSpec kraken = spec("kraken", Duration.ofHours(1));
-        StreamSpec overlapping = new StreamSpec(NatsServerExtension.freshName("OVERLAP"),
-                List.of(env + ".kraken.json.>"), -1, Duration.ofHours(1), Duration.ofMinutes(2),
-                StreamSpec.Storage.FILE, 1);
+        StreamSpec overlapping = new StreamSpec(
+                NatsServerExtension.freshName("OVERLAP"),
+                List.of(env + ".kraken.json.>"),
+                -1,
+                Duration.ofHours(1),
+                Duration.ofMinutes(2),
+                StreamSpec.Storage.FILE,
+                1);
 
         assertThatThrownBy(() -> new StreamSetup(jsm).apply(List.of(kraken, overlapping), publishable("kraken")))
                 .isInstanceOf(StreamSetupException.class)
@@ -83,21 +91,30 @@ class StreamSetupTest {
     @Test
     void aStreamAlreadyOnTheServerThatOverlapsIsReported() throws Exception {
         String foreign = NatsServerExtension.freshName("LEFTOVER");
-        jsm.addStream(StreamConfiguration.builder().name(foreign).subjects(env + ".kraken.json.trade.*")
-                .storageType(StorageType.Memory).build());
+        jsm.addStream(StreamConfiguration.builder()
+                .name(foreign)
+                .subjects(env + ".kraken.json.trade.*")
+                .storageType(StorageType.Memory)
+                .build());
         StreamSpec kraken = spec("kraken", Duration.ofHours(1));
 
         assertThatThrownBy(() -> new StreamSetup(jsm).apply(List.of(kraken), publishable("kraken")))
                 .isInstanceOf(StreamSetupException.class)
                 .hasMessageContaining("covered by 2 streams")
-                .hasMessageContaining("streams already on the NATS server that the environment does not name: "
-                        + foreign);
+                .hasMessageContaining(
+                        "streams already on the NATS server that the environment does not name: " + foreign);
         assertThat(jsm.getStreamNames()).doesNotContain(kraken.name());
     }
 
     private StreamSpec spec(String feed, Duration maxAge) {
-        return new StreamSpec(Subjects.streamName(env, feed), List.of(Subjects.streamSubjects(env, feed)), -1, maxAge,
-                Duration.ofMinutes(2), StreamSpec.Storage.FILE, 1);
+        return new StreamSpec(
+                Subjects.streamName(env, feed),
+                List.of(Subjects.streamSubjects(env, feed)),
+                -1,
+                maxAge,
+                Duration.ofMinutes(2),
+                StreamSpec.Storage.FILE,
+                1);
     }
 
     private List<String> publishable(String... feeds) {

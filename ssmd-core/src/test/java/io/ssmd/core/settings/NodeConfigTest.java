@@ -19,8 +19,8 @@ class NodeConfigTest {
 
     @Test
     void defaultsAreTheEmbeddedNode() {
-        NodeSettings settings = NodeSettings.create(NodeConfig.load(Optional.of(write("ssmd.data-dir = \"" + dir + "\"")),
-                Map.of()), Map.of());
+        NodeSettings settings = NodeSettings.create(
+                NodeConfig.load(Optional.of(write("ssmd.data-dir = \"" + dir + "\"")), Map.of()), Map.of());
         assertThat(settings.nats().url()).isEmpty();
         assertThat(settings.nats().embedded().dir()).isEqualTo(dir.resolve("nats"));
         assertThat(settings.nats().embedded().port()).isEqualTo(4222);
@@ -56,12 +56,13 @@ class NodeConfigTest {
 
     @Test
     void ssmdsPekkoSettingsBeatTheLibrariesDefaultsAndLoseToTheUsers() {
-        Config config = NodeConfig.forNode(NodeConfig.load(Optional.of(write("pekko.remote.artery.canonical.port = 2600")),
-                Map.of()));
+        Config config = NodeConfig.forNode(
+                NodeConfig.load(Optional.of(write("pekko.remote.artery.canonical.port = 2600")), Map.of()));
         assertThat(config.getString("pekko.actor.provider")).isEqualTo("cluster");
         assertThat(config.getStringList("pekko.cluster.roles")).contains("connector", "archiver", "gateway");
         assertThat(config.getString("pekko.cluster.downing-provider-class")).contains("SplitBrainResolverProvider");
-        assertThat(config.getString("pekko.cluster.sharding.passivation.strategy")).isEqualTo("none");
+        assertThat(config.getString("pekko.cluster.sharding.passivation.strategy"))
+                .isEqualTo("none");
         assertThat(config.getStringList("pekko.loggers")).containsExactly("org.apache.pekko.event.slf4j.Slf4jLogger");
         assertThat(config.getInt("pekko.remote.artery.canonical.port")).isEqualTo(2600);
         assertThat(config.getString("pekko.actor.serialization-bindings.\"io.ssmd.core.CborSerializable\""))
@@ -72,7 +73,8 @@ class NodeConfigTest {
     void aMissingExplicitFileIsAnError() {
         Path missing = dir.resolve("nope.conf");
         assertThatThrownBy(() -> NodeConfig.load(Optional.of(missing), Map.of()))
-                .hasMessageContaining(missing.toString()).hasMessageContaining("not found");
+                .hasMessageContaining(missing.toString())
+                .hasMessageContaining("not found");
     }
 
     @Test

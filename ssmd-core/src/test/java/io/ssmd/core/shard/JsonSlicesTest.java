@@ -17,14 +17,17 @@ class JsonSlicesTest {
 
     @Test
     void eachElementKeepsTheEnvelopeAndItsExactNumberText() {
-        byte[] frame = bytes("{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"symbol\":\"BTC/USD\",\"qty\":0.00000000},"
-                + " {\"symbol\":\"ETH/USD\",\"bids\":[{\"price\":1e-5}]}],\"tail\":1}");
+        byte[] frame =
+                bytes("{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"symbol\":\"BTC/USD\",\"qty\":0.00000000},"
+                        + " {\"symbol\":\"ETH/USD\",\"bids\":[{\"price\":1e-5}]}],\"tail\":1}");
         JsonSlices.Layout layout = JsonSlices.arrayField(frame, "data").orElseThrow();
         assertThat(layout.size()).isEqualTo(2);
         assertThat(text(layout.withOnly(frame, 0)))
-                .isEqualTo("{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"symbol\":\"BTC/USD\",\"qty\":0.00000000}],\"tail\":1}");
+                .isEqualTo(
+                        "{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"symbol\":\"BTC/USD\",\"qty\":0.00000000}],\"tail\":1}");
         assertThat(text(layout.withOnly(frame, 1)))
-                .isEqualTo("{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"symbol\":\"ETH/USD\",\"bids\":[{\"price\":1e-5}]}],\"tail\":1}");
+                .isEqualTo(
+                        "{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"symbol\":\"ETH/USD\",\"bids\":[{\"price\":1e-5}]}],\"tail\":1}");
         assertThat(text(layout.element(frame, 1))).isEqualTo("{\"symbol\":\"ETH/USD\",\"bids\":[{\"price\":1e-5}]}");
     }
 
@@ -38,11 +41,15 @@ class JsonSlicesTest {
 
     @Test
     void notAnArrayOrNotJsonGivesNothing() {
-        assertThat(JsonSlices.arrayField(bytes("{\"channel\":\"heartbeat\"}"), "data")).isEmpty();
+        assertThat(JsonSlices.arrayField(bytes("{\"channel\":\"heartbeat\"}"), "data"))
+                .isEmpty();
         assertThat(JsonSlices.arrayField(bytes("{\"data\":{\"a\":1}}"), "data")).isEmpty();
         assertThat(JsonSlices.arrayField(bytes("{\"data\":[1,2"), "data")).isEmpty();
         assertThat(JsonSlices.rootArray(bytes("PONG"))).isEmpty();
-        assertThat(JsonSlices.arrayField(bytes("{\"data\":[]}"), "data").orElseThrow().size()).isZero();
+        assertThat(JsonSlices.arrayField(bytes("{\"data\":[]}"), "data")
+                        .orElseThrow()
+                        .size())
+                .isZero();
     }
 
     @Test

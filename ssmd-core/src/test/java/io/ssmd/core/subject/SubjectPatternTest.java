@@ -11,26 +11,36 @@ class SubjectPatternTest {
 
     @Test
     void fullWildcardCoversEverythingBelowItButNotItsOwnPrefix() {
-        assertThat(SubjectPattern.covers("prod.kraken.>", "prod.kraken.json.*.*")).isTrue();
-        assertThat(SubjectPattern.covers("prod.kraken.>", "prod.kraken.control.*.*")).isTrue();
+        assertThat(SubjectPattern.covers("prod.kraken.>", "prod.kraken.json.*.*"))
+                .isTrue();
+        assertThat(SubjectPattern.covers("prod.kraken.>", "prod.kraken.control.*.*"))
+                .isTrue();
         assertThat(SubjectPattern.covers("prod.kraken.>", "prod.kraken")).isFalse();
-        assertThat(SubjectPattern.covers("prod.kraken.>", "prod.krakenx.json.a.b")).isFalse();
+        assertThat(SubjectPattern.covers("prod.kraken.>", "prod.krakenx.json.a.b"))
+                .isFalse();
     }
 
     @Test
     void singleWildcardCoversOneTokenOnly() {
-        assertThat(SubjectPattern.covers("prod.kraken.json.*.*", "prod.kraken.json.trade.*")).isTrue();
-        assertThat(SubjectPattern.covers("prod.kraken.json.trade.*", "prod.kraken.json.*.*")).isFalse();
-        assertThat(SubjectPattern.covers("prod.kraken.json.*", "prod.kraken.json.trade.BTC")).isFalse();
-        assertThat(SubjectPattern.covers("prod.kraken.json.*.*", "prod.kraken.json.>")).isFalse();
+        assertThat(SubjectPattern.covers("prod.kraken.json.*.*", "prod.kraken.json.trade.*"))
+                .isTrue();
+        assertThat(SubjectPattern.covers("prod.kraken.json.trade.*", "prod.kraken.json.*.*"))
+                .isFalse();
+        assertThat(SubjectPattern.covers("prod.kraken.json.*", "prod.kraken.json.trade.BTC"))
+                .isFalse();
+        assertThat(SubjectPattern.covers("prod.kraken.json.*.*", "prod.kraken.json.>"))
+                .isFalse();
     }
 
     @Test
     void overlapsWhenSomeSubjectMatchesBoth() {
-        assertThat(SubjectPattern.overlaps("prod.kraken.json.trade.*", "prod.kraken.json.*.BTC-USD")).isTrue();
+        assertThat(SubjectPattern.overlaps("prod.kraken.json.trade.*", "prod.kraken.json.*.BTC-USD"))
+                .isTrue();
         assertThat(SubjectPattern.overlaps("prod.>", "prod.kraken.json.*.*")).isTrue();
-        assertThat(SubjectPattern.overlaps("prod.kraken.json.trade.*", "prod.kraken.json.ticker.*")).isFalse();
-        assertThat(SubjectPattern.overlaps("prod.kraken.*", "prod.kraken.json.*.*")).isFalse();
+        assertThat(SubjectPattern.overlaps("prod.kraken.json.trade.*", "prod.kraken.json.ticker.*"))
+                .isFalse();
+        assertThat(SubjectPattern.overlaps("prod.kraken.*", "prod.kraken.json.*.*"))
+                .isFalse();
     }
 
     @Test
@@ -40,14 +50,21 @@ class SubjectPatternTest {
         List<String> publishable = Subjects.publishable("prod", "kraken", Venue.KRAKEN);
 
         assertThat(StreamCoverage.check(List.of(kraken), publishable)).isEmpty();
-        assertThat(StreamCoverage.check(List.of(kraken, trades), publishable)).singleElement().asString()
-                .contains("prod.kraken.json.*.*").contains("2 streams").contains("PROD_KRAKEN").contains("PROD_TRADES");
+        assertThat(StreamCoverage.check(List.of(kraken, trades), publishable))
+                .singleElement()
+                .asString()
+                .contains("prod.kraken.json.*.*")
+                .contains("2 streams")
+                .contains("PROD_KRAKEN")
+                .contains("PROD_TRADES");
         assertThat(StreamCoverage.check(List.of(trades), publishable))
                 .anySatisfy(p -> assertThat(p).contains("prod.kraken.json.*.*").contains("only partly by PROD_TRADES"))
-                .anySatisfy(p -> assertThat(p).contains("prod.kraken.control.*.*").contains("covered by no stream"));
+                .anySatisfy(
+                        p -> assertThat(p).contains("prod.kraken.control.*.*").contains("covered by no stream"));
     }
 
     private static StreamSpec stream(String name, String subject) {
-        return new StreamSpec(name, List.of(subject), -1, Duration.ZERO, Duration.ofMinutes(2), StreamSpec.Storage.FILE, 1);
+        return new StreamSpec(
+                name, List.of(subject), -1, Duration.ZERO, Duration.ofMinutes(2), StreamSpec.Storage.FILE, 1);
     }
 }

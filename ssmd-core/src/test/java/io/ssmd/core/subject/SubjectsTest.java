@@ -18,8 +18,13 @@ class SubjectsTest {
     @Test
     void dotsInKalshiTickersWouldSplitTheSubjectAndBecomeUnderscores() {
         assertThat(Subjects.token("KXETHD-26FEB1217-T1819.99")).isEqualTo("KXETHD-26FEB1217-T1819_99");
-        assertThat(Subjects.marketData("prod", "kalshi", Subjects.category("Crypto"), "trade",
-                Subjects.token("KXETHD-26FEB1217-T1819.99"))).isEqualTo("prod.kalshi.crypto.json.trade.KXETHD-26FEB1217-T1819_99");
+        assertThat(Subjects.marketData(
+                        "prod",
+                        "kalshi",
+                        Subjects.category("Crypto"),
+                        "trade",
+                        Subjects.token("KXETHD-26FEB1217-T1819.99")))
+                .isEqualTo("prod.kalshi.crypto.json.trade.KXETHD-26FEB1217-T1819_99");
     }
 
     @Test
@@ -40,8 +45,8 @@ class SubjectsTest {
 
     @Test
     void twoIdsMappingToOneTokenAreRejectedNamingBoth() {
-        assertThatThrownBy(() -> Subjects.tokens("kalshi",
-                List.of("KXETHD-26FEB1217-T1819.99", "KXBTC", "KXETHD-26FEB1217-T1819_99")))
+        assertThatThrownBy(() -> Subjects.tokens(
+                        "kalshi", List.of("KXETHD-26FEB1217-T1819.99", "KXBTC", "KXETHD-26FEB1217-T1819_99")))
                 .isInstanceOf(TokenCollisionException.class)
                 .hasMessageContaining("KXETHD-26FEB1217-T1819.99")
                 .hasMessageContaining("KXETHD-26FEB1217-T1819_99")
@@ -58,7 +63,8 @@ class SubjectsTest {
 
     @Test
     void systemUnparsedControlAndBookSubjectsFollowTheLayout() {
-        assertThat(Subjects.system("prod", "polymarket", "polymarket-3")).isEqualTo("prod.polymarket.json.system.polymarket-3");
+        assertThat(Subjects.system("prod", "polymarket", "polymarket-3"))
+                .isEqualTo("prod.polymarket.json.system.polymarket-3");
         assertThat(Subjects.unparsed("prod", "kraken", "kraken-0")).isEqualTo("prod.kraken.json.unparsed.kraken-0");
         assertThat(Subjects.control("prod", "kalshi", "disconnected", Subjects.shard("kalshi", 3)))
                 .isEqualTo("prod.kalshi.control.disconnected.kalshi-3");
@@ -75,8 +81,10 @@ class SubjectsTest {
     void everyPublishableSubjectOfAFeedIsInsideItsStream() {
         for (Venue venue : Venue.values()) {
             List<String> publishable = Subjects.publishable("prod", venue.id(), venue);
-            assertThat(publishable).allSatisfy(pattern ->
-                    assertThat(SubjectPattern.covers(Subjects.streamSubjects("prod", venue.id()), pattern)).isTrue());
+            assertThat(publishable)
+                    .allSatisfy(pattern -> assertThat(
+                                    SubjectPattern.covers(Subjects.streamSubjects("prod", venue.id()), pattern))
+                            .isTrue());
         }
         assertThat(Subjects.publishable("prod", "kalshi", Venue.KALSHI)).contains("prod.kalshi.*.json.*.*");
     }

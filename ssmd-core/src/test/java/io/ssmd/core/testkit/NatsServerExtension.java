@@ -34,8 +34,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * as a parameter of type {@code NatsServerExtension}. Connections opened through {@link #connect()} are closed after
  * the class.
  */
-public final class NatsServerExtension implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback,
-        ParameterResolver {
+public final class NatsServerExtension
+        implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback, ParameterResolver {
 
     /** Short so tests see a restarted server quickly. */
     public static final Duration RECONNECT_WAIT = Duration.ofMillis(100);
@@ -98,7 +98,8 @@ public final class NatsServerExtension implements BeforeAllCallback, BeforeEachC
     public NatsServerProcess server() {
         NatsServerProcess s = server;
         if (s == null) {
-            throw new IllegalStateException("NatsServerExtension is not registered as a static @RegisterExtension field");
+            throw new IllegalStateException(
+                    "NatsServerExtension is not registered as a static @RegisterExtension field");
         }
         return s;
     }

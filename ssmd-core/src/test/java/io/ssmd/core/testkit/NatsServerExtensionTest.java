@@ -24,8 +24,13 @@ class NatsServerExtensionTest {
         String stream = NatsServerExtension.freshName("RESTART");
         String subject = stream.toLowerCase() + ".data";
         Connection connection = NATS.connect();
-        connection.jetStreamManagement().addStream(StreamConfiguration.builder().name(stream).subjects(subject)
-                .storageType(StorageType.File).build());
+        connection
+                .jetStreamManagement()
+                .addStream(StreamConfiguration.builder()
+                        .name(stream)
+                        .subjects(subject)
+                        .storageType(StorageType.File)
+                        .build());
         JetStream js = connection.jetStream();
         for (int i = 0; i < 3; i++) {
             js.publish(subject, ("m" + i).getBytes(StandardCharsets.UTF_8));
@@ -35,10 +40,10 @@ class NatsServerExtensionTest {
         NATS.restart();
 
         assertThat(NATS.port()).isEqualTo(port);
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> connection.getStatus() == Connection.Status.CONNECTED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> connection.getStatus() == Connection.Status.CONNECTED);
         List<MessageInfo> stored = StreamContents.readAll(connection, stream);
-        assertThat(stored).extracting(m -> new String(m.getData(), StandardCharsets.UTF_8))
+        assertThat(stored)
+                .extracting(m -> new String(m.getData(), StandardCharsets.UTF_8))
                 .containsExactly("m0", "m1", "m2");
     }
 

@@ -62,12 +62,15 @@ public final class PostgresDatabase implements BeforeAllCallback, AfterAllCallba
     }
 
     private void execute(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(adminUrl, user, password); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(adminUrl, user, password);
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
-            throw new SQLException("PostgreSQL at " + adminUrl + " as " + user + " failed (" + e.getMessage()
-                    + "). Tests need a real PostgreSQL: run ./ssmd test, which installs and starts one, or set"
-                    + " SSMD_TEST_PG_URL, SSMD_TEST_PG_USER and SSMD_TEST_PG_PASSWORD.", e);
+            throw new SQLException(
+                    "PostgreSQL at " + adminUrl + " as " + user + " failed (" + e.getMessage()
+                            + "). Tests need a real PostgreSQL: run ./ssmd test, which installs and starts one, or set"
+                            + " SSMD_TEST_PG_URL, SSMD_TEST_PG_USER and SSMD_TEST_PG_PASSWORD.",
+                    e);
         }
     }
 }

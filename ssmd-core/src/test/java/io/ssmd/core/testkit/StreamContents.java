@@ -13,8 +13,7 @@ import java.util.List;
 /** Reads what a JetStream stream holds, message by message, so tests can check exactly what was stored. */
 public final class StreamContents {
 
-    private StreamContents() {
-    }
+    private StreamContents() {}
 
     /** Every message of {@code stream} from its first to its last sequence, in stream order. */
     public static List<MessageInfo> readAll(Connection connection, String stream) {
@@ -38,7 +37,11 @@ public final class StreamContents {
     /** How many messages {@code stream} holds. */
     public static long count(Connection connection, String stream) {
         try {
-            return connection.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
+            return connection
+                    .jetStreamManagement()
+                    .getStreamInfo(stream)
+                    .getStreamState()
+                    .getMsgCount();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (JetStreamApiException e) {

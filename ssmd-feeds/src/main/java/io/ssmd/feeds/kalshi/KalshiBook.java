@@ -15,7 +15,8 @@ final class KalshiBook {
     static final int ONE_DOLLAR = 10_000;
 
     enum Side {
-        YES("yes"), NO("no");
+        YES("yes"),
+        NO("no");
 
         private final String wire;
 

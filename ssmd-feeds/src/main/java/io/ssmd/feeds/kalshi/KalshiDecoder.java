@@ -45,8 +45,8 @@ public final class KalshiDecoder implements FrameDecoder {
     /** Ids of the decoder's own commands, far above the subscribe batches' 1, 2, ... so they never meet. */
     static final long FIRST_RESYNC_ID = 1_000_000;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final ShardContext shard;
     private final Function<String, String> categoryOf;
@@ -74,8 +74,8 @@ public final class KalshiDecoder implements FrameDecoder {
      * @param categoryOf a market or event ticker → its Kalshi category as discovery gave it (null when unknown:
      *                   {@code uncategorized})
      */
-    public static KalshiDecoder create(ShardContext shard, KalshiSettings settings,
-            Function<String, String> categoryOf) {
+    public static KalshiDecoder create(
+            ShardContext shard, KalshiSettings settings, Function<String, String> categoryOf) {
         return new KalshiDecoder(shard, settings, categoryOf);
     }
 
@@ -176,8 +176,8 @@ public final class KalshiDecoder implements FrameDecoder {
         if (category == null) {
             category = text(msg.get("series_ticker")).map(categoryOf).orElse(null);
         }
-        String subject = Subjects.marketData(shard.env(), shard.feed(), Subjects.category(category),
-                "event_lifecycle", Subjects.token(event.get()));
+        String subject = Subjects.marketData(
+                shard.env(), shard.feed(), Subjects.category(category), "event_lifecycle", Subjects.token(event.get()));
         return Decoded.data("event_lifecycle", List.of(new Decoded.Routed(subject, frame, 0)));
     }
 
@@ -206,8 +206,8 @@ public final class KalshiDecoder implements FrameDecoder {
             return published;
         }
         if (root.get("type").asText().equals("orderbook_snapshot")) {
-            KalshiLocalBook.fromSnapshot(msg).ifPresentOrElse(b -> books.put(ticker.get(), b),
-                    () -> books.remove(ticker.get()));
+            KalshiLocalBook.fromSnapshot(msg)
+                    .ifPresentOrElse(b -> books.put(ticker.get(), b), () -> books.remove(ticker.get()));
             return published;
         }
         KalshiLocalBook book = books.get(ticker.get());
@@ -226,7 +226,8 @@ public final class KalshiDecoder implements FrameDecoder {
         }
         books.remove(ticker.get());
         List<String> one = List.of(ticker.get());
-        return published.withResyncs(List.of(new Decoded.Resync(ticker.get(), broken.get())))
+        return published
+                .withResyncs(List.of(new Decoded.Resync(ticker.get(), broken.get())))
                 .withReplies(List.of(
                         KalshiProtocol.updateSubscription(command(List.of()), sid, "delete_markets", one),
                         KalshiProtocol.updateSubscription(command(one), sid, "add_markets", one)));
@@ -237,7 +238,8 @@ public final class KalshiDecoder implements FrameDecoder {
         List<String> markets = sids.markets(gap.sid());
         sids.retire(gap.sid());
         markets.forEach(books::remove);
-        List<Decoded.Resync> resyncs = markets.stream().map(m -> new Decoded.Resync(m, gap.reason())).toList();
+        List<Decoded.Resync> resyncs =
+                markets.stream().map(m -> new Decoded.Resync(m, gap.reason())).toList();
         List<String> replies = new ArrayList<>();
         replies.add(KalshiProtocol.unsubscribe(command(List.of()), List.of(gap.sid())));
         for (List<String> batch : KalshiFeed.batches(markets, perSubscribe)) {
@@ -307,7 +309,8 @@ public final class KalshiDecoder implements FrameDecoder {
         }
         List<String> refused = sids.commandMarkets(id(root));
         return system.withRejections(refused.stream()
-                .map(m -> new Decoded.Rejection(m, reason + " (whole subscribe refused)")).toList());
+                .map(m -> new Decoded.Rejection(m, reason + " (whole subscribe refused)"))
+                .toList());
     }
 
     private Decoded data(byte[] frame, String type, String ticker, JsonNode msg) {
@@ -323,8 +326,8 @@ public final class KalshiDecoder implements FrameDecoder {
                 categoryTokens.put(ticker, category);
             }
         }
-        return Subjects.marketData(shard.env(), shard.feed(), category, type,
-                shard.tokens().getOrDefault(ticker, Subjects.token(ticker)));
+        return Subjects.marketData(
+                shard.env(), shard.feed(), category, type, shard.tokens().getOrDefault(ticker, Subjects.token(ticker)));
     }
 
     /**
@@ -335,7 +338,9 @@ public final class KalshiDecoder implements FrameDecoder {
     private String category(String ticker, JsonNode msg) {
         String category = categoryOf.apply(ticker);
         if (category == null) {
-            category = text(msg.path("additional_metadata").get("event_ticker")).map(categoryOf).orElse(null);
+            category = text(msg.path("additional_metadata").get("event_ticker"))
+                    .map(categoryOf)
+                    .orElse(null);
         }
         int dash = ticker.indexOf('-');
         if (category == null && dash > 0) {
@@ -356,7 +361,8 @@ public final class KalshiDecoder implements FrameDecoder {
     }
 
     private static Optional<String> text(JsonNode node) {
-        return node != null && node.isValueNode() && !node.asText().isEmpty() ? Optional.of(node.asText())
+        return node != null && node.isValueNode() && !node.asText().isEmpty()
+                ? Optional.of(node.asText())
                 : Optional.empty();
     }
 

@@ -50,6 +50,7 @@ public final class KalshiDiscovery {
 
     /** Market states that trade; discovery asks for {@code status=open}, which Kalshi answers as {@code active}. */
     private static final Set<String> OPEN = Set.of("active", "open");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KalshiSettings settings;
@@ -63,24 +64,29 @@ public final class KalshiDiscovery {
 
     private KalshiDiscovery(KalshiSettings settings, HttpClient http, Sleeper sleeper, RandomGenerator random) {
         this.settings = settings;
-        this.base = settings.rest().orElseThrow(() -> new IllegalArgumentException("feed " + settings.feed()
-                + ": endpoints.rest is needed for discovery"));
+        this.base = settings.rest()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "feed " + settings.feed() + ": endpoints.rest is needed for discovery"));
         this.http = http;
         this.sleeper = sleeper;
         this.random = random;
         this.included = settings.categories().stream().map(Subjects::category).collect(Collectors.toSet());
-        this.excluded = settings.excludedCategories().stream().map(Subjects::category).collect(Collectors.toSet());
+        this.excluded =
+                settings.excludedCategories().stream().map(Subjects::category).collect(Collectors.toSet());
     }
 
     /** Discovery for these settings with its own HTTP client, sleeping for real. */
     public static KalshiDiscovery create(KalshiSettings settings) {
-        return create(settings, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
-                d -> Thread.sleep(d.toMillis()), RandomGenerator.getDefault());
+        return create(
+                settings,
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                d -> Thread.sleep(d.toMillis()),
+                RandomGenerator.getDefault());
     }
 
     /** Discovery with an injected client, sleeper and jitter source (tests). */
-    public static KalshiDiscovery create(KalshiSettings settings, HttpClient http, Sleeper sleeper,
-            RandomGenerator random) {
+    public static KalshiDiscovery create(
+            KalshiSettings settings, HttpClient http, Sleeper sleeper, RandomGenerator random) {
         return new KalshiDiscovery(settings, http, sleeper, random);
     }
 
@@ -92,7 +98,8 @@ public final class KalshiDiscovery {
     public KalshiUniverse discover() throws InterruptedException {
         List<KalshiUniverse.Market> markets = new ArrayList<>();
         Map<String, String> categories = new HashMap<>();
-        List<Optional<String>> seriesList = settings.series().isEmpty() ? List.of(Optional.empty())
+        List<Optional<String>> seriesList = settings.series().isEmpty()
+                ? List.of(Optional.empty())
                 : settings.series().stream().map(Optional::of).toList();
         boolean events = true;
         for (Optional<String> series : seriesList) {
@@ -126,7 +133,8 @@ public final class KalshiDiscovery {
             do {
                 String query = "limit=" + TICKERS_PER_LOOKUP + "&tickers=" + encode(named)
                         + (cursor.isEmpty() ? "" : "&cursor=" + encode(cursor));
-                JsonNode page = get(URI.create(base + "/markets?" + query), false).orElseThrow();
+                JsonNode page =
+                        get(URI.create(base + "/markets?" + query), false).orElseThrow();
                 page.path("markets").forEach(found::add);
                 cursor = page.path("cursor").asText("");
             } while (!cursor.isEmpty());
@@ -140,14 +148,21 @@ public final class KalshiDiscovery {
             boolean needSeries = !settings.series().isEmpty() && series.isEmpty();
             if ((category.isBlank() || needSeries) && !eventTicker.isEmpty()) {
                 if (!events.containsKey(eventTicker)) {
-                    events.put(eventTicker, get(URI.create(base + "/events/" + encode(eventTicker)), true)
-                            .map(e -> e.path("event")).orElse(JSON.missingNode()));
+                    events.put(
+                            eventTicker,
+                            get(URI.create(base + "/events/" + encode(eventTicker)), true)
+                                    .map(e -> e.path("event"))
+                                    .orElse(JSON.missingNode()));
                 }
                 JsonNode event = events.get(eventTicker);
                 category = category.isBlank() ? event.path("category").asText("") : category;
                 series = series.isEmpty() ? event.path("series_ticker").asText("") : series;
             }
-            markets.add(new KalshiUniverse.Market(market.path("ticker").asText(""), eventTicker, series, category,
+            markets.add(new KalshiUniverse.Market(
+                    market.path("ticker").asText(""),
+                    eventTicker,
+                    series,
+                    category,
                     market.path("status").asText("")));
         }
         return markets;
@@ -206,13 +221,23 @@ public final class KalshiDiscovery {
 
     private void readMarkets(JsonNode page, List<KalshiUniverse.Market> into, Map<String, String> categories) {
         for (JsonNode market : page.path("markets")) {
-            add(market, market.path("event_ticker").asText(""), market.path("series_ticker").asText(""),
-                    market.path("category").asText(""), into, categories);
+            add(
+                    market,
+                    market.path("event_ticker").asText(""),
+                    market.path("series_ticker").asText(""),
+                    market.path("category").asText(""),
+                    into,
+                    categories);
         }
     }
 
-    private void add(JsonNode market, String eventTicker, String series, String category,
-            List<KalshiUniverse.Market> into, Map<String, String> categories) {
+    private void add(
+            JsonNode market,
+            String eventTicker,
+            String series,
+            String category,
+            List<KalshiUniverse.Market> into,
+            Map<String, String> categories) {
         String ticker = market.path("ticker").asText("");
         String status = market.path("status").asText("");
         // Not-yet-open markets are not subscribed; lifecycle "activated" brings them in later.
@@ -245,8 +270,13 @@ public final class KalshiDiscovery {
         for (int attempt = 1; attempt <= settings.pageAttempts(); attempt++) {
             Duration wait = backoff(attempt);
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                        .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Accept", "application/json")
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 int status = response.statusCode();
                 if (status == 200) {
                     return Optional.of(JSON.readTree(response.body()));

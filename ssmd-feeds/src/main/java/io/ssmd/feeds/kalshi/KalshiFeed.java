@@ -34,7 +34,10 @@ public final class KalshiFeed implements VenueConnector {
     private final Function<String, String> categoryOf;
     private final boolean lifecycleOnly;
 
-    private KalshiFeed(KalshiSettings settings, Optional<KalshiSigner> signer, Function<String, String> categoryOf,
+    private KalshiFeed(
+            KalshiSettings settings,
+            Optional<KalshiSigner> signer,
+            Function<String, String> categoryOf,
             boolean lifecycleOnly) {
         this.settings = settings;
         this.signer = signer;
@@ -67,8 +70,8 @@ public final class KalshiFeed implements VenueConnector {
     }
 
     /** The connector for settings, a signer and a category lookup already built (tests). */
-    public static KalshiFeed create(KalshiSettings settings, Optional<KalshiSigner> signer,
-            Function<String, String> categoryOf) {
+    public static KalshiFeed create(
+            KalshiSettings settings, Optional<KalshiSigner> signer, Function<String, String> categoryOf) {
         return new KalshiFeed(settings, signer, categoryOf, false);
     }
 
@@ -89,7 +92,8 @@ public final class KalshiFeed implements VenueConnector {
     /** Signed now: each (re)connection carries a fresh timestamp. The headers are never logged. */
     @Override
     public ConnectTarget target() {
-        return new ConnectTarget(settings.websocket(), signer.map(KalshiSigner::headers).orElse(Map.of()));
+        return new ConnectTarget(
+                settings.websocket(), signer.map(KalshiSigner::headers).orElse(Map.of()));
     }
 
     /**
@@ -121,7 +125,8 @@ public final class KalshiFeed implements VenueConnector {
      */
     @Override
     public Optional<Companion> companion() {
-        return lifecycleOnly || !settings.lifecycle() ? Optional.empty()
+        return lifecycleOnly || !settings.lifecycle()
+                ? Optional.empty()
                 : Optional.of(new Companion(LIFECYCLE_SHARD, lifecycleConnector()));
     }
 

@@ -42,6 +42,7 @@ final class KalshiHandshake {
 
     /** DER tag of an ASN.1 SEQUENCE and INTEGER, for reading a PKCS#1 {@code RSAPublicKey}. */
     private static final int SEQUENCE = 0x30;
+
     private static final int INTEGER = 0x02;
 
     private final Optional<PublicKey> publicKey;
@@ -64,8 +65,8 @@ final class KalshiHandshake {
         Optional<String> timestamp = header(request, TIMESTAMP_HEADER);
         Optional<String> signature = header(request, SIGNATURE_HEADER);
         if (key.isEmpty() || timestamp.isEmpty() || signature.isEmpty()) {
-            return Optional.of("missing header " + (key.isEmpty() ? KEY_HEADER
-                    : timestamp.isEmpty() ? TIMESTAMP_HEADER : SIGNATURE_HEADER));
+            return Optional.of("missing header "
+                    + (key.isEmpty() ? KEY_HEADER : timestamp.isEmpty() ? TIMESTAMP_HEADER : SIGNATURE_HEADER));
         }
         long millis;
         try {
@@ -79,7 +80,9 @@ final class KalshiHandshake {
             return Optional.of(TIMESTAMP_HEADER + " is " + skew + " ms from the server clock; at most "
                     + maxClockSkew.toMillis() + " ms is allowed");
         }
-        if (publicKey.isPresent() && !verifies(publicKey.get(), timestamp.get().trim(), signature.get().trim())) {
+        if (publicKey.isPresent()
+                && !verifies(
+                        publicKey.get(), timestamp.get().trim(), signature.get().trim())) {
             return Optional.of("invalid signature: " + SIGNATURE_HEADER + " does not verify against the public key "
                     + "for timestamp + \"GET\" + \"" + KalshiProtocol.WEBSOCKET_PATH + "\"");
         }
@@ -113,7 +116,8 @@ final class KalshiHandshake {
         StringBuilder body = new StringBuilder("{\"error\":{\"code\":\"authentication_error\",\"message\":");
         KalshiProtocol.quote(body, reason);
         body.append("}}");
-        return HttpResponse.create().withStatus(StatusCodes.UNAUTHORIZED)
+        return HttpResponse.create()
+                .withStatus(StatusCodes.UNAUTHORIZED)
                 .withEntity(ContentTypes.APPLICATION_JSON, body.toString());
     }
 

@@ -33,8 +33,7 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 final class KalshiLifecycleEvents extends AllDirectives {
 
     /** One event as the server took it. */
-    record Event(String ticker, String type, Instant at) {
-    }
+    record Event(String ticker, String type, Instant at) {}
 
     /** Event type → the status the market answers in REST afterwards (Kalshi's response statuses). */
     static final Map<String, String> STATUS_AFTER = Map.of(
@@ -91,7 +90,8 @@ final class KalshiLifecycleEvents extends AllDirectives {
 
     /** {@code POST /control/lifecycle}. */
     Route route() {
-        return path(PathMatchers.segment("control").slash("lifecycle"),
+        return path(
+                PathMatchers.segment("control").slash("lifecycle"),
                 () -> post(() -> entity(Unmarshaller.entityToString(), this::post)));
     }
 
@@ -133,16 +133,22 @@ final class KalshiLifecycleEvents extends AllDirectives {
      * {@code deactivated} the pause flag.
      */
     static String frame(int sid, long seq, Event event, Market market) {
-        StringBuilder b = new StringBuilder(400).append("{\"type\":\"market_lifecycle_v2\",\"sid\":").append(sid)
-                .append(",\"seq\":").append(seq).append(",\"msg\":{\"market_ticker\":");
+        StringBuilder b = new StringBuilder(400)
+                .append("{\"type\":\"market_lifecycle_v2\",\"sid\":")
+                .append(sid)
+                .append(",\"seq\":")
+                .append(seq)
+                .append(",\"msg\":{\"market_ticker\":");
         quote(b, event.ticker());
         b.append(",\"event_type\":");
         quote(b, event.type());
         long ts = event.at().getEpochSecond();
         switch (event.type()) {
             case "created" -> {
-                b.append(",\"open_ts\":").append(market.openTime().getEpochSecond())
-                        .append(",\"close_ts\":").append(market.closeTime().getEpochSecond())
+                b.append(",\"open_ts\":")
+                        .append(market.openTime().getEpochSecond())
+                        .append(",\"close_ts\":")
+                        .append(market.closeTime().getEpochSecond())
                         .append(",\"additional_metadata\":{\"name\":");
                 quote(b, market.title());
                 b.append(",\"title\":");
@@ -153,14 +159,18 @@ final class KalshiLifecycleEvents extends AllDirectives {
                 quote(b, market.yesSubTitle());
                 b.append(",\"rules_primary\":\"\",\"rules_secondary\":\"\",\"can_close_early\":true,\"event_ticker\":");
                 quote(b, market.eventTicker());
-                b.append(",\"expected_expiration_ts\":").append(market.closeTime().getEpochSecond()).append('}')
+                b.append(",\"expected_expiration_ts\":")
+                        .append(market.closeTime().getEpochSecond())
+                        .append('}')
                         .append(",\"price_level_structure\":");
                 quote(b, market.priceLevelStructure());
             }
             case "activated" -> b.append(",\"open_ts\":").append(ts);
             case "deactivated" -> b.append(",\"is_deactivated\":true");
-            case "determined" -> b.append(",\"result\":\"yes\",\"determination_ts\":").append(ts)
-                    .append(",\"settlement_value\":\"1.0000\"");
+            case "determined" ->
+                b.append(",\"result\":\"yes\",\"determination_ts\":")
+                        .append(ts)
+                        .append(",\"settlement_value\":\"1.0000\"");
             case "settled" -> b.append(",\"settled_ts\":").append(ts);
             default -> {
                 // Only the types of STATUS_AFTER are ever logged.

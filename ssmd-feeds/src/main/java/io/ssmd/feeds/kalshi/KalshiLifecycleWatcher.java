@@ -48,23 +48,25 @@ import org.apache.pekko.cluster.typed.SingletonActor;
 public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecycleWatcher.Command> {
 
     /** Messages of the watcher. */
-    public sealed interface Command {
-    }
+    public sealed interface Command {}
 
     /** A lifecycle frame as the companion shard published it. */
-    record Frame(byte[] data) implements Command, CborSerializable {
-    }
+    record Frame(byte[] data) implements Command, CborSerializable {}
 
     private record Resolved(List<KalshiUniverse.Market> markets, List<String> asked, Throwable failure)
-            implements Command {
+            implements Command {}
+
+    private enum Flush implements Command {
+        INSTANCE
     }
 
-    private enum Flush implements Command { INSTANCE }
-
-    private enum Retry implements Command { INSTANCE }
+    private enum Retry implements Command {
+        INSTANCE
+    }
 
     /** Events this close together become one change of the manager (one update per shard). */
     static final Duration FLUSH_AFTER = Duration.ofMillis(200);
+
     private static final Duration RETRY_AFTER = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -86,23 +88,40 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
      *
      * @param categories the feed's live ticker → category map, which its decoders read
      */
-    public static ActorRef<Command> init(ActorSystem<?> system, String env, KalshiSettings settings,
-            KalshiDiscovery lookup, Map<String, String> categories, Connection nats,
+    public static ActorRef<Command> init(
+            ActorSystem<?> system,
+            String env,
+            KalshiSettings settings,
+            KalshiDiscovery lookup,
+            Map<String, String> categories,
+            Connection nats,
             ActorRef<FeedManager.Command> manager) {
-        return ClusterSingleton.get(system).init(SingletonActor.of(
-                create(env, settings.feed(), lookup, categories, nats, manager),
-                "kalshi-lifecycle-" + settings.feed())
-                .withSettings(ClusterSingletonSettings.create(system).withRole("connector")));
+        return ClusterSingleton.get(system)
+                .init(SingletonActor.of(
+                                create(env, settings.feed(), lookup, categories, nats, manager),
+                                "kalshi-lifecycle-" + settings.feed())
+                        .withSettings(ClusterSingletonSettings.create(system).withRole("connector")));
     }
 
-    public static Behavior<Command> create(String env, String feed, KalshiDiscovery lookup,
-            Map<String, String> categories, Connection nats, ActorRef<FeedManager.Command> manager) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new KalshiLifecycleWatcher(ctx, timers, env,
-                feed, lookup, categories, nats, manager)));
+    public static Behavior<Command> create(
+            String env,
+            String feed,
+            KalshiDiscovery lookup,
+            Map<String, String> categories,
+            Connection nats,
+            ActorRef<FeedManager.Command> manager) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(
+                timers -> new KalshiLifecycleWatcher(ctx, timers, env, feed, lookup, categories, nats, manager)));
     }
 
-    private KalshiLifecycleWatcher(ActorContext<Command> context, TimerScheduler<Command> timers, String env,
-            String feed, KalshiDiscovery lookup, Map<String, String> categories, Connection nats,
+    private KalshiLifecycleWatcher(
+            ActorContext<Command> context,
+            TimerScheduler<Command> timers,
+            String env,
+            String feed,
+            KalshiDiscovery lookup,
+            Map<String, String> categories,
+            Connection nats,
             ActorRef<FeedManager.Command> manager) {
         super(context);
         this.context = context;
@@ -111,8 +130,8 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
         this.categories = categories;
         this.manager = manager;
         this.nats = nats;
-        this.blocking = context.getSystem().dispatchers()
-                .lookup(DispatcherSelector.fromConfig("ssmd-blocking-dispatcher"));
+        this.blocking =
+                context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("ssmd-blocking-dispatcher"));
         ActorRef<Command> self = context.getSelf();
         this.subscription = nats.createDispatcher(message -> self.tell(new Frame(message.getData())));
         subscription.subscribe(env + "." + feed + ".*.json.lifecycle.*");
@@ -148,7 +167,8 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
             case "activated", "created" -> opened(ticker);
             case "deactivated" -> {
                 // Kalshi reports a pause lifted as deactivated with is_deactivated false.
-                if (msg.path("is_deactivated").isBoolean() && !msg.get("is_deactivated").asBoolean()) {
+                if (msg.path("is_deactivated").isBoolean()
+                        && !msg.get("is_deactivated").asBoolean()) {
                     opened(ticker);
                 } else {
                     closed(ticker);
@@ -186,27 +206,36 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
         List<String> asked = List.copyOf(toLookUp);
         toLookUp.clear();
         lookingUp = true;
-        context.pipeToSelf(CompletableFuture.supplyAsync(() -> {
-            try {
-                return lookup.lookup(asked);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CompletionException(e);
-            }
-        }, blocking), (found, failure) -> new Resolved(found, asked, failure));
+        context.pipeToSelf(
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return lookup.lookup(asked);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new CompletionException(e);
+                            }
+                        },
+                        blocking),
+                (found, failure) -> new Resolved(found, asked, failure));
     }
 
     private Behavior<Command> onResolved(Resolved resolved) {
         lookingUp = false;
         if (resolved.failure() != null) {
-            context.getLog().warn("kalshi lifecycle: looking up {} new markets failed ({}); trying again in {} s",
-                    resolved.asked().size(), resolved.failure().toString(), RETRY_AFTER.toSeconds());
+            context.getLog()
+                    .warn(
+                            "kalshi lifecycle: looking up {} new markets failed ({}); trying again in {} s",
+                            resolved.asked().size(),
+                            resolved.failure().toString(),
+                            RETRY_AFTER.toSeconds());
             resolved.asked().stream().filter(t -> !removes.contains(t)).forEach(toLookUp::add);
             timers.startSingleTimer(Retry.INSTANCE, RETRY_AFTER);
             return this;
         }
         for (KalshiUniverse.Market market : resolved.markets()) {
-            if (removes.contains(market.ticker()) || !KalshiDiscovery.trades(market.status())
+            if (removes.contains(market.ticker())
+                    || !KalshiDiscovery.trades(market.status())
                     || !lookup.selects(market)) {
                 continue;
             }

@@ -25,13 +25,13 @@ final class KalshiLocalBook {
      */
     static Optional<KalshiLocalBook> fromSnapshot(JsonNode msg) {
         KalshiLocalBook book = new KalshiLocalBook();
-        return book.readSide(msg, "yes", book.yes) && book.readSide(msg, "no", book.no) ? Optional.of(book)
+        return book.readSide(msg, "yes", book.yes) && book.readSide(msg, "no", book.no)
+                ? Optional.of(book)
                 : Optional.empty();
     }
 
     /** One {@code orderbook_delta}: a signed size change at a price on a side. */
-    record Delta(String side, BigDecimal price, BigDecimal delta) {
-    }
+    record Delta(String side, BigDecimal price, BigDecimal delta) {}
 
     /**
      * Reads a delta's {@code msg}: {@code price_dollars} and {@code delta_fp}, else the legacy {@code price} (cents)
@@ -39,7 +39,8 @@ final class KalshiLocalBook {
      */
     static Optional<Delta> readDelta(JsonNode msg) {
         Optional<BigDecimal> price = KalshiNumbers.dollars(msg, "price_dollars", "price");
-        Optional<BigDecimal> delta = KalshiNumbers.decimal(msg.has("delta_fp") ? msg.get("delta_fp") : msg.get("delta"));
+        Optional<BigDecimal> delta =
+                KalshiNumbers.decimal(msg.has("delta_fp") ? msg.get("delta_fp") : msg.get("delta"));
         String side = msg.path("side").asText("");
         if (price.isEmpty() || delta.isEmpty() || !(side.equals("yes") || side.equals("no"))) {
             return Optional.empty();

@@ -33,9 +33,23 @@ final class KalshiMarketCatalog {
     static final int DECI_CENT = 10;
 
     /** A market of the universe, with its state at the start of every session. */
-    record Market(String ticker, String eventTicker, String seriesTicker, String category, String marketId,
-            String title, String yesSubTitle, int tick, boolean fractional, Instant openTime, Instant closeTime,
-            KalshiBook book, int lastPrice, long volume, long openInterest, String status) {
+    record Market(
+            String ticker,
+            String eventTicker,
+            String seriesTicker,
+            String category,
+            String marketId,
+            String title,
+            String yesSubTitle,
+            int tick,
+            boolean fractional,
+            Instant openTime,
+            Instant closeTime,
+            KalshiBook book,
+            int lastPrice,
+            long volume,
+            long openInterest,
+            String status) {
 
         String priceLevelStructure() {
             return tick == CENT ? "linear_cent" : "deci_cent";
@@ -47,8 +61,23 @@ final class KalshiMarketCatalog {
         }
 
         Market withStatus(String newStatus) {
-            return new Market(ticker, eventTicker, seriesTicker, category, marketId, title, yesSubTitle, tick,
-                    fractional, openTime, closeTime, book, lastPrice, volume, openInterest, newStatus);
+            return new Market(
+                    ticker,
+                    eventTicker,
+                    seriesTicker,
+                    category,
+                    marketId,
+                    title,
+                    yesSubTitle,
+                    tick,
+                    fractional,
+                    openTime,
+                    closeTime,
+                    book,
+                    lastPrice,
+                    volume,
+                    openInterest,
+                    newStatus);
         }
     }
 
@@ -79,6 +108,7 @@ final class KalshiMarketCatalog {
 
     /** Date codes in event tickers: {@code 26AUG2017} is 2026-08-20 17:00 New York time. */
     private static final Pattern DATE_CODE = Pattern.compile("-(\\d{2})([A-Z]{3})(\\d{2})(\\d{2})?(?:-|$)");
+
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMM", Locale.ENGLISH);
     /** No date in the ticker (long-dated markets like KXELONMARS-99): close as the sample's does. */
     private static final Instant FAR_CLOSE = Instant.parse("2099-08-01T04:59:00Z");
@@ -153,17 +183,35 @@ final class KalshiMarketCatalog {
         String[] known = SERIES.getOrDefault(series, new String[] {"Financials", series});
         int tick = ticker.startsWith("KXCOLONIZEMARS") || Math.floorMod(ticker.hashCode(), 5) == 0 ? DECI_CENT : CENT;
         boolean fractional = random.nextBoolean();
-        String id = KNOWN_IDS.getOrDefault(ticker,
-                UUID.nameUUIDFromBytes(("kalshi:" + ticker).getBytes(StandardCharsets.UTF_8)).toString());
+        String id = KNOWN_IDS.getOrDefault(
+                ticker,
+                UUID.nameUUIDFromBytes(("kalshi:" + ticker).getBytes(StandardCharsets.UTF_8))
+                        .toString());
         Instant close = closeTime(ticker);
         String strike = strike(ticker);
         String title = strike == null ? known[1] + "?" : known[1] + " " + strikeText(ticker, strike) + " at close?";
         String yesSubTitle = strike == null ? known[1] : strikeText(ticker, strike);
         KalshiBook book = initialBook(random, tick, fractional);
-        int last = book.best(Side.YES) + tick * random.nextInt(0, Math.max(1, (book.yesAsk() - book.best(Side.YES)) / tick));
+        int last = book.best(Side.YES)
+                + tick * random.nextInt(0, Math.max(1, (book.yesAsk() - book.best(Side.YES)) / tick));
         long volume = 100L * random.nextInt(0, 200_000);
-        return new Market(ticker, eventTicker(ticker), series, known[0], id, title, yesSubTitle, tick, fractional,
-                close.minus(Duration.ofDays(7)), close, book, last, volume, volume / 3, status);
+        return new Market(
+                ticker,
+                eventTicker(ticker),
+                series,
+                known[0],
+                id,
+                title,
+                yesSubTitle,
+                tick,
+                fractional,
+                close.minus(Duration.ofDays(7)),
+                close,
+                book,
+                last,
+                volume,
+                volume / 3,
+                status);
     }
 
     /**
@@ -181,8 +229,8 @@ final class KalshiMarketCatalog {
         return book;
     }
 
-    private static void fillSide(KalshiBook book, Side side, int best, int tick, boolean fractional,
-            SplittableRandom random) {
+    private static void fillSide(
+            KalshiBook book, Side side, int best, int tick, boolean fractional, SplittableRandom random) {
         int levels = random.nextInt(3, 9);
         for (int i = 0, price = best; i < levels && price >= tick; i++, price -= tick * random.nextInt(1, 4)) {
             book.apply(side, price, size(random, fractional));
@@ -201,12 +249,18 @@ final class KalshiMarketCatalog {
             return FAR_CLOSE;
         }
         try {
-            int month = MONTH.parse(m.group(2).charAt(0) + m.group(2).substring(1).toLowerCase(Locale.ROOT))
+            int month = MONTH.parse(
+                            m.group(2).charAt(0) + m.group(2).substring(1).toLowerCase(Locale.ROOT))
                     .get(ChronoField.MONTH_OF_YEAR);
             int hour = m.group(4) == null ? 17 : Integer.parseInt(m.group(4));
             // New York time; daylight saving is ignored (a synthetic close time needs no hour-exact calendar).
-            return LocalDateTime.of(2000 + Integer.parseInt(m.group(1)), month, Integer.parseInt(m.group(3)),
-                    Math.min(hour, 23), 0).toInstant(ZoneOffset.ofHours(-4));
+            return LocalDateTime.of(
+                            2000 + Integer.parseInt(m.group(1)),
+                            month,
+                            Integer.parseInt(m.group(3)),
+                            Math.min(hour, 23),
+                            0)
+                    .toInstant(ZoneOffset.ofHours(-4));
         } catch (RuntimeException notADate) {
             return FAR_CLOSE;
         }
@@ -215,8 +269,11 @@ final class KalshiMarketCatalog {
     /** The strike part of {@code ...-T73749.99} (threshold) or {@code ...-B1.3899500} (bucket), else null. */
     private static String strike(String ticker) {
         String last = ticker.substring(ticker.lastIndexOf('-') + 1);
-        return ticker.indexOf('-') != ticker.lastIndexOf('-') && last.length() > 1
-                && (last.charAt(0) == 'T' || last.charAt(0) == 'B') ? last.substring(1) : null;
+        return ticker.indexOf('-') != ticker.lastIndexOf('-')
+                        && last.length() > 1
+                        && (last.charAt(0) == 'T' || last.charAt(0) == 'B')
+                ? last.substring(1)
+                : null;
     }
 
     private static String strikeText(String ticker, String strike) {

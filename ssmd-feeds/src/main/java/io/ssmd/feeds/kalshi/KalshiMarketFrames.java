@@ -24,8 +24,7 @@ final class KalshiMarketFrames {
     private static final DateTimeFormatter MICROS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-    private KalshiMarketFrames() {
-    }
+    private KalshiMarketFrames() {}
 
     /**
      * {@code orderbook_snapshot}: both sides ascending (best last); a side with no resting orders has no key at
@@ -41,11 +40,16 @@ final class KalshiMarketFrames {
     /** {@code orderbook_delta}: a signed size change at one level of one side. */
     static String delta(int sid, long seq, MarketState market, Delta delta, Instant now) {
         StringBuilder b = head("orderbook_delta", sid, seq, market);
-        b.append(",\"price_dollars\":\"").append(dollars(delta.price()))
-                .append("\",\"delta_fp\":\"").append(count(delta.delta()))
-                .append("\",\"side\":\"").append(delta.side().wire())
-                .append("\",\"ts\":\"").append(MICROS.format(now))
-                .append("\",\"ts_ms\":").append(now.toEpochMilli());
+        b.append(",\"price_dollars\":\"")
+                .append(dollars(delta.price()))
+                .append("\",\"delta_fp\":\"")
+                .append(count(delta.delta()))
+                .append("\",\"side\":\"")
+                .append(delta.side().wire())
+                .append("\",\"ts\":\"")
+                .append(MICROS.format(now))
+                .append("\",\"ts_ms\":")
+                .append(now.toEpochMilli());
         return b.append("}}").toString();
     }
 
@@ -55,21 +59,33 @@ final class KalshiMarketFrames {
      */
     static String ticker(int sid, MarketState market, Instant now) {
         KalshiBook book = market.book;
-        StringBuilder b = new StringBuilder(420).append("{\"type\":\"ticker\",\"sid\":").append(sid)
+        StringBuilder b = new StringBuilder(420)
+                .append("{\"type\":\"ticker\",\"sid\":")
+                .append(sid)
                 .append(",\"msg\":{\"market_id\":");
         quote(b, market.info.marketId());
         b.append(",\"market_ticker\":");
         quote(b, market.info.ticker());
-        b.append(",\"price_dollars\":\"").append(dollars(market.lastPrice))
-                .append("\",\"yes_bid_dollars\":\"").append(dollars(book.best(Side.YES)))
-                .append("\",\"yes_ask_dollars\":\"").append(dollars(book.yesAsk()))
-                .append("\",\"volume_fp\":\"").append(count(market.volume))
-                .append("\",\"open_interest_fp\":\"").append(count(market.openInterest))
-                .append("\",\"yes_bid_size_fp\":\"").append(count(book.bestSize(Side.YES)))
-                .append("\",\"yes_ask_size_fp\":\"").append(count(book.bestSize(Side.NO)))
-                .append("\",\"last_trade_size_fp\":\"").append(count(market.lastTradeSize))
-                .append("\",\"ts\":").append(now.getEpochSecond())
-                .append(",\"ts_ms\":").append(now.toEpochMilli());
+        b.append(",\"price_dollars\":\"")
+                .append(dollars(market.lastPrice))
+                .append("\",\"yes_bid_dollars\":\"")
+                .append(dollars(book.best(Side.YES)))
+                .append("\",\"yes_ask_dollars\":\"")
+                .append(dollars(book.yesAsk()))
+                .append("\",\"volume_fp\":\"")
+                .append(count(market.volume))
+                .append("\",\"open_interest_fp\":\"")
+                .append(count(market.openInterest))
+                .append("\",\"yes_bid_size_fp\":\"")
+                .append(count(book.bestSize(Side.YES)))
+                .append("\",\"yes_ask_size_fp\":\"")
+                .append(count(book.bestSize(Side.NO)))
+                .append("\",\"last_trade_size_fp\":\"")
+                .append(count(market.lastTradeSize))
+                .append("\",\"ts\":")
+                .append(now.getEpochSecond())
+                .append(",\"ts_ms\":")
+                .append(now.toEpochMilli());
         return b.append("}}").toString();
     }
 
@@ -79,32 +95,56 @@ final class KalshiMarketFrames {
      */
     static String trade(int sid, MarketState market, Trade trade, Instant now) {
         String taker = trade.taker().wire();
-        StringBuilder b = new StringBuilder(360).append("{\"type\":\"trade\",\"sid\":").append(sid)
-                .append(",\"msg\":{\"trade_id\":\"").append(trade.tradeId()).append("\",\"market_ticker\":");
+        StringBuilder b = new StringBuilder(360)
+                .append("{\"type\":\"trade\",\"sid\":")
+                .append(sid)
+                .append(",\"msg\":{\"trade_id\":\"")
+                .append(trade.tradeId())
+                .append("\",\"market_ticker\":");
         quote(b, market.info.ticker());
-        b.append(",\"yes_price_dollars\":\"").append(dollars(trade.yesPrice()))
-                .append("\",\"no_price_dollars\":\"").append(dollars(KalshiBook.ONE_DOLLAR - trade.yesPrice()))
-                .append("\",\"count_fp\":\"").append(count(trade.count()))
-                .append("\",\"taker_side\":\"").append(taker)
-                .append("\",\"taker_outcome_side\":\"").append(taker)
-                .append("\",\"taker_book_side\":\"").append(trade.taker() == Side.YES ? "bid" : "ask")
-                .append("\",\"is_block_trade\":false,\"ts\":").append(now.getEpochSecond())
-                .append(",\"ts_ms\":").append(now.toEpochMilli());
+        b.append(",\"yes_price_dollars\":\"")
+                .append(dollars(trade.yesPrice()))
+                .append("\",\"no_price_dollars\":\"")
+                .append(dollars(KalshiBook.ONE_DOLLAR - trade.yesPrice()))
+                .append("\",\"count_fp\":\"")
+                .append(count(trade.count()))
+                .append("\",\"taker_side\":\"")
+                .append(taker)
+                .append("\",\"taker_outcome_side\":\"")
+                .append(taker)
+                .append("\",\"taker_book_side\":\"")
+                .append(trade.taker() == Side.YES ? "bid" : "ask")
+                .append("\",\"is_block_trade\":false,\"ts\":")
+                .append(now.getEpochSecond())
+                .append(",\"ts_ms\":")
+                .append(now.toEpochMilli());
         return b.append("}}").toString();
     }
 
     /** {@code market_lifecycle_v2} {@code close_date_updated}, with seq as in the current asyncapi. */
     static String closeDateUpdated(int sid, long seq, String ticker, long closeTs) {
-        StringBuilder b = new StringBuilder(160).append("{\"type\":\"market_lifecycle_v2\",\"sid\":").append(sid)
-                .append(",\"seq\":").append(seq).append(",\"msg\":{\"market_ticker\":");
+        StringBuilder b = new StringBuilder(160)
+                .append("{\"type\":\"market_lifecycle_v2\",\"sid\":")
+                .append(sid)
+                .append(",\"seq\":")
+                .append(seq)
+                .append(",\"msg\":{\"market_ticker\":");
         quote(b, ticker);
-        return b.append(",\"close_ts\":").append(closeTs).append(",\"event_type\":\"close_date_updated\"}}")
+        return b.append(",\"close_ts\":")
+                .append(closeTs)
+                .append(",\"event_type\":\"close_date_updated\"}}")
                 .toString();
     }
 
     private static StringBuilder head(String type, int sid, long seq, MarketState market) {
-        StringBuilder b = new StringBuilder(320).append("{\"type\":\"").append(type).append("\",\"sid\":").append(sid)
-                .append(",\"seq\":").append(seq).append(",\"msg\":{\"market_ticker\":");
+        StringBuilder b = new StringBuilder(320)
+                .append("{\"type\":\"")
+                .append(type)
+                .append("\",\"sid\":")
+                .append(sid)
+                .append(",\"seq\":")
+                .append(seq)
+                .append(",\"msg\":{\"market_ticker\":");
         quote(b, market.info.ticker());
         b.append(",\"market_id\":");
         quote(b, market.info.marketId());
@@ -118,8 +158,11 @@ final class KalshiMarketFrames {
         b.append(",\"").append(key).append("\":[");
         boolean first = true;
         for (Map.Entry<Integer, Long> level : levels.entrySet()) {
-            b.append(first ? "[\"" : ",[\"").append(dollars(level.getKey())).append("\",\"")
-                    .append(count(level.getValue())).append("\"]");
+            b.append(first ? "[\"" : ",[\"")
+                    .append(dollars(level.getKey()))
+                    .append("\",\"")
+                    .append(count(level.getValue()))
+                    .append("\"]");
             first = false;
         }
         b.append(']');

@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,30 +66,36 @@ final class KalshiMarketsRoute extends AllDirectives {
     }
 
     Route route() {
-        return pathPrefix(PathMatchers.segment("trade-api").slash("v2"), () -> get(() -> concat(
-                pathPrefix("markets", () -> concat(
-                        pathEndOrSingleSlash(() -> parameterMap(this::list)),
-                        path(PathMatchers.segment(), this::market),
-                        path(PathMatchers.segment().slash("orderbook"), this::orderbook))),
-                pathPrefix("events", () -> concat(
-                        pathEndOrSingleSlash(() -> parameterMap(this::events)),
-                        path(PathMatchers.segment(), this::event))))));
+        return pathPrefix(
+                PathMatchers.segment("trade-api").slash("v2"),
+                () -> get(() -> concat(
+                        pathPrefix(
+                                "markets",
+                                () -> concat(
+                                        pathEndOrSingleSlash(() -> parameterMap(this::list)),
+                                        path(PathMatchers.segment(), this::market),
+                                        path(PathMatchers.segment().slash("orderbook"), this::orderbook))),
+                        pathPrefix(
+                                "events",
+                                () -> concat(
+                                        pathEndOrSingleSlash(() -> parameterMap(this::events)),
+                                        path(PathMatchers.segment(), this::event))))));
     }
 
     /** The query's page: its limit and where its cursor starts; a 400 route when either is wrong. */
-    private record Page(int limit, int start, Route refusal) {
-    }
+    private record Page(int limit, int start, Route refusal) {}
 
     private Page page(Map<String, String> query) {
         int limit;
         try {
             limit = Integer.parseInt(query.getOrDefault("limit", Integer.toString(DEFAULT_LIMIT)));
         } catch (NumberFormatException e) {
-            return new Page(0, 0, error(StatusCodes.BAD_REQUEST, "limit must be a whole number from 1 to " + MAX_LIMIT));
+            return new Page(
+                    0, 0, error(StatusCodes.BAD_REQUEST, "limit must be a whole number from 1 to " + MAX_LIMIT));
         }
         if (limit < 1 || limit > MAX_LIMIT) {
-            return new Page(0, 0, error(StatusCodes.BAD_REQUEST, "limit must be from 1 to " + MAX_LIMIT + ", got "
-                    + limit));
+            return new Page(
+                    0, 0, error(StatusCodes.BAD_REQUEST, "limit must be from 1 to " + MAX_LIMIT + ", got " + limit));
         }
         try {
             return new Page(limit, decodeCursor(query.getOrDefault("cursor", "")), null);
@@ -119,8 +125,9 @@ final class KalshiMarketsRoute extends AllDirectives {
         int start = page.start();
         Predicate<Market> filter = statusFilter(query.get("status"));
         if (filter == null) {
-            return error(StatusCodes.BAD_REQUEST, "status must be among " + STATUSES.keySet() + ", got "
-                    + query.get("status"));
+            return error(
+                    StatusCodes.BAD_REQUEST,
+                    "status must be among " + STATUSES.keySet() + ", got " + query.get("status"));
         }
         filter = filter.and(equalsIfGiven(query.get("series_ticker"), Market::seriesTicker));
         filter = filter.and(equalsIfGiven(query.get("event_ticker"), Market::eventTicker));
@@ -146,14 +153,18 @@ final class KalshiMarketsRoute extends AllDirectives {
         }
         Predicate<Market> status = statusFilter(query.get("status"));
         if (status == null) {
-            return error(StatusCodes.BAD_REQUEST, "status must be among " + STATUSES.keySet() + ", got "
-                    + query.get("status"));
+            return error(
+                    StatusCodes.BAD_REQUEST,
+                    "status must be among " + STATUSES.keySet() + ", got " + query.get("status"));
         }
         Predicate<Market> series = equalsIfGiven(query.get("series_ticker"), Market::seriesTicker);
         Map<String, List<Market>> byEvent = new LinkedHashMap<>();
-        catalog.markets().forEach(m -> byEvent.computeIfAbsent(m.eventTicker(), e -> new ArrayList<>()).add(m));
+        catalog.markets()
+                .forEach(m -> byEvent.computeIfAbsent(m.eventTicker(), e -> new ArrayList<>())
+                        .add(m));
         List<List<Market>> matching = byEvent.values().stream()
-                .filter(ms -> ms.stream().anyMatch(series.and(status))).toList();
+                .filter(ms -> ms.stream().anyMatch(series.and(status)))
+                .toList();
         boolean nested = Boolean.parseBoolean(query.getOrDefault("with_nested_markets", "false"));
         int end = Math.min(matching.size(), page.start() + page.limit());
         ObjectNode body = JSON.createObjectNode();
@@ -164,7 +175,9 @@ final class KalshiMarketsRoute extends AllDirectives {
     }
 
     private Route event(String eventTicker) {
-        List<Market> markets = catalog.markets().stream().filter(m -> m.eventTicker().equals(eventTicker)).toList();
+        List<Market> markets = catalog.markets().stream()
+                .filter(m -> m.eventTicker().equals(eventTicker))
+                .toList();
         if (markets.isEmpty()) {
             return error(StatusCodes.NOT_FOUND, "event not found: " + eventTicker);
         }
@@ -232,12 +245,15 @@ final class KalshiMarketsRoute extends AllDirectives {
         node.put("created_time", m.openTime().minus(Duration.ofDays(1)).toString());
         node.put("early_close_condition", "This market will close and expire early if the event occurs.");
         node.put("event_ticker", m.eventTicker());
-        node.put("expected_expiration_time", m.closeTime().plus(Duration.ofMinutes(5)).toString());
+        node.put(
+                "expected_expiration_time",
+                m.closeTime().plus(Duration.ofMinutes(5)).toString());
         node.put("expiration_time", m.closeTime().plus(Duration.ofDays(7)).toString());
         node.put("expiration_value", "");
         node.put("fractional_trading_enabled", m.fractional());
         node.put("last_price_dollars", dollars(m.lastPrice()));
-        node.put("latest_expiration_time", m.closeTime().plus(Duration.ofDays(7)).toString());
+        node.put(
+                "latest_expiration_time", m.closeTime().plus(Duration.ofDays(7)).toString());
         node.put("liquidity_dollars", "0.0000");
         node.put("market_type", "binary");
         node.put("no_ask_dollars", dollars(KalshiBook.ONE_DOLLAR - yesBid));
@@ -250,7 +266,10 @@ final class KalshiMarketsRoute extends AllDirectives {
         node.put("previous_yes_ask_dollars", dollars(yesAsk));
         node.put("previous_yes_bid_dollars", dollars(yesBid));
         node.put("price_level_structure", m.priceLevelStructure());
-        node.putArray("price_ranges").addObject().put("end", "1.0000").put("start", "0.0000")
+        node.putArray("price_ranges")
+                .addObject()
+                .put("end", "1.0000")
+                .put("start", "0.0000")
                 .put("step", dollars(m.tick()));
         node.put("response_price_units", "usd_cent");
         node.put("result", "");
@@ -278,7 +297,8 @@ final class KalshiMarketsRoute extends AllDirectives {
 
     /** Opaque to clients, as Kalshi's are; here it is just the next index. */
     static String encodeCursor(int index) {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString(("m:" + index).getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -299,7 +319,8 @@ final class KalshiMarketsRoute extends AllDirectives {
 
     private Route error(StatusCode status, String message) {
         ObjectNode body = JSON.createObjectNode();
-        body.putObject("error").put("code", status.intValue() == 404 ? "not_found" : "bad_request")
+        body.putObject("error")
+                .put("code", status.intValue() == 404 ? "not_found" : "bad_request")
                 .put("message", message);
         return json(status, body);
     }

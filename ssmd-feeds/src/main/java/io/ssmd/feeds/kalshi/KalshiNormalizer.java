@@ -40,8 +40,8 @@ import java.util.Set;
  */
 public final class KalshiNormalizer implements Normalizer {
 
-    private static final Set<String> NOT_LIFECYCLE_DETAILS = Set.of("market_ticker", "event_type",
-            "additional_metadata", "price_ranges");
+    private static final Set<String> NOT_LIFECYCLE_DETAILS =
+            Set.of("market_ticker", "event_type", "additional_metadata", "price_ranges");
     private static final Set<String> NOT_EVENT_DETAILS = Set.of("event_ticker");
 
     @Override
@@ -153,21 +153,25 @@ public final class KalshiNormalizer implements Normalizer {
             return List.of();
         }
         if (side.equals("yes")) {
-            return List.of(new BookDelta(feed, market, List.of(new Level(price.get(), change.get())), List.of(), true,
-                    ts));
+            return List.of(
+                    new BookDelta(feed, market, List.of(new Level(price.get(), change.get())), List.of(), true, ts));
         }
-        return List.of(new BookDelta(feed, market, List.of(), List.of(new Level(yesPrice(price.get()), change.get())),
-                true, ts));
+        return List.of(new BookDelta(
+                feed, market, List.of(), List.of(new Level(yesPrice(price.get()), change.get())), true, ts));
     }
 
     private static MarketEvent ticker(String feed, String market, JsonNode msg, long ts) {
         Optional<BigDecimal> volume = KalshiNumbers.decimal(msg.get("volume_fp"));
-        return new Ticker(feed, market, KalshiNumbers.dollars(msg, "yes_bid_dollars", "yes_bid"),
+        return new Ticker(
+                feed,
+                market,
+                KalshiNumbers.dollars(msg, "yes_bid_dollars", "yes_bid"),
                 KalshiNumbers.decimal(msg.get("yes_bid_size_fp")),
                 KalshiNumbers.dollars(msg, "yes_ask_dollars", "yes_ask"),
                 KalshiNumbers.decimal(msg.get("yes_ask_size_fp")),
                 KalshiNumbers.dollars(msg, "price_dollars", "price"),
-                volume.isPresent() ? volume : KalshiNumbers.decimal(msg.get("volume")), ts);
+                volume.isPresent() ? volume : KalshiNumbers.decimal(msg.get("volume")),
+                ts);
     }
 
     private static List<MarketEvent> trade(String feed, String market, JsonNode msg, long ts) {
@@ -179,8 +183,15 @@ public final class KalshiNormalizer implements Normalizer {
         if (price.isEmpty() || count.isEmpty()) {
             return List.of();
         }
-        return List.of(new Trade(feed, market, price.get(), count.get(), takerSide(msg),
-                WireFields.text(msg.get("trade_id")), ts, false));
+        return List.of(new Trade(
+                feed,
+                market,
+                price.get(),
+                count.get(),
+                takerSide(msg),
+                WireFields.text(msg.get("trade_id")),
+                ts,
+                false));
     }
 
     /**
@@ -193,7 +204,8 @@ public final class KalshiNormalizer implements Normalizer {
         if (book.equals("bid") || book.equals("ask")) {
             return book.equals("bid") ? Side.BUY : Side.SELL;
         }
-        String outcome = msg.path("taker_outcome_side").asText(msg.path("taker_side").asText(""));
+        String outcome =
+                msg.path("taker_outcome_side").asText(msg.path("taker_side").asText(""));
         return switch (outcome) {
             case "yes" -> Side.BUY;
             case "no" -> Side.SELL;
@@ -219,8 +231,8 @@ public final class KalshiNormalizer implements Normalizer {
 
     private static List<MarketEvent> eventLifecycle(String feed, JsonNode msg, long ts) {
         return WireFields.text(msg.get("event_ticker"))
-                .map(event -> List.<MarketEvent>of(new Lifecycle(feed, event, "event_lifecycle",
-                        WireFields.scalars(msg, NOT_EVENT_DETAILS), ts)))
+                .map(event -> List.<MarketEvent>of(
+                        new Lifecycle(feed, event, "event_lifecycle", WireFields.scalars(msg, NOT_EVENT_DETAILS), ts)))
                 .orElse(List.of());
     }
 }

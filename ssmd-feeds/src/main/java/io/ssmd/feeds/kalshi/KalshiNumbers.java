@@ -13,8 +13,7 @@ import java.util.OptionalLong;
  */
 final class KalshiNumbers {
 
-    private KalshiNumbers() {
-    }
+    private KalshiNumbers() {}
 
     /** A decimal from a string or a number; empty when absent, null or not a number. */
     static Optional<BigDecimal> decimal(JsonNode node) {

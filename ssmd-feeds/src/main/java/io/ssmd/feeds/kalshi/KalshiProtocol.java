@@ -30,9 +30,18 @@ public final class KalshiProtocol {
      * Every channel name Kalshi accepts. The private ones (fills, positions, orders...) are acknowledged but stay
      * silent: a replay server has no orders of the client's.
      */
-    public static final Set<String> CHANNELS = Set.of(ORDERBOOK_DELTA, TICKER, TRADE, MARKET_LIFECYCLE, "fill",
-            "market_positions", "multivariate", "multivariate_market_lifecycle", "communications",
-            "order_group_updates", "user_orders");
+    public static final Set<String> CHANNELS = Set.of(
+            ORDERBOOK_DELTA,
+            TICKER,
+            TRADE,
+            MARKET_LIFECYCLE,
+            "fill",
+            "market_positions",
+            "multivariate",
+            "multivariate_market_lifecycle",
+            "communications",
+            "order_group_updates",
+            "user_orders");
 
     /** Kalshi's numbered command errors, with the venue's own texts. */
     public enum Error {
@@ -71,8 +80,7 @@ public final class KalshiProtocol {
 
     private static final JsonStringEncoder ENCODER = JsonStringEncoder.getInstance();
 
-    private KalshiProtocol() {
-    }
+    private KalshiProtocol() {}
 
     /**
      * Client keepalive: Kalshi's own pings are WebSocket control frames nobody sees (DESIGN.md §11), so the client
@@ -86,7 +94,9 @@ public final class KalshiProtocol {
      * initial ticker per market when the ticker channel is among them.
      */
     public static String subscribe(long id, List<String> channels, Collection<String> tickers) {
-        StringBuilder b = new StringBuilder(96 + 32 * tickers.size()).append("{\"id\":").append(id)
+        StringBuilder b = new StringBuilder(96 + 32 * tickers.size())
+                .append("{\"id\":")
+                .append(id)
                 .append(",\"cmd\":\"subscribe\",\"params\":{\"channels\":");
         strings(b, channels);
         b.append(",\"market_tickers\":");
@@ -99,7 +109,9 @@ public final class KalshiProtocol {
 
     /** Client: a subscribe naming no markets, for {@code market_lifecycle_v2}, which ignores ticker filters anyway. */
     public static String subscribeAllMarkets(long id, String channel) {
-        StringBuilder b = new StringBuilder(80).append("{\"id\":").append(id)
+        StringBuilder b = new StringBuilder(80)
+                .append("{\"id\":")
+                .append(id)
                 .append(",\"cmd\":\"subscribe\",\"params\":{\"channels\":");
         strings(b, List.of(channel));
         return b.append("}}").toString();
@@ -107,7 +119,9 @@ public final class KalshiProtocol {
 
     /** Client: {@code {"id":124,"cmd":"unsubscribe","params":{"sids":[1]}}}. */
     public static String unsubscribe(long id, Collection<Integer> sids) {
-        StringBuilder b = new StringBuilder(64).append("{\"id\":").append(id)
+        StringBuilder b = new StringBuilder(64)
+                .append("{\"id\":")
+                .append(id)
                 .append(",\"cmd\":\"unsubscribe\",\"params\":{\"sids\":[");
         boolean first = true;
         for (int sid : sids) {
@@ -122,8 +136,11 @@ public final class KalshiProtocol {
      * {@code action} {@code add_markets}, {@code delete_markets} or {@code get_snapshot}.
      */
     public static String updateSubscription(long id, int sid, String action, Collection<String> tickers) {
-        StringBuilder b = new StringBuilder(96 + 32 * tickers.size()).append("{\"id\":").append(id)
-                .append(",\"cmd\":\"update_subscription\",\"params\":{\"sids\":[").append(sid)
+        StringBuilder b = new StringBuilder(96 + 32 * tickers.size())
+                .append("{\"id\":")
+                .append(id)
+                .append(",\"cmd\":\"update_subscription\",\"params\":{\"sids\":[")
+                .append(sid)
                 .append("],\"market_tickers\":");
         strings(b, tickers);
         b.append(",\"action\":");
@@ -163,7 +180,12 @@ public final class KalshiProtocol {
     static String unsubscribed(Long id, int sid, long seq) {
         StringBuilder b = new StringBuilder(64).append("{\"type\":\"unsubscribed\"");
         id(b, id);
-        return b.append(",\"sid\":").append(sid).append(",\"seq\":").append(seq).append('}').toString();
+        return b.append(",\"sid\":")
+                .append(sid)
+                .append(",\"seq\":")
+                .append(seq)
+                .append('}')
+                .toString();
     }
 
     /** {@code {"type":"ok","id":3,"msg":[{"channel":"orderbook_delta","sid":1},...]}}: msg is an array here. */

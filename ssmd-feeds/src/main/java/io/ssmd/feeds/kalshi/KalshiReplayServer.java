@@ -64,8 +64,10 @@ public final class KalshiReplayServer implements VenueServer {
         List<String> universe = settings.instruments().isEmpty() ? DEFAULT_INSTRUMENTS : settings.instruments();
         this.catalog = KalshiMarketCatalog.create(universe, settings.seed());
         this.lifecycle = new KalshiLifecycleEvents(catalog);
-        this.handshake = new KalshiHandshake(settings.kalshiPublicKey().map(KalshiHandshake::readPublicKey),
-                settings.maxClockSkew(), System::currentTimeMillis);
+        this.handshake = new KalshiHandshake(
+                settings.kalshiPublicKey().map(KalshiHandshake::readPublicKey),
+                settings.maxClockSkew(),
+                System::currentTimeMillis);
         this.pingInterval = pingInterval;
     }
 
@@ -92,7 +94,8 @@ public final class KalshiReplayServer implements VenueServer {
         if (n < 0) {
             throw new IllegalArgumentException("n must be 0 or more, got " + n);
         }
-        Set<String> tickers = new LinkedHashSet<>(DEFAULT_INSTRUMENTS.subList(0, Math.min(n, DEFAULT_INSTRUMENTS.size())));
+        Set<String> tickers =
+                new LinkedHashSet<>(DEFAULT_INSTRUMENTS.subList(0, Math.min(n, DEFAULT_INSTRUMENTS.size())));
         for (int k = 1; tickers.size() < n; k++) {
             for (int i = 0; i < LADDERS.size() && tickers.size() < n; i++) {
                 tickers.add(LADDERS.get(i).ticker(k));

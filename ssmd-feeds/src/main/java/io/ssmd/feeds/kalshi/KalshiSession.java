@@ -35,11 +35,13 @@ final class KalshiSession implements VenueSession {
     private final KalshiLifecycleEvents lifecycle;
     /** How many of the server's lifecycle events this session has passed on (it starts with those to come). */
     private int lifecycleSent;
+
     private Set<String> subscribedMarkets = Set.of();
     /** Recorded mode without a configured universe accepts any ticker: the recording decides what exists. */
     private final boolean checkUniverse;
     /** Null in recorded mode. */
     private final KalshiSyntheticFeed synthetic;
+
     private final KalshiRecordingRelay relay;
     private final Map<Integer, KalshiSubscription> subscriptions = new TreeMap<>();
     private final Optional<Duration> idleTimeout;
@@ -53,9 +55,11 @@ final class KalshiSession implements VenueSession {
         this.catalog = catalog;
         this.lifecycle = lifecycle;
         this.lifecycleSent = lifecycle.size();
-        this.checkUniverse = context.settings().synthetic() || !context.settings().instruments().isEmpty();
+        this.checkUniverse = context.settings().synthetic()
+                || !context.settings().instruments().isEmpty();
         this.synthetic = context.settings().synthetic()
-                ? new KalshiSyntheticFeed(catalog, context.seed(), subscriptions.values(), this::nextDataSeq) : null;
+                ? new KalshiSyntheticFeed(catalog, context.seed(), subscriptions.values(), this::nextDataSeq)
+                : null;
         this.relay = new KalshiRecordingRelay(subscriptions.values(), this::nextDataSeq);
         // Kalshi closes no client for silence at the application level: it pings, and pongs are invisible here.
         this.idleTimeout = context.settings().clientIdleTimeout();
@@ -154,9 +158,15 @@ final class KalshiSession implements VenueSession {
     }
 
     /** A repeat subscribe to a channel answers {@code ok} on the existing sid and adds the new markets. */
-    private void addMarkets(Long id, KalshiSubscription sub, List<String> tickers, boolean skipTickerAck,
-            SessionOutput out, List<Runnable> data) {
-        List<String> added = tickers.stream().filter(t -> !sub.tickers().contains(t)).toList();
+    private void addMarkets(
+            Long id,
+            KalshiSubscription sub,
+            List<String> tickers,
+            boolean skipTickerAck,
+            SessionOutput out,
+            List<Runnable> data) {
+        List<String> added =
+                tickers.stream().filter(t -> !sub.tickers().contains(t)).toList();
         if (sub.allMarkets() || added.isEmpty()) {
             out.send(KalshiProtocol.error(id, Error.ALREADY_SUBSCRIBED));
             return;
@@ -317,8 +327,9 @@ final class KalshiSession implements VenueSession {
             return;
         }
         for (KalshiLifecycleEvents.Event event : events) {
-            catalog.market(event.ticker()).ifPresent(market -> out.sendData(
-                    KalshiLifecycleEvents.frame(sub.sid(), nextDataSeq(sub), event, market)));
+            catalog.market(event.ticker())
+                    .ifPresent(market ->
+                            out.sendData(KalshiLifecycleEvents.frame(sub.sid(), nextDataSeq(sub), event, market)));
         }
     }
 

@@ -35,18 +35,31 @@ import java.util.OptionalInt;
  * @param pageAttempts           tries per page before discovery fails
  * @param retryBackoff           the first wait before retrying a page; doubled each try, with jitter
  */
-public record KalshiSettings(String feed, URI websocket, Optional<URI> rest, List<String> channels, boolean lifecycle,
-        Optional<KalshiCredentials> credentials, List<String> categories, List<String> excludedCategories,
-        List<String> series, int maxMarketsPerSubscribe, OptionalInt maxInstruments, Duration pageSpacing,
-        int pageLimit, int pageAttempts, Duration retryBackoff) {
+public record KalshiSettings(
+        String feed,
+        URI websocket,
+        Optional<URI> rest,
+        List<String> channels,
+        boolean lifecycle,
+        Optional<KalshiCredentials> credentials,
+        List<String> categories,
+        List<String> excludedCategories,
+        List<String> series,
+        int maxMarketsPerSubscribe,
+        OptionalInt maxInstruments,
+        Duration pageSpacing,
+        int pageLimit,
+        int pageAttempts,
+        Duration retryBackoff) {
 
     /** Kalshi refuses larger market lists in one command. */
     public static final int MAX_MARKETS_PER_SUBSCRIBE = 256;
     /** The per-market channels this connector subscribes and decodes. */
-    public static final List<String> MARKET_CHANNELS = List.of(KalshiProtocol.ORDERBOOK_DELTA, KalshiProtocol.TICKER,
-            KalshiProtocol.TRADE);
+    public static final List<String> MARKET_CHANNELS =
+            List.of(KalshiProtocol.ORDERBOOK_DELTA, KalshiProtocol.TICKER, KalshiProtocol.TRADE);
     /** Issue 8: about 300 ms between discovery pages. */
     public static final Duration DEFAULT_PAGE_SPACING = Duration.ofMillis(300);
+
     public static final int DEFAULT_PAGE_LIMIT = 200;
     public static final int DEFAULT_PAGE_ATTEMPTS = 5;
     public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(500);
@@ -61,8 +74,8 @@ public record KalshiSettings(String feed, URI websocket, Optional<URI> rest, Lis
                     + ", got " + maxMarketsPerSubscribe);
         }
         if (pageLimit < 1 || pageAttempts < 1 || pageSpacing.isNegative() || retryBackoff.isNegative()) {
-            throw new IllegalArgumentException("discovery paging: limit and attempts must be positive, waits not "
-                    + "negative");
+            throw new IllegalArgumentException(
+                    "discovery paging: limit and attempts must be positive, waits not " + "negative");
         }
     }
 
@@ -85,30 +98,71 @@ public record KalshiSettings(String feed, URI websocket, Optional<URI> rest, Lis
                         + "'; expected some of orderbook_delta, ticker, trade, market_lifecycle_v2");
             }
         }
-        if (definition.auth() instanceof FeedAuth.KalshiRsaPss && feed.credentials().isEmpty()) {
-            throw new IllegalArgumentException(file + ": auth: Kalshi needs a signed handshake, but feed "
-                    + feed.name() + " has no credentials resolved");
+        if (definition.auth() instanceof FeedAuth.KalshiRsaPss
+                && feed.credentials().isEmpty()) {
+            throw new IllegalArgumentException(file + ": auth: Kalshi needs a signed handshake, but feed " + feed.name()
+                    + " has no credentials resolved");
         }
-        List<String> channels = definition.channels().stream().filter(MARKET_CHANNELS::contains).toList();
+        List<String> channels =
+                definition.channels().stream().filter(MARKET_CHANNELS::contains).toList();
         int perSubscribe = Math.min(MAX_MARKETS_PER_SUBSCRIBE, definition.maxInstrumentsPerConnection());
         OptionalInt max = feed.discovery().map(Discovery::maxInstruments).orElse(OptionalInt.empty());
-        return new KalshiSettings(feed.name(), websocket, definition.endpoints().discoveryBase(), channels, lifecycle,
-                feed.credentials(), feed.categories(), feed.excludedCategories(), feed.series(), Math.max(1, perSubscribe), max,
-                DEFAULT_PAGE_SPACING, DEFAULT_PAGE_LIMIT, DEFAULT_PAGE_ATTEMPTS, DEFAULT_RETRY_BACKOFF);
+        return new KalshiSettings(
+                feed.name(),
+                websocket,
+                definition.endpoints().discoveryBase(),
+                channels,
+                lifecycle,
+                feed.credentials(),
+                feed.categories(),
+                feed.excludedCategories(),
+                feed.series(),
+                Math.max(1, perSubscribe),
+                max,
+                DEFAULT_PAGE_SPACING,
+                DEFAULT_PAGE_LIMIT,
+                DEFAULT_PAGE_ATTEMPTS,
+                DEFAULT_RETRY_BACKOFF);
     }
 
     /** These settings with discovery's filters replaced. */
     public KalshiSettings withFilters(List<String> categories, List<String> excludedCategories, List<String> series) {
-        return new KalshiSettings(feed, websocket, rest, channels, lifecycle, credentials, categories,
-                excludedCategories, series, maxMarketsPerSubscribe, maxInstruments, pageSpacing, pageLimit,
-                pageAttempts, retryBackoff);
+        return new KalshiSettings(
+                feed,
+                websocket,
+                rest,
+                channels,
+                lifecycle,
+                credentials,
+                categories,
+                excludedCategories,
+                series,
+                maxMarketsPerSubscribe,
+                maxInstruments,
+                pageSpacing,
+                pageLimit,
+                pageAttempts,
+                retryBackoff);
     }
 
     /** These settings with discovery's paging replaced (tests use no spacing and a tiny backoff). */
     public KalshiSettings withPaging(Duration pageSpacing, int pageLimit, int pageAttempts, Duration retryBackoff) {
-        return new KalshiSettings(feed, websocket, rest, channels, lifecycle, credentials, categories,
-                excludedCategories, series, maxMarketsPerSubscribe, maxInstruments, pageSpacing, pageLimit,
-                pageAttempts, retryBackoff);
+        return new KalshiSettings(
+                feed,
+                websocket,
+                rest,
+                channels,
+                lifecycle,
+                credentials,
+                categories,
+                excludedCategories,
+                series,
+                maxMarketsPerSubscribe,
+                maxInstruments,
+                pageSpacing,
+                pageLimit,
+                pageAttempts,
+                retryBackoff);
     }
 
     /** Whether order books are subscribed, so seq is checked and books kept. */

@@ -114,8 +114,10 @@ final class KalshiSids {
 
     /** The sid of a channel on this connection, if subscribed and not retired. */
     Optional<Integer> sidOf(String channel) {
-        return channels.entrySet().stream().filter(e -> e.getValue().equals(channel) && !retired.contains(e.getKey()))
-                .map(Map.Entry::getKey).min(Integer::compare);
+        return channels.entrySet().stream()
+                .filter(e -> e.getValue().equals(channel) && !retired.contains(e.getKey()))
+                .map(Map.Entry::getKey)
+                .min(Integer::compare);
     }
 
     /** {@code unsubscribed}: the sid is gone. */

@@ -34,8 +34,9 @@ public final class KalshiSigner {
     public static final String SIGNATURE_HEADER = "KALSHI-ACCESS-SIGNATURE";
 
     /** DER {@code AlgorithmIdentifier} of rsaEncryption (OID 1.2.840.113549.1.1.1, NULL parameters). */
-    private static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86,
-        (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+    private static final byte[] RSA_ALGORITHM = {
+        0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00
+    };
 
     private final String keyId;
     private final PrivateKey key;
@@ -114,8 +115,8 @@ public final class KalshiSigner {
             return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs1 ? pkcs8(der) : der));
         } catch (IllegalArgumentException | GeneralSecurityException e) {
             // The exception's own message may quote nothing secret, but say only what kind of failure it was.
-            throw new IllegalArgumentException(pem + ": not a readable RSA private key (" + e.getClass().getSimpleName()
-                    + ")", e);
+            throw new IllegalArgumentException(
+                    pem + ": not a readable RSA private key (" + e.getClass().getSimpleName() + ")", e);
         }
     }
 

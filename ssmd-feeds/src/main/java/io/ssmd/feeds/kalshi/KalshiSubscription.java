@@ -17,6 +17,7 @@ final class KalshiSubscription {
     private final Set<String> tickers = new LinkedHashSet<>();
     /** Markets whose book snapshot this sid has sent (recorded mode sends no delta before its snapshot). */
     private final Set<String> snapshotSent = new LinkedHashSet<>();
+
     private long seq;
 
     /**

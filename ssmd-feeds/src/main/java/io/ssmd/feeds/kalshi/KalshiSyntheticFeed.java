@@ -36,7 +36,10 @@ final class KalshiSyntheticFeed {
      * @param subscriptions the session's subscriptions in sid order (a live view)
      * @param nextSeq       the next data seq of a subscription (where the skip-seq fault applies)
      */
-    KalshiSyntheticFeed(KalshiMarketCatalog catalog, long seed, Collection<KalshiSubscription> subscriptions,
+    KalshiSyntheticFeed(
+            KalshiMarketCatalog catalog,
+            long seed,
+            Collection<KalshiSubscription> subscriptions,
             ToLongFunction<KalshiSubscription> nextSeq) {
         this.catalog = catalog;
         this.market = new KalshiSyntheticMarket(catalog, seed);
@@ -68,7 +71,10 @@ final class KalshiSyntheticFeed {
         } else if (sub.channel().equals(TICKER) && initialTickers) {
             Instant now = Instant.now();
             List<String> markets = sub.allMarkets()
-                    ? catalog.markets().stream().map(KalshiMarketCatalog.Market::ticker).toList() : tickers;
+                    ? catalog.markets().stream()
+                            .map(KalshiMarketCatalog.Market::ticker)
+                            .toList()
+                    : tickers;
             markets.forEach(t -> out.sendData(KalshiMarketFrames.ticker(sub.sid(), market.state(t), now)));
         }
     }
@@ -101,8 +107,8 @@ final class KalshiSyntheticFeed {
             switch (sub.channel()) {
                 case ORDERBOOK_DELTA -> {
                     for (Delta delta : step.deltas()) {
-                        out.sendData(KalshiMarketFrames.delta(sub.sid(), nextSeq.applyAsLong(sub), step.market(),
-                                delta, now));
+                        out.sendData(KalshiMarketFrames.delta(
+                                sub.sid(), nextSeq.applyAsLong(sub), step.market(), delta, now));
                         frames++;
                     }
                 }
@@ -120,8 +126,8 @@ final class KalshiSyntheticFeed {
                 }
                 case MARKET_LIFECYCLE -> {
                     if (step.closeTsUpdated() >= 0) {
-                        out.sendData(KalshiMarketFrames.closeDateUpdated(sub.sid(), nextSeq.applyAsLong(sub),
-                                ticker, step.closeTsUpdated()));
+                        out.sendData(KalshiMarketFrames.closeDateUpdated(
+                                sub.sid(), nextSeq.applyAsLong(sub), ticker, step.closeTsUpdated()));
                         frames++;
                     }
                 }

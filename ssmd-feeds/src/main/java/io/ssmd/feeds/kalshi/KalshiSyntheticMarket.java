@@ -18,12 +18,10 @@ import java.util.UUID;
 final class KalshiSyntheticMarket {
 
     /** A signed size change at one level, as an {@code orderbook_delta} carries it. */
-    record Delta(Side side, int price, long delta) {
-    }
+    record Delta(Side side, int price, long delta) {}
 
     /** A print: the taker bought {@code taker} at {@code yesPrice} (YES price; NO price is a dollar less it). */
-    record Trade(String tradeId, int yesPrice, long count, Side taker) {
-    }
+    record Trade(String tradeId, int yesPrice, long count, Side taker) {}
 
     /**
      * What one step did to a market.
@@ -33,8 +31,7 @@ final class KalshiSyntheticMarket {
      * @param tickerChanged  a field of the {@code ticker} message changed (touch, last price, volume)
      * @param closeTsUpdated the new close time (epoch s) of a {@code close_date_updated} event, or -1
      */
-    record Step(MarketState market, List<Delta> deltas, Trade trade, boolean tickerChanged, long closeTsUpdated) {
-    }
+    record Step(MarketState market, List<Delta> deltas, Trade trade, boolean tickerChanged, long closeTsUpdated) {}
 
     /** A market's live state in this session. */
     static final class MarketState {
@@ -58,6 +55,7 @@ final class KalshiSyntheticMarket {
 
     /** About one step in 256 is a lifecycle event: rare, as on the real channel. */
     private static final int LIFECYCLE_ONE_IN = 256;
+
     private static final int TRADE_PERCENT = 20;
     private static final int MIN_DEPTH = 2;
     private static final int MAX_DEPTH = 12;
@@ -75,8 +73,10 @@ final class KalshiSyntheticMarket {
 
     /** The market's state now (its book is what a snapshot shows). */
     MarketState state(String ticker) {
-        return states.computeIfAbsent(ticker, t -> new MarketState(catalog.market(t).orElseThrow(
-                () -> new IllegalArgumentException("not in the synthetic universe: " + t))));
+        return states.computeIfAbsent(
+                ticker,
+                t -> new MarketState(catalog.market(t)
+                        .orElseThrow(() -> new IllegalArgumentException("not in the synthetic universe: " + t))));
     }
 
     /** Moves one market one step. */
@@ -119,8 +119,8 @@ final class KalshiSyntheticMarket {
         market.lastPrice = yesPrice;
         market.lastTradeSize = count;
         market.volume += count;
-        market.openInterest = random.nextBoolean() ? market.openInterest + count
-                : Math.max(0, market.openInterest - count);
+        market.openInterest =
+                random.nextBoolean() ? market.openInterest + count : Math.max(0, market.openInterest - count);
         Trade trade = new Trade(uuid(), yesPrice, count, taker);
         return new Step(market, List.of(new Delta(maker, makerPrice, -count)), trade, true, -1);
     }

@@ -41,7 +41,8 @@ public record KalshiUniverse(List<Market> markets, Map<String, String> categoryB
     public Map<String, List<String>> byCategory() {
         Map<String, List<String>> grouped = new LinkedHashMap<>();
         for (Market m : markets) {
-            grouped.computeIfAbsent(m.categoryToken(), c -> new java.util.ArrayList<>()).add(m.ticker());
+            grouped.computeIfAbsent(m.categoryToken(), c -> new java.util.ArrayList<>())
+                    .add(m.ticker());
         }
         grouped.replaceAll((c, tickers) -> List.copyOf(tickers));
         return grouped;

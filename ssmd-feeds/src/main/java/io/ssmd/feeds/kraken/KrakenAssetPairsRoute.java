@@ -27,10 +27,31 @@ final class KrakenAssetPairsRoute extends AllDirectives {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Kraken's volume-tiered fee schedule, as in the real sample (volume in USD, fee in percent). */
-    private static final double[][] FEES = {{0, 0.4}, {10_000, 0.35}, {50_000, 0.24}, {100_000, 0.22},
-        {250_000, 0.2}, {500_000, 0.18}, {1_000_000, 0.16}, {2_500_000, 0.14}, {5_000_000, 0.12}, {10_000_000, 0.1}};
-    private static final double[][] FEES_MAKER = {{0, 0.25}, {10_000, 0.2}, {50_000, 0.14}, {100_000, 0.12},
-        {250_000, 0.1}, {500_000, 0.08}, {1_000_000, 0.06}, {2_500_000, 0.04}, {5_000_000, 0.02}, {10_000_000, 0.0}};
+    private static final double[][] FEES = {
+        {0, 0.4},
+        {10_000, 0.35},
+        {50_000, 0.24},
+        {100_000, 0.22},
+        {250_000, 0.2},
+        {500_000, 0.18},
+        {1_000_000, 0.16},
+        {2_500_000, 0.14},
+        {5_000_000, 0.12},
+        {10_000_000, 0.1}
+    };
+
+    private static final double[][] FEES_MAKER = {
+        {0, 0.25},
+        {10_000, 0.2},
+        {50_000, 0.14},
+        {100_000, 0.12},
+        {250_000, 0.1},
+        {500_000, 0.08},
+        {1_000_000, 0.06},
+        {2_500_000, 0.04},
+        {5_000_000, 0.02},
+        {10_000_000, 0.0}
+    };
 
     private final List<KrakenInstrument> universe;
 
@@ -42,8 +63,9 @@ final class KrakenAssetPairsRoute extends AllDirectives {
     }
 
     Route route() {
-        return path(segment("0").slash("public").slash("AssetPairs"), () -> get(() ->
-                parameterOptional("pair", pair -> {
+        return path(
+                segment("0").slash("public").slash("AssetPairs"),
+                () -> get(() -> parameterOptional("pair", pair -> {
                     String body = answer(pair);
                     return complete(HttpEntities.create(ContentTypes.APPLICATION_JSON, body));
                 })));
@@ -76,8 +98,12 @@ final class KrakenAssetPairsRoute extends AllDirectives {
 
     private Optional<KrakenInstrument> find(String name) {
         String upper = name.toUpperCase(Locale.ROOT);
-        return universe.stream().filter(i -> i.pairKey().equals(upper) || i.altname().equals(upper)
-                || i.wsname().equals(upper) || i.symbol().equals(upper)).findFirst();
+        return universe.stream()
+                .filter(i -> i.pairKey().equals(upper)
+                        || i.altname().equals(upper)
+                        || i.wsname().equals(upper)
+                        || i.symbol().equals(upper))
+                .findFirst();
     }
 
     private static void entry(ObjectNode node, KrakenInstrument instrument) {

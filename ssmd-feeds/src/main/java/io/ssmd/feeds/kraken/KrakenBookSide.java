@@ -12,6 +12,7 @@ final class KrakenBookSide {
     private final boolean bids;
     /** Sort keys, ascending: the price for asks, minus the price for bids, so index 0 is always the best. */
     private long[] keys = new long[64];
+
     private long[] qtys = new long[64];
     private int size;
 

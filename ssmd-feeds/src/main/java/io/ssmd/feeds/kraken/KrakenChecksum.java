@@ -21,8 +21,7 @@ public final class KrakenChecksum {
     public static final int LEVELS = 10;
 
     /** A price level as its wire text. */
-    public record Level(String price, String qty) {
-    }
+    public record Level(String price, String qty) {}
 
     private final CRC32 crc = new CRC32();
     private byte[] digits = new byte[32];

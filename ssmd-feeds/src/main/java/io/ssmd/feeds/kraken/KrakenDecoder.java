@@ -40,6 +40,7 @@ public final class KrakenDecoder implements FrameDecoder {
     private final Map<String, KrakenLocalBook> books = new HashMap<>();
     /** Symbols whose book was found broken and resubscribed, waiting for the new snapshot. */
     private final Set<String> resyncing = new HashSet<>();
+
     private final KrakenChecksum checksum = new KrakenChecksum();
 
     private KrakenDecoder(ShardContext shard, KrakenSettings settings) {
@@ -139,10 +140,12 @@ public final class KrakenDecoder implements FrameDecoder {
         if (resyncs.isEmpty()) {
             return decoded;
         }
-        List<String> symbols = resyncs.stream().map(Decoded.Resync::instrument).distinct().toList();
-        return decoded.withResyncs(resyncs).withReplies(List.of(
-                KrakenProtocol.unsubscribeBook(symbols, bookDepth, KrakenProtocol.REQ_RESYNC_UNSUBSCRIBE),
-                KrakenProtocol.subscribe("book", symbols, bookDepth, KrakenProtocol.REQ_RESYNC_SUBSCRIBE)));
+        List<String> symbols =
+                resyncs.stream().map(Decoded.Resync::instrument).distinct().toList();
+        return decoded.withResyncs(resyncs)
+                .withReplies(List.of(
+                        KrakenProtocol.unsubscribeBook(symbols, bookDepth, KrakenProtocol.REQ_RESYNC_UNSUBSCRIBE),
+                        KrakenProtocol.subscribe("book", symbols, bookDepth, KrakenProtocol.REQ_RESYNC_SUBSCRIBE)));
     }
 
     /** Applies one book element to its local book; why the book is broken, or empty when it checks out. */
@@ -173,7 +176,8 @@ public final class KrakenDecoder implements FrameDecoder {
         }
         long computed = book.checksum(checksum);
         long expected = entry.checksum().getAsLong();
-        return computed == expected ? Optional.empty()
+        return computed == expected
+                ? Optional.empty()
                 : Optional.of("checksum mismatch: Kraken " + expected + ", local book " + computed);
     }
 
@@ -213,6 +217,8 @@ public final class KrakenDecoder implements FrameDecoder {
             return List.of();
         }
         String wholeRequest = reason + " (whole " + channel.get() + " subscription refused)";
-        return shard.instruments().stream().map(i -> new Decoded.Rejection(i, wholeRequest)).toList();
+        return shard.instruments().stream()
+                .map(i -> new Decoded.Rejection(i, wholeRequest))
+                .toList();
     }
 }

@@ -70,8 +70,8 @@ public final class KrakenFeed implements VenueConnector {
         }
         List<String> frames = new ArrayList<>(settings.channels().size());
         for (String channel : settings.channels()) {
-            frames.add(KrakenProtocol.subscribe(channel, instruments, settings.bookDepth(),
-                    KrakenProtocol.subscribeReqId(channel)));
+            frames.add(KrakenProtocol.subscribe(
+                    channel, instruments, settings.bookDepth(), KrakenProtocol.subscribeReqId(channel)));
         }
         return frames;
     }

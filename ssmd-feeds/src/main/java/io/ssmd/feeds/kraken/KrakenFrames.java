@@ -22,8 +22,7 @@ final class KrakenFrames {
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-    private KrakenFrames() {
-    }
+    private KrakenFrames() {}
 
     static long nowMicros() {
         Instant now = Instant.now();
@@ -31,8 +30,8 @@ final class KrakenFrames {
     }
 
     static String timestamp(long epochMicros) {
-        return TIMESTAMP.format(Instant.ofEpochSecond(Math.floorDiv(epochMicros, 1_000_000L),
-                Math.floorMod(epochMicros, 1_000_000L) * 1_000L));
+        return TIMESTAMP.format(Instant.ofEpochSecond(
+                Math.floorDiv(epochMicros, 1_000_000L), Math.floorMod(epochMicros, 1_000_000L) * 1_000L));
     }
 
     /** The first frame on a connection; {@code connection_id} is an unsigned 64-bit number, often above 2^53. */
@@ -46,8 +45,12 @@ final class KrakenFrames {
     static String pong(String reqId, String timeIn, String timeOut) {
         StringBuilder sb = new StringBuilder(120).append("{\"method\":\"pong\"");
         appendReqId(sb, reqId);
-        return sb.append(",\"time_in\":\"").append(timeIn).append("\",\"time_out\":\"").append(timeOut)
-                .append("\"}").toString();
+        return sb.append(",\"time_in\":\"")
+                .append(timeIn)
+                .append("\",\"time_out\":\"")
+                .append(timeOut)
+                .append("\"}")
+                .toString();
     }
 
     /**
@@ -57,9 +60,18 @@ final class KrakenFrames {
      * @param eventTrigger ticker only, else null
      * @param snapshot     null on unsubscribe
      */
-    static String ack(String method, String reqId, String channel, Integer depth, String eventTrigger,
-            Boolean snapshot, String symbol, String timeIn, String timeOut) {
-        StringBuilder sb = new StringBuilder(200).append("{\"method\":\"").append(method).append('"');
+    static String ack(
+            String method,
+            String reqId,
+            String channel,
+            Integer depth,
+            String eventTrigger,
+            Boolean snapshot,
+            String symbol,
+            String timeIn,
+            String timeOut) {
+        StringBuilder sb =
+                new StringBuilder(200).append("{\"method\":\"").append(method).append('"');
         appendReqId(sb, reqId);
         sb.append(",\"result\":{\"channel\":\"").append(channel).append('"');
         if (depth != null) {
@@ -71,8 +83,13 @@ final class KrakenFrames {
         if (snapshot != null) {
             sb.append(",\"snapshot\":").append(snapshot);
         }
-        sb.append(",\"symbol\":").append(quote(symbol)).append("},\"success\":true,\"time_in\":\"").append(timeIn)
-                .append("\",\"time_out\":\"").append(timeOut).append("\"}");
+        sb.append(",\"symbol\":")
+                .append(quote(symbol))
+                .append("},\"success\":true,\"time_in\":\"")
+                .append(timeIn)
+                .append("\",\"time_out\":\"")
+                .append(timeOut)
+                .append("\"}");
         return sb.toString();
     }
 
@@ -92,8 +109,12 @@ final class KrakenFrames {
         if (symbol != null) {
             sb.append(",\"symbol\":").append(quote(symbol));
         }
-        return sb.append(",\"time_in\":\"").append(timeIn).append("\",\"time_out\":\"").append(timeOut)
-                .append("\"}").toString();
+        return sb.append(",\"time_in\":\"")
+                .append(timeIn)
+                .append("\",\"time_out\":\"")
+                .append(timeOut)
+                .append("\"}")
+                .toString();
     }
 
     private static void appendReqId(StringBuilder sb, String reqId) {

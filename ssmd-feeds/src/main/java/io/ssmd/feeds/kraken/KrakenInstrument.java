@@ -34,8 +34,20 @@ record KrakenInstrument(
         String ordermin) {
 
     private static final long[] POWERS = {
-        1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L,
-        10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L};
+        1L,
+        10L,
+        100L,
+        1_000L,
+        10_000L,
+        100_000L,
+        1_000_000L,
+        10_000_000L,
+        100_000_000L,
+        1_000_000_000L,
+        10_000_000_000L,
+        100_000_000_000L,
+        1_000_000_000_000L
+    };
 
     /** The price text of {@code ticks}, with all {@link #priceDecimals} decimals. */
     public String price(long ticks) {

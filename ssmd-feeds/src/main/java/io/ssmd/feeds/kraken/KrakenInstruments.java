@@ -16,25 +16,104 @@ final class KrakenInstruments {
 
     /** Real pairs. Kraken's REST names keep the legacy X/Z asset codes and call bitcoin XBT and dogecoin XDG. */
     private static final Map<String, KrakenInstrument> DEFAULTS = defaults(
-            new KrakenInstrument("BTC/USD", "XXBTZUSD", "XBTUSD", "XBT/USD", "XXBT", "ZUSD", 1, QTY_DECIMALS,
-                    628_000L, 25_000_000L, "0.00005"),
-            new KrakenInstrument("ETH/USD", "XETHZUSD", "ETHUSD", "ETH/USD", "XETH", "ZUSD", 2, QTY_DECIMALS,
-                    245_000L, 300_000_000L, "0.002"),
-            new KrakenInstrument("SOL/USD", "SOLUSD", "SOLUSD", "SOL/USD", "SOL", "ZUSD", 2, QTY_DECIMALS,
-                    14_500L, 4_000_000_000L, "0.02"),
-            new KrakenInstrument("XRP/USD", "XXRPZUSD", "XRPUSD", "XRP/USD", "XXRP", "ZUSD", 5, QTY_DECIMALS,
-                    52_000L, 500_000_000_000L, "2"),
-            new KrakenInstrument("USDT/USD", "USDTZUSD", "USDTUSD", "USDT/USD", "USDT", "ZUSD", 5, QTY_DECIMALS,
-                    99_980L, 5_000_000_000_000L, "5"),
-            new KrakenInstrument("DOGE/USD", "XDGUSD", "XDGUSD", "XDG/USD", "XXDG", "ZUSD", 7, QTY_DECIMALS,
-                    1_200_000L, 2_000_000_000_000L, "40"),
-            new KrakenInstrument("ADA/USD", "ADAUSD", "ADAUSD", "ADA/USD", "ADA", "ZUSD", 6, QTY_DECIMALS,
-                    380_000L, 500_000_000_000L, "15"),
-            new KrakenInstrument("LTC/USD", "XLTCZUSD", "LTCUSD", "LTC/USD", "XLTC", "ZUSD", 2, QTY_DECIMALS,
-                    6_800L, 5_000_000_000L, "0.05"));
+            new KrakenInstrument(
+                    "BTC/USD",
+                    "XXBTZUSD",
+                    "XBTUSD",
+                    "XBT/USD",
+                    "XXBT",
+                    "ZUSD",
+                    1,
+                    QTY_DECIMALS,
+                    628_000L,
+                    25_000_000L,
+                    "0.00005"),
+            new KrakenInstrument(
+                    "ETH/USD",
+                    "XETHZUSD",
+                    "ETHUSD",
+                    "ETH/USD",
+                    "XETH",
+                    "ZUSD",
+                    2,
+                    QTY_DECIMALS,
+                    245_000L,
+                    300_000_000L,
+                    "0.002"),
+            new KrakenInstrument(
+                    "SOL/USD",
+                    "SOLUSD",
+                    "SOLUSD",
+                    "SOL/USD",
+                    "SOL",
+                    "ZUSD",
+                    2,
+                    QTY_DECIMALS,
+                    14_500L,
+                    4_000_000_000L,
+                    "0.02"),
+            new KrakenInstrument(
+                    "XRP/USD",
+                    "XXRPZUSD",
+                    "XRPUSD",
+                    "XRP/USD",
+                    "XXRP",
+                    "ZUSD",
+                    5,
+                    QTY_DECIMALS,
+                    52_000L,
+                    500_000_000_000L,
+                    "2"),
+            new KrakenInstrument(
+                    "USDT/USD",
+                    "USDTZUSD",
+                    "USDTUSD",
+                    "USDT/USD",
+                    "USDT",
+                    "ZUSD",
+                    5,
+                    QTY_DECIMALS,
+                    99_980L,
+                    5_000_000_000_000L,
+                    "5"),
+            new KrakenInstrument(
+                    "DOGE/USD",
+                    "XDGUSD",
+                    "XDGUSD",
+                    "XDG/USD",
+                    "XXDG",
+                    "ZUSD",
+                    7,
+                    QTY_DECIMALS,
+                    1_200_000L,
+                    2_000_000_000_000L,
+                    "40"),
+            new KrakenInstrument(
+                    "ADA/USD",
+                    "ADAUSD",
+                    "ADAUSD",
+                    "ADA/USD",
+                    "ADA",
+                    "ZUSD",
+                    6,
+                    QTY_DECIMALS,
+                    380_000L,
+                    500_000_000_000L,
+                    "15"),
+            new KrakenInstrument(
+                    "LTC/USD",
+                    "XLTCZUSD",
+                    "LTCUSD",
+                    "LTC/USD",
+                    "XLTC",
+                    "ZUSD",
+                    2,
+                    QTY_DECIMALS,
+                    6_800L,
+                    5_000_000_000L,
+                    "0.05"));
 
-    private KrakenInstruments() {
-    }
+    private KrakenInstruments() {}
 
     private static Map<String, KrakenInstrument> defaults(KrakenInstrument... instruments) {
         Map<String, KrakenInstrument> map = new LinkedHashMap<>();
@@ -101,7 +180,17 @@ final class KrakenInstruments {
         double notional = 2_000 + random.nextDouble() * 8_000;
         long typicalQty = Math.max(1L, Math.round(notional / price * 1e8));
         String v1Base = base.equals("BTC") ? "XBT" : base.equals("DOGE") ? "XDG" : base;
-        return new KrakenInstrument(symbol, v1Base + quote, v1Base + quote, v1Base + "/" + quote, v1Base, quote,
-                priceDecimals, QTY_DECIMALS, startTicks, typicalQty, "1");
+        return new KrakenInstrument(
+                symbol,
+                v1Base + quote,
+                v1Base + quote,
+                v1Base + "/" + quote,
+                v1Base,
+                quote,
+                priceDecimals,
+                QTY_DECIMALS,
+                startTicks,
+                typicalQty,
+                "1");
     }
 }

@@ -84,8 +84,8 @@ public final class KrakenNormalizer implements Normalizer {
         // A 2025 snapshot came without a timestamp: 0, and the receive time stands in.
         long ts = WireFields.rfc3339ToMicros(entry.get("timestamp"));
         if (snapshot) {
-            return Optional.of(new BookSnapshot(feed, symbol, WireFields.highestFirst(bids),
-                    WireFields.lowestFirst(asks), ts));
+            return Optional.of(
+                    new BookSnapshot(feed, symbol, WireFields.highestFirst(bids), WireFields.lowestFirst(asks), ts));
         }
         return Optional.of(new BookDelta(feed, symbol, bids, asks, false, ts));
     }
@@ -102,14 +102,27 @@ public final class KrakenNormalizer implements Normalizer {
             case "sell" -> Side.SELL;
             default -> Side.UNKNOWN;
         };
-        return Optional.of(new Trade(feed, symbol, price.get(), qty.get(), side,
-                WireFields.text(entry.get("trade_id")), WireFields.rfc3339ToMicros(entry.get("timestamp")), snapshot));
+        return Optional.of(new Trade(
+                feed,
+                symbol,
+                price.get(),
+                qty.get(),
+                side,
+                WireFields.text(entry.get("trade_id")),
+                WireFields.rfc3339ToMicros(entry.get("timestamp")),
+                snapshot));
     }
 
     private static MarketEvent ticker(String feed, String symbol, JsonNode entry) {
-        return new Ticker(feed, symbol, WireFields.decimal(entry.get("bid")), WireFields.decimal(entry.get("bid_qty")),
-                WireFields.decimal(entry.get("ask")), WireFields.decimal(entry.get("ask_qty")),
-                WireFields.decimal(entry.get("last")), WireFields.decimal(entry.get("volume")),
+        return new Ticker(
+                feed,
+                symbol,
+                WireFields.decimal(entry.get("bid")),
+                WireFields.decimal(entry.get("bid_qty")),
+                WireFields.decimal(entry.get("ask")),
+                WireFields.decimal(entry.get("ask_qty")),
+                WireFields.decimal(entry.get("last")),
+                WireFields.decimal(entry.get("volume")),
                 WireFields.rfc3339ToMicros(entry.get("timestamp")));
     }
 }

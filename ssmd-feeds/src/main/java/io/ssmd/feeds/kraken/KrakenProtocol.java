@@ -32,6 +32,7 @@ public final class KrakenProtocol {
      * channel, only the {@code req_id}.
      */
     static final int REQ_BOOK = 1;
+
     static final int REQ_TRADE = 2;
     static final int REQ_TICKER = 3;
     static final int REQ_RESYNC_UNSUBSCRIBE = 4;
@@ -40,8 +41,7 @@ public final class KrakenProtocol {
     private static final JsonFactory JSON = new JsonFactory();
 
     /** A price level as its wire text, and the price's value for ordering (the text is what is checksummed). */
-    record Level(BigDecimal value, String price, String qty, boolean deletes) {
-    }
+    record Level(BigDecimal value, String price, String qty, boolean deletes) {}
 
     /**
      * One element of a channel frame's {@code data}.
@@ -51,8 +51,7 @@ public final class KrakenProtocol {
      * @param readable false when some book level was not a {@code {price, qty}} pair of numbers
      * @param checksum the book checksum, when the element carries one
      */
-    record Entry(String symbol, List<Level> bids, List<Level> asks, boolean readable, OptionalLong checksum) {
-    }
+    record Entry(String symbol, List<Level> bids, List<Level> asks, boolean readable, OptionalLong checksum) {}
 
     /**
      * The top-level fields of a frame that classify it; null where absent.
@@ -60,9 +59,15 @@ public final class KrakenProtocol {
      * @param reqId   the {@code req_id}'s text
      * @param data    the {@code data} elements, or null when there is no {@code data} array
      */
-    record Frame(String channel, String type, String method, Boolean success, String error, String symbol,
-            String reqId, List<Entry> data) {
-    }
+    record Frame(
+            String channel,
+            String type,
+            String method,
+            Boolean success,
+            String error,
+            String symbol,
+            String reqId,
+            List<Entry> data) {}
 
     /** A frame that is valid JSON but not an object, or whose known fields have the wrong JSON type. */
     static final class NotAFrame extends IOException {
@@ -71,8 +76,7 @@ public final class KrakenProtocol {
         }
     }
 
-    private KrakenProtocol() {
-    }
+    private KrakenProtocol() {}
 
     /**
      * A subscribe request. Book: with the depth (Kraken defaults to 10 otherwise); every channel asks for a snapshot,
@@ -80,13 +84,17 @@ public final class KrakenProtocol {
      */
     public static String subscribe(String channel, List<String> symbols, int bookDepth, int reqId) {
         StringBuilder sb = new StringBuilder(64 + symbols.size() * 16)
-                .append("{\"method\":\"subscribe\",\"params\":{\"channel\":").append(KrakenFrames.quote(channel))
+                .append("{\"method\":\"subscribe\",\"params\":{\"channel\":")
+                .append(KrakenFrames.quote(channel))
                 .append(",\"symbol\":");
         appendSymbols(sb, symbols);
         if (channel.equals("book")) {
             sb.append(",\"depth\":").append(bookDepth);
         }
-        return sb.append(",\"snapshot\":true},\"req_id\":").append(reqId).append('}').toString();
+        return sb.append(",\"snapshot\":true},\"req_id\":")
+                .append(reqId)
+                .append('}')
+                .toString();
     }
 
     /**
@@ -97,7 +105,11 @@ public final class KrakenProtocol {
         StringBuilder sb = new StringBuilder(64 + symbols.size() * 16)
                 .append("{\"method\":\"unsubscribe\",\"params\":{\"channel\":\"book\",\"symbol\":");
         appendSymbols(sb, symbols);
-        return sb.append(",\"depth\":").append(bookDepth).append("},\"req_id\":").append(reqId).append('}')
+        return sb.append(",\"depth\":")
+                .append(bookDepth)
+                .append("},\"req_id\":")
+                .append(reqId)
+                .append('}')
                 .toString();
     }
 

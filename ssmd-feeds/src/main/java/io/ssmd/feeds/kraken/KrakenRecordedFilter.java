@@ -21,7 +21,11 @@ final class KrakenRecordedFilter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    enum Verdict { SKIP, SEND, SEND_BOOK_UPDATE }
+    enum Verdict {
+        SKIP,
+        SEND,
+        SEND_BOOK_UPDATE
+    }
 
     private final Set<String> booksFromSnapshot = new HashSet<>();
 

@@ -42,7 +42,8 @@ public final class KrakenReplayServer implements VenueServer {
         }
         this.universe = settings.instruments().isEmpty() ? defaultInstruments() : settings.instruments();
         Set<String> members = Set.copyOf(universe);
-        this.listed = settings.synthetic() || !settings.instruments().isEmpty() ? members::contains
+        this.listed = settings.synthetic() || !settings.instruments().isEmpty()
+                ? members::contains
                 : KrakenInstruments::wellFormed;
         this.idleTimeout = settings.clientIdleTimeout().orElse(DEFAULT_IDLE_TIMEOUT);
     }

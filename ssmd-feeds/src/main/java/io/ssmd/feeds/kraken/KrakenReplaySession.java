@@ -87,8 +87,8 @@ final class KrakenReplaySession implements VenueSession {
             }
             case "subscribe" -> subscribe(request.path("params"), reqId, timeIn, out);
             case "unsubscribe" -> unsubscribe(request.path("params"), reqId, timeIn, out);
-            default -> out.send(KrakenFrames.error("Method not supported: " + method, method, reqId, null, timeIn,
-                    now()));
+            default ->
+                out.send(KrakenFrames.error("Method not supported: " + method, method, reqId, null, timeIn, now()));
         }
     }
 
@@ -100,17 +100,26 @@ final class KrakenReplaySession implements VenueSession {
         }
         List<String> snapshots = new ArrayList<>();
         for (String symbol : request.symbols()) {
-            String refusal = !listed.test(symbol) || faults.rejects(symbol) ? "Currency pair not supported " + symbol
+            String refusal = !listed.test(symbol) || faults.rejects(symbol)
+                    ? "Currency pair not supported " + symbol
                     : subscriptions.contains(request.channel(), symbol) ? "Already subscribed" : null;
             if (refusal != null) {
                 out.send(KrakenFrames.error(refusal, "subscribe", reqId, symbol, timeIn, now()));
                 continue;
             }
-            subscriptions.add(new KrakenSubscriptions.Subscription(request.channel(), symbol, request.depth(),
-                    request.eventTrigger()));
+            subscriptions.add(new KrakenSubscriptions.Subscription(
+                    request.channel(), symbol, request.depth(), request.eventTrigger()));
             subscribedOnce = true;
-            out.send(KrakenFrames.ack("subscribe", reqId, request.channel(), request.depthOrNull(),
-                    request.eventTrigger(), request.snapshot(), symbol, timeIn, now()));
+            out.send(KrakenFrames.ack(
+                    "subscribe",
+                    reqId,
+                    request.channel(),
+                    request.depthOrNull(),
+                    request.eventTrigger(),
+                    request.snapshot(),
+                    symbol,
+                    timeIn,
+                    now()));
             if (synthetic && request.snapshot()) {
                 snapshots.add(snapshot(request.channel(), symbol, request.depth()));
             }
@@ -145,9 +154,16 @@ final class KrakenReplaySession implements VenueSession {
                 continue;
             }
             subscriptions.remove(subscription);
-            out.send(KrakenFrames.ack("unsubscribe", reqId, subscription.channel(),
+            out.send(KrakenFrames.ack(
+                    "unsubscribe",
+                    reqId,
+                    subscription.channel(),
                     subscription.channel().equals("book") ? subscription.depth() : null,
-                    subscription.eventTrigger(), null, symbol, timeIn, now()));
+                    subscription.eventTrigger(),
+                    null,
+                    symbol,
+                    timeIn,
+                    now()));
         }
     }
 
@@ -164,8 +180,8 @@ final class KrakenReplaySession implements VenueSession {
             case "book" -> out.sendData(market.bookUpdate(symbols, nowMicros, wrongChecksum()));
             case "trade" -> {
                 boolean anyBook = symbols.stream().anyMatch(s -> subscriptions.contains("book", s));
-                KrakenSyntheticMarket.Traded traded = market.trades(symbols, s -> subscriptions.contains("book", s),
-                        nowMicros, anyBook && wrongChecksum());
+                KrakenSyntheticMarket.Traded traded = market.trades(
+                        symbols, s -> subscriptions.contains("book", s), nowMicros, anyBook && wrongChecksum());
                 out.sendData(traded.tradeFrame());
                 if (traded.bookFrame() != null) {
                     out.sendData(traded.bookFrame());

@@ -16,12 +16,13 @@ import java.util.Set;
  * @param eventTrigger ticker: {@code trades} (the default) or {@code bbo}; other channels: null
  * @param error        why the request is refused as a whole, or null
  */
-record KrakenRequest(String channel, List<String> symbols, int depth, String eventTrigger, boolean snapshot,
-        String error) {
+record KrakenRequest(
+        String channel, List<String> symbols, int depth, String eventTrigger, boolean snapshot, String error) {
 
     static final Set<String> CHANNELS = Set.of("book", "trade", "ticker");
     /** Kraken offers these book depths and refuses any other. */
     static final Set<Integer> DEPTHS = Set.of(10, 25, 100, 500, 1000);
+
     static final int DEFAULT_DEPTH = 10;
 
     private static KrakenRequest refused(String error) {
@@ -63,8 +64,13 @@ record KrakenRequest(String channel, List<String> symbols, int depth, String eve
             }
         }
         JsonNode snapshot = params.path("snapshot");
-        return new KrakenRequest(channel, List.copyOf(symbols), depth, eventTrigger,
-                !snapshot.isBoolean() || snapshot.asBoolean(), null);
+        return new KrakenRequest(
+                channel,
+                List.copyOf(symbols),
+                depth,
+                eventTrigger,
+                !snapshot.isBoolean() || snapshot.asBoolean(),
+                null);
     }
 
     /** The depth as the ack shows it: book only. */

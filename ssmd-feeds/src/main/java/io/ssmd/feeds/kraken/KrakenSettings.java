@@ -21,8 +21,8 @@ import java.util.Set;
  *                    local book to it after every update
  * @param instruments the static instruments of the environment, v2 symbols ({@code BTC/USD})
  */
-public record KrakenSettings(String feed, URI websocket, List<String> channels, int bookDepth,
-        List<String> instruments) {
+public record KrakenSettings(
+        String feed, URI websocket, List<String> channels, int bookDepth, List<String> instruments) {
 
     /** The channels this connector can subscribe and decode. */
     public static final List<String> CHANNELS = List.of("book", "trade", "ticker");
@@ -55,8 +55,8 @@ public record KrakenSettings(String feed, URI websocket, List<String> channels, 
         }
         int depth = definition.book().map(FeedDefinition.BookDepth::depth).orElse(DEFAULT_DEPTH);
         if (!DEPTHS.contains(depth)) {
-            throw new IllegalArgumentException(file + ": book.depth: Kraken accepts only 10, 25, 100, 500 or 1000 "
-                    + "levels, got " + depth);
+            throw new IllegalArgumentException(
+                    file + ": book.depth: Kraken accepts only 10, 25, 100, 500 or 1000 " + "levels, got " + depth);
         }
         for (String instrument : feed.instruments()) {
             if (!KrakenInstruments.wellFormed(instrument)) {

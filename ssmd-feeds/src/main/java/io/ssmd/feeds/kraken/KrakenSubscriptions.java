@@ -15,8 +15,7 @@ final class KrakenSubscriptions {
      * @param depth        book: levels a side the client keeps; other channels: 0
      * @param eventTrigger ticker: {@code trades} or {@code bbo}; other channels: null
      */
-    record Subscription(String channel, String symbol, int depth, String eventTrigger) {
-    }
+    record Subscription(String channel, String symbol, int depth, String eventTrigger) {}
 
     private final List<Subscription> order = new ArrayList<>();
     private final Map<String, Map<String, Subscription>> byChannel = new LinkedHashMap<>();
@@ -44,7 +43,8 @@ final class KrakenSubscriptions {
 
     void add(Subscription subscription) {
         order.add(subscription);
-        byChannel.computeIfAbsent(subscription.channel(), c -> new LinkedHashMap<>())
+        byChannel
+                .computeIfAbsent(subscription.channel(), c -> new LinkedHashMap<>())
                 .put(subscription.symbol(), subscription);
     }
 

@@ -18,6 +18,7 @@ final class KrakenSyntheticBook {
 
     /** Levels kept beyond the subscribed depth: enough to refill the depth after a burst of deletes. */
     private static final int RESERVE_MIN = 5;
+
     private static final int RESERVE_MAX = 30;
 
     private final KrakenInstrument instrument;
@@ -26,6 +27,7 @@ final class KrakenSyntheticBook {
     private final KrakenBookSide asks = new KrakenBookSide(false);
     /** A typical distance between neighbouring levels, in ticks: about 0.2 basis points of the price. */
     private final long gap;
+
     private final KrakenBookSide.Window oldBids = new KrakenBookSide.Window();
     private final KrakenBookSide.Window oldAsks = new KrakenBookSide.Window();
     private final KrakenBookSide.Window now = new KrakenBookSide.Window();
@@ -191,7 +193,11 @@ final class KrakenSyntheticBook {
         appendLevels(sb, bids);
         sb.append("],\"asks\":[");
         appendLevels(sb, asks);
-        sb.append("],\"checksum\":").append(checksum()).append(",\"timestamp\":\"").append(timestamp).append("\"}");
+        sb.append("],\"checksum\":")
+                .append(checksum())
+                .append(",\"timestamp\":\"")
+                .append(timestamp)
+                .append("\"}");
     }
 
     private void appendLevels(StringBuilder sb, KrakenBookSide side) {
@@ -212,8 +218,11 @@ final class KrakenSyntheticBook {
         sb.append("],\"asks\":[");
         appendChanges(sb, asks, oldAsks);
         long sum = checksum();
-        sb.append("],\"checksum\":").append(wrongChecksum ? sum ^ 1 : sum)
-                .append(",\"timestamp\":\"").append(timestamp).append("\"}");
+        sb.append("],\"checksum\":")
+                .append(wrongChecksum ? sum ^ 1 : sum)
+                .append(",\"timestamp\":\"")
+                .append(timestamp)
+                .append("\"}");
     }
 
     private void appendChanges(StringBuilder sb, KrakenBookSide side, KrakenBookSide.Window before) {

@@ -22,12 +22,10 @@ final class KrakenSyntheticMarket {
     private final StringBuilder sb = new StringBuilder(8192);
 
     /** A pair's state: its book and the trades against it. */
-    private record Pair(KrakenSyntheticBook book, KrakenSyntheticTape tape) {
-    }
+    private record Pair(KrakenSyntheticBook book, KrakenSyntheticTape tape) {}
 
     /** What a pump of trades produced: the trade frame and, for the pairs whose book is followed too, a book update. */
-    record Traded(String tradeFrame, String bookFrame) {
-    }
+    record Traded(String tradeFrame, String bookFrame) {}
 
     KrakenSyntheticMarket(long seed) {
         this.seed = seed;
@@ -119,7 +117,11 @@ final class KrakenSyntheticMarket {
 
     private void start(String channel, String type) {
         sb.setLength(0);
-        sb.append("{\"channel\":\"").append(channel).append("\",\"type\":\"").append(type).append("\",\"data\":[");
+        sb.append("{\"channel\":\"")
+                .append(channel)
+                .append("\",\"type\":\"")
+                .append(type)
+                .append("\",\"data\":[");
     }
 
     private void comma(int index) {

@@ -101,13 +101,21 @@ final class KrakenSyntheticTape {
         if (comma) {
             sb.append(',');
         }
-        sb.append("{\"symbol\":\"").append(instrument.symbol()).append("\",\"side\":\"")
-                .append(buys[slot] ? "buy" : "sell").append("\",\"price\":");
+        sb.append("{\"symbol\":\"")
+                .append(instrument.symbol())
+                .append("\",\"side\":\"")
+                .append(buys[slot] ? "buy" : "sell")
+                .append("\",\"price\":");
         KrakenInstrument.appendDecimal(sb, prices[slot], instrument.priceDecimals());
         sb.append(",\"qty\":");
         KrakenInstrument.appendDecimal(sb, qtys[slot], instrument.qtyDecimals());
-        sb.append(",\"ord_type\":\"").append(limits[slot] ? "limit" : "market").append("\",\"trade_id\":")
-                .append(ids[slot]).append(",\"timestamp\":\"").append(timestamp).append("\"}");
+        sb.append(",\"ord_type\":\"")
+                .append(limits[slot] ? "limit" : "market")
+                .append("\",\"trade_id\":")
+                .append(ids[slot])
+                .append(",\"timestamp\":\"")
+                .append(timestamp)
+                .append("\"}");
     }
 
     /** A {@code ticker} entry: the book's best levels and the day's statistics, in Kraken's field order. */
@@ -137,6 +145,10 @@ final class KrakenSyntheticTape {
         // change_pct has two decimals on the wire (0.01 in a real USDT/USD frame).
         sb.append(",\"change_pct\":");
         KrakenInstrument.appendDecimal(sb, Math.round((last - open) * 10_000.0 / open), 2);
-        sb.append(",\"trades\":").append(trades).append(",\"timestamp\":\"").append(timestamp).append("\"}");
+        sb.append(",\"trades\":")
+                .append(trades)
+                .append(",\"timestamp\":\"")
+                .append(timestamp)
+                .append("\"}");
     }
 }

@@ -68,8 +68,8 @@ final class KrakenFuturesBook {
         if (snapshotSeq.isEmpty()) {
             return Optional.of("book_snapshot without a whole-number seq");
         }
-        Optional<String> problem = load(frame.get("bids"), bids, "bids")
-                .or(() -> load(frame.get("asks"), asks, "asks"));
+        Optional<String> problem =
+                load(frame.get("bids"), bids, "bids").or(() -> load(frame.get("asks"), asks, "asks"));
         if (problem.isPresent()) {
             return problem;
         }

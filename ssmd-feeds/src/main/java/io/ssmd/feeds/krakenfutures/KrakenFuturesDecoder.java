@@ -54,6 +54,7 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+
     private static final int MAX_REASON_CHARS = 200;
 
     private final ShardContext shard;
@@ -133,7 +134,8 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
      */
     private static List<Decoded.Rejection> rejections(JsonNode node) {
         String feed = node.path("feed").asText("");
-        String reason = node.path("message").isTextual() ? node.get("message").asText()
+        String reason = node.path("message").isTextual()
+                ? node.get("message").asText()
                 : "subscribed_failed on feed '" + feed + "'";
         List<Decoded.Rejection> rejections = new ArrayList<>();
         for (JsonNode id : node.path("product_ids")) {
@@ -189,7 +191,9 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
     private Decoded bookSnapshot(String productId, JsonNode node, byte[] frame) {
         KrakenFuturesBook book = books.computeIfAbsent(productId, id -> new KrakenFuturesBook());
         Decoded decoded = single(TYPE_ORDERBOOK, productId, frame);
-        return book.snapshot(node).map(problem -> broken(decoded, productId, book, problem)).orElse(decoded);
+        return book.snapshot(node)
+                .map(problem -> broken(decoded, productId, book, problem))
+                .orElse(decoded);
     }
 
     private Decoded bookDelta(String productId, JsonNode node, byte[] frame) {
@@ -198,7 +202,10 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
         return switch (book.state()) {
             case RESYNCING -> decoded;
             case AWAITING_FIRST_SNAPSHOT -> broken(decoded, productId, book, "book delta before any book_snapshot");
-            case SYNCED -> book.delta(node).map(problem -> broken(decoded, productId, book, problem)).orElse(decoded);
+            case SYNCED ->
+                book.delta(node)
+                        .map(problem -> broken(decoded, productId, book, problem))
+                        .orElse(decoded);
         };
     }
 
@@ -211,7 +218,8 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
         book.resyncing();
         List<String> products = List.of(productId);
         return decoded.withResyncs(List.of(new Decoded.Resync(productId, reason)))
-                .withReplies(List.of(KrakenFuturesProtocol.unsubscribe(Channel.BOOK, products),
+                .withReplies(List.of(
+                        KrakenFuturesProtocol.unsubscribe(Channel.BOOK, products),
                         KrakenFuturesProtocol.subscribe(Channel.BOOK, products)));
     }
 

@@ -46,7 +46,8 @@ public final class KrakenFuturesNormalizer implements Normalizer {
         return switch (message.path("feed").asText("")) {
             case "book_snapshot" -> List.of(bookSnapshot(feed, product.get(), message));
             case "book" -> bookDelta(feed, product.get(), message).map(List::of).orElse(List.of());
-            case "trade" -> trade(feed, product.get(), message, false).map(List::of).orElse(List.of());
+            case "trade" ->
+                trade(feed, product.get(), message, false).map(List::of).orElse(List.of());
             case KrakenFuturesProtocol.TRADE_SNAPSHOT -> tradeSnapshot(feed, product.get(), message);
             case "ticker" -> List.of(ticker(feed, product.get(), message));
             default -> List.of();
@@ -55,7 +56,9 @@ public final class KrakenFuturesNormalizer implements Normalizer {
 
     private static MarketEvent bookSnapshot(String feed, String product, JsonNode message) {
         // The docs' example lists bids highest first and asks lowest first, but do not promise it: sorted here.
-        return new BookSnapshot(feed, product,
+        return new BookSnapshot(
+                feed,
+                product,
                 WireFields.highestFirst(WireFields.objectLevels(message.get("bids"), "price", "qty")),
                 WireFields.lowestFirst(WireFields.objectLevels(message.get("asks"), "price", "qty")),
                 WireFields.millisToMicros(message.get("timestamp")));
@@ -71,7 +74,12 @@ public final class KrakenFuturesNormalizer implements Normalizer {
         }
         List<Level> level = List.of(new Level(price.get(), qty.get()));
         boolean bid = side.equals("buy");
-        return Optional.of(new BookDelta(feed, product, bid ? level : List.of(), bid ? List.of() : level, false,
+        return Optional.of(new BookDelta(
+                feed,
+                product,
+                bid ? level : List.of(),
+                bid ? List.of() : level,
+                false,
                 WireFields.millisToMicros(message.get("timestamp"))));
     }
 
@@ -100,14 +108,27 @@ public final class KrakenFuturesNormalizer implements Normalizer {
             case "sell" -> Side.SELL;
             default -> Side.UNKNOWN;
         };
-        return Optional.of(new Trade(feed, product, price.get(), qty.get(), side, WireFields.text(trade.get("uid")),
-                WireFields.millisToMicros(trade.get("time")), snapshot));
+        return Optional.of(new Trade(
+                feed,
+                product,
+                price.get(),
+                qty.get(),
+                side,
+                WireFields.text(trade.get("uid")),
+                WireFields.millisToMicros(trade.get("time")),
+                snapshot));
     }
 
     private static MarketEvent ticker(String feed, String product, JsonNode message) {
-        return new Ticker(feed, product, WireFields.decimal(message.get("bid")),
-                WireFields.decimal(message.get("bid_size")), WireFields.decimal(message.get("ask")),
-                WireFields.decimal(message.get("ask_size")), WireFields.decimal(message.get("last")),
-                WireFields.decimal(message.get("volume")), WireFields.millisToMicros(message.get("time")));
+        return new Ticker(
+                feed,
+                product,
+                WireFields.decimal(message.get("bid")),
+                WireFields.decimal(message.get("bid_size")),
+                WireFields.decimal(message.get("ask")),
+                WireFields.decimal(message.get("ask_size")),
+                WireFields.decimal(message.get("last")),
+                WireFields.decimal(message.get("volume")),
+                WireFields.millisToMicros(message.get("time")));
     }
 }

@@ -24,12 +24,13 @@ public final class KrakenFuturesProtocol {
 
     /** Subject types (DESIGN §4): both book frames are {@code orderbook}, both trade frames {@code trade}. */
     static final String TYPE_TICKER = "ticker";
+
     static final String TYPE_TRADE = "trade";
     static final String TYPE_ORDERBOOK = "orderbook";
 
     /** Control events the venue sends, each published on the system subject under its own name. */
-    static final List<String> SYSTEM_EVENTS = List.of("info", "subscribed", "subscribed_failed", "unsubscribed",
-            "unsubscribed_failed", "error", "alert");
+    static final List<String> SYSTEM_EVENTS =
+            List.of("info", "subscribed", "subscribed_failed", "unsubscribed", "unsubscribed_failed", "error", "alert");
 
     /** Requests a client sends; the venue never does, so receiving one means something is wrong. */
     static final List<String> CLIENT_REQUESTS = List.of("subscribe", "unsubscribe", "ping");
@@ -68,8 +69,7 @@ public final class KrakenFuturesProtocol {
         }
     }
 
-    private KrakenFuturesProtocol() {
-    }
+    private KrakenFuturesProtocol() {}
 
     /**
      * {@code {"event":"subscribe","feed":"book","product_ids":["PF_XBTUSD"]}}, or {@code

@@ -19,8 +19,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 public final class KrakenFuturesReplayServer implements VenueServer {
 
-    private static final List<String> DEFAULTS = List.of("PF_XBTUSD", "PF_ETHUSD", "PF_SOLUSD", "PF_XRPUSD",
-            "PF_LTCUSD");
+    private static final List<String> DEFAULTS =
+            List.of("PF_XBTUSD", "PF_ETHUSD", "PF_SOLUSD", "PF_XRPUSD", "PF_LTCUSD");
     private static final List<String> FEEDS = List.of("book", "trade", "ticker");
 
     private final Set<String> universe;
@@ -35,7 +35,8 @@ public final class KrakenFuturesReplayServer implements VenueServer {
      * instruments are given.
      */
     public static KrakenFuturesReplayServer create(ReplaySettings settings) {
-        List<String> instruments = !settings.instruments().isEmpty() ? settings.instruments()
+        List<String> instruments = !settings.instruments().isEmpty()
+                ? settings.instruments()
                 : settings.synthetic() ? DEFAULTS : List.of();
         return new KrakenFuturesReplayServer(Set.copyOf(new LinkedHashSet<>(instruments)));
     }

@@ -42,7 +42,9 @@ final class KrakenFuturesSession implements VenueSession {
 
     /** The market-data feeds served; {@code heartbeat} is apart, having no products. */
     enum Feed {
-        BOOK("book"), TRADE("trade"), TICKER("ticker");
+        BOOK("book"),
+        TRADE("trade"),
+        TICKER("ticker");
 
         final String wire;
 
@@ -70,8 +72,7 @@ final class KrakenFuturesSession implements VenueSession {
         }
     }
 
-    private record Subscription(Feed feed, String productId) {
-    }
+    private record Subscription(Feed feed, String productId) {}
 
     private final Faults faults;
     private final Set<String> universe;
@@ -80,6 +81,7 @@ final class KrakenFuturesSession implements VenueSession {
     private final long idleTimeoutMillis;
     /** In subscription order, for the round-robin of synthetic frames. */
     private final List<Subscription> subscriptions = new ArrayList<>();
+
     private final Set<Subscription> subscribed = new HashSet<>();
     private int nextTurn;
     private long bookDeltas;
@@ -98,7 +100,10 @@ final class KrakenFuturesSession implements VenueSession {
         boolean synthetic = context.settings().synthetic();
         this.synthetic = synthetic ? new KrakenFuturesSyntheticMarket(context.seed(), System::currentTimeMillis) : null;
         this.recorded = synthetic ? null : new RecordedMarket();
-        this.idleTimeoutMillis = context.settings().clientIdleTimeout().orElse(DEFAULT_IDLE_TIMEOUT).toMillis();
+        this.idleTimeoutMillis = context.settings()
+                .clientIdleTimeout()
+                .orElse(DEFAULT_IDLE_TIMEOUT)
+                .toMillis();
     }
 
     @Override

@@ -21,8 +21,8 @@ import java.util.Optional;
  * @param channels    the feeds every shard subscribes to, in the feed file's order
  * @param instruments the configured product ids ({@code PF_XBTUSD}), true ids
  */
-public record KrakenFuturesSettings(String feed, Path file, URI websocket, List<Channel> channels,
-        List<String> instruments) {
+public record KrakenFuturesSettings(
+        String feed, Path file, URI websocket, List<Channel> channels, List<String> instruments) {
 
     public KrakenFuturesSettings {
         channels = List.copyOf(channels);
@@ -43,18 +43,27 @@ public record KrakenFuturesSettings(String feed, Path file, URI websocket, List<
         URI websocket = VenueChecks.websocket(definition, Venue.KRAKEN_FUTURES);
         List<Channel> channels = new ArrayList<>();
         for (String name : definition.channels()) {
-            channels.add(Channel.of(name).orElseThrow(() -> invalid(file, "channels", "'" + name
-                    + "' is not a Kraken Futures feed ssmd subscribes to; use some of " + Channel.names())));
+            channels.add(Channel.of(name)
+                    .orElseThrow(() -> invalid(
+                            file,
+                            "channels",
+                            "'" + name + "' is not a Kraken Futures feed ssmd subscribes to; use some of "
+                                    + Channel.names())));
         }
         if (channels.stream().noneMatch(Channel::perProduct)) {
-            throw invalid(file, "channels", "has no market-data feed, so nothing would be captured; add book, "
-                    + "trade or ticker");
+            throw invalid(
+                    file,
+                    "channels",
+                    "has no market-data feed, so nothing would be captured; add book, " + "trade or ticker");
         }
         // The loader accepts a book depth for any venue; Kraken Futures' book feed takes none and sends the full book.
         Optional<FeedDefinition.BookDepth> book = definition.book();
         if (book.isPresent()) {
-            throw invalid(file, "book", "Kraken Futures book subscriptions take no depth (the venue sends its whole "
-                    + "book); remove the book key");
+            throw invalid(
+                    file,
+                    "book",
+                    "Kraken Futures book subscriptions take no depth (the venue sends its whole "
+                            + "book); remove the book key");
         }
         if (feed.discovery().isPresent()) {
             throw new IllegalArgumentException("environment feeds." + feed.name() + ".discovery: Kraken Futures "
@@ -64,8 +73,7 @@ public record KrakenFuturesSettings(String feed, Path file, URI websocket, List<
             throw new IllegalArgumentException("environment feeds." + feed.name() + ".instruments: empty; list the "
                     + "product ids to capture (PF_XBTUSD, ...)");
         }
-        return new KrakenFuturesSettings(feed.name(), file, websocket, channels,
-                feed.instruments());
+        return new KrakenFuturesSettings(feed.name(), file, websocket, channels, feed.instruments());
     }
 
     /** Whether the feed subscribes to this channel. */

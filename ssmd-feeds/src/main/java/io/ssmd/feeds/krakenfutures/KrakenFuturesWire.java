@@ -28,8 +28,7 @@ final class KrakenFuturesWire {
     /** The answer to {@code {"event":"ping"}}. */
     static final String PONG = "{\"event\":\"pong\"}";
 
-    private KrakenFuturesWire() {
-    }
+    private KrakenFuturesWire() {}
 
     /**
      * {@code units × 10^-scale} the way Kraken Futures prints prices and sizes: plain digits, trailing zeros dropped,
@@ -74,8 +73,7 @@ final class KrakenFuturesWire {
         String digits = Long.toString(abs);
         int exponent = digits.length() - 1 - scale;
         String mantissa = digits.substring(1).replaceFirst("0+$", "");
-        return (units < 0 ? "-" : "") + digits.charAt(0) + "." + (mantissa.isEmpty() ? "0" : mantissa) + "e"
-                + exponent;
+        return (units < 0 ? "-" : "") + digits.charAt(0) + "." + (mantissa.isEmpty() ? "0" : mantissa) + "e" + exponent;
     }
 
     /**
@@ -101,7 +99,10 @@ final class KrakenFuturesWire {
 
     /** {@code {"event":"error","message":"..."}}. */
     static String error(String message) {
-        return JSON.createObjectNode().put("event", "error").put("message", message).toString();
+        return JSON.createObjectNode()
+                .put("event", "error")
+                .put("message", message)
+                .toString();
     }
 
     /** {@code {"feed":"heartbeat","time":...}}, the heartbeat feed's only frame. */

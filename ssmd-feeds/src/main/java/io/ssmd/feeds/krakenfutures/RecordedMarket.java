@@ -21,8 +21,7 @@ final class RecordedMarket {
     private final Map<String, ArrayDeque<String>> trades = new HashMap<>();
 
     /** A recorded level: the price and size as the recording wrote them. */
-    private record Level(String price, String qty) {
-    }
+    private record Level(String price, String qty) {}
 
     private static final class Book {
         final TreeMap<BigDecimal, Level> bids = new TreeMap<>(Comparator.reverseOrder());
@@ -47,8 +46,7 @@ final class RecordedMarket {
                 frame.path("trades").forEach(trade -> recent.addLast(trade.toString()));
                 trades.put(productId, recent);
             }
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -62,8 +60,13 @@ final class RecordedMarket {
             return Optional.empty();
         }
         StringBuilder out = new StringBuilder(256);
-        out.append("{\"feed\":\"book_snapshot\",\"product_id\":\"").append(productId).append("\",\"timestamp\":")
-                .append(book.timestamp).append(",\"seq\":").append(book.seq).append(",\"tickSize\":null,\"bids\":");
+        out.append("{\"feed\":\"book_snapshot\",\"product_id\":\"")
+                .append(productId)
+                .append("\",\"timestamp\":")
+                .append(book.timestamp)
+                .append(",\"seq\":")
+                .append(book.seq)
+                .append(",\"tickSize\":null,\"bids\":");
         appendLevels(out, book.bids);
         out.append(",\"asks\":");
         appendLevels(out, book.asks);
@@ -73,8 +76,11 @@ final class RecordedMarket {
     /** A {@code trade_snapshot} of the last recorded trades, newest first; no trades yet gives an empty list. */
     String tradeSnapshot(String productId) {
         StringBuilder out = new StringBuilder(256);
-        out.append("{\"feed\":\"trade_snapshot\",\"product_id\":\"").append(productId).append("\",\"trades\":[");
-        Iterator<String> recent = trades.getOrDefault(productId, new ArrayDeque<>()).iterator();
+        out.append("{\"feed\":\"trade_snapshot\",\"product_id\":\"")
+                .append(productId)
+                .append("\",\"trades\":[");
+        Iterator<String> recent =
+                trades.getOrDefault(productId, new ArrayDeque<>()).iterator();
         while (recent.hasNext()) {
             out.append(recent.next()).append(recent.hasNext() ? "," : "");
         }
@@ -110,8 +116,10 @@ final class RecordedMarket {
         if (price == null || qty == null || !price.isNumber() || !qty.isNumber()) {
             return;
         }
-        side.put(price.decimalValue().stripTrailingZeros(),
-                new Level(price.decimalValue().toPlainString(), qty.decimalValue().toPlainString()));
+        side.put(
+                price.decimalValue().stripTrailingZeros(),
+                new Level(
+                        price.decimalValue().toPlainString(), qty.decimalValue().toPlainString()));
     }
 
     private void remember(String productId, String text) {
@@ -126,8 +134,12 @@ final class RecordedMarket {
         out.append('[');
         boolean first = true;
         for (Level level : side.values()) {
-            out.append(first ? "" : ",").append("{\"price\":").append(level.price()).append(",\"qty\":")
-                    .append(level.qty()).append('}');
+            out.append(first ? "" : ",")
+                    .append("{\"price\":")
+                    .append(level.price())
+                    .append(",\"qty\":")
+                    .append(level.qty())
+                    .append('}');
             first = false;
         }
         out.append(']');

@@ -15,6 +15,7 @@ final class SyntheticBook {
 
     /** Levels per side the book is built with and kept around. */
     static final int TARGET_LEVELS = 20;
+
     private static final int MIN_LEVELS = 8;
     private static final int MAX_LEVELS = 40;
 
@@ -23,8 +24,7 @@ final class SyntheticBook {
      *
      * @param buy true for a bid ({@code "side":"buy"}), false for an ask
      */
-    record Change(boolean buy, long price, long qty) {
-    }
+    record Change(boolean buy, long price, long qty) {}
 
     private final ProductSpec spec;
     private final SplittableRandom random;

@@ -22,6 +22,7 @@ final class SyntheticProduct {
 
     /** Trades kept for a {@code trade_snapshot}, newest first. */
     static final int TRADE_HISTORY = 20;
+
     private static final long HOUR_MILLIS = 3_600_000L;
     private static final int RATE_SCALE = 18;
 
@@ -30,6 +31,7 @@ final class SyntheticProduct {
     private final SyntheticBook book;
     /** Book changes made by trades that the client, watching the book, has not been sent yet. */
     private final ArrayDeque<SyntheticBook.Change> unsent = new ArrayDeque<>();
+
     private final ArrayDeque<String> recentTrades = new ArrayDeque<>();
     private final String fundingRate;
     private final String fundingRatePrediction;
@@ -53,7 +55,8 @@ final class SyntheticProduct {
         this.bookSeq = 100_000_000L + random.nextLong(300_000_000L);
         this.tradeSeq = 10_000L + random.nextLong(1_000_000L);
         this.last = book.bestBid();
-        this.open = spec.referenceTicks() + random.nextLong(-spec.referenceTicks() / 50, spec.referenceTicks() / 50 + 1);
+        this.open =
+                spec.referenceTicks() + random.nextLong(-spec.referenceTicks() / 50, spec.referenceTicks() / 50 + 1);
         this.high = Math.max(open, book.bestAsk()) + random.nextLong(spec.referenceTicks() / 40 + 1);
         this.low = Math.min(open, book.bestBid()) - random.nextLong(spec.referenceTicks() / 40 + 1);
         this.volumeLots = spec.typicalLots() * (1_000 + random.nextLong(5_000));
@@ -85,8 +88,12 @@ final class SyntheticProduct {
     String bookSnapshot(long nowMillis) {
         unsent.clear();
         StringBuilder out = new StringBuilder(64 + 40 * 2 * SyntheticBook.TARGET_LEVELS);
-        out.append("{\"feed\":\"book_snapshot\",\"product_id\":\"").append(spec.id())
-                .append("\",\"timestamp\":").append(nowMillis).append(",\"seq\":").append(bookSeq)
+        out.append("{\"feed\":\"book_snapshot\",\"product_id\":\"")
+                .append(spec.id())
+                .append("\",\"timestamp\":")
+                .append(nowMillis)
+                .append(",\"seq\":")
+                .append(bookSeq)
                 // The live snapshot carries a null tickSize too.
                 .append(",\"tickSize\":null,\"bids\":");
         appendLevels(out, book.bids());
@@ -112,17 +119,27 @@ final class SyntheticProduct {
     private String delta(SyntheticBook.Change change, long nowMillis, boolean skipSeq) {
         bookSeq += skipSeq ? 2 : 1;
         StringBuilder out = new StringBuilder(140);
-        out.append("{\"feed\":\"book\",\"product_id\":\"").append(spec.id()).append("\",\"side\":\"")
-                .append(change.buy() ? "buy" : "sell").append("\",\"seq\":").append(bookSeq).append(",\"price\":");
+        out.append("{\"feed\":\"book\",\"product_id\":\"")
+                .append(spec.id())
+                .append("\",\"side\":\"")
+                .append(change.buy() ? "buy" : "sell")
+                .append("\",\"seq\":")
+                .append(bookSeq)
+                .append(",\"price\":");
         appendDecimal(out, change.price(), spec.priceScale()).append(",\"qty\":");
-        appendDecimal(out, change.qty(), spec.qtyScale()).append(",\"timestamp\":").append(nowMillis).append('}');
+        appendDecimal(out, change.qty(), spec.qtyScale())
+                .append(",\"timestamp\":")
+                .append(nowMillis)
+                .append('}');
         return out.toString();
     }
 
     /** The last trades, newest first, as {@code trade_snapshot}. */
     String tradeSnapshot() {
         StringBuilder out = new StringBuilder(64 + 200 * recentTrades.size());
-        out.append("{\"feed\":\"trade_snapshot\",\"product_id\":\"").append(spec.id()).append("\",\"trades\":[");
+        out.append("{\"feed\":\"trade_snapshot\",\"product_id\":\"")
+                .append(spec.id())
+                .append("\",\"trades\":[");
         Iterator<String> trades = recentTrades.iterator();
         while (trades.hasNext()) {
             out.append(trades.next()).append(trades.hasNext() ? "," : "");
@@ -155,12 +172,20 @@ final class SyntheticProduct {
         low = Math.min(low, price);
         volumeLots += lots;
         volumeQuote += lots * price;
-        UUID uid = new UUID((random.nextLong() & ~0xF000L) | 0x4000L,
+        UUID uid = new UUID(
+                (random.nextLong() & ~0xF000L) | 0x4000L,
                 (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L);
         StringBuilder out = new StringBuilder(200);
-        out.append("{\"feed\":\"trade\",\"product_id\":\"").append(spec.id()).append("\",\"uid\":\"").append(uid)
-                .append("\",\"side\":\"").append(takerBuys ? "buy" : "sell")
-                .append("\",\"type\":\"fill\",\"seq\":").append(tradeSeq).append(",\"time\":").append(nowMillis)
+        out.append("{\"feed\":\"trade\",\"product_id\":\"")
+                .append(spec.id())
+                .append("\",\"uid\":\"")
+                .append(uid)
+                .append("\",\"side\":\"")
+                .append(takerBuys ? "buy" : "sell")
+                .append("\",\"type\":\"fill\",\"seq\":")
+                .append(tradeSeq)
+                .append(",\"time\":")
+                .append(nowMillis)
                 .append(",\"qty\":");
         appendDecimal(out, lots, spec.qtyScale()).append(",\"price\":");
         String frame = appendDecimal(out, price, spec.priceScale()).append('}').toString();
@@ -180,15 +205,23 @@ final class SyntheticProduct {
         long mark = mid2 * 50_000_000L + random.nextLong(-40_000_000L, 40_000_001L);
         long premiumTenths = (mark / 1_000_000L - index) * 1_000L / index;
         long changeHundredths = (last - open) * 10_000L / open;
-        openInterestLots = Math.max(spec.typicalLots(), openInterestLots + random.nextLong(-spec.typicalLots(),
-                spec.typicalLots() + 1));
+        openInterestLots = Math.max(
+                spec.typicalLots(), openInterestLots + random.nextLong(-spec.typicalLots(), spec.typicalLots() + 1));
         StringBuilder out = new StringBuilder(720);
-        out.append("{\"time\":").append(nowMillis).append(",\"product_id\":\"").append(spec.id())
-                .append("\",\"funding_rate\":").append(fundingRate)
-                .append(",\"funding_rate_prediction\":").append(fundingRatePrediction)
-                .append(",\"relative_funding_rate\":").append(relativeFundingRate)
-                .append(",\"relative_funding_rate_prediction\":").append(relativeFundingRatePrediction)
-                .append(",\"next_funding_rate_time\":").append((nowMillis / HOUR_MILLIS + 1) * HOUR_MILLIS)
+        out.append("{\"time\":")
+                .append(nowMillis)
+                .append(",\"product_id\":\"")
+                .append(spec.id())
+                .append("\",\"funding_rate\":")
+                .append(fundingRate)
+                .append(",\"funding_rate_prediction\":")
+                .append(fundingRatePrediction)
+                .append(",\"relative_funding_rate\":")
+                .append(relativeFundingRate)
+                .append(",\"relative_funding_rate_prediction\":")
+                .append(relativeFundingRatePrediction)
+                .append(",\"next_funding_rate_time\":")
+                .append((nowMillis / HOUR_MILLIS + 1) * HOUR_MILLIS)
                 .append(",\"leverage\":\"50x\",\"premium\":");
         appendDecimal(out, premiumTenths, 1).append(",\"feed\":\"ticker\",\"bid\":");
         appendDecimal(out, book.bestBid(), ps).append(",\"ask\":");
@@ -198,8 +231,10 @@ final class SyntheticProduct {
         appendDecimal(out, volumeLots, spec.qtyScale()).append(",\"dtm\":0,\"index\":");
         appendDecimal(out, index, ps + 2).append(",\"last\":");
         appendDecimal(out, last, ps).append(",\"change\":");
-        appendDecimal(out, changeHundredths, 2).append(",\"suspended\":false,\"tag\":\"perpetual\",\"pair\":\"")
-                .append(spec.pair()).append("\",\"openInterest\":");
+        appendDecimal(out, changeHundredths, 2)
+                .append(",\"suspended\":false,\"tag\":\"perpetual\",\"pair\":\"")
+                .append(spec.pair())
+                .append("\",\"openInterest\":");
         appendDecimal(out, openInterestLots, spec.qtyScale()).append(",\"markPrice\":");
         appendDecimal(out, mark, ps + 8).append(",\"maturityTime\":0,\"post_only\":false,\"volumeQuote\":");
         appendDecimal(out, volumeQuote, ps + spec.qtyScale()).append(",\"open\":");
@@ -222,7 +257,9 @@ final class SyntheticProduct {
 
     /** A relative rate (scale 18) times the reference price, back at scale 18. */
     private long timesReference(long relative) {
-        return BigDecimal.valueOf(relative).multiply(BigDecimal.valueOf(spec.referenceTicks(), spec.priceScale()))
-                .setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+        return BigDecimal.valueOf(relative)
+                .multiply(BigDecimal.valueOf(spec.referenceTicks(), spec.priceScale()))
+                .setScale(0, RoundingMode.HALF_EVEN)
+                .longValueExact();
     }
 }

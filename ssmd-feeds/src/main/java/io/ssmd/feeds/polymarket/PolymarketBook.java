@@ -18,12 +18,14 @@ final class PolymarketBook {
 
     /** Levels a side keeps at least, so trades and deletes never empty it. */
     private static final int MIN_DEPTH = 3;
+
     private static final int MAX_DEPTH = 40;
 
     private final PolymarketMarket market;
     private final SplittableRandom random;
     /** The first outcome's bids and asks: price in thousandths → size in hundredths. */
     private final TreeMap<Integer, Long> bids = new TreeMap<>();
+
     private final TreeMap<Integer, Long> asks = new TreeMap<>();
     private int tick;
     private int lastTradeMils;
@@ -45,10 +47,20 @@ final class PolymarketBook {
         boolean yes = token.equals(market.yesToken());
         // The second outcome's bids are the first's asks mirrored: walking the first's asks from the highest price
         // down gives the mirrored prices from the lowest up, the venue's best-last order.
-        Iterable<Map.Entry<Integer, Long>> bidsBestLast = yes ? bids.entrySet() : asks.descendingMap().entrySet();
-        Iterable<Map.Entry<Integer, Long>> asksBestLast = yes ? asks.descendingMap().entrySet() : bids.entrySet();
-        return PolymarketFrames.book(token, market.conditionId(), bidsBestLast, asksBestLast, !yes, timestamp,
-                hex(40), tick, yes ? lastTradeMils : 1000 - lastTradeMils);
+        Iterable<Map.Entry<Integer, Long>> bidsBestLast =
+                yes ? bids.entrySet() : asks.descendingMap().entrySet();
+        Iterable<Map.Entry<Integer, Long>> asksBestLast =
+                yes ? asks.descendingMap().entrySet() : bids.entrySet();
+        return PolymarketFrames.book(
+                token,
+                market.conditionId(),
+                bidsBestLast,
+                asksBestLast,
+                !yes,
+                timestamp,
+                hex(40),
+                tick,
+                yes ? lastTradeMils : 1000 - lastTradeMils);
     }
 
     /**
@@ -104,8 +116,7 @@ final class PolymarketBook {
         return random.nextInt(3) == 0 ? 1 + random.nextInt(4) : 1;
     }
 
-    private void trade(boolean onYes, boolean yesSubscribed, boolean noSubscribed, long timestamp,
-            List<String> out) {
+    private void trade(boolean onYes, boolean yesSubscribed, boolean noSubscribed, long timestamp, List<String> out) {
         boolean hitAsk = random.nextBoolean();
         TreeMap<Integer, Long> side = hitAsk ? asks : bids;
         Map.Entry<Integer, Long> top = hitAsk ? asks.firstEntry() : bids.lastEntry();
@@ -120,8 +131,14 @@ final class PolymarketBook {
         // Taking the first outcome's ask is buying it; on the second outcome's book the same level is a bid at
         // 1 − p, so taking it is selling the second outcome.
         boolean takerBuys = onYes == hitAsk;
-        out.add(PolymarketFrames.lastTradePrice(onYes ? market.yesToken() : market.noToken(),
-                market.conditionId(), onYes ? price : 1000 - price, size, takerBuys, timestamp, "0x" + hex(64)));
+        out.add(PolymarketFrames.lastTradePrice(
+                onYes ? market.yesToken() : market.noToken(),
+                market.conditionId(),
+                onYes ? price : 1000 - price,
+                size,
+                takerBuys,
+                timestamp,
+                "0x" + hex(64)));
         lastTradeMils = price;
         setLevel(!hitAsk, price, available - size, yesSubscribed, noSubscribed, timestamp, out);
     }
@@ -148,8 +165,14 @@ final class PolymarketBook {
             int best = bid ? bestBid() : bestAsk();
             int price = best + (bid ? -1 : 1) * tick * (1 + random.nextInt(8));
             if (price >= tick && price <= 1000 - tick) {
-                setLevel(bid, price, side.getOrDefault(price, 0L) + randomSize(), yesSubscribed, noSubscribed,
-                        timestamp, out);
+                setLevel(
+                        bid,
+                        price,
+                        side.getOrDefault(price, 0L) + randomSize(),
+                        yesSubscribed,
+                        noSubscribed,
+                        timestamp,
+                        out);
                 return;
             }
         }
@@ -175,8 +198,14 @@ final class PolymarketBook {
     }
 
     /** Sets a first-outcome level and writes the change for the subscribed tokens, in one price_change frame. */
-    private void setLevel(boolean bid, int price, long size, boolean yesSubscribed, boolean noSubscribed,
-            long timestamp, List<String> out) {
+    private void setLevel(
+            boolean bid,
+            int price,
+            long size,
+            boolean yesSubscribed,
+            boolean noSubscribed,
+            long timestamp,
+            List<String> out) {
         TreeMap<Integer, Long> side = bid ? bids : asks;
         if (size == 0) {
             side.remove(price);
@@ -189,12 +218,12 @@ final class PolymarketBook {
         String orderHash = hex(40);
         StringBuilder frame = PolymarketFrames.startPriceChange(market.conditionId());
         if (yesSubscribed) {
-            PolymarketFrames.priceChangeEntry(frame, market.yesToken(), price, size, bid, orderHash, bestBid(),
-                    bestAsk());
+            PolymarketFrames.priceChangeEntry(
+                    frame, market.yesToken(), price, size, bid, orderHash, bestBid(), bestAsk());
         }
         if (noSubscribed) {
-            PolymarketFrames.priceChangeEntry(frame, market.noToken(), 1000 - price, size, !bid, orderHash,
-                    1000 - bestAsk(), 1000 - bestBid());
+            PolymarketFrames.priceChangeEntry(
+                    frame, market.noToken(), 1000 - price, size, !bid, orderHash, 1000 - bestAsk(), 1000 - bestBid());
         }
         out.add(PolymarketFrames.endPriceChange(frame, timestamp));
     }

@@ -44,6 +44,7 @@ public final class PolymarketDecoder implements FrameDecoder {
     private final Set<String> instruments;
     /** Asset → condition id: given (discovery) and learned from the events' own {@code market}. */
     private final Map<String, String> conditionByAsset;
+
     private final Map<String, PolymarketLocalBook> books = new HashMap<>();
     /** Assets whose book was found broken and resubscribed, waiting for the new snapshot. */
     private final Set<String> resyncing = new HashSet<>();
@@ -63,8 +64,8 @@ public final class PolymarketDecoder implements FrameDecoder {
      * @param conditionByAsset asset id → condition id where known beforehand (from discovery); events carry their
      *                         {@code market} anyway, so an empty map is fine
      */
-    public static PolymarketDecoder create(ShardContext shard, boolean customFeatures,
-            Map<String, String> conditionByAsset) {
+    public static PolymarketDecoder create(
+            ShardContext shard, boolean customFeatures, Map<String, String> conditionByAsset) {
         return new PolymarketDecoder(shard, customFeatures, conditionByAsset);
     }
 
@@ -128,9 +129,13 @@ public final class PolymarketDecoder implements FrameDecoder {
         String type = outcome.types.size() == 1 ? outcome.types.iterator().next() : "mixed";
         List<String> replies = List.of();
         if (!outcome.resyncs.isEmpty()) {
-            List<String> assets = outcome.resyncs.stream().map(Decoded.Resync::instrument).distinct().toList();
+            List<String> assets = outcome.resyncs.stream()
+                    .map(Decoded.Resync::instrument)
+                    .distinct()
+                    .toList();
             // Unsubscribe first, so the subscribe is a new subscription and brings a fresh book.
-            replies = List.of(PolymarketProtocol.operation("unsubscribe", assets, customFeatures),
+            replies = List.of(
+                    PolymarketProtocol.operation("unsubscribe", assets, customFeatures),
                     PolymarketProtocol.operation("subscribe", assets, customFeatures));
         }
         Decoded.Kind kind = outcome.data ? Decoded.Kind.DATA : Decoded.Kind.SYSTEM;
@@ -167,8 +172,9 @@ public final class PolymarketDecoder implements FrameDecoder {
         outcome.types.add(type);
         if (type.equals(REJECTED)) {
             outcome.messages.add(new Decoded.Routed(shard.system(), payload, element));
-            event.assetsIds().forEach(a -> outcome.rejections.add(new Decoded.Rejection(a,
-                    "refused by the venue (" + REJECTED + ")")));
+            event.assetsIds()
+                    .forEach(a -> outcome.rejections.add(
+                            new Decoded.Rejection(a, "refused by the venue (" + REJECTED + ")")));
             return;
         }
         String token = token(event);

@@ -46,8 +46,13 @@ public final class PolymarketDiscovery {
      * @param maxAssets    stop once this many asset ids are found (whole markets only)
      * @param pageSize     Gamma's {@code limit} per page
      */
-    public record Filter(Optional<BigDecimal> minVolume, Optional<BigDecimal> minLiquidity, List<String> tagIds,
-            Optional<String> order, OptionalInt maxAssets, int pageSize) {
+    public record Filter(
+            Optional<BigDecimal> minVolume,
+            Optional<BigDecimal> minLiquidity,
+            List<String> tagIds,
+            Optional<String> order,
+            OptionalInt maxAssets,
+            int pageSize) {
 
         public Filter {
             tagIds = List.copyOf(tagIds);
@@ -58,7 +63,8 @@ public final class PolymarketDiscovery {
 
         /** Every active, open market, 500 per page. */
         public static Filter all() {
-            return new Filter(Optional.empty(), Optional.empty(), List.of(), Optional.empty(), OptionalInt.empty(), 500);
+            return new Filter(
+                    Optional.empty(), Optional.empty(), List.of(), Optional.empty(), OptionalInt.empty(), 500);
         }
     }
 
@@ -83,8 +89,8 @@ public final class PolymarketDiscovery {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final URI base;
     private final HttpClient http;
@@ -133,7 +139,8 @@ public final class PolymarketDiscovery {
                     if (full(filter, assets.size())) {
                         break;
                     }
-                    market(node).filter(m -> wanted(m, node, filter))
+                    market(node)
+                            .filter(m -> wanted(m, node, filter))
                             .ifPresent(m -> add(m, byCondition, assets, filter));
                 }
                 if (page.size() < filter.pageSize() || full(filter, assets.size())) {
@@ -149,8 +156,10 @@ public final class PolymarketDiscovery {
     }
 
     private String query(Filter filter, Optional<String> tag, int offset) {
-        StringBuilder q = new StringBuilder("active=true&closed=false&limit=").append(filter.pageSize())
-                .append("&offset=").append(offset);
+        StringBuilder q = new StringBuilder("active=true&closed=false&limit=")
+                .append(filter.pageSize())
+                .append("&offset=")
+                .append(offset);
         filter.minVolume().ifPresent(v -> q.append("&volume_num_min=").append(v.toPlainString()));
         filter.minLiquidity().ifPresent(v -> q.append("&liquidity_num_min=").append(v.toPlainString()));
         filter.order().ifPresent(o -> q.append("&order=").append(encode(o)).append("&ascending=false"));
@@ -183,13 +192,18 @@ public final class PolymarketDiscovery {
                 last = e;
             }
         }
-        throw new IOException("Gamma page " + uri + " failed " + retry.attempts() + " times, last: "
-                + last.getMessage(), last);
+        throw new IOException(
+                "Gamma page " + uri + " failed " + retry.attempts() + " times, last: " + last.getMessage(), last);
     }
 
     private JsonNode fetch(URI uri) throws IOException, InterruptedException {
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(timeout)
-                .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response = http.send(
+                HttpRequest.newBuilder(uri)
+                        .timeout(timeout)
+                        .header("Accept", "application/json")
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
         int status = response.statusCode();
         if (status == 429 || status >= 500) {
             throw new IOException("Gamma " + uri + " answered HTTP " + status);
@@ -222,9 +236,15 @@ public final class PolymarketDiscovery {
         for (int i = 0; i < tokens.size(); i++) {
             outcomes.add(new Outcome(i < names.size() ? names.get(i) : "", tokens.get(i)));
         }
-        return Optional.of(new Market(node.path("id").asText(""), condition, node.path("question").asText(""),
-                node.path("slug").asText(""), outcomes, decimal(node, "volume", "volumeNum"),
-                decimal(node, "liquidity", "liquidityNum"), tags(node)));
+        return Optional.of(new Market(
+                node.path("id").asText(""),
+                condition,
+                node.path("question").asText(""),
+                node.path("slug").asText(""),
+                outcomes,
+                decimal(node, "volume", "volumeNum"),
+                decimal(node, "liquidity", "liquidityNum"),
+                tags(node)));
     }
 
     /**
@@ -255,19 +275,26 @@ public final class PolymarketDiscovery {
         // Asked of Gamma already; checked again because a server that ignores a parameter must not widen the universe.
         if (node.path("active").isBoolean() && !node.get("active").asBoolean()
                 || node.path("closed").asBoolean(false)
-                || node.path("enableOrderBook").isBoolean() && !node.get("enableOrderBook").asBoolean()) {
+                || node.path("enableOrderBook").isBoolean()
+                        && !node.get("enableOrderBook").asBoolean()) {
             return false;
         }
         if (filter.minVolume().isPresent()
-                && market.volume().map(v -> v.compareTo(filter.minVolume().get()) < 0).orElse(true)) {
+                && market.volume()
+                        .map(v -> v.compareTo(filter.minVolume().get()) < 0)
+                        .orElse(true)) {
             return false;
         }
         if (filter.minLiquidity().isPresent()
-                && market.liquidity().map(v -> v.compareTo(filter.minLiquidity().get()) < 0).orElse(true)) {
+                && market.liquidity()
+                        .map(v -> v.compareTo(filter.minLiquidity().get()) < 0)
+                        .orElse(true)) {
             return false;
         }
-        // Gamma's market objects usually list no tags (the tag_id query did the filtering); when they do, one must match.
-        return filter.tagIds().isEmpty() || market.tags().isEmpty()
+        // Gamma's market objects usually list no tags (the tag_id query did the filtering); when they do, one must
+        // match.
+        return filter.tagIds().isEmpty()
+                || market.tags().isEmpty()
                 || market.tags().stream().anyMatch(filter.tagIds()::contains);
     }
 
@@ -276,23 +303,44 @@ public final class PolymarketDiscovery {
      * token) seen twice is kept once. Whole markets only, so a market's outcomes are never split by the limit.
      */
     private static void add(Market market, Map<String, Market> byCondition, Set<String> assets, Filter filter) {
-        List<Outcome> fresh = market.outcomes().stream().filter(o -> !assets.contains(o.assetId())).toList();
+        List<Outcome> fresh = market.outcomes().stream()
+                .filter(o -> !assets.contains(o.assetId()))
+                .toList();
         if (fresh.isEmpty()) {
             return;
         }
-        if (filter.maxAssets().isPresent() && assets.size() + fresh.size() > filter.maxAssets().getAsInt()) {
+        if (filter.maxAssets().isPresent()
+                && assets.size() + fresh.size() > filter.maxAssets().getAsInt()) {
             return;
         }
         fresh.forEach(o -> assets.add(o.assetId()));
         Market known = byCondition.get(market.conditionId());
         if (known == null) {
-            byCondition.put(market.conditionId(), new Market(market.id(), market.conditionId(), market.question(),
-                    market.slug(), fresh, market.volume(), market.liquidity(), market.tags()));
+            byCondition.put(
+                    market.conditionId(),
+                    new Market(
+                            market.id(),
+                            market.conditionId(),
+                            market.question(),
+                            market.slug(),
+                            fresh,
+                            market.volume(),
+                            market.liquidity(),
+                            market.tags()));
         } else {
             List<Outcome> merged = new ArrayList<>(known.outcomes());
             merged.addAll(fresh);
-            byCondition.put(market.conditionId(), new Market(known.id(), known.conditionId(), known.question(),
-                    known.slug(), merged, known.volume(), known.liquidity(), known.tags()));
+            byCondition.put(
+                    market.conditionId(),
+                    new Market(
+                            known.id(),
+                            known.conditionId(),
+                            known.question(),
+                            known.slug(),
+                            merged,
+                            known.volume(),
+                            known.liquidity(),
+                            known.tags()));
         }
     }
 
@@ -301,8 +349,8 @@ public final class PolymarketDiscovery {
         for (String field : fields) {
             JsonNode value = node.get(field);
             if (value != null && (value.isNumber() || value.isTextual())) {
-                BigDecimal decimal = PolymarketProtocol.decimal(value.isNumber() ? value.decimalValue().toPlainString()
-                        : value.asText());
+                BigDecimal decimal = PolymarketProtocol.decimal(
+                        value.isNumber() ? value.decimalValue().toPlainString() : value.asText());
                 if (decimal != null) {
                     return Optional.of(decimal);
                 }

@@ -64,8 +64,8 @@ public final class PolymarketFeed implements VenueConnector {
 
     @Override
     public List<String> subscribe(List<String> instruments) {
-        return PolymarketProtocol.subscribe(instruments, settings.customFeatures(),
-                PolymarketSettings.MAX_ASSETS_PER_FRAME);
+        return PolymarketProtocol.subscribe(
+                instruments, settings.customFeatures(), PolymarketSettings.MAX_ASSETS_PER_FRAME);
     }
 
     @Override
@@ -95,8 +95,8 @@ public final class PolymarketFeed implements VenueConnector {
         int per = PolymarketSettings.MAX_ASSETS_PER_FRAME;
         List<String> frames = new ArrayList<>();
         for (int from = 0; from < assets.size(); from += per) {
-            frames.add(PolymarketProtocol.operation(operation, assets.subList(from, Math.min(assets.size(),
-                    from + per)), settings.customFeatures()));
+            frames.add(PolymarketProtocol.operation(
+                    operation, assets.subList(from, Math.min(assets.size(), from + per)), settings.customFeatures()));
         }
         return frames;
     }

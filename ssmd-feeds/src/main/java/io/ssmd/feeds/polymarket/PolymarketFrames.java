@@ -22,8 +22,7 @@ final class PolymarketFrames {
         }
     }
 
-    private PolymarketFrames() {
-    }
+    private PolymarketFrames() {}
 
     /** A price in thousandths as the venue writes it: {@code "0.5"}, {@code "0.51"}, {@code "0.001"}. */
     static String price(int mils) {
@@ -48,26 +47,43 @@ final class PolymarketFrames {
      * @param asksBestLast the asks, iterated worst (highest) first
      * @param lastTradeMils the last trade's price; the venue writes this one field with three decimals ("0.870")
      */
-    static String book(String asset, String market, Iterable<Map.Entry<Integer, Long>> bidsBestLast,
-            Iterable<Map.Entry<Integer, Long>> asksBestLast, boolean mirror, long timestamp, String hash,
-            int tickMils, int lastTradeMils) {
+    static String book(
+            String asset,
+            String market,
+            Iterable<Map.Entry<Integer, Long>> bidsBestLast,
+            Iterable<Map.Entry<Integer, Long>> asksBestLast,
+            boolean mirror,
+            long timestamp,
+            String hash,
+            int tickMils,
+            int lastTradeMils) {
         StringBuilder frame = new StringBuilder(256);
-        frame.append("{\"event_type\":\"book\",\"asset_id\":\"").append(asset)
-                .append("\",\"market\":\"").append(market).append("\",\"bids\":[");
+        frame.append("{\"event_type\":\"book\",\"asset_id\":\"")
+                .append(asset)
+                .append("\",\"market\":\"")
+                .append(market)
+                .append("\",\"bids\":[");
         levels(frame, bidsBestLast, mirror);
         frame.append("],\"asks\":[");
         levels(frame, asksBestLast, mirror);
-        frame.append("],\"timestamp\":\"").append(timestamp)
-                .append("\",\"hash\":\"").append(hash)
-                .append("\",\"tick_size\":\"").append(tick(tickMils))
-                .append("\",\"last_trade_price\":\"").append("0.").append(String.valueOf(1000 + lastTradeMils), 1, 4)
+        frame.append("],\"timestamp\":\"")
+                .append(timestamp)
+                .append("\",\"hash\":\"")
+                .append(hash)
+                .append("\",\"tick_size\":\"")
+                .append(tick(tickMils))
+                .append("\",\"last_trade_price\":\"")
+                .append("0.")
+                .append(String.valueOf(1000 + lastTradeMils), 1, 4)
                 .append("\"}");
         return frame.toString();
     }
 
     /** The start of a {@code price_change} frame (current schema); entries follow, then {@link #endPriceChange}. */
     static StringBuilder startPriceChange(String market) {
-        return new StringBuilder(320).append("{\"event_type\":\"price_change\",\"market\":\"").append(market)
+        return new StringBuilder(320)
+                .append("{\"event_type\":\"price_change\",\"market\":\"")
+                .append(market)
                 .append("\",\"price_changes\":[");
     }
 
@@ -75,28 +91,51 @@ final class PolymarketFrames {
      * One {@code price_changes} entry: {@code size} is the level's new aggregate size ("0" removes it), {@code hash}
      * the order that caused it, {@code best_bid}/{@code best_ask} the asset's top of book after the change.
      */
-    static void priceChangeEntry(StringBuilder frame, String asset, int priceMils, long sizeCents, boolean buy,
-            String hash, int bestBidMils, int bestAskMils) {
+    static void priceChangeEntry(
+            StringBuilder frame,
+            String asset,
+            int priceMils,
+            long sizeCents,
+            boolean buy,
+            String hash,
+            int bestBidMils,
+            int bestAskMils) {
         if (frame.charAt(frame.length() - 1) != '[') {
             frame.append(',');
         }
-        frame.append("{\"asset_id\":\"").append(asset)
-                .append("\",\"price\":\"").append(price(priceMils))
-                .append("\",\"size\":\"").append(size(sizeCents))
-                .append("\",\"side\":\"").append(buy ? "BUY" : "SELL")
-                .append("\",\"hash\":\"").append(hash)
-                .append("\",\"best_bid\":\"").append(price(bestBidMils))
-                .append("\",\"best_ask\":\"").append(price(bestAskMils))
+        frame.append("{\"asset_id\":\"")
+                .append(asset)
+                .append("\",\"price\":\"")
+                .append(price(priceMils))
+                .append("\",\"size\":\"")
+                .append(size(sizeCents))
+                .append("\",\"side\":\"")
+                .append(buy ? "BUY" : "SELL")
+                .append("\",\"hash\":\"")
+                .append(hash)
+                .append("\",\"best_bid\":\"")
+                .append(price(bestBidMils))
+                .append("\",\"best_ask\":\"")
+                .append(price(bestAskMils))
                 .append("\"}");
     }
 
     static String endPriceChange(StringBuilder frame, long timestamp) {
-        return frame.append("],\"timestamp\":\"").append(timestamp).append("\"}").toString();
+        return frame.append("],\"timestamp\":\"")
+                .append(timestamp)
+                .append("\"}")
+                .toString();
     }
 
     /** A {@code last_trade_price}: {@code side} is the taker's. */
-    static String lastTradePrice(String asset, String market, int priceMils, long sizeCents, boolean buy,
-            long timestamp, String transactionHash) {
+    static String lastTradePrice(
+            String asset,
+            String market,
+            int priceMils,
+            long sizeCents,
+            boolean buy,
+            long timestamp,
+            String transactionHash) {
         return "{\"event_type\":\"last_trade_price\",\"asset_id\":\"" + asset
                 + "\",\"market\":\"" + market
                 + "\",\"price\":\"" + price(priceMils)
@@ -126,15 +165,21 @@ final class PolymarketFrames {
             separator = ",";
         }
         return frame.append("],\"reason\":\"refused by the replay server's reject fault\",\"timestamp\":\"")
-                .append(timestamp).append("\"}").toString();
+                .append(timestamp)
+                .append("\"}")
+                .toString();
     }
 
     private static void levels(StringBuilder frame, Iterable<Map.Entry<Integer, Long>> levels, boolean mirror) {
         String separator = "";
         for (Map.Entry<Integer, Long> level : levels) {
             int mils = mirror ? 1000 - level.getKey() : level.getKey();
-            frame.append(separator).append("{\"price\":\"").append(price(mils))
-                    .append("\",\"size\":\"").append(size(level.getValue())).append("\"}");
+            frame.append(separator)
+                    .append("{\"price\":\"")
+                    .append(price(mils))
+                    .append("\",\"size\":\"")
+                    .append(size(level.getValue()))
+                    .append("\"}");
             separator = ",";
         }
     }

@@ -44,9 +44,11 @@ final class PolymarketGammaRoutes extends AllDirectives {
     }
 
     Route route() {
-        return pathPrefix("markets", () -> concat(
-                pathEndOrSingleSlash(() -> get(() -> parameterList(this::list))),
-                path(PathMatchers.segment(), id -> get(() -> one(id)))));
+        return pathPrefix(
+                "markets",
+                () -> concat(
+                        pathEndOrSingleSlash(() -> get(() -> parameterList(this::list))),
+                        path(PathMatchers.segment(), id -> get(() -> one(id)))));
     }
 
     private Route list(List<Map.Entry<String, String>> query) {
@@ -60,8 +62,7 @@ final class PolymarketGammaRoutes extends AllDirectives {
                     case "limit" -> limit = whole("limit", value);
                     case "offset" -> offset = whole("offset", value);
                     case "active", "closed", "archived" -> filters.add(flag(parameter.getKey(), value));
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
         } catch (IllegalArgumentException e) {
@@ -69,25 +70,33 @@ final class PolymarketGammaRoutes extends AllDirectives {
         }
         filters.add(anyOf(query, "id", m -> List.of(m.get("id").asText())));
         filters.add(anyOf(query, "slug", m -> List.of(m.get("slug").asText())));
-        filters.add(anyOf(query, "condition_ids", m -> List.of(m.get("conditionId").asText())));
+        filters.add(
+                anyOf(query, "condition_ids", m -> List.of(m.get("conditionId").asText())));
         filters.add(anyOf(query, "clob_token_ids", m -> tokens(m)));
         ArrayNode page = JSON.createArrayNode();
-        markets.stream().filter(m -> filters.stream().allMatch(f -> f.test(m)))
-                .skip(offset).limit(limit).forEach(page::add);
+        markets.stream()
+                .filter(m -> filters.stream().allMatch(f -> f.test(m)))
+                .skip(offset)
+                .limit(limit)
+                .forEach(page::add);
         return json(StatusCodes.OK, page);
     }
 
     private Route one(String id) {
-        return markets.stream().filter(m -> m.get("id").asText().equals(id)).findFirst()
+        return markets.stream()
+                .filter(m -> m.get("id").asText().equals(id))
+                .findFirst()
                 .map(m -> json(StatusCodes.OK, m))
-                .orElseGet(() -> json(StatusCodes.NOT_FOUND, JSON.createObjectNode().put("error", "market not found")));
+                .orElseGet(() ->
+                        json(StatusCodes.NOT_FOUND, JSON.createObjectNode().put("error", "market not found")));
     }
 
     /** Keeps markets matching any value of a repeatable (or comma-separated) parameter; all when it is absent. */
-    private static Predicate<ObjectNode> anyOf(List<Map.Entry<String, String>> query, String name,
-            Function<ObjectNode, List<String>> keys) {
+    private static Predicate<ObjectNode> anyOf(
+            List<Map.Entry<String, String>> query, String name, Function<ObjectNode, List<String>> keys) {
         Set<String> wanted = new HashSet<>();
-        query.stream().filter(p -> p.getKey().equals(name))
+        query.stream()
+                .filter(p -> p.getKey().equals(name))
                 .forEach(p -> wanted.addAll(List.of(p.getValue().split(","))));
         return wanted.isEmpty() ? m -> true : m -> keys.apply(m).stream().anyMatch(wanted::contains);
     }
@@ -111,8 +120,11 @@ final class PolymarketGammaRoutes extends AllDirectives {
         node.put("conditionId", market.conditionId());
         node.put("slug", market.slug());
         node.put("outcomes", encodedList(market.outcomes()));
-        node.put("outcomePrices", encodedList(List.of(PolymarketFrames.price(market.startMils()),
-                PolymarketFrames.price(1000 - market.startMils()))));
+        node.put(
+                "outcomePrices",
+                encodedList(List.of(
+                        PolymarketFrames.price(market.startMils()),
+                        PolymarketFrames.price(1000 - market.startMils()))));
         node.put("active", true);
         node.put("closed", false);
         node.put("archived", false);

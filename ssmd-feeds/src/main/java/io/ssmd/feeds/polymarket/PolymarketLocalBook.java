@@ -55,7 +55,8 @@ final class PolymarketLocalBook {
         }
         if (local.isEmpty()) {
             boolean none = venue.signum() == 0 || (ask && venue.compareTo(BigDecimal.ONE) == 0);
-            return none ? Optional.empty()
+            return none
+                    ? Optional.empty()
                     : Optional.of(field + " mismatch: Polymarket " + venueText + ", local book has none");
         }
         if (venue.compareTo(local.get()) == 0) {

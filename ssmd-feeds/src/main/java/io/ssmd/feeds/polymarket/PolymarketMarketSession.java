@@ -36,6 +36,7 @@ final class PolymarketMarketSession implements VenueSession {
     private final long idleTimeoutMillis;
     /** Subscribed asset ids in subscription order; pumps go round them. */
     private final Set<String> subscribed = new LinkedHashSet<>();
+
     private final List<String> frames = new ArrayList<>();
     private List<String> rotation = List.of();
     private int next = -1;
@@ -69,14 +70,17 @@ final class PolymarketMarketSession implements VenueSession {
         } catch (IOException e) {
             return;
         }
-        if (request == null || !request.isObject() || !request.path("assets_ids").isArray()) {
+        if (request == null
+                || !request.isObject()
+                || !request.path("assets_ids").isArray()) {
             return;
         }
         String operation = request.path("operation").asText("");
         if (operation.equals("unsubscribe")) {
             request.get("assets_ids").forEach(id -> subscribed.remove(id.asText()));
             rotation = List.copyOf(subscribed);
-        } else if (operation.equals("subscribe") || request.path("type").asText("").equalsIgnoreCase("market")) {
+        } else if (operation.equals("subscribe")
+                || request.path("type").asText("").equalsIgnoreCase("market")) {
             customFeatures |= request.path("custom_feature_enabled").asBoolean(false);
             subscribe(request.get("assets_ids"), request.path("initial_dump").asBoolean(true), out);
         }

@@ -15,12 +15,10 @@ import java.util.Set;
  */
 public final class PolymarketMarkets {
 
-    private PolymarketMarkets() {
-    }
+    private PolymarketMarkets() {}
 
     /** One outcome of a market: its name ({@code Yes}, {@code Up}; empty when Gamma gave none) and CLOB token id. */
-    public record Outcome(String name, String assetId) {
-    }
+    public record Outcome(String name, String assetId) {}
 
     /**
      * A market as discovered.
@@ -32,8 +30,15 @@ public final class PolymarketMarkets {
      * @param liquidity   Gamma's {@code liquidity} (else {@code liquidityNum}), from its wire text
      * @param tags        tag ids and slugs Gamma listed for the market or its events (often none)
      */
-    public record Market(String id, String conditionId, String question, String slug, List<Outcome> outcomes,
-            Optional<BigDecimal> volume, Optional<BigDecimal> liquidity, List<String> tags) {
+    public record Market(
+            String id,
+            String conditionId,
+            String question,
+            String slug,
+            List<Outcome> outcomes,
+            Optional<BigDecimal> volume,
+            Optional<BigDecimal> liquidity,
+            List<String> tags) {
 
         public Market {
             outcomes = List.copyOf(outcomes);

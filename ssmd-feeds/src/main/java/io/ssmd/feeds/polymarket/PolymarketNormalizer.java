@@ -72,7 +72,8 @@ public final class PolymarketNormalizer implements Normalizer {
         if (eventType.isPresent()) {
             return eventType.get();
         }
-        if (event.has("asset_id") && (event.path("bids").isArray() || event.path("asks").isArray())) {
+        if (event.has("asset_id")
+                && (event.path("bids").isArray() || event.path("asks").isArray())) {
             return "book";
         }
         return type;
@@ -85,8 +86,8 @@ public final class PolymarketNormalizer implements Normalizer {
         }
         List<Level> bids = WireFields.objectLevels(event.get("bids"), "price", "size");
         List<Level> asks = WireFields.objectLevels(event.get("asks"), "price", "size");
-        return List.of(new BookSnapshot(feed, asset.get(), WireFields.highestFirst(bids), WireFields.lowestFirst(asks),
-                ts));
+        return List.of(
+                new BookSnapshot(feed, asset.get(), WireFields.highestFirst(bids), WireFields.lowestFirst(asks), ts));
     }
 
     /** The changes of every schema, grouped by asset in the order the venue listed them. */
@@ -96,7 +97,8 @@ public final class PolymarketNormalizer implements Normalizer {
         if (event.path("price_changes").isArray()) {
             for (JsonNode change : event.get("price_changes")) {
                 WireFields.text(change.get("asset_id"))
-                        .ifPresent(a -> byAsset.computeIfAbsent(a, x -> new Sides()).add(change));
+                        .ifPresent(a ->
+                                byAsset.computeIfAbsent(a, x -> new Sides()).add(change));
             }
         } else if (asset.isPresent() && event.path("changes").isArray()) {
             Sides sides = byAsset.computeIfAbsent(asset.get(), x -> new Sides());
@@ -154,8 +156,16 @@ public final class PolymarketNormalizer implements Normalizer {
         if (asset.isEmpty()) {
             return List.of();
         }
-        return List.of(new Ticker(feed, asset.get(), WireFields.decimal(event.get("best_bid")), Optional.empty(),
-                WireFields.decimal(event.get("best_ask")), Optional.empty(), Optional.empty(), Optional.empty(), ts));
+        return List.of(new Ticker(
+                feed,
+                asset.get(),
+                WireFields.decimal(event.get("best_bid")),
+                Optional.empty(),
+                WireFields.decimal(event.get("best_ask")),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                ts));
     }
 
     private static List<MarketEvent> tickSize(String feed, JsonNode event, long ts) {
@@ -163,8 +173,8 @@ public final class PolymarketNormalizer implements Normalizer {
         if (asset.isEmpty()) {
             return List.of();
         }
-        return List.of(new Lifecycle(feed, asset.get(), "tick_size_change", WireFields.scalars(event, NOT_DETAILS),
-                ts));
+        return List.of(
+                new Lifecycle(feed, asset.get(), "tick_size_change", WireFields.scalars(event, NOT_DETAILS), ts));
     }
 
     /**
@@ -177,11 +187,12 @@ public final class PolymarketNormalizer implements Normalizer {
             return List.of();
         }
         Map<String, String> details = WireFields.scalars(event, NOT_DETAILS);
-        List<String> assets = texts(event.path("assets_ids").isArray() ? event.get("assets_ids")
-                : event.get("clob_token_ids"));
+        List<String> assets =
+                texts(event.path("assets_ids").isArray() ? event.get("assets_ids") : event.get("clob_token_ids"));
         if (assets.isEmpty()) {
             Optional<String> market = WireFields.text(event.get("market"));
-            return market.map(m -> List.<MarketEvent>of(new Lifecycle(feed, m, name, details, ts))).orElse(List.of());
+            return market.map(m -> List.<MarketEvent>of(new Lifecycle(feed, m, name, details, ts)))
+                    .orElse(List.of());
         }
         List<String> outcomes = texts(event.get("outcomes"));
         Optional<String> winner = WireFields.text(event.get("winning_asset_id"));

@@ -26,8 +26,7 @@ public final class PolymarketProtocol {
     private static final JsonFactory JSON = new JsonFactory();
 
     /** A book level: absolute size at a price. */
-    record Level(BigDecimal price, BigDecimal size) {
-    }
+    record Level(BigDecimal price, BigDecimal size) {}
 
     /**
      * One entry of a current-schema {@code price_change}.
@@ -37,9 +36,14 @@ public final class PolymarketProtocol {
      * @param bestAsk the entry's {@code best_ask} text, null when absent or empty
      * @param readable whether asset, side, price and size could all be read
      */
-    record Change(String assetId, boolean bid, BigDecimal price, BigDecimal size, String bestBid, String bestAsk,
-            boolean readable) {
-    }
+    record Change(
+            String assetId,
+            boolean bid,
+            BigDecimal price,
+            BigDecimal size,
+            String bestBid,
+            String bestAsk,
+            boolean readable) {}
 
     /**
      * One event of a frame, with where its bytes sit.
@@ -54,13 +58,22 @@ public final class PolymarketProtocol {
      * @param legacyChanges a retired v1 {@code changes} array is present
      * @param legacyPrice   a retired v0 flat {@code price} is present
      */
-    record Event(int start, int end, boolean object, String eventType, String assetId, String market,
-            List<String> assetsIds, List<Level> bids, List<Level> asks, boolean levelsReadable,
-            List<Change> priceChanges, boolean legacyChanges, boolean legacyPrice) {
-    }
+    record Event(
+            int start,
+            int end,
+            boolean object,
+            String eventType,
+            String assetId,
+            String market,
+            List<String> assetsIds,
+            List<Level> bids,
+            List<Level> asks,
+            boolean levelsReadable,
+            List<Change> priceChanges,
+            boolean legacyChanges,
+            boolean legacyPrice) {}
 
-    private PolymarketProtocol() {
-    }
+    private PolymarketProtocol() {}
 
     /**
      * The frames that subscribe a fresh connection: {@code {"assets_ids":[…],"type":"market","initial_dump":true,
@@ -83,7 +96,9 @@ public final class PolymarketProtocol {
         StringBuilder frame = new StringBuilder(64 + assets.size() * 81).append("{\"assets_ids\":");
         appendIds(frame, assets);
         return frame.append(",\"type\":\"market\",\"initial_dump\":true,\"custom_feature_enabled\":")
-                .append(customFeatures).append('}').toString();
+                .append(customFeatures)
+                .append('}')
+                .toString();
     }
 
     /**
@@ -91,8 +106,10 @@ public final class PolymarketProtocol {
      * for the initial subscription only and ignores it, or honours it, here) or {@code unsubscribe}.
      */
     static String operation(String operation, List<String> assets, boolean customFeatures) {
-        StringBuilder frame = new StringBuilder(64 + assets.size() * 81).append("{\"operation\":\"")
-                .append(operation).append("\",\"assets_ids\":");
+        StringBuilder frame = new StringBuilder(64 + assets.size() * 81)
+                .append("{\"operation\":\"")
+                .append(operation)
+                .append("\",\"assets_ids\":");
         appendIds(frame, assets);
         if (operation.equals("subscribe")) {
             frame.append(",\"initial_dump\":true,\"custom_feature_enabled\":").append(customFeatures);
@@ -119,7 +136,10 @@ public final class PolymarketProtocol {
         while (to > from && frame[to - 1] <= ' ') {
             to--;
         }
-        return to - from == 4 && frame[from] == 'P' && frame[from + 1] == 'O' && frame[from + 2] == 'N'
+        return to - from == 4
+                && frame[from] == 'P'
+                && frame[from + 1] == 'O'
+                && frame[from + 2] == 'N'
                 && frame[from + 3] == 'G';
     }
 
@@ -149,8 +169,20 @@ public final class PolymarketProtocol {
                     } else {
                         p.skipChildren();
                         p.finishToken();
-                        events.add(new Event(start, (int) p.currentLocation().getByteOffset(), false, null, null,
-                                null, List.of(), null, null, true, null, false, false));
+                        events.add(new Event(
+                                start,
+                                (int) p.currentLocation().getByteOffset(),
+                                false,
+                                null,
+                                null,
+                                null,
+                                List.of(),
+                                null,
+                                null,
+                                true,
+                                null,
+                                false,
+                                false));
                     }
                 }
             } else {
@@ -204,8 +236,20 @@ public final class PolymarketProtocol {
             throw new IOException("unterminated object");
         }
         int end = (int) p.currentLocation().getByteOffset();
-        return new Event(start, end, true, type, asset, market, assetsIds, bids, asks, readable, changes,
-                legacyChanges, legacyPrice);
+        return new Event(
+                start,
+                end,
+                true,
+                type,
+                asset,
+                market,
+                assetsIds,
+                bids,
+                asks,
+                readable,
+                changes,
+                legacyChanges,
+                legacyPrice);
     }
 
     /** A scalar's text (numbers too: a venue that stops quoting them must not cost the field); else null. */
@@ -301,15 +345,14 @@ public final class PolymarketProtocol {
                     case "size" -> size = text;
                     case "best_bid" -> bestBid = text;
                     case "best_ask" -> bestAsk = text;
-                    default -> {
-                    }
+                    default -> {}
                 }
             }
             BigDecimal priceValue = decimal(price);
             BigDecimal sizeValue = decimal(size);
             boolean bid = "BUY".equalsIgnoreCase(side);
-            boolean readable = asset != null && priceValue != null && sizeValue != null
-                    && (bid || "SELL".equalsIgnoreCase(side));
+            boolean readable =
+                    asset != null && priceValue != null && sizeValue != null && (bid || "SELL".equalsIgnoreCase(side));
             changes.add(new Change(asset, bid, priceValue, sizeValue, bestBid, bestAsk, readable));
         }
         return changes;

@@ -20,8 +20,7 @@ final class PolymarketRecordedFilter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private PolymarketRecordedFilter() {
-    }
+    private PolymarketRecordedFilter() {}
 
     static boolean wanted(String frame, Set<String> subscribed, boolean customFeatures) {
         JsonNode node;
@@ -51,7 +50,8 @@ final class PolymarketRecordedFilter {
                 return customFeatures;
             }
             case "best_bid_ask" -> {
-                return customFeatures && subscribed.contains(event.path("asset_id").asText());
+                return customFeatures
+                        && subscribed.contains(event.path("asset_id").asText());
             }
             default -> {
                 if (subscribed.contains(event.path("asset_id").asText())) {

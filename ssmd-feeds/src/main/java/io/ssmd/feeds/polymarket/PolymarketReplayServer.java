@@ -64,8 +64,8 @@ public final class PolymarketReplayServer implements VenueServer {
         List<String> frames = new ArrayList<>();
         for (int from = 0; from < instruments.size(); from += ASSETS_PER_FRAME) {
             List<String> chunk = instruments.subList(from, Math.min(instruments.size(), from + ASSETS_PER_FRAME));
-            StringBuilder frame = new StringBuilder(from == 0 ? "{" : "{\"operation\":\"subscribe\",")
-                    .append("\"assets_ids\":[");
+            StringBuilder frame =
+                    new StringBuilder(from == 0 ? "{" : "{\"operation\":\"subscribe\",").append("\"assets_ids\":[");
             for (int i = 0; i < chunk.size(); i++) {
                 frame.append(i == 0 ? "\"" : ",\"").append(chunk.get(i)).append('"');
             }

@@ -22,8 +22,13 @@ import java.util.regex.Pattern;
  *                             {@code new_market}, {@code market_resolved}); see {@link #DEFAULT_CUSTOM_FEATURES}
  * @param instruments          the static asset (CLOB token) ids of the environment, true ids
  */
-public record PolymarketSettings(String feed, Path file, URI websocket, Optional<URI> discovery,
-        boolean customFeatures, List<String> instruments) {
+public record PolymarketSettings(
+        String feed,
+        Path file,
+        URI websocket,
+        Optional<URI> discovery,
+        boolean customFeatures,
+        List<String> instruments) {
 
     /**
      * Off, the venue's own default; the environment turns it on per feed ({@code custom-features: true}). Off also
@@ -55,8 +60,11 @@ public record PolymarketSettings(String feed, Path file, URI websocket, Optional
         URI websocket = VenueChecks.websocket(definition, Venue.POLYMARKET);
         for (String channel : definition.channels()) {
             if (!channel.equals("market")) {
-                throw invalid(file, "channels", "'" + channel + "' is not served: ssmd speaks only the public "
-                        + "market channel; write channels: [market]");
+                throw invalid(
+                        file,
+                        "channels",
+                        "'" + channel + "' is not served: ssmd speaks only the public "
+                                + "market channel; write channels: [market]");
             }
         }
         for (String instrument : feed.instruments()) {
@@ -66,8 +74,13 @@ public record PolymarketSettings(String feed, Path file, URI websocket, Optional
                         + " not condition ids or slugs");
             }
         }
-        return new PolymarketSettings(feed.name(), file, websocket, definition.endpoints().discoveryBase(),
-                feed.customFeatures(), feed.instruments());
+        return new PolymarketSettings(
+                feed.name(),
+                file,
+                websocket,
+                definition.endpoints().discoveryBase(),
+                feed.customFeatures(),
+                feed.instruments());
     }
 
     /** The same settings with {@code custom_feature_enabled} set. */

@@ -38,15 +38,15 @@ public final class PolymarketSyntheticMarket {
     public void step(String token, Set<String> subscribed, long timestamp, List<String> out) {
         PolymarketBook book = book(token);
         PolymarketMarket market = book.market();
-        book.step(token, subscribed.contains(market.yesToken()), subscribed.contains(market.noToken()), timestamp,
-                out);
+        book.step(token, subscribed.contains(market.yesToken()), subscribed.contains(market.noToken()), timestamp, out);
     }
 
     /** The book of a served token's market, made on first use. */
     PolymarketBook book(String token) {
         PolymarketMarket market = universe.marketOf(token)
                 .orElseThrow(() -> new IllegalArgumentException("not in the universe: " + token));
-        return booksByConditionId.computeIfAbsent(market.conditionId(),
+        return booksByConditionId.computeIfAbsent(
+                market.conditionId(),
                 id -> new PolymarketBook(market, mix(seed, universe.markets().indexOf(market))));
     }
 

@@ -25,30 +25,46 @@ public final class PolymarketUniverse {
      * switches to a 0.001 tick, so tick_size_change happens.
      */
     private static final List<PolymarketMarket> DEFAULTS = List.of(
-            new PolymarketMarket("1557558", "Bitcoin Up or Down - March 12, 5:20AM-5:25AM ET",
+            new PolymarketMarket(
+                    "1557558",
+                    "Bitcoin Up or Down - March 12, 5:20AM-5:25AM ET",
                     "0x78443f961b9a65869dcb39359de9960165c7e5cbad0904eac7f29cd77872a63b",
                     "btc-updown-5m-1773307200",
                     "104239898038807136052399800151408521467737075933964991162589336683346093173875",
                     "71183960810705820955071415844881728181970340514894896943812046065452395013351",
-                    List.of("Up", "Down"), 505, 10),
-            new PolymarketMarket("1000001", "Replay market 0xdd22472e (question not recorded)",
+                    List.of("Up", "Down"),
+                    505,
+                    10),
+            new PolymarketMarket(
+                    "1000001",
+                    "Replay market 0xdd22472e (question not recorded)",
                     "0xdd22472e552920b8438158ea7238bfadfa4f736aa4cee91a6b86c39ead110917",
                     "replay-market-0xdd22472e",
                     "48331043336612883890938759509493159234755048973500640148014422747788308965732",
                     "21742633143463906290569050155826241533067272736897614950488156847949938836455",
-                    List.of("Yes", "No"), 512, 10),
-            new PolymarketMarket("1000002", "Replay market 0x14002070 (question not recorded)",
+                    List.of("Yes", "No"),
+                    512,
+                    10),
+            new PolymarketMarket(
+                    "1000002",
+                    "Replay market 0x14002070 (question not recorded)",
                     "0x14002070e74acaf96f70c8dfb881586b156c814fac0c1ac417b84c6c76687d00",
                     "replay-market-0x14002070",
                     "1627500284739545390204314775735988068784669364445492030335161034375823784781",
                     "7849332184617640056758089974170387917558941201674921732369975950049491747956",
-                    List.of("Yes", "No"), 460, 10),
-            new PolymarketMarket("1031769", "Will NVIDIA (NVDA) close above $240 end of January?",
+                    List.of("Yes", "No"),
+                    460,
+                    10),
+            new PolymarketMarket(
+                    "1031769",
+                    "Will NVIDIA (NVDA) close above $240 end of January?",
                     "0x311d0c4b6671ab54af4970c06fcf58662516f5168997bdda209ec3db5aa6b0c1",
                     "nvda-above-240-on-january-30-2026",
                     "76043073756653678226373981964075571318267289248134717369284518995922789326425",
                     "31690934263385727664202099278545688007799199447969475608906331829650099442770",
-                    List.of("Yes", "No"), 55, 10));
+                    List.of("Yes", "No"),
+                    55,
+                    10));
 
     private final List<PolymarketMarket> markets;
     private final Map<String, PolymarketMarket> byToken = new LinkedHashMap<>();
@@ -125,7 +141,9 @@ public final class PolymarketUniverse {
     }
 
     private static Optional<PolymarketMarket> known(String yes, String no) {
-        return DEFAULTS.stream().filter(m -> m.yesToken().equals(yes) && m.noToken().equals(no)).findFirst();
+        return DEFAULTS.stream()
+                .filter(m -> m.yesToken().equals(yes) && m.noToken().equals(no))
+                .findFirst();
     }
 
     /** A market for tokens the samples do not know: ids and prices derived from the first token, so reproducible. */
@@ -137,13 +155,20 @@ public final class PolymarketUniverse {
         int start = 20 + random.nextInt(961);
         String shortId = conditionId.substring(0, 10);
         int tick = start < 40 || start > 960 ? 1 : 10;
-        return new PolymarketMarket(Long.toString(id), "Synthetic market " + shortId + "?", conditionId,
-                "synthetic-market-" + shortId, yes, no, List.of("Yes", "No"), start, tick);
+        return new PolymarketMarket(
+                Long.toString(id),
+                "Synthetic market " + shortId + "?",
+                conditionId,
+                "synthetic-market-" + shortId,
+                yes,
+                no,
+                List.of("Yes", "No"),
+                start,
+                tick);
     }
 
     private static String derivedToken(String token) {
-        return randomTokenId(new SplittableRandom(new BigInteger(1, sha256("complement:" + token))
-                .longValue()));
+        return randomTokenId(new SplittableRandom(new BigInteger(1, sha256("complement:" + token)).longValue()));
     }
 
     /**

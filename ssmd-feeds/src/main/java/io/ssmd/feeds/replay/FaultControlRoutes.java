@@ -46,10 +46,14 @@ final class FaultControlRoutes extends AllDirectives {
             Map.entry("oversized-bytes", "whole number or size (9MiB)"),
             Map.entry("reject", "list of instruments whose subscriptions are refused; \"*\" for all"),
             Map.entry("ignore-pings", "boolean: stop answering app-level pings"),
-            Map.entry("freeze", "true: the sessions open now stop sending market data but keep answering pings"
-                    + " (later sessions are not frozen)"),
-            Map.entry("only", "list of instruments: the connection faults (drop, stall, disconnect) hit only sessions"
-                    + " subscribed to one of them; [] for every session"));
+            Map.entry(
+                    "freeze",
+                    "true: the sessions open now stop sending market data but keep answering pings"
+                            + " (later sessions are not frozen)"),
+            Map.entry(
+                    "only",
+                    "list of instruments: the connection faults (drop, stall, disconnect) hit only sessions"
+                            + " subscribed to one of them; [] for every session"));
 
     private final ReplayServer server;
     private final Faults faults;
@@ -61,21 +65,31 @@ final class FaultControlRoutes extends AllDirectives {
 
     Route route() {
         return concat(
-                path("faults", () -> concat(
-                        get(() -> json(StatusCodes.OK, describe(faults))),
-                        post(() -> entity(org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller.entityToString(),
-                                this::change)),
-                        delete(() -> {
-                            faults.clear();
-                            return json(StatusCodes.OK, describe(faults));
-                        }))),
-                path("disconnect", () -> post(() -> {
-                    int open = server.openSessions();
-                    faults.disconnectAll();
-                    return json(StatusCodes.OK, JSON.createObjectNode().put("disconnected", open));
-                })),
-                path("sessions", () -> get(() -> json(StatusCodes.OK, JSON.createObjectNode()
-                        .put("open", server.openSessions()).put("total", server.totalSessions())))));
+                path(
+                        "faults",
+                        () -> concat(
+                                get(() -> json(StatusCodes.OK, describe(faults))),
+                                post(() -> entity(
+                                        org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller.entityToString(),
+                                        this::change)),
+                                delete(() -> {
+                                    faults.clear();
+                                    return json(StatusCodes.OK, describe(faults));
+                                }))),
+                path(
+                        "disconnect",
+                        () -> post(() -> {
+                            int open = server.openSessions();
+                            faults.disconnectAll();
+                            return json(StatusCodes.OK, JSON.createObjectNode().put("disconnected", open));
+                        })),
+                path(
+                        "sessions",
+                        () -> get(() -> json(
+                                StatusCodes.OK,
+                                JSON.createObjectNode()
+                                        .put("open", server.openSessions())
+                                        .put("total", server.totalSessions())))));
     }
 
     private Route change(String body) {
@@ -123,8 +137,9 @@ final class FaultControlRoutes extends AllDirectives {
                 case "malformed-every" -> faults.malformed().every(count(key, value));
                 case "oversized" -> faults.oversized().add(count(key, value));
                 case "oversized-every" -> faults.oversized().every(count(key, value));
-                case "oversized-bytes" -> faults.oversizedBytes(value.isTextual()
-                        ? Math.toIntExact(Units.parseSize(value.asText())) : count(key, value));
+                case "oversized-bytes" ->
+                    faults.oversizedBytes(
+                            value.isTextual() ? Math.toIntExact(Units.parseSize(value.asText())) : count(key, value));
                 case "reject" -> faults.reject(strings(key, value));
                 case "ignore-pings" -> faults.ignorePings(bool(key, value));
                 case "freeze" -> {

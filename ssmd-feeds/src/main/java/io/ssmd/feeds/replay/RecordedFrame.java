@@ -7,5 +7,4 @@ package io.ssmd.feeds.replay;
  * @param receivedMicros when it was received, epoch µs, or -1 when the recording does not say
  * @param text           the venue frame, verbatim
  */
-public record RecordedFrame(long receivedMicros, String text) {
-}
+public record RecordedFrame(long receivedMicros, String text) {}

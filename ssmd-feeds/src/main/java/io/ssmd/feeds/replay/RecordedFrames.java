@@ -28,8 +28,7 @@ public final class RecordedFrames {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private RecordedFrames() {
-    }
+    private RecordedFrames() {}
 
     /**
      * Reads a recording. Archive lines give their receive time and the frame; any other JSON line is a frame with no
@@ -64,7 +63,9 @@ public final class RecordedFrames {
             throw new IllegalArgumentException(file + ":" + number + ": not a JSON line: " + e.getMessage());
         }
         if (node.isObject() && node.has("ts") && node.has("subject") && (node.has("data") || node.has("raw"))) {
-            String text = node.has("data") ? node.get("data").toString() : node.get("raw").asText();
+            String text = node.has("data")
+                    ? node.get("data").toString()
+                    : node.get("raw").asText();
             return new RecordedFrame(node.get("ts").asLong(), text);
         }
         return new RecordedFrame(-1, line);
@@ -75,7 +76,8 @@ public final class RecordedFrames {
      * {@code speed} (0: as fast as read); frames without a time at {@code rate} per second (0: as fast as read).
      * With {@code loop} the recording starts over when it ends; otherwise the source completes.
      */
-    public static Source<RecordedFrame, NotUsed> paced(List<RecordedFrame> frames, double speed, int rate, boolean loop) {
+    public static Source<RecordedFrame, NotUsed> paced(
+            List<RecordedFrame> frames, double speed, int rate, boolean loop) {
         if (frames.isEmpty()) {
             return Source.empty();
         }
@@ -118,8 +120,8 @@ public final class RecordedFrames {
             if (wait <= 0) {
                 return CompletableFuture.completedFuture(frame);
             }
-            return CompletableFuture.supplyAsync(() -> frame,
-                    CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS));
+            return CompletableFuture.supplyAsync(
+                    () -> frame, CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS));
         }
     }
 }

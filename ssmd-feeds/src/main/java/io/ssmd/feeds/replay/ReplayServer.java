@@ -52,7 +52,8 @@ public final class ReplayServer extends AllDirectives {
     }
 
     /** A server, not yet bound; {@link #bind()} starts it. */
-    public static ReplayServer create(ActorSystem<?> system, VenueServer venue, ReplaySettings settings, Faults faults) {
+    public static ReplayServer create(
+            ActorSystem<?> system, VenueServer venue, ReplaySettings settings, Faults faults) {
         return new ReplayServer(system, venue, settings, faults);
     }
 
@@ -62,14 +63,24 @@ public final class ReplayServer extends AllDirectives {
         WebSocketSettings ws = serverSettings.getWebsocketSettings();
         ws = venue.websocketPingInterval().map(ws::withPeriodicKeepAliveMaxIdle).orElse(ws);
         // The venue's own rules close idle clients; Pekko's 60 s idle-timeout must not do it first.
-        serverSettings = serverSettings.withWebsocketSettings(ws).withTimeouts(
-                serverSettings.getTimeouts().withIdleTimeout(scala.concurrent.duration.Duration.Inf()));
-        return Http.get(system).newServerAt(settings.host(), settings.port()).withSettings(serverSettings)
+        serverSettings = serverSettings
+                .withWebsocketSettings(ws)
+                .withTimeouts(serverSettings.getTimeouts().withIdleTimeout(scala.concurrent.duration.Duration.Inf()));
+        return Http.get(system)
+                .newServerAt(settings.host(), settings.port())
+                .withSettings(serverSettings)
                 .bind(route())
                 .thenApply(binding -> {
-                    log.info("{} replay server on {} ({}): ws://{}:{}{}", venue.venue(), binding.localAddress(),
-                            settings.synthetic() ? "synthetic" : "recording " + settings.recording().get(),
-                            settings.host(), binding.localAddress().getPort(), venue.websocketPath());
+                    log.info(
+                            "{} replay server on {} ({}): ws://{}:{}{}",
+                            venue.venue(),
+                            binding.localAddress(),
+                            settings.synthetic()
+                                    ? "synthetic"
+                                    : "recording " + settings.recording().get(),
+                            settings.host(),
+                            binding.localAddress().getPort(),
+                            venue.websocketPath());
                     return binding;
                 });
     }
@@ -89,11 +100,14 @@ public final class ReplayServer extends AllDirectives {
     }
 
     Route route() {
-        String path = venue.websocketPath().startsWith("/") ? venue.websocketPath().substring(1) : venue.websocketPath();
+        String path =
+                venue.websocketPath().startsWith("/") ? venue.websocketPath().substring(1) : venue.websocketPath();
         return concat(
-                path(separateOnSlashes(path), () -> extractRequest(request -> venue.authenticate(request)
-                        .map(this::complete)
-                        .orElseGet(() -> handleWebSocketMessages(sessionFlow())))),
+                path(
+                        separateOnSlashes(path),
+                        () -> extractRequest(request -> venue.authenticate(request)
+                                .map(this::complete)
+                                .orElseGet(() -> handleWebSocketMessages(sessionFlow())))),
                 pathPrefix("control", () -> new FaultControlRoutes(this).route()),
                 venue.rest());
     }
@@ -102,15 +116,15 @@ public final class ReplayServer extends AllDirectives {
         long id = sessions.incrementAndGet();
         SessionContext context = new SessionContext(id, settings, faults, TICK);
         VenueSession session = venue.newSession(context);
-        Source<ReplaySession.Event, NotUsed> data = settings.synthetic() ? pump()
+        Source<ReplaySession.Event, NotUsed> data = settings.synthetic()
+                ? pump()
                 : RecordedFrames.paced(recording, settings.speed(), settings.rate(), settings.loop())
                         .map(ReplaySession.Recorded::new);
-        return ReplaySession.flow(session, context, data, materializer)
-                .watchTermination((notUsed, done) -> {
-                    open.incrementAndGet();
-                    done.whenComplete((ok, failure) -> open.decrementAndGet());
-                    return NotUsed.getInstance();
-                });
+        return ReplaySession.flow(session, context, data, materializer).watchTermination((notUsed, done) -> {
+            open.incrementAndGet();
+            done.whenComplete((ok, failure) -> open.decrementAndGet());
+            return NotUsed.getInstance();
+        });
     }
 
     private Source<ReplaySession.Event, NotUsed> pump() {

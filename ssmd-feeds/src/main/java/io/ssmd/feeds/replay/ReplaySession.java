@@ -24,23 +24,25 @@ final class ReplaySession {
     /** Client frames are requests (subscribe, ping): a megabyte is far more than any venue accepts. */
     private static final int MAX_CLIENT_FRAME = 1024 * 1024;
 
-    private ReplaySession() {
+    private ReplaySession() {}
+
+    sealed interface Event {}
+
+    enum Open implements Event {
+        INSTANCE
     }
 
-    sealed interface Event {
+    enum Tick implements Event {
+        INSTANCE
     }
 
-    enum Open implements Event { INSTANCE }
-
-    enum Tick implements Event { INSTANCE }
-
-    enum Pump implements Event { INSTANCE }
-
-    record ClientText(String text) implements Event {
+    enum Pump implements Event {
+        INSTANCE
     }
 
-    record Recorded(RecordedFrame frame) implements Event {
-    }
+    record ClientText(String text) implements Event {}
+
+    record Recorded(RecordedFrame frame) implements Event {}
 
     /**
      * The server dropped the connection on purpose (a fault). Pekko HTTP ends a failed WebSocket stream with close
@@ -59,12 +61,13 @@ final class ReplaySession {
      *
      * @param data the session's data events (pumps or recorded frames); it should not complete
      */
-    static Flow<Message, Message, NotUsed> flow(VenueSession venue, SessionContext context, Source<Event, ?> data,
-            Materializer materializer) {
+    static Flow<Message, Message, NotUsed> flow(
+            VenueSession venue, SessionContext context, Source<Event, ?> data, Materializer materializer) {
         Source<Event, ?> ticks = Source.tick(context.tickInterval(), context.tickInterval(), (Event) Tick.INSTANCE);
         return Flow.<Message>create()
                 .mapAsync(1, message -> text(message, materializer))
-                .mapConcat(text -> text.<List<Event>>map(t -> List.of(new ClientText(t))).orElse(List.of()))
+                .mapConcat(text ->
+                        text.<List<Event>>map(t -> List.of(new ClientText(t))).orElse(List.of()))
                 .prepend(Source.single((Event) Open.INSTANCE))
                 .merge(ticks, true)
                 .merge(data.concat(Source.never()), true)
@@ -85,11 +88,14 @@ final class ReplaySession {
             if (text.isStrict()) {
                 return CompletableFuture.completedFuture(Optional.of(text.getStrictText()));
             }
-            return text.getStreamedText().limitWeighted(MAX_CLIENT_FRAME, s -> (long) s.length())
+            return text.getStreamedText()
+                    .limitWeighted(MAX_CLIENT_FRAME, s -> (long) s.length())
                     .runFold(new StringBuilder(), StringBuilder::append, materializer)
                     .thenApply(sb -> Optional.of(sb.toString()));
         }
-        return message.asBinaryMessage().getStreamedData().runWith(Sink.<ByteString>ignore(), materializer)
+        return message.asBinaryMessage()
+                .getStreamedData()
+                .runWith(Sink.<ByteString>ignore(), materializer)
                 .thenApply(done -> Optional.empty());
     }
 
@@ -158,7 +164,8 @@ final class ReplaySession {
                 dataFrames++;
                 if (faults.malformed().take(dataFrames)) {
                     // Half a frame is what a truncating proxy or a broken encoder produces.
-                    frames.add(frame.text().substring(0, Math.max(1, frame.text().length() / 2)));
+                    frames.add(
+                            frame.text().substring(0, Math.max(1, frame.text().length() / 2)));
                 }
                 if (faults.oversized().take(dataFrames)) {
                     frames.add(oversizedFrame(faults.oversizedBytes()));
@@ -205,7 +212,9 @@ final class ReplaySession {
                 return false;
             }
             return faults.stalled()
-                    || faults.stallAfter().map(after -> now - openedAtMillis >= after.toMillis()).orElse(false);
+                    || faults.stallAfter()
+                            .map(after -> now - openedAtMillis >= after.toMillis())
+                            .orElse(false);
         }
 
         private static String oversizedFrame(int bytes) {

@@ -52,8 +52,19 @@ public record ReplaySettings(
 
     /** Synthetic data at {@code rate} frames/s on {@code port}, everything else at its default. */
     public static ReplaySettings synthetic(String venue, int port, int rate, long seed) {
-        return new ReplaySettings(venue, "127.0.0.1", port, Optional.empty(), 1.0, rate, List.of(), seed, false,
-                Optional.empty(), Optional.empty(), Duration.ofSeconds(10));
+        return new ReplaySettings(
+                venue,
+                "127.0.0.1",
+                port,
+                Optional.empty(),
+                1.0,
+                rate,
+                List.of(),
+                seed,
+                false,
+                Optional.empty(),
+                Optional.empty(),
+                Duration.ofSeconds(10));
     }
 
     public boolean synthetic() {
@@ -61,22 +72,66 @@ public record ReplaySettings(
     }
 
     public ReplaySettings withRecording(Path file, double speed, boolean loop) {
-        return new ReplaySettings(venue, host, port, Optional.of(file), speed, rate, instruments, seed, loop,
-                clientIdleTimeout, kalshiPublicKey, maxClockSkew);
+        return new ReplaySettings(
+                venue,
+                host,
+                port,
+                Optional.of(file),
+                speed,
+                rate,
+                instruments,
+                seed,
+                loop,
+                clientIdleTimeout,
+                kalshiPublicKey,
+                maxClockSkew);
     }
 
     public ReplaySettings withInstruments(List<String> list) {
-        return new ReplaySettings(venue, host, port, recording, speed, rate, list, seed, loop, clientIdleTimeout,
-                kalshiPublicKey, maxClockSkew);
+        return new ReplaySettings(
+                venue,
+                host,
+                port,
+                recording,
+                speed,
+                rate,
+                list,
+                seed,
+                loop,
+                clientIdleTimeout,
+                kalshiPublicKey,
+                maxClockSkew);
     }
 
     public ReplaySettings withClientIdleTimeout(Duration timeout) {
-        return new ReplaySettings(venue, host, port, recording, speed, rate, instruments, seed, loop,
-                Optional.of(timeout), kalshiPublicKey, maxClockSkew);
+        return new ReplaySettings(
+                venue,
+                host,
+                port,
+                recording,
+                speed,
+                rate,
+                instruments,
+                seed,
+                loop,
+                Optional.of(timeout),
+                kalshiPublicKey,
+                maxClockSkew);
     }
 
     public ReplaySettings withKalshiPublicKey(Path pem) {
-        return new ReplaySettings(venue, host, port, recording, speed, rate, instruments, seed, loop,
-                clientIdleTimeout, Optional.of(pem), maxClockSkew);
+        return new ReplaySettings(
+                venue,
+                host,
+                port,
+                recording,
+                speed,
+                rate,
+                instruments,
+                seed,
+                loop,
+                clientIdleTimeout,
+                Optional.of(pem),
+                maxClockSkew);
     }
 }

@@ -7,8 +7,7 @@ import java.util.List;
 public final class SessionOutput {
 
     /** @param data market data (counted for data-frame faults) rather than protocol (acks, pongs, status) */
-    record Frame(String text, boolean data) {
-    }
+    record Frame(String text, boolean data) {}
 
     private final List<Frame> frames = new ArrayList<>();
     private String closeReason;

@@ -43,15 +43,25 @@ class KrakenShardTest {
 
     @BeforeEach
     void start() {
-        feed = ReplayedFeed.start(SERVERS.system(), NATS.connect(), dir, "kraken", 40, 11, SYMBOLS, Map.of(
-                "max-instruments-per-connection: 100", "max-instruments-per-connection: 1",
-                "silence-timeout: 10s", "silence-timeout: 2s",
-                "min-backoff: 1s", "min-backoff: 100ms",
-                "max-backoff: 60s", "max-backoff: 1s"), KrakenFeed::create);
+        feed = ReplayedFeed.start(
+                SERVERS.system(),
+                NATS.connect(),
+                dir,
+                "kraken",
+                40,
+                11,
+                SYMBOLS,
+                Map.of(
+                        "max-instruments-per-connection: 100", "max-instruments-per-connection: 1",
+                        "silence-timeout: 10s", "silence-timeout: 2s",
+                        "min-backoff: 1s", "min-backoff: 100ms",
+                        "max-backoff: 60s", "max-backoff: 1s"),
+                KrakenFeed::create);
         faults = feed.faults();
         rig = feed.rig();
         rig.startShards(0.8);
-        await().atMost(WAIT).until(() -> SYMBOLS.stream().allMatch(s -> orderbook(s).size() > 5));
+        await().atMost(WAIT)
+                .until(() -> SYMBOLS.stream().allMatch(s -> orderbook(s).size() > 5));
     }
 
     @AfterEach
@@ -74,7 +84,8 @@ class KrakenShardTest {
         faults.only(List.of("ETH/USD"));
         faults.disconnectAll();
 
-        await().atMost(WAIT).until(() -> rig.control(ControlEvent.CONNECTED, "kraken-1").size() == 2);
+        await().atMost(WAIT)
+                .until(() -> rig.control(ControlEvent.CONNECTED, "kraken-1").size() == 2);
         ControlEvent down = rig.control(ControlEvent.DISCONNECTED, "kraken-1").get(0);
         ControlEvent up = rig.control(ControlEvent.CONNECTED, "kraken-1").get(1);
         assertThat(up.since()).isNotNull();
@@ -91,7 +102,8 @@ class KrakenShardTest {
         faults.only(List.of("SOL/USD"));
         faults.stalled(true);
 
-        await().atMost(WAIT).until(() -> !rig.control(ControlEvent.DISCONNECTED, "kraken-2").isEmpty());
+        await().atMost(WAIT)
+                .until(() -> !rig.control(ControlEvent.DISCONNECTED, "kraken-2").isEmpty());
         assertThat(rig.control(ControlEvent.DISCONNECTED, "kraken-2").get(0).reason())
                 .contains("no inbound traffic for 2000 ms (watchdog)");
         faults.clear();
@@ -103,8 +115,12 @@ class KrakenShardTest {
     void aWrongChecksumResynchronizesThatBookAndPublishesTheResync() {
         faults.badChecksum().add(1);
 
-        await().atMost(WAIT).until(() -> SYMBOLS.stream().mapToInt(s -> rig.control(ControlEvent.RESYNC,
-                "kraken-" + SYMBOLS.indexOf(s)).size()).sum() == 1);
+        await().atMost(WAIT)
+                .until(() -> SYMBOLS.stream()
+                                .mapToInt(s -> rig.control(ControlEvent.RESYNC, "kraken-" + SYMBOLS.indexOf(s))
+                                        .size())
+                                .sum()
+                        == 1);
         String shard = rig.published(s -> s.contains(".control.resync.")).get(0).subject();
         String victim = shard.substring(shard.lastIndexOf('.') + 1);
         ControlEvent resync = rig.control(ControlEvent.RESYNC, victim).get(0);
@@ -124,12 +140,15 @@ class KrakenShardTest {
         for (int round = 1; round <= 3; round++) {
             int connections = round;
             faults.disconnectAll();
-            await().atMost(WAIT).until(() -> rig.control(ControlEvent.CONNECTED, "kraken-1").size() == connections + 1);
+            await().atMost(WAIT)
+                    .until(() -> rig.control(ControlEvent.CONNECTED, "kraken-1").size() == connections + 1);
         }
         faults.stalled(true);
-        await().atMost(WAIT).until(() -> rig.control(ControlEvent.DISCONNECTED, "kraken-1").size() == 4);
+        await().atMost(WAIT)
+                .until(() -> rig.control(ControlEvent.DISCONNECTED, "kraken-1").size() == 4);
         faults.clear();
-        await().atMost(WAIT).until(() -> rig.control(ControlEvent.CONNECTED, "kraken-1").size() == 5);
+        await().atMost(WAIT)
+                .until(() -> rig.control(ControlEvent.CONNECTED, "kraken-1").size() == 5);
 
         // Every outage of kraken-1 (from its disconnect to its next connect) was covered by its siblings' data.
         List<ControlEvent> downs = rig.control(ControlEvent.DISCONNECTED, "kraken-1");
@@ -139,8 +158,12 @@ class KrakenShardTest {
         for (int i = 0; i < downs.size(); i++) {
             long from = downs.get(i).ts();
             long to = ups.get(i + 1).ts();
-            assertThat(receivedWithin(btc, from, to)).as("BTC/USD during outage %d", i).isPositive();
-            assertThat(receivedWithin(sol, from, to)).as("SOL/USD during outage %d", i).isPositive();
+            assertThat(receivedWithin(btc, from, to))
+                    .as("BTC/USD during outage %d", i)
+                    .isPositive();
+            assertThat(receivedWithin(sol, from, to))
+                    .as("SOL/USD during outage %d", i)
+                    .isPositive();
         }
         assertThat(rig.control(ControlEvent.DISCONNECTED, "kraken-0")).isEmpty();
         assertThat(rig.control(ControlEvent.DISCONNECTED, "kraken-2")).isEmpty();
@@ -148,8 +171,10 @@ class KrakenShardTest {
     }
 
     private static long receivedWithin(List<ShardRig.Published> messages, long fromMicros, long toMicros) {
-        return messages.stream().map(m -> Long.parseLong(m.headers().getFirst("Ssmd-Received-At")))
-                .filter(ts -> ts >= fromMicros && ts <= toMicros).count();
+        return messages.stream()
+                .map(m -> Long.parseLong(m.headers().getFirst("Ssmd-Received-At")))
+                .filter(ts -> ts >= fromMicros && ts <= toMicros)
+                .count();
     }
 
     private static long maxGapMillis(List<ShardRig.Published> messages) {

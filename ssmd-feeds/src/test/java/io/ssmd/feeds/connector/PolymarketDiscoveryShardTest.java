@@ -55,14 +55,22 @@ class PolymarketDiscoveryShardTest {
 
     @BeforeEach
     void start() {
-        ReplaySettings settings = ReplaySettings.synthetic("polymarket", 0, 100, 9).withInstruments(ASSETS);
+        ReplaySettings settings =
+                ReplaySettings.synthetic("polymarket", 0, 100, 9).withInstruments(ASSETS);
         server = ReplayServer.create(SERVERS.system(), PolymarketReplayServer.create(settings), settings, new Faults());
         binding = server.bind().toCompletableFuture().join();
         String base = "http://127.0.0.1:" + binding.localAddress().getPort();
-        environment = TestFeeds.discoveryEnvironment(dir, NatsServerExtension.freshName("p").toLowerCase(),
-                "polymarket", "ws://127.0.0.1:" + binding.localAddress().getPort() + "/ws/market", 1200, Map.of(
-                        "discovery: https://gamma-api.polymarket.com", "discovery: " + base,
-                        "min-backoff: 1s", "min-backoff: 100ms"));
+        environment = TestFeeds.discoveryEnvironment(
+                dir,
+                NatsServerExtension.freshName("p").toLowerCase(),
+                "polymarket",
+                "ws://127.0.0.1:" + binding.localAddress().getPort() + "/ws/market",
+                1200,
+                Map.of(
+                        "discovery: https://gamma-api.polymarket.com",
+                        "discovery: " + base,
+                        "min-backoff: 1s",
+                        "min-backoff: 100ms"));
         rig = ShardRig.start(NATS.connect(), environment, PolymarketFeed::create);
     }
 
@@ -85,17 +93,25 @@ class PolymarketDiscoveryShardTest {
     void discoveredAssetsRunInThreeShardsAndADroppedShardHealsAlone() {
         rig.startManager(Connectors.discovery(environment.feeds().get(0)), Duration.ofMinutes(5));
 
-        await().atMost(WAIT).until(() -> rig.health().stream().filter(h -> h.state().equals("streaming")).count() == 3);
+        await().atMost(WAIT)
+                .until(() -> rig.health().stream()
+                                .filter(h -> h.state().equals("streaming"))
+                                .count()
+                        == 3);
         assertThat(rig.health()).extracting(h -> h.instruments().size()).containsExactly(400, 400, 400);
         assertThat(rig.health()).flatExtracting(ShardHealth::instruments).containsExactlyInAnyOrderElementsOf(ASSETS);
-        await().atMost(WAIT).until(() -> !rig.published(s -> s.contains(".json.book.")).isEmpty());
+        await().atMost(WAIT)
+                .until(() -> !rig.published(s -> s.contains(".json.book.")).isEmpty());
 
         server.faults().only(shard("polymarket-1").orElseThrow().instruments());
         server.faults().disconnectAll();
 
-        await().atMost(WAIT).until(() -> rig.control(ControlEvent.CONNECTED, "polymarket-1").size() == 2);
-        await().atMost(WAIT).until(() -> shard("polymarket-1").map(h -> h.reconnects() == 1
-                && h.state().equals("streaming")).orElse(false));
+        await().atMost(WAIT)
+                .until(() -> rig.control(ControlEvent.CONNECTED, "polymarket-1").size() == 2);
+        await().atMost(WAIT)
+                .until(() -> shard("polymarket-1")
+                        .map(h -> h.reconnects() == 1 && h.state().equals("streaming"))
+                        .orElse(false));
         assertThat(rig.control(ControlEvent.DISCONNECTED, "polymarket-0")).isEmpty();
         assertThat(rig.control(ControlEvent.DISCONNECTED, "polymarket-2")).isEmpty();
         assertThat(shard("polymarket-0").orElseThrow().reconnects()).isZero();
@@ -111,16 +127,21 @@ class PolymarketDiscoveryShardTest {
         InstrumentDiscovery discovery = found::get;
         rig.startManager(Optional.of(discovery), Duration.ofMillis(500));
 
-        await().atMost(WAIT).until(() -> shard("polymarket-0").map(h -> h.instruments().equals(first)
-                && h.state().equals("streaming")).orElse(false));
+        await().atMost(WAIT)
+                .until(() -> shard("polymarket-0")
+                        .map(h -> h.instruments().equals(first) && h.state().equals("streaming"))
+                        .orElse(false));
         found.set(second);
-        await().atMost(WAIT).until(() -> shard("polymarket-0").map(h -> h.instruments().equals(second)
-                && h.state().equals("streaming")).orElse(false));
+        await().atMost(WAIT)
+                .until(() -> shard("polymarket-0")
+                        .map(h -> h.instruments().equals(second) && h.state().equals("streaming"))
+                        .orElse(false));
         assertThat(rig.health()).hasSize(1);
         // Changed on the open connection (Polymarket's dynamic subscribe): the new assets' books arrive, no reconnect.
         String added = ASSETS.get(12);
-        await().atMost(WAIT).until(() -> rig.published(s -> s.contains(".json.book.")).stream()
-                .anyMatch(p -> new String(p.data(), java.nio.charset.StandardCharsets.UTF_8).contains(added)));
+        await().atMost(WAIT)
+                .until(() -> rig.published(s -> s.contains(".json.book.")).stream()
+                        .anyMatch(p -> new String(p.data(), java.nio.charset.StandardCharsets.UTF_8).contains(added)));
         assertThat(rig.control(ControlEvent.CONNECTED, "polymarket-0")).hasSize(1);
         assertThat(rig.control(ControlEvent.DISCONNECTED, "polymarket-0")).isEmpty();
     }

@@ -33,28 +33,50 @@ class KalshiDecoderGoldenTest {
             "KXQUICKSETTLE", "Science and Technology");
 
     static KalshiSettings settings() {
-        return new KalshiSettings("kalshi", URI.create("ws://127.0.0.1/trade-api/ws/v2"), Optional.empty(),
-                KalshiSettings.MARKET_CHANNELS, true, Optional.empty(), List.of(), List.of(), List.of(), 200,
-                OptionalInt.empty(), Duration.ZERO, 200, 3, Duration.ZERO);
+        return new KalshiSettings(
+                "kalshi",
+                URI.create("ws://127.0.0.1/trade-api/ws/v2"),
+                Optional.empty(),
+                KalshiSettings.MARKET_CHANNELS,
+                true,
+                Optional.empty(),
+                List.of(),
+                List.of(),
+                List.of(),
+                200,
+                OptionalInt.empty(),
+                Duration.ZERO,
+                200,
+                3,
+                Duration.ZERO);
     }
 
     static KalshiDecoder decoder(List<String> instruments) {
-        return KalshiDecoder.create(ShardContext.of("test", "kalshi", "kalshi-0", instruments), settings(),
-                CATEGORIES::get);
+        return KalshiDecoder.create(
+                ShardContext.of("test", "kalshi", "kalshi-0", instruments), settings(), CATEGORIES::get);
     }
 
     /** Line → kind, type, subject (null for none): what each frame of messages.jsonl means, read alone. */
     private static final Map<Integer, String[]> EXPECTED = new TreeMap<>(Map.ofEntries(
             Map.entry(1, new String[] {"SYSTEM", "subscribed", "test.kalshi.json.system.kalshi-0"}),
-            Map.entry(2, new String[] {"DATA", "orderbook", "test.kalshi.financials.json.orderbook.KXGOLDH-26AUG2711-T4615_99"}),
-            Map.entry(3, new String[] {"DATA", "orderbook", "test.kalshi.financials.json.orderbook.KXGOLDH-26AUG2711-T4615_99"}),
-            Map.entry(4, new String[] {"DATA", "ticker", "test.kalshi.financials.json.ticker.KXGOLDH-26AUG2711-T4615_99"}),
+            Map.entry(2, new String[] {
+                "DATA", "orderbook", "test.kalshi.financials.json.orderbook.KXGOLDH-26AUG2711-T4615_99"
+            }),
+            Map.entry(3, new String[] {
+                "DATA", "orderbook", "test.kalshi.financials.json.orderbook.KXGOLDH-26AUG2711-T4615_99"
+            }),
+            Map.entry(4, new String[] {"DATA", "ticker", "test.kalshi.financials.json.ticker.KXGOLDH-26AUG2711-T4615_99"
+            }),
             Map.entry(5, new String[] {"SYSTEM", "ok", "test.kalshi.json.system.kalshi-0"}),
             Map.entry(6, new String[] {"SYSTEM", "error", "test.kalshi.json.system.kalshi-0"}),
-            Map.entry(7, new String[] {"DATA", "orderbook", "test.kalshi.uncategorized.json.orderbook.KXBTCD-25AUG2617-T112999_99"}),
+            Map.entry(7, new String[] {
+                "DATA", "orderbook", "test.kalshi.uncategorized.json.orderbook.KXBTCD-25AUG2617-T112999_99"
+            }),
             Map.entry(8, new String[] {"SYSTEM", "subscribed", "test.kalshi.json.system.kalshi-0"}),
             Map.entry(9, new String[] {"SYSTEM", "subscribed", "test.kalshi.json.system.kalshi-0"}),
-            Map.entry(10, new String[] {"DATA", "orderbook", "test.kalshi.uncategorized.json.orderbook.KXBTCD-26AUG2017-T73749_99"}),
+            Map.entry(10, new String[] {
+                "DATA", "orderbook", "test.kalshi.uncategorized.json.orderbook.KXBTCD-26AUG2017-T73749_99"
+            }),
             Map.entry(19, new String[] {"SYSTEM", "subscribed", "test.kalshi.json.system.kalshi-0"}),
             Map.entry(20, new String[] {"SYSTEM", "unsubscribed", "test.kalshi.json.system.kalshi-0"}),
             Map.entry(21, new String[] {"SYSTEM", "ok", "test.kalshi.json.system.kalshi-0"}),
@@ -64,9 +86,17 @@ class KalshiDecoderGoldenTest {
             Map.entry(25, new String[] {"DATA", "orderbook", "test.kalshi.economics.json.orderbook.FED-23DEC-T3_00"}),
             Map.entry(26, new String[] {"DATA", "ticker", "test.kalshi.economics.json.ticker.FED-23DEC-T3_00"}),
             Map.entry(27, new String[] {"DATA", "trade", "test.kalshi.uncategorized.json.trade.HIGHNY-22DEC23-B53_5"}),
-            Map.entry(28, new String[] {"DATA", "lifecycle", "test.kalshi.uncategorized.json.lifecycle.INXD-23SEP14-B4487"}),
-            Map.entry(29, new String[] {"DATA", "lifecycle", "test.kalshi.uncategorized.json.lifecycle.KXBTC-25APR30-T0915-B95000"}),
-            Map.entry(30, new String[] {"DATA", "event_lifecycle", "test.kalshi.science_and_technology.json.event_lifecycle.KXQUICKSETTLE-26JAN25H2150"}),
+            Map.entry(
+                    28,
+                    new String[] {"DATA", "lifecycle", "test.kalshi.uncategorized.json.lifecycle.INXD-23SEP14-B4487"}),
+            Map.entry(29, new String[] {
+                "DATA", "lifecycle", "test.kalshi.uncategorized.json.lifecycle.KXBTC-25APR30-T0915-B95000"
+            }),
+            Map.entry(30, new String[] {
+                "DATA",
+                "event_lifecycle",
+                "test.kalshi.science_and_technology.json.event_lifecycle.KXQUICKSETTLE-26JAN25H2150"
+            }),
             Map.entry(31, new String[] {"DATA", "fill", "test.kalshi.uncategorized.json.fill.HIGHNY-22DEC23-B53_5"}),
             Map.entry(32, new String[] {"DATA", "orderbook", "test.kalshi.economics.json.orderbook.FED-23DEC-T3_00"})));
 
@@ -100,8 +130,9 @@ class KalshiDecoderGoldenTest {
             // Frames about markets no command of this decoder named refuse nothing of ours.
             assertThat(decoded.rejections()).as("line %d", n).isEmpty();
         }
-        assertThat(kinds).containsExactlyEntriesOf(new TreeMap<>(Map.of(
-                Kind.DATA, 14, Kind.SYSTEM, 9, Kind.PONG, 1, Kind.UNPARSED, 8)));
+        assertThat(kinds)
+                .containsExactlyEntriesOf(
+                        new TreeMap<>(Map.of(Kind.DATA, 14, Kind.SYSTEM, 9, Kind.PONG, 1, Kind.UNPARSED, 8)));
     }
 
     @Test
@@ -123,10 +154,10 @@ class KalshiDecoderGoldenTest {
 
     @Test
     void theArchiveCaptureInTheOldSchemaDecodesWithoutLoss() throws IOException {
-        Path capture = Path.of(System.getProperty("ssmd.shared.dir", "../../shared"), "exchanges", "kalshi",
-                "archive-capture.jsonl");
-        Assumptions.assumeTrue(Files.exists(capture), "no shared archive capture at " + capture
-                + " (set -Dssmd.shared.dir)");
+        Path capture = Path.of(
+                System.getProperty("ssmd.shared.dir", "../../shared"), "exchanges", "kalshi", "archive-capture.jsonl");
+        Assumptions.assumeTrue(
+                Files.exists(capture), "no shared archive capture at " + capture + " (set -Dssmd.shared.dir)");
         List<String> lines = Files.readAllLines(capture);
         KalshiDecoder decoder = decoder(List.of());
         Map<String, Integer> types = new TreeMap<>();
@@ -136,15 +167,20 @@ class KalshiDecoderGoldenTest {
             assertThat(decoded.kind()).as(line).isEqualTo(Kind.DATA);
             assertThat(decoded.messages()).singleElement().satisfies(m -> {
                 assertThat(m.payload()).isEqualTo(frame);
-                assertThat(m.subject()).matches("test\\.kalshi\\.(crypto|uncategorized)\\.json\\."
-                        + decoded.type() + "\\.[A-Za-z0-9_-]+");
+                assertThat(m.subject())
+                        .matches("test\\.kalshi\\.(crypto|uncategorized)\\.json\\." + decoded.type()
+                                + "\\.[A-Za-z0-9_-]+");
             });
             // Trades and lifecycle frames carry seq here, jumping across the tape: no book, so no resync.
             assertThat(decoded.resyncs()).isEmpty();
             types.merge(decoded.type(), 1, Integer::sum);
         }
         assertThat(types).containsExactlyEntriesOf(new TreeMap<>(Map.of("ticker", 14, "trade", 11, "lifecycle", 2)));
-        assertThat(decoder(List.of()).decode(lines.get(1).getBytes(StandardCharsets.UTF_8)).messages().get(0).subject())
+        assertThat(decoder(List.of())
+                        .decode(lines.get(1).getBytes(StandardCharsets.UTF_8))
+                        .messages()
+                        .get(0)
+                        .subject())
                 .isEqualTo("test.kalshi.crypto.json.ticker.KXETHD-26FEB1217-T1819_99");
     }
 }

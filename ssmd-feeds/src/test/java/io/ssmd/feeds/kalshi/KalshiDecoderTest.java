@@ -77,10 +77,11 @@ class KalshiDecoderTest {
         assertThat(gap.messages()).hasSize(1);
         assertThat(gap.resyncs()).extracting(Decoded.Resync::instrument).containsExactly(A, B);
         assertThat(gap.resyncs().get(0).reason()).isEqualTo("seq gap on sid 1: expected 3, got 4");
-        assertThat(gap.replies()).containsExactly(
-                "{\"id\":1000000,\"cmd\":\"unsubscribe\",\"params\":{\"sids\":[1]}}",
-                "{\"id\":1000001,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],"
-                        + "\"market_tickers\":[\"" + A + "\",\"" + B + "\"]}}");
+        assertThat(gap.replies())
+                .containsExactly(
+                        "{\"id\":1000000,\"cmd\":\"unsubscribe\",\"params\":{\"sids\":[1]}}",
+                        "{\"id\":1000001,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],"
+                                + "\"market_tickers\":[\"" + A + "\",\"" + B + "\"]}}");
         // sid 5 goes on being checked; sid 1's late frames are published, never resynced twice.
         assertThat(decoder.book(C)).isPresent();
         assertThat(decode(delta(5, 2, C, "\"0.0100\"", "\"1.00\"")).resyncs()).isEmpty();
@@ -114,25 +115,30 @@ class KalshiDecoderTest {
 
         List<String> frames = decoder.change(List.of(C), List.of(A)).orElseThrow();
 
-        assertThat(frames).containsExactly(
-                "{\"id\":1000000,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"market_tickers\":[\"" + A
-                        + "\"],\"action\":\"delete_markets\"}}",
-                "{\"id\":1000001,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"market_tickers\":[\"" + C
-                        + "\"],\"action\":\"add_markets\"}}",
-                "{\"id\":1000002,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[2],\"market_tickers\":[\"" + A
-                        + "\"],\"action\":\"delete_markets\"}}",
-                "{\"id\":1000003,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[2],\"market_tickers\":[\"" + C
-                        + "\"],\"action\":\"add_markets\"}}",
-                "{\"id\":1000004,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[3],\"market_tickers\":[\"" + A
-                        + "\"],\"action\":\"delete_markets\"}}",
-                "{\"id\":1000005,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[3],\"market_tickers\":[\"" + C
-                        + "\"],\"action\":\"add_markets\"}}");
+        assertThat(frames)
+                .containsExactly(
+                        "{\"id\":1000000,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"market_tickers\":[\""
+                                + A + "\"],\"action\":\"delete_markets\"}}",
+                        "{\"id\":1000001,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"market_tickers\":[\""
+                                + C + "\"],\"action\":\"add_markets\"}}",
+                        "{\"id\":1000002,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[2],\"market_tickers\":[\""
+                                + A + "\"],\"action\":\"delete_markets\"}}",
+                        "{\"id\":1000003,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[2],\"market_tickers\":[\""
+                                + C + "\"],\"action\":\"add_markets\"}}",
+                        "{\"id\":1000004,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[3],\"market_tickers\":[\""
+                                + A + "\"],\"action\":\"delete_markets\"}}",
+                        "{\"id\":1000005,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[3],\"market_tickers\":[\""
+                                + C + "\"],\"action\":\"add_markets\"}}");
         assertThat(decoder.book(A)).isEmpty();
         // Kalshi's oks take seq 3 and 4 on the book sid; the added market's snapshot is 5: no gap, no resync.
         assertThat(decode("{\"type\":\"ok\",\"id\":1000000,\"sid\":1,\"seq\":3,\"msg\":{\"market_tickers\":[\"" + B
-                + "\"]}}").resyncs()).isEmpty();
+                                + "\"]}}")
+                        .resyncs())
+                .isEmpty();
         assertThat(decode("{\"type\":\"ok\",\"id\":1000001,\"sid\":1,\"seq\":4,\"msg\":{\"market_tickers\":[\"" + B
-                + "\",\"" + C + "\"]}}").resyncs()).isEmpty();
+                                + "\",\"" + C + "\"]}}")
+                        .resyncs())
+                .isEmpty();
         assertThat(decode(snapshot(1, 5, C)).resyncs()).isEmpty();
         assertThat(decoder.sids().markets(1)).containsExactly(B, C);
         assertThat(decoder.book(C)).isPresent();
@@ -148,7 +154,10 @@ class KalshiDecoderTest {
         Decoded gap = decode(delta(1, 6, B, "\"0.0100\"", "\"1.00\""));
 
         assertThat(gap.resyncs()).extracting(Decoded.Resync::instrument).containsExactly(B, C);
-        assertThat(gap.replies()).last().asString().contains("\"market_tickers\":[\"" + B + "\",\"" + C + "\"]")
+        assertThat(gap.replies())
+                .last()
+                .asString()
+                .contains("\"market_tickers\":[\"" + B + "\",\"" + C + "\"]")
                 .doesNotContain(A);
     }
 
@@ -156,17 +165,22 @@ class KalshiDecoderTest {
     void aMarketNoOneHasSeenTakesItsEventsOrItsSeriesCategory() {
         // What discovery records: events and series with their categories, besides the markets.
         Map<String, String> categories = Map.of("FED-23DEC", "Economics", "KXQUICKSETTLE", "Science and Technology");
-        KalshiDecoder fresh = KalshiDecoder.create(ShardContext.of("test", "kalshi", "kalshi-0", List.of(A)),
-                KalshiDecoderGoldenTest.settings(), categories::get);
+        KalshiDecoder fresh = KalshiDecoder.create(
+                ShardContext.of("test", "kalshi", "kalshi-0", List.of(A)),
+                KalshiDecoderGoldenTest.settings(),
+                categories::get);
         java.util.function.Function<String, Decoded> decode = f -> fresh.decode(f.getBytes(StandardCharsets.UTF_8));
-        Decoded created = decode.apply("{\"type\":\"market_lifecycle_v2\",\"sid\":4,\"seq\":1,\"msg\":{\"market_ticker\":"
-                + "\"KXNEW-26JAN25-T1\",\"event_type\":\"created\",\"additional_metadata\":{\"event_ticker\":"
-                + "\"FED-23DEC\"}}}");
-        Decoded trade = decode.apply("{\"type\":\"trade\",\"sid\":3,\"msg\":{\"market_ticker\":\"KXQUICKSETTLE-26JAN25H2150-2\","
-                + "\"yes_price_dollars\":\"0.5000\",\"count_fp\":\"1.00\"}}");
+        Decoded created =
+                decode.apply("{\"type\":\"market_lifecycle_v2\",\"sid\":4,\"seq\":1,\"msg\":{\"market_ticker\":"
+                        + "\"KXNEW-26JAN25-T1\",\"event_type\":\"created\",\"additional_metadata\":{\"event_ticker\":"
+                        + "\"FED-23DEC\"}}}");
+        Decoded trade = decode.apply(
+                "{\"type\":\"trade\",\"sid\":3,\"msg\":{\"market_ticker\":\"KXQUICKSETTLE-26JAN25H2150-2\","
+                        + "\"yes_price_dollars\":\"0.5000\",\"count_fp\":\"1.00\"}}");
         Decoded unknown = decode.apply("{\"type\":\"trade\",\"sid\":3,\"msg\":{\"market_ticker\":\"KXNOPE-1\"}}");
 
-        assertThat(created.messages().get(0).subject()).isEqualTo("test.kalshi.economics.json.lifecycle.KXNEW-26JAN25-T1");
+        assertThat(created.messages().get(0).subject())
+                .isEqualTo("test.kalshi.economics.json.lifecycle.KXNEW-26JAN25-T1");
         assertThat(trade.messages().get(0).subject())
                 .isEqualTo("test.kalshi.science_and_technology.json.trade.KXQUICKSETTLE-26JAN25H2150-2");
         assertThat(unknown.messages().get(0).subject()).isEqualTo("test.kalshi.uncategorized.json.trade.KXNOPE-1");
@@ -180,11 +194,12 @@ class KalshiDecoderTest {
             assertThat(r.instrument()).isEqualTo(B);
             assertThat(r.reason()).contains("negative size -3");
         });
-        assertThat(broken.replies()).containsExactly(
-                "{\"id\":1000000,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"market_tickers\":[\""
-                        + B + "\"],\"action\":\"delete_markets\"}}",
-                "{\"id\":1000001,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"market_tickers\":[\""
-                        + B + "\"],\"action\":\"add_markets\"}}");
+        assertThat(broken.replies())
+                .containsExactly(
+                        "{\"id\":1000000,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"market_tickers\":[\""
+                                + B + "\"],\"action\":\"delete_markets\"}}",
+                        "{\"id\":1000001,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"market_tickers\":[\""
+                                + B + "\"],\"action\":\"add_markets\"}}");
         assertThat(decoder.book(A)).isPresent();
         assertThat(decoder.book(B)).isEmpty();
     }
@@ -206,8 +221,11 @@ class KalshiDecoderTest {
         assertThat(odd.resyncs()).isEmpty();
         assertThat(decoder.book(A)).isEmpty();
         // Tickers without optional fields still route.
-        assertThat(decode("{\"type\":\"ticker\",\"sid\":2,\"msg\":{\"market_ticker\":\"" + C + "\"}}").messages()
-                .get(0).subject()).isEqualTo("test.kalshi.crypto.json.ticker.KXETHD-26FEB1217-T1819_99");
+        assertThat(decode("{\"type\":\"ticker\",\"sid\":2,\"msg\":{\"market_ticker\":\"" + C + "\"}}")
+                        .messages()
+                        .get(0)
+                        .subject())
+                .isEqualTo("test.kalshi.crypto.json.ticker.KXETHD-26FEB1217-T1819_99");
     }
 
     @Test
@@ -226,7 +244,8 @@ class KalshiDecoderTest {
 
     @Test
     void theKeepaliveAnswerIsAPongAndNonsenseIsUnparsed() {
-        assertThat(decode("{\"type\":\"ok\",\"msg\":[{\"channel\":\"ticker\",\"sid\":2}]}").kind())
+        assertThat(decode("{\"type\":\"ok\",\"msg\":[{\"channel\":\"ticker\",\"sid\":2}]}")
+                        .kind())
                 .isEqualTo(Kind.PONG);
         assertThat(decode("not json").kind()).isEqualTo(Kind.UNPARSED);
         assertThat(decode("[1,2]").kind()).isEqualTo(Kind.UNPARSED);

@@ -45,6 +45,7 @@ class KalshiDiscoveryShardTest {
     private static final ActorTestKit SERVERS = ActorTestKit.create("kalshi-discovery-replay");
     /** 667 crypto, 667 gold (financials) and 666 weather strikes: three events of one category each. */
     static final List<String> UNIVERSE = universe(2000);
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir
@@ -70,13 +71,15 @@ class KalshiDiscoveryShardTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = KalshiTestServer.start(SERVERS.system(),
-                KalshiTestServer.settings(30, 3).withInstruments(UNIVERSE));
+        server = KalshiTestServer.start(
+                SERVERS.system(), KalshiTestServer.settings(30, 3).withInstruments(UNIVERSE));
         env = NatsServerExtension.freshName("kd").toLowerCase();
         Environment environment = environment();
-        Connectors.Wired wired = Connectors.wire(environment.feed("kalshi").orElseThrow()).orElseThrow();
+        Connectors.Wired wired =
+                Connectors.wire(environment.feed("kalshi").orElseThrow()).orElseThrow();
         rig = ShardRig.start(NATS.connect(), environment, f -> wired.feed().connector());
-        ActorRef<FeedManager.Command> manager = rig.startManager(wired.feed().discovery(), java.time.Duration.ofHours(1));
+        ActorRef<FeedManager.Command> manager =
+                rig.startManager(wired.feed().discovery(), java.time.Duration.ofHours(1));
         wired.live().orElseThrow().start(rig.system(), env, rig.nats(), manager);
         waitUp().until(() -> streaming().size() == 14);
     }
@@ -95,16 +98,20 @@ class KalshiDiscoveryShardTest {
     @Test
     void twoThousandMarketsInThreeCategoriesRunInShardsOfAtMost200EachOnExactlyOne() {
         List<ShardHealth> shards = marketShards();
-        assertThat(shards).hasSize(13).allSatisfy(h -> assertThat(h.instruments()).hasSizeLessThanOrEqualTo(200));
+        assertThat(shards)
+                .hasSize(13)
+                .allSatisfy(h -> assertThat(h.instruments()).hasSizeLessThanOrEqualTo(200));
         assertThat(shards).extracting(h -> h.instruments().size()).containsOnly(160, 80);
         assertThat(shards).flatExtracting(ShardHealth::instruments).containsExactlyInAnyOrderElementsOf(UNIVERSE);
-        assertThat(health("kalshi-lifecycle")).hasValueSatisfying(h -> assertThat(h.instruments()).isEmpty());
+        assertThat(health("kalshi-lifecycle"))
+                .hasValueSatisfying(h -> assertThat(h.instruments()).isEmpty());
 
         for (String category : List.of("crypto", "financials", "climate_and_weather")) {
-            waitUp().until(() -> !rig.published(s -> s.startsWith(env + ".kalshi." + category
-                    + ".json.orderbook.")).isEmpty());
+            waitUp().until(() -> !rig.published(s -> s.startsWith(env + ".kalshi." + category + ".json.orderbook."))
+                    .isEmpty());
         }
-        assertThat(rig.published(s -> s.contains(".uncategorized.json.orderbook."))).isEmpty();
+        assertThat(rig.published(s -> s.contains(".uncategorized.json.orderbook.")))
+                .isEmpty();
         assertThat(rig.published(s -> s.contains(".json.unparsed."))).isEmpty();
     }
 
@@ -129,8 +136,10 @@ class KalshiDiscoveryShardTest {
         lifecycle("determined", added);
         waitUp().until(() -> shardOf(added).isEmpty());
         // Three oks for add_markets, three for delete_markets (one per channel's sid): the market is off the sids.
-        waitUp().until(() -> system(shard).stream().filter(f -> f.startsWith("{\"type\":\"ok\""))
-                .count() == 6);
+        waitUp().until(() -> system(shard).stream()
+                        .filter(f -> f.startsWith("{\"type\":\"ok\""))
+                        .count()
+                == 6);
         int after = marketData(added);
         // The replay server steps its markets round-robin: once every other market of the shard has moved, the
         // settled one would have too, had it still been subscribed.
@@ -151,12 +160,14 @@ class KalshiDiscoveryShardTest {
         lifecycle("created", more.toArray(String[]::new));
         lifecycle("activated", more.toArray(String[]::new));
 
-        waitUp().until(() -> health("kalshi-13").map(h -> h.state().equals("streaming")).orElse(false));
+        waitUp().until(() ->
+                health("kalshi-13").map(h -> h.state().equals("streaming")).orElse(false));
         assertThat(health("kalshi-12").orElseThrow().instruments()).hasSize(160).containsAll(more.subList(0, 80));
         assertThat(health("kalshi-13").orElseThrow().instruments()).containsExactly(more.get(80));
         assertThat(rig.control(ControlEvent.DISCONNECTED, "kalshi-12")).isEmpty();
-        waitUp().until(() -> !rig.published(s -> s.equals(env + ".kalshi.financials.json.orderbook."
-                + Subjects.token(more.get(80)))).isEmpty());
+        waitUp().until(() -> !rig.published(
+                        s -> s.equals(env + ".kalshi.financials.json.orderbook." + Subjects.token(more.get(80))))
+                .isEmpty());
     }
 
     @Test
@@ -166,12 +177,15 @@ class KalshiDiscoveryShardTest {
         server.faults().disconnectAll();
 
         waitUp().until(() -> rig.control(ControlEvent.CONNECTED, "kalshi-3").size() == 2);
-        waitUp().until(() -> health("kalshi-3").map(h -> h.state().equals("streaming")
-                && h.reconnects() == 1).orElse(false));
+        waitUp().until(() -> health("kalshi-3")
+                .map(h -> h.state().equals("streaming") && h.reconnects() == 1)
+                .orElse(false));
         assertThat(rig.control(ControlEvent.DISCONNECTED, "kalshi-3")).hasSize(1);
         for (ShardHealth other : rig.health()) {
             if (!other.shard().equals("kalshi-3")) {
-                assertThat(rig.control(ControlEvent.DISCONNECTED, other.shard())).as(other.shard()).isEmpty();
+                assertThat(rig.control(ControlEvent.DISCONNECTED, other.shard()))
+                        .as(other.shard())
+                        .isEmpty();
                 assertThat(other.reconnects()).as(other.shard()).isZero();
             }
         }
@@ -189,8 +203,11 @@ class KalshiDiscoveryShardTest {
     }
 
     private List<ShardHealth> marketShards() {
-        return rig.health().stream().filter(h -> !h.shard().equals("kalshi-lifecycle"))
-                .sorted(java.util.Comparator.comparing(h -> Integer.parseInt(h.shard().substring(7)))).toList();
+        return rig.health().stream()
+                .filter(h -> !h.shard().equals("kalshi-lifecycle"))
+                .sorted(java.util.Comparator.comparing(
+                        h -> Integer.parseInt(h.shard().substring(7))))
+                .toList();
     }
 
     private Optional<ShardHealth> health(String shard) {
@@ -198,12 +215,16 @@ class KalshiDiscoveryShardTest {
     }
 
     private Optional<String> shardOf(String market) {
-        return rig.health().stream().filter(h -> h.instruments().contains(market)).map(ShardHealth::shard).findFirst();
+        return rig.health().stream()
+                .filter(h -> h.instruments().contains(market))
+                .map(ShardHealth::shard)
+                .findFirst();
     }
 
     private List<String> system(String shard) {
         return rig.published(s -> s.equals(env + ".kalshi.json.system." + shard)).stream()
-                .map(p -> new String(p.data(), StandardCharsets.UTF_8)).toList();
+                .map(p -> new String(p.data(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     /** Market data (any type) published for one market. */
@@ -215,13 +236,17 @@ class KalshiDiscoveryShardTest {
     /** Orderbook messages published for the markets of one shard, by the shard header. */
     private int shardOrderbook(String shard) {
         return (int) rig.published(s -> s.contains(".json.orderbook.")).stream()
-                .filter(p -> shard.equals(p.headers().getFirst("Ssmd-Shard"))).count();
+                .filter(p -> shard.equals(p.headers().getFirst("Ssmd-Shard")))
+                .count();
     }
 
     private void lifecycle(String event, String... tickers) throws Exception {
         String body = "{\"event\":\"" + event + "\",\"tickers\":[\"" + String.join("\",\"", tickers) + "\"]}";
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.http("/control/lifecycle"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(server.http("/control/lifecycle"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
@@ -235,7 +260,10 @@ class KalshiDiscoveryShardTest {
         Files.createDirectories(dir.resolve("feeds"));
         Files.writeString(dir.resolve("feeds/kalshi.yaml"), feed);
         Path key = dir.resolve("kalshi.pem");
-        Files.writeString(key, KalshiTestServer.pem("PRIVATE KEY", KalshiTestServer.KEYS.getPrivate().getEncoded()));
+        Files.writeString(
+                key,
+                KalshiTestServer.pem(
+                        "PRIVATE KEY", KalshiTestServer.KEYS.getPrivate().getEncoded()));
         Path envFile = Files.createDirectories(dir.resolve("environments")).resolve(env + ".yaml");
         Files.writeString(envFile, """
                 name: %s
@@ -247,7 +275,12 @@ class KalshiDiscoveryShardTest {
                 storage:
                   archive-root: %s
                 """.formatted(env, dir.resolve("archive")));
-        return EnvironmentLoader.load(envFile, Map.of("KALSHI_API_KEY_ID", "a952bcbe-ec3b-4b5b-b8f9-11dae589608c",
-                "KALSHI_PRIVATE_KEY_FILE", key.toString()));
+        return EnvironmentLoader.load(
+                envFile,
+                Map.of(
+                        "KALSHI_API_KEY_ID",
+                        "a952bcbe-ec3b-4b5b-b8f9-11dae589608c",
+                        "KALSHI_PRIVATE_KEY_FILE",
+                        key.toString()));
     }
 }

@@ -45,19 +45,33 @@ class KalshiDiscoveryTest {
         TESTKIT.shutdownTestKit();
     }
 
-    private KalshiDiscovery discovery(URI rest, List<String> categories, List<String> excluded, List<String> series,
-            OptionalInt max) {
-        KalshiSettings settings = new KalshiSettings("kalshi", URI.create("ws://127.0.0.1/trade-api/ws/v2"),
-                Optional.of(rest), KalshiSettings.MARKET_CHANNELS, true, Optional.empty(), categories, excluded, series,
-                200, max, Duration.ofMillis(300), 3, 3, Duration.ofMillis(100));
+    private KalshiDiscovery discovery(
+            URI rest, List<String> categories, List<String> excluded, List<String> series, OptionalInt max) {
+        KalshiSettings settings = new KalshiSettings(
+                "kalshi",
+                URI.create("ws://127.0.0.1/trade-api/ws/v2"),
+                Optional.of(rest),
+                KalshiSettings.MARKET_CHANNELS,
+                true,
+                Optional.empty(),
+                categories,
+                excluded,
+                series,
+                200,
+                max,
+                Duration.ofMillis(300),
+                3,
+                3,
+                Duration.ofMillis(100));
         return KalshiDiscovery.create(settings, HTTP, waits::add, new SplittableRandom(1));
     }
 
     @Test
     void theReplayServersEventsArePagedThroughWithTheirMarketsAndCategories() throws Exception {
         try (KalshiTestServer server = KalshiTestServer.synthetic(TESTKIT.system(), 10, 1)) {
-            KalshiUniverse all = discovery(server.http("/trade-api/v2"), List.of(), List.of(), List.of(),
-                    OptionalInt.empty()).discover();
+            KalshiUniverse all = discovery(
+                            server.http("/trade-api/v2"), List.of(), List.of(), List.of(), OptionalInt.empty())
+                    .discover();
 
             assertThat(all.tickers()).containsExactlyElementsOf(KalshiReplayServer.defaultInstruments());
             assertThat(all.byCategory()).containsOnlyKeys("crypto", "financials", "science_and_technology");
@@ -66,12 +80,19 @@ class KalshiDiscoveryTest {
             assertThat(waits).containsExactly(Duration.ofMillis(300), Duration.ofMillis(300));
 
             waits.clear();
-            KalshiUniverse crypto = discovery(server.http("/trade-api/v2"), List.of("Crypto"), List.of(), List.of(),
-                    OptionalInt.of(3)).discover();
-            assertThat(crypto.tickers()).containsExactly("KXBTCD-26AUG2017-T73749.99", "KXETHD-26FEB1217-T1819.99",
-                    "KXSOLD-26FEB1317-T73.9999");
-            KalshiUniverse notCrypto = discovery(server.http("/trade-api/v2"), List.of(), List.of("crypto"),
-                    List.of("KXGOLDH"), OptionalInt.empty()).discover();
+            KalshiUniverse crypto = discovery(
+                            server.http("/trade-api/v2"), List.of("Crypto"), List.of(), List.of(), OptionalInt.of(3))
+                    .discover();
+            assertThat(crypto.tickers())
+                    .containsExactly(
+                            "KXBTCD-26AUG2017-T73749.99", "KXETHD-26FEB1217-T1819.99", "KXSOLD-26FEB1317-T73.9999");
+            KalshiUniverse notCrypto = discovery(
+                            server.http("/trade-api/v2"),
+                            List.of(),
+                            List.of("crypto"),
+                            List.of("KXGOLDH"),
+                            OptionalInt.empty())
+                    .discover();
             assertThat(notCrypto.tickers()).containsExactly("KXGOLDH-26AUG2711-T4615.99", "KXGOLDH-26AUG2711-T4617.99");
         }
     }
@@ -92,15 +113,19 @@ class KalshiDiscoveryTest {
                 respond(exchange, 200, Map.of(), PAGE_TWO);
             }
         });
-        KalshiUniverse universe = discovery(eventsUri(), List.of(), List.of("Politics"), List.of(),
-                OptionalInt.empty()).discover();
+        KalshiUniverse universe = discovery(eventsUri(), List.of(), List.of("Politics"), List.of(), OptionalInt.empty())
+                .discover();
 
         // The unopened market and the excluded category are left out; markets take their event's category.
         assertThat(universe.tickers()).containsExactly("KXHIGHNY-26AUG27-B80.5", "KXNBA-26-OKC");
-        assertThat(universe.categoryByTicker()).containsEntry("KXHIGHNY-26AUG27-B80.5", "Climate and Weather")
-                .containsEntry("KXHIGHNY-26AUG27", "Climate and Weather").containsEntry("KXNBA", "Sports");
+        assertThat(universe.categoryByTicker())
+                .containsEntry("KXHIGHNY-26AUG27-B80.5", "Climate and Weather")
+                .containsEntry("KXHIGHNY-26AUG27", "Climate and Weather")
+                .containsEntry("KXNBA", "Sports");
         assertThat(universe.markets().get(0).categoryToken()).isEqualTo("climate_and_weather");
-        assertThat(queries).hasSize(4).allMatch(q -> q.contains("status=open") && q.contains("with_nested_markets=true"));
+        assertThat(queries)
+                .hasSize(4)
+                .allMatch(q -> q.contains("status=open") && q.contains("with_nested_markets=true"));
         assertThat(queries.get(3)).contains("cursor=page-2");
         // Page spacing, the 500's backoff (100 ms plus jitter), the 429's Retry-After.
         assertThat(waits).hasSize(3);
@@ -116,7 +141,9 @@ class KalshiDiscoveryTest {
             respond(exchange, 503, Map.of(), "{}");
         });
         assertThatThrownBy(() -> discovery(eventsUri(), List.of(), List.of(), List.of("KXNBA"), OptionalInt.empty())
-                .discover()).isInstanceOf(KalshiDiscovery.DiscoveryException.class).hasMessageContaining("failed 3 times");
+                        .discover())
+                .isInstanceOf(KalshiDiscovery.DiscoveryException.class)
+                .hasMessageContaining("failed 3 times");
         assertThat(queries).hasSize(3).allMatch(q -> q.contains("series_ticker=KXNBA"));
     }
 
@@ -132,9 +159,14 @@ class KalshiDiscoveryTest {
                       {"ticker":"KXNBA-26-OKC","event_ticker":"KXNBA-26","status":"active","category":"Sports"}]}
                     """);
         });
-        events.createContext("/trade-api/v2/events/KXHIGHNY-26AUG27", exchange -> respond(exchange, 200, Map.of(),
-                "{\"event\":{\"event_ticker\":\"KXHIGHNY-26AUG27\",\"series_ticker\":\"KXHIGHNY\","
-                        + "\"category\":\"Climate and Weather\"},\"markets\":[]}"));
+        events.createContext(
+                "/trade-api/v2/events/KXHIGHNY-26AUG27",
+                exchange -> respond(
+                        exchange,
+                        200,
+                        Map.of(),
+                        "{\"event\":{\"event_ticker\":\"KXHIGHNY-26AUG27\",\"series_ticker\":\"KXHIGHNY\","
+                                + "\"category\":\"Climate and Weather\"},\"markets\":[]}"));
         events.start();
         KalshiDiscovery discovery = discovery(eventsUri(), List.of(), List.of(), List.of(), OptionalInt.empty());
 
@@ -145,7 +177,8 @@ class KalshiDiscoveryTest {
         assertThat(queries.get(1)).contains("tickers=KXHIGHNY-26AUG27-B80.5,KXNBA-26-OKC");
         assertThat(found).extracting(KalshiUniverse.Market::category).containsExactly("Climate and Weather", "Sports");
         assertThat(found.get(0).seriesTicker()).isEqualTo("KXHIGHNY");
-        assertThat(found).allSatisfy(m -> assertThat(KalshiDiscovery.trades(m.status())).isTrue());
+        assertThat(found)
+                .allSatisfy(m -> assertThat(KalshiDiscovery.trades(m.status())).isTrue());
     }
 
     private interface Handler {

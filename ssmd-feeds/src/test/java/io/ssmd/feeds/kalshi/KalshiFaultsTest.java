@@ -42,9 +42,16 @@ class KalshiFaultsTest {
             assertThat(client.next(WAIT)).startsWith("{\"type\":\"subscribed\"");
             // Acks are not data: the two snapshots and three deltas are the five frames.
             List<JsonNode> data = KalshiTestServer.next(client, 5);
-            assertThat(data).extracting(f -> f.get("type").asText()).containsExactly("orderbook_snapshot",
-                    "orderbook_snapshot", "orderbook_delta", "orderbook_delta", "orderbook_delta");
-            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(1011);
+            assertThat(data)
+                    .extracting(f -> f.get("type").asText())
+                    .containsExactly(
+                            "orderbook_snapshot",
+                            "orderbook_snapshot",
+                            "orderbook_delta",
+                            "orderbook_delta",
+                            "orderbook_delta");
+            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                    .isEqualTo(1011);
             assertThat(client.poll(Duration.ZERO)).isNull();
         }
     }
@@ -56,7 +63,8 @@ class KalshiFaultsTest {
             control(server, "POST", "{\"drop-after\":\"1s\"}");
             client.send(SUBSCRIBE_BOOKS);
             assertThat(client.next(WAIT)).startsWith("{\"type\":\"subscribed\"");
-            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(1011);
+            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                    .isEqualTo(1011);
         }
     }
 
@@ -115,7 +123,10 @@ class KalshiFaultsTest {
                 steps.add(seqs.get(i) - seqs.get(i - 1));
             }
             assertThat(seqs.get(0)).isEqualTo(1);
-            assertThat(steps).containsOnly(1L, 2L).filteredOn(step -> step == 2L).hasSize(1);
+            assertThat(steps)
+                    .containsOnly(1L, 2L)
+                    .filteredOn(step -> step == 2L)
+                    .hasSize(1);
         }
     }
 
@@ -171,16 +182,22 @@ class KalshiFaultsTest {
                 WsTestClient client = server.connect()) {
             control(server, "POST", "{\"reject\":[\"" + B + "\"]}");
             client.send(SUBSCRIBE_BOOKS);
-            assertThat(client.next(WAIT)).isEqualTo(
-                    "{\"type\":\"error\",\"id\":1,\"msg\":{\"code\":16,\"msg\":\"Market not found\",\"market_ticker\":\"" + B + "\"}}");
-            assertThat(client.next(WAIT)).isEqualTo(
-                    "{\"type\":\"subscribed\",\"id\":1,\"msg\":{\"channel\":\"orderbook_delta\",\"sid\":1}}");
+            assertThat(client.next(WAIT))
+                    .isEqualTo(
+                            "{\"type\":\"error\",\"id\":1,\"msg\":{\"code\":16,\"msg\":\"Market not found\",\"market_ticker\":\""
+                                    + B + "\"}}");
+            assertThat(client.next(WAIT))
+                    .isEqualTo(
+                            "{\"type\":\"subscribed\",\"id\":1,\"msg\":{\"channel\":\"orderbook_delta\",\"sid\":1}}");
             for (int i = 0; i < 20; i++) {
-                assertThat(parse(client.next(WAIT)).at("/msg/market_ticker").asText()).isEqualTo(A);
+                assertThat(parse(client.next(WAIT)).at("/msg/market_ticker").asText())
+                        .isEqualTo(A);
             }
             control(server, "POST", "{\"reject\":\"*\"}");
             client.send("{\"id\":2,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"ticker\"]}}");
-            client.nextMatching(f -> f.equals("{\"type\":\"error\",\"id\":2,\"msg\":{\"code\":10,\"msg\":\"Channel error\"}}"), WAIT);
+            client.nextMatching(
+                    f -> f.equals("{\"type\":\"error\",\"id\":2,\"msg\":{\"code\":10,\"msg\":\"Channel error\"}}"),
+                    WAIT);
         }
     }
 
@@ -203,9 +220,13 @@ class KalshiFaultsTest {
 
     private static void control(KalshiTestServer server, String method, String body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(server.http("/control/faults"))
-                .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").build();
+                .method(
+                        method,
+                        body.isEmpty()
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
+                .build();
         HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }

@@ -31,9 +31,32 @@ class KalshiHandshakeTest {
     private static final ActorTestKit TESTKIT = ActorTestKit.create();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** The DER header of an X.509 SubjectPublicKeyInfo around a 2048-bit PKCS#1 RSAPublicKey. */
-    private static final byte[] SPKI_RSA_2048_PREFIX = {0x30, (byte) 0x82, 0x01, 0x22, 0x30, 0x0d, 0x06, 0x09, 0x2a,
-            (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00, 0x03, (byte) 0x82, 0x01,
-            0x0f, 0x00};
+    private static final byte[] SPKI_RSA_2048_PREFIX = {
+        0x30,
+        (byte) 0x82,
+        0x01,
+        0x22,
+        0x30,
+        0x0d,
+        0x06,
+        0x09,
+        0x2a,
+        (byte) 0x86,
+        0x48,
+        (byte) 0x86,
+        (byte) 0xf7,
+        0x0d,
+        0x01,
+        0x01,
+        0x01,
+        0x05,
+        0x00,
+        0x03,
+        (byte) 0x82,
+        0x01,
+        0x0f,
+        0x00
+    };
 
     @TempDir
     Path dir;
@@ -59,7 +82,8 @@ class KalshiHandshakeTest {
             Map<String, String> otherKey = signedHeaders(
                     KeyPairGenerator.getInstance("RSA").generateKeyPair().getPrivate(), now);
             Map<String, String> otherPath = new HashMap<>(signedHeaders(KEYS.getPrivate(), now));
-            otherPath.put("KALSHI-ACCESS-SIGNATURE", KalshiTestServer.sign(KEYS.getPrivate(), now + "GET/trade-api/v2"));
+            otherPath.put(
+                    "KALSHI-ACCESS-SIGNATURE", KalshiTestServer.sign(KEYS.getPrivate(), now + "GET/trade-api/v2"));
             Map<String, String> noSignature = new HashMap<>(signedHeaders(KEYS.getPrivate(), now));
             noSignature.remove("KALSHI-ACCESS-SIGNATURE");
             Map<String, String> noKey = new HashMap<>(signedHeaders(KEYS.getPrivate(), now));
@@ -69,14 +93,18 @@ class KalshiHandshakeTest {
             Map<String, String> seconds = signedHeaders(KEYS.getPrivate(), now / 1000);
 
             for (Map<String, String> headers : List.of(otherKey, otherPath, noSignature, noKey, stale, seconds)) {
-                assertThat(handshakeStatus(server, headers)).as(headers.toString()).isEqualTo(401);
+                assertThat(handshakeStatus(server, headers))
+                        .as(headers.toString())
+                        .isEqualTo(401);
             }
             assertThat(reason(server, otherKey)).contains("invalid signature");
             assertThat(reason(server, noSignature))
                     .isEqualTo("{\"error\":{\"code\":\"authentication_error\","
                             + "\"message\":\"missing header KALSHI-ACCESS-SIGNATURE\"}}");
             assertThat(reason(server, noKey)).contains("missing header KALSHI-ACCESS-KEY");
-            assertThat(reason(server, stale)).contains("KALSHI-ACCESS-TIMESTAMP is").contains("ms from the server clock");
+            assertThat(reason(server, stale))
+                    .contains("KALSHI-ACCESS-TIMESTAMP is")
+                    .contains("ms from the server clock");
         }
     }
 
@@ -85,8 +113,10 @@ class KalshiHandshakeTest {
         byte[] spki = KEYS.getPublic().getEncoded();
         assertThat(Arrays.copyOf(spki, SPKI_RSA_2048_PREFIX.length)).isEqualTo(SPKI_RSA_2048_PREFIX);
         Path pkcs1 = dir.resolve("kalshi-pkcs1.pem");
-        Files.writeString(pkcs1, KalshiTestServer.pem("RSA PUBLIC KEY",
-                Arrays.copyOfRange(spki, SPKI_RSA_2048_PREFIX.length, spki.length)));
+        Files.writeString(
+                pkcs1,
+                KalshiTestServer.pem(
+                        "RSA PUBLIC KEY", Arrays.copyOfRange(spki, SPKI_RSA_2048_PREFIX.length, spki.length)));
         ReplaySettings settings = ReplaySettings.synthetic("kalshi", 0, 10, 1).withKalshiPublicKey(pkcs1);
         try (KalshiTestServer server = KalshiTestServer.start(TESTKIT.system(), settings);
                 WsTestClient client = server.connect()) {
@@ -119,8 +149,9 @@ class KalshiHandshakeTest {
         Path notAKey = dir.resolve("not-a-key.pem");
         Files.writeString(notAKey, "hello");
         assertThatThrownBy(() -> KalshiReplayServer.create(
-                ReplaySettings.synthetic("kalshi", 0, 10, 1).withKalshiPublicKey(notAKey)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not-a-key.pem");
+                        ReplaySettings.synthetic("kalshi", 0, 10, 1).withKalshiPublicKey(notAKey)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not-a-key.pem");
     }
 
     /** The HTTP status of a refused WebSocket upgrade, as the JDK client reports it. */

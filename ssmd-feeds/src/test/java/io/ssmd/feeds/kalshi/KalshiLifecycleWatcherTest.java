@@ -52,14 +52,26 @@ class KalshiLifecycleWatcherTest {
         nats = NATS.connect();
         manager = TESTKIT.createTestProbe();
         categories = new ConcurrentHashMap<>();
-        KalshiSettings settings = new KalshiSettings("kalshi", URI.create("ws://127.0.0.1/trade-api/ws/v2"),
-                Optional.of(server.http("/trade-api/v2")), KalshiSettings.MARKET_CHANNELS, true, Optional.empty(),
-                List.of(), List.of("Science and Technology"), List.of(), 200, OptionalInt.empty(), Duration.ZERO,
-                200, 3, Duration.ZERO);
-        KalshiDiscovery lookup = KalshiDiscovery.create(settings, HttpClient.newHttpClient(), d -> { },
-                new SplittableRandom(1));
-        watcher = TESTKIT.spawn(KalshiLifecycleWatcher.create("test", "kalshi", lookup, categories, nats,
-                manager.ref()));
+        KalshiSettings settings = new KalshiSettings(
+                "kalshi",
+                URI.create("ws://127.0.0.1/trade-api/ws/v2"),
+                Optional.of(server.http("/trade-api/v2")),
+                KalshiSettings.MARKET_CHANNELS,
+                true,
+                Optional.empty(),
+                List.of(),
+                List.of("Science and Technology"),
+                List.of(),
+                200,
+                OptionalInt.empty(),
+                Duration.ZERO,
+                200,
+                3,
+                Duration.ZERO);
+        KalshiDiscovery lookup =
+                KalshiDiscovery.create(settings, HttpClient.newHttpClient(), d -> {}, new SplittableRandom(1));
+        watcher =
+                TESTKIT.spawn(KalshiLifecycleWatcher.create("test", "kalshi", lookup, categories, nats, manager.ref()));
     }
 
     @AfterEach
@@ -114,16 +126,20 @@ class KalshiLifecycleWatcherTest {
     }
 
     private void expect(List<String> added, List<String> removed) {
-        FeedManager.ChangeInstruments change = manager.expectMessageClass(FeedManager.ChangeInstruments.class,
-                Duration.ofSeconds(10));
+        FeedManager.ChangeInstruments change =
+                manager.expectMessageClass(FeedManager.ChangeInstruments.class, Duration.ofSeconds(10));
         assertThat(change.added()).containsExactlyElementsOf(added);
         assertThat(change.removed()).containsExactlyInAnyOrderElementsOf(removed);
     }
 
     private void control(String event, String ticker) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                server.http("/control/lifecycle")).POST(HttpRequest.BodyPublishers.ofString("{\"event\":\"" + event
-                        + "\",\"tickers\":[\"" + ticker + "\"]}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(server.http("/control/lifecycle"))
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"event\":\"" + event + "\",\"tickers\":[\"" + ticker + "\"]}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 }

@@ -53,8 +53,18 @@ class KalshiNormalizerGoldenTest {
     void everyMarketDataMessageGivesItsEventsAndNothingElseGivesAny() {
         assertThat(EVENTS).hasSize(32);
         assertThat(all.dataMessages).isEqualTo(14);
-        assertThat(all.byType).isEqualTo(Map.of("orderbook/BookSnapshot", 5, "orderbook/BookDelta", 2,
-                "ticker/Ticker", 2, "trade/Trade", 1, "lifecycle/Lifecycle", 3));
+        assertThat(all.byType)
+                .isEqualTo(Map.of(
+                        "orderbook/BookSnapshot",
+                        5,
+                        "orderbook/BookDelta",
+                        2,
+                        "ticker/Ticker",
+                        2,
+                        "trade/Trade",
+                        1,
+                        "lifecycle/Lifecycle",
+                        3));
         // The one data message without events is line 31, the account's own fill.
         assertThat(all.silentDataMessages).isEqualTo(1);
         assertThat(EVENTS.get(30)).isEmpty();
@@ -73,7 +83,8 @@ class KalshiNormalizerGoldenTest {
         BookSnapshot book = (BookSnapshot) EVENTS.get(1).get(0);
         assertThat(book.instrument()).isEqualTo("KXGOLDH-26AUG2711-T4615.99");
         assertThat(book.bids()).extracting(KalshiNormalizerGoldenTest::text).containsExactly("0.0100@1410.00");
-        assertThat(book.asks()).extracting(KalshiNormalizerGoldenTest::text)
+        assertThat(book.asks())
+                .extracting(KalshiNormalizerGoldenTest::text)
                 .containsExactly("0.9800@2500.00", "0.9900@100.00");
         assertThat(book.ts()).as("snapshots carry no time").isZero();
 
@@ -105,9 +116,12 @@ class KalshiNormalizerGoldenTest {
 
     @Test
     void aNoSideDeltaIsAnAskAtOneMinusItsPrice() {
-        String frame = "{\"type\":\"orderbook_delta\",\"sid\":2,\"seq\":4,\"msg\":{\"market_ticker\":\"FED-23DEC-T3.00\","
-                + "\"price_dollars\":\"0.5400\",\"delta_fp\":\"-20.00\",\"side\":\"no\",\"ts_ms\":1669149841000}}";
-        BookDelta delta = (BookDelta) new KalshiNormalizer().normalize(FEED, "orderbook", bytes(frame)).get(0);
+        String frame =
+                "{\"type\":\"orderbook_delta\",\"sid\":2,\"seq\":4,\"msg\":{\"market_ticker\":\"FED-23DEC-T3.00\","
+                        + "\"price_dollars\":\"0.5400\",\"delta_fp\":\"-20.00\",\"side\":\"no\",\"ts_ms\":1669149841000}}";
+        BookDelta delta = (BookDelta) new KalshiNormalizer()
+                .normalize(FEED, "orderbook", bytes(frame))
+                .get(0);
 
         assertThat(delta.bids()).isEmpty();
         assertThat(delta.asks()).extracting(KalshiNormalizerGoldenTest::text).containsExactly("0.4600@-20.00");
@@ -127,13 +141,16 @@ class KalshiNormalizerGoldenTest {
         BookSnapshot current = (BookSnapshot) EVENTS.get(23).get(0);
         for (ObjectNode older : List.of(legacy, transitional)) {
             BookSnapshot book = (BookSnapshot) new KalshiNormalizer()
-                    .normalize(FEED, "orderbook", JSON.writeValueAsBytes(older)).get(0);
+                    .normalize(FEED, "orderbook", JSON.writeValueAsBytes(older))
+                    .get(0);
             assertSameLevels(book.bids(), current.bids());
             assertSameLevels(book.asks(), current.asks());
         }
-        assertThat(current.bids()).extracting(KalshiNormalizerGoldenTest::text)
+        assertThat(current.bids())
+                .extracting(KalshiNormalizerGoldenTest::text)
                 .containsExactly("0.2200@333.00", "0.0800@300.00");
-        assertThat(current.asks()).extracting(KalshiNormalizerGoldenTest::text)
+        assertThat(current.asks())
+                .extracting(KalshiNormalizerGoldenTest::text)
                 .containsExactly("0.4400@146.00", "0.4600@20.00");
     }
 
@@ -158,9 +175,12 @@ class KalshiNormalizerGoldenTest {
         Lifecycle created = (Lifecycle) EVENTS.get(27).get(0);
         assertThat(created.instrument()).isEqualTo("INXD-23SEP14-B4487");
         assertThat(created.event()).isEqualTo("created");
-        assertThat(created.details()).containsEntry("close_ts", "1694721600")
-                .containsEntry("price_level_structure", "linear_cent").containsEntry("event_ticker", "INXD-23SEP14")
-                .containsEntry("floor_strike", "4487").doesNotContainKey("market_ticker");
+        assertThat(created.details())
+                .containsEntry("close_ts", "1694721600")
+                .containsEntry("price_level_structure", "linear_cent")
+                .containsEntry("event_ticker", "INXD-23SEP14")
+                .containsEntry("floor_strike", "4487")
+                .doesNotContainKey("market_ticker");
         assertThat(created.ts()).isEqualTo(1_669_149_841_234_000L);
         assertThat(((Lifecycle) EVENTS.get(28).get(0)).event()).isEqualTo("metadata_updated");
 
@@ -172,10 +192,10 @@ class KalshiNormalizerGoldenTest {
 
     @Test
     void theOldSchemaArchiveNormalizesWithoutLossAndOnTheDollarScale() throws IOException {
-        Path capture = Path.of(System.getProperty("ssmd.shared.dir", "../../shared"), "exchanges", "kalshi",
-                "archive-capture.jsonl");
-        Assumptions.assumeTrue(Files.exists(capture), "no shared archive capture at " + capture
-                + " (set -Dssmd.shared.dir)");
+        Path capture = Path.of(
+                System.getProperty("ssmd.shared.dir", "../../shared"), "exchanges", "kalshi", "archive-capture.jsonl");
+        Assumptions.assumeTrue(
+                Files.exists(capture), "no shared archive capture at " + capture + " (set -Dssmd.shared.dir)");
         List<String> captured = Files.readAllLines(capture);
         KalshiDecoder decoder = KalshiDecoderGoldenTest.decoder(List.of());
         NormalizedMessages normalized = new NormalizedMessages(new KalshiNormalizer(), FEED);
@@ -185,14 +205,15 @@ class KalshiNormalizerGoldenTest {
         }
         assertThat(normalized.dataMessages).isEqualTo(27);
         assertThat(normalized.silentDataMessages).isZero();
-        assertThat(normalized.byType).isEqualTo(Map.of("ticker/Ticker", 14, "trade/Trade", 11,
-                "lifecycle/Lifecycle", 2));
+        assertThat(normalized.byType)
+                .isEqualTo(Map.of("ticker/Ticker", 14, "trade/Trade", 11, "lifecycle/Lifecycle", 2));
 
         // An empty price_dollars falls back to the legacy cents (0), not to nothing.
         Ticker brasileiro = (Ticker) events.get(21).get(0);
         assertThat(brasileiro.last()).hasValueSatisfying(p -> assertThat(p).isEqualByComparingTo("0"));
         // No volume_fp: the legacy integer volume.
-        assertThat(((Ticker) events.get(20).get(0)).volume().orElseThrow().toPlainString()).isEqualTo("351970");
+        assertThat(((Ticker) events.get(20).get(0)).volume().orElseThrow().toPlainString())
+                .isEqualTo("351970");
         assertThat(events.get(0).get(0).ts()).isEqualTo(1_770_897_976_000_000L);
 
         Lifecycle determined = (Lifecycle) events.get(25).get(0);
@@ -211,8 +232,11 @@ class KalshiNormalizerGoldenTest {
         ObjectNode centsOnly = (ObjectNode) JSON.readTree(sent);
         ((ObjectNode) centsOnly.get("msg")).remove(List.of("yes_price_dollars", "no_price_dollars", "count_fp"));
 
-        Trade dollars = (Trade) new KalshiNormalizer().normalize(FEED, "trade", bytes(sent)).get(0);
-        Trade cents = (Trade) new KalshiNormalizer().normalize(FEED, "trade", JSON.writeValueAsBytes(centsOnly)).get(0);
+        Trade dollars = (Trade)
+                new KalshiNormalizer().normalize(FEED, "trade", bytes(sent)).get(0);
+        Trade cents = (Trade) new KalshiNormalizer()
+                .normalize(FEED, "trade", JSON.writeValueAsBytes(centsOnly))
+                .get(0);
 
         assertThat(dollars.price().toPlainString()).isEqualTo("0.7700");
         assertThat(cents.price().toPlainString()).isEqualTo("0.77");
@@ -227,30 +251,45 @@ class KalshiNormalizerGoldenTest {
         String frame = "{\"type\":\"trade\",\"msg\":{\"market_ticker\":\"X\",\"yes_price_dollars\":\"0.5\","
                 + "\"count_fp\":\"1.00\",\"taker_side\":\"yes\",\"taker_outcome_side\":\"no\",\"taker_book_side\":\"%s\"}}";
         KalshiNormalizer normalizer = new KalshiNormalizer();
-        assertThat(((Trade) normalizer.normalize(FEED, "trade", bytes(frame.formatted("bid"))).get(0)).side())
+        assertThat(((Trade) normalizer
+                                .normalize(FEED, "trade", bytes(frame.formatted("bid")))
+                                .get(0))
+                        .side())
                 .isEqualTo(Side.BUY);
-        assertThat(((Trade) normalizer.normalize(FEED, "trade", bytes(frame.formatted("")))
-                .get(0)).side()).as("taker_outcome_side no").isEqualTo(Side.SELL);
+        assertThat(((Trade) normalizer
+                                .normalize(FEED, "trade", bytes(frame.formatted("")))
+                                .get(0))
+                        .side())
+                .as("taker_outcome_side no")
+                .isEqualTo(Side.SELL);
     }
 
     @Test
     void unusableMessagesGiveNothingAndNeverThrow() {
         KalshiNormalizer normalizer = new KalshiNormalizer();
-        for (String payload : List.of("", "{}", "[1]", "{\"type\":\"ticker\",\"msg\":[]}",
+        for (String payload : List.of(
+                "",
+                "{}",
+                "[1]",
+                "{\"type\":\"ticker\",\"msg\":[]}",
                 "{\"type\":\"ticker\",\"msg\":{\"price_dollars\":\"0.5\"}}",
                 "{\"type\":\"trade\",\"msg\":{\"market_ticker\":\"X\",\"count_fp\":\"1\"}}",
                 "{\"type\":\"orderbook_delta\",\"msg\":{\"market_ticker\":\"X\",\"price_dollars\":\"0.5\","
                         + "\"delta_fp\":\"1\",\"side\":\"maybe\"}}",
                 "{\"type\":\"subscribed\",\"id\":1,\"msg\":{\"channel\":\"trade\",\"sid\":2}}")) {
-            assertThat(normalizer.normalize(FEED, "orderbook", bytes(payload))).as(payload).isEmpty();
+            assertThat(normalizer.normalize(FEED, "orderbook", bytes(payload)))
+                    .as(payload)
+                    .isEmpty();
         }
     }
 
     private static void assertSameLevels(List<Level> actual, List<Level> expected) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
-            assertThat(actual.get(i).price()).isEqualByComparingTo(expected.get(i).price());
-            assertThat(actual.get(i).size()).isEqualByComparingTo(expected.get(i).size());
+            assertThat(actual.get(i).price())
+                    .isEqualByComparingTo(expected.get(i).price());
+            assertThat(actual.get(i).size())
+                    .isEqualByComparingTo(expected.get(i).size());
         }
     }
 

@@ -58,8 +58,10 @@ class KalshiNormalizerStreamTest {
                 for (MarketEvent event : normalized.add(decoded, frame)) {
                     String market = event.instrument();
                     if (event instanceof BookSnapshot snapshot) {
-                        books.computeIfAbsent(market, m -> OrderBook.unlimited()).apply(snapshot);
-                        clients.computeIfAbsent(market, m -> OrderBook.unlimited()).apply(snapshot);
+                        books.computeIfAbsent(market, m -> OrderBook.unlimited())
+                                .apply(snapshot);
+                        clients.computeIfAbsent(market, m -> OrderBook.unlimited())
+                                .apply(snapshot);
                     } else if (event instanceof BookDelta delta) {
                         assertThat(delta.incremental()).isTrue();
                         BookDelta absolute = books.get(market).apply(delta);
@@ -71,8 +73,10 @@ class KalshiNormalizerStreamTest {
                         tickersChecked++;
                     } else if (event instanceof Trade trade && books.containsKey(market)) {
                         OrderBook book = books.get(market);
-                        assertThat(trade.price()).isBetween(book.bestBid().orElseThrow().price(),
-                                book.bestAsk().orElseThrow().price());
+                        assertThat(trade.price())
+                                .isBetween(
+                                        book.bestBid().orElseThrow().price(),
+                                        book.bestAsk().orElseThrow().price());
                         tradesChecked++;
                     }
                 }

@@ -34,8 +34,8 @@ class KalshiRecordedTest {
     @Test
     void theSampleFramesOfASubscribedMarketArriveVerbatimWithTheClientsSidsAndSeqs() throws Exception {
         // The sample has no times: its frames play at 500 a second, over and over.
-        ReplaySettings settings = KalshiTestServer.settings(500, 1)
-                .withRecording(KalshiTestServer.sampleMessages(), 1.0, true);
+        ReplaySettings settings =
+                KalshiTestServer.settings(500, 1).withRecording(KalshiTestServer.sampleMessages(), 1.0, true);
         String snapshot = sampleLine(2);
         String delta = sampleLine(3);
         String ticker = sampleLine(4).replace("\"sid\":4,", "\"sid\":2,");
@@ -44,7 +44,8 @@ class KalshiRecordedTest {
             client.send("{\"id\":1,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\",\"ticker\"],"
                     + "\"market_ticker\":\"" + GOLD + "\"}}");
             assertThat(client.next(WAIT)).isEqualTo(sampleLine(1));
-            assertThat(client.next(WAIT)).isEqualTo("{\"type\":\"subscribed\",\"id\":1,\"msg\":{\"channel\":\"ticker\",\"sid\":2}}");
+            assertThat(client.next(WAIT))
+                    .isEqualTo("{\"type\":\"subscribed\",\"id\":1,\"msg\":{\"channel\":\"ticker\",\"sid\":2}}");
             long seq = 0;
             int snapshots = 0;
             for (int i = 0; i < 12; i++) {
@@ -70,8 +71,8 @@ class KalshiRecordedTest {
 
     @Test
     void recordedModeAcceptsMarketsTheRecordingMayHold() throws Exception {
-        ReplaySettings settings = KalshiTestServer.settings(500, 1)
-                .withRecording(KalshiTestServer.sampleMessages(), 1.0, true);
+        ReplaySettings settings =
+                KalshiTestServer.settings(500, 1).withRecording(KalshiTestServer.sampleMessages(), 1.0, true);
         try (KalshiTestServer server = KalshiTestServer.start(TESTKIT.system(), settings);
                 WsTestClient client = server.connect()) {
             client.send("{\"id\":1,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],"
@@ -93,13 +94,14 @@ class KalshiRecordedTest {
 
     @Test
     void theArchiveCaptureIsRoutedBySidWithContinuousSeqsAndNoCollectorKeys() throws Exception {
-        Path archive = Path.of(System.getProperty("ssmd.shared.dir", "../../shared"),
-                "exchanges/kalshi/archive-capture.jsonl");
+        Path archive = Path.of(
+                System.getProperty("ssmd.shared.dir", "../../shared"), "exchanges/kalshi/archive-capture.jsonl");
         assumeTrue(Files.exists(archive), "the shared archive capture is not here: " + archive);
         ReplaySettings settings = KalshiTestServer.settings(1000, 1).withRecording(archive, 1.0, true);
         try (KalshiTestServer server = KalshiTestServer.start(TESTKIT.system(), settings);
                 WsTestClient client = server.connect()) {
-            client.send("{\"id\":5,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"ticker\",\"trade\",\"market_lifecycle_v2\"]}}");
+            client.send(
+                    "{\"id\":5,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"ticker\",\"trade\",\"market_lifecycle_v2\"]}}");
             List<String> acks = List.of(client.next(WAIT), client.next(WAIT), client.next(WAIT));
             assertThat(acks).extracting(a -> parse(a).at("/msg/sid").asInt()).containsExactly(1, 2, 3);
             Map<String, Integer> sids = Map.of("ticker", 1, "trade", 2, "market_lifecycle_v2", 3);

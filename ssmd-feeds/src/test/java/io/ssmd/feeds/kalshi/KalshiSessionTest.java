@@ -42,12 +42,15 @@ class KalshiSessionTest {
             client.send(KalshiReplayServer.subscribeMessages(List.of(A, B)).get(0));
             // Kalshi greets nobody: the first frame is the first ack, byte for byte the real demo frame.
             assertThat(client.next(WAIT)).isEqualTo(sampleLine(1));
-            assertThat(client.next(WAIT)).isEqualTo("{\"type\":\"subscribed\",\"id\":1,\"msg\":{\"channel\":\"ticker\",\"sid\":2}}");
+            assertThat(client.next(WAIT))
+                    .isEqualTo("{\"type\":\"subscribed\",\"id\":1,\"msg\":{\"channel\":\"ticker\",\"sid\":2}}");
             JsonNode trade = parse(client.next(WAIT));
             assertThat(keys(trade)).isEqualTo(keys(parse(sampleLine(9))));
-            assertThat(trade.toString()).isEqualTo("{\"type\":\"subscribed\",\"id\":1,\"msg\":{\"channel\":\"trade\",\"sid\":3}}");
+            assertThat(trade.toString())
+                    .isEqualTo("{\"type\":\"subscribed\",\"id\":1,\"msg\":{\"channel\":\"trade\",\"sid\":3}}");
             assertThat(client.next(WAIT))
-                    .isEqualTo("{\"type\":\"subscribed\",\"id\":1,\"msg\":{\"channel\":\"market_lifecycle_v2\",\"sid\":4}}");
+                    .isEqualTo(
+                            "{\"type\":\"subscribed\",\"id\":1,\"msg\":{\"channel\":\"market_lifecycle_v2\",\"sid\":4}}");
             JsonNode real = parse(sampleLine(2));
             List<JsonNode> snapshots = next(client, 2);
             for (int i = 0; i < 2; i++) {
@@ -64,7 +67,8 @@ class KalshiSessionTest {
                     });
                 }
             }
-            assertThat(snapshots.get(0).at("/msg/market_id").asText()).isEqualTo(real.at("/msg/market_id").asText());
+            assertThat(snapshots.get(0).at("/msg/market_id").asText())
+                    .isEqualTo(real.at("/msg/market_id").asText());
         }
     }
 
@@ -72,7 +76,8 @@ class KalshiSessionTest {
     void dataFramesHaveTheFieldsOfTheRealOnes() throws Exception {
         try (KalshiTestServer server = KalshiTestServer.synthetic(TESTKIT.system(), 0, 2);
                 WsTestClient client = server.connect()) {
-            client.send(KalshiReplayServer.subscribeMessages(KalshiReplayServer.defaultInstruments()).get(0));
+            client.send(KalshiReplayServer.subscribeMessages(KalshiReplayServer.defaultInstruments())
+                    .get(0));
             JsonNode delta = nextOfType(client, "orderbook_delta");
             JsonNode realDelta = parse(sampleLine(3));
             assertThat(keys(delta)).isEqualTo(keys(realDelta));
@@ -89,9 +94,19 @@ class KalshiSessionTest {
             JsonNode trade = nextOfType(client, "trade");
             assertThat(keys(trade)).containsExactly("type", "sid", "msg");
             // The doc example (line 27) plus the two side fields the schema requires since.
-            assertThat(keys(trade.get("msg"))).containsExactly("trade_id", "market_ticker", "yes_price_dollars",
-                    "no_price_dollars", "count_fp", "taker_side", "taker_outcome_side", "taker_book_side",
-                    "is_block_trade", "ts", "ts_ms");
+            assertThat(keys(trade.get("msg")))
+                    .containsExactly(
+                            "trade_id",
+                            "market_ticker",
+                            "yes_price_dollars",
+                            "no_price_dollars",
+                            "count_fp",
+                            "taker_side",
+                            "taker_outcome_side",
+                            "taker_book_side",
+                            "is_block_trade",
+                            "ts",
+                            "ts_ms");
             assertThat(keys(parse(sampleLine(27)).get("msg"))).isSubsetOf(keys(trade.get("msg")));
 
             JsonNode lifecycle = nextOfType(client, "market_lifecycle_v2");
@@ -105,11 +120,15 @@ class KalshiSessionTest {
         try (KalshiTestServer server = KalshiTestServer.synthetic(TESTKIT.system(), 200, 3);
                 WsTestClient client = server.connect()) {
             List<JsonNode> seen = new ArrayList<>();
-            client.send("{\"id\":1,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],\"market_ticker\":\"" + A + "\"}}");
+            client.send(
+                    "{\"id\":1,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],\"market_ticker\":\""
+                            + A + "\"}}");
             until(client, f -> f.path("type").asText().equals("orderbook_snapshot"), seen);
 
             // A repeat subscribe adds markets to the sid: ok (the real frame's fields), then the new snapshot.
-            client.send("{\"id\":2,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],\"market_tickers\":[\"" + B + "\"]}}");
+            client.send(
+                    "{\"id\":2,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],\"market_tickers\":[\""
+                            + B + "\"]}}");
             JsonNode ok = until(client, f -> f.path("type").asText().equals("ok"), seen);
             assertThat(keys(ok)).isEqualTo(keys(parse(sampleLine(5))));
             assertThat(ok.at("/msg/market_tickers").toString()).isEqualTo("[\"" + A + "\",\"" + B + "\"]");
@@ -118,14 +137,25 @@ class KalshiSessionTest {
             assertThat(snapshot.at("/msg/market_ticker").asText()).isEqualTo(B);
             assertThat(snapshot.get("seq").asLong()).isEqualTo(ok.get("seq").asLong() + 1);
 
-            client.send("{\"id\":3,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"market_tickers\":[\"" + A + "\"],\"action\":\"delete_markets\"}}");
-            assertThat(until(client, f -> f.path("id").asInt() == 3, seen).at("/msg/market_tickers").toString())
+            client.send("{\"id\":3,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"market_tickers\":[\"" + A
+                    + "\"],\"action\":\"delete_markets\"}}");
+            assertThat(until(client, f -> f.path("id").asInt() == 3, seen)
+                            .at("/msg/market_tickers")
+                            .toString())
                     .isEqualTo("[\"" + B + "\"]");
-            client.send("{\"id\":4,\"cmd\":\"update_subscription\",\"params\":{\"sid\":1,\"market_tickers\":[\"" + A + "\"],\"action\":\"add_markets\"}}");
-            assertThat(until(client, f -> f.path("id").asInt() == 4, seen).at("/msg/market_tickers").toString())
+            client.send("{\"id\":4,\"cmd\":\"update_subscription\",\"params\":{\"sid\":1,\"market_tickers\":[\"" + A
+                    + "\"],\"action\":\"add_markets\"}}");
+            assertThat(until(client, f -> f.path("id").asInt() == 4, seen)
+                            .at("/msg/market_tickers")
+                            .toString())
                     .isEqualTo("[\"" + B + "\",\"" + A + "\"]");
-            client.send("{\"id\":5,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"market_tickers\":[\"" + B + "\"],\"action\":\"get_snapshot\"}}");
-            until(client, f -> f.path("type").asText().equals("orderbook_snapshot") && f.at("/msg/market_ticker").asText().equals(B), seen);
+            client.send("{\"id\":5,\"cmd\":\"update_subscription\",\"params\":{\"sids\":[1],\"market_tickers\":[\"" + B
+                    + "\"],\"action\":\"get_snapshot\"}}");
+            until(
+                    client,
+                    f -> f.path("type").asText().equals("orderbook_snapshot")
+                            && f.at("/msg/market_ticker").asText().equals(B),
+                    seen);
 
             client.send("{\"id\":6,\"cmd\":\"list_subscriptions\"}");
             assertThat(until(client, f -> f.path("id").asInt() == 6, seen).toString())
@@ -136,8 +166,10 @@ class KalshiSessionTest {
             client.send("{\"id\":8,\"cmd\":\"list_subscriptions\"}");
             assertThat(client.next(WAIT)).isEqualTo("{\"type\":\"ok\",\"id\":8,\"msg\":[]}");
 
-            List<Long> seqs = seen.stream().filter(f -> f.path("sid").asInt() == 1 && f.has("seq"))
-                    .map(f -> f.get("seq").asLong()).toList();
+            List<Long> seqs = seen.stream()
+                    .filter(f -> f.path("sid").asInt() == 1 && f.has("seq"))
+                    .map(f -> f.get("seq").asLong())
+                    .toList();
             assertThat(seqs).hasSizeGreaterThan(6);
             for (int i = 0; i < seqs.size(); i++) {
                 assertThat(seqs.get(i)).as("seq %d of %s", i, seqs).isEqualTo(i + 1L);
@@ -149,35 +181,71 @@ class KalshiSessionTest {
     void errorsCarryKalshisCodesAndTexts() throws Exception {
         try (KalshiTestServer server = KalshiTestServer.synthetic(TESTKIT.system(), 5, 4);
                 WsTestClient client = server.connect()) {
-            expect(client, "not json", "{\"type\":\"error\",\"msg\":{\"code\":1,\"msg\":\"Unable to process message\"}}");
-            expect(client, "{\"id\":2,\"cmd\":\"subscribe\"}",
+            expect(
+                    client,
+                    "not json",
+                    "{\"type\":\"error\",\"msg\":{\"code\":1,\"msg\":\"Unable to process message\"}}");
+            expect(
+                    client,
+                    "{\"id\":2,\"cmd\":\"subscribe\"}",
                     "{\"type\":\"error\",\"id\":2,\"msg\":{\"code\":2,\"msg\":\"Params required\"}}");
-            expect(client, "{\"id\":3,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook\"],\"market_ticker\":\"" + A + "\"}}",
+            expect(
+                    client,
+                    "{\"id\":3,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook\"],\"market_ticker\":\"" + A
+                            + "\"}}",
                     sampleLine(6));
-            expect(client, "{\"id\":4,\"cmd\":\"subscribe\",\"params\":{\"market_ticker\":\"" + A + "\"}}",
+            expect(
+                    client,
+                    "{\"id\":4,\"cmd\":\"subscribe\",\"params\":{\"market_ticker\":\"" + A + "\"}}",
                     "{\"type\":\"error\",\"id\":4,\"msg\":{\"code\":3,\"msg\":\"Channels required\"}}");
-            expect(client, "{\"id\":5,\"cmd\":\"unsubscribe\",\"params\":{}}",
+            expect(
+                    client,
+                    "{\"id\":5,\"cmd\":\"unsubscribe\",\"params\":{}}",
                     "{\"type\":\"error\",\"id\":5,\"msg\":{\"code\":4,\"msg\":\"Subscription IDs required\"}}");
-            expect(client, "{\"id\":6,\"cmd\":\"resubscribe\"}",
+            expect(
+                    client,
+                    "{\"id\":6,\"cmd\":\"resubscribe\"}",
                     "{\"type\":\"error\",\"id\":6,\"msg\":{\"code\":5,\"msg\":\"Unknown command\"}}");
-            expect(client, "{\"id\":7,\"cmd\":\"unsubscribe\",\"params\":{\"sids\":[9]}}",
+            expect(
+                    client,
+                    "{\"id\":7,\"cmd\":\"unsubscribe\",\"params\":{\"sids\":[9]}}",
                     "{\"type\":\"error\",\"id\":7,\"msg\":{\"code\":7,\"msg\":\"Unknown subscription ID\"}}");
-            expect(client, "{\"id\":8,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"]}}",
+            expect(
+                    client,
+                    "{\"id\":8,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"]}}",
                     "{\"type\":\"error\",\"id\":8,\"msg\":{\"code\":14,\"msg\":\"Market Ticker required\"}}");
-            expect(client, "{\"id\":9,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"ticker\"],\"market_tickers\":[\"KXNOPE-26JAN01-T1\"]}}",
+            expect(
+                    client,
+                    "{\"id\":9,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"ticker\"],\"market_tickers\":[\"KXNOPE-26JAN01-T1\"]}}",
                     "{\"type\":\"error\",\"id\":9,\"msg\":{\"code\":16,\"msg\":\"Market not found\",\"market_ticker\":\"KXNOPE-26JAN01-T1\"}}");
-            expect(client, "{\"id\":10,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"ticker\"],\"market_ticker\":\"" + A + "\",\"market_tickers\":[\"" + A + "\"]}}",
+            expect(
+                    client,
+                    "{\"id\":10,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"ticker\"],\"market_ticker\":\"" + A
+                            + "\",\"market_tickers\":[\"" + A + "\"]}}",
                     "{\"type\":\"error\",\"id\":10,\"msg\":{\"code\":11,\"msg\":\"Invalid parameter\"}}");
-            expect(client, "{\"id\":11,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"ticker\"],\"market_ticker\":\"" + A + "\"}}",
+            expect(
+                    client,
+                    "{\"id\":11,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"ticker\"],\"market_ticker\":\"" + A
+                            + "\"}}",
                     "{\"type\":\"subscribed\",\"id\":11,\"msg\":{\"channel\":\"ticker\",\"sid\":1}}");
-            expect(client, "{\"id\":12,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"ticker\"],\"market_ticker\":\"" + A + "\"}}",
+            expect(
+                    client,
+                    "{\"id\":12,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"ticker\"],\"market_ticker\":\"" + A
+                            + "\"}}",
                     "{\"type\":\"error\",\"id\":12,\"msg\":{\"code\":6,\"msg\":\"Already subscribed\"}}");
-            String update = "{\"id\":%d,\"cmd\":\"update_subscription\",\"params\":{%s,\"market_tickers\":[\"" + B + "\"]%s}}";
-            expect(client, String.format(update, 13, "\"sids\":[1]", ""),
+            String update =
+                    "{\"id\":%d,\"cmd\":\"update_subscription\",\"params\":{%s,\"market_tickers\":[\"" + B + "\"]%s}}";
+            expect(
+                    client,
+                    String.format(update, 13, "\"sids\":[1]", ""),
                     "{\"type\":\"error\",\"id\":13,\"msg\":{\"code\":15,\"msg\":\"Action required\"}}");
-            expect(client, String.format(update, 14, "\"sids\":[1]", ",\"action\":\"replace\""),
+            expect(
+                    client,
+                    String.format(update, 14, "\"sids\":[1]", ",\"action\":\"replace\""),
                     "{\"type\":\"error\",\"id\":14,\"msg\":{\"code\":13,\"msg\":\"Unsupported action\"}}");
-            expect(client, String.format(update, 15, "\"sids\":[1,2]", ",\"action\":\"add_markets\""),
+            expect(
+                    client,
+                    String.format(update, 15, "\"sids\":[1,2]", ",\"action\":\"add_markets\""),
                     "{\"type\":\"error\",\"id\":15,\"msg\":{\"code\":12,\"msg\":\"Exactly one subscription ID is required\"}}");
         }
     }
@@ -205,7 +273,8 @@ class KalshiSessionTest {
             // Data from the server does not count: the client has to say something.
             client.send("{\"id\":1,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"ticker\"]}}");
             assertThat(client.next(WAIT)).startsWith("{\"type\":\"subscribed\"");
-            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(1000);
+            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                    .isEqualTo(1000);
         }
     }
 

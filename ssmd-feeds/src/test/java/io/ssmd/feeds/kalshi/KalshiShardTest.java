@@ -54,11 +54,13 @@ class KalshiShardTest {
         Environment environment = environment();
         EnabledFeed feed = environment.feed("kalshi").orElseThrow();
         KalshiSettings settings = KalshiSettings.create(feed).withPaging(Duration.ZERO, 100, 3, Duration.ZERO);
-        KalshiUniverse universe = KalshiDiscovery.create(settings, HttpClient.newHttpClient(), d -> { },
-                new SplittableRandom(1)).discover();
+        KalshiUniverse universe = KalshiDiscovery.create(
+                        settings, HttpClient.newHttpClient(), d -> {}, new SplittableRandom(1))
+                .discover();
         rig = ShardRig.start(NATS.connect(), environment, f -> KalshiFeed.create(f, universe.categoryByTicker()));
         rig.startShards(0.8);
-        await().atMost(WAIT).until(() -> MARKETS.stream().allMatch(m -> orderbook(m).size() > 3));
+        await().atMost(WAIT)
+                .until(() -> MARKETS.stream().allMatch(m -> orderbook(m).size() > 3));
     }
 
     @AfterEach
@@ -84,10 +86,13 @@ class KalshiShardTest {
                 .isNotEmpty();
         assertThat(rig.published(s -> s.equals(env + ".kalshi.science_and_technology.json.orderbook.KXELONMARS-99")))
                 .isNotEmpty();
-        await().atMost(WAIT).until(() -> !rig.published(s -> s.startsWith(env + ".kalshi.crypto.json.ticker.")).isEmpty());
+        await().atMost(WAIT)
+                .until(() -> !rig.published(s -> s.startsWith(env + ".kalshi.crypto.json.ticker."))
+                        .isEmpty());
         assertThat(rig.published(s -> s.contains(".uncategorized."))).isEmpty();
         assertThat(rig.published(s -> s.contains(".json.unparsed."))).isEmpty();
-        assertThat(rig.published(s -> s.equals(env + ".kalshi.json.system.kalshi-0"))).isNotEmpty();
+        assertThat(rig.published(s -> s.equals(env + ".kalshi.json.system.kalshi-0")))
+                .isNotEmpty();
         assertThat(rig.health()).allSatisfy(h -> assertThat(h.rejected()).isEmpty());
     }
 
@@ -133,7 +138,10 @@ class KalshiShardTest {
         Files.createDirectories(dir.resolve("feeds"));
         Files.writeString(dir.resolve("feeds/kalshi.yaml"), feed);
         Path key = dir.resolve("kalshi.pem");
-        Files.writeString(key, KalshiTestServer.pem("PRIVATE KEY", KalshiTestServer.KEYS.getPrivate().getEncoded()));
+        Files.writeString(
+                key,
+                KalshiTestServer.pem(
+                        "PRIVATE KEY", KalshiTestServer.KEYS.getPrivate().getEncoded()));
         Path envFile = Files.createDirectories(dir.resolve("environments")).resolve(env + ".yaml");
         Files.writeString(envFile, """
                 name: %s
@@ -144,7 +152,12 @@ class KalshiShardTest {
                 storage:
                   archive-root: %s
                 """.formatted(env, String.join(", ", MARKETS), dir.resolve("archive")));
-        return EnvironmentLoader.load(envFile, Map.of("KALSHI_API_KEY_ID", "a952bcbe-ec3b-4b5b-b8f9-11dae589608c",
-                "KALSHI_PRIVATE_KEY_FILE", key.toString()));
+        return EnvironmentLoader.load(
+                envFile,
+                Map.of(
+                        "KALSHI_API_KEY_ID",
+                        "a952bcbe-ec3b-4b5b-b8f9-11dae589608c",
+                        "KALSHI_PRIVATE_KEY_FILE",
+                        key.toString()));
     }
 }

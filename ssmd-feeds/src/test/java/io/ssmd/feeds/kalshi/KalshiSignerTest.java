@@ -63,18 +63,24 @@ class KalshiSignerTest {
         clock.addAndGet(1500);
         Map<String, String> second = signer.headers();
 
-        assertThat(first).containsEntry("KALSHI-ACCESS-KEY", "key-id")
+        assertThat(first)
+                .containsEntry("KALSHI-ACCESS-KEY", "key-id")
                 .containsEntry("KALSHI-ACCESS-TIMESTAMP", "1787838983996");
         assertThat(second).containsEntry("KALSHI-ACCESS-TIMESTAMP", "1787838985496");
-        assertThat(verifies(first.get("KALSHI-ACCESS-SIGNATURE"), "1787838983996GET/trade-api/ws/v2")).isTrue();
-        assertThat(verifies(second.get("KALSHI-ACCESS-SIGNATURE"), "1787838985496GET/trade-api/ws/v2")).isTrue();
+        assertThat(verifies(first.get("KALSHI-ACCESS-SIGNATURE"), "1787838983996GET/trade-api/ws/v2"))
+                .isTrue();
+        assertThat(verifies(second.get("KALSHI-ACCESS-SIGNATURE"), "1787838985496GET/trade-api/ws/v2"))
+                .isTrue();
         assertThat(signer.toString()).doesNotContain("key-id");
     }
 
     @Test
     void theReplayServerAcceptsSsmdsSignatureAndRefusesABadOne() throws Exception {
         Path pkcs1 = dir.resolve("kalshi.pem");
-        Files.writeString(pkcs1, KalshiTestServer.pem("RSA PRIVATE KEY", pkcs1Of(KEYS.getPrivate().getEncoded())));
+        Files.writeString(
+                pkcs1,
+                KalshiTestServer.pem(
+                        "RSA PRIVATE KEY", pkcs1Of(KEYS.getPrivate().getEncoded())));
         KalshiSigner signer = KalshiSigner.create(new KalshiCredentials("a952bcbe", pkcs1));
         try (KalshiTestServer server = KalshiTestServer.synthetic(TESTKIT.system(), 10, 1)) {
             try (WsTestClient client = WsTestClient.connect(server.websocketUri(), signer.headers())) {
@@ -82,8 +88,9 @@ class KalshiSignerTest {
                 assertThat(client.next(WAIT)).isEqualTo("{\"type\":\"ok\",\"msg\":[]}");
             }
             Map<String, String> tampered = new HashMap<>(signer.headers());
-            tampered.put("KALSHI-ACCESS-TIMESTAMP", Long.toString(Long.parseLong(
-                    tampered.get("KALSHI-ACCESS-TIMESTAMP")) - 1));
+            tampered.put(
+                    "KALSHI-ACCESS-TIMESTAMP",
+                    Long.toString(Long.parseLong(tampered.get("KALSHI-ACCESS-TIMESTAMP")) - 1));
             assertThat(handshakeStatus(server, tampered)).isEqualTo(401);
         }
     }
@@ -92,10 +99,13 @@ class KalshiSignerTest {
     void aFileWithoutAKeyIsRefusedNamingTheFileOnly() throws Exception {
         Path notAKey = dir.resolve("not-a-key.pem");
         Files.writeString(notAKey, "-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----\n");
-        assertThatThrownBy(() -> KalshiSigner.readPrivateKey(notAKey)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not-a-key.pem").hasMessageNotContaining("c2VjcmV0");
+        assertThatThrownBy(() -> KalshiSigner.readPrivateKey(notAKey))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not-a-key.pem")
+                .hasMessageNotContaining("c2VjcmV0");
         Path publicKey = dir.resolve("public.pem");
-        Files.writeString(publicKey, KalshiTestServer.pem("PUBLIC KEY", KEYS.getPublic().getEncoded()));
+        Files.writeString(
+                publicKey, KalshiTestServer.pem("PUBLIC KEY", KEYS.getPublic().getEncoded()));
         assertThatThrownBy(() -> KalshiSigner.readPrivateKey(publicKey)).hasMessageContaining("PKCS#1");
     }
 

@@ -56,7 +56,8 @@ class KalshiSyntheticMarketTest {
         Map<String, Integer> counts = new HashMap<>();
         try (KalshiTestServer server = KalshiTestServer.synthetic(TESTKIT.system(), 0, 7);
                 WsTestClient client = server.connect()) {
-            client.send(KalshiReplayServer.subscribeMessages(KalshiReplayServer.defaultInstruments()).get(0));
+            client.send(KalshiReplayServer.subscribeMessages(KalshiReplayServer.defaultInstruments())
+                    .get(0));
             for (int i = 0; i < 4; i++) {
                 assertThat(client.next(WAIT)).startsWith("{\"type\":\"subscribed\"");
             }
@@ -76,7 +77,8 @@ class KalshiSyntheticMarketTest {
                     case "orderbook_delta" -> delta(books.get(ticker), msg);
                     case "ticker" -> ticker(books.get(ticker), msg);
                     case "trade" -> trade(books.get(ticker), msg);
-                    case "market_lifecycle_v2" -> assertThat(msg.get("close_ts").asLong()).isPositive();
+                    case "market_lifecycle_v2" ->
+                        assertThat(msg.get("close_ts").asLong()).isPositive();
                     default -> throw new AssertionError("unexpected frame " + frame);
                 }
             }
@@ -141,7 +143,9 @@ class KalshiSyntheticMarketTest {
     private static void assertValid(Book book) {
         assertThat(book.yes).isNotEmpty();
         assertThat(book.no).isNotEmpty();
-        assertThat(book.best(book.yes) + book.best(book.no)).as("YES bid + NO bid under $1").isLessThan(10_000);
+        assertThat(book.best(book.yes) + book.best(book.no))
+                .as("YES bid + NO bid under $1")
+                .isLessThan(10_000);
         for (NavigableMap<Integer, Long> side : List.of(book.yes, book.no)) {
             assertThat(side.firstKey()).isPositive();
             assertThat(side.keySet()).allSatisfy(p -> assertThat(p % 10).isZero());
@@ -162,7 +166,8 @@ class KalshiSyntheticMarketTest {
         List<String> frames = new ArrayList<>();
         try (KalshiTestServer server = KalshiTestServer.synthetic(TESTKIT.system(), 0, seed);
                 WsTestClient client = server.connect()) {
-            client.send(KalshiReplayServer.subscribeMessages(KalshiReplayServer.defaultInstruments()).get(0));
+            client.send(KalshiReplayServer.subscribeMessages(KalshiReplayServer.defaultInstruments())
+                    .get(0));
             for (int i = 0; i < 2000; i++) {
                 frames.add(client.next(WAIT).replaceAll("\"ts\":\"[^\"]*\"|\"ts\":\\d+|\"ts_ms\":\\d+", "T"));
             }

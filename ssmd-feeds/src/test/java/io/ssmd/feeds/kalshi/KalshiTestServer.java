@@ -35,6 +35,7 @@ final class KalshiTestServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     /** One key pair for the whole run: 2048-bit generation is the slow part of a handshake test. */
     static final KeyPair KEYS = generateKeys();
+
     static final Path PUBLIC_KEY_PEM = writePublicKeyPem();
 
     private final ReplayServer server;
@@ -87,9 +88,12 @@ final class KalshiTestServer implements AutoCloseable {
     static Map<String, String> signedHeaders(PrivateKey key, long timestampMillis) {
         String timestamp = Long.toString(timestampMillis);
         return Map.of(
-                "KALSHI-ACCESS-KEY", "a952bcbe-ec3b-4b5b-b8f9-11dae589608c",
-                "KALSHI-ACCESS-TIMESTAMP", timestamp,
-                "KALSHI-ACCESS-SIGNATURE", sign(key, timestamp + "GET" + KalshiProtocol.WEBSOCKET_PATH));
+                "KALSHI-ACCESS-KEY",
+                "a952bcbe-ec3b-4b5b-b8f9-11dae589608c",
+                "KALSHI-ACCESS-TIMESTAMP",
+                timestamp,
+                "KALSHI-ACCESS-SIGNATURE",
+                sign(key, timestamp + "GET" + KalshiProtocol.WEBSOCKET_PATH));
     }
 
     static String sign(PrivateKey key, String message) {
@@ -148,7 +152,8 @@ final class KalshiTestServer implements AutoCloseable {
 
     static Path sampleMessages() {
         try {
-            return Path.of(KalshiTestServer.class.getResource("/kalshi/messages.jsonl").toURI());
+            return Path.of(
+                    KalshiTestServer.class.getResource("/kalshi/messages.jsonl").toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -181,7 +186,8 @@ final class KalshiTestServer implements AutoCloseable {
     }
 
     static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 }

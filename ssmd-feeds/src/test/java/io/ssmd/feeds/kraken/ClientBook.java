@@ -20,8 +20,7 @@ import java.util.regex.Pattern;
 final class ClientBook {
 
     /** One {@code book} entry of a frame, as wire text. */
-    record Entry(String symbol, List<String[]> bids, List<String[]> asks, long checksum) {
-    }
+    record Entry(String symbol, List<String[]> bids, List<String[]> asks, long checksum) {}
 
     private static final Pattern ENTRY = Pattern.compile(
             "\\{\"symbol\":\"([^\"]+)\",\"bids\":\\[([^\\]]*)\\],\"asks\":\\[([^\\]]*)\\],\"checksum\":(\\d+)");
@@ -95,10 +94,14 @@ final class ClientBook {
         assertThat(bids.firstKey()).as("%s best bid below best ask", symbol).isLessThan(asks.firstKey());
         assertThat(bids.lastKey().signum()).as("%s lowest bid", symbol).isPositive();
         for (String[] level : bids.values()) {
-            assertThat(new BigDecimal(level[1]).signum()).as("%s bid size", symbol).isPositive();
+            assertThat(new BigDecimal(level[1]).signum())
+                    .as("%s bid size", symbol)
+                    .isPositive();
         }
         for (String[] level : asks.values()) {
-            assertThat(new BigDecimal(level[1]).signum()).as("%s ask size", symbol).isPositive();
+            assertThat(new BigDecimal(level[1]).signum())
+                    .as("%s ask size", symbol)
+                    .isPositive();
         }
         assertThat(bids.size()).isLessThanOrEqualTo(depth);
         assertThat(asks.size()).isLessThanOrEqualTo(depth);

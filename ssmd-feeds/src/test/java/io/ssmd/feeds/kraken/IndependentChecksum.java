@@ -15,8 +15,7 @@ final class IndependentChecksum {
 
     private static final long POLYNOMIAL = 0xEDB88320L;
 
-    private IndependentChecksum() {
-    }
+    private IndependentChecksum() {}
 
     /** price or qty text → its checksum token: {@code 0.00100000} → {@code 100000}. */
     static String token(String number) {
@@ -34,9 +33,10 @@ final class IndependentChecksum {
      */
     static long of(Map<String, String> bids, Map<String, String> asks) {
         Comparator<Map.Entry<String, String>> byPrice = Comparator.comparing(e -> new BigDecimal(e.getKey()));
-        List<Map.Entry<String, String>> topAsks = asks.entrySet().stream().sorted(byPrice).limit(10).toList();
-        List<Map.Entry<String, String>> topBids = bids.entrySet().stream().sorted(byPrice.reversed()).limit(10)
-                .toList();
+        List<Map.Entry<String, String>> topAsks =
+                asks.entrySet().stream().sorted(byPrice).limit(10).toList();
+        List<Map.Entry<String, String>> topBids =
+                bids.entrySet().stream().sorted(byPrice.reversed()).limit(10).toList();
         StringBuilder text = new StringBuilder();
         for (Map.Entry<String, String> level : topAsks) {
             text.append(token(level.getKey())).append(token(level.getValue()));

@@ -36,7 +36,8 @@ class KrakenBookValidationTest {
     private static KrakenSyntheticMarket snapshotted(KrakenDecoder decoder, int depth) {
         KrakenSyntheticMarket market = new KrakenSyntheticMarket(11);
         for (String symbol : SYMBOLS) {
-            assertThat(decode(decoder, market.bookSnapshot(symbol, depth, NOW)).resyncs()).isEmpty();
+            assertThat(decode(decoder, market.bookSnapshot(symbol, depth, NOW)).resyncs())
+                    .isEmpty();
             assertThat(decoder.checking(symbol)).isTrue();
         }
         return market;
@@ -51,11 +52,14 @@ class KrakenBookValidationTest {
         for (int i = 0; i < 3_000; i++) {
             List<String> symbols = i % 7 == 0 ? SYMBOLS : List.of(SYMBOLS.get(i % 3));
             Decoded update = decode(decoder, market.bookUpdate(symbols, NOW, false));
-            Decoded traded = decode(decoder, market.trades(symbols, s -> true, NOW, false).bookFrame());
+            Decoded traded = decode(
+                    decoder, market.trades(symbols, s -> true, NOW, false).bookFrame());
             assertThat(update.resyncs()).isEmpty();
             assertThat(traded.resyncs()).isEmpty();
-            assertThat(update.messages()).extracting(Decoded.Routed::subject)
-                    .containsExactlyElementsOf(symbols.stream().map(s -> subject("orderbook", s)).toList());
+            assertThat(update.messages())
+                    .extracting(Decoded.Routed::subject)
+                    .containsExactlyElementsOf(
+                            symbols.stream().map(s -> subject("orderbook", s)).toList());
             entries += update.messages().size() + traded.messages().size();
         }
         assertThat(entries).isGreaterThan(6_000);
@@ -74,11 +78,12 @@ class KrakenBookValidationTest {
             assertThat(r.instrument()).isEqualTo("BTC/USD");
             assertThat(r.reason()).startsWith("checksum mismatch");
         });
-        assertThat(broken.replies()).containsExactly(
-                "{\"method\":\"unsubscribe\",\"params\":{\"channel\":\"book\",\"symbol\":[\"BTC/USD\"],\"depth\":10},"
-                        + "\"req_id\":4}",
-                "{\"method\":\"subscribe\",\"params\":{\"channel\":\"book\",\"symbol\":[\"BTC/USD\"],\"depth\":10,"
-                        + "\"snapshot\":true},\"req_id\":5}");
+        assertThat(broken.replies())
+                .containsExactly(
+                        "{\"method\":\"unsubscribe\",\"params\":{\"channel\":\"book\",\"symbol\":[\"BTC/USD\"],\"depth\":10},"
+                                + "\"req_id\":4}",
+                        "{\"method\":\"subscribe\",\"params\":{\"channel\":\"book\",\"symbol\":[\"BTC/USD\"],\"depth\":10,"
+                                + "\"snapshot\":true},\"req_id\":5}");
         assertThat(decoder.checking("BTC/USD")).isFalse();
         assertThat(decoder.checking("ETH/USD")).isTrue();
 
@@ -87,23 +92,35 @@ class KrakenBookValidationTest {
             Decoded update = decode(decoder, market.bookUpdate(List.of("BTC/USD"), NOW, i % 5 == 0));
             assertThat(update.resyncs()).isEmpty();
             assertThat(update.replies()).isEmpty();
-            assertThat(update.messages()).extracting(Decoded.Routed::subject)
+            assertThat(update.messages())
+                    .extracting(Decoded.Routed::subject)
                     .containsExactly(subject("orderbook", "BTC/USD"));
         }
-        assertThat(decode(decoder, "{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"symbol\":\"BTC/USD\","
-                + "\"bids\":[{\"price\":\"x\"}],\"asks\":[],\"checksum\":1}]}").resyncs()).isEmpty();
+        assertThat(decode(
+                                decoder,
+                                "{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"symbol\":\"BTC/USD\","
+                                        + "\"bids\":[{\"price\":\"x\"}],\"asks\":[],\"checksum\":1}]}")
+                        .resyncs())
+                .isEmpty();
         // The other books are still checked.
-        assertThat(decode(decoder, market.bookUpdate(List.of("ETH/USD"), NOW, true)).resyncs())
-                .extracting(Decoded.Resync::instrument).containsExactly("ETH/USD");
+        assertThat(decode(decoder, market.bookUpdate(List.of("ETH/USD"), NOW, true))
+                        .resyncs())
+                .extracting(Decoded.Resync::instrument)
+                .containsExactly("ETH/USD");
 
         // The fresh snapshot: checked, and the updates after it are checked again.
-        assertThat(decode(decoder, market.bookSnapshot("BTC/USD", 10, NOW)).resyncs()).isEmpty();
+        assertThat(decode(decoder, market.bookSnapshot("BTC/USD", 10, NOW)).resyncs())
+                .isEmpty();
         assertThat(decoder.checking("BTC/USD")).isTrue();
         for (int i = 0; i < 200; i++) {
-            assertThat(decode(decoder, market.bookUpdate(List.of("BTC/USD"), NOW, false)).resyncs()).isEmpty();
+            assertThat(decode(decoder, market.bookUpdate(List.of("BTC/USD"), NOW, false))
+                            .resyncs())
+                    .isEmpty();
         }
-        assertThat(decode(decoder, market.bookUpdate(List.of("BTC/USD"), NOW, true)).resyncs())
-                .extracting(Decoded.Resync::instrument).containsExactly("BTC/USD");
+        assertThat(decode(decoder, market.bookUpdate(List.of("BTC/USD"), NOW, true))
+                        .resyncs())
+                .extracting(Decoded.Resync::instrument)
+                .containsExactly("BTC/USD");
     }
 
     @Test
@@ -124,10 +141,13 @@ class KrakenBookValidationTest {
         decode(decoder, btc);
         decode(decoder, btc.replace("BTC/USD", "ETH/USD"));
         String wrong = "{\"symbol\":\"%s\",\"bids\":[{\"price\":45283.5,\"qty\":0.2}],\"asks\":[],\"checksum\":1}";
-        Decoded decoded = decode(decoder, "{\"channel\":\"book\",\"type\":\"update\",\"data\":["
-                + wrong.formatted("BTC/USD") + "," + wrong.formatted("ETH/USD") + "]}");
+        Decoded decoded = decode(
+                decoder,
+                "{\"channel\":\"book\",\"type\":\"update\",\"data\":[" + wrong.formatted("BTC/USD") + ","
+                        + wrong.formatted("ETH/USD") + "]}");
         assertThat(decoded.resyncs()).extracting(Decoded.Resync::instrument).containsExactly("BTC/USD", "ETH/USD");
-        assertThat(decoded.replies()).hasSize(2)
+        assertThat(decoded.replies())
+                .hasSize(2)
                 .allSatisfy(r -> assertThat(r).contains("\"symbol\":[\"BTC/USD\",\"ETH/USD\"]"));
     }
 
@@ -135,9 +155,12 @@ class KrakenBookValidationTest {
     void unreadableLevelsBreakACheckedBook() throws IOException {
         KrakenDecoder decoder = decoder(10);
         decode(decoder, KrakenChecksumTest.sampleLines().get(10));
-        Decoded decoded = decode(decoder, "{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"symbol\":\"BTC/USD\","
-                + "\"bids\":[{\"price\":45283.5}],\"asks\":[],\"checksum\":1}]}");
-        assertThat(decoded.resyncs()).singleElement()
+        Decoded decoded = decode(
+                decoder,
+                "{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"symbol\":\"BTC/USD\","
+                        + "\"bids\":[{\"price\":45283.5}],\"asks\":[],\"checksum\":1}]}");
+        assertThat(decoded.resyncs())
+                .singleElement()
                 .satisfies(r -> assertThat(r.reason()).isEqualTo("book levels not readable"));
     }
 

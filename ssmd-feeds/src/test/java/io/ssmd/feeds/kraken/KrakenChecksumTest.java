@@ -47,11 +47,13 @@ class KrakenChecksumTest {
     @Test
     void theIndependentTokensMatchTheDocsAsksString() throws IOException {
         StringBuilder asks = new StringBuilder();
-        docsExample().asks().forEach(l -> asks.append(IndependentChecksum.token(l[0]))
-                .append(IndependentChecksum.token(l[1])));
+        docsExample()
+                .asks()
+                .forEach(l -> asks.append(IndependentChecksum.token(l[0])).append(IndependentChecksum.token(l[1])));
         // The asks half of the checksummed string, as PROTOCOLS.md §2.4 quotes it from the docs.
-        assertThat(asks.toString()).isEqualTo("4528521000004528641545719534528661545711094528961545609114529021589066"
-                + "0452918154553491452947445474945296135380000452975994554245299518772827");
+        assertThat(asks.toString())
+                .isEqualTo("4528521000004528641545719534528661545711094528961545609114529021589066"
+                        + "0452918154553491452947445474945296135380000452975994554245299518772827");
         assertThat(IndependentChecksum.token("0.00100000")).isEqualTo("100000");
         assertThat(IndependentChecksum.token("45285.2")).isEqualTo("452852");
         assertThat(IndependentChecksum.token("0.5657")).isEqualTo("5657");

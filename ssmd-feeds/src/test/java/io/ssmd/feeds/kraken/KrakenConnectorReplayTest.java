@@ -6,7 +6,6 @@ import static io.ssmd.feeds.kraken.KrakenTestServer.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ssmd.core.shard.Decoded;
-import io.ssmd.core.shard.Decoded.Kind;
 import io.ssmd.core.shard.FrameDecoder;
 import io.ssmd.feeds.replay.WsTestClient;
 import java.util.ArrayList;
@@ -121,7 +120,8 @@ class KrakenConnectorReplayTest {
                 for (String type : List.of("orderbook", "trade", "ticker")) {
                     assertThat(connection.subjects).contains(subject(type, symbol));
                 }
-                assertThat(((KrakenDecoder) connection.decoder).checking(symbol)).isTrue();
+                assertThat(((KrakenDecoder) connection.decoder).checking(symbol))
+                        .isTrue();
             }
         }
     }
@@ -145,15 +145,16 @@ class KrakenConnectorReplayTest {
                 } while (broken.resyncs().isEmpty());
                 // The fault hits the first book entry of one update: that symbol, and only it.
                 String symbol = ClientBook.entries(text.toString()).get(0).symbol();
-                assertThat(broken.resyncs()).singleElement()
+                assertThat(broken.resyncs())
+                        .singleElement()
                         .satisfies(r -> assertThat(r.instrument()).isEqualTo(symbol));
                 assertThat(broken.replies()).hasSize(2);
                 assertThat(decoder.checking(symbol)).isFalse();
 
                 broken.replies().forEach(client::send);
                 connection.until(f -> f.startsWith("{\"method\":\"unsubscribe\"") && f.contains("\"success\":true"));
-                connection.until(f -> f.startsWith("{\"method\":\"subscribe\",\"req_id\":5")
-                        && f.contains("\"success\":true"));
+                connection.until(
+                        f -> f.startsWith("{\"method\":\"subscribe\",\"req_id\":5") && f.contains("\"success\":true"));
                 connection.until(f -> f.startsWith("{\"channel\":\"book\",\"type\":\"snapshot\"")
                         && f.contains("\"symbol\":\"" + symbol + "\""));
                 assertThat(decoder.checking(symbol)).isTrue();
@@ -191,7 +192,8 @@ class KrakenConnectorReplayTest {
             });
             assertThat(connection.count("SYSTEM error")).isEqualTo(3);
             assertThat(connection.count("SYSTEM subscribe")).isEqualTo(6);
-            assertThat(connection.subjects).doesNotContain(subject("orderbook", "ETH/USD"))
+            assertThat(connection.subjects)
+                    .doesNotContain(subject("orderbook", "ETH/USD"))
                     .contains(subject("orderbook", "BTC/USD"), subject("ticker", "SOL/USD"));
             assertThat(connection.count("UNPARSED unparsed")).isZero();
             assertThat(connection.resyncs).isEmpty();

@@ -22,8 +22,7 @@ import org.junit.jupiter.api.Test;
 class KrakenDecoderGoldenTest {
 
     /** What one line must decode to: kind, counted type, subjects of its messages, rejections. */
-    private record Expected(Kind kind, String type, List<String> subjects, List<Decoded.Rejection> rejections) {
-    }
+    private record Expected(Kind kind, String type, List<String> subjects, List<Decoded.Rejection> rejections) {}
 
     private static Expected expect(Kind kind, String type, String... subjects) {
         return new Expected(kind, type, List.of(subjects), List.of());
@@ -38,7 +37,10 @@ class KrakenDecoderGoldenTest {
             expect(Kind.SYSTEM, "error", system()),
             /* 5 */ expect(Kind.SYSTEM, "status", system()),
             /* 6 ticker ack */ expect(Kind.SYSTEM, "subscribe", system()),
-            /* 7 refused symbol */ new Expected(Kind.SYSTEM, "error", List.of(system()),
+            /* 7 refused symbol */ new Expected(
+                    Kind.SYSTEM,
+                    "error",
+                    List.of(system()),
                     List.of(new Decoded.Rejection("NOPE/USD", "Currency pair not supported NOPE/USD"))),
             /* 8 */ expect(Kind.DATA, "ticker", subject("ticker", "USDT/USD")),
             /* 9 */ expect(Kind.HEARTBEAT, "heartbeat"),
@@ -66,7 +68,9 @@ class KrakenDecoderGoldenTest {
             String line = "line " + (i + 1) + ": " + lines.get(i);
             assertThat(decoded.kind()).as(line).isEqualTo(expected.kind());
             assertThat(decoded.type()).as(line).isEqualTo(expected.type());
-            assertThat(decoded.messages()).as(line).extracting(Decoded.Routed::subject)
+            assertThat(decoded.messages())
+                    .as(line)
+                    .extracting(Decoded.Routed::subject)
                     .containsExactlyElementsOf(expected.subjects());
             assertThat(decoded.rejections()).as(line).containsExactlyElementsOf(expected.rejections());
             assertThat(decoded.resyncs()).as(line).isEmpty();
@@ -82,10 +86,26 @@ class KrakenDecoderGoldenTest {
             totals.merge(decoded.kind() + " " + decoded.type(), 1, Integer::sum);
             rejections.addAll(decoded.rejections());
         }
-        assertThat(totals).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "DATA orderbook", 3, "DATA ticker", 1, "DATA trade", 1,
-                "SYSTEM status", 2, "SYSTEM subscribe", 1, "SYSTEM error", 2,
-                "HEARTBEAT heartbeat", 3, "PONG pong", 1, "UNPARSED unparsed", 2));
+        assertThat(totals)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "DATA orderbook",
+                        3,
+                        "DATA ticker",
+                        1,
+                        "DATA trade",
+                        1,
+                        "SYSTEM status",
+                        2,
+                        "SYSTEM subscribe",
+                        1,
+                        "SYSTEM error",
+                        2,
+                        "HEARTBEAT heartbeat",
+                        3,
+                        "PONG pong",
+                        1,
+                        "UNPARSED unparsed",
+                        2));
         assertThat(rejections).hasSize(1);
         // The docs' worked example checked out: the book is followed from it on.
         assertThat(decoder.checking("BTC/USD")).isTrue();

@@ -29,7 +29,8 @@ class KrakenDecoderTest {
         Decoded decoded = decoder.decode(bytes(frame));
         assertThat(decoded.kind()).isEqualTo(Kind.DATA);
         assertThat(decoded.type()).isEqualTo("ticker");
-        assertThat(decoded.messages()).extracting(Decoded.Routed::subject)
+        assertThat(decoded.messages())
+                .extracting(Decoded.Routed::subject)
                 .containsExactly(subject("ticker", "BTC/USD"), subject("ticker", "ETH/USD"));
         assertThat(decoded.messages()).extracting(Decoded.Routed::element).containsExactly(0, 1);
         assertThat(text(decoded.messages().get(0)))
@@ -49,8 +50,10 @@ class KrakenDecoderTest {
         assertThat(decoded.type()).isEqualTo("trade");
         assertThat(decoded.messages()).hasSize(3).allSatisfy(m -> {
             assertThat(m.subject()).isEqualTo(subject("trade", "SOL/USD"));
-            assertThat(text(m)).startsWith("{\"channel\":\"trade\",\"type\":\"update\",\"data\":[{\"symbol\"")
-                    .endsWith("}]}").contains("\"qty\":0.50000000");
+            assertThat(text(m))
+                    .startsWith("{\"channel\":\"trade\",\"type\":\"update\",\"data\":[{\"symbol\"")
+                    .endsWith("}]}")
+                    .contains("\"qty\":0.50000000");
         });
         assertThat(text(decoded.messages().get(2))).contains("\"trade_id\":9").doesNotContain("\"trade_id\":8");
     }
@@ -59,14 +62,21 @@ class KrakenDecoderTest {
     void aSymbolOutsideTheShardStillGetsASafeSubject() {
         Decoded decoded = decoder.decode(bytes("{\"channel\":\"ticker\",\"type\":\"snapshot\",\"data\":["
                 + "{\"symbol\":\"EUR.X/USD\",\"bid\":1.1}]}"));
-        assertThat(decoded.messages()).extracting(Decoded.Routed::subject)
+        assertThat(decoded.messages())
+                .extracting(Decoded.Routed::subject)
                 .containsExactly("test.kraken.json.ticker.EUR_X-USD");
     }
 
     @Test
     void garbageAndFramesOfNoKnownShapeAreUnparsedWithAReason() {
         List<String> frames = List.of(
-                "", "not json", "[1,2]", "\"text\"", "42", "{", "{\"channel\":\"ticker\"}{}",
+                "",
+                "not json",
+                "[1,2]",
+                "\"text\"",
+                "42",
+                "{",
+                "{\"channel\":\"ticker\"}{}",
                 "{\"channel\":5}",
                 "{\"channel\":\"ohlc\",\"type\":\"update\",\"data\":[{\"symbol\":\"BTC/USD\"}]}",
                 "{\"channel\":\"ticker\",\"type\":\"update\",\"data\":[]}",
@@ -88,15 +98,16 @@ class KrakenDecoderTest {
     @Test
     void heartbeatPongStatusAndAcksAreTheirOwnKinds() {
         assertThat(decoder.decode(bytes("{\"channel\":\"heartbeat\"}")).kind()).isEqualTo(Kind.HEARTBEAT);
-        assertThat(decoder.decode(bytes("{\"method\":\"pong\",\"time_in\":\"t\",\"time_out\":\"t\"}")).kind())
+        assertThat(decoder.decode(bytes("{\"method\":\"pong\",\"time_in\":\"t\",\"time_out\":\"t\"}"))
+                        .kind())
                 .isEqualTo(Kind.PONG);
         Decoded ack = decoder.decode(bytes("{\"method\":\"unsubscribe\",\"req_id\":4,\"result\":{\"channel\":\"book\","
                 + "\"depth\":10,\"symbol\":\"BTC/USD\"},\"success\":true,\"time_in\":\"t\",\"time_out\":\"t\"}"));
         assertThat(ack.kind()).isEqualTo(Kind.SYSTEM);
         assertThat(ack.type()).isEqualTo("unsubscribe");
         assertThat(ack.messages()).extracting(Decoded.Routed::subject).containsExactly(system());
-        Decoded malformed = decoder.decode(bytes("{\"error\":\"Malformed request\",\"success\":false,"
-                + "\"time_in\":\"t\",\"time_out\":\"t\"}"));
+        Decoded malformed = decoder.decode(
+                bytes("{\"error\":\"Malformed request\",\"success\":false," + "\"time_in\":\"t\",\"time_out\":\"t\"}"));
         assertThat(malformed.kind()).isEqualTo(Kind.SYSTEM);
         assertThat(malformed.type()).isEqualTo("error");
         assertThat(malformed.rejections()).isEmpty();
@@ -121,9 +132,12 @@ class KrakenDecoderTest {
     void aWholeRequestRefusalNamesEveryInstrumentOfThatChannelsRequest() {
         Decoded decoded = decoder.decode(bytes("{\"error\":\"Subscription depth not supported\",\"method\":"
                 + "\"subscribe\",\"req_id\":1,\"success\":false,\"time_in\":\"t\",\"time_out\":\"t\"}"));
-        assertThat(decoded.rejections()).extracting(Decoded.Rejection::instrument).containsExactlyElementsOf(SYMBOLS);
-        assertThat(decoded.rejections()).allSatisfy(r -> assertThat(r.reason())
-                .isEqualTo("Subscription depth not supported (whole book subscription refused)"));
+        assertThat(decoded.rejections())
+                .extracting(Decoded.Rejection::instrument)
+                .containsExactlyElementsOf(SYMBOLS);
+        assertThat(decoded.rejections())
+                .allSatisfy(r -> assertThat(r.reason())
+                        .isEqualTo("Subscription depth not supported (whole book subscription refused)"));
     }
 
     @Test

@@ -39,7 +39,8 @@ class KrakenFaultsTest {
 
     @Test
     void dropAfterFramesEndsTheConnectionAbnormallyAfterExactlyThatManyDataFrames() throws Exception {
-        try (KrakenTestServer server = server(0); WsTestClient client = server.connected()) {
+        try (KrakenTestServer server = server(0);
+                WsTestClient client = server.connected()) {
             server.faults().dropAfterFrames(5);
             client.send(BOOK_BTC);
             assertThat(client.next(WAIT)).startsWith("{\"method\":\"subscribe\"");
@@ -49,38 +50,46 @@ class KrakenFaultsTest {
                 checker.accept(client.next(WAIT));
             }
             assertThat(checker.bookUpdates).isEqualTo(4);
-            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(1011);
+            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                    .isEqualTo(1011);
             assertThat(client.poll(Duration.ZERO)).isNull();
         }
     }
 
     @Test
     void dropAfterATimeEndsTheConnectionAbnormally() throws Exception {
-        try (KrakenTestServer server = server(50); WsTestClient client = server.client()) {
+        try (KrakenTestServer server = server(50);
+                WsTestClient client = server.client()) {
             server.faults().dropAfter(Duration.ofMillis(400));
             assertThat(client.next(WAIT)).startsWith("{\"channel\":\"status\"");
             client.send(BOOK_BTC);
-            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(1011);
+            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                    .isEqualTo(1011);
         }
     }
 
     @Test
     void controlDisconnectDropsTheSession() throws Exception {
-        try (KrakenTestServer server = server(50); WsTestClient client = server.connected()) {
+        try (KrakenTestServer server = server(50);
+                WsTestClient client = server.connected()) {
             client.send(BOOK_BTC);
             client.next(WAIT);
             assertThat(server.http("POST", "/control/disconnect", "").body()).contains("\"disconnected\":1");
-            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(1011);
+            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                    .isEqualTo(1011);
         }
     }
 
     @Test
     void aStallKeepsTheSocketOpenWithNoDataNoHeartbeatNoPong() throws Exception {
-        try (KrakenTestServer server = server(200); WsTestClient client = server.connected()) {
+        try (KrakenTestServer server = server(200);
+                WsTestClient client = server.connected()) {
             client.send(BOOK_BTC);
             client.next(WAIT);
             client.next(WAIT);
-            assertThat(server.http("POST", "/control/faults", "{\"stall\":true}").statusCode()).isEqualTo(200);
+            assertThat(server.http("POST", "/control/faults", "{\"stall\":true}")
+                            .statusCode())
+                    .isEqualTo(200);
             client.send(PING);
             // Frames already on their way may still come; then silence, past the second a heartbeat would take.
             String late;
@@ -98,7 +107,8 @@ class KrakenFaultsTest {
     /** Kraken spot has no sequence numbers: skip-seq changes nothing, the stream stays consistent. */
     @Test
     void skipSeqIsIgnored() throws Exception {
-        try (KrakenTestServer server = server(0); WsTestClient client = server.connected()) {
+        try (KrakenTestServer server = server(0);
+                WsTestClient client = server.connected()) {
             server.faults().skipSeq().every(1);
             server.faults().skipSeq().add(10);
             StreamChecker checker = new StreamChecker();
@@ -115,13 +125,16 @@ class KrakenFaultsTest {
 
     @Test
     void badChecksumHitsOneUpdateWhileTheBookStaysRight() throws Exception {
-        try (KrakenTestServer server = server(0); WsTestClient client = server.connected()) {
+        try (KrakenTestServer server = server(0);
+                WsTestClient client = server.connected()) {
             client.send(BOOK_BTC);
             client.next(WAIT);
             StreamChecker checker = new StreamChecker();
             checker.book("BTC/USD", 10);
             checker.accept(client.next(WAIT));
-            assertThat(server.http("POST", "/control/faults", "{\"bad-checksum\":1}").statusCode()).isEqualTo(200);
+            assertThat(server.http("POST", "/control/faults", "{\"bad-checksum\":1}")
+                            .statusCode())
+                    .isEqualTo(200);
             while (checker.bookUpdates < 2_000) {
                 checker.accept(client.next(WAIT));
             }
@@ -132,7 +145,8 @@ class KrakenFaultsTest {
 
     @Test
     void malformedJsonComesBeforeTheFrameItHitsAndTheConnectionGoesOn() throws Exception {
-        try (KrakenTestServer server = server(0); WsTestClient client = server.connected()) {
+        try (KrakenTestServer server = server(0);
+                WsTestClient client = server.connected()) {
             server.faults().malformed().add(1);
             client.send(BOOK_BTC);
             client.next(WAIT);
@@ -152,7 +166,8 @@ class KrakenFaultsTest {
 
     @Test
     void anOversizedFrameArrivesWholeBeforeTheFrameItHit() throws Exception {
-        try (KrakenTestServer server = server(0); WsTestClient client = server.connected()) {
+        try (KrakenTestServer server = server(0);
+                WsTestClient client = server.connected()) {
             server.faults().oversizedBytes(256 * 1024);
             client.send(BOOK_BTC);
             client.next(WAIT);
@@ -167,7 +182,8 @@ class KrakenFaultsTest {
     @Test
     void aRejectedSymbolIsRefusedWhileTheOthersOfTheRequestAreAcked() throws Exception {
         List<String> sample = KrakenChecksumTest.sampleLines();
-        try (KrakenTestServer server = server(0); WsTestClient client = server.connected()) {
+        try (KrakenTestServer server = server(0);
+                WsTestClient client = server.connected()) {
             server.faults().reject(List.of("ETH/USD"));
             client.send("{\"method\":\"subscribe\",\"params\":{\"channel\":\"ticker\",\"symbol\":[\"BTC/USD\","
                     + "\"ETH/USD\",\"SOL/USD\"],\"snapshot\":false},\"req_id\":4}");
@@ -191,7 +207,8 @@ class KrakenFaultsTest {
 
     @Test
     void ignoredPingsGetNoPongWhileHeartbeatsGoOn() throws Exception {
-        try (KrakenTestServer server = server(0); WsTestClient client = server.connected()) {
+        try (KrakenTestServer server = server(0);
+                WsTestClient client = server.connected()) {
             client.send("{\"method\":\"subscribe\",\"params\":{\"channel\":\"ticker\",\"symbol\":[\"BTC/USD\"],"
                     + "\"snapshot\":false}}");
             client.send("{\"method\":\"unsubscribe\",\"params\":{\"channel\":\"ticker\",\"symbol\":[\"BTC/USD\"]}}");

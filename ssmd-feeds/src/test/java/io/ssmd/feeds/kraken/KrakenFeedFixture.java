@@ -26,8 +26,7 @@ final class KrakenFeedFixture {
     static final String SHARD = "kraken-0";
     static final Path FEED_FILE = Path.of("exchanges/feeds/kraken.yaml");
 
-    private KrakenFeedFixture() {
-    }
+    private KrakenFeedFixture() {}
 
     /** The kraken feed of the shipped default environment, loaded and validated by ssmd's own config loader. */
     static EnabledFeed shipped() {
@@ -46,24 +45,38 @@ final class KrakenFeedFixture {
         return feed(Venue.KRAKEN, websocket, channels, depth, instruments);
     }
 
-    static EnabledFeed feed(Venue venue, URI websocket, List<String> channels, Optional<Integer> depth,
-            List<String> instruments) {
-        FeedDefinition definition = new FeedDefinition(FEED_FILE, "kraken", venue,
-                new FeedDefinition.Endpoints(websocket, Optional.empty(), Optional.empty()), channels,
+    static EnabledFeed feed(
+            Venue venue, URI websocket, List<String> channels, Optional<Integer> depth, List<String> instruments) {
+        FeedDefinition definition = new FeedDefinition(
+                FEED_FILE,
+                "kraken",
+                venue,
+                new FeedDefinition.Endpoints(websocket, Optional.empty(), Optional.empty()),
+                channels,
                 new FeedDefinition.Limits(100, 4 * 1024 * 1024, OptionalInt.empty()),
-                new FeedDefinition.Keepalive(Optional.of(Duration.ofSeconds(30)), Duration.ofSeconds(10),
+                new FeedDefinition.Keepalive(
+                        Optional.of(Duration.ofSeconds(30)),
+                        Duration.ofSeconds(10),
                         Optional.of(Duration.ofSeconds(60))),
                 new FeedDefinition.Reconnect(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2),
                 FeedAuth.None.INSTANCE,
                 depth.map(d -> new FeedDefinition.BookDepth(d, List.of(d))));
-        return new EnabledFeed(definition, instruments, Subjects.tokens("kraken", instruments), List.of(),
-                Optional.empty(), Optional.empty());
+        return new EnabledFeed(
+                definition,
+                instruments,
+                Subjects.tokens("kraken", instruments),
+                List.of(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     /** Settings for book, trade and ticker at this depth. */
     static KrakenSettings settings(int depth, List<String> instruments) {
-        return KrakenSettings.create(feed(URI.create("wss://ws.kraken.com/v2"), List.of("book", "trade", "ticker"),
-                Optional.of(depth), instruments));
+        return KrakenSettings.create(feed(
+                URI.create("wss://ws.kraken.com/v2"),
+                List.of("book", "trade", "ticker"),
+                Optional.of(depth),
+                instruments));
     }
 
     static ShardContext context(List<String> instruments) {

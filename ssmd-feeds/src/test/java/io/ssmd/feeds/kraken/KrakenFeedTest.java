@@ -28,26 +28,29 @@ class KrakenFeedTest {
     void theBookSubscribeOfOneSymbolIsTheDocumentedRequestByteForByte() throws IOException {
         KrakenFeed feed = KrakenFeed.create(KrakenFeedFixture.settings(10, List.of("BTC/USD")));
         // exchanges/kraken/messages.jsonl line 10: the request built from docs.kraken.com's book parameters.
-        assertThat(feed.subscribe(List.of("BTC/USD")).get(0)).isEqualTo(KrakenChecksumTest.sampleLines().get(9));
+        assertThat(feed.subscribe(List.of("BTC/USD")).get(0))
+                .isEqualTo(KrakenChecksumTest.sampleLines().get(9));
     }
 
     @Test
     void oneSubscribePerConfiguredChannelInOrderEachNamingEveryInstrumentWithASnapshot() {
         KrakenFeed feed = KrakenFeed.create(KrakenFeedFixture.settings(25, BTC_ETH));
-        assertThat(feed.subscribe(BTC_ETH)).containsExactly(
-                "{\"method\":\"subscribe\",\"params\":{\"channel\":\"book\",\"symbol\":[\"BTC/USD\",\"ETH/USD\"],"
-                        + "\"depth\":25,\"snapshot\":true},\"req_id\":1}",
-                "{\"method\":\"subscribe\",\"params\":{\"channel\":\"trade\",\"symbol\":[\"BTC/USD\",\"ETH/USD\"],"
-                        + "\"snapshot\":true},\"req_id\":2}",
-                "{\"method\":\"subscribe\",\"params\":{\"channel\":\"ticker\",\"symbol\":[\"BTC/USD\",\"ETH/USD\"],"
-                        + "\"snapshot\":true},\"req_id\":3}");
+        assertThat(feed.subscribe(BTC_ETH))
+                .containsExactly(
+                        "{\"method\":\"subscribe\",\"params\":{\"channel\":\"book\",\"symbol\":[\"BTC/USD\",\"ETH/USD\"],"
+                                + "\"depth\":25,\"snapshot\":true},\"req_id\":1}",
+                        "{\"method\":\"subscribe\",\"params\":{\"channel\":\"trade\",\"symbol\":[\"BTC/USD\",\"ETH/USD\"],"
+                                + "\"snapshot\":true},\"req_id\":2}",
+                        "{\"method\":\"subscribe\",\"params\":{\"channel\":\"ticker\",\"symbol\":[\"BTC/USD\",\"ETH/USD\"],"
+                                + "\"snapshot\":true},\"req_id\":3}");
     }
 
     @Test
     void onlyTheConfiguredChannelsAreSubscribedAndNoInstrumentsMeansNoRequest() {
         KrakenFeed feed = KrakenFeed.create(KrakenSettings.create(KrakenFeedFixture.feed(
                 URI.create("wss://ws.kraken.com/v2"), List.of("ticker", "trade"), Optional.empty(), BTC_ETH)));
-        assertThat(feed.subscribe(BTC_ETH)).extracting(f -> json(f).at("/params/channel").asText())
+        assertThat(feed.subscribe(BTC_ETH))
+                .extracting(f -> json(f).at("/params/channel").asText())
                 .containsExactly("ticker", "trade");
         assertThat(feed.subscribe(List.of())).isEmpty();
     }

@@ -32,6 +32,7 @@ class KrakenNormalizerGoldenTest {
     private static List<String> lines;
     /** Events per line, from 0. */
     private static final List<List<MarketEvent>> EVENTS = new ArrayList<>();
+
     private static NormalizedMessages all;
     private static KrakenDecoder decoder;
 
@@ -51,8 +52,9 @@ class KrakenNormalizerGoldenTest {
     void everyMarketDataMessageGivesItsEventsAndNothingElseGivesAny() {
         assertThat(all.dataMessages).isEqualTo(5);
         assertThat(all.silentDataMessages).isZero();
-        assertThat(all.byType).isEqualTo(Map.of("orderbook/BookSnapshot", 1, "orderbook/BookDelta", 2,
-                "ticker/Ticker", 1, "trade/Trade", 1));
+        assertThat(all.byType)
+                .isEqualTo(Map.of(
+                        "orderbook/BookSnapshot", 1, "orderbook/BookDelta", 2, "ticker/Ticker", 1, "trade/Trade", 1));
         // status ×2, subscribe ack, two errors, and the two client requests recorded as unparsed.
         assertThat(all.otherMessages).isEqualTo(7);
         assertThat(all.eventsFromOtherMessages).isZero();
@@ -69,9 +71,10 @@ class KrakenNormalizerGoldenTest {
         assertThat(trade.tradeId()).contains("4665906");
         assertThat(trade.ts()).isEqualTo(1_695_628_177_708_706L);
         assertThat(trade.snapshot()).isFalse();
-        assertThat(MarketEventJson.writeString(trade)).isEqualTo("{\"type\":\"trade\",\"feed\":\"kraken\","
-                + "\"ticker\":\"MATIC/USD\",\"price\":\"0.5117\",\"size\":\"40.0\",\"side\":\"sell\","
-                + "\"tradeId\":\"4665906\",\"snapshot\":false,\"ts\":1695628177708706}");
+        assertThat(MarketEventJson.writeString(trade))
+                .isEqualTo("{\"type\":\"trade\",\"feed\":\"kraken\","
+                        + "\"ticker\":\"MATIC/USD\",\"price\":\"0.5117\",\"size\":\"40.0\",\"side\":\"sell\","
+                        + "\"tradeId\":\"4665906\",\"snapshot\":false,\"ts\":1695628177708706}");
     }
 
     @Test
@@ -94,7 +97,8 @@ class KrakenNormalizerGoldenTest {
 
         assertThat(delta.incremental()).isFalse();
         assertThat(delta.bids()).isEmpty();
-        assertThat(delta.asks()).extracting(l -> l.price().toPlainString() + "@" + l.size().toPlainString())
+        assertThat(delta.asks())
+                .extracting(l -> l.price().toPlainString() + "@" + l.size().toPlainString())
                 .containsExactly("62807.0@0.00000000", "62818.8@0.65540712");
         assertThat(delta.ts()).isEqualTo(1_786_923_423_745_044L);
         BookDelta matic = (BookDelta) EVENTS.get(11).get(0);
@@ -121,7 +125,9 @@ class KrakenNormalizerGoldenTest {
         book.apply(snapshot);
 
         assertThat(checksum(book.snapshot("kraken", "BTC/USD", 0))).isEqualTo(3_310_070_434L);
-        assertThat(decoder.checking("BTC/USD")).as("the decoder's own book checked out").isTrue();
+        assertThat(decoder.checking("BTC/USD"))
+                .as("the decoder's own book checked out")
+                .isTrue();
     }
 
     /** Kraken's CRC32 over a normalized book, from each decimal's plain text (PROTOCOLS.md §2.4). */
@@ -131,18 +137,26 @@ class KrakenNormalizerGoldenTest {
 
     private static List<KrakenChecksum.Level> texts(List<Level> levels) {
         return levels.stream()
-                .map(l -> new KrakenChecksum.Level(l.price().toPlainString(), l.size().toPlainString())).toList();
+                .map(l -> new KrakenChecksum.Level(
+                        l.price().toPlainString(), l.size().toPlainString()))
+                .toList();
     }
 
     @Test
     void frameShapesItCannotUseGiveNothingAndNeverThrow() {
         KrakenNormalizer normalizer = new KrakenNormalizer();
-        for (String payload : List.of("", "not json", "[1,2]", "{}", "{\"channel\":\"trade\",\"data\":{}}",
+        for (String payload : List.of(
+                "",
+                "not json",
+                "[1,2]",
+                "{}",
+                "{\"channel\":\"trade\",\"data\":{}}",
                 "{\"channel\":\"trade\",\"type\":\"update\",\"data\":[{\"symbol\":\"X/USD\",\"price\":\"abc\"}]}",
                 "{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"bids\":[]}]}")) {
             for (String type : List.of("trade", "orderbook", "ticker", "system", "unparsed")) {
                 assertThat(normalizer.normalize("kraken", type, payload.getBytes(StandardCharsets.UTF_8)))
-                        .as("%s as %s", payload, type).isEmpty();
+                        .as("%s as %s", payload, type)
+                        .isEmpty();
             }
         }
     }
@@ -152,8 +166,8 @@ class KrakenNormalizerGoldenTest {
         String frame = "{\"channel\":\"trade\",\"type\":\"snapshot\",\"data\":[{\"symbol\":\"BTC/USD\",\"side\":\"x\","
                 + "\"price\":\"62807.0\",\"qty\":1,\"ord_type\":\"limit\",\"timestamp\":\"yesterday\"},"
                 + "{\"symbol\":\"BTC/USD\",\"side\":\"buy\",\"price\":62808.1,\"qty\":0.5,\"trade_id\":7}]}";
-        List<MarketEvent> events = new KrakenNormalizer().normalize("kraken", "trade",
-                frame.getBytes(StandardCharsets.UTF_8));
+        List<MarketEvent> events =
+                new KrakenNormalizer().normalize("kraken", "trade", frame.getBytes(StandardCharsets.UTF_8));
 
         assertThat(events).hasSize(2);
         Trade first = (Trade) events.get(0);

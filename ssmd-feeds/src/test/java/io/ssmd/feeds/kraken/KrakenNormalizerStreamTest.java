@@ -55,8 +55,16 @@ class KrakenNormalizerStreamTest {
                 resyncs += decoded.resyncs().size();
                 for (Decoded.Routed message : decoded.messages()) {
                     // One message at a time, so each book event meets the checksum of its own message.
-                    List<MarketEvent> events = normalized.add(new Decoded(decoded.kind(), decoded.type(), "",
-                            List.of(message), List.of(), List.of(), List.of()), message.payload());
+                    List<MarketEvent> events = normalized.add(
+                            new Decoded(
+                                    decoded.kind(),
+                                    decoded.type(),
+                                    "",
+                                    List.of(message),
+                                    List.of(),
+                                    List.of(),
+                                    List.of()),
+                            message.payload());
                     if (!NormalizedMessages.type(message.subject()).equals("orderbook")) {
                         continue;
                     }
@@ -72,7 +80,10 @@ class KrakenNormalizerStreamTest {
                         mirror.apply(book.apply((BookDelta) events.get(0)));
                     }
                     long expected = KrakenTestServer.json(new String(message.payload(), StandardCharsets.UTF_8))
-                            .path("data").path(0).path("checksum").asLong();
+                            .path("data")
+                            .path(0)
+                            .path("checksum")
+                            .asLong();
                     BookSnapshot now = book.snapshot("kraken", symbol, 0);
                     if (KrakenNormalizerGoldenTest.checksum(now) != expected) {
                         mismatches++;
@@ -86,8 +97,8 @@ class KrakenNormalizerStreamTest {
         assertThat(mismatches).isZero();
         assertThat(books).containsOnlyKeys(SYMBOLS);
         assertThat(normalized.silentDataMessages).isZero();
-        assertThat(normalized.byType).containsKeys("orderbook/BookSnapshot", "orderbook/BookDelta", "trade/Trade",
-                "ticker/Ticker");
+        assertThat(normalized.byType)
+                .containsKeys("orderbook/BookSnapshot", "orderbook/BookDelta", "trade/Trade", "ticker/Ticker");
         assertThat(normalized.byType.get("orderbook/BookSnapshot")).isEqualTo(SYMBOLS.size());
         assertThat(normalized.eventsFromOtherMessages).isZero();
     }

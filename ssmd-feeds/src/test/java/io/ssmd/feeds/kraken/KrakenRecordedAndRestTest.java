@@ -31,7 +31,9 @@ class KrakenRecordedAndRestTest {
     }
 
     private static Path sampleFile() throws URISyntaxException {
-        return Path.of(KrakenRecordedAndRestTest.class.getResource("/kraken/messages.jsonl").toURI());
+        return Path.of(KrakenRecordedAndRestTest.class
+                .getResource("/kraken/messages.jsonl")
+                .toURI());
     }
 
     @Test
@@ -69,8 +71,8 @@ class KrakenRecordedAndRestTest {
     /** The archive of an earlier system, when the shared exchanges folder has one for Kraken spot. */
     @Test
     void replaysAnArchiveCapture() throws Exception {
-        Path archive = Path.of(System.getProperty("ssmd.shared.dir", "../../shared"),
-                "exchanges/kraken/archive-capture.jsonl");
+        Path archive = Path.of(
+                System.getProperty("ssmd.shared.dir", "../../shared"), "exchanges/kraken/archive-capture.jsonl");
         assumeTrue(Files.exists(archive), "no Kraken spot archive capture at " + archive);
         String symbol = null;
         for (Iterator<RecordedFrame> it = RecordedFrames.read(archive).iterator(); it.hasNext() && symbol == null; ) {
@@ -83,8 +85,8 @@ class KrakenRecordedAndRestTest {
         ReplaySettings settings = KrakenTestServer.synthetic(0, 1).withRecording(archive, 0, true);
         try (KrakenTestServer server = KrakenTestServer.start(TESTKIT.system(), settings);
                 WsTestClient client = server.connected()) {
-            client.send("{\"method\":\"subscribe\",\"params\":{\"channel\":\"ticker\",\"symbol\":[\"" + symbol
-                    + "\"]}}");
+            client.send(
+                    "{\"method\":\"subscribe\",\"params\":{\"channel\":\"ticker\",\"symbol\":[\"" + symbol + "\"]}}");
             String ticker = client.nextMatching(f -> f.startsWith("{\"channel\":\"ticker\""), WAIT);
             assertThat(json(ticker).get("data").get(0).get("symbol").asText()).isEqualTo(symbol);
         }
@@ -92,14 +94,17 @@ class KrakenRecordedAndRestTest {
 
     @Test
     void assetPairsListsTheUniverseInKrakensShape() throws Exception {
-        JsonNode real = json(Files.readString(Path.of(getClass().getResource("/kraken/rest-assetpairs.json").toURI())));
+        JsonNode real = json(Files.readString(
+                Path.of(getClass().getResource("/kraken/rest-assetpairs.json").toURI())));
         JsonNode realEntry = real.get("result").get("XBTUSDT");
         try (KrakenTestServer server = KrakenTestServer.start(TESTKIT.system(), KrakenTestServer.synthetic(0, 1))) {
             JsonNode all = json(server.http("GET", "/0/public/AssetPairs", "").body());
             assertThat(all.get("error")).isEmpty();
             List<String> keys = new ArrayList<>();
             all.get("result").fieldNames().forEachRemaining(keys::add);
-            assertThat(keys).hasSize(KrakenReplayServer.defaultInstruments().size()).isSorted()
+            assertThat(keys)
+                    .hasSize(KrakenReplayServer.defaultInstruments().size())
+                    .isSorted()
                     .contains("XXBTZUSD", "XETHZUSD", "XDGUSD");
             JsonNode btc = all.get("result").get("XXBTZUSD");
             assertThat(KrakenTestServer.keys(btc)).isEqualTo(KrakenTestServer.keys(realEntry));
@@ -107,18 +112,21 @@ class KrakenRecordedAndRestTest {
             assertThat(btc.get("altname").asText()).isEqualTo("XBTUSD");
             assertThat(btc.get("tick_size").asText()).isEqualTo("0.1");
             assertThat(btc.get("fees")).isEqualTo(realEntry.get("fees"));
-            assertThat(all.get("result").get("XDGUSD").get("pair_decimals").asInt()).isEqualTo(7);
+            assertThat(all.get("result").get("XDGUSD").get("pair_decimals").asInt())
+                    .isEqualTo(7);
         }
     }
 
     @Test
     void assetPairsFiltersByAnyOfAPairsNamesAndRefusesUnknownOnes() throws Exception {
         try (KrakenTestServer server = KrakenTestServer.start(TESTKIT.system(), KrakenTestServer.synthetic(0, 1))) {
-            JsonNode two = json(server.http("GET", "/0/public/AssetPairs?pair=XBTUSD,ETHUSD", "").body());
+            JsonNode two = json(server.http("GET", "/0/public/AssetPairs?pair=XBTUSD,ETHUSD", "")
+                    .body());
             List<String> keys = new ArrayList<>();
             two.get("result").fieldNames().forEachRemaining(keys::add);
             assertThat(keys).containsExactly("XETHZUSD", "XXBTZUSD");
-            JsonNode byV2 = json(server.http("GET", "/0/public/AssetPairs?pair=BTC/USD,XDG/USD,ADAUSD", "").body());
+            JsonNode byV2 = json(server.http("GET", "/0/public/AssetPairs?pair=BTC/USD,XDG/USD,ADAUSD", "")
+                    .body());
             assertThat(byV2.get("result").size()).isEqualTo(3);
             var unknown = server.http("GET", "/0/public/AssetPairs?pair=XBTUSD,NOPEUSD", "");
             assertThat(unknown.statusCode()).isEqualTo(200);

@@ -47,10 +47,12 @@ class KrakenReplayServerTest {
 
     @Test
     void greetsWithStatusShapedLikeTheRealOne() throws Exception {
-        try (KrakenTestServer server = server(0); WsTestClient client = server.client()) {
+        try (KrakenTestServer server = server(0);
+                WsTestClient client = server.client()) {
             JsonNode status = json(client.next(WAIT));
             assertThat(keys(status)).isEqualTo(keys(line(1)));
-            assertThat(keys(status.get("data").get(0))).isEqualTo(keys(line(1).get("data").get(0)));
+            assertThat(keys(status.get("data").get(0)))
+                    .isEqualTo(keys(line(1).get("data").get(0)));
             assertThat(status.get("data").get(0).get("system").asText()).isEqualTo("online");
             // Above 2^53, like the real ids: a client must not read it as a double.
             BigInteger id = status.get("data").get(0).get("connection_id").bigIntegerValue();
@@ -60,7 +62,8 @@ class KrakenReplayServerTest {
 
     @Test
     void acksEachSymbolSeparatelyThenSendsSnapshots() throws Exception {
-        try (KrakenTestServer server = server(0); WsTestClient client = server.connected()) {
+        try (KrakenTestServer server = server(0);
+                WsTestClient client = server.connected()) {
             client.send("{\"method\":\"subscribe\",\"params\":{\"channel\":\"ticker\",\"symbol\":[\"USDT/USD\","
                     + "\"BTC/USD\"]}}");
             JsonNode first = json(client.next(WAIT));
@@ -70,32 +73,46 @@ class KrakenReplayServerTest {
             assertThat(second.get("result").get("symbol").asText()).isEqualTo("BTC/USD");
             JsonNode snapshot = json(client.next(WAIT));
             assertThat(snapshot.get("type").asText()).isEqualTo("snapshot");
-            assertThat(keys(snapshot.get("data").get(0))).isEqualTo(keys(line(8).get("data").get(0)));
-            assertThat(json(client.next(WAIT)).get("data").get(0).get("symbol").asText()).isEqualTo("BTC/USD");
+            assertThat(keys(snapshot.get("data").get(0)))
+                    .isEqualTo(keys(line(8).get("data").get(0)));
+            assertThat(json(client.next(WAIT)).get("data").get(0).get("symbol").asText())
+                    .isEqualTo("BTC/USD");
 
             client.send(line(10).toString());
             JsonNode bookAck = json(client.nextMatching(f -> f.startsWith("{\"method\""), WAIT));
-            assertThat(keys(bookAck)).containsExactly("method", "req_id", "result", "result.channel", "result.depth",
-                    "result.snapshot", "result.symbol", "success", "time_in", "time_out");
+            assertThat(keys(bookAck))
+                    .containsExactly(
+                            "method",
+                            "req_id",
+                            "result",
+                            "result.channel",
+                            "result.depth",
+                            "result.snapshot",
+                            "result.symbol",
+                            "success",
+                            "time_in",
+                            "time_out");
             assertThat(bookAck.get("req_id").asInt()).isEqualTo(1);
             assertThat(bookAck.get("result").get("depth").asInt()).isEqualTo(10);
-            JsonNode book = json(client.nextMatching(f -> f.startsWith("{\"channel\":\"book\",\"type\":\"snapshot\""),
-                    WAIT));
-            assertThat(keys(book.get("data").get(0))).containsExactly("symbol", "bids", "asks", "checksum",
-                    "timestamp");
+            JsonNode book =
+                    json(client.nextMatching(f -> f.startsWith("{\"channel\":\"book\",\"type\":\"snapshot\""), WAIT));
+            assertThat(keys(book.get("data").get(0)))
+                    .containsExactly("symbol", "bids", "asks", "checksum", "timestamp");
             assertThat(book.get("data").get(0).get("bids")).hasSize(10);
 
             client.send("{\"method\":\"subscribe\",\"params\":{\"channel\":\"trade\",\"symbol\":[\"ETH/USD\"]}}");
             JsonNode trades = json(client.nextMatching(f -> f.startsWith("{\"channel\":\"trade\""), WAIT));
             assertThat(trades.get("type").asText()).isEqualTo("snapshot");
             assertThat(trades.get("data")).hasSize(KrakenSyntheticTape.SNAPSHOT_TRADES);
-            assertThat(keys(trades.get("data").get(0))).isEqualTo(keys(line(13).get("data").get(0)));
+            assertThat(keys(trades.get("data").get(0)))
+                    .isEqualTo(keys(line(13).get("data").get(0)));
         }
     }
 
     @Test
     void refusesTheWayKrakenDoes() throws Exception {
-        try (KrakenTestServer server = server(0); WsTestClient client = server.connected()) {
+        try (KrakenTestServer server = server(0);
+                WsTestClient client = server.connected()) {
             client.send("{\"method\":\"subscribe\",\"params\":{\"channel\":\"ticker\",\"symbol\":[\"NOPE/USD\"]}}");
             JsonNode unknown = json(client.next(WAIT));
             assertThat(keys(unknown)).isEqualTo(keys(line(7)));
@@ -114,8 +131,8 @@ class KrakenReplayServerTest {
             client.send("{\"method\":\"subscribe\",\"params\":{\"channel\":\"ticker\",\"symbol\":[\"BTC/USD\"]},"
                     + "\"req_id\":6}");
             JsonNode again = json(client.nextMatching(f -> f.startsWith("{\"error\""), WAIT));
-            assertThat(keys(again)).containsExactly("error", "method", "req_id", "success", "symbol", "time_in",
-                    "time_out");
+            assertThat(keys(again))
+                    .containsExactly("error", "method", "req_id", "success", "symbol", "time_in", "time_out");
             assertThat(again.get("error").asText()).isEqualTo("Already subscribed");
 
             client.send("{\"method\":\"unsubscribe\",\"params\":{\"channel\":\"ticker\",\"symbol\":[\"BTC/USD\","
@@ -128,7 +145,9 @@ class KrakenReplayServerTest {
             assertThat(notFound.get("symbol").asText()).isEqualTo("ETH/USD");
 
             client.send("not json");
-            assertThat(json(client.nextMatching(f -> f.startsWith("{\"error\""), WAIT)).get("success").asBoolean())
+            assertThat(json(client.nextMatching(f -> f.startsWith("{\"error\""), WAIT))
+                            .get("success")
+                            .asBoolean())
                     .isFalse();
             assertThat(client.ended()).isNotDone();
         }
@@ -136,7 +155,8 @@ class KrakenReplayServerTest {
 
     @Test
     void answersPingsWithPongsLikeTheDocsExample() throws Exception {
-        try (KrakenTestServer server = server(0); WsTestClient client = server.connected()) {
+        try (KrakenTestServer server = server(0);
+                WsTestClient client = server.connected()) {
             client.send(sample.get(13));
             JsonNode pong = json(client.next(WAIT));
             assertThat(keys(pong)).isEqualTo(keys(line(15)));
@@ -148,7 +168,8 @@ class KrakenReplayServerTest {
 
     @Test
     void heartbeatsOnlyAfterASubscriptionAndOnlyWhenQuiet() throws Exception {
-        try (KrakenTestServer server = server(0); WsTestClient client = server.connected()) {
+        try (KrakenTestServer server = server(0);
+                WsTestClient client = server.connected()) {
             // Nothing subscribed yet: a second and a half of nothing, where a heartbeat would be due.
             assertThat(client.poll(Duration.ofMillis(1_500))).isNull();
             client.send("{\"method\":\"subscribe\",\"params\":{\"channel\":\"ticker\",\"symbol\":[\"BTC/USD\"],"
@@ -171,14 +192,16 @@ class KrakenReplayServerTest {
     void closesAClientThatSendsNothing() throws Exception {
         var settings = KrakenTestServer.synthetic(10, 1).withClientIdleTimeout(Duration.ofMillis(700));
         try (KrakenTestServer server = KrakenTestServer.start(TESTKIT.system(), settings);
-                WsTestClient silent = server.connected(); WsTestClient talking = server.connected()) {
+                WsTestClient silent = server.connected();
+                WsTestClient talking = server.connected()) {
             talking.send("{\"method\":\"subscribe\",\"params\":{\"channel\":\"ticker\",\"symbol\":[\"BTC/USD\"]}}");
             List<String> pongs = new ArrayList<>();
             while (!silent.ended().isDone()) {
                 talking.send("{\"method\":\"ping\",\"req_id\":" + pongs.size() + "}");
                 pongs.add(talking.nextMatching(f -> f.startsWith("{\"method\":\"pong\""), WAIT));
             }
-            assertThat(silent.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(1000);
+            assertThat(silent.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                    .isEqualTo(1000);
             assertThat(talking.ended()).isNotDone();
         }
     }
@@ -192,7 +215,10 @@ class KrakenReplayServerTest {
                     + "\"ETH/USD\"],\"snapshot\":false}}");
             assertThat(json(client.next(WAIT)).get("success").asBoolean()).isTrue();
             assertThat(json(client.next(WAIT)).get("error").asText()).isEqualTo("Currency pair not supported ETH/USD");
-            assertThat(json(server.http("GET", "/0/public/AssetPairs", "").body()).get("result").size()).isEqualTo(2);
+            assertThat(json(server.http("GET", "/0/public/AssetPairs", "").body())
+                            .get("result")
+                            .size())
+                    .isEqualTo(2);
         }
     }
 }

@@ -29,7 +29,7 @@ class KrakenSettingsTest {
     @Test
     void anUnsupportedChannelNamesTheFileTheKeyAndWhatIsSupported() {
         assertThatThrownBy(() -> KrakenSettings.create(
-                KrakenFeedFixture.feed(WS, List.of("book", "ohlc"), Optional.of(10), List.of("BTC/USD"))))
+                        KrakenFeedFixture.feed(WS, List.of("book", "ohlc"), Optional.of(10), List.of("BTC/USD"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("kraken.yaml")
                 .hasMessageContaining("channels: unsupported channel 'ohlc'")
@@ -38,8 +38,8 @@ class KrakenSettingsTest {
 
     @Test
     void aDepthKrakenRefusesIsAnErrorEvenWhenTheFileAllowsIt() {
-        assertThatThrownBy(() -> KrakenSettings.create(
-                KrakenFeedFixture.feed(WS, ALL, Optional.of(27), List.of("BTC/USD"))))
+        assertThatThrownBy(() ->
+                        KrakenSettings.create(KrakenFeedFixture.feed(WS, ALL, Optional.of(27), List.of("BTC/USD"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("kraken.yaml: book.depth")
                 .hasMessageContaining("27");
@@ -56,7 +56,7 @@ class KrakenSettingsTest {
     @Test
     void anInstrumentThatIsNotAV2SymbolIsRefusedWithTheFix() {
         assertThatThrownBy(() -> KrakenSettings.create(
-                KrakenFeedFixture.feed(WS, ALL, Optional.of(10), List.of("BTC/USD", "XBTUSD"))))
+                        KrakenFeedFixture.feed(WS, ALL, Optional.of(10), List.of("BTC/USD", "XBTUSD"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("feeds.kraken.instruments")
                 .hasMessageContaining("'XBTUSD'")
@@ -65,12 +65,12 @@ class KrakenSettingsTest {
 
     @Test
     void anotherVenueOrAnHttpEndpointIsRefused() {
-        assertThatThrownBy(() -> KrakenSettings.create(KrakenFeedFixture.feed(Venue.KRAKEN_FUTURES, WS, ALL,
-                Optional.of(10), List.of("BTC/USD"))))
+        assertThatThrownBy(() -> KrakenSettings.create(
+                        KrakenFeedFixture.feed(Venue.KRAKEN_FUTURES, WS, ALL, Optional.of(10), List.of("BTC/USD"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("venue: expected kraken");
-        assertThatThrownBy(() -> KrakenSettings.create(KrakenFeedFixture.feed(URI.create("https://ws.kraken.com/v2"),
-                ALL, Optional.of(10), List.of("BTC/USD"))))
+        assertThatThrownBy(() -> KrakenSettings.create(KrakenFeedFixture.feed(
+                        URI.create("https://ws.kraken.com/v2"), ALL, Optional.of(10), List.of("BTC/USD"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("endpoints.websocket");
     }

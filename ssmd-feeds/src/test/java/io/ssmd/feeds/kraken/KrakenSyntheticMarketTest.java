@@ -47,8 +47,8 @@ class KrakenSyntheticMarketTest {
     @Test
     void booksStayValidAndChecksummedAtEveryDepth() {
         KrakenSyntheticMarket market = new KrakenSyntheticMarket(7);
-        Map<String, Integer> depths = Map.of("BTC/USD", 10, "DOGE/USD", 25, "USDT/USD", 100, "SAAB/USD", 500,
-                "LTC/USD", 1000);
+        Map<String, Integer> depths =
+                Map.of("BTC/USD", 10, "DOGE/USD", 25, "USDT/USD", 100, "SAAB/USD", 500, "LTC/USD", 1000);
         Map<String, ClientBook> books = new HashMap<>();
         depths.forEach((symbol, depth) -> {
             books.put(symbol, new ClientBook(depth));
@@ -95,7 +95,8 @@ class KrakenSyntheticMarketTest {
     /** exchanges/tools/kraken_checksum.py, the reference implementation, checks a stream of synthetic frames. */
     @Test
     void thePythonReferenceToolAcceptsEverySyntheticChecksum() throws Exception {
-        Path tool = Path.of(System.getProperty("ssmd.shared.dir", "../../shared"), "exchanges/tools/kraken_checksum.py");
+        Path tool =
+                Path.of(System.getProperty("ssmd.shared.dir", "../../shared"), "exchanges/tools/kraken_checksum.py");
         assumeTrue(Files.exists(tool), "the shared exchanges folder is not here: " + tool);
         assumeTrue(pythonAvailable(), "python3 is not installed");
         KrakenSyntheticMarket market = new KrakenSyntheticMarket(11);
@@ -106,12 +107,15 @@ class KrakenSyntheticMarketTest {
         lines.add(market.bookSnapshot("BTC/USD", 10, NOW));
         lines.add(market.bookSnapshot("XRP/USD", 25, NOW));
         for (int i = 0; i < 2_000; i++) {
-            lines.add(i % 7 == 0 ? market.bookUpdate(List.of("XRP/USD", "BTC/USD"), NOW, false)
-                    : market.bookUpdate(List.of(i % 2 == 0 ? "BTC/USD" : "XRP/USD"), NOW, false));
+            lines.add(
+                    i % 7 == 0
+                            ? market.bookUpdate(List.of("XRP/USD", "BTC/USD"), NOW, false)
+                            : market.bookUpdate(List.of(i % 2 == 0 ? "BTC/USD" : "XRP/USD"), NOW, false));
         }
         Path file = dir.resolve("synthetic.jsonl");
         Files.write(file, lines, StandardCharsets.UTF_8);
-        Process python = new ProcessBuilder("python3", tool.toString(), file.toString()).redirectErrorStream(true)
+        Process python = new ProcessBuilder("python3", tool.toString(), file.toString())
+                .redirectErrorStream(true)
                 .start();
         String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(python.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -74,8 +74,9 @@ class KrakenSyntheticStreamTest {
         try (KrakenTestServer server = KrakenTestServer.start(TESTKIT.system(), KrakenTestServer.synthetic(0, seed));
                 WsTestClient client = server.client()) {
             frames.add(client.next(WAIT));
-            client.send("{\"method\":\"subscribe\",\"params\":{\"channel\":\"book\",\"symbol\":[\"BTC/USD\",\"ETH/USD\","
-                    + "\"XRP/USD\"],\"depth\":25}}");
+            client.send(
+                    "{\"method\":\"subscribe\",\"params\":{\"channel\":\"book\",\"symbol\":[\"BTC/USD\",\"ETH/USD\","
+                            + "\"XRP/USD\"],\"depth\":25}}");
             while (frames.size() < 1_000) {
                 frames.add(KrakenTestServer.withoutTimes(client.next(WAIT)));
             }

@@ -51,7 +51,8 @@ final class KrakenTestServer implements AutoCloseable {
     }
 
     WsTestClient client() {
-        return WsTestClient.connect(URI.create("ws://127.0.0.1:" + binding.localAddress().getPort() + "/v2"));
+        return WsTestClient.connect(
+                URI.create("ws://127.0.0.1:" + binding.localAddress().getPort() + "/v2"));
     }
 
     /** A client past the {@code status} frame. */
@@ -65,11 +66,15 @@ final class KrakenTestServer implements AutoCloseable {
     }
 
     HttpResponse<String> http(String method, String path, String body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + binding.localAddress().getPort()
-                        + path))
-                .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").build();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path))
+                .method(
+                        method,
+                        body.isEmpty()
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
+                .build();
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -111,7 +116,8 @@ final class KrakenTestServer implements AutoCloseable {
     }
 
     static boolean isData(String frame) {
-        return frame.startsWith("{\"channel\":\"book\"") || frame.startsWith("{\"channel\":\"trade\"")
+        return frame.startsWith("{\"channel\":\"book\"")
+                || frame.startsWith("{\"channel\":\"trade\"")
                 || frame.startsWith("{\"channel\":\"ticker\"");
     }
 }

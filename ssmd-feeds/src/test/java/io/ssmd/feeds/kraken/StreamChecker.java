@@ -23,7 +23,8 @@ final class StreamChecker {
     /** Numbers as exact decimals, so {@code toPlainString} gives back the wire text. */
     private static final ObjectMapper EXACT = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true)).build();
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .build();
 
     private final Map<String, ClientBook> books = new HashMap<>();
     private final Map<String, Long> lastTradeIds = new HashMap<>();
@@ -55,8 +56,7 @@ final class StreamChecker {
             case "book" -> book(frame, snapshot);
             case "trade" -> node.get("data").forEach(trade -> trade(trade, snapshot));
             case "ticker" -> node.get("data").forEach(this::ticker);
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -65,7 +65,9 @@ final class StreamChecker {
         assertThat(entries).as(frame).isNotEmpty();
         for (ClientBook.Entry entry : entries) {
             ClientBook book = books.get(entry.symbol());
-            assertThat(book).as("a book entry for an unsubscribed %s", entry.symbol()).isNotNull();
+            assertThat(book)
+                    .as("a book entry for an unsubscribed %s", entry.symbol())
+                    .isNotNull();
             if (book.apply(entry, snapshot) != entry.checksum()) {
                 checksumMismatches++;
             }
@@ -89,7 +91,8 @@ final class StreamChecker {
         ClientBook book = books.get(symbol);
         if (!snapshot && book != null) {
             // The trade comes before the book update that it causes: it took the best bid or ask of this book.
-            assertThat(new BigDecimal(price)).as("%s trade inside the spread", symbol)
+            assertThat(new BigDecimal(price))
+                    .as("%s trade inside the spread", symbol)
                     .isBetween(book.bestBid(), book.bestAsk());
             assertThat(trade.get("side").asText().equals("buy") ? book.bestAskText() : book.bestBidText())
                     .isEqualTo(price);

@@ -95,13 +95,15 @@ final class ClientView {
         long seq = frame.get("seq").asLong();
         assertThat(seq).as("book seq of " + product).isEqualTo(bookSeq.get(product) + 1);
         bookSeq.put(product, seq);
-        TreeMap<BigDecimal, BigDecimal> side = "buy".equals(frame.get("side").asText()) ? bids.get(product)
-                : asks.get(product);
+        TreeMap<BigDecimal, BigDecimal> side =
+                "buy".equals(frame.get("side").asText()) ? bids.get(product) : asks.get(product);
         BigDecimal price = frame.get("price").decimalValue();
         BigDecimal qty = frame.get("qty").decimalValue();
         assertThat(qty.signum()).isNotNegative();
         if (qty.signum() == 0) {
-            assertThat(side.remove(price)).as("deleted level " + price + " existed").isNotNull();
+            assertThat(side.remove(price))
+                    .as("deleted level " + price + " existed")
+                    .isNotNull();
         } else {
             side.put(price, qty);
         }
@@ -112,7 +114,8 @@ final class ClientView {
     private void checkBook(String product) {
         assertThat(bids.get(product)).as("bids of " + product).isNotEmpty();
         assertThat(asks.get(product)).as("asks of " + product).isNotEmpty();
-        assertThat(bids.get(product).firstKey()).as("best bid below best ask")
+        assertThat(bids.get(product).firstKey())
+                .as("best bid below best ask")
                 .isLessThan(asks.get(product).firstKey());
         assertThat(bids.get(product).lastKey()).isPositive();
     }
@@ -121,8 +124,8 @@ final class ClientView {
         long previous = Long.MAX_VALUE;
         for (JsonNode trade : frame.get("trades")) {
             // Newest first, one seq apart.
-            assertThat(trade.get("seq").asLong()).isEqualTo(previous == Long.MAX_VALUE ? trade.get("seq").asLong()
-                    : previous - 1);
+            assertThat(trade.get("seq").asLong())
+                    .isEqualTo(previous == Long.MAX_VALUE ? trade.get("seq").asLong() : previous - 1);
             previous = trade.get("seq").asLong();
         }
         tradeSeq.put(product, frame.get("trades").get(0).get("seq").asLong());
@@ -135,11 +138,17 @@ final class ClientView {
         assertThat(frame.get("qty").decimalValue()).isPositive();
         if (bids.containsKey(product)) {
             boolean takerBuys = "buy".equals(frame.get("side").asText());
-            BigDecimal touch = takerBuys ? asks.get(product).firstKey() : bids.get(product).firstKey();
-            BigDecimal resting = takerBuys ? asks.get(product).firstEntry().getValue()
+            BigDecimal touch =
+                    takerBuys ? asks.get(product).firstKey() : bids.get(product).firstKey();
+            BigDecimal resting = takerBuys
+                    ? asks.get(product).firstEntry().getValue()
                     : bids.get(product).firstEntry().getValue();
-            assertThat(frame.get("price").decimalValue()).as("trade at the touch").isEqualByComparingTo(touch);
-            assertThat(frame.get("qty").decimalValue()).as("trade within the level").isLessThanOrEqualTo(resting);
+            assertThat(frame.get("price").decimalValue())
+                    .as("trade at the touch")
+                    .isEqualByComparingTo(touch);
+            assertThat(frame.get("qty").decimalValue())
+                    .as("trade within the level")
+                    .isLessThanOrEqualTo(resting);
         }
         trades++;
     }
@@ -148,8 +157,10 @@ final class ClientView {
         assertThat(frame.get("bid").decimalValue()).isLessThan(frame.get("ask").decimalValue());
         assertThat(frame.get("bid_size").decimalValue()).isPositive();
         assertThat(frame.get("ask_size").decimalValue()).isPositive();
-        assertThat(frame.get("low").decimalValue()).isLessThanOrEqualTo(frame.get("last").decimalValue());
-        assertThat(frame.get("high").decimalValue()).isGreaterThanOrEqualTo(frame.get("last").decimalValue());
+        assertThat(frame.get("low").decimalValue())
+                .isLessThanOrEqualTo(frame.get("last").decimalValue());
+        assertThat(frame.get("high").decimalValue())
+                .isGreaterThanOrEqualTo(frame.get("last").decimalValue());
         tickers++;
     }
 
@@ -159,8 +170,9 @@ final class ClientView {
             String value = number.group(2);
             assertThat(value).as(number.group(1) + " in " + text).matches(PLAIN);
             int scale = new BigDecimal(value).stripTrailingZeros().scale();
-            assertThat(scale).as(number.group(1) + " on the grid").isLessThanOrEqualTo(
-                    number.group(1).equals("price") ? spec.priceScale() : spec.qtyScale());
+            assertThat(scale)
+                    .as(number.group(1) + " on the grid")
+                    .isLessThanOrEqualTo(number.group(1).equals("price") ? spec.priceScale() : spec.qtyScale());
         }
     }
 }

@@ -54,8 +54,8 @@ class KrakenFuturesBookTest {
         assertThat(book.state()).isEqualTo(State.SYNCED);
         assertThat(book.seq()).isEqualTo(103);
         assertThat(book.bids()).containsExactly(entry("65360.0", "0.75"));
-        assertThat(book.asks()).containsExactly(entry("65361.0", "0.0021"), entry("65361.5", "2"),
-                entry("65362.5", "3"));
+        assertThat(book.asks())
+                .containsExactly(entry("65361.0", "0.0021"), entry("65361.5", "2"), entry("65362.5", "3"));
         assertThat(book.asks().get(new BigDecimal("65362.5")).toPlainString()).isEqualTo("3");
     }
 
@@ -97,7 +97,8 @@ class KrakenFuturesBookTest {
         assertThat(d.kind()).isEqualTo(Kind.DATA);
         assertThat(d.resyncs()).containsExactly(new Decoded.Resync(XBT, "book delta before any book_snapshot"));
         assertThat(d.replies()).containsExactlyElementsOf(RESUBSCRIBE_XBT);
-        assertThat(decode(decoder, delta(XBT, 8, "buy", "1.0", "1.0")).resyncs()).isEmpty();
+        assertThat(decode(decoder, delta(XBT, 8, "buy", "1.0", "1.0")).resyncs())
+                .isEmpty();
     }
 
     @Test
@@ -114,19 +115,24 @@ class KrakenFuturesBookTest {
     void anUnreadableDeltaIsABrokenBook() {
         clean(snapshot(XBT, 100));
         Decoded d = decode(decoder, delta(XBT, 101, "up", "65361.0", "1"));
-        assertThat(d.resyncs()).extracting(Decoded.Resync::reason)
+        assertThat(d.resyncs())
+                .extracting(Decoded.Resync::reason)
                 .containsExactly("book delta with side 'up', expected buy or sell");
         clean(snapshot(XBT, 300));
-        Decoded noSeq = decode(decoder, "{\"feed\":\"book\",\"product_id\":\"PF_XBTUSD\",\"side\":\"buy\","
-                + "\"price\":1.0,\"qty\":1.0}");
-        assertThat(noSeq.resyncs()).extracting(Decoded.Resync::reason)
+        Decoded noSeq = decode(
+                decoder,
+                "{\"feed\":\"book\",\"product_id\":\"PF_XBTUSD\",\"side\":\"buy\"," + "\"price\":1.0,\"qty\":1.0}");
+        assertThat(noSeq.resyncs())
+                .extracting(Decoded.Resync::reason)
                 .containsExactly("book delta without a whole-number seq");
     }
 
     @Test
     void anUnusableSnapshotIsABrokenBook() {
-        Decoded d = decode(decoder, "{\"feed\":\"book_snapshot\",\"product_id\":\"PF_XBTUSD\",\"seq\":5,"
-                + "\"bids\":[{\"price\":1.0,\"qty\":-2}],\"asks\":[]}");
+        Decoded d = decode(
+                decoder,
+                "{\"feed\":\"book_snapshot\",\"product_id\":\"PF_XBTUSD\",\"seq\":5,"
+                        + "\"bids\":[{\"price\":1.0,\"qty\":-2}],\"asks\":[]}");
         assertThat(d.kind()).isEqualTo(Kind.DATA);
         assertThat(d.resyncs()).extracting(Decoded.Resync::reason).containsExactly("negative qty -2 at bids 1.0");
         assertThat(d.replies()).containsExactlyElementsOf(RESUBSCRIBE_XBT);

@@ -23,15 +23,20 @@ class KrakenFuturesDecoderTest {
 
     @Test
     void framesOfSeveralProductsGoToEachProductsSubject() {
-        String xbt = "{\"feed\":\"trade\",\"product_id\":\"PF_XBTUSD\",\"uid\":\"a\",\"side\":\"buy\",\"type\":\"fill\","
-                + "\"seq\":1,\"time\":1,\"qty\":0.0003,\"price\":65368.0}";
+        String xbt =
+                "{\"feed\":\"trade\",\"product_id\":\"PF_XBTUSD\",\"uid\":\"a\",\"side\":\"buy\",\"type\":\"fill\","
+                        + "\"seq\":1,\"time\":1,\"qty\":0.0003,\"price\":65368.0}";
         String eth = xbt.replace("PF_XBTUSD", "PF_ETHUSD");
-        String tickerEth = "{\"time\":1,\"product_id\":\"PF_ETHUSD\",\"feed\":\"ticker\",\"bid\":1907.3,\"ask\":1907.4}";
-        assertThat(decode(decoder, xbt).messages()).extracting(Decoded.Routed::subject)
+        String tickerEth =
+                "{\"time\":1,\"product_id\":\"PF_ETHUSD\",\"feed\":\"ticker\",\"bid\":1907.3,\"ask\":1907.4}";
+        assertThat(decode(decoder, xbt).messages())
+                .extracting(Decoded.Routed::subject)
                 .containsExactly(subject("trade", "PF_XBTUSD"));
-        assertThat(decode(decoder, eth).messages()).extracting(Decoded.Routed::subject)
+        assertThat(decode(decoder, eth).messages())
+                .extracting(Decoded.Routed::subject)
                 .containsExactly(subject("trade", "PF_ETHUSD"));
-        assertThat(decode(decoder, tickerEth).messages()).extracting(Decoded.Routed::subject)
+        assertThat(decode(decoder, tickerEth).messages())
+                .extracting(Decoded.Routed::subject)
                 .containsExactly(subject("ticker", "PF_ETHUSD"));
     }
 
@@ -39,25 +44,29 @@ class KrakenFuturesDecoderTest {
     void aProductOutsideTheShardStillGetsASafeToken() {
         Decoded d = decode(decoder, "{\"feed\":\"ticker\",\"product_id\":\"FI_XBTUSD_260327.X\",\"bid\":1}");
         assertThat(d.kind()).isEqualTo(Kind.DATA);
-        assertThat(d.messages()).extracting(Decoded.Routed::subject)
+        assertThat(d.messages())
+                .extracting(Decoded.Routed::subject)
                 .containsExactly(subject("ticker", "FI_XBTUSD_260327_X"));
     }
 
     /** A snapshot of three trades: three messages, element = position, each the envelope with one trade. */
     @Test
     void aTradeSnapshotBecomesOneSlicePerTrade() {
-        String frame = "{\"feed\":\"trade_snapshot\",\"product_id\":\"PF_XBTUSD\",\"trades\":[{\"seq\":3,\"qty\":0.00010,"
-                + "\"price\":65360.0},{\"seq\":2,\"qty\":1e-4,\"price\":65361},{\"seq\":1,\"qty\":0.5,\"price\":65362.50}]}";
+        String frame =
+                "{\"feed\":\"trade_snapshot\",\"product_id\":\"PF_XBTUSD\",\"trades\":[{\"seq\":3,\"qty\":0.00010,"
+                        + "\"price\":65360.0},{\"seq\":2,\"qty\":1e-4,\"price\":65361},{\"seq\":1,\"qty\":0.5,\"price\":65362.50}]}";
         Decoded d = decode(decoder, frame);
         assertThat(d.kind()).isEqualTo(Kind.DATA);
         assertThat(d.type()).isEqualTo("trade");
         assertThat(d.messages()).extracting(Decoded.Routed::element).containsExactly(0, 1, 2);
         assertThat(d.messages()).extracting(Decoded.Routed::subject).containsOnly(subject("trade", "PF_XBTUSD"));
         String envelope = "{\"feed\":\"trade_snapshot\",\"product_id\":\"PF_XBTUSD\",\"trades\":[";
-        assertThat(d.messages()).extracting(m -> text(m.payload())).containsExactly(
-                envelope + "{\"seq\":3,\"qty\":0.00010,\"price\":65360.0}]}",
-                envelope + "{\"seq\":2,\"qty\":1e-4,\"price\":65361}]}",
-                envelope + "{\"seq\":1,\"qty\":0.5,\"price\":65362.50}]}");
+        assertThat(d.messages())
+                .extracting(m -> text(m.payload()))
+                .containsExactly(
+                        envelope + "{\"seq\":3,\"qty\":0.00010,\"price\":65360.0}]}",
+                        envelope + "{\"seq\":2,\"qty\":1e-4,\"price\":65361}]}",
+                        envelope + "{\"seq\":1,\"qty\":0.5,\"price\":65362.50}]}");
     }
 
     @Test
@@ -72,13 +81,15 @@ class KrakenFuturesDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"event\":\"info\",\"version\":1}",
-            "{\"event\":\"subscribed\",\"feed\":\"book\",\"product_ids\":[\"PF_XBTUSD\"]}",
-            "{\"event\":\"unsubscribed\",\"feed\":\"book\",\"product_ids\":[\"PF_XBTUSD\"]}",
-            "{\"event\":\"unsubscribed_failed\",\"feed\":\"trade\",\"product_ids\":[\"PF_XBTUSD\"]}",
-            "{\"event\":\"error\",\"message\":\"Json Error\"}",
-            "{\"event\":\"alert\",\"message\":\"Failed to subscribe to authenticated feed\"}"})
+    @ValueSource(
+            strings = {
+                "{\"event\":\"info\",\"version\":1}",
+                "{\"event\":\"subscribed\",\"feed\":\"book\",\"product_ids\":[\"PF_XBTUSD\"]}",
+                "{\"event\":\"unsubscribed\",\"feed\":\"book\",\"product_ids\":[\"PF_XBTUSD\"]}",
+                "{\"event\":\"unsubscribed_failed\",\"feed\":\"trade\",\"product_ids\":[\"PF_XBTUSD\"]}",
+                "{\"event\":\"error\",\"message\":\"Json Error\"}",
+                "{\"event\":\"alert\",\"message\":\"Failed to subscribe to authenticated feed\"}"
+            })
     void venueEventsArePublishedWholeOnTheSystemSubject(String frame) {
         Decoded d = decode(decoder, frame);
         assertThat(d.kind()).isEqualTo(Kind.SYSTEM);
@@ -91,26 +102,28 @@ class KrakenFuturesDecoderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "",
-            "   ",
-            "not json",
-            "{\"feed\":\"ticker\",\"product_id\":\"PF_XB",
-            "{\"feed\":\"ticker\",\"product_id\":\"PF_XBTUSD\"}trailing",
-            "[{\"feed\":\"ticker\"}]",
-            "42",
-            "\"text\"",
-            "null",
-            "{}",
-            "{\"something\":\"else\"}",
-            "{\"feed\":\"candles_trade_1m\",\"product_id\":\"PF_XBTUSD\"}",
-            "{\"feed\":\"ticker\"}",
-            "{\"feed\":\"book\",\"product_id\":\"\"}",
-            "{\"feed\":7}",
-            "{\"event\":\"surprise\"}",
-            "{\"event\":\"subscribe\",\"feed\":\"ticker\",\"product_ids\":[\"PF_XBTUSD\"]}",
-            "{\"feed\":\"trade_snapshot\",\"product_id\":\"PF_XBTUSD\",\"trades\":{}}",
-            "{\"ssmd_fault\":\"oversized\",\"padding\":\"xxxx\"}"})
+    @ValueSource(
+            strings = {
+                "",
+                "   ",
+                "not json",
+                "{\"feed\":\"ticker\",\"product_id\":\"PF_XB",
+                "{\"feed\":\"ticker\",\"product_id\":\"PF_XBTUSD\"}trailing",
+                "[{\"feed\":\"ticker\"}]",
+                "42",
+                "\"text\"",
+                "null",
+                "{}",
+                "{\"something\":\"else\"}",
+                "{\"feed\":\"candles_trade_1m\",\"product_id\":\"PF_XBTUSD\"}",
+                "{\"feed\":\"ticker\"}",
+                "{\"feed\":\"book\",\"product_id\":\"\"}",
+                "{\"feed\":7}",
+                "{\"event\":\"surprise\"}",
+                "{\"event\":\"subscribe\",\"feed\":\"ticker\",\"product_ids\":[\"PF_XBTUSD\"]}",
+                "{\"feed\":\"trade_snapshot\",\"product_id\":\"PF_XBTUSD\",\"trades\":{}}",
+                "{\"ssmd_fault\":\"oversized\",\"padding\":\"xxxx\"}"
+            })
     void anythingNotUnderstoodIsUnparsedWithAReason(String frame) {
         Decoded d = decode(decoder, frame);
         assertThat(d.kind()).isEqualTo(Kind.UNPARSED);
@@ -133,16 +146,21 @@ class KrakenFuturesDecoderTest {
         Decoded d = decode(decoder, frame);
         assertThat(d.kind()).isEqualTo(Kind.SYSTEM);
         assertThat(d.type()).isEqualTo("subscribed_failed");
-        assertThat(d.messages()).singleElement().satisfies(m -> assertThat(text(m.payload())).isEqualTo(frame));
-        assertThat(d.rejections()).containsExactly(
-                new Decoded.Rejection("PF_NOPE", "subscribed_failed on feed 'book'"),
-                new Decoded.Rejection("PF_GONE", "subscribed_failed on feed 'book'"));
+        assertThat(d.messages())
+                .singleElement()
+                .satisfies(m -> assertThat(text(m.payload())).isEqualTo(frame));
+        assertThat(d.rejections())
+                .containsExactly(
+                        new Decoded.Rejection("PF_NOPE", "subscribed_failed on feed 'book'"),
+                        new Decoded.Rejection("PF_GONE", "subscribed_failed on feed 'book'"));
     }
 
     @Test
     void aRefusalWithAMessageKeepsTheVenuesReason() {
-        Decoded d = decode(decoder, "{\"event\":\"subscribed_failed\",\"feed\":\"ticker\",\"product_ids\":[\"PF_NOPE\"],"
-                + "\"message\":\"Invalid product id\"}");
+        Decoded d = decode(
+                decoder,
+                "{\"event\":\"subscribed_failed\",\"feed\":\"ticker\",\"product_ids\":[\"PF_NOPE\"],"
+                        + "\"message\":\"Invalid product id\"}");
         assertThat(d.rejections()).containsExactly(new Decoded.Rejection("PF_NOPE", "Invalid product id"));
     }
 
@@ -168,12 +186,16 @@ class KrakenFuturesDecoderTest {
 
     @Test
     void withoutAHeartbeatChannelEveryHeartbeatAckIsAPong() {
-        KrakenFuturesSettings tradesOnly = new KrakenFuturesSettings("kraken-futures",
-                KrakenFuturesFixtures.settings(INSTRUMENTS).file(), KrakenFuturesFixtures.settings(INSTRUMENTS)
-                .websocket(), List.of(KrakenFuturesProtocol.Channel.TRADE), INSTRUMENTS);
-        KrakenFuturesDecoder noHeartbeat = new KrakenFuturesDecoder(KrakenFuturesFixtures.shard(INSTRUMENTS),
-                tradesOnly);
-        assertThat(decode(noHeartbeat, "{\"event\":\"subscribed\",\"feed\":\"heartbeat\"}").kind())
+        KrakenFuturesSettings tradesOnly = new KrakenFuturesSettings(
+                "kraken-futures",
+                KrakenFuturesFixtures.settings(INSTRUMENTS).file(),
+                KrakenFuturesFixtures.settings(INSTRUMENTS).websocket(),
+                List.of(KrakenFuturesProtocol.Channel.TRADE),
+                INSTRUMENTS);
+        KrakenFuturesDecoder noHeartbeat =
+                new KrakenFuturesDecoder(KrakenFuturesFixtures.shard(INSTRUMENTS), tradesOnly);
+        assertThat(decode(noHeartbeat, "{\"event\":\"subscribed\",\"feed\":\"heartbeat\"}")
+                        .kind())
                 .isEqualTo(Kind.PONG);
     }
 

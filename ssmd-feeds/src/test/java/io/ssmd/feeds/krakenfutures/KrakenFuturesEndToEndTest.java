@@ -68,13 +68,15 @@ class KrakenFuturesEndToEndTest {
 
     @Test
     void thousandsOfFramesDecodeCleanlyThenASkippedSeqResyncsExactlyThatBook() throws Exception {
-        try (KrakenFuturesTestServer server = KrakenFuturesTestServer.start(TESTKIT.system(),
-                KrakenFuturesTestServer.synthetic(RATE))) {
+        try (KrakenFuturesTestServer server =
+                KrakenFuturesTestServer.start(TESTKIT.system(), KrakenFuturesTestServer.synthetic(RATE))) {
             EnabledFeed shipped = KrakenFuturesFixtures.shippedFeed(dir, INSTRUMENTS);
-            KrakenFuturesFeed feed = KrakenFuturesFeed.create(KrakenFuturesFixtures.withDefinition(shipped,
-                    KrakenFuturesFixtures.withWebsocket(shipped.definition(),
-                            URI.create("ws://127.0.0.1:" + server.port() + "/ws/v1"))));
-            KrakenFuturesDecoder decoder = (KrakenFuturesDecoder) feed.decoder(KrakenFuturesFixtures.shard(INSTRUMENTS));
+            KrakenFuturesFeed feed = KrakenFuturesFeed.create(KrakenFuturesFixtures.withDefinition(
+                    shipped,
+                    KrakenFuturesFixtures.withWebsocket(
+                            shipped.definition(), URI.create("ws://127.0.0.1:" + server.port() + "/ws/v1"))));
+            KrakenFuturesDecoder decoder =
+                    (KrakenFuturesDecoder) feed.decoder(KrakenFuturesFixtures.shard(INSTRUMENTS));
             WsTestClient client = server.client();
             feed.subscribe(INSTRUMENTS).forEach(client::send);
 
@@ -117,11 +119,13 @@ class KrakenFuturesEndToEndTest {
             String broken = gapDelta.get("product_id").asText();
             long gapSeq = gapDelta.get("seq").asLong();
             assertThat(gapDelta.get("feed").asText()).isEqualTo("book");
-            assertThat(gap.resyncs()).containsExactly(new Decoded.Resync(broken,
-                    "seq gap: expected " + (gapSeq - 1) + ", got " + gapSeq));
-            assertThat(gap.replies()).containsExactly(
-                    "{\"event\":\"unsubscribe\",\"feed\":\"book\",\"product_ids\":[\"" + broken + "\"]}",
-                    "{\"event\":\"subscribe\",\"feed\":\"book\",\"product_ids\":[\"" + broken + "\"]}");
+            assertThat(gap.resyncs())
+                    .containsExactly(
+                            new Decoded.Resync(broken, "seq gap: expected " + (gapSeq - 1) + ", got " + gapSeq));
+            assertThat(gap.replies())
+                    .containsExactly(
+                            "{\"event\":\"unsubscribe\",\"feed\":\"book\",\"product_ids\":[\"" + broken + "\"]}",
+                            "{\"event\":\"subscribe\",\"feed\":\"book\",\"product_ids\":[\"" + broken + "\"]}");
             assertThat(untilGap.resyncs).hasSize(1);
             assertThat(decoder.book(broken).orElseThrow().state()).isEqualTo(State.RESYNCING);
 
@@ -151,8 +155,10 @@ class KrakenFuturesEndToEndTest {
             assertThat(book.state()).isEqualTo(State.SYNCED);
             // Deltas of the resubscribed book were checked and applied again: its seq moved on from the snapshot's.
             assertThat(book.seq()).isGreaterThan(snapshotSeq);
-            assertThat(INSTRUMENTS.stream().map(p -> decoder.book(p).orElseThrow().state())
-                    .collect(Collectors.toSet())).containsOnly(State.SYNCED);
+            assertThat(INSTRUMENTS.stream()
+                            .map(p -> decoder.book(p).orElseThrow().state())
+                            .collect(Collectors.toSet()))
+                    .containsOnly(State.SYNCED);
         }
     }
 }

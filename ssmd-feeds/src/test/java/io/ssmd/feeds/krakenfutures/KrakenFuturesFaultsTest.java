@@ -22,8 +22,10 @@ import org.junit.jupiter.api.Test;
 class KrakenFuturesFaultsTest {
 
     private static final ActorTestKit TESTKIT = ActorTestKit.create();
-    private static final String TICKER_XBT = "{\"event\":\"subscribe\",\"feed\":\"ticker\",\"product_ids\":[\"PF_XBTUSD\"]}";
-    private static final String BOOK_XBT = "{\"event\":\"subscribe\",\"feed\":\"book\",\"product_ids\":[\"PF_XBTUSD\"]}";
+    private static final String TICKER_XBT =
+            "{\"event\":\"subscribe\",\"feed\":\"ticker\",\"product_ids\":[\"PF_XBTUSD\"]}";
+    private static final String BOOK_XBT =
+            "{\"event\":\"subscribe\",\"feed\":\"book\",\"product_ids\":[\"PF_XBTUSD\"]}";
     private static final String PING = "{\"event\":\"ping\"}";
     private static final String PONG = "{\"event\":\"pong\"}";
 
@@ -78,7 +80,9 @@ class KrakenFuturesFaultsTest {
             WsTestClient client = server.client();
             client.send(TICKER_XBT);
             client.nextMatching(f -> isFeed(f, "ticker"), WAIT);
-            assertThat(server.http("POST", "/control/faults", "{\"stall\":true}").statusCode()).isEqualTo(200);
+            assertThat(server.http("POST", "/control/faults", "{\"stall\":true}")
+                            .statusCode())
+                    .isEqualTo(200);
             client.send(PING);
             // Frames already in flight may still arrive; then nothing at all, not even the pong.
             String frame;
@@ -99,7 +103,9 @@ class KrakenFuturesFaultsTest {
             server.faults().skipSeq().add(1);
             WsTestClient client = server.client();
             client.send(BOOK_XBT);
-            long seq = parse(client.nextMatching(f -> isFeed(f, "book_snapshot"), WAIT)).get("seq").asLong();
+            long seq = parse(client.nextMatching(f -> isFeed(f, "book_snapshot"), WAIT))
+                    .get("seq")
+                    .asLong();
             assertThat(parse(client.next(WAIT)).get("seq").asLong()).isEqualTo(seq + 2);
             seq += 2;
             for (int i = 0; i < 50; i++) {
@@ -114,7 +120,9 @@ class KrakenFuturesFaultsTest {
             server.http("POST", "/control/faults", "{\"skip-seq-every\":10}");
             WsTestClient client = server.client();
             client.send(BOOK_XBT);
-            long seq = parse(client.nextMatching(f -> isFeed(f, "book_snapshot"), WAIT)).get("seq").asLong();
+            long seq = parse(client.nextMatching(f -> isFeed(f, "book_snapshot"), WAIT))
+                    .get("seq")
+                    .asLong();
             List<Integer> gapsAt = new ArrayList<>();
             for (int i = 1; i <= 100; i++) {
                 long next = parse(client.next(WAIT)).get("seq").asLong();
@@ -134,7 +142,9 @@ class KrakenFuturesFaultsTest {
             server.faults().badChecksum().add(3);
             WsTestClient client = server.client();
             client.send(BOOK_XBT);
-            long seq = parse(client.nextMatching(f -> isFeed(f, "book_snapshot"), WAIT)).get("seq").asLong();
+            long seq = parse(client.nextMatching(f -> isFeed(f, "book_snapshot"), WAIT))
+                    .get("seq")
+                    .asLong();
             for (int i = 0; i < 200; i++) {
                 JsonNode delta = parse(client.next(WAIT));
                 assertThat(delta.has("checksum")).isFalse();
@@ -180,9 +190,10 @@ class KrakenFuturesFaultsTest {
             server.faults().reject(List.of("PF_ETHUSD"));
             WsTestClient client = server.client();
             client.send("{\"event\":\"subscribe\",\"feed\":\"trade\",\"product_ids\":[\"PF_XBTUSD\",\"PF_ETHUSD\"]}");
-            assertThat(client.next(WAIT)).isEqualTo("{\"event\":\"subscribed\",\"feed\":\"trade\",\"product_ids\":[\"PF_XBTUSD\"]}");
-            assertThat(client.next(WAIT)).isEqualTo(
-                    "{\"event\":\"subscribed_failed\",\"feed\":\"trade\",\"product_ids\":[\"PF_ETHUSD\"]}");
+            assertThat(client.next(WAIT))
+                    .isEqualTo("{\"event\":\"subscribed\",\"feed\":\"trade\",\"product_ids\":[\"PF_XBTUSD\"]}");
+            assertThat(client.next(WAIT))
+                    .isEqualTo("{\"event\":\"subscribed_failed\",\"feed\":\"trade\",\"product_ids\":[\"PF_ETHUSD\"]}");
             for (int i = 0; i < 20; i++) {
                 assertThat(parse(client.next(WAIT)).get("product_id").asText()).isEqualTo("PF_XBTUSD");
             }
@@ -195,8 +206,8 @@ class KrakenFuturesFaultsTest {
             server.http("POST", "/control/faults", "{\"reject\":[\"*\"]}");
             WsTestClient client = server.client();
             client.send(BOOK_XBT);
-            assertThat(client.next(WAIT)).isEqualTo(
-                    "{\"event\":\"subscribed_failed\",\"feed\":\"book\",\"product_ids\":[\"PF_XBTUSD\"]}");
+            assertThat(client.next(WAIT))
+                    .isEqualTo("{\"event\":\"subscribed_failed\",\"feed\":\"book\",\"product_ids\":[\"PF_XBTUSD\"]}");
             assertThat(client.poll(Duration.ofMillis(300))).isNull();
         }
     }
@@ -228,7 +239,8 @@ class KrakenFuturesFaultsTest {
         try (KrakenFuturesTestServer server = start(10)) {
             WsTestClient client = server.client();
             assertThat(server.http("POST", "/control/disconnect", "").body()).contains("\"disconnected\":1");
-            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(1011);
+            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                    .isEqualTo(1011);
         }
     }
 }

@@ -37,6 +37,7 @@ class KrakenFuturesFeedTest {
 
     @TempDir
     static Path dir;
+
     private static EnabledFeed shipped;
 
     @BeforeAll
@@ -69,12 +70,15 @@ class KrakenFuturesFeedTest {
     /** The request shape of PROTOCOLS.md §3 and exchanges/kraken-futures lines 2, 4 and 5, one per feed. */
     @Test
     void subscribeSendsOneRequestPerConfiguredFeedInTheVenuesShape() {
-        assertThat(KrakenFuturesFeed.create(shipped).subscribe(INSTRUMENTS)).containsExactly(
-                "{\"event\":\"subscribe\",\"feed\":\"book\",\"product_ids\":[\"PF_XBTUSD\",\"PF_ETHUSD\"]}",
-                "{\"event\":\"subscribe\",\"feed\":\"trade\",\"product_ids\":[\"PF_XBTUSD\",\"PF_ETHUSD\"]}",
-                "{\"event\":\"subscribe\",\"feed\":\"ticker\",\"product_ids\":[\"PF_XBTUSD\",\"PF_ETHUSD\"]}",
-                "{\"event\":\"subscribe\",\"feed\":\"heartbeat\"}");
-        assertThat(KrakenFuturesFeed.create(shipped).subscribe(List.of("PF_XBTUSD")).get(2))
+        assertThat(KrakenFuturesFeed.create(shipped).subscribe(INSTRUMENTS))
+                .containsExactly(
+                        "{\"event\":\"subscribe\",\"feed\":\"book\",\"product_ids\":[\"PF_XBTUSD\",\"PF_ETHUSD\"]}",
+                        "{\"event\":\"subscribe\",\"feed\":\"trade\",\"product_ids\":[\"PF_XBTUSD\",\"PF_ETHUSD\"]}",
+                        "{\"event\":\"subscribe\",\"feed\":\"ticker\",\"product_ids\":[\"PF_XBTUSD\",\"PF_ETHUSD\"]}",
+                        "{\"event\":\"subscribe\",\"feed\":\"heartbeat\"}");
+        assertThat(KrakenFuturesFeed.create(shipped)
+                        .subscribe(List.of("PF_XBTUSD"))
+                        .get(2))
                 .isEqualTo(KrakenFuturesTestServer.sample(2));
         assertThat(KrakenFuturesFeed.create(shipped).subscribe(List.of()))
                 .containsExactly(KrakenFuturesTestServer.sample(5));
@@ -87,14 +91,14 @@ class KrakenFuturesFeedTest {
 
     @Test
     void productIdsAreEscapedAsJson() {
-        assertThat(KrakenFuturesProtocol.subscribe(Channel.TICKER, List.of("PF_\"X\\"))).isEqualTo(
-                "{\"event\":\"subscribe\",\"feed\":\"ticker\",\"product_ids\":[\"PF_\\\"X\\\\\"]}");
+        assertThat(KrakenFuturesProtocol.subscribe(Channel.TICKER, List.of("PF_\"X\\")))
+                .isEqualTo("{\"event\":\"subscribe\",\"feed\":\"ticker\",\"product_ids\":[\"PF_\\\"X\\\\\"]}");
     }
 
     @Test
     void anUnsupportedChannelIsRejectedNamingTheFileAndKey() {
-        EnabledFeed candles = withDefinition(shipped, withChannels(shipped.definition(), List.of("book",
-                "candles_trade_1m")));
+        EnabledFeed candles =
+                withDefinition(shipped, withChannels(shipped.definition(), List.of("book", "candles_trade_1m")));
         assertThatThrownBy(() -> KrakenFuturesSettings.create(candles))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("kraken-futures.yaml: channels: 'candles_trade_1m' is not a Kraken Futures feed")
@@ -110,8 +114,8 @@ class KrakenFuturesFeedTest {
 
     @Test
     void aBookDepthIsRejectedBecauseTheVenueTakesNone() {
-        EnabledFeed deep = withDefinition(shipped, withBook(shipped.definition(),
-                new FeedDefinition.BookDepth(10, List.of(10, 25))));
+        EnabledFeed deep = withDefinition(
+                shipped, withBook(shipped.definition(), new FeedDefinition.BookDepth(10, List.of(10, 25))));
         assertThatThrownBy(() -> KrakenFuturesSettings.create(deep))
                 .hasMessageContaining("kraken-futures.yaml: book: Kraken Futures book subscriptions take no depth");
     }
@@ -119,8 +123,17 @@ class KrakenFuturesFeedTest {
     @Test
     void anotherVenuesFeedIsRejected() {
         FeedDefinition d = shipped.definition();
-        FeedDefinition kraken = new FeedDefinition(d.file(), d.name(), Venue.KRAKEN,
-                d.endpoints(), d.channels(), d.limits(), d.keepalive(), d.reconnect(), d.auth(), d.book());
+        FeedDefinition kraken = new FeedDefinition(
+                d.file(),
+                d.name(),
+                Venue.KRAKEN,
+                d.endpoints(),
+                d.channels(),
+                d.limits(),
+                d.keepalive(),
+                d.reconnect(),
+                d.auth(),
+                d.book());
         assertThatThrownBy(() -> KrakenFuturesFeed.create(withDefinition(shipped, kraken)))
                 .hasMessageContaining("kraken-futures.yaml: venue: expected kraken-futures for a kraken-futures"
                         + " connector, got kraken");
@@ -128,8 +141,12 @@ class KrakenFuturesFeedTest {
 
     @Test
     void discoveryIsRejectedBecauseTheVenueHasNoneInSsmd() {
-        EnabledFeed discovering = new EnabledFeed(shipped.definition(), shipped.instruments(), shipped.tokens(),
-                List.of(), Optional.of(new Discovery(OptionalInt.empty())),
+        EnabledFeed discovering = new EnabledFeed(
+                shipped.definition(),
+                shipped.instruments(),
+                shipped.tokens(),
+                List.of(),
+                Optional.of(new Discovery(OptionalInt.empty())),
                 Optional.empty());
         assertThatThrownBy(() -> KrakenFuturesSettings.create(discovering))
                 .hasMessageContaining("feeds.kraken-futures.discovery");
@@ -141,18 +158,21 @@ class KrakenFuturesFeedTest {
      */
     @Test
     void theReplayServerAcceptsTheSubscribeKeepaliveAndResubscribeFrames() throws Exception {
-        try (KrakenFuturesTestServer server = KrakenFuturesTestServer.start(TESTKIT.system(),
-                KrakenFuturesTestServer.synthetic(200))) {
-            KrakenFuturesFeed feed = KrakenFuturesFeed.create(withDefinition(shipped,
-                    KrakenFuturesFixtures.withWebsocket(shipped.definition(),
-                            URI.create("ws://127.0.0.1:" + server.port() + "/ws/v1"))));
-            KrakenFuturesDecoder decoder = (KrakenFuturesDecoder) feed.decoder(KrakenFuturesFixtures.shard(INSTRUMENTS));
+        try (KrakenFuturesTestServer server =
+                KrakenFuturesTestServer.start(TESTKIT.system(), KrakenFuturesTestServer.synthetic(200))) {
+            KrakenFuturesFeed feed = KrakenFuturesFeed.create(withDefinition(
+                    shipped,
+                    KrakenFuturesFixtures.withWebsocket(
+                            shipped.definition(), URI.create("ws://127.0.0.1:" + server.port() + "/ws/v1"))));
+            KrakenFuturesDecoder decoder =
+                    (KrakenFuturesDecoder) feed.decoder(KrakenFuturesFixtures.shard(INSTRUMENTS));
             WsTestClient client = server.client();
             feed.subscribe(INSTRUMENTS).forEach(client::send);
             for (String feedName : List.of("book", "trade", "ticker")) {
                 String ack = client.nextMatching(f -> f.startsWith("{\"event\""), WAIT);
-                assertThat(ack).isEqualTo("{\"event\":\"subscribed\",\"feed\":\"" + feedName
-                        + "\",\"product_ids\":[\"PF_XBTUSD\",\"PF_ETHUSD\"]}");
+                assertThat(ack)
+                        .isEqualTo("{\"event\":\"subscribed\",\"feed\":\"" + feedName
+                                + "\",\"product_ids\":[\"PF_XBTUSD\",\"PF_ETHUSD\"]}");
                 assertThat(decode(decoder, ack)).isEqualTo(Kind.SYSTEM);
             }
             String heartbeatAck = client.nextMatching(f -> f.startsWith("{\"event\""), WAIT);
@@ -166,8 +186,10 @@ class KrakenFuturesFeedTest {
                     .isEqualTo(Kind.HEARTBEAT);
 
             // What the decoder sends for a broken PF_ETHUSD book: the venue starts that book over with a snapshot.
-            List.of(KrakenFuturesProtocol.unsubscribe(Channel.BOOK, List.of("PF_ETHUSD")),
-                    KrakenFuturesProtocol.subscribe(Channel.BOOK, List.of("PF_ETHUSD"))).forEach(client::send);
+            List.of(
+                            KrakenFuturesProtocol.unsubscribe(Channel.BOOK, List.of("PF_ETHUSD")),
+                            KrakenFuturesProtocol.subscribe(Channel.BOOK, List.of("PF_ETHUSD")))
+                    .forEach(client::send);
             assertThat(client.nextMatching(f -> f.startsWith("{\"event\""), WAIT))
                     .isEqualTo("{\"event\":\"unsubscribed\",\"feed\":\"book\",\"product_ids\":[\"PF_ETHUSD\"]}");
             assertThat(client.nextMatching(f -> f.startsWith("{\"event\""), WAIT))

@@ -25,8 +25,7 @@ final class KrakenFuturesFixtures {
     static final String FEED = "kraken-futures";
     static final String SHARD = "kraken-futures-0";
 
-    private KrakenFuturesFixtures() {
-    }
+    private KrakenFuturesFixtures() {}
 
     /** The shipped feed file with these instruments, loaded through an environment file written in {@code dir}. */
     static EnabledFeed shippedFeed(Path dir, List<String> instruments) {
@@ -43,30 +42,61 @@ final class KrakenFuturesFixtures {
 
     /** The feed with another definition (channels, book depth...), everything else the same. */
     static EnabledFeed withDefinition(EnabledFeed feed, FeedDefinition definition) {
-        return new EnabledFeed(definition, feed.instruments(), feed.tokens(), feed.categories(), feed.discovery(),
-                feed.credentials());
+        return new EnabledFeed(
+                definition, feed.instruments(), feed.tokens(), feed.categories(), feed.discovery(), feed.credentials());
     }
 
     static FeedDefinition withChannels(FeedDefinition d, List<String> channels) {
-        return new FeedDefinition(d.file(), d.name(), d.venue(), d.endpoints(), channels, d.limits(), d.keepalive(),
-                d.reconnect(), d.auth(), d.book());
+        return new FeedDefinition(
+                d.file(),
+                d.name(),
+                d.venue(),
+                d.endpoints(),
+                channels,
+                d.limits(),
+                d.keepalive(),
+                d.reconnect(),
+                d.auth(),
+                d.book());
     }
 
     static FeedDefinition withBook(FeedDefinition d, FeedDefinition.BookDepth book) {
-        return new FeedDefinition(d.file(), d.name(), d.venue(), d.endpoints(), d.channels(), d.limits(),
-                d.keepalive(), d.reconnect(), d.auth(), Optional.of(book));
+        return new FeedDefinition(
+                d.file(),
+                d.name(),
+                d.venue(),
+                d.endpoints(),
+                d.channels(),
+                d.limits(),
+                d.keepalive(),
+                d.reconnect(),
+                d.auth(),
+                Optional.of(book));
     }
 
     static FeedDefinition withWebsocket(FeedDefinition d, URI websocket) {
-        return new FeedDefinition(d.file(), d.name(), d.venue(), new FeedDefinition.Endpoints(websocket,
-                d.endpoints().rest(), d.endpoints().discovery()), d.channels(), d.limits(), d.keepalive(),
-                d.reconnect(), d.auth(), d.book());
+        return new FeedDefinition(
+                d.file(),
+                d.name(),
+                d.venue(),
+                new FeedDefinition.Endpoints(
+                        websocket, d.endpoints().rest(), d.endpoints().discovery()),
+                d.channels(),
+                d.limits(),
+                d.keepalive(),
+                d.reconnect(),
+                d.auth(),
+                d.book());
     }
 
     /** Settings as the shipped feed file has them (book, trade, ticker, heartbeat), without reading it. */
     static KrakenFuturesSettings settings(List<String> instruments) {
-        return new KrakenFuturesSettings(FEED, Path.of("kraken-futures.yaml"), URI.create("wss://futures.kraken.com/ws/v1"),
-                List.of(KrakenFuturesProtocol.Channel.BOOK, KrakenFuturesProtocol.Channel.TRADE,
+        return new KrakenFuturesSettings(
+                FEED,
+                Path.of("kraken-futures.yaml"),
+                URI.create("wss://futures.kraken.com/ws/v1"),
+                List.of(
+                        KrakenFuturesProtocol.Channel.BOOK, KrakenFuturesProtocol.Channel.TRADE,
                         KrakenFuturesProtocol.Channel.TICKER, KrakenFuturesProtocol.Channel.HEARTBEAT),
                 instruments);
     }

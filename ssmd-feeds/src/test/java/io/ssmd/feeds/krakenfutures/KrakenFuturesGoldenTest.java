@@ -30,8 +30,7 @@ class KrakenFuturesGoldenTest {
     private static final List<String> INSTRUMENTS = List.of("PF_XBTUSD", "PF_ETHUSD", "PI_XBTUSD");
 
     /** What a line must decode to: kind, type, and the subject of each routed message in order. */
-    private record Expected(Kind kind, String type, List<String> subjects) {
-    }
+    private record Expected(Kind kind, String type, List<String> subjects) {}
 
     private static List<String> lines;
     private static List<Decoded> decoded;
@@ -59,7 +58,8 @@ class KrakenFuturesGoldenTest {
             /* 8 */ new Expected(Kind.DATA, "ticker", List.of(subject("ticker", "PF_ETHUSD"))),
             /* 9 */ new Expected(Kind.DATA, "trade", List.of(subject("trade", "PF_XBTUSD"))),
             /* 10 */ new Expected(Kind.DATA, "ticker", List.of(subject("ticker", "PI_XBTUSD"))),
-            /* 11 */ new Expected(Kind.DATA, "trade", List.of(subject("trade", "PI_XBTUSD"), subject("trade", "PI_XBTUSD"))),
+            /* 11 */ new Expected(
+                    Kind.DATA, "trade", List.of(subject("trade", "PI_XBTUSD"), subject("trade", "PI_XBTUSD"))),
             /* 12 */ new Expected(Kind.DATA, "trade", List.of(subject("trade", "PI_XBTUSD"))),
             /* 13 */ new Expected(Kind.DATA, "orderbook", List.of(subject("orderbook", "PI_XBTUSD"))),
             /* 14 */ new Expected(Kind.DATA, "orderbook", List.of(subject("orderbook", "PI_XBTUSD"))));
@@ -73,10 +73,17 @@ class KrakenFuturesGoldenTest {
             String line = "line " + (i + 1) + ": " + lines.get(i);
             assertThat(d.kind()).as(line).isEqualTo(expected.kind());
             assertThat(d.type()).as(line).isEqualTo(expected.type());
-            assertThat(d.messages()).as(line).extracting(Decoded.Routed::subject)
+            assertThat(d.messages())
+                    .as(line)
+                    .extracting(Decoded.Routed::subject)
                     .containsExactlyElementsOf(expected.subjects());
-            assertThat(d.messages()).as(line).extracting(Decoded.Routed::element)
-                    .containsExactlyElementsOf(IntStream.range(0, expected.subjects().size()).boxed().toList());
+            assertThat(d.messages())
+                    .as(line)
+                    .extracting(Decoded.Routed::element)
+                    .containsExactlyElementsOf(
+                            IntStream.range(0, expected.subjects().size())
+                                    .boxed()
+                                    .toList());
             assertThat(d.rejections()).as(line).isEmpty();
             if (d.kind() == Kind.UNPARSED) {
                 assertThat(d.reason()).as(line).contains("client request");
@@ -86,20 +93,41 @@ class KrakenFuturesGoldenTest {
 
     @Test
     void totalsPerKindAndType() {
-        Map<String, Long> byKindAndType = decoded.stream().collect(Collectors.groupingBy(
-                d -> d.kind() + "/" + d.type(), TreeMap::new, Collectors.counting()));
-        assertThat(byKindAndType).containsExactlyEntriesOf(new TreeMap<>(Map.of(
-                "DATA/orderbook", 2L, "DATA/ticker", 2L, "DATA/trade", 3L,
-                "HEARTBEAT/heartbeat", 1L,
-                "SYSTEM/info", 1L, "SYSTEM/subscribed", 2L,
-                "UNPARSED/unparsed", 3L)));
-        Map<String, Long> messagesBySubject = decoded.stream().flatMap(d -> d.messages().stream())
+        Map<String, Long> byKindAndType = decoded.stream()
+                .collect(Collectors.groupingBy(d -> d.kind() + "/" + d.type(), TreeMap::new, Collectors.counting()));
+        assertThat(byKindAndType)
+                .containsExactlyEntriesOf(new TreeMap<>(Map.of(
+                        "DATA/orderbook",
+                        2L,
+                        "DATA/ticker",
+                        2L,
+                        "DATA/trade",
+                        3L,
+                        "HEARTBEAT/heartbeat",
+                        1L,
+                        "SYSTEM/info",
+                        1L,
+                        "SYSTEM/subscribed",
+                        2L,
+                        "UNPARSED/unparsed",
+                        3L)));
+        Map<String, Long> messagesBySubject = decoded.stream()
+                .flatMap(d -> d.messages().stream())
                 .collect(Collectors.groupingBy(Decoded.Routed::subject, TreeMap::new, Collectors.counting()));
-        assertThat(messagesBySubject).containsExactlyEntriesOf(new TreeMap<>(Map.of(
-                systemSubject(), 3L,
-                subject("ticker", "PF_ETHUSD"), 1L, subject("ticker", "PI_XBTUSD"), 1L,
-                subject("trade", "PF_XBTUSD"), 1L, subject("trade", "PI_XBTUSD"), 3L,
-                subject("orderbook", "PI_XBTUSD"), 2L)));
+        assertThat(messagesBySubject)
+                .containsExactlyEntriesOf(new TreeMap<>(Map.of(
+                        systemSubject(),
+                        3L,
+                        subject("ticker", "PF_ETHUSD"),
+                        1L,
+                        subject("ticker", "PI_XBTUSD"),
+                        1L,
+                        subject("trade", "PF_XBTUSD"),
+                        1L,
+                        subject("trade", "PI_XBTUSD"),
+                        3L,
+                        subject("orderbook", "PI_XBTUSD"),
+                        2L)));
     }
 
     @Test
@@ -114,13 +142,17 @@ class KrakenFuturesGoldenTest {
     /** Line 11: two trades, each the original envelope with only that trade, number text unchanged. */
     @Test
     void theTradeSnapshotIsSlicedIntoOneMessagePerTradeKeepingTheEnvelope() {
-        List<String> payloads = decoded.get(10).messages().stream().map(m -> text(m.payload())).toList();
+        List<String> payloads =
+                decoded.get(10).messages().stream().map(m -> text(m.payload())).toList();
         String envelope = "{\"feed\":\"trade_snapshot\",\"product_id\":\"PI_XBTUSD\",\"trades\":[";
-        assertThat(payloads).containsExactly(
-                envelope + "{\"feed\":\"trade\",\"product_id\":\"PI_XBTUSD\",\"uid\":\"caa9c653-420b-4c24-a9f1-462a054d86f1\","
-                        + "\"side\":\"sell\",\"type\":\"fill\",\"seq\":655508,\"time\":1612269657781,\"qty\":440,\"price\":34893}]}",
-                envelope + "{\"feed\":\"trade\",\"product_id\":\"PI_XBTUSD\",\"uid\":\"45ee9737-1877-4682-bc68-e4ef818ef88a\","
-                        + "\"side\":\"sell\",\"type\":\"fill\",\"seq\":655507,\"time\":1612269656839,\"qty\":9643,\"price\":34891}]}");
+        assertThat(payloads)
+                .containsExactly(
+                        envelope
+                                + "{\"feed\":\"trade\",\"product_id\":\"PI_XBTUSD\",\"uid\":\"caa9c653-420b-4c24-a9f1-462a054d86f1\","
+                                + "\"side\":\"sell\",\"type\":\"fill\",\"seq\":655508,\"time\":1612269657781,\"qty\":440,\"price\":34893}]}",
+                        envelope
+                                + "{\"feed\":\"trade\",\"product_id\":\"PI_XBTUSD\",\"uid\":\"45ee9737-1877-4682-bc68-e4ef818ef88a\","
+                                + "\"side\":\"sell\",\"type\":\"fill\",\"seq\":655507,\"time\":1612269656839,\"qty\":9643,\"price\":34891}]}");
         // Every payload byte comes from the line: the envelope, one element and the closing bytes.
         String line = lines.get(10);
         for (String payload : payloads) {
@@ -151,11 +183,12 @@ class KrakenFuturesGoldenTest {
         }
         assertThat(withResyncs).containsOnlyKeys(14);
         Decoded d = withResyncs.get(14);
-        assertThat(d.resyncs()).containsExactly(
-                new Decoded.Resync("PI_XBTUSD", "seq gap: expected 326072250, got 326094134"));
-        assertThat(d.replies()).containsExactly(
-                "{\"event\":\"unsubscribe\",\"feed\":\"book\",\"product_ids\":[\"PI_XBTUSD\"]}",
-                "{\"event\":\"subscribe\",\"feed\":\"book\",\"product_ids\":[\"PI_XBTUSD\"]}");
+        assertThat(d.resyncs())
+                .containsExactly(new Decoded.Resync("PI_XBTUSD", "seq gap: expected 326072250, got 326094134"));
+        assertThat(d.replies())
+                .containsExactly(
+                        "{\"event\":\"unsubscribe\",\"feed\":\"book\",\"product_ids\":[\"PI_XBTUSD\"]}",
+                        "{\"event\":\"subscribe\",\"feed\":\"book\",\"product_ids\":[\"PI_XBTUSD\"]}");
         assertThat(decoded.stream().filter(x -> !x.replies().isEmpty()).count()).isEqualTo(1);
     }
 
@@ -165,7 +198,8 @@ class KrakenFuturesGoldenTest {
      */
     @Test
     void everyLiveFrameOfTheArchiveCaptureIsRoutedByteForByte() {
-        Path capture = Path.of(System.getProperty("ssmd.shared.dir", "../../shared"),
+        Path capture = Path.of(
+                System.getProperty("ssmd.shared.dir", "../../shared"),
                 "exchanges/kraken-futures/archive-capture.jsonl");
         Assumptions.assumeTrue(Files.exists(capture), "no archive capture at " + capture);
         List<String> captured = KrakenFuturesTestServer.readLines(capture);
@@ -175,12 +209,21 @@ class KrakenFuturesGoldenTest {
             Decoded d = decoder.decode(bytes(line));
             assertThat(d.kind()).as(line).isEqualTo(Kind.DATA);
             assertThat(d.resyncs()).as(line).isEmpty();
-            assertThat(d.messages()).as(line).singleElement()
+            assertThat(d.messages())
+                    .as(line)
+                    .singleElement()
                     .satisfies(m -> assertThat(text(m.payload())).isEqualTo(line));
             bySubject.merge(d.messages().get(0).subject(), 1L, Long::sum);
         }
-        assertThat(bySubject).containsExactlyEntriesOf(new TreeMap<>(Map.of(
-                subject("ticker", "PF_ETHUSD"), 5L, subject("ticker", "PF_XBTUSD"), 5L,
-                subject("trade", "PF_ETHUSD"), 7L, subject("trade", "PF_XBTUSD"), 3L)));
+        assertThat(bySubject)
+                .containsExactlyEntriesOf(new TreeMap<>(Map.of(
+                        subject("ticker", "PF_ETHUSD"),
+                        5L,
+                        subject("ticker", "PF_XBTUSD"),
+                        5L,
+                        subject("trade", "PF_ETHUSD"),
+                        7L,
+                        subject("trade", "PF_XBTUSD"),
+                        3L)));
     }
 }

@@ -48,8 +48,9 @@ class KrakenFuturesNormalizerGoldenTest {
         // Two tickers, two live trades, the two-trade snapshot as two messages, a book snapshot and a delta.
         assertThat(all.dataMessages).isEqualTo(8);
         assertThat(all.silentDataMessages).isZero();
-        assertThat(all.byType).isEqualTo(Map.of("ticker/Ticker", 2, "trade/Trade", 4, "orderbook/BookSnapshot", 1,
-                "orderbook/BookDelta", 1));
+        assertThat(all.byType)
+                .isEqualTo(Map.of(
+                        "ticker/Ticker", 2, "trade/Trade", 4, "orderbook/BookSnapshot", 1, "orderbook/BookDelta", 1));
         // info and two subscribed acks (system), three client requests (unparsed).
         assertThat(all.otherMessages).isEqualTo(6);
         assertThat(all.eventsFromOtherMessages).isZero();
@@ -94,15 +95,18 @@ class KrakenFuturesNormalizerGoldenTest {
     @Test
     void theBookSnapshotAndItsSellSideDeltaBuildTheBook() {
         BookSnapshot snapshot = (BookSnapshot) EVENTS.get(12).get(0);
-        assertThat(snapshot.bids()).extracting(l -> l.price().toPlainString() + "@" + l.size().toPlainString())
+        assertThat(snapshot.bids())
+                .extracting(l -> l.price().toPlainString() + "@" + l.size().toPlainString())
                 .containsExactly("34892.5@6385", "34892@10924");
-        assertThat(snapshot.asks()).extracting(l -> l.price().toPlainString() + "@" + l.size().toPlainString())
+        assertThat(snapshot.asks())
+                .extracting(l -> l.price().toPlainString() + "@" + l.size().toPlainString())
                 .containsExactly("34911.5@20598", "34912@2300");
         assertThat(snapshot.ts()).isEqualTo(1_612_269_825_817_000L);
 
         BookDelta delta = (BookDelta) EVENTS.get(13).get(0);
         assertThat(delta.bids()).isEmpty();
-        assertThat(delta.asks()).extracting(l -> l.price().toPlainString() + "@" + l.size().toPlainString())
+        assertThat(delta.asks())
+                .extracting(l -> l.price().toPlainString() + "@" + l.size().toPlainString())
                 .containsExactly("34981@0");
         assertThat(delta.incremental()).isFalse();
         assertThat(delta.ts()).isEqualTo(1_612_269_953_629_000L);
@@ -117,7 +121,8 @@ class KrakenFuturesNormalizerGoldenTest {
 
     @Test
     void everyLiveFrameOfTheArchiveCaptureGivesItsTickerOrTrade() {
-        Path capture = Path.of(System.getProperty("ssmd.shared.dir", "../../shared"),
+        Path capture = Path.of(
+                System.getProperty("ssmd.shared.dir", "../../shared"),
                 "exchanges/kraken-futures/archive-capture.jsonl");
         Assumptions.assumeTrue(Files.exists(capture), "no archive capture at " + capture + " (ssmd.shared.dir)");
         KrakenFuturesDecoder decoder = KrakenFuturesFixtures.decoder(INSTRUMENTS);
@@ -133,7 +138,8 @@ class KrakenFuturesNormalizerGoldenTest {
         assertThat(first.instrument()).isEqualTo("PF_ETHUSD");
         assertThat(first.bid().orElseThrow().toPlainString()).isEqualTo("1907.3");
         assertThat(first.askSize().orElseThrow().toPlainString()).isEqualTo("0.112");
-        assertThat(captured.events).filteredOn(e -> e instanceof Trade)
+        assertThat(captured.events)
+                .filteredOn(e -> e instanceof Trade)
                 .allSatisfy(e -> assertThat(((Trade) e).tradeId()).isPresent())
                 .allSatisfy(e -> assertThat(((Trade) e).side()).isNotEqualTo(Side.UNKNOWN));
     }
@@ -141,8 +147,11 @@ class KrakenFuturesNormalizerGoldenTest {
     @Test
     void exponentNotationIsReadFromItsTextAndUnusableMessagesGiveNothing() {
         KrakenFuturesNormalizer normalizer = new KrakenFuturesNormalizer();
-        List<MarketEvent> trade = normalizer.normalize(FEED, "trade", bytes("{\"feed\":\"trade\",\"product_id\":"
-                + "\"PF_XBTUSD\",\"side\":\"buy\",\"price\":6.5368E4,\"qty\":3e-4,\"time\":\"soon\"}"));
+        List<MarketEvent> trade = normalizer.normalize(
+                FEED,
+                "trade",
+                bytes("{\"feed\":\"trade\",\"product_id\":"
+                        + "\"PF_XBTUSD\",\"side\":\"buy\",\"price\":6.5368E4,\"qty\":3e-4,\"time\":\"soon\"}"));
         assertThat(trade).singleElement().satisfies(e -> {
             Trade t = (Trade) e;
             assertThat(t.price().toPlainString()).isEqualTo("65368");
@@ -151,12 +160,19 @@ class KrakenFuturesNormalizerGoldenTest {
             assertThat(t.ts()).isZero();
         });
 
-        for (String payload : List.of("", "{", "[]", "{\"feed\":\"ticker\"}",
+        for (String payload : List.of(
+                "",
+                "{",
+                "[]",
+                "{\"feed\":\"ticker\"}",
                 "{\"feed\":\"book\",\"product_id\":\"PF_XBTUSD\",\"side\":\"up\",\"price\":1,\"qty\":1}",
                 "{\"feed\":\"book\",\"product_id\":\"PF_XBTUSD\",\"side\":\"buy\",\"qty\":1}",
                 "{\"feed\":\"trade_snapshot\",\"product_id\":\"PF_XBTUSD\",\"trades\":[]}",
-                "{\"feed\":\"heartbeat\",\"time\":1}", "{\"event\":\"info\",\"version\":1}")) {
-            assertThat(normalizer.normalize(FEED, "orderbook", bytes(payload))).as(payload).isEmpty();
+                "{\"feed\":\"heartbeat\",\"time\":1}",
+                "{\"event\":\"info\",\"version\":1}")) {
+            assertThat(normalizer.normalize(FEED, "orderbook", bytes(payload)))
+                    .as(payload)
+                    .isEmpty();
         }
     }
 }

@@ -46,11 +46,14 @@ class KrakenFuturesProtocolTest {
                 JsonNode real = parse(sample(10));
                 assertThat(keys(ticker)).containsExactlyInAnyOrderElementsOf(keys(real));
                 for (String key : keys(real)) {
-                    assertThat(ticker.get(key).getNodeType()).as(key).isEqualTo(real.get(key).getNodeType());
+                    assertThat(ticker.get(key).getNodeType())
+                            .as(key)
+                            .isEqualTo(real.get(key).getNodeType());
                 }
                 assertThat(ticker.get("product_id").asText()).isEqualTo("PF_XBTUSD");
                 assertThat(ticker.get("pair").asText()).isEqualTo("XBT:USD");
-                assertThat(ticker.get("bid").decimalValue()).isLessThan(ticker.get("ask").decimalValue());
+                assertThat(ticker.get("bid").decimalValue())
+                        .isLessThan(ticker.get("ask").decimalValue());
             }
         }
     }
@@ -60,13 +63,15 @@ class KrakenFuturesProtocolTest {
         try (KrakenFuturesTestServer server = start(200)) {
             WsTestClient client = server.client();
             client.send(sample(4));
-            assertThat(client.next(WAIT)).isEqualTo("{\"event\":\"subscribed\",\"feed\":\"book\",\"product_ids\":[\"PF_XBTUSD\"]}");
+            assertThat(client.next(WAIT))
+                    .isEqualTo("{\"event\":\"subscribed\",\"feed\":\"book\",\"product_ids\":[\"PF_XBTUSD\"]}");
             JsonNode snapshot = parse(client.next(WAIT));
             JsonNode realSnapshot = parse(sample(13));
             assertThat(keys(snapshot)).isEqualTo(keys(realSnapshot));
             assertThat(snapshot.get("tickSize").isNull()).isTrue();
             assertThat(snapshot.get("bids")).hasSizeGreaterThan(5);
-            assertThat(keys(snapshot.get("bids").get(0))).isEqualTo(keys(realSnapshot.get("bids").get(0)));
+            assertThat(keys(snapshot.get("bids").get(0)))
+                    .isEqualTo(keys(realSnapshot.get("bids").get(0)));
             assertThat(keys(snapshot.get("asks").get(0))).isEqualTo(List.of("price", "qty"));
             long seq = snapshot.get("seq").asLong();
             for (int i = 1; i <= 20; i++) {
@@ -83,7 +88,8 @@ class KrakenFuturesProtocolTest {
         try (KrakenFuturesTestServer server = start(200)) {
             WsTestClient client = server.client();
             client.send("{\"event\":\"subscribe\",\"feed\":\"trade\",\"product_ids\":[\"PF_ETHUSD\"]}");
-            assertThat(client.next(WAIT)).isEqualTo("{\"event\":\"subscribed\",\"feed\":\"trade\",\"product_ids\":[\"PF_ETHUSD\"]}");
+            assertThat(client.next(WAIT))
+                    .isEqualTo("{\"event\":\"subscribed\",\"feed\":\"trade\",\"product_ids\":[\"PF_ETHUSD\"]}");
             JsonNode snapshot = parse(client.next(WAIT));
             assertThat(keys(snapshot)).isEqualTo(keys(parse(sample(11))));
             assertThat(snapshot.get("trades")).isNotEmpty();
@@ -94,7 +100,8 @@ class KrakenFuturesProtocolTest {
             assertThat(keys(trade)).isEqualTo(realTrade);
             assertThat(trade.get("seq").asLong()).isEqualTo(newest + 1);
             assertThat(trade.get("type").asText()).isEqualTo("fill");
-            assertThat(trade.get("uid").asText()).matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+            assertThat(trade.get("uid").asText())
+                    .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
         }
     }
 
@@ -102,9 +109,11 @@ class KrakenFuturesProtocolTest {
     void oneSubscribeForSeveralProductsIsAckedOnceWithAllOfThem() throws Exception {
         try (KrakenFuturesTestServer server = start(0)) {
             WsTestClient client = server.client();
-            client.send(KrakenFuturesReplayServer.subscribeMessages(List.of("PF_XBTUSD", "PF_ETHUSD")).get(0));
-            assertThat(client.next(WAIT)).isEqualTo(
-                    "{\"event\":\"subscribed\",\"feed\":\"book\",\"product_ids\":[\"PF_XBTUSD\",\"PF_ETHUSD\"]}");
+            client.send(KrakenFuturesReplayServer.subscribeMessages(List.of("PF_XBTUSD", "PF_ETHUSD"))
+                    .get(0));
+            assertThat(client.next(WAIT))
+                    .isEqualTo(
+                            "{\"event\":\"subscribed\",\"feed\":\"book\",\"product_ids\":[\"PF_XBTUSD\",\"PF_ETHUSD\"]}");
             assertThat(parse(client.next(WAIT)).get("product_id").asText()).isEqualTo("PF_XBTUSD");
             assertThat(parse(client.next(WAIT)).get("product_id").asText()).isEqualTo("PF_ETHUSD");
         }
@@ -115,9 +124,11 @@ class KrakenFuturesProtocolTest {
         try (KrakenFuturesTestServer server = start(0)) {
             WsTestClient client = server.client();
             client.send("{\"event\":\"subscribe\",\"feed\":\"ticker\",\"product_ids\":[\"PF_XBTUSD\",\"PF_NOPEUSD\"]}");
-            assertThat(client.next(WAIT)).isEqualTo("{\"event\":\"subscribed\",\"feed\":\"ticker\",\"product_ids\":[\"PF_XBTUSD\"]}");
-            assertThat(client.next(WAIT)).isEqualTo(
-                    "{\"event\":\"subscribed_failed\",\"feed\":\"ticker\",\"product_ids\":[\"PF_NOPEUSD\"]}");
+            assertThat(client.next(WAIT))
+                    .isEqualTo("{\"event\":\"subscribed\",\"feed\":\"ticker\",\"product_ids\":[\"PF_XBTUSD\"]}");
+            assertThat(client.next(WAIT))
+                    .isEqualTo(
+                            "{\"event\":\"subscribed_failed\",\"feed\":\"ticker\",\"product_ids\":[\"PF_NOPEUSD\"]}");
             for (int i = 0; i < 50; i++) {
                 assertThat(parse(client.next(WAIT)).get("product_id").asText()).isEqualTo("PF_XBTUSD");
             }
@@ -147,10 +158,13 @@ class KrakenFuturesProtocolTest {
             client.send("{\"event\":\"subscribe\",\"feed\":\"ticker\",\"product_ids\":[\"PF_XBTUSD\"]}");
             client.send("{\"event\":\"subscribe\",\"feed\":\"trade\",\"product_ids\":[\"PF_XBTUSD\"]}");
             client.nextMatching(f -> isFeed(f, "trade"), WAIT);
-            client.send("{\"event\":\"unsubscribe\",\"feed\":\"ticker\",\"product_ids\":[\"PF_XBTUSD\",\"PF_ETHUSD\"]}");
-            client.nextMatching("{\"event\":\"unsubscribed\",\"feed\":\"ticker\",\"product_ids\":[\"PF_XBTUSD\"]}"::equals, WAIT);
-            assertThat(client.next(WAIT)).isEqualTo(
-                    "{\"event\":\"unsubscribed_failed\",\"feed\":\"ticker\",\"product_ids\":[\"PF_ETHUSD\"]}");
+            client.send(
+                    "{\"event\":\"unsubscribe\",\"feed\":\"ticker\",\"product_ids\":[\"PF_XBTUSD\",\"PF_ETHUSD\"]}");
+            client.nextMatching(
+                    "{\"event\":\"unsubscribed\",\"feed\":\"ticker\",\"product_ids\":[\"PF_XBTUSD\"]}"::equals, WAIT);
+            assertThat(client.next(WAIT))
+                    .isEqualTo(
+                            "{\"event\":\"unsubscribed_failed\",\"feed\":\"ticker\",\"product_ids\":[\"PF_ETHUSD\"]}");
             // The session is one stage: nothing of the ticker can follow its unsubscribed answer.
             for (int i = 0; i < 100; i++) {
                 assertThat(isFeed(client.next(WAIT), "trade")).isTrue();
@@ -194,7 +208,8 @@ class KrakenFuturesProtocolTest {
                 pinging.nextMatching("{\"event\":\"pong\"}"::equals, WAIT);
                 assertThat(pinging.poll(Duration.ofMillis(300))).isNull();
             }
-            assertThat(silent.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(1000);
+            assertThat(silent.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                    .isEqualTo(1000);
             assertThat(pinging.ended()).isNotDone();
         }
     }
@@ -202,7 +217,8 @@ class KrakenFuturesProtocolTest {
     @Test
     void thereIsNoRestEndpointButTheControlOnes() throws Exception {
         try (KrakenFuturesTestServer server = start(0)) {
-            assertThat(server.http("GET", "/derivatives/api/v3/instruments", "").statusCode()).isEqualTo(404);
+            assertThat(server.http("GET", "/derivatives/api/v3/instruments", "").statusCode())
+                    .isEqualTo(404);
             assertThat(server.http("GET", "/control/sessions", "").body()).contains("\"open\":0");
         }
     }
@@ -211,12 +227,16 @@ class KrakenFuturesProtocolTest {
     void theStaticsGiveVenueShapedIdsAndTheExactSubscribeFrames() {
         assertThat(KrakenFuturesReplayServer.defaultInstruments()).startsWith("PF_XBTUSD", "PF_ETHUSD");
         List<String> ids = KrakenFuturesReplayServer.syntheticInstruments(7);
-        assertThat(ids).hasSize(7).startsWith(KrakenFuturesReplayServer.defaultInstruments().toArray(String[]::new))
-                .endsWith("PF_SYN0001USD", "PF_SYN0002USD").doesNotHaveDuplicates();
+        assertThat(ids)
+                .hasSize(7)
+                .startsWith(KrakenFuturesReplayServer.defaultInstruments().toArray(String[]::new))
+                .endsWith("PF_SYN0001USD", "PF_SYN0002USD")
+                .doesNotHaveDuplicates();
         assertThat(KrakenFuturesReplayServer.syntheticInstruments(1)).containsExactly("PF_XBTUSD");
-        assertThat(KrakenFuturesReplayServer.subscribeMessages(List.of("PF_XBTUSD"))).containsExactly(
-                "{\"event\":\"subscribe\",\"feed\":\"book\",\"product_ids\":[\"PF_XBTUSD\"]}",
-                "{\"event\":\"subscribe\",\"feed\":\"trade\",\"product_ids\":[\"PF_XBTUSD\"]}",
-                sample(2));
+        assertThat(KrakenFuturesReplayServer.subscribeMessages(List.of("PF_XBTUSD")))
+                .containsExactly(
+                        "{\"event\":\"subscribe\",\"feed\":\"book\",\"product_ids\":[\"PF_XBTUSD\"]}",
+                        "{\"event\":\"subscribe\",\"feed\":\"trade\",\"product_ids\":[\"PF_XBTUSD\"]}",
+                        sample(2));
     }
 }

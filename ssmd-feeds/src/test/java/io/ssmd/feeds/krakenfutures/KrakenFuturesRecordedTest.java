@@ -34,8 +34,8 @@ class KrakenFuturesRecordedTest {
     }
 
     private static KrakenFuturesTestServer start(Path recording) {
-        ReplaySettings settings = ReplaySettings.synthetic("kraken-futures", 0, 200, 1).withRecording(recording, 1.0,
-                true);
+        ReplaySettings settings =
+                ReplaySettings.synthetic("kraken-futures", 0, 200, 1).withRecording(recording, 1.0, true);
         return KrakenFuturesTestServer.start(TESTKIT.system(), settings);
     }
 
@@ -62,12 +62,14 @@ class KrakenFuturesRecordedTest {
             for (String frame : frames) {
                 // Besides the acks and the recorded frames, only the trade snapshot that starts the subscription.
                 boolean expected = frame.startsWith("{\"event\":\"subscribed\"")
-                        || List.of(sample(8), sample(11), sample(12)).contains(frame) || isFeed(frame, "trade_snapshot");
+                        || List.of(sample(8), sample(11), sample(12)).contains(frame)
+                        || isFeed(frame, "trade_snapshot");
                 assertThat(expected).as(frame).isTrue();
             }
             // Not resent: the heartbeat, other products' frames, unsubscribed feeds and the recorded requests/acks.
-            assertThat(frames).doesNotContain(sample(1), sample(3), sample(6), sample(7), sample(9), sample(10),
-                    sample(13), sample(14));
+            assertThat(frames)
+                    .doesNotContain(
+                            sample(1), sample(3), sample(6), sample(7), sample(9), sample(10), sample(13), sample(14));
         }
     }
 
@@ -79,8 +81,8 @@ class KrakenFuturesRecordedTest {
             // Two tickers of PF_ETHUSD: a whole pass of the recording has gone by, its book and trades included.
             until(client, sample(8), 2);
             client.send(sample(4).replace("PF_XBTUSD", "PI_XBTUSD"));
-            client.nextMatching("{\"event\":\"subscribed\",\"feed\":\"book\",\"product_ids\":[\"PI_XBTUSD\"]}"::equals,
-                    WAIT);
+            client.nextMatching(
+                    "{\"event\":\"subscribed\",\"feed\":\"book\",\"product_ids\":[\"PI_XBTUSD\"]}"::equals, WAIT);
             JsonNode book = parse(client.nextMatching(f -> isFeed(f, "book_snapshot"), WAIT));
             JsonNode recorded = parse(sample(13));
             assertThat(book.get("bids")).isEqualTo(recorded.get("bids"));
@@ -89,22 +91,29 @@ class KrakenFuturesRecordedTest {
             assertThat(book.get("seq").asLong()).isIn(326072249L, 326094134L);
             client.send("{\"event\":\"subscribe\",\"feed\":\"trade\",\"product_ids\":[\"PI_XBTUSD\"]}");
             JsonNode trades = parse(client.nextMatching(f -> isFeed(f, "trade_snapshot"), WAIT));
-            Set<String> recordedUids = new HashSet<>(List.of(parse(sample(12)).get("uid").asText()));
-            parse(sample(11)).get("trades").forEach(t -> recordedUids.add(t.get("uid").asText()));
-            assertThat(trades.get("trades")).isNotEmpty()
-                    .allSatisfy(t -> assertThat(recordedUids).contains(t.get("uid").asText()));
+            Set<String> recordedUids =
+                    new HashSet<>(List.of(parse(sample(12)).get("uid").asText()));
+            parse(sample(11))
+                    .get("trades")
+                    .forEach(t -> recordedUids.add(t.get("uid").asText()));
+            assertThat(trades.get("trades"))
+                    .isNotEmpty()
+                    .allSatisfy(
+                            t -> assertThat(recordedUids).contains(t.get("uid").asText()));
         }
     }
 
     @Test
     void theArchiveCaptureReplaysItsTradesAndTickersVerbatim() throws Exception {
-        Path capture = Path.of(System.getProperty("ssmd.shared.dir", "../../shared"),
+        Path capture = Path.of(
+                System.getProperty("ssmd.shared.dir", "../../shared"),
                 "exchanges/kraken-futures/archive-capture.jsonl");
         Assumptions.assumeTrue(Files.exists(capture), "no archive capture at " + capture);
         List<String> lines = KrakenFuturesTestServer.readLines(capture);
         try (KrakenFuturesTestServer server = start(capture)) {
             WsTestClient client = server.client();
-            KrakenFuturesReplayServer.subscribeMessages(List.of("PF_XBTUSD", "PF_ETHUSD")).forEach(client::send);
+            KrakenFuturesReplayServer.subscribeMessages(List.of("PF_XBTUSD", "PF_ETHUSD"))
+                    .forEach(client::send);
             String lastTrade = lines.get(lines.size() - 1);
             List<String> frames = until(client, lastTrade, 2);
             Set<String> feeds = new HashSet<>();

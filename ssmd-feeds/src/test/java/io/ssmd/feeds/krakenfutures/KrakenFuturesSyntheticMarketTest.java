@@ -60,7 +60,8 @@ class KrakenFuturesSyntheticMarketTest {
     @Test
     void theSameSeedGivesTheSameFramesApartFromTheirTimestamps() throws Exception {
         List<String> subscribe = KrakenFuturesReplayServer.subscribeMessages(
-                KrakenFuturesReplayServer.defaultInstruments()).subList(0, 1);
+                        KrakenFuturesReplayServer.defaultInstruments())
+                .subList(0, 1);
         List<String> first = withoutTimes(frames(42, 2_000, subscribe));
         assertThat(withoutTimes(frames(42, 2_000, subscribe))).isEqualTo(first);
         assertThat(withoutTimes(frames(43, 2_000, subscribe))).isNotEqualTo(first);
@@ -138,11 +139,13 @@ class KrakenFuturesSyntheticMarketTest {
     }
 
     private static List<String> withoutTimes(List<String> frames) {
-        return frames.stream().map(frame -> {
-            JsonNode node = parse(frame);
-            strip(node);
-            return node.toString();
-        }).toList();
+        return frames.stream()
+                .map(frame -> {
+                    JsonNode node = parse(frame);
+                    strip(node);
+                    return node.toString();
+                })
+                .toList();
     }
 
     private static void strip(JsonNode node) {

@@ -32,6 +32,7 @@ final class KrakenFuturesTestServer implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final ReplayServer server;
@@ -73,9 +74,13 @@ final class KrakenFuturesTestServer implements AutoCloseable {
 
     HttpResponse<String> http(String method, String path, String body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
-                .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").build();
+                .method(
+                        method,
+                        body.isEmpty()
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
+                .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -105,8 +110,9 @@ final class KrakenFuturesTestServer implements AutoCloseable {
 
     static Path samplePath() {
         try {
-            return Path.of(Objects.requireNonNull(KrakenFuturesTestServer.class
-                    .getResource("/kraken-futures/messages.jsonl")).toURI());
+            return Path.of(
+                    Objects.requireNonNull(KrakenFuturesTestServer.class.getResource("/kraken-futures/messages.jsonl"))
+                            .toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -119,7 +125,9 @@ final class KrakenFuturesTestServer implements AutoCloseable {
 
     static List<String> readLines(Path file) {
         try {
-            return Files.readAllLines(file).stream().filter(line -> !line.isBlank()).toList();
+            return Files.readAllLines(file).stream()
+                    .filter(line -> !line.isBlank())
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

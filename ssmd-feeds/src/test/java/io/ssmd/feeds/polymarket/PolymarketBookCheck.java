@@ -26,8 +26,7 @@ final class PolymarketBookCheck {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final BigDecimal ONE = BigDecimal.ONE;
 
-    private record Book(TreeMap<BigDecimal, BigDecimal> bids, TreeMap<BigDecimal, BigDecimal> asks) {
-    }
+    private record Book(TreeMap<BigDecimal, BigDecimal> bids, TreeMap<BigDecimal, BigDecimal> asks) {}
 
     private final Map<String, Book> books = new HashMap<>();
     private final Map<String, BigDecimal> ticks = new HashMap<>();
@@ -74,7 +73,9 @@ final class PolymarketBookCheck {
 
     private void book(JsonNode event) {
         String asset = event.get("asset_id").asText();
-        assetsByMarket.computeIfAbsent(event.get("market").asText(), m -> new LinkedHashSet<>()).add(asset);
+        assetsByMarket
+                .computeIfAbsent(event.get("market").asText(), m -> new LinkedHashSet<>())
+                .add(asset);
         BigDecimal tick = new BigDecimal(event.get("tick_size").asText());
         ticks.put(asset, tick);
         Book book = new Book(levels(event.get("bids"), true, tick), levels(event.get("asks"), false, tick));
@@ -110,7 +111,8 @@ final class PolymarketBookCheck {
             BigDecimal price = new BigDecimal(change.get("price").asText());
             BigDecimal size = new BigDecimal(change.get("size").asText());
             checkLevel(price, size, ticks.get(asset), true);
-            TreeMap<BigDecimal, BigDecimal> side = change.get("side").asText().equals("BUY") ? book.bids() : book.asks();
+            TreeMap<BigDecimal, BigDecimal> side =
+                    change.get("side").asText().equals("BUY") ? book.bids() : book.asks();
             if (size.signum() == 0) {
                 if (side.remove(price) == null) {
                     problem("removed a level that was not there: " + change);
@@ -120,11 +122,17 @@ final class PolymarketBookCheck {
             }
             entriesChecked++;
             checkBook(asset, book);
-            if (!book.bids().isEmpty() && !book.asks().isEmpty()
-                    && (new BigDecimal(change.get("best_bid").asText()).compareTo(book.bids().lastKey()) != 0
-                    || new BigDecimal(change.get("best_ask").asText()).compareTo(book.asks().firstKey()) != 0)) {
+            if (!book.bids().isEmpty()
+                    && !book.asks().isEmpty()
+                    && (new BigDecimal(change.get("best_bid").asText())
+                                            .compareTo(book.bids().lastKey())
+                                    != 0
+                            || new BigDecimal(change.get("best_ask").asText())
+                                            .compareTo(book.asks().firstKey())
+                                    != 0)) {
                 problem("best_bid/best_ask " + change.get("best_bid") + "/" + change.get("best_ask")
-                        + " but the book says " + book.bids().lastKey() + "/" + book.asks().firstKey());
+                        + " but the book says " + book.bids().lastKey() + "/"
+                        + book.asks().firstKey());
             }
         }
         checkMirror(event.get("market").asText());
@@ -136,8 +144,11 @@ final class PolymarketBookCheck {
         if (new BigDecimal(event.get("size").asText()).signum() <= 0) {
             problem("trade without size: " + event);
         }
-        if (book != null && (price.compareTo(book.bids().lastKey()) < 0 || price.compareTo(book.asks().firstKey()) > 0)) {
-            problem("trade at " + price + " outside the spread " + book.bids().lastKey() + "/" + book.asks().firstKey());
+        if (book != null
+                && (price.compareTo(book.bids().lastKey()) < 0
+                        || price.compareTo(book.asks().firstKey()) > 0)) {
+            problem("trade at " + price + " outside the spread " + book.bids().lastKey() + "/"
+                    + book.asks().firstKey());
         }
     }
 
@@ -171,10 +182,16 @@ final class PolymarketBookCheck {
     }
 
     private void checkMirror(String market) {
-        List<Book> pair = assetsByMarket.getOrDefault(market, Set.of()).stream().map(books::get).toList();
-        if (pair.size() == 2 && ONE.subtract(pair.get(0).bids().lastKey()).compareTo(pair.get(1).asks().firstKey()) != 0) {
-            problem("mirror broken in " + market + ": best bid " + pair.get(0).bids().lastKey()
-                    + " vs second outcome's best ask " + pair.get(1).asks().firstKey());
+        List<Book> pair = assetsByMarket.getOrDefault(market, Set.of()).stream()
+                .map(books::get)
+                .toList();
+        if (pair.size() == 2
+                && ONE.subtract(pair.get(0).bids().lastKey())
+                                .compareTo(pair.get(1).asks().firstKey())
+                        != 0) {
+            problem("mirror broken in " + market + ": best bid "
+                    + pair.get(0).bids().lastKey() + " vs second outcome's best ask "
+                    + pair.get(1).asks().firstKey());
         }
     }
 

@@ -20,8 +20,7 @@ class PolymarketBookValidationTest {
             + "{\"price\":\"0.53\",\"size\":\"60\"},{\"price\":\"0.52\",\"size\":\"25\"}],\"timestamp\":\"1\","
             + "\"hash\":\"h\"}";
 
-    private static String change(String asset, String price, String size, String side, String bestBid,
-            String bestAsk) {
+    private static String change(String asset, String price, String size, String side, String bestBid, String bestAsk) {
         return "{\"asset_id\":\"" + asset + "\",\"price\":\"" + price + "\",\"size\":\"" + size + "\",\"side\":\""
                 + side + "\",\"hash\":\"o\",\"best_bid\":\"" + bestBid + "\",\"best_ask\":\"" + bestAsk + "\"}";
     }
@@ -36,14 +35,18 @@ class PolymarketBookValidationTest {
         PolymarketDecoder decoder = decoder();
         decoder.decode(bytes(BOOK_A));
         // The best bid goes (size 0): the next one, 0.49, is the top. Decimal text "0.5" is the level "0.50".
-        assertThat(decoder.decode(bytes(priceChange(change(A, "0.5", "0", "BUY", "0.49", "0.52")))).resyncs())
+        assertThat(decoder.decode(bytes(priceChange(change(A, "0.5", "0", "BUY", "0.49", "0.52"))))
+                        .resyncs())
                 .isEmpty();
         // A new best ask inside the spread; then its size is SET (not added) to 7.
-        assertThat(decoder.decode(bytes(priceChange(change(A, "0.51", "40", "SELL", "0.49", "0.51")))).resyncs())
+        assertThat(decoder.decode(bytes(priceChange(change(A, "0.51", "40", "SELL", "0.49", "0.51"))))
+                        .resyncs())
                 .isEmpty();
-        assertThat(decoder.decode(bytes(priceChange(change(A, "0.51", "7", "SELL", "0.49", "0.51")))).resyncs())
+        assertThat(decoder.decode(bytes(priceChange(change(A, "0.51", "7", "SELL", "0.49", "0.51"))))
+                        .resyncs())
                 .isEmpty();
-        assertThat(decoder.decode(bytes(priceChange(change(A, "0.51", "0", "SELL", "0.49", "0.520")))).resyncs())
+        assertThat(decoder.decode(bytes(priceChange(change(A, "0.51", "0", "SELL", "0.49", "0.520"))))
+                        .resyncs())
                 .isEmpty();
         assertThat(decoder.checking(A)).isTrue();
     }
@@ -56,20 +59,23 @@ class PolymarketBookValidationTest {
         decoder.decode(bytes(bBook));
 
         // One frame touching both assets: A's best bid disagrees (the venue says 0.495, the kept book 0.50); B agrees.
-        String frame = priceChange(change(A, "0.47", "5", "BUY", "0.495", "0.52"),
-                change(B, "0.47", "5", "BUY", "0.5", "0.52"));
+        String frame = priceChange(
+                change(A, "0.47", "5", "BUY", "0.495", "0.52"), change(B, "0.47", "5", "BUY", "0.5", "0.52"));
         Decoded decoded = decoder.decode(bytes(frame));
 
-        assertThat(decoded.messages()).singleElement().satisfies(m -> assertThat(m.payload()).isEqualTo(bytes(frame)));
+        assertThat(decoded.messages())
+                .singleElement()
+                .satisfies(m -> assertThat(m.payload()).isEqualTo(bytes(frame)));
         assertThat(decoded.resyncs()).singleElement().satisfies(r -> {
             assertThat(r.instrument()).isEqualTo(A);
-            assertThat(r.reason()).isEqualTo("best_bid mismatch: Polymarket 0.495, local book 0.50 (market " + MARKET
-                    + ")");
+            assertThat(r.reason())
+                    .isEqualTo("best_bid mismatch: Polymarket 0.495, local book 0.50 (market " + MARKET + ")");
         });
-        assertThat(decoded.replies()).containsExactly(
-                "{\"operation\":\"unsubscribe\",\"assets_ids\":[\"" + A + "\"]}",
-                "{\"operation\":\"subscribe\",\"assets_ids\":[\"" + A
-                        + "\"],\"initial_dump\":true,\"custom_feature_enabled\":false}");
+        assertThat(decoded.replies())
+                .containsExactly(
+                        "{\"operation\":\"unsubscribe\",\"assets_ids\":[\"" + A + "\"]}",
+                        "{\"operation\":\"subscribe\",\"assets_ids\":[\"" + A
+                                + "\"],\"initial_dump\":true,\"custom_feature_enabled\":false}");
         assertThat(decoder.checking(A)).isFalse();
         assertThat(decoder.checking(B)).isTrue();
 
@@ -82,8 +88,10 @@ class PolymarketBookValidationTest {
         // The fresh snapshot (in an initial-dump array) brings the checks back.
         decoder.decode(bytes("[" + BOOK_A + "]"));
         assertThat(decoder.checking(A)).isTrue();
-        assertThat(decoder.decode(bytes(priceChange(change(A, "0.47", "5", "BUY", "0.49", "0.52")))).resyncs())
-                .singleElement().satisfies(r -> assertThat(r.reason()).startsWith("best_bid mismatch"));
+        assertThat(decoder.decode(bytes(priceChange(change(A, "0.47", "5", "BUY", "0.49", "0.52"))))
+                        .resyncs())
+                .singleElement()
+                .satisfies(r -> assertThat(r.reason()).startsWith("best_bid mismatch"));
     }
 
     @Test
@@ -91,15 +99,18 @@ class PolymarketBookValidationTest {
         PolymarketDecoder decoder = decoder();
         decoder.decode(bytes(BOOK_A));
         Decoded decoded = decoder.decode(bytes(priceChange(change(A, "0.53", "0", "SELL", "0.5", "0.53"))));
-        assertThat(decoded.resyncs()).singleElement()
-                .satisfies(r -> assertThat(r.reason()).startsWith("best_ask mismatch: Polymarket 0.53, local book 0.52"));
+        assertThat(decoded.resyncs())
+                .singleElement()
+                .satisfies(
+                        r -> assertThat(r.reason()).startsWith("best_ask mismatch: Polymarket 0.53, local book 0.52"));
     }
 
     @Test
     void changesWithoutASnapshotMissingBestsOrEmptySidesBreakNothing() {
         PolymarketDecoder decoder = decoder();
         // No snapshot on this connection yet: nothing to check against.
-        assertThat(decoder.decode(bytes(priceChange(change(A, "0.5", "1", "BUY", "0.9", "0.95")))).resyncs())
+        assertThat(decoder.decode(bytes(priceChange(change(A, "0.5", "1", "BUY", "0.9", "0.95"))))
+                        .resyncs())
                 .isEmpty();
         decoder.decode(bytes(BOOK_A));
         // best_bid/best_ask missing or empty: checks nothing.
@@ -108,10 +119,13 @@ class PolymarketBookValidationTest {
         assertThat(decoder.decode(bytes(noBests)).resyncs()).isEmpty();
         // Every ask removed: an empty side agrees with "0" (the venue documents no text for none).
         for (String price : new String[] {"0.52", "0.53"}) {
-            assertThat(decoder.decode(bytes(priceChange(change(A, price, "0", "SELL", "0.5",
-                    price.equals("0.52") ? "0.53" : "0.54")))).resyncs()).isEmpty();
+            assertThat(decoder.decode(bytes(priceChange(
+                                    change(A, price, "0", "SELL", "0.5", price.equals("0.52") ? "0.53" : "0.54"))))
+                            .resyncs())
+                    .isEmpty();
         }
-        assertThat(decoder.decode(bytes(priceChange(change(A, "0.54", "0", "SELL", "0.5", "0")))).resyncs())
+        assertThat(decoder.decode(bytes(priceChange(change(A, "0.54", "0", "SELL", "0.5", "0"))))
+                        .resyncs())
                 .isEmpty();
         assertThat(decoder.checking(A)).isTrue();
     }
@@ -122,11 +136,13 @@ class PolymarketBookValidationTest {
         decoder.decode(bytes(BOOK_A));
         Decoded decoded = decoder.decode(bytes(priceChange(change(A, "half", "1", "BUY", "0.5", "0.52"))));
         assertThat(decoded.messages()).hasSize(1);
-        assertThat(decoded.resyncs()).singleElement()
+        assertThat(decoded.resyncs())
+                .singleElement()
                 .satisfies(r -> assertThat(r.reason()).startsWith("price_changes entry not readable"));
         Decoded badBook = decoder.decode(bytes(BOOK_A.replace("\"0.48\"", "\"x\"")));
         assertThat(badBook.type()).isEqualTo("book");
-        assertThat(badBook.resyncs()).singleElement()
+        assertThat(badBook.resyncs())
+                .singleElement()
                 .satisfies(r -> assertThat(r.reason()).startsWith("book levels not readable"));
     }
 
@@ -134,7 +150,8 @@ class PolymarketBookValidationTest {
     void assetsOutsideTheShardAreNeitherCheckedNorResubscribed() {
         PolymarketDecoder decoder = decoder();
         decoder.decode(bytes(BOOK_A.replace("\"asset_id\":\"" + A, "\"asset_id\":\"999")));
-        assertThat(decoder.decode(bytes(priceChange(change("999", "0.47", "5", "BUY", "0.9", "0.95")))).resyncs())
+        assertThat(decoder.decode(bytes(priceChange(change("999", "0.47", "5", "BUY", "0.9", "0.95"))))
+                        .resyncs())
                 .isEmpty();
     }
 }

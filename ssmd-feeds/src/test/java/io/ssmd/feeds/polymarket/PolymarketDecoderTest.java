@@ -22,8 +22,8 @@ class PolymarketDecoderTest {
     static final String MARKET = "0xabc";
 
     static PolymarketDecoder decoder() {
-        return PolymarketDecoder.create(ShardContext.of("prod", "polymarket", "polymarket-3", List.of(A, B)), false,
-                Map.of());
+        return PolymarketDecoder.create(
+                ShardContext.of("prod", "polymarket", "polymarket-3", List.of(A, B)), false, Map.of());
     }
 
     static String subject(String type, String market) {
@@ -66,10 +66,15 @@ class PolymarketDecoderTest {
 
         assertThat(decoded.kind()).isEqualTo(Kind.DATA);
         assertThat(decoded.type()).isEqualTo("mixed");
-        assertThat(decoded.messages()).extracting(Decoded.Routed::subject).containsExactly(
-                subject("last_trade_price", MARKET), subject("price_level_v9", MARKET),
-                "prod.polymarket.json.unparsed.polymarket-3", "prod.polymarket.json.unparsed.polymarket-3");
-        assertThat(decoded.messages()).extracting(m -> new String(m.payload(), StandardCharsets.UTF_8))
+        assertThat(decoded.messages())
+                .extracting(Decoded.Routed::subject)
+                .containsExactly(
+                        subject("last_trade_price", MARKET),
+                        subject("price_level_v9", MARKET),
+                        "prod.polymarket.json.unparsed.polymarket-3",
+                        "prod.polymarket.json.unparsed.polymarket-3");
+        assertThat(decoded.messages())
+                .extracting(m -> new String(m.payload(), StandardCharsets.UTF_8))
                 .containsExactly(known, unknown, notAnObject, request);
         assertThat(decoded.messages()).extracting(Decoded.Routed::element).containsExactly(0, 1, 2, 3);
     }
@@ -77,8 +82,16 @@ class PolymarketDecoderTest {
     @Test
     void framesThatAreNotOneJsonValueAreUnparsed() {
         PolymarketDecoder decoder = decoder();
-        for (String bad : List.of("", "not json", "{\"event_type\":\"book\"", "[{\"event_type\":\"book\"}",
-                "{\"event_type\":\"book\",\"asset_id\":\"1\"} trailing", "[] []", "42", "\"text\"", "null",
+        for (String bad : List.of(
+                "",
+                "not json",
+                "{\"event_type\":\"book\"",
+                "[{\"event_type\":\"book\"}",
+                "{\"event_type\":\"book\",\"asset_id\":\"1\"} trailing",
+                "[] []",
+                "42",
+                "\"text\"",
+                "null",
                 "{\"assets_ids\":[\"1\"],\"type\":\"market\"}")) {
             Decoded decoded = decoder.decode(bytes(bad));
             assertThat(decoded.kind()).as(bad).isEqualTo(Kind.UNPARSED);
@@ -95,7 +108,8 @@ class PolymarketDecoderTest {
     void anEmptyArrayIsKeptOnTheSystemSubject() {
         Decoded decoded = decoder().decode(bytes("[]"));
         assertThat(decoded.kind()).isEqualTo(Kind.SYSTEM);
-        assertThat(decoded.messages()).singleElement()
+        assertThat(decoded.messages())
+                .singleElement()
                 .satisfies(m -> assertThat(m.subject()).isEqualTo("prod.polymarket.json.system.polymarket-3"));
     }
 
@@ -116,8 +130,8 @@ class PolymarketDecoderTest {
                 + "\",\"old_tick_size\":\"0.01\",\"new_tick_size\":\"0.001\"}";
         assertThat(decoder.decode(bytes(noMarket)).messages().get(0).subject())
                 .isEqualTo(subject("tick_size_change", A));
-        decoder.decode(bytes("{\"event_type\":\"last_trade_price\",\"asset_id\":\"" + A + "\",\"market\":\""
-                + MARKET + "\",\"price\":\"0.5\",\"size\":\"1\"}"));
+        decoder.decode(bytes("{\"event_type\":\"last_trade_price\",\"asset_id\":\"" + A + "\",\"market\":\"" + MARKET
+                + "\",\"price\":\"0.5\",\"size\":\"1\"}"));
         assertThat(decoder.decode(bytes(noMarket)).messages().get(0).subject())
                 .isEqualTo(subject("tick_size_change", MARKET));
         // Given beforehand (discovery), it is known from the first frame.
@@ -136,7 +150,9 @@ class PolymarketDecoderTest {
         String frame = PolymarketFrames.subscriptionRejected(List.of(A, B), 1L);
         Decoded decoded = decoder().decode(bytes(frame));
         assertThat(decoded.kind()).isEqualTo(Kind.SYSTEM);
-        assertThat(decoded.rejections()).extracting(Decoded.Rejection::instrument).containsExactly(A, B);
+        assertThat(decoded.rejections())
+                .extracting(Decoded.Rejection::instrument)
+                .containsExactly(A, B);
         assertThat(decoded.messages().get(0).subject()).isEqualTo("prod.polymarket.json.system.polymarket-3");
     }
 
@@ -163,7 +179,9 @@ class PolymarketDecoderTest {
                 Decoded decoded = decoder.decode(bytes(frame));
                 assertThat(decoded.kind()).as(frame).isEqualTo(Kind.DATA);
                 assertThat(decoded.resyncs()).as(frame).isEmpty();
-                String condition = universe.marketOf(tokens.get(i % tokens.size())).orElseThrow().conditionId();
+                String condition = universe.marketOf(tokens.get(i % tokens.size()))
+                        .orElseThrow()
+                        .conditionId();
                 assertThat(decoded.messages().get(0).subject()).endsWith("." + condition);
                 priceChanges += decoded.type().equals("price_change") ? 1 : 0;
             }

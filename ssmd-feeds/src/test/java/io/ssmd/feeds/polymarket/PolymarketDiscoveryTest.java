@@ -32,8 +32,8 @@ class PolymarketDiscoveryTest {
 
     private static final ActorTestKit TESTKIT = ActorTestKit.create("polymarket-discovery");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final PolymarketDiscovery.Retry FAST = new PolymarketDiscovery.Retry(3, Duration.ofMillis(1),
-            Duration.ofMillis(5), 0.5);
+    private static final PolymarketDiscovery.Retry FAST =
+            new PolymarketDiscovery.Retry(3, Duration.ofMillis(1), Duration.ofMillis(5), 0.5);
 
     private HttpServer gamma;
     private final List<String> lastQueries = new CopyOnWriteArrayList<>();
@@ -51,17 +51,18 @@ class PolymarketDiscoveryTest {
     }
 
     private static PolymarketDiscovery.Filter pages(int size) {
-        return new PolymarketDiscovery.Filter(Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
-                OptionalInt.empty(), size);
+        return new PolymarketDiscovery.Filter(
+                Optional.empty(), Optional.empty(), List.of(), Optional.empty(), OptionalInt.empty(), size);
     }
 
     @Test
     void theReplayServersGammaGivesEveryMarketPageByPageGroupedByCondition() throws Exception {
         List<String> tokens = PolymarketReplayServer.syntheticInstruments(1_200);
-        ReplaySettings settings = ReplaySettings.synthetic("polymarket", 0, 10, 1).withInstruments(tokens);
+        ReplaySettings settings =
+                ReplaySettings.synthetic("polymarket", 0, 10, 1).withInstruments(tokens);
         try (PolymarketTestServer server = PolymarketTestServer.start(TESTKIT, settings)) {
-            PolymarketDiscovery discovery = PolymarketDiscovery.create(server.base(), HTTP, FAST,
-                    Duration.ofSeconds(10));
+            PolymarketDiscovery discovery =
+                    PolymarketDiscovery.create(server.base(), HTTP, FAST, Duration.ofSeconds(10));
 
             Universe universe = discovery.discover(pages(100));
 
@@ -70,13 +71,16 @@ class PolymarketDiscoveryTest {
             // 6 full pages and the empty one that ends the listing.
             assertThat(discovery.requests()).isEqualTo(7);
             PolymarketUniverse served = PolymarketUniverse.of(tokens);
-            universe.conditionByAsset().forEach((asset, condition) ->
-                    assertThat(served.marketOf(asset).orElseThrow().conditionId()).isEqualTo(condition));
-            assertThat(universe.markets().get(0).outcomes()).extracting(PolymarketMarkets.Outcome::name)
+            universe.conditionByAsset()
+                    .forEach((asset, condition) -> assertThat(
+                                    served.marketOf(asset).orElseThrow().conditionId())
+                            .isEqualTo(condition));
+            assertThat(universe.markets().get(0).outcomes())
+                    .extracting(PolymarketMarkets.Outcome::name)
                     .containsExactly("Up", "Down");
 
-            PolymarketDiscovery.Filter atMost = new PolymarketDiscovery.Filter(Optional.empty(), Optional.empty(),
-                    List.of(), Optional.of("volume24hr"), OptionalInt.of(301), 100);
+            PolymarketDiscovery.Filter atMost = new PolymarketDiscovery.Filter(
+                    Optional.empty(), Optional.empty(), List.of(), Optional.of("volume24hr"), OptionalInt.of(301), 100);
             // Whole markets only: 150 markets, 300 assets.
             assertThat(discovery.discover(atMost).assetIds()).containsExactlyElementsOf(tokens.subList(0, 300));
         }
@@ -88,14 +92,30 @@ class PolymarketDiscoveryTest {
      */
     private URI misbehavingGamma(Map<String, AtomicInteger> hits, int failuresAtOffset2) throws IOException {
         List<String> markets = List.of(
-                market("1", "0xaa", "\"[\\\"11\\\", \\\"12\\\"]\"", "\"[\\\"Yes\\\", \\\"No\\\"]\"",
-                        "\"1500.5\"", "200", "true", "false", "[{\"id\":\"21\",\"slug\":\"crypto\"}]"),
+                market(
+                        "1",
+                        "0xaa",
+                        "\"[\\\"11\\\", \\\"12\\\"]\"",
+                        "\"[\\\"Yes\\\", \\\"No\\\"]\"",
+                        "\"1500.5\"",
+                        "200",
+                        "true",
+                        "false",
+                        "[{\"id\":\"21\",\"slug\":\"crypto\"}]"),
                 market("2", "0xbb", "[\"21\",\"22\"]", "[\"Up\",\"Down\"]", "10", "\"5\"", "true", "false", "[]"),
                 // Closed, and inactive: not wanted even though the server sent them.
                 market("3", "0xcc", "[\"31\",\"32\"]", "[\"Yes\",\"No\"]", "9999", "9999", "true", "true", "[]"),
                 market("4", "0xdd", "[\"41\",\"42\"]", "[\"Yes\",\"No\"]", "9999", "9999", "false", "false", "[]"),
                 // The same condition again (pages shifted), one token already known: kept once, new token added.
-                market("1", "0xaa", "[\"12\",\"13\"]", "[\"No\",\"Maybe\"]", "1500.5", "200", "true", "false",
+                market(
+                        "1",
+                        "0xaa",
+                        "[\"12\",\"13\"]",
+                        "[\"No\",\"Maybe\"]",
+                        "1500.5",
+                        "200",
+                        "true",
+                        "false",
                         "[{\"id\":\"21\",\"slug\":\"crypto\"}]"));
         gamma = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         gamma.createContext("/gamma/markets", exchange -> {
@@ -112,8 +132,8 @@ class PolymarketDiscoveryTest {
             }
             int offset = Integer.parseInt(q.get("offset"));
             int limit = Integer.parseInt(q.get("limit"));
-            List<String> page = markets.subList(Math.min(offset, markets.size()),
-                    Math.min(offset + limit, markets.size()));
+            List<String> page =
+                    markets.subList(Math.min(offset, markets.size()), Math.min(offset + limit, markets.size()));
             respond(exchange, 200, "[" + String.join(",", page) + "]");
         });
         gamma.start();
@@ -130,9 +150,10 @@ class PolymarketDiscoveryTest {
 
         assertThat(hits.get("offset=2").get()).isEqualTo(3);
         assertThat(universe.assetIds()).containsExactly("11", "12", "13", "21", "22");
-        assertThat(universe.assetsByCondition()).containsExactly(Map.entry("0xaa", List.of("11", "12", "13")),
-                Map.entry("0xbb", List.of("21", "22")));
-        assertThat(universe.markets().get(0).outcomes()).extracting(PolymarketMarkets.Outcome::name)
+        assertThat(universe.assetsByCondition())
+                .containsExactly(Map.entry("0xaa", List.of("11", "12", "13")), Map.entry("0xbb", List.of("21", "22")));
+        assertThat(universe.markets().get(0).outcomes())
+                .extracting(PolymarketMarkets.Outcome::name)
                 .containsExactly("Yes", "No", "Maybe");
         assertThat(universe.markets().get(0).volume()).contains(new BigDecimal("1500.5"));
         assertThat(universe.markets().get(1).liquidity()).contains(new BigDecimal("5"));
@@ -142,7 +163,8 @@ class PolymarketDiscoveryTest {
     void aPageFailingMoreThanTheRetriesAllowEndsDiscoveryWithTheCause() throws Exception {
         URI base = misbehavingGamma(new ConcurrentHashMap<>(), 10);
         PolymarketDiscovery discovery = PolymarketDiscovery.create(base, HTTP, FAST, Duration.ofSeconds(10));
-        assertThatThrownBy(() -> discovery.discover(pages(2))).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> discovery.discover(pages(2)))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("failed 3 times");
     }
 
@@ -152,31 +174,53 @@ class PolymarketDiscoveryTest {
         URI base = misbehavingGamma(hits, 0);
         PolymarketDiscovery discovery = PolymarketDiscovery.create(base, HTTP, FAST, Duration.ofSeconds(10));
 
-        PolymarketDiscovery.Filter volume = new PolymarketDiscovery.Filter(Optional.of(new BigDecimal("1000")),
-                Optional.empty(), List.of(), Optional.empty(), OptionalInt.empty(), 2);
+        PolymarketDiscovery.Filter volume = new PolymarketDiscovery.Filter(
+                Optional.of(new BigDecimal("1000")),
+                Optional.empty(),
+                List.of(),
+                Optional.empty(),
+                OptionalInt.empty(),
+                2);
         assertThat(discovery.discover(volume).assetsByCondition()).containsOnlyKeys("0xaa");
-        PolymarketDiscovery.Filter liquidity = new PolymarketDiscovery.Filter(Optional.empty(),
-                Optional.of(new BigDecimal("5")), List.of(), Optional.empty(), OptionalInt.empty(), 2);
+        PolymarketDiscovery.Filter liquidity = new PolymarketDiscovery.Filter(
+                Optional.empty(),
+                Optional.of(new BigDecimal("5")),
+                List.of(),
+                Optional.empty(),
+                OptionalInt.empty(),
+                2);
         assertThat(discovery.discover(liquidity).assetsByCondition()).containsOnlyKeys("0xaa", "0xbb");
         // Market 1 lists its tags (21/crypto): it must match; market 2 lists none, so the server's tag_id decided.
-        PolymarketDiscovery.Filter tag = new PolymarketDiscovery.Filter(Optional.empty(), Optional.empty(),
-                List.of("crypto"), Optional.empty(), OptionalInt.empty(), 2);
+        PolymarketDiscovery.Filter tag = new PolymarketDiscovery.Filter(
+                Optional.empty(), Optional.empty(), List.of("crypto"), Optional.empty(), OptionalInt.empty(), 2);
         assertThat(discovery.discover(tag).assetsByCondition()).containsOnlyKeys("0xaa", "0xbb");
-        PolymarketDiscovery.Filter otherTag = new PolymarketDiscovery.Filter(Optional.empty(), Optional.empty(),
-                List.of("sports"), Optional.empty(), OptionalInt.empty(), 2);
+        PolymarketDiscovery.Filter otherTag = new PolymarketDiscovery.Filter(
+                Optional.empty(), Optional.empty(), List.of("sports"), Optional.empty(), OptionalInt.empty(), 2);
         assertThat(discovery.discover(otherTag).assetsByCondition()).containsOnlyKeys("0xbb");
-        assertThat(lastQueries).anyMatch(q -> q.contains("tag_id=sports") && q.contains("active=true")
-                && q.contains("closed=false"));
+        assertThat(lastQueries)
+                .anyMatch(q -> q.contains("tag_id=sports") && q.contains("active=true") && q.contains("closed=false"));
     }
 
     @Test
     void reDiscoverySaysWhatWasAddedAndWhatWentAway() {
-        PolymarketMarkets.Market one = new PolymarketMarkets.Market("1", "0xaa", "q", "s",
+        PolymarketMarkets.Market one = new PolymarketMarkets.Market(
+                "1",
+                "0xaa",
+                "q",
+                "s",
                 List.of(new PolymarketMarkets.Outcome("Yes", "11"), new PolymarketMarkets.Outcome("No", "12")),
-                Optional.empty(), Optional.empty(), List.of());
-        PolymarketMarkets.Market two = new PolymarketMarkets.Market("2", "0xbb", "q", "s",
+                Optional.empty(),
+                Optional.empty(),
+                List.of());
+        PolymarketMarkets.Market two = new PolymarketMarkets.Market(
+                "2",
+                "0xbb",
+                "q",
+                "s",
                 List.of(new PolymarketMarkets.Outcome("Yes", "21"), new PolymarketMarkets.Outcome("No", "22")),
-                Optional.empty(), Optional.empty(), List.of());
+                Optional.empty(),
+                Optional.empty(),
+                List.of());
         Universe before = new Universe(List.of(one));
         Universe after = new Universe(List.of(two));
         assertThat(after.addedSince(before)).containsExactly("21", "22");
@@ -186,12 +230,14 @@ class PolymarketDiscoveryTest {
     @Test
     void tokenListsAreReadAsEncodedStringsOrArrays() throws Exception {
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        assertThat(PolymarketDiscovery.list(json.readTree("\"[\\\"1\\\", \\\"2\\\"]\""))).containsExactly("1", "2");
+        assertThat(PolymarketDiscovery.list(json.readTree("\"[\\\"1\\\", \\\"2\\\"]\"")))
+                .containsExactly("1", "2");
         assertThat(PolymarketDiscovery.list(json.readTree("[\"1\",\"2\"]"))).containsExactly("1", "2");
         assertThat(PolymarketDiscovery.list(json.readTree("\"not a list\""))).isEmpty();
         assertThat(PolymarketDiscovery.list(null)).isEmpty();
         // The real Gamma sample.
-        var sample = json.readTree(PolymarketTestServer.resource("/polymarket/rest-gamma-markets.json")).get(0);
+        var sample = json.readTree(PolymarketTestServer.resource("/polymarket/rest-gamma-markets.json"))
+                .get(0);
         assertThat(PolymarketDiscovery.market(sample)).hasValueSatisfying(m -> {
             assertThat(m.conditionId()).startsWith("0x78443f96");
             assertThat(m.outcomes()).extracting(PolymarketMarkets.Outcome::name).containsExactly("Up", "Down");
@@ -202,12 +248,21 @@ class PolymarketDiscoveryTest {
     private Map<String, String> query(HttpExchange exchange) {
         String raw = exchange.getRequestURI().getRawQuery();
         lastQueries.add(raw);
-        return List.of(raw.split("&")).stream().map(p -> p.split("=", 2))
+        return List.of(raw.split("&")).stream()
+                .map(p -> p.split("=", 2))
                 .collect(Collectors.toMap(p -> p[0], p -> p.length > 1 ? p[1] : "", (a, b) -> b));
     }
 
-    private static String market(String id, String condition, String tokens, String outcomes, String volume,
-            String liquidity, String active, String closed, String tags) {
+    private static String market(
+            String id,
+            String condition,
+            String tokens,
+            String outcomes,
+            String volume,
+            String liquidity,
+            String active,
+            String closed,
+            String tags) {
         return "{\"id\":\"" + id + "\",\"conditionId\":\"" + condition + "\",\"clobTokenIds\":" + tokens
                 + ",\"outcomes\":" + outcomes + ",\"volume\":" + volume + ",\"liquidity\":" + liquidity
                 + ",\"active\":" + active + ",\"closed\":" + closed + ",\"tags\":" + tags + "}";

@@ -22,7 +22,8 @@ class PolymarketFaultsTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> TOKENS = PolymarketReplayServer.defaultInstruments();
-    private static final String SUBSCRIBE_ALL = PolymarketReplayServer.subscribeMessages(TOKENS).get(0);
+    private static final String SUBSCRIBE_ALL =
+            PolymarketReplayServer.subscribeMessages(TOKENS).get(0);
 
     @AfterAll
     static void shutdown() {
@@ -40,7 +41,8 @@ class PolymarketFaultsTest {
             for (int i = 0; i < 4; i++) {
                 assertThat(client.next(WAIT)).startsWith("{\"event_type\":");
             }
-            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(1011);
+            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                    .isEqualTo(1011);
             assertThat(client.poll(Duration.ZERO)).isNull();
         }
     }
@@ -52,7 +54,8 @@ class PolymarketFaultsTest {
             server.faults().dropAfter(Duration.ofMillis(500));
             client.send(SUBSCRIBE_ALL);
             assertThat(client.next(WAIT)).startsWith("[");
-            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(1011);
+            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                    .isEqualTo(1011);
         }
     }
 
@@ -112,7 +115,8 @@ class PolymarketFaultsTest {
         try (PolymarketTestServer server = PolymarketTestServer.synthetic(TESTKIT, 100, 1);
                 WsTestClient client = server.client()) {
             server.faults().reject(List.of(TOKENS.get(0)));
-            client.send(PolymarketReplayServer.subscribeMessages(TOKENS.subList(0, 2)).get(0));
+            client.send(PolymarketReplayServer.subscribeMessages(TOKENS.subList(0, 2))
+                    .get(0));
             JsonNode refused = JSON.readTree(client.next(WAIT));
             assertThat(refused.get("event_type").asText()).isEqualTo("ssmd_subscription_rejected");
             assertThat(refused.get("assets_ids")).hasSize(1);

@@ -24,8 +24,13 @@ class PolymarketFeedTest {
 
     private EnabledFeed feed(List<String> instruments, Map<String, String> replacements) {
         // Asset ids look like numbers to YAML: quoted, as an environment file must write them.
-        Environment environment = TestFeeds.environment(dir, "test", "polymarket", "ws://127.0.0.1:1/ws/market",
-                instruments.stream().map(i -> "\"" + i + "\"").toList(), replacements);
+        Environment environment = TestFeeds.environment(
+                dir,
+                "test",
+                "polymarket",
+                "ws://127.0.0.1:1/ws/market",
+                instruments.stream().map(i -> "\"" + i + "\"").toList(),
+                replacements);
         return TestFeeds.feed(environment, "polymarket");
     }
 
@@ -38,31 +43,34 @@ class PolymarketFeedTest {
         assertThat(feed.target().uri().toString()).isEqualTo("ws://127.0.0.1:1/ws/market");
         assertThat(feed.keepalive()).contains("PING");
         assertThat(feed.settings().customFeatures()).isFalse();
-        assertThat(feed.settings().discovery()).hasValueSatisfying(
-                uri -> assertThat(uri.toString()).isEqualTo("https://gamma-api.polymarket.com"));
-        assertThat(feed.subscribe(List.of(assets.get(0), assets.get(1)))).containsExactly(
-                "{\"assets_ids\":[\"" + assets.get(0) + "\",\"" + assets.get(1)
+        assertThat(feed.settings().discovery())
+                .hasValueSatisfying(uri -> assertThat(uri.toString()).isEqualTo("https://gamma-api.polymarket.com"));
+        assertThat(feed.subscribe(List.of(assets.get(0), assets.get(1))))
+                .containsExactly("{\"assets_ids\":[\"" + assets.get(0) + "\",\"" + assets.get(1)
                         + "\"],\"type\":\"market\",\"initial_dump\":true,\"custom_feature_enabled\":false}");
         assertThat(feed.subscribe(List.of())).isEmpty();
     }
 
     @Test
     void customFeaturesAreASettingOfTheirOwn() {
-        PolymarketSettings settings = PolymarketSettings.create(feed(List.of("1"), Map.of())).withCustomFeatures(true);
+        PolymarketSettings settings =
+                PolymarketSettings.create(feed(List.of("1"), Map.of())).withCustomFeatures(true);
         PolymarketFeed feed = PolymarketFeed.create(settings, Map.of());
-        assertThat(feed.subscribe(List.of("1"))).containsExactly(
-                "{\"assets_ids\":[\"1\"],\"type\":\"market\",\"initial_dump\":true,\"custom_feature_enabled\":true}");
-        assertThat(feed.addAssets(List.of("2"))).containsExactly(
-                "{\"operation\":\"subscribe\",\"assets_ids\":[\"2\"],\"initial_dump\":true,"
+        assertThat(feed.subscribe(List.of("1")))
+                .containsExactly(
+                        "{\"assets_ids\":[\"1\"],\"type\":\"market\",\"initial_dump\":true,\"custom_feature_enabled\":true}");
+        assertThat(feed.addAssets(List.of("2")))
+                .containsExactly("{\"operation\":\"subscribe\",\"assets_ids\":[\"2\"],\"initial_dump\":true,"
                         + "\"custom_feature_enabled\":true}");
-        assertThat(feed.removeAssets(List.of("2"))).containsExactly(
-                "{\"operation\":\"unsubscribe\",\"assets_ids\":[\"2\"]}");
+        assertThat(feed.removeAssets(List.of("2")))
+                .containsExactly("{\"operation\":\"unsubscribe\",\"assets_ids\":[\"2\"]}");
     }
 
     @Test
     void moreThanFiveHundredAssetsGoOutInDynamicSubscribesOfFiveHundred() throws Exception {
         List<String> assets = PolymarketReplayServer.syntheticInstruments(1_200);
-        List<String> frames = PolymarketFeed.create(feed(List.of("1"), Map.of())).subscribe(assets);
+        List<String> frames =
+                PolymarketFeed.create(feed(List.of("1"), Map.of())).subscribe(assets);
 
         assertThat(frames).hasSize(3);
         JsonNode first = JSON.readTree(frames.get(0));
@@ -83,9 +91,10 @@ class PolymarketFeedTest {
     void whatTheConnectorCannotRunIsRefusedNamingTheFileAndKey() {
         assertThatThrownBy(() -> PolymarketSettings.create(feed(List.of("0x311d0c4b"), Map.of())))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("feeds.polymarket.instruments").hasMessageContaining("not a Polymarket asset id");
-        assertThatThrownBy(() -> PolymarketSettings.create(feed(List.of("1"),
-                Map.of("channels: [market]", "channels: [market, user]"))))
+                .hasMessageContaining("feeds.polymarket.instruments")
+                .hasMessageContaining("not a Polymarket asset id");
+        assertThatThrownBy(() -> PolymarketSettings.create(
+                        feed(List.of("1"), Map.of("channels: [market]", "channels: [market, user]"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("polymarket.yaml: channels: 'user'");
     }

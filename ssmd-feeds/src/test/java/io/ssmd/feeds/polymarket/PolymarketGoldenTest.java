@@ -28,8 +28,7 @@ class PolymarketGoldenTest {
     private static final Pattern ASSET = Pattern.compile("\"asset_id\":\"([0-9]+)\"");
 
     /** What a line decodes to: kind, type, and the subject of its one message (null: none). */
-    private record Expected(Kind kind, String type, String subject) {
-    }
+    private record Expected(Kind kind, String type, String subject) {}
 
     private static final String M1 = "0xdd22472e552920b8438158ea7238bfadfa4f736aa4cee91a6b86c39ead110917";
 
@@ -80,13 +79,19 @@ class PolymarketGoldenTest {
             }
             byType.merge(decoded.type(), 1, Integer::sum);
         }
-        assertThat(byType).containsEntry("book", 2).containsEntry("unparsed", 3).containsEntry("price_change", 1)
-                .containsEntry("last_trade_price", 2).containsEntry("tick_size_change", 2).hasSize(10);
+        assertThat(byType)
+                .containsEntry("book", 2)
+                .containsEntry("unparsed", 3)
+                .containsEntry("price_change", 1)
+                .containsEntry("last_trade_price", 2)
+                .containsEntry("tick_size_change", 2)
+                .hasSize(10);
     }
 
     @Test
     void theSampleEventsAsOneArrayFrameSplitIntoByteIdenticalSlices() {
-        List<String> events = PolymarketTestServer.sampleLines().stream().filter(l -> l.contains("\"event_type\""))
+        List<String> events = PolymarketTestServer.sampleLines().stream()
+                .filter(l -> l.contains("\"event_type\""))
                 .toList();
         // Whitespace between elements, as a pretty-printing server would send: slices exclude it.
         String frame = "[ " + String.join(" ,\n ", events) + " ]";
@@ -99,16 +104,18 @@ class PolymarketGoldenTest {
             Decoded.Routed routed = decoded.messages().get(i);
             assertThat(routed.element()).isEqualTo(i);
             assertThat(routed.payload()).as("element %d", i).isEqualTo(bytes(events.get(i)));
-            assertThat(routed.subject()).isEqualTo(EXPECTED.get(lineOf(events.get(i))).subject());
+            assertThat(routed.subject())
+                    .isEqualTo(EXPECTED.get(lineOf(events.get(i))).subject());
         }
     }
 
     @Test
     void theArchiveCaptureDecodesFrameByFrameAndAsAnInitialDump() throws IOException {
-        Path capture = Path.of(System.getProperty("ssmd.shared.dir", "../../shared"),
-                "exchanges/polymarket/archive-capture.jsonl");
+        Path capture = Path.of(
+                System.getProperty("ssmd.shared.dir", "../../shared"), "exchanges/polymarket/archive-capture.jsonl");
         Assumptions.assumeTrue(Files.exists(capture), "no archive capture at " + capture + " (ssmd.shared.dir)");
-        List<String> lines = Files.readAllLines(capture).stream().filter(l -> !l.isBlank()).toList();
+        List<String> lines =
+                Files.readAllLines(capture).stream().filter(l -> !l.isBlank()).toList();
         PolymarketDecoder decoder = decoder(lines);
         Map<String, Integer> byType = new TreeMap<>();
         for (String line : lines) {
@@ -124,10 +131,13 @@ class PolymarketGoldenTest {
         assertThat(byType).isEqualTo(Map.of("book", 10, "last_trade_price", 10));
 
         // The ten books as the venue sends an initial dump: one array frame, one message per book, same bytes.
-        List<String> books = lines.stream().filter(l -> l.contains("\"event_type\":\"book\"")).toList();
+        List<String> books = lines.stream()
+                .filter(l -> l.contains("\"event_type\":\"book\""))
+                .toList();
         Decoded dump = decoder(lines).decode(bytes("[" + String.join(",", books) + "]"));
         assertThat(dump.type()).isEqualTo("book");
-        assertThat(dump.messages()).extracting(m -> new String(m.payload(), StandardCharsets.UTF_8))
+        assertThat(dump.messages())
+                .extracting(m -> new String(m.payload(), StandardCharsets.UTF_8))
                 .containsExactlyElementsOf(books);
     }
 

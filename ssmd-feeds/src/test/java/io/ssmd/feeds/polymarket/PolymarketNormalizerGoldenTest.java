@@ -32,9 +32,12 @@ import org.junit.jupiter.api.Test;
 class PolymarketNormalizerGoldenTest {
 
     private static final String FEED = "polymarket";
-    private static final String M1_YES = "48331043336612883890938759509493159234755048973500640148014422747788308965732";
-    private static final String NVDA_YES = "76043073756653678226373981964075571318267289248134717369284518995922789326425";
-    private static final String NVDA_NO = "31690934263385727664202099278545688007799199447969475608906331829650099442770";
+    private static final String M1_YES =
+            "48331043336612883890938759509493159234755048973500640148014422747788308965732";
+    private static final String NVDA_YES =
+            "76043073756653678226373981964075571318267289248134717369284518995922789326425";
+    private static final String NVDA_NO =
+            "31690934263385727664202099278545688007799199447969475608906331829650099442770";
 
     private static List<String> lines;
     private static final List<List<MarketEvent>> EVENTS = new ArrayList<>();
@@ -56,8 +59,18 @@ class PolymarketNormalizerGoldenTest {
         assertThat(all.dataMessages).isEqualTo(12);
         assertThat(all.silentDataMessages).isZero();
         // new_market and market_resolved name two assets each: one lifecycle event per asset.
-        assertThat(all.byType).isEqualTo(Map.of("orderbook/BookSnapshot", 2, "orderbook/BookDelta", 3,
-                "trade/Trade", 2, "ticker/Ticker", 1, "lifecycle/Lifecycle", 6));
+        assertThat(all.byType)
+                .isEqualTo(Map.of(
+                        "orderbook/BookSnapshot",
+                        2,
+                        "orderbook/BookDelta",
+                        3,
+                        "trade/Trade",
+                        2,
+                        "ticker/Ticker",
+                        1,
+                        "lifecycle/Lifecycle",
+                        6));
         assertThat(all.otherMessages).isEqualTo(3);
         assertThat(all.eventsFromOtherMessages).isZero();
     }
@@ -82,9 +95,11 @@ class PolymarketNormalizerGoldenTest {
     void aBookListedTheOtherWayIsStillBestFirst() {
         BookSnapshot book = (BookSnapshot) EVENTS.get(7).get(0);
 
-        assertThat(book.bids()).extracting(PolymarketNormalizerGoldenTest::text)
+        assertThat(book.bids())
+                .extracting(PolymarketNormalizerGoldenTest::text)
                 .containsExactly("0.50@15", "0.49@20", "0.48@30");
-        assertThat(book.asks()).extracting(PolymarketNormalizerGoldenTest::text)
+        assertThat(book.asks())
+                .extracting(PolymarketNormalizerGoldenTest::text)
                 .containsExactly("0.52@25", "0.53@60", "0.54@10");
     }
 
@@ -97,12 +112,15 @@ class PolymarketNormalizerGoldenTest {
 
         BookDelta v1 = (BookDelta) EVENTS.get(4).get(0);
         assertThat(v1.instrument()).startsWith("5211431950");
-        assertThat(v1.bids()).extracting(PolymarketNormalizerGoldenTest::text)
+        assertThat(v1.bids())
+                .extracting(PolymarketNormalizerGoldenTest::text)
                 .containsExactly("0.6@3300", "0.5@3400", "0.7@3400");
 
         BookDelta current = (BookDelta) EVENTS.get(8).get(0);
         assertThat(current.instrument()).startsWith("7132104567");
-        assertThat(current.bids()).extracting(PolymarketNormalizerGoldenTest::text).containsExactly("0.5@200");
+        assertThat(current.bids())
+                .extracting(PolymarketNormalizerGoldenTest::text)
+                .containsExactly("0.5@200");
         assertThat(current.incremental()).isFalse();
         assertThat(current.ts()).isEqualTo(1_757_908_892_351_000L);
     }
@@ -118,9 +136,11 @@ class PolymarketNormalizerGoldenTest {
         List<MarketEvent> deltas = new PolymarketNormalizer().normalize(FEED, "price_change", bytes(frame));
 
         assertThat(deltas).extracting(MarketEvent::instrument).containsExactly("1", "2");
-        assertThat(((BookDelta) deltas.get(0)).bids()).extracting(PolymarketNormalizerGoldenTest::text)
+        assertThat(((BookDelta) deltas.get(0)).bids())
+                .extracting(PolymarketNormalizerGoldenTest::text)
                 .containsExactly("0.5@200", "0.49@10");
-        assertThat(((BookDelta) deltas.get(1)).asks()).extracting(PolymarketNormalizerGoldenTest::text)
+        assertThat(((BookDelta) deltas.get(1)).asks())
+                .extracting(PolymarketNormalizerGoldenTest::text)
                 .containsExactly("0.5@0");
         assertThat(deltas.get(1).ts()).isEqualTo(5_000);
     }
@@ -143,8 +163,11 @@ class PolymarketNormalizerGoldenTest {
 
         Lifecycle tick = (Lifecycle) EVENTS.get(3).get(0);
         assertThat(tick.event()).isEqualTo("tick_size_change");
-        assertThat(tick.details()).containsEntry("old_tick_size", "0.01").containsEntry("new_tick_size", "0.001")
-                .containsKey("market").doesNotContainKey("event_type");
+        assertThat(tick.details())
+                .containsEntry("old_tick_size", "0.01")
+                .containsEntry("new_tick_size", "0.001")
+                .containsKey("market")
+                .doesNotContainKey("event_type");
     }
 
     @Test
@@ -153,14 +176,18 @@ class PolymarketNormalizerGoldenTest {
         assertThat(created).extracting(MarketEvent::instrument).containsExactly(NVDA_YES, NVDA_NO);
         Lifecycle yes = (Lifecycle) created.get(0);
         assertThat(yes.event()).isEqualTo("new_market");
-        assertThat(yes.details()).containsEntry("outcome", "Yes").containsEntry("slug",
-                "nvda-above-240-on-january-30-2026").containsEntry("order_price_min_tick_size", "0.01")
-                .containsEntry("active", "true").doesNotContainKey("sports_market_type");
+        assertThat(yes.details())
+                .containsEntry("outcome", "Yes")
+                .containsEntry("slug", "nvda-above-240-on-january-30-2026")
+                .containsEntry("order_price_min_tick_size", "0.01")
+                .containsEntry("active", "true")
+                .doesNotContainKey("sports_market_type");
         assertThat(((Lifecycle) created.get(1)).details()).containsEntry("outcome", "No");
 
         List<MarketEvent> resolved = EVENTS.get(13);
         assertThat(resolved).extracting(e -> ((Lifecycle) e).event()).containsOnly("market_resolved");
-        assertThat(((Lifecycle) resolved.get(0)).details()).containsEntry("won", "true")
+        assertThat(((Lifecycle) resolved.get(0)).details())
+                .containsEntry("won", "true")
                 .containsEntry("winning_outcome", "Yes");
         assertThat(((Lifecycle) resolved.get(1)).details()).containsEntry("won", "false");
         assertThat(resolved.get(0).ts()).isEqualTo(1_766_790_415_550_000L);
@@ -168,10 +195,11 @@ class PolymarketNormalizerGoldenTest {
 
     @Test
     void theArchiveCapturesBooksAndTradesAllNormalize() throws IOException {
-        Path capture = Path.of(System.getProperty("ssmd.shared.dir", "../../shared"),
-                "exchanges/polymarket/archive-capture.jsonl");
+        Path capture = Path.of(
+                System.getProperty("ssmd.shared.dir", "../../shared"), "exchanges/polymarket/archive-capture.jsonl");
         Assumptions.assumeTrue(Files.exists(capture), "no archive capture at " + capture + " (ssmd.shared.dir)");
-        List<String> captured = Files.readAllLines(capture).stream().filter(l -> !l.isBlank()).toList();
+        List<String> captured =
+                Files.readAllLines(capture).stream().filter(l -> !l.isBlank()).toList();
         PolymarketDecoder decoder = PolymarketGoldenTest.decoder(captured);
         NormalizedMessages normalized = new NormalizedMessages(new PolymarketNormalizer(), FEED);
         for (String line : captured) {
@@ -180,7 +208,8 @@ class PolymarketNormalizerGoldenTest {
             if (events.get(0) instanceof BookSnapshot book) {
                 // Whatever the frame's order, the normalized best bid is below the best ask.
                 if (!book.bids().isEmpty() && !book.asks().isEmpty()) {
-                    assertThat(book.bids().get(0).price()).isLessThan(book.asks().get(0).price());
+                    assertThat(book.bids().get(0).price())
+                            .isLessThan(book.asks().get(0).price());
                 }
             }
         }
@@ -192,11 +221,19 @@ class PolymarketNormalizerGoldenTest {
     @Test
     void unusableEventsGiveNothingAndNeverThrow() {
         PolymarketNormalizer normalizer = new PolymarketNormalizer();
-        for (String payload : List.of("PONG", "", "[]", "{\"assets_ids\":[\"1\"],\"type\":\"market\"}",
-                "{\"event_type\":\"book\",\"bids\":[]}", "{\"event_type\":\"last_trade_price\",\"asset_id\":\"1\"}",
+        for (String payload : List.of(
+                "PONG",
+                "",
+                "[]",
+                "{\"assets_ids\":[\"1\"],\"type\":\"market\"}",
+                "{\"event_type\":\"book\",\"bids\":[]}",
+                "{\"event_type\":\"last_trade_price\",\"asset_id\":\"1\"}",
                 "{\"event_type\":\"price_change\",\"asset_id\":\"1\",\"price\":\"0.5\",\"side\":\"HOLD\",\"size\":\"1\"}",
-                "{\"event_type\":\"market_resolved\"}", "{\"event_type\":\"something_new\",\"asset_id\":\"1\"}")) {
-            assertThat(normalizer.normalize(FEED, "unparsed", bytes(payload))).as(payload).isEmpty();
+                "{\"event_type\":\"market_resolved\"}",
+                "{\"event_type\":\"something_new\",\"asset_id\":\"1\"}")) {
+            assertThat(normalizer.normalize(FEED, "unparsed", bytes(payload)))
+                    .as(payload)
+                    .isEmpty();
         }
     }
 

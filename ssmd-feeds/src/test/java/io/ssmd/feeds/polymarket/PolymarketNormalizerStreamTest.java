@@ -57,12 +57,21 @@ class PolymarketNormalizerStreamTest {
                 Decoded decoded = decoder.decode(frame);
                 resyncs += decoded.resyncs().size();
                 for (Decoded.Routed message : decoded.messages()) {
-                    List<MarketEvent> events = normalized.add(new Decoded(decoded.kind(), decoded.type(), "",
-                            List.of(message), List.of(), List.of(), List.of()), message.payload());
+                    List<MarketEvent> events = normalized.add(
+                            new Decoded(
+                                    decoded.kind(),
+                                    decoded.type(),
+                                    "",
+                                    List.of(message),
+                                    List.of(),
+                                    List.of(),
+                                    List.of()),
+                            message.payload());
                     for (MarketEvent event : events) {
                         if (event instanceof BookSnapshot snapshot) {
                             assertBestFirst(snapshot);
-                            books.computeIfAbsent(event.instrument(), a -> OrderBook.unlimited()).apply(snapshot);
+                            books.computeIfAbsent(event.instrument(), a -> OrderBook.unlimited())
+                                    .apply(snapshot);
                         } else if (event instanceof BookDelta delta && books.containsKey(event.instrument())) {
                             books.get(event.instrument()).apply(delta);
                         }
@@ -83,10 +92,12 @@ class PolymarketNormalizerStreamTest {
     /** Bids strictly falling, asks strictly rising: the venue's best-last lists turned round. */
     private static void assertBestFirst(BookSnapshot book) {
         for (int i = 1; i < book.bids().size(); i++) {
-            assertThat(book.bids().get(i).price()).isLessThan(book.bids().get(i - 1).price());
+            assertThat(book.bids().get(i).price())
+                    .isLessThan(book.bids().get(i - 1).price());
         }
         for (int i = 1; i < book.asks().size(); i++) {
-            assertThat(book.asks().get(i).price()).isGreaterThan(book.asks().get(i - 1).price());
+            assertThat(book.asks().get(i).price())
+                    .isGreaterThan(book.asks().get(i - 1).price());
         }
     }
 
@@ -102,10 +113,14 @@ class PolymarketNormalizerStreamTest {
             if (book == null || book.bestBid().isEmpty() || book.bestAsk().isEmpty()) {
                 continue;
             }
-            assertThat(book.bestBid().get().price()).as("best bid of %s", last.getKey())
-                    .isEqualByComparingTo(new BigDecimal(last.getValue().get("best_bid").asText()));
-            assertThat(book.bestAsk().get().price()).as("best ask of %s", last.getKey())
-                    .isEqualByComparingTo(new BigDecimal(last.getValue().get("best_ask").asText()));
+            assertThat(book.bestBid().get().price())
+                    .as("best bid of %s", last.getKey())
+                    .isEqualByComparingTo(
+                            new BigDecimal(last.getValue().get("best_bid").asText()));
+            assertThat(book.bestAsk().get().price())
+                    .as("best ask of %s", last.getKey())
+                    .isEqualByComparingTo(
+                            new BigDecimal(last.getValue().get("best_ask").asText()));
             checked++;
         }
         return checked;

@@ -60,9 +60,11 @@ class PolymarketSessionTest {
                 List<String> expected = new ArrayList<>(fields(docBook));
                 expected.addAll(List.of("tick_size", "last_trade_price"));
                 assertThat(fields(book)).isEqualTo(expected);
-                assertThat(fields(book.get("bids").get(0))).isEqualTo(fields(docBook.get("bids").get(0)));
+                assertThat(fields(book.get("bids").get(0)))
+                        .isEqualTo(fields(docBook.get("bids").get(0)));
             }
-            assertThat(dump.get(0).get("market").asText()).isEqualTo(btc.conditionId())
+            assertThat(dump.get(0).get("market").asText())
+                    .isEqualTo(btc.conditionId())
                     .isEqualTo(dump.get(1).get("market").asText());
             // The two outcomes mirror: Up's best bid (last bid) is 1 − Down's best ask (last ask).
             assertThat(last(dump.get(0).get("bids")).add(last(dump.get(1).get("asks"))))
@@ -82,7 +84,8 @@ class PolymarketSessionTest {
         try (PolymarketTestServer server = PolymarketTestServer.synthetic(TESTKIT, 200, 1);
                 WsTestClient client = server.client()) {
             client.send("{\"assets_ids\":[\"" + TOKENS.get(2) + "\"],\"type\":\"market\"}");
-            assertThat(JSON.readTree(client.next(WAIT)).get(0).get("asset_id").asText()).isEqualTo(TOKENS.get(2));
+            assertThat(JSON.readTree(client.next(WAIT)).get(0).get("asset_id").asText())
+                    .isEqualTo(TOKENS.get(2));
             String subscribe = "{\"operation\":\"subscribe\",\"assets_ids\":[\"" + TOKENS.get(6) + "\"]}";
             assertThat(fields(JSON.readTree(subscribe))).isEqualTo(fields(docDynamic));
             client.send(subscribe);
@@ -126,10 +129,11 @@ class PolymarketSessionTest {
 
     @Test
     void aClientThatSendsNoPingIsClosedAndOneThatPingsIsNot() throws Exception {
-        ReplaySettings settings = ReplaySettings.synthetic("polymarket", 0, 20, 1)
-                .withClientIdleTimeout(Duration.ofMillis(800));
+        ReplaySettings settings =
+                ReplaySettings.synthetic("polymarket", 0, 20, 1).withClientIdleTimeout(Duration.ofMillis(800));
         try (PolymarketTestServer server = PolymarketTestServer.start(TESTKIT, settings);
-                WsTestClient silent = server.client(); WsTestClient pinging = server.client()) {
+                WsTestClient silent = server.client();
+                WsTestClient pinging = server.client()) {
             silent.send(PolymarketReplayServer.subscribeMessages(TOKENS).get(0));
             pinging.send(PolymarketReplayServer.subscribeMessages(TOKENS).get(0));
             // Data does not keep a connection alive on this venue: only the client's PING does.
@@ -149,7 +153,8 @@ class PolymarketSessionTest {
     @Test
     void theDefaultIdleTimeoutIsSixtySecondsForWantOfADocumentedOne() {
         assertThat(PolymarketReplayServer.DEFAULT_CLIENT_IDLE_TIMEOUT).isEqualTo(Duration.ofSeconds(60));
-        assertThat(PolymarketReplayServer.create(ReplaySettings.synthetic("polymarket", 0, 0, 1)).websocketPath())
+        assertThat(PolymarketReplayServer.create(ReplaySettings.synthetic("polymarket", 0, 0, 1))
+                        .websocketPath())
                 .isEqualTo("/ws/market");
     }
 

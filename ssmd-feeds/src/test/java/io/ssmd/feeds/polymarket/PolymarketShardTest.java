@@ -64,12 +64,16 @@ class PolymarketShardTest {
 
     /** Shards of at most {@code perShard} assets against a replay server with these settings. */
     private void start(ReplaySettings settings, List<String> assets, int perShard) {
-        ReplayServer server = ReplayServer.create(SERVERS.system(), PolymarketReplayServer.create(settings), settings,
-                new Faults());
+        ReplayServer server =
+                ReplayServer.create(SERVERS.system(), PolymarketReplayServer.create(settings), settings, new Faults());
         binding = server.bind().toCompletableFuture().join();
-        Environment environment = TestFeeds.environment(dir, NatsServerExtension.freshName("p").toLowerCase(),
-                "polymarket", "ws://127.0.0.1:" + binding.localAddress().getPort() + "/ws/market",
-                assets.stream().map(a -> "\"" + a + "\"").toList(), Map.of(
+        Environment environment = TestFeeds.environment(
+                dir,
+                NatsServerExtension.freshName("p").toLowerCase(),
+                "polymarket",
+                "ws://127.0.0.1:" + binding.localAddress().getPort() + "/ws/market",
+                assets.stream().map(a -> "\"" + a + "\"").toList(),
+                Map.of(
                         "max-instruments-per-connection: 500", "max-instruments-per-connection: " + perShard,
                         "ping-interval: 10s", "ping-interval: 300ms",
                         "min-backoff: 1s", "min-backoff: 100ms",
@@ -88,14 +92,18 @@ class PolymarketShardTest {
         List<String> assets = PolymarketReplayServer.defaultInstruments();
         start(ReplaySettings.synthetic("polymarket", 0, 40, 5), assets, 4);
         PolymarketUniverse universe = PolymarketUniverse.defaults();
-        List<String> conditions = universe.markets().stream().map(PolymarketMarket::conditionId).toList();
+        List<String> conditions =
+                universe.markets().stream().map(PolymarketMarket::conditionId).toList();
 
-        await().atMost(WAIT).until(() -> conditions.stream().allMatch(c -> on("price_change", c).size() > 5));
-        await().atMost(WAIT).until(() -> rig.health().stream()
-                .allMatch(h -> h.messages().getOrDefault("pong", 0L) > 0));
+        await().atMost(WAIT)
+                .until(() ->
+                        conditions.stream().allMatch(c -> on("price_change", c).size() > 5));
+        await().atMost(WAIT)
+                .until(() -> rig.health().stream().allMatch(h -> h.messages().getOrDefault("pong", 0L) > 0));
 
-        assertThat(rig.health()).extracting(ShardHealth::shard).containsExactlyInAnyOrder("polymarket-0",
-                "polymarket-1");
+        assertThat(rig.health())
+                .extracting(ShardHealth::shard)
+                .containsExactlyInAnyOrder("polymarket-0", "polymarket-1");
         for (ShardRig.Published p : rig.published(s -> s.contains(".json."))) {
             String[] parts = p.subject().split("\\.");
             assertThat(TYPES).as(p.subject()).contains(parts[3]);
@@ -106,8 +114,12 @@ class PolymarketShardTest {
         // Each shard's initial dump was one frame (frame 1) of four books, two markets' outcomes: elements 0 to 3.
         for (String shard : List.of("polymarket-0", "polymarket-1")) {
             List<String> elements = rig.published(s -> s.contains(".json.book.")).stream()
-                    .map(p -> p.headers().getFirst("Nats-Msg-Id")).filter(id -> id.startsWith(shard + ":"))
-                    .map(id -> id.split(":")).filter(id -> id[2].equals("1")).map(id -> id[3]).toList();
+                    .map(p -> p.headers().getFirst("Nats-Msg-Id"))
+                    .filter(id -> id.startsWith(shard + ":"))
+                    .map(id -> id.split(":"))
+                    .filter(id -> id[2].equals("1"))
+                    .map(id -> id[3])
+                    .toList();
             assertThat(elements).as(shard).containsExactlyInAnyOrder("0", "1", "2", "3");
         }
         assertThat(rig.counter("ssmd_connector_resyncs")).isZero();
@@ -127,15 +139,17 @@ class PolymarketShardTest {
         String agrees = priceChange(asset, condition, "0.49", "0.5");
         String lies = priceChange(asset, condition, "0.47", "0.49");
         Path recording = Files.writeString(dir.resolve("lying-book.jsonl"), book + "\n" + agrees + "\n" + lies + "\n");
-        ReplaySettings settings = ReplaySettings.synthetic("polymarket", 0, 20, 1).withRecording(recording, 1, true);
+        ReplaySettings settings =
+                ReplaySettings.synthetic("polymarket", 0, 20, 1).withRecording(recording, 1, true);
         start(settings, market.tokens(), 500);
 
-        await().atMost(WAIT).until(() -> rig.control(ControlEvent.RESYNC, "polymarket-0").size() >= 2);
+        await().atMost(WAIT)
+                .until(() -> rig.control(ControlEvent.RESYNC, "polymarket-0").size() >= 2);
 
         ControlEvent resync = rig.control(ControlEvent.RESYNC, "polymarket-0").get(0);
         assertThat(resync.instruments()).containsExactly(asset);
-        assertThat(resync.reason()).isEqualTo("best_bid mismatch: Polymarket 0.49, local book 0.5 (market "
-                + condition + ")");
+        assertThat(resync.reason())
+                .isEqualTo("best_bid mismatch: Polymarket 0.49, local book 0.5 (market " + condition + ")");
         assertThat(on("price_change", condition)).isNotEmpty();
         assertThat(rig.control(ControlEvent.DISCONNECTED, "polymarket-0")).isEmpty();
     }

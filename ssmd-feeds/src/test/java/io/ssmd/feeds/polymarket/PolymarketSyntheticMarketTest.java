@@ -36,7 +36,8 @@ class PolymarketSyntheticMarketTest {
         assertThat(check.entriesChecked()).isGreaterThan(10_000);
         // All four event kinds occur, tick changes included (the NVDA market starts near the 0.04 edge).
         assertThat(check.counts()).containsKeys("book", "price_change", "last_trade_price", "tick_size_change");
-        assertThat(check.counts().get("price_change")).isGreaterThan(check.counts().get("last_trade_price"));
+        assertThat(check.counts().get("price_change"))
+                .isGreaterThan(check.counts().get("last_trade_price"));
     }
 
     @Test
@@ -73,12 +74,16 @@ class PolymarketSyntheticMarketTest {
                     default -> List.of("unexpected " + type);
                 };
                 assertThat(fields(event)).as(type).isEqualTo(expected);
-                event.fields().forEachRemaining(f -> assertThat(f.getValue().isTextual() || f.getValue().isArray())
-                        .as("%s.%s is a string (the venue sends every number as a string)", type, f.getKey())
-                        .isTrue());
+                event.fields()
+                        .forEachRemaining(f -> assertThat(
+                                        f.getValue().isTextual() || f.getValue().isArray())
+                                .as("%s.%s is a string (the venue sends every number as a string)", type, f.getKey())
+                                .isTrue());
                 if (type.equals("price_change")) {
                     for (JsonNode change : event.get("price_changes")) {
-                        assertThat(fields(change)).isEqualTo(fields(docPriceChange.get("price_changes").get(0)));
+                        assertThat(fields(change))
+                                .isEqualTo(fields(
+                                        docPriceChange.get("price_changes").get(0)));
                     }
                 }
             }
@@ -125,8 +130,8 @@ class PolymarketSyntheticMarketTest {
     @Test
     void aConfiguredUniverseServesItsOwnTokensPairedIntoMarkets() throws Exception {
         List<String> ids = PolymarketReplayServer.syntheticInstruments(12).subList(8, 12);
-        try (PolymarketTestServer server = PolymarketTestServer.start(TESTKIT,
-                ReplaySettings.synthetic("polymarket", 0, 0, 5).withInstruments(ids));
+        try (PolymarketTestServer server = PolymarketTestServer.start(
+                        TESTKIT, ReplaySettings.synthetic("polymarket", 0, 0, 5).withInstruments(ids));
                 WsTestClient client = server.client()) {
             // A default token is outside this universe: ignored, so the dump holds the configured ids only.
             List<String> request = new ArrayList<>(ids);
@@ -159,7 +164,9 @@ class PolymarketSyntheticMarketTest {
     }
 
     private static List<String> withoutTimestamps(List<String> frames) {
-        return frames.stream().map(f -> f.replaceAll("\"timestamp\":\"\\d+\"", "\"timestamp\":\"\"")).toList();
+        return frames.stream()
+                .map(f -> f.replaceAll("\"timestamp\":\"\\d+\"", "\"timestamp\":\"\""))
+                .toList();
     }
 
     private static List<String> fields(JsonNode node) {

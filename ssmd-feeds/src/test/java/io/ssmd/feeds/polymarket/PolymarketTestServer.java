@@ -43,7 +43,8 @@ final class PolymarketTestServer implements AutoCloseable {
     }
 
     WsTestClient client() {
-        return WsTestClient.connect(URI.create("ws://127.0.0.1:" + binding.localAddress().getPort() + "/ws/market"));
+        return WsTestClient.connect(
+                URI.create("ws://127.0.0.1:" + binding.localAddress().getPort() + "/ws/market"));
     }
 
     /** The server's HTTP base, where Gamma's {@code /markets} is. */
@@ -52,8 +53,11 @@ final class PolymarketTestServer implements AutoCloseable {
     }
 
     HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + binding.localAddress().getPort()
-                + pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://127.0.0.1:" + binding.localAddress().getPort() + pathAndQuery))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Override

@@ -103,8 +103,7 @@ class ReplayServerTest {
                 }
 
                 @Override
-                public void onTick(long nowMillis, SessionOutput out) {
-                }
+                public void onTick(long nowMillis, SessionOutput out) {}
             };
         }
     }
@@ -116,7 +115,8 @@ class ReplayServerTest {
     }
 
     private WsTestClient client() {
-        return WsTestClient.connect(URI.create("ws://127.0.0.1:" + binding.localAddress().getPort() + "/ws/v1"));
+        return WsTestClient.connect(
+                URI.create("ws://127.0.0.1:" + binding.localAddress().getPort() + "/ws/v1"));
     }
 
     @Test
@@ -145,7 +145,8 @@ class ReplayServerTest {
                 data.add(client.next(WAIT));
             }
             assertThat(data).last().isEqualTo("{\"d\":5}");
-            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(1011);
+            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                    .isEqualTo(1011);
         }
     }
 
@@ -154,7 +155,8 @@ class ReplayServerTest {
         try (WsTestClient client = start(ReplaySettings.synthetic("test", 0, 10, 1))) {
             client.next(WAIT);
             client.send("bye");
-            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(1000);
+            assertThat(client.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                    .isEqualTo(1000);
         }
     }
 
@@ -197,14 +199,17 @@ class ReplayServerTest {
 
     @Test
     void controlDisconnectDropsEveryOpenSession() throws Exception {
-        try (WsTestClient first = start(ReplaySettings.synthetic("test", 0, 10, 1)); WsTestClient second = client()) {
+        try (WsTestClient first = start(ReplaySettings.synthetic("test", 0, 10, 1));
+                WsTestClient second = client()) {
             first.next(WAIT);
             second.next(WAIT);
             await().atMost(WAIT).until(() -> server.openSessions() == 2);
             // The drop happens at a session's next event; the tick makes that within a tenth of a second.
             assertThat(control("POST", "/control/disconnect", "").body()).contains("\"disconnected\":2");
-            assertThat(first.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(1011);
-            assertThat(second.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code()).isEqualTo(1011);
+            assertThat(first.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                    .isEqualTo(1011);
+            assertThat(second.ended().get(WAIT.toSeconds(), TimeUnit.SECONDS).code())
+                    .isEqualTo(1011);
             await().atMost(WAIT).until(() -> server.openSessions() == 0);
         }
     }
@@ -247,17 +252,28 @@ class ReplayServerTest {
             }
             assertThat(got).isSubsetOf("{\"n\":1}", "{\"n\":2}", "not json", "{\"plain\":\"venue frame\"}");
         }
-        HttpResponse<String> rest = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + binding.localAddress().getPort() + "/info")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> rest = HTTP.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://127.0.0.1:" + binding.localAddress().getPort() + "/info"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(rest.body()).isEqualTo("rest");
-        assertThat(RecordedFrames.read(recording)).extracting(RecordedFrame::receivedMicros)
+        assertThat(RecordedFrames.read(recording))
+                .extracting(RecordedFrame::receivedMicros)
                 .containsExactly(1000000L, 1000500L, 1001000L, -1L);
     }
 
-    private HttpResponse<String> control(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path))
-                .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").build();
+    private HttpResponse<String> control(String method, String path, String body)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path))
+                .method(
+                        method,
+                        body.isEmpty()
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
+                .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -24,8 +24,7 @@ public final class WsTestClient implements AutoCloseable {
      * How the connection ended: 1000 a clean close, 1011 a server error (how a replay-server drop looks), 1006 the
      * connection lost without a close frame.
      */
-    public record Ended(int code, String reason, Throwable error) {
-    }
+    public record Ended(int code, String reason, Throwable error) {}
 
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Ended> ended = new CompletableFuture<>();
@@ -33,8 +32,8 @@ public final class WsTestClient implements AutoCloseable {
     private final WebSocket socket;
 
     private WsTestClient(URI uri, Map<String, String> headers) {
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder()
-                .connectTimeout(Duration.ofSeconds(10));
+        WebSocket.Builder builder =
+                HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         headers.forEach(builder::header);
         socket = builder.buildAsync(uri, new Listener()).join();
     }
@@ -55,8 +54,8 @@ public final class WsTestClient implements AutoCloseable {
     public String next(Duration timeout) throws InterruptedException {
         String frame = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (frame == null) {
-            throw new AssertionError("no frame within " + timeout + (ended.isDone() ? "; connection ended: "
-                    + ended.getNow(null) : ""));
+            throw new AssertionError(
+                    "no frame within " + timeout + (ended.isDone() ? "; connection ended: " + ended.getNow(null) : ""));
         }
         return frame;
     }

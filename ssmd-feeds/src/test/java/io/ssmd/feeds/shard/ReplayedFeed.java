@@ -36,15 +36,26 @@ public final class ReplayedFeed implements AutoCloseable {
      * Starts a synthetic replay server of {@code venue} in {@code system} and a shard rig for the feed, whose feed
      * file is the shipped one with {@code replacements} applied.
      */
-    public static ReplayedFeed start(ActorSystem<?> system, Connection nats, Path dir, String venue, int rate,
-            long seed, List<String> instruments, Map<String, String> replacements,
+    public static ReplayedFeed start(
+            ActorSystem<?> system,
+            Connection nats,
+            Path dir,
+            String venue,
+            int rate,
+            long seed,
+            List<String> instruments,
+            Map<String, String> replacements,
             Function<EnabledFeed, VenueConnector> connector) {
         ReplaySettings settings = ReplaySettings.synthetic(venue, 0, rate, seed);
         VenueServer venueServer = ReplayVenues.server(settings);
         ReplayServer server = ReplayServer.create(system, venueServer, settings, new Faults());
         ServerBinding binding = server.bind().toCompletableFuture().join();
-        Environment environment = TestFeeds.environment(dir, NatsServerExtension.freshName("e").toLowerCase(), venue,
-                "ws://127.0.0.1:" + binding.localAddress().getPort() + venueServer.websocketPath(), instruments,
+        Environment environment = TestFeeds.environment(
+                dir,
+                NatsServerExtension.freshName("e").toLowerCase(),
+                venue,
+                "ws://127.0.0.1:" + binding.localAddress().getPort() + venueServer.websocketPath(),
+                instruments,
                 replacements);
         return new ReplayedFeed(binding, server, environment, ShardRig.start(nats, environment, connector));
     }

@@ -42,8 +42,7 @@ import org.apache.pekko.cluster.typed.Join;
 public final class ShardRig implements AutoCloseable {
 
     /** A message as the tap saw it. */
-    public record Published(String subject, byte[] data, Headers headers, long seenNanos) {
-    }
+    public record Published(String subject, byte[] data, Headers headers, long seenNanos) {}
 
     public static final Duration WAIT = Duration.ofSeconds(30);
 
@@ -57,11 +56,15 @@ public final class ShardRig implements AutoCloseable {
     private final Dispatcher tap;
     private final FeedConnector feed;
 
-    private ShardRig(Connection nats, Environment environment, Function<io.ssmd.core.config.EnabledFeed, VenueConnector> connector) throws Exception {
+    private ShardRig(
+            Connection nats,
+            Environment environment,
+            Function<io.ssmd.core.config.EnabledFeed, VenueConnector> connector)
+            throws Exception {
         this.nats = nats;
         // The node's own configuration path (NodeConfig), as one node of a cluster whose messages are all serialized.
-        this.testKit = ActorTestKit.create("ssmd-shard-test", NodeConfig.forNode(NodeConfig.layered(
-                ConfigFactory.parseString("""
+        this.testKit = ActorTestKit.create(
+                "ssmd-shard-test", NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString("""
                         pekko.remote.artery.canonical.port = 0
                         pekko.actor.serialize-messages = on
                         pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
@@ -71,7 +74,9 @@ public final class ShardRig implements AutoCloseable {
                         """))));
         Cluster cluster = Cluster.get(testKit.system());
         cluster.manager().tell(Join.create(cluster.selfMember().address()));
-        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> cluster.selfMember().status() == MemberStatus.up());
+        org.awaitility.Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> cluster.selfMember().status() == MemberStatus.up());
 
         var enabled = environment.feeds().get(0);
         this.feed = new FeedConnector(enabled, connector.apply(enabled));
@@ -83,13 +88,23 @@ public final class ShardRig implements AutoCloseable {
         tap = nats.createDispatcher(this::seen);
         tap.subscribe(environment.name() + "." + enabled.name() + ".>");
         nats.flush(Duration.ofSeconds(5));
-        ShardRuntime runtime = new ShardRuntime(environment.name(), "test-node", Map.of(enabled.name(), feed),
-                nats.jetStream(), environment.publisher(), connectorMetrics, control, topic, Duration.ofMillis(200),
+        ShardRuntime runtime = new ShardRuntime(
+                environment.name(),
+                "test-node",
+                Map.of(enabled.name(), feed),
+                nats.jetStream(),
+                environment.publisher(),
+                connectorMetrics,
+                control,
+                topic,
+                Duration.ofMillis(200),
                 outcomes::add);
         FeedShard.init(testKit.system(), runtime);
     }
 
-    public static ShardRig start(Connection nats, Environment environment,
+    public static ShardRig start(
+            Connection nats,
+            Environment environment,
             Function<io.ssmd.core.config.EnabledFeed, VenueConnector> connector) {
         try {
             return new ShardRig(nats, environment, connector);
@@ -111,10 +126,13 @@ public final class ShardRig implements AutoCloseable {
      * Runs the feed's manager as a node would (here a plain actor rather than a cluster singleton), taking the
      * instruments from {@code discovery} when given.
      */
-    public ActorRef<FeedManager.Command> startManager(java.util.Optional<io.ssmd.core.shard.InstrumentDiscovery> discovery,
-            Duration rediscoverEvery) {
-        return testKit.spawn(FeedManager.create(new FeedConnector(feed.feed(), feed.connector(), discovery), 0.8,
-                Duration.ofSeconds(2), rediscoverEvery));
+    public ActorRef<FeedManager.Command> startManager(
+            java.util.Optional<io.ssmd.core.shard.InstrumentDiscovery> discovery, Duration rediscoverEvery) {
+        return testKit.spawn(FeedManager.create(
+                new FeedConnector(feed.feed(), feed.connector(), discovery),
+                0.8,
+                Duration.ofSeconds(2),
+                rediscoverEvery));
     }
 
     /** The rig's actor system, for what runs beside the manager (Kalshi's lifecycle watcher). */
@@ -140,13 +158,21 @@ public final class ShardRig implements AutoCloseable {
 
     /** Control events of one kind for one shard, in the order published. */
     public List<ControlEvent> control(String event, String shard) {
-        return published.stream().filter(p -> p.subject().endsWith(".control." + event + "." + shard))
-                .map(p -> ControlEvent.fromJson(p.data())).toList();
+        return published.stream()
+                .filter(p -> p.subject().endsWith(".control." + event + "." + shard))
+                .map(p -> ControlEvent.fromJson(p.data()))
+                .toList();
     }
 
     public List<ShardHealth> health() {
-        return AskPattern.ask(registry, FeedHealthRegistry.Get::new, Duration.ofSeconds(5),
-                testKit.system().scheduler()).toCompletableFuture().join().shards();
+        return AskPattern.ask(
+                        registry,
+                        FeedHealthRegistry.Get::new,
+                        Duration.ofSeconds(5),
+                        testKit.system().scheduler())
+                .toCompletableFuture()
+                .join()
+                .shards();
     }
 
     public ConcurrentLinkedQueue<PublishOutcome> outcomes() {
@@ -155,7 +181,8 @@ public final class ShardRig implements AutoCloseable {
 
     /** The sum over all label sets of a counter (its name without {@code _total}). */
     public double counter(String name) {
-        return metrics.scrape().stream().filter(m -> m.getMetadata().getName().equals(name))
+        return metrics.scrape().stream()
+                .filter(m -> m.getMetadata().getName().equals(name))
                 .flatMap(m -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m).getDataPoints().stream())
                 .mapToDouble(io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot::getValue)
                 .sum();

@@ -16,17 +16,22 @@ import java.util.Map;
  */
 public final class TestFeeds {
 
-    private TestFeeds() {
-    }
+    private TestFeeds() {}
 
     /**
      * @param replacements "key: old value" lines of the shipped file → their replacement (e.g. "silence-timeout: 10s"
      *                     → "silence-timeout: 1s"); each must be present
      */
-    public static Environment environment(Path dir, String env, String venue, String websocket, List<String> instruments,
+    public static Environment environment(
+            Path dir,
+            String env,
+            String venue,
+            String websocket,
+            List<String> instruments,
             Map<String, String> replacements) {
         try {
-            Path shipped = Path.of(System.getProperty("ssmd.project.dir", "..")).resolve("exchanges/feeds")
+            Path shipped = Path.of(System.getProperty("ssmd.project.dir", ".."))
+                    .resolve("exchanges/feeds")
                     .resolve(venue + ".yaml");
             String feed = Files.readString(shipped).replaceAll("(?m)^(\\s+websocket:\\s*)\\S+", "$1" + websocket);
             for (Map.Entry<String, String> r : replacements.entrySet()) {
@@ -38,7 +43,8 @@ public final class TestFeeds {
             Path feeds = Files.createDirectories(dir.resolve("feeds"));
             Files.writeString(feeds.resolve(venue + ".yaml"), feed);
             Path envFile = Files.createDirectories(dir.resolve("environments")).resolve(env + ".yaml");
-            Files.writeString(envFile, """
+            Files.writeString(
+                    envFile, """
                     name: %s
                     feeds:
                       %s:
@@ -54,13 +60,20 @@ public final class TestFeeds {
     }
 
     /** Like {@link #environment}, but the feed lists no instruments: they come from discovery. */
-    public static Environment discoveryEnvironment(Path dir, String env, String venue, String websocket,
-            int maxInstruments, Map<String, String> replacements) {
+    public static Environment discoveryEnvironment(
+            Path dir,
+            String env,
+            String venue,
+            String websocket,
+            int maxInstruments,
+            Map<String, String> replacements) {
         Environment listed = environment(dir, env, venue, websocket, List.of("unused"), replacements);
         try {
             Path envFile = listed.file();
-            Files.writeString(envFile, Files.readString(envFile).replace("instruments: [unused]",
-                    "discovery: {max-instruments: " + maxInstruments + "}"));
+            Files.writeString(
+                    envFile,
+                    Files.readString(envFile)
+                            .replace("instruments: [unused]", "discovery: {max-instruments: " + maxInstruments + "}"));
             return EnvironmentLoader.load(envFile, Map.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

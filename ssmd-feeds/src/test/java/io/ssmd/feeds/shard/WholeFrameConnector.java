@@ -70,7 +70,8 @@ final class WholeFrameConnector implements VenueConnector {
             JsonNode symbol = node.path("data").path(0).path("symbol");
             if (symbol.isTextual() && (channel.equals("book") || channel.equals("trade") || channel.equals("ticker"))) {
                 String type = channel.equals("book") ? "orderbook" : channel;
-                return Decoded.data(type, List.of(new Decoded.Routed(shard.marketData(type, symbol.asText()), frame, 0)));
+                return Decoded.data(
+                        type, List.of(new Decoded.Routed(shard.marketData(type, symbol.asText()), frame, 0)));
             }
             return Decoded.system(channel.isEmpty() ? "ack" : channel, shard, frame);
         };

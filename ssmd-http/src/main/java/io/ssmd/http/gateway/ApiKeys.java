@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -56,15 +56,16 @@ public final class ApiKeys extends AllDirectives {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the API keys file " + file + " (gateway.api-keys-file): "
-                    + e, e);
+            throw new IllegalArgumentException(
+                    "cannot read the API keys file " + file + " (gateway.api-keys-file): " + e, e);
         }
         Set<String> hashes = new HashSet<>();
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             int comment = line.indexOf('#');
-            String value = (comment >= 0 ? line.substring(0, comment) : line).strip().toLowerCase(Locale.ROOT);
+            String value =
+                    (comment >= 0 ? line.substring(0, comment) : line).strip().toLowerCase(Locale.ROOT);
             if (value.isEmpty()) {
                 continue;
             }
@@ -121,16 +122,20 @@ public final class ApiKeys extends AllDirectives {
     }
 
     private Route checked(boolean queryAllowed, Supplier<Route> inner) {
-        return optionalHeaderValueByName(HEADER, header -> parameterOptional(QUERY_PARAMETER, query -> {
-            Optional<String> key = header.isPresent() || !queryAllowed ? header : query;
-            if (key.isEmpty()) {
-                return complete(StatusCodes.UNAUTHORIZED, JsonEntities.error("an API key is required: send it in the "
-                        + HEADER + " header" + (queryAllowed ? " or the " + QUERY_PARAMETER + " query parameter" : "")));
-            }
-            if (!accepts(key.get())) {
-                return complete(StatusCodes.UNAUTHORIZED, JsonEntities.error("the API key is not accepted"));
-            }
-            return inner.get();
-        }));
+        return optionalHeaderValueByName(
+                HEADER,
+                header -> parameterOptional(QUERY_PARAMETER, query -> {
+                    Optional<String> key = header.isPresent() || !queryAllowed ? header : query;
+                    if (key.isEmpty()) {
+                        return complete(
+                                StatusCodes.UNAUTHORIZED,
+                                JsonEntities.error("an API key is required: send it in the " + HEADER + " header"
+                                        + (queryAllowed ? " or the " + QUERY_PARAMETER + " query parameter" : "")));
+                    }
+                    if (!accepts(key.get())) {
+                        return complete(StatusCodes.UNAUTHORIZED, JsonEntities.error("the API key is not accepted"));
+                    }
+                    return inner.get();
+                }));
     }
 }

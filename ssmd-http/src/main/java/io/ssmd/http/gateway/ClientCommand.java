@@ -20,11 +20,9 @@ sealed interface ClientCommand {
 
     /** Adds (subscribe) or removes (unsubscribe) every feed × symbol × type combination named. */
     record Change(boolean subscribe, List<String> symbols, List<String> feeds, List<String> types)
-            implements ClientCommand {
-    }
+            implements ClientCommand {}
 
-    record Ping(JsonNode id) implements ClientCommand {
-    }
+    record Ping(JsonNode id) implements ClientCommand {}
 
     /** A message the gateway cannot act on, and why; the connection stays open. */
     final class Invalid extends Exception {
@@ -60,8 +58,9 @@ sealed interface ClientCommand {
             }
             case "subscribe" -> change(true, message, feeds);
             case "unsubscribe" -> change(false, message, feeds);
-            default -> throw new Invalid("unknown action \"" + action.asText()
-                    + "\": expected subscribe, unsubscribe or ping");
+            default ->
+                throw new Invalid(
+                        "unknown action \"" + action.asText() + "\": expected subscribe, unsubscribe or ping");
         };
     }
 
@@ -75,7 +74,8 @@ sealed interface ClientCommand {
         }
         for (String feed : feeds) {
             if (!knownFeeds.contains(feed)) {
-                throw new Invalid("unknown feed \"" + feed + "\": this gateway serves " + String.join(", ", knownFeeds));
+                throw new Invalid(
+                        "unknown feed \"" + feed + "\": this gateway serves " + String.join(", ", knownFeeds));
             }
         }
         for (String type : types) {
@@ -113,7 +113,8 @@ sealed interface ClientCommand {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new Invalid("unknown field(s) " + unknown + ": expected " + allowed.stream().sorted().toList());
+            throw new Invalid("unknown field(s) " + unknown + ": expected "
+                    + allowed.stream().sorted().toList());
         }
     }
 }

@@ -60,8 +60,8 @@ final class ClientHub {
      * @param alias another symbol the event answers to (a Polymarket asset's condition id), or null
      * @return how many clients were offered the event
      */
-    int deliver(String feed, String instrument, String alias, String type, Supplier<String> plain,
-            Supplier<String> raw) {
+    int deliver(
+            String feed, String instrument, String alias, String type, Supplier<String> plain, Supplier<String> raw) {
         long thisPass = ++pass;
         int offered = 0;
         String plainText = null;
@@ -104,7 +104,8 @@ final class ClientHub {
         for (GatewayClient client : clients) {
             for (SubscriptionKey key : client.keys()) {
                 boolean feedMatches = key.feed().equals(feed) || key.feed().equals(SubscriptionKey.ANY);
-                boolean symbolMatches = key.symbol().equals(SubscriptionKey.ANY) || concerned.isEmpty()
+                boolean symbolMatches = key.symbol().equals(SubscriptionKey.ANY)
+                        || concerned.isEmpty()
                         || concerned.contains(key.symbol());
                 if (feedMatches && symbolMatches) {
                     client.outbox().offer(text);

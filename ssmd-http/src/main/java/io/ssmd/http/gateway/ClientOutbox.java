@@ -93,8 +93,8 @@ final class ClientOutbox {
         }
         if (since >= 0 && nanoClock.getAsLong() - since > maxLagNanos) {
             metrics.slowClientClosed();
-            close("behind for more than " + Duration.ofNanos(maxLagNanos).toMillis() + " ms: the queue of "
-                    + capacity + " messages overflowed and did not drain to half (gateway.max-lag)");
+            close("behind for more than " + Duration.ofNanos(maxLagNanos).toMillis() + " ms: the queue of " + capacity
+                    + " messages overflowed and did not drain to half (gateway.max-lag)");
             return true;
         }
         return false;
@@ -155,8 +155,7 @@ final class ClientOutbox {
         wake = callback;
     }
 
-    private record Next(String message, boolean last) {
-    }
+    private record Next(String message, boolean last) {}
 
     /** The source a WebSocket's outgoing side reads from; materialize it once. */
     GraphStage<SourceShape<String>> source() {
@@ -197,7 +196,8 @@ final class ClientOutbox {
                             deliver();
                         }
                     }));
-                    Duration check = Duration.ofNanos(Math.max(Duration.ofMillis(50).toNanos(),
+                    Duration check = Duration.ofNanos(Math.max(
+                            Duration.ofMillis(50).toNanos(),
                             Math.min(maxLagNanos / 4, Duration.ofSeconds(1).toNanos())));
                     scheduleWithFixedDelay(LAG_CHECK, check, check);
                 }

@@ -31,8 +31,8 @@ public final class Gateway implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final int recentTrades;
 
-    private Gateway(GatewayCore core, GatewayPipeline pipeline, ApiKeys apiKeys, GatewayMetrics metrics,
-            int recentTrades) {
+    private Gateway(
+            GatewayCore core, GatewayPipeline pipeline, ApiKeys apiKeys, GatewayMetrics metrics, int recentTrades) {
         this.core = core;
         this.pipeline = pipeline;
         this.apiKeys = apiKeys;
@@ -47,15 +47,24 @@ public final class Gateway implements AutoCloseable {
      * @throws IllegalStateException when a stream cannot be read
      * @throws IllegalArgumentException when the API keys file is malformed (naming file and line)
      */
-    public static Gateway start(Connection nats, Environment environment,
-            Function<Venue, Optional<Normalizer>> normalizers, PrometheusRegistry registry) {
+    public static Gateway start(
+            Connection nats,
+            Environment environment,
+            Function<Venue, Optional<Normalizer>> normalizers,
+            PrometheusRegistry registry) {
         ApiKeys keys = environment.gateway().apiKeysFile().map(ApiKeys::load).orElseGet(ApiKeys::none);
-        List<GatewayFeed> feeds = environment.feeds().stream().map(f -> feed(f, normalizers)).toList();
+        List<GatewayFeed> feeds =
+                environment.feeds().stream().map(f -> feed(f, normalizers)).toList();
         return start(nats, environment.name(), feeds, environment.gateway(), keys, registry);
     }
 
     /** Starts a gateway over the given feeds of environment {@code env} (tests and benchmarks). */
-    public static Gateway start(Connection nats, String env, List<GatewayFeed> feeds, GatewaySpec spec, ApiKeys keys,
+    public static Gateway start(
+            Connection nats,
+            String env,
+            List<GatewayFeed> feeds,
+            GatewaySpec spec,
+            ApiKeys keys,
             PrometheusRegistry registry) {
         GatewayMetrics metrics = GatewayMetrics.create(registry);
         GatewayCore core = new GatewayCore(feeds, spec, metrics);
@@ -64,14 +73,15 @@ public final class Gateway implements AutoCloseable {
     }
 
     static GatewayFeed feed(EnabledFeed feed, Function<Venue, Optional<Normalizer>> normalizers) {
-        OptionalInt depth = feed.definition().book().map(b -> OptionalInt.of(b.depth())).orElse(OptionalInt.empty());
-        return new GatewayFeed(feed.name(), normalizers.apply(feed.venue()), depth,
-                feed.instruments());
+        OptionalInt depth =
+                feed.definition().book().map(b -> OptionalInt.of(b.depth())).orElse(OptionalInt.empty());
+        return new GatewayFeed(feed.name(), normalizers.apply(feed.venue()), depth, feed.instruments());
     }
 
     /** {@code /v1/stream} and {@code /v1/markets…}, behind the API keys when they are configured. */
     public Route routes(Supplier<CompletionStage<List<ShardHealth>>> health) {
-        return Directives.concat(new StreamRoute(core, apiKeys).route(),
+        return Directives.concat(
+                new StreamRoute(core, apiKeys).route(),
                 apiKeys.guard(() -> new MarketsRoute(core, health, recentTrades).route()));
     }
 

@@ -53,8 +53,8 @@ public final class GatewayCore {
     }
 
     GatewayCore(List<GatewayFeed> feeds, GatewaySpec spec, GatewayMetrics metrics, LongSupplier nanoClock) {
-        this.feeds = feeds.stream().collect(Collectors.toMap(GatewayFeed::name, f -> f, (a, b) -> a,
-                LinkedHashMap::new));
+        this.feeds =
+                feeds.stream().collect(Collectors.toMap(GatewayFeed::name, f -> f, (a, b) -> a, LinkedHashMap::new));
         this.spec = spec;
         this.metrics = metrics;
         this.nanoClock = nanoClock;
@@ -76,8 +76,15 @@ public final class GatewayCore {
      * @param seq   the message's stream sequence
      * @param live  false while the gateway warms up from the stream's history: state changes, clients see nothing
      */
-    public void onMarketData(String feed, String type, String token, String shard, byte[] payload,
-            long receivedAtMicros, long seq, boolean live) {
+    public void onMarketData(
+            String feed,
+            String type,
+            String token,
+            String shard,
+            byte[] payload,
+            long receivedAtMicros,
+            long seq,
+            boolean live) {
         GatewayFeed gatewayFeed = feeds.get(feed);
         if (gatewayFeed == null || gatewayFeed.normalizer().isEmpty()) {
             return;
@@ -88,7 +95,11 @@ public final class GatewayCore {
         } catch (RuntimeException e) {
             // A normalizer is tolerant by contract; one that throws anyway must not stop the feed for every client.
             if (normalizeFailures.incrementAndGet() % 1000 == 1) {
-                log.warn("normalizing a {} {} message failed ({} so far): {}", feed, type, normalizeFailures.get(),
+                log.warn(
+                        "normalizing a {} {} message failed ({} so far): {}",
+                        feed,
+                        type,
+                        normalizeFailures.get(),
                         e.toString());
             }
             return;
@@ -109,7 +120,12 @@ public final class GatewayCore {
                 }
                 MarketEvent toSend = apply(gatewayFeed, market, event, seq, receivedAtMicros);
                 if (live && toSend != null) {
-                    hub.deliver(feed, market.instrument(), market.alias(), toSend.type(), () -> text(toSend, null),
+                    hub.deliver(
+                            feed,
+                            market.instrument(),
+                            market.alias(),
+                            toSend.type(),
+                            () -> text(toSend, null),
                             () -> text(toSend, payload));
                 }
             }
@@ -126,7 +142,10 @@ public final class GatewayCore {
         if (ControlEvent.RESYNC.equals(event.event()) || ControlEvent.DISCONNECTED.equals(event.event())) {
             Map<String, Market> markets = marketsByFeed.getOrDefault(event.feed(), Map.of());
             // A shard that names no instruments (the Kalshi lifecycle companion, an emptied shard) carries no books.
-            List<Market> concerned = event.instruments().stream().map(markets::get).filter(m -> m != null).toList();
+            List<Market> concerned = event.instruments().stream()
+                    .map(markets::get)
+                    .filter(m -> m != null)
+                    .toList();
             for (Market market : concerned) {
                 if (market.bookSince() <= event.ts()) {
                     market.book(null, 0);
@@ -140,7 +159,9 @@ public final class GatewayCore {
 
     /** A new client with its own bounded outbox; it receives nothing until it subscribes. */
     public synchronized GatewayClient connect(boolean raw) {
-        GatewayClient client = new GatewayClient(clientIds.incrementAndGet(), raw,
+        GatewayClient client = new GatewayClient(
+                clientIds.incrementAndGet(),
+                raw,
                 new ClientOutbox(spec.clientQueueSize(), spec.maxLag(), metrics, nanoClock));
         hub.add(client);
         metrics.clientConnected();
@@ -174,21 +195,28 @@ public final class GatewayCore {
     }
 
     private synchronized void change(GatewayClient client, ClientCommand.Change change) {
-        long added = (long) Math.max(1, change.feeds().size()) * Math.max(1, change.symbols().size())
+        long added = (long) Math.max(1, change.feeds().size())
+                * Math.max(1, change.symbols().size())
                 * Math.max(1, change.types().size());
         if (change.subscribe() && client.keys().size() + added > MAX_KEYS_PER_CLIENT) {
-            client.outbox().offer(GatewayJson.error("subscription too large: " + client.keys().size() + " + " + added
-                    + " feed x symbol x type combinations, at most " + MAX_KEYS_PER_CLIENT + " per connection"));
+            client.outbox()
+                    .offer(GatewayJson.error("subscription too large: "
+                            + client.keys().size() + " + " + added + " feed x symbol x type combinations, at most "
+                            + MAX_KEYS_PER_CLIENT + " per connection"));
             return;
         }
         hub.apply(client, change);
-        client.outbox().offer(GatewayJson.acknowledged(change.subscribe() ? "subscribed" : "unsubscribed",
-                change.symbols(), change.feeds(), change.types()));
+        client.outbox()
+                .offer(GatewayJson.acknowledged(
+                        change.subscribe() ? "subscribed" : "unsubscribed",
+                        change.symbols(),
+                        change.feeds(),
+                        change.types()));
         if (change.subscribe() && (change.types().isEmpty() || change.types().contains("orderbook"))) {
             for (Market market : matching(change)) {
                 if (market.book() != null) {
-                    String book = text(market.book().snapshot(market.feed(), market.instrument(), EpochMicros.now()),
-                            null);
+                    String book =
+                            text(market.book().snapshot(market.feed(), market.instrument(), EpochMicros.now()), null);
                     client.outbox().offer(GatewayJson.withSeq(book, market.bookSeq()));
                 }
             }
@@ -257,7 +285,8 @@ public final class GatewayCore {
     }
 
     private Market market(GatewayFeed feed, String instrument) {
-        return marketsByFeed.computeIfAbsent(feed.name(), f -> new LinkedHashMap<>())
+        return marketsByFeed
+                .computeIfAbsent(feed.name(), f -> new LinkedHashMap<>())
                 .computeIfAbsent(instrument, id -> new Market(feed.name(), id, spec.recentTrades()));
     }
 
@@ -277,16 +306,26 @@ public final class GatewayCore {
 
     /** A copy of what is known of a market, its book cut to {@code depth} levels a side. */
     private static MarketInfo info(Market market, int depth) {
-        return new MarketInfo(market.feed(), market.instrument(), Optional.ofNullable(market.alias()),
-                Optional.ofNullable(market.shard()), market.lastTicker(), market.lastTrade(),
-                Optional.ofNullable(market.book()).map(b -> depth == Integer.MAX_VALUE
-                        ? b.snapshot(market.feed(), market.instrument(), EpochMicros.now())
-                        : new BookSnapshot(market.feed(), market.instrument(), b.bestBid().stream().toList(),
-                                b.bestAsk().stream().toList(), EpochMicros.now())));
+        return new MarketInfo(
+                market.feed(),
+                market.instrument(),
+                Optional.ofNullable(market.alias()),
+                Optional.ofNullable(market.shard()),
+                market.lastTicker(),
+                market.lastTrade(),
+                Optional.ofNullable(market.book())
+                        .map(b -> depth == Integer.MAX_VALUE
+                                ? b.snapshot(market.feed(), market.instrument(), EpochMicros.now())
+                                : new BookSnapshot(
+                                        market.feed(),
+                                        market.instrument(),
+                                        b.bestBid().stream().toList(),
+                                        b.bestAsk().stream().toList(),
+                                        EpochMicros.now())));
     }
 
     private static String text(MarketEvent event, byte[] raw) {
-        return new String(raw == null ? MarketEventJson.write(event) : MarketEventJson.write(event, raw),
-                StandardCharsets.UTF_8);
+        return new String(
+                raw == null ? MarketEventJson.write(event) : MarketEventJson.write(event, raw), StandardCharsets.UTF_8);
     }
 }

@@ -15,8 +15,8 @@ import java.util.OptionalInt;
  *                    delete for those); empty for unlimited
  * @param instruments the instruments configured statically, listed by {@code /v1/markets} before any data arrives
  */
-public record GatewayFeed(String name, Optional<Normalizer> normalizer, OptionalInt bookDepth,
-        List<String> instruments) {
+public record GatewayFeed(
+        String name, Optional<Normalizer> normalizer, OptionalInt bookDepth, List<String> instruments) {
 
     public GatewayFeed {
         instruments = List.copyOf(instruments);

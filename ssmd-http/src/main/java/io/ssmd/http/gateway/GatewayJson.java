@@ -12,8 +12,7 @@ final class GatewayJson {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private GatewayJson() {
-    }
+    private GatewayJson() {}
 
     static String lag(long dropped) {
         return "{\"type\":\"lag\",\"dropped\":" + dropped + "}";
@@ -37,8 +36,8 @@ final class GatewayJson {
     }
 
     /** The acknowledgement of a subscribe or unsubscribe, echoing what it changed. */
-    static String acknowledged(String type, Collection<String> symbols, Collection<String> feeds,
-            Collection<String> types) {
+    static String acknowledged(
+            String type, Collection<String> symbols, Collection<String> feeds, Collection<String> types) {
         ObjectNode ack = JSON.createObjectNode().put("type", type);
         symbols.forEach(ack.putArray("symbols")::add);
         feeds.forEach(ack.putArray("feeds")::add);

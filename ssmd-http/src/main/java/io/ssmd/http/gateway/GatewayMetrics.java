@@ -18,17 +18,26 @@ public final class GatewayMetrics {
     private final CounterDataPoint slowClientsClosed;
 
     private GatewayMetrics(PrometheusRegistry registry) {
-        clientsConnected = Gauge.builder().name("ssmd_gateway_clients_connected")
-                .help("WebSocket clients connected to /v1/stream").withoutExemplars().register(registry);
-        messagesSent = Counter.builder().name("ssmd_gateway_messages_sent")
-                .help("Messages handed to WebSocket clients (events, status, lag, replies)").withoutExemplars()
+        clientsConnected = Gauge.builder()
+                .name("ssmd_gateway_clients_connected")
+                .help("WebSocket clients connected to /v1/stream")
+                .withoutExemplars()
                 .register(registry);
-        dropped = Counter.builder().name("ssmd_gateway_dropped")
-                .help("Events dropped (oldest first) from slow clients' full queues").withoutExemplars()
+        messagesSent = Counter.builder()
+                .name("ssmd_gateway_messages_sent")
+                .help("Messages handed to WebSocket clients (events, status, lag, replies)")
+                .withoutExemplars()
                 .register(registry);
-        slowClientsClosed = Counter.builder().name("ssmd_gateway_slow_clients_closed")
+        dropped = Counter.builder()
+                .name("ssmd_gateway_dropped")
+                .help("Events dropped (oldest first) from slow clients' full queues")
+                .withoutExemplars()
+                .register(registry);
+        slowClientsClosed = Counter.builder()
+                .name("ssmd_gateway_slow_clients_closed")
                 .help("WebSocket clients closed because they stayed behind longer than gateway.max-lag")
-                .withoutExemplars().register(registry);
+                .withoutExemplars()
+                .register(registry);
     }
 
     /** Registers the gateway metrics in {@code registry}; call once per registry. */

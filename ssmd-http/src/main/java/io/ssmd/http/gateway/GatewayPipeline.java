@@ -16,9 +16,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,20 +84,29 @@ public final class GatewayPipeline implements AutoCloseable {
         SubjectRouter router = new SubjectRouter(env, feed, core);
         AtomicLong position = new AtomicLong();
         positions.put(feed, position);
-        subscriptions.add(jetStream.subscribe(Subjects.streamSubjects(env, feed), dispatcher, message -> {
-            long seq = message.metaData().streamSequence();
-            try {
-                router.route(message, seq, seq > warmUpTo);
-            } catch (RuntimeException e) {
-                log.warn("gateway: message {} of {} on {} not applied: {}", seq, stream, message.getSubject(),
-                        e.toString());
-            }
-            position.set(seq);
-            if (seq >= warmUpTo && !warmedUp.isDone()) {
-                log.info("gateway: {} warmed up to sequence {}", stream, warmUpTo);
-                warmedUp.complete(null);
-            }
-        }, false, PushSubscribeOptions.builder().stream(stream).ordered(true).build()));
+        subscriptions.add(jetStream.subscribe(
+                Subjects.streamSubjects(env, feed),
+                dispatcher,
+                message -> {
+                    long seq = message.metaData().streamSequence();
+                    try {
+                        router.route(message, seq, seq > warmUpTo);
+                    } catch (RuntimeException e) {
+                        log.warn(
+                                "gateway: message {} of {} on {} not applied: {}",
+                                seq,
+                                stream,
+                                message.getSubject(),
+                                e.toString());
+                    }
+                    position.set(seq);
+                    if (seq >= warmUpTo && !warmedUp.isDone()) {
+                        log.info("gateway: {} warmed up to sequence {}", stream, warmUpTo);
+                        warmedUp.complete(null);
+                    }
+                },
+                false,
+                PushSubscribeOptions.builder().stream(stream).ordered(true).build()));
         log.info("gateway: consuming {} from its start ({} messages of history)", stream, warmUpTo);
     }
 
@@ -125,14 +134,22 @@ public final class GatewayPipeline implements AutoCloseable {
         void route(Message message, long seq, boolean live) {
             String[] parts = message.getSubject().split("\\.");
             // {env}.{feed}.json.{type}.{token}, or Kalshi's {env}.{feed}.{category}.json.{type}.{token}
-            int json = parts.length == 5 && parts[2].equals("json") ? 2
+            int json = parts.length == 5 && parts[2].equals("json")
+                    ? 2
                     : parts.length == 6 && parts[3].equals("json") ? 3 : -1;
             if (json > 0) {
                 String type = parts[json + 1];
                 if (!type.equals("system") && !type.equals("unparsed")) {
                     Headers headers = message.getHeaders();
-                    core.onMarketData(feed, type, parts[json + 2], header(headers, PublishHeaders.SHARD),
-                            message.getData(), receivedAt(headers), seq, live);
+                    core.onMarketData(
+                            feed,
+                            type,
+                            parts[json + 2],
+                            header(headers, PublishHeaders.SHARD),
+                            message.getData(),
+                            receivedAt(headers),
+                            seq,
+                            live);
                 }
             } else if (parts.length == 5 && parts[2].equals("control")) {
                 core.onControl(ControlEvent.fromJson(message.getData()), live);

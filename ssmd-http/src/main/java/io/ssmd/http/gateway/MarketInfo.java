@@ -12,6 +12,11 @@ import java.util.Optional;
  * @param shard the shard carrying it, when known
  * @param book  the current book's best levels, when the gateway keeps a book for it
  */
-public record MarketInfo(String feed, String instrument, Optional<String> alias, Optional<String> shard,
-        Optional<Ticker> lastTicker, Optional<Trade> lastTrade, Optional<BookSnapshot> book) {
-}
+public record MarketInfo(
+        String feed,
+        String instrument,
+        Optional<String> alias,
+        Optional<String> shard,
+        Optional<Ticker> lastTicker,
+        Optional<Trade> lastTrade,
+        Optional<BookSnapshot> book) {}

@@ -45,15 +45,26 @@ public final class MarketsRoute extends AllDirectives {
     }
 
     public Route route() {
-        return pathPrefix(segment("v1").slash("markets"), () -> get(() -> concat(
-                pathEndOrSingleSlash(() -> parameterOptional("feed", this::list)),
-                path(PathMatchers.segment(), first -> onSuccess(known(Optional.empty()),
-                        markets -> one(markets, Optional.empty(), first))),
-                path(PathMatchers.segment().slash(PathMatchers.segment()), (first, second) ->
-                        twoSegments(first, second)),
-                path(PathMatchers.segment().slash(PathMatchers.segment()).slash("trades"), (feed, id) ->
-                        parameterOptional("limit", limit -> onSuccess(known(Optional.of(feed)),
-                                markets -> trades(markets, Optional.of(feed), id, limit)))))));
+        return pathPrefix(
+                segment("v1").slash("markets"),
+                () -> get(() -> concat(
+                        pathEndOrSingleSlash(() -> parameterOptional("feed", this::list)),
+                        path(
+                                PathMatchers.segment(),
+                                first -> onSuccess(
+                                        known(Optional.empty()), markets -> one(markets, Optional.empty(), first))),
+                        path(
+                                PathMatchers.segment().slash(PathMatchers.segment()),
+                                (first, second) -> twoSegments(first, second)),
+                        path(
+                                PathMatchers.segment()
+                                        .slash(PathMatchers.segment())
+                                        .slash("trades"),
+                                (feed, id) -> parameterOptional(
+                                        "limit",
+                                        limit -> onSuccess(
+                                                known(Optional.of(feed)),
+                                                markets -> trades(markets, Optional.of(feed), id, limit)))))));
     }
 
     private Route twoSegments(String first, String second) {
@@ -61,8 +72,10 @@ public final class MarketsRoute extends AllDirectives {
             return onSuccess(known(Optional.of(first)), markets -> one(markets, Optional.of(first), second));
         }
         if (second.equals("trades")) {
-            return parameterOptional("limit", limit -> onSuccess(known(Optional.empty()),
-                    markets -> trades(markets, Optional.empty(), first, limit)));
+            return parameterOptional(
+                    "limit",
+                    limit -> onSuccess(
+                            known(Optional.empty()), markets -> trades(markets, Optional.empty(), first, limit)));
         }
         return error(StatusCodes.NOT_FOUND, "unknown feed \"" + first + "\": feeds are " + core.feedNames());
     }
@@ -88,7 +101,8 @@ public final class MarketsRoute extends AllDirectives {
             market.lastTrade().ifPresent(t -> body.set("lastTrade", event(t)));
             market.book().ifPresent(book -> {
                 ObjectNode node = body.putObject("book");
-                node.put("bidLevels", book.bids().size()).put("askLevels", book.asks().size());
+                node.put("bidLevels", book.bids().size())
+                        .put("askLevels", book.asks().size());
                 book.bids().stream().findFirst().ifPresent(l -> node.set("bestBid", level(l)));
                 book.asks().stream().findFirst().ifPresent(l -> node.set("bestAsk", level(l)));
             });
@@ -107,9 +121,12 @@ public final class MarketsRoute extends AllDirectives {
             return error(StatusCodes.BAD_REQUEST, "limit must be from 1 to " + maxTrades + " (gateway.recent-trades)");
         }
         return resolve(markets, feed, id, market -> {
-            List<Trade> trades = core.trades(market.feed(), market.instrument(), limit).orElse(List.of());
-            ObjectNode body = GatewayJson.JSON.createObjectNode()
-                    .put("feed", market.feed()).put("id", market.instrument());
+            List<Trade> trades =
+                    core.trades(market.feed(), market.instrument(), limit).orElse(List.of());
+            ObjectNode body = GatewayJson.JSON
+                    .createObjectNode()
+                    .put("feed", market.feed())
+                    .put("id", market.instrument());
             ArrayNode list = body.putArray("trades");
             trades.forEach(t -> list.add(event(t)));
             return complete(StatusCodes.OK, JsonEntities.of(body));
@@ -117,24 +134,35 @@ public final class MarketsRoute extends AllDirectives {
     }
 
     /** Finds the one instrument meant: 404 when none, 409 when the id exists on several feeds and none was named. */
-    private Route resolve(List<MarketInfo> markets, Optional<String> feed, String id,
+    private Route resolve(
+            List<MarketInfo> markets,
+            Optional<String> feed,
+            String id,
             java.util.function.Function<MarketInfo, Route> found) {
         if (feed.isPresent() && !core.feedNames().contains(feed.get())) {
             return error(StatusCodes.NOT_FOUND, "unknown feed \"" + feed.get() + "\": feeds are " + core.feedNames());
         }
         List<MarketInfo> matches = markets.stream()
-                .filter(m -> m.instrument().equals(id) || m.alias().filter(id::equals).isPresent())
+                .filter(m -> m.instrument().equals(id)
+                        || m.alias().filter(id::equals).isPresent())
                 .toList();
         if (matches.isEmpty()) {
-            return error(StatusCodes.NOT_FOUND, "no instrument \"" + id + "\"" + feed.map(f -> " on feed " + f)
-                    .orElse(" on any feed") + " (ids are URL-encoded: BTC%2FUSD)");
+            return error(
+                    StatusCodes.NOT_FOUND,
+                    "no instrument \"" + id + "\""
+                            + feed.map(f -> " on feed " + f).orElse(" on any feed")
+                            + " (ids are URL-encoded: BTC%2FUSD)");
         }
         List<String> feeds = matches.stream().map(MarketInfo::feed).distinct().toList();
         if (feeds.size() > 1) {
-            return error(StatusCodes.CONFLICT, "\"" + id + "\" exists on feeds " + feeds
-                    + ": ask for /v1/markets/{feed}/{id}");
+            return error(
+                    StatusCodes.CONFLICT,
+                    "\"" + id + "\" exists on feeds " + feeds + ": ask for /v1/markets/{feed}/{id}");
         }
-        return found.apply(matches.stream().filter(m -> m.instrument().equals(id)).findFirst().orElse(matches.get(0)));
+        return found.apply(matches.stream()
+                .filter(m -> m.instrument().equals(id))
+                .findFirst()
+                .orElse(matches.get(0)));
     }
 
     /** What the gateway has seen, plus instruments only the shards' health reports name yet. */
@@ -145,15 +173,30 @@ public final class MarketsRoute extends AllDirectives {
                 byKey.put(market.feed() + '\n' + market.instrument(), market);
             }
             for (ShardHealth shard : shards) {
-                if ((feed.isPresent() && !feed.get().equals(shard.feed())) || !core.feedNames().contains(shard.feed())) {
+                if ((feed.isPresent() && !feed.get().equals(shard.feed()))
+                        || !core.feedNames().contains(shard.feed())) {
                     continue;
                 }
                 for (String instrument : shard.instruments()) {
-                    byKey.compute(shard.feed() + '\n' + instrument, (k, seen) -> seen == null
-                            ? new MarketInfo(shard.feed(), instrument, Optional.empty(), Optional.of(shard.shard()),
-                                    Optional.empty(), Optional.empty(), Optional.empty())
-                            : new MarketInfo(seen.feed(), seen.instrument(), seen.alias(), Optional.of(shard.shard()),
-                                    seen.lastTicker(), seen.lastTrade(), seen.book()));
+                    byKey.compute(
+                            shard.feed() + '\n' + instrument,
+                            (k, seen) -> seen == null
+                                    ? new MarketInfo(
+                                            shard.feed(),
+                                            instrument,
+                                            Optional.empty(),
+                                            Optional.of(shard.shard()),
+                                            Optional.empty(),
+                                            Optional.empty(),
+                                            Optional.empty())
+                                    : new MarketInfo(
+                                            seen.feed(),
+                                            seen.instrument(),
+                                            seen.alias(),
+                                            Optional.of(shard.shard()),
+                                            seen.lastTicker(),
+                                            seen.lastTrade(),
+                                            seen.book()));
                 }
             }
             return new ArrayList<>(byKey.values());
@@ -161,7 +204,8 @@ public final class MarketsRoute extends AllDirectives {
     }
 
     private static ObjectNode summary(MarketInfo market) {
-        ObjectNode node = GatewayJson.JSON.createObjectNode().put("feed", market.feed()).put("id", market.instrument());
+        ObjectNode node =
+                GatewayJson.JSON.createObjectNode().put("feed", market.feed()).put("id", market.instrument());
         market.alias().ifPresent(a -> node.put("market", a));
         if (market.shard().isPresent()) {
             node.put("shard", market.shard().get());

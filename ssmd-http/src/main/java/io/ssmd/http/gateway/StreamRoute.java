@@ -33,10 +33,13 @@ public final class StreamRoute extends AllDirectives {
     }
 
     public Route route() {
-        return path(segment("v1").slash("stream"), () -> apiKeys.guardAllowingQuery(() -> get(() ->
-                parameterOptional("raw", raw -> extractMaterializer(materializer -> extractWebSocketUpgrade(upgrade ->
-                        complete(upgrade.handleMessagesWith(
-                                clientFlow(raw.map("true"::equalsIgnoreCase).orElse(false), materializer)))))))));
+        return path(
+                segment("v1").slash("stream"),
+                () -> apiKeys.guardAllowingQuery(() -> get(() -> parameterOptional(
+                        "raw",
+                        raw -> extractMaterializer(materializer ->
+                                extractWebSocketUpgrade(upgrade -> complete(upgrade.handleMessagesWith(clientFlow(
+                                        raw.map("true"::equalsIgnoreCase).orElse(false), materializer)))))))));
     }
 
     /** The client is registered when the flow runs (the upgrade succeeded), not when the route is evaluated. */
@@ -54,12 +57,12 @@ public final class StreamRoute extends AllDirectives {
                         core.onClientMessage(client, inbound.text());
                     }
                 }));
-        Source<Message, NotUsed> toClient = Source.fromGraph(client.outbox().source()).map(TextMessage::create);
-        return Flow.fromSinkAndSourceCoupled(fromClient, toClient)
-                .watchTermination((notUsed, done) -> {
-                    done.whenComplete((d, failure) -> core.disconnect(client));
-                    return notUsed;
-                });
+        Source<Message, NotUsed> toClient =
+                Source.fromGraph(client.outbox().source()).map(TextMessage::create);
+        return Flow.fromSinkAndSourceCoupled(fromClient, toClient).watchTermination((notUsed, done) -> {
+            done.whenComplete((d, failure) -> core.disconnect(client));
+            return notUsed;
+        });
     }
 
     /** A client message's text, or why it cannot be read as a command (binary, too long). */
@@ -67,7 +70,8 @@ public final class StreamRoute extends AllDirectives {
 
         static Inbound of(String text) {
             return text.length() > MAX_CLIENT_MESSAGE_CHARS
-                    ? refused("message longer than " + MAX_CLIENT_MESSAGE_CHARS + " characters") : new Inbound(text, null);
+                    ? refused("message longer than " + MAX_CLIENT_MESSAGE_CHARS + " characters")
+                    : new Inbound(text, null);
         }
 
         static Inbound refused(String reason) {
@@ -77,7 +81,9 @@ public final class StreamRoute extends AllDirectives {
 
     private static CompletionStage<Inbound> text(Message message, Materializer materializer) {
         if (!message.isText()) {
-            return message.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer)
+            return message.asBinaryMessage()
+                    .getStreamedData()
+                    .runWith(Sink.ignore(), materializer)
                     .thenApply(done -> Inbound.refused("binary messages are not accepted: send JSON text"));
         }
         TextMessage text = message.asTextMessage();
@@ -85,11 +91,16 @@ public final class StreamRoute extends AllDirectives {
             return CompletableFuture.completedFuture(Inbound.of(text.getStrictText()));
         }
         // Streamed text (DESIGN §11): collected up to the cap, the rest read and dropped.
-        return text.getStreamedText().runFold(new StringBuilder(), (collected, part) -> {
-            if (collected.length() <= MAX_CLIENT_MESSAGE_CHARS) {
-                collected.append(part);
-            }
-            return collected;
-        }, materializer).thenApply(collected -> Inbound.of(collected.toString()));
+        return text.getStreamedText()
+                .runFold(
+                        new StringBuilder(),
+                        (collected, part) -> {
+                            if (collected.length() <= MAX_CLIENT_MESSAGE_CHARS) {
+                                collected.append(part);
+                            }
+                            return collected;
+                        },
+                        materializer)
+                .thenApply(collected -> Inbound.of(collected.toString()));
     }
 }

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 /** The slow-client policy on one outbox, with a clock the test moves. */
 class ClientOutboxTest {
 
-    private static final ActorSystem<Void> SYSTEM = ActorSystem.create(Behaviors.empty(), "outbox-test",
+    private static final ActorSystem<Void> SYSTEM = ActorSystem.create(
+            Behaviors.empty(),
+            "outbox-test",
             // Long enough for the failure that comes only after the close grace.
             ConfigFactory.parseString("pekko.test.single-expect-default = 15 s").withFallback(ConfigFactory.load()));
 
@@ -69,7 +71,8 @@ class ClientOutboxTest {
         client.request(10);
         // The queue is emptied at the close, but the client still learns of the drop before it is told why it goes.
         client.expectNext("{\"type\":\"lag\",\"dropped\":1}");
-        assertThat(client.expectNext()).startsWith("{\"type\":\"closing\",\"reason\":\"behind for more than 1000 ms")
+        assertThat(client.expectNext())
+                .startsWith("{\"type\":\"closing\",\"reason\":\"behind for more than 1000 ms")
                 .contains("gateway.max-lag");
         client.expectComplete();
         assertThat(outbox.offer("m5")).isFalse();

@@ -33,8 +33,8 @@ class GatewayBookTest {
 
     @Test
     void aBookSubscriptionStartsWithTheCurrentBookThenAbsoluteDeltas() throws Exception {
-        try (GatewayTestNode node = GatewayTestNode.start(NATS, List.of("alpha"),
-                GatewayTestNode.spec(1000, Duration.ofSeconds(30)));
+        try (GatewayTestNode node = GatewayTestNode.start(
+                        NATS, List.of("alpha"), GatewayTestNode.spec(1000, Duration.ofSeconds(30)));
                 WsClient early = WsClient.connect(HttpClient.newHttpClient(), node.streamUri(""))) {
             early.send("{\"action\":\"subscribe\",\"symbols\":[\"BTC/USD\"],\"types\":[\"orderbook\"]}");
             early.awaitMessage(m -> m.path("type").asText().equals("subscribed"));
@@ -46,21 +46,26 @@ class GatewayBookTest {
                 late.send("{\"action\":\"subscribe\",\"symbols\":[\"BTC/USD\"]}");
                 JsonNode first = late.awaitMessage(m -> m.path("type").asText().equals("orderbook"));
                 assertThat(first.path("snapshot").asBoolean()).isTrue();
-                assertThat(first.path("seq").asLong()).as("stream sequence the book reflects").isEqualTo(seq);
+                assertThat(first.path("seq").asLong())
+                        .as("stream sequence the book reflects")
+                        .isEqualTo(seq);
                 assertThat(levels(first.path("bids"))).containsExactly("100.5:5", "100.0:1");
                 assertThat(levels(first.path("asks"))).containsExactly("101.0:3", "101.5:4");
 
                 node.publish("alpha", "orderbook", "BTC/USD", INCREMENT);
                 for (WsClient client : List.of(early, late)) {
-                    JsonNode delta = client.awaitMessage(m -> m.path("type").asText().equals("orderbook")
-                            && m.path("ts").asLong() == 3);
+                    JsonNode delta =
+                            client.awaitMessage(m -> m.path("type").asText().equals("orderbook")
+                                    && m.path("ts").asLong() == 3);
                     assertThat(delta.path("snapshot").asBoolean()).isFalse();
                     assertThat(delta.has("incremental")).isFalse();
                     assertThat(levels(delta.path("bids"))).containsExactly("100.5:3");
                     assertThat(levels(delta.path("asks"))).containsExactly("101.0:0");
                 }
                 // The early subscriber saw the venue's snapshot and the first delta as they came.
-                assertThat(early.ofType("orderbook")).extracting(m -> m.path("ts").asLong()).containsExactly(1L, 2L, 3L);
+                assertThat(early.ofType("orderbook"))
+                        .extracting(m -> m.path("ts").asLong())
+                        .containsExactly(1L, 2L, 3L);
                 assertThat(late.ofType("orderbook")).hasSize(2);
             }
         }
@@ -68,18 +73,26 @@ class GatewayBookTest {
 
     @Test
     void aResyncDropsTheBookUntilTheNextSnapshot() throws Exception {
-        try (GatewayTestNode node = GatewayTestNode.start(NATS, List.of("alpha"),
-                GatewayTestNode.spec(1000, Duration.ofSeconds(30)))) {
+        try (GatewayTestNode node =
+                GatewayTestNode.start(NATS, List.of("alpha"), GatewayTestNode.spec(1000, Duration.ofSeconds(30)))) {
             node.publish("alpha", "orderbook", "BTC/USD", BOOK);
-            long seq = node.publishOn(node.env() + ".alpha.control.resync.alpha-0", "alpha",
-                    "{\"event\":\"resync\",\"feed\":\"alpha\",\"shard\":\"alpha-0\",\"epoch\":1,\"ts\":"
-                            + io.ssmd.core.nats.EpochMicros.now() + ",\"reason\":\"checksum mismatch\","
-                            + "\"instruments\":[\"BTC/USD\"]}").getSeqno();
+            long seq = node.publishOn(
+                            node.env() + ".alpha.control.resync.alpha-0",
+                            "alpha",
+                            "{\"event\":\"resync\",\"feed\":\"alpha\",\"shard\":\"alpha-0\",\"epoch\":1,\"ts\":"
+                                    + io.ssmd.core.nats.EpochMicros.now() + ",\"reason\":\"checksum mismatch\","
+                                    + "\"instruments\":[\"BTC/USD\"]}")
+                    .getSeqno();
             // A delta between the resync and the next snapshot cannot be applied to anything: nobody sees it.
             long deltaSeq = node.publish("alpha", "orderbook", "BTC/USD", DELTA).getSeqno();
             await().until(() -> node.gateway().streamPosition("alpha") == deltaSeq);
             assertThat(seq).isLessThan(deltaSeq);
-            assertThat(node.gateway().core().market("alpha", "BTC/USD").orElseThrow().book()).isEmpty();
+            assertThat(node.gateway()
+                            .core()
+                            .market("alpha", "BTC/USD")
+                            .orElseThrow()
+                            .book())
+                    .isEmpty();
 
             try (WsClient client = WsClient.connect(HttpClient.newHttpClient(), node.streamUri(""))) {
                 client.send("{\"action\":\"subscribe\",\"symbols\":[\"BTC/USD\"],\"types\":[\"orderbook\"]}");
@@ -95,50 +108,79 @@ class GatewayBookTest {
 
     @Test
     void aShardThatNamesNoInstrumentsLeavesEveryBookAlone() throws Exception {
-        try (GatewayTestNode node = GatewayTestNode.start(NATS, List.of("alpha"),
-                GatewayTestNode.spec(1000, Duration.ofSeconds(30)))) {
+        try (GatewayTestNode node =
+                GatewayTestNode.start(NATS, List.of("alpha"), GatewayTestNode.spec(1000, Duration.ofSeconds(30)))) {
             node.publish("alpha", "orderbook", "BTC/USD", BOOK);
             // Kalshi's lifecycle companion carries no instruments: its outage says nothing about any book.
-            long seq = node.publishOn(node.env() + ".alpha.control.disconnected.alpha-lifecycle", "alpha",
-                    "{\"event\":\"disconnected\",\"feed\":\"alpha\",\"shard\":\"alpha-lifecycle\",\"epoch\":1,"
-                            + "\"ts\":" + io.ssmd.core.nats.EpochMicros.now() + ",\"reason\":\"watchdog\","
-                            + "\"instruments\":[]}").getSeqno();
+            long seq = node.publishOn(
+                            node.env() + ".alpha.control.disconnected.alpha-lifecycle",
+                            "alpha",
+                            "{\"event\":\"disconnected\",\"feed\":\"alpha\",\"shard\":\"alpha-lifecycle\",\"epoch\":1,"
+                                    + "\"ts\":" + io.ssmd.core.nats.EpochMicros.now() + ",\"reason\":\"watchdog\","
+                                    + "\"instruments\":[]}")
+                    .getSeqno();
             await().until(() -> node.gateway().streamPosition("alpha") == seq);
-            assertThat(node.gateway().core().market("alpha", "BTC/USD").orElseThrow().book()).isPresent();
+            assertThat(node.gateway()
+                            .core()
+                            .market("alpha", "BTC/USD")
+                            .orElseThrow()
+                            .book())
+                    .isPresent();
         }
     }
 
     @Test
     void aResyncStoredAfterTheSnapshotItCausedKeepsThatSnapshot() throws Exception {
-        try (GatewayTestNode node = GatewayTestNode.start(NATS, List.of("alpha"),
-                GatewayTestNode.spec(1000, Duration.ofSeconds(30)))) {
+        try (GatewayTestNode node =
+                GatewayTestNode.start(NATS, List.of("alpha"), GatewayTestNode.spec(1000, Duration.ofSeconds(30)))) {
             long happened = io.ssmd.core.nats.EpochMicros.now();
             // The snapshot is received (and stored) after the resync happened, but before its control event.
             node.publish("alpha", "orderbook", "BTC/USD", BOOK);
-            long seq = node.publishOn(node.env() + ".alpha.control.resync.alpha-0", "alpha",
-                    "{\"event\":\"resync\",\"feed\":\"alpha\",\"shard\":\"alpha-0\",\"epoch\":1,\"ts\":"
-                            + happened + ",\"reason\":\"checksum mismatch\",\"instruments\":[\"BTC/USD\"]}")
+            long seq = node.publishOn(
+                            node.env() + ".alpha.control.resync.alpha-0",
+                            "alpha",
+                            "{\"event\":\"resync\",\"feed\":\"alpha\",\"shard\":\"alpha-0\",\"epoch\":1,\"ts\":"
+                                    + happened + ",\"reason\":\"checksum mismatch\",\"instruments\":[\"BTC/USD\"]}")
                     .getSeqno();
             await().until(() -> node.gateway().streamPosition("alpha") == seq);
-            assertThat(node.gateway().core().market("alpha", "BTC/USD").orElseThrow().book()).isPresent();
+            assertThat(node.gateway()
+                            .core()
+                            .market("alpha", "BTC/USD")
+                            .orElseThrow()
+                            .book())
+                    .isPresent();
         }
     }
 
     @Test
     void aGatewayStartedLaterRebuildsTheBookFromTheStream() throws Exception {
-        try (GatewayTestNode node = GatewayTestNode.start(NATS, List.of("alpha"),
-                GatewayTestNode.spec(1000, Duration.ofSeconds(30)))) {
+        try (GatewayTestNode node =
+                GatewayTestNode.start(NATS, List.of("alpha"), GatewayTestNode.spec(1000, Duration.ofSeconds(30)))) {
             node.publish("alpha", "orderbook", "BTC/USD", BOOK);
             node.publish("alpha", "orderbook", "BTC/USD", DELTA);
             long seq = node.publish("alpha", "orderbook", "BTC/USD", INCREMENT).getSeqno();
             await().until(() -> node.gateway().streamPosition("alpha") == seq);
-            var live = node.gateway().core().market("alpha", "BTC/USD").orElseThrow().book().orElseThrow();
+            var live = node.gateway()
+                    .core()
+                    .market("alpha", "BTC/USD")
+                    .orElseThrow()
+                    .book()
+                    .orElseThrow();
 
-            try (Gateway later = Gateway.start(NATS.connect(), node.env(), List.of(new GatewayFeed("alpha",
-                    Optional.of(new TestNormalizer()), OptionalInt.empty(), List.of())),
-                    GatewayTestNode.spec(1000, Duration.ofSeconds(30)), ApiKeys.none(), new PrometheusRegistry())) {
+            try (Gateway later = Gateway.start(
+                    NATS.connect(),
+                    node.env(),
+                    List.of(new GatewayFeed(
+                            "alpha", Optional.of(new TestNormalizer()), OptionalInt.empty(), List.of())),
+                    GatewayTestNode.spec(1000, Duration.ofSeconds(30)),
+                    ApiKeys.none(),
+                    new PrometheusRegistry())) {
                 later.warmedUp().get(30, TimeUnit.SECONDS);
-                var rebuilt = later.core().market("alpha", "BTC/USD").orElseThrow().book().orElseThrow();
+                var rebuilt = later.core()
+                        .market("alpha", "BTC/USD")
+                        .orElseThrow()
+                        .book()
+                        .orElseThrow();
                 assertThat(rebuilt.bids()).isEqualTo(live.bids());
                 assertThat(rebuilt.asks()).isEqualTo(live.asks());
                 assertThat(rebuilt.bids()).hasSize(2);
@@ -148,6 +190,7 @@ class GatewayBookTest {
 
     private static List<String> levels(JsonNode side) {
         return java.util.stream.StreamSupport.stream(side.spliterator(), false)
-                .map(level -> level.get(0).asText() + ":" + level.get(1).asText()).toList();
+                .map(level -> level.get(0).asText() + ":" + level.get(1).asText())
+                .toList();
     }
 }

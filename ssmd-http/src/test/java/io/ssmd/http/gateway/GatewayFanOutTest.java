@@ -36,19 +36,23 @@ class GatewayFanOutTest {
 
         static Event of(JsonNode message) {
             String type = message.path("type").asText();
-            return new Event(message.path("feed").asText(), message.path("ticker").asText(), type,
-                    type.equals("trade") ? message.path("tradeId").asText() : message.path("last").asText());
+            return new Event(
+                    message.path("feed").asText(),
+                    message.path("ticker").asText(),
+                    type,
+                    type.equals("trade")
+                            ? message.path("tradeId").asText()
+                            : message.path("last").asText());
         }
     }
 
     /** What a client subscribed to, as messages to send and as the filter of what it should get. */
-    record Plan(List<String> commands, Predicate<Event> wants) {
-    }
+    record Plan(List<String> commands, Predicate<Event> wants) {}
 
     @Test
     void everyClientReceivesExactlyItsEvents() throws Exception {
-        try (GatewayTestNode node = GatewayTestNode.start(NATS, FEEDS, GatewayTestNode.spec(10_000,
-                Duration.ofSeconds(60)))) {
+        try (GatewayTestNode node =
+                GatewayTestNode.start(NATS, FEEDS, GatewayTestNode.spec(10_000, Duration.ofSeconds(60)))) {
             HttpClient http = HttpClient.newHttpClient();
             List<WsClient> clients = new ArrayList<>();
             List<Plan> plans = new ArrayList<>();
@@ -70,40 +74,57 @@ class GatewayFanOutTest {
                         for (int s = 0; s < SYMBOLS; s++) {
                             String symbol = symbol(s);
                             String trade = "t" + (++n);
-                            PublishAck ack = node.publish(feed, "trade", symbol, "{\"kind\":\"trade\",\"instrument\":\""
-                                    + symbol + "\",\"price\":\"1.5\",\"size\":\"2\",\"id\":\"" + trade + "\"}");
+                            PublishAck ack = node.publish(
+                                    feed,
+                                    "trade",
+                                    symbol,
+                                    "{\"kind\":\"trade\",\"instrument\":\"" + symbol
+                                            + "\",\"price\":\"1.5\",\"size\":\"2\",\"id\":\"" + trade + "\"}");
                             published.add(new Event(feed, symbol, "trade", trade));
                             String last = Integer.toString(++n);
-                            PublishAck tickerAck = node.publish(feed, "ticker", symbol, "{\"kind\":\"ticker\","
-                                    + "\"instrument\":\"" + symbol + "\",\"last\":\"" + last + "\"}");
+                            PublishAck tickerAck = node.publish(
+                                    feed,
+                                    "ticker",
+                                    symbol,
+                                    "{\"kind\":\"ticker\"," + "\"instrument\":\"" + symbol + "\",\"last\":\"" + last
+                                            + "\"}");
                             published.add(new Event(feed, symbol, "ticker", last));
                             lastSeq.put(feed, Math.max(ack.getSeqno(), tickerAck.getSeqno()));
                         }
                     }
                 }
                 for (String feed : FEEDS) {
-                    await().atMost(Duration.ofSeconds(30)).until(() -> node.gateway().streamPosition(feed)
-                            == lastSeq.get(feed));
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> node.gateway().streamPosition(feed) == lastSeq.get(feed));
                 }
                 // Everything offered to a client is now in its outbox: a pong queued after it is a fence.
                 clients.forEach(c -> c.send("{\"action\":\"ping\",\"id\":\"fence\"}"));
-                await().atMost(Duration.ofSeconds(30)).until(() -> clients.stream()
-                        .allMatch(c -> !c.ofType("pong").isEmpty()));
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() ->
+                                clients.stream().allMatch(c -> !c.ofType("pong").isEmpty()));
                 int total = 0;
                 for (int i = 0; i < CLIENTS; i++) {
                     WsClient client = clients.get(i);
                     client.awaitMessage(m -> m.path("type").asText().equals("pong"));
-                    List<Event> expected = published.stream().filter(plans.get(i).wants()).toList();
+                    List<Event> expected =
+                            published.stream().filter(plans.get(i).wants()).toList();
                     List<Event> got = client.messages().stream()
                             .filter(m -> m.path("type").asText().equals("trade")
                                     || m.path("type").asText().equals("ticker"))
-                            .map(Event::of).toList();
-                    assertThat(got).as("client %d (plan %d)", i, i % 5).hasSameSizeAs(expected)
+                            .map(Event::of)
+                            .toList();
+                    assertThat(got)
+                            .as("client %d (plan %d)", i, i % 5)
+                            .hasSameSizeAs(expected)
                             .containsExactlyInAnyOrderElementsOf(expected);
                     for (String feed : FEEDS) {
-                        assertThat(got.stream().filter(e -> e.feed().equals(feed)).toList())
+                        assertThat(got.stream()
+                                        .filter(e -> e.feed().equals(feed))
+                                        .toList())
                                 .as("client %d, stream order of %s", i, feed)
-                                .containsExactlyElementsOf(expected.stream().filter(e -> e.feed().equals(feed)).toList());
+                                .containsExactlyElementsOf(expected.stream()
+                                        .filter(e -> e.feed().equals(feed))
+                                        .toList());
                     }
                     assertThat(client.ofType("error")).as("client %d errors", i).isEmpty();
                     total += expected.size();
@@ -134,17 +155,32 @@ class GatewayFanOutTest {
         String other = symbol((i + 3) % SYMBOLS);
         String feed = FEEDS.get(i % 2);
         return switch (i % 5) {
-            case 0 -> new Plan(List.of(subscribe("\"symbols\":[\"" + symbol + "\"]")),
-                    e -> e.symbol().equals(symbol));
-            case 1 -> new Plan(List.of(subscribe("\"feeds\":[\"" + feed + "\"]")), e -> e.feed().equals(feed));
-            case 2 -> new Plan(List.of(subscribe("\"symbols\":[\"" + symbol + "\",\"" + other + "\"],\"types\":[\"trade\"]")),
-                    e -> (e.symbol().equals(symbol) || e.symbol().equals(other)) && e.type().equals("trade"));
-            case 3 -> new Plan(List.of(subscribe("\"feeds\":[\"beta\"],\"symbols\":[\"" + symbol
-                    + "\"],\"types\":[\"ticker\"]")),
-                    e -> e.feed().equals("beta") && e.symbol().equals(symbol) && e.type().equals("ticker"));
-            default -> new Plan(List.of(subscribe("\"feeds\":[\"alpha\"],\"types\":[\"trade\",\"ticker\"]"),
-                    "{\"action\":\"unsubscribe\",\"feeds\":[\"alpha\"],\"types\":[\"ticker\"]}"),
-                    e -> e.feed().equals("alpha") && e.type().equals("trade"));
+            case 0 ->
+                new Plan(
+                        List.of(subscribe("\"symbols\":[\"" + symbol + "\"]")),
+                        e -> e.symbol().equals(symbol));
+            case 1 ->
+                new Plan(
+                        List.of(subscribe("\"feeds\":[\"" + feed + "\"]")),
+                        e -> e.feed().equals(feed));
+            case 2 ->
+                new Plan(
+                        List.of(subscribe("\"symbols\":[\"" + symbol + "\",\"" + other + "\"],\"types\":[\"trade\"]")),
+                        e -> (e.symbol().equals(symbol) || e.symbol().equals(other))
+                                && e.type().equals("trade"));
+            case 3 ->
+                new Plan(
+                        List.of(subscribe(
+                                "\"feeds\":[\"beta\"],\"symbols\":[\"" + symbol + "\"],\"types\":[\"ticker\"]")),
+                        e -> e.feed().equals("beta")
+                                && e.symbol().equals(symbol)
+                                && e.type().equals("ticker"));
+            default ->
+                new Plan(
+                        List.of(
+                                subscribe("\"feeds\":[\"alpha\"],\"types\":[\"trade\",\"ticker\"]"),
+                                "{\"action\":\"unsubscribe\",\"feeds\":[\"alpha\"],\"types\":[\"ticker\"]}"),
+                        e -> e.feed().equals("alpha") && e.type().equals("trade"));
         };
     }
 

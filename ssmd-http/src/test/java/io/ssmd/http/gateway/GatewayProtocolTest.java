@@ -24,7 +24,8 @@ class GatewayProtocolTest {
 
     @BeforeAll
     static void start() throws Exception {
-        node = GatewayTestNode.start(NATS, List.of("alpha", "beta"), GatewayTestNode.spec(1000, Duration.ofSeconds(30)));
+        node = GatewayTestNode.start(
+                NATS, List.of("alpha", "beta"), GatewayTestNode.spec(1000, Duration.ofSeconds(30)));
         http = HttpClient.newHttpClient();
     }
 
@@ -49,9 +50,12 @@ class GatewayProtocolTest {
                     "{\"action\":\"subscribe\",\"symbols\":[\"BTC/USD\"],\"types\":[\"candles\"]}",
                     "{\"action\":\"subscribe\",\"symbol\":[\"BTC/USD\"]}");
             bad.forEach(client::send);
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.ofType("error").size() == bad.size());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> client.ofType("error").size() == bad.size());
 
-            List<String> reasons = client.ofType("error").stream().map(e -> e.path("reason").asText()).toList();
+            List<String> reasons = client.ofType("error").stream()
+                    .map(e -> e.path("reason").asText())
+                    .toList();
             assertThat(reasons.get(0)).startsWith("not JSON");
             assertThat(reasons.get(3)).contains("unknown action \"dance\"");
             assertThat(reasons.get(5)).contains("\"symbols\" must be an array");
@@ -68,7 +72,9 @@ class GatewayProtocolTest {
             client.send("{\"action\":\"subscribe\",\"feeds\":[\"alpha\",\"beta\"],\"symbols\":[" + many
                     + "],\"types\":[\"trade\",\"ticker\",\"orderbook\",\"lifecycle\"]}");
             assertThat(client.awaitMessage(m -> m.path("reason").asText().startsWith("subscription too large"))
-                    .path("reason").asText()).contains("0 + 50016");
+                            .path("reason")
+                            .asText())
+                    .contains("0 + 50016");
 
             client.send("{\"action\":\"ping\",\"id\":42}");
             JsonNode pong = client.awaitMessage(m -> m.path("type").asText().equals("pong"));
@@ -101,7 +107,8 @@ class GatewayProtocolTest {
             }
             String frame = "{\"kind\":\"trade\",\"instrument\":\"ETH/USD\",\"price\":\"3000.10\",\"size\":\"0.5\","
                     + "\"id\":\"t1\",\"ts\":1700000000000000}";
-            node.publish("alpha", "ticker", "ETH/USD", "{\"kind\":\"ticker\",\"instrument\":\"ETH/USD\",\"last\":\"1\"}");
+            node.publish(
+                    "alpha", "ticker", "ETH/USD", "{\"kind\":\"ticker\",\"instrument\":\"ETH/USD\",\"last\":\"1\"}");
             node.publish("alpha", "trade", "ETH/USD", frame);
 
             JsonNode trade = plain.awaitMessage(m -> m.path("type").asText().equals("trade"));
@@ -114,7 +121,9 @@ class GatewayProtocolTest {
             assertThat(rawTrade.path("raw").path("id").asText()).isEqualTo("t1");
             assertThat(rawTrade.path("raw").path("price").asText()).isEqualTo("3000.10");
             // The ticker was not asked for: only the ack and the trade arrived.
-            assertThat(plain.messages()).extracting(m -> m.path("type").asText()).containsExactly("subscribed", "trade");
+            assertThat(plain.messages())
+                    .extracting(m -> m.path("type").asText())
+                    .containsExactly("subscribed", "trade");
         }
     }
 
@@ -126,10 +135,13 @@ class GatewayProtocolTest {
             other.send("{\"action\":\"subscribe\",\"feeds\":[\"alpha\"]}");
             subscribed.awaitMessage(m -> m.path("type").asText().equals("subscribed"));
             other.awaitMessage(m -> m.path("type").asText().equals("subscribed"));
-            node.publishOn(node.env() + ".beta.control.disconnected.beta-0", "beta",
+            node.publishOn(
+                    node.env() + ".beta.control.disconnected.beta-0",
+                    "beta",
                     "{\"event\":\"disconnected\",\"feed\":\"beta\",\"shard\":\"beta-0\",\"epoch\":1,\"ts\":2,"
                             + "\"reason\":\"venue closed the socket\",\"instruments\":[\"X\"]}");
-            JsonNode status = subscribed.awaitMessage(m -> m.path("type").asText().equals("status"));
+            JsonNode status =
+                    subscribed.awaitMessage(m -> m.path("type").asText().equals("status"));
             assertThat(status.path("event").asText()).isEqualTo("disconnected");
             assertThat(status.path("shard").asText()).isEqualTo("beta-0");
             assertThat(status.path("reason").asText()).isEqualTo("venue closed the socket");
@@ -149,18 +161,26 @@ class GatewayProtocolTest {
             byAsset.awaitMessage(m -> m.path("type").asText().equals("subscribed"));
             byMarket.awaitMessage(m -> m.path("type").asText().equals("subscribed"));
             // Kalshi's form, with a category token: {env}.{feed}.{category}.json.{type}.{token}
-            node.publishOn(node.env() + ".alpha.climate_and_weather.json.trade.KXETHD-26FEB1217-T1819_99", "alpha",
+            node.publishOn(
+                    node.env() + ".alpha.climate_and_weather.json.trade.KXETHD-26FEB1217-T1819_99",
+                    "alpha",
                     "{\"kind\":\"trade\",\"instrument\":\"KXETHD-26FEB1217-T1819.99\",\"price\":\"0.42\","
                             + "\"size\":\"3\",\"id\":\"k1\"}");
             // Polymarket's form: the token is the market (condition id), the event names the asset.
-            node.publishOn(node.env() + ".beta.json.trade.0xmarket", "beta", "{\"kind\":\"trade\","
-                    + "\"instrument\":\"7123\",\"price\":\"0.5\",\"size\":\"1\",\"id\":\"p1\"}");
+            node.publishOn(
+                    node.env() + ".beta.json.trade.0xmarket",
+                    "beta",
+                    "{\"kind\":\"trade\"," + "\"instrument\":\"7123\",\"price\":\"0.5\",\"size\":\"1\",\"id\":\"p1\"}");
 
-            JsonNode kalshi = byAsset.awaitMessage(m -> m.path("tradeId").asText().equals("k1"));
+            JsonNode kalshi =
+                    byAsset.awaitMessage(m -> m.path("tradeId").asText().equals("k1"));
             assertThat(kalshi.path("ticker").asText()).isEqualTo("KXETHD-26FEB1217-T1819.99");
-            assertThat(byAsset.awaitMessage(m -> m.path("tradeId").asText().equals("p1")).path("ticker").asText())
+            assertThat(byAsset.awaitMessage(m -> m.path("tradeId").asText().equals("p1"))
+                            .path("ticker")
+                            .asText())
                     .isEqualTo("7123");
-            JsonNode byCondition = byMarket.awaitMessage(m -> m.path("tradeId").asText().equals("p1"));
+            JsonNode byCondition =
+                    byMarket.awaitMessage(m -> m.path("tradeId").asText().equals("p1"));
             assertThat(byCondition.path("ticker").asText()).isEqualTo("7123");
             byMarket.send("{\"action\":\"ping\"}");
             byMarket.awaitMessage(m -> m.path("type").asText().equals("pong"));

@@ -43,21 +43,49 @@ class GatewayRestTest {
     static void start() throws Exception {
         Path keys = dir.resolve("api-keys.txt");
         Files.writeString(keys, "# the test's key\n" + ApiKeys.hash(KEY) + "  # inline comment\n\n");
-        ShardHealth discovered = new ShardHealth("beta", "beta-0", "node-1", ShardHealth.STREAMING, 1, 0, Map.of(),
-                0, List.of("DISC/USD", "BTC/USD"), Map.of(), "", System.currentTimeMillis());
-        node = GatewayTestNode.start(NATS, List.of("alpha", "beta"), GatewayTestNode.spec(100, Duration.ofSeconds(30)),
-                ApiKeys.load(keys), () -> CompletableFuture.completedFuture(List.of(discovered)));
+        ShardHealth discovered = new ShardHealth(
+                "beta",
+                "beta-0",
+                "node-1",
+                ShardHealth.STREAMING,
+                1,
+                0,
+                Map.of(),
+                0,
+                List.of("DISC/USD", "BTC/USD"),
+                Map.of(),
+                "",
+                System.currentTimeMillis());
+        node = GatewayTestNode.start(
+                NATS,
+                List.of("alpha", "beta"),
+                GatewayTestNode.spec(100, Duration.ofSeconds(30)),
+                ApiKeys.load(keys),
+                () -> CompletableFuture.completedFuture(List.of(discovered)));
         http = HttpClient.newHttpClient();
         for (int i = 1; i <= 5; i++) {
-            node.publish("alpha", "trade", "BTC/USD", "{\"kind\":\"trade\",\"instrument\":\"BTC/USD\",\"price\":\"6" + i
-                    + "000.5\",\"size\":\"0.0" + i + "\",\"id\":\"t" + i + "\",\"ts\":" + i + "}");
+            node.publish(
+                    "alpha",
+                    "trade",
+                    "BTC/USD",
+                    "{\"kind\":\"trade\",\"instrument\":\"BTC/USD\",\"price\":\"6" + i + "000.5\",\"size\":\"0.0" + i
+                            + "\",\"id\":\"t" + i + "\",\"ts\":" + i + "}");
         }
-        node.publish("alpha", "ticker", "ETH/USD", "{\"kind\":\"ticker\",\"instrument\":\"ETH/USD\",\"last\":\"3000\"}");
+        node.publish(
+                "alpha", "ticker", "ETH/USD", "{\"kind\":\"ticker\",\"instrument\":\"ETH/USD\",\"last\":\"3000\"}");
         // A Polymarket-style message: the subject token is the market (condition id), not the asset.
-        node.publishOn(node.env() + ".alpha.json.trade.0xcond", "alpha", "{\"kind\":\"trade\",\"instrument\":\"123456\","
-                + "\"price\":\"0.5\",\"size\":\"10\",\"id\":\"p1\",\"ts\":7}");
-        long last = node.publish("alpha", "trade", "SOL/USD", "{\"kind\":\"trade\",\"instrument\":\"SOL/USD\","
-                + "\"price\":\"1\",\"size\":\"1\",\"id\":\"s1\",\"ts\":8}").getSeqno();
+        node.publishOn(
+                node.env() + ".alpha.json.trade.0xcond",
+                "alpha",
+                "{\"kind\":\"trade\",\"instrument\":\"123456\","
+                        + "\"price\":\"0.5\",\"size\":\"10\",\"id\":\"p1\",\"ts\":7}");
+        long last = node.publish(
+                        "alpha",
+                        "trade",
+                        "SOL/USD",
+                        "{\"kind\":\"trade\",\"instrument\":\"SOL/USD\","
+                                + "\"price\":\"1\",\"size\":\"1\",\"id\":\"s1\",\"ts\":8}")
+                .getSeqno();
         await().until(() -> node.gateway().streamPosition("alpha") == last);
     }
 
@@ -71,7 +99,8 @@ class GatewayRestTest {
         if (key != null) {
             request.header(ApiKeys.HEADER, key);
         }
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).join();
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
+                .join();
     }
 
     private static JsonNode json(HttpResponse<String> response) throws Exception {
@@ -96,9 +125,12 @@ class GatewayRestTest {
     void theWebSocketTakesTheKeyInTheHeaderOrTheQuery() {
         URI plain = node.streamUri("");
         Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> WsClient.connect(http, plain));
-        assertThat(refused).isInstanceOf(CompletionException.class)
+        assertThat(refused)
+                .isInstanceOf(CompletionException.class)
                 .hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class);
-        assertThat(((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode())
+        assertThat(((java.net.http.WebSocketHandshakeException) refused.getCause())
+                        .getResponse()
+                        .statusCode())
                 .isEqualTo(401);
         try (WsClient byHeader = WsClient.connect(http, plain, KEY);
                 WsClient byQuery = WsClient.connect(http, node.streamUri("api_key=" + KEY))) {
@@ -128,9 +160,14 @@ class GatewayRestTest {
         JsonNode body = json(btc);
         assertThat(body.path("shard").asText()).isEqualTo("alpha-0");
         assertThat(body.path("lastTrade").path("price").asText()).isEqualTo("65000.5");
-        assertThat(json(get("/v1/markets/ETH%2FUSD", KEY)).path("lastTicker").path("last").asText()).isEqualTo("3000");
+        assertThat(json(get("/v1/markets/ETH%2FUSD", KEY))
+                        .path("lastTicker")
+                        .path("last")
+                        .asText())
+                .isEqualTo("3000");
         // By the market's id (the subject token) too, as Polymarket's condition ids.
-        assertThat(json(get("/v1/markets/alpha/0xcond", KEY)).path("id").asText()).isEqualTo("123456");
+        assertThat(json(get("/v1/markets/alpha/0xcond", KEY)).path("id").asText())
+                .isEqualTo("123456");
 
         HttpResponse<String> ambiguous = get("/v1/markets/BTC%2FUSD", KEY);
         assertThat(ambiguous.statusCode()).isEqualTo(409);
@@ -142,7 +179,8 @@ class GatewayRestTest {
 
     @Test
     void recentTradesNewestFirstWithALimit() throws Exception {
-        JsonNode trades = json(get("/v1/markets/alpha/BTC%2FUSD/trades?limit=3", KEY)).path("trades");
+        JsonNode trades =
+                json(get("/v1/markets/alpha/BTC%2FUSD/trades?limit=3", KEY)).path("trades");
         assertThat(trades.findValuesAsText("tradeId")).containsExactly("t5", "t4", "t3");
         assertThat(trades.get(0).path("price").asText()).isEqualTo("65000.5");
         assertThat(json(get("/v1/markets/SOL%2FUSD/trades", KEY)).path("trades").findValuesAsText("tradeId"))
@@ -150,7 +188,8 @@ class GatewayRestTest {
         HttpResponse<String> bad = get("/v1/markets/alpha/BTC%2FUSD/trades?limit=lots", KEY);
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(json(bad).path("error").asText()).contains("limit");
-        assertThat(get("/v1/markets/alpha/BTC%2FUSD/trades?limit=0", KEY).statusCode()).isEqualTo(400);
+        assertThat(get("/v1/markets/alpha/BTC%2FUSD/trades?limit=0", KEY).statusCode())
+                .isEqualTo(400);
     }
 
     @Test
@@ -159,6 +198,7 @@ class GatewayRestTest {
         Files.writeString(bad, ApiKeys.hash("a") + "\nnot-a-hash\n");
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> ApiKeys.load(bad)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(bad + " line 2").hasMessageContaining("SHA-256");
+                .hasMessageContaining(bad + " line 2")
+                .hasMessageContaining("SHA-256");
     }
 }

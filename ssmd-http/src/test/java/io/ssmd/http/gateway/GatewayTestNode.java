@@ -48,32 +48,47 @@ final class GatewayTestNode implements AutoCloseable {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final AtomicLong frames = new AtomicLong();
 
-    private GatewayTestNode(NatsServerExtension server, List<String> feeds, GatewaySpec spec, ApiKeys keys,
-            Supplier<CompletionStage<List<ShardHealth>>> health) throws Exception {
+    private GatewayTestNode(
+            NatsServerExtension server,
+            List<String> feeds,
+            GatewaySpec spec,
+            ApiKeys keys,
+            Supplier<CompletionStage<List<ShardHealth>>> health)
+            throws Exception {
         env = NatsServerExtension.freshName("gw").toLowerCase();
         nats = server.connect();
         jetStream = nats.jetStream();
         for (String feed : feeds) {
-            nats.jetStreamManagement().addStream(StreamConfiguration.builder()
-                    .name(Subjects.streamName(env, feed)).subjects(Subjects.streamSubjects(env, feed))
-                    .storageType(StorageType.File).build());
+            nats.jetStreamManagement()
+                    .addStream(StreamConfiguration.builder()
+                            .name(Subjects.streamName(env, feed))
+                            .subjects(Subjects.streamSubjects(env, feed))
+                            .storageType(StorageType.File)
+                            .build());
         }
-        List<GatewayFeed> gatewayFeeds = feeds.stream().map(feed -> new GatewayFeed(feed,
-                Optional.of(new TestNormalizer()), OptionalInt.empty(), List.of())).toList();
+        List<GatewayFeed> gatewayFeeds = feeds.stream()
+                .map(feed -> new GatewayFeed(feed, Optional.of(new TestNormalizer()), OptionalInt.empty(), List.of()))
+                .toList();
         gateway = Gateway.start(nats, env, gatewayFeeds, spec, keys, registry);
         gateway.warmedUp().get(30, TimeUnit.SECONDS);
         system = ActorSystem.create(Behaviors.empty(), "gateway-test");
         binding = HttpServer.bind(system, new HttpSettings("127.0.0.1", 0), gateway.routes(health))
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     static GatewayTestNode start(NatsServerExtension server, List<String> feeds, GatewaySpec spec) throws Exception {
-        return new GatewayTestNode(server, feeds, spec, ApiKeys.none(),
-                () -> CompletableFuture.completedFuture(List.of()));
+        return new GatewayTestNode(
+                server, feeds, spec, ApiKeys.none(), () -> CompletableFuture.completedFuture(List.of()));
     }
 
-    static GatewayTestNode start(NatsServerExtension server, List<String> feeds, GatewaySpec spec, ApiKeys keys,
-            Supplier<CompletionStage<List<ShardHealth>>> health) throws Exception {
+    static GatewayTestNode start(
+            NatsServerExtension server,
+            List<String> feeds,
+            GatewaySpec spec,
+            ApiKeys keys,
+            Supplier<CompletionStage<List<ShardHealth>>> health)
+            throws Exception {
         return new GatewayTestNode(server, feeds, spec, keys, health);
     }
 
@@ -114,8 +129,11 @@ final class GatewayTestNode implements AutoCloseable {
                 .put(PublishHeaders.RECEIVED_AT, Long.toString(EpochMicros.now()))
                 .put(PublishHeaders.SHARD, feed + "-0");
         try {
-            return jetStream.publish(NatsMessage.builder().subject(subject).headers(headers)
-                    .data(json.getBytes(StandardCharsets.UTF_8)).build());
+            return jetStream.publish(NatsMessage.builder()
+                    .subject(subject)
+                    .headers(headers)
+                    .data(json.getBytes(StandardCharsets.UTF_8))
+                    .build());
         } catch (IOException | JetStreamApiException e) {
             throw new IllegalStateException("publish on " + subject + " failed", e);
         }

@@ -37,8 +37,8 @@ class SlowClientTest {
 
     @Test
     void aClientThatStopsReadingIsDroppedPerPolicyWhileTheOthersGetEverything() throws Exception {
-        try (GatewayTestNode node = GatewayTestNode.start(NATS, List.of("alpha"),
-                GatewayTestNode.spec(5_000, Duration.ofSeconds(2)))) {
+        try (GatewayTestNode node =
+                GatewayTestNode.start(NATS, List.of("alpha"), GatewayTestNode.spec(5_000, Duration.ofSeconds(2)))) {
             HttpClient http = HttpClient.newHttpClient();
             List<WsClient> readers = new ArrayList<>();
             WsClient stalled = WsClient.connect(http, node.streamUri("raw=true"));
@@ -57,13 +57,19 @@ class SlowClientTest {
                 CompletableFuture<Void> publisher = CompletableFuture.runAsync(() -> {
                     while (!stop.get()) {
                         int n = published.get() + 1;
-                        node.publish("alpha", "trade", "BTC/USD", "{\"kind\":\"trade\",\"instrument\":\"BTC/USD\","
-                                + "\"price\":\"1\",\"size\":\"1\",\"id\":\"" + n + "\",\"ts\":" + EpochMicros.now()
-                                + ",\"pad\":\"" + PAD + "\"}");
+                        node.publish(
+                                "alpha",
+                                "trade",
+                                "BTC/USD",
+                                "{\"kind\":\"trade\",\"instrument\":\"BTC/USD\","
+                                        + "\"price\":\"1\",\"size\":\"1\",\"id\":\"" + n + "\",\"ts\":"
+                                        + EpochMicros.now()
+                                        + ",\"pad\":\"" + PAD + "\"}");
                         published.set(n);
                     }
                 });
-                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(10))
                         .until(() -> stalledClosed(node) || publisher.isCompletedExceptionally());
                 stalled.resume();
                 stop.set(true);
@@ -71,11 +77,16 @@ class SlowClientTest {
                 int total = published.get();
 
                 // The others: every event, once, in order, and never a lag notice.
-                log.warn("published {} events; dropped {}", total, node.gateway().metrics().droppedTotal());
+                log.warn(
+                        "published {} events; dropped {}",
+                        total,
+                        node.gateway().metrics().droppedTotal());
                 for (WsClient reader : readers) {
                     assertThat(reader.ofType("lag")).isEmpty();
-                    await().atMost(Duration.ofSeconds(30)).until(() -> reader.ofType("trade").size() >= total);
-                    assertThat(reader.ofType("trade")).extracting(m -> m.path("tradeId").asInt())
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> reader.ofType("trade").size() >= total);
+                    assertThat(reader.ofType("trade"))
+                            .extracting(m -> m.path("tradeId").asInt())
                             .containsExactlyElementsOf(range(total));
                     assertThat(reader.ofType("lag")).isEmpty();
                     assertThat(reader.closed()).isNotDone();
@@ -87,16 +98,22 @@ class SlowClientTest {
                 List<JsonNode> messages = stalled.messages();
                 JsonNode last = messages.get(messages.size() - 1);
                 assertThat(last.path("type").asText()).isEqualTo("closing");
-                assertThat(last.path("reason").asText()).contains("behind for more than 2000 ms")
+                assertThat(last.path("reason").asText())
+                        .contains("behind for more than 2000 ms")
                         .contains("gateway.max-lag");
                 assertThat(close).startsWith("1000");
-                List<Integer> ids = stalled.ofType("trade").stream().map(m -> m.path("tradeId").asInt()).toList();
+                List<Integer> ids = stalled.ofType("trade").stream()
+                        .map(m -> m.path("tradeId").asInt())
+                        .toList();
                 assertThat(ids).isSorted().doesNotHaveDuplicates();
                 assertThat(ids.size()).isLessThan(total);
-                long dropped = stalled.ofType("lag").stream().mapToLong(m -> m.path("dropped").asLong()).sum();
+                long dropped = stalled.ofType("lag").stream()
+                        .mapToLong(m -> m.path("dropped").asLong())
+                        .sum();
                 assertThat(dropped).isPositive().isLessThanOrEqualTo(total - ids.size());
                 assertThat(node.gateway().metrics().droppedTotal()).isGreaterThanOrEqualTo(dropped);
-                await().atMost(Duration.ofSeconds(10)).until(() -> node.gateway().core().clientCount() == READERS);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> node.gateway().core().clientCount() == READERS);
             } finally {
                 readers.forEach(WsClient::close);
                 stalled.close();
@@ -108,8 +125,9 @@ class SlowClientTest {
         return node.registry().scrape().stream()
                 .filter(m -> m.getMetadata().getName().equals("ssmd_gateway_slow_clients_closed"))
                 .flatMap(m -> m.getDataPoints().stream())
-                .anyMatch(p -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) p)
-                        .getValue() >= 1);
+                .anyMatch(p ->
+                        ((io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot) p).getValue()
+                                >= 1);
     }
 
     private static void logLatency(List<WsClient> readers) {
@@ -122,9 +140,13 @@ class SlowClientTest {
             }
         }
         micros.sort(null);
-        log.warn("readers' publish-to-receive latency while one client stalled: p50 {} µs, p99 {} µs, max {} µs over {}"
-                + " events", micros.get(micros.size() / 2), micros.get((int) (micros.size() * 0.99)),
-                micros.get(micros.size() - 1), micros.size());
+        log.warn(
+                "readers' publish-to-receive latency while one client stalled: p50 {} µs, p99 {} µs, max {} µs over {}"
+                        + " events",
+                micros.get(micros.size() / 2),
+                micros.get((int) (micros.size() * 0.99)),
+                micros.get(micros.size() - 1),
+                micros.size());
     }
 
     private static List<Integer> range(int total) {

@@ -38,14 +38,38 @@ final class TestNormalizer implements Normalizer {
         String instrument = m.path("instrument").asText();
         long ts = m.path("ts").asLong(0);
         return switch (m.path("kind").asText()) {
-            case "trade" -> List.of(new Trade(feed, instrument, new BigDecimal(m.path("price").asText()),
-                    new BigDecimal(m.path("size").asText()), Side.BUY, Optional.of(m.path("id").asText()), ts, false));
-            case "ticker" -> List.of(new Ticker(feed, instrument, Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.of(new BigDecimal(m.path("last").asText())), Optional.empty(), ts));
-            case "book" -> m.path("snapshot").asBoolean()
-                    ? List.of(new BookSnapshot(feed, instrument, levels(m.path("bids")), levels(m.path("asks")), ts))
-                    : List.of(new BookDelta(feed, instrument, levels(m.path("bids")), levels(m.path("asks")),
-                            m.path("incremental").asBoolean(), ts));
+            case "trade" ->
+                List.of(new Trade(
+                        feed,
+                        instrument,
+                        new BigDecimal(m.path("price").asText()),
+                        new BigDecimal(m.path("size").asText()),
+                        Side.BUY,
+                        Optional.of(m.path("id").asText()),
+                        ts,
+                        false));
+            case "ticker" ->
+                List.of(new Ticker(
+                        feed,
+                        instrument,
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.of(new BigDecimal(m.path("last").asText())),
+                        Optional.empty(),
+                        ts));
+            case "book" ->
+                m.path("snapshot").asBoolean()
+                        ? List.of(
+                                new BookSnapshot(feed, instrument, levels(m.path("bids")), levels(m.path("asks")), ts))
+                        : List.of(new BookDelta(
+                                feed,
+                                instrument,
+                                levels(m.path("bids")),
+                                levels(m.path("asks")),
+                                m.path("incremental").asBoolean(),
+                                ts));
             default -> List.of();
         };
     }
@@ -53,7 +77,9 @@ final class TestNormalizer implements Normalizer {
     private static List<Level> levels(JsonNode array) {
         List<Level> levels = new ArrayList<>();
         for (JsonNode level : array) {
-            levels.add(new Level(new BigDecimal(level.get(0).asText()), new BigDecimal(level.get(1).asText())));
+            levels.add(new Level(
+                    new BigDecimal(level.get(0).asText()),
+                    new BigDecimal(level.get(1).asText())));
         }
         return levels;
     }

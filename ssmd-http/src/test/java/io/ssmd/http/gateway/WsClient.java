@@ -33,8 +33,7 @@ final class WsClient implements AutoCloseable {
     private final StringBuilder partial = new StringBuilder();
 
     /** One message and when it arrived (epoch µs). */
-    record Received(JsonNode json, long atMicros) {
-    }
+    record Received(JsonNode json, long atMicros) {}
 
     private WsClient(HttpClient http, URI uri, String apiKey) {
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
@@ -71,12 +70,17 @@ final class WsClient implements AutoCloseable {
 
     /** Received messages of one {@code type}. */
     List<JsonNode> ofType(String type) {
-        return messages().stream().filter(m -> m.path("type").asText().equals(type)).toList();
+        return messages().stream()
+                .filter(m -> m.path("type").asText().equals(type))
+                .toList();
     }
 
     /** Waits for a message matching the predicate and returns it. */
     JsonNode awaitMessage(Predicate<JsonNode> matching) {
-        await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(20)).until(() -> messages().stream().anyMatch(matching));
+        await().pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10))
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> messages().stream().anyMatch(matching));
         return messages().stream().filter(matching).findFirst().orElseThrow();
     }
 
