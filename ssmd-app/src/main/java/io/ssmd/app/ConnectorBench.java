@@ -21,8 +21,8 @@ import io.ssmd.core.shard.FeedManager;
 import io.ssmd.core.shard.FeedShard;
 import io.ssmd.core.shard.ShardHealth;
 import io.ssmd.core.shard.ShardRuntime;
-import io.ssmd.feeds.Connectors;
-import io.ssmd.feeds.kraken.KrakenReplayServer;
+import io.ssmd.feeds.Venues;
+import io.ssmd.feeds.kraken.replay.KrakenReplayServer;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
@@ -85,14 +85,15 @@ final class ConnectorBench {
                 case POLYMARKET ->
                     ReplaySettings.synthetic("polymarket", 0, 0, 1)
                             .withInstruments(
-                                    io.ssmd.feeds.polymarket.PolymarketReplayServer.syntheticInstruments(instruments));
+                                    io.ssmd.feeds.polymarket.replay.PolymarketReplayServer.syntheticInstruments(
+                                            instruments));
             };
         }
 
         io.ssmd.feeds.replay.VenueServer server(ReplaySettings settings) {
             return switch (this) {
                 case KRAKEN -> KrakenReplayServer.create(settings);
-                case POLYMARKET -> io.ssmd.feeds.polymarket.PolymarketReplayServer.create(settings);
+                case POLYMARKET -> io.ssmd.feeds.polymarket.replay.PolymarketReplayServer.create(settings);
             };
         }
 
@@ -229,8 +230,10 @@ final class ConnectorBench {
         ControlEventPublisher control =
                 ControlEventPublisher.create(connection, environment.name(), environment.publisher(), metrics);
         EnabledFeed enabled = environment.feed(scenario.feed).orElseThrow();
-        FeedConnector feed =
-                new FeedConnector(enabled, Connectors.forFeed(enabled).orElseThrow(), Connectors.discovery(enabled));
+        FeedConnector feed = new FeedConnector(
+                enabled,
+                Venues.wire(enabled).feed().connector(),
+                Venues.of(enabled.venue()).wire(enabled).feed().discovery());
         var topic =
                 system.systemActorOf(Topic.create(ShardHealth.class, "bench-health"), "bench-health", Props.empty());
         FeedShard.init(

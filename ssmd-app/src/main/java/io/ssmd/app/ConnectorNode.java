@@ -14,7 +14,9 @@ import io.ssmd.core.shard.FeedManager;
 import io.ssmd.core.shard.FeedShard;
 import io.ssmd.core.shard.ShardHealth;
 import io.ssmd.core.shard.ShardRuntime;
-import io.ssmd.feeds.Connectors;
+import io.ssmd.feeds.LiveInstruments;
+import io.ssmd.feeds.Venues;
+import io.ssmd.feeds.WiredFeed;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -68,19 +70,12 @@ final class ConnectorNode {
         ActorRef<FeedHealthRegistry.Command> registry = system.systemActorOf(
                 FeedHealthRegistry.create(topic, FORGET_HEALTH_AFTER), "feed-health", Props.empty());
         Map<String, FeedConnector> connectors = new LinkedHashMap<>();
-        Map<String, Connectors.LiveInstruments> live = new LinkedHashMap<>();
+        Map<String, LiveInstruments> live = new LinkedHashMap<>();
         for (EnabledFeed feed : environment.feeds()) {
-            Connectors.wire(feed)
-                    .ifPresentOrElse(
-                            wired -> {
-                                connectors.put(feed.name(), wired.feed());
-                                wired.live().ifPresent(l -> live.put(feed.name(), l));
-                            },
-                            () -> log.warn(
-                                    "feed {} (venue {}) is enabled but not run: this build has no connector for the"
-                                            + " venue",
-                                    feed.name(),
-                                    feed.venue().id()));
+            // Every venue has a module (Venues checks it at class load), so every enabled feed runs.
+            WiredFeed wired = Venues.wire(feed);
+            connectors.put(feed.name(), wired.feed());
+            wired.live().ifPresent(l -> live.put(feed.name(), l));
         }
         JetStream jetStream;
         try {
@@ -109,7 +104,7 @@ final class ConnectorNode {
                     settings.connectors().reassignInterval(),
                     settings.connectors().rediscoverInterval());
             // Kalshi's lifecycle watcher: markets that open or close between discoveries.
-            Connectors.LiveInstruments watcher = live.get(feed.name());
+            LiveInstruments watcher = live.get(feed.name());
             if (watcher != null) {
                 watcher.start(system, environment.name(), nats, manager);
             }

@@ -7,7 +7,7 @@ import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
-import io.ssmd.feeds.ReplayVenues;
+import io.ssmd.feeds.Venues;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
                 + " node whose feeds point at them; prints the URLs. Needs no internet.")
 final class DemoCommand implements Callable<Integer> {
 
-    /** The demo ports of DESIGN §3, in the order of {@link ReplayVenues#IDS}. */
+    /** The demo ports of DESIGN §3, in the order of {@link Venues#ids()}. */
     static final int FIRST_PORT = 9101;
 
     @Option(
@@ -71,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
             env.putAll(layout.kalshiCredentials());
             PrintStream out = System.out;
             out.println("ssmd demo: replay servers");
-            for (String venue : ReplayVenues.IDS) {
+            for (String venue : Venues.ids()) {
                 startReplayServer(system, venue, layout, out);
             }
             Environment environment = EnvironmentLoader.load(layout.environmentFile(), env);
@@ -107,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
                 Optional.empty(),
                 venue.equals("kalshi") ? Optional.of(layout.kalshiPublicKey()) : Optional.empty(),
                 Duration.ofSeconds(30));
-        VenueServer server = ReplayVenues.server(settings);
+        VenueServer server = Venues.byId(settings.venue()).replayServer(settings);
         ServerBinding binding = ReplayServer.create(system, server, settings, new Faults())
                 .bind()
                 .toCompletableFuture()

@@ -1,7 +1,7 @@
 package io.ssmd.app;
 
 import io.ssmd.core.settings.NodeConfig;
-import io.ssmd.feeds.ReplayVenues;
+import io.ssmd.feeds.Venues;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +27,7 @@ record DemoLayout(Path dir, int firstPort, Path environmentFile, Path kalshiPriv
 
     static final String KALSHI_KEY_ID = "ssmd-demo";
 
-    /** Writes the layout; the port of a venue is {@code firstPort} plus its index in {@link ReplayVenues#IDS}. */
+    /** Writes the layout; the port of a venue is {@code firstPort} plus its index in {@link Venues#ids()}. */
     static DemoLayout create(Path dataDir, int firstPort) throws IOException {
         return createFrom(NodeConfig.resolve(Path.of("exchanges/feeds"), System.getenv()), dataDir, firstPort);
     }
@@ -41,12 +41,12 @@ record DemoLayout(Path dir, int firstPort, Path environmentFile, Path kalshiPriv
             throw new IOException("the shipped feed files are not at " + shipped.toAbsolutePath()
                     + "; run the demo from the ssmd directory (or through ./ssmd)");
         }
-        for (String venue : ReplayVenues.IDS) {
+        for (String venue : Venues.ids()) {
             Path source = shipped.resolve(venue + ".yaml");
             String text = Files.readString(source, StandardCharsets.UTF_8);
             Files.writeString(
                     feeds.resolve(venue + ".yaml"),
-                    local(text, firstPort + ReplayVenues.IDS.indexOf(venue)),
+                    local(text, firstPort + Venues.ids().indexOf(venue)),
                     StandardCharsets.UTF_8);
         }
         Path environment = environments.resolve("demo.yaml");
@@ -61,7 +61,7 @@ record DemoLayout(Path dir, int firstPort, Path environmentFile, Path kalshiPriv
     }
 
     int port(String venue) {
-        return firstPort + ReplayVenues.IDS.indexOf(venue);
+        return firstPort + Venues.ids().indexOf(venue);
     }
 
     /** What the node reads Kalshi's credentials from (DESIGN §3: secrets come from the environment). */

@@ -16,7 +16,7 @@ import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.settings.NodeSettings.HttpSettings;
 import io.ssmd.core.subject.Subjects;
 import io.ssmd.core.subject.Venue;
-import io.ssmd.feeds.Normalizers;
+import io.ssmd.feeds.Venues;
 import io.ssmd.http.HttpServer;
 import io.ssmd.http.gateway.ApiKeys;
 import io.ssmd.http.gateway.Gateway;
@@ -149,7 +149,10 @@ final class GatewayBench {
                     connection,
                     "bench",
                     List.of(new GatewayFeed(
-                            "kraken", Optional.of(Normalizers.forVenue(Venue.KRAKEN)), OptionalInt.empty(), List.of())),
+                            "kraken",
+                            Optional.of(Venues.of(Venue.KRAKEN).normalizer()),
+                            OptionalInt.empty(),
+                            List.of())),
                     spec,
                     ApiKeys.none(),
                     registry);

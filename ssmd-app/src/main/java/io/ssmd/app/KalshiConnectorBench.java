@@ -16,8 +16,9 @@ import io.ssmd.core.shard.FeedManager;
 import io.ssmd.core.shard.FeedShard;
 import io.ssmd.core.shard.ShardHealth;
 import io.ssmd.core.shard.ShardRuntime;
-import io.ssmd.feeds.Connectors;
-import io.ssmd.feeds.kalshi.KalshiReplayServer;
+import io.ssmd.feeds.Venues;
+import io.ssmd.feeds.WiredFeed;
+import io.ssmd.feeds.kalshi.replay.KalshiReplayServer;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
@@ -150,8 +151,7 @@ final class KalshiConnectorBench {
         ConnectorMetrics metrics = ConnectorMetrics.create(recorder.registry);
         ControlEventPublisher control =
                 ControlEventPublisher.create(connection, environment.name(), environment.publisher(), metrics);
-        Connectors.Wired wired =
-                Connectors.wire(environment.feed("kalshi").orElseThrow()).orElseThrow();
+        WiredFeed wired = Venues.wire(environment.feed("kalshi").orElseThrow());
         var topic =
                 system.systemActorOf(Topic.create(ShardHealth.class, "bench-health"), "bench-health", Props.empty());
         Map<String, ShardHealth> health = new ConcurrentHashMap<>();

@@ -1,6 +1,6 @@
 package io.ssmd.app;
 
-import io.ssmd.feeds.ReplayVenues;
+import io.ssmd.feeds.Venues;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
@@ -51,11 +51,10 @@ final class ReplayBench {
 
     /** Runs {@code replay} (every venue) or {@code replay-VENUE}. */
     static List<Result> run(String scenario, Duration warmUp, Duration measured, PrintStream out) {
-        List<String> venues =
-                scenario.equals(PREFIX) ? ReplayVenues.IDS : List.of(scenario.substring(PREFIX.length() + 1));
-        if (!ReplayVenues.IDS.containsAll(venues)) {
+        List<String> venues = scenario.equals(PREFIX) ? Venues.ids() : List.of(scenario.substring(PREFIX.length() + 1));
+        if (!Venues.ids().containsAll(venues)) {
             throw new IllegalArgumentException("unknown benchmark '" + scenario + "'; choose replay or replay-VENUE"
-                    + " with a venue of " + String.join(", ", ReplayVenues.IDS));
+                    + " with a venue of " + String.join(", ", Venues.ids()));
         }
         out.printf(
                 "ssmd bench replay: synthetic server at rate 0, default instruments, one client; %s warm-up, %s"
@@ -78,7 +77,7 @@ final class ReplayBench {
 
     private static Result runOne(ActorSystem<?> system, String venue, Duration warmUp, Duration measured) {
         ReplaySettings settings = ReplaySettings.synthetic(venue, 0, 0, 1);
-        VenueServer server = ReplayVenues.server(settings);
+        VenueServer server = Venues.byId(settings.venue()).replayServer(settings);
         ServerBinding binding = ReplayServer.create(system, server, settings, new Faults())
                 .bind()
                 .toCompletableFuture()
@@ -94,7 +93,8 @@ final class ReplayBench {
         }
         WebSocket socket = builder.buildAsync(uri, counter).join();
         try {
-            for (String subscribe : ReplayVenues.subscribeMessages(venue, ReplayVenues.defaultInstruments(venue))) {
+            for (String subscribe :
+                    Venues.byId(venue).subscribeMessages(Venues.byId(venue).defaultInstruments())) {
                 socket.sendText(subscribe, true).join();
             }
             pause(warmUp);

@@ -1,7 +1,7 @@
 package io.ssmd.app;
 
 import io.ssmd.core.config.Units;
-import io.ssmd.feeds.ReplayVenues;
+import io.ssmd.feeds.Venues;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
@@ -170,7 +170,7 @@ final class ReplayServerCommand implements Callable<Integer> {
         }
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ssmd-replay");
         try {
-            VenueServer server = ReplayVenues.server(settings);
+            VenueServer server = Venues.byId(settings.venue()).replayServer(settings);
             ServerBinding binding = ReplayServer.create(system, server, settings, faults)
                     .bind()
                     .toCompletableFuture()
@@ -196,7 +196,7 @@ final class ReplayServerCommand implements Callable<Integer> {
 
     private ReplaySettings settings() {
         List<String> universe = instrumentCount != null
-                ? ReplayVenues.syntheticInstruments(venue, instrumentCount)
+                ? Venues.byId(venue).syntheticInstruments(instrumentCount)
                 : instruments != null ? instruments : List.of();
         ReplaySettings settings = new ReplaySettings(
                 venue,
@@ -212,7 +212,7 @@ final class ReplayServerCommand implements Callable<Integer> {
                 Optional.ofNullable(kalshiPublicKey),
                 duration("--max-clock-skew", maxClockSkew));
         // An unknown venue is refused here, naming the venues, before anything starts.
-        ReplayVenues.defaultInstruments(venue);
+        Venues.byId(venue).defaultInstruments();
         return settings;
     }
 

@@ -14,7 +14,7 @@ import io.ssmd.core.nats.NatsServerProcess;
 import io.ssmd.core.nats.StreamSetup;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.settings.NodeSettings.EmbeddedNats;
-import io.ssmd.feeds.Normalizers;
+import io.ssmd.feeds.Venues;
 import io.ssmd.http.DashboardRoute;
 import io.ssmd.http.FeedsRoute;
 import io.ssmd.http.GapsRoute;
@@ -167,7 +167,10 @@ public final class Ssmd {
             Optional<Gateway> gateway =
                     roles.contains("gateway") && environment.gateway().enabled()
                             ? Optional.of(Gateway.start(
-                                    nats, environment, venue -> Optional.of(Normalizers.forVenue(venue)), registry))
+                                    nats,
+                                    environment,
+                                    venue -> Optional.of(Venues.of(venue).normalizer()),
+                                    registry))
                             : Optional.empty();
             gateway.ifPresent(g -> {
                 started.push(g);

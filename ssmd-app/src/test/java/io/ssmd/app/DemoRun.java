@@ -5,8 +5,8 @@ import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
-import io.ssmd.feeds.ReplayVenues;
-import io.ssmd.feeds.kalshi.KalshiReplayServer;
+import io.ssmd.feeds.Venues;
+import io.ssmd.feeds.kalshi.replay.KalshiReplayServer;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
@@ -69,7 +69,7 @@ final class DemoRun implements AutoCloseable {
                         NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
         try {
             Map<String, Faults> faults = new LinkedHashMap<>();
-            for (String venue : ReplayVenues.IDS) {
+            for (String venue : Venues.ids()) {
                 faults.put(venue, startReplayServer(system, layout, venue, rate));
             }
             // The shortest rotation: a gap reaches the manifest (and /v1/gaps) when its segment commits.
@@ -119,7 +119,7 @@ final class DemoRun implements AutoCloseable {
                 venue.equals("kalshi") ? Optional.of(layout.kalshiPublicKey()) : Optional.empty(),
                 Duration.ofSeconds(30));
         Faults faults = new Faults();
-        int port = ReplayServer.create(system, ReplayVenues.server(settings), settings, faults)
+        int port = ReplayServer.create(system, Venues.byId(settings.venue()).replayServer(settings), settings, faults)
                 .bind()
                 .toCompletableFuture()
                 .join()

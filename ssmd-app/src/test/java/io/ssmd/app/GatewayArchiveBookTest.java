@@ -19,8 +19,8 @@ import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.subject.Venue;
 import io.ssmd.core.testkit.NatsServerExtension;
-import io.ssmd.feeds.Normalizers;
-import io.ssmd.feeds.kraken.KrakenReplayServer;
+import io.ssmd.feeds.Venues;
+import io.ssmd.feeds.kraken.replay.KrakenReplayServer;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
@@ -208,7 +208,7 @@ class GatewayArchiveBookTest {
             String text = raw.get(i);
             byte[] frame = text.substring(text.indexOf(",\"data\":") + 8, text.length() - 1)
                     .getBytes(StandardCharsets.UTF_8);
-            for (MarketEvent event : Normalizers.forVenue(Venue.KRAKEN).normalize("kraken", subject[3], frame)) {
+            for (MarketEvent event : Venues.of(Venue.KRAKEN).normalizer().normalize("kraken", subject[3], frame)) {
                 if (!event.instrument().equals(instrument)) {
                     continue;
                 }

@@ -10,7 +10,7 @@ import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.testkit.NatsServerExtension;
-import io.ssmd.feeds.polymarket.PolymarketReplayServer;
+import io.ssmd.feeds.polymarket.replay.PolymarketReplayServer;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;

@@ -53,7 +53,7 @@ class NormalizerToleranceTest {
     @ParameterizedTest
     @EnumSource(Venue.class)
     void noCutFrameGivesAnEvent(Venue venue) throws IOException {
-        Normalizer normalizer = Normalizers.forVenue(venue);
+        Normalizer normalizer = Venues.of(venue).normalizer();
         int cuts = 0;
         for (String line : samples(venue)) {
             byte[] frame = line.getBytes(StandardCharsets.UTF_8);
@@ -72,7 +72,7 @@ class NormalizerToleranceTest {
     @ParameterizedTest
     @EnumSource(Venue.class)
     void everyDamagedFieldIsSurvived(Venue venue) throws IOException {
-        Normalizer normalizer = Normalizers.forVenue(venue);
+        Normalizer normalizer = Venues.of(venue).normalizer();
         int variants = 0;
         int events = 0;
         for (String line : samples(venue)) {

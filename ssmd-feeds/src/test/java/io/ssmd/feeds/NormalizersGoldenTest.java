@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every frame of every venue's samples, through the connector a feed file builds ({@link Connectors#forFeed}) and its
- * decoder, then through {@link Normalizers#forVenue}: as the gateway will wire them. Per venue, the exact events per
+ * Every frame of every venue's samples, through the connector a feed file builds ({@link Venues#wire}) and its
+ * decoder, then through {@link VenueModule#normalizer()}: as the gateway will wire them. Per venue, the exact events per
  * type, no market-data message without events (but Kalshi's private fill), nothing from any other message.
  * The venue's archive capture, when /work/shared is there, adds its frames to the same checks.
  */
@@ -47,12 +47,12 @@ class NormalizersGoldenTest {
 
     @Test
     void eachVenueHasItsOwnSharedNormalizer() {
-        assertThat(Normalizers.forVenue(Venue.KRAKEN)).isInstanceOf(KrakenNormalizer.class);
-        assertThat(Normalizers.forVenue(Venue.KRAKEN_FUTURES)).isInstanceOf(KrakenFuturesNormalizer.class);
-        assertThat(Normalizers.forVenue(Venue.POLYMARKET)).isInstanceOf(PolymarketNormalizer.class);
-        assertThat(Normalizers.forVenue(Venue.KALSHI)).isInstanceOf(KalshiNormalizer.class);
+        assertThat(Venues.of(Venue.KRAKEN).normalizer()).isInstanceOf(KrakenNormalizer.class);
+        assertThat(Venues.of(Venue.KRAKEN_FUTURES).normalizer()).isInstanceOf(KrakenFuturesNormalizer.class);
+        assertThat(Venues.of(Venue.POLYMARKET).normalizer()).isInstanceOf(PolymarketNormalizer.class);
+        assertThat(Venues.of(Venue.KALSHI).normalizer()).isInstanceOf(KalshiNormalizer.class);
         for (Venue venue : Venue.values()) {
-            assertThat(Normalizers.forVenue(venue)).isSameAs(Normalizers.forVenue(venue));
+            assertThat(Venues.of(venue).normalizer()).isSameAs(Venues.of(venue).normalizer());
         }
     }
 
@@ -180,7 +180,7 @@ class NormalizersGoldenTest {
             throws IOException {
         VenueConnector connector = connector(venue, websocket, instruments);
         FrameDecoder decoder = connector.decoder(ShardContext.of(ENV, venue.id(), venue.id() + "-0", instruments));
-        Normalizer normalizer = Normalizers.forVenue(venue);
+        Normalizer normalizer = Venues.of(venue).normalizer();
         NormalizedMessages out = new NormalizedMessages(normalizer, venue.id());
         List<String> lines = new ArrayList<>(samples(venue));
         if (withCapture) {
@@ -199,7 +199,7 @@ class NormalizersGoldenTest {
     }
 
     /**
-     * The connector of the shipped feed file for this venue, as {@link Connectors#forFeed} builds it. Kalshi's feed
+     * The connector of the shipped feed file for this venue, as {@link Venues#wire} builds it. Kalshi's feed
      * cannot be enabled without an account's credentials, so its connector is built from settings instead, unsigned
      * (the decoder does not depend on the signer).
      */
@@ -228,7 +228,7 @@ class NormalizersGoldenTest {
         List<String> quoted = instruments.stream().map(i -> "\"" + i + "\"").toList();
         Environment environment = TestFeeds.environment(envDir, ENV, venue.id(), websocket, quoted, Map.of());
         EnabledFeed feed = TestFeeds.feed(environment, venue.id());
-        return Connectors.forFeed(feed).orElseThrow();
+        return Venues.wire(feed).feed().connector();
     }
 
     private static List<String> samples(Venue venue) throws IOException {

@@ -149,7 +149,7 @@ public final class KalshiProtocol {
     }
 
     /** {@code {"type":"subscribed","id":1,"msg":{"channel":"orderbook_delta","sid":1}}}: one per channel. */
-    static String subscribed(Long id, String channel, int sid) {
+    public static String subscribed(Long id, String channel, int sid) {
         StringBuilder b = new StringBuilder(80).append("{\"type\":\"subscribed\"");
         id(b, id);
         b.append(",\"msg\":{\"channel\":");
@@ -164,7 +164,7 @@ public final class KalshiProtocol {
      * @param tickers the subscription's markets after the change, or null to leave out {@code msg}
      *                ({@code skip_ticker_ack})
      */
-    static String ok(Long id, int sid, long seq, Collection<String> tickers) {
+    public static String ok(Long id, int sid, long seq, Collection<String> tickers) {
         StringBuilder b = new StringBuilder(128).append("{\"type\":\"ok\"");
         id(b, id);
         b.append(",\"sid\":").append(sid).append(",\"seq\":").append(seq);
@@ -177,7 +177,7 @@ public final class KalshiProtocol {
     }
 
     /** {@code {"type":"unsubscribed","id":102,"sid":2,"seq":7}}: carries the sid's next seq. */
-    static String unsubscribed(Long id, int sid, long seq) {
+    public static String unsubscribed(Long id, int sid, long seq) {
         StringBuilder b = new StringBuilder(64).append("{\"type\":\"unsubscribed\"");
         id(b, id);
         return b.append(",\"sid\":")
@@ -188,27 +188,13 @@ public final class KalshiProtocol {
                 .toString();
     }
 
-    /** {@code {"type":"ok","id":3,"msg":[{"channel":"orderbook_delta","sid":1},...]}}: msg is an array here. */
-    static String subscriptionList(Long id, List<KalshiSubscription> subscriptions) {
-        StringBuilder b = new StringBuilder(64 + 40 * subscriptions.size()).append("{\"type\":\"ok\"");
-        id(b, id);
-        b.append(",\"msg\":[");
-        for (int i = 0; i < subscriptions.size(); i++) {
-            KalshiSubscription s = subscriptions.get(i);
-            b.append(i == 0 ? "" : ",").append("{\"channel\":");
-            quote(b, s.channel());
-            b.append(",\"sid\":").append(s.sid()).append('}');
-        }
-        return b.append("]}").toString();
-    }
-
     /** {@code {"type":"error","id":3,"msg":{"code":8,"msg":"Unknown channel name"}}}. */
-    static String error(Long id, Error error) {
+    public static String error(Long id, Error error) {
         return error(id, error, null);
     }
 
     /** An error about one market: {@code market_ticker} joins {@code code} and {@code msg}. */
-    static String error(Long id, Error error, String marketTicker) {
+    public static String error(Long id, Error error, String marketTicker) {
         StringBuilder b = new StringBuilder(96).append("{\"type\":\"error\"");
         id(b, id);
         b.append(",\"msg\":{\"code\":").append(error.code()).append(",\"msg\":");
@@ -247,13 +233,13 @@ public final class KalshiProtocol {
         b.append("0".repeat(decimals - fraction.length())).append(fraction);
     }
 
-    static void quote(StringBuilder b, String text) {
+    public static void quote(StringBuilder b, String text) {
         b.append('"');
         ENCODER.quoteAsString(text, b);
         b.append('"');
     }
 
-    static void strings(StringBuilder b, Collection<String> texts) {
+    public static void strings(StringBuilder b, Collection<String> texts) {
         b.append('[');
         boolean first = true;
         for (String text : texts) {

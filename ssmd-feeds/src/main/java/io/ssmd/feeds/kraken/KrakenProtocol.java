@@ -3,6 +3,7 @@ package io.ssmd.feeds.kraken;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ public final class KrakenProtocol {
     public static String subscribe(String channel, List<String> symbols, int bookDepth, int reqId) {
         StringBuilder sb = new StringBuilder(64 + symbols.size() * 16)
                 .append("{\"method\":\"subscribe\",\"params\":{\"channel\":")
-                .append(KrakenFrames.quote(channel))
+                .append(quote(channel))
                 .append(",\"symbol\":");
         appendSymbols(sb, symbols);
         if (channel.equals("book")) {
@@ -139,7 +140,7 @@ public final class KrakenProtocol {
     private static void appendSymbols(StringBuilder sb, List<String> symbols) {
         sb.append('[');
         for (int i = 0; i < symbols.size(); i++) {
-            sb.append(i > 0 ? "," : "").append(KrakenFrames.quote(symbols.get(i)));
+            sb.append(i > 0 ? "," : "").append(quote(symbols.get(i)));
         }
         sb.append(']');
     }
@@ -312,5 +313,16 @@ public final class KrakenProtocol {
         } catch (NumberFormatException e) {
             return OptionalLong.empty();
         }
+    }
+
+    /** A JSON string literal of {@code text}, escaped. */
+    public static String quote(String text) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
+    }
+
+    /** Whether {@code symbol} has the v2 shape {@code BASE/QUOTE}. */
+    public static boolean wellFormed(String symbol) {
+        int slash = symbol.indexOf('/');
+        return slash > 0 && slash < symbol.length() - 1 && slash == symbol.lastIndexOf('/');
     }
 }

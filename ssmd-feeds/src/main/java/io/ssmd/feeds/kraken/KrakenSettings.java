@@ -59,7 +59,7 @@ public record KrakenSettings(
                     file + ": book.depth: Kraken accepts only 10, 25, 100, 500 or 1000 " + "levels, got " + depth);
         }
         for (String instrument : feed.instruments()) {
-            if (!KrakenInstruments.wellFormed(instrument)) {
+            if (!KrakenProtocol.wellFormed(instrument)) {
                 throw new IllegalArgumentException("environment feeds." + feed.name() + ".instruments: '" + instrument
                         + "' is not a Kraken v2 symbol; write it as BASE/QUOTE, e.g. BTC/USD (not XBTUSD)");
             }

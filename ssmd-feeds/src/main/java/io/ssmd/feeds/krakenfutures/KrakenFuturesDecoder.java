@@ -37,7 +37,7 @@ import java.util.Optional;
  *   <li>Anything else (not JSON, an unknown event or feed, a data frame without a product) → unparsed.</li>
  * </ul>
  *
- * <p>Books are checked per product ({@link KrakenFuturesBook}). A broken one (a {@code seq} gap, a delta before any
+ * <p>Books are checked per product ({@link KrakenFuturesLocalBook}). A broken one (a {@code seq} gap, a delta before any
  * snapshot, an unreadable or insane level) is reported once as a {@link Decoded.Resync} with replies that unsubscribe
  * and resubscribe that product's book, which makes the venue send a fresh snapshot; its deltas until then are
  * published but not checked.
@@ -58,7 +58,7 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
     private static final int MAX_REASON_CHARS = 200;
 
     private final ShardContext shard;
-    private final Map<String, KrakenFuturesBook> books = new HashMap<>();
+    private final Map<String, KrakenFuturesLocalBook> books = new HashMap<>();
     /**
      * How many heartbeat {@code subscribed} acks still answer the connection's subscription rather than a keepalive:
      * the venue's acks of the two are identical, but the subscription is sent first and only once per connection.
@@ -102,7 +102,7 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
     }
 
     /** The book of {@code productId} as checked so far, for tests; empty before any book frame of it. */
-    Optional<KrakenFuturesBook> book(String productId) {
+    Optional<KrakenFuturesLocalBook> book(String productId) {
         return Optional.ofNullable(books.get(productId));
     }
 
@@ -189,7 +189,7 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
     }
 
     private Decoded bookSnapshot(String productId, JsonNode node, byte[] frame) {
-        KrakenFuturesBook book = books.computeIfAbsent(productId, id -> new KrakenFuturesBook());
+        KrakenFuturesLocalBook book = books.computeIfAbsent(productId, id -> new KrakenFuturesLocalBook());
         Decoded decoded = single(TYPE_ORDERBOOK, productId, frame);
         return book.snapshot(node)
                 .map(problem -> broken(decoded, productId, book, problem))
@@ -197,7 +197,7 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
     }
 
     private Decoded bookDelta(String productId, JsonNode node, byte[] frame) {
-        KrakenFuturesBook book = books.computeIfAbsent(productId, id -> new KrakenFuturesBook());
+        KrakenFuturesLocalBook book = books.computeIfAbsent(productId, id -> new KrakenFuturesLocalBook());
         Decoded decoded = single(TYPE_ORDERBOOK, productId, frame);
         return switch (book.state()) {
             case RESYNCING -> decoded;
@@ -214,7 +214,7 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
      * again" request; unsubscribing and subscribing the product's book is what makes it start over with a
      * {@code book_snapshot}, as on any new subscription.
      */
-    private static Decoded broken(Decoded decoded, String productId, KrakenFuturesBook book, String reason) {
+    private static Decoded broken(Decoded decoded, String productId, KrakenFuturesLocalBook book, String reason) {
         book.resyncing();
         List<String> products = List.of(productId);
         return decoded.withResyncs(List.of(new Decoded.Resync(productId, reason)))

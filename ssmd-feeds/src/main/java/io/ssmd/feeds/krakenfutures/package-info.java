@@ -4,6 +4,6 @@
  * {@link io.ssmd.feeds.krakenfutures.KrakenFuturesProtocol} (requests and frame names),
  * {@link io.ssmd.feeds.krakenfutures.KrakenFuturesDecoder} (frame → subjects, book checks and resyncs) and
  * {@link io.ssmd.feeds.krakenfutures.KrakenFuturesFeed} (the {@code VenueConnector}). The server side:
- * {@link io.ssmd.feeds.krakenfutures.KrakenFuturesReplayServer}.
+ * {@link io.ssmd.feeds.krakenfutures.replay.KrakenFuturesReplayServer}.
  */
 package io.ssmd.feeds.krakenfutures;

@@ -11,7 +11,8 @@ import io.ssmd.core.shard.FeedManager;
 import io.ssmd.core.shard.ShardHealth;
 import io.ssmd.core.subject.Subjects;
 import io.ssmd.core.testkit.NatsServerExtension;
-import io.ssmd.feeds.Connectors;
+import io.ssmd.feeds.Venues;
+import io.ssmd.feeds.WiredFeed;
 import io.ssmd.feeds.shard.ShardRig;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kalshi run as the default environment runs it, through {@link Connectors#wire}: 2,000 markets in three categories
+ * Kalshi run as the default environment runs it, through {@link Venues#wire}: 2,000 markets in three categories
  * discovered from the replay server's events, packed by the feed manager into shards of 160 (200 × 0.8), the
  * lifecycle companion shard, and the lifecycle watcher adding and removing markets on open connections.
  */
@@ -75,8 +76,7 @@ class KalshiDiscoveryShardTest {
                 SERVERS.system(), KalshiTestServer.settings(30, 3).withInstruments(UNIVERSE));
         env = NatsServerExtension.freshName("kd").toLowerCase();
         Environment environment = environment();
-        Connectors.Wired wired =
-                Connectors.wire(environment.feed("kalshi").orElseThrow()).orElseThrow();
+        WiredFeed wired = Venues.wire(environment.feed("kalshi").orElseThrow());
         rig = ShardRig.start(NATS.connect(), environment, f -> wired.feed().connector());
         ActorRef<FeedManager.Command> manager =
                 rig.startManager(wired.feed().discovery(), java.time.Duration.ofHours(1));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.ssmd.feeds.kalshi.replay.KalshiReplayServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

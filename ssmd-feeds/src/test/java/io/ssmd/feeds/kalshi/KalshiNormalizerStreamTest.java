@@ -12,6 +12,7 @@ import io.ssmd.core.model.Ticker;
 import io.ssmd.core.model.Trade;
 import io.ssmd.core.shard.Decoded;
 import io.ssmd.feeds.NormalizedMessages;
+import io.ssmd.feeds.kalshi.replay.KalshiReplayServer;
 import io.ssmd.feeds.replay.WsTestClient;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

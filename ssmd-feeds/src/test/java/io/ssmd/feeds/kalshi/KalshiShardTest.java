@@ -10,6 +10,7 @@ import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.subject.Subjects;
 import io.ssmd.core.testkit.NatsServerExtension;
+import io.ssmd.feeds.kalshi.replay.KalshiReplayServer;
 import io.ssmd.feeds.shard.ShardRig;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package io.ssmd.feeds.kalshi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ssmd.feeds.kalshi.replay.KalshiReplayServer;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
@@ -29,14 +30,14 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /** A bound Kalshi replay server for tests, and a client that signs its handshake as a Kalshi client does. */
-final class KalshiTestServer implements AutoCloseable {
+public final class KalshiTestServer implements AutoCloseable {
 
-    static final Duration WAIT = Duration.ofSeconds(20);
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final Duration WAIT = Duration.ofSeconds(20);
+    public static final ObjectMapper JSON = new ObjectMapper();
     /** One key pair for the whole run: 2048-bit generation is the slow part of a handshake test. */
-    static final KeyPair KEYS = generateKeys();
+    public static final KeyPair KEYS = generateKeys();
 
-    static final Path PUBLIC_KEY_PEM = writePublicKeyPem();
+    public static final Path PUBLIC_KEY_PEM = writePublicKeyPem();
 
     private final ReplayServer server;
     private final ServerBinding binding;
@@ -47,19 +48,19 @@ final class KalshiTestServer implements AutoCloseable {
     }
 
     /** Synthetic data at {@code rate} frames/s (0: as fast as read), handshakes checked against the test key. */
-    static KalshiTestServer synthetic(ActorSystem<?> system, int rate, long seed) {
+    public static KalshiTestServer synthetic(ActorSystem<?> system, int rate, long seed) {
         return start(system, settings(rate, seed));
     }
 
-    static ReplaySettings settings(int rate, long seed) {
+    public static ReplaySettings settings(int rate, long seed) {
         return ReplaySettings.synthetic("kalshi", 0, rate, seed).withKalshiPublicKey(PUBLIC_KEY_PEM);
     }
 
-    static KalshiTestServer start(ActorSystem<?> system, ReplaySettings settings) {
+    public static KalshiTestServer start(ActorSystem<?> system, ReplaySettings settings) {
         return new KalshiTestServer(system, KalshiReplayServer.create(settings), settings);
     }
 
-    static KalshiTestServer start(ActorSystem<?> system, VenueServer venue, ReplaySettings settings) {
+    public static KalshiTestServer start(ActorSystem<?> system, VenueServer venue, ReplaySettings settings) {
         return new KalshiTestServer(system, venue, settings);
     }
 
@@ -71,21 +72,21 @@ final class KalshiTestServer implements AutoCloseable {
         return binding.localAddress().getPort();
     }
 
-    URI websocketUri() {
+    public URI websocketUri() {
         return URI.create("ws://127.0.0.1:" + port() + KalshiProtocol.WEBSOCKET_PATH);
     }
 
-    URI http(String pathAndQuery) {
+    public URI http(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
     }
 
     /** A client that signed its handshake with the test key, now. */
-    WsTestClient connect() {
+    public WsTestClient connect() {
         return WsTestClient.connect(websocketUri(), signedHeaders(KEYS.getPrivate(), System.currentTimeMillis()));
     }
 
     /** The three Kalshi handshake headers, signed as the docs' client code signs them. */
-    static Map<String, String> signedHeaders(PrivateKey key, long timestampMillis) {
+    public static Map<String, String> signedHeaders(PrivateKey key, long timestampMillis) {
         String timestamp = Long.toString(timestampMillis);
         return Map.of(
                 "KALSHI-ACCESS-KEY",
@@ -96,7 +97,7 @@ final class KalshiTestServer implements AutoCloseable {
                 sign(key, timestamp + "GET" + KalshiProtocol.WEBSOCKET_PATH));
     }
 
-    static String sign(PrivateKey key, String message) {
+    public static String sign(PrivateKey key, String message) {
         try {
             Signature signer = Signature.getInstance("RSASSA-PSS");
             signer.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
@@ -108,7 +109,7 @@ final class KalshiTestServer implements AutoCloseable {
         }
     }
 
-    static JsonNode parse(String frame) {
+    public static JsonNode parse(String frame) {
         try {
             return JSON.readTree(frame);
         } catch (IOException e) {
@@ -117,14 +118,14 @@ final class KalshiTestServer implements AutoCloseable {
     }
 
     /** The frame's keys in wire order. */
-    static List<String> keys(JsonNode node) {
+    public static List<String> keys(JsonNode node) {
         List<String> keys = new ArrayList<>();
         node.fieldNames().forEachRemaining(keys::add);
         return keys;
     }
 
     /** The next {@code n} frames, parsed. */
-    static List<JsonNode> next(WsTestClient client, int n) throws InterruptedException {
+    public static List<JsonNode> next(WsTestClient client, int n) throws InterruptedException {
         List<JsonNode> frames = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             frames.add(parse(client.next(WAIT)));
@@ -133,16 +134,16 @@ final class KalshiTestServer implements AutoCloseable {
     }
 
     /** The next frame of this type, parsed. */
-    static JsonNode nextOfType(WsTestClient client, String type) throws InterruptedException {
+    public static JsonNode nextOfType(WsTestClient client, String type) throws InterruptedException {
         return parse(client.nextMatching(f -> f.startsWith("{\"type\":\"" + type + "\""), WAIT));
     }
 
     /** A line of the venue sample messages.jsonl (from 1), the real frames the server's are compared with. */
-    static String sampleLine(int number) {
+    public static String sampleLine(int number) {
         return sampleLines().get(number - 1);
     }
 
-    static List<String> sampleLines() {
+    public static List<String> sampleLines() {
         try {
             return Files.readAllLines(sampleMessages());
         } catch (IOException e) {
@@ -150,7 +151,7 @@ final class KalshiTestServer implements AutoCloseable {
         }
     }
 
-    static Path sampleMessages() {
+    public static Path sampleMessages() {
         try {
             return Path.of(
                     KalshiTestServer.class.getResource("/kalshi/messages.jsonl").toURI());
@@ -185,7 +186,7 @@ final class KalshiTestServer implements AutoCloseable {
         }
     }
 
-    static String pem(String type, byte[] der) {
+    public static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                         .encodeToString(der) + "\n-----END " + type + "-----\n";

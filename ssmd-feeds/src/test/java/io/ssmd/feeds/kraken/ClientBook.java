@@ -17,10 +17,10 @@ import java.util.regex.Pattern;
  * entry (qty 0 deletes), truncate each side to the subscribed depth, then compare the checksum. Levels are read
  * from the raw frame text with a pattern, so the numbers are exactly the wire's.
  */
-final class ClientBook {
+public final class ClientBook {
 
     /** One {@code book} entry of a frame, as wire text. */
-    record Entry(String symbol, List<String[]> bids, List<String[]> asks, long checksum) {}
+    public record Entry(String symbol, List<String[]> bids, List<String[]> asks, long checksum) {}
 
     private static final Pattern ENTRY = Pattern.compile(
             "\\{\"symbol\":\"([^\"]+)\",\"bids\":\\[([^\\]]*)\\],\"asks\":\\[([^\\]]*)\\],\"checksum\":(\\d+)");
@@ -30,12 +30,12 @@ final class ClientBook {
     private final TreeMap<BigDecimal, String[]> bids = new TreeMap<>(Comparator.reverseOrder());
     private final TreeMap<BigDecimal, String[]> asks = new TreeMap<>();
 
-    ClientBook(int depth) {
+    public ClientBook(int depth) {
         this.depth = depth;
     }
 
     /** The {@code book} entries of a frame, in order. */
-    static List<Entry> entries(String frame) {
+    public static List<Entry> entries(String frame) {
         List<Entry> entries = new ArrayList<>();
         Matcher m = ENTRY.matcher(frame);
         while (m.find()) {
@@ -54,7 +54,7 @@ final class ClientBook {
     }
 
     /** Applies an entry (a snapshot replaces the book) and returns the checksum the client computes after it. */
-    long apply(Entry entry, boolean snapshot) {
+    public long apply(Entry entry, boolean snapshot) {
         if (snapshot) {
             bids.clear();
             asks.clear();
@@ -88,7 +88,7 @@ final class ClientBook {
     }
 
     /** Best bid below best ask, prices and sizes above zero, no side deeper than the depth. */
-    void assertValid(String symbol) {
+    public void assertValid(String symbol) {
         assertThat(bids).as("%s bids", symbol).isNotEmpty();
         assertThat(asks).as("%s asks", symbol).isNotEmpty();
         assertThat(bids.firstKey()).as("%s best bid below best ask", symbol).isLessThan(asks.firstKey());
@@ -123,7 +123,7 @@ final class ClientBook {
         return asks.firstEntry().getValue()[0];
     }
 
-    int levels() {
+    public int levels() {
         return Math.min(bids.size(), asks.size());
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ssmd.core.shard.Decoded;
 import io.ssmd.core.shard.Decoded.Kind;
+import io.ssmd.feeds.kraken.replay.KrakenSyntheticMarket;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

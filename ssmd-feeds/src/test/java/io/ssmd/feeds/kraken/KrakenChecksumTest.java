@@ -13,12 +13,12 @@ import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 
 /** The production checksum and the test's independent one agree with Kraken's worked example and with each other. */
-class KrakenChecksumTest {
+public class KrakenChecksumTest {
 
     /** The docs' worked example (exchanges/kraken/messages.jsonl line 11) and its published checksum. */
     private static final long DOCS_CHECKSUM = 3310070434L;
 
-    static List<String> sampleLines() throws IOException {
+    public static List<String> sampleLines() throws IOException {
         try (InputStream in = KrakenChecksumTest.class.getResourceAsStream("/kraken/messages.jsonl")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         }

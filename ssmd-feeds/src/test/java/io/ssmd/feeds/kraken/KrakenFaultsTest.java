@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ssmd.feeds.kraken.replay.KrakenFrames;
+import io.ssmd.feeds.kraken.replay.KrakenSyntheticStreamTest;
 import io.ssmd.feeds.replay.WsTestClient;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ssmd.core.shard.ConnectTarget;
+import io.ssmd.feeds.kraken.replay.KrakenRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.ssmd.feeds.kraken;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ssmd.feeds.kraken.replay.KrakenReplayServer;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
@@ -19,10 +20,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /** A bound Kraken replay server on a free port, with plain clients for it: what every Kraken test starts from. */
-final class KrakenTestServer implements AutoCloseable {
+public final class KrakenTestServer implements AutoCloseable {
 
-    static final Duration WAIT = Duration.ofSeconds(20);
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final Duration WAIT = Duration.ofSeconds(20);
+    public static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final ReplayServer server;
@@ -33,12 +34,12 @@ final class KrakenTestServer implements AutoCloseable {
         binding = server.bind().toCompletableFuture().join();
     }
 
-    static KrakenTestServer start(ActorSystem<?> system, ReplaySettings settings) {
+    public static KrakenTestServer start(ActorSystem<?> system, ReplaySettings settings) {
         return new KrakenTestServer(system, settings);
     }
 
     /** Synthetic data at {@code rate} frames/s (0: as fast as the client reads). */
-    static ReplaySettings synthetic(int rate, long seed) {
+    public static ReplaySettings synthetic(int rate, long seed) {
         return ReplaySettings.synthetic(KrakenReplayServer.VENUE, 0, rate, seed);
     }
 
@@ -50,13 +51,13 @@ final class KrakenTestServer implements AutoCloseable {
         return server;
     }
 
-    WsTestClient client() {
+    public WsTestClient client() {
         return WsTestClient.connect(
                 URI.create("ws://127.0.0.1:" + binding.localAddress().getPort() + "/v2"));
     }
 
     /** A client past the {@code status} frame. */
-    WsTestClient connected() throws InterruptedException {
+    public WsTestClient connected() throws InterruptedException {
         WsTestClient client = client();
         String status = client.next(WAIT);
         if (!status.startsWith("{\"channel\":\"status\"")) {
@@ -65,7 +66,7 @@ final class KrakenTestServer implements AutoCloseable {
         return client;
     }
 
-    HttpResponse<String> http(String method, String path, String body) {
+    public HttpResponse<String> http(String method, String path, String body) {
         HttpRequest request = HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + binding.localAddress().getPort() + path))
                 .method(
@@ -90,7 +91,7 @@ final class KrakenTestServer implements AutoCloseable {
         binding.unbind().toCompletableFuture().join();
     }
 
-    static JsonNode json(String text) {
+    public static JsonNode json(String text) {
         try {
             return JSON.readTree(text);
         } catch (IOException e) {
@@ -99,7 +100,7 @@ final class KrakenTestServer implements AutoCloseable {
     }
 
     /** An object's keys in wire order, nested ones as {@code result.channel}. */
-    static List<String> keys(JsonNode node) {
+    public static List<String> keys(JsonNode node) {
         List<String> keys = new ArrayList<>();
         node.fields().forEachRemaining(field -> {
             keys.add(field.getKey());
@@ -111,11 +112,11 @@ final class KrakenTestServer implements AutoCloseable {
     }
 
     /** A frame without its clock-dependent fields, for comparing runs. */
-    static String withoutTimes(String frame) {
+    public static String withoutTimes(String frame) {
         return frame.replaceAll("\"(timestamp|time_in|time_out)\":\"[^\"]*\"", "\"$1\":\"\"");
     }
 
-    static boolean isData(String frame) {
+    public static boolean isData(String frame) {
         return frame.startsWith("{\"channel\":\"book\"")
                 || frame.startsWith("{\"channel\":\"trade\"")
                 || frame.startsWith("{\"channel\":\"ticker\"");

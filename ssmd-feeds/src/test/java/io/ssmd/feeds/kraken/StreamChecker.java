@@ -18,7 +18,7 @@ import java.util.Map;
  * rebuilt book (counted, so a test can expect a fault's mismatch), books valid after every entry, trade ids
  * continuous per pair, trades at or inside the spread, tickers agreeing with the book and the last trade.
  */
-final class StreamChecker {
+public final class StreamChecker {
 
     /** Numbers as exact decimals, so {@code toPlainString} gives back the wire text. */
     private static final ObjectMapper EXACT = JsonMapper.builder()
@@ -29,18 +29,18 @@ final class StreamChecker {
     private final Map<String, ClientBook> books = new HashMap<>();
     private final Map<String, Long> lastTradeIds = new HashMap<>();
     private final Map<String, String> lastTradePrices = new HashMap<>();
-    int bookUpdates;
-    int checksumMismatches;
-    int trades;
-    int tickers;
-    int multiSymbolFrames;
+    public int bookUpdates;
+    public int checksumMismatches;
+    public int trades;
+    public int tickers;
+    public int multiSymbolFrames;
 
     /** The client subscribed to this book at this depth. */
-    void book(String symbol, int depth) {
+    public void book(String symbol, int depth) {
         books.put(symbol, new ClientBook(depth));
     }
 
-    void accept(String frame) {
+    public void accept(String frame) {
         JsonNode node;
         try {
             node = EXACT.readTree(frame);

@@ -3,6 +3,7 @@ package io.ssmd.feeds.krakenfutures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ssmd.feeds.krakenfutures.replay.KrakenFuturesProductSpec;
 import java.math.BigDecimal;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
  * delta, {@code seq} continuous per product for books and trades, trades at the touch of the book the client holds,
  * tickers sane, and every price and size written as a plain decimal on the product's tick and lot.
  */
-final class ClientView {
+public final class ClientView {
 
     private static final Pattern NUMBER = Pattern.compile("\"(price|qty)\":([^,}]*)");
     private static final Pattern PLAIN = Pattern.compile("\\d+\\.\\d+");
@@ -30,10 +31,10 @@ final class ClientView {
     private long tickers;
 
     /** Applies and checks one data frame. */
-    void accept(String text) {
+    public void accept(String text) {
         JsonNode frame = KrakenFuturesTestServer.parse(text);
         String product = frame.get("product_id").asText();
-        checkNumbers(text, ProductSpec.of(product));
+        checkNumbers(text, KrakenFuturesProductSpec.of(product));
         switch (frame.get("feed").asText()) {
             case "book_snapshot" -> snapshot(product, frame);
             case "book" -> delta(product, frame);
@@ -44,23 +45,23 @@ final class ClientView {
         }
     }
 
-    long deltas() {
+    public long deltas() {
         return deltas;
     }
 
-    long trades() {
+    public long trades() {
         return trades;
     }
 
-    long tickers() {
+    public long tickers() {
         return tickers;
     }
 
-    BigDecimal mid(String product) {
+    public BigDecimal mid(String product) {
         return bids.get(product).firstKey().add(asks.get(product).firstKey()).divide(BigDecimal.valueOf(2));
     }
 
-    BigDecimal spread(String product) {
+    public BigDecimal spread(String product) {
         return asks.get(product).firstKey().subtract(bids.get(product).firstKey());
     }
 
@@ -164,7 +165,7 @@ final class ClientView {
         tickers++;
     }
 
-    private static void checkNumbers(String text, ProductSpec spec) {
+    private static void checkNumbers(String text, KrakenFuturesProductSpec spec) {
         Matcher number = NUMBER.matcher(text);
         while (number.find()) {
             String value = number.group(2);

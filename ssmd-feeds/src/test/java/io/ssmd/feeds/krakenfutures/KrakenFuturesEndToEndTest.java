@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.shard.Decoded;
 import io.ssmd.core.shard.Decoded.Kind;
-import io.ssmd.feeds.krakenfutures.KrakenFuturesBook.State;
+import io.ssmd.feeds.krakenfutures.KrakenFuturesLocalBook.State;
 import io.ssmd.feeds.replay.WsTestClient;
 import java.net.URI;
 import java.nio.file.Path;
@@ -151,7 +151,7 @@ class KrakenFuturesEndToEndTest {
             }
             assertThat(after.unparsed).isEmpty();
             assertThat(after.resyncs).isEmpty();
-            KrakenFuturesBook book = decoder.book(broken).orElseThrow();
+            KrakenFuturesLocalBook book = decoder.book(broken).orElseThrow();
             assertThat(book.state()).isEqualTo(State.SYNCED);
             // Deltas of the resubscribed book were checked and applied again: its seq moved on from the snapshot's.
             assertThat(book.seq()).isGreaterThan(snapshotSeq);

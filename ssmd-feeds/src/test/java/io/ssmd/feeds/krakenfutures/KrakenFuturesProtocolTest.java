@@ -9,6 +9,7 @@ import static io.ssmd.feeds.krakenfutures.KrakenFuturesTestServer.synthetic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ssmd.feeds.krakenfutures.replay.KrakenFuturesReplayServer;
 import io.ssmd.feeds.replay.WsTestClient;
 import java.net.URI;
 import java.time.Duration;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import io.ssmd.feeds.krakenfutures.replay.KrakenFuturesFrames;
+import io.ssmd.feeds.krakenfutures.replay.KrakenFuturesReplayServer;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
@@ -25,11 +27,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /** A Kraken Futures replay server bound on a free port for one test, with what the tests need around it. */
-final class KrakenFuturesTestServer implements AutoCloseable {
+public final class KrakenFuturesTestServer implements AutoCloseable {
 
-    static final Duration WAIT = Duration.ofSeconds(20);
+    public static final Duration WAIT = Duration.ofSeconds(20);
     /** Numbers read exactly, so that tests compare the wire text of prices, not doubles. */
-    static final ObjectMapper JSON = new ObjectMapper()
+    public static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
@@ -44,12 +46,12 @@ final class KrakenFuturesTestServer implements AutoCloseable {
         binding = server.bind().toCompletableFuture().join();
     }
 
-    static KrakenFuturesTestServer start(ActorSystem<?> system, ReplaySettings settings) {
+    public static KrakenFuturesTestServer start(ActorSystem<?> system, ReplaySettings settings) {
         return new KrakenFuturesTestServer(system, settings);
     }
 
     /** Synthetic data at {@code rate} frames/s (0: as fast as the client reads) with seed 7. */
-    static ReplaySettings synthetic(int rate) {
+    public static ReplaySettings synthetic(int rate) {
         return ReplaySettings.synthetic("kraken-futures", 0, rate, 7);
     }
 
@@ -62,11 +64,11 @@ final class KrakenFuturesTestServer implements AutoCloseable {
     }
 
     /** A new client, closed with the server; its {@code info} greeting is already read. */
-    WsTestClient client() throws InterruptedException {
+    public WsTestClient client() throws InterruptedException {
         WsTestClient client = WsTestClient.connect(URI.create("ws://127.0.0.1:" + port() + "/ws/v1"));
         clients.add(client);
         String info = client.next(WAIT);
-        if (!info.equals(KrakenFuturesWire.INFO)) {
+        if (!info.equals(KrakenFuturesFrames.INFO)) {
             throw new AssertionError("expected the info greeting, got " + info);
         }
         return client;
@@ -90,7 +92,7 @@ final class KrakenFuturesTestServer implements AutoCloseable {
         binding.unbind().toCompletableFuture().join();
     }
 
-    static JsonNode parse(String frame) {
+    public static JsonNode parse(String frame) {
         try {
             return JSON.readTree(frame);
         } catch (IOException e) {
@@ -99,16 +101,16 @@ final class KrakenFuturesTestServer implements AutoCloseable {
     }
 
     /** Whether a frame is market data of this feed ({@code book}, {@code book_snapshot}, {@code trade}...). */
-    static boolean isFeed(String frame, String feed) {
+    public static boolean isFeed(String frame, String feed) {
         return frame.startsWith("{") && feed.equals(parse(frame).path("feed").asText());
     }
 
     /** The lines of the Kraken Futures sample frames that the tests carry (exchanges/kraken-futures). */
-    static List<String> sampleLines() {
+    public static List<String> sampleLines() {
         return Files.exists(samplePath()) ? readLines(samplePath()) : List.of();
     }
 
-    static Path samplePath() {
+    public static Path samplePath() {
         try {
             return Path.of(
                     Objects.requireNonNull(KrakenFuturesTestServer.class.getResource("/kraken-futures/messages.jsonl"))
@@ -119,11 +121,11 @@ final class KrakenFuturesTestServer implements AutoCloseable {
     }
 
     /** Line {@code number} (from 1) of the sample frames. */
-    static String sample(int number) {
+    public static String sample(int number) {
         return sampleLines().get(number - 1);
     }
 
-    static List<String> readLines(Path file) {
+    public static List<String> readLines(Path file) {
         try {
             return Files.readAllLines(file).stream()
                     .filter(line -> !line.isBlank())
@@ -134,7 +136,7 @@ final class KrakenFuturesTestServer implements AutoCloseable {
     }
 
     /** The field names of a JSON object, in order. */
-    static List<String> keys(JsonNode node) {
+    public static List<String> keys(JsonNode node) {
         List<String> keys = new ArrayList<>();
         node.fieldNames().forEachRemaining(keys::add);
         return keys;

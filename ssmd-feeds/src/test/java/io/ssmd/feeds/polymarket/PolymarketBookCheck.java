@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * best level last in snapshots, trades at or inside the spread, tick changes from the tick in force, and the binary
  * mirror (first outcome's best bid = 1 − second's best ask) for markets whose two tokens are both followed.
  */
-final class PolymarketBookCheck {
+public final class PolymarketBookCheck {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final BigDecimal ONE = BigDecimal.ONE;
@@ -37,7 +37,7 @@ final class PolymarketBookCheck {
     private int entriesChecked;
 
     /** Feeds one frame (an event or an array of events). */
-    void accept(String frame) {
+    public void accept(String frame) {
         frames++;
         JsonNode node;
         try {
@@ -58,16 +58,16 @@ final class PolymarketBookCheck {
         }
     }
 
-    List<String> problems() {
+    public List<String> problems() {
         return problems;
     }
 
     /** Events seen, by {@code event_type}. */
-    Map<String, Integer> counts() {
+    public Map<String, Integer> counts() {
         return counts;
     }
 
-    int entriesChecked() {
+    public int entriesChecked() {
         return entriesChecked;
     }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.ssmd.feeds.polymarket.PolymarketMarkets.Universe;
+import io.ssmd.feeds.polymarket.replay.PolymarketReplayServer;
+import io.ssmd.feeds.polymarket.replay.PolymarketUniverse;
 import io.ssmd.feeds.replay.ReplaySettings;
 import java.io.IOException;
 import java.math.BigDecimal;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ssmd.feeds.polymarket.replay.PolymarketReplayServer;
 import io.ssmd.feeds.replay.WsTestClient;
 import java.time.Duration;
 import java.util.ArrayList;

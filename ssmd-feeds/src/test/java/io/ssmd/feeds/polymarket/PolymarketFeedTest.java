@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
+import io.ssmd.feeds.polymarket.replay.PolymarketReplayServer;
 import io.ssmd.feeds.shard.TestFeeds;
 import java.nio.file.Path;
 import java.util.List;

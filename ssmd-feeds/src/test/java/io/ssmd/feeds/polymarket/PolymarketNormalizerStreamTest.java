@@ -11,6 +11,7 @@ import io.ssmd.core.model.OrderBook;
 import io.ssmd.core.shard.Decoded;
 import io.ssmd.core.shard.ShardContext;
 import io.ssmd.feeds.NormalizedMessages;
+import io.ssmd.feeds.polymarket.replay.PolymarketReplayServer;
 import io.ssmd.feeds.replay.WsTestClient;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.ssmd.feeds.polymarket;
 
+import io.ssmd.feeds.polymarket.replay.PolymarketReplayServer;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
@@ -17,7 +18,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /** A Polymarket replay server bound on a free port, with plain JDK clients for its WebSocket and REST. */
-final class PolymarketTestServer implements AutoCloseable {
+public final class PolymarketTestServer implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -29,12 +30,12 @@ final class PolymarketTestServer implements AutoCloseable {
         binding = server.bind().toCompletableFuture().join();
     }
 
-    static PolymarketTestServer start(ActorTestKit testkit, ReplaySettings settings) {
+    public static PolymarketTestServer start(ActorTestKit testkit, ReplaySettings settings) {
         return new PolymarketTestServer(testkit, settings);
     }
 
     /** Synthetic data at {@code rate} frames/s (0: as fast as the client reads). */
-    static PolymarketTestServer synthetic(ActorTestKit testkit, int rate, long seed) {
+    public static PolymarketTestServer synthetic(ActorTestKit testkit, int rate, long seed) {
         return start(testkit, ReplaySettings.synthetic("polymarket", 0, rate, seed));
     }
 
@@ -42,7 +43,7 @@ final class PolymarketTestServer implements AutoCloseable {
         return server.faults();
     }
 
-    WsTestClient client() {
+    public WsTestClient client() {
         return WsTestClient.connect(
                 URI.create("ws://127.0.0.1:" + binding.localAddress().getPort() + "/ws/market"));
     }
@@ -52,7 +53,7 @@ final class PolymarketTestServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + binding.localAddress().getPort());
     }
 
-    HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
         return HTTP.send(
                 HttpRequest.newBuilder(URI.create(
                                 "http://127.0.0.1:" + binding.localAddress().getPort() + pathAndQuery))
@@ -66,11 +67,11 @@ final class PolymarketTestServer implements AutoCloseable {
     }
 
     /** The venue sample's lines (src/test/resources/polymarket/messages.jsonl, a copy of exchanges/polymarket). */
-    static List<String> sampleLines() {
+    public static List<String> sampleLines() {
         return resource("/polymarket/messages.jsonl").lines().toList();
     }
 
-    static String resource(String name) {
+    public static String resource(String name) {
         try (InputStream in = PolymarketTestServer.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing test resource " + name);

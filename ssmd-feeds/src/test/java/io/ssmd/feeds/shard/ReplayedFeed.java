@@ -5,7 +5,7 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.shard.VenueConnector;
 import io.ssmd.core.testkit.NatsServerExtension;
-import io.ssmd.feeds.ReplayVenues;
+import io.ssmd.feeds.Venues;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
@@ -47,7 +47,7 @@ public final class ReplayedFeed implements AutoCloseable {
             Map<String, String> replacements,
             Function<EnabledFeed, VenueConnector> connector) {
         ReplaySettings settings = ReplaySettings.synthetic(venue, 0, rate, seed);
-        VenueServer venueServer = ReplayVenues.server(settings);
+        VenueServer venueServer = Venues.byId(settings.venue()).replayServer(settings);
         ReplayServer server = ReplayServer.create(system, venueServer, settings, new Faults());
         ServerBinding binding = server.bind().toCompletableFuture().join();
         Environment environment = TestFeeds.environment(

@@ -8,7 +8,7 @@ import io.ssmd.core.shard.Decoded;
 import io.ssmd.core.shard.FrameDecoder;
 import io.ssmd.core.shard.ShardContext;
 import io.ssmd.core.shard.VenueConnector;
-import io.ssmd.feeds.kraken.KrakenReplayServer;
+import io.ssmd.feeds.kraken.replay.KrakenReplayServer;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;

@@ -1,0 +1,53 @@
+package io.ssmd.feeds.kraken;
+
+import io.ssmd.core.config.EnabledFeed;
+import io.ssmd.core.model.Normalizer;
+import io.ssmd.core.shard.FeedConnector;
+import io.ssmd.core.subject.Venue;
+import io.ssmd.feeds.VenueModule;
+import io.ssmd.feeds.WiredFeed;
+import io.ssmd.feeds.kraken.replay.KrakenReplayServer;
+import io.ssmd.feeds.replay.ReplaySettings;
+import io.ssmd.feeds.replay.VenueServer;
+import java.util.List;
+
+/** Kraken spot (WebSocket v2) as ssmd runs it: {@link KrakenFeed} and {@link KrakenNormalizer} on the client side, {@link KrakenReplayServer} on the server side. */
+public final class KrakenVenue implements VenueModule {
+
+    private static final Normalizer NORMALIZER = new KrakenNormalizer();
+
+    @Override
+    public Venue venue() {
+        return Venue.KRAKEN;
+    }
+
+    @Override
+    public WiredFeed wire(EnabledFeed feed) {
+        return WiredFeed.of(new FeedConnector(feed, KrakenFeed.create(feed)));
+    }
+
+    @Override
+    public Normalizer normalizer() {
+        return NORMALIZER;
+    }
+
+    @Override
+    public VenueServer replayServer(ReplaySettings settings) {
+        return KrakenReplayServer.create(settings);
+    }
+
+    @Override
+    public List<String> defaultInstruments() {
+        return KrakenReplayServer.defaultInstruments();
+    }
+
+    @Override
+    public List<String> syntheticInstruments(int n) {
+        return KrakenReplayServer.syntheticInstruments(n);
+    }
+
+    @Override
+    public List<String> subscribeMessages(List<String> instruments) {
+        return KrakenReplayServer.subscribeMessages(instruments);
+    }
+}

@@ -1,0 +1,183 @@
+package io.ssmd.feeds.krakenfutures;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One product's book as a connection sees it, kept only to check the feed: {@code book_snapshot} sets the levels and
+ * the {@code seq}; every {@code book} delta must carry the previous {@code seq} + 1 and leave the book sane. Levels
+ * are {@link BigDecimal}s read from the wire text, never doubles, so a level deleted as {@code 34981} matches one
+ * written {@code 34981.0}.
+ *
+ * <p>A broken book waits for its next snapshot: deltas until then are not checked (the decoder has asked the venue
+ * for a fresh snapshot, and the shard still publishes them, raw being the truth).
+ */
+final class KrakenFuturesLocalBook {
+
+    /** Where the book stands. */
+    enum State {
+        /** No snapshot yet on this connection: a delta now is a broken book. */
+        AWAITING_FIRST_SNAPSHOT,
+        /** Following the venue's deltas, each one checked. */
+        SYNCED,
+        /** Found broken and resubscribed: deltas pass unchecked until the fresh snapshot. */
+        RESYNCING
+    }
+
+    private final TreeMap<BigDecimal, BigDecimal> bids = new TreeMap<>(Comparator.reverseOrder());
+    private final TreeMap<BigDecimal, BigDecimal> asks = new TreeMap<>();
+    private State state = State.AWAITING_FIRST_SNAPSHOT;
+    private long seq;
+
+    State state() {
+        return state;
+    }
+
+    long seq() {
+        return seq;
+    }
+
+    /** Bids, best (highest) first: price → size. */
+    Map<BigDecimal, BigDecimal> bids() {
+        return bids;
+    }
+
+    /** Asks, best (lowest) first: price → size. */
+    Map<BigDecimal, BigDecimal> asks() {
+        return asks;
+    }
+
+    /** The book is being resynchronized: stop checking until the next snapshot. */
+    void resyncing() {
+        state = State.RESYNCING;
+    }
+
+    /**
+     * Replaces the book with a {@code book_snapshot}.
+     *
+     * @return why the snapshot cannot be used, or empty when the book is synced from it
+     */
+    Optional<String> snapshot(JsonNode frame) {
+        bids.clear();
+        asks.clear();
+        Optional<Long> snapshotSeq = sequence(frame);
+        if (snapshotSeq.isEmpty()) {
+            return Optional.of("book_snapshot without a whole-number seq");
+        }
+        Optional<String> problem =
+                load(frame.get("bids"), bids, "bids").or(() -> load(frame.get("asks"), asks, "asks"));
+        if (problem.isPresent()) {
+            return problem;
+        }
+        seq = snapshotSeq.get();
+        state = State.SYNCED;
+        return Optional.empty();
+    }
+
+    /**
+     * Applies a {@code book} delta: {@code side} buy or sell, the level's absolute {@code qty} at {@code price}, 0 to
+     * delete. Only call in {@link State#SYNCED}.
+     *
+     * @return why the book is now broken, or empty when the delta followed on and left it sane
+     */
+    Optional<String> delta(JsonNode frame) {
+        Optional<Long> deltaSeq = sequence(frame);
+        if (deltaSeq.isEmpty()) {
+            return Optional.of("book delta without a whole-number seq");
+        }
+        if (deltaSeq.get() != seq + 1) {
+            return Optional.of("seq gap: expected " + (seq + 1) + ", got " + deltaSeq.get());
+        }
+        seq = deltaSeq.get();
+        String side = frame.path("side").asText("");
+        TreeMap<BigDecimal, BigDecimal> levels = switch (side) {
+            case "buy" -> bids;
+            case "sell" -> asks;
+            default -> null;
+        };
+        if (levels == null) {
+            return Optional.of("book delta with side '" + side + "', expected buy or sell");
+        }
+        Optional<BigDecimal> price = decimal(frame.get("price"));
+        Optional<BigDecimal> qty = decimal(frame.get("qty"));
+        if (price.isEmpty() || qty.isEmpty()) {
+            return Optional.of("book delta without a decimal price and qty");
+        }
+        Optional<String> insane = checkLevel(price.get(), qty.get(), side);
+        if (insane.isPresent()) {
+            return insane;
+        }
+        // A delete of a level we never held is not an error: the venue does not promise to delete only what it sent.
+        if (qty.get().signum() == 0) {
+            levels.remove(price.get());
+        } else {
+            levels.put(price.get(), qty.get());
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> load(JsonNode list, TreeMap<BigDecimal, BigDecimal> side, String name) {
+        if (list == null || !list.isArray()) {
+            return Optional.of("book_snapshot without a " + name + " list");
+        }
+        for (JsonNode level : list) {
+            Optional<BigDecimal> price = decimal(level.get("price"));
+            Optional<BigDecimal> qty = decimal(level.get("qty"));
+            if (price.isEmpty() || qty.isEmpty()) {
+                return Optional.of("book_snapshot " + name + " level without a decimal price and qty");
+            }
+            Optional<String> insane = checkLevel(price.get(), qty.get(), name);
+            if (insane.isPresent()) {
+                return insane;
+            }
+            if (qty.get().signum() > 0) {
+                side.put(price.get(), qty.get());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> checkLevel(BigDecimal price, BigDecimal qty, String side) {
+        if (qty.signum() < 0) {
+            return Optional.of("negative qty " + qty.toPlainString() + " at " + side + " " + price.toPlainString());
+        }
+        if (price.signum() <= 0) {
+            return Optional.of("price " + price.toPlainString() + " not positive on " + side);
+        }
+        return Optional.empty();
+    }
+
+    /** {@code seq} as a long when it is a whole number. */
+    private static Optional<Long> sequence(JsonNode frame) {
+        JsonNode seq = frame.get("seq");
+        if (seq == null || !seq.isIntegralNumber() || !seq.canConvertToLong()) {
+            return Optional.empty();
+        }
+        return Optional.of(seq.longValue());
+    }
+
+    /**
+     * A price or size from its wire text. The decoder reads floats as {@link BigDecimal}, so {@code decimalValue} is
+     * exact; the venue sends numbers, but a quoted number is read the same, as tolerance costs nothing here.
+     */
+    private static Optional<BigDecimal> decimal(JsonNode value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value.isNumber()) {
+            return Optional.of(value.decimalValue());
+        }
+        if (value.isTextual()) {
+            try {
+                return Optional.of(new BigDecimal(value.asText()));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
+    }
+}
