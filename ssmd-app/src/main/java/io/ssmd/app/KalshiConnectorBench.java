@@ -21,6 +21,7 @@ import io.ssmd.feeds.kalshi.KalshiReplayServer;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
+import io.ssmd.node.DemoLayout;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

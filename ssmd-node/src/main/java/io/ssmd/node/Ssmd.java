@@ -1,4 +1,4 @@
-package io.ssmd.app;
+package io.ssmd.node;
 
 import io.nats.client.Connection;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -88,6 +88,15 @@ public final class Ssmd {
     }
 
     /**
+     * The version the jar was built as ({@code dev} when run from classes): the shaded jar's manifest names it, and
+     * every package in the jar reports it.
+     */
+    public static String version() {
+        String v = Ssmd.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /**
      * Starts a node in {@code system}: NATS (embedded unless a URL is configured), streams, database, HTTP.
      *
      * @throws IllegalStateException naming what failed; whatever had started is stopped again
@@ -134,7 +143,7 @@ public final class Ssmd {
 
             Database db = Database.open(settings.db());
             started.push(db);
-            db.touchNode(settings.nodeName(), Main.version(), startedAt);
+            db.touchNode(settings.nodeName(), version(), startedAt);
             addTask(
                     shutdown,
                     CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -146,7 +155,7 @@ public final class Ssmd {
 
             PrometheusRegistry registry = new PrometheusRegistry();
             ConnectorMetrics metrics = ConnectorMetrics.create(registry);
-            NodeMetrics.register(registry, settings.nodeName(), Main.version(), startedAt, nats);
+            NodeMetrics.register(registry, settings.nodeName(), version(), startedAt, nats);
             ControlEventPublisher control =
                     ControlEventPublisher.create(nats, environment.name(), environment.publisher(), metrics);
             started.push(control);
@@ -156,8 +165,15 @@ public final class Ssmd {
                     "flush-control-events",
                     () -> flushAndClose(control),
                     blocking);
-            ConnectorNode connectors =
-                    ConnectorNode.start(system, settings, environment, nats, metrics, control, outcome -> {});
+            ConnectorNode connectors = ConnectorNode.start(
+                    system,
+                    settings.nodeName(),
+                    settings.connectors(),
+                    environment,
+                    nats,
+                    metrics,
+                    control,
+                    outcome -> {});
             List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
             if (roles.contains("archiver")) {
                 Archivers.start(system, environment, nats, registry);
@@ -179,7 +195,7 @@ public final class Ssmd {
             embedded.ifPresent(server -> checks.add(NodeHealthChecks.embeddedNats(server)));
             gateway.ifPresent(g -> checks.add(NodeHealthChecks.gateway(g)));
             HealthRoutes health =
-                    new HealthRoutes(settings.nodeName(), Main.version(), startedAt, checks, Duration.ofSeconds(3));
+                    new HealthRoutes(settings.nodeName(), version(), startedAt, checks, Duration.ofSeconds(3));
             // A header guard answers 401 to any /v1/ request without an X-API-Key before its route matches the rest
             // of the path, so the gateway's /v1/stream (which also takes the key as ?api_key=, the only way a
             // browser can send one on a WebSocket) must come before the guarded /v1/feeds and /v1/gaps.
@@ -202,7 +218,7 @@ public final class Ssmd {
 
             log.info(
                     "ssmd {} node {} started: http {}, nats {}, environment {} ({} feeds, {} streams)",
-                    Main.version(),
+                    version(),
                     settings.nodeName(),
                     binding.localAddress(),
                     natsUrl,

@@ -1,4 +1,4 @@
-package io.ssmd.app;
+package io.ssmd.node;
 
 import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.feeds.ReplayVenues;
@@ -20,20 +20,20 @@ import java.util.regex.Pattern;
  * local replay servers (paths kept, since each replay server serves its venue's real paths), a demo environment,
  * and a Kalshi key pair whose public half the Kalshi replay server checks signatures against.
  */
-record DemoLayout(Path dir, int firstPort, Path environmentFile, Path kalshiPrivateKey, Path kalshiPublicKey) {
+public record DemoLayout(Path dir, int firstPort, Path environmentFile, Path kalshiPrivateKey, Path kalshiPublicKey) {
 
     private static final Pattern ENDPOINT =
             Pattern.compile("(?m)^(\\s+(?:websocket|rest|discovery):\\s*)(wss?|https?)://[^/\\s]+(\\S*)");
 
-    static final String KALSHI_KEY_ID = "ssmd-demo";
+    public static final String KALSHI_KEY_ID = "ssmd-demo";
 
     /** Writes the layout; the port of a venue is {@code firstPort} plus its index in {@link ReplayVenues#IDS}. */
-    static DemoLayout create(Path dataDir, int firstPort) throws IOException {
+    public static DemoLayout create(Path dataDir, int firstPort) throws IOException {
         return createFrom(NodeConfig.resolve(Path.of("exchanges/feeds"), System.getenv()), dataDir, firstPort);
     }
 
     /** {@link #create} from the feed files in {@code shipped}. */
-    static DemoLayout createFrom(Path shipped, Path dataDir, int firstPort) throws IOException {
+    public static DemoLayout createFrom(Path shipped, Path dataDir, int firstPort) throws IOException {
         Path dir = dataDir.toAbsolutePath().normalize();
         Path feeds = Files.createDirectories(dir.resolve("exchanges/feeds"));
         Path environments = Files.createDirectories(dir.resolve("exchanges/environments"));
@@ -60,17 +60,17 @@ record DemoLayout(Path dir, int firstPort, Path environmentFile, Path kalshiPriv
         return new DemoLayout(dir, firstPort, environment, privateKey, publicKey);
     }
 
-    int port(String venue) {
+    public int port(String venue) {
         return firstPort + ReplayVenues.IDS.indexOf(venue);
     }
 
     /** What the node reads Kalshi's credentials from (DESIGN §3: secrets come from the environment). */
-    Map<String, String> kalshiCredentials() {
+    public Map<String, String> kalshiCredentials() {
         return Map.of("KALSHI_API_KEY_ID", KALSHI_KEY_ID, "KALSHI_PRIVATE_KEY_FILE", kalshiPrivateKey.toString());
     }
 
     /** Every endpoint of a feed file moved to 127.0.0.1:port, scheme without TLS, path kept. */
-    static String local(String feedYaml, int port) {
+    public static String local(String feedYaml, int port) {
         Matcher m = ENDPOINT.matcher(feedYaml);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
@@ -118,7 +118,7 @@ record DemoLayout(Path dir, int firstPort, Path environmentFile, Path kalshiPriv
     }
 
     /** A fresh RSA key pair as PEM files, the private one readable by its owner only. */
-    static void writeKeyPair(Path privateKey, Path publicKey) throws IOException {
+    public static void writeKeyPair(Path privateKey, Path publicKey) throws IOException {
         KeyPair pair;
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");

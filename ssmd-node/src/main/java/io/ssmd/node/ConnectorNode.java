@@ -1,4 +1,4 @@
-package io.ssmd.app;
+package io.ssmd.node;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
@@ -7,13 +7,10 @@ import io.ssmd.core.config.Environment;
 import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.nats.ControlEventPublisher;
 import io.ssmd.core.nats.PublishOutcome;
-import io.ssmd.core.settings.NodeSettings;
+import io.ssmd.core.settings.NodeSettings.ConnectorSettings;
 import io.ssmd.core.shard.FeedConnector;
-import io.ssmd.core.shard.FeedHealthRegistry;
-import io.ssmd.core.shard.FeedManager;
-import io.ssmd.core.shard.FeedShard;
 import io.ssmd.core.shard.ShardHealth;
-import io.ssmd.core.shard.ShardRuntime;
+import io.ssmd.core.shard.ShardHost;
 import io.ssmd.feeds.Connectors;
 import java.io.IOException;
 import java.time.Duration;
@@ -22,11 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.slf4j.Logger;
@@ -35,38 +28,38 @@ import org.slf4j.LoggerFactory;
 /**
  * The connector side of a node: joins the (one-node by default) cluster, registers the shard entity, starts a feed
  * manager per enabled feed this build has a connector for, and keeps the cluster-wide health registry that answers
- * {@code /v1/feeds}.
+ * {@code /v1/feeds}. {@link Ssmd} starts it as part of a node; the connector benchmarks start it alone, with their
+ * own NATS server and streams.
  */
-final class ConnectorNode {
+public final class ConnectorNode {
 
     private static final Logger log = LoggerFactory.getLogger(ConnectorNode.class);
 
-    /** A report older than this is dropped from /v1/feeds: its shard is gone (with its node) or stuck. */
-    private static final Duration FORGET_HEALTH_AFTER = Duration.ofSeconds(30);
-
-    private final ActorSystem<?> system;
-    private final ActorRef<FeedHealthRegistry.Command> registry;
+    private final ShardHost shards;
     private final List<String> feeds;
 
-    private ConnectorNode(ActorSystem<?> system, ActorRef<FeedHealthRegistry.Command> registry, List<String> feeds) {
-        this.system = system;
-        this.registry = registry;
+    private ConnectorNode(ShardHost shards, List<String> feeds) {
+        this.shards = shards;
         this.feeds = feeds;
     }
 
-    static ConnectorNode start(
+    /**
+     * Starts the connector side in {@code system}, publishing to {@code nats}, whose streams must already cover
+     * {@code environment}'s subjects.
+     *
+     * @param nodeName the name on every shard's health report
+     * @param outcomes sees every publish outcome (the benchmarks measure with it; a node ignores it)
+     */
+    public static ConnectorNode start(
             ActorSystem<?> system,
-            NodeSettings settings,
+            String nodeName,
+            ConnectorSettings settings,
             Environment environment,
             Connection nats,
             ConnectorMetrics metrics,
             ControlEventPublisher control,
             Consumer<PublishOutcome> outcomes) {
         joinCluster(system);
-        ActorRef<Topic.Command<ShardHealth>> topic = system.systemActorOf(
-                Topic.create(ShardHealth.class, "ssmd-feed-health"), "feed-health-topic", Props.empty());
-        ActorRef<FeedHealthRegistry.Command> registry = system.systemActorOf(
-                FeedHealthRegistry.create(topic, FORGET_HEALTH_AFTER), "feed-health", Props.empty());
         Map<String, FeedConnector> connectors = new LinkedHashMap<>();
         Map<String, Connectors.LiveInstruments> live = new LinkedHashMap<>();
         for (EnabledFeed feed : environment.feeds()) {
@@ -88,47 +81,37 @@ final class ConnectorNode {
         } catch (IOException e) {
             throw new IllegalStateException("JetStream is not available on " + nats.getConnectedUrl(), e);
         }
-        ShardRuntime runtime = new ShardRuntime(
+        // On a node without the connector role this only starts a proxy: shards and managers run elsewhere.
+        ShardHost shards = ShardHost.start(
+                system,
                 environment.name(),
-                settings.nodeName(),
+                nodeName,
                 connectors,
                 jetStream,
                 environment.publisher(),
                 metrics,
                 control,
-                topic,
-                settings.connectors().healthInterval(),
+                settings.healthInterval(),
                 outcomes);
-        // On a node without the connector role this only starts a proxy: shards and managers run elsewhere.
-        FeedShard.init(system, runtime);
-        for (FeedConnector feed : connectors.values()) {
-            ActorRef<FeedManager.Command> manager = FeedManager.init(
-                    system,
-                    feed,
-                    settings.connectors().fillRatio(),
-                    settings.connectors().reassignInterval(),
-                    settings.connectors().rediscoverInterval());
+        shards.startManagers(settings).forEach((feed, manager) -> {
             // Kalshi's lifecycle watcher: markets that open or close between discoveries.
-            Connectors.LiveInstruments watcher = live.get(feed.name());
+            Connectors.LiveInstruments watcher = live.get(feed);
             if (watcher != null) {
                 watcher.start(system, environment.name(), nats, manager);
             }
-        }
+        });
         return new ConnectorNode(
-                system,
-                registry,
-                environment.feeds().stream().map(EnabledFeed::name).toList());
+                shards, environment.feeds().stream().map(EnabledFeed::name).toList());
     }
 
     /** The feeds listed on /v1/feeds. */
-    List<String> feeds() {
+    public List<String> feeds() {
         return feeds;
     }
 
     /** Every shard's latest health, from the cluster-wide registry. */
-    CompletionStage<List<ShardHealth>> health() {
-        return AskPattern.ask(registry, FeedHealthRegistry.Get::new, Duration.ofSeconds(3), system.scheduler())
-                .thenApply(FeedHealthRegistry.Reports::shards);
+    public CompletionStage<List<ShardHealth>> health() {
+        return shards.health(Duration.ofSeconds(3));
     }
 
     /** A node with no seed nodes configured forms a cluster of one by joining itself (DESIGN §2). */

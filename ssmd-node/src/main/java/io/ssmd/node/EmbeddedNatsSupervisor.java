@@ -1,4 +1,4 @@
-package io.ssmd.app;
+package io.ssmd.node;
 
 import io.ssmd.core.nats.NatsServerProcess;
 import java.time.Duration;

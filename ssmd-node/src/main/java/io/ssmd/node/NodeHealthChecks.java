@@ -1,4 +1,4 @@
-package io.ssmd.app;
+package io.ssmd.node;
 
 import io.nats.client.Connection;
 import io.ssmd.core.db.Database;

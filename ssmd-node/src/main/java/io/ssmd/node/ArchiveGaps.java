@@ -1,4 +1,4 @@
-package io.ssmd.app;
+package io.ssmd.node;
 
 import io.ssmd.archive.ArchiveInventory;
 import io.ssmd.archive.Gap;
