@@ -9,11 +9,11 @@ import java.util.Optional;
  * ignoring case, dashes and underscores ({@code maxAge} and {@code max_age} both suggest {@code max-age}) with the
  * optimal-string-alignment distance, which counts a swap of two letters ({@code instrumnets}) as one edit.
  */
-final class ClosestKey {
+public final class ClosestKey {
 
     private ClosestKey() {}
 
-    static Optional<String> to(String unknown, Collection<String> known) {
+    public static Optional<String> to(String unknown, Collection<String> known) {
         String wanted = normalize(unknown);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;

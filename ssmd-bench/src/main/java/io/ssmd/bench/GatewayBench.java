@@ -1,4 +1,4 @@
-package io.ssmd.app;
+package io.ssmd.bench;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStream;

@@ -1,4 +1,4 @@
-package io.ssmd.app;
+package io.ssmd.bench;
 
 import io.ssmd.feeds.ReplayVenues;
 import io.ssmd.feeds.replay.Faults;

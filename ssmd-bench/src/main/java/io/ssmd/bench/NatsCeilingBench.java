@@ -1,4 +1,4 @@
-package io.ssmd.core.bench;
+package io.ssmd.bench;
 
 import io.nats.client.JetStream;
 import io.nats.client.impl.Headers;

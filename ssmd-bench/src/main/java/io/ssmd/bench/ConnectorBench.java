@@ -1,11 +1,8 @@
-package io.ssmd.app;
+package io.ssmd.bench;
 
 import com.typesafe.config.ConfigFactory;
 import io.nats.client.Connection;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.ssmd.core.bench.BenchResult;
-import io.ssmd.core.bench.NatsCeilingBench;
-import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.metrics.ConnectorMetrics;
@@ -16,16 +13,12 @@ import io.ssmd.core.nats.NatsServerProcess;
 import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.nats.StreamSetup;
 import io.ssmd.core.settings.NodeConfig;
-import io.ssmd.core.shard.FeedConnector;
-import io.ssmd.core.shard.FeedManager;
-import io.ssmd.core.shard.FeedShard;
-import io.ssmd.core.shard.ShardHealth;
-import io.ssmd.core.shard.ShardRuntime;
-import io.ssmd.feeds.Connectors;
+import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.feeds.kraken.KrakenReplayServer;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
+import io.ssmd.node.ConnectorNode;
 import io.ssmd.node.DemoLayout;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -36,11 +29,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.pubsub.Topic;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
@@ -156,9 +145,12 @@ final class ConnectorBench {
                     .join();
             Environment environment =
                     environment(work, scenario, binding.localAddress().getPort());
-            int shards = startShards(system, connection, environment, scenario, recorder);
+            ConnectorNode connectors = startConnectors(system, connection, environment, recorder);
+            ReplayBench.pause(warmUp);
+            // The feed manager has packed and started every shard by the end of the warm-up.
+            long shards = connectors.health().toCompletableFuture().join().size();
             out.printf("%d shard%s started%n", shards, shards == 1 ? "" : "s");
-            Window window = recorder.measure(warmUp, measured);
+            Window window = recorder.measure(measured);
             long acked = window.acked();
             long frames = window.frames();
             double seconds = window.seconds();
@@ -218,50 +210,27 @@ final class ConnectorBench {
         return EnvironmentLoader.load(env, Map.of());
     }
 
-    /** Starts the scenario's shards, packed as the feed manager packs them; returns how many. */
-    private static int startShards(
-            ActorSystem<?> system, Connection connection, Environment environment, Scenario scenario, Recorder recorder)
+    /**
+     * The connector side of a node, started as {@link io.ssmd.node.Ssmd} starts it, on the benchmark's own
+     * nats-server; the feed manager packs the scenario's shards.
+     */
+    private static ConnectorNode startConnectors(
+            ActorSystem<?> system, Connection connection, Environment environment, Recorder recorder)
             throws IOException {
-        Cluster cluster = Cluster.get(system);
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
         new StreamSetup(connection.jetStreamManagement())
                 .apply(environment.streams(), environment.publishableSubjects());
         ConnectorMetrics metrics = ConnectorMetrics.create(recorder.registry);
         ControlEventPublisher control =
                 ControlEventPublisher.create(connection, environment.name(), environment.publisher(), metrics);
-        EnabledFeed enabled = environment.feed(scenario.feed).orElseThrow();
-        FeedConnector feed =
-                new FeedConnector(enabled, Connectors.forFeed(enabled).orElseThrow(), Connectors.discovery(enabled));
-        var topic =
-                system.systemActorOf(Topic.create(ShardHealth.class, "bench-health"), "bench-health", Props.empty());
-        FeedShard.init(
+        return ConnectorNode.start(
                 system,
-                new ShardRuntime(
-                        environment.name(),
-                        "bench",
-                        Map.of(scenario.feed, feed),
-                        connection.jetStream(),
-                        environment.publisher(),
-                        metrics,
-                        control,
-                        topic,
-                        Duration.ofSeconds(1),
-                        recorder::record));
-        java.util.List<String> instruments;
-        try {
-            instruments = feed.discovery().isPresent() ? feed.discovery().get().discover() : enabled.instruments();
-        } catch (Exception e) {
-            throw new IllegalStateException("discovery from the replay server failed: " + e, e);
-        }
-        java.util.List<FeedShard.Start> starts =
-                FeedManager.repack(scenario.feed, java.util.List.of(), instruments, (int)
-                        Math.floor(enabled.definition().maxInstrumentsPerConnection()
-                                * io.ssmd.core.settings.NodeSettings.ConnectorSettings.defaults()
-                                        .fillRatio()));
-        for (FeedShard.Start start : starts) {
-            FeedShard.ref(system, start.shard()).tell(start);
-        }
-        return starts.size();
+                "bench",
+                NodeSettings.ConnectorSettings.defaults(),
+                environment,
+                connection,
+                metrics,
+                control,
+                recorder::record);
     }
 
     /** What a measured window saw: acks and frames in it, its length, and its frame-to-ack latencies sorted (µs). */
@@ -298,9 +267,8 @@ final class ConnectorBench {
                     .sum();
         }
 
-        /** Lets the warm-up pass, then samples for {@code measured}. */
-        Window measure(Duration warmUp, Duration measured) {
-            ReplayBench.pause(warmUp);
+        /** Samples for {@code measured}, from now. */
+        Window measure(Duration measured) {
             long startAcked = acked.get();
             long startFrames = frames();
             sampling = true;

@@ -1,4 +1,4 @@
-package io.ssmd.core.bench;
+package io.ssmd.bench;
 
 /**
  * One measured run.

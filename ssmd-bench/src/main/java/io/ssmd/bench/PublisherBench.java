@@ -1,4 +1,4 @@
-package io.ssmd.core.bench;
+package io.ssmd.bench;
 
 import com.typesafe.config.ConfigFactory;
 import io.nats.client.JetStream;

@@ -1,9 +1,7 @@
-package io.ssmd.app;
+package io.ssmd.bench;
 
 import com.typesafe.config.ConfigFactory;
 import io.nats.client.Connection;
-import io.ssmd.core.bench.BenchResult;
-import io.ssmd.core.bench.NatsCeilingBench;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.metrics.ConnectorMetrics;
@@ -12,15 +10,13 @@ import io.ssmd.core.nats.NatsConnections;
 import io.ssmd.core.nats.NatsServerProcess;
 import io.ssmd.core.nats.StreamSetup;
 import io.ssmd.core.settings.NodeConfig;
-import io.ssmd.core.shard.FeedManager;
-import io.ssmd.core.shard.FeedShard;
+import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.shard.ShardHealth;
-import io.ssmd.core.shard.ShardRuntime;
-import io.ssmd.feeds.Connectors;
 import io.ssmd.feeds.kalshi.KalshiReplayServer;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
+import io.ssmd.node.ConnectorNode;
 import io.ssmd.node.DemoLayout;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,13 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.pubsub.Topic;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
@@ -81,13 +72,14 @@ final class KalshiConnectorBench {
                     .toCompletableFuture()
                     .join();
             Environment environment = environment(work, binding.localAddress().getPort(), privateKey);
-            Map<String, ShardHealth> health = start(system, connection, environment, recorder);
-            ConnectorBench.Window window = recorder.measure(warmUp, measured);
+            ConnectorNode connectors = start(system, connection, environment, recorder);
+            ReplayBench.pause(warmUp);
+            ConnectorBench.Window window = recorder.measure(measured);
             long acked = window.acked();
             long frames = window.frames();
             double seconds = window.seconds();
             long[] latencies = window.latencies();
-            long streaming = health.values().stream()
+            long streaming = connectors.health().toCompletableFuture().join().stream()
                     .filter(h -> h.state().equals(ShardHealth.STREAMING))
                     .count();
             binding.unbind().toCompletableFuture().join();
@@ -140,49 +132,23 @@ final class KalshiConnectorBench {
                         privateKey.toString()));
     }
 
-    /** The feed's shards through its manager, as a node runs them; returns the live health of every shard. */
-    private static Map<String, ShardHealth> start(
+    /** The connector side of a node, started as {@link io.ssmd.node.Ssmd} starts it: the feed's manager and shards. */
+    private static ConnectorNode start(
             ActorSystem<?> system, Connection connection, Environment environment, ConnectorBench.Recorder recorder)
             throws IOException {
-        Cluster cluster = Cluster.get(system);
-        cluster.manager().tell(Join.create(cluster.selfMember().address()));
         new StreamSetup(connection.jetStreamManagement())
                 .apply(environment.streams(), environment.publishableSubjects());
         ConnectorMetrics metrics = ConnectorMetrics.create(recorder.registry);
         ControlEventPublisher control =
                 ControlEventPublisher.create(connection, environment.name(), environment.publisher(), metrics);
-        Connectors.Wired wired =
-                Connectors.wire(environment.feed("kalshi").orElseThrow()).orElseThrow();
-        var topic =
-                system.systemActorOf(Topic.create(ShardHealth.class, "bench-health"), "bench-health", Props.empty());
-        Map<String, ShardHealth> health = new ConcurrentHashMap<>();
-        system.systemActorOf(
-                Behaviors.<ShardHealth>setup(ctx -> {
-                    topic.tell(Topic.subscribe(ctx.getSelf()));
-                    return Behaviors.receiveMessage(h -> {
-                        health.put(h.shard(), h);
-                        return Behaviors.same();
-                    });
-                }),
-                "bench-health-listener",
-                Props.empty());
-        FeedShard.init(
+        return ConnectorNode.start(
                 system,
-                new ShardRuntime(
-                        environment.name(),
-                        "bench",
-                        Map.of("kalshi", wired.feed()),
-                        connection.jetStream(),
-                        environment.publisher(),
-                        metrics,
-                        control,
-                        topic,
-                        Duration.ofSeconds(1),
-                        recorder::record));
-        system.systemActorOf(
-                FeedManager.create(wired.feed(), 0.8, Duration.ofSeconds(5), Duration.ofHours(1)),
-                "bench-kalshi-manager",
-                Props.empty());
-        return health;
+                "bench",
+                NodeSettings.ConnectorSettings.defaults(),
+                environment,
+                connection,
+                metrics,
+                control,
+                recorder::record);
     }
 }

@@ -1,4 +1,4 @@
-package io.ssmd.archive.bench;
+package io.ssmd.bench;
 
 import com.typesafe.config.ConfigFactory;
 import io.nats.client.Connection;
@@ -14,8 +14,6 @@ import io.ssmd.archive.ArchiverMetrics;
 import io.ssmd.archive.ArchiverSettings;
 import io.ssmd.archive.ManifestStore;
 import io.ssmd.archive.StreamArchiver;
-import io.ssmd.core.bench.BenchResult;
-import io.ssmd.core.bench.PublisherBench;
 import io.ssmd.core.config.ArchiveSource;
 import io.ssmd.core.config.StorageSettings;
 import io.ssmd.core.nats.NatsConnections;

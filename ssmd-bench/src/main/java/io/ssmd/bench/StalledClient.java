@@ -1,4 +1,4 @@
-package io.ssmd.app;
+package io.ssmd.bench;
 
 import java.io.IOException;
 import java.io.InputStream;

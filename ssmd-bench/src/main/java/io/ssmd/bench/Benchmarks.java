@@ -1,4 +1,4 @@
-package io.ssmd.core.bench;
+package io.ssmd.bench;
 
 import io.ssmd.core.nats.PublisherSettings;
 import java.io.PrintStream;
@@ -92,7 +92,7 @@ public final class Benchmarks {
         return Optional.of(publisher.get().msgsPerSecond() / ceiling.get().msgsPerSecond());
     }
 
-    /** {@code java -cp ... io.ssmd.core.bench.Benchmarks [nats-ceiling|publisher|""] [messages] [rounds]}. */
+    /** {@code java -cp ... io.ssmd.bench.Benchmarks [nats-ceiling|publisher|""] [messages] [rounds]}. */
     public static void main(String[] args) {
         String scenario = args.length > 0 && !args[0].isEmpty() ? args[0] : null;
         int messages = args.length > 1 ? Integer.parseInt(args[1]) : DEFAULT_MESSAGES;

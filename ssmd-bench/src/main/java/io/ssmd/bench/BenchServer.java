@@ -1,4 +1,4 @@
-package io.ssmd.core.bench;
+package io.ssmd.bench;
 
 import io.nats.client.Connection;
 import io.ssmd.core.nats.NatsConnections;
