@@ -41,7 +41,6 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  */
 final class ConnectorBench {
 
-    static final String SCENARIO = "connector-kraken";
     static final String PREFIX = "connector-";
 
     /** A venue set up for the benchmark: its replay server and the environment's feed section. */
@@ -61,12 +60,6 @@ final class ConnectorBench {
 
         String scenario() {
             return PREFIX + feed;
-        }
-
-        static java.util.Optional<Scenario> named(String scenario) {
-            return Arrays.stream(values())
-                    .filter(s -> s.scenario().equals(scenario))
-                    .findFirst();
         }
 
         ReplaySettings replay() {
@@ -106,10 +99,6 @@ final class ConnectorBench {
     }
 
     private ConnectorBench() {}
-
-    static Result run(Duration warmUp, Duration measured, PrintStream out) {
-        return run(Scenario.KRAKEN, warmUp, measured, out);
-    }
 
     static Result run(Scenario scenario, Duration warmUp, Duration measured, PrintStream out) {
         String name = scenario.scenario();
@@ -212,9 +201,9 @@ final class ConnectorBench {
 
     /**
      * The connector side of a node, started as {@link io.ssmd.node.Ssmd} starts it, on the benchmark's own
-     * nats-server; the feed manager packs the scenario's shards.
+     * nats-server; the feed managers pack the shards. Both connector benchmarks start it here.
      */
-    private static ConnectorNode startConnectors(
+    static ConnectorNode startConnectors(
             ActorSystem<?> system, Connection connection, Environment environment, Recorder recorder)
             throws IOException {
         new StreamSetup(connection.jetStreamManagement())

@@ -4,13 +4,9 @@ import com.typesafe.config.ConfigFactory;
 import io.nats.client.Connection;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.EnvironmentLoader;
-import io.ssmd.core.metrics.ConnectorMetrics;
-import io.ssmd.core.nats.ControlEventPublisher;
 import io.ssmd.core.nats.NatsConnections;
 import io.ssmd.core.nats.NatsServerProcess;
-import io.ssmd.core.nats.StreamSetup;
 import io.ssmd.core.settings.NodeConfig;
-import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.shard.ShardHealth;
 import io.ssmd.feeds.kalshi.KalshiReplayServer;
 import io.ssmd.feeds.replay.Faults;
@@ -72,7 +68,7 @@ final class KalshiConnectorBench {
                     .toCompletableFuture()
                     .join();
             Environment environment = environment(work, binding.localAddress().getPort(), privateKey);
-            ConnectorNode connectors = start(system, connection, environment, recorder);
+            ConnectorNode connectors = ConnectorBench.startConnectors(system, connection, environment, recorder);
             ReplayBench.pause(warmUp);
             ConnectorBench.Window window = recorder.measure(measured);
             long acked = window.acked();
@@ -130,25 +126,5 @@ final class KalshiConnectorBench {
                         DemoLayout.KALSHI_KEY_ID,
                         "KALSHI_PRIVATE_KEY_FILE",
                         privateKey.toString()));
-    }
-
-    /** The connector side of a node, started as {@link io.ssmd.node.Ssmd} starts it: the feed's manager and shards. */
-    private static ConnectorNode start(
-            ActorSystem<?> system, Connection connection, Environment environment, ConnectorBench.Recorder recorder)
-            throws IOException {
-        new StreamSetup(connection.jetStreamManagement())
-                .apply(environment.streams(), environment.publishableSubjects());
-        ConnectorMetrics metrics = ConnectorMetrics.create(recorder.registry);
-        ControlEventPublisher control =
-                ControlEventPublisher.create(connection, environment.name(), environment.publisher(), metrics);
-        return ConnectorNode.start(
-                system,
-                "bench",
-                NodeSettings.ConnectorSettings.defaults(),
-                environment,
-                connection,
-                metrics,
-                control,
-                recorder::record);
     }
 }

@@ -44,11 +44,6 @@ final class ReplayBench {
 
     private ReplayBench() {}
 
-    /** Whether a bench scenario is one of these. */
-    static boolean handles(String scenario) {
-        return scenario != null && (scenario.equals(PREFIX) || scenario.startsWith(PREFIX + "-"));
-    }
-
     /** Runs {@code replay} (every venue) or {@code replay-VENUE}. */
     static List<Result> run(String scenario, Duration warmUp, Duration measured, PrintStream out) {
         List<String> venues =
