@@ -1,74 +1,53 @@
 package io.ssmd.app;
 
-import io.ssmd.archive.bench.ArchiverBench;
-import io.ssmd.core.bench.Benchmarks;
-import java.time.Duration;
+import io.ssmd.bench.Bench;
+import io.ssmd.bench.Benches;
+import java.io.PrintStream;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ssmd bench [SCENARIO]}: throughput figures on this machine, each against its own servers. */
+/** {@code ssmd bench [NAME]}: throughput figures on this machine, each against its own servers. */
 @Command(
         name = "bench",
-        description = "Run benchmarks on private servers. Scenarios: nats-ceiling (raw jnats"
-                + " JetStream async publish), publisher (ssmd's publisher on the same load), replay (each venue's replay"
-                + " server at full speed to one client; replay-VENUE for one), connector-kraken (replay server -> one shard ->"
-                + " JetStream), connector-polymarket (10 shards), connector-kalshi (2,000 discovered markets -> 13 shards),"
-                + " archiver (one stream into gzip and zstd files, against the publisher's rate), gateway (1,000 WebSocket"
-                + " clients x 10 symbols, publish-to-client latency). Without a"
-                + " scenario, all of them, with the publisher/ceiling ratio.")
+        mixinStandardHelpOptions = true,
+        description = "Run benchmarks on private servers (a nats-server and venues of their own). Without a name, the"
+                + " publisher against the raw NATS client (and their ratio), each venue's replay server, the"
+                + " connectors and the archiver; --list names every benchmark, gateway included.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(
-            arity = "0..1",
-            paramLabel = "SCENARIO",
-            description = "nats-ceiling | publisher | replay | replay-VENUE | connector-kraken | connector-polymarket"
-                    + " | connector-kalshi | archiver | gateway"
-                    + " (default: all)")
-    String scenario;
+    @Parameters(arity = "0..1", paramLabel = "NAME", description = "one benchmark (default: the set above)")
+    String name;
+
+    @Option(names = "--list", description = "List the benchmarks, one a line, with what each measures.")
+    boolean list;
 
     @Override
     public Integer call() {
-        try {
-            var connector = ConnectorBench.Scenario.named(scenario);
-            if (connector.isPresent()) {
-                ConnectorBench.run(connector.get(), Duration.ofSeconds(5), Duration.ofSeconds(10), System.out);
-                return 0;
-            }
-            if (KalshiConnectorBench.SCENARIO.equals(scenario)) {
-                KalshiConnectorBench.run(Duration.ofSeconds(10), Duration.ofSeconds(10), System.out);
-                return 0;
-            }
-            if (GatewayBench.SCENARIO.equals(scenario)) {
-                GatewayBench.run(
-                        1_000,
-                        java.util.List.of(200, 500, 1_000),
-                        Duration.ofSeconds(5),
-                        Duration.ofSeconds(10),
-                        System.out);
-                return 0;
-            }
-            if (ArchiverBench.NAME.equals(scenario)) {
-                ArchiverBench.run(200_000, 3, System.out);
-                return 0;
-            }
-            if (ReplayBench.handles(scenario)) {
-                ReplayBench.run(scenario, Duration.ofSeconds(3), Duration.ofSeconds(5), System.out);
-                return 0;
-            }
-            Benchmarks.run(scenario, System.out);
-            if (scenario == null) {
-                ReplayBench.run(ReplayBench.PREFIX, Duration.ofSeconds(3), Duration.ofSeconds(5), System.out);
-                ConnectorBench.run(Duration.ofSeconds(5), Duration.ofSeconds(10), System.out);
-                ConnectorBench.run(
-                        ConnectorBench.Scenario.POLYMARKET, Duration.ofSeconds(5), Duration.ofSeconds(10), System.out);
-                KalshiConnectorBench.run(Duration.ofSeconds(10), Duration.ofSeconds(10), System.out);
-                ArchiverBench.run(200_000, 3, System.out);
-            }
+        return run(name, list, System.out, System.err);
+    }
+
+    static int run(String name, boolean list, PrintStream out, PrintStream err) {
+        if (list) {
+            Benches.all().forEach(bench -> out.printf("%-26s %s%n", bench.name(), bench.description()));
             return 0;
-        } catch (IllegalArgumentException e) {
-            System.err.println("ssmd bench: " + e.getMessage());
+        }
+        if (name == null) {
+            Benches.defaultRun().forEach(bench -> bench.run(out));
+            return 0;
+        }
+        Optional<Bench> bench = Benches.named(name);
+        if (bench.isEmpty()) {
+            err.println("ssmd bench: unknown benchmark '" + name + "'"
+                    + Benches.closestTo(name)
+                            .map(c -> "; did you mean '" + c + "'?")
+                            .orElse("")
+                    + " (ssmd bench --list names them all)");
             return 2;
         }
+        bench.get().run(out);
+        return 0;
     }
 }

@@ -12,6 +12,8 @@ import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
 import io.ssmd.feeds.replay.VenueServer;
+import io.ssmd.node.DemoLayout;
+import io.ssmd.node.Ssmd;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

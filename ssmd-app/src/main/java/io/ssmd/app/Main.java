@@ -1,5 +1,6 @@
 package io.ssmd.app;
 
+import io.ssmd.node.Ssmd;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,8 +34,7 @@ public final class Main {
 
     /** The version the jar was built as ({@code dev} when run from classes). */
     public static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return Ssmd.version();
     }
 
     /**

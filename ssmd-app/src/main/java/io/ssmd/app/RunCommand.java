@@ -6,6 +6,7 @@ import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
+import io.ssmd.node.Ssmd;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

@@ -1,2 +1,2 @@
-/** Main, the {@code ssmd} command line and the wiring of a node. */
+/** Main and the {@code ssmd} command line; nodes start through {@code io.ssmd.node}. */
 package io.ssmd.app;

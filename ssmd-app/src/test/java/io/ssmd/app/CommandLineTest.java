@@ -72,6 +72,22 @@ class CommandLineTest {
                 .hasMessageContaining("connector, archiver, gateway");
     }
 
+    @Test
+    void benchListsEveryBenchmarkAndRefusesAnUnknownOneWithASuggestion() {
+        assertThat(BenchCommand.run(null, true, print(out), print(err))).isZero();
+        assertThat(text(out).lines().map(line -> line.split(" ")[0]))
+                .containsExactlyElementsOf(io.ssmd.bench.Benches.all().stream()
+                        .map(io.ssmd.bench.Bench::name)
+                        .toList());
+
+        int code = BenchCommand.run("conector-kraken", false, print(out), print(err));
+
+        assertThat(code).isEqualTo(2);
+        assertThat(text(err))
+                .contains("unknown benchmark 'conector-kraken'")
+                .contains("did you mean 'connector-kraken'");
+    }
+
     private static PrintStream print(ByteArrayOutputStream bytes) {
         return new PrintStream(bytes, true, StandardCharsets.UTF_8);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.EnvironmentLoader;
+import io.ssmd.node.DemoLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,6 +11,8 @@ import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
 import io.ssmd.http.gateway.ApiKeys;
+import io.ssmd.node.DemoLayout;
+import io.ssmd.node.Ssmd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -25,6 +25,8 @@ import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
 import io.ssmd.http.gateway.Gateway;
+import io.ssmd.node.DemoLayout;
+import io.ssmd.node.Ssmd;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

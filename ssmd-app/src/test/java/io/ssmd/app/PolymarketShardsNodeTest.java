@@ -14,6 +14,7 @@ import io.ssmd.feeds.polymarket.replay.PolymarketReplayServer;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
+import io.ssmd.node.Ssmd;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -14,6 +14,7 @@ import io.ssmd.core.nats.NatsServerProcess;
 import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.testkit.NatsServerExtension;
+import io.ssmd.node.Ssmd;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

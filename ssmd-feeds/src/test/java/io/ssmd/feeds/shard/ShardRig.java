@@ -14,11 +14,10 @@ import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.nats.StreamSetup;
 import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.shard.FeedConnector;
-import io.ssmd.core.shard.FeedHealthRegistry;
 import io.ssmd.core.shard.FeedManager;
 import io.ssmd.core.shard.FeedShard;
 import io.ssmd.core.shard.ShardHealth;
-import io.ssmd.core.shard.ShardRuntime;
+import io.ssmd.core.shard.ShardHost;
 import io.ssmd.core.shard.VenueConnector;
 import java.time.Duration;
 import java.util.List;
@@ -29,8 +28,6 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -49,7 +46,7 @@ public final class ShardRig implements AutoCloseable {
     private final ActorTestKit testKit;
     private final Connection nats;
     private final ControlEventPublisher control;
-    private final ActorRef<FeedHealthRegistry.Command> registry;
+    private final ShardHost shards;
     private final PrometheusRegistry metrics = new PrometheusRegistry();
     private final List<Published> published = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<PublishOutcome> outcomes = new ConcurrentLinkedQueue<>();
@@ -83,12 +80,12 @@ public final class ShardRig implements AutoCloseable {
         new StreamSetup(nats.jetStreamManagement()).apply(environment.streams(), environment.publishableSubjects());
         ConnectorMetrics connectorMetrics = ConnectorMetrics.create(metrics);
         control = ControlEventPublisher.create(nats, environment.name(), environment.publisher(), connectorMetrics);
-        ActorRef<Topic.Command<ShardHealth>> topic = testKit.spawn(Topic.create(ShardHealth.class, "health"));
-        registry = testKit.spawn(FeedHealthRegistry.create(topic, Duration.ofSeconds(30)));
         tap = nats.createDispatcher(this::seen);
         tap.subscribe(environment.name() + "." + enabled.name() + ".>");
         nats.flush(Duration.ofSeconds(5));
-        ShardRuntime runtime = new ShardRuntime(
+        // The node's own shard wiring; the feed manager is left to the test (startShards or startManager).
+        shards = ShardHost.start(
+                testKit.system(),
                 environment.name(),
                 "test-node",
                 Map.of(enabled.name(), feed),
@@ -96,10 +93,8 @@ public final class ShardRig implements AutoCloseable {
                 environment.publisher(),
                 connectorMetrics,
                 control,
-                topic,
                 Duration.ofMillis(200),
                 outcomes::add);
-        FeedShard.init(testKit.system(), runtime);
     }
 
     public static ShardRig start(
@@ -165,14 +160,7 @@ public final class ShardRig implements AutoCloseable {
     }
 
     public List<ShardHealth> health() {
-        return AskPattern.ask(
-                        registry,
-                        FeedHealthRegistry.Get::new,
-                        Duration.ofSeconds(5),
-                        testKit.system().scheduler())
-                .toCompletableFuture()
-                .join()
-                .shards();
+        return shards.health(Duration.ofSeconds(5)).toCompletableFuture().join();
     }
 
     public ConcurrentLinkedQueue<PublishOutcome> outcomes() {

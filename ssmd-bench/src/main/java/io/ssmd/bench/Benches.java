@@ -1,0 +1,98 @@
+package io.ssmd.bench;
+
+import io.ssmd.core.config.ClosestKey;
+import io.ssmd.feeds.Venues;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every benchmark, by name: the one place {@code ssmd bench} finds them. Adding a benchmark is one line here. Without
+ * a name {@code ssmd bench} runs {@link #defaultRun()}: the publisher against the raw client, each venue's replay
+ * server, the connectors and the archiver, in the order docs/benchmarks.md reports them; the gateway's four passes
+ * and the single parts run by name only.
+ */
+public final class Benches {
+
+    /** {@value}: nats-ceiling and publisher in interleaved rounds, then the publisher/ceiling ratio. */
+    public static final String PUBLISHER_RATIO = "publisher-ratio";
+
+    private static final List<Bench> ALL = register();
+
+    private static final List<String> DEFAULT_RUN = List.of(
+            PUBLISHER_RATIO,
+            ReplayBench.PREFIX,
+            ConnectorBench.Scenario.KRAKEN.scenario(),
+            ConnectorBench.Scenario.POLYMARKET.scenario(),
+            KalshiConnectorBench.SCENARIO,
+            ArchiverBench.NAME);
+
+    private Benches() {}
+
+    private static List<Bench> register() {
+        List<Bench> benches = new ArrayList<>();
+        benches.add(Bench.of(
+                Benchmarks.NATS_CEILING,
+                "raw jnats JetStream async publish, three header sets",
+                out -> Benchmarks.run(Benchmarks.NATS_CEILING, out)));
+        benches.add(Bench.of(
+                Benchmarks.PUBLISHER,
+                "ssmd's publisher on the same load",
+                out -> Benchmarks.run(Benchmarks.PUBLISHER, out)));
+        benches.add(Bench.of(
+                PUBLISHER_RATIO,
+                "nats-ceiling and publisher in interleaved rounds, and the publisher/ceiling ratio",
+                out -> Benchmarks.run(null, out)));
+        benches.add(Bench.of(
+                ReplayBench.PREFIX,
+                "each venue's replay server at full speed to one client",
+                out -> ReplayBench.run(ReplayBench.PREFIX, Duration.ofSeconds(3), Duration.ofSeconds(5), out)));
+        for (String venue : Venues.ids()) {
+            String name = ReplayBench.PREFIX + "-" + venue;
+            benches.add(Bench.of(
+                    name,
+                    "the " + venue + " replay server at full speed to one client",
+                    out -> ReplayBench.run(name, Duration.ofSeconds(3), Duration.ofSeconds(5), out)));
+        }
+        for (ConnectorBench.Scenario scenario : ConnectorBench.Scenario.values()) {
+            benches.add(Bench.of(
+                    scenario.scenario(),
+                    "replay server -> " + scenario.description + " -> JetStream",
+                    out -> ConnectorBench.run(scenario, Duration.ofSeconds(5), Duration.ofSeconds(10), out)));
+        }
+        benches.add(Bench.of(
+                KalshiConnectorBench.SCENARIO,
+                "replay server -> discovery of 2,000 markets -> 13 shards + lifecycle -> JetStream",
+                out -> KalshiConnectorBench.run(Duration.ofSeconds(10), Duration.ofSeconds(10), out)));
+        benches.add(Bench.of(
+                ArchiverBench.NAME,
+                "one stream into gzip and zstd files, against the publisher's rate",
+                out -> ArchiverBench.run(200_000, 3, out)));
+        benches.add(Bench.of(
+                GatewayBench.SCENARIO,
+                "1,000 WebSocket clients x 10 symbols, publish-to-client latency, then 10 that never read",
+                out -> GatewayBench.run(
+                        1_000, List.of(200, 500, 1_000), Duration.ofSeconds(5), Duration.ofSeconds(10), out)));
+        return List.copyOf(benches);
+    }
+
+    /** Every benchmark, in the order {@code ssmd bench --list} shows them. */
+    public static List<Bench> all() {
+        return ALL;
+    }
+
+    /** What {@code ssmd bench} runs without a name, in this order. */
+    public static List<Bench> defaultRun() {
+        return DEFAULT_RUN.stream().map(name -> named(name).orElseThrow()).toList();
+    }
+
+    public static Optional<Bench> named(String name) {
+        return ALL.stream().filter(bench -> bench.name().equals(name)).findFirst();
+    }
+
+    /** The name {@code unknown} was probably meant to be, for a "did you mean". */
+    public static Optional<String> closestTo(String unknown) {
+        return ClosestKey.to(unknown, ALL.stream().map(Bench::name).toList());
+    }
+}

@@ -1,0 +1,277 @@
+package io.ssmd.bench;
+
+import com.typesafe.config.ConfigFactory;
+import io.nats.client.Connection;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.ssmd.core.config.Environment;
+import io.ssmd.core.config.EnvironmentLoader;
+import io.ssmd.core.metrics.ConnectorMetrics;
+import io.ssmd.core.nats.ControlEventPublisher;
+import io.ssmd.core.nats.EpochMicros;
+import io.ssmd.core.nats.NatsConnections;
+import io.ssmd.core.nats.NatsServerProcess;
+import io.ssmd.core.nats.PublishOutcome;
+import io.ssmd.core.nats.StreamSetup;
+import io.ssmd.core.settings.NodeConfig;
+import io.ssmd.core.settings.NodeSettings;
+import io.ssmd.feeds.Venues;
+import io.ssmd.feeds.replay.Faults;
+import io.ssmd.feeds.replay.ReplayServer;
+import io.ssmd.feeds.replay.ReplaySettings;
+import io.ssmd.feeds.replay.VenueServer;
+import io.ssmd.node.ConnectorNode;
+import io.ssmd.node.DemoLayout;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+/**
+ * {@code ssmd bench connector-VENUE}: a venue's replay server (synthetic, as fast as it goes) → ssmd's shards (the
+ * venue's decoder, book checks included) → JetStream, all on this machine. {@code connector-kraken} runs one shard
+ * of two pairs; {@code connector-polymarket} ten shards of 400 assets each. Prints acked messages per second, the
+ * frame-to-ack latency (from the frame's arrival at the shard to its PubAck) and the ratio to the raw client's
+ * JetStream ceiling measured in the same run.
+ */
+final class ConnectorBench {
+
+    static final String PREFIX = "connector-";
+
+    /** A venue set up for the benchmark: its replay server and the environment's feed section. */
+    enum Scenario {
+        KRAKEN("kraken", "one shard, BTC/USD and ETH/USD, book/trade/ticker", 2),
+        POLYMARKET("polymarket", "10 shards of 400 synthetic assets (4,000), book/price_change/last_trade_price", 4000);
+
+        final String feed;
+        final String description;
+        final int instruments;
+
+        Scenario(String feed, String description, int instruments) {
+            this.feed = feed;
+            this.description = description;
+            this.instruments = instruments;
+        }
+
+        String scenario() {
+            return PREFIX + feed;
+        }
+
+        /** Kraken's default pairs; as many synthetic Polymarket assets as the scenario discovers. */
+        ReplaySettings replay() {
+            ReplaySettings settings = ReplaySettings.synthetic(feed, 0, 0, 1);
+            return this == KRAKEN
+                    ? settings
+                    : settings.withInstruments(Venues.byId(feed).syntheticInstruments(instruments));
+        }
+
+        VenueServer server(ReplaySettings settings) {
+            return Venues.byId(feed).replayServer(settings);
+        }
+
+        String feedSection() {
+            return switch (this) {
+                case KRAKEN -> "instruments: [BTC/USD, ETH/USD]";
+                case POLYMARKET -> "discovery: {max-instruments: " + instruments + "}";
+            };
+        }
+    }
+
+    /** Frame-to-ack latencies of the measured window, in µs; a window at 200k msgs/s for 10 s fits. */
+    private static final int MAX_SAMPLES = 4_000_000;
+
+    /** @param p50Micros median frame-to-ack latency; {@code p99Micros} the 99th percentile */
+    record Result(long acked, double seconds, long p50Micros, long p99Micros, double ceiling) {
+
+        double rate() {
+            return acked / seconds;
+        }
+    }
+
+    private ConnectorBench() {}
+
+    static Result run(Scenario scenario, Duration warmUp, Duration measured, PrintStream out) {
+        String name = scenario.scenario();
+        out.printf(
+                "ssmd bench %s: %s replay server (synthetic, rate 0, %s) -> JetStream (file storage); %s warm-up,"
+                        + " %s measured%n",
+                name, scenario.feed, scenario.description, warmUp, measured);
+        Path work;
+        try {
+            work = Files.createTempDirectory("ssmd-bench-connector-");
+        } catch (IOException e) {
+            throw new IllegalStateException("no temporary directory", e);
+        }
+        Recorder recorder = new Recorder();
+        NatsServerProcess nats = NatsServerProcess.create(work.resolve("nats"));
+        nats.start();
+        ActorSystem<Void> system = ActorSystem.create(
+                Behaviors.empty(),
+                "ssmd-bench",
+                NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString(
+                        "pekko.remote.artery.canonical.port = 0" + "\npekko.loglevel = WARNING"))));
+        // The venue runs in a system of its own, as it would in its own process: stopping ssmd's side then closes
+        // every connection from the client end, and the venue's sessions end with them.
+        ActorSystem<Void> venue = ActorSystem.create(
+                Behaviors.empty(),
+                "ssmd-bench-venue",
+                ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
+        try (Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-connector")) {
+            ReplaySettings replay = scenario.replay();
+            ServerBinding binding = ReplayServer.create(venue, scenario.server(replay), replay, new Faults())
+                    .bind()
+                    .toCompletableFuture()
+                    .join();
+            Environment environment =
+                    environment(work, scenario, binding.localAddress().getPort());
+            ConnectorNode connectors = startConnectors(system, connection, environment, recorder);
+            ReplayBench.pause(warmUp);
+            // The feed manager has packed and started every shard by the end of the warm-up.
+            long shards = connectors.health().toCompletableFuture().join().size();
+            out.printf("%d shard%s started%n", shards, shards == 1 ? "" : "s");
+            Window window = recorder.measure(measured);
+            long acked = window.acked();
+            long frames = window.frames();
+            double seconds = window.seconds();
+            long[] latencies = window.latencies();
+            stop(system, out);
+            stop(venue, out);
+            nats.stop();
+            BenchResult ceiling = NatsCeilingBench.run(200_000, NatsCeilingBench.HeaderSet.MSG_ID);
+            Result result = new Result(
+                    acked, seconds, percentile(latencies, 0.50), percentile(latencies, 0.99), ceiling.msgsPerSecond());
+            out.printf(
+                    "%-20s %,11.0f acked msgs/s  (%,d in %.1f s, from %,.0f frames/s); frame-to-ack"
+                            + " p50 %,d µs, p99 %,d µs%n",
+                    name, result.rate(), acked, seconds, frames / seconds, result.p50Micros(), result.p99Micros());
+            out.println("                     " + ceiling.describe());
+            out.printf("%s / nats-ceiling (Nats-Msg-Id): %.2f%n", name, result.rate() / result.ceiling());
+            return result;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("the connector benchmark failed: " + e, e);
+        } finally {
+            system.terminate();
+            venue.terminate();
+            nats.stop();
+        }
+    }
+
+    /** Terminates a system, waiting at most 30 s: a benchmark's figures must not hang on a slow shutdown. */
+    private static void stop(ActorSystem<?> system, PrintStream out) {
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            out.println("(the actor system " + system.name() + " did not terminate within 30 s; going on)");
+        } catch (java.util.concurrent.ExecutionException e) {
+            out.println("(the actor system " + system.name() + " terminated with " + e.getCause() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Environment environment(Path work, Scenario scenario, int port) throws IOException {
+        Path feeds = Files.createDirectories(work.resolve("exchanges/feeds"));
+        String file = scenario.feed + ".yaml";
+        Path shipped = NodeConfig.resolve(Path.of("exchanges/feeds").resolve(file), System.getenv());
+        Files.writeString(feeds.resolve(file), DemoLayout.local(Files.readString(shipped), port));
+        Path env =
+                Files.createDirectories(work.resolve("exchanges/environments")).resolve("bench.yaml");
+        Files.writeString(env, """
+                name: bench
+                feeds:
+                  %s:
+                    enabled: true
+                    %s
+                storage:
+                  archive-root: %s
+                """.formatted(scenario.feed, scenario.feedSection(), work.resolve("archive")));
+        return EnvironmentLoader.load(env, Map.of());
+    }
+
+    /**
+     * The connector side of a node, started as {@link io.ssmd.node.Ssmd} starts it, on the benchmark's own
+     * nats-server; the feed managers pack the shards. Both connector benchmarks start it here.
+     */
+    static ConnectorNode startConnectors(
+            ActorSystem<?> system, Connection connection, Environment environment, Recorder recorder)
+            throws IOException {
+        new StreamSetup(connection.jetStreamManagement())
+                .apply(environment.streams(), environment.publishableSubjects());
+        ConnectorMetrics metrics = ConnectorMetrics.create(recorder.registry);
+        ControlEventPublisher control =
+                ControlEventPublisher.create(connection, environment.name(), environment.publisher(), metrics);
+        return ConnectorNode.start(
+                system,
+                "bench",
+                NodeSettings.ConnectorSettings.defaults(),
+                environment,
+                connection,
+                metrics,
+                control,
+                recorder::record);
+    }
+
+    /** What a measured window saw: acks and frames in it, its length, and its frame-to-ack latencies sorted (µs). */
+    record Window(long acked, long frames, double seconds, long[] latencies) {}
+
+    /** Counts acks and, while sampling, keeps each ack's frame-to-ack latency. */
+    static final class Recorder {
+        final PrometheusRegistry registry = new PrometheusRegistry();
+        final AtomicLong acked = new AtomicLong();
+        final long[] samples = new long[MAX_SAMPLES];
+        final AtomicLong sampleCount = new AtomicLong();
+        volatile boolean sampling;
+
+        void record(PublishOutcome outcome) {
+            if (!outcome.acked()) {
+                return;
+            }
+            acked.incrementAndGet();
+            if (sampling) {
+                long i = sampleCount.getAndIncrement();
+                if (i < MAX_SAMPLES) {
+                    samples[(int) i] = EpochMicros.now() - outcome.message().receivedAtMicros();
+                }
+            }
+        }
+
+        /** Frames the shard has received so far (every type). */
+        long frames() {
+            return (long) registry.scrape().stream()
+                    .filter(m -> m.getMetadata().getName().equals("ssmd_connector_messages"))
+                    .flatMap(m -> ((io.prometheus.metrics.model.snapshots.CounterSnapshot) m).getDataPoints().stream())
+                    .mapToDouble(
+                            io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot::getValue)
+                    .sum();
+        }
+
+        /** Samples for {@code measured}, from now. */
+        Window measure(Duration measured) {
+            long startAcked = acked.get();
+            long startFrames = frames();
+            sampling = true;
+            long start = System.nanoTime();
+            ReplayBench.pause(measured);
+            sampling = false;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Window(acked.get() - startAcked, frames() - startFrames, seconds, samples());
+        }
+
+        long[] samples() {
+            long[] taken = Arrays.copyOf(samples, (int) Math.min(MAX_SAMPLES, sampleCount.get()));
+            Arrays.sort(taken);
+            return taken;
+        }
+    }
+
+    static long percentile(long[] sorted, double p) {
+        return sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.floor(p * sorted.length))];
+    }
+}

@@ -1,0 +1,130 @@
+package io.ssmd.bench;
+
+import com.typesafe.config.ConfigFactory;
+import io.nats.client.Connection;
+import io.ssmd.core.config.Environment;
+import io.ssmd.core.config.EnvironmentLoader;
+import io.ssmd.core.nats.NatsConnections;
+import io.ssmd.core.nats.NatsServerProcess;
+import io.ssmd.core.settings.NodeConfig;
+import io.ssmd.core.shard.ShardHealth;
+import io.ssmd.feeds.kalshi.replay.KalshiReplayServer;
+import io.ssmd.feeds.replay.Faults;
+import io.ssmd.feeds.replay.ReplayServer;
+import io.ssmd.feeds.replay.ReplaySettings;
+import io.ssmd.node.ConnectorNode;
+import io.ssmd.node.DemoLayout;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.ServerBinding;
+
+/**
+ * {@code ssmd bench connector-kalshi}: the Kalshi replay server (synthetic, {@value #MARKETS} markets, as fast as
+ * each session is read, signed handshakes checked) → discovery through its REST → the feed manager's shards of 160
+ * markets (13 market shards and the lifecycle companion) → JetStream, all on this machine. Prints acked messages per
+ * second over all shards and the frame-to-ack latency (frame at the shard → PubAck).
+ */
+final class KalshiConnectorBench {
+
+    static final String SCENARIO = "connector-kalshi";
+    static final int MARKETS = 2000;
+
+    private KalshiConnectorBench() {}
+
+    static ConnectorBench.Result run(Duration warmUp, Duration measured, PrintStream out) {
+        out.printf(
+                "ssmd bench %s: Kalshi replay server (synthetic, rate 0, %,d markets, signed handshakes) ->"
+                        + " discovery -> shards of 160 -> JetStream (file storage); %s warm-up, %s measured%n",
+                SCENARIO, MARKETS, warmUp, measured);
+        Path work;
+        try {
+            work = Files.createTempDirectory("ssmd-bench-kalshi-");
+        } catch (IOException e) {
+            throw new IllegalStateException("no temporary directory", e);
+        }
+        ConnectorBench.Recorder recorder = new ConnectorBench.Recorder();
+        NatsServerProcess nats = NatsServerProcess.create(work.resolve("nats"));
+        nats.start();
+        ActorSystem<Void> system = ActorSystem.create(
+                Behaviors.empty(),
+                "ssmd-bench",
+                NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString(
+                        "pekko.remote.artery.canonical.port = 0" + "\npekko.loglevel = WARNING"))));
+        try (Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-kalshi")) {
+            Path privateKey = work.resolve("kalshi-private.pem");
+            Path publicKey = work.resolve("kalshi-public.pem");
+            DemoLayout.writeKeyPair(privateKey, publicKey);
+            ReplaySettings replay = ReplaySettings.synthetic("kalshi", 0, 0, 1)
+                    .withInstruments(KalshiReplayServer.syntheticInstruments(MARKETS))
+                    .withKalshiPublicKey(publicKey);
+            ServerBinding binding = ReplayServer.create(system, KalshiReplayServer.create(replay), replay, new Faults())
+                    .bind()
+                    .toCompletableFuture()
+                    .join();
+            Environment environment = environment(work, binding.localAddress().getPort(), privateKey);
+            ConnectorNode connectors = ConnectorBench.startConnectors(system, connection, environment, recorder);
+            ReplayBench.pause(warmUp);
+            ConnectorBench.Window window = recorder.measure(measured);
+            long acked = window.acked();
+            long frames = window.frames();
+            double seconds = window.seconds();
+            long[] latencies = window.latencies();
+            long streaming = connectors.health().toCompletableFuture().join().stream()
+                    .filter(h -> h.state().equals(ShardHealth.STREAMING))
+                    .count();
+            binding.unbind().toCompletableFuture().join();
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().join();
+            nats.stop();
+            BenchResult ceiling = NatsCeilingBench.run(200_000, NatsCeilingBench.HeaderSet.MSG_ID);
+            ConnectorBench.Result result = new ConnectorBench.Result(
+                    acked,
+                    seconds,
+                    ConnectorBench.percentile(latencies, 0.50),
+                    ConnectorBench.percentile(latencies, 0.99),
+                    ceiling.msgsPerSecond());
+            out.printf(
+                    "connector-kalshi   %,11.0f acked msgs/s  (%,d in %.1f s, from %,.0f frames/s, %d shards"
+                            + " streaming); frame-to-ack p50 %,d µs, p99 %,d µs%n",
+                    result.rate(), acked, seconds, frames / seconds, streaming, result.p50Micros(), result.p99Micros());
+            out.println("                   " + ceiling.describe());
+            out.printf("connector-kalshi / nats-ceiling (Nats-Msg-Id): %.2f%n", result.rate() / result.ceiling());
+            return result;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("the Kalshi connector benchmark failed: " + e, e);
+        } finally {
+            system.terminate();
+            nats.stop();
+        }
+    }
+
+    private static Environment environment(Path work, int port, Path privateKey) throws IOException {
+        Path feeds = Files.createDirectories(work.resolve("exchanges/feeds"));
+        Path shipped = NodeConfig.resolve(Path.of("exchanges/feeds/kalshi.yaml"), System.getenv());
+        Files.writeString(feeds.resolve("kalshi.yaml"), DemoLayout.local(Files.readString(shipped), port));
+        Path env =
+                Files.createDirectories(work.resolve("exchanges/environments")).resolve("bench.yaml");
+        Files.writeString(env, """
+                name: bench
+                feeds:
+                  kalshi:
+                    enabled: true
+                    discovery: {max-instruments: %d}
+                storage:
+                  archive-root: %s
+                """.formatted(MARKETS, work.resolve("archive")));
+        return EnvironmentLoader.load(
+                env,
+                Map.of(
+                        "KALSHI_API_KEY_ID",
+                        DemoLayout.KALSHI_KEY_ID,
+                        "KALSHI_PRIVATE_KEY_FILE",
+                        privateKey.toString()));
+    }
+}

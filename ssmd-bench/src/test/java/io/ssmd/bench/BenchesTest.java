@@ -1,0 +1,51 @@
+package io.ssmd.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ssmd.feeds.Venues;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchesTest {
+
+    @Test
+    void everyBenchmarkHasOneNameAndADescription() {
+        List<String> names = Benches.all().stream().map(Bench::name).toList();
+        assertThat(names).doesNotHaveDuplicates();
+        assertThat(names)
+                .contains(
+                        "nats-ceiling",
+                        "publisher",
+                        "replay",
+                        "connector-kraken",
+                        "connector-polymarket",
+                        "connector-kalshi",
+                        "archiver",
+                        "gateway");
+        Venues.ids().forEach(venue -> assertThat(names).contains("replay-" + venue));
+        assertThat(Benches.all())
+                .allSatisfy(bench -> assertThat(bench.description()).isNotBlank());
+    }
+
+    @Test
+    void theDefaultRunKeepsTheOrderTheDocsReportAndLeavesOutTheGateway() {
+        assertThat(Benches.defaultRun())
+                .extracting(Bench::name)
+                .containsExactly(
+                        "publisher-ratio",
+                        "replay",
+                        "connector-kraken",
+                        "connector-polymarket",
+                        "connector-kalshi",
+                        "archiver");
+    }
+
+    @Test
+    void aBenchmarkIsFoundByItsNameAndAMisspeltOneGetsASuggestion() {
+        assertThat(Benches.named("connector-kalshi")).map(Bench::name).hasValue("connector-kalshi");
+        assertThat(Benches.named("conector-kalshi")).isEmpty();
+        assertThat(Benches.closestTo("conector-kalshi")).hasValue("connector-kalshi");
+        assertThat(Benches.closestTo("replay-krakn")).hasValue("replay-kraken");
+        assertThat(Benches.closestTo("everything")).isEmpty();
+    }
+}

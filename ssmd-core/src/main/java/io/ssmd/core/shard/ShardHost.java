@@ -1,0 +1,104 @@
+package io.ssmd.core.shard;
+
+import io.nats.client.JetStream;
+import io.ssmd.core.metrics.ConnectorMetrics;
+import io.ssmd.core.nats.ControlEventPublisher;
+import io.ssmd.core.nats.PublishOutcome;
+import io.ssmd.core.nats.PublisherSettings;
+import io.ssmd.core.settings.NodeSettings.ConnectorSettings;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+
+/**
+ * The shards' side of an actor system: the shard-health topic, the registry that answers {@code /v1/feeds}, and the
+ * shard entity with its runtime. The one place these start: a node's connector side starts them here and then a feed
+ * manager per feed ({@link #startManagers}); the feed tests, which sit below the node module, start them here too
+ * and then drive the shards or a plain manager themselves.
+ */
+public final class ShardHost {
+
+    /** A report older than this is dropped from /v1/feeds: its shard is gone (with its node) or stuck. */
+    public static final Duration FORGET_HEALTH_AFTER = Duration.ofSeconds(30);
+
+    private final ActorSystem<?> system;
+    private final ShardRuntime runtime;
+    /** In the caller's order (the runtime's map has none), so that managers start in a stable order. */
+    private final List<FeedConnector> feeds;
+
+    private final ActorRef<FeedHealthRegistry.Command> registry;
+
+    private ShardHost(
+            ActorSystem<?> system,
+            ShardRuntime runtime,
+            List<FeedConnector> feeds,
+            ActorRef<FeedHealthRegistry.Command> registry) {
+        this.system = system;
+        this.runtime = runtime;
+        this.feeds = feeds;
+        this.registry = registry;
+    }
+
+    /**
+     * Starts the health topic and registry and registers the shard entity ({@link FeedShard#init}) for {@code feeds};
+     * on a node without the connector role the entity is only a proxy.
+     *
+     * @param node           the node's name, on every shard's health report
+     * @param healthInterval how often shards report health
+     * @param outcomes       sees every publish outcome of every shard (benchmarks and tests count them)
+     */
+    public static ShardHost start(
+            ActorSystem<?> system,
+            String env,
+            String node,
+            Map<String, FeedConnector> feeds,
+            JetStream jetStream,
+            PublisherSettings publisher,
+            ConnectorMetrics metrics,
+            ControlEventPublisher control,
+            Duration healthInterval,
+            Consumer<PublishOutcome> outcomes) {
+        ActorRef<Topic.Command<ShardHealth>> topic = system.systemActorOf(
+                Topic.create(ShardHealth.class, "ssmd-feed-health"), "feed-health-topic", Props.empty());
+        ActorRef<FeedHealthRegistry.Command> registry = system.systemActorOf(
+                FeedHealthRegistry.create(topic, FORGET_HEALTH_AFTER), "feed-health", Props.empty());
+        ShardRuntime runtime = new ShardRuntime(
+                env, node, feeds, jetStream, publisher, metrics, control, topic, healthInterval, outcomes);
+        FeedShard.init(system, runtime);
+        return new ShardHost(system, runtime, List.copyOf(feeds.values()), registry);
+    }
+
+    /** A feed manager per feed, each a cluster singleton, as a node runs them; by feed name. */
+    public Map<String, ActorRef<FeedManager.Command>> startManagers(ConnectorSettings settings) {
+        Map<String, ActorRef<FeedManager.Command>> managers = new LinkedHashMap<>();
+        for (FeedConnector feed : feeds) {
+            managers.put(
+                    feed.name(),
+                    FeedManager.init(
+                            system,
+                            feed,
+                            settings.fillRatio(),
+                            settings.reassignInterval(),
+                            settings.rediscoverInterval()));
+        }
+        return managers;
+    }
+
+    public ShardRuntime runtime() {
+        return runtime;
+    }
+
+    /** Every shard's latest health, from the cluster-wide registry. */
+    public CompletionStage<List<ShardHealth>> health(Duration timeout) {
+        return AskPattern.ask(registry, FeedHealthRegistry.Get::new, timeout, system.scheduler())
+                .thenApply(FeedHealthRegistry.Reports::shards);
+    }
+}

@@ -1,0 +1,119 @@
+package io.ssmd.node;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.ssmd.core.config.EnabledFeed;
+import io.ssmd.core.config.Environment;
+import io.ssmd.core.metrics.ConnectorMetrics;
+import io.ssmd.core.nats.ControlEventPublisher;
+import io.ssmd.core.nats.PublishOutcome;
+import io.ssmd.core.settings.NodeSettings.ConnectorSettings;
+import io.ssmd.core.shard.FeedConnector;
+import io.ssmd.core.shard.ShardHealth;
+import io.ssmd.core.shard.ShardHost;
+import io.ssmd.feeds.LiveInstruments;
+import io.ssmd.feeds.Venues;
+import io.ssmd.feeds.WiredFeed;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connector side of a node: joins the (one-node by default) cluster, registers the shard entity, starts a feed
+ * manager per enabled feed this build has a connector for, and keeps the cluster-wide health registry that answers
+ * {@code /v1/feeds}. {@link Ssmd} starts it as part of a node; the connector benchmarks start it alone, with their
+ * own NATS server and streams.
+ */
+public final class ConnectorNode {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectorNode.class);
+
+    private final ShardHost shards;
+    private final List<String> feeds;
+
+    private ConnectorNode(ShardHost shards, List<String> feeds) {
+        this.shards = shards;
+        this.feeds = feeds;
+    }
+
+    /**
+     * Starts the connector side in {@code system}, publishing to {@code nats}, whose streams must already cover
+     * {@code environment}'s subjects.
+     *
+     * @param nodeName the name on every shard's health report
+     * @param outcomes sees every publish outcome (the benchmarks measure with it; a node ignores it)
+     */
+    public static ConnectorNode start(
+            ActorSystem<?> system,
+            String nodeName,
+            ConnectorSettings settings,
+            Environment environment,
+            Connection nats,
+            ConnectorMetrics metrics,
+            ControlEventPublisher control,
+            Consumer<PublishOutcome> outcomes) {
+        joinCluster(system);
+        Map<String, FeedConnector> connectors = new LinkedHashMap<>();
+        Map<String, LiveInstruments> live = new LinkedHashMap<>();
+        for (EnabledFeed feed : environment.feeds()) {
+            // Every venue has a module (Venues checks it at class load), so every enabled feed runs.
+            WiredFeed wired = Venues.wire(feed);
+            connectors.put(feed.name(), wired.feed());
+            wired.live().ifPresent(l -> live.put(feed.name(), l));
+        }
+        JetStream jetStream;
+        try {
+            jetStream = nats.jetStream();
+        } catch (IOException e) {
+            throw new IllegalStateException("JetStream is not available on " + nats.getConnectedUrl(), e);
+        }
+        // On a node without the connector role this only starts a proxy: shards and managers run elsewhere.
+        ShardHost shards = ShardHost.start(
+                system,
+                environment.name(),
+                nodeName,
+                connectors,
+                jetStream,
+                environment.publisher(),
+                metrics,
+                control,
+                settings.healthInterval(),
+                outcomes);
+        shards.startManagers(settings).forEach((feed, manager) -> {
+            // Kalshi's lifecycle watcher: markets that open or close between discoveries.
+            LiveInstruments watcher = live.get(feed);
+            if (watcher != null) {
+                watcher.start(system, environment.name(), nats, manager);
+            }
+        });
+        return new ConnectorNode(
+                shards, environment.feeds().stream().map(EnabledFeed::name).toList());
+    }
+
+    /** The feeds listed on /v1/feeds. */
+    public List<String> feeds() {
+        return feeds;
+    }
+
+    /** Every shard's latest health, from the cluster-wide registry. */
+    public CompletionStage<List<ShardHealth>> health() {
+        return shards.health(Duration.ofSeconds(3));
+    }
+
+    /** A node with no seed nodes configured forms a cluster of one by joining itself (DESIGN §2). */
+    private static void joinCluster(ActorSystem<?> system) {
+        Cluster cluster = Cluster.get(system);
+        if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+        }
+    }
+}

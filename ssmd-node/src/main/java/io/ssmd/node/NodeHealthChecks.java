@@ -1,0 +1,56 @@
+package io.ssmd.node;
+
+import io.nats.client.Connection;
+import io.ssmd.core.db.Database;
+import io.ssmd.core.nats.NatsServerProcess;
+import io.ssmd.http.HealthCheck;
+import io.ssmd.http.gateway.Gateway;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/** The health checks of a node's own parts. */
+final class NodeHealthChecks {
+
+    private NodeHealthChecks() {}
+
+    static HealthCheck nats(Connection connection) {
+        return HealthCheck.of("nats", () -> {
+            Connection.Status status = connection.getStatus();
+            String detail = status.name().toLowerCase() + " to " + connection.getConnectedUrl();
+            return CompletableFuture.completedFuture(
+                    status == Connection.Status.CONNECTED
+                            ? HealthCheck.Result.ok(detail)
+                            : HealthCheck.Result.failed(detail));
+        });
+    }
+
+    /** JDBC blocks, so the probe runs on the blocking dispatcher. */
+    static HealthCheck database(Database db, Executor blocking) {
+        return HealthCheck.of(
+                "database",
+                () -> CompletableFuture.supplyAsync(
+                        () -> db.isReachable(2)
+                                ? HealthCheck.Result.ok("reachable: " + db.url())
+                                : HealthCheck.Result.failed("unreachable: " + db.url()),
+                        blocking));
+    }
+
+    static HealthCheck embeddedNats(NatsServerProcess server) {
+        return HealthCheck.of(
+                "embedded-nats",
+                () -> CompletableFuture.completedFuture(server.pid()
+                        .map(pid -> HealthCheck.Result.ok("nats-server pid " + pid + " on port " + server.port()))
+                        .orElseGet(() ->
+                                HealthCheck.Result.failed("nats-server is not running; see " + server.logFile()))));
+    }
+
+    /** Not ready while the gateway replays the streams' history: its books would be incomplete. */
+    static HealthCheck gateway(Gateway gateway) {
+        return HealthCheck.of(
+                "gateway",
+                () -> CompletableFuture.completedFuture(
+                        gateway.warmedUp().isDone()
+                                ? HealthCheck.Result.ok(gateway.core().clientCount() + " clients connected")
+                                : HealthCheck.Result.failed("replaying the feed streams' history to rebuild books")));
+    }
+}

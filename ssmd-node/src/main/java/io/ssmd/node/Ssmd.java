@@ -1,0 +1,380 @@
+package io.ssmd.node;
+
+import io.nats.client.Connection;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.ssmd.archive.Archivers;
+import io.ssmd.core.config.EnabledFeed;
+import io.ssmd.core.config.Environment;
+import io.ssmd.core.db.Database;
+import io.ssmd.core.metrics.ConnectorMetrics;
+import io.ssmd.core.metrics.NodeMetrics;
+import io.ssmd.core.nats.ControlEventPublisher;
+import io.ssmd.core.nats.NatsConnections;
+import io.ssmd.core.nats.NatsServerProcess;
+import io.ssmd.core.nats.StreamSetup;
+import io.ssmd.core.settings.NodeSettings;
+import io.ssmd.core.settings.NodeSettings.EmbeddedNats;
+import io.ssmd.feeds.Venues;
+import io.ssmd.http.DashboardRoute;
+import io.ssmd.http.FeedsRoute;
+import io.ssmd.http.GapsRoute;
+import io.ssmd.http.HealthCheck;
+import io.ssmd.http.HealthRoutes;
+import io.ssmd.http.HttpServer;
+import io.ssmd.http.MetricsRoute;
+import io.ssmd.http.gateway.ApiKeys;
+import io.ssmd.http.gateway.Gateway;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running ssmd node: what {@code ssmd run} starts and what tests start too. {@link #start} returns once the node
+ * serves, or throws with nothing left running. Shutdown is Pekko's coordinated shutdown, in the order of DESIGN §2:
+ * stop accepting clients, stop the shards (each closes its socket, drains its publisher and announces
+ * {@code disconnected}), flush those control events, commit the archivers' open segments, close NATS, then the
+ * database, and last the embedded nats-server.
+ */
+public final class Ssmd {
+
+    private static final Logger log = LoggerFactory.getLogger(Ssmd.class);
+
+    private final ActorSystem<?> system;
+    private final String natsUrl;
+    private final InetSocketAddress httpAddress;
+    private final Connection nats;
+    private final PrometheusRegistry registry;
+    private final Optional<NatsServerProcess> embeddedNats;
+    private final Optional<Gateway> gateway;
+
+    private Ssmd(
+            ActorSystem<?> system,
+            String natsUrl,
+            InetSocketAddress httpAddress,
+            Connection nats,
+            PrometheusRegistry registry,
+            Optional<NatsServerProcess> embeddedNats,
+            Optional<Gateway> gateway) {
+        this.system = system;
+        this.natsUrl = natsUrl;
+        this.httpAddress = httpAddress;
+        this.nats = nats;
+        this.registry = registry;
+        this.embeddedNats = embeddedNats;
+        this.gateway = gateway;
+    }
+
+    /**
+     * The version the jar was built as ({@code dev} when run from classes): the shaded jar's manifest names it, and
+     * every package in the jar reports it.
+     */
+    public static String version() {
+        String v = Ssmd.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /**
+     * Starts a node in {@code system}: NATS (embedded unless a URL is configured), streams, database, HTTP.
+     *
+     * @throws IllegalStateException naming what failed; whatever had started is stopped again
+     */
+    public static Ssmd start(ActorSystem<?> system, NodeSettings settings, Environment environment) {
+        Instant startedAt = Instant.now();
+        Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("ssmd-blocking-dispatcher"));
+        CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            Optional<NatsServerProcess> embedded = settings.nats().url().isPresent()
+                    ? Optional.empty()
+                    : Optional.of(startEmbeddedNats(settings.nats().embedded(), started));
+            String natsUrl =
+                    settings.nats().url().orElseGet(() -> embedded.orElseThrow().url());
+            embedded.ifPresent(server -> {
+                system.systemActorOf(
+                        EmbeddedNatsSupervisor.create(
+                                server,
+                                settings.nats().embedded().restartBackoffMin(),
+                                settings.nats().embedded().restartBackoffMax(),
+                                blocking),
+                        "embedded-nats",
+                        Props.empty());
+                addTask(
+                        shutdown,
+                        CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+                        "stop-embedded-nats",
+                        server::stop,
+                        blocking);
+            });
+
+            Connection nats = connectNats(natsUrl, settings.nodeName());
+            started.push(nats);
+            // Closed late: the shards announce their disconnects while the sharding region shuts down, before it.
+            addTask(
+                    shutdown,
+                    CoordinatedShutdown.PhaseClusterShutdown(),
+                    "close-nats",
+                    () -> closeQuietly(nats),
+                    blocking);
+            checkFrameSizes(environment, NatsConnections.maxPayload(nats), natsUrl);
+            setUpStreams(nats, environment);
+
+            Database db = Database.open(settings.db());
+            started.push(db);
+            db.touchNode(settings.nodeName(), version(), startedAt);
+            addTask(
+                    shutdown,
+                    CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+                    "close-database",
+                    db::close,
+                    blocking);
+
+            prepareArchiveRoot(environment);
+
+            PrometheusRegistry registry = new PrometheusRegistry();
+            ConnectorMetrics metrics = ConnectorMetrics.create(registry);
+            NodeMetrics.register(registry, settings.nodeName(), version(), startedAt, nats);
+            ControlEventPublisher control =
+                    ControlEventPublisher.create(nats, environment.name(), environment.publisher(), metrics);
+            started.push(control);
+            addTask(
+                    shutdown,
+                    CoordinatedShutdown.PhaseClusterExiting(),
+                    "flush-control-events",
+                    () -> flushAndClose(control),
+                    blocking);
+            ConnectorNode connectors = ConnectorNode.start(
+                    system,
+                    settings.nodeName(),
+                    settings.connectors(),
+                    environment,
+                    nats,
+                    metrics,
+                    control,
+                    outcome -> {});
+            List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
+            if (roles.contains("archiver")) {
+                Archivers.start(system, environment, nats, registry);
+            }
+            ApiKeys apiKeys =
+                    environment.gateway().apiKeysFile().map(ApiKeys::load).orElseGet(ApiKeys::none);
+            Optional<Gateway> gateway =
+                    roles.contains("gateway") && environment.gateway().enabled()
+                            ? Optional.of(Gateway.start(
+                                    nats,
+                                    environment,
+                                    venue -> Optional.of(Venues.of(venue).normalizer()),
+                                    registry))
+                            : Optional.empty();
+            gateway.ifPresent(g -> {
+                started.push(g);
+                addTask(shutdown, CoordinatedShutdown.PhaseServiceUnbind(), "close-gateway", g::close, blocking);
+            });
+            List<HealthCheck> checks = new ArrayList<>();
+            checks.add(NodeHealthChecks.nats(nats));
+            checks.add(NodeHealthChecks.database(db, blocking));
+            embedded.ifPresent(server -> checks.add(NodeHealthChecks.embeddedNats(server)));
+            gateway.ifPresent(g -> checks.add(NodeHealthChecks.gateway(g)));
+            HealthRoutes health =
+                    new HealthRoutes(settings.nodeName(), version(), startedAt, checks, Duration.ofSeconds(3));
+            // A header guard answers 401 to any /v1/ request without an X-API-Key before its route matches the rest
+            // of the path, so the gateway's /v1/stream (which also takes the key as ?api_key=, the only way a
+            // browser can send one on a WebSocket) must come before the guarded /v1/feeds and /v1/gaps.
+            List<Route> routes = new ArrayList<>(
+                    List.of(health.route(), new MetricsRoute(registry).route(), new DashboardRoute().route()));
+            gateway.ifPresent(g -> routes.add(g.routes(connectors::health)));
+            routes.add(apiKeys.guard(() -> new FeedsRoute(connectors.feeds(), connectors::health).route()));
+            routes.add(apiKeys.guard(() ->
+                    new GapsRoute(ArchiveGaps.forNode(environment, roles.contains("archiver"), blocking)).route()));
+            ServerBinding binding = await(
+                    HttpServer.bind(
+                                    system,
+                                    settings.http(),
+                                    Directives.concat(
+                                            routes.get(0),
+                                            routes.subList(1, routes.size()).toArray(Route[]::new)))
+                            .toCompletableFuture(),
+                    "HTTP on " + settings.http().iface() + ":" + settings.http().port());
+            binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+
+            log.info(
+                    "ssmd {} node {} started: http {}, nats {}, environment {} ({} feeds, {} streams)",
+                    version(),
+                    settings.nodeName(),
+                    binding.localAddress(),
+                    natsUrl,
+                    environment.name(),
+                    environment.feeds().size(),
+                    environment.streams().size());
+            return new Ssmd(system, natsUrl, binding.localAddress(), nats, registry, embedded, gateway);
+        } catch (RuntimeException | java.sql.SQLException e) {
+            while (!started.isEmpty()) {
+                closeQuietly(started.pop());
+            }
+            throw e instanceof IllegalStateException ise ? ise : new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    public String natsUrl() {
+        return natsUrl;
+    }
+
+    public InetSocketAddress httpAddress() {
+        return httpAddress;
+    }
+
+    public Connection nats() {
+        return nats;
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    public Optional<NatsServerProcess> embeddedNats() {
+        return embeddedNats;
+    }
+
+    /** The gateway, on a node with the gateway role and the gateway enabled. */
+    public Optional<Gateway> gateway() {
+        return gateway;
+    }
+
+    /** Runs the coordinated shutdown and waits for the actor system to end. */
+    public void shutdown() {
+        CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+        system.getWhenTerminated().toCompletableFuture().join();
+    }
+
+    private static NatsServerProcess startEmbeddedNats(EmbeddedNats settings, Deque<AutoCloseable> started) {
+        NatsServerProcess server = NatsServerProcess.create(
+                settings.binary(), settings.dir(), settings.port(), settings.maxPayload(), settings.startTimeout());
+        if (server.port() != settings.port()) {
+            log.warn(
+                    "port {} is taken: the embedded nats-server listens on {} instead", settings.port(), server.port());
+        }
+        server.start();
+        started.push(server);
+        log.info("embedded nats-server on {} (store {}, log {})", server.url(), server.storeDir(), server.logFile());
+        return server;
+    }
+
+    private static Connection connectNats(String url, String nodeName) {
+        try {
+            return NatsConnections.connect(url, "ssmd-" + nodeName);
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "cannot connect to NATS at " + url + " (" + e.getMessage()
+                            + "); check ssmd.nats.url / SSMD_NATS_URL, or leave it empty for the embedded server",
+                    e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting to NATS at " + url, e);
+        }
+    }
+
+    private static void setUpStreams(Connection nats, Environment environment) {
+        try {
+            // StreamSetup logs each stream it creates or updates.
+            new StreamSetup(nats.jetStreamManagement()).apply(environment.streams(), environment.publishableSubjects());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot manage JetStream streams: " + e.getMessage(), e);
+        }
+    }
+
+    /** The archivers write here; a root that cannot be created should stop the node now, not lose a file later. */
+    private static void prepareArchiveRoot(Environment environment) {
+        java.util.Set<Path> roots = new java.util.LinkedHashSet<>();
+        roots.add(environment.storage().archiveRoot());
+        environment.archivers().forEach(archiver -> roots.add(archiver.storage().archiveRoot()));
+        for (Path root : roots) {
+            try {
+                Files.createDirectories(root);
+            } catch (IOException e) {
+                throw new IllegalStateException(
+                        "cannot create the archive root " + root.toAbsolutePath() + " (storage.archive-root in "
+                                + environment.file() + "): " + e,
+                        e);
+            }
+            log.info("archive root {}", root.toAbsolutePath().normalize());
+        }
+    }
+
+    /** A frame larger than the server's max_payload could never be published (DESIGN §4). */
+    static void checkFrameSizes(Environment environment, long maxPayload, String natsUrl) {
+        List<String> problems = new ArrayList<>();
+        for (EnabledFeed feed : environment.feeds()) {
+            if (feed.definition().maxFrameBytes() > maxPayload) {
+                problems.add("feed " + feed.name() + ": max frame size "
+                        + feed.definition().maxFrameBytes()
+                        + " bytes exceeds max_payload " + maxPayload + " of the NATS server at " + natsUrl
+                        + "; lower limits.max-frame-bytes in "
+                        + feed.definition().file()
+                        + " or raise the server's max_payload");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(String.join("\n", problems));
+        }
+    }
+
+    private static void flushAndClose(ControlEventPublisher control) {
+        try {
+            if (!control.flush(Duration.ofSeconds(5))) {
+                log.warn("{} control events were not acked within 5 s of shutdown", control.pending());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        control.close();
+    }
+
+    private static void addTask(
+            CoordinatedShutdown shutdown, String phase, String name, Runnable task, Executor blocking) {
+        shutdown.addTask(
+                phase, name, () -> CompletableFuture.runAsync(task, blocking).thenApply(v -> Done.getInstance()));
+    }
+
+    private static <T> T await(CompletableFuture<T> future, String what) {
+        try {
+            return future.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(what + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(what + " did not complete within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(what + " was interrupted", e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            log.warn("closing {} failed: {}", closeable.getClass().getSimpleName(), e.toString());
+        }
+    }
+}
