@@ -215,29 +215,14 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         return this;
     }
 
-    /**
-     * The shard's context. Instruments from discovery or lifecycle events were never checked at startup: one whose
-     * subject token another already has would make their messages indistinguishable, so it is refused (shown in
-     * health and the log) and the others run, rather than the whole shard failing on every assignment.
-     */
+    /** The shard's context: its instruments as {@link ShardInstruments#admit admitted}, refusals shown in health. */
     private ShardContext context(Start start) {
-        java.util.Map<String, String> tokens = new java.util.LinkedHashMap<>();
-        java.util.Map<String, String> byToken = new java.util.HashMap<>();
-        List<String> kept = new java.util.ArrayList<>();
-        for (String instrument : start.instruments()) {
-            String token = io.ssmd.core.subject.Subjects.token(instrument);
-            String other = byToken.putIfAbsent(token, instrument);
-            if (other != null && !other.equals(instrument)) {
-                String reason = "subject token '" + token + "' is already " + other + "'s: not subscribed";
-                stats.rejected(instrument, reason);
-                context.getLog().error("{}: instrument {} refused: {}", name, instrument, reason);
-                continue;
-            }
-            if (tokens.putIfAbsent(instrument, token) == null) {
-                kept.add(instrument);
-            }
-        }
-        return new ShardContext(runtime.env(), start.feed(), name, kept, tokens);
+        ShardInstruments admitted = ShardInstruments.admit(start.instruments());
+        admitted.refused().forEach((instrument, reason) -> {
+            stats.rejected(instrument, reason);
+            context.getLog().error("{}: instrument {} refused: {}", name, instrument, reason);
+        });
+        return admitted.context(runtime.env(), start.feed(), name);
     }
 
     /**
@@ -257,11 +242,12 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
      * false when it cannot, and the caller reconnects with the new list.
      */
     private boolean changeLive(List<String> before, List<String> after) {
-        List<String> added = after.stream().filter(i -> !before.contains(i)).toList();
-        List<String> removed = before.stream().filter(i -> !after.contains(i)).toList();
-        if (added.isEmpty() && removed.isEmpty()) {
+        ShardInstruments.Diff diff = ShardInstruments.diff(before, after);
+        if (diff.isEmpty()) {
             return true;
         }
+        List<String> added = diff.added();
+        List<String> removed = diff.removed();
         Optional<List<String>> frames = running.decoding().change(added, removed);
         if (frames.isEmpty()) {
             return false;
