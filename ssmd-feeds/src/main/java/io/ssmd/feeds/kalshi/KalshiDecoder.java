@@ -151,6 +151,12 @@ public final class KalshiDecoder implements FrameDecoder {
         return Optional.of(frames);
     }
 
+    /** Kalshi's commands name this connection's sids, which only the decoder knows: it makes the change's frames. */
+    @Override
+    public boolean changesLive() {
+        return true;
+    }
+
     /** A one-market frame published as received; its seq, when it has one, is recorded on its sid. */
     private Decoded market(byte[] frame, JsonNode root, String type) {
         Optional<String> ticker = text(root.path("msg").get("market_ticker"));
