@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -74,6 +75,9 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     private record Connected(long epoch, WebSocketUpgradeResponse upgrade, Throwable failure) implements Command {}
 
     private record Ended(long epoch, Throwable failure) implements Command {}
+
+    /** What the connection's stream made of an instrument change ({@code epoch}: of that connection). */
+    private record LiveChanged(long epoch, ShardGraph.ChangeTaken taken) implements Command {}
 
     private enum Reconnect implements Command {
         INSTANCE
@@ -143,6 +147,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 .onMessageEquals(Stop.INSTANCE, this::onStop)
                 .onMessage(Connected.class, this::onConnected)
                 .onMessage(Ended.class, this::onEnded)
+                .onMessage(LiveChanged.class, this::onLiveChanged)
                 .onMessageEquals(Reconnect.INSTANCE, this::onReconnect)
                 .onMessageEquals(ReportHealth.INSTANCE, this::onReportHealth)
                 .onMessage(CheckStall.class, this::onCheckStall)
@@ -200,9 +205,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 && previous != null
                 && previous.feed().equals(start.feed())
                 && previousContext != null
-                && changeLive(previousContext.instruments(), shardContext.instruments())) {
-            // Control events of this connection name its instruments as they are now.
-            events = new ShardEvents(shardContext, epoch, runtime);
+                && changeLive(previousContext.instruments(), shardContext)) {
             return this;
         }
         if (wasRunning) {
@@ -215,29 +218,14 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         return this;
     }
 
-    /**
-     * The shard's context. Instruments from discovery or lifecycle events were never checked at startup: one whose
-     * subject token another already has would make their messages indistinguishable, so it is refused (shown in
-     * health and the log) and the others run, rather than the whole shard failing on every assignment.
-     */
+    /** The shard's context: its instruments as {@link ShardInstruments#admit admitted}, refusals shown in health. */
     private ShardContext context(Start start) {
-        java.util.Map<String, String> tokens = new java.util.LinkedHashMap<>();
-        java.util.Map<String, String> byToken = new java.util.HashMap<>();
-        List<String> kept = new java.util.ArrayList<>();
-        for (String instrument : start.instruments()) {
-            String token = io.ssmd.core.subject.Subjects.token(instrument);
-            String other = byToken.putIfAbsent(token, instrument);
-            if (other != null && !other.equals(instrument)) {
-                String reason = "subject token '" + token + "' is already " + other + "'s: not subscribed";
-                stats.rejected(instrument, reason);
-                context.getLog().error("{}: instrument {} refused: {}", name, instrument, reason);
-                continue;
-            }
-            if (tokens.putIfAbsent(instrument, token) == null) {
-                kept.add(instrument);
-            }
-        }
-        return new ShardContext(runtime.env(), start.feed(), name, kept, tokens);
+        ShardInstruments admitted = ShardInstruments.admit(start.instruments());
+        admitted.refused().forEach((instrument, reason) -> {
+            stats.rejected(instrument, reason);
+            context.getLog().error("{}: instrument {} refused: {}", name, instrument, reason);
+        });
+        return admitted.context(runtime.env(), start.feed(), name);
     }
 
     /**
@@ -253,27 +241,43 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     }
 
     /**
-     * Subscribes what was added and unsubscribes what was removed on the open connection, when the venue can;
-     * false when it cannot, and the caller reconnects with the new list.
+     * Hands the change of instruments to the open connection's stream, whose decoding stage makes it between two
+     * frames ({@link #onLiveChanged} hears how it went); false when the connection cannot change its instruments, and
+     * the caller reconnects with the new list.
      */
-    private boolean changeLive(List<String> before, List<String> after) {
-        List<String> added = after.stream().filter(i -> !before.contains(i)).toList();
-        List<String> removed = before.stream().filter(i -> !after.contains(i)).toList();
-        if (added.isEmpty() && removed.isEmpty()) {
+    private boolean changeLive(List<String> before, ShardContext after) {
+        ShardInstruments.Diff diff = ShardInstruments.diff(before, after.instruments());
+        if (diff.isEmpty()) {
             return true;
         }
-        Optional<List<String>> frames = running.decoding().change(added, removed);
-        if (frames.isEmpty()) {
+        if (!running.changesLive()) {
             return false;
         }
-        frames.get().forEach(this::send);
+        // A full inlet means the stream has not taken a change for a long while: a new connection subscribes the list.
+        return running.changes().offer(new ShardGraph.Change(diff, after))
+                == org.apache.pekko.stream.QueueOfferResult.enqueued();
+    }
+
+    private Behavior<Command> onLiveChanged(LiveChanged changed) {
+        if (changed.epoch() != epoch || running == null) {
+            return this;
+        }
+        ShardGraph.Change change = changed.taken().change();
+        if (!changed.taken().made()) {
+            plannedDisconnect = "instruments changed; reconnecting with the new list";
+            context.getLog().info("{}: the open connection cannot change its instruments yet; reconnecting", name);
+            running.killSwitch().shutdown();
+            return this;
+        }
+        // Control events of this connection name its instruments as they are now.
+        events = new ShardEvents(change.after(), epoch, runtime);
         context.getLog()
                 .info(
                         "{}: {} instruments added, {} removed on the open connection",
                         name,
-                        added.size(),
-                        removed.size());
-        return true;
+                        change.diff().added().size(),
+                        change.diff().removed().size());
+        return this;
     }
 
     private void connect() {
@@ -291,8 +295,15 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 runtime.publisher());
         events = new ShardEvents(shardContext, epoch, runtime);
         long thisEpoch = epoch;
+        ActorRef<Command> self = context.getSelf();
         try {
-            running = ShardGraph.run(context.getSystem(), plan, runtime, stats, events);
+            running = ShardGraph.run(
+                    context.getSystem(),
+                    plan,
+                    runtime,
+                    stats,
+                    events,
+                    taken -> self.tell(new LiveChanged(thisEpoch, taken)));
         } catch (RuntimeException e) {
             context.getSelf().tell(new Ended(thisEpoch, e));
             return;

@@ -1,8 +1,9 @@
 package io.ssmd.core.shard;
 
 /**
- * Turns one venue frame into what the shard publishes and does. One per connection, called from one stream stage
- * at a time, so it may keep state (books, sequence numbers) without locks.
+ * Turns one venue frame into what the shard publishes and does. One per connection, called only from its
+ * connection's decoding stage (frames and instrument changes alike), never from two threads at once, so it may keep
+ * state (books, sequence numbers, subscriptions) without locks.
  *
  * <p>It never throws for bad input: a frame it cannot make sense of is {@link Decoded#unparsed}, and the shard
  * publishes it raw on the unparsed subject, so the archive still has it.
@@ -19,14 +20,25 @@ public interface FrameDecoder {
 
     /**
      * Instruments added to and removed from this open connection. Every decoder hears of the change (to keep and
-     * check the new instruments' books); it answers with the frames that make the change, for venues whose commands
-     * name the connection's own subscriptions (Kalshi's {@code update_subscription} needs the sids this decoder
-     * learned), or empty when it has none of its own: the shard then uses {@link VenueConnector#addLive} or, when
-     * the venue cannot change a connection, reconnects. Called from the shard's actor while {@link #decode} runs on
-     * the stream: an implementation synchronizes.
+     * check the new instruments' books). It comes through the connection's stream, between two frames, from the
+     * stage that calls {@link #decode}: never concurrently with it, so no locks are needed here either.
+     *
+     * <p>A decoder that {@link #changesLive() makes the frames of a change} answers with them (Kalshi's
+     * {@code update_subscription} needs the sids this decoder learned), or empty when it cannot yet: the shard then
+     * reconnects with its new list. Any other decoder answers empty, and {@link VenueConnector#addLive} and
+     * {@link VenueConnector#removeLive} make the change.
      */
     default java.util.Optional<java.util.List<String>> change(
             java.util.List<String> added, java.util.List<String> removed) {
         return java.util.Optional.empty();
+    }
+
+    /**
+     * Whether {@link #change} answers with the frames that change this connection's subscriptions, rather than
+     * leaving them to {@link VenueConnector#addLive}. Asked once, when the connection starts, so that the shard
+     * decides between changing the connection and reconnecting without calling into the decoder.
+     */
+    default boolean changesLive() {
+        return false;
     }
 }

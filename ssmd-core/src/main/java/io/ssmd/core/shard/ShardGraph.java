@@ -27,6 +27,7 @@ import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
@@ -39,6 +40,9 @@ import org.apache.pekko.util.ByteString;
  * inbound-silence watchdog → venue decoder → JetStream publisher. Outbound: the shard's subscribe frames and the
  * decoder's replies through a queue, merged with the keepalive timer.
  *
+ * <p>Instrument changes of the open connection come in through a control inlet merged in before the decoder, so the
+ * decoder hears of them between two frames, from the one stage that decodes: it is never called from two threads.
+ *
  * <p>The graph fails, and the shard reconnects, when the venue closes or drops the socket, when the handshake is
  * refused, or when nothing at all arrives for the silence timeout: data, heartbeats and pongs all count as life,
  * a ping we sent proves nothing.
@@ -48,15 +52,44 @@ final class ShardGraph {
     /** Outbound frames waiting for the socket: subscribes and resubscribes are few; more means the socket is stuck. */
     private static final int OUTBOUND_QUEUE = 1024;
 
+    /** Instrument changes waiting for the decoder: they come at discovery's pace; more means the stream is stuck. */
+    private static final int CHANGE_QUEUE = 64;
+
     private ShardGraph() {}
 
-    /** What a running connection hands back to its shard. */
+    /**
+     * What a running connection hands back to its shard.
+     *
+     * @param changes     the control inlet: instrument changes for the decoder, taken between two frames
+     * @param changesLive whether this connection can change its instruments at all (its connector's
+     *                    {@code addLive} or its decoder's own frames); when not, the shard reconnects instead
+     */
     record Running(
             BoundedSourceQueue<String> outbound,
+            BoundedSourceQueue<Change> changes,
             CompletionStage<WebSocketUpgradeResponse> upgrade,
             UniqueKillSwitch killSwitch,
             CompletionStage<Done> done,
-            Decoding decoding) {}
+            boolean changesLive) {}
+
+    /** What the decoding stage takes in: frames from the socket and changes from the shard. */
+    sealed interface Inbound permits Frame, Change {}
+
+    /** Instruments added to and removed from the open connection, and the shard's context after the change. */
+    record Change(ShardInstruments.Diff diff, ShardContext after) implements Inbound {}
+
+    /**
+     * What became of a change the stream took, told to the shard: {@code made} when its frames are queued for the
+     * venue, not made when the decoder cannot change its subscriptions yet and the shard must reconnect.
+     */
+    record ChangeTaken(Change change, boolean made) {}
+
+    /** The stream's handles, from the materialized values of its sources. */
+    private record Handles(
+            BoundedSourceQueue<String> outbound,
+            CompletionStage<WebSocketUpgradeResponse> upgrade,
+            UniqueKillSwitch killSwitch,
+            BoundedSourceQueue<Change> changes) {}
 
     /** The settings of one connection. */
     record Plan(
@@ -69,14 +102,24 @@ final class ShardGraph {
             PublisherSettings publisher) {}
 
     /** A frame as collected from the socket. */
-    record Frame(byte[] bytes, long receivedMicros, long fullLength) {
+    record Frame(byte[] bytes, long receivedMicros, long fullLength) implements Inbound {
         boolean truncated() {
             return fullLength > bytes.length;
         }
     }
 
-    /** Starts the connection; its stream runs until the venue ends it, the watchdog fires or the kill switch. */
-    static Running run(ActorSystem<?> system, Plan plan, ShardRuntime runtime, ShardStats stats, ShardEvents events) {
+    /**
+     * Starts the connection; its stream runs until the venue ends it, the watchdog fires or the kill switch.
+     *
+     * @param taken hears what became of each {@link Change} offered to {@link Running#changes()}
+     */
+    static Running run(
+            ActorSystem<?> system,
+            Plan plan,
+            ShardRuntime runtime,
+            ShardStats stats,
+            ShardEvents events,
+            Consumer<ChangeTaken> taken) {
         Materializer materializer = Materializer.matFromSystem(system);
         ConnectTarget target = plan.connector().target();
         WebSocketRequest request = WebSocketRequest.create(target.uri().toString());
@@ -103,34 +146,40 @@ final class ShardGraph {
             outbound = outbound.merge(
                     Source.tick(plan.pingInterval().get(), plan.pingInterval().get(), ping));
         }
-        Decoding decoding = new Decoding(plan, stats, events);
-        Pair<
-                        Pair<
-                                Pair<BoundedSourceQueue<String>, CompletionStage<WebSocketUpgradeResponse>>,
-                                UniqueKillSwitch>,
-                        CompletionStage<Done>>
-                materialized = outbound.map(text -> (Message) TextMessage.create(text))
-                        .viaMat(socket, Keep.both())
-                        .viaMat(KillSwitches.single(), Keep.both())
-                        .idleTimeout(plan.silenceTimeout())
-                        .mapError(
-                                TimeoutException.class,
-                                e -> new TimeoutException("no inbound traffic for "
-                                        + plan.silenceTimeout().toMillis() + " ms (watchdog)"))
-                        .flatMapConcat(message -> collect(message, plan.maxFrameBytes()))
-                        .mapConcat(decoding::decode)
-                        .via(Publisher.flow(
-                                runtime.jetStream(), plan.publisher(), runtime.metrics(), runtime.control()))
-                        .toMat(Sink.foreach(outcomeSink(runtime.outcomes())), Keep.both())
-                        .run(materializer);
-        BoundedSourceQueue<String> queue = materialized.first().first().first();
-        decoding.replyTo(queue);
+        Decoding decoding = new Decoding(plan, stats, events, taken);
+        // The inlet is preferred, so a change waits for the frame being decoded but not for a backlog of them, and
+        // completes eagerly: the connection ends when its socket does.
+        Source<Inbound, BoundedSourceQueue<Change>> changes =
+                Source.<Change>queue(CHANGE_QUEUE).map(change -> change);
+        Pair<Handles, CompletionStage<Done>> materialized = outbound.map(text -> (Message) TextMessage.create(text))
+                .viaMat(socket, Keep.both())
+                .viaMat(KillSwitches.single(), Keep.both())
+                .idleTimeout(plan.silenceTimeout())
+                .mapError(
+                        TimeoutException.class,
+                        e -> new TimeoutException("no inbound traffic for "
+                                + plan.silenceTimeout().toMillis() + " ms (watchdog)"))
+                .flatMapConcat(message -> collect(message, plan.maxFrameBytes()))
+                .<Inbound>map(frame -> frame)
+                .mergePreferredMat(changes, true, true, Keep.both())
+                .mapMaterializedValue(m -> new Handles(
+                        m.first().first().first(),
+                        m.first().first().second(),
+                        m.first().second(),
+                        m.second()))
+                .mapConcat(decoding::take)
+                .via(Publisher.flow(runtime.jetStream(), plan.publisher(), runtime.metrics(), runtime.control()))
+                .toMat(Sink.foreach(outcomeSink(runtime.outcomes())), Keep.both())
+                .run(materializer);
+        Handles handles = materialized.first();
+        decoding.replyTo(handles.outbound());
         return new Running(
-                queue,
-                materialized.first().first().second(),
-                materialized.first().second(),
+                handles.outbound(),
+                handles.changes(),
+                handles.upgrade(),
+                handles.killSwitch(),
                 materialized.second(),
-                decoding);
+                decoding.changesLive());
     }
 
     private static org.apache.pekko.japi.function.Procedure<PublishOutcome> outcomeSink(
@@ -194,39 +243,78 @@ final class ShardGraph {
         }
     }
 
-    /** Runs the venue decoder on each frame and turns its verdict into messages to publish and side effects. */
+    /**
+     * Runs the venue decoder on each frame and turns its verdict into messages to publish and side effects; takes
+     * the connection's instrument changes in the same stage, so the decoder is only ever called from here.
+     */
     static final class Decoding {
         private final Plan plan;
         private final ShardStats stats;
         private final FrameDecoder decoder;
         private final ShardEvents events;
+        private final Consumer<ChangeTaken> taken;
+        private final boolean decoderChangesLive;
         private volatile BoundedSourceQueue<String> replies;
         private long frames;
+        private boolean refused;
 
-        Decoding(Plan plan, ShardStats stats, ShardEvents events) {
+        Decoding(Plan plan, ShardStats stats, ShardEvents events, Consumer<ChangeTaken> taken) {
             this.plan = plan;
             this.stats = stats;
             this.decoder = plan.connector().decoder(plan.shard());
             this.events = events;
+            this.taken = taken;
+            this.decoderChangesLive = decoder.changesLive();
         }
 
         void replyTo(BoundedSourceQueue<String> queue) {
             this.replies = queue;
         }
 
+        /** Whether this connection changes instruments in place: by the decoder's own frames or the connector's. */
+        boolean changesLive() {
+            return decoderChangesLive || plan.connector().changesLive();
+        }
+
+        List<OutboundMessage> take(Inbound inbound) {
+            if (inbound instanceof Frame frame) {
+                return decode(frame);
+            }
+            change((Change) inbound);
+            return List.of();
+        }
+
         /**
-         * The frames that change this connection's instruments in place: the decoder's own (it knows the
-         * subscriptions), else the connector's; empty when neither can, and the shard reconnects instead.
+         * Makes a change on the open connection: the decoder hears of it and answers with its own frames (it knows
+         * the subscriptions), else the connector's go out. A decoder that makes its own but cannot yet refuses the
+         * change, and the shard reconnects; later changes wait for that new connection, which subscribes its list.
          */
-        Optional<List<String>> change(List<String> added, List<String> removed) {
+        private void change(Change change) {
+            if (refused) {
+                return;
+            }
+            List<String> added = change.diff().added();
+            List<String> removed = change.diff().removed();
             Optional<List<String>> own = decoder.change(added, removed);
-            if (own.isPresent()) {
-                return own;
+            if (own.isEmpty() && decoderChangesLive) {
+                refused = true;
+                taken.accept(new ChangeTaken(change, false));
+                return;
             }
+            List<String> frames = own.orElseGet(() -> connectorFrames(added, removed));
+            for (String frame : frames) {
+                if (replies.offer(frame) != QueueOfferResult.enqueued()) {
+                    // The socket has not taken frames for a long while: a subscribe must not be lost silently, so
+                    // the connection restarts, and the new one subscribes everything anew.
+                    throw new IllegalStateException(
+                            "outbound queue full or closed: could not send a frame to the venue; reconnecting");
+                }
+            }
+            taken.accept(new ChangeTaken(change, true));
+        }
+
+        private List<String> connectorFrames(List<String> added, List<String> removed) {
             VenueConnector connector = plan.connector();
-            if (!connector.changesLive()) {
-                return Optional.empty();
-            }
             List<String> frames = new ArrayList<>();
             if (!removed.isEmpty()) {
                 frames.addAll(connector.removeLive(removed));
@@ -234,10 +322,10 @@ final class ShardGraph {
             if (!added.isEmpty()) {
                 frames.addAll(connector.addLive(added));
             }
-            return Optional.of(frames);
+            return frames;
         }
 
-        List<OutboundMessage> decode(Frame frame) {
+        private List<OutboundMessage> decode(Frame frame) {
             long number = ++frames;
             if (frame.truncated()) {
                 stats.inbound("oversized");

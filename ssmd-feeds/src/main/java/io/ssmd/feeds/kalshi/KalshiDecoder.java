@@ -79,9 +79,8 @@ public final class KalshiDecoder implements FrameDecoder {
         return new KalshiDecoder(shard, settings, categoryOf);
     }
 
-    /** Synchronized with {@link #change}, which the shard's actor calls while frames are being decoded. */
     @Override
-    public synchronized Decoded decode(byte[] frame) {
+    public Decoded decode(byte[] frame) {
         JsonNode root;
         try {
             root = JSON.readTree(frame);
@@ -123,7 +122,7 @@ public final class KalshiDecoder implements FrameDecoder {
      * the shard then reconnects with its new list.
      */
     @Override
-    public synchronized Optional<List<String>> change(List<String> added, List<String> removed) {
+    public Optional<List<String>> change(List<String> added, List<String> removed) {
         List<Integer> channelSids = new ArrayList<>();
         for (String channel : channels) {
             Optional<Integer> sid = sids.sidOf(channel);
@@ -149,6 +148,12 @@ public final class KalshiDecoder implements FrameDecoder {
         }
         removed.forEach(books::remove);
         return Optional.of(frames);
+    }
+
+    /** Kalshi's commands name this connection's sids, which only the decoder knows: it makes the change's frames. */
+    @Override
+    public boolean changesLive() {
+        return true;
     }
 
     /** A one-market frame published as received; its seq, when it has one, is recorded on its sid. */

@@ -52,9 +52,7 @@ public final class PolymarketDecoder implements FrameDecoder {
     private PolymarketDecoder(ShardContext shard, boolean customFeatures, Map<String, String> conditionByAsset) {
         this.shard = shard;
         this.customFeatures = customFeatures;
-        // Concurrent: the shard's actor adds and removes assets (change) while the stream decodes.
-        this.instruments = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        this.instruments.addAll(shard.instruments());
+        this.instruments = new HashSet<>(shard.instruments());
         this.conditionByAsset = new HashMap<>(conditionByAsset);
     }
 
