@@ -6,7 +6,6 @@ import io.ssmd.core.nats.EpochMicros;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -30,6 +29,11 @@ import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgradeResponse;
  *
  * <p>The reconnect loop is the actor's rather than a {@code RestartSource}'s because each attempt is a new
  * connection with an epoch of its own (message ids, control events) and health must show the backoff state.
+ *
+ * <p>This file passes 400 lines on purpose: it is one actor with its protocol beside it (STYLE
+ * habit 2) and one connection lifecycle that reads best in one place. What decides apart from the lifecycle lives
+ * apart: {@link ShardInstruments} (which instruments, what changed), {@link ReconnectPolicy} (when to connect again),
+ * {@link ShardGraph} (the connection's stream) and {@link ShardEvents} (what is announced).
  */
 public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
 
@@ -93,15 +97,12 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     /** The planned reconnect of {@link FeedDefinition#scheduledReconnect()} for one connection. */
     private record ScheduledReconnect(long epoch) implements Command {}
 
-    /** The stagger of scheduled reconnects: shard n goes at interval × (1 − ½·frac(n·φ)), spread evenly. */
-    private static final double GOLDEN = 0.6180339887498949;
-
     private final ActorContext<Command> context;
     private final TimerScheduler<Command> timers;
     private final ShardRuntime runtime;
     private final String name;
     private final ShardStats stats = new ShardStats();
-    private final SplittableRandom random;
+    private final ReconnectPolicy reconnect;
     private Start assignment;
     private FeedConnector feed;
     private VenueConnector connector;
@@ -113,7 +114,6 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     private long epoch;
     private long connectedAtMillis;
     private Long outageSinceMicros;
-    private int attempt;
     private long reconnects;
     private String lastError = "";
 
@@ -136,7 +136,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         this.timers = timers;
         this.name = name;
         this.runtime = runtime;
-        this.random = new SplittableRandom(name.hashCode() ^ System.nanoTime());
+        this.reconnect = new ReconnectPolicy(name);
         timers.startTimerWithFixedDelay(ReportHealth.INSTANCE, runtime.healthInterval());
     }
 
@@ -165,13 +165,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             context.getLog().error("{}: feed {} is not enabled on this node; the shard stays idle", name, start.feed());
             return this;
         }
-        Optional<VenueConnector> chosen = start.isCompanion()
-                ? found.get()
-                        .connector()
-                        .companion()
-                        .filter(c -> c.name().equals(start.companion()))
-                        .map(VenueConnector.Companion::connector)
-                : Optional.of(found.get().connector());
+        Optional<VenueConnector> chosen = found.get().connectorFor(start.companion());
         if (chosen.isEmpty()) {
             context.getLog()
                     .error(
@@ -195,8 +189,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         if (start.instruments().isEmpty() && !start.isCompanion()) {
             // Discovery took every instrument away: close the connection and stay idle until new ones come.
             if (wasRunning) {
-                plannedDisconnect = "no instruments left";
-                running.killSwitch().shutdown();
+                endPlanned("no instruments left");
             }
             return this;
         }
@@ -210,8 +203,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         }
         if (wasRunning) {
             // New instruments: a fresh connection subscribes them all; the old one ends as a planned disconnect.
-            plannedDisconnect = "instruments changed; reconnecting with the new list";
-            running.killSwitch().shutdown();
+            endPlanned("instruments changed; reconnecting with the new list");
             return this;
         }
         connect();
@@ -264,9 +256,8 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         }
         ShardGraph.Change change = changed.taken().change();
         if (!changed.taken().made()) {
-            plannedDisconnect = "instruments changed; reconnecting with the new list";
             context.getLog().info("{}: the open connection cannot change its instruments yet; reconnecting", name);
-            running.killSwitch().shutdown();
+            endPlanned("instruments changed; reconnecting with the new list");
             return this;
         }
         // Control events of this connection name its instruments as they are now.
@@ -326,10 +317,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         }
         state = ShardHealth.STREAMING;
         connectedAtMillis = System.currentTimeMillis();
-        runtime.metrics()
-                .websocketConnected()
-                .labelValues(shardContext.feed(), name)
-                .set(1);
+        connectedGauge(1);
         events.connected(outageSinceMicros);
         outageSinceMicros = null;
         for (String frame : connector.subscribe(shardContext.instruments())) {
@@ -338,25 +326,15 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         FeedDefinition definition = feed.feed().definition();
         definition
                 .dataSilenceTimeout()
-                .ifPresent(timeout ->
-                        timers.startTimerWithFixedDelay("stall", new CheckStall(epoch), stallCheckEvery(timeout)));
+                .ifPresent(timeout -> timers.startTimerWithFixedDelay(
+                        "stall", new CheckStall(epoch), ReconnectPolicy.stallCheckEvery(timeout)));
         definition
                 .scheduledReconnect()
                 .ifPresent(interval -> timers.startSingleTimer(
-                        "scheduled", new ScheduledReconnect(epoch), scheduledDelay(interval, assignment.index())));
+                        "scheduled",
+                        new ScheduledReconnect(epoch),
+                        ReconnectPolicy.scheduledDelay(interval, assignment.index())));
         return this;
-    }
-
-    /** A quarter of the timeout, at most a second: a stall is found within 1.25 × the timeout. */
-    private static Duration stallCheckEvery(Duration timeout) {
-        Duration quarter = timeout.dividedBy(4);
-        return quarter.compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : quarter;
-    }
-
-    /** Shard n reconnects after interval × (1 − ½·frac((n + 1)·φ)): the shards of a feed never go together. */
-    static Duration scheduledDelay(Duration interval, int index) {
-        double spread = ((index + 1) * GOLDEN) % 1.0;
-        return Duration.ofMillis((long) (interval.toMillis() * (1.0 - 0.5 * Math.abs(spread))));
     }
 
     private Behavior<Command> onCheckStall(CheckStall check) {
@@ -369,10 +347,9 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 || shardContext.instruments().isEmpty()) {
             return this;
         }
-        long silent = stats.dataSilenceMs();
-        if (silent > timeout.get().toMillis()) {
-            lastError = "stalled: no market data for " + silent + " ms although the connection answers (data-silence"
-                    + " watchdog, " + timeout.get().toMillis() + " ms)";
+        Optional<String> stall = ReconnectPolicy.stall(timeout.get(), stats.dataSilenceMs());
+        if (stall.isPresent()) {
+            lastError = stall.get();
             context.getLog().warn("{}: {}; reconnecting", name, lastError);
             running.killSwitch().abort(new IllegalStateException(lastError));
         }
@@ -381,9 +358,8 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
 
     private Behavior<Command> onScheduledReconnect(ScheduledReconnect scheduled) {
         if (scheduled.epoch() == epoch && running != null && state.equals(ShardHealth.STREAMING)) {
-            plannedDisconnect = "scheduled reconnect (reconnect.scheduled-interval)";
-            context.getLog().info("{}: {}", name, plannedDisconnect);
-            running.killSwitch().shutdown();
+            context.getLog().info("{}: scheduled reconnect", name);
+            endPlanned("scheduled reconnect (reconnect.scheduled-interval)");
         }
         return this;
     }
@@ -405,29 +381,20 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         }
         lastError = reason;
         running = null;
-        runtime.metrics()
-                .websocketConnected()
-                .labelValues(shardContext.feed(), name)
-                .set(0);
+        connectedGauge(0);
         events.disconnected(reason);
         if (outageSinceMicros == null) {
             outageSinceMicros = EpochMicros.now();
         }
-        FeedDefinition definition = feed.feed().definition();
-        // A connection that streamed for longer than the longest backoff was healthy: start the backoff over.
-        if (wasStreaming
-                && System.currentTimeMillis() - connectedAtMillis
-                        > definition.reconnectMaxBackoff().toMillis()) {
-            attempt = 0;
-        }
         // A disconnect ssmd chose (new instruments, a scheduled reconnect) is no failure: reconnect at once.
-        Duration delay = planned != null && ended.failure() == null
-                ? Duration.ZERO
-                : new Backoff(
-                                definition.reconnectMinBackoff(),
-                                definition.reconnectMaxBackoff(),
-                                definition.reconnectJitter())
-                        .delay(attempt++, random);
+        FeedDefinition definition = feed.feed().definition();
+        Duration delay = reconnect.afterEnd(
+                new Backoff(
+                        definition.reconnectMinBackoff(),
+                        definition.reconnectMaxBackoff(),
+                        definition.reconnectJitter()),
+                planned != null && ended.failure() == null,
+                wasStreaming ? System.currentTimeMillis() - connectedAtMillis : 0);
         reconnects++;
         if (assignment.instruments().isEmpty() && !assignment.isCompanion()) {
             state = ShardHealth.STOPPED;
@@ -437,6 +404,19 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         state = ShardHealth.BACKOFF;
         timers.startSingleTimer(Reconnect.INSTANCE, delay);
         return this;
+    }
+
+    /** Ends the open connection as a disconnect ssmd chose, for this reason: the shard reconnects at once. */
+    private void endPlanned(String reason) {
+        plannedDisconnect = reason;
+        running.killSwitch().shutdown();
+    }
+
+    private void connectedGauge(int connected) {
+        runtime.metrics()
+                .websocketConnected()
+                .labelValues(shardContext.feed(), name)
+                .set(connected);
     }
 
     private Behavior<Command> onReconnect() {
@@ -461,10 +441,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
 
     private Behavior<Command> onStop() {
         if (shardContext != null) {
-            runtime.metrics()
-                    .websocketConnected()
-                    .labelValues(shardContext.feed(), name)
-                    .set(0);
+            connectedGauge(0);
         }
         if (running != null) {
             running.killSwitch().shutdown();
