@@ -11,6 +11,7 @@ import io.nats.client.api.StreamState;
 import io.nats.client.impl.Headers;
 import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.nats.PublishHeaders;
+import io.ssmd.core.subject.ParsedSubject;
 import io.ssmd.core.subject.Subjects;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -132,43 +133,24 @@ public final class GatewayPipeline implements AutoCloseable {
     private record SubjectRouter(String env, String feed, GatewayCore core) {
 
         void route(Message message, long seq, boolean live) {
-            String[] parts = message.getSubject().split("\\.");
-            // {env}.{feed}.json.{type}.{token}, or Kalshi's {env}.{feed}.{category}.json.{type}.{token}
-            int json = parts.length == 5 && parts[2].equals("json")
-                    ? 2
-                    : parts.length == 6 && parts[3].equals("json") ? 3 : -1;
-            if (json > 0) {
-                String type = parts[json + 1];
-                if (!type.equals("system") && !type.equals("unparsed")) {
+            ParsedSubject subject = ParsedSubject.parse(message.getSubject());
+            switch (subject.kind()) {
+                case MARKET_DATA -> {
                     Headers headers = message.getHeaders();
                     core.onMarketData(
                             feed,
-                            type,
-                            parts[json + 2],
-                            header(headers, PublishHeaders.SHARD),
+                            subject.type(),
+                            subject.token(),
+                            PublishHeaders.shard(headers).orElse(null),
                             message.getData(),
-                            receivedAt(headers),
+                            PublishHeaders.receivedAt(headers).orElse(0),
                             seq,
                             live);
                 }
-            } else if (parts.length == 5 && parts[2].equals("control")) {
-                core.onControl(ControlEvent.fromJson(message.getData()), live);
-            }
-        }
-
-        private static String header(Headers headers, String name) {
-            return headers == null ? null : headers.getFirst(name);
-        }
-
-        private static long receivedAt(Headers headers) {
-            String value = header(headers, PublishHeaders.RECEIVED_AT);
-            if (value == null) {
-                return 0;
-            }
-            try {
-                return Long.parseLong(value);
-            } catch (NumberFormatException e) {
-                return 0;
+                case CONTROL -> core.onControl(ControlEvent.fromJson(message.getData()), live);
+                // System and unparsed frames carry nothing for clients; ssmd book snapshots are not needed while
+                // the pipeline replays the stream from its start.
+                default -> {}
             }
         }
     }
