@@ -164,11 +164,11 @@ public final class Ssmd {
             }
             ApiKeys apiKeys =
                     environment.gateway().apiKeysFile().map(ApiKeys::load).orElseGet(ApiKeys::none);
-            Optional<Gateway> gateway =
-                    roles.contains("gateway") && environment.gateway().enabled()
-                            ? Optional.of(Gateway.start(
-                                    nats, environment, venue -> Optional.of(Normalizers.forVenue(venue)), registry))
-                            : Optional.empty();
+            Optional<Gateway> gateway = roles.contains("gateway")
+                            && environment.gateway().enabled()
+                    ? Optional.of(Gateway.start(
+                            system, nats, environment, venue -> Optional.of(Normalizers.forVenue(venue)), registry))
+                    : Optional.empty();
             gateway.ifPresent(g -> {
                 started.push(g);
                 addTask(shutdown, CoordinatedShutdown.PhaseServiceUnbind(), "close-gateway", g::close, blocking);
