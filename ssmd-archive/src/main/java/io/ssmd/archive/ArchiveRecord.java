@@ -4,6 +4,7 @@ import io.nats.client.Message;
 import io.nats.client.impl.Headers;
 import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.nats.PublishHeaders;
+import io.ssmd.core.subject.ParsedSubject;
 import java.time.ZonedDateTime;
 import java.util.Optional;
 
@@ -17,44 +18,33 @@ import java.util.Optional;
  * @param parts   type and ticker from the subject
  * @param control the control event, when the message is one and parses
  */
-public record ArchiveRecord(long seq, long ts, byte[] line, SubjectParts parts, Optional<ControlEvent> control) {
+public record ArchiveRecord(long seq, long ts, byte[] line, ParsedSubject parts, Optional<ControlEvent> control) {
 
     /** Builds the record of a JetStream message. */
     public static ArchiveRecord of(Message message) {
         long seq = message.metaData().streamSequence();
         Headers headers = message.getHeaders();
-        long ts = receivedAt(headers).orElseGet(() -> micros(message.metaData().timestamp()));
-        String id = headers == null ? null : headers.getFirst(PublishHeaders.MSG_ID);
+        long ts = PublishHeaders.receivedAt(headers)
+                .orElseGet(() -> micros(message.metaData().timestamp()));
+        String id = PublishHeaders.msgId(headers).orElse(null);
         byte[] data = message.getData() == null ? new byte[0] : message.getData();
         return of(seq, ts, message.getSubject(), id, data);
     }
 
     /** Builds a record from its parts. */
     public static ArchiveRecord of(long seq, long ts, String subject, String id, byte[] data) {
-        SubjectParts parts = SubjectParts.of(subject);
+        ParsedSubject parts = ParsedSubject.parse(subject);
         return new ArchiveRecord(seq, ts, JsonLine.build(ts, seq, subject, id, data), parts, control(parts, data));
     }
 
-    private static Optional<ControlEvent> control(SubjectParts parts, byte[] data) {
-        if (parts.event().isEmpty()) {
+    private static Optional<ControlEvent> control(ParsedSubject parts, byte[] data) {
+        if (parts.controlEvent().isEmpty()) {
             return Optional.empty();
         }
         try {
             return Optional.of(ControlEvent.fromJson(data));
         } catch (RuntimeException e) {
             // Kept in the archive as it is; it just cannot mark a gap.
-            return Optional.empty();
-        }
-    }
-
-    private static Optional<Long> receivedAt(Headers headers) {
-        String value = headers == null ? null : headers.getFirst(PublishHeaders.RECEIVED_AT);
-        if (value == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Long.parseLong(value.trim()));
-        } catch (NumberFormatException e) {
             return Optional.empty();
         }
     }

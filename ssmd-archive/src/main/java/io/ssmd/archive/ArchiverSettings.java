@@ -1,7 +1,9 @@
 package io.ssmd.archive;
 
 import com.typesafe.config.Config;
+import io.ssmd.core.nats.OrderedStreamSource;
 import java.time.Duration;
+import org.apache.pekko.stream.RestartSettings;
 
 /**
  * The archiver's process settings ({@code ssmd.archive} in reference.conf), read once.
@@ -41,5 +43,15 @@ public record ArchiverSettings(
                 c.getDuration("upload-interval"),
                 c.getDuration("stop-timeout"),
                 IO_DISPATCHER);
+    }
+
+    /** How the archiver reads its stream: the consumer settings above, polling on the I/O dispatcher. */
+    public OrderedStreamSource.Settings consumer() {
+        return new OrderedStreamSource.Settings(
+                fetchBatch,
+                pollTimeout,
+                stallTimeout,
+                RestartSettings.create(consumerBackoffMin, consumerBackoffMax, 0.2),
+                ioDispatcher);
     }
 }

@@ -1,5 +1,6 @@
 package io.ssmd.archive;
 
+import io.ssmd.core.subject.ParsedSubject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,7 +169,7 @@ final class ManifestRebuild {
             }
             last[0] = Math.max(last[0], line.seq());
             last[1] = line.ts();
-            stats.add(line.seq(), line.ts(), SubjectParts.of(line.subject()));
+            stats.add(line.seq(), line.ts(), ParsedSubject.parse(line.subject()));
             line.control().flatMap(event -> controls.on(line.seq(), event)).ifPresent(g -> gaps.add(g.inFile(name)));
         });
         FileEntry entry = stats.entry(name, sizeOf(segment), md5(segment), false);

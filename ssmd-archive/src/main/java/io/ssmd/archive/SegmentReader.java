@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssmd.core.config.StorageSettings;
 import io.ssmd.core.nats.ControlEvent;
+import io.ssmd.core.subject.ParsedSubject;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -66,7 +67,7 @@ public final class SegmentReader {
         }
         String subject = node.get("subject").textValue();
         Optional<ControlEvent> control = Optional.empty();
-        if (node.has("data") && SubjectParts.of(subject).event().isPresent()) {
+        if (node.has("data") && ParsedSubject.parse(subject).controlEvent().isPresent()) {
             try {
                 control = Optional.of(ControlEvent.fromJson(JSON.writeValueAsBytes(node.get("data"))));
             } catch (IOException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.ssmd.archive;
 
+import io.ssmd.core.subject.ParsedSubject;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedSet;
@@ -31,7 +32,7 @@ final class SegmentStats {
         return stats;
     }
 
-    void add(long seq, long ts, SubjectParts parts) {
+    void add(long seq, long ts, ParsedSubject parts) {
         if (records == 0) {
             firstSeq = seq;
         }
@@ -40,8 +41,8 @@ final class SegmentStats {
         lastTs = ts;
         minTs = Math.min(minTs, ts);
         maxTs = Math.max(maxTs, ts);
-        byType.merge(parts.type(), 1L, Long::sum);
-        types.add(parts.type());
+        byType.merge(parts.recordType(), 1L, Long::sum);
+        types.add(parts.recordType());
         parts.ticker().ifPresent(tickers::add);
     }
 

@@ -5,10 +5,12 @@ import io.nats.client.JetStreamApiException;
 import io.ssmd.core.config.ArchiveSource;
 import io.ssmd.core.config.StorageSettings;
 import io.ssmd.core.config.Units;
+import io.ssmd.core.nats.OrderedStreamSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -171,8 +173,13 @@ public final class StreamArchiver {
                     }
                 },
                 io);
-        return Source.completionStageSource(opened.thenApply(archive -> StreamConsumer.source(
-                                nats, stream, () -> archive.lastSeq() + 1, probe, stopped, settings)
+        return Source.completionStageSource(opened.thenApply(archive -> OrderedStreamSource.create(
+                                nats,
+                                stream,
+                                () -> archive.lastSeq() + 1,
+                                () -> lastSeq(probe),
+                                stopped,
+                                settings.consumer())
                         .via(drain.flow())
                         .async(settings.ioDispatcher())
                         .map(message -> message.map(ArchiveRecord::of))
@@ -196,6 +203,10 @@ public final class StreamArchiver {
                     });
                     return mat;
                 });
+    }
+
+    private static OptionalLong lastSeq(StreamProbe probe) {
+        return probe.state().map(s -> OptionalLong.of(s.lastSeq())).orElseGet(OptionalLong::empty);
     }
 
     private static StreamProbe probe(Connection nats, String stream) {

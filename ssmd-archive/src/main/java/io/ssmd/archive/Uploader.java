@@ -1,5 +1,6 @@
 package io.ssmd.archive;
 
+import io.ssmd.core.Backoff;
 import io.ssmd.core.config.UploadSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,7 +57,8 @@ public final class Uploader {
     private final Executor io;
     private final UniqueKillSwitch killSwitch;
     private final CompletionStage<Done> done;
-    private Duration backoff;
+    private final Backoff backoff;
+    private int failures;
     private long notBefore;
 
     private Uploader(
@@ -76,7 +78,7 @@ public final class Uploader {
         this.store = store;
         this.metrics = metrics;
         this.io = system.dispatchers().lookup(DispatcherSelector.fromConfig(ioDispatcher));
-        this.backoff = upload.minBackoff();
+        this.backoff = new Backoff(upload.minBackoff(), upload.maxBackoff(), 0);
         // One pass at a time: mapAsync(1) holds the next tick back until the current pass has finished.
         Pair<UniqueKillSwitch, CompletionStage<Done>> running = Source.tick(Duration.ZERO, interval, Done.getInstance())
                 .mapMaterializedValue(Cancellable.class::cast)
@@ -124,18 +126,16 @@ public final class Uploader {
                 .thenApplyAsync(
                         d -> {
                             applyRetention();
-                            backoff = upload.minBackoff();
+                            failures = 0;
                             return d;
                         },
                         io)
                 .exceptionally(e -> {
                     Throwable cause = e.getCause() != null ? e.getCause() : e;
                     metrics.uploadFailures().inc();
-                    log.warn("upload from {} failed, retrying in {}: {}", streamDir, backoff, cause.toString());
-                    notBefore = System.nanoTime() + backoff.toNanos();
-                    backoff = backoff.multipliedBy(2).compareTo(upload.maxBackoff()) > 0
-                            ? upload.maxBackoff()
-                            : backoff.multipliedBy(2);
+                    Duration delay = backoff.delay(failures++);
+                    log.warn("upload from {} failed, retrying in {}: {}", streamDir, delay, cause.toString());
+                    notBefore = System.nanoTime() + delay.toNanos();
                     return Done.getInstance();
                 });
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssmd.core.config.StorageSettings;
+import io.ssmd.core.subject.ParsedSubject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -57,13 +58,15 @@ class JsonLineTest {
 
     @Test
     void subjectsGiveTypesAndTickers() {
-        assertThat(SubjectParts.of("prod.kalshi.crypto.json.trade.KXBTC-1")).satisfies(p -> {
-            assertThat(p.type()).isEqualTo("trade");
+        assertThat(ParsedSubject.parse("prod.kalshi.crypto.json.trade.KXBTC-1")).satisfies(p -> {
+            assertThat(p.recordType()).isEqualTo("trade");
             assertThat(p.ticker()).contains("KXBTC-1");
         });
-        assertThat(SubjectParts.of("prod.kraken.json.system.kraken-0").ticker()).isEmpty();
-        assertThat(SubjectParts.of("prod.kraken.control.resync.kraken-0").event())
+        assertThat(ParsedSubject.parse("prod.kraken.json.system.kraken-0").ticker())
+                .isEmpty();
+        assertThat(ParsedSubject.parse("prod.kraken.control.resync.kraken-0").controlEvent())
                 .contains("resync");
-        assertThat(SubjectParts.of("prod.kraken.ssmd.book.BTC-USD").type()).isEqualTo("ssmd.book");
+        assertThat(ParsedSubject.parse("prod.kraken.ssmd.book.BTC-USD").recordType())
+                .isEqualTo("ssmd.book");
     }
 }

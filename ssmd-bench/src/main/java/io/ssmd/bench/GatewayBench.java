@@ -146,6 +146,7 @@ final class GatewayBench {
             GatewaySpec spec =
                     new GatewaySpec(true, Optional.empty(), QUEUE, MAX_LAG, GatewaySpec.DEFAULT_RECENT_TRADES);
             Gateway gateway = Gateway.start(
+                    system,
                     connection,
                     "bench",
                     List.of(new GatewayFeed(

@@ -1,5 +1,6 @@
 package io.ssmd.node;
 
+import io.ssmd.core.Backoff;
 import io.ssmd.core.nats.NatsServerProcess;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -29,11 +30,10 @@ final class EmbeddedNatsSupervisor extends AbstractBehavior<EmbeddedNatsSupervis
     private record Restarted(Throwable failure) implements Command {}
 
     private final NatsServerProcess server;
-    private final Duration minBackoff;
-    private final Duration maxBackoff;
+    private final Backoff backoff;
     private final Executor blocking;
     private final TimerScheduler<Command> timers;
-    private Duration backoff;
+    private int attempt;
     private long watchingSinceNanos;
 
     static Behavior<Command> create(
@@ -52,10 +52,9 @@ final class EmbeddedNatsSupervisor extends AbstractBehavior<EmbeddedNatsSupervis
         super(context);
         this.timers = timers;
         this.server = server;
-        this.minBackoff = minBackoff;
-        this.maxBackoff = maxBackoff;
+        // No jitter: there is one embedded server, with no herd of peers to spread out.
+        this.backoff = new Backoff(minBackoff, maxBackoff, 0);
         this.blocking = blocking;
-        this.backoff = minBackoff;
         watch();
     }
 
@@ -78,19 +77,21 @@ final class EmbeddedNatsSupervisor extends AbstractBehavior<EmbeddedNatsSupervis
             return Behaviors.stopped();
         }
         // A server that ran for a while earns a quick restart; one that keeps dying backs off further each time.
-        if (Duration.ofNanos(System.nanoTime() - watchingSinceNanos).compareTo(maxBackoff.multipliedBy(2)) > 0) {
-            backoff = minBackoff;
+        if (Duration.ofNanos(System.nanoTime() - watchingSinceNanos)
+                        .compareTo(backoff.max().multipliedBy(2))
+                > 0) {
+            attempt = 0;
         }
+        Duration delay = backoff.delay(attempt++);
         getContext()
                 .getLog()
                 .warn(
                         "embedded nats-server (port {}) exited with code {}; restarting in {} ms; log: {}",
                         server.port(),
                         exited.code(),
-                        backoff.toMillis(),
+                        delay.toMillis(),
                         server.logFile());
-        timers.startSingleTimer(RestartNow.INSTANCE, backoff);
-        backoff = min(backoff.multipliedBy(2), maxBackoff);
+        timers.startSingleTimer(RestartNow.INSTANCE, delay);
         return this;
     }
 
@@ -107,22 +108,18 @@ final class EmbeddedNatsSupervisor extends AbstractBehavior<EmbeddedNatsSupervis
 
     private Behavior<Command> onRestarted(Restarted restarted) {
         if (restarted.failure() != null) {
+            Duration delay = backoff.delay(attempt++);
             getContext()
                     .getLog()
                     .error(
                             "embedded nats-server did not restart ({}); trying again in {} ms",
                             restarted.failure().getMessage(),
-                            backoff.toMillis());
-            timers.startSingleTimer(RestartNow.INSTANCE, backoff);
-            backoff = min(backoff.multipliedBy(2), maxBackoff);
+                            delay.toMillis());
+            timers.startSingleTimer(RestartNow.INSTANCE, delay);
             return this;
         }
         getContext().getLog().info("embedded nats-server restarted on {}", server.url());
         watch();
         return this;
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

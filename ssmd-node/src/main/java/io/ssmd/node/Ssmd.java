@@ -183,6 +183,7 @@ public final class Ssmd {
             Optional<Gateway> gateway =
                     roles.contains("gateway") && environment.gateway().enabled()
                             ? Optional.of(Gateway.start(
+                                    system,
                                     nats,
                                     environment,
                                     venue -> Optional.of(Venues.of(venue).normalizer()),

@@ -5,6 +5,7 @@ import io.nats.client.ConnectionListener;
 import io.nats.client.JetStream;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
+import io.ssmd.core.Backoff;
 import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.subject.Subjects;
 import java.io.IOException;
@@ -39,6 +40,7 @@ public final class ControlEventPublisher implements AutoCloseable {
     private final JetStream jetStream;
     private final String env;
     private final PublisherSettings settings;
+    private final Backoff retryDelays;
     private final ConnectorMetrics metrics;
     private final ConnectionListener reconnectListener = this::onConnectionEvent;
     private final AtomicLong ids = new AtomicLong();
@@ -58,6 +60,10 @@ public final class ControlEventPublisher implements AutoCloseable {
         this.jetStream = connection.jetStream();
         this.env = env;
         this.settings = settings;
+        // The publisher's doubling, held to MAX_RETRY_WAIT so events go out soon after NATS is back.
+        Duration first =
+                settings.retryBackoff().compareTo(MAX_RETRY_WAIT) < 0 ? settings.retryBackoff() : MAX_RETRY_WAIT;
+        this.retryDelays = new Backoff(first, MAX_RETRY_WAIT, 0);
         this.metrics = metrics;
     }
 
@@ -225,8 +231,7 @@ public final class ControlEventPublisher implements AutoCloseable {
             return;
         }
         retryScheduled = true;
-        long wait =
-                Math.min(MAX_RETRY_WAIT.toMillis(), settings.retryBackoff().toMillis() << Math.min(failuresInARow, 16));
+        long wait = retryDelays.delay(failuresInARow).toMillis();
         CompletableFuture.delayedExecutor(Math.max(1, wait), TimeUnit.MILLISECONDS)
                 .execute(() -> {
                     synchronized (this) {

@@ -1,6 +1,16 @@
 package io.ssmd.core.nats;
 
-/** The headers ssmd puts on every JetStream message (DESIGN §5). */
+import io.nats.client.impl.Headers;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The headers ssmd puts on every JetStream message (DESIGN §5), and how consumers read them back: the archive and
+ * the gateway use the readers here, so a header's name and format live in one place.
+ *
+ * <p>The readers take the {@code Headers} of any message, null included (a message published by something other
+ * than ssmd may have none), and never throw: a missing or malformed header is empty.
+ */
 public final class PublishHeaders {
 
     /** JetStream's deduplication key: {@code {shard}:{epoch}:{frame}:{element}} for market data. */
@@ -13,4 +23,31 @@ public final class PublishHeaders {
     public static final String SHARD = "Ssmd-Shard";
 
     private PublishHeaders() {}
+
+    /** The {@value #MSG_ID} of a message. */
+    public static Optional<String> msgId(Headers headers) {
+        return first(headers, MSG_ID);
+    }
+
+    /** The {@value #SHARD} of a message. */
+    public static Optional<String> shard(Headers headers) {
+        return first(headers, SHARD);
+    }
+
+    /** The {@value #RECEIVED_AT} of a message, epoch µs; empty when missing or not a number. */
+    public static OptionalLong receivedAt(Headers headers) {
+        Optional<String> value = first(headers, RECEIVED_AT);
+        if (value.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(value.get().trim()));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private static Optional<String> first(Headers headers, String name) {
+        return headers == null ? Optional.empty() : Optional.ofNullable(headers.getFirst(name));
+    }
 }

@@ -181,7 +181,7 @@ public final class Publisher {
             Throwable cause =
                     error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             if (attempt < settings.maxAttempts()) {
-                long backoff = settings.retryBackoff().toMillis() << Math.min(attempt - 1, 20);
+                long backoff = settings.retryDelays().delay(attempt - 1).toMillis();
                 log.debug(
                         "publish of {} ({}) attempt {} failed, retrying in {} ms: {}",
                         message.msgId(),

@@ -1,5 +1,6 @@
 package io.ssmd.core.nats;
 
+import io.ssmd.core.Backoff;
 import java.time.Duration;
 
 /**
@@ -16,5 +17,14 @@ public record PublisherSettings(
 
     public static PublisherSettings defaults() {
         return new PublisherSettings(1024, 5, Duration.ofMillis(250), Duration.ofSeconds(5), 10_000);
+    }
+
+    /**
+     * The waits between attempts: {@code retryBackoff} doubled per retry, without jitter (the attempts of one message
+     * are already spread by when each was sent). The cap, 2^20 times the first wait, is never reached in practice:
+     * {@code max-attempts} and the duplicate window bound a message's retries long before.
+     */
+    public Backoff retryDelays() {
+        return new Backoff(retryBackoff, retryBackoff.multipliedBy(1L << 20), 0);
     }
 }

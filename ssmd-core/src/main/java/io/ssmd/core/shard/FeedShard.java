@@ -1,5 +1,6 @@
 package io.ssmd.core.shard;
 
+import io.ssmd.core.Backoff;
 import io.ssmd.core.CborSerializable;
 import io.ssmd.core.config.FeedDefinition;
 import io.ssmd.core.nats.EpochMicros;

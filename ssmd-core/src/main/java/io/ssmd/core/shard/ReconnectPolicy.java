@@ -1,5 +1,6 @@
 package io.ssmd.core.shard;
 
+import io.ssmd.core.Backoff;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.SplittableRandom;

@@ -2,6 +2,7 @@ package io.ssmd.core.shard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ssmd.core.Backoff;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.IntStream;

@@ -2,6 +2,7 @@ package io.ssmd.feeds.kalshi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ssmd.core.Backoff;
 import io.ssmd.core.subject.Subjects;
 import java.io.IOException;
 import java.net.URI;
@@ -312,10 +313,13 @@ public final class KalshiDiscovery {
         });
     }
 
-    /** {@code retryBackoff · 2^(attempt-1)}, plus up to half again of jitter, so many clients do not retry together. */
+    /**
+     * {@code retryBackoff · 2^(attempt-1)} plus up to half again of jitter, so many clients do not retry together and
+     * none sooner than {@code retryBackoff}: a backoff centred a quarter above it, ±20 %, spans exactly that.
+     */
     private Duration backoff(int attempt) {
-        long base = settings.retryBackoff().toMillis() << Math.min(attempt - 1, 16);
-        return Duration.ofMillis(base + (base == 0 ? 0 : random.nextLong(base / 2 + 1)));
+        Duration centre = settings.retryBackoff().multipliedBy(5).dividedBy(4);
+        return new Backoff(centre, centre.multipliedBy(1L << 16), 0.2).delay(attempt - 1, random);
     }
 
     private static String encode(String value) {

@@ -3,6 +3,7 @@ package io.ssmd.feeds.polymarket;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ssmd.core.Backoff;
 import io.ssmd.feeds.polymarket.PolymarketMarkets.Market;
 import io.ssmd.feeds.polymarket.PolymarketMarkets.Outcome;
 import io.ssmd.feeds.polymarket.PolymarketMarkets.Universe;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Finds Polymarket's instrument universe from Gamma's {@code GET /markets} (exchanges/PROTOCOLS.md §4.5): markets that
@@ -83,9 +83,7 @@ public final class PolymarketDiscovery {
         }
 
         Duration backoff(int failures) {
-            long base = Math.min(maxBackoff.toMillis(), minBackoff.toMillis() << Math.min(failures - 1, 20));
-            double factor = 1 + jitter * (2 * ThreadLocalRandom.current().nextDouble() - 1);
-            return Duration.ofMillis(Math.max(0, Math.round(base * factor)));
+            return new Backoff(minBackoff, maxBackoff, jitter).delay(failures - 1);
         }
     }
 

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -48,6 +49,7 @@ public final class Gateway implements AutoCloseable {
      * @throws IllegalArgumentException when the API keys file is malformed (naming file and line)
      */
     public static Gateway start(
+            ActorSystem<?> system,
             Connection nats,
             Environment environment,
             Function<Venue, Optional<Normalizer>> normalizers,
@@ -55,11 +57,12 @@ public final class Gateway implements AutoCloseable {
         ApiKeys keys = environment.gateway().apiKeysFile().map(ApiKeys::load).orElseGet(ApiKeys::none);
         List<GatewayFeed> feeds =
                 environment.feeds().stream().map(f -> feed(f, normalizers)).toList();
-        return start(nats, environment.name(), feeds, environment.gateway(), keys, registry);
+        return start(system, nats, environment.name(), feeds, environment.gateway(), keys, registry);
     }
 
     /** Starts a gateway over the given feeds of environment {@code env} (tests and benchmarks). */
     public static Gateway start(
+            ActorSystem<?> system,
             Connection nats,
             String env,
             List<GatewayFeed> feeds,
@@ -68,7 +71,7 @@ public final class Gateway implements AutoCloseable {
             PrometheusRegistry registry) {
         GatewayMetrics metrics = GatewayMetrics.create(registry);
         GatewayCore core = new GatewayCore(feeds, spec, metrics);
-        GatewayPipeline pipeline = GatewayPipeline.start(nats, env, core);
+        GatewayPipeline pipeline = GatewayPipeline.start(system, nats, env, core);
         return new Gateway(core, pipeline, keys, metrics, spec.recentTrades());
     }
 

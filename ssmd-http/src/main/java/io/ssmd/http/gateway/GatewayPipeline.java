@@ -1,50 +1,69 @@
 package io.ssmd.http.gateway;
 
 import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
-import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
-import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.StreamState;
 import io.nats.client.impl.Headers;
 import io.ssmd.core.nats.ControlEvent;
+import io.ssmd.core.nats.OrderedStreamSource;
 import io.ssmd.core.nats.PublishHeaders;
+import io.ssmd.core.subject.ParsedSubject;
 import io.ssmd.core.subject.Subjects;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.RestartSettings;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds the gateway from NATS: one JetStream ordered consumer per feed stream, from the stream's first message, all
- * on one dispatcher thread, so every message is normalized once and in stream order.
+ * Feeds the gateway from NATS: one JetStream ordered consumer per feed stream ({@link OrderedStreamSource}, the
+ * archive's too), from the stream's first message, so every message is normalized once and in stream order. Feeds
+ * run side by side; {@link GatewayCore}'s lock orders them.
  *
  * <p>Why replay from the start: a venue sends a book's snapshot once per subscription and deltas after it, so a book
  * can only be rebuilt from the last snapshot on; the stream start is the one point known to precede it (ssmd's own
  * periodic book snapshots, DESIGN §7, will let the gateway start later). Messages up to the stream's last sequence at
  * start only build state (books, tickers, recent trades); the ones after it also reach clients. The same consumer
- * carries on live, so there is no hand-over between a replay and a live subscription to get wrong.
+ * carries on live, so there is no hand-over between a replay and a live subscription to get wrong; if it fails, it
+ * is rebuilt from the message after the last one handled.
  */
 public final class GatewayPipeline implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayPipeline.class);
 
+    /**
+     * The archive's consumer defaults (ssmd-archive's reference.conf), with a larger batch: the gateway replays whole
+     * streams at start. Polls block, so they run on Pekko's blocking I/O dispatcher.
+     */
+    private static final OrderedStreamSource.Settings CONSUMER = new OrderedStreamSource.Settings(
+            1000,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            RestartSettings.create(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2),
+            "pekko.actor.default-blocking-io-dispatcher");
+
     private final Connection nats;
-    private final Dispatcher dispatcher;
-    private final List<JetStreamSubscription> subscriptions = new ArrayList<>();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final List<UniqueKillSwitch> consumers = new ArrayList<>();
     private final List<CompletableFuture<Void>> warmUps = new ArrayList<>();
     private final Map<String, AtomicLong> positions = new ConcurrentHashMap<>();
 
     private GatewayPipeline(Connection nats) {
         this.nats = nats;
-        this.dispatcher = nats.createDispatcher();
     }
 
     /**
@@ -52,12 +71,11 @@ public final class GatewayPipeline implements AutoCloseable {
      *
      * @throws IllegalStateException naming the stream that cannot be read
      */
-    public static GatewayPipeline start(Connection nats, String env, GatewayCore core) {
+    public static GatewayPipeline start(ActorSystem<?> system, Connection nats, String env, GatewayCore core) {
         GatewayPipeline pipeline = new GatewayPipeline(nats);
         try {
-            JetStream jetStream = nats.jetStream();
             for (String feed : core.feedNames()) {
-                pipeline.consume(jetStream, env, feed, core);
+                pipeline.consume(system, env, feed, core);
             }
             return pipeline;
         } catch (IOException | JetStreamApiException | RuntimeException e) {
@@ -71,7 +89,7 @@ public final class GatewayPipeline implements AutoCloseable {
         return CompletableFuture.allOf(warmUps.toArray(CompletableFuture[]::new));
     }
 
-    private void consume(JetStream jetStream, String env, String feed, GatewayCore core)
+    private void consume(ActorSystem<?> system, String env, String feed, GatewayCore core)
             throws IOException, JetStreamApiException {
         String stream = Subjects.streamName(env, feed);
         StreamState state = nats.jetStreamManagement().getStreamInfo(stream).getStreamState();
@@ -84,10 +102,10 @@ public final class GatewayPipeline implements AutoCloseable {
         SubjectRouter router = new SubjectRouter(env, feed, core);
         AtomicLong position = new AtomicLong();
         positions.put(feed, position);
-        subscriptions.add(jetStream.subscribe(
-                Subjects.streamSubjects(env, feed),
-                dispatcher,
-                message -> {
+        consumers.add(OrderedStreamSource.create(
+                        nats, stream, () -> position.get() + 1, () -> lastSeq(stream), stopped::get, CONSUMER)
+                .viaMat(KillSwitches.single(), Keep.right())
+                .to(Sink.foreach(next -> next.ifPresent(message -> {
                     long seq = message.metaData().streamSequence();
                     try {
                         router.route(message, seq, seq > warmUpTo);
@@ -104,10 +122,20 @@ public final class GatewayPipeline implements AutoCloseable {
                         log.info("gateway: {} warmed up to sequence {}", stream, warmUpTo);
                         warmedUp.complete(null);
                     }
-                },
-                false,
-                PushSubscribeOptions.builder().stream(stream).ordered(true).build()));
+                })))
+                .run(system));
         log.info("gateway: consuming {} from its start ({} messages of history)", stream, warmUpTo);
+    }
+
+    private OptionalLong lastSeq(String stream) {
+        try {
+            return OptionalLong.of(nats.jetStreamManagement()
+                    .getStreamInfo(stream)
+                    .getStreamState()
+                    .getLastSequence());
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
     }
 
     /** The stream sequence of the feed's last message handled, 0 before the first. */
@@ -118,57 +146,32 @@ public final class GatewayPipeline implements AutoCloseable {
 
     @Override
     public void close() {
-        for (JetStreamSubscription subscription : subscriptions) {
-            try {
-                dispatcher.unsubscribe(subscription);
-            } catch (RuntimeException e) {
-                log.debug("unsubscribing the gateway from {} failed: {}", subscription.getSubject(), e.toString());
-            }
-        }
-        nats.closeDispatcher(dispatcher);
+        stopped.set(true);
+        consumers.forEach(UniqueKillSwitch::shutdown);
     }
 
     /** Reads a feed's subjects (DESIGN §4) and hands each message to the core. */
     private record SubjectRouter(String env, String feed, GatewayCore core) {
 
         void route(Message message, long seq, boolean live) {
-            String[] parts = message.getSubject().split("\\.");
-            // {env}.{feed}.json.{type}.{token}, or Kalshi's {env}.{feed}.{category}.json.{type}.{token}
-            int json = parts.length == 5 && parts[2].equals("json")
-                    ? 2
-                    : parts.length == 6 && parts[3].equals("json") ? 3 : -1;
-            if (json > 0) {
-                String type = parts[json + 1];
-                if (!type.equals("system") && !type.equals("unparsed")) {
+            ParsedSubject subject = ParsedSubject.parse(message.getSubject());
+            switch (subject.kind()) {
+                case MARKET_DATA -> {
                     Headers headers = message.getHeaders();
                     core.onMarketData(
                             feed,
-                            type,
-                            parts[json + 2],
-                            header(headers, PublishHeaders.SHARD),
+                            subject.type(),
+                            subject.token(),
+                            PublishHeaders.shard(headers).orElse(null),
                             message.getData(),
-                            receivedAt(headers),
+                            PublishHeaders.receivedAt(headers).orElse(0),
                             seq,
                             live);
                 }
-            } else if (parts.length == 5 && parts[2].equals("control")) {
-                core.onControl(ControlEvent.fromJson(message.getData()), live);
-            }
-        }
-
-        private static String header(Headers headers, String name) {
-            return headers == null ? null : headers.getFirst(name);
-        }
-
-        private static long receivedAt(Headers headers) {
-            String value = header(headers, PublishHeaders.RECEIVED_AT);
-            if (value == null) {
-                return 0;
-            }
-            try {
-                return Long.parseLong(value);
-            } catch (NumberFormatException e) {
-                return 0;
+                case CONTROL -> core.onControl(ControlEvent.fromJson(message.getData()), live);
+                // System and unparsed frames carry nothing for clients; ssmd book snapshots are not needed while
+                // the pipeline replays the stream from its start.
+                default -> {}
             }
         }
     }

@@ -168,6 +168,7 @@ class GatewayBookTest {
                     .orElseThrow();
 
             try (Gateway later = Gateway.start(
+                    node.system(),
                     NATS.connect(),
                     node.env(),
                     List.of(new GatewayFeed(

@@ -69,9 +69,9 @@ final class GatewayTestNode implements AutoCloseable {
         List<GatewayFeed> gatewayFeeds = feeds.stream()
                 .map(feed -> new GatewayFeed(feed, Optional.of(new TestNormalizer()), OptionalInt.empty(), List.of()))
                 .toList();
-        gateway = Gateway.start(nats, env, gatewayFeeds, spec, keys, registry);
-        gateway.warmedUp().get(30, TimeUnit.SECONDS);
         system = ActorSystem.create(Behaviors.empty(), "gateway-test");
+        gateway = Gateway.start(system, nats, env, gatewayFeeds, spec, keys, registry);
+        gateway.warmedUp().get(30, TimeUnit.SECONDS);
         binding = HttpServer.bind(system, new HttpSettings("127.0.0.1", 0), gateway.routes(health))
                 .toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
@@ -94,6 +94,10 @@ final class GatewayTestNode implements AutoCloseable {
 
     static GatewaySpec spec(int queueSize, Duration maxLag) {
         return new GatewaySpec(true, Optional.empty(), queueSize, maxLag, 50);
+    }
+
+    ActorSystem<Void> system() {
+        return system;
     }
 
     String env() {

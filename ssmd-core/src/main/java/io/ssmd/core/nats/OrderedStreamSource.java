@@ -1,4 +1,4 @@
-package io.ssmd.archive;
+package io.ssmd.core.nats;
 
 import io.nats.client.Connection;
 import io.nats.client.ConsumeOptions;
@@ -8,10 +8,13 @@ import io.nats.client.Message;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.OrderedConsumerConfiguration;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.RestartSettings;
@@ -21,50 +24,73 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A whole stream as a source, from a start sequence, without acks (DESIGN §6: the manifests are the position; with
- * limits retention an ack would free nothing).
+ * A whole JetStream stream as a Pekko source, from a start sequence, without acks: what a reader needs whose position
+ * lives in its own output (the archive's manifests, DESIGN §6) rather than in a durable consumer; with limits
+ * retention an ack would free nothing.
  *
  * <p>It is JetStream's ordered consumer: an ephemeral pull consumer with {@code DeliverByStartSequence}, which the
  * client recreates from the last sequence it delivered whenever it misses a message or a heartbeat (a NATS restart).
- * Pull requests of {@code fetch-batch} messages are its backpressure: nothing is requested while the archive is busy.
- * If the consumer fails outright it is rebuilt from the archive's own last written sequence. Each poll that finds
- * nothing emits an empty element, the archiver's clock tick.
+ * Pull requests of {@link Settings#fetchBatch()} messages are its backpressure: nothing is requested while downstream
+ * is busy. If the consumer fails outright it is rebuilt, after a {@link Settings#restart()} backoff, from the
+ * sequence the reader says comes next. Each poll that finds nothing emits an empty element, the reader's clock tick.
  *
  * <p>A watchdog covers the case the client does not notice: after a NATS restart its consumer may sit silent until
- * heartbeats time out. When polls have found nothing for {@code stall-timeout} while the stream holds messages past
- * the last one delivered, the consumer is dropped and recreated.
+ * heartbeats time out. When polls have found nothing for {@link Settings#stallTimeout()} while the stream holds
+ * messages past the last one delivered, the consumer is dropped and recreated.
  */
-final class StreamConsumer {
+public final class OrderedStreamSource {
 
-    private static final Logger log = LoggerFactory.getLogger(StreamConsumer.class);
+    private static final Logger log = LoggerFactory.getLogger(OrderedStreamSource.class);
 
-    private StreamConsumer() {}
+    /**
+     * How the source reads.
+     *
+     * @param fetchBatch   messages per pull request
+     * @param pollTimeout  how long one poll waits for a message before emitting an empty tick
+     * @param stallTimeout how long the consumer may stay silent while the stream holds more before it is recreated
+     * @param restart      the backoff before rebuilding a failed consumer (Pekko's, as it drives a
+     *                     {@code RestartSource})
+     * @param dispatcher   where the blocking polls run (never the default dispatcher)
+     */
+    public record Settings(
+            int fetchBatch, Duration pollTimeout, Duration stallTimeout, RestartSettings restart, String dispatcher) {
+
+        public Settings {
+            if (fetchBatch < 1) {
+                throw new IllegalArgumentException("fetchBatch must be at least 1, got " + fetchBatch);
+            }
+        }
+    }
+
+    private OrderedStreamSource() {}
 
     /**
      * Messages of {@code stream} from {@code nextSeq} on, re-read from {@code nextSeq} after each failure, until
      * {@code stopped}.
+     *
+     * @param nextSeq        the first sequence to read, asked again on every restart
+     * @param streamLastSeq  the stream's last sequence, for the watchdog; empty when NATS cannot be asked right now
+     * @param stopped        once true, the next poll completes the source
      */
-    static Source<Optional<Message>, NotUsed> source(
+    public static Source<Optional<Message>, NotUsed> create(
             Connection nats,
             String stream,
             LongSupplier nextSeq,
-            StreamProbe probe,
+            Supplier<OptionalLong> streamLastSeq,
             BooleanSupplier stopped,
-            ArchiverSettings settings) {
-        RestartSettings restart =
-                RestartSettings.create(settings.consumerBackoffMin(), settings.consumerBackoffMax(), 0.2);
+            Settings settings) {
         // The dispatcher goes on the inner source: RestartSource materializes it apart, without outer attributes.
-        // Once the archiver stops, the next poll completes the source instead of waiting on downstream cancellation
-        // to reach a stage that is blocked in a poll.
+        // Once stopped, the next poll completes the source instead of waiting on downstream cancellation to reach a
+        // stage that is blocked in a poll.
         return RestartSource.onFailuresWithBackoff(
-                restart,
+                settings.restart(),
                 () -> Source.unfoldResource(
                                 () -> open(nats, stream, nextSeq.getAsLong(), settings),
                                 polling -> stopped.getAsBoolean()
                                         ? Optional.empty()
-                                        : Optional.of(polling.next(probe, settings)),
+                                        : Optional.of(polling.next(streamLastSeq, settings)),
                                 Polling::close)
-                        .withAttributes(ActorAttributes.dispatcher(settings.ioDispatcher())));
+                        .withAttributes(ActorAttributes.dispatcher(settings.dispatcher())));
     }
 
     /** One consumer and what the watchdog knows of it. */
@@ -80,7 +106,7 @@ final class StreamConsumer {
             this.lastSeq = startSeq - 1;
         }
 
-        Optional<Message> next(StreamProbe probe, ArchiverSettings settings) throws Exception {
+        Optional<Message> next(Supplier<OptionalLong> streamLastSeq, Settings settings) throws Exception {
             Message message = consumer.nextMessage(settings.pollTimeout());
             long now = System.nanoTime();
             if (message != null) {
@@ -90,10 +116,10 @@ final class StreamConsumer {
             }
             if (now - quietSince >= settings.stallTimeout().toNanos()) {
                 quietSince = now;
-                Optional<StreamProbe.State> state = probe.state();
-                if (state.isPresent() && state.get().lastSeq() > lastSeq) {
+                OptionalLong last = streamLastSeq.get();
+                if (last.isPresent() && last.getAsLong() > lastSeq) {
                     throw new IllegalStateException("consumer of " + stream + " silent at seq " + lastSeq
-                            + " while the stream holds up to " + state.get().lastSeq() + "; recreating it");
+                            + " while the stream holds up to " + last.getAsLong() + "; recreating it");
                 }
             }
             return Optional.empty();
@@ -115,7 +141,7 @@ final class StreamConsumer {
         }
     }
 
-    private static Polling open(Connection nats, String stream, long startSeq, ArchiverSettings settings)
+    private static Polling open(Connection nats, String stream, long startSeq, Settings settings)
             throws IOException, JetStreamApiException {
         OrderedConsumerConfiguration config = new OrderedConsumerConfiguration()
                 .deliverPolicy(DeliverPolicy.ByStartSequence)

@@ -1,4 +1,4 @@
-package io.ssmd.core.shard;
+package io.ssmd.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,6 +32,13 @@ class BackoffTest {
             seen.add(delay);
         }
         assertThat(seen.size()).isGreaterThan(40);
+    }
+
+    @Test
+    void withoutJitterTheDelayNeedsNoSeedAndNegativeAttemptsStartAtTheMinimum() {
+        Backoff backoff = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(5), 0);
+        assertThat(backoff.delay(2)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(backoff.delay(-1)).isEqualTo(Duration.ofMillis(250));
     }
 
     @Test
