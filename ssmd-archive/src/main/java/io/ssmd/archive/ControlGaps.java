@@ -45,33 +45,29 @@ final class ControlGaps {
                         null));
             }
             case ControlEvent.PUBLISH_FAILED -> {
-                return Optional.of(new Gap(
-                        Gap.PUBLISH_FAILED,
-                        seq,
-                        seq,
-                        event.ts(),
-                        event.ts(),
-                        shard,
-                        blankToNull(event.reason()),
-                        event.instruments(),
-                        null));
+                return Optional.of(atEvent(Gap.PUBLISH_FAILED, seq, event));
             }
             case ControlEvent.RESYNC -> {
-                return Optional.of(new Gap(
-                        Gap.BOOK_RESYNC,
-                        seq,
-                        seq,
-                        event.ts(),
-                        event.ts(),
-                        shard,
-                        blankToNull(event.reason()),
-                        event.instruments(),
-                        null));
+                return Optional.of(atEvent(Gap.BOOK_RESYNC, seq, event));
             }
             default -> {
                 return Optional.empty();
             }
         }
+    }
+
+    /** A gap that is the event itself: its own sequence and time, from start to end. */
+    private static Gap atEvent(String type, long seq, ControlEvent event) {
+        return new Gap(
+                type,
+                seq,
+                seq,
+                event.ts(),
+                event.ts(),
+                event.shard(),
+                blankToNull(event.reason()),
+                event.instruments(),
+                null);
     }
 
     private static String blankToNull(String s) {

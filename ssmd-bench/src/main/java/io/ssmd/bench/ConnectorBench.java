@@ -111,11 +111,7 @@ final class ConnectorBench {
         Recorder recorder = new Recorder();
         NatsServerProcess nats = NatsServerProcess.create(work.resolve("nats"));
         nats.start();
-        ActorSystem<Void> system = ActorSystem.create(
-                Behaviors.empty(),
-                "ssmd-bench",
-                NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString(
-                        "pekko.remote.artery.canonical.port = 0" + "\npekko.loglevel = WARNING"))));
+        ActorSystem<Void> system = ssmdSystem();
         // The venue runs in a system of its own, as it would in its own process: stopping ssmd's side then closes
         // every connection from the client end, and the venue's sessions end with them.
         ActorSystem<Void> venue = ActorSystem.create(
@@ -160,6 +156,15 @@ final class ConnectorBench {
             venue.terminate();
             nats.stop();
         }
+    }
+
+    /** ssmd's side of a connector bench: a node's configuration, on a free port, logging only warnings. */
+    static ActorSystem<Void> ssmdSystem() {
+        return ActorSystem.create(
+                Behaviors.empty(),
+                "ssmd-bench",
+                NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString(
+                        "pekko.remote.artery.canonical.port = 0" + "\npekko.loglevel = WARNING"))));
     }
 
     /** Terminates a system, waiting at most 30 s: a benchmark's figures must not hang on a slow shutdown. */

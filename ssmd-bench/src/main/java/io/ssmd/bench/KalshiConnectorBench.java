@@ -1,6 +1,5 @@
 package io.ssmd.bench;
 
-import com.typesafe.config.ConfigFactory;
 import io.nats.client.Connection;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.EnvironmentLoader;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
@@ -51,11 +49,7 @@ final class KalshiConnectorBench {
         ConnectorBench.Recorder recorder = new ConnectorBench.Recorder();
         NatsServerProcess nats = NatsServerProcess.create(work.resolve("nats"));
         nats.start();
-        ActorSystem<Void> system = ActorSystem.create(
-                Behaviors.empty(),
-                "ssmd-bench",
-                NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString(
-                        "pekko.remote.artery.canonical.port = 0" + "\npekko.loglevel = WARNING"))));
+        ActorSystem<Void> system = ConnectorBench.ssmdSystem();
         try (Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-kalshi")) {
             Path privateKey = work.resolve("kalshi-private.pem");
             Path publicKey = work.resolve("kalshi-public.pem");

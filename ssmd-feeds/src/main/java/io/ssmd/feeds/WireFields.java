@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import io.ssmd.core.model.Level;
+import io.ssmd.core.model.Side;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -78,6 +79,15 @@ public final class WireFields {
         // A number as its plain digits: a BigDecimal's own toString could answer in exponent form.
         String text = node.isNumber() ? node.decimalValue().toPlainString() : node.asText();
         return text.isEmpty() ? Optional.empty() : Optional.of(text);
+    }
+
+    /** The aggressor from a side field, in the venue's words for a buy and a sell; {@link Side#UNKNOWN} otherwise. */
+    public static Side side(JsonNode node, String buy, String sell) {
+        String word = node == null ? "" : node.asText("");
+        if (word.equals(buy)) {
+            return Side.BUY;
+        }
+        return word.equals(sell) ? Side.SELL : Side.UNKNOWN;
     }
 
     /** Epoch microseconds of a count of epoch milliseconds (number or string); 0 when there is none. */

@@ -125,26 +125,6 @@ public record KalshiSettings(
                 DEFAULT_RETRY_BACKOFF);
     }
 
-    /** These settings with discovery's filters replaced. */
-    public KalshiSettings withFilters(List<String> categories, List<String> excludedCategories, List<String> series) {
-        return new KalshiSettings(
-                feed,
-                websocket,
-                rest,
-                channels,
-                lifecycle,
-                credentials,
-                categories,
-                excludedCategories,
-                series,
-                maxMarketsPerSubscribe,
-                maxInstruments,
-                pageSpacing,
-                pageLimit,
-                pageAttempts,
-                retryBackoff);
-    }
-
     /** These settings with discovery's paging replaced (tests use no spacing and a tiny backoff). */
     public KalshiSettings withPaging(Duration pageSpacing, int pageLimit, int pageAttempts, Duration retryBackoff) {
         return new KalshiSettings(

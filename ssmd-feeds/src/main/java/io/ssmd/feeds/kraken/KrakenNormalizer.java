@@ -6,7 +6,6 @@ import io.ssmd.core.model.BookSnapshot;
 import io.ssmd.core.model.Level;
 import io.ssmd.core.model.MarketEvent;
 import io.ssmd.core.model.Normalizer;
-import io.ssmd.core.model.Side;
 import io.ssmd.core.model.Ticker;
 import io.ssmd.core.model.Trade;
 import io.ssmd.feeds.WireFields;
@@ -97,17 +96,12 @@ public final class KrakenNormalizer implements Normalizer {
         if (price.isEmpty() || qty.isEmpty()) {
             return Optional.empty();
         }
-        Side side = switch (entry.path("side").asText("")) {
-            case "buy" -> Side.BUY;
-            case "sell" -> Side.SELL;
-            default -> Side.UNKNOWN;
-        };
         return Optional.of(new Trade(
                 feed,
                 symbol,
                 price.get(),
                 qty.get(),
-                side,
+                WireFields.side(entry.get("side"), "buy", "sell"),
                 WireFields.text(entry.get("trade_id")),
                 WireFields.rfc3339ToMicros(entry.get("timestamp")),
                 snapshot));

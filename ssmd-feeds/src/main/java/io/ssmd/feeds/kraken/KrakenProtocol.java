@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.ssmd.feeds.WireTokens;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -171,10 +171,11 @@ public final class KrakenProtocol {
                     case "type" -> type = text(p, name);
                     case "method" -> method = text(p, name);
                     case "error" -> error = value == JsonToken.VALUE_STRING ? p.getText() : skipToText(p);
-                    case "symbol" -> symbol = value == JsonToken.VALUE_STRING ? p.getText() : skipToNull(p);
-                    case "req_id" -> reqId = value.isScalarValue() ? p.getText() : skipToNull(p);
-                    case "success" -> success = value.isBoolean() ? (Boolean) p.getBooleanValue() : skipToNull(p);
-                    case "data" -> data = value == JsonToken.START_ARRAY ? entries(p) : skipToNull(p);
+                    case "symbol" -> symbol = value == JsonToken.VALUE_STRING ? p.getText() : WireTokens.skip(p, null);
+                    case "req_id" -> reqId = value.isScalarValue() ? p.getText() : WireTokens.skip(p, null);
+                    case "success" ->
+                        success = value.isBoolean() ? (Boolean) p.getBooleanValue() : WireTokens.skip(p, null);
+                    case "data" -> data = value == JsonToken.START_ARRAY ? entries(p) : WireTokens.skip(p, null);
                     default -> p.skipChildren();
                 }
             }
@@ -202,24 +203,9 @@ public final class KrakenProtocol {
         return text;
     }
 
-    private static <T> T skipToNull(JsonParser p) throws IOException {
-        p.skipChildren();
-        return null;
-    }
-
     private static List<Entry> entries(JsonParser p) throws IOException {
-        List<Entry> entries = new ArrayList<>();
-        JsonToken token;
-        while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
-            requireMore(token);
-            if (token != JsonToken.START_OBJECT) {
-                p.skipChildren();
-                entries.add(new Entry(null, List.of(), List.of(), false, OptionalLong.empty()));
-                continue;
-            }
-            entries.add(entry(p));
-        }
-        return entries;
+        return WireTokens.objects(
+                p, KrakenProtocol::entry, new Entry(null, List.of(), List.of(), false, OptionalLong.empty()));
     }
 
     private static Entry entry(JsonParser p) throws IOException {
@@ -232,9 +218,11 @@ public final class KrakenProtocol {
             String name = p.currentName();
             JsonToken value = p.nextToken();
             switch (name) {
-                case "symbol" -> symbol = value == JsonToken.VALUE_STRING ? p.getText() : skipToNull(p);
+                case "symbol" -> symbol = value == JsonToken.VALUE_STRING ? p.getText() : WireTokens.skip(p, null);
                 case "bids", "asks" -> {
-                    List<Level> levels = value == JsonToken.START_ARRAY ? levels(p) : skipToNull(p);
+                    List<Level> levels = value == JsonToken.START_ARRAY
+                            ? WireTokens.levels(p, "price", "qty", KrakenProtocol::level)
+                            : WireTokens.skip(p, null);
                     readable &= levels != null;
                     if (name.equals("bids")) {
                         bids = levels == null ? List.of() : levels;
@@ -249,49 +237,10 @@ public final class KrakenProtocol {
         return new Entry(symbol, bids, asks, readable, checksum);
     }
 
-    /** A book side's levels, or null (after skipping the rest of the side) when one is not a price/qty pair. */
-    private static List<Level> levels(JsonParser p) throws IOException {
-        List<Level> levels = new ArrayList<>();
-        boolean readable = true;
-        JsonToken token;
-        while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
-            requireMore(token);
-            if (token != JsonToken.START_OBJECT) {
-                p.skipChildren();
-                readable = false;
-                continue;
-            }
-            String price = null;
-            String qty = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                // Kraken sends bare numbers; a quoted number would carry the same text, so it is taken too.
-                boolean number = value.isNumeric() || value == JsonToken.VALUE_STRING;
-                if (name.equals("price") && number) {
-                    price = p.getText();
-                } else if (name.equals("qty") && number) {
-                    qty = p.getText();
-                } else {
-                    p.skipChildren();
-                }
-            }
-            Level level = price == null || qty == null ? null : level(price, qty);
-            if (level == null) {
-                readable = false;
-            } else {
-                levels.add(level);
-            }
-        }
-        return readable ? levels : null;
-    }
-
-    private static void requireMore(JsonToken token) throws NotAFrame {
-        if (token == null) {
-            throw new NotAFrame("unterminated array");
-        }
-    }
-
+    /**
+     * A level of a book side, or null when the price or qty is not a number. Kraken sends bare numbers; a quoted
+     * number would carry the same text, so it is taken too.
+     */
     private static Level level(String price, String qty) {
         try {
             BigDecimal value = new BigDecimal(price);

@@ -6,7 +6,6 @@ import io.ssmd.core.model.BookSnapshot;
 import io.ssmd.core.model.Level;
 import io.ssmd.core.model.MarketEvent;
 import io.ssmd.core.model.Normalizer;
-import io.ssmd.core.model.Side;
 import io.ssmd.core.model.Ticker;
 import io.ssmd.core.model.Trade;
 import io.ssmd.feeds.WireFields;
@@ -103,17 +102,12 @@ public final class KrakenFuturesNormalizer implements Normalizer {
         if (price.isEmpty() || qty.isEmpty()) {
             return Optional.empty();
         }
-        Side side = switch (trade.path("side").asText("")) {
-            case "buy" -> Side.BUY;
-            case "sell" -> Side.SELL;
-            default -> Side.UNKNOWN;
-        };
         return Optional.of(new Trade(
                 feed,
                 product,
                 price.get(),
                 qty.get(),
-                side,
+                WireFields.side(trade.get("side"), "buy", "sell"),
                 WireFields.text(trade.get("uid")),
                 WireFields.millisToMicros(trade.get("time")),
                 snapshot));

@@ -7,7 +7,6 @@ import io.ssmd.core.model.Level;
 import io.ssmd.core.model.Lifecycle;
 import io.ssmd.core.model.MarketEvent;
 import io.ssmd.core.model.Normalizer;
-import io.ssmd.core.model.Side;
 import io.ssmd.core.model.Ticker;
 import io.ssmd.core.model.Trade;
 import io.ssmd.feeds.WireFields;
@@ -143,12 +142,15 @@ public final class PolymarketNormalizer implements Normalizer {
         if (asset.isEmpty() || price.isEmpty() || size.isEmpty()) {
             return List.of();
         }
-        Side side = switch (event.path("side").asText("")) {
-            case "BUY" -> Side.BUY;
-            case "SELL" -> Side.SELL;
-            default -> Side.UNKNOWN;
-        };
-        return List.of(new Trade(feed, asset.get(), price.get(), size.get(), side, Optional.empty(), ts, false));
+        return List.of(new Trade(
+                feed,
+                asset.get(),
+                price.get(),
+                size.get(),
+                WireFields.side(event.get("side"), "BUY", "SELL"),
+                Optional.empty(),
+                ts,
+                false));
     }
 
     private static List<MarketEvent> ticker(String feed, JsonNode event, long ts) {

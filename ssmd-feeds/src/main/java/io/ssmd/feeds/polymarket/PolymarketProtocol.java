@@ -3,6 +3,7 @@ package io.ssmd.feeds.polymarket;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.ssmd.feeds.WireTokens;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -159,10 +160,7 @@ public final class PolymarketProtocol {
             } else if (first == JsonToken.START_ARRAY) {
                 array[0] = true;
                 JsonToken token;
-                while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
-                    if (token == null) {
-                        throw new IOException("unterminated array");
-                    }
+                while ((token = WireTokens.nextElement(p)) != null) {
                     int start = (int) p.currentTokenLocation().getByteOffset();
                     if (token == JsonToken.START_OBJECT) {
                         events.add(event(p, start));
@@ -212,12 +210,15 @@ public final class PolymarketProtocol {
             String name = p.currentName();
             JsonToken value = p.nextToken();
             switch (name) {
-                case "event_type" -> type = nonEmpty(text(p, value));
-                case "asset_id" -> asset = nonEmpty(text(p, value));
-                case "market" -> market = nonEmpty(text(p, value));
-                case "assets_ids" -> assetsIds = value == JsonToken.START_ARRAY ? strings(p) : skip(p, List.of());
+                case "event_type" -> type = nonEmpty(WireTokens.text(p, value));
+                case "asset_id" -> asset = nonEmpty(WireTokens.text(p, value));
+                case "market" -> market = nonEmpty(WireTokens.text(p, value));
+                case "assets_ids" ->
+                    assetsIds = value == JsonToken.START_ARRAY ? strings(p) : WireTokens.skip(p, List.of());
                 case "bids", "asks" -> {
-                    List<Level> levels = value == JsonToken.START_ARRAY ? levels(p) : skip(p, null);
+                    List<Level> levels = value == JsonToken.START_ARRAY
+                            ? WireTokens.levels(p, "price", "size", PolymarketProtocol::level)
+                            : WireTokens.skip(p, null);
                     readable &= levels != null;
                     List<Level> side = levels == null ? List.of() : levels;
                     if (name.equals("bids")) {
@@ -226,9 +227,10 @@ public final class PolymarketProtocol {
                         asks = side;
                     }
                 }
-                case "price_changes" -> changes = value == JsonToken.START_ARRAY ? changes(p) : skip(p, null);
-                case "changes" -> legacyChanges = skip(p, true);
-                case "price" -> legacyPrice = skip(p, true);
+                case "price_changes" ->
+                    changes = value == JsonToken.START_ARRAY ? changes(p) : WireTokens.skip(p, null);
+                case "changes" -> legacyChanges = WireTokens.skip(p, true);
+                case "price" -> legacyPrice = WireTokens.skip(p, true);
                 default -> p.skipChildren();
             }
         }
@@ -252,30 +254,15 @@ public final class PolymarketProtocol {
                 legacyPrice);
     }
 
-    /** A scalar's text (numbers too: a venue that stops quoting them must not cost the field); else null. */
-    private static String text(JsonParser p, JsonToken value) throws IOException {
-        if (value.isScalarValue() && value != JsonToken.VALUE_NULL) {
-            return p.getText();
-        }
-        p.skipChildren();
-        return null;
-    }
-
     private static String nonEmpty(String text) {
         return text == null || text.isEmpty() ? null : text;
-    }
-
-    private static <T> T skip(JsonParser p, T result) throws IOException {
-        p.skipChildren();
-        return result;
     }
 
     private static List<String> strings(JsonParser p) throws IOException {
         List<String> values = new ArrayList<>();
         JsonToken token;
-        while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
-            requireMore(token);
-            String text = text(p, token);
+        while ((token = WireTokens.nextElement(p)) != null) {
+            String text = WireTokens.text(p, token);
             if (text != null && !text.isEmpty()) {
                 values.add(text);
             }
@@ -283,85 +270,45 @@ public final class PolymarketProtocol {
         return values;
     }
 
-    /** A side's levels, or null (the rest of the side skipped) when one is not a price/size pair of decimals. */
-    private static List<Level> levels(JsonParser p) throws IOException {
-        List<Level> levels = new ArrayList<>();
-        boolean readable = true;
-        JsonToken token;
-        while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
-            requireMore(token);
-            if (token != JsonToken.START_OBJECT) {
-                p.skipChildren();
-                readable = false;
-                continue;
-            }
-            String price = null;
-            String size = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                String text = text(p, value);
-                if (name.equals("price")) {
-                    price = text;
-                } else if (name.equals("size")) {
-                    size = text;
-                }
-            }
-            BigDecimal priceValue = decimal(price);
-            BigDecimal sizeValue = decimal(size);
-            if (priceValue == null || sizeValue == null) {
-                readable = false;
-            } else {
-                levels.add(new Level(priceValue, sizeValue));
-            }
-        }
-        return readable ? levels : null;
+    /** A level of a book side, or null when the price or size is not a number. */
+    private static Level level(String price, String size) {
+        BigDecimal priceValue = decimal(price);
+        BigDecimal sizeValue = decimal(size);
+        return priceValue == null || sizeValue == null ? null : new Level(priceValue, sizeValue);
     }
 
     private static List<Change> changes(JsonParser p) throws IOException {
-        List<Change> changes = new ArrayList<>();
-        JsonToken token;
-        while ((token = p.nextToken()) != JsonToken.END_ARRAY) {
-            requireMore(token);
-            if (token != JsonToken.START_OBJECT) {
-                p.skipChildren();
-                changes.add(new Change(null, false, null, null, null, null, false));
-                continue;
-            }
-            String asset = null;
-            String side = null;
-            String price = null;
-            String size = null;
-            String bestBid = null;
-            String bestAsk = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken value = p.nextToken();
-                String text = nonEmpty(text(p, value));
-                switch (name) {
-                    case "asset_id" -> asset = text;
-                    case "side" -> side = text;
-                    case "price" -> price = text;
-                    case "size" -> size = text;
-                    case "best_bid" -> bestBid = text;
-                    case "best_ask" -> bestAsk = text;
-                    default -> {}
-                }
-            }
-            BigDecimal priceValue = decimal(price);
-            BigDecimal sizeValue = decimal(size);
-            boolean bid = "BUY".equalsIgnoreCase(side);
-            boolean readable =
-                    asset != null && priceValue != null && sizeValue != null && (bid || "SELL".equalsIgnoreCase(side));
-            changes.add(new Change(asset, bid, priceValue, sizeValue, bestBid, bestAsk, readable));
-        }
-        return changes;
+        return WireTokens.objects(
+                p, PolymarketProtocol::change, new Change(null, false, null, null, null, null, false));
     }
 
-    private static void requireMore(JsonToken token) throws IOException {
-        if (token == null) {
-            throw new IOException("unterminated array");
+    private static Change change(JsonParser p) throws IOException {
+        String asset = null;
+        String side = null;
+        String price = null;
+        String size = null;
+        String bestBid = null;
+        String bestAsk = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            String text = nonEmpty(WireTokens.text(p, value));
+            switch (name) {
+                case "asset_id" -> asset = text;
+                case "side" -> side = text;
+                case "price" -> price = text;
+                case "size" -> size = text;
+                case "best_bid" -> bestBid = text;
+                case "best_ask" -> bestAsk = text;
+                default -> {}
+            }
         }
+        BigDecimal priceValue = decimal(price);
+        BigDecimal sizeValue = decimal(size);
+        boolean bid = "BUY".equalsIgnoreCase(side);
+        boolean readable =
+                asset != null && priceValue != null && sizeValue != null && (bid || "SELL".equalsIgnoreCase(side));
+        return new Change(asset, bid, priceValue, sizeValue, bestBid, bestAsk, readable);
     }
 
     /** A decimal from wire text, or null when there is none or it is not a number. */

@@ -124,20 +124,15 @@ final class KalshiFrames {
 
     /** {@code market_lifecycle_v2} {@code close_date_updated}, with seq as in the current asyncapi. */
     static String closeDateUpdated(int sid, long seq, String ticker, long closeTs) {
-        StringBuilder b = new StringBuilder(160)
-                .append("{\"type\":\"market_lifecycle_v2\",\"sid\":")
-                .append(sid)
-                .append(",\"seq\":")
-                .append(seq)
-                .append(",\"msg\":{\"market_ticker\":");
-        quote(b, ticker);
-        return b.append(",\"close_ts\":")
+        return envelope("market_lifecycle_v2", sid, seq, ticker)
+                .append(",\"close_ts\":")
                 .append(closeTs)
                 .append(",\"event_type\":\"close_date_updated\"}}")
                 .toString();
     }
 
-    private static StringBuilder head(String type, int sid, long seq, MarketState market) {
+    /** How every per-market data frame starts: type, sid, seq and the market's ticker in {@code msg}. */
+    static StringBuilder envelope(String type, int sid, long seq, String ticker) {
         StringBuilder b = new StringBuilder(320)
                 .append("{\"type\":\"")
                 .append(type)
@@ -146,7 +141,12 @@ final class KalshiFrames {
                 .append(",\"seq\":")
                 .append(seq)
                 .append(",\"msg\":{\"market_ticker\":");
-        quote(b, market.info.ticker());
+        quote(b, ticker);
+        return b;
+    }
+
+    private static StringBuilder head(String type, int sid, long seq, MarketState market) {
+        StringBuilder b = envelope(type, sid, seq, market.info.ticker());
         b.append(",\"market_id\":");
         quote(b, market.info.marketId());
         return b;

@@ -133,13 +133,7 @@ final class KalshiLifecycleEvents extends AllDirectives {
      * {@code deactivated} the pause flag.
      */
     static String frame(int sid, long seq, Event event, Market market) {
-        StringBuilder b = new StringBuilder(400)
-                .append("{\"type\":\"market_lifecycle_v2\",\"sid\":")
-                .append(sid)
-                .append(",\"seq\":")
-                .append(seq)
-                .append(",\"msg\":{\"market_ticker\":");
-        quote(b, event.ticker());
+        StringBuilder b = KalshiFrames.envelope("market_lifecycle_v2", sid, seq, event.ticker());
         b.append(",\"event_type\":");
         quote(b, event.type());
         long ts = event.at().getEpochSecond();

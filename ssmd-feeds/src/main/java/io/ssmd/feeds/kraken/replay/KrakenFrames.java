@@ -46,12 +46,7 @@ public final class KrakenFrames {
     static String pong(String reqId, String timeIn, String timeOut) {
         StringBuilder sb = new StringBuilder(120).append("{\"method\":\"pong\"");
         appendReqId(sb, reqId);
-        return sb.append(",\"time_in\":\"")
-                .append(timeIn)
-                .append("\",\"time_out\":\"")
-                .append(timeOut)
-                .append("\"}")
-                .toString();
+        return withTimes(sb, timeIn, timeOut);
     }
 
     /**
@@ -84,14 +79,8 @@ public final class KrakenFrames {
         if (snapshot != null) {
             sb.append(",\"snapshot\":").append(snapshot);
         }
-        sb.append(",\"symbol\":")
-                .append(quote(symbol))
-                .append("},\"success\":true,\"time_in\":\"")
-                .append(timeIn)
-                .append("\",\"time_out\":\"")
-                .append(timeOut)
-                .append("\"}");
-        return sb.toString();
+        sb.append(",\"symbol\":").append(quote(symbol)).append("},\"success\":true");
+        return withTimes(sb, timeIn, timeOut);
     }
 
     /**
@@ -110,6 +99,11 @@ public final class KrakenFrames {
         if (symbol != null) {
             sb.append(",\"symbol\":").append(quote(symbol));
         }
+        return withTimes(sb, timeIn, timeOut);
+    }
+
+    /** Every answer ends with when the request came in and the answer went out. */
+    private static String withTimes(StringBuilder sb, String timeIn, String timeOut) {
         return sb.append(",\"time_in\":\"")
                 .append(timeIn)
                 .append("\",\"time_out\":\"")

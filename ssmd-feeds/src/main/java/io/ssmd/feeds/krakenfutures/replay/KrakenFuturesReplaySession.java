@@ -74,6 +74,9 @@ final class KrakenFuturesReplaySession implements VenueSession {
 
     private record Subscription(Feed feed, String productId) {}
 
+    /** What a subscribe or unsubscribe asks for. */
+    private record Request(Feed feed, Set<String> productIds) {}
+
     private final Faults faults;
     private final Set<String> universe;
     private final KrakenFuturesSyntheticMarket synthetic;
@@ -199,26 +202,20 @@ final class KrakenFuturesReplaySession implements VenueSession {
             out.send(KrakenFuturesFrames.ack("subscribed", feedName, null));
             return;
         }
-        Optional<Feed> feed = Feed.of(feedName);
-        Optional<Set<String>> ids = productIds(request);
-        if (feed.isEmpty() || ids.isEmpty()) {
-            out.send(KrakenFuturesFrames.error(feed.isEmpty() ? "Invalid feed" : "Json Error"));
+        Optional<Request> read = readRequest(feedName, request, out);
+        if (read.isEmpty()) {
             return;
         }
+        Feed feed = read.get().feed();
         List<String> accepted = new ArrayList<>();
         List<String> refused = new ArrayList<>();
-        for (String id : ids.get()) {
+        for (String id : read.get().productIds()) {
             boolean known = universe.isEmpty() || universe.contains(id);
             (known && !faults.rejects(id) ? accepted : refused).add(id);
         }
-        if (!accepted.isEmpty()) {
-            out.send(KrakenFuturesFrames.ack("subscribed", feedName, accepted));
-        }
-        if (!refused.isEmpty()) {
-            out.send(KrakenFuturesFrames.ack("subscribed_failed", feedName, refused));
-        }
+        acks(out, "subscribed", feedName, accepted, refused);
         for (String id : accepted) {
-            Subscription subscription = new Subscription(feed.get(), id);
+            Subscription subscription = new Subscription(feed, id);
             if (subscribed.add(subscription)) {
                 subscriptions.add(subscription);
             }
@@ -251,20 +248,19 @@ final class KrakenFuturesReplaySession implements VenueSession {
             heartbeat = false;
             return;
         }
-        Optional<Feed> feed = Feed.of(feedName);
-        Optional<Set<String>> ids = productIds(request);
-        if (feed.isEmpty() || ids.isEmpty()) {
-            out.send(KrakenFuturesFrames.error(feed.isEmpty() ? "Invalid feed" : "Json Error"));
+        Optional<Request> read = readRequest(feedName, request, out);
+        if (read.isEmpty()) {
             return;
         }
+        Feed feed = read.get().feed();
         List<String> removed = new ArrayList<>();
         List<String> notSubscribed = new ArrayList<>();
-        for (String id : ids.get()) {
-            Subscription subscription = new Subscription(feed.get(), id);
+        for (String id : read.get().productIds()) {
+            Subscription subscription = new Subscription(feed, id);
             if (subscribed.remove(subscription)) {
                 subscriptions.remove(subscription);
                 removed.add(id);
-                if (synthetic != null && feed.get() == Feed.BOOK) {
+                if (synthetic != null && feed == Feed.BOOK) {
                     synthetic.product(id).watchBook(false);
                 }
             } else {
@@ -272,11 +268,30 @@ final class KrakenFuturesReplaySession implements VenueSession {
             }
         }
         nextTurn = subscriptions.isEmpty() ? 0 : nextTurn % subscriptions.size();
-        if (!removed.isEmpty()) {
-            out.send(KrakenFuturesFrames.ack("unsubscribed", feedName, removed));
+        acks(out, "unsubscribed", feedName, removed, notSubscribed);
+    }
+
+    /**
+     * The feed and products a subscribe or unsubscribe names; empty, the venue's error sent, when the feed is unknown
+     * or the products unreadable.
+     */
+    private static Optional<Request> readRequest(String feedName, JsonNode request, SessionOutput out) {
+        Optional<Feed> feed = Feed.of(feedName);
+        Optional<Set<String>> ids = productIds(request);
+        if (feed.isEmpty() || ids.isEmpty()) {
+            out.send(KrakenFuturesFrames.error(feed.isEmpty() ? "Invalid feed" : "Json Error"));
+            return Optional.empty();
         }
-        if (!notSubscribed.isEmpty()) {
-            out.send(KrakenFuturesFrames.ack("unsubscribed_failed", feedName, notSubscribed));
+        return Optional.of(new Request(feed.get(), ids.get()));
+    }
+
+    /** The venue acks the products that did as asked under {@code event}, the rest under {@code event_failed}. */
+    private static void acks(SessionOutput out, String event, String feedName, List<String> done, List<String> failed) {
+        if (!done.isEmpty()) {
+            out.send(KrakenFuturesFrames.ack(event, feedName, done));
+        }
+        if (!failed.isEmpty()) {
+            out.send(KrakenFuturesFrames.ack(event + "_failed", feedName, failed));
         }
     }
 
