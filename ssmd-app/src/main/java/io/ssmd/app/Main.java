@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
 @Command(
         name = "ssmd",
         mixinStandardHelpOptions = true,
+        // Every subcommand, at every level, answers --help and --version too (STYLE habit 18).
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
         description = "ssmd: market data from venue WebSockets to NATS JetStream, archives and a gateway.",
         subcommands = {

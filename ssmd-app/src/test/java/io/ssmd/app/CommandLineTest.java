@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,6 +26,37 @@ class CommandLineTest {
     void helpListsEveryCommand() {
         String usage = new CommandLine(new Main()).getUsageMessage();
         assertThat(usage).contains("run", "env", "bench", "test", "--version", "--help");
+    }
+
+    @Test
+    void everyCommandAtEveryLevelAnswersHelpWithItsUsage() {
+        CommandLine root = new CommandLine(new Main());
+        java.util.List<String> paths = new java.util.ArrayList<>();
+        collect(root, java.util.List.of(), paths);
+        assertThat(paths).contains("data inventory", "data gaps", "archive verify", "env validate", "gateway hash-key");
+        for (String path : paths) {
+            StringWriter help = new StringWriter();
+            CommandLine cli = new CommandLine(new Main());
+            cli.setOut(new PrintWriter(help));
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(path.split(" ")));
+            args.add("--help");
+            assertThat(cli.execute(args.toArray(String[]::new)))
+                    .as(path + " --help")
+                    .isZero();
+            assertThat(help.toString()).as(path + " --help").contains("Usage: ssmd " + path);
+        }
+    }
+
+    private static void collect(CommandLine command, java.util.List<String> prefix, java.util.List<String> paths) {
+        command.getSubcommands().forEach((name, sub) -> {
+            if (name.equals("help")) {
+                return;
+            }
+            java.util.List<String> path = new java.util.ArrayList<>(prefix);
+            path.add(name);
+            paths.add(String.join(" ", path));
+            collect(sub, path, paths);
+        });
     }
 
     @Test
