@@ -123,7 +123,7 @@ final class DataCommand {
                         g.type(),
                         seqs(g),
                         time(g.start()),
-                        time(g.end()),
+                        g.open() ? "open" : time(g.end()),
                         g.shard() == null ? "-" : g.shard(),
                         (g.reason() == null ? "" : g.reason())
                                 + (g.instruments() == null ? "" : " " + g.instruments()));
@@ -134,6 +134,9 @@ final class DataCommand {
         private static String seqs(Gap g) {
             if (g.fromSeq() == null) {
                 return "-";
+            }
+            if (g.toSeq() == null) {
+                return g.fromSeq() + "..";
             }
             return g.fromSeq().equals(g.toSeq()) ? g.fromSeq().toString() : g.fromSeq() + ".." + g.toSeq();
         }

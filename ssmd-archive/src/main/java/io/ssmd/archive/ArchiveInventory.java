@@ -42,7 +42,9 @@ public final class ArchiveInventory {
     public static List<Day> days(Path root, Optional<String> feed, Optional<LocalDate> from, Optional<LocalDate> to)
             throws IOException {
         List<Day> days = new ArrayList<>();
-        for (Path dateDir : dateDirs(root)) {
+        List<Path> dirs = dateDirs(root);
+        for (int i = 0; i < dirs.size(); i++) {
+            Path dateDir = dirs.get(i);
             LocalDate date = LocalDate.parse(dateDir.getFileName().toString());
             Path streamDir = dateDir.getParent();
             String feedName = streamDir.getParent().getFileName().toString();
@@ -70,8 +72,8 @@ public final class ArchiveInventory {
                     m.files().size(),
                     m.records(),
                     m.bytes(),
-                    m.gaps().size(),
-                    (m.hasGaps() ? "gaps" : "complete") + ", " + upload,
+                    gapsOf(m, newest(dirs, i), nowMicros()).size(),
+                    (gapsOf(m, newest(dirs, i), nowMicros()).isEmpty() ? "complete" : "gaps") + ", " + upload,
                     dateDir));
         }
         days.sort(java.util.Comparator.comparing(Day::date)
@@ -84,10 +86,41 @@ public final class ArchiveInventory {
     public static List<StreamGap> gaps(Path root, String feed, LocalDate date) throws IOException {
         List<StreamGap> gaps = new ArrayList<>();
         for (Day day : days(root, Optional.of(feed), Optional.of(date), Optional.of(date))) {
-            ManifestStore.read(day.dir())
-                    .ifPresent(m -> m.gaps().forEach(g -> gaps.add(new StreamGap(day.stream(), g))));
+            Optional<Manifest> m = ManifestStore.read(day.dir());
+            if (m.isPresent()) {
+                boolean newest = newest(dateDirs(root), dateDirs(root).indexOf(day.dir()));
+                gapsOf(m.get(), newest, nowMicros()).forEach(g -> gaps.add(new StreamGap(day.stream(), g)));
+            }
         }
         return gaps;
+    }
+
+    /**
+     * The gaps a manifest records and, after them, the open ones of shards that went silent without a
+     * {@code disconnected} and have not come back ({@link Manifest#openGaps}).
+     *
+     * @param newest whether {@code m} is its stream's newest date directory
+     */
+    public static List<Gap> gapsOf(Manifest m, boolean newest, long nowMicros) {
+        List<Gap> all = new ArrayList<>(m.gaps());
+        all.addAll(m.openGaps(newest, nowMicros));
+        return all;
+    }
+
+    /** Whether the date directory at {@code i} of the sorted {@code dirs} is the last of its stream. */
+    public static boolean newest(List<Path> dirs, int i) {
+        return i == dirs.size() - 1
+                || !dirs.get(i + 1).getParent().equals(dirs.get(i).getParent());
+    }
+
+    /** The date directories under {@code root}, sorted, so that a stream's newest comes last among its own. */
+    public static List<Path> dateDirsOf(Path root) throws IOException {
+        return dateDirs(root);
+    }
+
+    private static long nowMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
     /** A gap and the stream it is in. */

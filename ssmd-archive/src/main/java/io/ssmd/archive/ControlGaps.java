@@ -1,59 +1,122 @@
 package io.ssmd.archive;
 
 import io.ssmd.core.nats.ControlEvent;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * Turns connector control events into gaps (DESIGN §4, §6): a {@code disconnected} → {@code connected} pair of one
  * shard is a {@code connection_lost}, a {@code publish_failed} and a {@code resync} are gaps of their own.
  *
+ * <p>A new connection epoch of a shard whose previous epoch announced no end is a {@code connection_lost} with reason
+ * {@code restart} (the node died: a kill publishes nothing), from that epoch's last archived event, its last
+ * {@code alive} at worst, to the new epoch's first. What each shard last said is kept as {@link ShardMark}s, which
+ * manifests carry, so an archiver restarted in between still knows.
+ *
  * <p>A {@code connected} that ends an outage carries {@code since}, so the outage is marked even when its
- * {@code disconnected} was archived before a restart of the archiver and is no longer in memory.
+ * {@code disconnected} was lost.
  */
 final class ControlGaps {
 
-    private record Pending(long ts, long seq, String reason) {}
+    private final Map<String, ShardMark> marks = new TreeMap<>();
 
-    private final Map<String, Pending> disconnected = new HashMap<>();
+    ControlGaps() {}
 
-    /** The gap the event at {@code seq} closes or announces, if any. */
-    Optional<Gap> on(long seq, ControlEvent event) {
+    /** Resumes from what a manifest recorded. */
+    ControlGaps(Collection<ShardMark> from) {
+        from.forEach(m -> marks.put(m.shard(), m));
+    }
+
+    /** What every shard last said, by shard. */
+    List<ShardMark> marks() {
+        return List.copyOf(marks.values());
+    }
+
+    /** The gaps the event at {@code seq} closes or announces, if any. */
+    List<Gap> on(long seq, ControlEvent event) {
         String shard = event.shard();
+        ShardMark mark = marks.get(shard);
+        if (mark != null && event.epoch() < mark.epoch()) {
+            // A late event of a connection that was already replaced: its hole is already accounted for.
+            return List.of();
+        }
+        List<Gap> gaps = new ArrayList<>();
+        boolean newEpoch = mark != null && event.epoch() > mark.epoch();
+        boolean sinceTellsIt = event.event().equals(ControlEvent.CONNECTED)
+                && event.sinceMicros().isPresent();
+        if (newEpoch && mark.disconnected() == null && !sinceTellsIt) {
+            gaps.add(new Gap(
+                    Gap.CONNECTION_LOST,
+                    mark.seq(),
+                    seq,
+                    mark.seen(),
+                    event.ts(),
+                    shard,
+                    Gap.RESTART,
+                    event.instruments().isEmpty() ? mark.instruments() : event.instruments(),
+                    null));
+        }
+        ShardMark pending = mark != null && mark.disconnected() != null ? mark : null;
         switch (event.event()) {
-            case ControlEvent.DISCONNECTED -> {
-                disconnected.putIfAbsent(shard, new Pending(event.ts(), seq, event.reason()));
-                return Optional.empty();
-            }
             case ControlEvent.CONNECTED -> {
-                Pending pending = disconnected.remove(shard);
-                if (pending == null && event.sinceMicros().isEmpty()) {
-                    return Optional.empty();
+                if (pending != null || sinceTellsIt) {
+                    long start = event.sinceMicros().orElseGet(() -> pending.disconnected());
+                    String reason = pending != null && pending.reason() != null ? pending.reason() : event.reason();
+                    gaps.add(new Gap(
+                            Gap.CONNECTION_LOST,
+                            pending == null ? seq : pending.seq(),
+                            seq,
+                            start,
+                            event.ts(),
+                            shard,
+                            blankToNull(reason),
+                            event.instruments(),
+                            null));
                 }
-                long start = event.sinceMicros().orElseGet(() -> pending.ts());
-                String reason = pending != null && !pending.reason().isEmpty() ? pending.reason() : event.reason();
-                return Optional.of(new Gap(
-                        Gap.CONNECTION_LOST,
-                        pending == null ? seq : pending.seq(),
-                        seq,
-                        start,
-                        event.ts(),
-                        shard,
-                        blankToNull(reason),
-                        event.instruments(),
-                        null));
+                marks.put(shard, mark(event, seq, null, null, event.instruments()));
             }
-            case ControlEvent.PUBLISH_FAILED -> {
-                return Optional.of(atEvent(Gap.PUBLISH_FAILED, seq, event));
-            }
-            case ControlEvent.RESYNC -> {
-                return Optional.of(atEvent(Gap.BOOK_RESYNC, seq, event));
+            case ControlEvent.DISCONNECTED -> {
+                // An outage is dated by its first disconnected: connections that fail before they connect add none.
+                ShardMark next = pending != null
+                        ? new ShardMark(
+                                shard,
+                                event.epoch(),
+                                event.ts(),
+                                pending.seq(),
+                                pending.disconnected(),
+                                pending.reason(),
+                                pending.instruments())
+                        : mark(event, seq, event.ts(), blankToNull(event.reason()), instrumentsOf(mark, event));
+                marks.put(shard, next);
             }
             default -> {
-                return Optional.empty();
+                if (pending == null) {
+                    marks.put(shard, mark(event, seq, null, null, instrumentsOf(mark, event)));
+                }
+                if (event.event().equals(ControlEvent.PUBLISH_FAILED)) {
+                    gaps.add(atEvent(Gap.PUBLISH_FAILED, seq, event));
+                } else if (event.event().equals(ControlEvent.RESYNC)) {
+                    gaps.add(atEvent(Gap.BOOK_RESYNC, seq, event));
+                }
             }
         }
+        return gaps;
+    }
+
+    private static ShardMark mark(
+            ControlEvent event, long seq, Long disconnected, String reason, List<String> instruments) {
+        return new ShardMark(event.shard(), event.epoch(), event.ts(), seq, disconnected, reason, instruments);
+    }
+
+    /** The epoch's instruments are those its {@code connected} named; other events name a few, or none. */
+    private static List<String> instrumentsOf(ShardMark mark, ControlEvent event) {
+        if (mark != null && mark.epoch() == event.epoch() && mark.instruments() != null) {
+            return mark.instruments();
+        }
+        return event.event().equals(ControlEvent.DISCONNECTED) ? event.instruments() : null;
     }
 
     /** A gap that is the event itself: its own sequence and time, from start to end. */

@@ -31,6 +31,9 @@ public record Gap(
     public static final String PUBLISH_FAILED = "publish_failed";
     public static final String BOOK_RESYNC = "book_resync";
 
+    /** The reason of a {@code connection_lost} whose connection ended without a {@code disconnected}: a crash. */
+    public static final String RESTART = "restart";
+
     /** Every type, in the order reports list them. */
     public static final List<String> TYPES =
             List.of(BUS_GAP, RETENTION_LOSS, CONNECTION_LOST, PUBLISH_FAILED, BOOK_RESYNC);
@@ -42,6 +45,11 @@ public record Gap(
     /** Whether the gap is a range of missing stream sequences (as opposed to a hole announced by a connector). */
     public boolean missingSequences() {
         return type.equals(BUS_GAP) || type.equals(RETENTION_LOSS);
+    }
+
+    /** Whether the hole has not ended yet: a shard that went silent and has not come back ({@code end} unknown). */
+    public boolean open() {
+        return end == null && type.equals(CONNECTION_LOST);
     }
 
     /** The same gap, attributed to {@code fileName}. */

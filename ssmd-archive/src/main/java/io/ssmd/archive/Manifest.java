@@ -14,6 +14,8 @@ import java.util.TreeSet;
  * @param tickers      instrument tokens seen that day
  * @param messageTypes message types seen that day
  * @param hasGaps      whether {@code gaps} is non-empty
+ * @param shards       what each shard last said as of the last file committed here (carried from day to day), so a
+ *                     new connection epoch after a crash is a gap even across a restart of the archiver
  */
 @JsonPropertyOrder({
     "env",
@@ -26,7 +28,8 @@ import java.util.TreeSet;
     "gaps",
     "tickers",
     "message_types",
-    "has_gaps"
+    "has_gaps",
+    "shards"
 })
 public record Manifest(
         String env,
@@ -39,9 +42,13 @@ public record Manifest(
         List<Gap> gaps,
         List<String> tickers,
         List<String> messageTypes,
-        boolean hasGaps) {
+        boolean hasGaps,
+        List<ShardMark> shards) {
 
     public Manifest {
+        shards = shards == null
+                ? List.of()
+                : shards.stream().sorted(Comparator.comparing(ShardMark::shard)).toList();
         files = files == null
                 ? List.of()
                 : files.stream().sorted(Comparator.comparing(FileEntry::name)).toList();
@@ -49,6 +56,22 @@ public record Manifest(
         tickers = tickers == null ? List.of() : List.copyOf(new TreeSet<>(tickers));
         messageTypes = messageTypes == null ? List.of() : List.copyOf(new TreeSet<>(messageTypes));
         hasGaps = !gaps.isEmpty();
+    }
+
+    /** A manifest that knows no shard marks (written before they existed). */
+    public Manifest(
+            String env,
+            String feed,
+            String stream,
+            String date,
+            String format,
+            String rotation,
+            List<FileEntry> files,
+            List<Gap> gaps,
+            List<String> tickers,
+            List<String> messageTypes,
+            boolean hasGaps) {
+        this(env, feed, stream, date, format, rotation, files, gaps, tickers, messageTypes, hasGaps, List.of());
     }
 
     /** An empty manifest. */
@@ -95,7 +118,18 @@ public record Manifest(
         TreeSet<String> m = new TreeSet<>(messageTypes);
         m.addAll(newTypes);
         return new Manifest(
-                env, feed, stream, date, format, rotation, nextFiles, nextGaps, List.copyOf(t), List.copyOf(m), false);
+                env,
+                feed,
+                stream,
+                date,
+                format,
+                rotation,
+                nextFiles,
+                nextGaps,
+                List.copyOf(t),
+                List.copyOf(m),
+                false,
+                shards);
     }
 
     /** This manifest with one file's upload flag set. */
@@ -103,12 +137,14 @@ public record Manifest(
         List<FileEntry> next = files.stream()
                 .map(f -> f.name().equals(name) ? f.withUploaded(uploaded) : f)
                 .toList();
-        return new Manifest(env, feed, stream, date, format, rotation, next, gaps, tickers, messageTypes, false);
+        return new Manifest(
+                env, feed, stream, date, format, rotation, next, gaps, tickers, messageTypes, false, shards);
     }
 
     /** This manifest without its gaps. */
     public Manifest withoutGaps() {
-        return new Manifest(env, feed, stream, date, format, rotation, files, List.of(), tickers, messageTypes, false);
+        return new Manifest(
+                env, feed, stream, date, format, rotation, files, List.of(), tickers, messageTypes, false, shards);
     }
 
     /** This manifest with the files of {@code keep} only, and gaps of dropped files dropped too. */
@@ -117,6 +153,43 @@ public record Manifest(
         List<Gap> kept = gaps.stream()
                 .filter(g -> g.file() == null || names.contains(g.file()))
                 .toList();
-        return new Manifest(env, feed, stream, date, format, rotation, keep, kept, tickers, messageTypes, false);
+        return new Manifest(
+                env, feed, stream, date, format, rotation, keep, kept, tickers, messageTypes, false, shards);
+    }
+
+    /** This manifest with every shard's mark as of its last committed file. */
+    public Manifest withShards(List<ShardMark> marks) {
+        return new Manifest(
+                env, feed, stream, date, format, rotation, files, gaps, tickers, messageTypes, false, marks);
+    }
+
+    /** The time of the last message in this directory's files, µs, or 0. */
+    public long lastTs() {
+        return files.stream().mapToLong(FileEntry::end).max().orElse(0);
+    }
+
+    /**
+     * The gaps of shards that went silent without a {@code disconnected} and have not come back (DESIGN §4): silent
+     * for {@link ShardMark#SILENT_AFTER} before the directory's last message, or, when this is the stream's newest
+     * directory, before {@code nowMicros} less a rotation window (the newest file commits only when the next window
+     * begins, so its marks may be that old for a live shard). Shown with no end.
+     */
+    public List<Gap> openGaps(boolean newest, long nowMicros) {
+        long reference = lastTs();
+        if (newest) {
+            reference = Math.max(reference, nowMicros - rotationMicros());
+        }
+        long at = reference;
+        return shards.stream().flatMap(m -> m.openGap(at).stream()).toList();
+    }
+
+    private long rotationMicros() {
+        try {
+            return java.time.Duration.parse("PT" + rotation.toUpperCase(java.util.Locale.ROOT))
+                            .toNanos()
+                    / 1000;
+        } catch (RuntimeException e) {
+            return java.time.Duration.ofDays(1).toNanos() / 1000;
+        }
     }
 }

@@ -39,8 +39,9 @@ final class ManifestRebuild {
      * @param lastSeq    the last committed stream sequence, 0 when nothing is archived
      * @param lastWindow the window start (µs) of the latest committed file, if any
      * @param lastFile   that file, if it is still on local disk
+     * @param shards     what each shard last said, as of the last committed file
      */
-    record Position(long lastSeq, Optional<Long> lastWindow, Optional<Path> lastFile) {}
+    record Position(long lastSeq, Optional<Long> lastWindow, Optional<Path> lastFile, List<ShardMark> shards) {}
 
     private ManifestRebuild() {}
 
@@ -49,8 +50,12 @@ final class ManifestRebuild {
         long lastSeq = 0;
         Optional<Long> lastWindow = Optional.empty();
         Optional<Path> lastFile = Optional.empty();
+        List<ShardMark> shards = List.of();
         for (Path dateDir : dateDirs(streamDir)) {
-            Manifest manifest = rebuild(dateDir, identity, store, lastSeq);
+            Manifest manifest = rebuild(dateDir, identity, store, lastSeq, shards);
+            if (!manifest.files().isEmpty()) {
+                shards = manifest.shards();
+            }
             LocalDate date = LocalDate.parse(dateDir.getFileName().toString());
             for (FileEntry entry : manifest.files()) {
                 lastSeq = Math.max(lastSeq, entry.lastSeq());
@@ -62,7 +67,7 @@ final class ManifestRebuild {
                 }
             }
         }
-        return new Position(lastSeq, lastWindow, lastFile);
+        return new Position(lastSeq, lastWindow, lastFile, shards);
     }
 
     /** The date directories of a stream, oldest first. */
@@ -78,7 +83,13 @@ final class ManifestRebuild {
         }
     }
 
-    private static Manifest rebuild(Path dateDir, ManifestIdentity identity, ManifestStore store, long previousSeq)
+    /** {@code previousShards}: the shard marks of the previous day, where a day read back from its files starts. */
+    private static Manifest rebuild(
+            Path dateDir,
+            ManifestIdentity identity,
+            ManifestStore store,
+            long previousSeq,
+            List<ShardMark> previousShards)
             throws IOException {
         List<Path> segments = new ArrayList<>();
         try (Stream<Path> children = Files.list(dateDir)) {
@@ -96,7 +107,8 @@ final class ManifestRebuild {
         Manifest manifest = old.retainFiles(kept(old, segments, dateDir));
         long previous = previousSeq;
         boolean changed = manifest.files().size() != old.files().size();
-        ControlGaps controls = new ControlGaps();
+        ControlGaps controls = new ControlGaps(old.shards().isEmpty() ? previousShards : old.shards());
+        boolean scanned = false;
         for (Path segment : segments) {
             String name = segment.getFileName().toString();
             Optional<FileEntry> listed = old.file(name).filter(e -> e.bytes() == sizeOf(segment));
@@ -107,8 +119,12 @@ final class ManifestRebuild {
             changed = true;
             log.warn("{} is not in its manifest (or its size differs): reading it back", segment);
             Scan scan = scan(segment, previous, old, controls);
+            scanned = true;
             manifest = manifest.withFile(scan.entry(), scan.gaps(), scan.tickers(), scan.types());
             previous = Math.max(previous, scan.entry().lastSeq());
+        }
+        if (scanned) {
+            manifest = manifest.withShards(controls.marks());
         }
         if (changed) {
             store.write(dateDir, manifest);
@@ -170,7 +186,7 @@ final class ManifestRebuild {
             last[0] = Math.max(last[0], line.seq());
             last[1] = line.ts();
             stats.add(line.seq(), line.ts(), ParsedSubject.parse(line.subject()));
-            line.control().flatMap(event -> controls.on(line.seq(), event)).ifPresent(g -> gaps.add(g.inFile(name)));
+            line.control().ifPresent(event -> controls.on(line.seq(), event).forEach(g -> gaps.add(g.inFile(name))));
         });
         FileEntry entry = stats.entry(name, sizeOf(segment), md5(segment), false);
         return new Scan(entry, gaps, new TreeSet<>(stats.tickers()), new TreeSet<>(stats.types()));

@@ -40,7 +40,7 @@ final class StreamArchive {
     private final StreamProbe probe;
     private final ArchiverMetrics.StreamMetrics metrics;
     private final Consumer<CommittedFile> committed;
-    private final ControlGaps controls = new ControlGaps();
+    private final ControlGaps controls;
     // Read by the consumer when it (re)subscribes from another thread: it resumes after the last written message.
     private volatile long lastSeq;
     private Optional<Long> lastWindow;
@@ -83,6 +83,7 @@ final class StreamArchive {
         this.lastSeq = position.lastSeq();
         this.lastWindow = position.lastWindow();
         this.lastFile = position.lastFile();
+        this.controls = new ControlGaps(position.shards());
     }
 
     /** Rebuilds the manifests from disk and returns the archive positioned after its last committed sequence. */
@@ -123,8 +124,7 @@ final class StreamArchive {
         String name = open.file.name();
         jump.forEach(g -> open.found.add(g.inFile(name)));
         record.control()
-                .flatMap(event -> controls.on(record.seq(), event))
-                .ifPresent(g -> open.found.add(g.inFile(name)));
+                .ifPresent(event -> controls.on(record.seq(), event).forEach(g -> open.found.add(g.inFile(name))));
         open.file.append(record.line());
         open.stats.add(record.seq(), record.ts(), record.parts());
         lastSeq = record.seq();
@@ -170,7 +170,7 @@ final class StreamArchive {
         store.update(
                 segment.dateDir,
                 target.identity().empty(segment.dateDir),
-                m -> m.withFile(entry, gaps, tickers, types));
+                m -> m.withFile(entry, gaps, tickers, types).withShards(controls.marks()));
         lastWindow = Optional.of(segment.window);
         lastFile = Optional.of(done.file());
         metrics.files().inc();

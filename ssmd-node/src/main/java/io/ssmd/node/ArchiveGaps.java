@@ -71,10 +71,16 @@ final class ArchiveGaps implements RecentGaps {
                 if (!Files.isDirectory(root)) {
                     continue;
                 }
+                List<Path> dirs = ArchiveInventory.dateDirsOf(root);
+                long now = clock.instant().getEpochSecond() * 1_000_000L
+                        + clock.instant().getNano() / 1000;
                 for (ArchiveInventory.Day day :
                         ArchiveInventory.days(root, Optional.empty(), Optional.of(from), Optional.empty())) {
-                    if (day.env().equals(environment) && day.gaps() > 0) {
-                        ManifestStore.read(day.dir()).ifPresent(m -> m.gaps().forEach(g -> gaps.add(view(day, g))));
+                    if (day.env().equals(environment)) {
+                        boolean newest = ArchiveInventory.newest(dirs, dirs.indexOf(day.dir()));
+                        ManifestStore.read(day.dir())
+                                .ifPresent(m ->
+                                        ArchiveInventory.gapsOf(m, newest, now).forEach(g -> gaps.add(view(day, g))));
                     }
                 }
             }

@@ -87,6 +87,7 @@ public final class ConnectorNode {
                 metrics,
                 control,
                 settings.healthInterval(),
+                settings.aliveInterval(),
                 outcomes);
         shards.startManagers(settings).forEach((feed, manager) -> {
             // Kalshi's lifecycle watcher: markets that open or close between discoveries.

@@ -18,7 +18,7 @@ import java.util.Optional;
  * <p>JSON: {@code {"event","feed","shard","epoch","ts","reason","instruments"}}, plus {@code since} on a
  * {@code connected} that ends an outage.
  *
- * @param event       {@code connected}, {@code disconnected}, {@code resync} or {@code publish_failed}
+ * @param event       {@code connected}, {@code disconnected}, {@code resync}, {@code publish_failed} or {@code alive}
  * @param epoch       the shard connection's start time, epoch µs (the epoch of its {@code Nats-Msg-Id}s)
  * @param ts          when the event happened, epoch µs; kept when the event waits for NATS to come back
  * @param reason      why, for people; empty when there is nothing to say
@@ -41,6 +41,11 @@ public record ControlEvent(
     public static final String DISCONNECTED = "disconnected";
     public static final String RESYNC = "resync";
     public static final String PUBLISH_FAILED = "publish_failed";
+    /**
+     * A streaming shard's periodic sign of life: when a node dies without a {@code disconnected}, the gap starts at
+     * the last one archived rather than at the shard's last data, which may be hours old on a quiet market.
+     */
+    public static final String ALIVE = "alive";
 
     private static final ObjectMapper JSON =
             new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

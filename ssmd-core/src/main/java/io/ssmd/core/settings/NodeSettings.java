@@ -24,14 +24,26 @@ public record NodeSettings(
     /**
      * @param fillRatio        share of a venue's per-connection capacity a shard is filled to
      * @param healthInterval   how often shards report health
+     * @param aliveInterval    how often a streaming shard publishes its {@code alive} control event
      * @param reassignInterval how often feed managers re-send assignments
      * @param rediscoverInterval how often feed managers of discovery-driven feeds look for instruments again
      */
     public record ConnectorSettings(
-            double fillRatio, Duration healthInterval, Duration reassignInterval, Duration rediscoverInterval) {
+            double fillRatio,
+            Duration healthInterval,
+            Duration aliveInterval,
+            Duration reassignInterval,
+            Duration rediscoverInterval) {
+
+        /**
+         * The longest alive interval: readers of the archive take a shard silent for {@code 3 × 20 s} as gone (an
+         * open gap), so a longer interval would show live shards as gone.
+         */
+        public static final Duration MAX_ALIVE_INTERVAL = Duration.ofSeconds(20);
 
         public static ConnectorSettings defaults() {
-            return new ConnectorSettings(0.8, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofMinutes(5));
+            return new ConnectorSettings(
+                    0.8, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(5));
         }
     }
 
@@ -107,8 +119,21 @@ public record NodeSettings(
                 new ConnectorSettings(
                         fillRatio(c.getDouble("connectors.fill-ratio")),
                         c.getDuration("connectors.health-interval"),
+                        aliveInterval(c.getDuration("connectors.alive-interval")),
                         c.getDuration("connectors.reassign-interval"),
                         c.getDuration("connectors.rediscover-interval")));
+    }
+
+    private static Duration aliveInterval(Duration interval) {
+        if (interval.isNegative()
+                || interval.isZero()
+                || interval.compareTo(ConnectorSettings.MAX_ALIVE_INTERVAL) > 0) {
+            throw new com.typesafe.config.ConfigException.BadValue(
+                    "ssmd.connectors.alive-interval",
+                    "expected a duration above 0 and at most " + ConnectorSettings.MAX_ALIVE_INTERVAL.toSeconds()
+                            + "s (a shard silent for three of them is shown as gone), got " + interval);
+        }
+        return interval;
     }
 
     private static double fillRatio(double ratio) {

@@ -92,6 +92,11 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         INSTANCE
     }
 
+    /** Time for the open connection's {@code alive} control event. */
+    private enum Alive implements Command {
+        INSTANCE
+    }
+
     /** Look for a stall: the socket answers, but no market data comes (epoch: of the connection it was set for). */
     private record CheckStall(long epoch) implements Command {}
 
@@ -139,6 +144,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         this.runtime = runtime;
         this.reconnect = new ReconnectPolicy(name);
         timers.startTimerWithFixedDelay(ReportHealth.INSTANCE, runtime.healthInterval());
+        timers.startTimerWithFixedDelay(Alive.INSTANCE, runtime.aliveInterval());
     }
 
     @Override
@@ -151,6 +157,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 .onMessage(LiveChanged.class, this::onLiveChanged)
                 .onMessageEquals(Reconnect.INSTANCE, this::onReconnect)
                 .onMessageEquals(ReportHealth.INSTANCE, this::onReportHealth)
+                .onMessageEquals(Alive.INSTANCE, this::onAlive)
                 .onMessage(CheckStall.class, this::onCheckStall)
                 .onMessage(ScheduledReconnect.class, this::onScheduledReconnect)
                 .onSignal(PostStop.class, signal -> onPostStop())
@@ -436,6 +443,14 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                     .labelValues(shardContext.feed(), name)
                     .set(stats.idleSeconds());
             runtime.healthTopic().tell(Topic.publish(health()));
+        }
+        return this;
+    }
+
+    /** Only a streaming connection is alive: between connections the last event is its {@code disconnected}. */
+    private Behavior<Command> onAlive() {
+        if (running != null && state.equals(ShardHealth.STREAMING)) {
+            events.alive();
         }
         return this;
     }

@@ -85,6 +85,11 @@ final class ShardEvents {
         raise(ControlEvent.DISCONNECTED, reason, shard.instruments(), null);
     }
 
+    /** A sign of life of the open connection; it names no instruments, to stay small. */
+    void alive() {
+        raise(ControlEvent.ALIVE, "", List.of(), null);
+    }
+
     private void raise(String event, String reason, List<String> instruments, Long since) {
         runtime.control()
                 .raise(new ControlEvent(

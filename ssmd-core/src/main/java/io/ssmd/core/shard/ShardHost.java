@@ -53,6 +53,7 @@ public final class ShardHost {
      *
      * @param node           the node's name, on every shard's health report
      * @param healthInterval how often shards report health
+     * @param aliveInterval  how often a streaming shard publishes its {@code alive} control event
      * @param outcomes       sees every publish outcome of every shard (benchmarks and tests count them)
      */
     public static ShardHost start(
@@ -65,13 +66,24 @@ public final class ShardHost {
             ConnectorMetrics metrics,
             ControlEventPublisher control,
             Duration healthInterval,
+            Duration aliveInterval,
             Consumer<PublishOutcome> outcomes) {
         ActorRef<Topic.Command<ShardHealth>> topic = system.systemActorOf(
                 Topic.create(ShardHealth.class, "ssmd-feed-health"), "feed-health-topic", Props.empty());
         ActorRef<FeedHealthRegistry.Command> registry = system.systemActorOf(
                 FeedHealthRegistry.create(topic, FORGET_HEALTH_AFTER), "feed-health", Props.empty());
         ShardRuntime runtime = new ShardRuntime(
-                env, node, feeds, jetStream, publisher, metrics, control, topic, healthInterval, outcomes);
+                env,
+                node,
+                feeds,
+                jetStream,
+                publisher,
+                metrics,
+                control,
+                topic,
+                healthInterval,
+                aliveInterval,
+                outcomes);
         FeedShard.init(system, runtime);
         return new ShardHost(system, runtime, List.copyOf(feeds.values()), registry);
     }

@@ -17,6 +17,7 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * publisher's settings, metrics, control events and the health topic. Node-local, never sent between nodes: a shard
  * started elsewhere finds its feed in that node's runtime.
  *
+ * @param aliveInterval how often a streaming shard publishes its {@code alive} control event
  * @param outcomes sees every publish outcome (benchmarks measure frame-to-ack latency with it); usually a no-op
  */
 public record ShardRuntime(
@@ -29,6 +30,7 @@ public record ShardRuntime(
         ControlEventPublisher control,
         ActorRef<Topic.Command<ShardHealth>> healthTopic,
         Duration healthInterval,
+        Duration aliveInterval,
         Consumer<PublishOutcome> outcomes) {
 
     public ShardRuntime {

@@ -97,6 +97,20 @@ class KrakenShardTest {
     }
 
     @Test
+    void aStreamingShardSaysItIsAliveEveryIntervalWithItsConnectionEpoch() {
+        await().atMost(WAIT)
+                .until(() -> rig.control(ControlEvent.ALIVE, "kraken-0").size() >= 2);
+        ControlEvent connected = rig.control(ControlEvent.CONNECTED, "kraken-0").get(0);
+        List<ControlEvent> alive = rig.control(ControlEvent.ALIVE, "kraken-0");
+        assertThat(alive).allSatisfy(a -> {
+            assertThat(a.epoch()).isEqualTo(connected.epoch());
+            assertThat(a.ts()).isGreaterThan(connected.ts());
+        });
+        assertThat(alive.get(1).ts() - alive.get(0).ts())
+                .isGreaterThanOrEqualTo(ShardRig.ALIVE_INTERVAL.toNanos() / 1000 / 2);
+    }
+
+    @Test
     void aStalledConnectionIsNoticedByTheWatchdogAndReconnected() {
         faults.only(List.of("SOL/USD"));
         faults.stalled(true);

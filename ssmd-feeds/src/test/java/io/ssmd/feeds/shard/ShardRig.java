@@ -45,6 +45,9 @@ public final class ShardRig implements AutoCloseable {
 
     private final ActorTestKit testKit;
     private final Connection nats;
+    /** Short, so tests see {@code alive} events without waiting long. */
+    public static final Duration ALIVE_INTERVAL = Duration.ofSeconds(1);
+
     private final ControlEventPublisher control;
     private final ShardHost shards;
     private final PrometheusRegistry metrics = new PrometheusRegistry();
@@ -94,6 +97,7 @@ public final class ShardRig implements AutoCloseable {
                 connectorMetrics,
                 control,
                 Duration.ofMillis(200),
+                ALIVE_INTERVAL,
                 outcomes::add);
     }
 

@@ -139,6 +139,10 @@ public final class GatewayCore {
      * publishers, so the new snapshot may be stored before the event that asked for it.
      */
     public synchronized void onControl(ControlEvent event, boolean live) {
+        if (ControlEvent.ALIVE.equals(event.event())) {
+            // A shard's periodic sign of life is for the archive's gap log, not news to a client.
+            return;
+        }
         if (ControlEvent.RESYNC.equals(event.event()) || ControlEvent.DISCONNECTED.equals(event.event())) {
             Map<String, Market> markets = marketsByFeed.getOrDefault(event.feed(), Map.of());
             // A shard that names no instruments (the Kalshi lifecycle companion, an emptied shard) carries no books.
