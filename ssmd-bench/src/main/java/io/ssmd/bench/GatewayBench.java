@@ -143,8 +143,10 @@ final class GatewayBench {
                             .build());
             PrometheusRegistry registry = new PrometheusRegistry();
             // Small enough that the clients that never read overflow and are closed within one pass.
-            GatewaySpec spec =
-                    new GatewaySpec(true, Optional.empty(), QUEUE, MAX_LAG, GatewaySpec.DEFAULT_RECENT_TRADES);
+            // Room for every client of the run, however many are asked for.
+            GatewaySpec spec = new GatewaySpec(
+                            true, Optional.empty(), QUEUE, MAX_LAG, GatewaySpec.DEFAULT_RECENT_TRADES)
+                    .withLimits(clients + stalled, GatewaySpec.DEFAULT_MAX_SUBSCRIPTIONS);
             Gateway gateway = Gateway.start(
                     system,
                     connection,
@@ -153,7 +155,10 @@ final class GatewayBench {
                             "kraken",
                             Optional.of(Venues.of(Venue.KRAKEN).normalizer()),
                             OptionalInt.empty(),
-                            List.of())),
+                            // Configured, so the clients may subscribe to them before their first trade.
+                            java.util.stream.IntStream.range(0, SYMBOLS)
+                                    .mapToObj(GatewayBench::symbol)
+                                    .toList())),
                     spec,
                     ApiKeys.none(),
                     registry);

@@ -25,8 +25,14 @@ public final class EnvironmentLoader {
             List.of("name", "feeds-dir", "feeds", "transport", "streams", "storage", "archivers", "gateway");
     private static final List<String> TRANSPORT_KEYS = List.of("publish", "control-queue");
     private static final List<String> PUBLISH_KEYS = List.of("window", "max-attempts", "retry-backoff", "ack-timeout");
-    private static final List<String> GATEWAY_KEYS =
-            List.of("enabled", "api-keys-file", "client-queue-size", "max-lag", "recent-trades");
+    private static final List<String> GATEWAY_KEYS = List.of(
+            "enabled",
+            "api-keys-file",
+            "client-queue-size",
+            "max-lag",
+            "recent-trades",
+            "max-clients",
+            "max-subscriptions-per-client");
     private static final java.util.regex.Pattern SHA256_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
     private static final String DEFAULT_FEEDS_DIR = "../feeds";
 
@@ -161,12 +167,17 @@ public final class EnvironmentLoader {
         }
         int recentTrades =
                 gateway.flatMap(g -> g.integer("recent-trades", 1, 100_000)).orElse(GatewaySpec.DEFAULT_RECENT_TRADES);
+        int maxClients =
+                gateway.flatMap(g -> g.integer("max-clients", 1, 100_000)).orElse(GatewaySpec.DEFAULT_MAX_CLIENTS);
+        int maxSubscriptions = gateway.flatMap(g -> g.integer("max-subscriptions-per-client", 1, 100_000))
+                .orElse(GatewaySpec.DEFAULT_MAX_SUBSCRIPTIONS);
         if (findings.cleanSince(mark)) {
             findings.passed("gateway: " + (enabled ? "enabled" : "disabled")
                     + keys.map(f -> ", API keys from " + f).orElse(", no API keys required")
-                    + ", client queue " + queueSize + ", max lag " + maxLag.toSeconds() + " s");
+                    + ", client queue " + queueSize + ", max lag " + maxLag.toSeconds() + " s, at most " + maxClients
+                    + " clients of " + maxSubscriptions + " subscriptions each");
         }
-        return new GatewaySpec(enabled, keys, queueSize, maxLag, recentTrades);
+        return new GatewaySpec(enabled, keys, queueSize, maxLag, recentTrades, maxClients, maxSubscriptions);
     }
 
     /** The API keys file holds hashes only: a line that is not one is probably a key pasted in the clear. */

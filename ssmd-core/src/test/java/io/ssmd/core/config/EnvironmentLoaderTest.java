@@ -151,6 +151,8 @@ class EnvironmentLoaderTest {
         assertThat(environment.gateway().apiKeysFile()).isEmpty();
         assertThat(environment.gateway().clientQueueSize()).isEqualTo(GatewaySpec.DEFAULT_CLIENT_QUEUE_SIZE);
         assertThat(environment.gateway().maxLag()).isEqualTo(GatewaySpec.DEFAULT_MAX_LAG);
+        assertThat(environment.gateway().maxClients()).isEqualTo(GatewaySpec.DEFAULT_MAX_CLIENTS);
+        assertThat(environment.gateway().maxSubscriptions()).isEqualTo(GatewaySpec.DEFAULT_MAX_SUBSCRIPTIONS);
     }
 
     @Test
@@ -172,7 +174,7 @@ class EnvironmentLoaderTest {
                   - name: main
                     streams: [LAB_KRAKEN]
                 gateway: {enabled: false, api-keys-file: keys.sha256, client-queue-size: 500, max-lag: 5s,
-                          recent-trades: 20}
+                          recent-trades: 20, max-clients: 50, max-subscriptions-per-client: 40}
                 """);
 
         Environment environment = EnvironmentLoader.load(file, Map.of());
@@ -196,6 +198,8 @@ class EnvironmentLoaderTest {
         assertThat(environment.gateway().clientQueueSize()).isEqualTo(500);
         assertThat(environment.gateway().maxLag()).isEqualTo(Duration.ofSeconds(5));
         assertThat(environment.gateway().recentTrades()).isEqualTo(20);
+        assertThat(environment.gateway().maxClients()).isEqualTo(50);
+        assertThat(environment.gateway().maxSubscriptions()).isEqualTo(40);
     }
 
     @Test

@@ -28,6 +28,7 @@ class NodeConfigTest {
         assertThat(settings.db().url()).isEqualTo("jdbc:h2:file:" + dir.resolve("db/ssmd") + ";MODE=PostgreSQL");
         assertThat(settings.db().embedded()).isTrue();
         assertThat(settings.http().port()).isEqualTo(8080);
+        assertThat(settings.http().iface()).as("loopback unless configured").isEqualTo("127.0.0.1");
     }
 
     @Test

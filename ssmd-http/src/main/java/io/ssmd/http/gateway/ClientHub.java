@@ -3,6 +3,7 @@ package io.ssmd.http.gateway;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -10,31 +11,48 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The connected clients and an index from subscription key to subscribers, so that an event costs a dozen hash
- * look-ups however many clients are connected, and each interested client is offered the event's one encoding.
+ * The connected clients and indexes from what an event names to its subscribers, so that an event or a shard's
+ * status costs a few hash look-ups per instrument it names however many clients are connected and whatever they
+ * hold, and each interested client is offered the event's one encoding.
  *
  * <p>Not thread-safe: {@link GatewayCore} calls it under its lock.
  */
 final class ClientHub {
 
+    /** Feed × symbol, either possibly {@link SubscriptionKey#ANY}: what a status event is matched by. */
+    private record FeedSymbol(String feed, String symbol) {}
+
     private final Map<SubscriptionKey, Set<GatewayClient>> index = new HashMap<>();
+    /** How many of each client's keys name that feed × symbol (any type). */
+    private final Map<FeedSymbol, Map<GatewayClient, Integer>> bySymbol = new HashMap<>();
+    /** How many of each client's keys name that feed (any symbol, any type). */
+    private final Map<String, Map<GatewayClient, Integer>> byFeed = new HashMap<>();
+
     private final Set<GatewayClient> clients = new LinkedHashSet<>();
     private long pass;
+    private int keyCount;
 
     void add(GatewayClient client) {
         clients.add(client);
     }
 
-    void remove(GatewayClient client) {
-        clients.remove(client);
+    /** Forgets the client and its subscriptions; false when it was not connected. */
+    boolean remove(GatewayClient client) {
+        boolean known = clients.remove(client);
         for (SubscriptionKey key : client.keys()) {
             unindex(key, client);
         }
         client.keys().clear();
+        return known;
     }
 
     int size() {
         return clients.size();
+    }
+
+    /** Subscription keys held by all clients. */
+    int keyCount() {
+        return keyCount;
     }
 
     Collection<GatewayClient> clients() {
@@ -47,6 +65,9 @@ final class ClientHub {
             if (change.subscribe()) {
                 if (client.keys().add(key)) {
                     index.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(client);
+                    count(bySymbol, new FeedSymbol(key.feed(), key.symbol()), client, 1);
+                    count(byFeed, key.feed(), client, 1);
+                    keyCount++;
                 }
             } else if (client.keys().remove(key)) {
                 unindex(key, client);
@@ -97,20 +118,34 @@ final class ClientHub {
 
     /**
      * Offers a shard's status to every client subscribed to anything of that feed: the whole feed, or one of the
-     * shard's instruments (or all of them when the event names none).
+     * shard's instruments (or all of them when the event names none), each once.
      */
     void deliverStatus(String feed, Collection<String> instruments, String text) {
-        Set<String> concerned = Set.copyOf(instruments);
-        for (GatewayClient client : clients) {
-            for (SubscriptionKey key : client.keys()) {
-                boolean feedMatches = key.feed().equals(feed) || key.feed().equals(SubscriptionKey.ANY);
-                boolean symbolMatches = key.symbol().equals(SubscriptionKey.ANY)
-                        || concerned.isEmpty()
-                        || concerned.contains(key.symbol());
-                if (feedMatches && symbolMatches) {
-                    client.outbox().offer(text);
-                    break;
-                }
+        long thisPass = ++pass;
+        for (String f : new String[] {feed, SubscriptionKey.ANY}) {
+            if (instruments.isEmpty()) {
+                offerOnce(byFeed.getOrDefault(f, Map.of()).keySet(), thisPass, text);
+                continue;
+            }
+            offerOnce(
+                    bySymbol.getOrDefault(new FeedSymbol(f, SubscriptionKey.ANY), Map.of())
+                            .keySet(),
+                    thisPass,
+                    text);
+            for (String instrument : instruments) {
+                offerOnce(
+                        bySymbol.getOrDefault(new FeedSymbol(f, instrument), Map.of())
+                                .keySet(),
+                        thisPass,
+                        text);
+            }
+        }
+    }
+
+    private static void offerOnce(Collection<GatewayClient> subscribers, long pass, String text) {
+        for (GatewayClient client : subscribers) {
+            if (client.firstVisit(pass)) {
+                client.outbox().offer(text);
             }
         }
     }
@@ -122,6 +157,17 @@ final class ClientHub {
             if (subscribers.isEmpty()) {
                 index.remove(key);
             }
+        }
+        count(bySymbol, new FeedSymbol(key.feed(), key.symbol()), client, -1);
+        count(byFeed, key.feed(), client, -1);
+        keyCount--;
+    }
+
+    private static <K> void count(Map<K, Map<GatewayClient, Integer>> counts, K key, GatewayClient client, int delta) {
+        Map<GatewayClient, Integer> perClient = counts.computeIfAbsent(key, k -> new LinkedHashMap<>());
+        perClient.merge(client, delta, (a, b) -> a + b == 0 ? null : a + b);
+        if (perClient.isEmpty()) {
+            counts.remove(key);
         }
     }
 

@@ -8,6 +8,7 @@ import io.ssmd.core.config.GatewaySpec;
 import io.ssmd.core.model.Normalizer;
 import io.ssmd.core.shard.ShardHealth;
 import io.ssmd.core.subject.Venue;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -25,6 +26,12 @@ import org.apache.pekko.http.javadsl.server.Route;
  * the venue code).
  */
 public final class Gateway implements AutoCloseable {
+
+    /**
+     * How old the assigned instruments a subscribe is checked against may be: a market a shard has just taken is
+     * subscribable within it, and a thousand clients subscribing at once cost one question to the health registry.
+     */
+    static final Duration ASSIGNED_MAX_AGE = Duration.ofSeconds(1);
 
     private final GatewayCore core;
     private final GatewayPipeline pipeline;
@@ -81,10 +88,17 @@ public final class Gateway implements AutoCloseable {
         return new GatewayFeed(feed.name(), normalizers.apply(feed.venue()), depth, feed.instruments());
     }
 
-    /** {@code /v1/stream} and {@code /v1/markets…}, behind the API keys when they are configured. */
+    /**
+     * {@code /v1/stream} and {@code /v1/markets…}, behind the API keys when they are configured.
+     *
+     * @param health every shard's latest health report: the instruments clients may subscribe to are those the
+     *               shards carry now (asked at most once per {@link #ASSIGNED_MAX_AGE}), besides the configured ones
+     *               and those seen on the streams
+     */
     public Route routes(Supplier<CompletionStage<List<ShardHealth>>> health) {
+        AssignedInstruments assigned = AssignedInstruments.fromHealth(health, ASSIGNED_MAX_AGE);
         return Directives.concat(
-                new StreamRoute(core, apiKeys).route(),
+                new StreamRoute(core, apiKeys, assigned::now).route(),
                 apiKeys.guard(() -> new MarketsRoute(core, health, recentTrades).route()));
     }
 

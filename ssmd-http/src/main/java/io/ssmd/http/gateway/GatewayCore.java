@@ -13,13 +13,19 @@ import io.ssmd.core.nats.EpochMicros;
 import io.ssmd.core.subject.Subjects;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,9 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class GatewayCore {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayCore.class);
-
-    /** Feed × symbol × type combinations one connection may hold: each costs an index entry. */
-    static final int MAX_KEYS_PER_CLIENT = 50_000;
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final Map<String, GatewayFeed> feeds;
     private final GatewaySpec spec;
@@ -45,6 +49,9 @@ public final class GatewayCore {
     private final LongSupplier nanoClock;
     private final ClientHub hub = new ClientHub();
     private final Map<String, Map<String, Market>> marketsByFeed = new LinkedHashMap<>();
+    /** Feed → alias (a Polymarket condition id) → the markets answering to it, so a symbol is a look-up, not a scan. */
+    private final Map<String, Map<String, List<Market>>> marketsByAlias = new HashMap<>();
+
     private final AtomicLong clientIds = new AtomicLong();
     private final AtomicLong normalizeFailures = new AtomicLong();
 
@@ -113,7 +120,7 @@ public final class GatewayCore {
                 MarketEvent event = raw.ts() == 0 ? raw.withTs(receivedAtMicros) : raw;
                 Market market = market(gatewayFeed, event.instrument());
                 if (!token.equals(Subjects.token(event.instrument()))) {
-                    market.alias(token);
+                    alias(market, token);
                 }
                 if (shard != null) {
                     market.shard(shard);
@@ -161,20 +168,32 @@ public final class GatewayCore {
         }
     }
 
-    /** A new client with its own bounded outbox; it receives nothing until it subscribes. */
-    public synchronized GatewayClient connect(boolean raw) {
+    /** Whether one more client may connect ({@code gateway.max-clients}). */
+    public synchronized boolean hasRoomForClient() {
+        return hub.size() < spec.maxClients();
+    }
+
+    /**
+     * A new client with its own bounded outbox; it receives nothing until it subscribes. Empty when
+     * {@code gateway.max-clients} are connected already.
+     */
+    public synchronized Optional<GatewayClient> connect(boolean raw) {
+        if (!hasRoomForClient()) {
+            return Optional.empty();
+        }
         GatewayClient client = new GatewayClient(
                 clientIds.incrementAndGet(),
                 raw,
                 new ClientOutbox(spec.clientQueueSize(), spec.maxLag(), metrics, nanoClock));
         hub.add(client);
         metrics.clientConnected();
-        return client;
+        return Optional.of(client);
     }
 
     public synchronized void disconnect(GatewayClient client) {
-        hub.remove(client);
-        metrics.clientDisconnected();
+        if (hub.remove(client)) {
+            metrics.clientDisconnected();
+        }
     }
 
     /** Clients connected now. */
@@ -182,32 +201,63 @@ public final class GatewayCore {
         return hub.size();
     }
 
-    /** Handles one text message from a client; a bad one gets an error event and changes nothing. */
-    public void onClientMessage(GatewayClient client, String text) {
+    /** Feed × symbol × type combinations held by all clients together: the size of the subscription index. */
+    public synchronized int subscriptionCount() {
+        return hub.keyCount();
+    }
+
+    /** The most clients this gateway serves at once ({@code gateway.max-clients}). */
+    public int maxClients() {
+        return spec.maxClients();
+    }
+
+    /**
+     * Handles one text message from a client; a bad one gets an error event and changes nothing. A subscribe that
+     * names symbols first learns which instruments are assigned now, so the stage completes once it is handled.
+     *
+     * @param assigned the instruments the feeds' shards carry now (feed → ids)
+     */
+    public CompletionStage<Void> onClientMessage(
+            GatewayClient client, String text, Supplier<CompletionStage<Map<String, Set<String>>>> assigned) {
         ClientCommand command;
         try {
             command = ClientCommand.parse(text, feeds.keySet());
         } catch (ClientCommand.Invalid e) {
             client.outbox().offer(GatewayJson.error(e.getMessage()));
-            return;
+            return DONE;
         }
         if (command instanceof ClientCommand.Ping ping) {
             client.outbox().offer(GatewayJson.pong(ping.id()));
         } else if (command instanceof ClientCommand.Change change) {
-            change(client, change);
+            if (change.subscribe() && !change.symbols().isEmpty()) {
+                return assigned.get().thenAccept(known -> change(client, change, known));
+            }
+            change(client, change, Map.of());
         }
+        return DONE;
     }
 
-    private synchronized void change(GatewayClient client, ClientCommand.Change change) {
-        long added = (long) Math.max(1, change.feeds().size())
-                * Math.max(1, change.symbols().size())
-                * Math.max(1, change.types().size());
-        if (change.subscribe() && client.keys().size() + added > MAX_KEYS_PER_CLIENT) {
-            client.outbox()
-                    .offer(GatewayJson.error("subscription too large: "
-                            + client.keys().size() + " + " + added + " feed x symbol x type combinations, at most "
-                            + MAX_KEYS_PER_CLIENT + " per connection"));
+    private synchronized void change(
+            GatewayClient client, ClientCommand.Change asked, Map<String, Set<String>> assigned) {
+        // Checked before anything is looked up: the work a message causes stays within the cap however long it is.
+        if (asked.subscribe() && !fits(client, asked)) {
             return;
+        }
+        ClientCommand.Change change = asked;
+        List<String> unknown = List.of();
+        if (asked.subscribe() && !asked.symbols().isEmpty()) {
+            List<String> known = new ArrayList<>();
+            List<String> refused = new ArrayList<>();
+            for (String symbol : asked.symbols()) {
+                (isKnown(symbol, asked.feeds(), assigned) ? known : refused).add(symbol);
+            }
+            unknown = refused;
+            if (known.isEmpty()) {
+                // Subscribing to nothing would otherwise read as "any symbol" of the named feeds.
+                client.outbox().offer(GatewayJson.unknownSymbols(refused, asked.feeds()));
+                return;
+            }
+            change = new ClientCommand.Change(true, known, asked.feeds(), asked.types());
         }
         hub.apply(client, change);
         client.outbox()
@@ -216,6 +266,9 @@ public final class GatewayCore {
                         change.symbols(),
                         change.feeds(),
                         change.types()));
+        if (!unknown.isEmpty()) {
+            client.outbox().offer(GatewayJson.unknownSymbols(unknown, asked.feeds()));
+        }
         if (change.subscribe() && (change.types().isEmpty() || change.types().contains("orderbook"))) {
             for (Market market : matching(change)) {
                 if (market.book() != null) {
@@ -225,6 +278,36 @@ public final class GatewayCore {
                 }
             }
         }
+    }
+
+    /** Whether the client may add the change's combinations; if not, it is told why. */
+    private boolean fits(GatewayClient client, ClientCommand.Change change) {
+        long added = (long) Math.max(1, change.feeds().size())
+                * Math.max(1, change.symbols().size())
+                * Math.max(1, change.types().size());
+        if (client.keys().size() + added <= spec.maxSubscriptions()) {
+            return true;
+        }
+        client.outbox()
+                .offer(GatewayJson.error("subscription too large: "
+                        + client.keys().size() + " + " + added + " feed x symbol x type combinations, at most "
+                        + spec.maxSubscriptions() + " per connection (gateway.max-subscriptions-per-client)"));
+        return false;
+    }
+
+    /**
+     * Whether {@code symbol} is an instrument of one of the feeds (all served feeds when none are named): assigned to
+     * a shard now, configured, or seen on the stream (a Polymarket condition id among them).
+     */
+    private boolean isKnown(String symbol, List<String> named, Map<String, Set<String>> assigned) {
+        for (String feed : named.isEmpty() ? feeds.keySet() : named) {
+            if (assigned.getOrDefault(feed, Set.of()).contains(symbol)
+                    || marketsByFeed.getOrDefault(feed, Map.of()).containsKey(symbol)
+                    || marketsByAlias.getOrDefault(feed, Map.of()).containsKey(symbol)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -257,7 +340,27 @@ public final class GatewayCore {
         if (exact != null) {
             return Optional.of(exact);
         }
-        return markets.values().stream().filter(m -> m.answersTo(symbol)).findFirst();
+        return marketsByAlias.getOrDefault(feed, Map.of()).getOrDefault(symbol, List.of()).stream()
+                .findFirst();
+    }
+
+    /** Sets the market's alias, keeping the alias index in step. */
+    private void alias(Market market, String alias) {
+        if (alias.equals(market.alias())) {
+            return;
+        }
+        Map<String, List<Market>> aliases = marketsByAlias.computeIfAbsent(market.feed(), f -> new HashMap<>());
+        if (market.alias() != null) {
+            List<Market> previous = aliases.get(market.alias());
+            if (previous != null) {
+                previous.remove(market);
+                if (previous.isEmpty()) {
+                    aliases.remove(market.alias());
+                }
+            }
+        }
+        market.alias(alias);
+        aliases.computeIfAbsent(alias, a -> new ArrayList<>()).add(market);
     }
 
     /** The event clients should see for this one, after applying it; null when they should see none. */
@@ -294,14 +397,22 @@ public final class GatewayCore {
                 .computeIfAbsent(instrument, id -> new Market(feed.name(), id, spec.recentTrades()));
     }
 
-    private List<Market> matching(ClientCommand.Change change) {
-        List<Market> found = new ArrayList<>();
+    /** The markets a subscription covers, found through the indexes: a cost in its symbols, not in all markets. */
+    private Collection<Market> matching(ClientCommand.Change change) {
+        Set<Market> found = new LinkedHashSet<>();
         marketsByFeed.forEach((feed, markets) -> {
             if (change.feeds().isEmpty() || change.feeds().contains(feed)) {
-                for (Market market : markets.values()) {
-                    if (change.symbols().isEmpty() || change.symbols().stream().anyMatch(market::answersTo)) {
-                        found.add(market);
+                if (change.symbols().isEmpty()) {
+                    found.addAll(markets.values());
+                    return;
+                }
+                Map<String, List<Market>> aliases = marketsByAlias.getOrDefault(feed, Map.of());
+                for (String symbol : change.symbols()) {
+                    Market exact = markets.get(symbol);
+                    if (exact != null) {
+                        found.add(exact);
                     }
+                    found.addAll(aliases.getOrDefault(symbol, List.of()));
                 }
             }
         });

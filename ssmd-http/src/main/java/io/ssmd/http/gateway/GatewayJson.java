@@ -6,11 +6,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ssmd.core.nats.ControlEvent;
 import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /** The gateway's own messages to clients (everything but market events), as JSON text. */
 final class GatewayJson {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** Refused symbols named in a reason; all of them are in its {@code symbols}. */
+    private static final int UNKNOWN_SYMBOLS_NAMED = 10;
 
     private GatewayJson() {}
 
@@ -24,6 +28,29 @@ final class GatewayJson {
 
     static String error(String reason) {
         return text(JSON.createObjectNode().put("type", "error").put("reason", reason));
+    }
+
+    /**
+     * The refusal of the symbols of a subscribe that no feed it names carries ({@code "symbols"} lists each of them);
+     * the rest of the subscribe, if any, was applied.
+     */
+    static String unknownSymbols(List<String> symbols, List<String> feeds) {
+        String named = symbols.stream()
+                        .limit(UNKNOWN_SYMBOLS_NAMED)
+                        .map(s -> "\"" + s + "\"")
+                        .collect(Collectors.joining(", "))
+                + (symbols.size() > UNKNOWN_SYMBOLS_NAMED
+                        ? " and " + (symbols.size() - UNKNOWN_SYMBOLS_NAMED) + " more"
+                        : "");
+        ObjectNode error = JSON.createObjectNode()
+                .put("type", "error")
+                .put(
+                        "reason",
+                        "unknown symbol" + (symbols.size() == 1 ? " " : "s ") + named + ", not subscribed: not an"
+                                + " instrument of " + (feeds.isEmpty() ? "any feed" : String.join(", ", feeds))
+                                + " that this gateway serves now (see /v1/markets)");
+        symbols.forEach(error.putArray("symbols")::add);
+        return text(error);
     }
 
     /** The reply to a ping, carrying the client's {@code id} back when it sent one. */

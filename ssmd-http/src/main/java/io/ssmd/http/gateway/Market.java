@@ -60,11 +60,6 @@ final class Market {
         shard = value;
     }
 
-    /** Whether a client naming {@code symbol} means this instrument. */
-    boolean answersTo(String symbol) {
-        return instrument.equals(symbol) || symbol.equals(alias);
-    }
-
     /**
      * Records a trade; false when its id is among the recent ones already recorded (a venue re-sending trades on
      * resubscribe), in which case clients should not see it again.

@@ -2,9 +2,14 @@ package io.ssmd.http.gateway;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
+import io.ssmd.http.JsonEntities;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -26,10 +31,14 @@ public final class StreamRoute extends AllDirectives {
 
     private final GatewayCore core;
     private final ApiKeys apiKeys;
+    private final Supplier<CompletionStage<Map<String, Set<String>>>> assigned;
 
-    public StreamRoute(GatewayCore core, ApiKeys apiKeys) {
+    /** @param assigned the instruments the feeds' shards carry now (feed → ids), which clients may subscribe to */
+    public StreamRoute(
+            GatewayCore core, ApiKeys apiKeys, Supplier<CompletionStage<Map<String, Set<String>>>> assigned) {
         this.core = core;
         this.apiKeys = apiKeys;
+        this.assigned = assigned;
     }
 
     public Route route() {
@@ -38,25 +47,44 @@ public final class StreamRoute extends AllDirectives {
                 () -> apiKeys.guardAllowingQuery(() -> get(() -> parameterOptional(
                         "raw",
                         raw -> extractMaterializer(materializer ->
-                                extractWebSocketUpgrade(upgrade -> complete(upgrade.handleMessagesWith(clientFlow(
-                                        raw.map("true"::equalsIgnoreCase).orElse(false), materializer)))))))));
+                                extractWebSocketUpgrade(upgrade -> core.hasRoomForClient()
+                                        ? complete(upgrade.handleMessagesWith(clientFlow(
+                                                raw.map("true"::equalsIgnoreCase)
+                                                        .orElse(false),
+                                                materializer)))
+                                        : complete(StatusCodes.SERVICE_UNAVAILABLE, JsonEntities.error(full()))))))));
     }
 
-    /** The client is registered when the flow runs (the upgrade succeeded), not when the route is evaluated. */
+    /**
+     * The client is registered when the flow runs (the upgrade succeeded), not when the route is evaluated; if the
+     * gateway filled up in between, the client gets a {@code closing} message and the connection ends.
+     */
     private Flow<Message, Message, ?> clientFlow(boolean raw, Materializer materializer) {
-        return Flow.fromMaterializer((mat, attributes) -> connectedFlow(core.connect(raw), materializer));
+        return Flow.fromMaterializer((mat, attributes) -> core.connect(raw)
+                .map(client -> connectedFlow(client, materializer))
+                .orElseGet(() -> Flow.fromSinkAndSourceCoupled(
+                        Sink.<Message>ignore(),
+                        Source.<Message>single(TextMessage.create(GatewayJson.closing(full())))
+                                .mapMaterializedValue(m -> NotUsed.getInstance()))));
+    }
+
+    private String full() {
+        return "this gateway serves at most " + core.maxClients()
+                + " WebSocket clients at once (gateway.max-clients): try again later or another gateway node";
     }
 
     private Flow<Message, Message, NotUsed> connectedFlow(GatewayClient client, Materializer materializer) {
         Sink<Message, NotUsed> fromClient = Flow.<Message>create()
                 .mapAsync(1, message -> text(message, materializer))
-                .to(Sink.foreach(inbound -> {
+                // One command at a time, so that a subscribe waiting for the assigned instruments keeps its place.
+                .mapAsync(1, inbound -> {
                     if (inbound.refusal() != null) {
                         client.outbox().offer(GatewayJson.error(inbound.refusal()));
-                    } else {
-                        core.onClientMessage(client, inbound.text());
+                        return CompletableFuture.completedFuture(null);
                     }
-                }));
+                    return core.onClientMessage(client, inbound.text(), assigned);
+                })
+                .to(Sink.ignore());
         Source<Message, NotUsed> toClient =
                 Source.fromGraph(client.outbox().source()).map(TextMessage::create);
         return Flow.fromSinkAndSourceCoupled(fromClient, toClient).watchTermination((notUsed, done) -> {

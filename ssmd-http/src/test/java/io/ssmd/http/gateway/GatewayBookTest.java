@@ -9,6 +9,7 @@ import io.ssmd.core.testkit.NatsServerExtension;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,10 @@ class GatewayBookTest {
     @Test
     void aBookSubscriptionStartsWithTheCurrentBookThenAbsoluteDeltas() throws Exception {
         try (GatewayTestNode node = GatewayTestNode.start(
-                        NATS, List.of("alpha"), GatewayTestNode.spec(1000, Duration.ofSeconds(30)));
+                        NATS,
+                        List.of("alpha"),
+                        GatewayTestNode.spec(1000, Duration.ofSeconds(30)),
+                        Map.of("alpha", List.of("BTC/USD")));
                 WsClient early = WsClient.connect(HttpClient.newHttpClient(), node.streamUri(""))) {
             early.send("{\"action\":\"subscribe\",\"symbols\":[\"BTC/USD\"],\"types\":[\"orderbook\"]}");
             early.awaitMessage(m -> m.path("type").asText().equals("subscribed"));

@@ -52,7 +52,7 @@ class GatewayFanOutTest {
     @Test
     void everyClientReceivesExactlyItsEvents() throws Exception {
         try (GatewayTestNode node =
-                GatewayTestNode.start(NATS, FEEDS, GatewayTestNode.spec(10_000, Duration.ofSeconds(60)))) {
+                GatewayTestNode.start(NATS, FEEDS, GatewayTestNode.spec(10_000, Duration.ofSeconds(60)), assigned())) {
             HttpClient http = HttpClient.newHttpClient();
             List<WsClient> clients = new ArrayList<>();
             List<Plan> plans = new ArrayList<>();
@@ -182,6 +182,14 @@ class GatewayFanOutTest {
                                 "{\"action\":\"unsubscribe\",\"feeds\":[\"alpha\"],\"types\":[\"ticker\"]}"),
                         e -> e.feed().equals("alpha") && e.type().equals("trade"));
         };
+    }
+
+    /** Every feed's shards carry every symbol, so the clients may subscribe before the first event. */
+    private static Map<String, List<String>> assigned() {
+        List<String> symbols = java.util.stream.IntStream.range(0, SYMBOLS)
+                .mapToObj(GatewayFanOutTest::symbol)
+                .toList();
+        return Map.of("alpha", symbols, "beta", symbols);
     }
 
     private static String subscribe(String fields) {

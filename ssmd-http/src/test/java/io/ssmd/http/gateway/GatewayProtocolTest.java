@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ssmd.core.config.GatewaySpec;
 import io.ssmd.core.testkit.NatsServerExtension;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,13 @@ class GatewayProtocolTest {
     @BeforeAll
     static void start() throws Exception {
         node = GatewayTestNode.start(
-                NATS, List.of("alpha", "beta"), GatewayTestNode.spec(1000, Duration.ofSeconds(30)));
+                NATS,
+                List.of("alpha", "beta"),
+                GatewayTestNode.spec(1000, Duration.ofSeconds(30)),
+                Map.of(
+                        "alpha", List.of("ETH/USD", "KXETHD-26FEB1217-T1819.99"),
+                        // A Polymarket-style feed: its markets are known by asset id and by condition id.
+                        "beta", List.of("7123", "0xmarket")));
         http = HttpClient.newHttpClient();
     }
 
@@ -64,9 +72,10 @@ class GatewayProtocolTest {
             assertThat(reasons.get(9)).contains("unknown type \"candles\"");
             assertThat(reasons.get(10)).contains("unknown field(s) [symbol]");
 
-            // 2 feeds x 6,252 symbols x 4 types is just past the limit, in a message under the 64 KiB one.
+            // 2 feeds x 127 symbols x 4 types is just past the limit, in a message under the 64 KiB one.
+            int limit = GatewaySpec.DEFAULT_MAX_SUBSCRIPTIONS;
             StringBuilder many = new StringBuilder();
-            for (int i = 0; i < GatewayCore.MAX_KEYS_PER_CLIENT / 8 + 2; i++) {
+            for (int i = 0; i < limit / 8 + 2; i++) {
                 many.append(i == 0 ? "" : ",").append('"').append(i).append('"');
             }
             client.send("{\"action\":\"subscribe\",\"feeds\":[\"alpha\",\"beta\"],\"symbols\":[" + many
@@ -74,7 +83,8 @@ class GatewayProtocolTest {
             assertThat(client.awaitMessage(m -> m.path("reason").asText().startsWith("subscription too large"))
                             .path("reason")
                             .asText())
-                    .contains("0 + 50016");
+                    .contains("0 + " + (2 * (limit / 8 + 2) * 4))
+                    .contains("at most " + limit);
 
             client.send("{\"action\":\"ping\",\"id\":42}");
             JsonNode pong = client.awaitMessage(m -> m.path("type").asText().equals("pong"));

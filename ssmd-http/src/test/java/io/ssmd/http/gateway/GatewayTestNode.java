@@ -22,6 +22,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -80,6 +81,41 @@ final class GatewayTestNode implements AutoCloseable {
     static GatewayTestNode start(NatsServerExtension server, List<String> feeds, GatewaySpec spec) throws Exception {
         return new GatewayTestNode(
                 server, feeds, spec, ApiKeys.none(), () -> CompletableFuture.completedFuture(List.of()));
+    }
+
+    /**
+     * A node whose feeds' shards carry {@code assigned} (feed → instruments), as the health registry reports them:
+     * the instruments its clients may subscribe to before they have data.
+     */
+    static GatewayTestNode start(
+            NatsServerExtension server, List<String> feeds, GatewaySpec spec, Map<String, List<String>> assigned)
+            throws Exception {
+        return new GatewayTestNode(server, feeds, spec, ApiKeys.none(), health(assigned));
+    }
+
+    /** One streaming shard per feed carrying the given instruments, as the health registry would answer. */
+    static Supplier<CompletionStage<List<ShardHealth>>> health(Map<String, List<String>> assigned) {
+        List<ShardHealth> shards = assigned.entrySet().stream()
+                .map(e -> shard(e.getKey(), e.getKey() + "-0", e.getValue()))
+                .toList();
+        return () -> CompletableFuture.completedFuture(shards);
+    }
+
+    /** A streaming shard's health report. */
+    static ShardHealth shard(String feed, String shard, List<String> instruments) {
+        return new ShardHealth(
+                feed,
+                shard,
+                "test",
+                ShardHealth.STREAMING,
+                1,
+                0,
+                Map.of(),
+                0,
+                instruments,
+                Map.of(),
+                "",
+                System.currentTimeMillis());
     }
 
     static GatewayTestNode start(

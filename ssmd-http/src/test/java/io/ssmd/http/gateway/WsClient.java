@@ -68,6 +68,11 @@ final class WsClient implements AutoCloseable {
         return received.stream().map(Received::json).toList();
     }
 
+    /** Forgets the messages received so far (a test holding many clients measures the heap without them). */
+    void forget() {
+        received.clear();
+    }
+
     /** Received messages of one {@code type}. */
     List<JsonNode> ofType(String type) {
         return messages().stream()
