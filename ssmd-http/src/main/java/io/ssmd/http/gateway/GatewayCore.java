@@ -13,10 +13,7 @@ import io.ssmd.core.nats.EpochMicros;
 import io.ssmd.core.subject.Subjects;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,9 +45,7 @@ public final class GatewayCore {
     private final GatewayMetrics metrics;
     private final LongSupplier nanoClock;
     private final ClientHub hub = new ClientHub();
-    private final Map<String, Map<String, Market>> marketsByFeed = new LinkedHashMap<>();
-    /** Feed → alias (a Polymarket condition id) → the markets answering to it, so a symbol is a look-up, not a scan. */
-    private final Map<String, Map<String, List<Market>>> marketsByAlias = new HashMap<>();
+    private final MarketIndex markets;
 
     private final AtomicLong clientIds = new AtomicLong();
     private final AtomicLong normalizeFailures = new AtomicLong();
@@ -65,10 +60,8 @@ public final class GatewayCore {
         this.spec = spec;
         this.metrics = metrics;
         this.nanoClock = nanoClock;
-        for (GatewayFeed feed : feeds) {
-            Map<String, Market> markets = marketsByFeed.computeIfAbsent(feed.name(), f -> new LinkedHashMap<>());
-            feed.instruments().forEach(id -> markets.put(id, new Market(feed.name(), id, spec.recentTrades())));
-        }
+        this.markets = new MarketIndex(spec.recentTrades());
+        feeds.forEach(feed -> feed.instruments().forEach(id -> markets.market(feed.name(), id)));
     }
 
     /** The feeds served, by name. */
@@ -118,9 +111,9 @@ public final class GatewayCore {
                     continue;
                 }
                 MarketEvent event = raw.ts() == 0 ? raw.withTs(receivedAtMicros) : raw;
-                Market market = market(gatewayFeed, event.instrument());
+                Market market = markets.market(gatewayFeed.name(), event.instrument());
                 if (!token.equals(Subjects.token(event.instrument()))) {
-                    alias(market, token);
+                    markets.alias(market, token);
                 }
                 if (shard != null) {
                     market.shard(shard);
@@ -151,10 +144,9 @@ public final class GatewayCore {
             return;
         }
         if (ControlEvent.RESYNC.equals(event.event()) || ControlEvent.DISCONNECTED.equals(event.event())) {
-            Map<String, Market> markets = marketsByFeed.getOrDefault(event.feed(), Map.of());
             // A shard that names no instruments (the Kalshi lifecycle companion, an emptied shard) carries no books.
             List<Market> concerned = event.instruments().stream()
-                    .map(markets::get)
+                    .map(instrument -> markets.get(event.feed(), instrument))
                     .filter(m -> m != null)
                     .toList();
             for (Market market : concerned) {
@@ -270,7 +262,7 @@ public final class GatewayCore {
             client.outbox().offer(GatewayJson.unknownSymbols(unknown, asked.feeds()));
         }
         if (change.subscribe() && (change.types().isEmpty() || change.types().contains("orderbook"))) {
-            for (Market market : matching(change)) {
+            for (Market market : markets.matching(change)) {
                 if (market.book() != null) {
                     String book =
                             text(market.book().snapshot(market.feed(), market.instrument(), EpochMicros.now()), null);
@@ -302,8 +294,7 @@ public final class GatewayCore {
     private boolean isKnown(String symbol, List<String> named, Map<String, Set<String>> assigned) {
         for (String feed : named.isEmpty() ? feeds.keySet() : named) {
             if (assigned.getOrDefault(feed, Set.of()).contains(symbol)
-                    || marketsByFeed.getOrDefault(feed, Map.of()).containsKey(symbol)
-                    || marketsByAlias.getOrDefault(feed, Map.of()).containsKey(symbol)) {
+                    || markets.find(feed, symbol).isPresent()) {
                 return true;
             }
         }
@@ -315,52 +306,17 @@ public final class GatewayCore {
      * level only, so that listing thousands of markets does not copy every book under the lock the pipeline needs.
      */
     public synchronized List<MarketInfo> markets(Optional<String> feed) {
-        List<MarketInfo> infos = new ArrayList<>();
-        marketsByFeed.forEach((name, markets) -> {
-            if (feed.isEmpty() || feed.get().equals(name)) {
-                markets.values().forEach(m -> infos.add(info(m, 1)));
-            }
-        });
-        return infos;
+        return markets.all(feed).stream().map(m -> info(m, 1)).toList();
     }
 
     /** The instrument that {@code symbol} names in that feed (its id, or its alias), if the gateway knows it. */
     public synchronized Optional<MarketInfo> market(String feed, String symbol) {
-        return find(feed, symbol).map(m -> info(m, Integer.MAX_VALUE));
+        return markets.find(feed, symbol).map(m -> info(m, Integer.MAX_VALUE));
     }
 
     /** Its recent trades, newest first; empty when the instrument is unknown. */
     public synchronized Optional<List<Trade>> trades(String feed, String symbol, int limit) {
-        return find(feed, symbol).map(m -> m.recentTrades(limit));
-    }
-
-    private Optional<Market> find(String feed, String symbol) {
-        Map<String, Market> markets = marketsByFeed.getOrDefault(feed, Map.of());
-        Market exact = markets.get(symbol);
-        if (exact != null) {
-            return Optional.of(exact);
-        }
-        return marketsByAlias.getOrDefault(feed, Map.of()).getOrDefault(symbol, List.of()).stream()
-                .findFirst();
-    }
-
-    /** Sets the market's alias, keeping the alias index in step. */
-    private void alias(Market market, String alias) {
-        if (alias.equals(market.alias())) {
-            return;
-        }
-        Map<String, List<Market>> aliases = marketsByAlias.computeIfAbsent(market.feed(), f -> new HashMap<>());
-        if (market.alias() != null) {
-            List<Market> previous = aliases.get(market.alias());
-            if (previous != null) {
-                previous.remove(market);
-                if (previous.isEmpty()) {
-                    aliases.remove(market.alias());
-                }
-            }
-        }
-        market.alias(alias);
-        aliases.computeIfAbsent(alias, a -> new ArrayList<>()).add(market);
+        return markets.find(feed, symbol).map(m -> m.recentTrades(limit));
     }
 
     /** The event clients should see for this one, after applying it; null when they should see none. */
@@ -389,34 +345,6 @@ public final class GatewayCore {
             return market.book().apply(delta);
         }
         return event;
-    }
-
-    private Market market(GatewayFeed feed, String instrument) {
-        return marketsByFeed
-                .computeIfAbsent(feed.name(), f -> new LinkedHashMap<>())
-                .computeIfAbsent(instrument, id -> new Market(feed.name(), id, spec.recentTrades()));
-    }
-
-    /** The markets a subscription covers, found through the indexes: a cost in its symbols, not in all markets. */
-    private Collection<Market> matching(ClientCommand.Change change) {
-        Set<Market> found = new LinkedHashSet<>();
-        marketsByFeed.forEach((feed, markets) -> {
-            if (change.feeds().isEmpty() || change.feeds().contains(feed)) {
-                if (change.symbols().isEmpty()) {
-                    found.addAll(markets.values());
-                    return;
-                }
-                Map<String, List<Market>> aliases = marketsByAlias.getOrDefault(feed, Map.of());
-                for (String symbol : change.symbols()) {
-                    Market exact = markets.get(symbol);
-                    if (exact != null) {
-                        found.add(exact);
-                    }
-                    found.addAll(aliases.getOrDefault(symbol, List.of()));
-                }
-            }
-        });
-        return found;
     }
 
     /** A copy of what is known of a market, its book cut to {@code depth} levels a side. */
