@@ -111,13 +111,6 @@ public final class OrderedStreamSource {
 
         Optional<Message> next(LongSupplier nextSeq, Supplier<OptionalLong> streamLastSeq, Settings settings)
                 throws Exception {
-            Message message = consumer.nextMessage(settings.pollTimeout());
-            long now = System.nanoTime();
-            if (message != null) {
-                lastSeq = message.metaData().streamSequence();
-                quietSince = now;
-                return Optional.of(message);
-            }
             // A reader only moves back when the stream was reset below its position (recreated, or lost and
             // provisioned again): this consumer waits on a sequence the new stream may never reach.
             long before = wanted;
@@ -125,6 +118,13 @@ public final class OrderedStreamSource {
             if (wanted < before) {
                 throw new StreamRepositioned("reader of " + stream + " moved back from seq " + before + " to " + wanted
                         + ": the stream was reset; recreating the consumer");
+            }
+            Message message = consumer.nextMessage(settings.pollTimeout());
+            long now = System.nanoTime();
+            if (message != null) {
+                lastSeq = message.metaData().streamSequence();
+                quietSince = now;
+                return Optional.of(message);
             }
             if (now - quietSince >= settings.stallTimeout().toNanos()) {
                 quietSince = now;
