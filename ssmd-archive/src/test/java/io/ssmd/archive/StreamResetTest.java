@@ -87,6 +87,17 @@ class StreamResetTest {
         ArchiveVerifier.Report report = ArchiveVerifier.verify(root);
         assertThat(report.problems()).isEmpty();
         assertThat(report.streams().get(0).gaps()).containsEntry(Gap.STREAM_RESET, 1);
+
+        // With its manifest lost, the day is read back: the sequence going back is a stream_reset again, and the
+        // position is the new stream's.
+        java.nio.file.Files.delete(archiver.streamDir().resolve("2026-01-01").resolve(ArchiveLayout.MANIFEST));
+        ManifestRebuild.Position position = ManifestRebuild.run(
+                archiver.streamDir(), new ManifestIdentity(env, "kraken", stream, "gzip", "1m"), new ManifestStore());
+        assertThat(position.lastSeq()).isEqualTo(25);
+        assertThat(ArchiveFixture.gaps(archiver.streamDir()))
+                .extracting(Gap::type, Gap::fromSeq, Gap::file)
+                .containsExactly(tuple(Gap.STREAM_RESET, 51L, "0002.jsonl.gz"));
+        assertThat(ArchiveVerifier.verify(root).problems()).isEmpty();
     }
 
     @Test
