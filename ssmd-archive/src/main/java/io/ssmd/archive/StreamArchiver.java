@@ -37,6 +37,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * The running archive of one stream: the graph
@@ -89,7 +90,8 @@ public final class StreamArchiver {
             ArchiverMetrics.StreamMetrics metrics,
             Optional<StreamSpec> spec,
             Consumer<CommittedFile> committed) {
-        Executor io = system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.ioDispatcher()));
+        ExecutionContextExecutor io =
+                system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.ioDispatcher()));
         Path streamDir = ArchiveLayout.streamDir(storage.archiveRoot(), env, source.feed(), source.stream());
         StreamArchive.Target target = new StreamArchive.Target(
                 streamDir,
@@ -129,10 +131,7 @@ public final class StreamArchiver {
         // The consumer cannot notice a missing stream for us: while it is gone, it only fails and retries.
         Optional<Cancellable> keeper = spec.map(s -> system.scheduler()
                 .scheduleWithFixedDelay(
-                        settings.lagInterval(),
-                        settings.lagInterval(),
-                        () -> recreateIfMissing(nats, s),
-                        system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.ioDispatcher()))));
+                        settings.lagInterval(), settings.lagInterval(), () -> recreateIfMissing(nats, s), io));
         running.second().whenComplete((ok, e) -> keeper.ifPresent(Cancellable::cancel));
         self[0] = new StreamArchiver(source.stream(), drain, running.first(), running.second(), settings);
         return self[0];
