@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,8 @@ import java.util.stream.Stream;
 /**
  * Checks an archive against its manifests ({@code ssmd archive verify DIR}): every file decompresses whole, its size,
  * MD5, line count and first/last sequence match its manifest entry, sequences rise by one from line to line and file
- * to file except across a recorded {@code bus_gap} or {@code retention_loss}, and no sequence appears twice. Files
+ * to file except across a recorded {@code bus_gap} or {@code retention_loss}, and no sequence appears twice except
+ * after a recorded {@code stream_reset} (the stream was recreated: its sequences start again, once, in that file). Files
  * that are uploaded and no longer local are checked by their manifest entries only.
  */
 public final class ArchiveVerifier {
@@ -80,17 +82,21 @@ public final class ArchiveVerifier {
             manifests.add(ManifestStore.read(dateDir).orElseThrow());
         }
         List<long[]> missing = new ArrayList<>();
+        Map<Path, Integer> resets = new HashMap<>();
         Map<String, Integer> gapCounts = new LinkedHashMap<>();
-        for (Manifest manifest : manifests) {
-            for (Gap gap : manifest.gaps()) {
+        for (int i = 0; i < manifests.size(); i++) {
+            for (Gap gap : manifests.get(i).gaps()) {
                 gapCounts.merge(gap.type(), 1, Integer::sum);
+                if (gap.type().equals(Gap.STREAM_RESET) && gap.file() != null) {
+                    resets.merge(dateDirs.get(i).resolve(gap.file()), 1, Integer::sum);
+                }
                 if (gap.missingSequences() && gap.fromSeq() != null && gap.toSeq() != null) {
                     missing.add(new long[] {gap.fromSeq(), gap.toSeq()});
                 }
             }
         }
         missing.sort(Comparator.comparingLong(r -> r[0]));
-        Continuity continuity = new Continuity(missing, problems);
+        Continuity continuity = new Continuity(missing, resets, problems);
         int files = 0;
         int notLocal = 0;
         long records = 0;
@@ -173,19 +179,24 @@ public final class ArchiveVerifier {
     /** Sequence order across a stream: each is the previous + 1, or the jump is covered by recorded gaps. */
     private static final class Continuity {
         private final List<long[]> missing;
+        private final Map<Path, Integer> resets;
         private final List<Problem> problems;
         private Path reported;
         long first = -1;
         long last = -1;
 
-        Continuity(List<long[]> missing, List<Problem> problems) {
+        Continuity(List<long[]> missing, Map<Path, Integer> resets, List<Problem> problems) {
             this.missing = missing;
+            this.resets = resets;
             this.problems = problems;
         }
 
         void seq(Path file, long seq) {
             if (first < 0) {
                 first = seq;
+            } else if (seq != last + 1 && resets.getOrDefault(file, 0) > 0) {
+                // The stream was recreated here: its sequences start again, wherever the new stream begins.
+                resets.merge(file, -1, Integer::sum);
             } else if (seq <= last) {
                 report(file, "seq " + seq + " after " + last + (seq == last ? " (twice)" : " (out of order)"));
                 return;

@@ -50,7 +50,7 @@ final class ArchiveWriterStage extends GraphStage<FlowShape<Optional<ArchiveReco
                     public void onPush() throws Exception {
                         Optional<ArchiveRecord> element = grab(in);
                         if (element.isPresent()) {
-                            archive.append(element.get());
+                            archive.append(element.get(), clockMicros.getAsLong());
                         }
                         // Busy streams never send an empty poll, so the clock also ticks every so many messages.
                         if (element.isEmpty() || ++sinceTick >= TICK_EVERY) {

@@ -16,6 +16,7 @@ public final class ArchiverMetrics {
     private final Counter bytes;
     private final Counter files;
     private final Counter gaps;
+    private final Counter clockSkew;
     private final Gauge lag;
     private final Counter storageFailures;
     private final Gauge storageOk;
@@ -31,6 +32,12 @@ public final class ArchiverMetrics {
         files = counter("ssmd_archiver_files_written", "Archive files committed", "stream")
                 .register(registry);
         gaps = counter("ssmd_archiver_gaps", "Gaps recorded in manifests, by type", "stream", "type")
+                .register(registry);
+        clockSkew = counter(
+                        "ssmd_archiver_clock_skew",
+                        "Messages whose receive time was beyond clock-skew-limit ahead of the archiver's clock,"
+                                + " archived in the current window",
+                        "stream")
                 .register(registry);
         lag = Gauge.builder()
                 .name("ssmd_archiver_lag_messages")
@@ -80,6 +87,7 @@ public final class ArchiverMetrics {
                 uploads.labelValues(stream),
                 uploadFailures.labelValues(stream),
                 uploadPending.labelValues(stream),
+                clockSkew.labelValues(stream),
                 gaps);
     }
 
@@ -95,6 +103,7 @@ public final class ArchiverMetrics {
             CounterDataPoint uploads,
             CounterDataPoint uploadFailures,
             GaugeDataPoint uploadPending,
+            CounterDataPoint clockSkew,
             Counter gaps) {
 
         /** Counts one gap of {@code type}. */

@@ -8,6 +8,8 @@ import org.apache.pekko.stream.RestartSettings;
 /**
  * The archiver's process settings ({@code ssmd.archive} in reference.conf), read once.
  *
+ * @param clockSkewLimit how far ahead of the archiver's clock a receive time may be before it is a {@code clock_skew}
+ *                       and written into the current window
  * @param ioDispatcher the dispatcher of blocking file and consumer work
  */
 public record ArchiverSettings(
@@ -22,6 +24,7 @@ public record ArchiverSettings(
         Duration consumerBackoffMax,
         Duration uploadInterval,
         Duration stopTimeout,
+        Duration clockSkewLimit,
         String ioDispatcher) {
 
     /** The dispatcher reference.conf defines for blocking archive work. */
@@ -42,6 +45,7 @@ public record ArchiverSettings(
                 c.getDuration("consumer-backoff-max"),
                 c.getDuration("upload-interval"),
                 c.getDuration("stop-timeout"),
+                c.getDuration("clock-skew-limit"),
                 IO_DISPATCHER);
     }
 

@@ -76,6 +76,9 @@ public final class Archivers {
                         store,
                         settings,
                         streamMetrics,
+                        environment.streams().stream()
+                                .filter(spec -> spec.name().equals(source.stream()))
+                                .findFirst(),
                         committed -> {}));
                 log.info(
                         "archiver {}: archiving stream {} to {} ({}, {})",

@@ -1,5 +1,6 @@
 package io.ssmd.archive;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,6 +17,9 @@ import java.util.TreeMap;
  * @param recordsByType lines by message type ({@code trade}, {@code control}, …)
  * @param md5           hex MD5 of the file's bytes: what a single-part upload's ETag must equal
  * @param uploaded      true only once the uploaded object was verified (size and MD5)
+ * @param clockSkew     lines whose receive time was more than {@code clock-skew-limit} ahead of the archiver's clock:
+ *                      written into this file's window, their times left out of {@code start} and {@code end}
+ *                      (a {@code clock_skew} quality issue; absent from the JSON when 0)
  */
 public record FileEntry(
         String name,
@@ -27,14 +31,30 @@ public record FileEntry(
         long lastSeq,
         Map<String, Long> recordsByType,
         String md5,
-        boolean uploaded) {
+        boolean uploaded,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long clockSkew) {
 
     public FileEntry {
         recordsByType = recordsByType == null ? Map.of() : new TreeMap<>(recordsByType);
     }
 
+    /** An entry without clock-skewed lines. */
+    public FileEntry(
+            String name,
+            long start,
+            long end,
+            long records,
+            long bytes,
+            long firstSeq,
+            long lastSeq,
+            Map<String, Long> recordsByType,
+            String md5,
+            boolean uploaded) {
+        this(name, start, end, records, bytes, firstSeq, lastSeq, recordsByType, md5, uploaded, 0);
+    }
+
     /** The same entry, marked uploaded or not. */
     public FileEntry withUploaded(boolean value) {
-        return new FileEntry(name, start, end, records, bytes, firstSeq, lastSeq, recordsByType, md5, value);
+        return new FileEntry(name, start, end, records, bytes, firstSeq, lastSeq, recordsByType, md5, value, clockSkew);
     }
 }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <p>Leftover {@code .tmp} files are deleted: their messages were never committed and will be read again. A file the
  * manifest lists with the same size is trusted; any other file is read back and described anew. Gaps found only by
  * reading a file back are typed {@code bus_gap} for a jump in sequence (whether the stream had dropped the messages
- * is no longer known) and from their control events for the others. A listed file that is gone stays listed only if
+ * is no longer known), {@code stream_reset} for a sequence that goes back, and from their control events for the
+ * others. A listed file that is gone stays listed only if
  * it was uploaded (local retention removed it); otherwise it is dropped, with a warning.
  */
 final class ManifestRebuild {
@@ -58,7 +59,7 @@ final class ManifestRebuild {
             }
             LocalDate date = LocalDate.parse(dateDir.getFileName().toString());
             for (FileEntry entry : manifest.files()) {
-                lastSeq = Math.max(lastSeq, entry.lastSeq());
+                lastSeq = after(lastSeq, manifest, entry);
                 Optional<Long> window = ArchiveLayout.windowOf(date, entry.name());
                 if (window.isPresent() && (lastWindow.isEmpty() || window.get() >= lastWindow.get())) {
                     lastWindow = window;
@@ -68,6 +69,16 @@ final class ManifestRebuild {
             }
         }
         return new Position(lastSeq, lastWindow, lastFile, shards);
+    }
+
+    /**
+     * The position after {@code entry}: the highest sequence so far, except that a file holding a
+     * {@code stream_reset} starts counting again, since the stream's sequences did.
+     */
+    private static long after(long previous, Manifest manifest, FileEntry entry) {
+        boolean reset = manifest.gaps().stream()
+                .anyMatch(g -> g.type().equals(Gap.STREAM_RESET) && entry.name().equals(g.file()));
+        return reset ? entry.lastSeq() : Math.max(previous, entry.lastSeq());
     }
 
     /** The date directories of a stream, oldest first. */
@@ -113,7 +124,7 @@ final class ManifestRebuild {
             String name = segment.getFileName().toString();
             Optional<FileEntry> listed = old.file(name).filter(e -> e.bytes() == sizeOf(segment));
             if (listed.isPresent()) {
-                previous = Math.max(previous, listed.get().lastSeq());
+                previous = after(previous, old, listed.get());
                 continue;
             }
             changed = true;
@@ -121,7 +132,7 @@ final class ManifestRebuild {
             Scan scan = scan(segment, previous, old, controls);
             scanned = true;
             manifest = manifest.withFile(scan.entry(), scan.gaps(), scan.tickers(), scan.types());
-            previous = Math.max(previous, scan.entry().lastSeq());
+            previous = after(previous, manifest, scan.entry());
         }
         if (scanned) {
             manifest = manifest.withShards(controls.marks());
@@ -166,6 +177,23 @@ final class ManifestRebuild {
         List<Gap> gaps = new ArrayList<>();
         long[] last = {previousSeq, 0};
         SegmentReader.read(segment, line -> {
+            if (last[0] > 0 && line.seq() <= last[0]) {
+                // The archiver never writes a sequence twice; one going back means the stream was reset there.
+                Optional<Gap> known = old.gaps().stream()
+                        .filter(g -> g.type().equals(Gap.STREAM_RESET) && name.equals(g.file()))
+                        .findFirst();
+                gaps.add(known.orElseGet(() -> new Gap(
+                        Gap.STREAM_RESET,
+                        last[0] + 1,
+                        null,
+                        last[1] == 0 ? null : last[1],
+                        line.ts(),
+                        null,
+                        "found when rebuilding the manifest: seq " + line.seq() + " after " + last[0],
+                        null,
+                        name)));
+                last[0] = line.seq() - 1;
+            }
             if (last[0] > 0 && line.seq() > last[0] + 1) {
                 long from = last[0] + 1;
                 Optional<Gap> known = old.gaps().stream()
@@ -183,7 +211,7 @@ final class ManifestRebuild {
                                 null,
                                 name)));
             }
-            last[0] = Math.max(last[0], line.seq());
+            last[0] = line.seq();
             last[1] = line.ts();
             stats.add(line.seq(), line.ts(), ParsedSubject.parse(line.subject()));
             line.control().ifPresent(event -> controls.on(line.seq(), event).forEach(g -> gaps.add(g.inFile(name))));

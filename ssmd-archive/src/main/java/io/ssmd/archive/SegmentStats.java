@@ -15,6 +15,7 @@ final class SegmentStats {
     private long firstSeq;
     private long lastSeq;
     private long lastTs;
+    private long clockSkew;
     private final Map<String, Long> byType = new HashMap<>();
     private final SortedSet<String> tickers = new TreeSet<>();
     private final SortedSet<String> types = new TreeSet<>();
@@ -28,6 +29,7 @@ final class SegmentStats {
         stats.firstSeq = entry.firstSeq();
         stats.lastSeq = entry.lastSeq();
         stats.lastTs = entry.end();
+        stats.clockSkew = entry.clockSkew();
         stats.byType.putAll(entry.recordsByType());
         return stats;
     }
@@ -44,6 +46,11 @@ final class SegmentStats {
         byType.merge(parts.recordType(), 1L, Long::sum);
         types.add(parts.recordType());
         parts.ticker().ifPresent(tickers::add);
+    }
+
+    /** Counts a line whose receive time was too far ahead of the archiver's clock. */
+    void clockSkew() {
+        clockSkew++;
     }
 
     long records() {
@@ -68,6 +75,6 @@ final class SegmentStats {
     }
 
     FileEntry entry(String name, long bytes, String md5, boolean uploaded) {
-        return new FileEntry(name, minTs, maxTs, records, bytes, firstSeq, lastSeq, byType, md5, uploaded);
+        return new FileEntry(name, minTs, maxTs, records, bytes, firstSeq, lastSeq, byType, md5, uploaded, clockSkew);
     }
 }

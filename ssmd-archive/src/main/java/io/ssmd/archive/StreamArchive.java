@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +34,8 @@ final class StreamArchive {
             StorageSettings.Format format,
             Duration rotation,
             Duration closeGrace,
-            Duration lagInterval) {}
+            Duration lagInterval,
+            Duration clockSkewLimit) {}
 
     private final Target target;
     private final ManifestStore store;
@@ -47,6 +49,12 @@ final class StreamArchive {
     private Optional<Path> lastFile;
     private Open open;
     private long nextLagCheck;
+    // The creation time of the stream being read (epoch µs), once the probe has told it; 0 before.
+    private long streamCreated;
+    // A reset found by the probe, recorded in the file of the first message of the new stream.
+    private Gap pendingReset;
+    // The receive time of the last message written by this run, to date a reset; null before any.
+    private Long lastTs;
 
     /** The open segment and what it has gathered. */
     private static final class Open {
@@ -57,6 +65,8 @@ final class StreamArchive {
         final long copiedBytes;
         final List<Gap> carried;
         final List<Gap> found = new ArrayList<>();
+        // Clock-skewed lines added since the segment opened: counted in the metric when it commits, as gaps are.
+        long skewed;
 
         Open(long window, Path dateDir, SegmentFile file, SegmentStats stats, long copiedBytes, List<Gap> carried) {
             this.window = window;
@@ -108,13 +118,23 @@ final class StreamArchive {
         return lastSeq;
     }
 
-    /** Writes one message, unless an earlier run already archived it. */
-    void append(ArchiveRecord record) throws IOException {
+    /**
+     * Writes one message, unless an earlier run already archived it.
+     *
+     * @param nowMicros the archiver's clock: a receive time more than {@code clockSkewLimit} ahead of it is a
+     *                  {@code clock_skew}, written into the current window instead of opening a far-future one
+     */
+    void append(ArchiveRecord record, long nowMicros) throws IOException {
         if (record.seq() <= lastSeq) {
             return;
         }
         List<Gap> jump = record.seq() > lastSeq + 1 ? jump(lastSeq + 1, record) : List.of();
-        long window = ArchiveLayout.windowStart(record.ts(), target.rotation());
+        boolean skewed = record.ts() > nowMicros + micros(target.clockSkewLimit());
+        // A skewed time says nothing of when the message came: it joins the open window (or the clock's own), so a
+        // far-future window never opens and holds back every later message.
+        long window = skewed && open != null
+                ? open.window
+                : ArchiveLayout.windowStart(skewed ? nowMicros : record.ts(), target.rotation());
         if (open != null && window > open.window) {
             commit();
         }
@@ -122,12 +142,40 @@ final class StreamArchive {
             start(Math.max(window, lastWindow.orElse(window)));
         }
         String name = open.file.name();
+        // Nor does a skewed time stretch the file's start and end: it counts as the file's latest time so far.
+        long ts = skewed ? Optional.ofNullable(open.stats.lastTs()).orElse(open.window) : record.ts();
+        if (pendingReset != null) {
+            open.found.add(new Gap(
+                            pendingReset.type(),
+                            pendingReset.fromSeq(),
+                            null,
+                            pendingReset.start(),
+                            ts,
+                            null,
+                            pendingReset.reason(),
+                            null,
+                            null)
+                    .inFile(name));
+            pendingReset = null;
+        }
         jump.forEach(g -> open.found.add(g.inFile(name)));
         record.control()
                 .ifPresent(event -> controls.on(record.seq(), event).forEach(g -> open.found.add(g.inFile(name))));
         open.file.append(record.line());
-        open.stats.add(record.seq(), record.ts(), record.parts());
+        open.stats.add(record.seq(), ts, record.parts());
+        if (skewed) {
+            open.stats.clockSkew();
+            open.skewed++;
+            log.warn(
+                    "{} seq {}: receive time {} µs is {} s ahead of the archiver's clock; archived in window {}",
+                    target.identity().stream(),
+                    record.seq(),
+                    record.ts(),
+                    (record.ts() - nowMicros) / 1_000_000,
+                    name);
+        }
         lastSeq = record.seq();
+        lastTs = ts;
         metrics.messages().inc();
     }
 
@@ -144,8 +192,37 @@ final class StreamArchive {
         }
         if (nowMicros >= nextLagCheck) {
             nextLagCheck = nowMicros + micros(target.lagInterval());
-            probe.state().ifPresent(s -> metrics.lag().set(Math.max(0, s.lastSeq() - lastSeq)));
+            probe.state().ifPresent(s -> {
+                checkReset(s);
+                metrics.lag().set(Math.max(0, s.lastSeq() - lastSeq));
+            });
         }
+    }
+
+    /**
+     * Notices a stream that was deleted and recreated (or lost in a NATS restart and provisioned again): it holds
+     * less than the archive already has, or it was created at another time than the stream read so far. The archive
+     * then continues from the new stream's first sequence, and the consumer, which reads from {@link #lastSeq()} + 1,
+     * is recreated from there (it waits on a sequence the new stream may never reach).
+     */
+    private void checkReset(StreamProbe.State state) {
+        boolean recreated = streamCreated != 0 && state.created() != 0 && state.created() != streamCreated;
+        if (state.created() != 0) {
+            streamCreated = state.created();
+        }
+        boolean below = state.lastSeq() < lastSeq;
+        if (!recreated && !below) {
+            return;
+        }
+        // An empty new stream reports first = 0; a purged one first = last + 1.
+        long next = Math.max(1, state.firstSeq());
+        String reason = "stream " + target.identity().stream() + " was recreated"
+                + (state.created() != 0 ? " (created " + Instant.EPOCH.plusNanos(state.created() * 1000) + ")" : "")
+                + " holding seqs " + state.firstSeq() + ".." + state.lastSeq() + " while the archive was at seq "
+                + lastSeq + "; the archive continues from seq " + next;
+        log.warn("{} stream_reset: {}", target.identity().stream(), reason);
+        pendingReset = new Gap(Gap.STREAM_RESET, lastSeq + 1, null, lastTs, null, null, reason, null, null);
+        lastSeq = next - 1;
     }
 
     /** Commits the open segment: on shutdown, and when a later window begins. */
@@ -176,6 +253,7 @@ final class StreamArchive {
         metrics.files().inc();
         metrics.bytes().inc(done.bytes() - segment.copiedBytes);
         segment.found.forEach(g -> metrics.gap(g.type()));
+        metrics.clockSkew().inc(segment.skewed);
         committed.accept(new CommittedFile(segment.dateDir, entry));
     }
 

@@ -6,6 +6,8 @@ import io.ssmd.core.config.ArchiveSource;
 import io.ssmd.core.config.StorageSettings;
 import io.ssmd.core.config.Units;
 import io.ssmd.core.nats.OrderedStreamSource;
+import io.ssmd.core.nats.StreamSetup;
+import io.ssmd.core.nats.StreamSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.japi.Pair;
@@ -34,6 +37,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.concurrent.ExecutionContextExecutor;
 
 /**
  * The running archive of one stream: the graph
@@ -70,6 +74,9 @@ public final class StreamArchiver {
     /**
      * Starts archiving {@code source} of environment {@code env}.
      *
+     * @param spec      the stream as the environment defines it: when the server loses it (deleted, or a memory stream
+     *                  after a NATS restart), the archiver creates it again so that publishing and archiving resume
+     *                  without a restart of ssmd; empty to leave that to others
      * @param committed told of every committed file (the uploader listens)
      */
     public static StreamArchiver start(
@@ -81,8 +88,10 @@ public final class StreamArchiver {
             ManifestStore store,
             ArchiverSettings settings,
             ArchiverMetrics.StreamMetrics metrics,
+            Optional<StreamSpec> spec,
             Consumer<CommittedFile> committed) {
-        Executor io = system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.ioDispatcher()));
+        ExecutionContextExecutor io =
+                system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.ioDispatcher()));
         Path streamDir = ArchiveLayout.streamDir(storage.archiveRoot(), env, source.feed(), source.stream());
         StreamArchive.Target target = new StreamArchive.Target(
                 streamDir,
@@ -91,7 +100,8 @@ public final class StreamArchiver {
                 storage.format(),
                 storage.rotation(),
                 settings.closeGrace(),
-                settings.lagInterval());
+                settings.lagInterval(),
+                settings.clockSkewLimit());
         StreamProbe probe = probe(nats, source.stream());
         SharedKillSwitch drain = KillSwitches.shared("archive-" + source.stream());
         StreamArchiver[] self = new StreamArchiver[1];
@@ -118,6 +128,11 @@ public final class StreamArchiver {
                 .viaMat(KillSwitches.single(), Keep.right())
                 .toMat(Sink.ignore(), Keep.both())
                 .run(system);
+        // The consumer cannot notice a missing stream for us: while it is gone, it only fails and retries.
+        Optional<Cancellable> keeper = spec.map(s -> system.scheduler()
+                .scheduleWithFixedDelay(
+                        settings.lagInterval(), settings.lagInterval(), () -> recreateIfMissing(nats, s), io));
+        running.second().whenComplete((ok, e) -> keeper.ifPresent(Cancellable::cancel));
         self[0] = new StreamArchiver(source.stream(), drain, running.first(), running.second(), settings);
         return self[0];
     }
@@ -205,6 +220,14 @@ public final class StreamArchiver {
                 });
     }
 
+    private static void recreateIfMissing(Connection nats, StreamSpec spec) {
+        try {
+            new StreamSetup(nats.jetStreamManagement()).recreateIfMissing(spec);
+        } catch (IOException | RuntimeException e) {
+            log.debug("checking that stream {} exists: {}", spec.name(), e.toString());
+        }
+    }
+
     private static OptionalLong lastSeq(StreamProbe probe) {
         return probe.state().map(s -> OptionalLong.of(s.lastSeq())).orElseGet(OptionalLong::empty);
     }
@@ -212,8 +235,13 @@ public final class StreamArchiver {
     private static StreamProbe probe(Connection nats, String stream) {
         return () -> {
             try {
-                var state = nats.jetStreamManagement().getStreamInfo(stream).getStreamState();
-                return Optional.of(new StreamProbe.State(state.getFirstSequence(), state.getLastSequence()));
+                var info = nats.jetStreamManagement().getStreamInfo(stream);
+                var state = info.getStreamState();
+                var created = info.getCreateTime();
+                long createdMicros =
+                        created == null ? 0 : created.toEpochSecond() * 1_000_000L + created.getNano() / 1000;
+                return Optional.of(
+                        new StreamProbe.State(state.getFirstSequence(), state.getLastSequence(), createdMicros));
             } catch (IOException | JetStreamApiException | RuntimeException e) {
                 return Optional.empty();
             }

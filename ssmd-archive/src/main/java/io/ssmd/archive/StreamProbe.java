@@ -6,8 +6,15 @@ import java.util.Optional;
 @FunctionalInterface
 interface StreamProbe {
 
-    /** First and last sequence the stream holds. */
-    record State(long firstSeq, long lastSeq) {}
+    /**
+     * First and last sequence the stream holds, and when the stream was created (epoch µs, 0 when unknown): a
+     * different creation time is a different stream, whatever its sequences.
+     */
+    record State(long firstSeq, long lastSeq, long created) {
+        State(long firstSeq, long lastSeq) {
+            this(firstSeq, lastSeq, 0);
+        }
+    }
 
     /** The stream's state, or empty when the bus cannot be asked right now. */
     Optional<State> state();

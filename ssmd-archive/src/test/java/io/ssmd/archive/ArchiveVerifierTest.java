@@ -17,6 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code verify} on archives written by {@link StreamArchive} directly, then damaged in the ways it must catch. */
 class ArchiveVerifierTest {
 
+    /** The archiver's clock: long after every receive time written here. */
+    private static final long NOW = Long.MAX_VALUE / 4;
+
     @TempDir
     Path root;
 
@@ -31,12 +34,14 @@ class ArchiveVerifierTest {
         for (long seq = 1; seq <= 300; seq++) {
             // seqs 101..110 never arrive: a jump the stream still covers, so a bus_gap.
             if (seq <= 100 || seq > 110) {
-                archive.append(ArchiveRecord.of(
-                        seq,
-                        DAY0 + seq * 1_000_000,
-                        "lab.kraken.json.trade.BTC-USD",
-                        "k:" + seq,
-                        ArchiveFixture.trade(seq)));
+                archive.append(
+                        ArchiveRecord.of(
+                                seq,
+                                DAY0 + seq * 1_000_000,
+                                "lab.kraken.json.trade.BTC-USD",
+                                "k:" + seq,
+                                ArchiveFixture.trade(seq)),
+                        NOW);
             }
         }
         archive.commit();
@@ -49,7 +54,8 @@ class ArchiveVerifierTest {
                 StorageSettings.Format.GZIP,
                 Duration.ofMinutes(1),
                 Duration.ofSeconds(10),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(5));
         return StreamArchive.open(
                 target,
                 new ManifestStore(),

@@ -4,9 +4,11 @@ import io.nats.client.Connection;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.ssmd.core.config.ArchiveSource;
 import io.ssmd.core.config.StorageSettings;
+import io.ssmd.core.nats.StreamSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.actor.typed.ActorSystem;
 
@@ -20,6 +22,8 @@ final class ArchiverHarness {
     final ManifestStore store = new ManifestStore();
     final List<CommittedFile> committed = new CopyOnWriteArrayList<>();
     private StreamArchiver running;
+    // The stream as the environment would define it, for the archiver to create again when it is lost.
+    Optional<StreamSpec> spec = Optional.empty();
 
     ArchiverHarness(String env, String feed, String stream, Path root, StorageSettings.Format format) {
         this.env = env;
@@ -40,6 +44,7 @@ final class ArchiverHarness {
                 Duration.ofMillis(500),
                 Duration.ofMillis(200),
                 Duration.ofSeconds(20),
+                Duration.ofMinutes(5),
                 ArchiverSettings.IO_DISPATCHER);
     }
 
@@ -50,7 +55,16 @@ final class ArchiverHarness {
 
     ArchiverHarness start(ActorSystem<?> system, Connection nats) {
         running = StreamArchiver.start(
-                system, nats, env, source, storage, store, settings(), metrics.stream(source.stream()), committed::add);
+                system,
+                nats,
+                env,
+                source,
+                storage,
+                store,
+                settings(),
+                metrics.stream(source.stream()),
+                spec,
+                committed::add);
         return this;
     }
 

@@ -31,6 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Uploads to a real S3 API (S3Proxy in this JVM, in-memory blobs): verified, retried, then deleted locally. */
 class UploaderTest {
 
+    /** The archiver's clock: long after every receive time written here. */
+    private static final long NOW = Long.MAX_VALUE / 4;
+
     static final ActorTestKit KIT = ActorTestKit.create();
 
     @TempDir
@@ -99,18 +102,21 @@ class UploaderTest {
                         StorageSettings.Format.GZIP,
                         Duration.ofMinutes(1),
                         Duration.ofSeconds(1),
-                        Duration.ofSeconds(5)),
+                        Duration.ofSeconds(5),
+                        Duration.ofMinutes(5)),
                 store,
                 () -> Optional.of(new StreamProbe.State(1, 120)),
                 metrics,
                 c -> {});
         for (long seq = 1; seq <= 120; seq++) {
-            archive.append(ArchiveRecord.of(
-                    seq,
-                    DAY0 + (seq - 1) * 1_000_000,
-                    "lab.kraken.json.trade.BTC-USD",
-                    "k:" + seq,
-                    ArchiveFixture.trade(seq)));
+            archive.append(
+                    ArchiveRecord.of(
+                            seq,
+                            DAY0 + (seq - 1) * 1_000_000,
+                            "lab.kraken.json.trade.BTC-USD",
+                            "k:" + seq,
+                            ArchiveFixture.trade(seq)),
+                    NOW);
         }
         archive.commit();
         return store;

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -163,6 +164,7 @@ public final class ArchiverBench {
                 new ManifestStore(),
                 settings,
                 metrics,
+                Optional.empty(),
                 committed -> {});
         while (metrics.messages().get() < messages) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A watchdog covers the case the client does not notice: after a NATS restart its consumer may sit silent until
  * heartbeats time out. When polls have found nothing for {@link Settings#stallTimeout()} while the stream holds
- * messages past the last one delivered, the consumer is dropped and recreated.
+ * messages past the last one delivered, the consumer is dropped and recreated. So it is when the reader's next
+ * sequence goes back (it only ever moves forward otherwise): the reader found the stream reset below its position.
  */
 public final class OrderedStreamSource {
 
@@ -88,7 +89,7 @@ public final class OrderedStreamSource {
                                 () -> open(nats, stream, nextSeq.getAsLong(), settings),
                                 polling -> stopped.getAsBoolean()
                                         ? Optional.empty()
-                                        : Optional.of(polling.next(streamLastSeq, settings)),
+                                        : Optional.of(polling.next(nextSeq, streamLastSeq, settings)),
                                 Polling::close)
                         .withAttributes(ActorAttributes.dispatcher(settings.dispatcher())));
     }
@@ -97,16 +98,27 @@ public final class OrderedStreamSource {
     private static final class Polling {
         private final String stream;
         private final IterableConsumer consumer;
+        private long wanted;
         private long lastSeq;
         private long quietSince = System.nanoTime();
 
         Polling(String stream, IterableConsumer consumer, long startSeq) {
             this.stream = stream;
             this.consumer = consumer;
+            this.wanted = startSeq;
             this.lastSeq = startSeq - 1;
         }
 
-        Optional<Message> next(Supplier<OptionalLong> streamLastSeq, Settings settings) throws Exception {
+        Optional<Message> next(LongSupplier nextSeq, Supplier<OptionalLong> streamLastSeq, Settings settings)
+                throws Exception {
+            // A reader only moves back when the stream was reset below its position (recreated, or lost and
+            // provisioned again): this consumer waits on a sequence the new stream may never reach.
+            long before = wanted;
+            wanted = nextSeq.getAsLong();
+            if (wanted < before) {
+                throw new StreamRepositioned("reader of " + stream + " moved back from seq " + before + " to " + wanted
+                        + ": the stream was reset; recreating the consumer");
+            }
             Message message = consumer.nextMessage(settings.pollTimeout());
             long now = System.nanoTime();
             if (message != null) {
@@ -138,6 +150,13 @@ public final class OrderedStreamSource {
                     log.debug("closing the consumer of {}: {}", stream, e.toString());
                 }
             });
+        }
+    }
+
+    /** The reader asked for an earlier sequence than the consumer reads from. */
+    private static final class StreamRepositioned extends IllegalStateException {
+        StreamRepositioned(String message) {
+            super(message);
         }
     }
 

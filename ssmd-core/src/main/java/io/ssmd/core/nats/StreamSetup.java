@@ -39,6 +39,9 @@ public final class StreamSetup {
 
     private static final Logger log = LoggerFactory.getLogger(StreamSetup.class);
 
+    /** JetStream's API error code for "stream not found". */
+    private static final int STREAM_NOT_FOUND = 10059;
+
     private final JetStreamManagement jsm;
 
     public StreamSetup(JetStreamManagement jsm) {
@@ -62,6 +65,34 @@ public final class StreamSetup {
             outcomes.put(spec.name(), createOrUpdate(spec, byName.get(spec.name())));
         }
         return outcomes;
+    }
+
+    /**
+     * Creates {@code spec}'s stream if the server no longer has it: deleted by hand, or a memory stream lost when the
+     * server restarted. A stream that exists is left as it is (startup's {@link #apply} owns updates). Readers of the
+     * old stream see its sequences start again: the archive records that as a {@code stream_reset}.
+     *
+     * @return true when the stream was missing and is created again
+     * @throws StreamSetupException when the server cannot be asked or refuses the stream
+     */
+    public boolean recreateIfMissing(StreamSpec spec) {
+        try {
+            jsm.getStreamInfo(spec.name());
+            return false;
+        } catch (JetStreamApiException e) {
+            if (e.getApiErrorCode() != STREAM_NOT_FOUND) {
+                throw new StreamSetupException("cannot ask for stream " + spec.name() + ": " + e.getMessage(), e);
+            }
+        } catch (IOException e) {
+            throw new StreamSetupException(
+                    "cannot reach the NATS server to check stream " + spec.name() + ": " + e.getMessage(), e);
+        }
+        createOrUpdate(spec, null);
+        log.warn(
+                "stream {} was missing from the NATS server (deleted, or a memory stream lost in a restart): "
+                        + "created it again",
+                spec.name());
+        return true;
     }
 
     /** The JetStream configuration ssmd asks for: limits retention, old messages discarded when full. */

@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.stream.RestartSettings;
@@ -121,6 +122,39 @@ class OrderedStreamSourceTest {
 
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(opens).hasValueGreaterThanOrEqualTo(3));
         assertThat(seqs).containsExactly(1L, 2L, 3L, 4L, 5L);
+        stopped.set(true);
+        done.toCompletableFuture().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aReaderThatMovesBackGetsAConsumerFromItsNewPosition() throws Exception {
+        AtomicBoolean stopped = new AtomicBoolean();
+        List<Long> seqs = new CopyOnWriteArrayList<>();
+        AtomicLong next = new AtomicLong(1);
+        AtomicInteger ticksAfterTheLast = new AtomicInteger();
+        // The reader reads 1..5, then finds the stream reset below its position and asks for 2 again: the consumer,
+        // waiting on 6, must be recreated from 2.
+        CompletionStage<Done> done = OrderedStreamSource.create(
+                        connection, stream, next::get, OptionalLong::empty, stopped::get, SETTINGS)
+                .runForeach(
+                        message -> message.ifPresentOrElse(
+                                m -> {
+                                    seqs.add(m.metaData().streamSequence());
+                                    next.set(m.metaData().streamSequence() + 1);
+                                },
+                                () -> {
+                                    if (seqs.size() == 5) {
+                                        ticksAfterTheLast.incrementAndGet();
+                                    }
+                                }),
+                        TESTKIT.system());
+
+        // A few empty polls after the last message: the source has seen the reader at 6.
+        await().atMost(PATIENCE).until(() -> ticksAfterTheLast.get() >= 3);
+        assertThat(seqs).containsExactly(1L, 2L, 3L, 4L, 5L);
+        next.set(2);
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(seqs).containsExactly(1L, 2L, 3L, 4L, 5L, 2L, 3L, 4L, 5L));
         stopped.set(true);
         done.toCompletableFuture().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     }

@@ -106,6 +106,21 @@ class StreamSetupTest {
         assertThat(jsm.getStreamNames()).doesNotContain(kraken.name());
     }
 
+    @Test
+    void aLostStreamIsCreatedAgainAndAPresentOneLeftAlone() throws Exception {
+        StreamSpec kraken = spec("kraken", Duration.ofHours(1));
+        StreamSetup setup = new StreamSetup(jsm);
+        setup.apply(List.of(kraken), publishable("kraken"));
+        assertThat(setup.recreateIfMissing(kraken)).isFalse();
+
+        jsm.deleteStream(kraken.name());
+        assertThat(setup.recreateIfMissing(kraken)).isTrue();
+        StreamConfiguration onServer = jsm.getStreamInfo(kraken.name()).getConfiguration();
+        assertThat(onServer.getSubjects()).containsExactly(env + ".kraken.>");
+        assertThat(onServer.getMaxAge()).isEqualTo(Duration.ofHours(1));
+        assertThat(setup.recreateIfMissing(kraken)).isFalse();
+    }
+
     private StreamSpec spec(String feed, Duration maxAge) {
         return new StreamSpec(
                 Subjects.streamName(env, feed),
