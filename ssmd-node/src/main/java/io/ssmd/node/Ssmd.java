@@ -131,7 +131,11 @@ public final class Ssmd {
                         blocking);
             });
 
-            Connection nats = connectNats(natsUrl, settings.nats().auth(), settings.nodeName());
+            // The embedded server has no authorization: credentials are for an external one.
+            NatsAuth natsAuth = embedded.isPresent()
+                    ? NatsAuth.None.INSTANCE
+                    : settings.nats().auth();
+            Connection nats = connectNats(natsUrl, natsAuth, settings.nodeName());
             started.push(nats);
             // Closed late: the shards announce their disconnects while the sharding region shuts down, before it.
             addTask(
@@ -223,11 +227,12 @@ public final class Ssmd {
             binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
 
             log.info(
-                    "ssmd {} node {} started: http {}, nats {}, environment {} ({} feeds, {} streams)",
+                    "ssmd {} node {} started: http {}, nats {} (credentials: {}), environment {} ({} feeds, {} streams)",
                     version(),
                     settings.nodeName(),
                     binding.localAddress(),
                     Secrets.redactUrl(natsUrl),
+                    natsAuth.source(),
                     environment.name(),
                     environment.feeds().size(),
                     environment.streams().size());
