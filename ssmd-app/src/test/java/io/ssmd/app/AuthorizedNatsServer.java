@@ -16,21 +16,21 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real nats-server with JetStream that requires credentials: {@code authorization} is the JSON of its
- * {@code authorization} block ({@code {"token": "..."}}, {@code {"users": [...]}}). The test harness's server has no
- * authorization option, so this one writes its own config; it can be restarted on the same port.
+ * A real nats-server with JetStream that requires credentials: {@code authConfig} is the part of its config that
+ * says how ({@code authorization: {"token": "..."}}, or an operator with its accounts). The test harness's server
+ * has no such option, so this one writes its own config; it can be restarted on the same port.
  */
 final class AuthorizedNatsServer implements AutoCloseable {
 
     private final Path dir;
-    private final String authorization;
+    private final String authConfig;
     private final int port;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private Process process;
 
-    AuthorizedNatsServer(Path dir, String authorization) {
+    AuthorizedNatsServer(Path dir, String authConfig) {
         this.dir = dir;
-        this.authorization = authorization;
+        this.authConfig = authConfig;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             this.port = socket.getLocalPort();
         } catch (IOException e) {
@@ -54,9 +54,8 @@ final class AuthorizedNatsServer implements AutoCloseable {
             Path conf = dir.resolve("nats-server.conf");
             Files.writeString(
                     conf,
-                    "{\"listen\": \"127.0.0.1:" + port + "\", \"max_payload\": " + NatsServerProcess.DEFAULT_MAX_PAYLOAD
-                            + ", \"jetstream\": {\"store_dir\": \"" + dir.resolve("store") + "\"}, \"authorization\": "
-                            + authorization + "}\n");
+                    "listen: \"127.0.0.1:" + port + "\"\nmax_payload: " + NatsServerProcess.DEFAULT_MAX_PAYLOAD
+                            + "\njetstream: {store_dir: \"" + dir.resolve("store") + "\"}\n" + authConfig + "\n");
             Process p = new ProcessBuilder(NatsServerProcess.findBinary().toString(), "-c", conf.toString())
                     .redirectErrorStream(true)
                     .start();

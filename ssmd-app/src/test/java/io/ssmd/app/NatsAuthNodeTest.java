@@ -41,8 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * A node against a real nats-server that requires credentials: it connects with a token, a user and password or an
- * NKey seed taken from an environment variable or a file named in {@code ssmd.nats.auth}, and no secret (nor a
+ * A node against a real nats-server that requires credentials: it connects with a token, a user and password, an
+ * NKey seed or a {@code .creds} file taken from an environment variable or a file named in {@code ssmd.nats.auth}, and no secret (nor a
  * password written in the URL) appears in any log line, in {@code /v1/health} or in {@code /v1/feeds}.
  */
 class NatsAuthNodeTest {
@@ -129,7 +129,7 @@ class NatsAuthNodeTest {
     @Test
     void aTokenFromAnEnvironmentVariable() throws Exception {
         String token = secret();
-        server = new AuthorizedNatsServer(dir.resolve("nats"), "{\"token\": \"" + token + "\"}").start();
+        server = new AuthorizedNatsServer(dir.resolve("nats"), "authorization: {\"token\": \"" + token + "\"}").start();
 
         Ssmd node = start(
                 Optional.of(server.url()),
@@ -153,6 +153,18 @@ class NatsAuthNodeTest {
         awaitHealthy(node);
 
         assertNowhere(seed, node);
+    }
+
+    @Test
+    void aCredsFileForAServerInOperatorMode() throws Exception {
+        OperatorModeCredentials credentials = new OperatorModeCredentials();
+        server = new AuthorizedNatsServer(dir.resolve("nats"), credentials.serverConfig).start();
+        Path creds = credentials.writeCreds(dir.resolve("ssmd.creds"));
+
+        Ssmd node = start(Optional.of(server.url()), auth("ssmd.nats.auth.creds-file = \"" + creds + "\"", Map.of()));
+        awaitHealthy(node);
+
+        assertNowhere(credentials.userSeed, node);
     }
 
     @Test
@@ -193,7 +205,7 @@ class NatsAuthNodeTest {
     }
 
     private static String users(String... users) {
-        return "{\"users\": [" + String.join(", ", List.of(users)) + "]}";
+        return "authorization: {\"users\": [" + String.join(", ", List.of(users)) + "]}";
     }
 
     /** Long and unique, so that finding it anywhere can only mean it leaked. */
