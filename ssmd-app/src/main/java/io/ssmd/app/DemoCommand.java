@@ -2,6 +2,7 @@ package io.ssmd.app;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
+import io.ssmd.core.Secrets;
 import io.ssmd.core.config.ConfigException;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.EnvironmentLoader;
@@ -82,7 +83,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  dashboard  http://127.0.0.1:" + node.httpAddress().getPort() + "/");
             out.println("  health     http://127.0.0.1:" + node.httpAddress().getPort() + "/v1/health");
             out.println("  metrics    http://127.0.0.1:" + node.httpAddress().getPort() + "/metrics");
-            out.println("  nats       " + node.natsUrl());
+            out.println("  nats       " + Secrets.redactUrl(node.natsUrl()));
             out.println("  environment " + layout.environmentFile());
             out.println("Ctrl-C stops everything.");
         } catch (ConfigException | IOException | UncheckedIOException | IllegalStateException e) {

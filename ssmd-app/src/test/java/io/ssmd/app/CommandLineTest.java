@@ -81,6 +81,40 @@ class CommandLineTest {
     }
 
     @Test
+    void secretsPastedIntoEnvKeysAreNeverPrinted() throws IOException {
+        Path env = ShippedExchanges.copyInto(dir);
+        Path kalshi = env.getParent().getParent().resolve("feeds/kalshi.yaml");
+        // What an operator might paste instead of a variable name: a Kalshi key id, an AWS key id (which even
+        // passes as a variable name), an AWS secret key.
+        String kalshiKeyId = "a952bcbe-ec3b-4b5b-b8f9-11111c0c3f44";
+        String awsKeyId = "AKIAIOSFODNN7EXAMPLE";
+        String awsSecret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        ShippedExchanges.edit(kalshi, "key-id-env: KALSHI_API_KEY_ID", "key-id-env: " + kalshiKeyId);
+        ShippedExchanges.edit(
+                env, "  rotation: 15m", """
+                  rotation: 15m
+                  upload:
+                    bucket: lab-archive
+                    access-key-id-env: %s
+                    secret-access-key-env: "%s"
+                """.formatted(awsKeyId, awsSecret).stripTrailing());
+
+        int code = EnvCommand.Validate.validate(env, Map.of(), print(out), print(err));
+
+        assertThat(code).isEqualTo(1);
+        String printed = text(out) + text(err);
+        assertThat(printed)
+                .doesNotContain(kalshiKeyId)
+                .doesNotContain(awsKeyId)
+                .doesNotContain(awsSecret)
+                .doesNotContain("EXAMPLE")
+                .contains("auth.key-id-env")
+                .contains("storage.upload.access-key-id-env")
+                .contains("storage.upload.secret-access-key-env")
+                .contains("never the secret itself");
+    }
+
+    @Test
     void hashKeyPrintsTheSha256OfTheKeyOnStdinAndRefusesNone() throws IOException {
         int code = GatewayCommand.HashKey.hash(
                 new java.io.BufferedReader(new java.io.StringReader("abc\n")), print(out), print(err));

@@ -1,6 +1,7 @@
 package io.ssmd.app;
 
 import io.ssmd.core.nats.NatsServerProcess;
+import io.ssmd.core.settings.NatsAuth;
 import io.ssmd.core.settings.NodeSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,11 @@ final class TestNodeSettings {
      * @param environmentFile the environment the settings name (tests pass the loaded environment itself)
      */
     static NodeSettings of(String node, Path dir, Optional<String> natsUrl, Path environmentFile) {
+        return of(node, dir, natsUrl, NatsAuth.None.INSTANCE, environmentFile);
+    }
+
+    /** The same, authenticating to the test's nats-server with {@code auth}. */
+    static NodeSettings of(String node, Path dir, Optional<String> natsUrl, NatsAuth auth, Path environmentFile) {
         return new NodeSettings(
                 node,
                 dir,
@@ -30,7 +36,8 @@ final class TestNodeSettings {
                                 NatsServerProcess.DEFAULT_MAX_PAYLOAD,
                                 Duration.ofSeconds(30),
                                 Duration.ofMillis(100),
-                                Duration.ofSeconds(2))),
+                                Duration.ofSeconds(2)),
+                        auth),
                 new NodeSettings.DatabaseSettings(
                         "jdbc:h2:file:" + dir.resolve("db/ssmd") + ";MODE=PostgreSQL",
                         "",

@@ -55,4 +55,34 @@ class FeedsRouteTest {
         assertThat(kalshi.path("lastError").asText()).isEqualTo("connection refused");
         assertThat(kalshi.path("reportedAt").asLong()).isEqualTo(1_763_700_006_000L);
     }
+
+    @Test
+    void aShardsLastErrorNeverShowsCredentialsOfAUrl() {
+        ShardHealth failed = new ShardHealth(
+                "kraken",
+                "kraken-0",
+                "node-a",
+                ShardHealth.BACKOFF,
+                0,
+                -1,
+                Map.of(),
+                1,
+                List.of(),
+                Map.of(),
+                "handshake with wss://ops:hunter2@ws.example.com/v2?token=abc123 failed: 401",
+                1_763_700_006_000L);
+
+        String lastError = FeedsRoute.render(List.of("kraken"), List.of(failed))
+                .path("feeds")
+                .get(0)
+                .path("shards")
+                .get(0)
+                .path("lastError")
+                .asText();
+
+        assertThat(lastError)
+                .isEqualTo("handshake with wss://ops:***@ws.example.com/v2?token=*** failed: 401")
+                .doesNotContain("hunter2")
+                .doesNotContain("abc123");
+    }
 }

@@ -2,6 +2,7 @@ package io.ssmd.node;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
+import io.ssmd.core.Secrets;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.metrics.ConnectorMetrics;
@@ -74,7 +75,8 @@ public final class ConnectorNode {
         try {
             jetStream = nats.jetStream();
         } catch (IOException e) {
-            throw new IllegalStateException("JetStream is not available on " + nats.getConnectedUrl(), e);
+            throw new IllegalStateException(
+                    "JetStream is not available on " + Secrets.redactUrl(nats.getConnectedUrl()), e);
         }
         // On a node without the connector role this only starts a proxy: shards and managers run elsewhere.
         ShardHost shards = ShardHost.start(

@@ -1,6 +1,7 @@
 package io.ssmd.node;
 
 import io.nats.client.Connection;
+import io.ssmd.core.Secrets;
 import io.ssmd.core.db.Database;
 import io.ssmd.core.nats.NatsServerProcess;
 import io.ssmd.http.HealthCheck;
@@ -8,7 +9,7 @@ import io.ssmd.http.gateway.Gateway;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
-/** The health checks of a node's own parts. */
+/** The health checks of a node's own parts. /v1/health needs no key: nothing here may show a credential. */
 final class NodeHealthChecks {
 
     private NodeHealthChecks() {}
@@ -16,7 +17,7 @@ final class NodeHealthChecks {
     static HealthCheck nats(Connection connection) {
         return HealthCheck.of("nats", () -> {
             Connection.Status status = connection.getStatus();
-            String detail = status.name().toLowerCase() + " to " + connection.getConnectedUrl();
+            String detail = status.name().toLowerCase() + " to " + Secrets.redactUrl(connection.getConnectedUrl());
             return CompletableFuture.completedFuture(
                     status == Connection.Status.CONNECTED
                             ? HealthCheck.Result.ok(detail)

@@ -3,6 +3,7 @@ package io.ssmd.node;
 import io.nats.client.Connection;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.ssmd.archive.Archivers;
+import io.ssmd.core.Secrets;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.db.Database;
@@ -12,6 +13,7 @@ import io.ssmd.core.nats.ControlEventPublisher;
 import io.ssmd.core.nats.NatsConnections;
 import io.ssmd.core.nats.NatsServerProcess;
 import io.ssmd.core.nats.StreamSetup;
+import io.ssmd.core.settings.NatsAuth;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.settings.NodeSettings.EmbeddedNats;
 import io.ssmd.feeds.Venues;
@@ -129,7 +131,11 @@ public final class Ssmd {
                         blocking);
             });
 
-            Connection nats = connectNats(natsUrl, settings.nodeName());
+            // The embedded server has no authorization: credentials are for an external one.
+            NatsAuth natsAuth = embedded.isPresent()
+                    ? NatsAuth.None.INSTANCE
+                    : settings.nats().auth();
+            Connection nats = connectNats(natsUrl, natsAuth, settings.nodeName());
             started.push(nats);
             // Closed late: the shards announce their disconnects while the sharding region shuts down, before it.
             addTask(
@@ -138,7 +144,7 @@ public final class Ssmd {
                     "close-nats",
                     () -> closeQuietly(nats),
                     blocking);
-            checkFrameSizes(environment, NatsConnections.maxPayload(nats), natsUrl);
+            checkFrameSizes(environment, NatsConnections.maxPayload(nats), Secrets.redactUrl(natsUrl));
             setUpStreams(nats, environment);
 
             Database db = Database.open(settings.db());
@@ -221,11 +227,12 @@ public final class Ssmd {
             binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
 
             log.info(
-                    "ssmd {} node {} started: http {}, nats {}, environment {} ({} feeds, {} streams)",
+                    "ssmd {} node {} started: http {}, nats {} (credentials: {}), environment {} ({} feeds, {} streams)",
                     version(),
                     settings.nodeName(),
                     binding.localAddress(),
-                    natsUrl,
+                    Secrets.redactUrl(natsUrl),
+                    natsAuth.source(),
                     environment.name(),
                     environment.feeds().size(),
                     environment.streams().size());
@@ -238,6 +245,7 @@ public final class Ssmd {
         }
     }
 
+    /** The URL the node connected to, as configured: it may hold credentials, show it through {@link Secrets}. */
     public String natsUrl() {
         return natsUrl;
     }
@@ -282,17 +290,19 @@ public final class Ssmd {
         return server;
     }
 
-    private static Connection connectNats(String url, String nodeName) {
+    /** Messages name the server and where the credentials came from, never the credentials. */
+    private static Connection connectNats(String url, NatsAuth auth, String nodeName) {
         try {
-            return NatsConnections.connect(url, "ssmd-" + nodeName);
+            return NatsConnections.connect(url, auth, "ssmd-" + nodeName);
         } catch (IOException e) {
-            throw new IllegalStateException(
-                    "cannot connect to NATS at " + url + " (" + e.getMessage()
-                            + "); check ssmd.nats.url / SSMD_NATS_URL, or leave it empty for the embedded server",
-                    e);
+            // The exception keeps the client's message, which may quote the URL: it is not chained.
+            throw new IllegalStateException("cannot connect to NATS at " + Secrets.redactUrl(url) + " ("
+                    + Secrets.redactUrl(e.getMessage()) + "; credentials: " + auth.source()
+                    + "); check ssmd.nats.url / SSMD_NATS_URL and ssmd.nats.auth, or leave the URL empty for the"
+                    + " embedded server");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while connecting to NATS at " + url, e);
+            throw new IllegalStateException("interrupted while connecting to NATS at " + Secrets.redactUrl(url), e);
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * A node of a parsed YAML file that knows its file and key path, so every problem it reports says where it is.
@@ -20,6 +21,8 @@ import java.util.function.Function;
  * used when the run found no errors.
  */
 final class ConfigNode {
+
+    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private final Path file;
     private final String path;
@@ -153,6 +156,25 @@ final class ConfigNode {
 
     Optional<String> string(String key) {
         return value(key, ConfigNode::text);
+    }
+
+    /**
+     * The name of the environment variable written under {@code key} (a {@code *-env} key). What is written there
+     * is never repeated in a message: an operator who pasted the secret itself must not see it printed back.
+     */
+    Optional<String> variableName(String key) {
+        if (!has(key)) {
+            return Optional.empty();
+        }
+        JsonNode v = node.get(key);
+        if (!v.isTextual() || !VARIABLE.matcher(v.textValue()).matches()) {
+            error(
+                    key,
+                    "expected the name of an environment variable ([A-Za-z_][A-Za-z0-9_]*, such as KALSHI_API_KEY_ID)"
+                            + " that holds the secret, never the secret itself; what is written here is not shown");
+            return Optional.empty();
+        }
+        return Optional.of(v.textValue());
     }
 
     /** A string that must be one of {@code allowed}. */

@@ -1,5 +1,6 @@
 package io.ssmd.core.config;
 
+import io.ssmd.core.Secrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,7 +10,8 @@ import java.util.Optional;
 
 /**
  * Resolves a feed's credentials against the process environment. Messages name variables and files, never values:
- * the key id is not printed even when it is the thing that is wrong.
+ * the key id is not printed even when it is the thing that is wrong, and a variable name that does not look like one
+ * (a pasted secret) is not printed either ({@link Secrets#variable}).
  *
  * @param missing     environment variables that must be set for the credentials to exist
  * @param missingFile a private key file written in the config that does not exist
@@ -29,19 +31,20 @@ record CredentialCheck(
         List<String> problems = new ArrayList<>();
         String keyId = env.get(auth.keyIdEnv());
         if (keyId == null || keyId.isBlank()) {
-            missing.add(auth.keyIdEnv());
+            missing.add(Secrets.variable(auth.keyIdEnv(), "auth.key-id-env"));
         }
         Optional<Path> keyFile = auth.privateKeyFile();
         String keySource;
         if (auth.privateKeyFileEnv().isPresent()) {
             String variable = auth.privateKeyFileEnv().get();
             String value = env.get(variable);
-            keySource = "private key file from " + variable;
+            String shown = Secrets.variable(variable, "auth.private-key-file-env");
+            keySource = "private key file from " + shown;
             if (value == null || value.isBlank()) {
-                missing.add(variable);
+                missing.add(shown);
             } else {
                 keyFile = Optional.of(Path.of(value));
-                unusable(keyFile.get(), " (named by " + variable + ")").ifPresent(problems::add);
+                unusable(keyFile.get(), " (named by " + shown + ")").ifPresent(problems::add);
             }
         } else {
             keySource = "private key file " + keyFile.map(Path::toString).orElse("?");
@@ -58,7 +61,7 @@ record CredentialCheck(
                 missingFile,
                 List.copyOf(problems),
                 credentials,
-                "key id from " + auth.keyIdEnv() + ", " + keySource);
+                "key id from " + Secrets.variable(auth.keyIdEnv(), "auth.key-id-env") + ", " + keySource);
     }
 
     /** Whether the credentials are simply not there (as opposed to there but broken). */

@@ -10,12 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.regex.Pattern;
 
 /** Reads and checks one {@code exchanges/feeds/{feed}.yaml}. */
 final class FeedFileLoader {
-
-    static final Pattern ENV_VAR = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private static final List<String> KEYS =
             List.of("name", "venue", "endpoints", "channels", "limits", "keepalive", "reconnect", "auth", "book");
@@ -238,8 +235,8 @@ final class FeedFileLoader {
             node.error("type", KALSHI_RSA_PSS + " is Kalshi's signing scheme, but this feed's venue is " + venue.id());
         }
         node.require("key-id-env", "the name of the environment variable holding the API key id");
-        String keyIdEnv = envVarName(node, "key-id-env").orElse("KALSHI_API_KEY_ID");
-        Optional<String> fileEnv = envVarName(node, "private-key-file-env");
+        String keyIdEnv = node.variableName("key-id-env").orElse("KALSHI_API_KEY_ID");
+        Optional<String> fileEnv = node.variableName("private-key-file-env");
         Optional<Path> file = node.string("private-key-file")
                 .map(p -> root.file().toAbsolutePath().getParent().resolve(p).normalize());
         if (node.has("private-key-file-env") == node.has("private-key-file")) {
@@ -247,19 +244,6 @@ final class FeedFileLoader {
                     + "or private-key-file (its path)");
         }
         return new FeedAuth.KalshiRsaPss(keyIdEnv, fileEnv, file);
-    }
-
-    private static Optional<String> envVarName(ConfigNode node, String key) {
-        return node.string(key).filter(name -> {
-            if (ENV_VAR.matcher(name).matches()) {
-                return true;
-            }
-            node.error(
-                    key,
-                    "'" + name + "' is not an environment variable name; expected [A-Za-z_][A-Za-z0-9_]*"
-                            + " (the name of the variable, never the secret itself)");
-            return false;
-        });
     }
 
     private static Optional<Duration> positive(ConfigNode node, String key, Optional<Duration> value) {

@@ -1,5 +1,6 @@
 package io.ssmd.core.config;
 
+import io.ssmd.core.Secrets;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +36,6 @@ final class StorageReader {
     private static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(5);
     // S3's bucket naming rules, which GCS and MinIO share: lower case, digits, dots and dashes.
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private StorageReader() {}
 
@@ -138,30 +138,29 @@ final class StorageReader {
         if (id == null || id.isBlank()) {
             node.error(
                     "access-key-id-env",
-                    "environment variable " + idEnv + " is not set; set it to the access key"
+                    "environment variable " + Secrets.variable(idEnv, "access-key-id-env")
+                            + " is not set; set it to the access key"
                             + " id of the bucket's credentials (for GCS an HMAC key), or name another variable here");
             ok = false;
         }
         if (secret == null || secret.isBlank()) {
             node.error(
                     "secret-access-key-env",
-                    "environment variable " + secretEnv + " is not set; set it to the"
+                    "environment variable " + Secrets.variable(secretEnv, "secret-access-key-env")
+                            + " is not set; set it to the"
                             + " secret access key (for GCS the HMAC secret), or name another variable here");
             ok = false;
         }
         return ok
-                ? Optional.of(new UploadSettings.Credentials(id, secret, idEnv + ", " + secretEnv))
+                ? Optional.of(new UploadSettings.Credentials(
+                        id,
+                        secret,
+                        Secrets.variable(idEnv, "access-key-id-env") + ", "
+                                + Secrets.variable(secretEnv, "secret-access-key-env")))
                 : Optional.empty();
     }
 
     private static String variable(ConfigNode node, String key, String fallback) {
-        Optional<String> name = node.string(key);
-        if (name.isPresent() && !VARIABLE.matcher(name.get()).matches()) {
-            node.error(
-                    key,
-                    "expected the name of an environment variable ([A-Za-z_][A-Za-z0-9_]*), got '" + name.get()
-                            + "'; secrets are never written in YAML");
-        }
-        return name.orElse(fallback);
+        return node.variableName(key).orElse(fallback);
     }
 }

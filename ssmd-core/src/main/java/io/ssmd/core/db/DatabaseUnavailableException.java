@@ -1,19 +1,21 @@
 package io.ssmd.core.db;
 
+import io.ssmd.core.Secrets;
+
 /** The configured database could not be reached or migrated. */
 public final class DatabaseUnavailableException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
     public DatabaseUnavailableException(String url, Throwable cause) {
         super(
-                "database " + redact(url) + " is unavailable: " + rootMessage(cause)
+                "database " + redact(url) + " is unavailable: " + redact(rootMessage(cause))
                         + ". Check ssmd.db.url (or SSMD_DB_URL), SSMD_DB_USER and SSMD_DB_PASSWORD.",
                 cause);
     }
 
-    /** A JDBC URL may carry a password parameter; it never reaches a log line. */
+    /** A JDBC URL may carry a password parameter or a user:password@; neither reaches a log line. */
     static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        return Secrets.redactUrl(url);
     }
 
     private static String rootMessage(Throwable t) {

@@ -7,6 +7,8 @@ import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.api.ServerInfo;
+import io.ssmd.core.Secrets;
+import io.ssmd.core.settings.NatsAuth;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Opens the NATS connections ssmd uses. A connection reconnects forever: a market-data node that gives up on its bus
  * would stop capturing for good, while waiting only makes it lag (the publisher backpressures the venue sockets and
- * control events queue up). Every state change and every error the client reports is logged.
+ * control events queue up). Every state change and every error the client reports is logged, with any credentials
+ * in the server URL hidden ({@link Secrets#redactUrl}).
  */
 public final class NatsConnections {
 
@@ -42,15 +45,41 @@ public final class NatsConnections {
         return Nats.connect(options(url, name, reconnectWait).build());
     }
 
+    /**
+     * Connects to {@code url} as {@code name} with {@code auth}, reconnecting forever every {@link
+     * #DEFAULT_RECONNECT_WAIT}.
+     *
+     * @throws IOException when the first connection cannot be made; its message never holds a credential
+     */
+    public static Connection connect(String url, NatsAuth auth, String name) throws IOException, InterruptedException {
+        return Nats.connect(options(url, auth, name, DEFAULT_RECONNECT_WAIT).build());
+    }
+
     /** The options {@link #connect} uses, for callers that add their own settings before connecting. */
     public static Options.Builder options(String url, String name, Duration reconnectWait) {
-        return new Options.Builder()
+        return options(url, NatsAuth.None.INSTANCE, name, reconnectWait);
+    }
+
+    /** The options {@link #connect} uses, authenticating with {@code auth}. */
+    public static Options.Builder options(String url, NatsAuth auth, String name, Duration reconnectWait) {
+        Options.Builder builder = new Options.Builder()
                 .server(url)
                 .connectionName(name)
                 .maxReconnects(-1)
                 .reconnectWait(reconnectWait)
                 .connectionListener(new LoggingConnectionListener(name))
                 .errorListener(new LoggingErrorListener(name));
+        if (auth instanceof NatsAuth.Token token) {
+            builder.token(token.token());
+        } else if (auth instanceof NatsAuth.UserPassword up) {
+            builder.userInfo(up.user().toCharArray(), up.password());
+        } else if (auth instanceof NatsAuth.NKeySeed seed) {
+            // No JWT: the server knows the user by the seed's public key alone.
+            builder.authHandler(Nats.staticCredentials(null, seed.seed()));
+        } else if (auth instanceof NatsAuth.CredsFile creds) {
+            builder.authHandler(Nats.credentials(creds.file().toString()));
+        }
+        return builder;
     }
 
     /**
@@ -84,7 +113,11 @@ public final class NatsConnections {
                 }
                 case CONNECTED, RECONNECTED -> {
                     down.set(false);
-                    log.info("NATS connection '{}' {} ({})", name, event.getEvent(), connection.getConnectedUrl());
+                    log.info(
+                            "NATS connection '{}' {} ({})",
+                            name,
+                            event.getEvent(),
+                            Secrets.redactUrl(connection.getConnectedUrl()));
                 }
                 // CLOSED only follows close(): a deliberate end, not a fault.
                 case CLOSED -> log.info("NATS connection '{}' {}", name, event.getEvent());
@@ -97,16 +130,16 @@ public final class NatsConnections {
     private record LoggingErrorListener(String name) implements ErrorListener {
         @Override
         public void errorOccurred(Connection connection, String error) {
-            log.warn("NATS connection '{}': server error: {}", name, error);
+            log.warn("NATS connection '{}': server error: {}", name, Secrets.redactUrl(error));
         }
 
         @Override
         public void exceptionOccurred(Connection connection, Exception exception) {
             // While reconnecting every refused attempt is an exception; the lost connection was logged once already.
             if (connection.getStatus() == Connection.Status.CONNECTED) {
-                log.warn("NATS connection '{}': {}", name, exception.toString());
+                log.warn("NATS connection '{}': {}", name, Secrets.redactUrl(exception.toString()));
             } else {
-                log.debug("NATS connection '{}' (not connected): {}", name, exception.toString());
+                log.debug("NATS connection '{}' (not connected): {}", name, Secrets.redactUrl(exception.toString()));
             }
         }
 

@@ -48,9 +48,23 @@ public record NodeSettings(
     }
 
     /**
-     * @param url an external server, or empty for the embedded child process
+     * @param url  an external server, or empty for the embedded child process; may hold credentials, so it is shown
+     *             only through {@link io.ssmd.core.Secrets#redactUrl}
+     * @param auth how to authenticate to the external server without a secret in the URL
      */
-    public record NatsSettings(Optional<String> url, Duration connectTimeout, EmbeddedNats embedded) {}
+    public record NatsSettings(Optional<String> url, Duration connectTimeout, EmbeddedNats embedded, NatsAuth auth) {
+
+        /** Settings without credentials (the embedded server, or a URL that carries its own). */
+        public NatsSettings(Optional<String> url, Duration connectTimeout, EmbeddedNats embedded) {
+            this(url, connectTimeout, embedded, NatsAuth.None.INSTANCE);
+        }
+
+        @Override
+        public String toString() {
+            return "NatsSettings[url=" + url.map(io.ssmd.core.Secrets::redactUrl) + ", connectTimeout=" + connectTimeout
+                    + ", embedded=" + embedded + ", auth=" + auth + "]";
+        }
+    }
 
     public record EmbeddedNats(
             Optional<Path> binary,
@@ -74,14 +88,17 @@ public record NodeSettings(
 
         @Override
         public String toString() {
-            return "DatabaseSettings[url=" + url + ", user=" + user + ", password="
+            return "DatabaseSettings[url=" + io.ssmd.core.Secrets.redactUrl(url) + ", user=" + user + ", password="
                     + (password.isPresent() ? "***" : "none") + ", poolSize=" + poolSize + "]";
         }
     }
 
     public record HttpSettings(String iface, int port) {}
 
-    /** Reads {@code ssmd.*} from a resolved config; environment variables come in for the DB password. */
+    /**
+     * Reads {@code ssmd.*} from a resolved config; environment variables come in for the DB password and the NATS
+     * credentials.
+     */
     public static NodeSettings create(Config config, java.util.Map<String, String> env) {
         Config c = config.getConfig("ssmd");
         Path dataDir = Path.of(c.getString("data-dir")).toAbsolutePath().normalize();
@@ -108,7 +125,11 @@ public record NodeSettings(
                 nonEmpty(c.getString("node-name")).orElseGet(NodeSettings::hostName),
                 dataDir,
                 Path.of(c.getString("environment-file")),
-                new NatsSettings(nonEmpty(nats.getString("url")), nats.getDuration("connect-timeout"), embeddedNats),
+                new NatsSettings(
+                        nonEmpty(nats.getString("url")),
+                        nats.getDuration("connect-timeout"),
+                        embeddedNats,
+                        NatsAuthReader.read(nats.getConfig("auth"), env)),
                 new DatabaseSettings(
                         dbUrl,
                         db.getString("user"),

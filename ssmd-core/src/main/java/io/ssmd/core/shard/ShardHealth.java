@@ -1,6 +1,7 @@
 package io.ssmd.core.shard;
 
 import io.ssmd.core.CborSerializable;
+import io.ssmd.core.Secrets;
 import java.util.List;
 import java.util.Map;
 
@@ -39,5 +40,7 @@ public record ShardHealth(
         messages = Map.copyOf(messages);
         instruments = List.copyOf(instruments);
         rejected = Map.copyOf(rejected);
+        // Shown by /v1/feeds and the dashboard; a client library's error may quote a URL with credentials.
+        lastError = Secrets.redactUrl(lastError);
     }
 }

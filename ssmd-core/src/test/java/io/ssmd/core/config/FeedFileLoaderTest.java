@@ -151,7 +151,7 @@ class FeedFileLoaderTest {
         Path file = fixture.editFeed("kalshi", "key-id-env: KALSHI_API_KEY_ID", "key-id-env: 3f2a-91bc-secret");
         assertThat(errors(file, "kalshi")).singleElement().satisfies(e -> {
             assertThat(e.keyPath()).isEqualTo("auth.key-id-env");
-            assertThat(e.message()).contains("is not an environment variable name");
+            assertThat(e.message()).contains("never the secret itself").doesNotContain("3f2a-91bc-secret");
         });
     }
 
