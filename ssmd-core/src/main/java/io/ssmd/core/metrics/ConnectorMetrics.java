@@ -35,6 +35,7 @@ public final class ConnectorMetrics {
     private final Counter resyncs;
     private final Gauge marketsSubscribed;
     private final Counter controlDropped;
+    private final Counter framesTruncated;
     private final Map<String, PublishMetrics> publishByShard = new ConcurrentHashMap<>();
 
     private ConnectorMetrics(PrometheusRegistry registry) {
@@ -103,6 +104,14 @@ public final class ConnectorMetrics {
                         "ssmd_connector_control_dropped",
                         "Control events dropped (oldest first) because the local queue was full while NATS was unreachable",
                         "feed")
+                .register(registry);
+        framesTruncated = counter(
+                        "ssmd_connector_frames_truncated",
+                        "Venue frames too large to publish whole (limits.max-frame-bytes, or the NATS server's"
+                                + " max_payload less headers): their head went to the unparsed subject with the full"
+                                + " size in Ssmd-Frame-Size",
+                        "feed",
+                        "shard")
                 .register(registry);
     }
 
@@ -178,6 +187,11 @@ public final class ConnectorMetrics {
     /** {@code ssmd_connector_control_dropped_total{feed}}. */
     public Counter controlDropped() {
         return controlDropped;
+    }
+
+    /** {@code ssmd_connector_frames_truncated_total{feed,shard}}. */
+    public Counter framesTruncated() {
+        return framesTruncated;
     }
 
     private static Counter.Builder counter(String name, String help, String... labels) {

@@ -52,6 +52,7 @@ public final class ShardHost {
      * on a node without the connector role the entity is only a proxy.
      *
      * @param node           the node's name, on every shard's health report
+     * @param maxPayload     the NATS server's {@code max_payload} ({@link io.ssmd.core.nats.NatsConnections#maxPayload})
      * @param healthInterval how often shards report health
      * @param outcomes       sees every publish outcome of every shard (benchmarks and tests count them)
      */
@@ -61,6 +62,7 @@ public final class ShardHost {
             String node,
             Map<String, FeedConnector> feeds,
             JetStream jetStream,
+            long maxPayload,
             PublisherSettings publisher,
             ConnectorMetrics metrics,
             ControlEventPublisher control,
@@ -71,7 +73,7 @@ public final class ShardHost {
         ActorRef<FeedHealthRegistry.Command> registry = system.systemActorOf(
                 FeedHealthRegistry.create(topic, FORGET_HEALTH_AFTER), "feed-health", Props.empty());
         ShardRuntime runtime = new ShardRuntime(
-                env, node, feeds, jetStream, publisher, metrics, control, topic, healthInterval, outcomes);
+                env, node, feeds, jetStream, maxPayload, publisher, metrics, control, topic, healthInterval, outcomes);
         FeedShard.init(system, runtime);
         return new ShardHost(system, runtime, List.copyOf(feeds.values()), registry);
     }

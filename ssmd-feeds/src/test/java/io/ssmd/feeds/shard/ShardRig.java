@@ -90,6 +90,7 @@ public final class ShardRig implements AutoCloseable {
                 "test-node",
                 Map.of(enabled.name(), feed),
                 nats.jetStream(),
+                io.ssmd.core.nats.NatsConnections.maxPayload(nats),
                 environment.publisher(),
                 connectorMetrics,
                 control,
