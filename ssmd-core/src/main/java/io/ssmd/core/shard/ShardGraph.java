@@ -392,8 +392,12 @@ final class ShardGraph {
             events.counted(decoded.type());
             BoundedSourceQueue<String> queue = replies;
             for (String reply : decoded.replies()) {
-                if (queue != null) {
-                    queue.offer(reply);
+                if (queue != null && queue.offer(reply) != QueueOfferResult.enqueued()) {
+                    // A reply is how the decoder repairs the subscription (a resubscribe after a bad book): dropped,
+                    // the instrument would stay broken on this connection. A new connection subscribes everything
+                    // anew, and its disconnect marks the gap.
+                    throw new IllegalStateException("outbound queue full or closed: could not send the decoder's reply"
+                            + " to the venue; reconnecting");
                 }
             }
             decoded.resyncs().forEach(events::resync);
