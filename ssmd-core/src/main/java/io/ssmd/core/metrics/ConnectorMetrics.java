@@ -36,6 +36,8 @@ public final class ConnectorMetrics {
     private final Gauge marketsSubscribed;
     private final Counter controlDropped;
     private final Counter framesTruncated;
+    private final Counter discoveryHeld;
+    private final Gauge discoveryUnconfirmed;
     private final Map<String, PublishMetrics> publishByShard = new ConcurrentHashMap<>();
 
     private ConnectorMetrics(PrometheusRegistry registry) {
@@ -112,6 +114,18 @@ public final class ConnectorMetrics {
                                 + " size in Ssmd-Frame-Size",
                         "feed",
                         "shard")
+                .register(registry);
+        discoveryHeld = counter(
+                        "ssmd_connector_discovery_held",
+                        "Discovery answers that were empty or lost more than half the instruments, held until a second"
+                                + " answer confirmed them",
+                        "feed")
+                .register(registry);
+        discoveryUnconfirmed = Gauge.builder()
+                .name("ssmd_connector_discovery_unconfirmed")
+                .help("1 while a suspicious discovery answer is held (the shards keep their instruments), else 0")
+                .labelNames("feed")
+                .withoutExemplars()
                 .register(registry);
     }
 
@@ -192,6 +206,16 @@ public final class ConnectorMetrics {
     /** {@code ssmd_connector_frames_truncated_total{feed,shard}}. */
     public Counter framesTruncated() {
         return framesTruncated;
+    }
+
+    /** {@code ssmd_connector_discovery_held_total{feed}}. */
+    public Counter discoveryHeld() {
+        return discoveryHeld;
+    }
+
+    /** {@code ssmd_connector_discovery_unconfirmed{feed}}. */
+    public Gauge discoveryUnconfirmed() {
+        return discoveryUnconfirmed;
     }
 
     private static Counter.Builder counter(String name, String help, String... labels) {

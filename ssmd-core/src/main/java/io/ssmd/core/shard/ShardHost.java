@@ -87,6 +87,7 @@ public final class ShardHost {
                     FeedManager.init(
                             system,
                             feed,
+                            runtime.metrics(),
                             settings.fillRatio(),
                             settings.reassignInterval(),
                             settings.rediscoverInterval()));
