@@ -1,7 +1,6 @@
 package io.ssmd.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -120,20 +119,6 @@ class SsmdNodeTest {
         assertThat(server.isRunning()).isFalse();
     }
 
-    @Test
-    void aFeedWhoseFramesExceedTheServersMaxPayloadStopsStartupAndLeavesNothingRunning() throws IOException {
-        Path envFile = copyDefaultEnvironmentWithKrakenFrameLimit("16MiB");
-        Environment environment = EnvironmentLoader.load(envFile, Map.of());
-        NodeSettings settings = settings(Optional.empty());
-
-        assertThatThrownBy(() -> Ssmd.start(newSystem(), settings, environment))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("feed kraken")
-                .hasMessageContaining("max_payload 8388608");
-        Path pidFile = settings.nats().embedded().dir().resolve("nats-server.pid");
-        assertThat(pidFile).doesNotExist();
-    }
-
     private ActorSystem<Void> newSystem() {
         system = ActorSystem.create(
                 Behaviors.empty(),
@@ -149,15 +134,6 @@ class SsmdNodeTest {
 
     private Environment defaultEnvironment() throws IOException {
         return EnvironmentLoader.load(copyDefaultEnvironment(), Map.of());
-    }
-
-    private Path copyDefaultEnvironmentWithKrakenFrameLimit(String limit) throws IOException {
-        Path env = copyDefaultEnvironment();
-        ShippedExchanges.edit(
-                env.getParent().getParent().resolve("feeds/kraken.yaml"),
-                "max-frame-bytes: 4MiB",
-                "max-frame-bytes: " + limit);
-        return env;
     }
 
     /** The shipped environment and feed files in a temporary copy, archiving into the test's directory. */

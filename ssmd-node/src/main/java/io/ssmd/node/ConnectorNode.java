@@ -7,6 +7,7 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.nats.ControlEventPublisher;
+import io.ssmd.core.nats.NatsConnections;
 import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.settings.NodeSettings.ConnectorSettings;
 import io.ssmd.core.shard.FeedConnector;
@@ -85,6 +86,7 @@ public final class ConnectorNode {
                 nodeName,
                 connectors,
                 jetStream,
+                NatsConnections.maxPayload(nats),
                 environment.publisher(),
                 metrics,
                 control,

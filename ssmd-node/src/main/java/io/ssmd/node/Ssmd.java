@@ -12,10 +12,12 @@ import io.ssmd.core.metrics.NodeMetrics;
 import io.ssmd.core.nats.ControlEventPublisher;
 import io.ssmd.core.nats.NatsConnections;
 import io.ssmd.core.nats.NatsServerProcess;
+import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.nats.StreamSetup;
 import io.ssmd.core.settings.NatsAuth;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.settings.NodeSettings.EmbeddedNats;
+import io.ssmd.core.subject.Subjects;
 import io.ssmd.feeds.Venues;
 import io.ssmd.http.DashboardRoute;
 import io.ssmd.http.FeedsRoute;
@@ -333,22 +335,30 @@ public final class Ssmd {
         }
     }
 
-    /** A frame larger than the server's max_payload could never be published (DESIGN §4). */
-    static void checkFrameSizes(Environment environment, long maxPayload, String natsUrl) {
-        List<String> problems = new ArrayList<>();
+    /**
+     * Which feeds may send frames larger than the NATS server can take with ssmd's headers (DESIGN §4). Such a feed
+     * still runs: its shards publish a frame that large only truncated, on the unparsed subject with its full size.
+     * The node says so at startup, once per feed; a stock server's 1 MiB {@code max_payload} is reason to warn, not to
+     * refuse to start.
+     *
+     * @return one line per such feed, as logged
+     */
+    static List<String> checkFrameSizes(Environment environment, long maxPayload, String natsUrl) {
+        List<String> warnings = new ArrayList<>();
         for (EnabledFeed feed : environment.feeds()) {
-            if (feed.definition().maxFrameBytes() > maxPayload) {
-                problems.add("feed " + feed.name() + ": max frame size "
+            long room = maxPayload - PublishHeaders.reserve(Subjects.shard(feed.name(), 999_999));
+            if (feed.definition().maxFrameBytes() > room) {
+                warnings.add("feed " + feed.name() + ": limits.max-frame-bytes "
                         + feed.definition().maxFrameBytes()
-                        + " bytes exceeds max_payload " + maxPayload + " of the NATS server at " + natsUrl
-                        + "; lower limits.max-frame-bytes in "
-                        + feed.definition().file()
-                        + " or raise the server's max_payload");
+                        + " (" + feed.definition().file() + ") exceeds what the NATS server at " + natsUrl
+                        + " takes (max_payload " + maxPayload + ", " + room + " bytes after headers): a larger"
+                        + " frame goes to the unparsed subject truncated, with its full size in "
+                        + PublishHeaders.FRAME_SIZE + " (ssmd_connector_frames_truncated_total); raise the server's"
+                        + " max_payload to keep such frames whole");
             }
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException(String.join("\n", problems));
-        }
+        warnings.forEach(log::warn);
+        return warnings;
     }
 
     private static void flushAndClose(ControlEventPublisher control) {

@@ -35,6 +35,9 @@ public final class ConnectorMetrics {
     private final Counter resyncs;
     private final Gauge marketsSubscribed;
     private final Counter controlDropped;
+    private final Counter framesTruncated;
+    private final Counter discoveryHeld;
+    private final Gauge discoveryUnconfirmed;
     private final Map<String, PublishMetrics> publishByShard = new ConcurrentHashMap<>();
 
     private ConnectorMetrics(PrometheusRegistry registry) {
@@ -103,6 +106,26 @@ public final class ConnectorMetrics {
                         "ssmd_connector_control_dropped",
                         "Control events dropped (oldest first) because the local queue was full while NATS was unreachable",
                         "feed")
+                .register(registry);
+        framesTruncated = counter(
+                        "ssmd_connector_frames_truncated",
+                        "Venue frames too large to publish whole (limits.max-frame-bytes, or the NATS server's"
+                                + " max_payload less headers): their head went to the unparsed subject with the full"
+                                + " size in Ssmd-Frame-Size",
+                        "feed",
+                        "shard")
+                .register(registry);
+        discoveryHeld = counter(
+                        "ssmd_connector_discovery_held",
+                        "Discovery answers that were empty or lost more than half the instruments, held until a second"
+                                + " answer confirmed them",
+                        "feed")
+                .register(registry);
+        discoveryUnconfirmed = Gauge.builder()
+                .name("ssmd_connector_discovery_unconfirmed")
+                .help("1 while a suspicious discovery answer is held (the shards keep their instruments), else 0")
+                .labelNames("feed")
+                .withoutExemplars()
                 .register(registry);
     }
 
@@ -178,6 +201,21 @@ public final class ConnectorMetrics {
     /** {@code ssmd_connector_control_dropped_total{feed}}. */
     public Counter controlDropped() {
         return controlDropped;
+    }
+
+    /** {@code ssmd_connector_frames_truncated_total{feed,shard}}. */
+    public Counter framesTruncated() {
+        return framesTruncated;
+    }
+
+    /** {@code ssmd_connector_discovery_held_total{feed}}. */
+    public Counter discoveryHeld() {
+        return discoveryHeld;
+    }
+
+    /** {@code ssmd_connector_discovery_unconfirmed{feed}}. */
+    public Gauge discoveryUnconfirmed() {
+        return discoveryUnconfirmed;
     }
 
     private static Counter.Builder counter(String name, String help, String... labels) {

@@ -12,6 +12,8 @@ package io.ssmd.core.nats;
  * @param frame            the frame's number within the connection
  * @param element          the index within a frame that was split into several messages, else 0
  * @param receivedAtMicros when the frame arrived, epoch µs
+ * @param frameSize        the venue frame's full size when the payload is only its head (too large to publish,
+ *                         DESIGN §4; sent as {@link PublishHeaders#FRAME_SIZE}), else 0
  */
 public record OutboundMessage(
         String subject,
@@ -21,7 +23,26 @@ public record OutboundMessage(
         long epoch,
         long frame,
         int element,
-        long receivedAtMicros) {
+        long receivedAtMicros,
+        long frameSize) {
+
+    /** A message that carries its frame, or its slice of one, whole. */
+    public OutboundMessage(
+            String subject,
+            byte[] payload,
+            String feed,
+            String shard,
+            long epoch,
+            long frame,
+            int element,
+            long receivedAtMicros) {
+        this(subject, payload, feed, shard, epoch, frame, element, receivedAtMicros, 0);
+    }
+
+    /** Whether the payload is only the head of a frame too large to publish whole. */
+    public boolean truncated() {
+        return frameSize > payload.length;
+    }
 
     /** {@code Nats-Msg-Id}: {@code {shard}:{epoch}:{frame}:{element}}, the same on every attempt so retries dedupe. */
     public String msgId() {

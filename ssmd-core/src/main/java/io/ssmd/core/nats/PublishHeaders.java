@@ -22,6 +22,12 @@ public final class PublishHeaders {
     /** The shard that received the frame ({@code kalshi-3}). */
     public static final String SHARD = "Ssmd-Shard";
 
+    /**
+     * On a message whose payload is only the head of a venue frame too large to publish (DESIGN §4): the frame's full
+     * size in bytes. Absent on every message that carries its frame (or slice) whole.
+     */
+    public static final String FRAME_SIZE = "Ssmd-Frame-Size";
+
     private PublishHeaders() {}
 
     /** The {@value #MSG_ID} of a message. */
@@ -45,6 +51,33 @@ public final class PublishHeaders {
         } catch (NumberFormatException e) {
             return OptionalLong.empty();
         }
+    }
+
+    /** The {@value #FRAME_SIZE} of a message: the full size of a frame it carries truncated; empty when whole. */
+    public static OptionalLong frameSize(Headers headers) {
+        Optional<String> value = first(headers, FRAME_SIZE);
+        if (value.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(value.get().trim()));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /**
+     * The most bytes ssmd's headers can take on a message of {@code shard}, {@value #FRAME_SIZE} included: NATS counts
+     * headers toward {@code max_payload}, so a frame fits only when it leaves this much room.
+     */
+    public static int reserve(String shard) {
+        String longest = Long.toString(Long.MIN_VALUE);
+        return new Headers()
+                .put(MSG_ID, shard + ':' + longest + ':' + longest + ':' + Integer.MIN_VALUE)
+                .put(RECEIVED_AT, longest)
+                .put(SHARD, shard)
+                .put(FRAME_SIZE, longest)
+                .serializedLength();
     }
 
     private static Optional<String> first(Headers headers, String name) {

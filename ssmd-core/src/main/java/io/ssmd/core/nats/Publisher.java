@@ -127,6 +127,9 @@ public final class Publisher {
                             .put(PublishHeaders.MSG_ID, message.msgId())
                             .put(PublishHeaders.RECEIVED_AT, Long.toString(message.receivedAtMicros()))
                             .put(PublishHeaders.SHARD, message.shard());
+                    if (message.truncated()) {
+                        headers.put(PublishHeaders.FRAME_SIZE, Long.toString(message.frameSize()));
+                    }
                 }
                 ack = jetStream.publishAsync(message.subject(), headers, message.payload());
             } catch (RuntimeException e) {

@@ -1,10 +1,12 @@
 package io.ssmd.core.shard;
 
+import io.ssmd.core.metrics.ConnectorMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,6 +33,11 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * {@code rediscoverEvery}. Re-discovery keeps every instrument in the shard it is in: instruments gone are taken
  * out of their shards, new ones fill shards that have room, then new shards; only shards whose lists changed get a
  * new assignment.
+ *
+ * <p>An answer that is suddenly empty, or would take away more than half the instruments running, is more likely an
+ * API fault than the venue closing its markets: it is held, with a warning and
+ * {@code ssmd_connector_discovery_unconfirmed}, and the shards keep their instruments until the next answer, asked
+ * for soon, confirms it (or not).
  */
 public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
 
@@ -71,30 +78,39 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     private static final Duration DISCOVERY_RETRY = Duration.ofSeconds(30);
 
     private final FeedConnector feed;
+    private final ConnectorMetrics metrics;
     private final double fillRatio;
     private final Duration rediscoverEvery;
     private final TimerScheduler<Command> timers;
     private List<FeedShard.Start> assignments = List.of();
     private List<String> instruments = List.of();
+    /** Whether the last discovery answer was held as suspicious: the next one confirms it or replaces it. */
+    private boolean holding;
 
     /** Starts the singleton manager of {@code feed} on the connector nodes of the cluster; returns its proxy. */
     public static org.apache.pekko.actor.typed.ActorRef<Command> init(
             ActorSystem<?> system,
             FeedConnector feed,
+            ConnectorMetrics metrics,
             double fillRatio,
             Duration reassignEvery,
             Duration rediscoverEvery) {
         return ClusterSingleton.get(system)
                 .init(SingletonActor.of(
-                                create(feed, fillRatio, reassignEvery, rediscoverEvery), "feed-manager-" + feed.name())
+                                create(feed, metrics, fillRatio, reassignEvery, rediscoverEvery),
+                                "feed-manager-" + feed.name())
                         .withSettings(ClusterSingletonSettings.create(system).withRole("connector")));
     }
 
     public static Behavior<Command> create(
-            FeedConnector feed, double fillRatio, Duration reassignEvery, Duration rediscoverEvery) {
+            FeedConnector feed,
+            ConnectorMetrics metrics,
+            double fillRatio,
+            Duration reassignEvery,
+            Duration rediscoverEvery) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Assign.INSTANCE, reassignEvery);
-            FeedManager manager = new FeedManager(ctx, timers, feed, fillRatio, rediscoverEvery);
+            FeedManager manager = new FeedManager(ctx, timers, feed, metrics, fillRatio, rediscoverEvery);
             if (feed.feed().instruments().isEmpty() && feed.discovery().isPresent()) {
                 // Through the timer rather than a tell to self: a node-local message that never needs serializing.
                 timers.startSingleTimer(Rediscover.INSTANCE, Duration.ZERO);
@@ -110,11 +126,13 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             ActorContext<Command> context,
             TimerScheduler<Command> timers,
             FeedConnector feed,
+            ConnectorMetrics metrics,
             double fillRatio,
             Duration rediscoverEvery) {
         super(context);
         this.timers = timers;
         this.feed = feed;
+        this.metrics = metrics;
         this.fillRatio = fillRatio;
         this.rediscoverEvery = rediscoverEvery;
     }
@@ -203,6 +221,36 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             timers.startSingleTimer(Rediscover.INSTANCE, DISCOVERY_RETRY);
             return this;
         }
+        Optional<String> suspect = suspect(instruments, discovered.instruments());
+        if (suspect.isPresent() && !holding) {
+            holding = true;
+            metrics.discoveryHeld().labelValues(feed.name()).inc();
+            metrics.discoveryUnconfirmed().labelValues(feed.name()).set(1);
+            Duration confirmIn = rediscoverEvery.compareTo(DISCOVERY_RETRY) < 0 ? rediscoverEvery : DISCOVERY_RETRY;
+            getContext()
+                    .getLog()
+                    .warn(
+                            "{}: discovery answered {} instruments where {} run ({}); the shards keep theirs until"
+                                    + " the next answer, in {} s, confirms it",
+                            feed.name(),
+                            discovered.instruments().size(),
+                            instruments.size(),
+                            suspect.get(),
+                            confirmIn.toSeconds());
+            timers.startSingleTimer(Rediscover.INSTANCE, confirmIn);
+            return this;
+        }
+        if (holding) {
+            holding = false;
+            metrics.discoveryUnconfirmed().labelValues(feed.name()).set(0);
+            getContext()
+                    .getLog()
+                    .warn(
+                            "{}: the next discovery answer ({} instruments) {}",
+                            feed.name(),
+                            discovered.instruments().size(),
+                            suspect.isPresent() ? "confirms the held one: applying it" : "replaces the held one");
+        }
         instruments = List.copyOf(discovered.instruments());
         List<FeedShard.Start> next = repack(feed.name(), instrumentShards(), instruments, perShard(feed, fillRatio));
         getContext()
@@ -235,6 +283,24 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                         instruments.size());
         use(repack(feed.name(), instrumentShards(), instruments, perShard(feed, fillRatio)));
         return this;
+    }
+
+    /**
+     * Why an answer of discovery looks like a fault rather than the venue's new universe: empty, or without more than
+     * half of the instruments running. Empty when it looks sound, and always for the first answer.
+     */
+    static Optional<String> suspect(List<String> running, List<String> found) {
+        if (running.isEmpty()) {
+            return Optional.empty();
+        }
+        if (found.isEmpty()) {
+            return Optional.of("an empty answer");
+        }
+        Set<String> kept = new HashSet<>(found);
+        long lost = running.stream().filter(i -> !kept.contains(i)).count();
+        return lost * 2 > running.size()
+                ? Optional.of(lost + " of " + running.size() + " instruments gone")
+                : Optional.empty();
     }
 
     /** The current shards of instruments, without the companion. */

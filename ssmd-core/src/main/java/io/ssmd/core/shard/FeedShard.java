@@ -88,6 +88,18 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         INSTANCE
     }
 
+    /** A stop whose connection has not drained its publisher within {@link #STOP_DRAIN}: stop without waiting more. */
+    private enum StopDrained implements Command {
+        INSTANCE
+    }
+
+    /**
+     * How long a stopping shard waits for its publisher to have the outcome of every message before it announces
+     * {@code disconnected} anyway: within the region's shutdown phase (10 s), so the node's shutdown does not wait on
+     * a NATS that is unreachable.
+     */
+    static final Duration STOP_DRAIN = Duration.ofSeconds(7);
+
     private enum ReportHealth implements Command {
         INSTANCE
     }
@@ -122,6 +134,8 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     private Long outageSinceMicros;
     private long reconnects;
     private String lastError = "";
+    /** Stopping: the connection is closed and the shard stops when its stream, publisher included, has completed. */
+    private boolean stopping;
 
     /** Registers the entity with Cluster Sharding on this node. */
     public static void init(ActorSystem<?> system, ShardRuntime runtime) {
@@ -160,6 +174,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 .onMessageEquals(Alive.INSTANCE, this::onAlive)
                 .onMessage(CheckStall.class, this::onCheckStall)
                 .onMessage(ScheduledReconnect.class, this::onScheduledReconnect)
+                .onMessageEquals(StopDrained.INSTANCE, this::stopped)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
     }
@@ -376,6 +391,9 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         if (ended.epoch() != epoch) {
             return this;
         }
+        if (stopping) {
+            return stopped();
+        }
         boolean wasStreaming = state.equals(ShardHealth.STREAMING);
         String planned = plannedDisconnect;
         plannedDisconnect = null;
@@ -455,12 +473,28 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         return this;
     }
 
+    /**
+     * Closes the socket and stops once the connection's stream has completed: its publisher has then the outcome of
+     * every message taken from the venue, so {@code disconnected} is announced after the connection's last message,
+     * and before the node flushes and closes its control events (DESIGN §2 shutdown order).
+     */
     private Behavior<Command> onStop() {
         if (shardContext != null) {
             connectedGauge(0);
         }
+        if (running == null || stopping) {
+            return running == null ? stopped() : this;
+        }
+        stopping = true;
+        state = ShardHealth.STOPPED;
+        timers.cancelAll();
+        running.killSwitch().shutdown();
+        timers.startSingleTimer(StopDrained.INSTANCE, STOP_DRAIN);
+        return this;
+    }
+
+    private Behavior<Command> stopped() {
         if (running != null) {
-            running.killSwitch().shutdown();
             running = null;
             events.disconnected("shard stopping (hand-off or shutdown)");
         }

@@ -1,7 +1,9 @@
 package io.ssmd.core.shard;
 
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.ssmd.core.nats.EpochMicros;
 import io.ssmd.core.nats.OutboundMessage;
+import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.nats.Publisher;
 import io.ssmd.core.nats.PublisherSettings;
@@ -146,7 +148,17 @@ final class ShardGraph {
             outbound = outbound.merge(
                     Source.tick(plan.pingInterval().get(), plan.pingInterval().get(), ping));
         }
-        Decoding decoding = new Decoding(plan, stats, events, taken);
+        int cap = frameCap(
+                plan.maxFrameBytes(), runtime.maxPayload(), plan.shard().shard());
+        Decoding decoding = new Decoding(
+                plan,
+                cap,
+                stats,
+                events,
+                runtime.metrics()
+                        .framesTruncated()
+                        .labelValues(plan.shard().feed(), plan.shard().shard()),
+                taken);
         // The inlet is preferred, so a change waits for the frame being decoded but not for a backlog of them, and
         // completes eagerly: the connection ends when its socket does.
         Source<Inbound, BoundedSourceQueue<Change>> changes =
@@ -159,7 +171,7 @@ final class ShardGraph {
                         TimeoutException.class,
                         e -> new TimeoutException("no inbound traffic for "
                                 + plan.silenceTimeout().toMillis() + " ms (watchdog)"))
-                .flatMapConcat(message -> collect(message, plan.maxFrameBytes()))
+                .flatMapConcat(message -> collect(message, cap))
                 .<Inbound>map(frame -> frame)
                 .mergePreferredMat(changes, true, true, Keep.both())
                 .mapMaterializedValue(m -> new Handles(
@@ -180,6 +192,16 @@ final class ShardGraph {
                 handles.killSwitch(),
                 materialized.second(),
                 decoding.changesLive());
+    }
+
+    /**
+     * The largest frame a connection publishes whole: the feed's {@code limits.max-frame-bytes}, and no more than the
+     * NATS server's {@code max_payload} leaves once ssmd's headers are counted (NATS counts them toward it). A larger
+     * frame goes to the unparsed subject cut to this size, with its full size in a header (DESIGN §4).
+     */
+    static int frameCap(int maxFrameBytes, long maxPayload, String shard) {
+        long room = maxPayload - PublishHeaders.reserve(shard);
+        return (int) Math.max(1, Math.min(maxFrameBytes, room));
     }
 
     private static org.apache.pekko.japi.function.Procedure<PublishOutcome> outcomeSink(
@@ -249,20 +271,30 @@ final class ShardGraph {
      */
     static final class Decoding {
         private final Plan plan;
+        private final int cap;
         private final ShardStats stats;
         private final FrameDecoder decoder;
         private final ShardEvents events;
+        private final CounterDataPoint truncated;
         private final Consumer<ChangeTaken> taken;
         private final boolean decoderChangesLive;
         private volatile BoundedSourceQueue<String> replies;
         private long frames;
         private boolean refused;
 
-        Decoding(Plan plan, ShardStats stats, ShardEvents events, Consumer<ChangeTaken> taken) {
+        Decoding(
+                Plan plan,
+                int cap,
+                ShardStats stats,
+                ShardEvents events,
+                CounterDataPoint truncated,
+                Consumer<ChangeTaken> taken) {
             this.plan = plan;
+            this.cap = cap;
             this.stats = stats;
             this.decoder = plan.connector().decoder(plan.shard());
             this.events = events;
+            this.truncated = truncated;
             this.taken = taken;
             this.decoderChangesLive = decoder.changesLive();
         }
@@ -329,10 +361,22 @@ final class ShardGraph {
             long number = ++frames;
             if (frame.truncated()) {
                 stats.inbound("oversized");
-                events.parseError("frame of " + frame.fullLength() + " bytes exceeds limits.max-frame-bytes "
-                        + plan.maxFrameBytes() + "; its first " + frame.bytes().length + " bytes go to "
-                        + plan.shard().unparsed());
-                return List.of(outbound(plan.shard().unparsed(), frame.bytes(), number, 0, frame));
+                truncated.inc();
+                events.parseError("frame of " + frame.fullLength() + " bytes exceeds the largest publishable frame, "
+                        + cap + " bytes (limits.max-frame-bytes " + plan.maxFrameBytes()
+                        + ", or the NATS server's max_payload less headers); its first " + frame.bytes().length
+                        + " bytes go to " + plan.shard().unparsed() + " with its size in "
+                        + PublishHeaders.FRAME_SIZE);
+                return List.of(new OutboundMessage(
+                        plan.shard().unparsed(),
+                        frame.bytes(),
+                        plan.shard().feed(),
+                        plan.shard().shard(),
+                        plan.epoch(),
+                        number,
+                        0,
+                        frame.receivedMicros(),
+                        frame.fullLength()));
             }
             Decoded decoded;
             try {
@@ -348,8 +392,12 @@ final class ShardGraph {
             events.counted(decoded.type());
             BoundedSourceQueue<String> queue = replies;
             for (String reply : decoded.replies()) {
-                if (queue != null) {
-                    queue.offer(reply);
+                if (queue != null && queue.offer(reply) != QueueOfferResult.enqueued()) {
+                    // A reply is how the decoder repairs the subscription (a resubscribe after a bad book): dropped,
+                    // the instrument would stay broken on this connection. A new connection subscribes everything
+                    // anew, and its disconnect marks the gap.
+                    throw new IllegalStateException("outbound queue full or closed: could not send the decoder's reply"
+                            + " to the venue; reconnecting");
                 }
             }
             decoded.resyncs().forEach(events::resync);

@@ -52,6 +52,7 @@ public final class ShardHost {
      * on a node without the connector role the entity is only a proxy.
      *
      * @param node           the node's name, on every shard's health report
+     * @param maxPayload     the NATS server's {@code max_payload} ({@link io.ssmd.core.nats.NatsConnections#maxPayload})
      * @param healthInterval how often shards report health
      * @param aliveInterval  how often a streaming shard publishes its {@code alive} control event
      * @param outcomes       sees every publish outcome of every shard (benchmarks and tests count them)
@@ -62,6 +63,7 @@ public final class ShardHost {
             String node,
             Map<String, FeedConnector> feeds,
             JetStream jetStream,
+            long maxPayload,
             PublisherSettings publisher,
             ConnectorMetrics metrics,
             ControlEventPublisher control,
@@ -77,6 +79,7 @@ public final class ShardHost {
                 node,
                 feeds,
                 jetStream,
+                maxPayload,
                 publisher,
                 metrics,
                 control,
@@ -97,6 +100,7 @@ public final class ShardHost {
                     FeedManager.init(
                             system,
                             feed,
+                            runtime.metrics(),
                             settings.fillRatio(),
                             settings.reassignInterval(),
                             settings.rediscoverInterval()));

@@ -17,6 +17,7 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * publisher's settings, metrics, control events and the health topic. Node-local, never sent between nodes: a shard
  * started elsewhere finds its feed in that node's runtime.
  *
+ * @param maxPayload the NATS server's {@code max_payload}: no frame larger than it, less headers, is published whole
  * @param aliveInterval how often a streaming shard publishes its {@code alive} control event
  * @param outcomes sees every publish outcome (benchmarks measure frame-to-ack latency with it); usually a no-op
  */
@@ -25,6 +26,7 @@ public record ShardRuntime(
         String node,
         Map<String, FeedConnector> feeds,
         JetStream jetStream,
+        long maxPayload,
         PublisherSettings publisher,
         ConnectorMetrics metrics,
         ControlEventPublisher control,

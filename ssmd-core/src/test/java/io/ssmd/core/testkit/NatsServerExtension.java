@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -42,14 +43,29 @@ public final class NatsServerExtension
 
     private static final AtomicInteger NAMES = new AtomicInteger();
 
+    private final int maxPayload;
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private volatile Path workDir;
     private volatile NatsServerProcess server;
 
+    /** A server with ssmd's own {@code max_payload} ({@link NatsServerProcess#DEFAULT_MAX_PAYLOAD}). */
+    public NatsServerExtension() {
+        this(NatsServerProcess.DEFAULT_MAX_PAYLOAD);
+    }
+
+    private NatsServerExtension(int maxPayload) {
+        this.maxPayload = maxPayload;
+    }
+
+    /** A server that takes messages of at most {@code maxPayload} bytes, headers included, as a stock one may. */
+    public static NatsServerExtension withMaxPayload(int maxPayload) {
+        return new NatsServerExtension(maxPayload);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         workDir = Files.createTempDirectory("ssmd-nats-");
-        server = NatsServerProcess.create(workDir);
+        server = NatsServerProcess.create(Optional.empty(), workDir, 0, maxPayload, Duration.ofSeconds(30));
         server.start();
     }
 

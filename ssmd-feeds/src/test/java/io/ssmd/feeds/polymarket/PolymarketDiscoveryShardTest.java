@@ -144,4 +144,56 @@ class PolymarketDiscoveryShardTest {
         assertThat(rig.control(ControlEvent.CONNECTED, "polymarket-0")).hasSize(1);
         assertThat(rig.control(ControlEvent.DISCONNECTED, "polymarket-0")).isEmpty();
     }
+
+    @Test
+    void anEmptyDiscoveryAnswerIsHeldAndTheShardsKeepTheirInstruments() {
+        List<String> universe = ASSETS.subList(0, 10);
+        // The venue's answers in turn: the universe, once nothing (an API fault), then the universe again.
+        List<List<String>> answers = List.of(universe, List.of(), universe);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        InstrumentDiscovery discovery = () -> answers.get(Math.min(calls.getAndIncrement(), answers.size() - 1));
+        rig.startManager(Optional.of(discovery), Duration.ofMillis(300));
+
+        await().atMost(WAIT)
+                .until(() -> shard("polymarket-0")
+                        .map(h -> h.instruments().equals(universe) && h.state().equals("streaming"))
+                        .orElse(false));
+        await().atMost(WAIT).until(() -> calls.get() >= 5);
+
+        assertThat(rig.counter("ssmd_connector_discovery_held")).isEqualTo(1);
+        assertThat(shard("polymarket-0").orElseThrow().instruments()).isEqualTo(universe);
+        assertThat(rig.control(ControlEvent.DISCONNECTED, "polymarket-0"))
+                .as("the shard kept its connection and instruments through the empty answer")
+                .isEmpty();
+    }
+
+    @Test
+    void aLossOfMoreThanHalfTheUniverseTakesEffectOnlyWhenASecondAnswerConfirmsIt() {
+        List<String> universe = ASSETS.subList(0, 10);
+        List<String> few = ASSETS.subList(0, 3);
+        AtomicReference<List<String>> found = new AtomicReference<>(universe);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        InstrumentDiscovery discovery = () -> {
+            calls.incrementAndGet();
+            return found.get();
+        };
+        rig.startManager(Optional.of(discovery), Duration.ofSeconds(1));
+        await().atMost(WAIT)
+                .until(() -> shard("polymarket-0")
+                        .map(h -> h.instruments().equals(universe) && h.state().equals("streaming"))
+                        .orElse(false));
+
+        int before = calls.get();
+        found.set(few);
+        await().atMost(WAIT).until(() -> rig.counter("ssmd_connector_discovery_held") == 1);
+        assertThat(calls.get()).isGreaterThan(before);
+        assertThat(shard("polymarket-0").orElseThrow().instruments())
+                .as("held after one answer")
+                .isEqualTo(universe);
+        await().atMost(WAIT)
+                .until(() -> shard("polymarket-0")
+                        .map(h -> h.instruments().equals(few))
+                        .orElse(false));
+        assertThat(rig.counter("ssmd_connector_discovery_held")).isEqualTo(1);
+    }
 }

@@ -93,6 +93,7 @@ public final class ShardRig implements AutoCloseable {
                 "test-node",
                 Map.of(enabled.name(), feed),
                 nats.jetStream(),
+                io.ssmd.core.nats.NatsConnections.maxPayload(nats),
                 environment.publisher(),
                 connectorMetrics,
                 control,
@@ -129,6 +130,7 @@ public final class ShardRig implements AutoCloseable {
             java.util.Optional<io.ssmd.core.shard.InstrumentDiscovery> discovery, Duration rediscoverEvery) {
         return testKit.spawn(FeedManager.create(
                 new FeedConnector(feed.feed(), feed.connector(), discovery),
+                shards.runtime().metrics(),
                 0.8,
                 Duration.ofSeconds(2),
                 rediscoverEvery));
