@@ -1,16 +1,12 @@
 package io.ssmd.core.shard;
 
-import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.ssmd.core.nats.EpochMicros;
-import io.ssmd.core.nats.OutboundMessage;
 import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.nats.Publisher;
 import io.ssmd.core.nats.PublisherSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -29,7 +25,6 @@ import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.UniqueKillSwitch;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
@@ -150,7 +145,7 @@ final class ShardGraph {
         }
         int cap = frameCap(
                 plan.maxFrameBytes(), runtime.maxPayload(), plan.shard().shard());
-        Decoding decoding = new Decoding(
+        ShardDecoding decoding = new ShardDecoding(
                 plan,
                 cap,
                 stats,
@@ -262,176 +257,6 @@ final class ShardGraph {
 
         Frame frame(long received) {
             return new Frame(kept.toArray(), received, length);
-        }
-    }
-
-    /**
-     * Runs the venue decoder on each frame and turns its verdict into messages to publish and side effects; takes
-     * the connection's instrument changes in the same stage, so the decoder is only ever called from here.
-     */
-    static final class Decoding {
-        private final Plan plan;
-        private final int cap;
-        private final ShardStats stats;
-        private final FrameDecoder decoder;
-        private final ShardEvents events;
-        private final CounterDataPoint truncated;
-        private final Consumer<ChangeTaken> taken;
-        private final boolean decoderChangesLive;
-        private volatile BoundedSourceQueue<String> replies;
-        private long frames;
-        private boolean refused;
-
-        Decoding(
-                Plan plan,
-                int cap,
-                ShardStats stats,
-                ShardEvents events,
-                CounterDataPoint truncated,
-                Consumer<ChangeTaken> taken) {
-            this.plan = plan;
-            this.cap = cap;
-            this.stats = stats;
-            this.decoder = plan.connector().decoder(plan.shard());
-            this.events = events;
-            this.truncated = truncated;
-            this.taken = taken;
-            this.decoderChangesLive = decoder.changesLive();
-        }
-
-        void replyTo(BoundedSourceQueue<String> queue) {
-            this.replies = queue;
-        }
-
-        /** Whether this connection changes instruments in place: by the decoder's own frames or the connector's. */
-        boolean changesLive() {
-            return decoderChangesLive || plan.connector().changesLive();
-        }
-
-        List<OutboundMessage> take(Inbound inbound) {
-            if (inbound instanceof Frame frame) {
-                return decode(frame);
-            }
-            change((Change) inbound);
-            return List.of();
-        }
-
-        /**
-         * Makes a change on the open connection: the decoder hears of it and answers with its own frames (it knows
-         * the subscriptions), else the connector's go out. A decoder that makes its own but cannot yet refuses the
-         * change, and the shard reconnects; later changes wait for that new connection, which subscribes its list.
-         */
-        private void change(Change change) {
-            if (refused) {
-                return;
-            }
-            List<String> added = change.diff().added();
-            List<String> removed = change.diff().removed();
-            Optional<List<String>> own = decoder.change(added, removed);
-            if (own.isEmpty() && decoderChangesLive) {
-                refused = true;
-                taken.accept(new ChangeTaken(change, false));
-                return;
-            }
-            List<String> frames = own.orElseGet(() -> connectorFrames(added, removed));
-            for (String frame : frames) {
-                if (replies.offer(frame) != QueueOfferResult.enqueued()) {
-                    // The socket has not taken frames for a long while: a subscribe must not be lost silently, so
-                    // the connection restarts, and the new one subscribes everything anew.
-                    throw new IllegalStateException(
-                            "outbound queue full or closed: could not send a frame to the venue; reconnecting");
-                }
-            }
-            taken.accept(new ChangeTaken(change, true));
-        }
-
-        private List<String> connectorFrames(List<String> added, List<String> removed) {
-            VenueConnector connector = plan.connector();
-            List<String> frames = new ArrayList<>();
-            if (!removed.isEmpty()) {
-                frames.addAll(connector.removeLive(removed));
-            }
-            if (!added.isEmpty()) {
-                frames.addAll(connector.addLive(added));
-            }
-            return frames;
-        }
-
-        private List<OutboundMessage> decode(Frame frame) {
-            long number = ++frames;
-            if (frame.truncated()) {
-                stats.inbound("oversized");
-                truncated.inc();
-                events.parseError("frame of " + frame.fullLength() + " bytes exceeds the largest publishable frame, "
-                        + cap + " bytes (limits.max-frame-bytes " + plan.maxFrameBytes()
-                        + ", or the NATS server's max_payload less headers); its first " + frame.bytes().length
-                        + " bytes go to " + plan.shard().unparsed() + " with its size in "
-                        + PublishHeaders.FRAME_SIZE);
-                return List.of(new OutboundMessage(
-                        plan.shard().unparsed(),
-                        frame.bytes(),
-                        plan.shard().feed(),
-                        plan.shard().shard(),
-                        plan.epoch(),
-                        number,
-                        0,
-                        frame.receivedMicros(),
-                        frame.fullLength()));
-            }
-            Decoded decoded;
-            try {
-                decoded = decoder.decode(frame.bytes());
-            } catch (RuntimeException e) {
-                // A decoder must not throw; if one does, the frame is still kept, and the connection goes on.
-                decoded = Decoded.unparsed("decoder failed: " + e);
-            }
-            stats.inbound(decoded.type());
-            if (decoded.kind() == Decoded.Kind.DATA) {
-                stats.data();
-            }
-            events.counted(decoded.type());
-            BoundedSourceQueue<String> queue = replies;
-            for (String reply : decoded.replies()) {
-                if (queue != null && queue.offer(reply) != QueueOfferResult.enqueued()) {
-                    // A reply is how the decoder repairs the subscription (a resubscribe after a bad book): dropped,
-                    // the instrument would stay broken on this connection. A new connection subscribes everything
-                    // anew, and its disconnect marks the gap.
-                    throw new IllegalStateException("outbound queue full or closed: could not send the decoder's reply"
-                            + " to the venue; reconnecting");
-                }
-            }
-            decoded.resyncs().forEach(events::resync);
-            decoded.rejections().forEach(r -> {
-                stats.rejected(r.instrument(), r.reason());
-                events.rejected(r);
-            });
-            return switch (decoded.kind()) {
-                case HEARTBEAT, PONG -> List.of();
-                case UNPARSED -> {
-                    events.parseError(decoded.reason());
-                    yield List.of(outbound(plan.shard().unparsed(), frame.bytes(), number, 0, frame));
-                }
-                case DATA, SYSTEM -> {
-                    List<OutboundMessage> out =
-                            new ArrayList<>(decoded.messages().size());
-                    for (Decoded.Routed routed : decoded.messages()) {
-                        out.add(outbound(routed.subject(), routed.payload(), number, routed.element(), frame));
-                    }
-                    yield out;
-                }
-            };
-        }
-
-        private OutboundMessage outbound(String subject, byte[] payload, long frameNumber, int element, Frame frame) {
-            return new OutboundMessage(
-                    subject,
-                    payload,
-                    plan.shard().feed(),
-                    plan.shard().shard(),
-                    plan.epoch(),
-                    frameNumber,
-                    element,
-                    frame.receivedMicros());
         }
     }
 }
