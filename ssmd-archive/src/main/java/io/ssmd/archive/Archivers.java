@@ -8,25 +8,29 @@ import io.ssmd.core.config.Environment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
+import org.apache.pekko.cluster.typed.SingletonActor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every archiver of an environment, running: one {@link StreamArchiver} per archived stream. This is what a node with
- * the archiver role starts.
+ * Archivers of an environment, running: one {@link StreamArchiver} per archived stream. A node with the archiver role
+ * starts each archiver as a cluster singleton ({@link #startInCluster}); {@link #start} runs them all here.
  *
  * <pre>{@code
  * Archivers archivers = Archivers.start(system, environment, nats, registry);
  * }</pre>
  *
- * <p>It registers itself with coordinated shutdown in {@code service-requests-done}, which runs before
- * {@code service-stop} (where the node closes its NATS connection): consuming stops and each open segment is
- * committed (DESIGN §2).
+ * <p>Both register with coordinated shutdown in {@code cluster-exiting-done}, after the shards have stopped and
+ * before the node closes its NATS connection: consuming stops and each open segment is committed (DESIGN §2).
  */
 public final class Archivers {
 
@@ -34,6 +38,7 @@ public final class Archivers {
 
     private final List<StreamArchiver> streams;
     private final List<Uploader> uploaders;
+    private CompletionStage<Done> stopped;
 
     private Archivers(List<StreamArchiver> streams, List<Uploader> uploaders) {
         this.streams = List.copyOf(streams);
@@ -41,16 +46,72 @@ public final class Archivers {
     }
 
     /**
-     * Starts every archiver of {@code environment}, with the settings of {@code system}'s config and the archiver
-     * metrics registered in {@code registry}.
+     * Starts every archiver of {@code environment} on this node, with the settings of {@code system}'s config and the
+     * archiver metrics registered in {@code registry}. In a cluster a node calls {@link #startInCluster} instead, so
+     * that each archiver runs on one node only.
      */
     public static Archivers start(
             ActorSystem<?> system, Environment environment, Connection nats, PrometheusRegistry registry) {
+        Archivers archivers = run(
+                system,
+                environment,
+                environment.archivers(),
+                nats,
+                ArchiverSettings.create(system.settings().config()),
+                ArchiverMetrics.create(registry));
+        // After the shards have stopped and their last control events were flushed (DESIGN §2: close the venue
+        // sockets, drain the publisher, then commit the open segment), before the node's NATS connection closes.
+        CoordinatedShutdown.get(system)
+                .addTask(CoordinatedShutdown.PhaseClusterExitingDone(), "archivers-commit", () -> archivers.stop());
+        return archivers;
+    }
+
+    /**
+     * Starts each archiver of {@code environment} as a cluster singleton on the nodes with the {@code archiver} role
+     * (DESIGN §13): two such nodes never archive the same stream, and an archiver moves to another node when its
+     * node leaves, after it has committed its open segment there. A moved archiver resumes from the manifests under
+     * its archive root on the new node: a root that the nodes share (or one restored from the uploaded manifests)
+     * resumes after the last committed seq; an empty one archives the stream again from its first message.
+     */
+    public static void startInCluster(
+            ActorSystem<?> system, Environment environment, Connection nats, PrometheusRegistry registry) {
         ArchiverSettings settings = ArchiverSettings.create(system.settings().config());
         ArchiverMetrics metrics = ArchiverMetrics.create(registry);
+        Set<Archivers> running = ConcurrentHashMap.newKeySet();
+        for (ArchiverSpec archiver : environment.archivers()) {
+            ClusterSingleton.get(system)
+                    .init(SingletonActor.of(
+                                    ArchiverSingleton.create(
+                                            archiver.name(),
+                                            () -> run(system, environment, List.of(archiver), nats, settings, metrics),
+                                            running),
+                                    "archiver-" + archiver.name())
+                            .withStopMessage(ArchiverSingleton.Stop.INSTANCE)
+                            .withSettings(
+                                    ClusterSingletonSettings.create(system).withRole("archiver")));
+        }
+        // The singleton's stop message commits the open segment before a hand-over; when the node leaves with no
+        // other archiver node to hand over to, this commits whatever still runs here, before NATS closes.
+        CoordinatedShutdown.get(system)
+                .addTask(CoordinatedShutdown.PhaseClusterExitingDone(), "archivers-commit", () -> {
+                    CompletableFuture<?>[] stops = running.stream()
+                            .map(a -> a.stop().toCompletableFuture())
+                            .toArray(CompletableFuture[]::new);
+                    return CompletableFuture.allOf(stops).thenApply(v -> Done.getInstance());
+                });
+    }
+
+    /** Starts {@code archivers} here: a {@link StreamArchiver} (and an uploader, if configured) per stream. */
+    static Archivers run(
+            ActorSystem<?> system,
+            Environment environment,
+            List<ArchiverSpec> archivers,
+            Connection nats,
+            ArchiverSettings settings,
+            ArchiverMetrics metrics) {
         List<StreamArchiver> running = new ArrayList<>();
         List<Uploader> uploaders = new ArrayList<>();
-        for (ArchiverSpec archiver : environment.archivers()) {
+        for (ArchiverSpec archiver : archivers) {
             for (ArchiveSource source : archiver.sources()) {
                 // One store per stream, shared by its writer and its uploader: their manifest updates take turns.
                 ManifestStore store = new ManifestStore();
@@ -89,12 +150,7 @@ public final class Archivers {
                         archiver.storage().rotation());
             }
         }
-        Archivers archivers = new Archivers(running, uploaders);
-        // After the shards have stopped and their last control events were flushed (DESIGN §2: close the venue
-        // sockets, drain the publisher, then commit the open segment), before the node's NATS connection closes.
-        CoordinatedShutdown.get(system)
-                .addTask(CoordinatedShutdown.PhaseClusterExitingDone(), "archivers-commit", () -> archivers.stop());
-        return archivers;
+        return new Archivers(running, uploaders);
     }
 
     /** The running stream archivers. */
@@ -104,15 +160,18 @@ public final class Archivers {
 
     /**
      * Stops consuming everywhere and commits every open segment, then stops the uploaders (files not yet uploaded
-     * are uploaded after the next start); completes when all are done.
+     * are uploaded after the next start); completes when all are done. Calling it again returns the same stop.
      */
-    public CompletionStage<Done> stop() {
-        CompletableFuture<?>[] stops =
-                streams.stream().map(s -> s.stop().toCompletableFuture()).toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(stops)
-                .thenCompose(v -> CompletableFuture.allOf(uploaders.stream()
-                        .map(u -> u.stop().toCompletableFuture())
-                        .toArray(CompletableFuture[]::new)))
-                .thenApply(v -> Done.getInstance());
+    public synchronized CompletionStage<Done> stop() {
+        if (stopped == null) {
+            CompletableFuture<?>[] stops =
+                    streams.stream().map(s -> s.stop().toCompletableFuture()).toArray(CompletableFuture[]::new);
+            stopped = CompletableFuture.allOf(stops)
+                    .thenCompose(v -> CompletableFuture.allOf(uploaders.stream()
+                            .map(u -> u.stop().toCompletableFuture())
+                            .toArray(CompletableFuture[]::new)))
+                    .thenApply(v -> Done.getInstance());
+        }
+        return stopped;
     }
 }

@@ -184,7 +184,7 @@ public final class Ssmd {
                     outcome -> {});
             List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
             if (roles.contains("archiver")) {
-                Archivers.start(system, environment, nats, registry);
+                Archivers.startInCluster(system, environment, nats, registry);
             }
             ApiKeys apiKeys =
                     environment.gateway().apiKeysFile().map(ApiKeys::load).orElseGet(ApiKeys::none);
