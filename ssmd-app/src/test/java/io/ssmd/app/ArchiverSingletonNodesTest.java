@@ -73,7 +73,7 @@ class ArchiverSingletonNodesTest {
     void twoArchiverNodesArchiveEachStreamOnceAndTheOtherTakesOverWhenTheHolderLeaves() throws Exception {
         String env = NatsServerExtension.freshName("two").toLowerCase();
         String stream = env.toUpperCase() + "_KRAKEN";
-        Path envFile = writeEnvironment(env);
+        Path envFile = writeEnvironment(env, "./archive");
         int seedPort = freePort();
         Path rootA = dir.resolve("a/archive");
         Path rootB = dir.resolve("b/archive");
@@ -84,6 +84,7 @@ class ArchiverSingletonNodesTest {
         started.add(b);
         // A, the seed, is the oldest node; B is a member before anything is published.
         await().atMost(WAIT).until(() -> a.logged("archiving stream " + stream) && b.logged("Welcome from"));
+        awaitStartedAndOnlyAArchives(a, b);
 
         Connection nats = NATS.connect();
         // Received in a window that has ended: each file commits a close-grace after its last message.
@@ -138,14 +139,60 @@ class ArchiverSingletonNodesTest {
         passed = true;
     }
 
-    private Path writeEnvironment(String env) throws IOException {
+    /**
+     * The archiver nodes share one archive root (a shared volume): the node that takes the archiver over resumes after
+     * the last seq the first one committed, and every seq is in the root once.
+     */
+    @Test
+    void anArchiverMovedToANodeOnTheSameRootResumesAfterTheLastCommittedSeq() throws Exception {
+        String env = NatsServerExtension.freshName("shared").toLowerCase();
+        Path root = dir.resolve("shared/archive");
+        Path envFile = writeEnvironment(env, root.toString());
+        int seedPort = freePort();
+        Node a = Node.start(dir.resolve("a"), envFile, seedPort, seedPort);
+        started.add(a);
+        Node b = Node.start(dir.resolve("b"), envFile, freePort(), seedPort);
+        started.add(b);
+        await().atMost(WAIT)
+                .until(() -> a.logged("archiving stream " + env.toUpperCase() + "_KRAKEN") && b.logged("Welcome from"));
+        awaitStartedAndOnlyAArchives(a, b);
+
+        Connection nats = NATS.connect();
+        long window = (System.currentTimeMillis() * 1000 - 10 * MINUTE) / MINUTE * MINUTE;
+        publish(nats.jetStream(), env, 1, FIRST, window);
+        await().atMost(WAIT).until(() -> seqs(root).size() >= FIRST);
+        assertThat(seqs(root)).isEqualTo(range(1, FIRST));
+
+        a.process.destroy();
+        assertThat(a.process.waitFor(60, TimeUnit.SECONDS))
+                .as("A stops on SIGTERM")
+                .isTrue();
+        await().atMost(WAIT).until(() -> b.logged("archiver main runs on this node"));
+        publish(nats.jetStream(), env, FIRST + 1, LATER, window + 2 * MINUTE);
+
+        await().atMost(WAIT).until(() -> seqs(root).size() >= FIRST + LATER);
+        assertThat(seqs(root)).as("each seq once: B resumed after A's last").isEqualTo(range(1, FIRST + LATER));
+        assertThat(gapTypes(root)).doesNotContain(Gap.RETENTION_LOSS);
+        assertThat(ArchiveVerifier.verify(root).problems()).isEmpty();
+        passed = true;
+    }
+
+    /** Both nodes have started (an archiver node starts its archivers before it serves): B archives nothing. */
+    private static void awaitStartedAndOnlyAArchives(Node a, Node b) throws IOException {
+        await().atMost(WAIT).until(() -> a.logged(" node a started") && b.logged(" node b started"));
+        assertThat(b.logged("archiving stream"))
+                .as("B archives a stream while A holds the archiver")
+                .isFalse();
+    }
+
+    private Path writeEnvironment(String env, String archiveRoot) throws IOException {
         Path feeds = Files.createDirectories(dir.resolve("exchanges/feeds"));
         Files.writeString(
                 feeds.resolve("kraken.yaml"),
                 Files.readString(ShippedExchanges.projectDir().resolve("exchanges/feeds/kraken.yaml")));
         Path file =
                 Files.createDirectories(dir.resolve("exchanges/environments")).resolve(env + ".yaml");
-        // Relative to each node's working directory: every node has a root of its own.
+        // A relative root is under each node's working directory: every node has a root of its own.
         Files.writeString(file, """
                 name: %s
                 feeds-dir: ../feeds
@@ -160,12 +207,12 @@ class ArchiverSingletonNodesTest {
                     duplicate-window: 2m
                     storage: file
                 storage:
-                  archive-root: ./archive
+                  archive-root: %s
                   rotation: 1m
                 archivers:
                   - name: main
                     streams: all
-                """.formatted(env));
+                """.formatted(env, archiveRoot));
         return file;
     }
 
