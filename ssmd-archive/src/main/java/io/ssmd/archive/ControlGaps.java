@@ -9,7 +9,8 @@ import java.util.TreeMap;
 
 /**
  * Turns connector control events into gaps (DESIGN §4, §6): a {@code disconnected} → {@code connected} pair of one
- * shard is a {@code connection_lost}, a {@code publish_failed} and a {@code resync} are gaps of their own.
+ * shard is a {@code connection_lost}, a {@code publish_failed} and a {@code resync} are gaps of their own, and so is a
+ * {@code backpressure} (from its {@code since}, the publish window full, to its time, drained).
  *
  * <p>A new connection epoch of a shard whose previous epoch announced no end is a {@code connection_lost} with reason
  * {@code restart} (the node died: a kill publishes nothing), from that epoch's last archived event, its last
@@ -100,6 +101,18 @@ final class ControlGaps {
                     gaps.add(atEvent(Gap.PUBLISH_FAILED, seq, event));
                 } else if (event.event().equals(ControlEvent.RESYNC)) {
                     gaps.add(atEvent(Gap.BOOK_RESYNC, seq, event));
+                } else if (event.event().equals(ControlEvent.BACKPRESSURE)) {
+                    // From the window full (since) to drained (the event's time).
+                    gaps.add(new Gap(
+                            Gap.BACKPRESSURE,
+                            seq,
+                            seq,
+                            event.sinceMicros().orElse(event.ts()),
+                            event.ts(),
+                            event.shard(),
+                            blankToNull(event.reason()),
+                            event.instruments(),
+                            null));
                 }
             }
         }

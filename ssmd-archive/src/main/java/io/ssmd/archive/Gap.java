@@ -8,7 +8,8 @@ import java.util.List;
  *
  * <p>For {@code bus_gap} and {@code retention_loss}, {@code fromSeq}..{@code toSeq} are the stream sequences that are
  * missing and {@code start}/{@code end} the receive times of the messages on either side. For the gaps announced by
- * connectors ({@code connection_lost}, {@code publish_failed}, {@code book_resync}) the sequences are those of the
+ * connectors ({@code connection_lost}, {@code publish_failed}, {@code book_resync},
+ * {@code backpressure}) the sequences are those of the
  * control messages and the times those of the outage or event. For {@code stream_reset} (the stream was deleted and
  * recreated, or lost in a NATS restart, below the archiver's position), {@code fromSeq} is the first sequence of the
  * old stream the archive does not have (whatever the old stream held from there on is lost), {@code toSeq} is empty,
@@ -34,13 +35,15 @@ public record Gap(
     public static final String PUBLISH_FAILED = "publish_failed";
     public static final String BOOK_RESYNC = "book_resync";
     public static final String STREAM_RESET = "stream_reset";
+    /** A shard's publish window was full long enough that what the venue sent meanwhile may be missing. */
+    public static final String BACKPRESSURE = "backpressure";
 
     /** The reason of a {@code connection_lost} whose connection ended without a {@code disconnected}: a crash. */
     public static final String RESTART = "restart";
 
     /** Every type, in the order reports list them. */
     public static final List<String> TYPES =
-            List.of(BUS_GAP, RETENTION_LOSS, CONNECTION_LOST, PUBLISH_FAILED, BOOK_RESYNC, STREAM_RESET);
+            List.of(BUS_GAP, RETENTION_LOSS, CONNECTION_LOST, PUBLISH_FAILED, BOOK_RESYNC, STREAM_RESET, BACKPRESSURE);
 
     public Gap {
         instruments = instruments == null || instruments.isEmpty() ? null : List.copyOf(instruments);

@@ -128,6 +128,45 @@ class GapsAndFailuresTest {
     }
 
     @Test
+    void aBackpressureEventIsAGapFromWindowFullToDrained() throws IOException {
+        String env = NatsServerExtension.freshName("b").toLowerCase();
+        Connection nats = NATS.connect();
+        ArchiverHarness archiver = harness(env, 0, nats);
+        JetStream js = nats.jetStream();
+        String control = env + ".kraken.control.";
+        long t = DAY0 + 10 * MINUTE;
+        publishControl(js, control, ControlEvent.of("connected", "kraken", "kraken-0", 1, t, "", List.of("BTC/USD")));
+        publishControl(
+                js,
+                control,
+                new ControlEvent(
+                        ControlEvent.BACKPRESSURE,
+                        "kraken",
+                        "kraken-0",
+                        1,
+                        t + 6_000_000,
+                        "publish window full for 6000 ms",
+                        List.of("BTC/USD"),
+                        t + 1));
+
+        archiver.start(KIT.system(), nats);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 2);
+        archiver.stop();
+
+        assertThat(ArchiveFixture.gaps(archiver.streamDir()))
+                .extracting(Gap::type, Gap::fromSeq, Gap::toSeq, Gap::start, Gap::end, Gap::shard, Gap::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(
+                        Gap.BACKPRESSURE, 2L, 2L, t + 1, t + 6_000_000, "kraken-0", "publish window full for 6000 ms"));
+        assertThat(ArchiveFixture.gaps(archiver.streamDir()).get(0).instruments())
+                .containsExactly("BTC/USD");
+        assertThat(archiver.metrics.stream(archiver.source.stream())
+                        .gaps()
+                        .labelValues(archiver.source.stream(), Gap.BACKPRESSURE)
+                        .get())
+                .isEqualTo(1);
+    }
+
+    @Test
     void natsRestartedDuringArchivingLosesAndDoublesNothing() throws Exception {
         String env = NatsServerExtension.freshName("n").toLowerCase();
         Connection nats = NATS.connect();

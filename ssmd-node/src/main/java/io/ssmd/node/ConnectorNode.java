@@ -92,6 +92,7 @@ public final class ConnectorNode {
                 control,
                 settings.healthInterval(),
                 settings.aliveInterval(),
+                settings.backpressureGapAfter(),
                 outcomes);
         shards.startManagers(settings).forEach((feed, manager) -> {
             // Kalshi's lifecycle watcher: markets that open or close between discoveries.

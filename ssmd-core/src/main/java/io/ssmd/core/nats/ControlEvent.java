@@ -16,14 +16,16 @@ import java.util.Optional;
  * a gap of its own, so a hole in the data is always marked.
  *
  * <p>JSON: {@code {"event","feed","shard","epoch","ts","reason","instruments"}}, plus {@code since} on a
- * {@code connected} that ends an outage.
+ * {@code connected} that ends an outage and on a {@code backpressure}.
  *
- * @param event       {@code connected}, {@code disconnected}, {@code resync}, {@code publish_failed} or {@code alive}
+ * @param event       {@code connected}, {@code disconnected}, {@code resync}, {@code publish_failed}, {@code alive} or
+ *                    {@code backpressure}
  * @param epoch       the shard connection's start time, epoch µs (the epoch of its {@code Nats-Msg-Id}s)
  * @param ts          when the event happened, epoch µs; kept when the event waits for NATS to come back
  * @param reason      why, for people; empty when there is nothing to say
  * @param instruments the instruments concerned (true ids)
- * @param since       epoch µs when the outage this event ends began, or null
+ * @param since       epoch µs when the outage this event ends began (for {@code backpressure}: when the window
+ *                    became full), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"event", "feed", "shard", "epoch", "ts", "reason", "instruments", "since"})
@@ -46,6 +48,12 @@ public record ControlEvent(
      * the last one archived rather than at the shard's last data, which may be hours old on a quiet market.
      */
     public static final String ALIVE = "alive";
+    /**
+     * A shard's publish window was full (NATS slow or unreachable) for longer than
+     * {@code ssmd.connectors.backpressure-gap-after}: the venue socket was not read from {@code since} to {@code ts},
+     * so what the venue sent then may be missing.
+     */
+    public static final String BACKPRESSURE = "backpressure";
 
     private static final ObjectMapper JSON =
             new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

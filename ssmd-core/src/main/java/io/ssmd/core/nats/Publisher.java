@@ -66,13 +66,42 @@ public final class Publisher {
      */
     public static Flow<OutboundMessage, PublishOutcome, NotUsed> flow(
             JetStream jetStream, PublisherSettings settings, ConnectorMetrics metrics, ControlEventPublisher control) {
+        return flow(jetStream, settings, metrics, control, PublishWindow.NONE);
+    }
+
+    /**
+     * The publisher as a flow whose window is watched: {@code window} hears when it becomes full (the upstream is no
+     * longer read) and when it has room again.
+     */
+    public static Flow<OutboundMessage, PublishOutcome, NotUsed> flow(
+            JetStream jetStream,
+            PublisherSettings settings,
+            ConnectorMetrics metrics,
+            ControlEventPublisher control,
+            PublishWindow window) {
         if (settings.window() < 1 || settings.maxAttempts() < 1) {
             throw new IllegalArgumentException("publisher window and max attempts must be at least 1: " + settings);
         }
         Publisher publisher = new Publisher(jetStream, settings, metrics, control);
         // mapAsync holds at most `window` messages, each until its outcome is known (retries included), and pulls
-        // no more while full: that is the in-flight bound and the backpressure.
-        return Flow.<OutboundMessage>create().mapAsync(settings.window(), publisher::publish);
+        // no more while full: that is the in-flight bound and the backpressure. The count around it is what mapAsync
+        // holds (one stream, one thread): at `window` it pulls no more.
+        int size = settings.window();
+        AtomicInteger held = new AtomicInteger();
+        return Flow.<OutboundMessage>create()
+                .map(message -> {
+                    if (held.incrementAndGet() == size) {
+                        window.full();
+                    }
+                    return message;
+                })
+                .mapAsync(size, publisher::publish)
+                .map(outcome -> {
+                    if (held.getAndDecrement() == size) {
+                        window.drained();
+                    }
+                    return outcome;
+                });
     }
 
     private CompletionStage<PublishOutcome> publish(OutboundMessage message) {

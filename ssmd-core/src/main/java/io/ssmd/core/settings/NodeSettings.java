@@ -27,13 +27,15 @@ public record NodeSettings(
      * @param aliveInterval    how often a streaming shard publishes its {@code alive} control event
      * @param reassignInterval how often feed managers re-send assignments
      * @param rediscoverInterval how often feed managers of discovery-driven feeds look for instruments again
+     * @param backpressureGapAfter a shard whose publish window stays full this long records a {@code backpressure} gap
      */
     public record ConnectorSettings(
             double fillRatio,
             Duration healthInterval,
             Duration aliveInterval,
             Duration reassignInterval,
-            Duration rediscoverInterval) {
+            Duration rediscoverInterval,
+            Duration backpressureGapAfter) {
 
         /**
          * The longest alive interval: readers of the archive take a shard silent for {@code 3 × 20 s} as gone (an
@@ -43,7 +45,12 @@ public record NodeSettings(
 
         public static ConnectorSettings defaults() {
             return new ConnectorSettings(
-                    0.8, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofMinutes(5));
+                    0.8,
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(10),
+                    Duration.ofMinutes(5),
+                    Duration.ofSeconds(5));
         }
     }
 
@@ -142,7 +149,17 @@ public record NodeSettings(
                         c.getDuration("connectors.health-interval"),
                         aliveInterval(c.getDuration("connectors.alive-interval")),
                         c.getDuration("connectors.reassign-interval"),
-                        c.getDuration("connectors.rediscover-interval")));
+                        c.getDuration("connectors.rediscover-interval"),
+                        positive(
+                                "ssmd.connectors.backpressure-gap-after",
+                                c.getDuration("connectors.backpressure-gap-after"))));
+    }
+
+    private static Duration positive(String key, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new com.typesafe.config.ConfigException.BadValue(key, "expected a duration above 0, got " + value);
+        }
+        return value;
     }
 
     private static Duration aliveInterval(Duration interval) {

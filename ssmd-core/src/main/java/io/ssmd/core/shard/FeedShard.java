@@ -134,6 +134,8 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     private Long outageSinceMicros;
     private long reconnects;
     private String lastError = "";
+    /** Whether the last health report saw the publish window full (for one log line per change). */
+    private boolean backpressured;
     /** Stopping: the connection is closed and the shard stops when its stream, publisher included, has completed. */
     private boolean stopping;
 
@@ -370,7 +372,12 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 || shardContext.instruments().isEmpty()) {
             return this;
         }
-        Optional<String> stall = ReconnectPolicy.stall(timeout.get(), stats.dataSilenceMs());
+        if (running.backpressure().backpressured()) {
+            // The socket is not read while the publish window is full: no data is no sign of a stall then.
+            return this;
+        }
+        long silenceMs = Math.min(stats.dataSilenceMs(), running.backpressure().sinceDrainedMs());
+        Optional<String> stall = ReconnectPolicy.stall(timeout.get(), silenceMs);
         if (stall.isPresent()) {
             lastError = stall.get();
             context.getLog().warn("{}: {}; reconnecting", name, lastError);
@@ -406,6 +413,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             reason = ended.failure().toString();
         }
         lastError = reason;
+        running.backpressure().connectionEnded();
         running = null;
         connectedGauge(0);
         events.disconnected(reason);
@@ -456,6 +464,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
 
     private Behavior<Command> onReportHealth() {
         if (assignment != null) {
+            noteBackpressure();
             runtime.metrics()
                     .idleSeconds()
                     .labelValues(shardContext.feed(), name)
@@ -463,6 +472,32 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             runtime.healthTopic().tell(Topic.publish(health()));
         }
         return this;
+    }
+
+    /** Logs when the open connection's publish window fills and drains, as health reports see it. */
+    private void noteBackpressure() {
+        boolean now = running != null && running.backpressure().backpressured();
+        if (now != backpressured) {
+            backpressured = now;
+            if (now) {
+                context.getLog()
+                        .warn(
+                                "{}: publish window full (NATS slow or unreachable): the venue socket is kept but not"
+                                        + " read until NATS takes messages again",
+                                name);
+            } else {
+                context.getLog().info("{}: publish window no longer full; reading the venue socket again", name);
+            }
+        }
+    }
+
+    /** The state health shows: a streaming connection whose publish window is full is {@code backpressured}. */
+    private String reportedState() {
+        return state.equals(ShardHealth.STREAMING)
+                        && running != null
+                        && running.backpressure().backpressured()
+                ? ShardHealth.BACKPRESSURED
+                : state;
     }
 
     /** Only a streaming connection is alive: between connections the last event is its {@code disconnected}. */
@@ -495,6 +530,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
 
     private Behavior<Command> stopped() {
         if (running != null) {
+            running.backpressure().connectionEnded();
             running = null;
             events.disconnected("shard stopping (hand-off or shutdown)");
         }
@@ -515,7 +551,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 assignment.feed(),
                 name,
                 runtime.node(),
-                state,
+                reportedState(),
                 state.equals(ShardHealth.STREAMING) ? connectedAtMillis : 0,
                 stats.lastMessageAgeMs(),
                 stats.messages(),

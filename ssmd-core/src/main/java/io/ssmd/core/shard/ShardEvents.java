@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A shard's announcements: control events ({@code connected}, {@code disconnected}, {@code resync}), metrics and
+ * A shard's announcements: control events ({@code connected}, {@code disconnected}, {@code resync},
+ * {@code backpressure}), metrics and
  * log lines, in one place so the actor and its stream say things the same way. Thread-safe.
  */
 final class ShardEvents {
@@ -88,6 +89,24 @@ final class ShardEvents {
     /** A sign of life of the open connection; it names no instruments, to stay small. */
     void alive() {
         raise(ControlEvent.ALIVE, "", List.of(), null);
+    }
+
+    /**
+     * The publish window was full from {@code sinceMicros} until now, {@code lastedMs} long: the venue socket was not
+     * read, so what the venue sent then may be missing.
+     */
+    void backpressure(long sinceMicros, long lastedMs, String how) {
+        log.warn(
+                "{}: the publish window was full for {} ms (NATS slow or unreachable) and the venue socket was not read"
+                        + " meanwhile; {}: recorded as a backpressure gap",
+                shard.shard(),
+                lastedMs,
+                how);
+        raise(
+                ControlEvent.BACKPRESSURE,
+                "publish window full for " + lastedMs + " ms; the venue socket was not read (" + how + ")",
+                shard.instruments(),
+                sinceMicros);
     }
 
     private void raise(String event, String reason, List<String> instruments, Long since) {

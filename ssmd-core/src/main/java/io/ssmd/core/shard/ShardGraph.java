@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -42,7 +41,8 @@ import org.apache.pekko.util.ByteString;
  *
  * <p>The graph fails, and the shard reconnects, when the venue closes or drops the socket, when the handshake is
  * refused, or when nothing at all arrives for the silence timeout: data, heartbeats and pongs all count as life,
- * a ping we sent proves nothing.
+ * a ping we sent proves nothing. Time in which the publish window is full does not count: the socket is not read
+ * then ({@link SilenceWatchdog}, {@link ShardBackpressure}).
  */
 final class ShardGraph {
 
@@ -60,6 +60,7 @@ final class ShardGraph {
      * @param changes     the control inlet: instrument changes for the decoder, taken between two frames
      * @param changesLive whether this connection can change its instruments at all (its connector's
      *                    {@code addLive} or its decoder's own frames); when not, the shard reconnects instead
+     * @param backpressure whether the publish window is full, so the socket is not read
      */
     record Running(
             BoundedSourceQueue<String> outbound,
@@ -67,7 +68,8 @@ final class ShardGraph {
             CompletionStage<WebSocketUpgradeResponse> upgrade,
             UniqueKillSwitch killSwitch,
             CompletionStage<Done> done,
-            boolean changesLive) {}
+            boolean changesLive,
+            ShardBackpressure backpressure) {}
 
     /** What the decoding stage takes in: frames from the socket and changes from the shard. */
     sealed interface Inbound permits Frame, Change {}
@@ -123,9 +125,12 @@ final class ShardGraph {
         for (var header : target.headers().entrySet()) {
             request = request.addHeader(RawHeader.create(header.getKey(), header.getValue()));
         }
-        // The watchdog decides when a quiet socket is dead; Pekko's idle-timeout (60 s) must not do it first.
+        // The watchdog decides when a quiet socket is dead; Pekko's idle-timeout (60 s) must not do it first, nor close
+        // a
+        // socket that is quiet only because the publish window is full and the socket is not read (the watchdog waits
+        // then: the shard keeps its socket until NATS takes messages again).
         ClientConnectionSettings settings = ClientConnectionSettings.create(system.classicSystem())
-                .withIdleTimeout(plan.silenceTimeout().multipliedBy(4));
+                .withIdleTimeout(scala.concurrent.duration.Duration.Inf());
         ConnectionContext tls = target.uri().getScheme().equalsIgnoreCase("wss")
                 ? Http.get(system).defaultClientHttpsContext()
                 : ConnectionContext.noEncryption();
@@ -156,16 +161,13 @@ final class ShardGraph {
                 taken);
         // The inlet is preferred, so a change waits for the frame being decoded but not for a backlog of them, and
         // completes eagerly: the connection ends when its socket does.
+        ShardBackpressure backpressure = new ShardBackpressure(runtime.backpressureGapAfter(), events);
         Source<Inbound, BoundedSourceQueue<Change>> changes =
                 Source.<Change>queue(CHANGE_QUEUE).map(change -> change);
         Pair<Handles, CompletionStage<Done>> materialized = outbound.map(text -> (Message) TextMessage.create(text))
                 .viaMat(socket, Keep.both())
                 .viaMat(KillSwitches.single(), Keep.both())
-                .idleTimeout(plan.silenceTimeout())
-                .mapError(
-                        TimeoutException.class,
-                        e -> new TimeoutException("no inbound traffic for "
-                                + plan.silenceTimeout().toMillis() + " ms (watchdog)"))
+                .via(new SilenceWatchdog<>(plan.silenceTimeout(), backpressure))
                 .flatMapConcat(message -> collect(message, cap))
                 .<Inbound>map(frame -> frame)
                 .mergePreferredMat(changes, true, true, Keep.both())
@@ -175,7 +177,8 @@ final class ShardGraph {
                         m.first().second(),
                         m.second()))
                 .mapConcat(decoding::take)
-                .via(Publisher.flow(runtime.jetStream(), plan.publisher(), runtime.metrics(), runtime.control()))
+                .via(Publisher.flow(
+                        runtime.jetStream(), plan.publisher(), runtime.metrics(), runtime.control(), backpressure))
                 .toMat(Sink.foreach(outcomeSink(runtime.outcomes())), Keep.both())
                 .run(materializer);
         Handles handles = materialized.first();
@@ -186,7 +189,8 @@ final class ShardGraph {
                 handles.upgrade(),
                 handles.killSwitch(),
                 materialized.second(),
-                decoding.changesLive());
+                decoding.changesLive(),
+                backpressure);
     }
 
     /**

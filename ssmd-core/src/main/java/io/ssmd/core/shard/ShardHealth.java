@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * A shard's health as it reports it to the cluster-wide registry behind {@code /v1/feeds} (DESIGN §7).
  *
- * @param state             {@code connecting}, {@code streaming}, {@code backoff} or {@code stopped}
+ * @param state             {@code connecting}, {@code streaming}, {@code backpressured} (connected, but the publish
+ *                          window is full: NATS slow or unreachable, the venue socket not read), {@code backoff} or
+ *                          {@code stopped}
  * @param connectedSince    epoch ms of the current connection, or 0 when not connected
  * @param lastMessageAgeMs  since the last inbound frame, or -1 when none has arrived on this connection
  * @param messages          inbound frames by type, since the shard started
@@ -33,6 +35,7 @@ public record ShardHealth(
 
     public static final String CONNECTING = "connecting";
     public static final String STREAMING = "streaming";
+    public static final String BACKPRESSURED = "backpressured";
     public static final String BACKOFF = "backoff";
     public static final String STOPPED = "stopped";
 

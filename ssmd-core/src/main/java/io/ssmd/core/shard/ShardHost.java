@@ -55,6 +55,7 @@ public final class ShardHost {
      * @param maxPayload     the NATS server's {@code max_payload} ({@link io.ssmd.core.nats.NatsConnections#maxPayload})
      * @param healthInterval how often shards report health
      * @param aliveInterval  how often a streaming shard publishes its {@code alive} control event
+     * @param backpressureGapAfter a shard's publish window full this long is recorded as a {@code backpressure} gap
      * @param outcomes       sees every publish outcome of every shard (benchmarks and tests count them)
      */
     public static ShardHost start(
@@ -69,6 +70,7 @@ public final class ShardHost {
             ControlEventPublisher control,
             Duration healthInterval,
             Duration aliveInterval,
+            Duration backpressureGapAfter,
             Consumer<PublishOutcome> outcomes) {
         ActorRef<Topic.Command<ShardHealth>> topic = system.systemActorOf(
                 Topic.create(ShardHealth.class, "ssmd-feed-health"), "feed-health-topic", Props.empty());
@@ -86,6 +88,7 @@ public final class ShardHost {
                 topic,
                 healthInterval,
                 aliveInterval,
+                backpressureGapAfter,
                 outcomes);
         FeedShard.init(system, runtime);
         return new ShardHost(system, runtime, List.copyOf(feeds.values()), registry);

@@ -19,6 +19,7 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  *
  * @param maxPayload the NATS server's {@code max_payload}: no frame larger than it, less headers, is published whole
  * @param aliveInterval how often a streaming shard publishes its {@code alive} control event
+ * @param backpressureGapAfter a publish window full this long is a {@code backpressure} gap
  * @param outcomes sees every publish outcome (benchmarks measure frame-to-ack latency with it); usually a no-op
  */
 public record ShardRuntime(
@@ -33,6 +34,7 @@ public record ShardRuntime(
         ActorRef<Topic.Command<ShardHealth>> healthTopic,
         Duration healthInterval,
         Duration aliveInterval,
+        Duration backpressureGapAfter,
         Consumer<PublishOutcome> outcomes) {
 
     public ShardRuntime {

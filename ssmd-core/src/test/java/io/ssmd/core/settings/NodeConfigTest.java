@@ -86,6 +86,17 @@ class NodeConfigTest {
     }
 
     @Test
+    void theBackpressureGapAfterIsFiveSecondsAndMustBeAboveZero() {
+        NodeSettings settings = NodeSettings.create(
+                NodeConfig.load(Optional.of(write("ssmd.data-dir = \"" + dir + "\"")), Map.of()), Map.of());
+        assertThat(settings.connectors().backpressureGapAfter()).isEqualTo(java.time.Duration.ofSeconds(5));
+        Path file = write("ssmd.connectors.backpressure-gap-after = 0s\n");
+        assertThatThrownBy(() -> NodeSettings.create(NodeConfig.load(Optional.of(file), Map.of()), Map.of()))
+                .hasMessageContaining("ssmd.connectors.backpressure-gap-after")
+                .hasMessageContaining("above 0");
+    }
+
+    @Test
     void relativeFilesMissingHereAreFoundInTheHomeDirectory() throws IOException {
         Files.createDirectories(dir.resolve("exchanges/environments"));
         Files.writeString(dir.resolve("exchanges/environments/lab.yaml"), "name: lab\n");

@@ -3,6 +3,7 @@ package io.ssmd.feeds.shard;
 import io.nats.client.Connection;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
+import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.shard.VenueConnector;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.feeds.Venues;
@@ -10,7 +11,11 @@ import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
 import io.ssmd.feeds.replay.VenueServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -46,6 +51,24 @@ public final class ReplayedFeed implements AutoCloseable {
             List<String> instruments,
             Map<String, String> replacements,
             Function<EnabledFeed, VenueConnector> connector) {
+        return start(system, nats, dir, venue, rate, seed, instruments, replacements, "", connector);
+    }
+
+    /**
+     * Like the other {@code start}, with {@code environmentYaml} (top-level sections, e.g. {@code transport:}) added to
+     * the environment file.
+     */
+    public static ReplayedFeed start(
+            ActorSystem<?> system,
+            Connection nats,
+            Path dir,
+            String venue,
+            int rate,
+            long seed,
+            List<String> instruments,
+            Map<String, String> replacements,
+            String environmentYaml,
+            Function<EnabledFeed, VenueConnector> connector) {
         ReplaySettings settings = ReplaySettings.synthetic(venue, 0, rate, seed);
         VenueServer venueServer = Venues.byId(settings.venue()).replayServer(settings);
         ReplayServer server = ReplayServer.create(system, venueServer, settings, new Faults());
@@ -57,6 +80,14 @@ public final class ReplayedFeed implements AutoCloseable {
                 "ws://127.0.0.1:" + binding.localAddress().getPort() + venueServer.websocketPath(),
                 instruments,
                 replacements);
+        if (!environmentYaml.isEmpty()) {
+            try {
+                Files.writeString(environment.file(), environmentYaml, StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            environment = EnvironmentLoader.load(environment.file(), Map.of());
+        }
         return new ReplayedFeed(binding, server, environment, ShardRig.start(nats, environment, connector));
     }
 

@@ -48,6 +48,9 @@ public final class ShardRig implements AutoCloseable {
     /** Short, so tests see {@code alive} events without waiting long. */
     public static final Duration ALIVE_INTERVAL = Duration.ofSeconds(1);
 
+    /** Short, so a NATS outage of a few seconds is a backpressure gap. */
+    public static final Duration BACKPRESSURE_GAP_AFTER = Duration.ofSeconds(1);
+
     private final ControlEventPublisher control;
     private final ShardHost shards;
     private final PrometheusRegistry metrics = new PrometheusRegistry();
@@ -99,6 +102,7 @@ public final class ShardRig implements AutoCloseable {
                 control,
                 Duration.ofMillis(200),
                 ALIVE_INTERVAL,
+                BACKPRESSURE_GAP_AFTER,
                 outcomes::add);
     }
 
