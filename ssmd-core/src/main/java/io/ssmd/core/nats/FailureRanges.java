@@ -2,7 +2,6 @@ package io.ssmd.core.nats;
 
 import io.ssmd.core.subject.ParsedSubject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,48 +53,37 @@ final class FailureRanges {
     }
 
     /** Adds the outcome of the next message: a failure joins its shard's range, an ack closes it. */
-    void outcome(PublishOutcome outcome) {
+    synchronized void outcome(PublishOutcome outcome) {
         OutboundMessage message = outcome.message();
         String key = message.feed() + '/' + message.shard();
-        List<Range> closed = new ArrayList<>(1);
-        synchronized (this) {
-            Range range = open.get(key);
-            if (outcome.acked()) {
-                if (range != null) {
-                    closed.add(open.remove(key).closedBy("publishes acked again"));
-                }
-            } else {
-                if (range != null && range.epoch != message.epoch()) {
-                    closed.add(open.remove(key).closedBy("new connection epoch"));
-                    range = null;
-                } else if (range != null
-                        && (range.count >= maxCount || range.age().compareTo(maxAge) >= 0)) {
-                    closed.add(open.remove(key)
-                            .closedBy(
-                                    range.count >= maxCount
-                                            ? maxCount + " messages"
-                                            : "open for " + maxAge.toSeconds() + " s"));
-                    range = null;
-                }
-                if (range == null) {
-                    range = new Range(key, message.feed(), message.shard(), message.epoch());
-                    open.put(key, range);
-                    closeWhenOld(range);
-                }
-                range.add(outcome);
+        Range range = open.get(key);
+        if (outcome.acked()) {
+            if (range != null) {
+                close(range, "publishes acked again");
             }
+            return;
         }
-        closed.forEach(this::announce);
+        if (range != null && range.epoch != message.epoch()) {
+            close(range, "new connection epoch");
+            range = null;
+        } else if (range != null && range.count >= maxCount) {
+            close(range, maxCount + " messages");
+            range = null;
+        } else if (range != null && range.age().compareTo(maxAge) >= 0) {
+            close(range, "open for " + maxAge.toSeconds() + " s");
+            range = null;
+        }
+        if (range == null) {
+            range = new Range(key, message.feed(), message.shard(), message.epoch());
+            open.put(key, range);
+            closeWhenOld(range);
+        }
+        range.add(outcome);
     }
 
-    /** Closes every open range: the publisher's stream has ended (shutdown, reconnect). */
-    void closeAll(String why) {
-        List<Range> closed;
-        synchronized (this) {
-            closed = open.values().stream().map(r -> r.closedBy(why)).toList();
-            open.clear();
-        }
-        closed.forEach(this::announce);
+    /** Closes every open range: the publisher's stream has ended (stop, hand-off, shutdown, reconnect). */
+    synchronized void closeAll(String why) {
+        List.copyOf(open.values()).forEach(range -> close(range, why));
     }
 
     /**
@@ -105,16 +93,22 @@ final class FailureRanges {
     private void closeWhenOld(Range range) {
         CompletableFuture.delayedExecutor(maxAge.toMillis(), TimeUnit.MILLISECONDS)
                 .execute(() -> {
-                    Range closed = null;
                     synchronized (this) {
                         if (open.get(range.key) == range) {
-                            closed = open.remove(range.key).closedBy("open for " + maxAge.toSeconds() + " s");
+                            close(range, "open for " + maxAge.toSeconds() + " s");
                         }
                     }
-                    if (closed != null) {
-                        announce(closed);
-                    }
                 });
+    }
+
+    /**
+     * Called holding the lock, so that ranges are raised in the order they close. {@link ControlEventPublisher#raise}
+     * only queues, and never calls back.
+     */
+    private void close(Range range, String why) {
+        open.remove(range.key);
+        range.why = why;
+        announce(range);
     }
 
     private void announce(Range range) {
@@ -181,11 +175,6 @@ final class FailureRanges {
 
         Duration age() {
             return Duration.ofNanos(System.nanoTime() - openedNanos);
-        }
-
-        Range closedBy(String why) {
-            this.why = why;
-            return this;
         }
     }
 }
