@@ -10,7 +10,8 @@ import java.util.TreeMap;
 /**
  * Turns connector control events into gaps (DESIGN §4, §6): a {@code disconnected} → {@code connected} pair of one
  * shard is a {@code connection_lost}, a {@code publish_failed} and a {@code resync} are gaps of their own, and so is a
- * {@code backpressure} (from its {@code since}, the publish window full, to its time, drained).
+ * {@code backpressure} (from its {@code since}, the publish window full, to its time, drained). A
+ * {@code publish_failed} stands for a range of failed messages and its gap spans their receive times.
  *
  * <p>A new connection epoch of a shard whose previous epoch announced no end is a {@code connection_lost} with reason
  * {@code restart} (the node died: a kill publishes nothing), from that epoch's last archived event, its last
@@ -98,7 +99,7 @@ final class ControlGaps {
                     marks.put(shard, mark(event, seq, null, null, instrumentsOf(mark, event)));
                 }
                 if (event.event().equals(ControlEvent.PUBLISH_FAILED)) {
-                    gaps.add(atEvent(Gap.PUBLISH_FAILED, seq, event));
+                    gaps.add(publishFailed(seq, event));
                 } else if (event.event().equals(ControlEvent.RESYNC)) {
                     gaps.add(atEvent(Gap.BOOK_RESYNC, seq, event));
                 } else if (event.event().equals(ControlEvent.BACKPRESSURE)) {
@@ -130,6 +131,24 @@ final class ControlGaps {
             return mark.instruments();
         }
         return event.event().equals(ControlEvent.DISCONNECTED) ? event.instruments() : null;
+    }
+
+    /**
+     * A range of messages JetStream did not ack: from the first one's receive time to the last one's, with their
+     * count. An event of an older ssmd, one per message, has no range: the gap is then its time alone.
+     */
+    private static Gap publishFailed(long seq, ControlEvent event) {
+        return new Gap(
+                Gap.PUBLISH_FAILED,
+                seq,
+                seq,
+                event.first() != null ? event.first() : event.ts(),
+                event.last() != null ? event.last() : event.ts(),
+                event.shard(),
+                blankToNull(event.reason()),
+                event.instruments(),
+                event.count() != null ? event.count() : 1L,
+                null);
     }
 
     /** A gap that is the event itself: its own sequence and time, from start to end. */

@@ -15,6 +15,10 @@ import java.util.List;
  * old stream the archive does not have (whatever the old stream held from there on is lost), {@code toSeq} is empty,
  * and the archive continues in {@code file} with the new stream's sequences, which start again from its first.
  *
+ * <p>A {@code publish_failed} stands for a range of messages that JetStream did not ack: {@code start}/{@code end}
+ * are the receive times of its first and last, {@code messages} how many there were.
+ *
+ * @param messages how many messages a {@code publish_failed} stands for; null for every other type
  * @param file the segment that holds the message after the gap (or the control event)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -27,6 +31,7 @@ public record Gap(
         String shard,
         String reason,
         List<String> instruments,
+        Long messages,
         String file) {
 
     public static final String BUS_GAP = "bus_gap";
@@ -49,6 +54,20 @@ public record Gap(
         instruments = instruments == null || instruments.isEmpty() ? null : List.copyOf(instruments);
     }
 
+    /** A gap that counts no messages: every type but {@code publish_failed}. */
+    public Gap(
+            String type,
+            Long fromSeq,
+            Long toSeq,
+            Long start,
+            Long end,
+            String shard,
+            String reason,
+            List<String> instruments,
+            String file) {
+        this(type, fromSeq, toSeq, start, end, shard, reason, instruments, null, file);
+    }
+
     /** Whether the gap is a range of missing stream sequences (as opposed to a hole announced by a connector). */
     public boolean missingSequences() {
         return type.equals(BUS_GAP) || type.equals(RETENTION_LOSS);
@@ -61,6 +80,6 @@ public record Gap(
 
     /** The same gap, attributed to {@code fileName}. */
     public Gap inFile(String fileName) {
-        return new Gap(type, fromSeq, toSeq, start, end, shard, reason, instruments, fileName);
+        return new Gap(type, fromSeq, toSeq, start, end, shard, reason, instruments, messages, fileName);
     }
 }

@@ -127,6 +127,67 @@ class GapsAndFailuresTest {
         }
     }
 
+    /**
+     * A publish_failed stands for a range of messages: its gap runs from the first one's receive time to the last
+     * one's and counts them, one gap per range however many messages it holds.
+     */
+    @Test
+    void aPublishFailedRangeIsOneGapSpanningItsMessages() throws IOException {
+        String env = NatsServerExtension.freshName("r").toLowerCase();
+        Connection nats = NATS.connect();
+        ArchiverHarness archiver = harness(env, 0, nats);
+        JetStream js = nats.jetStream();
+        String control = env + ".kraken.control.";
+        long t = DAY0 + 20 * MINUTE;
+        publishControl(js, control, ControlEvent.of("connected", "kraken", "kraken-0", 1, t, "", List.of()));
+        publishControl(
+                js,
+                control,
+                ControlEvent.publishFailed(
+                        "kraken",
+                        "kraken-0",
+                        1,
+                        t + 12_000_000,
+                        "outage",
+                        List.of("BTC-USD"),
+                        1,
+                        t + 100,
+                        t + 10_000_100,
+                        4_321));
+        publishControl(
+                js,
+                control,
+                ControlEvent.publishFailed(
+                        "kraken",
+                        "kraken-0",
+                        1,
+                        t + 14_000_000,
+                        "outage",
+                        List.of("BTC-USD", "ETH-USD"),
+                        2,
+                        t + 10_000_200,
+                        t + 13_000_000,
+                        1_234));
+
+        archiver.start(KIT.system(), nats);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 3);
+        archiver.stop();
+
+        assertThat(ArchiveFixture.gaps(archiver.streamDir()))
+                .extracting(Gap::type, Gap::fromSeq, Gap::toSeq, Gap::start, Gap::end, Gap::messages, Gap::instruments)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                Gap.PUBLISH_FAILED, 2L, 2L, t + 100, t + 10_000_100, 4_321L, List.of("BTC-USD")),
+                        org.assertj.core.groups.Tuple.tuple(
+                                Gap.PUBLISH_FAILED,
+                                3L,
+                                3L,
+                                t + 10_000_200,
+                                t + 13_000_000,
+                                1_234L,
+                                List.of("BTC-USD", "ETH-USD")));
+    }
+
     @Test
     void aBackpressureEventIsAGapFromWindowFullToDrained() throws IOException {
         String env = NatsServerExtension.freshName("b").toLowerCase();

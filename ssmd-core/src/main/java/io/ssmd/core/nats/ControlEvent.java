@@ -16,19 +16,40 @@ import java.util.Optional;
  * a gap of its own, so a hole in the data is always marked.
  *
  * <p>JSON: {@code {"event","feed","shard","epoch","ts","reason","instruments"}}, plus {@code since} on a
- * {@code connected} that ends an outage and on a {@code backpressure}.
+ * {@code connected} that ends an outage and on a {@code backpressure}, and {@code first}, {@code last}, {@code count}
+ * and {@code instrumentCount} on a {@code publish_failed}: one event stands for a range of failed messages, never one
+ * event each.
  *
  * @param event       {@code connected}, {@code disconnected}, {@code resync}, {@code publish_failed}, {@code alive} or
  *                    {@code backpressure}
  * @param epoch       the shard connection's start time, epoch µs (the epoch of its {@code Nats-Msg-Id}s)
  * @param ts          when the event happened, epoch µs; kept when the event waits for NATS to come back
  * @param reason      why, for people; empty when there is nothing to say
- * @param instruments the instruments concerned (true ids)
+ * @param instruments the instruments concerned (true ids; for {@code publish_failed} the subject tokens of the
+ *                    failed messages, at most {@link #MAX_INSTRUMENTS})
  * @param since       epoch µs when the outage this event ends began (for {@code backpressure}: when the window
  *                    became full), or null
+ * @param first       {@code publish_failed}: the receive time (epoch µs) of the range's first failed message
+ * @param last        {@code publish_failed}: the receive time (epoch µs) of the range's last failed message
+ * @param count       {@code publish_failed}: how many messages of the range failed
+ * @param instrumentCount {@code publish_failed}: how many distinct instruments they concern, which may be more than
+ *                    {@code instruments} lists
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"event", "feed", "shard", "epoch", "ts", "reason", "instruments", "since"})
+@JsonPropertyOrder({
+    "event",
+    "feed",
+    "shard",
+    "epoch",
+    "ts",
+    "reason",
+    "instruments",
+    "since",
+    "first",
+    "last",
+    "count",
+    "instrumentCount"
+})
 public record ControlEvent(
         String event,
         String feed,
@@ -37,7 +58,11 @@ public record ControlEvent(
         long ts,
         String reason,
         List<String> instruments,
-        Long since) {
+        Long since,
+        Long first,
+        Long last,
+        Long count,
+        Integer instrumentCount) {
 
     public static final String CONNECTED = "connected";
     public static final String DISCONNECTED = "disconnected";
@@ -55,6 +80,9 @@ public record ControlEvent(
      */
     public static final String BACKPRESSURE = "backpressure";
 
+    /** The most instruments a {@code publish_failed} lists; {@code instrumentCount} says how many there were. */
+    public static final int MAX_INSTRUMENTS = 100;
+
     private static final ObjectMapper JSON =
             new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -63,10 +91,42 @@ public record ControlEvent(
         instruments = instruments == null ? List.of() : List.copyOf(instruments);
     }
 
+    /** An event that is not a failure range. */
+    public ControlEvent(
+            String event,
+            String feed,
+            String shard,
+            long epoch,
+            long ts,
+            String reason,
+            List<String> instruments,
+            Long since) {
+        this(event, feed, shard, epoch, ts, reason, instruments, since, null, null, null, null);
+    }
+
     /** An event without {@code since}. */
     public static ControlEvent of(
             String event, String feed, String shard, long epoch, long ts, String reason, List<String> instruments) {
         return new ControlEvent(event, feed, shard, epoch, ts, reason, instruments, null);
+    }
+
+    /**
+     * A {@code publish_failed} that stands for {@code count} messages received from {@code first} to {@code last}
+     * (epoch µs), announced at {@code ts}.
+     */
+    public static ControlEvent publishFailed(
+            String feed,
+            String shard,
+            long epoch,
+            long ts,
+            String reason,
+            List<String> instruments,
+            int instrumentCount,
+            long first,
+            long last,
+            long count) {
+        return new ControlEvent(
+                PUBLISH_FAILED, feed, shard, epoch, ts, reason, instruments, null, first, last, count, instrumentCount);
     }
 
     /** When the outage this event ends began, if it ends one. */

@@ -4,7 +4,7 @@ import io.nats.client.JetStream;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.ssmd.core.metrics.ConnectorMetrics;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * the outcome; every PubAck marked duplicate, from any attempt, counts in {@code ssmd_connector_duplicates_total}. (The client also times requests out itself after its {@code requestCleanupInterval}, 5 s by default, so
  * a longer ack timeout has no effect.)
  *
- * <p>A message that fails every attempt is counted ({@code ssmd_connector_publish_failed_total}), logged, announced as
- * a {@code publish_failed} control event and emitted as a {@link PublishOutcome.Status#FAILED} outcome; the stream
- * goes on. It may still have been stored by a late attempt: {@code publish_failed} means "possibly missing".
+ * <p>A message that fails every attempt is counted ({@code ssmd_connector_publish_failed_total}) and emitted as a
+ * {@link PublishOutcome.Status#FAILED} outcome; the stream goes on. Failures are announced by {@link FailureRanges}:
+ * a run of them is one {@code publish_failed} control event (first and last receive time, count, instruments) and one
+ * WARN line, so an outage of any length is a few events. A failed message may still have been stored by a late
+ * attempt: {@code publish_failed} means "possibly missing".
  */
 public final class Publisher {
 
@@ -44,17 +47,14 @@ public final class Publisher {
     private final JetStream jetStream;
     private final PublisherSettings settings;
     private final ConnectorMetrics metrics;
-    private final ControlEventPublisher control;
     private final AckDeadlines deadlines;
     /** Messages of one graph come from one shard: remembering its metrics saves a lookup per message. */
     private volatile ShardMetrics lastShard;
 
-    private Publisher(
-            JetStream jetStream, PublisherSettings settings, ConnectorMetrics metrics, ControlEventPublisher control) {
+    private Publisher(JetStream jetStream, PublisherSettings settings, ConnectorMetrics metrics) {
         this.jetStream = jetStream;
         this.settings = settings;
         this.metrics = metrics;
-        this.control = control;
         this.deadlines = new AckDeadlines(settings.ackTimeout());
     }
 
@@ -82,10 +82,13 @@ public final class Publisher {
         if (settings.window() < 1 || settings.maxAttempts() < 1) {
             throw new IllegalArgumentException("publisher window and max attempts must be at least 1: " + settings);
         }
-        Publisher publisher = new Publisher(jetStream, settings, metrics, control);
+        Publisher publisher = new Publisher(jetStream, settings, metrics);
         // mapAsync holds at most `window` messages, each until its outcome is known (retries included), and pulls
         // no more while full: that is the in-flight bound and the backpressure. The count around it is what mapAsync
-        // holds (one stream, one thread): at `window` it pulls no more.
+        // holds (one stream, one thread): at `window` it pulls no more. Its outcomes come out in input order, so the
+        // failure ranges are runs of consecutive messages. The ranges still open when the stream ends (or fails, or is
+        // cancelled) are announced inside the stage, before the completion reaches the shard, which announces its
+        // disconnected only then.
         int size = settings.window();
         AtomicInteger held = new AtomicInteger();
         return Flow.<OutboundMessage>create()
@@ -101,7 +104,17 @@ public final class Publisher {
                         window.drained();
                     }
                     return outcome;
-                });
+                })
+                .statefulMap(
+                        () -> new FailureRanges(control::raise),
+                        (failures, outcome) -> {
+                            failures.outcome(outcome);
+                            return Pair.create(failures, outcome);
+                        },
+                        failures -> {
+                            failures.closeAll("the shard's stream ended");
+                            return Optional.empty();
+                        });
     }
 
     private CompletionStage<PublishOutcome> publish(OutboundMessage message) {
@@ -232,23 +245,15 @@ public final class Publisher {
             if (!finished.compareAndSet(false, true)) {
                 return;
             }
-            String reason = "publish of " + message.subject() + " (Nats-Msg-Id " + message.msgId() + ") failed after "
-                    + attempt + " attempts: " + cause;
             shardMetrics.failed().inc();
-            log.warn(reason);
-            try {
-                control.raise(ControlEvent.of(
-                        ControlEvent.PUBLISH_FAILED,
-                        message.feed(),
-                        message.shard(),
-                        message.epoch(),
-                        EpochMicros.now(),
-                        reason,
-                        List.of()));
-            } finally {
-                outcome.complete(
-                        new PublishOutcome(message, PublishOutcome.Status.FAILED, 0, attempt, cause.toString()));
-            }
+            // One WARN per range, from FailureRanges; a line per message would flood the log in an outage.
+            log.debug(
+                    "publish of {} (Nats-Msg-Id {}) failed after {} attempts: {}",
+                    message.subject(),
+                    message.msgId(),
+                    attempt,
+                    cause.toString());
+            outcome.complete(new PublishOutcome(message, PublishOutcome.Status.FAILED, 0, attempt, cause.toString()));
         }
     }
 }

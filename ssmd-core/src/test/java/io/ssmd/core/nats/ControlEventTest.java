@@ -42,4 +42,32 @@ class ControlEventTest {
         assertThat(json.get("since").asLong()).isEqualTo(10L);
         assertThat(ControlEvent.fromJson(event.toJson()).sinceMicros()).contains(10L);
     }
+
+    @Test
+    void aPublishFailedCarriesItsRangeAndOtherEventsDoNot() throws Exception {
+        ControlEvent range = ControlEvent.publishFailed(
+                "kraken", "kraken-0", 20L, 90L, "timeout", List.of("BTC-USD"), 3, 40L, 80L, 7L);
+
+        JsonNode json = JSON.readTree(range.toJson());
+
+        assertThat(json.fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "event",
+                        "feed",
+                        "shard",
+                        "epoch",
+                        "ts",
+                        "reason",
+                        "instruments",
+                        "first",
+                        "last",
+                        "count",
+                        "instrumentCount");
+        assertThat(ControlEvent.fromJson(range.toJson())).isEqualTo(range);
+        assertThat(JSON.readTree(ControlEvent.of("alive", "kraken", "kraken-0", 20L, 30L, "", List.of())
+                                .toJson())
+                        .has("count"))
+                .isFalse();
+    }
 }

@@ -13,6 +13,7 @@ import io.ssmd.core.nats.EpochMicros;
 import io.ssmd.core.subject.Subjects;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -156,7 +157,12 @@ public final class GatewayCore {
             }
         }
         if (live) {
-            hub.deliverStatus(event.feed(), event.instruments(), GatewayJson.status(event));
+            // A publish_failed is one event per range of failed messages, and names them by subject token, which is
+            // not always the symbol a client subscribed to (BTC-USD for BTC/USD, a Polymarket condition for its
+            // assets): the whole feed hears of it, once per range.
+            Collection<String> instruments =
+                    ControlEvent.PUBLISH_FAILED.equals(event.event()) ? List.of() : event.instruments();
+            hub.deliverStatus(event.feed(), instruments, GatewayJson.status(event));
         }
     }
 

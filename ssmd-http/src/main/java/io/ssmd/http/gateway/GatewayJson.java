@@ -83,6 +83,14 @@ final class GatewayJson {
                 .put("reason", event.reason());
         event.instruments().forEach(status.putArray("instruments")::add);
         event.sinceMicros().ifPresent(since -> status.put("since", since));
+        if (event.count() != null) {
+            // A publish_failed range: the receive times of its first and last message, how many, on how many
+            // instruments.
+            status.put("first", event.first())
+                    .put("last", event.last())
+                    .put("count", event.count())
+                    .put("instrumentCount", event.instrumentCount());
+        }
         return text(status);
     }
 

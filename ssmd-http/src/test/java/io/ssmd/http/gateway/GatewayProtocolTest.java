@@ -5,8 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ssmd.core.config.GatewaySpec;
+import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.testkit.NatsServerExtension;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -156,6 +158,53 @@ class GatewayProtocolTest {
             assertThat(status.path("shard").asText()).isEqualTo("beta-0");
             assertThat(status.path("reason").asText()).isEqualTo("venue closed the socket");
             // A fence through the same outbox: the other client has had its chance to get a status, and did not.
+            other.send("{\"action\":\"ping\"}");
+            other.awaitMessage(m -> m.path("type").asText().equals("pong"));
+            assertThat(other.ofType("status")).isEmpty();
+        }
+    }
+
+    /**
+     * A publish_failed range is one status to each subscriber of its feed, whatever symbol they chose (the range
+     * names subject tokens, here a condition id for a client of its asset), with the range's times and count.
+     */
+    @Test
+    void aPublishFailedRangeIsOneStatusToTheFeedsSubscribers() {
+        try (WsClient subscribed = WsClient.connect(http, node.streamUri(""));
+                WsClient other = WsClient.connect(http, node.streamUri(""))) {
+            subscribed.send("{\"action\":\"subscribe\",\"feeds\":[\"beta\"],\"symbols\":[\"7123\"]}");
+            other.send("{\"action\":\"subscribe\",\"feeds\":[\"alpha\"]}");
+            subscribed.awaitMessage(m -> m.path("type").asText().equals("subscribed"));
+            other.awaitMessage(m -> m.path("type").asText().equals("subscribed"));
+            node.publishOn(
+                    node.env() + ".beta.control.publish_failed.beta-0",
+                    "beta",
+                    new String(
+                            ControlEvent.publishFailed(
+                                            "beta",
+                                            "beta-0",
+                                            1,
+                                            50,
+                                            "4321 messages not acked",
+                                            List.of("0xmarket"),
+                                            1,
+                                            10,
+                                            40,
+                                            4321)
+                                    .toJson(),
+                            StandardCharsets.UTF_8));
+
+            JsonNode status =
+                    subscribed.awaitMessage(m -> m.path("type").asText().equals("status"));
+            assertThat(status.path("event").asText()).isEqualTo("publish_failed");
+            assertThat(status.path("first").asLong()).isEqualTo(10);
+            assertThat(status.path("last").asLong()).isEqualTo(40);
+            assertThat(status.path("count").asLong()).isEqualTo(4321);
+            assertThat(status.path("instruments").get(0).asText()).isEqualTo("0xmarket");
+            // Fences through the same outboxes: one status, and none for the other feed's client.
+            subscribed.send("{\"action\":\"ping\"}");
+            subscribed.awaitMessage(m -> m.path("type").asText().equals("pong"));
+            assertThat(subscribed.ofType("status")).hasSize(1);
             other.send("{\"action\":\"ping\"}");
             other.awaitMessage(m -> m.path("type").asText().equals("pong"));
             assertThat(other.ofType("status")).isEmpty();
