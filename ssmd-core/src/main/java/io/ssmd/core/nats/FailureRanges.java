@@ -54,6 +54,10 @@ final class FailureRanges {
 
     /** Adds the outcome of the next message: a failure joins its shard's range, an ack closes it. */
     synchronized void outcome(PublishOutcome outcome) {
+        // The hot path: an ack with no range open builds no key and looks nothing up.
+        if (outcome.acked() && open.isEmpty()) {
+            return;
+        }
         OutboundMessage message = outcome.message();
         String key = message.feed() + '/' + message.shard();
         Range range = open.get(key);
