@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.nats.client.NKey;
@@ -53,7 +51,7 @@ class NatsAuthNodeTest {
     @TempDir
     Path dir;
 
-    private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    private final CapturedLogs logs = new CapturedLogs();
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private final Logger ssmd = (Logger) LoggerFactory.getLogger("io.ssmd");
     private Level ssmdLevel;
@@ -99,11 +97,11 @@ class NatsAuthNodeTest {
                         .asText())
                 .contains("connected to nats://ssmd:***@127.0.0.1:" + server.port());
 
-        int before = logs.list.size();
+        int before = logs.size();
         server.stop();
         server.start();
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> logs.list.subList(before, logs.list.size()).stream()
+                .until(() -> logs.eventsFrom(before).stream()
                         .anyMatch(e -> e.getFormattedMessage().contains("reconnected")));
         awaitHealthy(node);
 
@@ -196,7 +194,7 @@ class NatsAuthNodeTest {
     }
 
     private String logText() {
-        return logs.list.stream()
+        return logs.events().stream()
                 .map(e -> e.getFormattedMessage()
                         + (e.getThrowableProxy() == null
                                 ? ""

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import com.typesafe.config.ConfigFactory;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.EnvironmentLoader;
@@ -45,7 +44,7 @@ class StockNatsServerNodeTest {
     Path dir;
 
     private ActorSystem<Void> system;
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    private final CapturedLogs logged = new CapturedLogs();
     private final Logger ssmdLog = (Logger) LoggerFactory.getLogger(Ssmd.class);
 
     @AfterEach
@@ -80,7 +79,7 @@ class StockNatsServerNodeTest {
 
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> get(node, "/v1/health").statusCode() == 200);
-        List<String> warnings = logged.list.stream()
+        List<String> warnings = logged.events().stream()
                 .filter(e -> e.getLevel() == Level.WARN)
                 .map(ILoggingEvent::getFormattedMessage)
                 .filter(m -> m.contains("max_payload " + STOCK_MAX_PAYLOAD))
