@@ -37,6 +37,11 @@ public final class Database implements AutoCloseable {
      * @throws DatabaseUnavailableException when the database cannot be reached or migrated; the message names the URL
      */
     public static Database open(DatabaseSettings settings) {
+        if (settings.embedded() && System.getProperty("h2.bindAddress") == null) {
+            // H2's auto-server (how a CLI shares the embedded file with a running node) listens on every interface
+            // unless told otherwise; read once, when H2 first loads.
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(settings.url());
         if (!settings.user().isEmpty()) {

@@ -125,7 +125,9 @@ public record NodeSettings(
         Config db = c.getConfig("db");
         String dbUrl = db.getString("url");
         if (dbUrl.isEmpty()) {
-            dbUrl = "jdbc:h2:file:" + dataDir.resolve("db").resolve("ssmd") + ";MODE=PostgreSQL";
+            // AUTO_SERVER: the first process to open the file serves it on a loopback port (recorded in the lock
+            // file), so the CLI's metadata commands work while a node holds the embedded database.
+            dbUrl = "jdbc:h2:file:" + dataDir.resolve("db").resolve("ssmd") + ";MODE=PostgreSQL;AUTO_SERVER=TRUE";
         }
         String passwordEnv = db.getString("password-env");
         return new NodeSettings(

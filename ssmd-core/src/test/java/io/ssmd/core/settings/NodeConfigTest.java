@@ -25,7 +25,8 @@ class NodeConfigTest {
         assertThat(settings.nats().embedded().dir()).isEqualTo(dir.resolve("nats"));
         assertThat(settings.nats().embedded().port()).isEqualTo(4222);
         assertThat(settings.nats().embedded().maxPayload()).isEqualTo(8 * 1024 * 1024);
-        assertThat(settings.db().url()).isEqualTo("jdbc:h2:file:" + dir.resolve("db/ssmd") + ";MODE=PostgreSQL");
+        assertThat(settings.db().url())
+                .isEqualTo("jdbc:h2:file:" + dir.resolve("db/ssmd") + ";MODE=PostgreSQL;AUTO_SERVER=TRUE");
         assertThat(settings.db().embedded()).isTrue();
         assertThat(settings.http().port()).isEqualTo(8080);
         assertThat(settings.http().iface()).as("loopback unless configured").isEqualTo("127.0.0.1");
