@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -54,7 +53,9 @@ public final class ShardRig implements AutoCloseable {
     private final ControlEventPublisher control;
     private final ShardHost shards;
     private final PrometheusRegistry metrics = new PrometheusRegistry();
-    private final List<Published> published = new CopyOnWriteArrayList<>();
+    // O(1) appends: a copy-on-write list copied itself on every market message, and a tap that falls behind is a slow
+    // consumer whose dropped messages (control events among them) made waits time out under load.
+    private final ConcurrentLinkedQueue<Published> published = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<PublishOutcome> outcomes = new ConcurrentLinkedQueue<>();
     private final Dispatcher tap;
     private final FeedConnector feed;
@@ -87,6 +88,7 @@ public final class ShardRig implements AutoCloseable {
         ConnectorMetrics connectorMetrics = ConnectorMetrics.create(metrics);
         control = ControlEventPublisher.create(nats, environment.name(), environment.publisher(), connectorMetrics);
         tap = nats.createDispatcher(this::seen);
+        tap.setPendingLimits(0, 0); // unlimited: the tap must see every message, however far behind it is
         tap.subscribe(environment.name() + "." + enabled.name() + ".>");
         nats.flush(Duration.ofSeconds(5));
         // The node's own shard wiring; the feed manager is left to the test (startShards or startManager).
@@ -154,7 +156,7 @@ public final class ShardRig implements AutoCloseable {
     }
 
     public List<Published> published() {
-        return published;
+        return List.copyOf(published);
     }
 
     public List<Published> published(Predicate<String> subject) {
