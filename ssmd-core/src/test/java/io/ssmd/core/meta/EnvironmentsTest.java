@@ -98,8 +98,8 @@ class EnvironmentsTest {
         try (Database db = Database.open(settings(kind));
                 Connection c = db.dataSource().getConnection();
                 Statement s = c.createStatement()) {
-            try (ResultSet rs =
-                    s.executeQuery("SELECT description FROM flyway_schema_history WHERE version = '3' AND success")) {
+            try (ResultSet rs = s.executeQuery(
+                    "SELECT \"description\" FROM \"flyway_schema_history\" WHERE \"version\" = '3' AND \"success\"")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("environments");
             }
