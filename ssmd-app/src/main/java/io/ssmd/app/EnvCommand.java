@@ -244,7 +244,7 @@ final class EnvCommand {
                             + v.gitCommit().map(c -> ", git " + c).orElse("") + ")");
                 }
                 return 0;
-            } catch (IllegalStateException | DatabaseUnavailableException e) {
+            } catch (IllegalStateException e) { // also DatabaseUnavailableException
                 err.println("ssmd env create: " + e.getMessage());
                 return 1;
             }
