@@ -50,6 +50,8 @@ final class EnvReadCommands {
         java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
         table.print(new java.io.PrintStream(buffer, true, java.nio.charset.StandardCharsets.UTF_8));
         out.print(buffer.toString(java.nio.charset.StandardCharsets.UTF_8));
+        // print() does not flush an auto-flushing PrintWriter, and main() exits right after the command.
+        out.flush();
     }
 
     private static String shortHash(String hash) {
@@ -100,6 +102,7 @@ final class EnvReadCommands {
                         + v.validTo().map(Object::toString).orElse("(open)"));
                 out.println();
                 out.print(v.configYaml());
+                out.flush();
                 return 0;
             });
         }
