@@ -70,6 +70,13 @@ final class EnvironmentPreflight {
 
     /** Opens the database the settings name, or says why not (validate works without one). */
     static Optional<Database> openDatabase(NodeSettings settings, List<String> skipped) {
+        Optional<Path> embeddedFile = embeddedFile(settings.db().url());
+        if (embeddedFile.isPresent() && !Files.exists(embeddedFile.get())) {
+            // Validating must not leave a new database behind where no node or command has made one.
+            skipped.add("database checks: no embedded database at " + embeddedFile.get()
+                    + " yet (no node has run with this data directory)");
+            return Optional.empty();
+        }
         try {
             return Optional.of(Database.open(settings.db()));
         } catch (DatabaseUnavailableException e) {
@@ -98,6 +105,17 @@ final class EnvironmentPreflight {
             skipped.add("skipped: interrupted while connecting to NATS");
             return Optional.empty();
         }
+    }
+
+    /** The H2 file a {@code jdbc:h2:file:} URL names ({@code .mv.db} added), if it names one. */
+    static Optional<Path> embeddedFile(String url) {
+        String prefix = "jdbc:h2:file:";
+        if (!url.startsWith(prefix)) {
+            return Optional.empty();
+        }
+        int options = url.indexOf(';');
+        String path = url.substring(prefix.length(), options < 0 ? url.length() : options);
+        return Optional.of(Path.of(path + ".mv.db"));
     }
 
     static String natsUrl(NodeSettings settings) {

@@ -163,19 +163,19 @@ class EnvCommandTest {
     @Test
     void validateChecksStreamsAndTheDatabaseOrSaysWhatItSkipped() throws Exception {
         Path env = environment();
-        Run reachable = run(
-                "env",
-                "validate",
-                env.toString(),
-                "--config",
-                config("h2", NATS.url()).toString());
+        String conf = config("h2", NATS.url()).toString();
+        Run reachable = run("env", "validate", env.toString(), "--config", conf);
         assertThat(reachable.code()).as(reachable.err()).isZero();
         assertThat(reachable.out())
                 .contains("✓ stream DEFAULT_KRAKEN does not exist yet: it can be created")
-                .contains("environment default is not registered yet; applying creates version 1")
+                .contains("- database checks: no embedded database at " + dir.resolve("data/db/ssmd.mv.db"))
                 .contains("✓ archive root " + dir.resolve("archive") + " is writable")
                 .contains("✓ no secret value in");
+        assertThat(dir.resolve("data/db/ssmd.mv.db"))
+                .as("validate leaves no database behind")
+                .doesNotExist();
 
+        assertThat(run("env", "list", "--config", conf).code()).isZero(); // any metadata command creates it
         Run noNats = run(
                 "env",
                 "validate",
@@ -183,7 +183,9 @@ class EnvCommandTest {
                 "--config",
                 config("h2", "nats://127.0.0.1:1").toString());
         assertThat(noNats.code()).as(noNats.err()).isZero();
-        assertThat(noNats.out()).contains("- skipped: no NATS reachable at nats://127.0.0.1:1");
+        assertThat(noNats.out())
+                .contains("- skipped: no NATS reachable at nats://127.0.0.1:1")
+                .contains("environment default is not registered yet; applying creates version 1");
     }
 
     @Test
