@@ -45,6 +45,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -158,6 +159,22 @@ public final class Ssmd {
                     "close-database",
                     db::close,
                     blocking);
+            EnvironmentWatch.register(db, environment, settings.nodeName()).ifPresent(running -> {
+                Cancellable watch = EnvironmentWatch.start(
+                        system,
+                        db,
+                        environment.name(),
+                        running.version(),
+                        EnvironmentWatch.Settings.create(system.settings().config()),
+                        system.dispatchers().lookup(DispatcherSelector.fromConfig("ssmd-blocking-dispatcher")));
+                started.push(watch::cancel);
+                addTask(
+                        shutdown,
+                        CoordinatedShutdown.PhaseServiceUnbind(),
+                        "stop-environment-watch",
+                        watch::cancel,
+                        blocking);
+            });
 
             prepareArchiveRoot(environment);
 

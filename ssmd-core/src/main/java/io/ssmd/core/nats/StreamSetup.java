@@ -37,6 +37,9 @@ public final class StreamSetup {
         UNCHANGED
     }
 
+    /** What {@link #apply} would do to one stream, and the settings that differ when it would update it. */
+    public record Preview(Outcome outcome, List<String> differences) {}
+
     private static final Logger log = LoggerFactory.getLogger(StreamSetup.class);
 
     /** JetStream's API error code for "stream not found". */
@@ -65,6 +68,29 @@ public final class StreamSetup {
             outcomes.put(spec.name(), createOrUpdate(spec, byName.get(spec.name())));
         }
         return outcomes;
+    }
+
+    /**
+     * What {@link #apply} would do, changing nothing: the same coverage check against the streams on the server, then
+     * per stream whether it would be created, updated (with the differences) or left alone.
+     *
+     * @return per stream name, in the order given, what would happen to it
+     * @throws StreamSetupException when coverage fails or the server cannot be asked
+     */
+    public Map<String, Preview> preview(List<StreamSpec> specs, Collection<String> publishable) {
+        List<StreamInfo> existing = existingStreams();
+        checkCoverage(specs, publishable, existing);
+        Map<String, StreamInfo> byName = new LinkedHashMap<>();
+        existing.forEach(info -> byName.put(info.getConfiguration().getName(), info));
+        Map<String, Preview> plan = new LinkedHashMap<>();
+        for (StreamSpec spec : specs) {
+            StreamInfo current = byName.get(spec.name());
+            List<String> differences = current == null ? List.of() : differences(spec, current.getConfiguration());
+            Outcome outcome =
+                    current == null ? Outcome.CREATED : differences.isEmpty() ? Outcome.UNCHANGED : Outcome.UPDATED;
+            plan.put(spec.name(), new Preview(outcome, differences));
+        }
+        return plan;
     }
 
     /**

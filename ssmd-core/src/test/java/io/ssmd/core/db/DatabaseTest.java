@@ -55,9 +55,11 @@ class DatabaseTest {
         try (Database second = Database.open(POSTGRES.settings());
                 Connection c = second.dataSource().getConnection();
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success")) {
+                ResultSet rs = s.executeQuery(
+                        "SELECT count(*), count(DISTINCT version) FROM flyway_schema_history WHERE success")) {
             rs.next();
-            assertThat(rs.getInt(1)).isEqualTo(1);
+            // One row per migration, each applied once, however many migrations there are.
+            assertThat(rs.getInt(1)).isGreaterThan(1).isEqualTo(rs.getInt(2));
         }
     }
 
