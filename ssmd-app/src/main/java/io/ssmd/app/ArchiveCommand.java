@@ -1,13 +1,20 @@
 package io.ssmd.app;
 
 import io.ssmd.archive.ArchiveVerifier;
+import io.ssmd.archive.RemoteArchive;
+import io.ssmd.core.config.ArchiverSpec;
+import io.ssmd.core.config.ConfigException;
+import io.ssmd.core.config.EnvironmentLoader;
+import io.ssmd.core.config.UploadSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ssmd archive ...}: check archive files. */
@@ -20,8 +27,10 @@ final class ArchiveCommand {
     @Command(
             name = "verify",
             description = "Check every file under DIR against its manifest: gzip/zstd integrity,"
-                    + " size and MD5, record counts, sequence continuity except at recorded gaps, no sequence twice. Exit code 0"
-                    + " when consistent, 1 on any inconsistency.")
+                    + " size and MD5, record counts, sequence continuity except at recorded gaps, no sequence twice; with"
+                    + " --remote, also the bucket: every file marked uploaded is there with its size and SHA-256, every"
+                    + " segment object is in a manifest. Exit code 0 when consistent, 1 on any inconsistency.",
+            mixinStandardHelpOptions = true)
     static final class Verify implements Callable<Integer> {
 
         @Parameters(
@@ -29,15 +38,62 @@ final class ArchiveCommand {
                 description = "An archive root, or any directory in one (a feed, a stream, a" + " day)")
         Path dir;
 
+        @Option(
+                names = "--remote",
+                description = "Compare the bucket with the manifests too (the upload target of --env)")
+        boolean remote;
+
+        @Option(
+                names = "--env",
+                paramLabel = "FILE",
+                description = "The environment YAML whose storage.upload names the bucket (with --remote)")
+        Path envFile;
+
         @Override
         public Integer call() {
-            return verify(dir, System.out, System.err);
+            if (!remote) {
+                return verify(dir, Optional.empty(), System.out, System.err);
+            }
+            if (envFile == null) {
+                System.err.println(
+                        "ssmd archive verify: --remote needs --env FILE (the environment naming the bucket)");
+                return 2;
+            }
+            Optional<UploadSettings> upload;
+            try {
+                upload = EnvironmentLoader.load(envFile, System.getenv()).archivers().stream()
+                        .map(ArchiverSpec::storage)
+                        .filter(s -> s.upload().isPresent())
+                        .filter(s -> dir.toAbsolutePath()
+                                        .normalize()
+                                        .startsWith(
+                                                s.archiveRoot().toAbsolutePath().normalize())
+                                || s.archiveRoot()
+                                        .toAbsolutePath()
+                                        .normalize()
+                                        .startsWith(dir.toAbsolutePath().normalize()))
+                        .findFirst()
+                        .flatMap(s -> s.upload());
+            } catch (ConfigException e) {
+                System.err.println("ssmd archive verify: " + e.getMessage());
+                return 2;
+            }
+            if (upload.isEmpty()) {
+                System.err.println(
+                        "ssmd archive verify: no archiver of " + envFile + " with storage.upload archives to " + dir);
+                return 2;
+            }
+            return verify(dir, upload, System.out, System.err);
         }
 
         static int verify(Path dir, PrintStream out, PrintStream err) {
+            return verify(dir, Optional.empty(), out, err);
+        }
+
+        static int verify(Path dir, Optional<UploadSettings> upload, PrintStream out, PrintStream err) {
             ArchiveVerifier.Report report;
-            try {
-                report = ArchiveVerifier.verify(dir);
+            try (RemoteArchive remote = upload.map(RemoteArchive::open).orElse(null)) {
+                report = ArchiveVerifier.verify(dir, Optional.ofNullable(remote));
             } catch (IOException e) {
                 err.println("ssmd archive verify: cannot read " + dir + ": " + e.getMessage());
                 return 1;
