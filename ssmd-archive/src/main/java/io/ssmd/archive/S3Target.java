@@ -11,6 +11,8 @@ import org.apache.pekko.stream.connectors.s3.S3Attributes;
 import org.apache.pekko.stream.connectors.s3.S3Settings;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -49,7 +51,11 @@ final class S3Target {
                 .region(Region.of(upload.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(keys.accessKeyId(), keys.secretAccessKey())))
-                .forcePathStyle(upload.pathStyle());
+                .forcePathStyle(upload.pathStyle())
+                // The SDK's newer checksum headers are not spoken by every S3-compatible store (S3Proxy, older MinIO
+                // and Ceph answer 501): ssmd checks objects by the SHA-256 it stores itself.
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         upload.endpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }
