@@ -54,36 +54,37 @@ final class ArchiveCommand {
             if (!remote) {
                 return verify(dir, Optional.empty(), System.out, System.err);
             }
+            return verifyRemote(dir, envFile, System.getenv(), System.out, System.err);
+        }
+
+        /** {@code --remote}: the bucket is the upload target of the archiver of {@code envFile} that writes to DIR. */
+        static int verifyRemote(Path dir, Path envFile, Map<String, String> env, PrintStream out, PrintStream err) {
             if (envFile == null) {
-                System.err.println(
-                        "ssmd archive verify: --remote needs --env FILE (the environment naming the bucket)");
+                err.println("ssmd archive verify: --remote needs --env FILE (the environment naming the bucket)");
                 return 2;
             }
+            Path target = dir.toAbsolutePath().normalize();
             Optional<UploadSettings> upload;
             try {
-                upload = EnvironmentLoader.load(envFile, System.getenv()).archivers().stream()
+                upload = EnvironmentLoader.load(envFile, env).archivers().stream()
                         .map(ArchiverSpec::storage)
                         .filter(s -> s.upload().isPresent())
-                        .filter(s -> dir.toAbsolutePath()
-                                        .normalize()
-                                        .startsWith(
-                                                s.archiveRoot().toAbsolutePath().normalize())
-                                || s.archiveRoot()
-                                        .toAbsolutePath()
-                                        .normalize()
-                                        .startsWith(dir.toAbsolutePath().normalize()))
+                        .filter(s -> {
+                            Path root = s.archiveRoot().toAbsolutePath().normalize();
+                            return target.startsWith(root) || root.startsWith(target);
+                        })
                         .findFirst()
                         .flatMap(s -> s.upload());
             } catch (ConfigException e) {
-                System.err.println("ssmd archive verify: " + e.getMessage());
+                err.println("ssmd archive verify: " + e.getMessage());
                 return 2;
             }
             if (upload.isEmpty()) {
-                System.err.println(
+                err.println(
                         "ssmd archive verify: no archiver of " + envFile + " with storage.upload archives to " + dir);
                 return 2;
             }
-            return verify(dir, upload, System.out, System.err);
+            return verify(dir, upload, out, err);
         }
 
         static int verify(Path dir, PrintStream out, PrintStream err) {
