@@ -301,6 +301,7 @@ final class StreamArchive {
                 ManifestStore.read(dateDir).orElseGet(() -> target.identity().empty(dateDir));
         Optional<FileEntry> entry = manifest.file(name);
         if (entry.isEmpty()) {
+            ManifestStore.release(lastFile.get());
             throw new IOException(dateDir.resolve(name) + " exists but its manifest does not list it");
         }
         List<Gap> carried =

@@ -400,6 +400,39 @@ class UploaderTest {
         }
     }
 
+    /**
+     * A late message of a window whose file is uploaded and still local: the window is not reopened (its object could
+     * never take the new bytes), the message goes to the next window. On the old code the file was reopened, and its
+     * new bytes would have been a conflict.
+     */
+    @Test
+    void aLateMessageOfAnUploadedWindowGoesToTheNextWindow() throws Exception {
+        ManifestStore store = writeFiles();
+        blobs.getBlobStore().createContainerInLocation(null, "lab-archive");
+        uploader = startUploader(upload(Optional.empty()), store);
+        await().atMost(Duration.ofSeconds(30)).until(this::allUploaded);
+        byte[] before = Files.readAllBytes(streamDir.resolve("2026-01-01/0001.jsonl.gz"));
+
+        StreamArchive archive =
+                StreamArchive.open(target(), store, () -> Optional.of(new StreamProbe.State(1, 121)), metrics, c -> {});
+        archive.append(
+                ArchiveRecord.of(
+                        121, DAY0 + 119_500_000, "lab.kraken.json.trade.BTC-USD", "k:121", ArchiveFixture.trade(121)),
+                NOW);
+        archive.commit();
+
+        assertThat(Files.readAllBytes(streamDir.resolve("2026-01-01/0001.jsonl.gz")))
+                .isEqualTo(before);
+        assertThat(ArchiveFixture.manifests(streamDir)
+                        .get(0)
+                        .file("0002.jsonl.gz")
+                        .orElseThrow()
+                        .firstSeq())
+                .isEqualTo(121);
+        await().atMost(Duration.ofSeconds(30)).until(this::allUploaded);
+        assertThat(metrics.uploadConflicts().get()).isZero();
+    }
+
     private StreamArchive.Target target() {
         return new StreamArchive.Target(
                 streamDir,
