@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -55,6 +56,15 @@ public final class ArchiveVerifier {
 
     /** Verifies every stream directory under {@code dir} (an archive root, or any directory within one). */
     public static Report verify(Path dir) throws IOException {
+        return verify(dir, Optional.empty());
+    }
+
+    /**
+     * Verifies every stream directory under {@code dir} and, with {@code remote}, compares the bucket with the
+     * manifests too ({@code ssmd archive verify --remote}): every file listed as uploaded is in the bucket with its
+     * size and SHA-256, and every segment object is listed by a manifest.
+     */
+    public static Report verify(Path dir, Optional<RemoteArchive> remote) throws IOException {
         List<Problem> problems = new ArrayList<>();
         List<StreamSummary> streams = new ArrayList<>();
         Map<Path, List<Path>> byStream = new TreeMap<>();
@@ -69,8 +79,23 @@ public final class ArchiveVerifier {
             problems.add(new Problem(dir, "no manifest.json found: not an archive directory"));
         }
         for (Map.Entry<Path, List<Path>> stream : byStream.entrySet()) {
-            streams.add(verifyStream(
-                    stream.getKey(), stream.getValue().stream().sorted().toList(), problems));
+            List<Path> dateDirs = stream.getValue().stream().sorted().toList();
+            streams.add(verifyStream(stream.getKey(), dateDirs, problems));
+            if (remote.isPresent()) {
+                List<Manifest> manifests = new ArrayList<>();
+                for (Path dateDir : dateDirs) {
+                    manifests.add(ManifestStore.read(dateDir).orElseThrow());
+                }
+                // {root}/{env}/{feed}/{stream}: the keys mirror the layout under the root.
+                Path root =
+                        stream.getKey().toAbsolutePath().getParent().getParent().getParent();
+                problems.addAll(remote.get()
+                        .verify(
+                                root,
+                                stream.getKey().toAbsolutePath(),
+                                dateDirs.stream().map(Path::toAbsolutePath).toList(),
+                                manifests));
+            }
         }
         return new Report(streams, problems);
     }
@@ -108,6 +133,12 @@ public final class ArchiveVerifier {
                 files++;
                 records += entry.records();
                 Path file = dateDir.resolve(entry.name());
+                if (entry.conflict()) {
+                    problems.add(new Problem(
+                            file,
+                            "not uploaded: the bucket holds other bytes at its key (conflict; the object was left"
+                                    + " as it is)"));
+                }
                 if (!Files.exists(file)) {
                     if (entry.uploaded()) {
                         notLocal++;

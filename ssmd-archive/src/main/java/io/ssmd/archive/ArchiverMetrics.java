@@ -23,6 +23,8 @@ public final class ArchiverMetrics {
     private final Counter uploads;
     private final Counter uploadFailures;
     private final Gauge uploadPending;
+    private final Counter uploadConflicts;
+    private final Counter remoteMissing;
 
     private ArchiverMetrics(PrometheusRegistry registry) {
         messages = counter("ssmd_archiver_messages", "Stream messages written to archive segments", "stream")
@@ -56,7 +58,10 @@ public final class ArchiverMetrics {
                 .labelNames("stream")
                 .withoutExemplars()
                 .register(registry);
-        uploads = counter("ssmd_archiver_uploads", "Archive files uploaded and verified (size and MD5)", "stream")
+        uploads = counter(
+                        "ssmd_archiver_uploads",
+                        "Archive files uploaded and verified (size and the SHA-256 stored with the object)",
+                        "stream")
                 .register(registry);
         uploadFailures = counter(
                         "ssmd_archiver_upload_failures", "Upload attempts that failed or did not verify", "stream")
@@ -66,6 +71,16 @@ public final class ArchiverMetrics {
                 .help("Committed files not yet uploaded")
                 .labelNames("stream")
                 .withoutExemplars()
+                .register(registry);
+        uploadConflicts = counter(
+                        "ssmd_archiver_upload_conflicts",
+                        "Files not uploaded because the bucket holds other bytes at their key (never overwritten)",
+                        "stream")
+                .register(registry);
+        remoteMissing = counter(
+                        "ssmd_archiver_remote_missing",
+                        "Uploaded files found missing or changed in the bucket (kept locally and uploaded again)",
+                        "stream")
                 .register(registry);
     }
 
@@ -87,6 +102,8 @@ public final class ArchiverMetrics {
                 uploads.labelValues(stream),
                 uploadFailures.labelValues(stream),
                 uploadPending.labelValues(stream),
+                uploadConflicts.labelValues(stream),
+                remoteMissing.labelValues(stream),
                 clockSkew.labelValues(stream),
                 gaps);
     }
@@ -103,6 +120,8 @@ public final class ArchiverMetrics {
             CounterDataPoint uploads,
             CounterDataPoint uploadFailures,
             GaugeDataPoint uploadPending,
+            CounterDataPoint uploadConflicts,
+            CounterDataPoint remoteMissing,
             CounterDataPoint clockSkew,
             Counter gaps) {
 

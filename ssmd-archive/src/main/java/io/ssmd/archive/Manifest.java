@@ -134,11 +134,24 @@ public record Manifest(
 
     /** This manifest with one file's upload flag set. */
     public Manifest withUploaded(String name, boolean uploaded) {
+        return file(name).map(f -> withEntry(f.withUploaded(uploaded))).orElse(this);
+    }
+
+    /** This manifest with {@code entry} in place of the entry of the same name, gaps and all else kept. */
+    public Manifest withEntry(FileEntry entry) {
         List<FileEntry> next = files.stream()
-                .map(f -> f.name().equals(name) ? f.withUploaded(uploaded) : f)
+                .map(f -> f.name().equals(entry.name()) ? entry : f)
                 .toList();
         return new Manifest(
                 env, feed, stream, date, format, rotation, next, gaps, tickers, messageTypes, false, shards);
+    }
+
+    /**
+     * What the bucket may be told: this manifest with the files verified in the bucket only (and the gaps of those),
+     * so an uploaded manifest never describes an object that is not there yet.
+     */
+    public Manifest uploadedOnly() {
+        return retainFiles(files.stream().filter(FileEntry::uploaded).toList());
     }
 
     /** This manifest without its gaps. */

@@ -53,7 +53,11 @@ final class ManifestRebuild {
         Optional<Path> lastFile = Optional.empty();
         List<ShardMark> shards = List.of();
         for (Path dateDir : dateDirs(streamDir)) {
-            Manifest manifest = rebuild(dateDir, identity, store, lastSeq, shards);
+            long seqBefore = lastSeq;
+            List<ShardMark> shardsBefore = shards;
+            // Under the stream's manifest lock: an upload marked between reading a manifest and writing it back
+            // would otherwise be lost.
+            Manifest manifest = store.locked(dateDir, () -> rebuild(dateDir, identity, store, seqBefore, shardsBefore));
             if (!manifest.files().isEmpty()) {
                 shards = manifest.shards();
             }

@@ -237,6 +237,7 @@ final class StreamArchive {
             done = segment.file.commit();
         } catch (IOException | RuntimeException e) {
             segment.file.abort();
+            releaseReopened(segment);
             throw e;
         }
         FileEntry entry = segment.stats.entry(done.file().getFileName().toString(), done.bytes(), done.md5(), false);
@@ -254,13 +255,21 @@ final class StreamArchive {
         metrics.bytes().inc(done.bytes() - segment.copiedBytes);
         segment.found.forEach(g -> metrics.gap(g.type()));
         metrics.clockSkew().inc(segment.skewed);
+        releaseReopened(segment);
         committed.accept(new CommittedFile(segment.dateDir, entry));
+    }
+
+    private static void releaseReopened(Open segment) {
+        if (segment.copiedBytes > 0) {
+            ManifestStore.release(segment.dateDir.resolve(segment.file.name()));
+        }
     }
 
     /** Drops the open segment after a failure: its messages will be read again. */
     void abort() {
         if (open != null) {
             open.file.abort();
+            releaseReopened(open);
             open = null;
         }
     }
@@ -270,9 +279,11 @@ final class StreamArchive {
         boolean reopen = again
                 && lastFile.isPresent()
                 && Files.isRegularFile(lastFile.get())
-                && lastFile.get().getFileName().toString().equals(ArchiveLayout.fileName(wanted, target.format()));
-        // The window's file was uploaded and deleted locally (or written in another format): the next window
-        // takes the message, since a second file of the same window would replace the first in the manifest.
+                && lastFile.get().getFileName().toString().equals(ArchiveLayout.fileName(wanted, target.format()))
+                && !uploadedOrUploading(lastFile.get());
+        // The window's file was uploaded (or is being uploaded, or was deleted locally, or written in another
+        // format): the next window takes the message, since a second file of the same window would replace the
+        // first in the manifest, and an uploaded object is never overwritten with other bytes.
         long window = again && !reopen ? wanted + micros(target.rotation()) : wanted;
         Path dateDir = ArchiveLayout.dateDir(target.streamDir(), window);
         String name = ArchiveLayout.fileName(window, target.format());
@@ -290,6 +301,7 @@ final class StreamArchive {
                 ManifestStore.read(dateDir).orElseGet(() -> target.identity().empty(dateDir));
         Optional<FileEntry> entry = manifest.file(name);
         if (entry.isEmpty()) {
+            ManifestStore.release(lastFile.get());
             throw new IOException(dateDir.resolve(name) + " exists but its manifest does not list it");
         }
         List<Gap> carried =
@@ -301,6 +313,15 @@ final class StreamArchive {
                 SegmentStats.from(entry.get()),
                 Files.size(lastFile.get()),
                 carried);
+    }
+
+    /** Whether {@code file} is uploaded or being uploaded; if neither, claims it for the reopen until commit. */
+    private boolean uploadedOrUploading(Path file) throws IOException {
+        boolean uploaded = ManifestStore.read(file.getParent())
+                .flatMap(m -> m.file(file.getFileName().toString()))
+                .map(e -> e.uploaded() || e.conflict())
+                .orElse(false);
+        return uploaded || !ManifestStore.claim(file);
     }
 
     /**

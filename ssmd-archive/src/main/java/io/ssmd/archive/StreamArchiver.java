@@ -114,6 +114,7 @@ public final class StreamArchiver {
             return attempt(
                     nats,
                     source.stream(),
+                    storage,
                     target,
                     store,
                     probe,
@@ -168,6 +169,7 @@ public final class StreamArchiver {
     private static Source<NotUsed, NotUsed> attempt(
             Connection nats,
             String stream,
+            StorageSettings storage,
             StreamArchive.Target target,
             ManifestStore store,
             StreamProbe probe,
@@ -180,6 +182,7 @@ public final class StreamArchiver {
         CompletableFuture<StreamArchive> opened = CompletableFuture.supplyAsync(
                 () -> {
                     try {
+                        restoreFromBucket(storage, target.streamDir(), store);
                         StreamArchive archive = StreamArchive.open(target, store, probe, metrics, committed);
                         metrics.storageOk().set(1);
                         return archive;
@@ -218,6 +221,22 @@ public final class StreamArchiver {
                     });
                     return mat;
                 });
+    }
+
+    /**
+     * A root with no manifests of the stream (a new node or a new volume) takes them from the bucket first, so the
+     * archive resumes after the highest sequence committed there and never writes an uploaded window again. The
+     * bucket being unreachable fails the attempt, which is retried with backoff: archiving from the stream's start
+     * instead could write windows the bucket already holds.
+     */
+    private static void restoreFromBucket(StorageSettings storage, Path streamDir, ManifestStore store)
+            throws IOException {
+        if (storage.upload().isEmpty() || RemoteArchive.hasLocalManifests(streamDir)) {
+            return;
+        }
+        try (RemoteArchive remote = RemoteArchive.open(storage.upload().get())) {
+            remote.restoreManifests(storage.archiveRoot(), streamDir, store);
+        }
     }
 
     private static void recreateIfMissing(Connection nats, StreamSpec spec) {
