@@ -58,6 +58,8 @@ final class FrameCollector extends GraphStage<FlowShape<Message, ShardGraph.Fram
             /** The streamed message being read, if any. */
             private boolean streaming;
 
+            private SubSinkInlet<?> current;
+
             {
                 setHandler(in, new AbstractInHandler() {
                     @Override
@@ -106,6 +108,7 @@ final class FrameCollector extends GraphStage<FlowShape<Message, ShardGraph.Fram
                 streaming = true;
                 Collector collector = new Collector(cap);
                 SubSinkInlet<T> part = new SubSinkInlet<>("FrameCollector.part");
+                current = part;
                 part.setHandler(new AbstractInHandler() {
                     @Override
                     public void onPush() {
@@ -116,6 +119,7 @@ final class FrameCollector extends GraphStage<FlowShape<Message, ShardGraph.Fram
                     @Override
                     public void onUpstreamFinish() {
                         streaming = false;
+                        current = null;
                         push(out, collector.frame(received));
                         if (isClosed(in)) {
                             completeStage();
@@ -129,6 +133,14 @@ final class FrameCollector extends GraphStage<FlowShape<Message, ShardGraph.Fram
                 });
                 parts.runWith(part.sink(), subFusingMaterializer());
                 part.pull();
+            }
+
+            @Override
+            public void postStop() {
+                // The connection ended inside a streamed message: its parts are not wanted any more.
+                if (current != null && !current.isClosed()) {
+                    current.cancel();
+                }
             }
         };
     }
