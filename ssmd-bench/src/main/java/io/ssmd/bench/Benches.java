@@ -66,6 +66,18 @@ public final class Benches {
                 "replay server -> discovery of 2,000 markets -> 13 shards + lifecycle -> JetStream",
                 out -> KalshiConnectorBench.run(Duration.ofSeconds(10), Duration.ofSeconds(10), out)));
         benches.add(Bench.of(
+                RateBench.NAME,
+                "one Kraken shard at 1k/10k/50k msgs/s and at saturation: frame-to-ack p50/p99/max, CPU per message",
+                out -> RateBench.run(RateBench.RATES, Duration.ofSeconds(5), Duration.ofSeconds(10), out)));
+        benches.add(Bench.of(
+                HeapBench.NAME,
+                "10,000 Kalshi markets in 63 shards: heap after a full GC",
+                out -> HeapBench.run(10, Duration.ofSeconds(120), out)));
+        benches.add(Bench.of(
+                DecodeBench.NAME,
+                "JMH: decode+route per venue on the sample frames, ns and bytes allocated per frame",
+                DecodeBench::run));
+        benches.add(Bench.of(
                 ArchiverBench.NAME,
                 "one stream into gzip and zstd files, against the publisher's rate",
                 out -> ArchiverBench.run(200_000, 3, out)));

@@ -168,7 +168,7 @@ final class ConnectorBench {
     }
 
     /** Terminates a system, waiting at most 30 s: a benchmark's figures must not hang on a slow shutdown. */
-    private static void stop(ActorSystem<?> system, PrintStream out) {
+    static void stop(ActorSystem<?> system, PrintStream out) {
         system.terminate();
         try {
             system.getWhenTerminated().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -181,7 +181,7 @@ final class ConnectorBench {
         }
     }
 
-    private static Environment environment(Path work, Scenario scenario, int port) throws IOException {
+    static Environment environment(Path work, Scenario scenario, int port) throws IOException {
         Path feeds = Files.createDirectories(work.resolve("exchanges/feeds"));
         String file = scenario.feed + ".yaml";
         Path shipped = NodeConfig.resolve(Path.of("exchanges/feeds").resolve(file), System.getenv());

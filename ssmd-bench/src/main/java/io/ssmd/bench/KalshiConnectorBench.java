@@ -99,6 +99,11 @@ final class KalshiConnectorBench {
     }
 
     private static Environment environment(Path work, int port, Path privateKey) throws IOException {
+        return environment(work, port, privateKey, MARKETS);
+    }
+
+    /** The Kalshi feed of a bench: the shipped feed file on the replay server's port, {@code markets} discovered. */
+    static Environment environment(Path work, int port, Path privateKey, int markets) throws IOException {
         Path feeds = Files.createDirectories(work.resolve("exchanges/feeds"));
         Path shipped = NodeConfig.resolve(Path.of("exchanges/feeds/kalshi.yaml"), System.getenv());
         Files.writeString(feeds.resolve("kalshi.yaml"), DemoLayout.local(Files.readString(shipped), port));
@@ -112,7 +117,7 @@ final class KalshiConnectorBench {
                     discovery: {max-instruments: %d}
                 storage:
                   archive-root: %s
-                """.formatted(MARKETS, work.resolve("archive")));
+                """.formatted(markets, work.resolve("archive")));
         return EnvironmentLoader.load(
                 env,
                 Map.of(

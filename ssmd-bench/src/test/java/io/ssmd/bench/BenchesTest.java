@@ -20,6 +20,9 @@ class BenchesTest {
                         "connector-kraken",
                         "connector-polymarket",
                         "connector-kalshi",
+                        "connector-kraken-rates",
+                        "connector-kalshi-heap",
+                        "decode",
                         "archiver",
                         "gateway");
         Venues.ids().forEach(venue -> assertThat(names).contains("replay-" + venue));

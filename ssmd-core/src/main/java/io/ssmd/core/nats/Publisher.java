@@ -7,7 +7,6 @@ import io.ssmd.core.metrics.ConnectorMetrics;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -83,28 +82,13 @@ public final class Publisher {
             throw new IllegalArgumentException("publisher window and max attempts must be at least 1: " + settings);
         }
         Publisher publisher = new Publisher(jetStream, settings, metrics);
-        // mapAsync holds at most `window` messages, each until its outcome is known (retries included), and pulls
-        // no more while full: that is the in-flight bound and the backpressure. The count around it is what mapAsync
-        // holds (one stream, one thread): at `window` it pulls no more. Its outcomes come out in input order, so the
-        // failure ranges are runs of consecutive messages. The ranges still open when the stream ends (or fails, or is
-        // cancelled) are announced inside the stage, before the completion reaches the shard, which announces its
-        // disconnected only then.
-        int size = settings.window();
-        AtomicInteger held = new AtomicInteger();
+        // The stage holds at most `window` messages, each until its outcome is known (retries included), and pulls
+        // no more while full: that is the in-flight bound and the backpressure. Its outcomes come out in input order,
+        // so the failure ranges are runs of consecutive messages. The ranges still open when the stream ends (or
+        // fails, or is cancelled) are announced inside the stage, before the completion reaches the shard, which
+        // announces its disconnected only then.
         return Flow.<OutboundMessage>create()
-                .map(message -> {
-                    if (held.incrementAndGet() == size) {
-                        window.full();
-                    }
-                    return message;
-                })
-                .mapAsync(size, publisher::publish)
-                .map(outcome -> {
-                    if (held.getAndDecrement() == size) {
-                        window.drained();
-                    }
-                    return outcome;
-                })
+                .via(new PublishStage<>(settings.window(), publisher::publish, window))
                 .statefulMap(
                         () -> new FailureRanges(control::raise),
                         (failures, outcome) -> {
@@ -117,7 +101,7 @@ public final class Publisher {
                         });
     }
 
-    private CompletionStage<PublishOutcome> publish(OutboundMessage message) {
+    private CompletableFuture<PublishOutcome> publish(OutboundMessage message) {
         Publication publication = new Publication(message, metricsOf(message));
         publication.attempt();
         return publication.outcome;

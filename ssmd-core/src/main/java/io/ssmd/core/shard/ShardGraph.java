@@ -1,11 +1,9 @@
 package io.ssmd.core.shard;
 
-import io.ssmd.core.nats.EpochMicros;
 import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.nats.Publisher;
 import io.ssmd.core.nats.PublisherSettings;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -29,7 +27,6 @@ import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.util.ByteString;
 
 /**
  * One connection of a shard as a stream (DESIGN §2): venue WebSocket → frame collection with a size cap →
@@ -168,7 +165,7 @@ final class ShardGraph {
                 .viaMat(socket, Keep.both())
                 .viaMat(KillSwitches.single(), Keep.both())
                 .via(new SilenceWatchdog<>(plan.silenceTimeout(), backpressure))
-                .flatMapConcat(message -> collect(message, cap))
+                .via(new FrameCollector(cap))
                 .<Inbound>map(frame -> frame)
                 .mergePreferredMat(changes, true, true, Keep.both())
                 .mapMaterializedValue(m -> new Handles(
@@ -206,61 +203,5 @@ final class ShardGraph {
     private static org.apache.pekko.japi.function.Procedure<PublishOutcome> outcomeSink(
             Consumer<PublishOutcome> outcomes) {
         return outcomes::accept;
-    }
-
-    /**
-     * A message's bytes, whether it arrived whole or streamed (DESIGN §11: never handle {@code Strict} only), up to
-     * {@code cap} bytes; the rest of an oversized message is read and counted, not kept. A streamed message is
-     * folded inside the connection's own graph (flatMapConcat), not in a stream of its own: materializing one per
-     * message cost more than everything else a frame goes through.
-     */
-    static Source<Frame, ?> collect(Message message, int cap) {
-        long received = EpochMicros.now();
-        if (message.isText()) {
-            TextMessage text = message.asTextMessage();
-            if (text.isStrict()) {
-                return Source.single(capped(text.getStrictText().getBytes(StandardCharsets.UTF_8), cap, received));
-            }
-            return text.getStreamedText()
-                    .map(chunk -> ByteString.fromString(chunk, StandardCharsets.UTF_8))
-                    .fold(new Collector(cap), Collector::add)
-                    .map(c -> c.frame(received));
-        }
-        return message.asBinaryMessage()
-                .getStreamedData()
-                .fold(new Collector(cap), Collector::add)
-                .map(c -> c.frame(received));
-    }
-
-    private static Frame capped(byte[] bytes, int cap, long received) {
-        if (bytes.length <= cap) {
-            return new Frame(bytes, received, bytes.length);
-        }
-        byte[] kept = new byte[cap];
-        System.arraycopy(bytes, 0, kept, 0, cap);
-        return new Frame(kept, received, bytes.length);
-    }
-
-    /** Accumulates a streamed message up to the cap, counting the rest. */
-    private static final class Collector {
-        private final int cap;
-        private ByteString kept = ByteString.emptyByteString();
-        private long length;
-
-        Collector(int cap) {
-            this.cap = cap;
-        }
-
-        Collector add(ByteString chunk) {
-            length += chunk.size();
-            if (kept.size() < cap) {
-                kept = kept.concat(chunk.take(cap - kept.size()));
-            }
-            return this;
-        }
-
-        Frame frame(long received) {
-            return new Frame(kept.toArray(), received, length);
-        }
     }
 }

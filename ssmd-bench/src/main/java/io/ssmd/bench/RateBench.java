@@ -1,0 +1,116 @@
+package io.ssmd.bench;
+
+import io.nats.client.Connection;
+import io.ssmd.core.config.Environment;
+import io.ssmd.core.nats.NatsConnections;
+import io.ssmd.core.nats.NatsServerProcess;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * {@code ssmd bench connector-kraken-rates}: one Kraken shard fed at fixed input rates (the replay server paces its
+ * frames; it runs in a JVM of its own, so only the connector's CPU is counted), and once as fast as it goes (the
+ * saturation figure). Per pass: acked msgs/s, frame-to-ack p50, p99 and max, and the connector JVM's process CPU time
+ * over the acked messages. Ends with the raw client's JetStream ceiling of the same run, for the ratio.
+ */
+final class RateBench {
+
+    static final String NAME = "connector-kraken-rates";
+
+    /** 0 = as fast as the shard reads (saturation). */
+    static final List<Integer> RATES = List.of(0, 1_000, 10_000, 50_000);
+
+    private RateBench() {}
+
+    record Pass(int rate, long acked, long frames, double seconds, long p50, long p99, long max, double cpuMicros) {
+        double ackedRate() {
+            return acked / seconds;
+        }
+    }
+
+    static List<Pass> run(List<Integer> rates, Duration warmUp, Duration measured, PrintStream out) {
+        out.printf(
+                "ssmd bench %s: Kraken replay server in its own JVM (synthetic, BTC/USD and ETH/USD, book/trade/ticker)"
+                        + " -> one shard -> JetStream (file storage); %s warm-up, %s measured per rate; load average"
+                        + " %.2f%n",
+                NAME,
+                warmUp,
+                measured,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        List<Pass> passes = new ArrayList<>();
+        for (int rate : rates) {
+            Pass pass = pass(rate, warmUp, measured);
+            passes.add(pass);
+            out.printf(
+                    "rate %-7s %,9.0f acked msgs/s (%,.0f frames/s); frame-to-ack p50 %,d µs, p99 %,d µs, max %,d µs;"
+                            + " CPU %.1f µs/msg (connector JVM); load %.2f%n",
+                    rate == 0 ? "max" : Integer.toString(rate),
+                    pass.ackedRate(),
+                    pass.frames() / pass.seconds(),
+                    pass.p50(),
+                    pass.p99(),
+                    pass.max(),
+                    pass.cpuMicros(),
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+        BenchResult ceiling = NatsCeilingBench.run(200_000, NatsCeilingBench.HeaderSet.MSG_ID);
+        out.println("                     " + ceiling.describe());
+        passes.stream()
+                .filter(p -> p.rate() == 0)
+                .forEach(p -> out.printf(
+                        "%s saturation / nats-ceiling (Nats-Msg-Id): %.2f%n",
+                        NAME, p.ackedRate() / ceiling.msgsPerSecond()));
+        return passes;
+    }
+
+    private static Pass pass(int rate, Duration warmUp, Duration measured) {
+        Path work;
+        try {
+            work = Files.createTempDirectory("ssmd-bench-rates-");
+        } catch (IOException e) {
+            throw new IllegalStateException("no temporary directory", e);
+        }
+        ConnectorBench.Recorder recorder = new ConnectorBench.Recorder();
+        NatsServerProcess nats = NatsServerProcess.create(work.resolve("nats"));
+        nats.start();
+        ActorSystem<Void> system = ConnectorBench.ssmdSystem();
+        try (VenueProcess venue = VenueProcess.start("kraken", rate, 0, null);
+                Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-rates")) {
+            Environment environment = ConnectorBench.environment(work, ConnectorBench.Scenario.KRAKEN, venue.port());
+            ConnectorBench.startConnectors(system, connection, environment, recorder);
+            ReplayBench.pause(warmUp);
+            long cpuBefore = processCpuNanos();
+            ConnectorBench.Window window = recorder.measure(measured);
+            long cpu = processCpuNanos() - cpuBefore;
+            long[] latencies = window.latencies();
+            ConnectorBench.stop(system, System.out);
+            return new Pass(
+                    rate,
+                    window.acked(),
+                    window.frames(),
+                    window.seconds(),
+                    ConnectorBench.percentile(latencies, 0.50),
+                    ConnectorBench.percentile(latencies, 0.99),
+                    latencies.length == 0 ? -1 : latencies[latencies.length - 1],
+                    window.acked() == 0 ? -1 : cpu / 1e3 / window.acked());
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException("the rate benchmark failed: " + e, e);
+        } finally {
+            system.terminate();
+            nats.stop();
+        }
+    }
+
+    /** This JVM's CPU time, all threads: the connector's (the venue and nats-server run in other processes). */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+}

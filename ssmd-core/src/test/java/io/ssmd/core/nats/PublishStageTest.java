@@ -1,0 +1,97 @@
+package io.ssmd.core.nats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class PublishStageTest {
+
+    static final ActorTestKit TESTKIT = ActorTestKit.create();
+
+    @AfterAll
+    static void stop() {
+        TESTKIT.shutdownTestKit();
+    }
+
+    /** Outcomes completed out of order, on other threads, leave in input order; none is lost; the window holds. */
+    @Test
+    void outcomesLeaveInInputOrderWithinTheWindow() throws Exception {
+        int window = 16;
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        ConcurrentHashMap<Integer, Boolean> seen = new ConcurrentHashMap<>();
+        List<String> windowEvents = java.util.Collections.synchronizedList(new ArrayList<>());
+        PublishStage<Integer, Integer> stage = new PublishStage<>(
+                window,
+                n -> {
+                    most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                    seen.put(n, true);
+                    CompletableFuture<Integer> outcome = new CompletableFuture<>();
+                    if (n % 7 == 0) {
+                        outcome.complete(n); // completed at once, as a refused publish is
+                        inFlight.decrementAndGet();
+                        return outcome;
+                    }
+                    CompletableFuture.delayedExecutor(
+                                    ThreadLocalRandom.current().nextInt(3), TimeUnit.MILLISECONDS)
+                            .execute(() -> {
+                                inFlight.decrementAndGet();
+                                outcome.complete(n);
+                            });
+                    return outcome;
+                },
+                new PublishWindow() {
+                    @Override
+                    public void full() {
+                        windowEvents.add("full");
+                    }
+
+                    @Override
+                    public void drained() {
+                        windowEvents.add("drained");
+                    }
+                });
+        List<Integer> out = Source.range(1, 2_000)
+                .via(stage)
+                .runWith(Sink.seq(), TESTKIT.system())
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
+        assertThat(out)
+                .containsExactlyElementsOf(
+                        IntStream.rangeClosed(1, 2_000).boxed().toList());
+        assertThat(most.get()).isLessThanOrEqualTo(window);
+        assertThat(seen).hasSize(2_000);
+        // full and drained alternate, starting with full.
+        for (int i = 0; i < windowEvents.size(); i++) {
+            assertThat(windowEvents.get(i)).isEqualTo(i % 2 == 0 ? "full" : "drained");
+        }
+    }
+
+    /** The stage completes after the last outcome, not when its upstream completes. */
+    @Test
+    void completesAfterTheLastOutcome() throws Exception {
+        CompletableFuture<Integer> late = new CompletableFuture<>();
+        PublishStage<Integer, Integer> stage = new PublishStage<>(4, n -> late, PublishWindow.NONE);
+        CompletableFuture<List<Integer>> out = Source.single(1)
+                .via(stage)
+                .runWith(Sink.seq(), TESTKIT.system())
+                .toCompletableFuture();
+        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !out.isDone());
+        late.complete(42);
+        assertThat(out.get(10, TimeUnit.SECONDS)).containsExactly(42);
+    }
+}
