@@ -1,8 +1,5 @@
 package io.ssmd.core.meta;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ssmd.core.config.FeedAuth;
 import io.ssmd.core.config.FeedDefinition;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +8,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -43,9 +39,6 @@ public record FeedContent(
         Optional<Integer> rateLimitPerSecond,
         String parserConfig,
         String hash) {
-
-    private static final ObjectMapper JSON =
-            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     /** The canonical content of a parsed feed file. */
     public static FeedContent of(FeedDefinition feed) {
@@ -80,8 +73,8 @@ public record FeedContent(
         feed.scheduledReconnect().ifPresent(d -> reconnect.put("scheduled_interval", seconds(d)));
         parser.put("reconnect", reconnect);
 
-        String capabilities = json(feed.channels());
-        String parserConfig = json(parser);
+        String capabilities = MetaJson.write(feed.channels());
+        String parserConfig = MetaJson.write(parser);
         Optional<Integer> rate = feed.limits().subscribeRatePerSecond().isPresent()
                 ? Optional.of(feed.limits().subscribeRatePerSecond().getAsInt())
                 : Optional.empty();
@@ -103,7 +96,7 @@ public record FeedContent(
                 feed.maxInstrumentsPerConnection(),
                 rate,
                 parserConfig,
-                sha256(json(new TreeMap<>(all))));
+                sha256(MetaJson.write(new TreeMap<>(all))));
     }
 
     /** SHA-256 of the UTF-8 text, in lowercase hex. */
@@ -119,21 +112,5 @@ public record FeedContent(
     /** Durations as decimal seconds, so {@code 30s} and {@code 30000ms} are one value. */
     private static String seconds(Duration d) {
         return java.math.BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString();
-    }
-
-    static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("maps of strings and numbers always serialize", e);
-        }
-    }
-
-    static List<String> stringList(String json) {
-        try {
-            return List.of(JSON.readValue(json, String[].class));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("not a JSON array of strings: " + json, e);
-        }
     }
 }

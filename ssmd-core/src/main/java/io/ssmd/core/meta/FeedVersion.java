@@ -28,6 +28,6 @@ public record FeedVersion(
 
     /** The channels, from the {@code capabilities} JSON array. */
     public List<String> channels() {
-        return FeedContent.stringList(capabilities);
+        return MetaJson.stringList(capabilities);
     }
 }
