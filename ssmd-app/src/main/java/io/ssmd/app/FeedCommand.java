@@ -1,5 +1,8 @@
 package io.ssmd.app;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssmd.core.config.FeedDefinition;
 import io.ssmd.core.config.FeedFiles;
 import io.ssmd.core.meta.Feed;
@@ -29,6 +32,8 @@ import picocli.CommandLine.Parameters;
             FeedCommand.Disable.class
         })
 final class FeedCommand {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final String HOW_TO_REGISTER =
             "register one with: ssmd feed create NAME --from exchanges/feeds/NAME.yaml";
@@ -241,17 +246,25 @@ final class FeedCommand {
         m.put("capabilities", v.channels());
         m.put("max_symbols_per_connection", v.maxSymbolsPerConnection());
         m.put("rate_limit_per_second", v.rateLimitPerSecond().orElse(null));
-        m.put("parser_config", v.parserConfig());
+        m.put("parser_config", parsed(v.parserConfig()));
         m.put("content_hash", v.contentHash());
         m.put("source_file", v.sourceFile().orElse(null));
         return m;
+    }
+
+    private static JsonNode parsed(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the registry holds JSON it wrote itself: " + json, e);
+        }
     }
 
     private static Map<String, Object> calendar(FeedCalendar c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("effective_from", c.effectiveFrom().toString());
         m.put("timezone", c.timezone());
-        m.put("schedule", c.schedule());
+        m.put("schedule", parsed(c.schedule()));
         m.put("source", c.source());
         return m;
     }

@@ -109,8 +109,8 @@ public record FeedContent(
         }
     }
 
-    /** Durations as decimal seconds, so {@code 30s} and {@code 30000ms} are one value. */
+    /** Durations as decimal seconds ({@code "30s"}), so {@code 30s} and {@code 30000ms} are one value. */
     private static String seconds(Duration d) {
-        return java.math.BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString();
+        return java.math.BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString() + "s";
     }
 }
