@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
             GatewayCommand.class,
             ArchiveCommand.class,
             DataCommand.class,
+            FeedCommand.class,
+            SchemaCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main {

@@ -1,6 +1,7 @@
 package io.ssmd.app;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,6 +38,15 @@ final class TextTable {
     }
 
     void print(PrintStream out) {
+        lines().forEach(out::println);
+    }
+
+    void print(PrintWriter out) {
+        lines().forEach(out::println);
+        out.flush();
+    }
+
+    private List<String> lines() {
         int n = headers.size();
         int[] width = new int[n];
         boolean[] numeric = new boolean[n];
@@ -54,8 +64,10 @@ final class TextTable {
             }
             text.add(cells);
         }
-        out.println(line(headers.toArray(String[]::new), width, numeric));
-        text.forEach(cells -> out.println(line(cells, width, numeric)));
+        List<String> lines = new ArrayList<>();
+        lines.add(line(headers.toArray(String[]::new), width, numeric));
+        text.forEach(cells -> lines.add(line(cells, width, numeric)));
+        return lines;
     }
 
     private static String cell(Object value) {

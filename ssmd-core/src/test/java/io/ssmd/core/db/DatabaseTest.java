@@ -49,17 +49,23 @@ class DatabaseTest {
 
     @Test
     void reopeningAnExistingSchemaAppliesNothingTwice() throws SQLException {
+        int applied;
         try (Database first = Database.open(POSTGRES.settings())) {
             first.touchNode("reopen", "1", Instant.now());
+            applied = successfulMigrations(first);
         }
-        try (Database second = Database.open(POSTGRES.settings());
-                Connection c = second.dataSource().getConnection();
+        try (Database second = Database.open(POSTGRES.settings())) {
+            assertThat(applied).isGreaterThanOrEqualTo(1);
+            assertThat(successfulMigrations(second)).isEqualTo(applied);
+        }
+    }
+
+    private static int successfulMigrations(Database db) throws SQLException {
+        try (Connection c = db.dataSource().getConnection();
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(
-                        "SELECT count(*), count(DISTINCT version) FROM flyway_schema_history WHERE success")) {
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM flyway_schema_history WHERE success")) {
             rs.next();
-            // One row per migration, each applied once, however many migrations there are.
-            assertThat(rs.getInt(1)).isGreaterThan(1).isEqualTo(rs.getInt(2));
+            return rs.getInt(1);
         }
     }
 
