@@ -1,0 +1,112 @@
+package io.ssmd.core.model;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * ssmd's own book snapshot for late joiners (DESIGN §7), published by the shard that validates the book on
+ * {@code {env}.{feed}.ssmd.book.{token}}:
+ *
+ * <pre>{@code {"type":"ssmd.book","feed":"kraken","instrument":"BTC/USD","seq":48211,"ts":1755387423745044,
+ * "bids":[["62807.0","1.2"]],"asks":[["62807.1","0.4"]]}}</pre>
+ *
+ * <p>{@code seq} is the stream sequence after which the book is exact: every venue message of the feed's stream up to
+ * it is reflected, none after it. A reader starts from the snapshot and applies the instrument's orderbook messages
+ * with a greater sequence. Levels are normalized (bids best first, asks best first, sizes absolute, the wire's digits
+ * kept as text); {@code ts} is the receive time (epoch µs) of the venue frame that made the last change.
+ */
+public record SsmdBookSnapshot(String feed, String instrument, long seq, long ts, List<Level> bids, List<Level> asks) {
+
+    /** The {@code type} field, which tells these apart from venue messages in an export of the raw stream. */
+    public static final String TYPE = "ssmd.book";
+
+    private static final JsonFactory FACTORY = JsonFactory.builder().build();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    public SsmdBookSnapshot {
+        bids = List.copyOf(bids);
+        asks = List.copyOf(asks);
+    }
+
+    /** The same book as of a stream sequence. */
+    public SsmdBookSnapshot at(long streamSeq) {
+        return new SsmdBookSnapshot(feed, instrument, streamSeq, ts, bids, asks);
+    }
+
+    /** The book as a normalized whole-book event, as a gateway applies it. */
+    public BookSnapshot toEvent() {
+        return new BookSnapshot(feed, instrument, bids, asks, ts);
+    }
+
+    /** The payload published on the {@code ssmd.book} subject, UTF-8 JSON. */
+    public byte[] toJson() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 + 32 * (bids.size() + asks.size()));
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("type", TYPE);
+            json.writeStringField("feed", feed);
+            json.writeStringField("instrument", instrument);
+            json.writeNumberField("seq", seq);
+            json.writeNumberField("ts", ts);
+            writeLevels(json, "bids", bids);
+            writeLevels(json, "asks", asks);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeLevels(JsonGenerator json, String name, List<Level> levels) throws IOException {
+        json.writeArrayFieldStart(name);
+        for (Level level : levels) {
+            json.writeStartArray();
+            json.writeString(level.price().toPlainString());
+            json.writeString(level.size().toPlainString());
+            json.writeEndArray();
+        }
+        json.writeEndArray();
+    }
+
+    /**
+     * Reads a payload written by {@link #toJson()}.
+     *
+     * @throws IllegalArgumentException when it is not one
+     */
+    public static SsmdBookSnapshot fromJson(byte[] payload) {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(payload);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not an ssmd book snapshot: " + e.getMessage(), e);
+        }
+        if (node == null || !TYPE.equals(node.path("type").asText())) {
+            throw new IllegalArgumentException("not an ssmd book snapshot: type is not \"" + TYPE + "\"");
+        }
+        return new SsmdBookSnapshot(
+                node.path("feed").asText(),
+                node.path("instrument").asText(),
+                node.path("seq").asLong(),
+                node.path("ts").asLong(),
+                readLevels(node.path("bids")),
+                readLevels(node.path("asks")));
+    }
+
+    private static List<Level> readLevels(JsonNode side) {
+        List<Level> levels = new ArrayList<>(side.size());
+        for (JsonNode level : side) {
+            levels.add(new Level(
+                    new BigDecimal(level.path(0).asText()),
+                    new BigDecimal(level.path(1).asText())));
+        }
+        return levels;
+    }
+}
