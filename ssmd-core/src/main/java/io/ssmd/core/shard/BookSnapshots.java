@@ -28,10 +28,10 @@ import java.util.function.Consumer;
  * the stage after the publisher. Per message, {@link #outcome} reads one volatile field; per frame, when no snapshot is
  * due, {@link #afterFrame} reads one volatile field and a set's size.
  */
-final class BookSnapshots {
+public final class BookSnapshots {
 
     /** A copy waiting for its marker's outcome. */
-    record Pending(OutboundMessage marker, List<SsmdBookSnapshot> books) {}
+    public record Pending(OutboundMessage marker, List<SsmdBookSnapshot> books) {}
 
     private final String env;
     private final String feed;
@@ -54,7 +54,7 @@ final class BookSnapshots {
     /**
      * @param publish sends one snapshot to {@code {env}.{feed}.ssmd.book.{token}} (see {@link #subject})
      */
-    BookSnapshots(String env, String feed, Consumer<SsmdBookSnapshot> publish) {
+    public BookSnapshots(String env, String feed, Consumer<SsmdBookSnapshot> publish) {
         this(env, feed, publish, true);
     }
 
@@ -71,7 +71,7 @@ final class BookSnapshots {
     }
 
     /** The interval has passed: copy the checked books after the next frame that publishes something. */
-    void tick() {
+    public void tick() {
         due = true;
     }
 
@@ -85,7 +85,8 @@ final class BookSnapshots {
      *
      * @param published what the frame publishes, in order; its last message becomes the copy's marker
      */
-    void afterFrame(FrameDecoder decoder, Decoded decoded, List<OutboundMessage> published, long receivedMicros) {
+    public void afterFrame(
+            FrameDecoder decoder, Decoded decoded, List<OutboundMessage> published, long receivedMicros) {
         if (!on) {
             return;
         }
@@ -122,7 +123,7 @@ final class BookSnapshots {
     }
 
     /** The outcome of the next message, in input order. */
-    void outcome(PublishOutcome outcome) {
+    public void outcome(PublishOutcome outcome) {
         long seq = outcome.streamSequence();
         Pending waiting = pending;
         if (waiting != null && waiting.marker() == outcome.message()) {
@@ -152,7 +153,7 @@ final class BookSnapshots {
     }
 
     /** Whether a copy waits for its marker's outcome (for tests). */
-    boolean waiting() {
+    public boolean waiting() {
         return pending != null;
     }
 }
