@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ssmd.core.subject.Subjects;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,15 +16,22 @@ import java.util.List;
  * ssmd's own book snapshot for late joiners (DESIGN §7), published by the shard that validates the book on
  * {@code {env}.{feed}.ssmd.book.{token}}:
  *
- * <pre>{@code {"type":"ssmd.book","feed":"kraken","instrument":"BTC/USD","seq":48211,"ts":1755387423745044,
- * "bids":[["62807.0","1.2"]],"asks":[["62807.1","0.4"]]}}</pre>
+ * <pre>{@code {"type":"ssmd.book","feed":"kraken","instrument":"BTC/USD","token":"BTC-USD","seq":48211,
+ * "ts":1755387423745044,"bids":[["62807.0","1.2"]],"asks":[["62807.1","0.4"]]}}</pre>
  *
  * <p>{@code seq} is the stream sequence after which the book is exact: every venue message of the feed's stream up to
  * it is reflected, none after it. A reader starts from the snapshot and applies the instrument's orderbook messages
  * with a greater sequence. Levels are normalized (bids best first, asks best first, sizes absolute, the wire's digits
  * kept as text); {@code ts} is the receive time (epoch µs) of the venue frame that made the last change.
+ *
+ * <p>{@code token} is the last token of the subject the instrument's venue book messages go on
+ * ({@code {env}.{feed}.json.[{category}.]orderbook.{token}}), which is how a reader matches the snapshot to them. It is
+ * the instrument's own token everywhere but on Polymarket, whose book messages go on the market's condition id while
+ * its books are per asset: there the snapshot's subject token and {@code instrument} are the asset's, and
+ * {@code token} the condition id's.
  */
-public record SsmdBookSnapshot(String feed, String instrument, long seq, long ts, List<Level> bids, List<Level> asks) {
+public record SsmdBookSnapshot(
+        String feed, String instrument, String token, long seq, long ts, List<Level> bids, List<Level> asks) {
 
     /** The {@code type} field, which tells these apart from venue messages in an export of the raw stream. */
     public static final String TYPE = "ssmd.book";
@@ -36,9 +44,14 @@ public record SsmdBookSnapshot(String feed, String instrument, long seq, long ts
         asks = List.copyOf(asks);
     }
 
+    /** A snapshot of an instrument whose book messages go on its own token. */
+    public SsmdBookSnapshot(String feed, String instrument, long seq, long ts, List<Level> bids, List<Level> asks) {
+        this(feed, instrument, Subjects.token(instrument), seq, ts, bids, asks);
+    }
+
     /** The same book as of a stream sequence. */
     public SsmdBookSnapshot at(long streamSeq) {
-        return new SsmdBookSnapshot(feed, instrument, streamSeq, ts, bids, asks);
+        return new SsmdBookSnapshot(feed, instrument, token, streamSeq, ts, bids, asks);
     }
 
     /** The book as a normalized whole-book event, as a gateway applies it. */
@@ -54,6 +67,7 @@ public record SsmdBookSnapshot(String feed, String instrument, long seq, long ts
             json.writeStringField("type", TYPE);
             json.writeStringField("feed", feed);
             json.writeStringField("instrument", instrument);
+            json.writeStringField("token", token);
             json.writeNumberField("seq", seq);
             json.writeNumberField("ts", ts);
             writeLevels(json, "bids", bids);
@@ -91,9 +105,11 @@ public record SsmdBookSnapshot(String feed, String instrument, long seq, long ts
         if (node == null || !TYPE.equals(node.path("type").asText())) {
             throw new IllegalArgumentException("not an ssmd book snapshot: type is not \"" + TYPE + "\"");
         }
+        String instrument = node.path("instrument").asText();
         return new SsmdBookSnapshot(
                 node.path("feed").asText(),
-                node.path("instrument").asText(),
+                instrument,
+                node.path("token").asText(Subjects.token(instrument)),
                 node.path("seq").asLong(),
                 node.path("ts").asLong(),
                 readLevels(node.path("bids")),

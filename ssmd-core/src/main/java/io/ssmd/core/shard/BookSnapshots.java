@@ -99,7 +99,7 @@ public final class BookSnapshots {
         List<SsmdBookSnapshot> books = new ArrayList<>();
         if (due) {
             for (String instrument : decoder.checkedBooks()) {
-                decoder.checkedBook(instrument).ifPresent(b -> books.add(of(b, receivedMicros)));
+                decoder.checkedBook(instrument).ifPresent(b -> books.add(of(decoder, b, receivedMicros)));
             }
             resynced.removeIf(instrument -> decoder.checkedBook(instrument).isPresent());
         } else {
@@ -107,7 +107,7 @@ public final class BookSnapshots {
             while (it.hasNext()) {
                 Optional<BookSnapshot> book = decoder.checkedBook(it.next());
                 if (book.isPresent()) {
-                    books.add(of(book.get(), receivedMicros));
+                    books.add(of(decoder, book.get(), receivedMicros));
                     it.remove();
                 }
             }
@@ -118,8 +118,15 @@ public final class BookSnapshots {
         }
     }
 
-    private static SsmdBookSnapshot of(BookSnapshot book, long receivedMicros) {
-        return new SsmdBookSnapshot(book.feed(), book.instrument(), 0, receivedMicros, book.bids(), book.asks());
+    private static SsmdBookSnapshot of(FrameDecoder decoder, BookSnapshot book, long receivedMicros) {
+        return new SsmdBookSnapshot(
+                book.feed(),
+                book.instrument(),
+                decoder.bookToken(book.instrument()),
+                0,
+                receivedMicros,
+                book.bids(),
+                book.asks());
     }
 
     /** The outcome of the next message, in input order. */

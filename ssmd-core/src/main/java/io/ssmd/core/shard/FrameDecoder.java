@@ -59,4 +59,13 @@ public interface FrameDecoder {
     default java.util.Optional<io.ssmd.core.model.BookSnapshot> checkedBook(String instrument) {
         return java.util.Optional.empty();
     }
+
+    /**
+     * The last token of the subject an instrument's venue book messages go on, as its ssmd book snapshot names it
+     * ({@link io.ssmd.core.model.SsmdBookSnapshot#token()}): the instrument's own token unless the venue routes books
+     * by something else (Polymarket: the market's condition id).
+     */
+    default String bookToken(String instrument) {
+        return io.ssmd.core.subject.Subjects.token(instrument);
+    }
 }
