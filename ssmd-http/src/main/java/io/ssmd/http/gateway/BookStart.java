@@ -2,6 +2,7 @@ package io.ssmd.http.gateway;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.Message;
 import io.nats.client.OrderedConsumerContext;
 import io.nats.client.api.DeliverPolicy;
@@ -15,6 +16,7 @@ import io.ssmd.core.subject.Subjects;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -24,16 +26,28 @@ import java.util.Set;
 /**
  * Where a gateway starts reading a feed's stream (DESIGN §7): from the latest ssmd book snapshot of each instrument,
  * read with one ordered consumer that delivers the last message per subject of {@code {env}.{feed}.ssmd.book.>} (one
- * filter: nats-server 2.9 has no multi-filter consumers), and then only the messages after the oldest of them.
+ * filter: nats-server 2.9 has no multi-filter consumers), and then only the messages after the oldest snapshot that
+ * still has book messages after it.
  *
- * <p>When an instrument has orderbook messages in the stream but no snapshot (a venue whose books ssmd does not check,
- * a stream older than the snapshots), its book can only be rebuilt from the stream's start, so the whole stream is
- * read as before; the snapshots still stand for the instruments that have one, and their older book messages are
+ * <p>What it asks the server, and why it stays small on a big stream: the stream's orderbook subjects only (not every
+ * subject: a Kalshi stream has a ticker, trade and lifecycle subject per market too), the book snapshot subjects, one
+ * message per snapshot subject, and the last orderbook message of a snapshot's instrument only while the oldest
+ * snapshots turn out to have nothing after them.
+ *
+ * <p>A snapshot is matched to its book messages by {@link SsmdBookSnapshot#token()} (on Polymarket the condition id,
+ * whose subject carries the books of all its assets). Two bounds keep an old snapshot from pulling the start back:
+ * one older than the stream's first message is ignored (the messages after it are gone: the book is rebuilt as if it
+ * had none); one whose instrument has no book message after it (an instrument no longer subscribed, a quiet book) is
+ * restored but does not move the start, since nothing after it is needed.
+ *
+ * <p>When an instrument has orderbook messages in the stream but no usable snapshot (a venue whose books ssmd does not
+ * check, a stream older than the snapshots), its book can only be rebuilt from the stream's start, so the whole stream
+ * is read as before; the snapshots still stand for the instruments that have one, and their older book messages are
  * skipped.
  *
- * @param snapshots the latest snapshot per instrument (may be empty)
+ * @param snapshots the latest usable snapshot per instrument (may be empty)
  * @param startSeq  the first sequence to read
- * @param missing   orderbook subject tokens with no snapshot: why the start is the stream's first message
+ * @param missing   orderbook subject tokens with no usable snapshot: why the start is the stream's first message
  */
 record BookStart(List<SsmdBookSnapshot> snapshots, long startSeq, Set<String> missing) {
 
@@ -46,32 +60,70 @@ record BookStart(List<SsmdBookSnapshot> snapshots, long startSeq, Set<String> mi
         if (state.getMsgCount() == 0) {
             return new BookStart(List.of(), first, Set.of());
         }
-        Set<String> bookTokens = new HashSet<>();
-        int snapshotSubjects = 0;
-        List<Subject> subjects = nats.jetStreamManagement()
-                .getStreamInfo(stream, StreamInfoOptions.filterSubjects(env + '.' + feed + ".>"))
-                .getStreamState()
-                .getSubjects();
-        for (Subject subject : subjects == null ? List.<Subject>of() : subjects) {
-            ParsedSubject parsed = ParsedSubject.parse(subject.getName());
-            if (parsed.kind() == ParsedSubject.Kind.BOOK) {
-                snapshotSubjects++;
-            } else if (parsed.kind() == ParsedSubject.Kind.MARKET_DATA
-                    && parsed.type().equals("orderbook")) {
-                bookTokens.add(parsed.token());
+        JetStreamManagement jsm = nats.jetStreamManagement();
+        // token → the subject of its book messages, uncategorized and (Kalshi) categorized.
+        Map<String, String> bookSubjects = new HashMap<>();
+        for (String filter : List.of(
+                Subjects.marketData(env, feed, "orderbook", "*"),
+                Subjects.marketData(env, feed, "*", "orderbook", "*"))) {
+            for (Subject subject : subjects(jsm, stream, filter)) {
+                ParsedSubject parsed = ParsedSubject.parse(subject.getName());
+                if (parsed.kind() == ParsedSubject.Kind.MARKET_DATA
+                        && parsed.type().equals("orderbook")) {
+                    bookSubjects.put(parsed.token(), subject.getName());
+                }
             }
         }
-        List<SsmdBookSnapshot> snapshots =
-                snapshotSubjects == 0 ? List.of() : latest(nats, stream, env, feed, snapshotSubjects);
-        Map<String, SsmdBookSnapshot> byToken = new HashMap<>();
-        for (SsmdBookSnapshot snapshot : snapshots) {
-            byToken.put(Subjects.token(snapshot.instrument()), snapshot);
+        int snapshotSubjects =
+                subjects(jsm, stream, Subjects.book(env, feed, ">")).size();
+        List<SsmdBookSnapshot> snapshots = new ArrayList<>();
+        if (snapshotSubjects > 0) {
+            for (SsmdBookSnapshot snapshot : latest(nats, stream, env, feed, snapshotSubjects)) {
+                // Older than the stream's first message: what followed it is gone, so it is worth no more than none.
+                if (snapshot.seq() >= first - 1) {
+                    snapshots.add(snapshot);
+                }
+            }
         }
-        Set<String> missing = new HashSet<>(bookTokens);
-        missing.removeAll(byToken.keySet());
-        long oldest = snapshots.stream().mapToLong(SsmdBookSnapshot::seq).min().orElse(first - 1);
-        long start = missing.isEmpty() && !snapshots.isEmpty() ? Math.max(first, oldest + 1) : first;
-        return new BookStart(List.copyOf(byToken.values()), start, Set.copyOf(missing));
+        Set<String> missing = new HashSet<>(bookSubjects.keySet());
+        snapshots.forEach(snapshot -> missing.remove(snapshot.token()));
+        if (!missing.isEmpty() || snapshots.isEmpty()) {
+            return new BookStart(List.copyOf(snapshots), first, Set.copyOf(missing));
+        }
+        // The oldest snapshot with book messages after it decides; older ones whose books have not changed since
+        // (an instrument no longer subscribed) do not.
+        List<SsmdBookSnapshot> byAge = new ArrayList<>(snapshots);
+        byAge.sort(Comparator.comparingLong(SsmdBookSnapshot::seq));
+        long start = state.getLastSequence() + 1;
+        for (SsmdBookSnapshot snapshot : byAge) {
+            String subject = bookSubjects.get(snapshot.token());
+            if (subject != null && lastSeq(jsm, stream, subject) > snapshot.seq()) {
+                start = snapshot.seq() + 1;
+                break;
+            }
+        }
+        return new BookStart(List.copyOf(snapshots), Math.max(first, start), Set.of());
+    }
+
+    private static List<Subject> subjects(JetStreamManagement jsm, String stream, String filter)
+            throws IOException, JetStreamApiException {
+        List<Subject> subjects = jsm.getStreamInfo(stream, StreamInfoOptions.filterSubjects(filter))
+                .getStreamState()
+                .getSubjects();
+        return subjects == null ? List.of() : subjects;
+    }
+
+    /** The sequence of the last message on a subject, 0 when there is none. */
+    private static long lastSeq(JetStreamManagement jsm, String stream, String subject)
+            throws IOException, JetStreamApiException {
+        try {
+            return jsm.getLastMessage(stream, subject).getSeq();
+        } catch (JetStreamApiException e) {
+            if (e.getErrorCode() == 404) {
+                return 0;
+            }
+            throw e;
+        }
     }
 
     private static List<SsmdBookSnapshot> latest(Connection nats, String stream, String env, String feed, int expected)

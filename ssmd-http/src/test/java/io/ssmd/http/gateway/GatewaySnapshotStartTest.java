@@ -101,6 +101,79 @@ class GatewaySnapshotStartTest {
         }
     }
 
+    @Test
+    void eachInstrumentSkipsOnlyWhatItsOwnSnapshotReflectsAndAQuietBookDoesNotPullTheStartBack() throws Exception {
+        Random random = new Random(11);
+        List<String> symbols = List.of("BTC/USD", "ETH/USD", "SOL/USD", "OLD/USD");
+        try (GatewayTestNode node =
+                GatewayTestNode.start(NATS, List.of("alpha"), GatewayTestNode.spec(1000, Duration.ofSeconds(30)))) {
+            for (String symbol : symbols) {
+                node.publish("alpha", "orderbook", symbol, book(symbol, true, random, false));
+            }
+            // OLD/USD is no longer subscribed: its snapshot is old, and nothing about it follows.
+            long old = node.publish("alpha", "orderbook", "OLD/USD", book("OLD/USD", false, random, true))
+                    .getSeqno();
+            snapshotAt(node, "OLD/USD", old);
+            node.publish("alpha", "trade", "BTC/USD", trade("before", 1));
+            // One snapshot per instrument, each at its own seq, with incremental deltas of all three between them: a
+            // delta applied twice, or one skipped, shows in the books.
+            for (String symbol : symbols.subList(0, 3)) {
+                long seq = 0;
+                for (int i = 0; i < 90; i++) {
+                    String s = symbols.get(i % 3);
+                    seq = node.publish("alpha", "orderbook", s, book(s, false, random, true))
+                            .getSeqno();
+                }
+                snapshotAt(node, symbol, seq);
+            }
+            long last = 0;
+            for (int i = 0; i < 60; i++) {
+                String s = symbols.get(i % 3);
+                last = node.publish("alpha", "orderbook", s, book(s, false, random, true))
+                        .getSeqno();
+            }
+            long end = last;
+
+            GatewayCore replayed = core();
+            GatewayCore restored = core();
+            try (GatewayPipeline whole =
+                            GatewayPipeline.start(node.system(), NATS.connect(), node.env(), replayed, false);
+                    GatewayPipeline fromSnapshots =
+                            GatewayPipeline.start(node.system(), NATS.connect(), node.env(), restored, true)) {
+                whole.warmedUp().get(30, TimeUnit.SECONDS);
+                fromSnapshots.warmedUp().get(30, TimeUnit.SECONDS);
+                await().until(() -> whole.position("alpha") == end && fromSnapshots.position("alpha") == end);
+                for (String symbol : symbols) {
+                    assertThat(levels(restored, symbol)).as(symbol).isEqualTo(levels(replayed, symbol));
+                    assertThat(levels(restored, symbol)).as(symbol).isPresent();
+                }
+                // It started after BTC/USD's snapshot, the oldest with book messages after it, not after OLD/USD's.
+                assertThat(restored.trades("alpha", "BTC/USD", 10).orElseThrow())
+                        .isEmpty();
+                assertThat(replayed.trades("alpha", "BTC/USD", 10).orElseThrow())
+                        .extracting(t -> t.tradeId().orElse(""))
+                        .containsExactly("before");
+            }
+        }
+    }
+
+    /** Publishes the live gateway's book of {@code symbol} as of {@code seq} as the shard's ssmd book snapshot. */
+    private static void snapshotAt(GatewayTestNode node, String symbol, long seq) throws Exception {
+        await().until(() -> node.gateway().streamPosition("alpha") >= seq);
+        assertThat(node.gateway().streamPosition("alpha")).isEqualTo(seq);
+        var book = node.gateway()
+                .core()
+                .market("alpha", symbol)
+                .orElseThrow()
+                .book()
+                .orElseThrow();
+        SsmdBookSnapshot snapshot = new SsmdBookSnapshot("alpha", symbol, seq, 1, book.bids(), book.asks());
+        node.publishOn(
+                Subjects.book(node.env(), "alpha", Subjects.token(symbol)),
+                "alpha",
+                new String(snapshot.toJson(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Both sides of the book, or empty without one. */
     private static Optional<List<?>> levels(GatewayCore core, String symbol) {
         return core.market("alpha", symbol).orElseThrow().book().map(b -> List.of(b.bids(), b.asks()));
