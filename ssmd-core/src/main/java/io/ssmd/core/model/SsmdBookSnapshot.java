@@ -25,7 +25,7 @@ import java.util.List;
  * kept as text); {@code ts} is the receive time (epoch µs) of the venue frame that made the last change.
  *
  * <p>{@code token} is the last token of the subject the instrument's venue book messages go on
- * ({@code {env}.{feed}.json.[{category}.]orderbook.{token}}), which is how a reader matches the snapshot to them. It is
+ * ({@code {env}.{feed}[.{category}].json.orderbook.{token}}), which is how a reader matches the snapshot to them. It is
  * the instrument's own token everywhere but on Polymarket, whose book messages go on the market's condition id while
  * its books are per asset: there the snapshot's subject token and {@code instrument} are the asset's, and
  * {@code token} the condition id's.
