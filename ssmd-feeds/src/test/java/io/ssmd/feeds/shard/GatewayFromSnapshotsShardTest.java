@@ -70,7 +70,8 @@ class GatewayFromSnapshotsShardTest {
     @Test
     @org.junit.jupiter.api.Disabled("open: on the replay server's synthetic market the gateway started from the"
             + " snapshots shows a different book for some assets than the one that replayed the stream (even with"
-            + " one shard); not yet explained, see the issue 20 report")
+            + " one shard); PolymarketCheckedBookTest shows the copied books right after every frame, so the seq or the"
+            + " gateway's start is suspect; not yet explained")
     void polymarketWhoseBooksArePerAssetAndWhoseSubjectsPerCondition() throws Exception {
         List<String> assets = PolymarketReplayServer.defaultInstruments();
         Map<String, SsmdBookSnapshot> latest = check(
