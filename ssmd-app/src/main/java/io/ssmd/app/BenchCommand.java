@@ -18,18 +18,32 @@ import picocli.CommandLine.Parameters;
                 + " connectors and the archiver; --list names every benchmark, gateway included.")
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(arity = "0..1", paramLabel = "NAME", description = "one benchmark (default: the set above)")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "NAME",
+            description = "one benchmark (default: the set above)")
     String name;
+
+    @Parameters(
+            index = "1..*",
+            paramLabel = "ARG",
+            description = "the benchmark's own arguments, when it takes any (--list says which)")
+    java.util.List<String> arguments = new java.util.ArrayList<>();
 
     @Option(names = "--list", description = "List the benchmarks, one a line, with what each measures.")
     boolean list;
 
     @Override
     public Integer call() {
-        return run(name, list, System.out, System.err);
+        return run(name, arguments, list, System.out, System.err);
     }
 
     static int run(String name, boolean list, PrintStream out, PrintStream err) {
+        return run(name, java.util.List.of(), list, out, err);
+    }
+
+    static int run(String name, java.util.List<String> arguments, boolean list, PrintStream out, PrintStream err) {
         if (list) {
             Benches.all().forEach(bench -> out.printf("%-26s %s%n", bench.name(), bench.description()));
             return 0;
@@ -47,7 +61,12 @@ final class BenchCommand implements Callable<Integer> {
                     + " (ssmd bench --list names them all)");
             return 2;
         }
-        bench.get().run(out);
+        try {
+            bench.get().run(out, arguments);
+        } catch (IllegalArgumentException e) {
+            err.println("ssmd bench: " + e.getMessage());
+            return 2;
+        }
         return 0;
     }
 }

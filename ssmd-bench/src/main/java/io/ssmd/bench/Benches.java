@@ -86,6 +86,11 @@ public final class Benches {
                 "1,000 WebSocket clients x 10 symbols, publish-to-client latency, then 10 that never read",
                 out -> GatewayBench.run(
                         1_000, List.of(200, 500, 1_000), Duration.ofSeconds(5), Duration.ofSeconds(10), out)));
+        benches.add(Bench.withArguments(
+                GatewayStartBench.SCENARIO,
+                "a gateway's start until every book is current, from ssmd book snapshots and by replaying the whole"
+                        + " stream [MESSAGES... (5000000 500000)] [rate=MSGS_PER_S (1000)] [interval=DURATION (30s)]",
+                GatewayStartBench::run));
         return List.copyOf(benches);
     }
 

@@ -28,6 +28,8 @@ public record NodeSettings(
      * @param reassignInterval how often feed managers re-send assignments
      * @param rediscoverInterval how often feed managers of discovery-driven feeds look for instruments again
      * @param backpressureGapAfter a shard whose publish window stays full this long records a {@code backpressure} gap
+     * @param bookSnapshotInterval how often a shard publishes ssmd book snapshots of the books it checks (DESIGN §7),
+     *                             zero for none
      */
     public record ConnectorSettings(
             double fillRatio,
@@ -35,7 +37,8 @@ public record NodeSettings(
             Duration aliveInterval,
             Duration reassignInterval,
             Duration rediscoverInterval,
-            Duration backpressureGapAfter) {
+            Duration backpressureGapAfter,
+            Duration bookSnapshotInterval) {
 
         /**
          * The longest alive interval: readers of the archive take a shard silent for {@code 3 × 20 s} as gone (an
@@ -50,7 +53,8 @@ public record NodeSettings(
                     Duration.ofSeconds(10),
                     Duration.ofSeconds(10),
                     Duration.ofMinutes(5),
-                    Duration.ofSeconds(5));
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(30));
         }
     }
 
@@ -154,12 +158,23 @@ public record NodeSettings(
                         c.getDuration("connectors.rediscover-interval"),
                         positive(
                                 "ssmd.connectors.backpressure-gap-after",
-                                c.getDuration("connectors.backpressure-gap-after"))));
+                                c.getDuration("connectors.backpressure-gap-after")),
+                        notNegative(
+                                "ssmd.connectors.book-snapshot-interval",
+                                c.getDuration("connectors.book-snapshot-interval"))));
     }
 
     private static Duration positive(String key, Duration value) {
         if (value.isNegative() || value.isZero()) {
             throw new com.typesafe.config.ConfigException.BadValue(key, "expected a duration above 0, got " + value);
+        }
+        return value;
+    }
+
+    private static Duration notNegative(String key, Duration value) {
+        if (value.isNegative()) {
+            throw new com.typesafe.config.ConfigException.BadValue(
+                    key, "expected a duration of 0 (none) or more, got " + value);
         }
         return value;
     }

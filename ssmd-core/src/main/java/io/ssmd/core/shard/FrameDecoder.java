@@ -41,4 +41,31 @@ public interface FrameDecoder {
     default boolean changesLive() {
         return false;
     }
+
+    /**
+     * The instruments whose books this decoder keeps checked now (a venue snapshot seen on this connection and no
+     * resync pending): the books the shard may publish as ssmd book snapshots (DESIGN §7). Empty for a venue whose
+     * books are not checked.
+     */
+    default java.util.Collection<String> checkedBooks() {
+        return java.util.List.of();
+    }
+
+    /**
+     * One checked book as it stands after the last frame decoded, normalized (bids and asks best first, absolute
+     * sizes, the wire's digits): equal to the book a gateway builds from the same messages. Empty when the book is not
+     * checked now. Called from the decoding stage, like {@link #decode}.
+     */
+    default java.util.Optional<io.ssmd.core.model.BookSnapshot> checkedBook(String instrument) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The last token of the subject an instrument's venue book messages go on, as its ssmd book snapshot names it
+     * ({@link io.ssmd.core.model.SsmdBookSnapshot#token()}): the instrument's own token unless the venue routes books
+     * by something else (Polymarket: the market's condition id).
+     */
+    default String bookToken(String instrument) {
+        return io.ssmd.core.subject.Subjects.token(instrument);
+    }
 }

@@ -23,6 +23,7 @@ final class ShardDecoding {
     private final CounterDataPoint truncated;
     private final Consumer<ShardGraph.ChangeTaken> taken;
     private final boolean decoderChangesLive;
+    private final BookSnapshots snapshots;
     private volatile BoundedSourceQueue<String> replies;
     private long frames;
     private boolean refused;
@@ -33,7 +34,8 @@ final class ShardDecoding {
             ShardStats stats,
             ShardEvents events,
             CounterDataPoint truncated,
-            Consumer<ShardGraph.ChangeTaken> taken) {
+            Consumer<ShardGraph.ChangeTaken> taken,
+            BookSnapshots snapshots) {
         this.plan = plan;
         this.cap = cap;
         this.stats = stats;
@@ -42,6 +44,7 @@ final class ShardDecoding {
         this.truncated = truncated;
         this.taken = taken;
         this.decoderChangesLive = decoder.changesLive();
+        this.snapshots = snapshots;
     }
 
     void replyTo(BoundedSourceQueue<String> queue) {
@@ -161,6 +164,7 @@ final class ShardDecoding {
                 for (Decoded.Routed routed : decoded.messages()) {
                     out.add(outbound(routed.subject(), routed.payload(), number, routed.element(), frame));
                 }
+                snapshots.afterFrame(decoder, decoded, out, frame.receivedMicros());
                 yield out;
             }
         };

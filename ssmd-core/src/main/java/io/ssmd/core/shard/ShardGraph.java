@@ -147,6 +147,7 @@ final class ShardGraph {
         }
         int cap = frameCap(
                 plan.maxFrameBytes(), runtime.maxPayload(), plan.shard().shard());
+        BookSnapshots snapshots = bookSnapshots(system, plan, runtime);
         ShardDecoding decoding = new ShardDecoding(
                 plan,
                 cap,
@@ -155,7 +156,8 @@ final class ShardGraph {
                 runtime.metrics()
                         .framesTruncated()
                         .labelValues(plan.shard().feed(), plan.shard().shard()),
-                taken);
+                taken,
+                snapshots);
         // The inlet is preferred, so a change waits for the frame being decoded but not for a backlog of them, and
         // completes eagerly: the connection ends when its socket does.
         ShardBackpressure backpressure = new ShardBackpressure(runtime.backpressureGapAfter(), events);
@@ -176,9 +178,10 @@ final class ShardGraph {
                 .mapConcat(decoding::take)
                 .via(Publisher.flow(
                         runtime.jetStream(), plan.publisher(), runtime.metrics(), runtime.control(), backpressure))
-                .toMat(Sink.foreach(outcomeSink(runtime.outcomes())), Keep.both())
+                .toMat(Sink.foreach(outcomeSink(snapshots, runtime.outcomes())), Keep.both())
                 .run(materializer);
         Handles handles = materialized.first();
+        materialized.second().whenComplete((done, error) -> snapshots.stop());
         decoding.replyTo(handles.outbound());
         return new Running(
                 handles.outbound(),
@@ -201,7 +204,53 @@ final class ShardGraph {
     }
 
     private static org.apache.pekko.japi.function.Procedure<PublishOutcome> outcomeSink(
-            Consumer<PublishOutcome> outcomes) {
-        return outcomes::accept;
+            BookSnapshots snapshots, Consumer<PublishOutcome> outcomes) {
+        return outcome -> {
+            snapshots.outcome(outcome);
+            outcomes.accept(outcome);
+        };
     }
+
+    /**
+     * The connection's ssmd book snapshots: ticked by a timer every {@code book-snapshot-interval} while the connection
+     * runs, published straight to JetStream (apart from the venue messages: their order in the stream does not matter,
+     * their sequence is in the payload). A snapshot that cannot be stored is only logged: the next one replaces it.
+     */
+    private static BookSnapshots bookSnapshots(ActorSystem<?> system, Plan plan, ShardRuntime runtime) {
+        Duration interval = runtime.bookSnapshotInterval();
+        if (interval.isZero()) {
+            return BookSnapshots.off();
+        }
+        ShardContext shard = plan.shard();
+        String received = PublishHeaders.RECEIVED_AT;
+        BookSnapshots[] self = new BookSnapshots[1];
+        self[0] = new BookSnapshots(shard.env(), shard.feed(), snapshot -> {
+            io.nats.client.impl.Headers headers = new io.nats.client.impl.Headers()
+                    .put(
+                            PublishHeaders.MSG_ID,
+                            shard.shard() + ':' + plan.epoch() + ":book:" + snapshot.seq() + ':'
+                                    + snapshot.instrument())
+                    .put(received, Long.toString(snapshot.ts()))
+                    .put(PublishHeaders.SHARD, shard.shard());
+            String subject = self[0].subject(snapshot);
+            try {
+                runtime.jetStream()
+                        .publishAsync(subject, headers, snapshot.toJson())
+                        .whenComplete((ack, error) -> {
+                            if (error != null) {
+                                SNAPSHOT_LOG.debug(
+                                        "ssmd book snapshot on {} not stored: {}", subject, error.toString());
+                            }
+                        });
+            } catch (RuntimeException e) {
+                SNAPSHOT_LOG.debug("ssmd book snapshot on {} not sent: {}", subject, e.toString());
+            }
+        });
+        org.apache.pekko.actor.Cancellable timer =
+                system.scheduler().scheduleAtFixedRate(interval, interval, self[0]::tick, system.executionContext());
+        self[0].stopWith(timer);
+        return self[0];
+    }
+
+    private static final org.slf4j.Logger SNAPSHOT_LOG = org.slf4j.LoggerFactory.getLogger(BookSnapshots.class);
 }

@@ -72,6 +72,42 @@ public final class ShardHost {
             Duration aliveInterval,
             Duration backpressureGapAfter,
             Consumer<PublishOutcome> outcomes) {
+        return start(
+                system,
+                env,
+                node,
+                feeds,
+                jetStream,
+                maxPayload,
+                publisher,
+                metrics,
+                control,
+                healthInterval,
+                aliveInterval,
+                backpressureGapAfter,
+                ShardRuntime.DEFAULT_BOOK_SNAPSHOT_INTERVAL,
+                outcomes);
+    }
+
+    /**
+     * As above, with the interval of the shards' ssmd book snapshots ({@code ssmd.connectors.book-snapshot-interval};
+     * zero for none).
+     */
+    public static ShardHost start(
+            ActorSystem<?> system,
+            String env,
+            String node,
+            Map<String, FeedConnector> feeds,
+            JetStream jetStream,
+            long maxPayload,
+            PublisherSettings publisher,
+            ConnectorMetrics metrics,
+            ControlEventPublisher control,
+            Duration healthInterval,
+            Duration aliveInterval,
+            Duration backpressureGapAfter,
+            Duration bookSnapshotInterval,
+            Consumer<PublishOutcome> outcomes) {
         ActorRef<Topic.Command<ShardHealth>> topic = system.systemActorOf(
                 Topic.create(ShardHealth.class, "ssmd-feed-health"), "feed-health-topic", Props.empty());
         ActorRef<FeedHealthRegistry.Command> registry = system.systemActorOf(
@@ -89,6 +125,7 @@ public final class ShardHost {
                 healthInterval,
                 aliveInterval,
                 backpressureGapAfter,
+                bookSnapshotInterval,
                 outcomes);
         FeedShard.init(system, runtime);
         return new ShardHost(system, runtime, List.copyOf(feeds.values()), registry);

@@ -20,6 +20,8 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * @param maxPayload the NATS server's {@code max_payload}: no frame larger than it, less headers, is published whole
  * @param aliveInterval how often a streaming shard publishes its {@code alive} control event
  * @param backpressureGapAfter a publish window full this long is a {@code backpressure} gap
+ * @param bookSnapshotInterval how often a shard publishes ssmd book snapshots of the books it checks (DESIGN §7);
+ *                             zero for never (not even after a resync)
  * @param outcomes sees every publish outcome (benchmarks measure frame-to-ack latency with it); usually a no-op
  */
 public record ShardRuntime(
@@ -35,7 +37,11 @@ public record ShardRuntime(
         Duration healthInterval,
         Duration aliveInterval,
         Duration backpressureGapAfter,
+        Duration bookSnapshotInterval,
         Consumer<PublishOutcome> outcomes) {
+
+    /** {@code ssmd.connectors.book-snapshot-interval}'s default, for rigs that do not say. */
+    public static final Duration DEFAULT_BOOK_SNAPSHOT_INTERVAL = Duration.ofSeconds(30);
 
     public ShardRuntime {
         feeds = Map.copyOf(feeds);

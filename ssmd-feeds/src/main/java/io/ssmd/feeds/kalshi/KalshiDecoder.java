@@ -376,6 +376,18 @@ public final class KalshiDecoder implements FrameDecoder {
         return sids;
     }
 
+    /** Markets whose books are checked now: a snapshot on this connection, no gap and no broken delta since. */
+    @Override
+    public java.util.Collection<String> checkedBooks() {
+        return List.copyOf(books.keySet());
+    }
+
+    @Override
+    public Optional<io.ssmd.core.model.BookSnapshot> checkedBook(String ticker) {
+        KalshiLocalBook book = books.get(ticker);
+        return book == null ? Optional.empty() : Optional.of(book.normalized(shard.feed(), ticker));
+    }
+
     /** The book of a market, when one is being checked. */
     Optional<KalshiLocalBook> book(String ticker) {
         return Optional.ofNullable(books.get(ticker));

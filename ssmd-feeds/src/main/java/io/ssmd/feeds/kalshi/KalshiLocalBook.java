@@ -12,12 +12,17 @@ import java.util.TreeMap;
  * best NO bid). A delta is a signed increment to the resting size at one price; a level reaching zero goes, one
  * going below zero means the book is broken.
  *
- * <p>Prices are kept as decimals with trailing zeros stripped, so {@code "0.960"} and {@code "0.9600"} are one level.
+ * <p>Levels are keyed by their price with trailing zeros stripped, so {@code "0.960"} and {@code "0.9600"} are one
+ * level; each keeps the wire text of its latest change, as the gateway's book does, so that the book's ssmd snapshot
+ * (DESIGN §7) reads as the gateway's.
  */
 final class KalshiLocalBook {
 
-    private final Map<BigDecimal, BigDecimal> yes = new TreeMap<>();
-    private final Map<BigDecimal, BigDecimal> no = new TreeMap<>();
+    /** A resting level: its price as last written on the wire, and its size. */
+    private record Resting(BigDecimal price, BigDecimal size) {}
+
+    private final TreeMap<BigDecimal, Resting> yes = new TreeMap<>();
+    private final TreeMap<BigDecimal, Resting> no = new TreeMap<>();
 
     /**
      * A book from a snapshot's {@code msg}; empty when its levels cannot be read. A side with no resting orders has
@@ -30,7 +35,7 @@ final class KalshiLocalBook {
                 : Optional.empty();
     }
 
-    /** One {@code orderbook_delta}: a signed size change at a price on a side. */
+    /** One {@code orderbook_delta}: a signed size change at a price (as on the wire) on a side. */
     record Delta(String side, BigDecimal price, BigDecimal delta) {}
 
     /**
@@ -45,29 +50,45 @@ final class KalshiLocalBook {
         if (price.isEmpty() || delta.isEmpty() || !(side.equals("yes") || side.equals("no"))) {
             return Optional.empty();
         }
-        return Optional.of(new Delta(side, price.get().stripTrailingZeros(), delta.get()));
+        return Optional.of(new Delta(side, price.get(), delta.get()));
     }
 
     /** Applies a delta; why the book is now broken, or empty. */
     Optional<String> apply(Delta d) {
-        Map<BigDecimal, BigDecimal> levels = d.side().equals("yes") ? yes : no;
-        BigDecimal size = levels.getOrDefault(d.price(), BigDecimal.ZERO).add(d.delta());
+        Map<BigDecimal, Resting> levels = d.side().equals("yes") ? yes : no;
+        BigDecimal key = d.price().stripTrailingZeros();
+        Resting resting = levels.get(key);
+        BigDecimal size = (resting == null ? d.delta() : resting.size().add(d.delta()));
         if (size.signum() < 0) {
             return Optional.of("delta " + d.delta().toPlainString() + " at " + d.side() + " "
                     + d.price().toPlainString() + " leaves a negative size " + size.toPlainString());
         }
         if (size.signum() == 0) {
-            levels.remove(d.price());
+            levels.remove(key);
         } else {
-            levels.put(d.price(), size);
+            levels.put(key, new Resting(d.price(), size));
         }
         return Optional.empty();
     }
 
     /** The resting size at a price on a side ({@code yes}/{@code no}), zero when there is no level. */
     BigDecimal size(String side, String price) {
-        Map<BigDecimal, BigDecimal> levels = side.equals("yes") ? yes : no;
-        return levels.getOrDefault(new BigDecimal(price).stripTrailingZeros(), BigDecimal.ZERO);
+        Resting resting = (side.equals("yes") ? yes : no).get(new BigDecimal(price).stripTrailingZeros());
+        return resting == null ? BigDecimal.ZERO : resting.size();
+    }
+
+    /**
+     * The book as the gateway normalizes Kalshi's (KalshiNormalizer): bids are the YES bids, best first; asks the NO
+     * bids seen from the YES side ({@code 1 − p}, same size), best first.
+     */
+    io.ssmd.core.model.BookSnapshot normalized(String feed, String ticker) {
+        java.util.List<io.ssmd.core.model.Level> bids = new java.util.ArrayList<>(yes.size());
+        yes.descendingMap().values().forEach(r -> bids.add(new io.ssmd.core.model.Level(r.price(), r.size())));
+        java.util.List<io.ssmd.core.model.Level> asks = new java.util.ArrayList<>(no.size());
+        no.descendingMap()
+                .values()
+                .forEach(r -> asks.add(new io.ssmd.core.model.Level(BigDecimal.ONE.subtract(r.price()), r.size())));
+        return new io.ssmd.core.model.BookSnapshot(feed, ticker, bids, asks, 0);
     }
 
     /** Levels on a side. */
@@ -79,7 +100,7 @@ final class KalshiLocalBook {
      * Reads one side: {@code yes_dollars_fp} ({@code [["0.0800","300.00"]]}, current), else legacy
      * {@code yes_dollars} ({@code [["0.080",300]]}), else legacy {@code yes} ({@code [[8,300]]}, integer cents).
      */
-    private boolean readSide(JsonNode msg, String side, Map<BigDecimal, BigDecimal> into) {
+    private boolean readSide(JsonNode msg, String side, Map<BigDecimal, Resting> into) {
         JsonNode levels = msg.get(side + "_dollars_fp");
         boolean cents = false;
         if (levels == null) {
@@ -101,9 +122,12 @@ final class KalshiLocalBook {
             if (price.isEmpty() || size.isEmpty()) {
                 return false;
             }
-            BigDecimal key = (cents ? price.get().movePointLeft(2) : price.get()).stripTrailingZeros();
+            BigDecimal wire = cents ? price.get().movePointLeft(2) : price.get();
             if (size.get().signum() > 0) {
-                into.merge(key, size.get(), BigDecimal::add);
+                into.merge(
+                        wire.stripTrailingZeros(),
+                        new Resting(wire, size.get()),
+                        (a, b) -> new Resting(b.price(), a.size().add(b.size())));
             }
         }
         return true;

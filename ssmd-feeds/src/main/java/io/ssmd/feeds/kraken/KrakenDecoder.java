@@ -181,6 +181,25 @@ public final class KrakenDecoder implements FrameDecoder {
                 : Optional.of("checksum mismatch: Kraken " + expected + ", local book " + computed);
     }
 
+    @Override
+    public java.util.Collection<String> checkedBooks() {
+        List<String> checked = new ArrayList<>(books.size());
+        for (String symbol : books.keySet()) {
+            if (!resyncing.contains(symbol)) {
+                checked.add(symbol);
+            }
+        }
+        return checked;
+    }
+
+    @Override
+    public Optional<io.ssmd.core.model.BookSnapshot> checkedBook(String symbol) {
+        if (!checking(symbol)) {
+            return Optional.empty();
+        }
+        return Optional.of(books.get(symbol).normalized(shard.feed(), symbol));
+    }
+
     /** Whether this symbol's book is being checked: a snapshot seen on this connection and no resync pending. */
     boolean checking(String symbol) {
         return books.containsKey(symbol) && !resyncing.contains(symbol);

@@ -76,6 +76,19 @@ final class KrakenLocalBook {
         }
     }
 
+    /** The book as normalized levels, best first: what a gateway builds from the same messages. */
+    io.ssmd.core.model.BookSnapshot normalized(String feed, String symbol) {
+        return new io.ssmd.core.model.BookSnapshot(feed, symbol, levels(bids), levels(asks), 0);
+    }
+
+    private static List<io.ssmd.core.model.Level> levels(TreeMap<BigDecimal, KrakenProtocol.Level> side) {
+        List<io.ssmd.core.model.Level> levels = new java.util.ArrayList<>(side.size());
+        for (KrakenProtocol.Level level : side.values()) {
+            levels.add(new io.ssmd.core.model.Level(new BigDecimal(level.price()), new BigDecimal(level.qty())));
+        }
+        return levels;
+    }
+
     int bidCount() {
         return bids.size();
     }

@@ -101,6 +101,27 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
         }
     }
 
+    /** Products whose books follow the venue's seq now: a snapshot on this connection and no gap since. */
+    @Override
+    public java.util.Collection<String> checkedBooks() {
+        List<String> checked = new ArrayList<>(books.size());
+        books.forEach((product, book) -> {
+            if (book.state() == KrakenFuturesLocalBook.State.SYNCED) {
+                checked.add(product);
+            }
+        });
+        return checked;
+    }
+
+    @Override
+    public Optional<io.ssmd.core.model.BookSnapshot> checkedBook(String productId) {
+        KrakenFuturesLocalBook book = books.get(productId);
+        if (book == null || book.state() != KrakenFuturesLocalBook.State.SYNCED) {
+            return Optional.empty();
+        }
+        return Optional.of(book.normalized(shard.feed(), productId));
+    }
+
     /** The book of {@code productId} as checked so far, for tests; empty before any book frame of it. */
     Optional<KrakenFuturesLocalBook> book(String productId) {
         return Optional.ofNullable(books.get(productId));

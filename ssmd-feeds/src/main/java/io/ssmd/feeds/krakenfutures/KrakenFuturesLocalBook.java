@@ -51,6 +51,17 @@ final class KrakenFuturesLocalBook {
         return asks;
     }
 
+    /** The book as normalized levels, best first: what a gateway builds from the same messages. */
+    io.ssmd.core.model.BookSnapshot normalized(String feed, String product) {
+        return new io.ssmd.core.model.BookSnapshot(feed, product, levels(bids), levels(asks), 0);
+    }
+
+    private static java.util.List<io.ssmd.core.model.Level> levels(Map<BigDecimal, BigDecimal> side) {
+        java.util.List<io.ssmd.core.model.Level> levels = new java.util.ArrayList<>(side.size());
+        side.forEach((price, size) -> levels.add(new io.ssmd.core.model.Level(price, size)));
+        return levels;
+    }
+
     /** The book is being resynchronized: stop checking until the next snapshot. */
     void resyncing() {
         state = State.RESYNCING;
@@ -112,9 +123,10 @@ final class KrakenFuturesLocalBook {
             return insane;
         }
         // A delete of a level we never held is not an error: the venue does not promise to delete only what it sent.
-        if (qty.get().signum() == 0) {
-            levels.remove(price.get());
-        } else {
+        // Removed first, as the gateway's book does: TreeMap.put keeps the old key, and a level carries the latest wire
+        // text (34981 after 34981.0), so that this book's ssmd snapshot reads as the gateway's.
+        levels.remove(price.get());
+        if (qty.get().signum() != 0) {
             levels.put(price.get(), qty.get());
         }
         return Optional.empty();
@@ -134,6 +146,7 @@ final class KrakenFuturesLocalBook {
             if (insane.isPresent()) {
                 return insane;
             }
+            side.remove(price.get());
             if (qty.get().signum() > 0) {
                 side.put(price.get(), qty.get());
             }

@@ -296,6 +296,35 @@ public final class PolymarketDecoder implements FrameDecoder {
         outcome.resyncs.add(new Decoded.Resync(asset, reason + " (market " + market + ")"));
     }
 
+    @Override
+    public java.util.Collection<String> checkedBooks() {
+        List<String> checked = new ArrayList<>(books.size());
+        for (String asset : books.keySet()) {
+            if (!resyncing.contains(asset)) {
+                checked.add(asset);
+            }
+        }
+        return checked;
+    }
+
+    @Override
+    public java.util.Optional<io.ssmd.core.model.BookSnapshot> checkedBook(String asset) {
+        if (!checking(asset)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(books.get(asset).normalized(shard.feed(), asset));
+    }
+
+    /**
+     * Books are per asset, but their messages go on the market's condition id ({@link #token}): the asset's ssmd book
+     * snapshot names that token, so a reader matches it to the book messages after it. Every checked asset has had a
+     * {@code book} event, which names its market.
+     */
+    @Override
+    public String bookToken(String asset) {
+        return Subjects.token(conditionByAsset.getOrDefault(asset, asset));
+    }
+
     /** Whether this asset's book is being checked: a snapshot seen on this connection and no resync pending. */
     boolean checking(String asset) {
         return books.containsKey(asset) && !resyncing.contains(asset);

@@ -66,10 +66,22 @@ final class PolymarketLocalBook {
                 + local.get().toPlainString());
     }
 
+    /** The book as normalized levels, best first: what a gateway builds from the same messages. */
+    io.ssmd.core.model.BookSnapshot normalized(String feed, String asset) {
+        return new io.ssmd.core.model.BookSnapshot(feed, asset, levels(bids.descendingMap()), levels(asks), 0);
+    }
+
+    private static List<io.ssmd.core.model.Level> levels(java.util.Map<BigDecimal, BigDecimal> side) {
+        List<io.ssmd.core.model.Level> levels = new java.util.ArrayList<>(side.size());
+        side.forEach((price, size) -> levels.add(new io.ssmd.core.model.Level(price, size)));
+        return levels;
+    }
+
     private static void set(TreeMap<BigDecimal, BigDecimal> side, BigDecimal price, BigDecimal size) {
-        if (size.signum() == 0) {
-            side.remove(price);
-        } else {
+        // Removed first, as the gateway's book does: TreeMap.put keeps the old key, and a level carries the latest wire
+        // text ("0.5" after "0.50"), so that this book's ssmd snapshot reads as the gateway's.
+        side.remove(price);
+        if (size.signum() != 0) {
             side.put(price, size);
         }
     }

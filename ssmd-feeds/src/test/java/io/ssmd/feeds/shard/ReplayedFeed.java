@@ -69,6 +69,33 @@ public final class ReplayedFeed implements AutoCloseable {
             Map<String, String> replacements,
             String environmentYaml,
             Function<EnabledFeed, VenueConnector> connector) {
+        return start(
+                system,
+                nats,
+                dir,
+                venue,
+                rate,
+                seed,
+                instruments,
+                replacements,
+                environmentYaml,
+                io.ssmd.core.shard.ShardRuntime.DEFAULT_BOOK_SNAPSHOT_INTERVAL,
+                connector);
+    }
+
+    /** Like the other {@code start}, with shards that publish ssmd book snapshots every {@code bookSnapshotInterval}. */
+    public static ReplayedFeed start(
+            ActorSystem<?> system,
+            Connection nats,
+            Path dir,
+            String venue,
+            int rate,
+            long seed,
+            List<String> instruments,
+            Map<String, String> replacements,
+            String environmentYaml,
+            java.time.Duration bookSnapshotInterval,
+            Function<EnabledFeed, VenueConnector> connector) {
         ReplaySettings settings = ReplaySettings.synthetic(venue, 0, rate, seed);
         VenueServer venueServer = Venues.byId(settings.venue()).replayServer(settings);
         ReplayServer server = ReplayServer.create(system, venueServer, settings, new Faults());
@@ -88,7 +115,8 @@ public final class ReplayedFeed implements AutoCloseable {
             }
             environment = EnvironmentLoader.load(environment.file(), Map.of());
         }
-        return new ReplayedFeed(binding, server, environment, ShardRig.start(nats, environment, connector));
+        return new ReplayedFeed(
+                binding, server, environment, ShardRig.start(nats, environment, connector, bookSnapshotInterval));
     }
 
     public Faults faults() {

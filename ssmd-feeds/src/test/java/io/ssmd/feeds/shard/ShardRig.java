@@ -63,7 +63,8 @@ public final class ShardRig implements AutoCloseable {
     private ShardRig(
             Connection nats,
             Environment environment,
-            Function<io.ssmd.core.config.EnabledFeed, VenueConnector> connector)
+            Function<io.ssmd.core.config.EnabledFeed, VenueConnector> connector,
+            Duration bookSnapshotInterval)
             throws Exception {
         this.nats = nats;
         // The node's own configuration path (NodeConfig), as one node of a cluster whose messages are all serialized.
@@ -105,6 +106,7 @@ public final class ShardRig implements AutoCloseable {
                 Duration.ofMillis(200),
                 ALIVE_INTERVAL,
                 BACKPRESSURE_GAP_AFTER,
+                bookSnapshotInterval,
                 outcomes::add);
     }
 
@@ -112,8 +114,17 @@ public final class ShardRig implements AutoCloseable {
             Connection nats,
             Environment environment,
             Function<io.ssmd.core.config.EnabledFeed, VenueConnector> connector) {
+        return start(nats, environment, connector, io.ssmd.core.shard.ShardRuntime.DEFAULT_BOOK_SNAPSHOT_INTERVAL);
+    }
+
+    /** Like the other {@code start}, with shards that publish ssmd book snapshots this often (zero: none). */
+    public static ShardRig start(
+            Connection nats,
+            Environment environment,
+            Function<io.ssmd.core.config.EnabledFeed, VenueConnector> connector,
+            Duration bookSnapshotInterval) {
         try {
-            return new ShardRig(nats, environment, connector);
+            return new ShardRig(nats, environment, connector, bookSnapshotInterval);
         } catch (Exception e) {
             throw new IllegalStateException("the shard rig did not start: " + e, e);
         }

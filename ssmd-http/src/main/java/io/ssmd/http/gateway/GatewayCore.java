@@ -6,6 +6,7 @@ import io.ssmd.core.model.BookSnapshot;
 import io.ssmd.core.model.MarketEvent;
 import io.ssmd.core.model.MarketEventJson;
 import io.ssmd.core.model.OrderBook;
+import io.ssmd.core.model.SsmdBookSnapshot;
 import io.ssmd.core.model.Ticker;
 import io.ssmd.core.model.Trade;
 import io.ssmd.core.nats.ControlEvent;
@@ -139,7 +140,29 @@ public final class GatewayCore {
      * arrived after the event happened is kept: control events and market data reach the stream by different
      * publishers, so the new snapshot may be stored before the event that asked for it.
      */
-    public synchronized void onControl(ControlEvent event, boolean live) {
+    public void onControl(ControlEvent event, boolean live) {
+        onControl(event, 0, live);
+    }
+
+    /**
+     * A restored book (an ssmd book snapshot, DESIGN §7) as the gateway starts: the book as of the snapshot's
+     * sequence; the instrument's book messages and control events up to that sequence are then skipped.
+     */
+    public synchronized void restoreBook(SsmdBookSnapshot snapshot) {
+        GatewayFeed gatewayFeed = feeds.get(snapshot.feed());
+        if (gatewayFeed == null) {
+            return;
+        }
+        Market market = markets.market(gatewayFeed.name(), snapshot.instrument());
+        OrderBook book = gatewayFeed.newBook();
+        book.apply(snapshot.toEvent());
+        market.book(book, snapshot.seq());
+        market.bookSince(snapshot.ts());
+        market.restoredSeq(snapshot.seq());
+    }
+
+    /** As {@link #onControl(ControlEvent, boolean)}, with the event's stream sequence. */
+    public synchronized void onControl(ControlEvent event, long seq, boolean live) {
         if (ControlEvent.ALIVE.equals(event.event())) {
             // A shard's periodic sign of life is for the archive's gap log, not news to a client.
             return;
@@ -151,7 +174,8 @@ public final class GatewayCore {
                     .filter(m -> m != null)
                     .toList();
             for (Market market : concerned) {
-                if (market.bookSince() <= event.ts()) {
+                // A restored book already reflects every event up to its snapshot's sequence.
+                if (market.bookSince() <= event.ts() && seq > market.restoredSeq()) {
                     market.book(null, 0);
                 }
             }
@@ -333,6 +357,10 @@ public final class GatewayCore {
         if (event instanceof Ticker ticker) {
             market.lastTicker(ticker);
             return ticker;
+        }
+        if ((event instanceof BookSnapshot || event instanceof BookDelta) && seq <= market.restoredSeq()) {
+            // Already in the ssmd book snapshot the book was restored from.
+            return null;
         }
         if (event instanceof BookSnapshot snapshot) {
             OrderBook book = feed.newBook();

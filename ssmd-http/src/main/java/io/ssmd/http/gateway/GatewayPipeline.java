@@ -72,12 +72,28 @@ public final class GatewayPipeline implements AutoCloseable {
      * @throws IllegalStateException naming the stream that cannot be read
      */
     public static GatewayPipeline start(ActorSystem<?> system, Connection nats, String env, GatewayCore core) {
+        return start(system, nats, env, core, true);
+    }
+
+    /**
+     * Starts consuming every feed's stream into {@code core}.
+     *
+     * @param fromSnapshots whether to start from the latest ssmd book snapshots ({@link BookStart}) rather than replay
+     *                      every stream from its first message
+     * @throws IllegalStateException naming the stream that cannot be read
+     */
+    public static GatewayPipeline start(
+            ActorSystem<?> system, Connection nats, String env, GatewayCore core, boolean fromSnapshots) {
         GatewayPipeline pipeline = new GatewayPipeline(nats);
         try {
             for (String feed : core.feedNames()) {
-                pipeline.consume(system, env, feed, core);
+                pipeline.consume(system, env, feed, core, fromSnapshots);
             }
             return pipeline;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pipeline.close();
+            throw new IllegalStateException("the gateway was interrupted while reading the book snapshots", e);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             pipeline.close();
             throw new IllegalStateException("the gateway cannot read the feed streams: " + e.getMessage(), e);
@@ -89,18 +105,36 @@ public final class GatewayPipeline implements AutoCloseable {
         return CompletableFuture.allOf(warmUps.toArray(CompletableFuture[]::new));
     }
 
-    private void consume(ActorSystem<?> system, String env, String feed, GatewayCore core)
-            throws IOException, JetStreamApiException {
+    private void consume(ActorSystem<?> system, String env, String feed, GatewayCore core, boolean fromSnapshots)
+            throws IOException, JetStreamApiException, InterruptedException {
         String stream = Subjects.streamName(env, feed);
         StreamState state = nats.jetStreamManagement().getStreamInfo(stream).getStreamState();
         long warmUpTo = state.getLastSequence();
+        long startSeq = 1;
+        if (fromSnapshots) {
+            BookStart start = BookStart.read(nats, stream, env, feed, state);
+            start.snapshots().forEach(core::restoreBook);
+            startSeq = start.startSeq();
+            if (!start.missing().isEmpty()) {
+                log.info(
+                        "gateway: {} has books without an ssmd book snapshot ({} of them, e.g. {}): replaying it whole",
+                        stream,
+                        start.missing().size(),
+                        start.missing().iterator().next());
+            }
+            log.info(
+                    "gateway: {} restored {} books from ssmd book snapshots, reading from sequence {}",
+                    stream,
+                    start.snapshots().size(),
+                    startSeq);
+        }
         CompletableFuture<Void> warmedUp = new CompletableFuture<>();
         warmUps.add(warmedUp);
-        if (state.getMsgCount() == 0) {
+        if (state.getMsgCount() == 0 || startSeq > warmUpTo) {
             warmedUp.complete(null);
         }
         SubjectRouter router = new SubjectRouter(env, feed, core);
-        AtomicLong position = new AtomicLong();
+        AtomicLong position = new AtomicLong(startSeq - 1);
         positions.put(feed, position);
         consumers.add(OrderedStreamSource.create(
                         nats, stream, () -> position.get() + 1, () -> lastSeq(stream), stopped::get, CONSUMER)
@@ -124,7 +158,11 @@ public final class GatewayPipeline implements AutoCloseable {
                     }
                 })))
                 .run(system));
-        log.info("gateway: consuming {} from its start ({} messages of history)", stream, warmUpTo);
+        log.info(
+                "gateway: consuming {} from sequence {} ({} messages of history)",
+                stream,
+                startSeq,
+                Math.max(0, warmUpTo - startSeq + 1));
     }
 
     private OptionalLong lastSeq(String stream) {
@@ -168,9 +206,9 @@ public final class GatewayPipeline implements AutoCloseable {
                             seq,
                             live);
                 }
-                case CONTROL -> core.onControl(ControlEvent.fromJson(message.getData()), live);
-                // System and unparsed frames carry nothing for clients; ssmd book snapshots are not needed while
-                // the pipeline replays the stream from its start.
+                case CONTROL -> core.onControl(ControlEvent.fromJson(message.getData()), seq, live);
+                // System and unparsed frames carry nothing for clients; ssmd book snapshots are read once, at start
+                // (BookStart): afterwards the venue's own messages keep the books.
                 default -> {}
             }
         }

@@ -26,6 +26,7 @@ final class Market {
     private OrderBook book;
     private long bookSeq;
     private long bookSince;
+    private long restoredSeq;
     private Ticker lastTicker;
 
     Market(String feed, String instrument, int tradesKept) {
@@ -115,6 +116,18 @@ final class Market {
 
     void bookSince(long receivedAtMicros) {
         bookSince = receivedAtMicros;
+    }
+
+    /**
+     * The sequence of the ssmd book snapshot the book was restored from at start (0 for none): book messages and
+     * control events up to it are already reflected in the book.
+     */
+    long restoredSeq() {
+        return restoredSeq;
+    }
+
+    void restoredSeq(long seq) {
+        restoredSeq = seq;
     }
 
     /** The stream sequence of the last message applied to the book. */
