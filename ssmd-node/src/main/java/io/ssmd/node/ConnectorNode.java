@@ -93,6 +93,7 @@ public final class ConnectorNode {
                 settings.healthInterval(),
                 settings.aliveInterval(),
                 settings.backpressureGapAfter(),
+                settings.failureRanges(),
                 outcomes);
         shards.startManagers(settings).forEach((feed, manager) -> {
             // Kalshi's lifecycle watcher: markets that open or close between discoveries.

@@ -79,6 +79,20 @@ public final class Publisher {
             ConnectorMetrics metrics,
             ControlEventPublisher control,
             PublishWindow window) {
+        return flow(jetStream, settings, metrics, control, window, FailureRangeLimits.defaults());
+    }
+
+    /**
+     * The publisher as a flow whose window is watched and whose failed messages are announced in ranges bounded by
+     * {@code limits} ({@code ssmd.connectors.publish-failed}).
+     */
+    public static Flow<OutboundMessage, PublishOutcome, NotUsed> flow(
+            JetStream jetStream,
+            PublisherSettings settings,
+            ConnectorMetrics metrics,
+            ControlEventPublisher control,
+            PublishWindow window,
+            FailureRangeLimits limits) {
         if (settings.window() < 1 || settings.maxAttempts() < 1) {
             throw new IllegalArgumentException("publisher window and max attempts must be at least 1: " + settings);
         }
@@ -106,7 +120,7 @@ public final class Publisher {
                     return outcome;
                 })
                 .statefulMap(
-                        () -> new FailureRanges(control::raise),
+                        () -> new FailureRanges(control::raise, limits),
                         (failures, outcome) -> {
                             failures.outcome(outcome);
                             return Pair.create(failures, outcome);

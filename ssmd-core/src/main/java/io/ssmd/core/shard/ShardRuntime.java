@@ -3,6 +3,7 @@ package io.ssmd.core.shard;
 import io.nats.client.JetStream;
 import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.nats.ControlEventPublisher;
+import io.ssmd.core.nats.FailureRangeLimits;
 import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.nats.PublisherSettings;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * @param maxPayload the NATS server's {@code max_payload}: no frame larger than it, less headers, is published whole
  * @param aliveInterval how often a streaming shard publishes its {@code alive} control event
  * @param backpressureGapAfter a publish window full this long is a {@code backpressure} gap
+ * @param failureRanges when a range of failed publishes is closed and announced as one {@code publish_failed}
  * @param outcomes sees every publish outcome (benchmarks measure frame-to-ack latency with it); usually a no-op
  */
 public record ShardRuntime(
@@ -35,6 +37,7 @@ public record ShardRuntime(
         Duration healthInterval,
         Duration aliveInterval,
         Duration backpressureGapAfter,
+        FailureRangeLimits failureRanges,
         Consumer<PublishOutcome> outcomes) {
 
     public ShardRuntime {

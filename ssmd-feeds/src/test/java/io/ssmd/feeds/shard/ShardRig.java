@@ -103,6 +103,7 @@ public final class ShardRig implements AutoCloseable {
                 Duration.ofMillis(200),
                 ALIVE_INTERVAL,
                 BACKPRESSURE_GAP_AFTER,
+                io.ssmd.core.nats.FailureRangeLimits.defaults(),
                 outcomes::add);
     }
 
