@@ -23,6 +23,7 @@ public final class ArchiverMetrics {
     private final Counter uploads;
     private final Counter uploadFailures;
     private final Gauge uploadPending;
+    private final ArchiveStorage storage = new ArchiveStorage();
 
     private ArchiverMetrics(PrometheusRegistry registry) {
         messages = counter("ssmd_archiver_messages", "Stream messages written to archive segments", "stream")
@@ -74,6 +75,11 @@ public final class ArchiverMetrics {
         return new ArchiverMetrics(registry);
     }
 
+    /** Which streams can write their directories now: the node's health check reads it. */
+    public ArchiveStorage storage() {
+        return storage;
+    }
+
     /** The data points of one stream. */
     public StreamMetrics stream(String stream) {
         return new StreamMetrics(
@@ -88,7 +94,8 @@ public final class ArchiverMetrics {
                 uploadFailures.labelValues(stream),
                 uploadPending.labelValues(stream),
                 clockSkew.labelValues(stream),
-                gaps);
+                gaps,
+                storage);
     }
 
     /** One stream's data points, looked up once. */
@@ -104,7 +111,8 @@ public final class ArchiverMetrics {
             CounterDataPoint uploadFailures,
             GaugeDataPoint uploadPending,
             CounterDataPoint clockSkew,
-            Counter gaps) {
+            Counter gaps,
+            ArchiveStorage storage) {
 
         /** Counts one gap of {@code type}. */
         public void gap(String type) {
