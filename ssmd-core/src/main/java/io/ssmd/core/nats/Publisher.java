@@ -189,8 +189,16 @@ public final class Publisher {
                 }
                 ack = jetStream.publishAsync(message.subject(), headers, message.payload());
             } catch (RuntimeException e) {
-                // The client refuses at once when closed or when its reconnect buffer is full during an outage (and
-                // a subject or header it cannot send fails every attempt the same way, ending as publish_failed).
+                if (refusedWhileReconnecting(e)) {
+                    // NATS is away and the client holds nothing back (NatsConnections): the attempt ends after
+                    // ack-timeout, as one sent into the outage would, so an outage costs a message its attempts no
+                    // faster than before; a message that fails was never sent, so never lands after its gap.
+                    CompletableFuture.delayedExecutor(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                            .execute(() -> attemptFailed(attempt, e));
+                    return;
+                }
+                // The client refuses at once when closed (and a subject or header it cannot send fails every attempt
+                // the same way, ending as publish_failed).
                 attemptFailed(attempt, e);
                 return;
             }
@@ -210,6 +218,11 @@ public final class Publisher {
                 }
                 acked(pubAck);
             });
+        }
+
+        private static boolean refusedWhileReconnecting(RuntimeException e) {
+            return e instanceof IllegalStateException
+                    && String.valueOf(e.getMessage()).contains("during reconnect");
         }
 
         @Override
