@@ -18,7 +18,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
@@ -111,6 +113,11 @@ public final class StreamArchiver {
         metrics.storage().running(source.stream());
         // After a failure for lack of space: the free bytes the next attempt waits for; 0 when none.
         AtomicLong waitForFree = new AtomicLong();
+        // Whether the last failure came before anything was written (the directory or its manifests could not be
+        // opened): then opening is itself the proof that the archive can write again.
+        AtomicBoolean failedAtOpen = new AtomicBoolean();
+        // The last seq written when the last attempt failed while writing: writing past it is a recovery.
+        AtomicLong failedAtSeq = new AtomicLong();
         SharedKillSwitch drain = KillSwitches.shared("archive-" + source.stream());
         StreamArchiver[] self = new StreamArchiver[1];
         // Each failure is told once, by storageFailed (an ERROR naming the directory and the free space); the retries
@@ -134,6 +141,8 @@ public final class StreamArchiver {
                     drain,
                     io,
                     waitForFree,
+                    failedAtOpen,
+                    failedAtSeq,
                     () -> self[0] != null && self[0].stopping);
         });
         Pair<UniqueKillSwitch, CompletionStage<Done>> running = restarting
@@ -189,9 +198,13 @@ public final class StreamArchiver {
             SharedKillSwitch drain,
             Executor io,
             AtomicLong waitForFree,
+            AtomicBoolean failedAtOpen,
+            AtomicLong failedAtSeq,
             BooleanSupplier stopped) {
         Path dir = target.streamDir();
         long minFree = settings.minFreeSpace();
+        AtomicReference<ArchiveWriterStage.SpaceCheck> checks =
+                new AtomicReference<>(() -> ArchiveStorage.requireFree(dir, minFree, 0));
         CompletableFuture<StreamArchive> opened = CompletableFuture.supplyAsync(
                 () -> {
                     try {
@@ -202,20 +215,39 @@ public final class StreamArchiver {
                                     ? new StillNoSpace(e.getMessage())
                                     : new NoSpaceAtStart(e.getMessage());
                         }
-                        StreamArchive archive = StreamArchive.open(target, store, probe, metrics, committed);
+                        // After a failure while writing, the stream counts as writing again only once it has written
+                        // past the seq where that failure came, or committed a file: an attempt that opens and fails
+                        // again at the same place is the same failure, not a recovery and a new ERROR.
+                        Runnable wrote = () -> {
+                            if (metrics.storage().recovered(stream)) {
+                                metrics.storageOk().set(1);
+                                log.info(
+                                        "archive of {} writes to {} again ({} on its filesystem)",
+                                        stream,
+                                        dir,
+                                        ArchiveStorage.space(dir)
+                                                .map(ArchiveStorage.Space::describe)
+                                                .orElse("free space unknown"));
+                            }
+                        };
+                        StreamArchive archive = StreamArchive.open(target, store, probe, metrics, file -> {
+                            wrote.run();
+                            committed.accept(file);
+                        });
                         waitForFree.set(0);
-                        metrics.storageOk().set(1);
-                        if (metrics.storage().recovered(stream)) {
-                            log.info(
-                                    "archive of {} writes to {} again ({} on its filesystem); consuming resumes after"
-                                            + " seq {}",
-                                    stream,
-                                    dir,
-                                    ArchiveStorage.space(dir)
-                                            .map(ArchiveStorage.Space::describe)
-                                            .orElse("free space unknown"),
-                                    archive.lastSeq());
+                        if (failedAtOpen.get()) {
+                            wrote.run();
+                        } else if (metrics.storage().failing().containsKey(stream)) {
+                            log.debug("archive of {} retries after seq {}", stream, archive.lastSeq());
+                        } else {
+                            metrics.storageOk().set(1);
                         }
+                        checks.set(() -> {
+                            ArchiveStorage.requireFree(dir, minFree, 0);
+                            if (archive.lastSeq() > failedAtSeq.get()) {
+                                wrote.run();
+                            }
+                        });
                         return archive;
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
@@ -236,12 +268,16 @@ public final class StreamArchiver {
                         .via(Flow.fromGraph(new ArchiveWriterStage(
                                 archive,
                                 () -> System.currentTimeMillis() * 1000,
-                                () -> ArchiveStorage.requireFree(dir, minFree, 0))))
+                                () -> checks.get().check())))
                         .async(settings.ioDispatcher())))
                 .mapMaterializedValue(f -> NotUsed.getInstance())
                 .watchTermination((mat, termination) -> {
                     termination.whenComplete((ok, failure) -> {
                         if (failure != null) {
+                            failedAtOpen.set(!opened.isDone() || opened.isCompletedExceptionally());
+                            if (!failedAtOpen.get()) {
+                                failedAtSeq.set(opened.join().lastSeq());
+                            }
                             storageFailed(stream, dir, minFree, unwrap(failure), metrics, settings, waitForFree);
                         }
                     });

@@ -176,6 +176,9 @@ public final class Publisher {
                 return;
             }
             int attempt = ++attempts;
+            if (attempt > 1) {
+                shardMetrics.retries().inc();
+            }
             CompletableFuture<PublishAck> ack;
             try {
                 if (headers == null) {
@@ -201,9 +204,6 @@ public final class Publisher {
                 // the same way, ending as publish_failed).
                 attemptFailed(attempt, e);
                 return;
-            }
-            if (attempt > 1) {
-                shardMetrics.retries().inc();
             }
             deadlines.watch(this, attempt);
             ack.whenComplete((pubAck, error) -> {
