@@ -101,14 +101,20 @@ final class ArchiveCommand {
             }
             for (ArchiveVerifier.StreamSummary s : report.streams()) {
                 out.printf(
-                        "%s: %d days, %d files, %,d records, seqs %d..%d, gaps %s%s%n",
+                        "%s: %d days, %d files, %,d records (%s), seqs %d..%d, gaps %s%s%s%n",
                         s.streamDir(),
                         s.days(),
                         s.files(),
                         s.records(),
+                        s.recordsByType().entrySet().stream()
+                                .map(e -> e.getKey() + " " + e.getValue())
+                                .collect(Collectors.joining(", ")),
                         s.firstSeq(),
                         s.lastSeq(),
                         gaps(s.gaps()),
+                        s.failedMessages() > 0
+                                ? ", " + s.failedMessages() + " messages received but never stored (publish_failed)"
+                                : "",
                         s.notLocal() > 0
                                 ? ", " + s.notLocal() + " files only in the bucket (checked by manifest)"
                                 : "");

@@ -68,7 +68,8 @@ class ArchiveCommandsTest {
                 .as(text(err))
                 .isZero();
         assertThat(text(out))
-                .contains("2 days, 3 files, 230 records, seqs 1..250, gaps retention_loss=1," + " connection_lost=1")
+                .contains(
+                        "2 days, 3 files, 230 records (trade 230), seqs 1..250, gaps retention_loss=1, connection_lost=1")
                 .contains("archive is consistent");
 
         Manifest manifest = ManifestStore.read(day1).orElseThrow();

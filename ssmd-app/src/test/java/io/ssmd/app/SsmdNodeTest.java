@@ -94,6 +94,43 @@ class SsmdNodeTest {
     }
 
     @Test
+    void anArchiveDirectoryThatCannotBeWrittenMakesTheHealthDegradedUntilItCan() throws Exception {
+        // A file where the kraken stream's directory goes: that archiver cannot write, the others can.
+        Path blocked = java.nio.file.Files.createDirectories(dir.resolve("archive/default"))
+                .resolve("kraken");
+        java.nio.file.Files.writeString(blocked, "in the way");
+        Ssmd node = Ssmd.start(newSystem(), settings(Optional.of(NATS.url())), defaultEnvironment());
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !JSON.readTree(get(node, "/v1/health").body())
+                        .path("checks")
+                        .path("archive-storage")
+                        .path("ok")
+                        .asBoolean(true));
+        HttpResponse<String> health = get(node, "/v1/health");
+        assertThat(health.statusCode()).isEqualTo(503);
+        JsonNode body = JSON.readTree(health.body());
+        assertThat(body.path("status").asText()).isEqualTo("degraded");
+        assertThat(body.path("checks").path("archive-storage").path("detail").asText())
+                .contains("DEFAULT_KRAKEN: cannot write " + blocked.resolve("DEFAULT_KRAKEN"), "free of")
+                .doesNotContain("DEFAULT_POLYMARKET");
+
+        java.nio.file.Files.delete(blocked);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> JSON.readTree(get(node, "/v1/health").body())
+                        .path("checks")
+                        .path("archive-storage")
+                        .path("ok")
+                        .asBoolean(false));
+        assertThat(JSON.readTree(get(node, "/v1/health").body())
+                        .path("checks")
+                        .path("archive-storage")
+                        .path("detail")
+                        .asText())
+                .contains("can write their directories");
+    }
+
+    @Test
     void embeddedNatsIsSupervisedAndStoppedOnShutdown() throws Exception {
         Ssmd node = Ssmd.start(newSystem(), settings(Optional.empty()), defaultEnvironment());
         NatsServerProcess server = node.embeddedNats().orElseThrow();

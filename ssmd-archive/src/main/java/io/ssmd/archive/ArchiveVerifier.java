@@ -34,6 +34,9 @@ public final class ArchiveVerifier {
      * What one stream directory holds.
      *
      * @param gaps gaps by type
+     * @param recordsByType records by message type ({@code trade}, {@code control}, …), as the manifests count them
+     * @param failedMessages the messages the {@code publish_failed} gaps stand for: received by ssmd but never
+     *                       stored, so what the venue sent is {@code recordsByType}'s market data plus these
      */
     public record StreamSummary(
             Path streamDir,
@@ -43,7 +46,9 @@ public final class ArchiveVerifier {
             long firstSeq,
             long lastSeq,
             Map<String, Integer> gaps,
-            int notLocal) {}
+            int notLocal,
+            Map<String, Long> recordsByType,
+            long failedMessages) {}
 
     /** The outcome: consistent when there are no problems. */
     public record Report(List<StreamSummary> streams, List<Problem> problems) {
@@ -109,9 +114,13 @@ public final class ArchiveVerifier {
         List<long[]> missing = new ArrayList<>();
         Map<Path, Integer> resets = new HashMap<>();
         Map<String, Integer> gapCounts = new LinkedHashMap<>();
+        long failedMessages = 0;
         for (int i = 0; i < manifests.size(); i++) {
             for (Gap gap : manifests.get(i).gaps()) {
                 gapCounts.merge(gap.type(), 1, Integer::sum);
+                if (gap.type().equals(Gap.PUBLISH_FAILED)) {
+                    failedMessages += gap.messages() == null ? 1 : gap.messages();
+                }
                 if (gap.type().equals(Gap.STREAM_RESET) && gap.file() != null) {
                     resets.merge(dateDirs.get(i).resolve(gap.file()), 1, Integer::sum);
                 }
@@ -125,6 +134,7 @@ public final class ArchiveVerifier {
         int files = 0;
         int notLocal = 0;
         long records = 0;
+        Map<String, Long> byType = new TreeMap<>();
         for (int i = 0; i < dateDirs.size(); i++) {
             Path dateDir = dateDirs.get(i);
             Manifest manifest = manifests.get(i);
@@ -132,6 +142,7 @@ public final class ArchiveVerifier {
             for (FileEntry entry : manifest.files()) {
                 files++;
                 records += entry.records();
+                entry.recordsByType().forEach((type, n) -> byType.merge(type, n, Long::sum));
                 Path file = dateDir.resolve(entry.name());
                 if (entry.conflict()) {
                     problems.add(new Problem(
@@ -152,7 +163,16 @@ public final class ArchiveVerifier {
             }
         }
         return new StreamSummary(
-                streamDir, dateDirs.size(), files, records, continuity.first, continuity.last, gapCounts, notLocal);
+                streamDir,
+                dateDirs.size(),
+                files,
+                records,
+                continuity.first,
+                continuity.last,
+                gapCounts,
+                notLocal,
+                byType,
+                failedMessages);
     }
 
     private static void checkListing(Path dateDir, Manifest manifest, List<Problem> problems) throws IOException {

@@ -1,5 +1,6 @@
 package io.ssmd.archive;
 
+import java.io.IOException;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.apache.pekko.NotUsed;
@@ -28,10 +29,18 @@ final class ArchiveWriterStage extends GraphStage<FlowShape<Optional<ArchiveReco
     private final FlowShape<Optional<ArchiveRecord>, NotUsed> shape = FlowShape.of(in, out);
     private final StreamArchive archive;
     private final LongSupplier clockMicros;
+    private final SpaceCheck space;
 
-    ArchiveWriterStage(StreamArchive archive, LongSupplier clockMicros) {
+    /** Fails when the archive's filesystem has too little space left to go on writing. */
+    @FunctionalInterface
+    interface SpaceCheck {
+        void check() throws IOException;
+    }
+
+    ArchiveWriterStage(StreamArchive archive, LongSupplier clockMicros, SpaceCheck space) {
         this.archive = archive;
         this.clockMicros = clockMicros;
+        this.space = space;
     }
 
     @Override
@@ -55,6 +64,7 @@ final class ArchiveWriterStage extends GraphStage<FlowShape<Optional<ArchiveReco
                         // Busy streams never send an empty poll, so the clock also ticks every so many messages.
                         if (element.isEmpty() || ++sinceTick >= TICK_EVERY) {
                             sinceTick = 0;
+                            space.check();
                             archive.tick(clockMicros.getAsLong(), element.isEmpty());
                         }
                         pull(in);

@@ -25,6 +25,7 @@ public final class ArchiverMetrics {
     private final Gauge uploadPending;
     private final Counter uploadConflicts;
     private final Counter remoteMissing;
+    private final ArchiveStorage storage = new ArchiveStorage();
 
     private ArchiverMetrics(PrometheusRegistry registry) {
         messages = counter("ssmd_archiver_messages", "Stream messages written to archive segments", "stream")
@@ -89,6 +90,11 @@ public final class ArchiverMetrics {
         return new ArchiverMetrics(registry);
     }
 
+    /** Which streams can write their directories now: the node's health check reads it. */
+    public ArchiveStorage storage() {
+        return storage;
+    }
+
     /** The data points of one stream. */
     public StreamMetrics stream(String stream) {
         return new StreamMetrics(
@@ -105,7 +111,8 @@ public final class ArchiverMetrics {
                 uploadConflicts.labelValues(stream),
                 remoteMissing.labelValues(stream),
                 clockSkew.labelValues(stream),
-                gaps);
+                gaps,
+                storage);
     }
 
     /** One stream's data points, looked up once. */
@@ -123,7 +130,8 @@ public final class ArchiverMetrics {
             CounterDataPoint uploadConflicts,
             CounterDataPoint remoteMissing,
             CounterDataPoint clockSkew,
-            Counter gaps) {
+            Counter gaps,
+            ArchiveStorage storage) {
 
         /** Counts one gap of {@code type}. */
         public void gap(String type) {

@@ -10,6 +10,8 @@ import org.apache.pekko.stream.RestartSettings;
  *
  * @param clockSkewLimit how far ahead of the archiver's clock a receive time may be before it is a {@code clock_skew}
  *                       and written into the current window
+ * @param minFreeSpace  bytes that must stay free on the archive's filesystem: below it the archiver stops writing
+ *                      (as when the disk is full) and waits for space
  * @param ioDispatcher the dispatcher of blocking file and consumer work
  */
 public record ArchiverSettings(
@@ -25,6 +27,7 @@ public record ArchiverSettings(
         Duration uploadInterval,
         Duration stopTimeout,
         Duration clockSkewLimit,
+        long minFreeSpace,
         String ioDispatcher) {
 
     /** The dispatcher reference.conf defines for blocking archive work. */
@@ -46,6 +49,7 @@ public record ArchiverSettings(
                 c.getDuration("upload-interval"),
                 c.getDuration("stop-timeout"),
                 c.getDuration("clock-skew-limit"),
+                c.getBytes("min-free-space"),
                 IO_DISPATCHER);
     }
 

@@ -72,8 +72,10 @@ public final class Archivers {
      * node leaves, after it has committed its open segment there. A moved archiver resumes from the manifests under
      * its archive root on the new node: a root that the nodes share (or one restored from the uploaded manifests)
      * resumes after the last committed seq; an empty one archives the stream again from its first message.
+     *
+     * @return whether the archivers running on this node can write their directories, for {@code /v1/health}
      */
-    public static void startInCluster(
+    public static ArchiveStorage startInCluster(
             ActorSystem<?> system, Environment environment, Connection nats, PrometheusRegistry registry) {
         ArchiverSettings settings = ArchiverSettings.create(system.settings().config());
         ArchiverMetrics metrics = ArchiverMetrics.create(registry);
@@ -99,6 +101,7 @@ public final class Archivers {
                             .toArray(CompletableFuture[]::new);
                     return CompletableFuture.allOf(stops).thenApply(v -> Done.getInstance());
                 });
+        return metrics.storage();
     }
 
     /** Starts {@code archivers} here: a {@link StreamArchiver} (and an uploader, if configured) per stream. */

@@ -1,5 +1,6 @@
 package io.ssmd.archive;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,6 +17,9 @@ import java.util.TreeSet;
  * @param hasGaps      whether {@code gaps} is non-empty
  * @param shards       what each shard last said as of the last file committed here (carried from day to day), so a
  *                     new connection epoch after a crash is a gap even across a restart of the archiver
+ * @param streamCreated when the stream these files were read from was created (epoch µs, as JetStream reports it), or
+ *                     null when unknown (a manifest of an older ssmd): a stream found at startup with another
+ *                     creation time was deleted and recreated while the archiver was down, a {@code stream_reset}
  */
 @JsonPropertyOrder({
     "env",
@@ -29,7 +33,8 @@ import java.util.TreeSet;
     "tickers",
     "message_types",
     "has_gaps",
-    "shards"
+    "shards",
+    "stream_created"
 })
 public record Manifest(
         String env,
@@ -43,7 +48,8 @@ public record Manifest(
         List<String> tickers,
         List<String> messageTypes,
         boolean hasGaps,
-        List<ShardMark> shards) {
+        List<ShardMark> shards,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long streamCreated) {
 
     public Manifest {
         shards = shards == null
@@ -71,7 +77,7 @@ public record Manifest(
             List<String> tickers,
             List<String> messageTypes,
             boolean hasGaps) {
-        this(env, feed, stream, date, format, rotation, files, gaps, tickers, messageTypes, hasGaps, List.of());
+        this(env, feed, stream, date, format, rotation, files, gaps, tickers, messageTypes, hasGaps, List.of(), null);
     }
 
     /** An empty manifest. */
@@ -129,7 +135,8 @@ public record Manifest(
                 List.copyOf(t),
                 List.copyOf(m),
                 false,
-                shards);
+                shards,
+                streamCreated);
     }
 
     /** This manifest with one file's upload flag set. */
@@ -143,7 +150,19 @@ public record Manifest(
                 .map(f -> f.name().equals(entry.name()) ? entry : f)
                 .toList();
         return new Manifest(
-                env, feed, stream, date, format, rotation, next, gaps, tickers, messageTypes, false, shards);
+                env,
+                feed,
+                stream,
+                date,
+                format,
+                rotation,
+                next,
+                gaps,
+                tickers,
+                messageTypes,
+                false,
+                shards,
+                streamCreated);
     }
 
     /**
@@ -157,7 +176,19 @@ public record Manifest(
     /** This manifest without its gaps. */
     public Manifest withoutGaps() {
         return new Manifest(
-                env, feed, stream, date, format, rotation, files, List.of(), tickers, messageTypes, false, shards);
+                env,
+                feed,
+                stream,
+                date,
+                format,
+                rotation,
+                files,
+                List.of(),
+                tickers,
+                messageTypes,
+                false,
+                shards,
+                streamCreated);
     }
 
     /** This manifest with the files of {@code keep} only, and gaps of dropped files dropped too. */
@@ -167,13 +198,55 @@ public record Manifest(
                 .filter(g -> g.file() == null || names.contains(g.file()))
                 .toList();
         return new Manifest(
-                env, feed, stream, date, format, rotation, keep, kept, tickers, messageTypes, false, shards);
+                env,
+                feed,
+                stream,
+                date,
+                format,
+                rotation,
+                keep,
+                kept,
+                tickers,
+                messageTypes,
+                false,
+                shards,
+                streamCreated);
     }
 
     /** This manifest with every shard's mark as of its last committed file. */
     public Manifest withShards(List<ShardMark> marks) {
         return new Manifest(
-                env, feed, stream, date, format, rotation, files, gaps, tickers, messageTypes, false, marks);
+                env,
+                feed,
+                stream,
+                date,
+                format,
+                rotation,
+                files,
+                gaps,
+                tickers,
+                messageTypes,
+                false,
+                marks,
+                streamCreated);
+    }
+
+    /** This manifest recording the creation time (epoch µs) of the stream its files were read from; 0 when unknown. */
+    public Manifest withStreamCreated(long created) {
+        return new Manifest(
+                env,
+                feed,
+                stream,
+                date,
+                format,
+                rotation,
+                files,
+                gaps,
+                tickers,
+                messageTypes,
+                false,
+                shards,
+                created == 0 ? streamCreated : Long.valueOf(created));
     }
 
     /** The time of the last message in this directory's files, µs, or 0. */

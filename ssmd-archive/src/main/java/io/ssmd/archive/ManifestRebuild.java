@@ -41,8 +41,17 @@ final class ManifestRebuild {
      * @param lastWindow the window start (µs) of the latest committed file, if any
      * @param lastFile   that file, if it is still on local disk
      * @param shards     what each shard last said, as of the last committed file
+     * @param lastTs     the receive time (µs) of the last committed message, 0 when nothing is archived
+     * @param streamCreated the creation time (epoch µs) of the stream the newest files were read from, 0 when no
+     *                   manifest records it
      */
-    record Position(long lastSeq, Optional<Long> lastWindow, Optional<Path> lastFile, List<ShardMark> shards) {}
+    record Position(
+            long lastSeq,
+            Optional<Long> lastWindow,
+            Optional<Path> lastFile,
+            List<ShardMark> shards,
+            long lastTs,
+            long streamCreated) {}
 
     private ManifestRebuild() {}
 
@@ -52,6 +61,8 @@ final class ManifestRebuild {
         Optional<Long> lastWindow = Optional.empty();
         Optional<Path> lastFile = Optional.empty();
         List<ShardMark> shards = List.of();
+        long lastTs = 0;
+        long streamCreated = 0;
         for (Path dateDir : dateDirs(streamDir)) {
             long seqBefore = lastSeq;
             List<ShardMark> shardsBefore = shards;
@@ -60,6 +71,10 @@ final class ManifestRebuild {
             Manifest manifest = store.locked(dateDir, () -> rebuild(dateDir, identity, store, seqBefore, shardsBefore));
             if (!manifest.files().isEmpty()) {
                 shards = manifest.shards();
+            }
+            lastTs = Math.max(lastTs, manifest.lastTs());
+            if (manifest.streamCreated() != null) {
+                streamCreated = manifest.streamCreated();
             }
             LocalDate date = LocalDate.parse(dateDir.getFileName().toString());
             for (FileEntry entry : manifest.files()) {
@@ -72,7 +87,7 @@ final class ManifestRebuild {
                 }
             }
         }
-        return new Position(lastSeq, lastWindow, lastFile, shards);
+        return new Position(lastSeq, lastWindow, lastFile, shards, lastTs, streamCreated);
     }
 
     /**

@@ -49,11 +49,12 @@ final class StreamArchive {
     private Optional<Path> lastFile;
     private Open open;
     private long nextLagCheck;
-    // The creation time of the stream being read (epoch µs), once the probe has told it; 0 before.
+    // The creation time of the stream being read (epoch µs), as the manifests recorded it or the probe has told it
+    // since; 0 while unknown. Recorded in the manifest with each commit.
     private long streamCreated;
     // A reset found by the probe, recorded in the file of the first message of the new stream.
     private Gap pendingReset;
-    // The receive time of the last message written by this run, to date a reset; null before any.
+    // The receive time of the last message written (or committed before this run), to date a reset; null before any.
     private Long lastTs;
 
     /** The open segment and what it has gathered. */
@@ -94,6 +95,8 @@ final class StreamArchive {
         this.lastWindow = position.lastWindow();
         this.lastFile = position.lastFile();
         this.controls = new ControlGaps(position.shards());
+        this.streamCreated = position.streamCreated();
+        this.lastTs = position.lastTs() == 0 ? null : position.lastTs();
     }
 
     /** Rebuilds the manifests from disk and returns the archive positioned after its last committed sequence. */
@@ -110,7 +113,12 @@ final class StreamArchive {
                 target.identity().stream(),
                 position.lastSeq(),
                 target.streamDir());
-        return new StreamArchive(target, store, probe, metrics, committed, position);
+        StreamArchive archive = new StreamArchive(target, store, probe, metrics, committed, position);
+        // Before the consumer starts from the manifests' position: a stream recreated while the archiver was down
+        // (another creation time than the manifests record, or fewer messages than they hold) is read from its first
+        // sequence, not from a position that belongs to the old stream.
+        probe.state().ifPresent(archive::checkReset);
+        return archive;
     }
 
     /** The last sequence written, committed or in the open segment; 0 when none. */
@@ -248,7 +256,9 @@ final class StreamArchive {
         store.update(
                 segment.dateDir,
                 target.identity().empty(segment.dateDir),
-                m -> m.withFile(entry, gaps, tickers, types).withShards(controls.marks()));
+                m -> m.withFile(entry, gaps, tickers, types)
+                        .withShards(controls.marks())
+                        .withStreamCreated(streamCreated));
         lastWindow = Optional.of(segment.window);
         lastFile = Optional.of(done.file());
         metrics.files().inc();

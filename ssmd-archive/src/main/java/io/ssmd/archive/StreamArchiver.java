@@ -18,6 +18,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.pekko.Done;
@@ -25,6 +28,7 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.event.Logging;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
@@ -45,7 +49,10 @@ import scala.concurrent.ExecutionContextExecutor;
  *
  * <p>Each attempt rebuilds the manifests from disk and resumes after the last committed sequence, so a failure
  * costs at most the open segment, which is read again from the stream. While the directory cannot be written nothing
- * is consumed: the data waits in the stream, and {@code ssmd_archiver_storage_ok} is 0.
+ * is consumed: the data waits in the stream, {@code ssmd_archiver_storage_ok} is 0 and {@link ArchiveStorage} (so
+ * {@code /v1/health}) names the directory and the free space. A full disk (or less free than
+ * {@code min-free-space}) is not retried until the filesystem has {@code min-free-space} more free than it had after
+ * the failure, so a segment that cannot fit is not written, dropped and written again in a loop.
  */
 public final class StreamArchiver {
 
@@ -103,10 +110,21 @@ public final class StreamArchiver {
                 settings.lagInterval(),
                 settings.clockSkewLimit());
         StreamProbe probe = probe(nats, source.stream());
+        metrics.storage().running(source.stream());
+        // After a failure for lack of space: the free bytes the next attempt waits for; 0 when none.
+        AtomicLong waitForFree = new AtomicLong();
+        // Whether the last failure came before anything was written (the directory or its manifests could not be
+        // opened): then opening is itself the proof that the archive can write again.
+        AtomicBoolean failedAtOpen = new AtomicBoolean();
+        // The last seq written when the last attempt failed while writing: writing past it is a recovery.
+        AtomicLong failedAtSeq = new AtomicLong();
         SharedKillSwitch drain = KillSwitches.shared("archive-" + source.stream());
         StreamArchiver[] self = new StreamArchiver[1];
-        RestartSettings restart =
-                RestartSettings.create(settings.storageBackoffMin(), settings.storageBackoffMax(), 0.2);
+        // Each failure is told once, by storageFailed (an ERROR naming the directory and the free space); the retries
+        // while the disk stays full are not a WARN each.
+        RestartSettings restart = RestartSettings.create(
+                        settings.storageBackoffMin(), settings.storageBackoffMax(), 0.2)
+                .withLogSettings(RestartSettings.createLogSettings(Logging.DebugLevel()));
         Source<NotUsed, NotUsed> restarting = RestartSource.onFailuresWithBackoff(restart, () -> {
             if (self[0] != null && self[0].stopping) {
                 return Source.<NotUsed>empty();
@@ -123,6 +141,9 @@ public final class StreamArchiver {
                     settings,
                     drain,
                     io,
+                    waitForFree,
+                    failedAtOpen,
+                    failedAtSeq,
                     () -> self[0] != null && self[0].stopping);
         });
         Pair<UniqueKillSwitch, CompletionStage<Done>> running = restarting
@@ -178,13 +199,58 @@ public final class StreamArchiver {
             ArchiverSettings settings,
             SharedKillSwitch drain,
             Executor io,
+            AtomicLong waitForFree,
+            AtomicBoolean failedAtOpen,
+            AtomicLong failedAtSeq,
             BooleanSupplier stopped) {
+        Path dir = target.streamDir();
+        long minFree = settings.minFreeSpace();
+        AtomicReference<ArchiveWriterStage.SpaceCheck> checks =
+                new AtomicReference<>(() -> ArchiveStorage.requireFree(dir, minFree, 0));
         CompletableFuture<StreamArchive> opened = CompletableFuture.supplyAsync(
                 () -> {
                     try {
+                        try {
+                            ArchiveStorage.requireFree(dir, minFree, waitForFree.get());
+                        } catch (ArchiveStorage.NoSpaceException e) {
+                            throw waitForFree.get() > 0
+                                    ? new StillNoSpace(e.getMessage())
+                                    : new NoSpaceAtStart(e.getMessage());
+                        }
+                        // After a failure while writing, the stream counts as writing again only once it has written
+                        // past the seq where that failure came, or committed a file: an attempt that opens and fails
+                        // again at the same place is the same failure, not a recovery and a new ERROR.
+                        Runnable wrote = () -> {
+                            if (metrics.storage().recovered(stream)) {
+                                metrics.storageOk().set(1);
+                                log.info(
+                                        "archive of {} writes to {} again ({} on its filesystem)",
+                                        stream,
+                                        dir,
+                                        ArchiveStorage.space(dir)
+                                                .map(ArchiveStorage.Space::describe)
+                                                .orElse("free space unknown"));
+                            }
+                        };
                         restoreFromBucket(storage, target.streamDir(), store);
-                        StreamArchive archive = StreamArchive.open(target, store, probe, metrics, committed);
-                        metrics.storageOk().set(1);
+                        StreamArchive archive = StreamArchive.open(target, store, probe, metrics, file -> {
+                            wrote.run();
+                            committed.accept(file);
+                        });
+                        waitForFree.set(0);
+                        if (failedAtOpen.get()) {
+                            wrote.run();
+                        } else if (metrics.storage().failing().containsKey(stream)) {
+                            log.debug("archive of {} retries after seq {}", stream, archive.lastSeq());
+                        } else {
+                            metrics.storageOk().set(1);
+                        }
+                        checks.set(() -> {
+                            ArchiveStorage.requireFree(dir, minFree, 0);
+                            if (archive.lastSeq() > failedAtSeq.get()) {
+                                wrote.run();
+                            }
+                        });
                         return archive;
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
@@ -202,21 +268,20 @@ public final class StreamArchiver {
                         .async(settings.ioDispatcher())
                         .map(message -> message.map(ArchiveRecord::of))
                         .async()
-                        .via(Flow.fromGraph(new ArchiveWriterStage(archive, () -> System.currentTimeMillis() * 1000)))
+                        .via(Flow.fromGraph(new ArchiveWriterStage(
+                                archive,
+                                () -> System.currentTimeMillis() * 1000,
+                                () -> checks.get().check())))
                         .async(settings.ioDispatcher())))
                 .mapMaterializedValue(f -> NotUsed.getInstance())
                 .watchTermination((mat, termination) -> {
                     termination.whenComplete((ok, failure) -> {
                         if (failure != null) {
-                            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                                    ? failure.getCause()
-                                    : failure;
-                            metrics.storageFailures().inc();
-                            metrics.storageOk().set(0);
-                            log.error(
-                                    "archive of {} failed, consuming stopped until it can write again: {}",
-                                    stream,
-                                    cause.toString());
+                            failedAtOpen.set(!opened.isDone() || opened.isCompletedExceptionally());
+                            if (!failedAtOpen.get()) {
+                                failedAtSeq.set(opened.join().lastSeq());
+                            }
+                            storageFailed(stream, dir, minFree, unwrap(failure), metrics, settings, waitForFree);
                         }
                     });
                     return mat;
@@ -236,6 +301,72 @@ public final class StreamArchiver {
         }
         try (RemoteArchive remote = RemoteArchive.open(storage.upload().get())) {
             remote.restoreManifests(storage.archiveRoot(), streamDir, store);
+        }
+    }
+
+    /** A retry that found the disk still too full: the state and the ERROR line stay those of the failure. */
+    private static final class StillNoSpace extends ArchiveStorage.NoSpaceException {
+        StillNoSpace(String message) {
+            super(message);
+        }
+    }
+
+    /** Too little space before anything was written: the attempt waits for {@code min-free-space}, no more. */
+    private static final class NoSpaceAtStart extends ArchiveStorage.NoSpaceException {
+        NoSpaceAtStart(String message) {
+            super(message);
+        }
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof UncheckedIOException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    /**
+     * Consuming has stopped: says why once (an ERROR naming the directory and the free space, repeated only when the
+     * cause changes), shows it in the metrics and {@link ArchiveStorage}, and after a failure for lack of space sets
+     * the free space the next attempt waits for.
+     */
+    private static void storageFailed(
+            String stream,
+            Path dir,
+            long minFree,
+            Throwable cause,
+            ArchiverMetrics.StreamMetrics metrics,
+            ArchiverSettings settings,
+            AtomicLong waitForFree) {
+        metrics.storageOk().set(0);
+        if (cause instanceof StillNoSpace) {
+            return;
+        }
+        metrics.storageFailures().inc();
+        Optional<ArchiveStorage.Space> space = ArchiveStorage.space(dir);
+        boolean noSpace = ArchiveStorage.isNoSpace(cause);
+        String free = space.map(ArchiveStorage.Space::describe).orElse("free space unknown");
+        String resumes;
+        if (noSpace) {
+            // The dropped segment's space is free again: waiting only for min-free-space would write, fill and drop
+            // the same segment again and again. Once writing failed, some space must have been freed.
+            long wanted = cause instanceof NoSpaceAtStart
+                    ? minFree
+                    : space.map(s -> s.usable() + minFree).orElse(minFree);
+            waitForFree.set(wanted);
+            resumes = "consuming resumes once " + ArchiveStorage.size(wanted) + " is free there";
+        } else {
+            resumes = "retried every " + Units.format(settings.storageBackoffMin()) + " to "
+                    + Units.format(settings.storageBackoffMax());
+        }
+        String detail = "cannot write " + dir + ": " + (noSpace ? "no space left: " : "") + cause.getMessage() + " ("
+                + free + " on its filesystem); nothing more is committed, the stream keeps the messages; " + resumes;
+        if (metrics.storage().failed(stream, noSpace ? "no space left" : String.valueOf(cause.getMessage()), detail)) {
+            log.error("archive of {} stopped: {}", stream, detail);
+        } else {
+            log.debug("archive of {} still stopped: {}", stream, detail);
         }
     }
 

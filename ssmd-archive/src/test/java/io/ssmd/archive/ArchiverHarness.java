@@ -31,6 +31,9 @@ final class ArchiverHarness {
         this.storage = new StorageSettings(root, format, Duration.ofMinutes(1));
     }
 
+    /** Small, so that a test's small filesystem can hold an archive; the machine's disk always has more free. */
+    static final long MIN_FREE_SPACE = 128 * 1024;
+
     static ArchiverSettings settings() {
         return new ArchiverSettings(
                 500,
@@ -45,6 +48,7 @@ final class ArchiverHarness {
                 Duration.ofMillis(200),
                 Duration.ofSeconds(20),
                 Duration.ofMinutes(5),
+                MIN_FREE_SPACE,
                 ArchiverSettings.IO_DISPATCHER);
     }
 

@@ -101,6 +101,63 @@ class StreamResetTest {
     }
 
     @Test
+    void aStreamRecreatedWhileTheArchiverWasDownAndRefilledPastItsPositionIsAStreamReset() throws Exception {
+        String env = NatsServerExtension.freshName("w").toLowerCase();
+        String stream = env.toUpperCase() + "_KRAKEN";
+        Connection nats = NATS.connect();
+        ArchiveFixture.createStream(nats, stream, env, "kraken", 0);
+        ArchiverHarness archiver = new ArchiverHarness(env, "kraken", stream, root, StorageSettings.Format.GZIP);
+        String subject = env + ".kraken.json.trade.BTC-USD";
+        ArchiveFixture.publishTrades(nats.jetStream(), subject, "a", 1, 50, DAY0, 1000);
+        archiver.start(KIT.system(), nats);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 50);
+        archiver.stop();
+        long oldCreated =
+                micros(nats.jetStreamManagement().getStreamInfo(stream).getCreateTime());
+        assertThat(ArchiveFixture.manifests(archiver.streamDir()))
+                .extracting(Manifest::streamCreated)
+                .containsOnly(oldCreated);
+
+        // While the archiver is down the stream is deleted, created again and filled past the archive's position
+        // (seq 50): its sequences and its first seq alone look like the old stream's continuation.
+        nats.jetStreamManagement().deleteStream(stream);
+        ArchiveFixture.createStream(nats, stream, env, "kraken", 0);
+        ArchiveFixture.publishTrades(nats.jetStream(), subject, "b", 1, 80, DAY0 + 2 * MINUTE, 1000);
+        long newCreated =
+                micros(nats.jetStreamManagement().getStreamInfo(stream).getCreateTime());
+        archiver.start(KIT.system(), nats);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> ArchiveFixture.committedRecords(archiver.streamDir()) == 130);
+        archiver.stop();
+
+        assertThat(ArchiveFixture.seqs(archiver.streamDir()))
+                .isEqualTo(Stream.of(LongStream.rangeClosed(1, 50), LongStream.rangeClosed(1, 80))
+                        .flatMap(LongStream::boxed)
+                        .toList());
+        assertThat(ArchiveFixture.gaps(archiver.streamDir()))
+                .extracting(Gap::type, Gap::fromSeq, Gap::file)
+                .containsExactly(tuple(Gap.STREAM_RESET, 51L, "0002.jsonl.gz"));
+        Gap reset = ArchiveFixture.gaps(archiver.streamDir()).get(0);
+        assertThat(reset.start()).as("the old stream's last archived message").isEqualTo(DAY0 + 49 * 1000);
+        assertThat(reset.end()).as("the new stream's first message").isEqualTo(DAY0 + 2 * MINUTE);
+        assertThat(ArchiveFixture.manifests(archiver.streamDir()))
+                .extracting(Manifest::streamCreated)
+                .containsOnly(newCreated);
+        assertThat(archiver.streamMetrics()
+                        .gaps()
+                        .labelValues(stream, Gap.STREAM_RESET)
+                        .get())
+                .isEqualTo(1);
+        ArchiveVerifier.Report report = ArchiveVerifier.verify(root);
+        assertThat(report.problems()).isEmpty();
+        assertThat(report.streams().get(0).gaps()).containsEntry(Gap.STREAM_RESET, 1);
+    }
+
+    private static long micros(java.time.ZonedDateTime time) {
+        return time.toEpochSecond() * 1_000_000L + time.getNano() / 1000;
+    }
+
+    @Test
     void aMemoryStreamLostInANatsRestartIsCreatedAgainAndArchived() throws Exception {
         String env = NatsServerExtension.freshName("m").toLowerCase();
         String stream = env.toUpperCase() + "_KRAKEN";

@@ -94,6 +94,7 @@ public final class ConnectorNode {
                 settings.aliveInterval(),
                 settings.backpressureGapAfter(),
                 settings.bookSnapshotInterval(),
+                settings.failureRanges(),
                 outcomes);
         shards.startManagers(settings).forEach((feed, manager) -> {
             // Kalshi's lifecycle watcher: markets that open or close between discoveries.

@@ -2,6 +2,7 @@ package io.ssmd.node;
 
 import io.nats.client.Connection;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.ssmd.archive.ArchiveStorage;
 import io.ssmd.archive.Archivers;
 import io.ssmd.core.Secrets;
 import io.ssmd.core.config.EnabledFeed;
@@ -200,9 +201,9 @@ public final class Ssmd {
                     control,
                     outcome -> {});
             List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
-            if (roles.contains("archiver")) {
-                Archivers.startInCluster(system, environment, nats, registry);
-            }
+            Optional<ArchiveStorage> archiveStorage = roles.contains("archiver")
+                    ? Optional.of(Archivers.startInCluster(system, environment, nats, registry))
+                    : Optional.empty();
             ApiKeys apiKeys =
                     environment.gateway().apiKeysFile().map(ApiKeys::load).orElseGet(ApiKeys::none);
             Optional<Gateway> gateway =
@@ -223,6 +224,7 @@ public final class Ssmd {
             checks.add(NodeHealthChecks.database(db, blocking));
             embedded.ifPresent(server -> checks.add(NodeHealthChecks.embeddedNats(server)));
             gateway.ifPresent(g -> checks.add(NodeHealthChecks.gateway(g)));
+            archiveStorage.ifPresent(s -> checks.add(NodeHealthChecks.archiveStorage(s)));
             HealthRoutes health =
                     new HealthRoutes(settings.nodeName(), version(), startedAt, checks, Duration.ofSeconds(3));
             // A header guard answers 401 to any /v1/ request without an X-API-Key before its route matches the rest

@@ -1,5 +1,6 @@
 package io.ssmd.core.nats;
 
+import io.ssmd.core.config.Units;
 import io.ssmd.core.subject.ParsedSubject;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,17 +20,13 @@ import org.slf4j.LoggerFactory;
  * away and drop the outage's start.
  *
  * <p>Outcomes are fed in input order, so a range is a run of consecutive failed messages of one shard connection. It
- * closes, and its event is raised, when a message of that shard is acked again, when it is {@link #MAX_AGE} old or
- * holds {@link #MAX_COUNT} messages (a long outage still reports as it goes, about every 10 s), when the shard's
+ * closes, and its event is raised, when a message of that shard is acked again, when it is
+ * {@link FailureRangeLimits#maxAge()} old or holds {@link FailureRangeLimits#maxMessages()} messages (a long outage
+ * still reports as it goes, by default about every 10 s), when the shard's
  * connection epoch changes, and when the publisher's stream ends. Thread-safe: outcomes arrive on the stream, the age
  * check on a timer.
  */
 final class FailureRanges {
-
-    /** A range open this long is closed at the next failure, or by its timer if none comes. */
-    static final Duration MAX_AGE = Duration.ofSeconds(10);
-    /** A range holding this many messages is closed. */
-    static final int MAX_COUNT = 10_000;
 
     private static final Logger log = LoggerFactory.getLogger(FailureRanges.class);
 
@@ -38,18 +35,20 @@ final class FailureRanges {
 
     private final Duration maxAge;
     private final int maxCount;
+    private final int maxInstruments;
 
     /* Guarded by this. By feed and shard. */
     private final Map<String, Range> open = new HashMap<>();
 
     FailureRanges(Consumer<ControlEvent> raise) {
-        this(raise, MAX_AGE, MAX_COUNT);
+        this(raise, FailureRangeLimits.defaults());
     }
 
-    FailureRanges(Consumer<ControlEvent> raise, Duration maxAge, int maxCount) {
+    FailureRanges(Consumer<ControlEvent> raise, FailureRangeLimits limits) {
         this.raise = raise;
-        this.maxAge = maxAge;
-        this.maxCount = maxCount;
+        this.maxAge = limits.maxAge();
+        this.maxCount = limits.maxMessages();
+        this.maxInstruments = limits.maxInstruments();
     }
 
     /** Adds the outcome of the next message: a failure joins its shard's range, an ack closes it. */
@@ -74,7 +73,7 @@ final class FailureRanges {
             close(range, maxCount + " messages");
             range = null;
         } else if (range != null && range.age().compareTo(maxAge) >= 0) {
-            close(range, "open for " + maxAge.toSeconds() + " s");
+            close(range, "open for " + Units.format(maxAge));
             range = null;
         }
         if (range == null) {
@@ -99,7 +98,7 @@ final class FailureRanges {
                 .execute(() -> {
                     synchronized (this) {
                         if (open.get(range.key) == range) {
-                            close(range, "open for " + maxAge.toSeconds() + " s");
+                            close(range, "open for " + Units.format(maxAge));
                         }
                     }
                 });
@@ -117,7 +116,7 @@ final class FailureRanges {
 
     private void announce(Range range) {
         List<String> instruments =
-                range.instruments.stream().limit(ControlEvent.MAX_INSTRUMENTS).toList();
+                range.instruments.stream().limit(maxInstruments).toList();
         String reason = range.count + " messages on " + range.instruments.size() + " instruments not acked after "
                 + range.attempts + " attempts, received " + range.first + ".." + range.last + " µs (Nats-Msg-Id "
                 + range.firstId + " .. " + range.lastId + "), last error: " + range.lastError + "; range closed: "

@@ -67,6 +67,11 @@ public final class NatsConnections {
                 .connectionName(name)
                 .maxReconnects(-1)
                 .reconnectWait(reconnectWait)
+                // While NATS is away a publish is refused at once, never held by the client and sent on reconnect:
+                // a held message could be stored after the publisher had given it up, and its publish_failed gap
+                // would then count a message the stream holds. The publisher retries (Publisher), the control
+                // publisher queues, the consumers recreate themselves.
+                .reconnectBufferSize(0)
                 .connectionListener(new LoggingConnectionListener(name))
                 .errorListener(new LoggingErrorListener(name));
         if (auth instanceof NatsAuth.Token token) {

@@ -78,6 +78,20 @@ public final class Publisher {
             ConnectorMetrics metrics,
             ControlEventPublisher control,
             PublishWindow window) {
+        return flow(jetStream, settings, metrics, control, window, FailureRangeLimits.defaults());
+    }
+
+    /**
+     * The publisher as a flow whose window is watched and whose failed messages are announced in ranges bounded by
+     * {@code limits} ({@code ssmd.connectors.publish-failed}).
+     */
+    public static Flow<OutboundMessage, PublishOutcome, NotUsed> flow(
+            JetStream jetStream,
+            PublisherSettings settings,
+            ConnectorMetrics metrics,
+            ControlEventPublisher control,
+            PublishWindow window,
+            FailureRangeLimits limits) {
         if (settings.window() < 1 || settings.maxAttempts() < 1) {
             throw new IllegalArgumentException("publisher window and max attempts must be at least 1: " + settings);
         }
@@ -90,7 +104,7 @@ public final class Publisher {
         return Flow.<OutboundMessage>create()
                 .via(new PublishStage<>(settings.window(), publisher::publish, window))
                 .statefulMap(
-                        () -> new FailureRanges(control::raise),
+                        () -> new FailureRanges(control::raise, limits),
                         (failures, outcome) -> {
                             failures.outcome(outcome);
                             return Pair.create(failures, outcome);
@@ -146,6 +160,9 @@ public final class Publisher {
                 return;
             }
             int attempt = ++attempts;
+            if (attempt > 1) {
+                shardMetrics.retries().inc();
+            }
             CompletableFuture<PublishAck> ack;
             try {
                 if (headers == null) {
@@ -159,13 +176,18 @@ public final class Publisher {
                 }
                 ack = jetStream.publishAsync(message.subject(), headers, message.payload());
             } catch (RuntimeException e) {
-                // The client refuses at once when closed or when its reconnect buffer is full during an outage (and
-                // a subject or header it cannot send fails every attempt the same way, ending as publish_failed).
+                if (refusedWhileReconnecting(e)) {
+                    // NATS is away and the client holds nothing back (NatsConnections): the attempt ends after
+                    // ack-timeout, as one sent into the outage would, so an outage costs a message its attempts no
+                    // faster than before; a message that fails was never sent, so never lands after its gap.
+                    CompletableFuture.delayedExecutor(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                            .execute(() -> attemptFailed(attempt, e));
+                    return;
+                }
+                // The client refuses at once when closed (and a subject or header it cannot send fails every attempt
+                // the same way, ending as publish_failed).
                 attemptFailed(attempt, e);
                 return;
-            }
-            if (attempt > 1) {
-                shardMetrics.retries().inc();
             }
             deadlines.watch(this, attempt);
             ack.whenComplete((pubAck, error) -> {
@@ -180,6 +202,11 @@ public final class Publisher {
                 }
                 acked(pubAck);
             });
+        }
+
+        private static boolean refusedWhileReconnecting(RuntimeException e) {
+            return e instanceof IllegalStateException
+                    && String.valueOf(e.getMessage()).contains("during reconnect");
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.ssmd.core.settings;
 
 import com.typesafe.config.Config;
+import io.ssmd.core.nats.FailureRangeLimits;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ public record NodeSettings(
      * @param backpressureGapAfter a shard whose publish window stays full this long records a {@code backpressure} gap
      * @param bookSnapshotInterval how often a shard publishes ssmd book snapshots of the books it checks (DESIGN §7),
      *                             zero for none
+     * @param failureRanges    when a range of failed publishes is closed and announced as one {@code publish_failed}
      */
     public record ConnectorSettings(
             double fillRatio,
@@ -38,7 +40,8 @@ public record NodeSettings(
             Duration reassignInterval,
             Duration rediscoverInterval,
             Duration backpressureGapAfter,
-            Duration bookSnapshotInterval) {
+            Duration bookSnapshotInterval,
+            FailureRangeLimits failureRanges) {
 
         /**
          * The longest alive interval: readers of the archive take a shard silent for {@code 3 × 20 s} as gone (an
@@ -54,7 +57,8 @@ public record NodeSettings(
                     Duration.ofSeconds(10),
                     Duration.ofMinutes(5),
                     Duration.ofSeconds(5),
-                    Duration.ofSeconds(30));
+                    Duration.ofSeconds(30),
+                    FailureRangeLimits.defaults());
         }
     }
 
@@ -161,7 +165,24 @@ public record NodeSettings(
                                 c.getDuration("connectors.backpressure-gap-after")),
                         notNegative(
                                 "ssmd.connectors.book-snapshot-interval",
-                                c.getDuration("connectors.book-snapshot-interval"))));
+                                c.getDuration("connectors.book-snapshot-interval")),
+                        failureRanges(c.getConfig("connectors.publish-failed"))));
+    }
+
+    private static FailureRangeLimits failureRanges(Config c) {
+        String prefix = "ssmd.connectors.publish-failed.";
+        return new FailureRangeLimits(
+                positive(prefix + "max-age", c.getDuration("max-age")),
+                atLeast(prefix + "max-messages", c.getInt("max-messages"), 1),
+                atLeast(prefix + "max-instruments", c.getInt("max-instruments"), 0));
+    }
+
+    private static int atLeast(String key, int value, int min) {
+        if (value < min) {
+            throw new com.typesafe.config.ConfigException.BadValue(
+                    key, "expected a whole number of at least " + min + ", got " + value);
+        }
+        return value;
     }
 
     private static Duration positive(String key, Duration value) {

@@ -177,7 +177,12 @@ final class ShardGraph {
                         m.second()))
                 .mapConcat(decoding::take)
                 .via(Publisher.flow(
-                        runtime.jetStream(), plan.publisher(), runtime.metrics(), runtime.control(), backpressure))
+                        runtime.jetStream(),
+                        plan.publisher(),
+                        runtime.metrics(),
+                        runtime.control(),
+                        backpressure,
+                        runtime.failureRanges()))
                 .toMat(Sink.foreach(outcomeSink(snapshots, runtime.outcomes())), Keep.both())
                 .run(materializer);
         Handles handles = materialized.first();

@@ -3,6 +3,7 @@ package io.ssmd.core.shard;
 import io.nats.client.JetStream;
 import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.nats.ControlEventPublisher;
+import io.ssmd.core.nats.FailureRangeLimits;
 import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.nats.PublisherSettings;
 import io.ssmd.core.settings.NodeSettings.ConnectorSettings;
@@ -56,6 +57,7 @@ public final class ShardHost {
      * @param healthInterval how often shards report health
      * @param aliveInterval  how often a streaming shard publishes its {@code alive} control event
      * @param backpressureGapAfter a shard's publish window full this long is recorded as a {@code backpressure} gap
+     * @param failureRanges  when a range of failed publishes is closed and announced as one {@code publish_failed}
      * @param outcomes       sees every publish outcome of every shard (benchmarks and tests count them)
      */
     public static ShardHost start(
@@ -71,6 +73,7 @@ public final class ShardHost {
             Duration healthInterval,
             Duration aliveInterval,
             Duration backpressureGapAfter,
+            FailureRangeLimits failureRanges,
             Consumer<PublishOutcome> outcomes) {
         return start(
                 system,
@@ -86,6 +89,7 @@ public final class ShardHost {
                 aliveInterval,
                 backpressureGapAfter,
                 ShardRuntime.DEFAULT_BOOK_SNAPSHOT_INTERVAL,
+                failureRanges,
                 outcomes);
     }
 
@@ -107,6 +111,7 @@ public final class ShardHost {
             Duration aliveInterval,
             Duration backpressureGapAfter,
             Duration bookSnapshotInterval,
+            FailureRangeLimits failureRanges,
             Consumer<PublishOutcome> outcomes) {
         ActorRef<Topic.Command<ShardHealth>> topic = system.systemActorOf(
                 Topic.create(ShardHealth.class, "ssmd-feed-health"), "feed-health-topic", Props.empty());
@@ -126,6 +131,7 @@ public final class ShardHost {
                 aliveInterval,
                 backpressureGapAfter,
                 bookSnapshotInterval,
+                failureRanges,
                 outcomes);
         FeedShard.init(system, runtime);
         return new ShardHost(system, runtime, List.copyOf(feeds.values()), registry);

@@ -3,6 +3,7 @@ package io.ssmd.core.shard;
 import io.nats.client.JetStream;
 import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.nats.ControlEventPublisher;
+import io.ssmd.core.nats.FailureRangeLimits;
 import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.nats.PublisherSettings;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * @param backpressureGapAfter a publish window full this long is a {@code backpressure} gap
  * @param bookSnapshotInterval how often a shard publishes ssmd book snapshots of the books it checks (DESIGN §7);
  *                             zero for never (not even after a resync)
+ * @param failureRanges when a range of failed publishes is closed and announced as one {@code publish_failed}
  * @param outcomes sees every publish outcome (benchmarks measure frame-to-ack latency with it); usually a no-op
  */
 public record ShardRuntime(
@@ -38,6 +40,7 @@ public record ShardRuntime(
         Duration aliveInterval,
         Duration backpressureGapAfter,
         Duration bookSnapshotInterval,
+        FailureRangeLimits failureRanges,
         Consumer<PublishOutcome> outcomes) {
 
     /** {@code ssmd.connectors.book-snapshot-interval}'s default, for rigs that do not say. */

@@ -3,12 +3,20 @@ package io.ssmd.core.nats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ssmd.core.settings.NodeConfig;
+import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.subject.Subjects;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** How failed publishes become publish_failed ranges; the publisher across a real outage is PublisherRestartTest. */
 class FailureRangesTest {
@@ -60,7 +68,7 @@ class FailureRangesTest {
 
     @Test
     void aLongRunIsSplitByCountAndANewEpochStartsANewRange() {
-        FailureRanges ranges = new FailureRanges(raised::add, Duration.ofHours(1), 100);
+        FailureRanges ranges = new FailureRanges(raised::add, new FailureRangeLimits(Duration.ofHours(1), 100, 100));
 
         IntStream.range(0, 250).forEach(n -> ranges.outcome(failed(n, "BTC-USD")));
         ranges.outcome(new PublishOutcome(
@@ -88,7 +96,8 @@ class FailureRangesTest {
 
     @Test
     void aRangeThatStopsGrowingClosesWhenOldWithoutAnAck() {
-        FailureRanges ranges = new FailureRanges(raised::add, Duration.ofMillis(200), 10_000);
+        FailureRanges ranges =
+                new FailureRanges(raised::add, new FailureRangeLimits(Duration.ofMillis(200), 10_000, 100));
 
         ranges.outcome(failed(0, "BTC-USD"));
         ranges.outcome(failed(1, "BTC-USD"));
@@ -97,6 +106,28 @@ class FailureRangesTest {
         assertThat(raised.peek().count()).isEqualTo(2);
         ranges.closeAll("end");
         assertThat(raised).hasSize(1);
+    }
+
+    @Test
+    void theLimitsComeFromTheNodeSettings(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("application.conf"), """
+                ssmd.connectors.publish-failed.max-messages = 40
+                ssmd.connectors.publish-failed.max-instruments = 3
+                """);
+        FailureRangeLimits limits = NodeSettings.create(NodeConfig.load(Optional.of(file), Map.of()), Map.of())
+                .connectors()
+                .failureRanges();
+        FailureRanges ranges = new FailureRanges(raised::add, limits);
+
+        IntStream.range(0, 100).forEach(n -> ranges.outcome(failed(n, String.format("I%04d", n % 10))));
+        ranges.closeAll("end");
+
+        // Defaults would give one event of 100 messages listing all 10 instruments.
+        assertThat(raised).extracting(ControlEvent::count).containsExactly(40L, 40L, 20L);
+        assertThat(raised).allSatisfy(event -> {
+            assertThat(event.instruments()).containsExactly("I0000", "I0001", "I0002");
+            assertThat(event.instrumentCount()).isEqualTo(10);
+        });
     }
 
     static long receivedAt(long n) {

@@ -98,6 +98,25 @@ class NodeConfigTest {
     }
 
     @Test
+    void theFailureRangeLimitsAreSettingsAndRefuseNonsenseNamingTheKey() {
+        NodeSettings settings = NodeSettings.create(
+                NodeConfig.load(Optional.of(write("ssmd.data-dir = \"" + dir + "\"")), Map.of()), Map.of());
+        assertThat(settings.connectors().failureRanges())
+                .isEqualTo(new io.ssmd.core.nats.FailureRangeLimits(java.time.Duration.ofSeconds(10), 10_000, 100));
+        NodeSettings changed = NodeSettings.create(NodeConfig.load(Optional.of(write("""
+                ssmd.connectors.publish-failed.max-age = 3s
+                ssmd.connectors.publish-failed.max-messages = 50
+                ssmd.connectors.publish-failed.max-instruments = 7
+                """)), Map.of()), Map.of());
+        assertThat(changed.connectors().failureRanges())
+                .isEqualTo(new io.ssmd.core.nats.FailureRangeLimits(java.time.Duration.ofSeconds(3), 50, 7));
+        Path file = write("ssmd.connectors.publish-failed.max-messages = 0\n");
+        assertThatThrownBy(() -> NodeSettings.create(NodeConfig.load(Optional.of(file), Map.of()), Map.of()))
+                .hasMessageContaining("ssmd.connectors.publish-failed.max-messages")
+                .hasMessageContaining("at least 1");
+    }
+
+    @Test
     void relativeFilesMissingHereAreFoundInTheHomeDirectory() throws IOException {
         Files.createDirectories(dir.resolve("exchanges/environments"));
         Files.writeString(dir.resolve("exchanges/environments/lab.yaml"), "name: lab\n");

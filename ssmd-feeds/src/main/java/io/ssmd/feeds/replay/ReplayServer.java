@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
@@ -41,6 +42,7 @@ public final class ReplayServer extends AllDirectives {
     private final AtomicLong sessions = new AtomicLong();
     private final AtomicInteger open = new AtomicInteger();
     private final Materializer materializer;
+    private volatile Consumer<String> sent = frame -> {};
 
     private ReplayServer(ActorSystem<?> system, VenueServer venue, ReplaySettings settings, Faults faults) {
         this.system = system;
@@ -94,6 +96,11 @@ public final class ReplayServer extends AllDirectives {
         return open.get();
     }
 
+    /** Hears every text frame any session sends, as it goes out: tests count what the venue sent. */
+    public void onSent(Consumer<String> listener) {
+        this.sent = listener;
+    }
+
     /** Sessions opened since start. */
     public long totalSessions() {
         return sessions.get();
@@ -120,11 +127,18 @@ public final class ReplayServer extends AllDirectives {
                 ? pump()
                 : RecordedFrames.paced(recording, settings.speed(), settings.rate(), settings.loop())
                         .map(ReplaySession.Recorded::new);
-        return ReplaySession.flow(session, context, data, materializer).watchTermination((notUsed, done) -> {
-            open.incrementAndGet();
-            done.whenComplete((ok, failure) -> open.decrementAndGet());
-            return NotUsed.getInstance();
-        });
+        return ReplaySession.flow(session, context, data, materializer)
+                .map(message -> {
+                    if (message.isText() && message.asTextMessage().isStrict()) {
+                        sent.accept(message.asTextMessage().getStrictText());
+                    }
+                    return message;
+                })
+                .watchTermination((notUsed, done) -> {
+                    open.incrementAndGet();
+                    done.whenComplete((ok, failure) -> open.decrementAndGet());
+                    return NotUsed.getInstance();
+                });
     }
 
     private Source<ReplaySession.Event, NotUsed> pump() {

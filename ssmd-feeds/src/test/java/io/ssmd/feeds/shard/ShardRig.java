@@ -107,6 +107,7 @@ public final class ShardRig implements AutoCloseable {
                 ALIVE_INTERVAL,
                 BACKPRESSURE_GAP_AFTER,
                 bookSnapshotInterval,
+                io.ssmd.core.nats.FailureRangeLimits.defaults(),
                 outcomes::add);
     }
 
