@@ -167,9 +167,13 @@ class NatsOutageNodeTest {
                     assertThat(g.messages()).isEqualTo((long) failed(node));
                 });
         assertThat(stream.failedMessages()).isEqualTo((long) failed(node));
+        // Every message the venue sent is archived or counted in the gap. A message the server stored in the instant
+        // it stopped, whose PubAck never came back, is both (publish_failed means "not confirmed stored"): at most
+        // the few in flight at that instant, at 100 messages a second.
+        assertThat(archivedData).as("archived").isLessThanOrEqualTo(sentTotal);
         assertThat(archivedData + stream.failedMessages())
-                .as("archived " + archivedData + " + failed " + stream.failedMessages() + " = sent by the venue")
-                .isEqualTo(sentTotal);
+                .as("archived " + archivedData + " + failed " + stream.failedMessages() + " against sent by the venue")
+                .isBetween(sentTotal, sentTotal + 2);
     }
 
     private long lastSettled = -1;
