@@ -132,11 +132,13 @@ class PublisherRestartTest {
 
     /**
      * An outage several times the retry budget (1.65 s here) under a steady load: hundreds of messages fail, and they
-     * are told in a handful of publish_failed ranges, the longer one split at 10 s, not one event each.
+     * are told in a handful of publish_failed ranges, the longer one split at 10 s, not one event each. NATS stays
+     * away until a range has been closed by its age (queued by the control publisher): 200 failures alone take about
+     * 10 s at this rate, too close to the age to be sure of it.
      */
     @Test
     void aLongOutageIsAnnouncedAsAFewRangesNotOneEventPerMessage() throws Exception {
-        publishThroughAnOutage(NATS::stop, 200);
+        publishThroughAnOutage(NATS::stop, 200, () -> control.pending() >= 1);
 
         assertEveryMessageAccountedFor();
         assertThat(failed()).hasSizeGreaterThanOrEqualTo(200);
@@ -154,12 +156,19 @@ class PublisherRestartTest {
      * least {@code failures} messages have failed, starts it again and goes on until 200 more are acked.
      */
     private void publishThroughAnOutage(Runnable outage, int failures) throws Exception {
+        publishThroughAnOutage(outage, failures, () -> true);
+    }
+
+    /** As above, and NATS stays away until {@code awayUntil} holds too. */
+    private void publishThroughAnOutage(Runnable outage, int failures, java.util.concurrent.Callable<Boolean> awayUntil)
+            throws Exception {
         var done = startPublishing();
         await().atMost(PATIENCE).until(() -> acked() >= 200);
 
         outage.run();
         await().atMost(PATIENCE).until(() -> connection.getStatus() != Connection.Status.CONNECTED);
         await().atMost(PATIENCE).until(() -> failed().size() >= failures);
+        await().atMost(PATIENCE).until(awayUntil);
         restartedAt = EpochMicros.now();
         NATS.start();
         long ackedBeforeRestart = acked();
