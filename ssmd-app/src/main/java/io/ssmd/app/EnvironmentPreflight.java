@@ -167,11 +167,14 @@ final class EnvironmentPreflight {
                         + (existing == null ? "" : " (" + existing + " is not a writable directory)"));
             }
         }
-        environment
-                .storage()
-                .upload()
-                .ifPresent(u -> skipped.add("S3 bucket " + u.bucket()
-                        + ": reachability not checked by validate yet (the uploader checks it when it starts)"));
+        environment.storage().upload().ifPresent(u -> {
+            try (io.ssmd.archive.RemoteArchive remote = io.ssmd.archive.RemoteArchive.open(u)) {
+                remote.checkBucket();
+                passed.add("S3 bucket " + u.bucket() + " is reachable");
+            } catch (java.io.IOException | RuntimeException e) {
+                failures.add("S3 " + io.ssmd.core.Secrets.redactUrl(String.valueOf(e.getMessage())));
+            }
+        });
     }
 
     private void streams(NodeSettings settings, Environment environment) {

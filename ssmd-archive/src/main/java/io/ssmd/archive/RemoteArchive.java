@@ -42,6 +42,29 @@ public final class RemoteArchive implements AutoCloseable {
     }
 
     /**
+     * Whether the bucket answers with these credentials (a HEAD of the bucket).
+     *
+     * @throws IOException naming the bucket and what was wrong (missing, refused, unreachable), never a credential
+     */
+    public void checkBucket() throws IOException {
+        try {
+            client.headBucket(b -> b.bucket(upload.bucket()));
+        } catch (NoSuchBucketException e) {
+            throw new IOException("bucket " + upload.bucket() + " does not exist", e);
+        } catch (S3Exception e) {
+            throw new IOException(
+                    "bucket " + upload.bucket() + " refused the request (HTTP " + e.statusCode()
+                            + (e.statusCode() == 404
+                                    ? ": no such bucket"
+                                    : e.statusCode() == 403 ? ": access denied" : "")
+                            + ")",
+                    e);
+        } catch (SdkException e) {
+            throw new IOException("bucket " + upload.bucket() + " is not reachable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The objects under a stream directory's key prefix, by key, with their sizes; empty when the bucket does not
      * exist (nothing was ever uploaded).
      */
