@@ -1,6 +1,7 @@
 package io.ssmd.core.model;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Turns one published message of a venue (one element of a frame, as it is on its subject) into normalized events.
@@ -16,4 +17,14 @@ public interface Normalizer {
      * @param payload the message bytes, exactly as published
      */
     List<MarketEvent> normalize(String feed, String type, byte[] payload);
+
+    /**
+     * The subject type tokens whose messages carry books ({@link BookSnapshot}s and {@link BookDelta}s): where a
+     * gateway that starts from ssmd book snapshots (DESIGN §7) looks for the book messages that follow a snapshot.
+     * A venue whose book messages go on any other type must name them here, or such a gateway would take its books
+     * for quiet and read none of their later messages.
+     */
+    default Set<String> bookTypes() {
+        return Set.of("orderbook");
+    }
 }

@@ -25,7 +25,8 @@ import java.util.List;
  * kept as text); {@code ts} is the receive time (epoch µs) of the venue frame that made the last change.
  *
  * <p>{@code token} is the last token of the subject the instrument's venue book messages go on
- * ({@code {env}.{feed}[.{category}].json.orderbook.{token}}), which is how a reader matches the snapshot to them. It is
+ * ({@code {env}.{feed}[.{category}].json.{type}.{token}}, {@code type} one of its normalizer's
+ * {@link Normalizer#bookTypes()}), which is how a reader matches the snapshot to them. It is
  * the instrument's own token everywhere but on Polymarket, whose book messages go on the market's condition id while
  * its books are per asset: there the snapshot's subject token and {@code instrument} are the asset's, and
  * {@code token} the condition id's.

@@ -29,10 +29,13 @@ import java.util.Set;
  * filter: nats-server 2.9 has no multi-filter consumers), and then only the messages after the oldest snapshot that
  * still has book messages after it.
  *
- * <p>What it asks the server, and why it stays small on a big stream: the stream's orderbook subjects only (not every
+ * <p>What it asks the server, and why it stays small on a big stream: the stream's book subjects only (not every
  * subject: a Kalshi stream has a ticker, trade and lifecycle subject per market too), the book snapshot subjects, one
- * message per snapshot subject, and the last orderbook message of a snapshot's instrument only while the oldest
- * snapshots turn out to have nothing after them.
+ * message per snapshot subject, and the last book message of a snapshot's instrument only while the oldest snapshots
+ * turn out to have nothing after them. Book subjects are those of the feed's book types
+ * ({@link io.ssmd.core.model.Normalizer#bookTypes()}): {@code orderbook} for most venues, but Polymarket's books come
+ * on {@code book} and {@code price_change} subjects. A book type left out would make every snapshot look quiet (no
+ * book message after it), and the start would be the stream's end: every later change lost.
  *
  * <p>A snapshot is matched to its book messages by {@link SsmdBookSnapshot#token()} (on Polymarket the condition id,
  * whose subject carries the books of all its assets). Two bounds keep an old snapshot from pulling the start back:
@@ -53,24 +56,33 @@ record BookStart(List<SsmdBookSnapshot> snapshots, long startSeq, Set<String> mi
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
 
-    /** Reads the feed's latest snapshots and decides where to start. */
-    static BookStart read(Connection nats, String stream, String env, String feed, StreamState state)
+    /**
+     * Reads the feed's latest snapshots and decides where to start.
+     *
+     * @param bookTypes the subject types of the feed's book messages
+     */
+    static BookStart read(
+            Connection nats, String stream, String env, String feed, Set<String> bookTypes, StreamState state)
             throws IOException, JetStreamApiException, InterruptedException {
         long first = Math.max(1, state.getFirstSequence());
         if (state.getMsgCount() == 0) {
             return new BookStart(List.of(), first, Set.of());
         }
         JetStreamManagement jsm = nats.jetStreamManagement();
-        // token → the subject of its book messages, uncategorized and (Kalshi) categorized.
-        Map<String, String> bookSubjects = new HashMap<>();
-        for (String filter : List.of(
-                Subjects.marketData(env, feed, "orderbook", "*"),
-                Subjects.marketData(env, feed, "*", "orderbook", "*"))) {
-            for (Subject subject : subjects(jsm, stream, filter)) {
-                ParsedSubject parsed = ParsedSubject.parse(subject.getName());
-                if (parsed.kind() == ParsedSubject.Kind.MARKET_DATA
-                        && parsed.type().equals("orderbook")) {
-                    bookSubjects.put(parsed.token(), subject.getName());
+        // token → the subjects of its book messages, uncategorized and (Kalshi) categorized; on Polymarket a condition
+        // id's book and price_change subjects, which carry the books of both its assets.
+        Map<String, List<String>> bookSubjects = new HashMap<>();
+        for (String type : bookTypes) {
+            for (String filter : List.of(
+                    Subjects.marketData(env, feed, type, "*"), Subjects.marketData(env, feed, "*", type, "*"))) {
+                for (Subject subject : subjects(jsm, stream, filter)) {
+                    ParsedSubject parsed = ParsedSubject.parse(subject.getName());
+                    if (parsed.kind() == ParsedSubject.Kind.MARKET_DATA
+                            && parsed.type().equals(type)) {
+                        bookSubjects
+                                .computeIfAbsent(parsed.token(), t -> new ArrayList<>())
+                                .add(subject.getName());
+                    }
                 }
             }
         }
@@ -96,8 +108,7 @@ record BookStart(List<SsmdBookSnapshot> snapshots, long startSeq, Set<String> mi
         byAge.sort(Comparator.comparingLong(SsmdBookSnapshot::seq));
         long start = state.getLastSequence() + 1;
         for (SsmdBookSnapshot snapshot : byAge) {
-            String subject = bookSubjects.get(snapshot.token());
-            if (subject != null && lastSeq(jsm, stream, subject) > snapshot.seq()) {
+            if (hasAfter(jsm, stream, bookSubjects.getOrDefault(snapshot.token(), List.of()), snapshot.seq())) {
                 start = snapshot.seq() + 1;
                 break;
             }
@@ -111,6 +122,17 @@ record BookStart(List<SsmdBookSnapshot> snapshots, long startSeq, Set<String> mi
                 .getStreamState()
                 .getSubjects();
         return subjects == null ? List.of() : subjects;
+    }
+
+    /** Whether any of the subjects has a message after {@code seq}. */
+    private static boolean hasAfter(JetStreamManagement jsm, String stream, List<String> subjects, long seq)
+            throws IOException, JetStreamApiException {
+        for (String subject : subjects) {
+            if (lastSeq(jsm, stream, subject) > seq) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The sequence of the last message on a subject, 0 when there is none. */

@@ -71,6 +71,12 @@ public final class GatewayCore {
         return feeds.keySet();
     }
 
+    /** The subject types of a feed's book messages ({@link io.ssmd.core.model.Normalizer#bookTypes()}). */
+    Set<String> bookTypes(String feed) {
+        GatewayFeed gatewayFeed = feeds.get(feed);
+        return gatewayFeed == null ? Set.of("orderbook") : gatewayFeed.bookTypes();
+    }
+
     /**
      * One market-data message from a feed's stream.
      *

@@ -22,6 +22,11 @@ public record GatewayFeed(
         instruments = List.copyOf(instruments);
     }
 
+    /** The subject types of its book messages ({@link Normalizer#bookTypes()}). */
+    java.util.Set<String> bookTypes() {
+        return normalizer.map(Normalizer::bookTypes).orElse(java.util.Set.of("orderbook"));
+    }
+
     OrderBook newBook() {
         return bookDepth.isPresent() ? OrderBook.withDepth(bookDepth.getAsInt()) : OrderBook.unlimited();
     }

@@ -61,6 +61,7 @@ public final class GatewayPipeline implements AutoCloseable {
     private final List<UniqueKillSwitch> consumers = new ArrayList<>();
     private final List<CompletableFuture<Void>> warmUps = new ArrayList<>();
     private final Map<String, AtomicLong> positions = new ConcurrentHashMap<>();
+    private final Map<String, Long> starts = new ConcurrentHashMap<>();
 
     private GatewayPipeline(Connection nats) {
         this.nats = nats;
@@ -112,7 +113,7 @@ public final class GatewayPipeline implements AutoCloseable {
         long warmUpTo = state.getLastSequence();
         long startSeq = 1;
         if (fromSnapshots) {
-            BookStart start = BookStart.read(nats, stream, env, feed, state);
+            BookStart start = BookStart.read(nats, stream, env, feed, core.bookTypes(feed), state);
             start.snapshots().forEach(core::restoreBook);
             startSeq = start.startSeq();
             if (!start.missing().isEmpty()) {
@@ -136,6 +137,7 @@ public final class GatewayPipeline implements AutoCloseable {
         SubjectRouter router = new SubjectRouter(env, feed, core);
         AtomicLong position = new AtomicLong(startSeq - 1);
         positions.put(feed, position);
+        starts.put(feed, startSeq);
         consumers.add(OrderedStreamSource.create(
                         nats, stream, () -> position.get() + 1, () -> lastSeq(stream), stopped::get, CONSUMER)
                 .viaMat(KillSwitches.single(), Keep.right())
@@ -174,6 +176,14 @@ public final class GatewayPipeline implements AutoCloseable {
         } catch (IOException | JetStreamApiException | RuntimeException e) {
             return OptionalLong.empty();
         }
+    }
+
+    /**
+     * The first stream sequence read of the feed: 1 for a whole replay, later when it started from ssmd book snapshots;
+     * 0 for a feed not consumed.
+     */
+    public long startSeq(String feed) {
+        return starts.getOrDefault(feed, 0L);
     }
 
     /** The stream sequence of the feed's last message handled, 0 before the first. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -157,8 +158,87 @@ class GatewaySnapshotStartTest {
         }
     }
 
+    /**
+     * Polymarket's shape (issue 20): books per asset, their messages on the market's condition id and under the
+     * venue's types, {@code book} and {@code price_change} (not {@code orderbook}), one price_change changing both
+     * assets of a market; each asset's snapshot names the condition as its token and has its own seq. The gateway
+     * must see those book messages after the snapshots: it used to look for {@code orderbook} subjects only, took
+     * every snapshot for a quiet book and started at the stream's end, with every later change lost.
+     */
+    @Test
+    void booksPerAssetWhoseMessagesGoOnTheirMarketsBookAndPriceChangeSubjects() throws Exception {
+        Random random = new Random(23);
+        String yes = "1111";
+        String no = "2222";
+        String lone = "3333";
+        java.util.Map<String, String> marketOf = java.util.Map.of(yes, "0xaaaa", no, "0xaaaa", lone, "0xbbbb");
+        List<String> assets = List.of(yes, no, lone);
+        try (GatewayTestNode node =
+                GatewayTestNode.start(NATS, List.of("alpha"), GatewayTestNode.spec(1000, Duration.ofSeconds(30)))) {
+            String env = node.env();
+            node.publish("alpha", "trade", "BTC/USD", trade("early", 1));
+            for (String asset : assets) {
+                node.publishOn(
+                        Subjects.marketData(env, "alpha", "book", marketOf.get(asset)),
+                        "alpha",
+                        book(asset, true, random, false));
+            }
+            // Each asset's snapshot at its own seq, with changes of both assets of 0xaaaa in one message between them.
+            java.util.function.IntFunction<Long> changes = n -> {
+                long seq = 0;
+                for (int i = 0; i < n; i++) {
+                    boolean incremental = i % 2 == 0;
+                    String both = "{\"kind\":\"books\",\"books\":[" + book(yes, false, random, incremental) + ","
+                            + book(no, false, random, incremental) + "]}";
+                    seq = node.publishOn(Subjects.marketData(env, "alpha", "price_change", "0xaaaa"), "alpha", both)
+                            .getSeqno();
+                    if (i % 3 == 0) {
+                        seq = node.publishOn(
+                                        Subjects.marketData(env, "alpha", "price_change", "0xbbbb"),
+                                        "alpha",
+                                        book(lone, false, random, incremental))
+                                .getSeqno();
+                    }
+                }
+                return seq;
+            };
+            for (String asset : assets) {
+                snapshotAt(node, asset, marketOf.get(asset), changes.apply(40));
+            }
+            changes.apply(30);
+            // A fresh venue book of one asset on the market's book subject, and more changes of both.
+            node.publishOn(Subjects.marketData(env, "alpha", "book", "0xaaaa"), "alpha", book(no, true, random, false));
+            long end = changes.apply(30);
+
+            Set<String> bookTypes = Set.of("book", "price_change");
+            GatewayCore replayed = core(bookTypes);
+            GatewayCore restored = core(bookTypes);
+            try (GatewayPipeline whole = GatewayPipeline.start(node.system(), NATS.connect(), env, replayed, false);
+                    GatewayPipeline fromSnapshots =
+                            GatewayPipeline.start(node.system(), NATS.connect(), env, restored, true)) {
+                whole.warmedUp().get(30, TimeUnit.SECONDS);
+                fromSnapshots.warmedUp().get(30, TimeUnit.SECONDS);
+                await().until(() -> whole.position("alpha") == end && fromSnapshots.position("alpha") == end);
+                for (String asset : assets) {
+                    assertThat(levels(restored, asset)).as(asset).isPresent();
+                    assertThat(levels(restored, asset)).as(asset).isEqualTo(levels(replayed, asset));
+                }
+                // It started from the snapshots, not from the stream's first message.
+                assertThat(restored.trades("alpha", "BTC/USD", 10)).isEmpty();
+                assertThat(replayed.trades("alpha", "BTC/USD", 10).orElseThrow())
+                        .extracting(t -> t.tradeId().orElse(""))
+                        .containsExactly("early");
+            }
+        }
+    }
+
     /** Publishes the live gateway's book of {@code symbol} as of {@code seq} as the shard's ssmd book snapshot. */
     private static void snapshotAt(GatewayTestNode node, String symbol, long seq) throws Exception {
+        snapshotAt(node, symbol, Subjects.token(symbol), seq);
+    }
+
+    /** As the other, for an instrument whose book messages go on {@code token} (a Polymarket asset's condition). */
+    private static void snapshotAt(GatewayTestNode node, String symbol, String token, long seq) throws Exception {
         await().until(() -> node.gateway().streamPosition("alpha") >= seq);
         assertThat(node.gateway().streamPosition("alpha")).isEqualTo(seq);
         var book = node.gateway()
@@ -167,7 +247,7 @@ class GatewaySnapshotStartTest {
                 .orElseThrow()
                 .book()
                 .orElseThrow();
-        SsmdBookSnapshot snapshot = new SsmdBookSnapshot("alpha", symbol, seq, 1, book.bids(), book.asks());
+        SsmdBookSnapshot snapshot = new SsmdBookSnapshot("alpha", symbol, token, seq, 1, book.bids(), book.asks());
         node.publishOn(
                 Subjects.book(node.env(), "alpha", Subjects.token(symbol)),
                 "alpha",
@@ -180,8 +260,13 @@ class GatewaySnapshotStartTest {
     }
 
     private static GatewayCore core() {
+        return core(Set.of("orderbook"));
+    }
+
+    private static GatewayCore core(Set<String> bookTypes) {
         return new GatewayCore(
-                List.of(new GatewayFeed("alpha", Optional.of(new TestNormalizer()), OptionalInt.empty(), List.of())),
+                List.of(new GatewayFeed(
+                        "alpha", Optional.of(new TestNormalizer(bookTypes)), OptionalInt.empty(), List.of())),
                 GatewayTestNode.spec(1000, Duration.ofSeconds(30)),
                 GatewayMetrics.create(new PrometheusRegistry()));
     }
