@@ -53,7 +53,9 @@ class KrakenFuturesLocalBookTest {
         KrakenFuturesLocalBook book = book(XBT);
         assertThat(book.state()).isEqualTo(State.SYNCED);
         assertThat(book.seq()).isEqualTo(103);
-        assertThat(book.bids()).containsExactly(entry("65360.0", "0.75"));
+        // The level keeps the latest wire text of its price (65360, from the delta), as the gateway's book does, so an
+        // ssmd book snapshot of this book reads digit for digit like the gateway's.
+        assertThat(book.bids()).containsExactly(entry("65360", "0.75"));
         assertThat(book.asks())
                 .containsExactly(entry("65361.0", "0.0021"), entry("65361.5", "2"), entry("65362.5", "3"));
         assertThat(book.asks().get(new BigDecimal("65362.5")).toPlainString()).isEqualTo("3");

@@ -175,10 +175,18 @@ public final class ShardRig implements AutoCloseable {
         return published.stream().filter(p -> subject.test(p.subject())).toList();
     }
 
-    /** Control events of one kind for one shard, in the order published. */
+    /**
+     * Control events of one kind for one shard, in the order published, each once: the tap sees every attempt, and a
+     * control event whose PubAck was slow (a loaded machine) is published again with the same {@code Nats-Msg-Id},
+     * which the stream stores once.
+     */
     public List<ControlEvent> control(String event, String shard) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
         return published.stream()
                 .filter(p -> p.subject().endsWith(".control." + event + "." + shard))
+                .filter(p -> p.headers() == null
+                        || p.headers().getFirst(io.ssmd.core.nats.PublishHeaders.MSG_ID) == null
+                        || seen.add(p.headers().getFirst(io.ssmd.core.nats.PublishHeaders.MSG_ID)))
                 .map(p -> ControlEvent.fromJson(p.data()))
                 .toList();
     }
