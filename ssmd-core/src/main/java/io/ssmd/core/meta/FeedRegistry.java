@@ -256,8 +256,7 @@ public final class FeedRegistry {
                     .bind("name", name)
                     .mapTo(Integer.class)
                     .one();
-            return new Plan(
-                    name, feedRow(h, name).isEmpty() ? Pending.NEW_FEED : Pending.NEW_VERSION, next, hash);
+            return new Plan(name, feedRow(h, name).isEmpty() ? Pending.NEW_FEED : Pending.NEW_VERSION, next, hash);
         });
     }
 

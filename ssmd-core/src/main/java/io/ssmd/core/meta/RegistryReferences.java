@@ -86,7 +86,8 @@ public interface RegistryReferences {
                     FeedRegistry.Plan plan = feeds.plan(enabled.definition());
                     passed.add("feed " + name + ": registered and active"
                             + (plan.pending() == FeedRegistry.Pending.UNCHANGED
-                                    ? ", version " + plan.version() + " matches " + enabled.definition().file()
+                                    ? ", version " + plan.version() + " matches "
+                                            + enabled.definition().file()
                                     : "; " + enabled.definition().file() + " changed: `ssmd env apply` records version "
                                             + plan.version()));
                 }
@@ -112,7 +113,8 @@ public interface RegistryReferences {
                             + " in the schema registry, and this build still writes it");
                 } else if (!row.get().schemaHash().equals(written1.hash())) {
                     failures.add("schema " + written1.name() + " v" + written1.version()
-                            + " is registered with hash " + row.get().schemaHash().substring(0, 12)
+                            + " is registered with hash "
+                            + row.get().schemaHash().substring(0, 12)
                             + ", this build writes " + written1.hash().substring(0, 12)
                             + ": a changed record needs a new version in the catalog");
                 } else {

@@ -28,7 +28,6 @@ import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -84,57 +83,86 @@ public final class MetaRoutes extends AllDirectives {
     }
 
     public Route route() {
-        return pathPrefix(segment("v1").slash("meta"), () -> get(() -> concat(
-                path(segment("feeds"), () -> parameterOptional("status", status ->
-                        parameterOptional("as_of", asOf -> answer(() -> {
-                            Optional<Instant> t = asOf(asOf);
-                            return Answer.ok(Map.of(
-                                    "feeds",
-                                    feeds.list(status, t).stream()
-                                            .map(f -> MetaViews.feed(f.feed(), f.version()))
-                                            .toList()));
-                        })))),
-                path(segment("feeds").slash(segment()), name -> parameterOptional("as_of", asOf -> answer(() -> {
-                    Optional<Instant> t = asOf(asOf);
-                    Feed feed = feeds.feed(name);
-                    Optional<FeedVersion> version = feeds.version(name, t);
-                    List<FeedVersion> history = feeds.history(name);
-                    if (version.isEmpty() && t.isPresent()) {
-                        return Answer.error(
-                                StatusCodes.NOT_FOUND,
-                                "feed '" + name + "' had no version at " + t.get()
-                                        + (history.isEmpty()
-                                                ? ""
-                                                : ": its first version is in effect from "
-                                                        + history.get(0).effectiveFrom()));
-                    }
-                    Optional<FeedCalendar> calendar = feeds.calendar(name, t);
-                    return Answer.ok(MetaViews.feedDetail(feed, version, calendar, history));
-                }))),
-                path(segment("feeds").slash(segment()).slash("calendar"), name ->
-                        parameterOptional("as_of", asOf -> answer(() -> {
-                            Optional<Instant> t = asOf(asOf);
-                            Optional<FeedCalendar> calendar = feeds.calendar(name, t);
-                            return calendar.map(c -> Answer.ok(MetaViews.calendar(c)))
-                                    .orElseGet(() -> Answer.error(
-                                            StatusCodes.NOT_FOUND,
-                                            "feed '" + name + "' had no calendar"
-                                                    + t.map(i -> " at " + i).orElse("")));
-                        }))),
-                path(segment("schemas"), () -> answer(() -> Answer.ok(Map.of(
-                        "schemas", schemas.list().stream().map(MetaViews::schema).toList())))),
-                path(segment("schemas").slash(segment()).slash(segment()), (name, version) -> answer(() -> {
-                    Optional<Integer> v = schemaVersion(version);
-                    SchemaVersion s = schemas.version(name, v);
-                    return Answer.ok(MetaViews.schemaDetail(s, schemas.versions(name)));
-                })),
-                path(segment("environments"), () -> answer(() -> Answer.ok(Map.of(
-                        "environments",
-                        environments.list().stream().map(MetaViews::environment).toList())))),
-                path(segment("environments").slash(segment()).slash("history"), name -> answer(() -> {
-                    return Answer.ok(MetaViews.environmentHistory(
-                            name, environments.history(name), environments.deployments(name)));
-                })))));
+        return pathPrefix(
+                segment("v1").slash("meta"),
+                () -> get(() -> concat(
+                        path(
+                                segment("feeds"),
+                                () -> parameterOptional(
+                                        "status",
+                                        status -> parameterOptional(
+                                                "as_of",
+                                                asOf -> answer(() -> {
+                                                    Optional<Instant> t = asOf(asOf);
+                                                    return Answer.ok(Map.of(
+                                                            "feeds",
+                                                            feeds.list(status, t).stream()
+                                                                    .map(f -> MetaViews.feed(f.feed(), f.version()))
+                                                                    .toList()));
+                                                })))),
+                        path(
+                                segment("feeds").slash(segment()),
+                                name -> parameterOptional(
+                                        "as_of",
+                                        asOf -> answer(() -> {
+                                            Optional<Instant> t = asOf(asOf);
+                                            Feed feed = feeds.feed(name);
+                                            Optional<FeedVersion> version = feeds.version(name, t);
+                                            List<FeedVersion> history = feeds.history(name);
+                                            if (version.isEmpty() && t.isPresent()) {
+                                                return Answer.error(
+                                                        StatusCodes.NOT_FOUND,
+                                                        "feed '" + name + "' had no version at " + t.get()
+                                                                + (history.isEmpty()
+                                                                        ? ""
+                                                                        : ": its first version is in effect from "
+                                                                                + history.get(0)
+                                                                                        .effectiveFrom()));
+                                            }
+                                            Optional<FeedCalendar> calendar = feeds.calendar(name, t);
+                                            return Answer.ok(MetaViews.feedDetail(feed, version, calendar, history));
+                                        }))),
+                        path(
+                                segment("feeds").slash(segment()).slash("calendar"),
+                                name -> parameterOptional(
+                                        "as_of",
+                                        asOf -> answer(() -> {
+                                            Optional<Instant> t = asOf(asOf);
+                                            Optional<FeedCalendar> calendar = feeds.calendar(name, t);
+                                            return calendar.map(c -> Answer.ok(MetaViews.calendar(c)))
+                                                    .orElseGet(() -> Answer.error(
+                                                            StatusCodes.NOT_FOUND,
+                                                            "feed '" + name + "' had no calendar"
+                                                                    + t.map(i -> " at " + i)
+                                                                            .orElse("")));
+                                        }))),
+                        path(
+                                segment("schemas"),
+                                () -> answer(() -> Answer.ok(Map.of(
+                                        "schemas",
+                                        schemas.list().stream()
+                                                .map(MetaViews::schema)
+                                                .toList())))),
+                        path(
+                                segment("schemas").slash(segment()).slash(segment()),
+                                (name, version) -> answer(() -> {
+                                    Optional<Integer> v = schemaVersion(version);
+                                    SchemaVersion s = schemas.version(name, v);
+                                    return Answer.ok(MetaViews.schemaDetail(s, schemas.versions(name)));
+                                })),
+                        path(
+                                segment("environments"),
+                                () -> answer(() -> Answer.ok(Map.of(
+                                        "environments",
+                                        environments.list().stream()
+                                                .map(MetaViews::environment)
+                                                .toList())))),
+                        path(
+                                segment("environments").slash(segment()).slash("history"),
+                                name -> answer(() -> {
+                                    return Answer.ok(MetaViews.environmentHistory(
+                                            name, environments.history(name), environments.deployments(name)));
+                                })))));
     }
 
     /** Runs {@code query} on the blocking executor and completes with its answer; unknown names are 404s. */

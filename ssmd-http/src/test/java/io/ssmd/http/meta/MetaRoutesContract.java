@@ -64,6 +64,7 @@ abstract class MetaRoutesContract {
     ServerBinding guarded;
     /** Every task the routes handed to the blocking executor, and the names of the threads that ran them. */
     final AtomicInteger blockingTasks = new AtomicInteger();
+
     final List<String> queryThreads = new ArrayList<>();
     ExecutorService blockingPool;
 
@@ -96,8 +97,8 @@ abstract class MetaRoutesContract {
         String yaml = "name: staging\nfeeds:\n  kraken:\n    enabled: true\n    instruments: [BTC/USD]\n";
         Deployer alice = new Deployer("alice", "cli", "staging.yaml", Optional.empty());
         environments.apply("staging", CanonicalConfig.ofYaml(yaml), alice, "apply");
-        environments.apply("staging", CanonicalConfig.ofYaml(yaml.replace("[BTC/USD]", "[BTC/USD, ETH/USD]")), alice,
-                "apply");
+        environments.apply(
+                "staging", CanonicalConfig.ofYaml(yaml.replace("[BTC/USD]", "[BTC/USD, ETH/USD]")), alice, "apply");
 
         blockingPool = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "test-blocking-" + blockingTasks.get());
@@ -202,7 +203,8 @@ abstract class MetaRoutesContract {
         assertThat(after.path("version").path("version").asInt()).isEqualTo(2);
         assertThat(after.path("version").path("effective_to").isNull()).isTrue();
         assertThat(after.path("history")).hasSize(2);
-        assertThat(after.path("calendar").path("schedule").path("kind").asText()).isEqualTo("continuous");
+        assertThat(after.path("calendar").path("schedule").path("kind").asText())
+                .isEqualTo("continuous");
         assertThat(json(get("/v1/meta/feeds/kraken?as_of=2026-12-01T12:00:00Z"))
                         .path("version")
                         .path("version")
@@ -228,7 +230,8 @@ abstract class MetaRoutesContract {
         HttpResponse<String> feed = get("/v1/meta/feeds/krakn");
         assertThat(feed.statusCode()).isEqualTo(404);
         JsonNode body = json(feed);
-        assertThat(body.path("error").asText()).isEqualTo("unknown feed 'krakn'. Did you mean 'kraken'? Known: kalshi, kraken.");
+        assertThat(body.path("error").asText())
+                .isEqualTo("unknown feed 'krakn'. Did you mean 'kraken'? Known: kalshi, kraken.");
         assertThat(body.path("did_you_mean").asText()).isEqualTo("kraken");
         assertThat(body.path("known")).extracting(JsonNode::asText).containsExactly("kalshi", "kraken");
 
@@ -256,7 +259,10 @@ abstract class MetaRoutesContract {
                 "/v1/meta/feeds/kraken/calendar?as_of=12/01/2026")) {
             HttpResponse<String> response = get(path);
             assertThat(response.statusCode()).as(path).isEqualTo(400);
-            assertThat(json(response).path("error").asText()).as(path).contains("as_of").contains("YYYY-MM-DD");
+            assertThat(json(response).path("error").asText())
+                    .as(path)
+                    .contains("as_of")
+                    .contains("YYYY-MM-DD");
         }
         HttpResponse<String> version = get("/v1/meta/schemas/trade/one");
         assertThat(version.statusCode()).isEqualTo(400);
@@ -278,7 +284,8 @@ abstract class MetaRoutesContract {
         assertThat(v1.path("status").asText()).isEqualTo("active");
         assertThat(v1.path("definition").path("required").get(0).asText()).isEqualTo("price");
         assertThat(v1.path("versions")).hasSize(2);
-        assertThat(json(get("/v1/meta/schemas/trade/latest")).path("version").asInt()).isEqualTo(2);
+        assertThat(json(get("/v1/meta/schemas/trade/latest")).path("version").asInt())
+                .isEqualTo(2);
     }
 
     @Test
