@@ -15,13 +15,18 @@ import io.ssmd.core.meta.Deployer;
 import io.ssmd.core.meta.EnvironmentPlan;
 import io.ssmd.core.meta.EnvironmentVersion;
 import io.ssmd.core.meta.Environments;
+import io.ssmd.core.meta.FeedRegistry;
+import io.ssmd.core.meta.MetaViews;
 import io.ssmd.core.meta.Metadata;
 import io.ssmd.core.meta.RegistryReferences;
+import io.ssmd.core.meta.SchemaRegistry;
 import io.ssmd.core.settings.NodeSettings;
+import io.ssmd.node.ShippedSchemas;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,8 +65,17 @@ final class EnvCommand {
      * Where the registry's checks of feed and schema references come from. The feed registry replaces this with its
      * own (feed exists and is active, schema versions active); until then feed names are checked against the files.
      */
-    static RegistryReferences registryReferences() {
-        return RegistryReferences.feedFiles();
+    /**
+     * The registry check: against the feed and schema registries when a database is open, else against the feed files
+     * alone.
+     */
+    static RegistryReferences registryReferences(Optional<Database> db) {
+        return db.map(d -> {
+                    Metadata metadata = Metadata.of(d);
+                    return RegistryReferences.registry(
+                            new FeedRegistry(metadata), new SchemaRegistry(metadata), ShippedSchemas.definitions());
+                })
+                .orElseGet(RegistryReferences::feedFiles);
     }
 
     static void printJson(PrintWriter out, Object value) {
@@ -73,25 +87,19 @@ final class EnvCommand {
     }
 
     static Map<String, Object> json(EnvironmentVersion v) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("environment", v.environment());
-        m.put("version", v.version());
-        m.put("config_hash", v.configHash());
-        m.put("source_file", v.sourceFile());
-        m.put("deployed_at", v.deployedAt().toString());
-        m.put("deployed_by", v.deployedBy());
-        m.put("git_commit", v.gitCommit().orElse(null));
-        m.put("valid_from", v.validFrom().toString());
-        m.put("valid_to", v.validTo().map(Object::toString).orElse(null));
-        m.put("config_yaml", v.configYaml());
-        return m;
+        return MetaViews.environmentVersion(v);
     }
 
     static Map<String, Object> json(ConfigChange c) {
+        return MetaViews.change(c);
+    }
+
+    static Map<String, Object> json(FeedRegistry.Registration r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("path", c.path());
-        m.put("before", c.before().orElse(null));
-        m.put("after", c.after().orElse(null));
+        m.put("feed", r.feed());
+        m.put("version", r.version());
+        m.put("recorded", r.recorded());
+        m.put("content_hash", r.contentHash());
         return m;
     }
 
@@ -110,8 +118,8 @@ final class EnvCommand {
             failures.add(e.getMessage());
         }
         report.environment()
-                .ifPresent(
-                        env -> failures.addAll(registryReferences().check(env).failures()));
+                .ifPresent(env -> failures.addAll(
+                        RegistryReferences.feedFiles().check(env).failures()));
         if (!failures.isEmpty()) {
             failures.forEach(f -> err.println("✗ " + f));
             err.println(failures.size() + (failures.size() == 1 ? " error" : " errors") + " in " + file
@@ -173,8 +181,8 @@ final class EnvCommand {
             NodeSettings settings = meta.settings(System.getenv());
             Optional<Database> db = EnvironmentPreflight.openDatabase(settings, skipped);
             try {
-                EnvironmentPreflight.Report report =
-                        EnvironmentPreflight.check(file, environment, Optional.of(settings), db, registryReferences());
+                EnvironmentPreflight.Report report = EnvironmentPreflight.check(
+                        file, environment, Optional.of(settings), db, registryReferences(db));
                 report.passed().forEach(line -> out.println("✓ " + line));
                 skipped.addAll(report.skipped());
                 skipped.forEach(line -> out.println("- " + line));
@@ -280,9 +288,23 @@ final class EnvCommand {
             }
             String name = loaded.get().environment().name();
             try (Database db = meta.open(System.getenv())) {
+                List<String> refused = registryReferences(Optional.of(db))
+                        .check(loaded.get().environment())
+                        .failures();
+                if (!refused.isEmpty()) {
+                    refused.forEach(f -> err.println("✗ " + f));
+                    err.println(refused.size() + (refused.size() == 1 ? " error" : " errors") + " in " + file
+                            + ": nothing was recorded");
+                    return 1;
+                }
                 Environments environments = Environments.of(Metadata.of(db));
+                FeedRegistry feeds = new FeedRegistry(Metadata.of(db));
+                List<FeedRegistry.Plan> feedPlans = loaded.get().environment().feeds().stream()
+                        .map(f -> feeds.plan(f.definition()))
+                        .toList();
+                boolean feedsChange = feedPlans.stream().anyMatch(p -> p.pending() != FeedRegistry.Pending.UNCHANGED);
                 EnvironmentPlan plan = environments.plan(name, loaded.get().config());
-                if (plan.kind() == EnvironmentPlan.Kind.UNCHANGED) {
+                if (plan.kind() == EnvironmentPlan.Kind.UNCHANGED && !feedsChange) {
                     EnvironmentVersion current = plan.current().orElseThrow();
                     if (meta.json) {
                         printJson(out, Map.of("plan", "unchanged", "version", json(current)));
@@ -296,11 +318,17 @@ final class EnvCommand {
                 }
                 if (!meta.json) {
                     printPlan(plan, out);
+                    printFeedPlan(feedPlans, out);
                 }
                 out.flush();
                 if (!Operator.confirm(yes, err)) {
                     return 1;
                 }
+                // The feed files first: the environment version recorded next refers to the feed versions in effect.
+                Instant now = Instant.now();
+                List<FeedRegistry.Registration> registered = loaded.get().environment().feeds().stream()
+                        .map(f -> feeds.register(f.definition(), now))
+                        .toList();
                 Environments.Applied applied =
                         environments.apply(name, loaded.get().config(), deployer(file), "apply");
                 EnvironmentVersion v = applied.version();
@@ -313,9 +341,15 @@ final class EnvCommand {
                                     .map(EnvCommand::json)
                                     .toList());
                     m.put("version", json(v));
+                    m.put("feeds", registered.stream().map(EnvCommand::json).toList());
                     printJson(out, m);
                 } else {
-                    out.println("applied: environment " + name + " version " + v.version() + " (hash "
+                    registered.stream()
+                            .filter(FeedRegistry.Registration::recorded)
+                            .forEach(r -> out.println("registered: feed " + r.feed() + " version " + r.version()
+                                    + " (content " + r.contentHash().substring(0, 12) + ")"));
+                    out.println((applied.changed() ? "applied: environment " : "unchanged: environment ")
+                            + name + " version " + v.version() + " (hash "
                             + v.configHash().substring(0, 12) + ", by " + v.deployedBy() + " at " + v.deployedAt()
                             + v.gitCommit().map(c -> ", git " + c).orElse("") + ")");
                 }
@@ -326,7 +360,27 @@ final class EnvCommand {
             }
         }
 
+        /** One line per feed file that `apply` registers as a new feed or a new version; nothing when none. */
+        private static void printFeedPlan(List<FeedRegistry.Plan> plans, PrintWriter out) {
+            for (FeedRegistry.Plan p : plans) {
+                switch (p.pending()) {
+                    case NEW_FEED ->
+                        out.println("  feed " + p.feed() + ": new in the feed registry, version 1 (content "
+                                + p.contentHash().substring(0, 12) + ")");
+                    case NEW_VERSION ->
+                        out.println("  feed " + p.feed() + ": feed file changed, new version " + p.version()
+                                + " (content " + p.contentHash().substring(0, 12) + ")");
+                    case UNCHANGED -> {}
+                }
+            }
+        }
+
         private static void printPlan(EnvironmentPlan plan, PrintWriter out) {
+            if (plan.kind() == EnvironmentPlan.Kind.UNCHANGED) {
+                out.println("plan: environment " + plan.name() + " unchanged at version "
+                        + plan.current().orElseThrow().version() + "; feed registry:");
+                return;
+            }
             if (plan.kind() == EnvironmentPlan.Kind.NEW_ENVIRONMENT) {
                 out.println("plan: new environment " + plan.name() + ", version 1 (hash "
                         + plan.proposed().hash().substring(0, 12) + ")");

@@ -7,6 +7,7 @@ import io.ssmd.core.meta.Deployment;
 import io.ssmd.core.meta.EnvironmentSummary;
 import io.ssmd.core.meta.EnvironmentVersion;
 import io.ssmd.core.meta.Environments;
+import io.ssmd.core.meta.MetaViews;
 import io.ssmd.core.meta.Metadata;
 import io.ssmd.core.meta.UnknownNameException;
 import java.io.PrintWriter;
@@ -210,18 +211,7 @@ final class EnvReadCommands {
         }
 
         static Map<String, Object> json(Deployment d) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("id", d.id());
-            m.put("version", d.version().orElse(null));
-            m.put("action", d.action());
-            m.put("status", d.status());
-            m.put("started_at", d.startedAt().toString());
-            m.put("completed_at", d.completedAt().map(Object::toString).orElse(null));
-            m.put("error_message", d.errorMessage().orElse(null));
-            m.put("trigger", d.trigger());
-            m.put("triggered_by", d.triggeredBy());
-            m.put("details", d.details().orElse(null));
-            return m;
+            return MetaViews.deployment(d);
         }
     }
 
@@ -241,19 +231,7 @@ final class EnvReadCommands {
                 List<EnvironmentSummary> all = environments.list();
                 if (meta.json) {
                     EnvCommand.printJson(
-                            out,
-                            all.stream()
-                                    .map(e -> {
-                                        Map<String, Object> m = new LinkedHashMap<>();
-                                        m.put("name", e.name());
-                                        m.put("status", e.status());
-                                        m.put("version", e.currentVersion());
-                                        m.put("config_hash", e.configHash());
-                                        m.put("deployed_at", e.deployedAt().toString());
-                                        m.put("deployed_by", e.deployedBy());
-                                        return m;
-                                    })
-                                    .toList());
+                            out, all.stream().map(MetaViews::environment).toList());
                     return 0;
                 }
                 if (all.isEmpty()) {

@@ -1,14 +1,12 @@
 package io.ssmd.app;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssmd.core.config.FeedDefinition;
 import io.ssmd.core.config.FeedFiles;
 import io.ssmd.core.meta.Feed;
 import io.ssmd.core.meta.FeedCalendar;
 import io.ssmd.core.meta.FeedRegistry;
 import io.ssmd.core.meta.FeedVersion;
+import io.ssmd.core.meta.MetaViews;
 import io.ssmd.core.meta.Metadata;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -29,11 +27,10 @@ import picocli.CommandLine.Parameters;
             FeedCommand.ListFeeds.class,
             FeedCommand.Show.class,
             FeedCommand.Create.class,
-            FeedCommand.Disable.class
+            FeedCommand.Disable.class,
+            FeedCommand.Enable.class
         })
 final class FeedCommand {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final String HOW_TO_REGISTER =
             "register one with: ssmd feed create NAME --from exchanges/feeds/NAME.yaml";
@@ -109,10 +106,7 @@ final class FeedCommand {
                 return 1;
             }
             if (json()) {
-                Map<String, Object> shown = summary(feed, version);
-                shown.put("calendar", calendar.map(FeedCommand::calendar).orElse(null));
-                shown.put("history", history.stream().map(FeedCommand::version).toList());
-                printJson(out, shown);
+                printJson(out, MetaViews.feedDetail(feed, version, calendar, history));
                 return 0;
             }
             FeedVersion v = version.get();
@@ -223,49 +217,25 @@ final class FeedCommand {
         }
     }
 
-    private static Map<String, Object> summary(Feed feed, Optional<FeedVersion> version) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", feed.name());
-        m.put("venue", feed.venue());
-        m.put("status", feed.status());
-        m.put("created_at", MetadataCommand.text(feed.createdAt()));
-        m.put("disabled_at", feed.disabledAt().map(Instant::toString).orElse(null));
-        m.put("version", version.map(FeedCommand::version).orElse(null));
-        return m;
-    }
+    @Command(name = "enable", description = "Enable a disabled feed again: it is active from now on, with its history.")
+    static final class Enable extends MetadataCommand {
 
-    static Map<String, Object> version(FeedVersion v) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("version", v.version());
-        m.put("effective_from", v.effectiveFrom().toString());
-        m.put("effective_to", v.effectiveTo().map(Instant::toString).orElse(null));
-        m.put("protocol", v.protocol());
-        m.put("endpoint", v.endpoint());
-        m.put("auth_method", v.authMethod());
-        m.put("secret_ref", v.secretRef().orElse(null));
-        m.put("capabilities", v.channels());
-        m.put("max_symbols_per_connection", v.maxSymbolsPerConnection());
-        m.put("rate_limit_per_second", v.rateLimitPerSecond().orElse(null));
-        m.put("parser_config", parsed(v.parserConfig()));
-        m.put("content_hash", v.contentHash());
-        m.put("source_file", v.sourceFile().orElse(null));
-        return m;
-    }
+        @Parameters(paramLabel = "NAME", description = "The feed")
+        String name;
 
-    private static JsonNode parsed(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the registry holds JSON it wrote itself: " + json, e);
+        @Override
+        int run(Metadata metadata, PrintWriter out) throws Exception {
+            boolean changed = new FeedRegistry(metadata).enable(name);
+            if (json()) {
+                printJson(out, Map.of("feed", name, "status", Feed.ACTIVE, "changed", changed));
+            } else {
+                out.println(changed ? "feed " + name + " enabled" : "feed " + name + " was already active");
+            }
+            return 0;
         }
     }
 
-    private static Map<String, Object> calendar(FeedCalendar c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("effective_from", c.effectiveFrom().toString());
-        m.put("timezone", c.timezone());
-        m.put("schedule", parsed(c.schedule()));
-        m.put("source", c.source());
-        return m;
+    private static Map<String, Object> summary(Feed feed, Optional<FeedVersion> version) {
+        return MetaViews.feed(feed, version);
     }
 }

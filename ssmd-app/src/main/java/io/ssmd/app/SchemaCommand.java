@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssmd.archive.ArchiveInventory;
 import io.ssmd.archive.ArchiveLine;
 import io.ssmd.core.meta.FeedRegistry;
+import io.ssmd.core.meta.MetaViews;
 import io.ssmd.core.meta.Metadata;
 import io.ssmd.core.meta.SchemaCompatibility;
 import io.ssmd.core.meta.SchemaRegistry;
 import io.ssmd.core.meta.SchemaVersion;
 import io.ssmd.core.meta.UnknownNameException;
+import io.ssmd.node.ShippedSchemas;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -95,12 +97,7 @@ final class SchemaCommand {
             SchemaVersion s = registry.version(name, Optional.ofNullable(version));
             List<SchemaVersion> versions = registry.versions(name);
             if (json()) {
-                Map<String, Object> shown = summary(s);
-                shown.put("definition", JSON.readTree(s.definition()));
-                shown.put(
-                        "versions",
-                        versions.stream().map(SchemaCommand::summary).toList());
-                printJson(out, shown);
+                printJson(out, MetaViews.schemaDetail(s, versions));
                 return 0;
             }
             TextTable.of("field", "value")
@@ -249,16 +246,6 @@ final class SchemaCommand {
     }
 
     private static Map<String, Object> summary(SchemaVersion s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", s.name());
-        m.put("version", s.version());
-        m.put("status", s.status());
-        m.put("format", s.format());
-        m.put("effective_from", s.effectiveFrom().toString());
-        m.put("deprecated_at", s.deprecatedAt().map(Instant::toString).orElse(null));
-        m.put("compatible_with", s.compatibleWith().orElse(null));
-        m.put("breaking_changes", s.breaking());
-        m.put("sha256", s.schemaHash());
-        return m;
+        return MetaViews.schema(s);
     }
 }

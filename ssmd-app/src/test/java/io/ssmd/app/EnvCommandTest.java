@@ -188,6 +188,93 @@ class EnvCommandTest {
                 .contains("environment default is not registered yet; applying creates version 1");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql", "h2"})
+    void applyRegistersTheFeedFilesAndValidateAndApplyCheckThemAgainstTheRegistry(String database) throws Exception {
+        String conf = config(database, NATS.url()).toString();
+        // The class shares one PostgreSQL database: this test starts from empty metadata and leaves it empty.
+        emptyMetadata(database);
+        try {
+            applyRegistersTheFeedFiles(conf);
+        } finally {
+            emptyMetadata(database);
+        }
+    }
+
+    private static void emptyMetadata(String database) throws Exception {
+        if (database.equals("postgresql")) {
+            try (var c = POSTGRES.connect();
+                    var s = c.createStatement()) {
+                s.execute("DROP TABLE IF EXISTS deployment_log, environment_versions, environments,"
+                        + " schema_migrations, schema_versions, feed_calendars, feed_versions, feeds, ssmd_node,"
+                        + " flyway_schema_history CASCADE");
+            }
+        }
+    }
+
+    private void applyRegistersTheFeedFiles(String conf) throws Exception {
+        Path env = environment();
+        Path krakenFile = env.getParent().getParent().resolve("feeds/kraken.yaml");
+
+        Run first = run("env", "apply", env.toString(), "--yes", "--config", conf);
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out())
+                .contains("plan: new environment default, version 1")
+                .contains("  feed kraken: new in the feed registry, version 1 (content ")
+                .contains("registered: feed kraken version 1");
+        Run feeds = run("feed", "show", "kraken", "--json", "--config", conf);
+        assertThat(feeds.code()).as(feeds.err()).isZero();
+        assertThat(JSON.readTree(feeds.out()).get("version").get("source_file").asText())
+                .isEqualTo(krakenFile.toString());
+
+        Run valid = run("env", "validate", env.toString(), "--config", conf);
+        assertThat(valid.code()).as(valid.err()).isZero();
+        assertThat(valid.out())
+                .contains("✓ feed kraken: registered and active, version 1 matches " + krakenFile)
+                .contains("✓ schema trade v1: ");
+
+        // The feed file changes, the environment does not: the plan says which feed gets a new version.
+        ShippedExchanges.edit(krakenFile, "max-instruments-per-connection: 100", "max-instruments-per-connection: 50");
+        Run changed = run("env", "validate", env.toString(), "--config", conf);
+        assertThat(changed.out())
+                .contains("✓ feed kraken: registered and active; " + krakenFile
+                        + " changed: `ssmd env apply` records version 2");
+        Run second = run("env", "apply", env.toString(), "--yes", "--config", conf);
+        assertThat(second.code()).as(second.err()).isZero();
+        assertThat(second.out())
+                .contains("plan: environment default unchanged at version 1; feed registry:\n"
+                        + "  feed kraken: feed file changed, new version 2 (content ")
+                .doesNotContain("feed kraken-futures:")
+                .contains("registered: feed kraken version 2")
+                .contains("unchanged: environment default version 1");
+        Run history = run("feed", "show", "kraken", "--json", "--config", conf);
+        JsonNode kraken = JSON.readTree(history.out());
+        assertThat(kraken.get("version").get("max_symbols_per_connection").asInt())
+                .isEqualTo(50);
+        assertThat(kraken.get("history")).hasSize(2);
+
+        // A disabled feed is refused by validate and apply, naming the way back.
+        assertThat(run("feed", "disable", "kraken", "--config", conf).code()).isZero();
+        Run refused = run("env", "validate", env.toString(), "--config", conf);
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err())
+                .contains("✗ feed kraken is disabled in the feed registry since ")
+                .contains("enable it with `ssmd feed enable kraken`");
+        ShippedExchanges.edit(env, "max-age: 7d", "max-age: 3d");
+        Run notApplied = run("env", "apply", env.toString(), "--yes", "--config", conf);
+        assertThat(notApplied.code()).isEqualTo(1);
+        assertThat(notApplied.err()).contains("feed kraken is disabled").contains("nothing was recorded");
+        assertThat(JSON.readTree(run("env", "history", "default", "--json", "--config", conf)
+                                .out())
+                        .get("versions"))
+                .hasSize(1);
+
+        assertThat(run("feed", "enable", "kraken", "--config", conf).code()).isZero();
+        Run again = run("env", "apply", env.toString(), "--yes", "--config", conf);
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.out()).contains("applied: environment default version 2");
+    }
+
     @Test
     void teardownDryRunListsAndDeletesNothingAndTheRealOneDeletesExactlyThatList() throws Exception {
         String conf = config("h2", NATS.url()).toString();

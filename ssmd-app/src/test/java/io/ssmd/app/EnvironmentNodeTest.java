@@ -96,7 +96,29 @@ class EnvironmentNodeTest {
                 "env-node",
                 NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString(
                         "pekko.remote.artery.canonical.port = 0\nssmd.metadata.environment-poll-interval = 200ms"))));
-        Ssmd.start(system, settings, EnvironmentLoader.load(env, Map.of()));
+        Ssmd node = Ssmd.start(system, settings, EnvironmentLoader.load(env, Map.of()));
+
+        // The node registered its environment's feed files and the shipped schema catalog at startup, and serves
+        // them on /v1/meta (no API keys in the shipped environment).
+        JsonNode feeds = JSON.readTree(httpGet(node, "/v1/meta/feeds")).get("feeds");
+        assertThat(feeds.findValuesAsText("name")).containsExactly("kraken", "kraken-futures", "polymarket");
+        for (JsonNode feed : feeds) {
+            assertThat(feed.get("status").asText()).isEqualTo("active");
+            assertThat(feed.get("version").get("version").asInt()).isEqualTo(1);
+            assertThat(feed.get("version").get("source_file").asText())
+                    .isEqualTo(dir.resolve("exchanges/feeds/" + feed.get("name").asText() + ".yaml")
+                            .toString());
+        }
+        JsonNode schemas = JSON.readTree(httpGet(node, "/v1/meta/schemas")).get("schemas");
+        assertThat(schemas.findValuesAsText("name"))
+                .containsExactly(
+                        "archive-line", "lifecycle", "orderbook-delta", "orderbook-snapshot", "ticker", "trade");
+        assertThat(JSON.readTree(httpGet(node, "/v1/meta/environments/default/history"))
+                        .get("versions")
+                        .get(0)
+                        .get("deployed_by")
+                        .asText())
+                .isEqualTo("env-node");
 
         Path conf = Files.writeString(dir.resolve("cli.conf"), "ssmd { data-dir = \"" + dir + "\" }\n");
         Cli history = cli("env", "history", "default", "--json", "--config", conf.toString());
@@ -143,6 +165,18 @@ class EnvironmentNodeTest {
                 .flatMap(NetworkInterface::inetAddresses)
                 .filter(a -> !a.isLoopbackAddress() && a instanceof Inet4Address)
                 .toList();
+    }
+
+    private static String httpGet(Ssmd node, String path) throws Exception {
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                        "http://127.0.0.1:" + node.httpAddress().getPort() + path))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        return response.body();
     }
 
     record Cli(int code, String out, String err) {}

@@ -107,7 +107,22 @@ abstract class MetadataCommandsContract {
         assertThat(disabled).hasSize(1);
         assertThat(disabled.get(0).get("name").asText()).isEqualTo("kraken");
         assertThat(disabled.get(0).get("version").get("endpoint").asText()).isEqualTo("wss://ws.kraken.com/v2");
+
+        assertThat(ssmd("feed", "enable", "kraken")).isZero();
+        assertThat(out).isEqualTo("feed kraken enabled\n");
+        assertThat(ssmd("feed", "enable", "kraken")).isZero();
+        assertThat(out).isEqualTo("feed kraken was already active\n");
+        assertThat(ssmd("feed", "list", "--status", "active", "--json")).isZero();
+        JsonNode enabled = JSON.readTree(out);
+        assertThat(enabled.findValuesAsText("name")).contains("kraken");
+        JsonNode kraken = enabled.get(enabled.findValuesAsText("name").indexOf("kraken"));
+        assertThat(kraken.get("disabled_at").isNull()).isTrue();
+        assertThat(kraken.get("version").get("version").asInt())
+                .as("enabling records no new version")
+                .isEqualTo(1);
         assertThat(err).isEmpty();
+        assertThat(ssmd("feed", "enable", "krakn")).isEqualTo(1);
+        assertThat(err).contains("Did you mean 'kraken'?");
     }
 
     @Test
@@ -204,6 +219,7 @@ abstract class MetadataCommandsContract {
                 "feed show",
                 "feed create",
                 "feed disable",
+                "feed enable",
                 "schema",
                 "schema list",
                 "schema show",

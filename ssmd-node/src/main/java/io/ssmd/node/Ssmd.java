@@ -8,6 +8,7 @@ import io.ssmd.core.Secrets;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.db.Database;
+import io.ssmd.core.meta.Metadata;
 import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.metrics.NodeMetrics;
 import io.ssmd.core.nats.ControlEventPublisher;
@@ -29,6 +30,7 @@ import io.ssmd.http.HttpServer;
 import io.ssmd.http.MetricsRoute;
 import io.ssmd.http.gateway.ApiKeys;
 import io.ssmd.http.gateway.Gateway;
+import io.ssmd.http.meta.MetaRoutes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -160,6 +162,7 @@ public final class Ssmd {
                     "close-database",
                     db::close,
                     blocking);
+            registerMetadata(db, environment, blocking);
             EnvironmentWatch.register(db, environment, settings.nodeName()).ifPresent(running -> {
                 Cancellable watch = EnvironmentWatch.start(
                         system,
@@ -234,6 +237,7 @@ public final class Ssmd {
                     List.of(health.route(), new MetricsRoute(registry).route(), new DashboardRoute().route()));
             gateway.ifPresent(g -> routes.add(g.routes(connectors::health)));
             routes.add(apiKeys.guard(() -> new FeedsRoute(connectors.feeds(), connectors::health).route()));
+            routes.add(apiKeys.guard(() -> new MetaRoutes(Metadata.of(db), blocking).route()));
             routes.add(apiKeys.guard(() ->
                     new GapsRoute(ArchiveGaps.forNode(environment, roles.contains("archiver"), blocking)).route()));
             ServerBinding binding = await(
@@ -389,6 +393,23 @@ public final class Ssmd {
             Thread.currentThread().interrupt();
         }
         control.close();
+    }
+
+    /**
+     * Registers the environment's feed files and the shipped schema catalog, on the blocking dispatcher. A failure is
+     * logged, not fatal: the node runs its files either way, as it does when the environment cannot be recorded.
+     */
+    private static void registerMetadata(Database db, Environment environment, Executor blocking) {
+        try {
+            CompletableFuture.supplyAsync(() -> MetadataRegistration.register(db, environment), blocking)
+                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while registering feeds and schemas", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            log.warn("feeds and schemas not registered in the database: {}", cause.toString(), cause);
+        }
     }
 
     private static void addTask(

@@ -1,6 +1,9 @@
 package io.ssmd.core.meta;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -19,5 +22,24 @@ public final class AsOf {
     /** The instant to bind: the one asked for, or now. */
     public static Instant instant(Optional<Instant> asOf) {
         return asOf.orElseGet(Instant::now);
+    }
+
+    /**
+     * An as-of instant as people write it: {@code 2026-12-01} (00:00 UTC that day) or an ISO instant
+     * ({@code 2026-12-01T15:30:00Z}).
+     *
+     * @throws IllegalArgumentException saying what is expected
+     */
+    public static Instant parse(String value) {
+        try {
+            if (value.length() == 10) {
+                return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+            }
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + value
+                    + "' is not a date; expected YYYY-MM-DD (00:00 UTC that day) or an instant like"
+                    + " 2026-12-01T15:30:00Z");
+        }
     }
 }

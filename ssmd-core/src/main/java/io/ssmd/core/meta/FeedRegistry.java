@@ -204,6 +204,62 @@ public final class FeedRegistry {
         return true;
     }
 
+    /**
+     * Enables a disabled feed again: it is {@code active} from now on, with the same history.
+     *
+     * @return whether it was disabled before
+     * @throws UnknownNameException when no feed of that name is registered
+     */
+    public boolean enable(String name) {
+        Feed feed = feed(name);
+        if (feed.status().equals(Feed.ACTIVE)) {
+            return false;
+        }
+        jdbi.useHandle(h -> h.createUpdate("UPDATE feeds SET status = :status, disabled_at = NULL WHERE name = :name")
+                .bind("status", Feed.ACTIVE)
+                .bind("name", name)
+                .execute());
+        return true;
+    }
+
+    /** What {@link #register} would do with a feed file, without doing it. */
+    public enum Pending {
+        /** the feed is not registered: registering creates it with version 1 */
+        NEW_FEED,
+        /** the content differs from the version in effect: registering records the next version */
+        NEW_VERSION,
+        /** the content equals the version in effect */
+        UNCHANGED
+    }
+
+    /**
+     * What registering {@code definition} now would record.
+     *
+     * @param version the version that would be in effect afterwards
+     */
+    public record Plan(String feed, Pending pending, int version, String contentHash) {}
+
+    /** What {@link #register} would record for {@code definition}; changes nothing. */
+    public Plan plan(FeedDefinition definition) {
+        String hash = FeedContent.of(definition).hash();
+        String name = definition.name();
+        return jdbi.withHandle(h -> {
+            Optional<FeedVersion> open = h.createQuery("SELECT " + VERSION_COLUMNS + " FROM feed_versions"
+                            + " WHERE feed_name = :name AND effective_to IS NULL")
+                    .bind("name", name)
+                    .mapTo(FeedVersion.class)
+                    .findOne();
+            if (open.isPresent() && open.get().contentHash().equals(hash)) {
+                return new Plan(name, Pending.UNCHANGED, open.get().version(), hash);
+            }
+            int next = h.createQuery("SELECT COALESCE(MAX(version), 0) + 1 FROM feed_versions WHERE feed_name = :name")
+                    .bind("name", name)
+                    .mapTo(Integer.class)
+                    .one();
+            return new Plan(name, feedRow(h, name).isEmpty() ? Pending.NEW_FEED : Pending.NEW_VERSION, next, hash);
+        });
+    }
+
     private static Optional<Feed> feedRow(Handle h, String name) {
         return h.createQuery("SELECT name, venue, status, created_at, disabled_at FROM feeds WHERE name = :name")
                 .bind("name", name)

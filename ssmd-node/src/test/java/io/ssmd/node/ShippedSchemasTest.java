@@ -1,4 +1,4 @@
-package io.ssmd.app;
+package io.ssmd.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
