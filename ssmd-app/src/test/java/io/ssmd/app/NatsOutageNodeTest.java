@@ -167,13 +167,13 @@ class NatsOutageNodeTest {
                     assertThat(g.messages()).isEqualTo((long) failed(node));
                 });
         assertThat(stream.failedMessages()).isEqualTo((long) failed(node));
-        // Every message the venue sent is archived or counted in the gap. A message the server stored in the instant
-        // it stopped, whose PubAck never came back, is both (publish_failed means "not confirmed stored"): at most
-        // the few in flight at that instant, at 100 messages a second.
+        // Every message the venue sent is archived or counted in the gap. A message the server stored just before it
+        // stopped, whose PubAck never came back, is both (publish_failed means "not confirmed stored"): at most what
+        // was in flight then, the publisher's window (16 here, below).
         assertThat(archivedData).as("archived").isLessThanOrEqualTo(sentTotal);
         assertThat(archivedData + stream.failedMessages())
                 .as("archived " + archivedData + " + failed " + stream.failedMessages() + " against sent by the venue")
-                .isBetween(sentTotal, sentTotal + 2);
+                .isBetween(sentTotal, sentTotal + 16);
     }
 
     private long lastSettled = -1;
