@@ -41,6 +41,7 @@ public final class ReplayServer extends AllDirectives {
     private final AtomicLong sessions = new AtomicLong();
     private final AtomicInteger open = new AtomicInteger();
     private final Materializer materializer;
+    private final RestThrottle restThrottle = new RestThrottle();
 
     private ReplayServer(ActorSystem<?> system, VenueServer venue, ReplaySettings settings, Faults faults) {
         this.system = system;
@@ -108,8 +109,8 @@ public final class ReplayServer extends AllDirectives {
                         () -> extractRequest(request -> venue.authenticate(request)
                                 .map(this::complete)
                                 .orElseGet(() -> handleWebSocketMessages(sessionFlow())))),
-                pathPrefix("control", () -> new FaultControlRoutes(this).route()),
-                venue.rest());
+                pathPrefix("control", () -> concat(new FaultControlRoutes(this).route(), restThrottle.route())),
+                restThrottle.wrap(venue.rest()));
     }
 
     private Flow<Message, Message, NotUsed> sessionFlow() {
