@@ -217,12 +217,11 @@ public final class SecurityMaster {
             }
         });
         return jdbi.withHandle(h -> {
-            List<Market> rows = h.createQuery("SELECT " + COLUMNS + " FROM markets"
-                            + (filter.feed().isPresent() ? " WHERE feed = :feed" : "")
-                            + " ORDER BY feed, instrument")
-                    .bind("feed", filter.feed().orElse(""))
-                    .map((rs, ctx) -> market(rs, false))
-                    .list();
+            org.jdbi.v3.core.statement.Query query = h.createQuery("SELECT " + COLUMNS + " FROM markets"
+                    + (filter.feed().isPresent() ? " WHERE feed = :feed" : "")
+                    + " ORDER BY feed, instrument");
+            filter.feed().ifPresent(f -> query.bind("feed", f));
+            List<Market> rows = query.map((rs, ctx) -> market(rs, false)).list();
             if (filter.asOf().isPresent()) {
                 rows = asOf(h, rows, filter.asOf().get());
             }
@@ -241,11 +240,13 @@ public final class SecurityMaster {
 
     /** The categories of a feed's markets (all feeds when empty), sorted: for "did you mean". */
     public List<String> categories(Optional<String> feed) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT DISTINCT category FROM markets WHERE category IS NOT NULL"
-                        + (feed.isPresent() ? " AND feed = :feed" : "") + " ORDER BY category")
-                .bind("feed", feed.orElse(""))
-                .mapTo(String.class)
-                .list());
+        return jdbi.withHandle(h -> {
+            org.jdbi.v3.core.statement.Query query =
+                    h.createQuery("SELECT DISTINCT category FROM markets WHERE category IS NOT NULL"
+                            + (feed.isPresent() ? " AND feed = :feed" : "") + " ORDER BY category");
+            feed.ifPresent(f -> query.bind("feed", f));
+            return query.mapTo(String.class).list();
+        });
     }
 
     /** The feeds the security master holds markets of, sorted. */
@@ -289,10 +290,32 @@ public final class SecurityMaster {
                             || m.market().aliases().contains(instrument))
                     .findFirst()
                     .orElseThrow(() -> new UnknownNameException(
-                            "market of feed " + feed,
+                            "market of feed " + feed + " (the closest shown; ssmd market list --feed " + feed
+                                    + " --search TEXT finds others)",
                             instrument,
-                            all.stream().map(Market::instrument).toList()));
+                            closest(
+                                    instrument,
+                                    all.stream().map(Market::instrument).toList(),
+                                    5)));
         });
+    }
+
+    /** The {@code n} names sharing the longest prefix with {@code name}, case-insensitively. */
+    static List<String> closest(String name, List<String> names, int n) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return names.stream()
+                .sorted(Comparator.comparingInt((String s) -> -commonPrefix(lower, s.toLowerCase(Locale.ROOT)))
+                        .thenComparing(Comparator.naturalOrder()))
+                .limit(n)
+                .toList();
+    }
+
+    private static int commonPrefix(String a, String b) {
+        int i = 0;
+        while (i < a.length() && i < b.length() && a.charAt(i) == b.charAt(i)) {
+            i++;
+        }
+        return i;
     }
 
     /** Every change of a market, oldest first. */
@@ -317,7 +340,7 @@ public final class SecurityMaster {
                         + " published_at FROM secmaster_outbox WHERE id > :after"
                         + (feed.isPresent() ? " AND feed = :feed" : "") + " ORDER BY id")
                 .bind("after", afterId)
-                .bind("feed", feed.orElse(""))
+                .bindMap(feed.isPresent() ? Map.of("feed", feed.get()) : Map.of())
                 .map((rs, ctx) -> new OutboxEvent(
                         rs.getLong("id"),
                         rs.getString("feed"),

@@ -109,8 +109,6 @@ public final class KrakenMarketSync implements MarketSync {
         if (tick == null && priceDecimals != null) {
             tick = java.math.BigDecimal.ONE.movePointLeft(priceDecimals).toPlainString();
         }
-        String base = SyncJson.text(p, "base");
-        String quote = SyncJson.text(p, "quote");
         return new MarketRecord(
                 feed,
                 symbol,
@@ -118,8 +116,8 @@ public final class KrakenMarketSync implements MarketSync {
                 aliases,
                 symbol,
                 SyncJson.text(p, "aclass_base"),
-                base,
-                quote == null || base == null ? null : base + "/" + quote,
+                null,
+                null,
                 status(venueStatus),
                 venueStatus,
                 null,
