@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             DataCommand.class,
             FeedCommand.class,
             SchemaCommand.class,
+            MarketCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main {

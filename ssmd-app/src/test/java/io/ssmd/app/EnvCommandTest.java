@@ -203,12 +203,7 @@ class EnvCommandTest {
 
     private static void emptyMetadata(String database) throws Exception {
         if (database.equals("postgresql")) {
-            try (var c = POSTGRES.connect();
-                    var s = c.createStatement()) {
-                s.execute("DROP TABLE IF EXISTS deployment_log, environment_versions, environments,"
-                        + " schema_migrations, schema_versions, feed_calendars, feed_versions, feeds, ssmd_node,"
-                        + " flyway_schema_history CASCADE");
-            }
+            POSTGRES.emptySchema();
         }
     }
 

@@ -12,14 +12,8 @@ class MetadataCommandsPostgresTest extends MetadataCommandsContract {
 
     @BeforeEach
     void emptyTheRegistry() throws Exception {
-        try (var c = POSTGRES.connect();
-                var s = c.createStatement()) {
-            // The first test creates the tables; later ones start from an empty registry.
-            // Every table of every migration: one left behind makes Flyway refuse a schema without its history.
-            s.execute("DROP TABLE IF EXISTS deployment_log, environment_versions, environments, schema_migrations,"
-                    + " schema_versions, feed_calendars, feed_versions, feeds, ssmd_node, flyway_schema_history"
-                    + " CASCADE");
-        }
+        // The first test creates the tables; later ones start from an empty database.
+        POSTGRES.emptySchema();
     }
 
     @Override

@@ -32,6 +32,14 @@ public interface VenueModule {
      */
     WiredFeed wire(EnabledFeed feed);
 
+    /**
+     * The sync of this feed's markets into the security master (docs/secmaster.md), reading the venue's REST API
+     * through {@code rest} (which carries {@code ssmd.secmaster}: the closed-market window, retries, paging).
+     *
+     * @throws IllegalArgumentException naming the feed file and key when the feed has no REST endpoint to sync from
+     */
+    MarketSync marketSync(EnabledFeed feed, VenueRest rest);
+
     /** What turns this venue's published messages into normalized events: stateless, shared by every feed. */
     Normalizer normalizer();
 

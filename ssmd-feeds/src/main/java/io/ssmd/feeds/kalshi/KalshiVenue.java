@@ -6,7 +6,9 @@ import io.ssmd.core.shard.FeedConnector;
 import io.ssmd.core.shard.InstrumentDiscovery;
 import io.ssmd.core.subject.Venue;
 import io.ssmd.feeds.LiveInstruments;
+import io.ssmd.feeds.MarketSync;
 import io.ssmd.feeds.VenueModule;
+import io.ssmd.feeds.VenueRest;
 import io.ssmd.feeds.WiredFeed;
 import io.ssmd.feeds.kalshi.replay.KalshiReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
@@ -51,6 +53,11 @@ public final class KalshiVenue implements VenueModule {
                         system, env, settings, KalshiDiscovery.create(settings), categories, nats, manager))
                 : Optional.empty();
         return new WiredFeed(new FeedConnector(feed, connector, Optional.of(instruments)), live);
+    }
+
+    @Override
+    public MarketSync marketSync(EnabledFeed feed, VenueRest rest) {
+        return new KalshiMarketSync(feed, rest);
     }
 
     @Override

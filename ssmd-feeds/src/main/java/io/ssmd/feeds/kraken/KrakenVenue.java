@@ -4,7 +4,9 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.model.Normalizer;
 import io.ssmd.core.shard.FeedConnector;
 import io.ssmd.core.subject.Venue;
+import io.ssmd.feeds.MarketSync;
 import io.ssmd.feeds.VenueModule;
+import io.ssmd.feeds.VenueRest;
 import io.ssmd.feeds.WiredFeed;
 import io.ssmd.feeds.kraken.replay.KrakenReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
@@ -24,6 +26,11 @@ public final class KrakenVenue implements VenueModule {
     @Override
     public WiredFeed wire(EnabledFeed feed) {
         return WiredFeed.of(new FeedConnector(feed, KrakenFeed.create(feed)));
+    }
+
+    @Override
+    public MarketSync marketSync(EnabledFeed feed, VenueRest rest) {
+        return new KrakenMarketSync(feed, rest);
     }
 
     @Override

@@ -6,7 +6,9 @@ import io.ssmd.core.model.Normalizer;
 import io.ssmd.core.shard.FeedConnector;
 import io.ssmd.core.shard.InstrumentDiscovery;
 import io.ssmd.core.subject.Venue;
+import io.ssmd.feeds.MarketSync;
 import io.ssmd.feeds.VenueModule;
+import io.ssmd.feeds.VenueRest;
 import io.ssmd.feeds.WiredFeed;
 import io.ssmd.feeds.polymarket.replay.PolymarketReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
@@ -56,6 +58,11 @@ public final class PolymarketVenue implements VenueModule {
                 wanted.maxInstruments(),
                 500);
         return Optional.of(() -> client.discover(filter).assetIds());
+    }
+
+    @Override
+    public MarketSync marketSync(EnabledFeed feed, VenueRest rest) {
+        return new PolymarketMarketSync(feed, rest);
     }
 
     @Override

@@ -43,6 +43,7 @@ public final class ReplayServer extends AllDirectives {
     private final AtomicInteger open = new AtomicInteger();
     private final Materializer materializer;
     private volatile Consumer<String> sent = frame -> {};
+    private final RestThrottle restThrottle = new RestThrottle();
 
     private ReplayServer(ActorSystem<?> system, VenueServer venue, ReplaySettings settings, Faults faults) {
         this.system = system;
@@ -115,8 +116,8 @@ public final class ReplayServer extends AllDirectives {
                         () -> extractRequest(request -> venue.authenticate(request)
                                 .map(this::complete)
                                 .orElseGet(() -> handleWebSocketMessages(sessionFlow())))),
-                pathPrefix("control", () -> new FaultControlRoutes(this).route()),
-                venue.rest());
+                pathPrefix("control", () -> concat(new FaultControlRoutes(this).route(), restThrottle.route())),
+                restThrottle.wrap(venue.rest()));
     }
 
     private Flow<Message, Message, NotUsed> sessionFlow() {

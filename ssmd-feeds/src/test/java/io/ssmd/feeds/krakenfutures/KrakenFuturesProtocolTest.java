@@ -216,9 +216,17 @@ class KrakenFuturesProtocolTest {
     }
 
     @Test
-    void thereIsNoRestEndpointButTheControlOnes() throws Exception {
+    void theRestEndpointIsTheInstrumentsListingBesideTheControlOnes() throws Exception {
         try (KrakenFuturesTestServer server = start(0)) {
-            assertThat(server.http("GET", "/derivatives/api/v3/instruments", "").statusCode())
+            var instruments = server.http("GET", "/derivatives/api/v3/instruments", "");
+            assertThat(instruments.statusCode()).isEqualTo(200);
+            assertThat(instruments.body())
+                    .startsWith("{\"result\":\"success\",\"instruments\":[")
+                    .contains("\"symbol\":\"PF_XBTUSD\",\"type\":\"flexible_futures\",\"tickSize\":1,");
+            assertThat(server.http("POST", "/control/instruments/PF_XBTUSD", "{\"tradeable\":false}")
+                            .body())
+                    .contains("\"tradeable\":false");
+            assertThat(server.http("GET", "/derivatives/api/v3/tickers", "").statusCode())
                     .isEqualTo(404);
             assertThat(server.http("GET", "/control/sessions", "").body()).contains("\"open\":0");
         }

@@ -114,6 +114,8 @@ final class KalshiMarketCatalog {
     private static final Instant FAR_CLOSE = Instant.parse("2099-08-01T04:59:00Z");
 
     private final long seed;
+    /** Fields of market objects set on demand ({@code POST /control/markets/{ticker}}), by ticker; copy on write. */
+    private volatile Map<String, com.fasterxml.jackson.databind.node.ObjectNode> overrides = Map.of();
     /** Replaced whole on every change, in the order markets were added: readers never lock. */
     private volatile Map<String, Market> markets;
 
@@ -163,6 +165,33 @@ final class KalshiMarketCatalog {
         next.put(ticker, market.withStatus(status));
         markets = next;
         return true;
+    }
+
+    /**
+     * Sets fields of a market's REST object from now on (the title, a close time, anything the object has), on top of
+     * what the catalog derives; false when the ticker is unknown.
+     */
+    synchronized boolean override(String ticker, com.fasterxml.jackson.databind.node.ObjectNode fields) {
+        if (!markets.containsKey(ticker)) {
+            return false;
+        }
+        Map<String, com.fasterxml.jackson.databind.node.ObjectNode> next = new java.util.HashMap<>(overrides);
+        com.fasterxml.jackson.databind.node.ObjectNode merged =
+                next.containsKey(ticker) ? next.get(ticker).deepCopy() : fields.objectNode();
+        merged.setAll(fields);
+        next.put(ticker, merged);
+        overrides = Map.copyOf(next);
+        return true;
+    }
+
+    /** The fields set on demand for a market, if any. */
+    Optional<com.fasterxml.jackson.databind.node.ObjectNode> overrides(String ticker) {
+        return Optional.ofNullable(overrides.get(ticker));
+    }
+
+    /** The series of the universe: ticker → {category, title}. */
+    static String[] series(String seriesTicker) {
+        return SERIES.getOrDefault(seriesTicker, new String[] {"Financials", seriesTicker});
     }
 
     /** {@code KXBTCD-26AUG2017-T73749.99}: series KXBTCD, event KXBTCD-26AUG2017; a two-part ticker is its own event. */

@@ -75,6 +75,7 @@ final class KalshiMarketsRoute extends AllDirectives {
                                         pathEndOrSingleSlash(() -> parameterMap(this::list)),
                                         path(PathMatchers.segment(), this::market),
                                         path(PathMatchers.segment().slash("orderbook"), this::orderbook))),
+                        path("series", () -> parameterMap(this::series)),
                         pathPrefix(
                                 "events",
                                 () -> concat(
@@ -131,6 +132,7 @@ final class KalshiMarketsRoute extends AllDirectives {
         }
         filter = filter.and(equalsIfGiven(query.get("series_ticker"), Market::seriesTicker));
         filter = filter.and(equalsIfGiven(query.get("event_ticker"), Market::eventTicker));
+        filter = filter.and(closingFrom(query.get("min_close_ts")));
         String tickers = query.getOrDefault("tickers", "");
         if (!tickers.isEmpty()) {
             Set<String> wanted = Set.of(tickers.split(","));
@@ -141,7 +143,7 @@ final class KalshiMarketsRoute extends AllDirectives {
         ObjectNode body = JSON.createObjectNode();
         body.put("cursor", end < matching.size() ? encodeCursor(end) : "");
         ArrayNode markets = body.putArray("markets");
-        matching.subList(Math.min(start, end), end).forEach(m -> markets.add(marketJson(m)));
+        matching.subList(Math.min(start, end), end).forEach(m -> markets.add(json(m)));
         return json(StatusCodes.OK, body);
     }
 
@@ -157,7 +159,8 @@ final class KalshiMarketsRoute extends AllDirectives {
                     StatusCodes.BAD_REQUEST,
                     "status must be among " + STATUSES.keySet() + ", got " + query.get("status"));
         }
-        Predicate<Market> series = equalsIfGiven(query.get("series_ticker"), Market::seriesTicker);
+        Predicate<Market> series = equalsIfGiven(query.get("series_ticker"), Market::seriesTicker)
+                .and(closingFrom(query.get("min_close_ts")));
         Map<String, List<Market>> byEvent = new LinkedHashMap<>();
         catalog.markets()
                 .forEach(m -> byEvent.computeIfAbsent(m.eventTicker(), e -> new ArrayList<>())
@@ -184,12 +187,12 @@ final class KalshiMarketsRoute extends AllDirectives {
         ObjectNode body = JSON.createObjectNode();
         body.set("event", eventJson(markets, false));
         ArrayNode array = body.putArray("markets");
-        markets.forEach(m -> array.add(marketJson(m)));
+        markets.forEach(m -> array.add(json(m)));
         return json(StatusCodes.OK, body);
     }
 
     /** An event object as Kalshi's {@code /events} shows it; its markets nested when asked for. */
-    private static ObjectNode eventJson(List<Market> markets, boolean nested) {
+    private ObjectNode eventJson(List<Market> markets, boolean nested) {
         Market first = markets.get(0);
         ObjectNode node = JSON.createObjectNode();
         node.put("category", first.category());
@@ -202,7 +205,7 @@ final class KalshiMarketsRoute extends AllDirectives {
         node.put("title", first.title());
         if (nested) {
             ArrayNode array = node.putArray("markets");
-            markets.forEach(m -> array.add(marketJson(m)));
+            markets.forEach(m -> array.add(json(m)));
         }
         return node;
     }
@@ -211,7 +214,7 @@ final class KalshiMarketsRoute extends AllDirectives {
         return catalog.market(ticker)
                 .map(m -> {
                     ObjectNode body = JSON.createObjectNode();
-                    body.set("market", marketJson(m));
+                    body.set("market", json(m));
                     return json(StatusCodes.OK, body);
                 })
                 .orElseGet(() -> error(StatusCodes.NOT_FOUND, "market not found: " + ticker));
@@ -231,6 +234,72 @@ final class KalshiMarketsRoute extends AllDirectives {
 
     private static void levels(ArrayNode array, Map<Integer, Long> levels) {
         levels.forEach((price, size) -> array.addArray().add(dollars(price)).add(count(size)));
+    }
+
+    /** A market object as this server answers it now: {@link #marketJson} with the fields set on demand. */
+    private ObjectNode json(Market m) {
+        ObjectNode node = marketJson(m);
+        catalog.overrides(m.ticker()).ifPresent(node::setAll);
+        return node;
+    }
+
+    /**
+     * {@code POST /control/markets/{ticker}} with a JSON object of market-object fields ({@code {"title":"...",
+     * "close_time":"2026-12-24T21:00:00Z"}}): the REST answers carry them from now on, so a test can show a sync
+     * recording history. 404 for an unknown ticker.
+     */
+    Route control() {
+        return pathPrefix(
+                "control",
+                () -> path(
+                        PathMatchers.segment("markets").slash(PathMatchers.segment()),
+                        ticker -> post(() -> entity(
+                                org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller.entityToString(), text -> {
+                                    com.fasterxml.jackson.databind.JsonNode fields;
+                                    try {
+                                        fields = JSON.readTree(text);
+                                    } catch (java.io.IOException e) {
+                                        return error(StatusCodes.BAD_REQUEST, "not JSON: " + e.getMessage());
+                                    }
+                                    if (!(fields instanceof ObjectNode object)) {
+                                        return error(
+                                                StatusCodes.BAD_REQUEST, "expected a JSON object of market fields");
+                                    }
+                                    if (!catalog.override(ticker, object)) {
+                                        return error(StatusCodes.NOT_FOUND, "market not found: " + ticker);
+                                    }
+                                    return catalog.market(ticker)
+                                            .map(m -> {
+                                                ObjectNode body = JSON.createObjectNode();
+                                                body.set("market", json(m));
+                                                return json(StatusCodes.OK, body);
+                                            })
+                                            .orElseThrow();
+                                }))));
+    }
+
+    /** {@code GET /series}: every series of the universe, {@code {"cursor":"...","series":[{ticker,title,category}]}}. */
+    private Route series(Map<String, String> query) {
+        Page page = page(query);
+        if (page.refusal() != null) {
+            return page.refusal();
+        }
+        List<String> all =
+                catalog.markets().stream().map(Market::seriesTicker).distinct().toList();
+        int end = Math.min(all.size(), page.start() + page.limit());
+        ObjectNode body = JSON.createObjectNode();
+        body.put("cursor", end < all.size() ? encodeCursor(end) : "");
+        ArrayNode array = body.putArray("series");
+        for (String ticker : all.subList(Math.min(page.start(), end), end)) {
+            String[] known = KalshiMarketCatalog.series(ticker);
+            ObjectNode s = array.addObject();
+            s.put("category", known[0]);
+            s.put("frequency", "daily");
+            s.putArray("tags");
+            s.put("ticker", ticker);
+            s.put("title", known[1]);
+        }
+        return json(StatusCodes.OK, body);
     }
 
     /** A market object with the real sample's fields, in its order. */
@@ -289,6 +358,20 @@ final class KalshiMarketsRoute extends AllDirectives {
         node.put("yes_bid_size_fp", count(book.bestSize(Side.YES)));
         node.put("yes_sub_title", m.yesSubTitle());
         return node;
+    }
+
+    /** {@code min_close_ts} (Unix seconds): markets closing then or later; all without one. */
+    private static Predicate<Market> closingFrom(String minCloseTs) {
+        if (minCloseTs == null || minCloseTs.isEmpty()) {
+            return m -> true;
+        }
+        long from;
+        try {
+            from = Long.parseLong(minCloseTs);
+        } catch (NumberFormatException e) {
+            return m -> true;
+        }
+        return m -> m.closeTime().getEpochSecond() >= from;
     }
 
     private static <T> Predicate<Market> equalsIfGiven(String wanted, Function<Market, T> field) {

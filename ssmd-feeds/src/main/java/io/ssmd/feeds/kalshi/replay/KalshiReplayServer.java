@@ -134,7 +134,8 @@ public final class KalshiReplayServer implements VenueServer {
 
     @Override
     public Route rest() {
-        return Directives.concat(new KalshiMarketsRoute(catalog).route(), lifecycle.route());
+        KalshiMarketsRoute markets = new KalshiMarketsRoute(catalog);
+        return Directives.concat(markets.route(), markets.control(), lifecycle.route());
     }
 
     @Override

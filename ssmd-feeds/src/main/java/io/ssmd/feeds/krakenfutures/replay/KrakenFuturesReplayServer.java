@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -24,9 +23,11 @@ public final class KrakenFuturesReplayServer implements VenueServer {
     private static final List<String> FEEDS = List.of("book", "trade", "ticker");
 
     private final Set<String> universe;
+    private final KrakenFuturesInstrumentsRoute instruments;
 
     private KrakenFuturesReplayServer(Set<String> universe) {
         this.universe = universe;
+        this.instruments = new KrakenFuturesInstrumentsRoute(universe);
     }
 
     /**
@@ -88,12 +89,12 @@ public final class KrakenFuturesReplayServer implements VenueServer {
     }
 
     /**
-     * None: exchanges/PROTOCOLS.md lists no discovery endpoint for Kraken Futures (its feeds take product ids that a
-     * client configures), so the server answers no REST path but its {@code /control} ones.
+     * {@code GET /derivatives/api/v3/instruments}, the contract listing the security master syncs from, and
+     * {@code POST /control/instruments/{symbol}} to change one (see {@link KrakenFuturesInstrumentsRoute}).
      */
     @Override
     public Route rest() {
-        return Directives.reject();
+        return instruments.route();
     }
 
     @Override
