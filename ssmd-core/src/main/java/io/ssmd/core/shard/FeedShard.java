@@ -46,20 +46,61 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     /**
      * Run (or keep running) with these instruments. Idempotent: the feed manager re-sends it so that a shard
      * restarted or moved elsewhere resumes.
+     *
+     * <p>Each instrument comes with its security-master attributes ({@code attributes}: instrument → attribute →
+     * value, {@link #CATEGORY}, {@link #SERIES}, {@link #EVENT}, {@link #CONDITION_ID}), so that the shard publishes
+     * the right subjects on whichever node it runs, without anything else in its JVM (DESIGN §15). It crosses nodes
+     * as Jackson CBOR: version 2 added {@code attributes}, and {@link StartMigration} reads a version-1 message of a
+     * node not yet upgraded as one without attributes.
      */
-    public record Start(String feed, int index, List<String> instruments, String companion) implements Command {
+    public record Start(
+            String feed,
+            int index,
+            List<String> instruments,
+            String companion,
+            java.util.Map<String, java.util.Map<String, String>> attributes)
+            implements Command {
+
+        /** Kalshi's category as Kalshi writes it ({@code Climate and Weather}). */
+        public static final String CATEGORY = "category";
+        /** Kalshi's series ticker; Polymarket's Gamma event slug. */
+        public static final String SERIES = "series";
+        /** Kalshi's event ticker. */
+        public static final String EVENT = "event";
+        /** Polymarket's condition id (the market both tokens belong to). */
+        public static final String CONDITION_ID = "condition_id";
+
         public Start {
             instruments = List.copyOf(instruments);
+            java.util.Map<String, java.util.Map<String, String>> kept = new java.util.HashMap<>();
+            if (attributes != null) {
+                java.util.Set<String> own = new java.util.HashSet<>(instruments);
+                attributes.forEach((instrument, values) -> {
+                    if (values != null && !values.isEmpty() && own.contains(instrument)) {
+                        kept.put(instrument, java.util.Map.copyOf(values));
+                    }
+                });
+            }
+            attributes = java.util.Map.copyOf(kept);
         }
 
-        /** A shard of instruments, {@code {feed}-{index}}. */
+        /** A shard of instruments, {@code {feed}-{index}}, without attributes. */
         public Start(String feed, int index, List<String> instruments) {
-            this(feed, index, instruments, "");
+            this(feed, index, instruments, "", java.util.Map.of());
+        }
+
+        /** A shard of instruments, {@code {feed}-{index}}, each with its attributes (only those of its instruments). */
+        public Start(
+                String feed,
+                int index,
+                List<String> instruments,
+                java.util.Map<String, java.util.Map<String, String>> attributes) {
+            this(feed, index, instruments, "", attributes);
         }
 
         /** The feed's companion shard {@code {feed}-{name}} ({@link VenueConnector#companion()}). */
         public static Start companion(String feed, String name) {
-            return new Start(feed, -1, List.of(), name);
+            return new Start(feed, -1, List.of(), name, java.util.Map.of());
         }
 
         /** The shard's entity id and subject token. */
@@ -242,7 +283,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             stats.rejected(instrument, reason);
             context.getLog().error("{}: instrument {} refused: {}", name, instrument, reason);
         });
-        return admitted.context(runtime.env(), start.feed(), name);
+        return admitted.context(runtime.env(), start.feed(), name, start.attributes());
     }
 
     /**

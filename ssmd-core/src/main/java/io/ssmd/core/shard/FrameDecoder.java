@@ -34,6 +34,13 @@ public interface FrameDecoder {
     }
 
     /**
+     * The shard's context after a change of instruments (the new instruments' tokens and security-master attributes),
+     * told just before {@link #change}, from the same stage: a decoder that routes by attributes (Kalshi's category)
+     * routes the added instruments by them.
+     */
+    default void context(ShardContext after) {}
+
+    /**
      * Whether {@link #change} answers with the frames that change this connection's subscriptions, rather than
      * leaving them to {@link VenueConnector#addLive}. Asked once, when the connection starts, so that the shard
      * decides between changing the connection and reconnecting without calling into the decoder.

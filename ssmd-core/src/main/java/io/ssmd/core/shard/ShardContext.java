@@ -9,13 +9,32 @@ import java.util.Map;
  * instruments with their subject tokens.
  *
  * @param tokens true instrument id → subject token, for every instrument of the shard
+ * @param attributes instrument → its security-master attributes from the assignment ({@link FeedShard.Start}); an
+ *                   instrument without any is absent
  */
 public record ShardContext(
-        String env, String feed, String shard, List<String> instruments, Map<String, String> tokens) {
+        String env,
+        String feed,
+        String shard,
+        List<String> instruments,
+        Map<String, String> tokens,
+        Map<String, Map<String, String>> attributes) {
 
     public ShardContext {
         instruments = List.copyOf(instruments);
         tokens = Map.copyOf(tokens);
+        attributes = Map.copyOf(attributes);
+    }
+
+    /** A context without attributes. */
+    public ShardContext(String env, String feed, String shard, List<String> instruments, Map<String, String> tokens) {
+        this(env, feed, shard, instruments, tokens, Map.of());
+    }
+
+    /** One attribute of an instrument ({@link FeedShard.Start#CATEGORY}, ...), null when the assignment has none. */
+    public String attribute(String instrument, String name) {
+        Map<String, String> of = attributes.get(instrument);
+        return of == null ? null : of.get(name);
     }
 
     /** A shard context whose tokens are computed from its instruments (a collision throws). */

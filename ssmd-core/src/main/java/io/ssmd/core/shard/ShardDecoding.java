@@ -75,6 +75,7 @@ final class ShardDecoding {
         }
         List<String> added = change.diff().added();
         List<String> removed = change.diff().removed();
+        decoder.context(change.after());
         Optional<List<String>> own = decoder.change(added, removed);
         if (own.isEmpty() && decoderChangesLive) {
             refused = true;

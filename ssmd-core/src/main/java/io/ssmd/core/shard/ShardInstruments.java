@@ -51,7 +51,12 @@ record ShardInstruments(List<String> kept, Map<String, String> tokens, Map<Strin
 
     /** The context a decoder of this shard decodes for. */
     ShardContext context(String env, String feed, String shard) {
-        return new ShardContext(env, feed, shard, kept, tokens);
+        return context(env, feed, shard, Map.of());
+    }
+
+    /** The context a decoder of this shard decodes for, with the assignment's attributes of its instruments. */
+    ShardContext context(String env, String feed, String shard, Map<String, Map<String, String>> attributes) {
+        return new ShardContext(env, feed, shard, kept, tokens, attributes);
     }
 
     /** What changes from {@code before} to {@code after}: added in {@code after}'s order, removed in {@code before}'s. */

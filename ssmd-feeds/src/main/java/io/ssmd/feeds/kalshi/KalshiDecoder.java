@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssmd.core.shard.Decoded;
+import io.ssmd.core.shard.FeedShard;
 import io.ssmd.core.shard.FrameDecoder;
 import io.ssmd.core.shard.ShardContext;
 import io.ssmd.core.subject.Subjects;
@@ -48,8 +49,14 @@ public final class KalshiDecoder implements FrameDecoder {
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    private final ShardContext shard;
+    private ShardContext shard;
     private final Function<String, String> categoryOf;
+    /**
+     * Market, event and series ticker → category from the assignment's attributes: what the security master says,
+     * whichever node this shard runs on. Looked up before {@link #categoryOf}.
+     */
+    private final Map<String, String> assigned = new HashMap<>();
+
     private final KalshiSids sids = new KalshiSids();
     private final Map<String, KalshiLocalBook> books = new HashMap<>();
     private final Map<String, String> categoryTokens = new HashMap<>();
@@ -60,6 +67,7 @@ public final class KalshiDecoder implements FrameDecoder {
     private KalshiDecoder(ShardContext shard, KalshiSettings settings, Function<String, String> categoryOf) {
         this.shard = shard;
         this.categoryOf = categoryOf;
+        assign(shard);
         this.perSubscribe = settings.maxMarketsPerSubscribe();
         this.channels = settings.channels();
         List<List<String>> batches = KalshiFeed.batches(shard.instruments(), perSubscribe);
@@ -171,15 +179,45 @@ public final class KalshiDecoder implements FrameDecoder {
         return data(frame, type, ticker.get(), root.path("msg"));
     }
 
+    /** The shard's new context: the added markets' tokens and categories. */
+    @Override
+    public void context(ShardContext after) {
+        shard = after;
+        assign(after);
+    }
+
+    /** Records the categories the assignment carries for its markets, their events and their series. */
+    private void assign(ShardContext context) {
+        context.attributes().forEach((ticker, attributes) -> {
+            String category = attributes.get(FeedShard.Start.CATEGORY);
+            if (category == null || category.isBlank()) {
+                return;
+            }
+            assigned.put(ticker, category);
+            for (String parent :
+                    new String[] {attributes.get(FeedShard.Start.EVENT), attributes.get(FeedShard.Start.SERIES)}) {
+                if (parent != null && !parent.isBlank()) {
+                    assigned.put(parent, category);
+                }
+            }
+        });
+    }
+
+    /** A ticker's category: the assignment's, else the feed's lookup (discovery's map), else null. */
+    private String categoryOf(String ticker) {
+        String category = assigned.get(ticker);
+        return category != null ? category : categoryOf.apply(ticker);
+    }
+
     private Decoded event(byte[] frame, JsonNode root) {
         JsonNode msg = root.path("msg");
         Optional<String> event = text(msg.get("event_ticker"));
         if (event.isEmpty()) {
             return Decoded.unparsed("event_lifecycle without msg.event_ticker");
         }
-        String category = categoryOf.apply(event.get());
+        String category = categoryOf(event.get());
         if (category == null) {
-            category = text(msg.get("series_ticker")).map(categoryOf).orElse(null);
+            category = text(msg.get("series_ticker")).map(this::categoryOf).orElse(null);
         }
         String subject = Subjects.marketData(
                 shard.env(), shard.feed(), Subjects.category(category), "event_lifecycle", Subjects.token(event.get()));
@@ -341,15 +379,15 @@ public final class KalshiDecoder implements FrameDecoder {
      * (the ticker up to its first {@code -}, Kalshi's naming): a series belongs to one category.
      */
     private String category(String ticker, JsonNode msg) {
-        String category = categoryOf.apply(ticker);
+        String category = categoryOf(ticker);
         if (category == null) {
             category = text(msg.path("additional_metadata").get("event_ticker"))
-                    .map(categoryOf)
+                    .map(this::categoryOf)
                     .orElse(null);
         }
         int dash = ticker.indexOf('-');
         if (category == null && dash > 0) {
-            category = categoryOf.apply(ticker.substring(0, dash));
+            category = categoryOf(ticker.substring(0, dash));
         }
         return category;
     }
