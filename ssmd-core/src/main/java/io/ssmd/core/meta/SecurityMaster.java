@@ -353,6 +353,48 @@ public final class SecurityMaster {
                 .list());
     }
 
+    /**
+     * A market and the id of its latest outbox event (0 when it has none): the version a consumer of the events has
+     * applied once it has this row.
+     */
+    public record VersionedMarket(Market market, long version) {}
+
+    /**
+     * Every market of a feed with its version, and the outbox high-water mark, read in one statement (one snapshot in
+     * PostgreSQL: a market's row, its events and the mark agree). What a FeedManager starts from: it then applies an
+     * event only when its id is above the market's version, which neither misses an event whose id committed after a
+     * higher one (out of order, below the mark) nor applies one twice.
+     */
+    public record FeedState(List<VersionedMarket> markets, long highWater) {
+        public FeedState {
+            markets = List.copyOf(markets);
+        }
+    }
+
+    /** See {@link FeedState}; markets in id order (the order they were first synced). */
+    public FeedState feedState(String feed) {
+        long[] high = {0};
+        List<VersionedMarket> markets = jdbi.withHandle(h -> h.createQuery("SELECT " + prefixed("m") + ","
+                        + " COALESCE(o.version, 0) AS version,"
+                        + " (SELECT COALESCE(MAX(id), 0) FROM secmaster_outbox) AS high_water"
+                        + " FROM markets m LEFT JOIN (SELECT market_id, MAX(id) AS version FROM secmaster_outbox"
+                        + " WHERE feed = :feed GROUP BY market_id) o ON o.market_id = m.id"
+                        + " WHERE m.feed = :feed ORDER BY m.id")
+                .bind("feed", feed)
+                .map((rs, ctx) -> {
+                    high[0] = rs.getLong("high_water");
+                    return new VersionedMarket(market(rs, false), rs.getLong("version"));
+                })
+                .list());
+        return new FeedState(markets, markets.isEmpty() ? outboxHighWater() : high[0]);
+    }
+
+    private static String prefixed(String alias) {
+        return java.util.Arrays.stream(COLUMNS.split(", "))
+                .map(c -> alias + "." + c)
+                .collect(Collectors.joining(", "));
+    }
+
     /** The highest outbox id (0 when empty): a FeedManager loads the markets, then consumes events after it. */
     public long outboxHighWater() {
         return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(MAX(id), 0) FROM secmaster_outbox")

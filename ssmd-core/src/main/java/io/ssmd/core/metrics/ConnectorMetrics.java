@@ -38,6 +38,7 @@ public final class ConnectorMetrics {
     private final Counter framesTruncated;
     private final Counter discoveryHeld;
     private final Gauge discoveryUnconfirmed;
+    private final Counter marketsDropped;
     private final Map<String, PublishMetrics> publishByShard = new ConcurrentHashMap<>();
 
     private ConnectorMetrics(PrometheusRegistry registry) {
@@ -127,6 +128,14 @@ public final class ConnectorMetrics {
                 .labelNames("feed")
                 .withoutExemplars()
                 .register(registry);
+        marketsDropped = counter(
+                        "ssmd_secmaster_markets_dropped",
+                        "Security-master markets a feed manager should run but could not add to a shard (an event it"
+                                + " could not read, a shard or the venue refusing it): each is logged and retried with"
+                                + " backoff; the objective is zero",
+                        "feed",
+                        "reason")
+                .register(registry);
     }
 
     /** Registers the connector metrics in {@code registry}; call once per registry. */
@@ -211,6 +220,11 @@ public final class ConnectorMetrics {
     /** {@code ssmd_connector_discovery_held_total{feed}}. */
     public Counter discoveryHeld() {
         return discoveryHeld;
+    }
+
+    /** {@code ssmd_secmaster_markets_dropped_total{feed,reason}}: must stay 0. */
+    public Counter marketsDropped() {
+        return marketsDropped;
     }
 
     /** {@code ssmd_connector_discovery_unconfirmed{feed}}. */

@@ -6,13 +6,24 @@ import java.util.Optional;
 /**
  * An enabled feed and the venue connector that runs it on this node.
  *
- * @param discovery where the instruments come from when the environment lists none
+ * @param discovery where the instruments come from when the environment lists none and no security master runs
+ * @param selection which security-master markets the feed runs when the environment lists none: with a security
+ *                  master, the {@link FeedManager} takes the instruments from it and its change events (DESIGN §15)
  */
-public record FeedConnector(EnabledFeed feed, VenueConnector connector, Optional<InstrumentDiscovery> discovery) {
+public record FeedConnector(
+        EnabledFeed feed,
+        VenueConnector connector,
+        Optional<InstrumentDiscovery> discovery,
+        Optional<MarketSelection> selection) {
 
     /** A feed with a static instrument list. */
     public FeedConnector(EnabledFeed feed, VenueConnector connector) {
-        this(feed, connector, Optional.empty());
+        this(feed, connector, Optional.empty(), Optional.empty());
+    }
+
+    /** A feed whose instruments come from discovery when it lists none. */
+    public FeedConnector(EnabledFeed feed, VenueConnector connector, Optional<InstrumentDiscovery> discovery) {
+        this(feed, connector, discovery, Optional.empty());
     }
 
     /**

@@ -34,6 +34,14 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * out of their shards, new ones fill shards that have room, then new shards; only shards whose lists changed get a
  * new assignment.
  *
+ * <p>With a {@link SecmasterSource} and the venue's {@link MarketSelection}, a feed that lists no instruments takes
+ * them from the security master instead (DESIGN §15, change data capture): it loads the feed's markets with each one's
+ * version and the outbox high-water mark, runs the selected {@code active} and {@code halted} ones, then consumes the
+ * feed's change events from NATS ({@link SecmasterEvents}): a market that starts running is added to a shard with room
+ * (a new shard past the fill ratio), one that closes, settles or is removed leaves its shard, on the open connections
+ * where the venue allows, with its attributes in the assignment. Events are applied from the state they carry when
+ * newer than the market's version ({@link SecmasterUniverse}), gathered for {@link #SECMASTER_FLUSH}.
+ *
  * <p>An answer that is suddenly empty, or would take away more than half the instruments running, is more likely an
  * API fault than the venue closing its markets: it is held, with a warning and
  * {@code ssmd_connector_discovery_unconfirmed}, and the shards keep their instruments until the next answer, asked
@@ -54,6 +62,27 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     private record Discovered(List<String> instruments, Throwable failure) implements Command {}
 
     private record Send(FeedShard.Start start) implements Command {}
+
+    private enum LoadSecmaster implements Command {
+        INSTANCE
+    }
+
+    private record SecmasterLoaded(
+            io.ssmd.core.meta.SecurityMaster.FeedState state, java.time.Instant readAt, Throwable failure)
+            implements Command {}
+
+    private record SecmasterSubscribed(SecmasterEvents events, Throwable failure) implements Command {}
+
+    /** One change event from NATS (told from a NATS thread, so it is serializable like any message from outside). */
+    record SecmasterChanged(long id, String instrument, java.util.Map<String, String> market)
+            implements Command, io.ssmd.core.CborSerializable {}
+
+    /** A message on the feed's event subject that is no event: counted as a dropped market, logged. */
+    record SecmasterUnreadable(String why) implements Command, io.ssmd.core.CborSerializable {}
+
+    private enum FlushSecmaster implements Command {
+        INSTANCE
+    }
 
     /**
      * Markets that opened or closed since discovery (Kalshi's lifecycle events): the added ones go to shards with
@@ -77,6 +106,19 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     /** How long after a failed discovery the next try comes. */
     private static final Duration DISCOVERY_RETRY = Duration.ofSeconds(30);
 
+    /** Change events this close together become one repack (one assignment per changed shard). */
+    static final Duration SECMASTER_FLUSH = Duration.ofMillis(100);
+
+    /**
+     * The events consumer starts this long before the instant the security master was read: clocks of the database
+     * host, this node and the NATS server may disagree by this much without an event committed after the read being
+     * missed. Events older than a market's version are ignored, so the overlap is free.
+     */
+    static final Duration SECMASTER_CLOCK_MARGIN = Duration.ofMinutes(5);
+
+    /** The first wait before reading the security master or subscribing again after a failure; doubles to 1 min. */
+    private static final Duration SECMASTER_RETRY = Duration.ofSeconds(1);
+
     private final FeedConnector feed;
     private final ConnectorMetrics metrics;
     private final double fillRatio;
@@ -87,6 +129,15 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     /** Whether the last discovery answer was held as suspicious: the next one confirms it or replaces it. */
     private boolean holding;
 
+    private final Optional<SecmasterSource> secmaster;
+    /** The instruments' attributes (security master), by instrument. */
+    private java.util.Map<String, java.util.Map<String, String>> attributes = java.util.Map.of();
+
+    private SecmasterUniverse universe;
+    private SecmasterEvents events;
+    private boolean secmasterDirty;
+    private Duration secmasterRetry = SECMASTER_RETRY;
+
     /** Starts the singleton manager of {@code feed} on the connector nodes of the cluster; returns its proxy. */
     public static org.apache.pekko.actor.typed.ActorRef<Command> init(
             ActorSystem<?> system,
@@ -95,9 +146,21 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             double fillRatio,
             Duration reassignEvery,
             Duration rediscoverEvery) {
+        return init(system, feed, metrics, fillRatio, reassignEvery, rediscoverEvery, Optional.empty());
+    }
+
+    /** As above, taking the instruments from the security master where {@link #fromSecmaster} says so. */
+    public static org.apache.pekko.actor.typed.ActorRef<Command> init(
+            ActorSystem<?> system,
+            FeedConnector feed,
+            ConnectorMetrics metrics,
+            double fillRatio,
+            Duration reassignEvery,
+            Duration rediscoverEvery,
+            Optional<SecmasterSource> secmaster) {
         return ClusterSingleton.get(system)
                 .init(SingletonActor.of(
-                                create(feed, metrics, fillRatio, reassignEvery, rediscoverEvery),
+                                create(feed, metrics, fillRatio, reassignEvery, rediscoverEvery, secmaster),
                                 "feed-manager-" + feed.name())
                         .withSettings(ClusterSingletonSettings.create(system).withRole("connector")));
     }
@@ -108,10 +171,27 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             double fillRatio,
             Duration reassignEvery,
             Duration rediscoverEvery) {
+        return create(feed, metrics, fillRatio, reassignEvery, rediscoverEvery, Optional.empty());
+    }
+
+    /** Whether a feed takes its instruments from the security master: none listed, a selection, a source. */
+    public static boolean fromSecmaster(FeedConnector feed, Optional<SecmasterSource> secmaster) {
+        return feed.feed().instruments().isEmpty() && feed.selection().isPresent() && secmaster.isPresent();
+    }
+
+    public static Behavior<Command> create(
+            FeedConnector feed,
+            ConnectorMetrics metrics,
+            double fillRatio,
+            Duration reassignEvery,
+            Duration rediscoverEvery,
+            Optional<SecmasterSource> secmaster) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Assign.INSTANCE, reassignEvery);
-            FeedManager manager = new FeedManager(ctx, timers, feed, metrics, fillRatio, rediscoverEvery);
-            if (feed.feed().instruments().isEmpty() && feed.discovery().isPresent()) {
+            FeedManager manager = new FeedManager(ctx, timers, feed, metrics, fillRatio, rediscoverEvery, secmaster);
+            if (fromSecmaster(feed, secmaster)) {
+                timers.startSingleTimer(LoadSecmaster.INSTANCE, Duration.ZERO);
+            } else if (feed.feed().instruments().isEmpty() && feed.discovery().isPresent()) {
                 // Through the timer rather than a tell to self: a node-local message that never needs serializing.
                 timers.startSingleTimer(Rediscover.INSTANCE, Duration.ZERO);
             } else {
@@ -128,8 +208,10 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             FeedConnector feed,
             ConnectorMetrics metrics,
             double fillRatio,
-            Duration rediscoverEvery) {
+            Duration rediscoverEvery,
+            Optional<SecmasterSource> secmaster) {
         super(context);
+        this.secmaster = secmaster;
         this.timers = timers;
         this.feed = feed;
         this.metrics = metrics;
@@ -145,12 +227,21 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                 .onMessage(Discovered.class, this::onDiscovered)
                 .onMessage(Send.class, this::onSend)
                 .onMessage(ChangeInstruments.class, this::onChangeInstruments)
+                .onMessageEquals(LoadSecmaster.INSTANCE, this::onLoadSecmaster)
+                .onMessage(SecmasterLoaded.class, this::onSecmasterLoaded)
+                .onMessage(SecmasterSubscribed.class, this::onSecmasterSubscribed)
+                .onMessage(SecmasterChanged.class, this::onSecmasterChanged)
+                .onMessage(SecmasterUnreadable.class, this::onSecmasterUnreadable)
+                .onMessageEquals(FlushSecmaster.INSTANCE, this::onFlushSecmaster)
+                .onSignal(org.apache.pekko.actor.typed.PostStop.class, signal -> onPostStop())
                 .build();
     }
 
     private void use(List<FeedShard.Start> packed) {
         List<FeedShard.Start> next = new ArrayList<>(packed);
-        feed.connector().companion().ifPresent(c -> next.add(FeedShard.Start.companion(feed.name(), c.name())));
+        feed.connector()
+                .companion()
+                .ifPresent(c -> next.add(FeedShard.Start.companion(feed.name(), c.name(), seriesAttributes())));
         boolean first = assignments.isEmpty();
         List<FeedShard.Start> changed =
                 next.stream().filter(s -> !assignments.contains(s)).toList();
@@ -281,8 +372,151 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                         change.added().size(),
                         change.removed().size(),
                         instruments.size());
-        use(repack(feed.name(), instrumentShards(), instruments, perShard(feed, fillRatio)));
+        use(repack(feed.name(), instrumentShards(), instruments, attributes, perShard(feed, fillRatio)));
         return this;
+    }
+
+    private Behavior<Command> onLoadSecmaster() {
+        SecmasterSource source = secmaster.orElseThrow();
+        getContext()
+                .pipeToSelf(
+                        CompletableFuture.supplyAsync(
+                                () -> {
+                                    java.time.Instant readAt = java.time.Instant.now();
+                                    return java.util.Map.entry(
+                                            readAt, source.master().feedState(feed.name()));
+                                },
+                                blocking()),
+                        (read, failure) -> failure != null
+                                ? new SecmasterLoaded(null, null, failure)
+                                : new SecmasterLoaded(read.getValue(), read.getKey(), null));
+        return this;
+    }
+
+    private Behavior<Command> onSecmasterLoaded(SecmasterLoaded loaded) {
+        if (loaded.failure() != null) {
+            retrySecmaster("reading the security master failed", loaded.failure(), LoadSecmaster.INSTANCE);
+            return this;
+        }
+        secmasterRetry = SECMASTER_RETRY;
+        universe = SecmasterUniverse.load(loaded.state(), feed.selection().orElseThrow());
+        instruments = universe.instruments();
+        attributes = universe.attributes();
+        List<FeedShard.Start> next =
+                repack(feed.name(), instrumentShards(), instruments, attributes, perShard(feed, fillRatio));
+        getContext()
+                .getLog()
+                .info(
+                        "{}: the security master runs {} of its {} markets in {} shards; events after outbox id {}"
+                                + " come from {}",
+                        feed.name(),
+                        instruments.size(),
+                        loaded.state().markets().size(),
+                        next.size(),
+                        loaded.state().highWater(),
+                        SecmasterEvents.subject(secmaster.orElseThrow().env(), feed.name()));
+        use(next);
+        subscribe(loaded.readAt().minus(SECMASTER_CLOCK_MARGIN));
+        return this;
+    }
+
+    /** Subscribes to the feed's events from {@code from} on, on the blocking dispatcher (JetStream answers first). */
+    private void subscribe(java.time.Instant from) {
+        SecmasterSource source = secmaster.orElseThrow();
+        org.apache.pekko.actor.typed.ActorRef<Command> self = getContext().getSelf();
+        getContext()
+                .pipeToSelf(
+                        CompletableFuture.supplyAsync(
+                                () -> {
+                                    try {
+                                        return SecmasterEvents.subscribe(
+                                                source.nats(),
+                                                source.env(),
+                                                feed.name(),
+                                                from,
+                                                e -> self.tell(
+                                                        new SecmasterChanged(e.id(), e.instrument(), e.market())),
+                                                why -> self.tell(new SecmasterUnreadable(why)));
+                                    } catch (Exception e) {
+                                        throw new CompletionException(e);
+                                    }
+                                },
+                                blocking()),
+                        SecmasterSubscribed::new);
+    }
+
+    private Behavior<Command> onSecmasterSubscribed(SecmasterSubscribed subscribed) {
+        if (subscribed.failure() != null) {
+            // Reloading too: events published while no consumer ran are then in the rows, whatever their age.
+            retrySecmaster("subscribing to its change events failed", subscribed.failure(), LoadSecmaster.INSTANCE);
+            return this;
+        }
+        secmasterRetry = SECMASTER_RETRY;
+        events = subscribed.events();
+        return this;
+    }
+
+    private void retrySecmaster(String what, Throwable failure, Command retry) {
+        Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+        getContext()
+                .getLog()
+                .warn(
+                        "{}: {} ({}); the shards keep their instruments; trying again in {} ms",
+                        feed.name(),
+                        what,
+                        cause.toString(),
+                        secmasterRetry.toMillis());
+        timers.startSingleTimer(retry, secmasterRetry);
+        secmasterRetry = secmasterRetry.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0
+                ? Duration.ofMinutes(1)
+                : secmasterRetry.multipliedBy(2);
+    }
+
+    private Behavior<Command> onSecmasterChanged(SecmasterChanged changed) {
+        if (universe != null && universe.apply(changed.id(), changed.instrument(), changed.market())) {
+            if (!secmasterDirty) {
+                secmasterDirty = true;
+                timers.startSingleTimer(FlushSecmaster.INSTANCE, SECMASTER_FLUSH);
+            }
+        }
+        return this;
+    }
+
+    private Behavior<Command> onSecmasterUnreadable(SecmasterUnreadable unreadable) {
+        metrics.marketsDropped().labelValues(feed.name(), "unreadable_event").inc();
+        getContext()
+                .getLog()
+                .error("{}: {}; counted in ssmd_secmaster_markets_dropped_total", feed.name(), unreadable.why());
+        return this;
+    }
+
+    private Behavior<Command> onFlushSecmaster() {
+        secmasterDirty = false;
+        List<String> before = instruments;
+        instruments = universe.instruments();
+        attributes = universe.attributes();
+        ShardInstruments.Diff diff = ShardInstruments.diff(before, instruments);
+        getContext()
+                .getLog()
+                .info(
+                        "{}: security master: {} markets added, {} removed; {} now",
+                        feed.name(),
+                        diff.added().size(),
+                        diff.removed().size(),
+                        instruments.size());
+        use(repack(feed.name(), instrumentShards(), instruments, attributes, perShard(feed, fillRatio)));
+        return this;
+    }
+
+    private Behavior<Command> onPostStop() {
+        if (events != null) {
+            events.close();
+        }
+        return this;
+    }
+
+    private Executor blocking() {
+        return getContext().getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("ssmd-blocking-dispatcher"));
     }
 
     /**
@@ -301,6 +535,22 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
         return lost * 2 > running.size()
                 ? Optional.of(lost + " of " + running.size() + " instruments gone")
                 : Optional.empty();
+    }
+
+    /**
+     * Each series' category, from the running instruments' attributes: what the feed-wide companion (Kalshi's
+     * lifecycle channel) routes by, on whichever node it runs.
+     */
+    private java.util.Map<String, java.util.Map<String, String>> seriesAttributes() {
+        java.util.Map<String, java.util.Map<String, String>> bySeries = new java.util.TreeMap<>();
+        attributes.values().forEach(a -> {
+            String series = a.get(FeedShard.Start.SERIES);
+            String category = a.get(FeedShard.Start.CATEGORY);
+            if (series != null && category != null) {
+                bySeries.putIfAbsent(series, java.util.Map.of(FeedShard.Start.CATEGORY, category));
+            }
+        });
+        return bySeries;
     }
 
     /** The current shards of instruments, without the companion. */
@@ -327,6 +577,16 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
      */
     public static List<FeedShard.Start> repack(
             String feed, List<FeedShard.Start> current, List<String> instruments, int perShard) {
+        return repack(feed, current, instruments, java.util.Map.of(), perShard);
+    }
+
+    /** As above, each shard carrying the attributes of its instruments. */
+    public static List<FeedShard.Start> repack(
+            String feed,
+            List<FeedShard.Start> current,
+            List<String> instruments,
+            java.util.Map<String, java.util.Map<String, String>> attributes,
+            int perShard) {
         Set<String> wanted = new LinkedHashSet<>(instruments);
         Set<String> placed = new HashSet<>();
         List<List<String>> shards = new ArrayList<>();
@@ -355,7 +615,7 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
         }
         List<FeedShard.Start> starts = new ArrayList<>();
         for (int n = 0; n < shards.size(); n++) {
-            starts.add(new FeedShard.Start(feed, n, shards.get(n)));
+            starts.add(new FeedShard.Start(feed, n, shards.get(n), attributes));
         }
         return List.copyOf(starts);
     }

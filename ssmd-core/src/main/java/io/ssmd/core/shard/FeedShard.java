@@ -47,7 +47,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
      * Run (or keep running) with these instruments. Idempotent: the feed manager re-sends it so that a shard
      * restarted or moved elsewhere resumes.
      *
-     * <p>Each instrument comes with its security-master attributes ({@code attributes}: instrument → attribute →
+     * <p>Each instrument comes with its security-master attributes (a companion shard's are feed-wide, keyed by series) ({@code attributes}: instrument → attribute →
      * value, {@link #CATEGORY}, {@link #SERIES}, {@link #EVENT}, {@link #CONDITION_ID}), so that the shard publishes
      * the right subjects on whichever node it runs, without anything else in its JVM (DESIGN §15). It crosses nodes
      * as Jackson CBOR: version 2 added {@code attributes}, and {@link StartMigration} reads a version-1 message of a
@@ -75,8 +75,9 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             java.util.Map<String, java.util.Map<String, String>> kept = new java.util.HashMap<>();
             if (attributes != null) {
                 java.util.Set<String> own = new java.util.HashSet<>(instruments);
+                boolean feedWide = companion != null && !companion.isEmpty();
                 attributes.forEach((instrument, values) -> {
-                    if (values != null && !values.isEmpty() && own.contains(instrument)) {
+                    if (values != null && !values.isEmpty() && (feedWide || own.contains(instrument))) {
                         kept.put(instrument, java.util.Map.copyOf(values));
                     }
                 });
@@ -101,6 +102,15 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         /** The feed's companion shard {@code {feed}-{name}} ({@link VenueConnector#companion()}). */
         public static Start companion(String feed, String name) {
             return new Start(feed, -1, List.of(), name, java.util.Map.of());
+        }
+
+        /**
+         * The companion shard with feed-wide attributes, keyed by what its frames name rather than by instrument
+         * (Kalshi's lifecycle channel: each series' category, for markets no shard runs yet).
+         */
+        public static Start companion(
+                String feed, String name, java.util.Map<String, java.util.Map<String, String>> attributes) {
+            return new Start(feed, -1, List.of(), name, attributes);
         }
 
         /** The shard's entity id and subject token. */
@@ -167,6 +177,9 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     private VenueConnector connector;
     private String plannedDisconnect;
     private ShardContext shardContext;
+    /** The context the open connection was planned with: what it subscribes once connected. */
+    private ShardContext plannedContext;
+
     private String state = ShardHealth.CONNECTING;
     private ShardGraph.Running running;
     private ShardEvents events;
@@ -259,11 +272,15 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             }
             return this;
         }
+        boolean sameFeed = previous != null && previous.feed().equals(start.feed()) && previousContext != null;
+        if (wasRunning && sameFeed && state.equals(ShardHealth.CONNECTING) && running.changesLive()) {
+            // Nothing is subscribed yet: once connected, the shard subscribes what it planned and changes the rest
+            // on the open connection (onConnected), rather than dropping a connection that never streamed.
+            return this;
+        }
         if (wasRunning
                 && state.equals(ShardHealth.STREAMING)
-                && previous != null
-                && previous.feed().equals(start.feed())
-                && previousContext != null
+                && sameFeed
                 && changeLive(previousContext.instruments(), shardContext)) {
             return this;
         }
@@ -305,11 +322,9 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
      */
     private boolean changeLive(List<String> before, ShardContext after) {
         ShardInstruments.Diff diff = ShardInstruments.diff(before, after.instruments());
-        if (diff.isEmpty()) {
-            return true;
-        }
         if (!running.changesLive()) {
-            return false;
+            // Attributes alone changed: the next connection takes them; new instruments need one now.
+            return diff.isEmpty();
         }
         // A full inlet means the stream has not taken a change for a long while: a new connection subscribes the list.
         return running.changes().offer(new ShardGraph.Change(diff, after))
@@ -338,6 +353,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     }
 
     private void connect() {
+        plannedContext = shardContext;
         epoch = Math.max(EpochMicros.now(), epoch + 1);
         state = ShardHealth.CONNECTING;
         stats.connectionStarted();
@@ -386,8 +402,13 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         connectedGauge(1);
         events.connected(outageSinceMicros);
         outageSinceMicros = null;
-        for (String frame : connector.subscribe(shardContext.instruments())) {
+        for (String frame : connector.subscribe(plannedContext.instruments())) {
             send(frame);
+        }
+        // Instruments that changed while connecting: changed on the connection just opened.
+        if (!plannedContext.instruments().equals(shardContext.instruments())
+                && !changeLive(plannedContext.instruments(), shardContext)) {
+            endPlanned("instruments changed; reconnecting with the new list");
         }
         FeedDefinition definition = feed.feed().definition();
         definition

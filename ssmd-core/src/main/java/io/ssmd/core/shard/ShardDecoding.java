@@ -76,6 +76,11 @@ final class ShardDecoding {
         List<String> added = change.diff().added();
         List<String> removed = change.diff().removed();
         decoder.context(change.after());
+        if (added.isEmpty() && removed.isEmpty()) {
+            // Only the attributes changed (a category the decoder routes by): nothing to send the venue.
+            taken.accept(new ShardGraph.ChangeTaken(change, true));
+            return;
+        }
         Optional<List<String>> own = decoder.change(added, removed);
         if (own.isEmpty() && decoderChangesLive) {
             refused = true;

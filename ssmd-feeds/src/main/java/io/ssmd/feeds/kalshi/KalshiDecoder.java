@@ -63,6 +63,16 @@ public final class KalshiDecoder implements FrameDecoder {
     private final int perSubscribe;
     private final List<String> channels;
     private long nextId = FIRST_RESYNC_ID;
+    /**
+     * A change made before every channel's sid was acked (the connection's first subscribe still in flight): held, and
+     * sent as {@code update_subscription} with the ack that completes the sids, rather than reconnecting a connection
+     * that has not streamed yet. In order: added, removed.
+     */
+    private final java.util.LinkedHashSet<String> heldAdded = new java.util.LinkedHashSet<>();
+
+    private final java.util.LinkedHashSet<String> heldRemoved = new java.util.LinkedHashSet<>();
+    /** Whether this connection's first subscribe names markets, so that acks with sids will come. */
+    private final boolean subscribes;
 
     private KalshiDecoder(ShardContext shard, KalshiSettings settings, Function<String, String> categoryOf) {
         this.shard = shard;
@@ -70,6 +80,7 @@ public final class KalshiDecoder implements FrameDecoder {
         assign(shard);
         this.perSubscribe = settings.maxMarketsPerSubscribe();
         this.channels = settings.channels();
+        this.subscribes = !shard.instruments().isEmpty() && !channels.isEmpty();
         List<List<String>> batches = KalshiFeed.batches(shard.instruments(), perSubscribe);
         for (int i = 0; i < batches.size(); i++) {
             sids.command(i + 1, batches.get(i));
@@ -131,14 +142,25 @@ public final class KalshiDecoder implements FrameDecoder {
      */
     @Override
     public Optional<List<String>> change(List<String> added, List<String> removed) {
-        List<Integer> channelSids = new ArrayList<>();
-        for (String channel : channels) {
-            Optional<Integer> sid = sids.sidOf(channel);
-            if (sid.isEmpty()) {
+        Optional<List<Integer>> known = channelSids();
+        if (known.isEmpty()) {
+            if (!subscribes) {
                 return Optional.empty();
             }
-            channelSids.add(sid.get());
+            // The first subscribe is in flight: its acks will bring the sids, and the held change goes with the last.
+            removed.forEach(m -> {
+                if (!heldAdded.remove(m)) {
+                    heldRemoved.add(m);
+                }
+            });
+            added.forEach(m -> {
+                if (!heldRemoved.remove(m)) {
+                    heldAdded.add(m);
+                }
+            });
+            return Optional.of(List.of());
         }
+        List<Integer> channelSids = known.get();
         List<String> frames = new ArrayList<>();
         for (int sid : channelSids) {
             for (List<String> batch : KalshiFeed.batches(removed, perSubscribe)) {
@@ -156,6 +178,19 @@ public final class KalshiDecoder implements FrameDecoder {
         }
         removed.forEach(books::remove);
         return Optional.of(frames);
+    }
+
+    /** Every channel's sid, once each has been acked. */
+    private Optional<List<Integer>> channelSids() {
+        List<Integer> channelSids = new ArrayList<>();
+        for (String channel : channels) {
+            Optional<Integer> sid = sids.sidOf(channel);
+            if (sid.isEmpty()) {
+                return Optional.empty();
+            }
+            channelSids.add(sid.get());
+        }
+        return Optional.of(channelSids);
     }
 
     /** Kalshi's commands name this connection's sids, which only the decoder knows: it makes the change's frames. */
@@ -298,7 +333,15 @@ public final class KalshiDecoder implements FrameDecoder {
         if (sid.isPresent() && channel.isPresent()) {
             sids.subscribed(id(root), (int) sid.getAsLong(), channel.get());
         }
-        return Decoded.system("subscribed", shard, frame);
+        Decoded system = Decoded.system("subscribed", shard, frame);
+        if ((heldAdded.isEmpty() && heldRemoved.isEmpty()) || channelSids().isEmpty()) {
+            return system;
+        }
+        List<String> added = List.copyOf(heldAdded);
+        List<String> removed = List.copyOf(heldRemoved);
+        heldAdded.clear();
+        heldRemoved.clear();
+        return system.withReplies(change(added, removed).orElseThrow());
     }
 
     private Decoded ok(byte[] frame, JsonNode root) {

@@ -3,7 +3,9 @@ package io.ssmd.feeds.kalshi;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.model.Normalizer;
 import io.ssmd.core.shard.FeedConnector;
+import io.ssmd.core.shard.FeedShard;
 import io.ssmd.core.shard.InstrumentDiscovery;
+import io.ssmd.core.shard.MarketSelection;
 import io.ssmd.core.subject.Venue;
 import io.ssmd.feeds.LiveInstruments;
 import io.ssmd.feeds.MarketSync;
@@ -43,6 +45,7 @@ public final class KalshiVenue implements VenueModule {
             return WiredFeed.of(new FeedConnector(feed, connector));
         }
         KalshiDiscovery discovery = KalshiDiscovery.create(settings);
+        MarketSelection selection = selection(discovery);
         InstrumentDiscovery instruments = () -> {
             KalshiUniverse universe = discovery.discover();
             categories.putAll(universe.categoryByTicker());
@@ -52,7 +55,45 @@ public final class KalshiVenue implements VenueModule {
                 ? Optional.of((system, env, nats, manager) -> KalshiLifecycleWatcher.init(
                         system, env, settings, KalshiDiscovery.create(settings), categories, nats, manager))
                 : Optional.empty();
-        return new WiredFeed(new FeedConnector(feed, connector, Optional.of(instruments)), live);
+        return new WiredFeed(
+                new FeedConnector(feed, connector, Optional.of(instruments), Optional.of(selection)), live);
+    }
+
+    /**
+     * Discovery's filters (categories, excluded categories, series) over security-master markets, and the attributes
+     * a Kalshi shard routes by: category, series, event.
+     */
+    static MarketSelection selection(KalshiDiscovery discovery) {
+        return new MarketSelection() {
+            @Override
+            public boolean selects(Map<String, String> market) {
+                return discovery.selects(new KalshiUniverse.Market(
+                        market.get("instrument"),
+                        text(market.get("event")),
+                        text(market.get("series")),
+                        text(market.get("category")),
+                        text(market.get("status"))));
+            }
+
+            @Override
+            public Map<String, String> attributes(Map<String, String> market) {
+                Map<String, String> attributes = new java.util.HashMap<>();
+                put(attributes, FeedShard.Start.CATEGORY, market.get("category"));
+                put(attributes, FeedShard.Start.SERIES, market.get("series"));
+                put(attributes, FeedShard.Start.EVENT, market.get("event"));
+                return attributes;
+            }
+        };
+    }
+
+    private static String text(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static void put(Map<String, String> attributes, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            attributes.put(name, value);
+        }
     }
 
     @Override

@@ -154,6 +154,22 @@ public final class ShardRig implements AutoCloseable {
                 rediscoverEvery));
     }
 
+    /**
+     * Runs the feed's manager taking its instruments from the security master (DESIGN §15): the rows of
+     * {@code source}, then the change events on NATS, selected by {@code selection}.
+     */
+    public ActorRef<FeedManager.Command> startManager(
+            io.ssmd.core.shard.MarketSelection selection, io.ssmd.core.shard.SecmasterSource source) {
+        return testKit.spawn(FeedManager.create(
+                new FeedConnector(
+                        feed.feed(), feed.connector(), java.util.Optional.empty(), java.util.Optional.of(selection)),
+                shards.runtime().metrics(),
+                0.8,
+                Duration.ofSeconds(2),
+                Duration.ofHours(1),
+                java.util.Optional.of(source)));
+    }
+
     /** The rig's actor system, for what runs beside the manager (Kalshi's lifecycle watcher). */
     public org.apache.pekko.actor.typed.ActorSystem<Void> system() {
         return testKit.system();
