@@ -11,6 +11,8 @@ import io.ssmd.core.nats.NatsConnections;
 import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.settings.NodeSettings.ConnectorSettings;
 import io.ssmd.core.shard.FeedConnector;
+import io.ssmd.core.shard.FeedManager;
+import io.ssmd.core.shard.SecmasterSource;
 import io.ssmd.core.shard.ShardHealth;
 import io.ssmd.core.shard.ShardHost;
 import io.ssmd.feeds.LiveInstruments;
@@ -63,6 +65,25 @@ public final class ConnectorNode {
             ConnectorMetrics metrics,
             ControlEventPublisher control,
             Consumer<PublishOutcome> outcomes) {
+        return start(
+                system, nodeName, settings, environment, nats, metrics, control, outcomes, java.util.Optional.empty());
+    }
+
+    /**
+     * As above; with {@code secmaster}, feeds that list no instruments and whose venue supplies a selection take them
+     * from the security master and its change events (DESIGN §15), and their discovery and lifecycle watcher do not
+     * run.
+     */
+    public static ConnectorNode start(
+            ActorSystem<?> system,
+            String nodeName,
+            ConnectorSettings settings,
+            Environment environment,
+            Connection nats,
+            ConnectorMetrics metrics,
+            ControlEventPublisher control,
+            Consumer<PublishOutcome> outcomes,
+            java.util.Optional<SecmasterSource> secmaster) {
         joinCluster(system);
         Map<String, FeedConnector> connectors = new LinkedHashMap<>();
         Map<String, LiveInstruments> live = new LinkedHashMap<>();
@@ -70,7 +91,10 @@ public final class ConnectorNode {
             // Every venue has a module (Venues checks it at class load), so every enabled feed runs.
             WiredFeed wired = Venues.wire(feed);
             connectors.put(feed.name(), wired.feed());
-            wired.live().ifPresent(l -> live.put(feed.name(), l));
+            if (!FeedManager.fromSecmaster(wired.feed(), secmaster)) {
+                // From the security master, markets opening and closing come as its events: no watcher.
+                wired.live().ifPresent(l -> live.put(feed.name(), l));
+            }
         }
         JetStream jetStream;
         try {
@@ -96,7 +120,7 @@ public final class ConnectorNode {
                 settings.bookSnapshotInterval(),
                 settings.failureRanges(),
                 outcomes);
-        shards.startManagers(settings).forEach((feed, manager) -> {
+        shards.startManagers(settings, secmaster).forEach((feed, manager) -> {
             // Kalshi's lifecycle watcher: markets that open or close between discoveries.
             LiveInstruments watcher = live.get(feed);
             if (watcher != null) {

@@ -23,6 +23,7 @@ import io.ssmd.core.settings.NatsAuth;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.settings.NodeSettings.EmbeddedNats;
 import io.ssmd.core.settings.SecmasterRelaySettings;
+import io.ssmd.core.shard.SecmasterSource;
 import io.ssmd.core.subject.Subjects;
 import io.ssmd.feeds.Venues;
 import io.ssmd.http.DashboardRoute;
@@ -199,6 +200,11 @@ public final class Ssmd {
                     "flush-control-events",
                     () -> flushAndClose(control),
                     blocking);
+            // Feeds without instruments from the security master's rows and events (DESIGN §15), when configured.
+            Optional<SecmasterSource> secmaster = settings.connectors().instrumentsFromSecmaster()
+                    ? Optional.of(new SecmasterSource(
+                            new io.ssmd.core.meta.SecurityMaster(Metadata.of(db)), nats, environment.name()))
+                    : Optional.empty();
             ConnectorNode connectors = ConnectorNode.start(
                     system,
                     settings.nodeName(),
@@ -207,7 +213,8 @@ public final class Ssmd {
                     nats,
                     metrics,
                     control,
-                    outcome -> {});
+                    outcome -> {},
+                    secmaster);
             List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
             Optional<ArchiveStorage> archiveStorage = roles.contains("archiver")
                     ? Optional.of(Archivers.startInCluster(system, environment, nats, registry))

@@ -32,6 +32,8 @@ public record NodeSettings(
      * @param bookSnapshotInterval how often a shard publishes ssmd book snapshots of the books it checks (DESIGN §7),
      *                             zero for none
      * @param failureRanges    when a range of failed publishes is closed and announced as one {@code publish_failed}
+     * @param instrumentsFromSecmaster feeds that list no instruments take them from the security master and its change
+     *                         events rather than from discovery ({@code ssmd.connectors.instruments-from-secmaster})
      */
     public record ConnectorSettings(
             double fillRatio,
@@ -41,7 +43,30 @@ public record NodeSettings(
             Duration rediscoverInterval,
             Duration backpressureGapAfter,
             Duration bookSnapshotInterval,
-            FailureRangeLimits failureRanges) {
+            FailureRangeLimits failureRanges,
+            boolean instrumentsFromSecmaster) {
+
+        /** Settings whose feeds without instruments run discovery. */
+        public ConnectorSettings(
+                double fillRatio,
+                Duration healthInterval,
+                Duration aliveInterval,
+                Duration reassignInterval,
+                Duration rediscoverInterval,
+                Duration backpressureGapAfter,
+                Duration bookSnapshotInterval,
+                FailureRangeLimits failureRanges) {
+            this(
+                    fillRatio,
+                    healthInterval,
+                    aliveInterval,
+                    reassignInterval,
+                    rediscoverInterval,
+                    backpressureGapAfter,
+                    bookSnapshotInterval,
+                    failureRanges,
+                    false);
+        }
 
         /**
          * The longest alive interval: readers of the archive take a shard silent for {@code 3 × 20 s} as gone (an
@@ -166,7 +191,8 @@ public record NodeSettings(
                         notNegative(
                                 "ssmd.connectors.book-snapshot-interval",
                                 c.getDuration("connectors.book-snapshot-interval")),
-                        failureRanges(c.getConfig("connectors.publish-failed"))));
+                        failureRanges(c.getConfig("connectors.publish-failed")),
+                        c.getBoolean("connectors.instruments-from-secmaster")));
     }
 
     private static FailureRangeLimits failureRanges(Config c) {

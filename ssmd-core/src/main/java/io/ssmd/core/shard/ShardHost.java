@@ -139,6 +139,12 @@ public final class ShardHost {
 
     /** A feed manager per feed, each a cluster singleton, as a node runs them; by feed name. */
     public Map<String, ActorRef<FeedManager.Command>> startManagers(ConnectorSettings settings) {
+        return startManagers(settings, java.util.Optional.empty());
+    }
+
+    /** As above, feeds that list no instruments taking them from {@code secmaster} where their venue can. */
+    public Map<String, ActorRef<FeedManager.Command>> startManagers(
+            ConnectorSettings settings, java.util.Optional<SecmasterSource> secmaster) {
         Map<String, ActorRef<FeedManager.Command>> managers = new LinkedHashMap<>();
         for (FeedConnector feed : feeds) {
             managers.put(
@@ -149,7 +155,8 @@ public final class ShardHost {
                             runtime.metrics(),
                             settings.fillRatio(),
                             settings.reassignInterval(),
-                            settings.rediscoverInterval()));
+                            settings.rediscoverInterval(),
+                            secmaster));
         }
         return managers;
     }
