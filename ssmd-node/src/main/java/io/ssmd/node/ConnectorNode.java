@@ -5,6 +5,7 @@ import io.nats.client.JetStream;
 import io.ssmd.core.Secrets;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
+import io.ssmd.core.meta.SecurityMaster;
 import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.nats.ControlEventPublisher;
 import io.ssmd.core.nats.NatsConnections;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -63,6 +65,24 @@ public final class ConnectorNode {
             ConnectorMetrics metrics,
             ControlEventPublisher control,
             Consumer<PublishOutcome> outcomes) {
+        return start(system, nodeName, settings, environment, nats, metrics, control, outcomes, Optional.empty());
+    }
+
+    /**
+     * {@link #start(ActorSystem, String, ConnectorSettings, Environment, Connection, ConnectorMetrics,
+     * ControlEventPublisher, Consumer)} on a node with the security master, which live instrument changes (Kalshi's
+     * lifecycle watcher) also update.
+     */
+    public static ConnectorNode start(
+            ActorSystem<?> system,
+            String nodeName,
+            ConnectorSettings settings,
+            Environment environment,
+            Connection nats,
+            ConnectorMetrics metrics,
+            ControlEventPublisher control,
+            Consumer<PublishOutcome> outcomes,
+            Optional<SecurityMaster> secmaster) {
         joinCluster(system);
         Map<String, FeedConnector> connectors = new LinkedHashMap<>();
         Map<String, LiveInstruments> live = new LinkedHashMap<>();
@@ -100,7 +120,7 @@ public final class ConnectorNode {
             // Kalshi's lifecycle watcher: markets that open or close between discoveries.
             LiveInstruments watcher = live.get(feed);
             if (watcher != null) {
-                watcher.start(system, environment.name(), nats, manager);
+                watcher.start(system, environment.name(), nats, manager, secmaster);
             }
         });
         return new ConnectorNode(

@@ -9,6 +9,7 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.db.Database;
 import io.ssmd.core.meta.Metadata;
+import io.ssmd.core.meta.SecurityMaster;
 import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.metrics.NodeMetrics;
 import io.ssmd.core.nats.ControlEventPublisher;
@@ -207,7 +208,8 @@ public final class Ssmd {
                     nats,
                     metrics,
                     control,
-                    outcome -> {});
+                    outcome -> {},
+                    Optional.of(new SecurityMaster(Metadata.of(db))));
             List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
             Optional<ArchiveStorage> archiveStorage = roles.contains("archiver")
                     ? Optional.of(Archivers.startInCluster(system, environment, nats, registry))
