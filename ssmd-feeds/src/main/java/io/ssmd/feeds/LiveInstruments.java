@@ -1,15 +1,27 @@
 package io.ssmd.feeds;
 
 import io.nats.client.Connection;
+import io.ssmd.core.meta.SecurityMaster;
 import io.ssmd.core.shard.FeedManager;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * What runs beside a feed's manager and changes its instruments live (Kalshi's lifecycle watcher): started once the
- * manager is, with the manager's address.
+ * manager is, with the manager's address, and the security master it also updates when the node has one.
  */
 @FunctionalInterface
 public interface LiveInstruments {
-    void start(ActorSystem<?> system, String env, Connection nats, ActorRef<FeedManager.Command> manager);
+    void start(
+            ActorSystem<?> system,
+            String env,
+            Connection nats,
+            ActorRef<FeedManager.Command> manager,
+            Optional<SecurityMaster> secmaster);
+
+    /** Started without a security master: the manager alone hears of the changes. */
+    default void start(ActorSystem<?> system, String env, Connection nats, ActorRef<FeedManager.Command> manager) {
+        start(system, env, nats, manager, Optional.empty());
+    }
 }

@@ -5,13 +5,13 @@ import io.nats.client.JetStream;
 import io.ssmd.core.Secrets;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
+import io.ssmd.core.meta.SecurityMaster;
 import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.nats.ControlEventPublisher;
 import io.ssmd.core.nats.NatsConnections;
 import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.settings.NodeSettings.ConnectorSettings;
 import io.ssmd.core.shard.FeedConnector;
-import io.ssmd.core.shard.FeedManager;
 import io.ssmd.core.shard.SecmasterSource;
 import io.ssmd.core.shard.ShardHealth;
 import io.ssmd.core.shard.ShardHost;
@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -65,14 +66,14 @@ public final class ConnectorNode {
             ConnectorMetrics metrics,
             ControlEventPublisher control,
             Consumer<PublishOutcome> outcomes) {
-        return start(
-                system, nodeName, settings, environment, nats, metrics, control, outcomes, java.util.Optional.empty());
+        return start(system, nodeName, settings, environment, nats, metrics, control, outcomes, Optional.empty());
     }
 
     /**
-     * As above; with {@code secmaster}, feeds that list no instruments and whose venue supplies a selection take them
-     * from the security master and its change events (DESIGN §15), and their discovery and lifecycle watcher do not
-     * run.
+     * {@link #start(ActorSystem, String, ConnectorSettings, Environment, Connection, ConnectorMetrics,
+     * ControlEventPublisher, Consumer)} on a node with the security master, which live instrument changes (Kalshi's
+     * lifecycle watcher) also update. With {@link ConnectorSettings#instrumentsFromSecmaster()}, feeds that list no
+     * instruments and whose venue supplies a selection take them from it and its change events (DESIGN §15).
      */
     public static ConnectorNode start(
             ActorSystem<?> system,
@@ -83,18 +84,21 @@ public final class ConnectorNode {
             ConnectorMetrics metrics,
             ControlEventPublisher control,
             Consumer<PublishOutcome> outcomes,
-            java.util.Optional<SecmasterSource> secmaster) {
+            Optional<SecurityMaster> secmaster) {
         joinCluster(system);
+        Optional<SecmasterSource> source = settings.instrumentsFromSecmaster()
+                ? secmaster.map(master -> new SecmasterSource(master, nats, environment.name()))
+                : Optional.empty();
         Map<String, FeedConnector> connectors = new LinkedHashMap<>();
         Map<String, LiveInstruments> live = new LinkedHashMap<>();
         for (EnabledFeed feed : environment.feeds()) {
             // Every venue has a module (Venues checks it at class load), so every enabled feed runs.
             WiredFeed wired = Venues.wire(feed);
             connectors.put(feed.name(), wired.feed());
-            if (!FeedManager.fromSecmaster(wired.feed(), secmaster)) {
-                // From the security master, markets opening and closing come as its events: no watcher.
-                wired.live().ifPresent(l -> live.put(feed.name(), l));
-            }
+            // With the feed from the security master the watcher still runs, as its producer: it stores lifecycle
+            // events
+            // in the security master, whose change events then reach the manager (which ignores its direct changes).
+            wired.live().ifPresent(l -> live.put(feed.name(), l));
         }
         JetStream jetStream;
         try {
@@ -120,11 +124,11 @@ public final class ConnectorNode {
                 settings.bookSnapshotInterval(),
                 settings.failureRanges(),
                 outcomes);
-        shards.startManagers(settings, secmaster).forEach((feed, manager) -> {
+        shards.startManagers(settings, source).forEach((feed, manager) -> {
             // Kalshi's lifecycle watcher: markets that open or close between discoveries.
             LiveInstruments watcher = live.get(feed);
             if (watcher != null) {
-                watcher.start(system, environment.name(), nats, manager);
+                watcher.start(system, environment.name(), nats, manager, secmaster);
             }
         });
         return new ConnectorNode(

@@ -9,6 +9,7 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.db.Database;
 import io.ssmd.core.meta.Metadata;
+import io.ssmd.core.meta.SecurityMaster;
 import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.metrics.NodeMetrics;
 import io.ssmd.core.nats.ControlEventPublisher;
@@ -23,7 +24,6 @@ import io.ssmd.core.settings.NatsAuth;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.settings.NodeSettings.EmbeddedNats;
 import io.ssmd.core.settings.SecmasterRelaySettings;
-import io.ssmd.core.shard.SecmasterSource;
 import io.ssmd.core.subject.Subjects;
 import io.ssmd.feeds.Venues;
 import io.ssmd.http.DashboardRoute;
@@ -200,11 +200,6 @@ public final class Ssmd {
                     "flush-control-events",
                     () -> flushAndClose(control),
                     blocking);
-            // Feeds without instruments from the security master's rows and events (DESIGN §15), when configured.
-            Optional<SecmasterSource> secmaster = settings.connectors().instrumentsFromSecmaster()
-                    ? Optional.of(new SecmasterSource(
-                            new io.ssmd.core.meta.SecurityMaster(Metadata.of(db)), nats, environment.name()))
-                    : Optional.empty();
             ConnectorNode connectors = ConnectorNode.start(
                     system,
                     settings.nodeName(),
@@ -214,7 +209,7 @@ public final class Ssmd {
                     metrics,
                     control,
                     outcome -> {},
-                    secmaster);
+                    Optional.of(new SecurityMaster(Metadata.of(db))));
             List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
             Optional<ArchiveStorage> archiveStorage = roles.contains("archiver")
                     ? Optional.of(Archivers.startInCluster(system, environment, nats, registry))

@@ -300,6 +300,16 @@ public final class SecurityMaster {
         });
     }
 
+    /** One market by the id it is stored under, with its raw metadata; empty when the security master lacks it. */
+    public Optional<Market> find(String feed, String instrument) {
+        return jdbi.withHandle(
+                h -> h.createQuery("SELECT " + COLUMNS + ", raw FROM markets WHERE feed = :feed AND instrument = :id")
+                        .bind("feed", feed)
+                        .bind("id", instrument)
+                        .map((rs, ctx) -> market(rs, true))
+                        .findOne());
+    }
+
     /** The {@code n} names sharing the longest prefix with {@code name}, case-insensitively. */
     static List<String> closest(String name, List<String> names, int n) {
         String lower = name.toLowerCase(Locale.ROOT);

@@ -357,6 +357,11 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     }
 
     private Behavior<Command> onChangeInstruments(ChangeInstruments change) {
+        if (fromSecmaster(feed, secmaster)) {
+            // The security master is the one source: what the sender saw reaches it (Kalshi's lifecycle watcher stores
+            // its events there) and comes back as change events with the markets' attributes.
+            return this;
+        }
         java.util.LinkedHashSet<String> next = new java.util.LinkedHashSet<>(instruments);
         change.removed().forEach(next::remove);
         next.addAll(change.added());

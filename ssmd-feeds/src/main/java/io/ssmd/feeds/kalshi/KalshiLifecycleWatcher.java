@@ -4,13 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
+import io.ssmd.core.Backoff;
 import io.ssmd.core.CborSerializable;
+import io.ssmd.core.meta.SecurityMaster;
 import io.ssmd.core.shard.FeedManager;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -44,6 +49,11 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * </ul>
  * Changes are gathered for {@link #FLUSH_AFTER} and sent as one {@link FeedManager.ChangeInstruments}. An event
  * missed (the watcher moving with its singleton) is repaired by the manager's next rediscovery.
+ *
+ * <p>On a node with the security master the watcher is also its producer (DESIGN §15): the events gathered for
+ * {@link #FLUSH_AFTER} are stored through {@link KalshiLifecycleSecmaster} in one transaction (rows, history, outbox
+ * events for the relay), one batch at a time on the blocking dispatcher, a failed batch retried with a backoff. The
+ * manager is still told directly until FeedManagers consume the security master's events.
  */
 public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecycleWatcher.Command> {
 
@@ -64,10 +74,20 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
         INSTANCE
     }
 
+    /** Time to store the gathered events in the security master. */
+    private enum StoreEvents implements Command {
+        INSTANCE
+    }
+
+    /** A batch of events stored, or not: {@code failure} is null when it was. */
+    private record Stored(List<KalshiLifecycleSecmaster.Event> events, int changed, Throwable failure)
+            implements Command {}
+
     /** Events this close together become one change of the manager (one update per shard). */
     static final Duration FLUSH_AFTER = Duration.ofMillis(200);
 
     private static final Duration RETRY_AFTER = Duration.ofSeconds(10);
+    private static final Backoff RECORD_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ActorContext<Command> context;
@@ -82,6 +102,10 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
     private final Set<String> adds = new LinkedHashSet<>();
     private final Set<String> removes = new LinkedHashSet<>();
     private boolean lookingUp;
+    private final Optional<KalshiLifecycleSecmaster> secmaster;
+    private final List<KalshiLifecycleSecmaster.Event> toRecord = new ArrayList<>();
+    private boolean recording;
+    private int recordFailures;
 
     /**
      * Starts the watcher of feed {@code settings.feed()} as a cluster singleton on the connector nodes.
@@ -95,10 +119,11 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
             KalshiDiscovery lookup,
             Map<String, String> categories,
             Connection nats,
-            ActorRef<FeedManager.Command> manager) {
+            ActorRef<FeedManager.Command> manager,
+            Optional<KalshiLifecycleSecmaster> secmaster) {
         return ClusterSingleton.get(system)
                 .init(SingletonActor.of(
-                                create(env, settings.feed(), lookup, categories, nats, manager),
+                                create(env, settings.feed(), lookup, categories, nats, manager, secmaster),
                                 "kalshi-lifecycle-" + settings.feed())
                         .withSettings(ClusterSingletonSettings.create(system).withRole("connector")));
     }
@@ -110,8 +135,20 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
             Map<String, String> categories,
             Connection nats,
             ActorRef<FeedManager.Command> manager) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(
-                timers -> new KalshiLifecycleWatcher(ctx, timers, env, feed, lookup, categories, nats, manager)));
+        return create(env, feed, lookup, categories, nats, manager, Optional.empty());
+    }
+
+    /** A watcher that also stores every event in the security master when {@code secmaster} is given. */
+    public static Behavior<Command> create(
+            String env,
+            String feed,
+            KalshiDiscovery lookup,
+            Map<String, String> categories,
+            Connection nats,
+            ActorRef<FeedManager.Command> manager,
+            Optional<KalshiLifecycleSecmaster> secmaster) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new KalshiLifecycleWatcher(ctx, timers, env, feed, lookup, categories, nats, manager, secmaster)));
     }
 
     private KalshiLifecycleWatcher(
@@ -122,8 +159,10 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
             KalshiDiscovery lookup,
             Map<String, String> categories,
             Connection nats,
-            ActorRef<FeedManager.Command> manager) {
+            ActorRef<FeedManager.Command> manager,
+            Optional<KalshiLifecycleSecmaster> secmaster) {
         super(context);
+        this.secmaster = secmaster;
         this.context = context;
         this.timers = timers;
         this.lookup = lookup;
@@ -144,6 +183,8 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
                 .onMessage(Resolved.class, this::onResolved)
                 .onMessageEquals(Flush.INSTANCE, this::onFlush)
                 .onMessageEquals(Retry.INSTANCE, this::onRetry)
+                .onMessageEquals(StoreEvents.INSTANCE, this::onStoreEvents)
+                .onMessage(Stored.class, this::onStored)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
     }
@@ -162,6 +203,13 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
         String ticker = msg.path("market_ticker").asText("");
         if (ticker.isEmpty()) {
             return this;
+        }
+        String type = msg.path("event_type").asText("");
+        if (secmaster.isPresent() && !type.isEmpty()) {
+            toRecord.add(new KalshiLifecycleSecmaster.Event(ticker, type, msg));
+            if (!recording && !timers.isTimerActive(StoreEvents.INSTANCE)) {
+                timers.startSingleTimer(StoreEvents.INSTANCE, FLUSH_AFTER);
+            }
         }
         switch (msg.path("event_type").asText("")) {
             case "activated", "created" -> opened(ticker);
@@ -254,6 +302,59 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
 
     private Behavior<Command> onRetry() {
         lookUp();
+        return this;
+    }
+
+    /** One batch at a time: the events gathered so far, in the order they came. */
+    private Behavior<Command> onStoreEvents() {
+        if (recording || toRecord.isEmpty() || secmaster.isEmpty()) {
+            return this;
+        }
+        List<KalshiLifecycleSecmaster.Event> batch = List.copyOf(toRecord);
+        toRecord.clear();
+        recording = true;
+        KalshiLifecycleSecmaster store = secmaster.get();
+        context.pipeToSelf(
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                SecurityMaster.SyncCounts counts = store.apply(batch, Instant.now());
+                                return counts.created() + counts.updated();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                throw new CompletionException(e);
+                            }
+                        },
+                        blocking),
+                (changed, failure) -> new Stored(batch, changed == null ? 0 : changed, failure));
+        return this;
+    }
+
+    private Behavior<Command> onStored(Stored stored) {
+        recording = false;
+        if (stored.failure() != null) {
+            // Kept, ahead of what came since, so that the security master sees the events in order.
+            toRecord.addAll(0, stored.events());
+            Duration wait = RECORD_BACKOFF.delay(recordFailures++);
+            context.getLog()
+                    .warn(
+                            "kalshi lifecycle: storing {} events in the security master failed ({}); trying again in"
+                                    + " {} ms",
+                            stored.events().size(),
+                            stored.failure().toString(),
+                            wait.toMillis());
+            timers.startSingleTimer(StoreEvents.INSTANCE, wait);
+            return this;
+        }
+        recordFailures = 0;
+        context.getLog()
+                .debug(
+                        "kalshi lifecycle: {} events stored, {} markets changed",
+                        stored.events().size(),
+                        stored.changed());
+        if (!toRecord.isEmpty() && !timers.isTimerActive(StoreEvents.INSTANCE)) {
+            timers.startSingleTimer(StoreEvents.INSTANCE, FLUSH_AFTER);
+        }
         return this;
     }
 

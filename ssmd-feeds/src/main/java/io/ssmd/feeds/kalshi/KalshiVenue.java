@@ -2,6 +2,7 @@ package io.ssmd.feeds.kalshi;
 
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.model.Normalizer;
+import io.ssmd.core.settings.SecmasterSettings;
 import io.ssmd.core.shard.FeedConnector;
 import io.ssmd.core.shard.FeedShard;
 import io.ssmd.core.shard.InstrumentDiscovery;
@@ -52,8 +53,20 @@ public final class KalshiVenue implements VenueModule {
             return universe.tickers();
         };
         Optional<LiveInstruments> live = settings.lifecycle()
-                ? Optional.of((system, env, nats, manager) -> KalshiLifecycleWatcher.init(
-                        system, env, settings, KalshiDiscovery.create(settings), categories, nats, manager))
+                ? Optional.of((system, env, nats, manager, secmaster) -> KalshiLifecycleWatcher.init(
+                        system,
+                        env,
+                        settings,
+                        KalshiDiscovery.create(settings),
+                        categories,
+                        nats,
+                        manager,
+                        secmaster.map(master -> new KalshiLifecycleSecmaster(
+                                feed.name(),
+                                settings.rest().orElseThrow(),
+                                VenueRest.create(SecmasterSettings.create(
+                                        system.settings().config())),
+                                master))))
                 : Optional.empty();
         return new WiredFeed(
                 new FeedConnector(feed, connector, Optional.of(instruments), Optional.of(selection)), live);
