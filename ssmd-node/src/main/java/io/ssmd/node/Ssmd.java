@@ -30,6 +30,7 @@ import io.ssmd.http.HttpServer;
 import io.ssmd.http.MetricsRoute;
 import io.ssmd.http.gateway.ApiKeys;
 import io.ssmd.http.gateway.Gateway;
+import io.ssmd.http.meta.MarketRoutes;
 import io.ssmd.http.meta.MetaRoutes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -235,7 +236,17 @@ public final class Ssmd {
             // browser can send one on a WebSocket) must come before the guarded /v1/feeds and /v1/gaps.
             List<Route> routes = new ArrayList<>(
                     List.of(health.route(), new MetricsRoute(registry).route(), new DashboardRoute().route()));
-            gateway.ifPresent(g -> routes.add(g.routes(connectors::health)));
+            // /v1/markets answers from the security master on every node; the gateway adds its top of book.
+            Route securityMaster = new MarketRoutes(
+                            Metadata.of(db),
+                            blocking,
+                            (feed, instrument) -> gateway.flatMap(g -> g.core().topOfBook(feed, instrument)))
+                    .route();
+            if (gateway.isPresent()) {
+                routes.add(gateway.get().routes(connectors::health, Optional.of(securityMaster)));
+            } else {
+                routes.add(apiKeys.guard(() -> securityMaster));
+            }
             routes.add(apiKeys.guard(() -> new FeedsRoute(connectors.feeds(), connectors::health).route()));
             routes.add(apiKeys.guard(() -> new MetaRoutes(Metadata.of(db), blocking).route()));
             routes.add(apiKeys.guard(() ->

@@ -96,10 +96,22 @@ public final class Gateway implements AutoCloseable {
      *               and those seen on the streams
      */
     public Route routes(Supplier<CompletionStage<List<ShardHealth>>> health) {
+        return routes(health, Optional.empty());
+    }
+
+    /**
+     * As {@link #routes(Supplier)}, with the node's security-master routes ({@code io.ssmd.http.meta.MarketRoutes})
+     * tried first behind the same keys: {@code /v1/markets} and {@code /v1/markets/{feed}/{id}} then answer from the
+     * security master, and the paths it does not match ({@code …/trades}, {@code /v1/markets/{id}}) from the gateway.
+     */
+    public Route routes(Supplier<CompletionStage<List<ShardHealth>>> health, Optional<Route> securityMaster) {
         AssignedInstruments assigned = AssignedInstruments.fromHealth(health, ASSIGNED_MAX_AGE);
+        Route markets = new MarketsRoute(core, health, recentTrades).route();
         return Directives.concat(
                 new StreamRoute(core, apiKeys, assigned::now).route(),
-                apiKeys.guard(() -> new MarketsRoute(core, health, recentTrades).route()));
+                apiKeys.guard(() -> securityMaster
+                        .map(first -> Directives.concat(first, markets))
+                        .orElse(markets)));
     }
 
     /** The configured API keys, for guarding the node's other {@code /v1} routes the same way. */

@@ -3,6 +3,7 @@ package io.ssmd.http.gateway;
 import io.ssmd.core.config.GatewaySpec;
 import io.ssmd.core.model.BookDelta;
 import io.ssmd.core.model.BookSnapshot;
+import io.ssmd.core.model.Level;
 import io.ssmd.core.model.MarketEvent;
 import io.ssmd.core.model.MarketEventJson;
 import io.ssmd.core.model.OrderBook;
@@ -164,6 +165,7 @@ public final class GatewayCore {
         book.apply(snapshot.toEvent());
         market.book(book, snapshot.seq());
         market.bookSince(snapshot.ts());
+        market.bookAt(snapshot.ts());
         market.restoredSeq(snapshot.seq());
     }
 
@@ -350,6 +352,41 @@ public final class GatewayCore {
         return markets.find(feed, symbol).map(m -> info(m, Integer.MAX_VALUE));
     }
 
+    /**
+     * The best bid and ask of exactly this instrument (by its id, not an alias): from its book when the gateway keeps
+     * one, else from its last ticker when that names a bid or an ask; empty when the gateway has neither.
+     */
+    public synchronized Optional<TopOfBook> topOfBook(String feed, String instrument) {
+        Market market = markets.get(feed, instrument);
+        if (market == null) {
+            return Optional.empty();
+        }
+        if (market.book() != null) {
+            Optional<Level> bid = market.book().bestBid();
+            Optional<Level> ask = market.book().bestAsk();
+            return Optional.of(new TopOfBook(
+                    feed,
+                    instrument,
+                    bid.map(Level::price),
+                    bid.map(Level::size),
+                    ask.map(Level::price),
+                    ask.map(Level::size),
+                    market.bookAt(),
+                    "book"));
+        }
+        return market.lastTicker()
+                .filter(t -> t.bid().isPresent() || t.ask().isPresent())
+                .map(t -> new TopOfBook(
+                        feed,
+                        instrument,
+                        t.bid(),
+                        t.bid().flatMap(p -> t.bidSize()),
+                        t.ask(),
+                        t.ask().flatMap(p -> t.askSize()),
+                        t.ts(),
+                        "ticker"));
+    }
+
     /** Its recent trades, newest first; empty when the instrument is unknown. */
     public synchronized Optional<List<Trade>> trades(String feed, String symbol, int limit) {
         return markets.find(feed, symbol).map(m -> m.recentTrades(limit));
@@ -373,6 +410,7 @@ public final class GatewayCore {
             book.apply(snapshot);
             market.book(book, seq);
             market.bookSince(receivedAtMicros);
+            market.bookAt(receivedAtMicros);
             // Clients get the book as kept (depth-capped), the same book a later subscriber starts from.
             return book.snapshot(snapshot.feed(), snapshot.instrument(), snapshot.ts());
         }
@@ -382,6 +420,7 @@ public final class GatewayCore {
                 return null;
             }
             market.book(market.book(), seq);
+            market.bookAt(receivedAtMicros);
             return market.book().apply(delta);
         }
         return event;
