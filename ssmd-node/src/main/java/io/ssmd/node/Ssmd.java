@@ -9,6 +9,7 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.db.Database;
 import io.ssmd.core.meta.Metadata;
+import io.ssmd.core.meta.SecurityMaster;
 import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.metrics.NodeMetrics;
 import io.ssmd.core.nats.ControlEventPublisher;
@@ -19,7 +20,9 @@ import io.ssmd.core.nats.StreamSetup;
 import io.ssmd.core.settings.NatsAuth;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.settings.NodeSettings.EmbeddedNats;
+import io.ssmd.core.settings.SecmasterSettings;
 import io.ssmd.core.subject.Subjects;
+import io.ssmd.feeds.SecmasterSync;
 import io.ssmd.feeds.Venues;
 import io.ssmd.http.DashboardRoute;
 import io.ssmd.http.FeedsRoute;
@@ -54,6 +57,8 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -112,6 +117,9 @@ public final class Ssmd {
      */
     public static Ssmd start(ActorSystem<?> system, NodeSettings settings, Environment environment) {
         Instant startedAt = Instant.now();
+        SecmasterScheduler.Settings secmasterSchedule =
+                SecmasterScheduler.Settings.create(system.settings().config());
+        SecmasterSettings secmaster = SecmasterSettings.create(system.settings().config());
         Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("ssmd-blocking-dispatcher"));
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -204,6 +212,7 @@ public final class Ssmd {
                     metrics,
                     control,
                     outcome -> {});
+            startSecmasterSyncs(system, secmasterSchedule, secmaster, environment, db, registry, blocking);
             List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
             Optional<ArchiveStorage> archiveStorage = roles.contains("archiver")
                     ? Optional.of(Archivers.startInCluster(system, environment, nats, registry))
@@ -421,6 +430,33 @@ public final class Ssmd {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             log.warn("feeds and schemas not registered in the database: {}", cause.toString(), cause);
         }
+    }
+
+    /**
+     * The security master's startup and scheduled syncs (DESIGN §15): one cluster singleton syncs every enabled feed
+     * now and then every {@code ssmd.secmaster.sync-every}, unless that is off.
+     */
+    private static void startSecmasterSyncs(
+            ActorSystem<?> system,
+            SecmasterScheduler.Settings schedule,
+            SecmasterSettings settings,
+            Environment environment,
+            Database db,
+            PrometheusRegistry registry,
+            Executor blocking) {
+        if (schedule.every().isEmpty()) {
+            log.info(
+                    "security master: no startup or scheduled syncs ({} is off); `ssmd market sync` fills it",
+                    SecmasterScheduler.Settings.KEY);
+            return;
+        }
+        SecmasterSyncMetrics metrics = SecmasterSyncMetrics.create(registry);
+        SecmasterSync sync = SecmasterSync.create(new SecurityMaster(Metadata.of(db)), settings);
+        ClusterSingleton.get(system)
+                .init(SingletonActor.of(
+                        SecmasterScheduler.create(
+                                environment.feeds(), sync, schedule.every().get(), metrics, blocking),
+                        "secmaster-sync"));
     }
 
     private static void addTask(
