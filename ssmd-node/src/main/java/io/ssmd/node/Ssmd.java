@@ -33,6 +33,7 @@ import io.ssmd.http.HttpServer;
 import io.ssmd.http.MetricsRoute;
 import io.ssmd.http.gateway.ApiKeys;
 import io.ssmd.http.gateway.Gateway;
+import io.ssmd.http.gateway.SecmasterDirectory;
 import io.ssmd.http.meta.MarketRoutes;
 import io.ssmd.http.meta.MetaRoutes;
 import java.io.IOException;
@@ -226,7 +227,8 @@ public final class Ssmd {
                                     nats,
                                     environment,
                                     venue -> Optional.of(Venues.of(venue).normalizer()),
-                                    registry))
+                                    registry,
+                                    new SecmasterDirectory(Metadata.of(db), blocking)))
                             : Optional.empty();
             gateway.ifPresent(g -> {
                 started.push(g);
