@@ -17,9 +17,13 @@ import io.ssmd.core.nats.NatsConnections;
 import io.ssmd.core.nats.NatsServerProcess;
 import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.nats.StreamSetup;
+import io.ssmd.core.secmaster.OutboxRelay;
+import io.ssmd.core.secmaster.SecmasterRelay;
+import io.ssmd.core.secmaster.SecmasterRelayMetrics;
 import io.ssmd.core.settings.NatsAuth;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.settings.NodeSettings.EmbeddedNats;
+import io.ssmd.core.settings.SecmasterRelaySettings;
 import io.ssmd.core.settings.SecmasterSettings;
 import io.ssmd.core.subject.Subjects;
 import io.ssmd.feeds.SecmasterSync;
@@ -195,6 +199,7 @@ public final class Ssmd {
             PrometheusRegistry registry = new PrometheusRegistry();
             ConnectorMetrics metrics = ConnectorMetrics.create(registry);
             NodeMetrics.register(registry, settings.nodeName(), version(), startedAt, nats);
+            startSecmasterRelay(system, db, nats, environment, registry, blocking);
             ControlEventPublisher control =
                     ControlEventPublisher.create(nats, environment.name(), environment.publisher(), metrics);
             started.push(control);
@@ -360,6 +365,24 @@ public final class Ssmd {
         } catch (IOException e) {
             throw new IllegalStateException("cannot manage JetStream streams: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The security master's outbox relay, a cluster singleton: every node has the metadata database, and whichever runs
+     * the singleton publishes the outbox it shares with the others (PostgreSQL) or its own (H2).
+     */
+    private static void startSecmasterRelay(
+            ActorSystem<?> system,
+            Database db,
+            Connection nats,
+            Environment environment,
+            PrometheusRegistry registry,
+            Executor blocking) {
+        SecmasterRelaySettings settings =
+                SecmasterRelaySettings.create(system.settings().config());
+        OutboxRelay relay = new OutboxRelay(
+                Metadata.of(db).jdbi(), nats, environment.name(), settings, SecmasterRelayMetrics.create(registry));
+        SecmasterRelay.init(system, relay, settings, blocking);
     }
 
     /** The archivers write here; a root that cannot be created should stop the node now, not lose a file later. */

@@ -7,7 +7,7 @@ import io.nats.client.Message;
 import io.ssmd.core.meta.MarketRecord;
 import io.ssmd.core.meta.OutboxEvent;
 import io.ssmd.core.nats.OrderedStreamSource;
-import io.ssmd.core.subject.Subjects;
+import io.ssmd.core.subject.SecmasterSubjects;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -46,7 +46,7 @@ final class SecmasterEvents implements AutoCloseable {
     private final UniqueKillSwitch consumer;
 
     private SecmasterEvents(ActorSystem<?> system, Connection nats, String env, GatewayCore core) {
-        String stream = Subjects.streamName(env, "secmaster");
+        String stream = SecmasterSubjects.streamName(env);
         consumer = OrderedStreamSource.create(
                         nats, stream, () -> position.get() + 1, () -> lastSeq(nats, stream), stopped::get, CONSUMER)
                 .viaMat(KillSwitches.single(), Keep.right())

@@ -14,6 +14,7 @@ import io.ssmd.core.nats.EpochMicros;
 import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.settings.NodeSettings.HttpSettings;
 import io.ssmd.core.shard.ShardHealth;
+import io.ssmd.core.subject.SecmasterSubjects;
 import io.ssmd.core.subject.Subjects;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.http.HttpServer;
@@ -71,8 +72,8 @@ final class GatewayTestNode implements AutoCloseable {
         // The security master's change events, as the relay's stream carries them (DESIGN §15).
         nats.jetStreamManagement()
                 .addStream(StreamConfiguration.builder()
-                        .name(Subjects.streamName(env, "secmaster"))
-                        .subjects(env + ".secmaster.>")
+                        .name(SecmasterSubjects.streamName(env))
+                        .subjects(SecmasterSubjects.streamSubjects(env))
                         .storageType(StorageType.File)
                         .build());
         List<GatewayFeed> gatewayFeeds = feeds.stream()
@@ -208,13 +209,13 @@ final class GatewayTestNode implements AutoCloseable {
      * {@code Nats-Msg-Id} and {@code Ssmd-Outbox-Id} the outbox id, the outbox payload as the body.
      */
     PublishAck publishSecmaster(long outboxId, String feed, String event, String instrument, String status) {
-        String subject = env + ".secmaster." + feed + "." + event + "." + Subjects.token(instrument);
+        String subject = SecmasterSubjects.subject(env, feed, event, instrument);
         String payload = "{\"feed\":\"" + feed + "\",\"instrument\":\"" + instrument + "\",\"event\":\"" + event
                 + "\",\"field\":\"status\",\"old\":null,\"new\":\"" + status + "\",\"market\":{\"status\":\""
                 + status + "\"}}";
         Headers headers = new Headers()
                 .put("Nats-Msg-Id", Long.toString(outboxId))
-                .put("Ssmd-Outbox-Id", Long.toString(outboxId));
+                .put(SecmasterSubjects.OUTBOX_ID, Long.toString(outboxId));
         try {
             return jetStream.publish(NatsMessage.builder()
                     .subject(subject)
