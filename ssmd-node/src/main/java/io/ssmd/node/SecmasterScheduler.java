@@ -125,6 +125,7 @@ final class SecmasterScheduler extends AbstractBehavior<SecmasterScheduler.Comma
                             "security master: syncing {} now and every {} on this node",
                             feeds.stream().map(EnabledFeed::name).toList(),
                             every);
+            feeds.forEach(feed -> metrics.track(feed.name()));
             context.getSelf().tell(Tick.INSTANCE);
             return new SecmasterScheduler(context, timers, feeds, sync, every, metrics, blocking);
         }));

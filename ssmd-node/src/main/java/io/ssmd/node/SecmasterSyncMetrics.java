@@ -42,6 +42,11 @@ final class SecmasterSyncMetrics {
         return new SecmasterSyncMetrics(registry);
     }
 
+    /** Shows the feed's failure counter at 0 before its first failure, so that an alert on its increase sees it. */
+    void track(String feed) {
+        failures.labelValues(feed);
+    }
+
     void failed(String feed) {
         failures.labelValues(feed).inc();
     }
