@@ -6,6 +6,7 @@ import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.meta.Market;
 import io.ssmd.core.meta.MarketChange;
 import io.ssmd.core.meta.MarketRecord;
+import io.ssmd.core.meta.MetaViews;
 import io.ssmd.core.meta.Metadata;
 import io.ssmd.core.meta.SecurityMaster;
 import io.ssmd.core.meta.UnknownNameException;
@@ -261,35 +262,11 @@ final class MarketCommand {
     }
 
     static Map<String, Object> summary(Market m) {
-        Map<String, Object> shown = new LinkedHashMap<>();
-        shown.put("feed", m.feed());
-        shown.put("instrument", m.instrument());
-        MarketRecord r = m.market();
-        Map<String, String> fields = r.fields();
-        fields.forEach((k, v) -> {
-            if (k.equals("aliases")) {
-                shown.put(k, r.aliases());
-            } else if (k.equals("rules")) {
-                shown.put(k, SecurityMasterJson.tree(v));
-            } else if (k.equals("price_decimals") || k.equals("size_decimals")) {
-                shown.put(k, v == null ? null : Integer.valueOf(v));
-            } else {
-                shown.put(k, v);
-            }
-        });
-        shown.put("created_at", text(m.createdAt()));
-        shown.put("updated_at", text(m.updatedAt()));
-        shown.put("last_seen_at", text(m.lastSeenAt()));
-        return shown;
+        return MetaViews.market(m);
     }
 
     static Map<String, Object> change(MarketChange c) {
-        Map<String, Object> shown = new LinkedHashMap<>();
-        shown.put("changed_at", text(c.changedAt()));
-        shown.put("field", c.field());
-        shown.put("old", c.oldValue());
-        shown.put("new", c.newValue());
-        return shown;
+        return MetaViews.marketChange(c);
     }
 
     private static String text(Instant t) {
@@ -306,17 +283,11 @@ final class MarketCommand {
 
     /** JSON text stored in the database, as a tree so that {@code --json} nests it instead of quoting it. */
     static final class SecurityMasterJson {
-        private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-                new com.fasterxml.jackson.databind.ObjectMapper();
 
         private SecurityMasterJson() {}
 
         static Object tree(String text) {
-            try {
-                return JSON.readTree(text);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                return text;
-            }
+            return MetaViews.parsedOrText(text);
         }
     }
 }

@@ -76,7 +76,13 @@ class SsmdNodeTest {
                 .contains("ssmd_gateway_messages_sent_total")
                 .contains("ssmd_gateway_dropped_total");
         assertThat(node.gateway()).as("the default roles include the gateway").isPresent();
-        assertThat(get(node, "/v1/markets?feed=kraken").body()).contains("\"id\":\"BTC/USD\"");
+        // The security master answers /v1/markets (empty until a sync stored markets); the gateway its trades.
+        HttpResponse<String> markets = get(node, "/v1/markets");
+        assertThat(markets.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(markets.body()).path("markets").isArray()).isTrue();
+        HttpResponse<String> trades = get(node, "/v1/markets/kraken/BTC%2FUSD/trades");
+        assertThat(trades.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(trades.body()).path("id").asText()).isEqualTo("BTC/USD");
 
         HttpResponse<String> feeds = get(node, "/v1/feeds");
         assertThat(feeds.statusCode()).isEqualTo(200);

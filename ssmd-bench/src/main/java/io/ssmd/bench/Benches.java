@@ -82,6 +82,10 @@ public final class Benches {
                 "one stream into gzip and zstd files, against the publisher's rate",
                 out -> ArchiverBench.run(200_000, 3, out)));
         benches.add(Bench.of(
+                SecmasterBench.NAME,
+                "security master: full sync of 10,000 Kalshi markets from the replay server into the database",
+                SecmasterBench::run));
+        benches.add(Bench.of(
                 GatewayBench.SCENARIO,
                 "1,000 WebSocket clients x 10 symbols, publish-to-client latency, then 10 that never read",
                 out -> GatewayBench.run(

@@ -24,7 +24,8 @@ class BenchesTest {
                         "connector-kalshi-heap",
                         "decode",
                         "archiver",
-                        "gateway");
+                        "gateway",
+                        "secmaster");
         Venues.ids().forEach(venue -> assertThat(names).contains("replay-" + venue));
         assertThat(Benches.all())
                 .allSatisfy(bench -> assertThat(bench.description()).isNotBlank());

@@ -24,7 +24,9 @@ import io.ssmd.core.settings.NatsAuth;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.settings.NodeSettings.EmbeddedNats;
 import io.ssmd.core.settings.SecmasterRelaySettings;
+import io.ssmd.core.settings.SecmasterSettings;
 import io.ssmd.core.subject.Subjects;
+import io.ssmd.feeds.SecmasterSync;
 import io.ssmd.feeds.Venues;
 import io.ssmd.http.DashboardRoute;
 import io.ssmd.http.FeedsRoute;
@@ -35,6 +37,8 @@ import io.ssmd.http.HttpServer;
 import io.ssmd.http.MetricsRoute;
 import io.ssmd.http.gateway.ApiKeys;
 import io.ssmd.http.gateway.Gateway;
+import io.ssmd.http.gateway.SecmasterDirectory;
+import io.ssmd.http.meta.MarketRoutes;
 import io.ssmd.http.meta.MetaRoutes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -58,6 +62,8 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -116,6 +122,9 @@ public final class Ssmd {
      */
     public static Ssmd start(ActorSystem<?> system, NodeSettings settings, Environment environment) {
         Instant startedAt = Instant.now();
+        SecmasterScheduler.Settings secmasterSchedule =
+                SecmasterScheduler.Settings.create(system.settings().config());
+        SecmasterSettings secmaster = SecmasterSettings.create(system.settings().config());
         Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("ssmd-blocking-dispatcher"));
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -210,6 +219,7 @@ public final class Ssmd {
                     control,
                     outcome -> {},
                     Optional.of(new SecurityMaster(Metadata.of(db))));
+            startSecmasterSyncs(system, secmasterSchedule, secmaster, environment, db, registry, blocking);
             List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
             Optional<ArchiveStorage> archiveStorage = roles.contains("archiver")
                     ? Optional.of(Archivers.startInCluster(system, environment, nats, registry))
@@ -223,7 +233,8 @@ public final class Ssmd {
                                     nats,
                                     environment,
                                     venue -> Optional.of(Venues.of(venue).normalizer()),
-                                    registry))
+                                    registry,
+                                    new SecmasterDirectory(Metadata.of(db), blocking)))
                             : Optional.empty();
             gateway.ifPresent(g -> {
                 started.push(g);
@@ -242,7 +253,17 @@ public final class Ssmd {
             // browser can send one on a WebSocket) must come before the guarded /v1/feeds and /v1/gaps.
             List<Route> routes = new ArrayList<>(
                     List.of(health.route(), new MetricsRoute(registry).route(), new DashboardRoute().route()));
-            gateway.ifPresent(g -> routes.add(g.routes(connectors::health)));
+            // /v1/markets answers from the security master on every node; the gateway adds its top of book.
+            Route securityMaster = new MarketRoutes(
+                            Metadata.of(db),
+                            blocking,
+                            (feed, instrument) -> gateway.flatMap(g -> g.core().topOfBook(feed, instrument)))
+                    .route();
+            if (gateway.isPresent()) {
+                routes.add(gateway.get().routes(connectors::health, Optional.of(securityMaster)));
+            } else {
+                routes.add(apiKeys.guard(() -> securityMaster));
+            }
             routes.add(apiKeys.guard(() -> new FeedsRoute(connectors.feeds(), connectors::health).route()));
             routes.add(apiKeys.guard(() -> new MetaRoutes(Metadata.of(db), blocking).route()));
             routes.add(apiKeys.guard(() ->
@@ -435,6 +456,33 @@ public final class Ssmd {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             log.warn("feeds and schemas not registered in the database: {}", cause.toString(), cause);
         }
+    }
+
+    /**
+     * The security master's startup and scheduled syncs (DESIGN §15): one cluster singleton syncs every enabled feed
+     * now and then every {@code ssmd.secmaster.sync-every}, unless that is off.
+     */
+    private static void startSecmasterSyncs(
+            ActorSystem<?> system,
+            SecmasterScheduler.Settings schedule,
+            SecmasterSettings settings,
+            Environment environment,
+            Database db,
+            PrometheusRegistry registry,
+            Executor blocking) {
+        if (schedule.every().isEmpty()) {
+            log.info(
+                    "security master: no startup or scheduled syncs ({} is off); `ssmd market sync` fills it",
+                    SecmasterScheduler.Settings.KEY);
+            return;
+        }
+        SecmasterSyncMetrics metrics = SecmasterSyncMetrics.create(registry);
+        SecmasterSync sync = SecmasterSync.create(new SecurityMaster(Metadata.of(db)), settings);
+        ClusterSingleton.get(system)
+                .init(SingletonActor.of(
+                        SecmasterScheduler.create(
+                                environment.feeds(), sync, schedule.every().get(), metrics, blocking),
+                        "secmaster-sync"));
     }
 
     private static void addTask(

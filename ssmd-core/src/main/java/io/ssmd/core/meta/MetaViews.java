@@ -153,6 +153,56 @@ public final class MetaViews {
         return m;
     }
 
+    /**
+     * A security-master market (DESIGN §15): feed, instrument and every tracked field by its column name, aliases as a
+     * list, rules nested as JSON, decimals as numbers, then when the security master first saw it, last changed it and
+     * last saw it in a sync.
+     */
+    public static Map<String, Object> market(Market m) {
+        Map<String, Object> shown = new LinkedHashMap<>();
+        shown.put("feed", m.feed());
+        shown.put("instrument", m.instrument());
+        MarketRecord r = m.market();
+        r.fields().forEach((k, v) -> {
+            if (k.equals("aliases")) {
+                shown.put(k, r.aliases());
+            } else if (k.equals("rules")) {
+                shown.put(k, parsedOrText(v));
+            } else if (MarketRecord.INT_FIELDS.contains(k)) {
+                shown.put(k, v == null ? null : Integer.valueOf(v));
+            } else {
+                shown.put(k, v);
+            }
+        });
+        shown.put("created_at", text(m.createdAt()));
+        shown.put("updated_at", text(m.updatedAt()));
+        shown.put("last_seen_at", text(m.lastSeenAt()));
+        return shown;
+    }
+
+    /** One {@code market_history} row: {@code {"changed_at", "field", "old", "new"}}. */
+    public static Map<String, Object> marketChange(MarketChange c) {
+        Map<String, Object> shown = new LinkedHashMap<>();
+        shown.put("changed_at", text(c.changedAt()));
+        shown.put("field", c.field());
+        shown.put("old", c.oldValue());
+        shown.put("new", c.newValue());
+        return shown;
+    }
+
+    /** JSON text stored by the venue or a sync, nested as a tree; text that is not JSON stays text. */
+    public static Object parsedOrText(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            return json;
+        }
+    }
+
+    private static String text(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
     /** An unknown name: {@code {"error", "did_you_mean", "known"}}. */
     public static Map<String, Object> unknown(UnknownNameException e) {
         Map<String, Object> m = new LinkedHashMap<>();

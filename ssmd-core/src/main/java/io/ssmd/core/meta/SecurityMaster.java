@@ -310,6 +310,35 @@ public final class SecurityMaster {
                         .findOne());
     }
 
+    /**
+     * Which of {@code symbols} name a market of one of {@code feeds} that has not ended, by its instrument id or its
+     * venue id (a Polymarket condition id names both its tokens): feed → the symbols found. One query; what a gateway
+     * asks before any data of a market arrived.
+     */
+    public Map<String, Set<String>> liveSymbols(Collection<String> feeds, Collection<String> symbols) {
+        if (feeds.isEmpty() || symbols.isEmpty()) {
+            return Map.of();
+        }
+        Set<String> wanted = Set.copyOf(symbols);
+        Map<String, Set<String>> found = new LinkedHashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT feed, instrument, venue_id FROM markets WHERE feed IN (<feeds>)"
+                        + " AND (instrument IN (<symbols>) OR venue_id IN (<symbols>))"
+                        + " AND status NOT IN ('closed', 'settled', 'removed')")
+                .bindList("feeds", List.copyOf(feeds))
+                .bindList("symbols", List.copyOf(wanted))
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)})
+                .forEach(r -> {
+                    Set<String> of = found.computeIfAbsent(r[0], f -> new java.util.TreeSet<>());
+                    if (wanted.contains(r[1])) {
+                        of.add(r[1]);
+                    }
+                    if (r[2] != null && wanted.contains(r[2])) {
+                        of.add(r[2]);
+                    }
+                }));
+        return found;
+    }
+
     /** The {@code n} names sharing the longest prefix with {@code name}, case-insensitively. */
     static List<String> closest(String name, List<String> names, int n) {
         String lower = name.toLowerCase(Locale.ROOT);

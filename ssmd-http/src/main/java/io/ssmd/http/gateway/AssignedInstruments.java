@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -39,14 +40,32 @@ final class AssignedInstruments {
 
     /** Assigned instruments from the shards' health reports (every shard of every feed, whatever its state). */
     static AssignedInstruments fromHealth(Supplier<CompletionStage<List<ShardHealth>>> health, Duration maxAge) {
+        return fromHealth(health, maxAge, (feed, instrument) -> false);
+    }
+
+    /**
+     * As {@link #fromHealth(Supplier, Duration)}, leaving out the instruments {@code ended} names: a market the
+     * security master says has ended is not held here even while a shard still carries it.
+     */
+    static AssignedInstruments fromHealth(
+            Supplier<CompletionStage<List<ShardHealth>>> health, Duration maxAge, BiPredicate<String, String> ended) {
         return new AssignedInstruments(
-                () -> health.get().thenApply(AssignedInstruments::byFeed), maxAge, System::nanoTime);
+                () -> health.get().thenApply(shards -> byFeed(shards, ended)), maxAge, System::nanoTime);
     }
 
     static Map<String, Set<String>> byFeed(List<ShardHealth> shards) {
+        return byFeed(shards, (feed, instrument) -> false);
+    }
+
+    static Map<String, Set<String>> byFeed(List<ShardHealth> shards, BiPredicate<String, String> ended) {
         Map<String, Set<String>> byFeed = new HashMap<>();
         for (ShardHealth shard : shards) {
-            byFeed.computeIfAbsent(shard.feed(), f -> new HashSet<>()).addAll(shard.instruments());
+            Set<String> ids = byFeed.computeIfAbsent(shard.feed(), f -> new HashSet<>());
+            for (String instrument : shard.instruments()) {
+                if (!ended.test(shard.feed(), instrument)) {
+                    ids.add(instrument);
+                }
+            }
         }
         byFeed.replaceAll((feed, ids) -> Set.copyOf(ids));
         return Map.copyOf(byFeed);

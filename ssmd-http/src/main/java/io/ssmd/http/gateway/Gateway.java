@@ -35,14 +35,21 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayCore core;
     private final GatewayPipeline pipeline;
+    private final SecmasterEvents secmaster;
     private final ApiKeys apiKeys;
     private final GatewayMetrics metrics;
     private final int recentTrades;
 
     private Gateway(
-            GatewayCore core, GatewayPipeline pipeline, ApiKeys apiKeys, GatewayMetrics metrics, int recentTrades) {
+            GatewayCore core,
+            GatewayPipeline pipeline,
+            SecmasterEvents secmaster,
+            ApiKeys apiKeys,
+            GatewayMetrics metrics,
+            int recentTrades) {
         this.core = core;
         this.pipeline = pipeline;
+        this.secmaster = secmaster;
         this.apiKeys = apiKeys;
         this.metrics = metrics;
         this.recentTrades = recentTrades;
@@ -61,10 +68,24 @@ public final class Gateway implements AutoCloseable {
             Environment environment,
             Function<Venue, Optional<Normalizer>> normalizers,
             PrometheusRegistry registry) {
+        return start(system, nats, environment, normalizers, registry, InstrumentDirectory.NONE);
+    }
+
+    /**
+     * As {@link #start(ActorSystem, Connection, Environment, Function, PrometheusRegistry)}, looking symbols that no
+     * shard carries yet up in {@code directory} (the security master).
+     */
+    public static Gateway start(
+            ActorSystem<?> system,
+            Connection nats,
+            Environment environment,
+            Function<Venue, Optional<Normalizer>> normalizers,
+            PrometheusRegistry registry,
+            InstrumentDirectory directory) {
         ApiKeys keys = environment.gateway().apiKeysFile().map(ApiKeys::load).orElseGet(ApiKeys::none);
         List<GatewayFeed> feeds =
                 environment.feeds().stream().map(f -> feed(f, normalizers)).toList();
-        return start(system, nats, environment.name(), feeds, environment.gateway(), keys, registry);
+        return start(system, nats, environment.name(), feeds, environment.gateway(), keys, registry, directory);
     }
 
     /** Starts a gateway over the given feeds of environment {@code env} (tests and benchmarks). */
@@ -76,10 +97,24 @@ public final class Gateway implements AutoCloseable {
             GatewaySpec spec,
             ApiKeys keys,
             PrometheusRegistry registry) {
+        return start(system, nats, env, feeds, spec, keys, registry, InstrumentDirectory.NONE);
+    }
+
+    /** As above, with a directory for symbols no shard carries yet. */
+    public static Gateway start(
+            ActorSystem<?> system,
+            Connection nats,
+            String env,
+            List<GatewayFeed> feeds,
+            GatewaySpec spec,
+            ApiKeys keys,
+            PrometheusRegistry registry,
+            InstrumentDirectory directory) {
         GatewayMetrics metrics = GatewayMetrics.create(registry);
-        GatewayCore core = new GatewayCore(feeds, spec, metrics);
+        GatewayCore core = new GatewayCore(feeds, spec, metrics, directory);
         GatewayPipeline pipeline = GatewayPipeline.start(system, nats, env, core);
-        return new Gateway(core, pipeline, keys, metrics, spec.recentTrades());
+        SecmasterEvents secmaster = SecmasterEvents.start(system, nats, env, core);
+        return new Gateway(core, pipeline, secmaster, keys, metrics, spec.recentTrades());
     }
 
     static GatewayFeed feed(EnabledFeed feed, Function<Venue, Optional<Normalizer>> normalizers) {
@@ -96,10 +131,22 @@ public final class Gateway implements AutoCloseable {
      *               and those seen on the streams
      */
     public Route routes(Supplier<CompletionStage<List<ShardHealth>>> health) {
-        AssignedInstruments assigned = AssignedInstruments.fromHealth(health, ASSIGNED_MAX_AGE);
+        return routes(health, Optional.empty());
+    }
+
+    /**
+     * As {@link #routes(Supplier)}, with the node's security-master routes ({@code io.ssmd.http.meta.MarketRoutes})
+     * tried first behind the same keys: {@code /v1/markets} and {@code /v1/markets/{feed}/{id}} then answer from the
+     * security master, and the paths it does not match ({@code …/trades}, {@code /v1/markets/{id}}) from the gateway.
+     */
+    public Route routes(Supplier<CompletionStage<List<ShardHealth>>> health, Optional<Route> securityMaster) {
+        AssignedInstruments assigned = AssignedInstruments.fromHealth(health, ASSIGNED_MAX_AGE, core::isEnded);
+        Route markets = new MarketsRoute(core, health, recentTrades).route();
         return Directives.concat(
                 new StreamRoute(core, apiKeys, assigned::now).route(),
-                apiKeys.guard(() -> new MarketsRoute(core, health, recentTrades).route()));
+                apiKeys.guard(() -> securityMaster
+                        .map(first -> Directives.concat(first, markets))
+                        .orElse(markets)));
     }
 
     /** The configured API keys, for guarding the node's other {@code /v1} routes the same way. */
@@ -125,8 +172,14 @@ public final class Gateway implements AutoCloseable {
         return metrics;
     }
 
+    /** The stream sequence of the last security-master event handled ({@code {ENV}_SECMASTER}), 0 before the first. */
+    public long secmasterPosition() {
+        return secmaster.position();
+    }
+
     @Override
     public void close() {
+        secmaster.close();
         pipeline.close();
     }
 }

@@ -1,8 +1,10 @@
 package io.ssmd.http.gateway;
 
 import io.ssmd.core.config.GatewaySpec;
+import io.ssmd.core.meta.MarketRecord;
 import io.ssmd.core.model.BookDelta;
 import io.ssmd.core.model.BookSnapshot;
+import io.ssmd.core.model.Level;
 import io.ssmd.core.model.MarketEvent;
 import io.ssmd.core.model.MarketEventJson;
 import io.ssmd.core.model.OrderBook;
@@ -15,6 +17,8 @@ import io.ssmd.core.subject.Subjects;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,15 +52,37 @@ public final class GatewayCore {
     private final LongSupplier nanoClock;
     private final ClientHub hub = new ClientHub();
     private final MarketIndex markets;
+    private final InstrumentDirectory directory;
+    /**
+     * Feed → the instruments the security master says have ended (closed, settled, removed): their data is ignored, so
+     * that a late message or a replayed book does not bring an ended market back into the maps.
+     */
+    private final Map<String, Set<String>> ended = new HashMap<>();
 
     private final AtomicLong clientIds = new AtomicLong();
     private final AtomicLong normalizeFailures = new AtomicLong();
 
     public GatewayCore(List<GatewayFeed> feeds, GatewaySpec spec, GatewayMetrics metrics) {
-        this(feeds, spec, metrics, System::nanoTime);
+        this(feeds, spec, metrics, InstrumentDirectory.NONE, System::nanoTime);
+    }
+
+    /** @param directory where symbols that no shard carries and no stream showed yet are looked up */
+    public GatewayCore(
+            List<GatewayFeed> feeds, GatewaySpec spec, GatewayMetrics metrics, InstrumentDirectory directory) {
+        this(feeds, spec, metrics, directory, System::nanoTime);
     }
 
     GatewayCore(List<GatewayFeed> feeds, GatewaySpec spec, GatewayMetrics metrics, LongSupplier nanoClock) {
+        this(feeds, spec, metrics, InstrumentDirectory.NONE, nanoClock);
+    }
+
+    private GatewayCore(
+            List<GatewayFeed> feeds,
+            GatewaySpec spec,
+            GatewayMetrics metrics,
+            InstrumentDirectory directory,
+            LongSupplier nanoClock) {
+        this.directory = directory;
         this.feeds =
                 feeds.stream().collect(Collectors.toMap(GatewayFeed::name, f -> f, (a, b) -> a, LinkedHashMap::new));
         this.spec = spec;
@@ -118,6 +144,9 @@ public final class GatewayCore {
                     // Nothing to key it by: no client could have asked for it.
                     continue;
                 }
+                if (isEndedLocked(gatewayFeed.name(), raw.instrument())) {
+                    continue;
+                }
                 MarketEvent event = raw.ts() == 0 ? raw.withTs(receivedAtMicros) : raw;
                 Market market = markets.market(gatewayFeed.name(), event.instrument());
                 if (!token.equals(Subjects.token(event.instrument()))) {
@@ -156,7 +185,7 @@ public final class GatewayCore {
      */
     public synchronized void restoreBook(SsmdBookSnapshot snapshot) {
         GatewayFeed gatewayFeed = feeds.get(snapshot.feed());
-        if (gatewayFeed == null) {
+        if (gatewayFeed == null || isEndedLocked(snapshot.feed(), snapshot.instrument())) {
             return;
         }
         Market market = markets.market(gatewayFeed.name(), snapshot.instrument());
@@ -164,7 +193,45 @@ public final class GatewayCore {
         book.apply(snapshot.toEvent());
         market.book(book, snapshot.seq());
         market.bookSince(snapshot.ts());
+        market.bookAt(snapshot.ts());
         market.restoredSeq(snapshot.seq());
+    }
+
+    /**
+     * A market's status from the security master (DESIGN §15). An ended one (closed, settled, removed) leaves the maps:
+     * its book, ticker, recent trades and alias go, later data of it is ignored, and subscribing to it is refused as
+     * unknown. A market that trades again (a halted pair back online, a market reopened) is accepted again.
+     */
+    public synchronized void onMarketStatus(String feed, String instrument, String status) {
+        if (!feeds.containsKey(feed)) {
+            return;
+        }
+        if (MarketRecord.ended(status)) {
+            ended.computeIfAbsent(feed, f -> new HashSet<>()).add(instrument);
+            if (markets.remove(feed, instrument)) {
+                log.debug("gateway: {} {} is {}: its state is dropped", feed, instrument, status);
+            }
+        } else {
+            Set<String> of = ended.get(feed);
+            if (of != null && of.remove(instrument) && of.isEmpty()) {
+                ended.remove(feed);
+            }
+        }
+    }
+
+    /** Whether the security master said the instrument has ended. */
+    public synchronized boolean isEnded(String feed, String instrument) {
+        return isEndedLocked(feed, instrument);
+    }
+
+    private boolean isEndedLocked(String feed, String instrument) {
+        Set<String> of = ended.get(feed);
+        return of != null && of.contains(instrument);
+    }
+
+    /** Markets the gateway keeps state of now, and their alias entries: what an ended market must leave. */
+    synchronized int[] mapSizes() {
+        return new int[] {markets.size(), markets.aliasCount()};
     }
 
     /** As {@link #onControl(ControlEvent, boolean)}, with the event's stream sequence. */
@@ -258,11 +325,50 @@ public final class GatewayCore {
             client.outbox().offer(GatewayJson.pong(ping.id()));
         } else if (command instanceof ClientCommand.Change change) {
             if (change.subscribe() && !change.symbols().isEmpty()) {
-                return assigned.get().thenAccept(known -> change(client, change, known));
+                return assigned.get()
+                        .thenCompose(known -> withDirectory(change, known))
+                        .thenAccept(known -> change(client, change, known));
             }
             change(client, change, Map.of());
         }
         return DONE;
+    }
+
+    /**
+     * {@code assigned} plus what the directory knows of the symbols neither it nor the streams know (a Polymarket
+     * condition id before its first message); the assigned instruments alone when the directory fails.
+     */
+    private CompletionStage<Map<String, Set<String>>> withDirectory(
+            ClientCommand.Change change, Map<String, Set<String>> assigned) {
+        List<String> named = change.feeds().isEmpty() ? List.copyOf(feeds.keySet()) : change.feeds();
+        List<String> unresolved;
+        synchronized (this) {
+            unresolved = change.symbols().stream()
+                    .filter(symbol -> !isKnown(symbol, change.feeds(), assigned))
+                    .toList();
+        }
+        if (unresolved.isEmpty()) {
+            return CompletableFuture.completedFuture(assigned);
+        }
+        CompletionStage<Map<String, Set<String>>> asked;
+        try {
+            asked = directory.live(named, unresolved);
+        } catch (RuntimeException e) {
+            asked = CompletableFuture.failedFuture(e);
+        }
+        return asked.handle((found, failure) -> {
+            if (failure != null) {
+                log.warn("gateway: the security master could not resolve {}: {}", unresolved, failure.toString());
+                return assigned;
+            }
+            Map<String, Set<String>> merged = new HashMap<>(assigned);
+            found.forEach((feed, symbols) -> merged.merge(feed, symbols, (a, b) -> {
+                Set<String> both = new HashSet<>(a);
+                both.addAll(b);
+                return both;
+            }));
+            return merged;
+        });
     }
 
     private synchronized void change(
@@ -329,6 +435,9 @@ public final class GatewayCore {
      */
     private boolean isKnown(String symbol, List<String> named, Map<String, Set<String>> assigned) {
         for (String feed : named.isEmpty() ? feeds.keySet() : named) {
+            if (isEndedLocked(feed, symbol)) {
+                continue;
+            }
             if (assigned.getOrDefault(feed, Set.of()).contains(symbol)
                     || markets.find(feed, symbol).isPresent()) {
                 return true;
@@ -348,6 +457,41 @@ public final class GatewayCore {
     /** The instrument that {@code symbol} names in that feed (its id, or its alias), if the gateway knows it. */
     public synchronized Optional<MarketInfo> market(String feed, String symbol) {
         return markets.find(feed, symbol).map(m -> info(m, Integer.MAX_VALUE));
+    }
+
+    /**
+     * The best bid and ask of exactly this instrument (by its id, not an alias): from its book when the gateway keeps
+     * one, else from its last ticker when that names a bid or an ask; empty when the gateway has neither.
+     */
+    public synchronized Optional<TopOfBook> topOfBook(String feed, String instrument) {
+        Market market = markets.get(feed, instrument);
+        if (market == null) {
+            return Optional.empty();
+        }
+        if (market.book() != null) {
+            Optional<Level> bid = market.book().bestBid();
+            Optional<Level> ask = market.book().bestAsk();
+            return Optional.of(new TopOfBook(
+                    feed,
+                    instrument,
+                    bid.map(Level::price),
+                    bid.map(Level::size),
+                    ask.map(Level::price),
+                    ask.map(Level::size),
+                    market.bookAt(),
+                    "book"));
+        }
+        return market.lastTicker()
+                .filter(t -> t.bid().isPresent() || t.ask().isPresent())
+                .map(t -> new TopOfBook(
+                        feed,
+                        instrument,
+                        t.bid(),
+                        t.bid().flatMap(p -> t.bidSize()),
+                        t.ask(),
+                        t.ask().flatMap(p -> t.askSize()),
+                        t.ts(),
+                        "ticker"));
     }
 
     /** Its recent trades, newest first; empty when the instrument is unknown. */
@@ -373,6 +517,7 @@ public final class GatewayCore {
             book.apply(snapshot);
             market.book(book, seq);
             market.bookSince(receivedAtMicros);
+            market.bookAt(receivedAtMicros);
             // Clients get the book as kept (depth-capped), the same book a later subscriber starts from.
             return book.snapshot(snapshot.feed(), snapshot.instrument(), snapshot.ts());
         }
@@ -382,6 +527,7 @@ public final class GatewayCore {
                 return null;
             }
             market.book(market.book(), seq);
+            market.bookAt(receivedAtMicros);
             return market.book().apply(delta);
         }
         return event;

@@ -26,6 +26,7 @@ final class Market {
     private OrderBook book;
     private long bookSeq;
     private long bookSince;
+    private long bookAt;
     private long restoredSeq;
     private Ticker lastTicker;
 
@@ -116,6 +117,15 @@ final class Market {
 
     void bookSince(long receivedAtMicros) {
         bookSince = receivedAtMicros;
+    }
+
+    /** When the book last changed: the receive time (epoch µs) of the message applied last, 0 without a book. */
+    long bookAt() {
+        return book == null ? 0 : bookAt;
+    }
+
+    void bookAt(long receivedAtMicros) {
+        bookAt = receivedAtMicros;
     }
 
     /**

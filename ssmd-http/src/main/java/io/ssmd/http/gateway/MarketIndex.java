@@ -58,6 +58,36 @@ final class MarketIndex {
         return all;
     }
 
+    /** Forgets the instrument's market and its alias entry; false when there was none. */
+    boolean remove(String feed, String instrument) {
+        Map<String, Market> markets = byFeed.get(feed);
+        Market market = markets == null ? null : markets.remove(instrument);
+        if (market == null) {
+            return false;
+        }
+        if (market.alias() != null) {
+            Map<String, List<Market>> aliases = byAlias.getOrDefault(feed, Map.of());
+            List<Market> sharing = aliases.get(market.alias());
+            if (sharing != null) {
+                sharing.remove(market);
+                if (sharing.isEmpty()) {
+                    aliases.remove(market.alias());
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Markets held, of every feed. */
+    int size() {
+        return byFeed.values().stream().mapToInt(Map::size).sum();
+    }
+
+    /** Alias entries held, of every feed. */
+    int aliasCount() {
+        return byAlias.values().stream().mapToInt(Map::size).sum();
+    }
+
     /** Sets the market's alias, keeping the alias index in step. */
     void alias(Market market, String alias) {
         if (alias.equals(market.alias())) {

@@ -178,6 +178,10 @@ public final class MarketsRoute extends AllDirectives {
                     continue;
                 }
                 for (String instrument : shard.instruments()) {
+                    if (core.isEnded(shard.feed(), instrument)) {
+                        // A shard may carry it a little longer; the security master says it is over.
+                        continue;
+                    }
                     byKey.compute(
                             shard.feed() + '\n' + instrument,
                             (k, seen) -> seen == null

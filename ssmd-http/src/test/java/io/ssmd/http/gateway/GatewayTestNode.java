@@ -14,6 +14,7 @@ import io.ssmd.core.nats.EpochMicros;
 import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.settings.NodeSettings.HttpSettings;
 import io.ssmd.core.shard.ShardHealth;
+import io.ssmd.core.subject.SecmasterSubjects;
 import io.ssmd.core.subject.Subjects;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.http.HttpServer;
@@ -54,7 +55,8 @@ final class GatewayTestNode implements AutoCloseable {
             List<String> feeds,
             GatewaySpec spec,
             ApiKeys keys,
-            Supplier<CompletionStage<List<ShardHealth>>> health)
+            Supplier<CompletionStage<List<ShardHealth>>> health,
+            InstrumentDirectory directory)
             throws Exception {
         env = NatsServerExtension.freshName("gw").toLowerCase();
         nats = server.connect();
@@ -67,11 +69,18 @@ final class GatewayTestNode implements AutoCloseable {
                             .storageType(StorageType.File)
                             .build());
         }
+        // The security master's change events, as the relay's stream carries them (DESIGN §15).
+        nats.jetStreamManagement()
+                .addStream(StreamConfiguration.builder()
+                        .name(SecmasterSubjects.streamName(env))
+                        .subjects(SecmasterSubjects.streamSubjects(env))
+                        .storageType(StorageType.File)
+                        .build());
         List<GatewayFeed> gatewayFeeds = feeds.stream()
                 .map(feed -> new GatewayFeed(feed, Optional.of(new TestNormalizer()), OptionalInt.empty(), List.of()))
                 .toList();
         system = ActorSystem.create(Behaviors.empty(), "gateway-test");
-        gateway = Gateway.start(system, nats, env, gatewayFeeds, spec, keys, registry);
+        gateway = Gateway.start(system, nats, env, gatewayFeeds, spec, keys, registry, directory);
         gateway.warmedUp().get(30, TimeUnit.SECONDS);
         binding = HttpServer.bind(system, new HttpSettings("127.0.0.1", 0), gateway.routes(health))
                 .toCompletableFuture()
@@ -80,7 +89,12 @@ final class GatewayTestNode implements AutoCloseable {
 
     static GatewayTestNode start(NatsServerExtension server, List<String> feeds, GatewaySpec spec) throws Exception {
         return new GatewayTestNode(
-                server, feeds, spec, ApiKeys.none(), () -> CompletableFuture.completedFuture(List.of()));
+                server,
+                feeds,
+                spec,
+                ApiKeys.none(),
+                () -> CompletableFuture.completedFuture(List.of()),
+                InstrumentDirectory.NONE);
     }
 
     /**
@@ -90,7 +104,7 @@ final class GatewayTestNode implements AutoCloseable {
     static GatewayTestNode start(
             NatsServerExtension server, List<String> feeds, GatewaySpec spec, Map<String, List<String>> assigned)
             throws Exception {
-        return new GatewayTestNode(server, feeds, spec, ApiKeys.none(), health(assigned));
+        return new GatewayTestNode(server, feeds, spec, ApiKeys.none(), health(assigned), InstrumentDirectory.NONE);
     }
 
     /** One streaming shard per feed carrying the given instruments, as the health registry would answer. */
@@ -125,7 +139,18 @@ final class GatewayTestNode implements AutoCloseable {
             ApiKeys keys,
             Supplier<CompletionStage<List<ShardHealth>>> health)
             throws Exception {
-        return new GatewayTestNode(server, feeds, spec, keys, health);
+        return new GatewayTestNode(server, feeds, spec, keys, health, InstrumentDirectory.NONE);
+    }
+
+    /** A node that looks symbols no shard carries up in {@code directory} (the security master). */
+    static GatewayTestNode start(
+            NatsServerExtension server,
+            List<String> feeds,
+            GatewaySpec spec,
+            Map<String, List<String>> assigned,
+            InstrumentDirectory directory)
+            throws Exception {
+        return new GatewayTestNode(server, feeds, spec, ApiKeys.none(), health(assigned), directory);
     }
 
     static GatewaySpec spec(int queueSize, Duration maxLag) {
@@ -173,6 +198,29 @@ final class GatewayTestNode implements AutoCloseable {
                     .subject(subject)
                     .headers(headers)
                     .data(json.getBytes(StandardCharsets.UTF_8))
+                    .build());
+        } catch (IOException | JetStreamApiException e) {
+            throw new IllegalStateException("publish on " + subject + " failed", e);
+        }
+    }
+
+    /**
+     * Publishes a security-master change event as the relay does: on {@code {env}.secmaster.{feed}.{event}.{token}},
+     * {@code Nats-Msg-Id} and {@code Ssmd-Outbox-Id} the outbox id, the outbox payload as the body.
+     */
+    PublishAck publishSecmaster(long outboxId, String feed, String event, String instrument, String status) {
+        String subject = SecmasterSubjects.subject(env, feed, event, instrument);
+        String payload = "{\"feed\":\"" + feed + "\",\"instrument\":\"" + instrument + "\",\"event\":\"" + event
+                + "\",\"field\":\"status\",\"old\":null,\"new\":\"" + status + "\",\"market\":{\"status\":\""
+                + status + "\"}}";
+        Headers headers = new Headers()
+                .put("Nats-Msg-Id", Long.toString(outboxId))
+                .put(SecmasterSubjects.OUTBOX_ID, Long.toString(outboxId));
+        try {
+            return jetStream.publish(NatsMessage.builder()
+                    .subject(subject)
+                    .headers(headers)
+                    .data(payload.getBytes(StandardCharsets.UTF_8))
                     .build());
         } catch (IOException | JetStreamApiException e) {
             throw new IllegalStateException("publish on " + subject + " failed", e);
