@@ -8,13 +8,16 @@ import io.ssmd.core.config.Environment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
@@ -52,13 +55,27 @@ public final class Archivers {
      */
     public static Archivers start(
             ActorSystem<?> system, Environment environment, Connection nats, PrometheusRegistry registry) {
+        return start(system, environment, nats, registry, Optional.empty());
+    }
+
+    /**
+     * {@link #start(ActorSystem, Environment, Connection, PrometheusRegistry)}, writing each committed day's inventory
+     * row and gaps to {@code inventory} (DESIGN §14); none written when empty.
+     */
+    public static Archivers start(
+            ActorSystem<?> system,
+            Environment environment,
+            Connection nats,
+            PrometheusRegistry registry,
+            Optional<InventoryWriter.Target> inventory) {
         Archivers archivers = run(
                 system,
                 environment,
                 environment.archivers(),
                 nats,
                 ArchiverSettings.create(system.settings().config()),
-                ArchiverMetrics.create(registry));
+                ArchiverMetrics.create(registry),
+                inventory);
         // After the shards have stopped and their last control events were flushed (DESIGN §2: close the venue
         // sockets, drain the publisher, then commit the open segment), before the node's NATS connection closes.
         CoordinatedShutdown.get(system)
@@ -77,6 +94,19 @@ public final class Archivers {
      */
     public static ArchiveStorage startInCluster(
             ActorSystem<?> system, Environment environment, Connection nats, PrometheusRegistry registry) {
+        return startInCluster(system, environment, nats, registry, Optional.empty());
+    }
+
+    /**
+     * {@link #startInCluster(ActorSystem, Environment, Connection, PrometheusRegistry)}, writing each committed day's
+     * inventory row and gaps to {@code inventory} (DESIGN §14); none written when empty.
+     */
+    public static ArchiveStorage startInCluster(
+            ActorSystem<?> system,
+            Environment environment,
+            Connection nats,
+            PrometheusRegistry registry,
+            Optional<InventoryWriter.Target> inventory) {
         ArchiverSettings settings = ArchiverSettings.create(system.settings().config());
         ArchiverMetrics metrics = ArchiverMetrics.create(registry);
         Set<Archivers> running = ConcurrentHashMap.newKeySet();
@@ -85,7 +115,14 @@ public final class Archivers {
                     .init(SingletonActor.of(
                                     ArchiverSingleton.create(
                                             archiver.name(),
-                                            () -> run(system, environment, List.of(archiver), nats, settings, metrics),
+                                            () -> run(
+                                                    system,
+                                                    environment,
+                                                    List.of(archiver),
+                                                    nats,
+                                                    settings,
+                                                    metrics,
+                                                    inventory),
                                             running),
                                     "archiver-" + archiver.name())
                             .withStopMessage(ArchiverSingleton.Stop.INSTANCE)
@@ -111,7 +148,8 @@ public final class Archivers {
             List<ArchiverSpec> archivers,
             Connection nats,
             ArchiverSettings settings,
-            ArchiverMetrics metrics) {
+            ArchiverMetrics metrics,
+            Optional<InventoryWriter.Target> inventory) {
         List<StreamArchiver> running = new ArrayList<>();
         List<Uploader> uploaders = new ArrayList<>();
         for (ArchiverSpec archiver : archivers) {
@@ -120,6 +158,18 @@ public final class Archivers {
                 ManifestStore store = new ManifestStore();
                 ArchiverMetrics.StreamMetrics streamMetrics = metrics.stream(source.stream());
                 Path root = archiver.storage().archiveRoot();
+                Path streamDir = ArchiveLayout.streamDir(root, environment.name(), source.feed(), source.stream());
+                Consumer<CommittedFile> committed = inventory
+                        .map(target -> (Consumer<CommittedFile>)
+                                new InventoryWriter(
+                                                target,
+                                                archiver.storage(),
+                                                streamDir,
+                                                streamMetrics.inventoryFailures(),
+                                                system.dispatchers()
+                                                        .lookup(DispatcherSelector.fromConfig(settings.ioDispatcher())))
+                                        ::committed)
+                        .orElse(file -> {});
                 archiver.storage()
                         .upload()
                         .ifPresent(upload -> uploaders.add(Uploader.start(
@@ -143,7 +193,7 @@ public final class Archivers {
                         environment.streams().stream()
                                 .filter(spec -> spec.name().equals(source.stream()))
                                 .findFirst(),
-                        committed -> {}));
+                        committed));
                 log.info(
                         "archiver {}: archiving stream {} to {} ({}, {})",
                         archiver.name(),
