@@ -38,15 +38,22 @@ public final class InventoryRebuild {
      */
     public static List<Written> run(
             Environment environment, Scope scope, DataInventory inventory, String processorVersion) throws IOException {
+        return run(environment.name(), environment.archivers(), scope, inventory, processorVersion);
+    }
+
+    /** Rebuilds the days of the streams {@code archivers} archive for environment {@code env} within {@code scope}. */
+    public static List<Written> run(
+            String env, List<ArchiverSpec> archivers, Scope scope, DataInventory inventory, String processorVersion)
+            throws IOException {
         List<Written> written = new ArrayList<>();
         Instant now = Instant.now();
-        for (ArchiverSpec archiver : environment.archivers()) {
+        for (ArchiverSpec archiver : archivers) {
             for (ArchiveSource source : archiver.sources()) {
                 if (scope.feed().filter(f -> !f.equals(source.feed())).isPresent()) {
                     continue;
                 }
                 Path root = archiver.storage().archiveRoot();
-                Path streamDir = ArchiveLayout.streamDir(root, environment.name(), source.feed(), source.stream());
+                Path streamDir = ArchiveLayout.streamDir(root, env, source.feed(), source.stream());
                 SortedMap<String, Manifest> manifests =
                         scope.remote() ? remote(archiver, root, streamDir) : local(streamDir);
                 List<Map.Entry<String, Manifest>> days = new ArrayList<>(manifests.entrySet());
