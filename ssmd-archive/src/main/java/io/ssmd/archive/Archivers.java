@@ -41,11 +41,19 @@ public final class Archivers {
 
     private final List<StreamArchiver> streams;
     private final List<Uploader> uploaders;
+    private final List<InventoryWriter> inventories;
+    private final java.time.Duration flushTimeout;
     private CompletionStage<Done> stopped;
 
-    private Archivers(List<StreamArchiver> streams, List<Uploader> uploaders) {
+    private Archivers(
+            List<StreamArchiver> streams,
+            List<Uploader> uploaders,
+            List<InventoryWriter> inventories,
+            java.time.Duration flushTimeout) {
         this.streams = List.copyOf(streams);
         this.uploaders = List.copyOf(uploaders);
+        this.inventories = List.copyOf(inventories);
+        this.flushTimeout = flushTimeout;
     }
 
     /**
@@ -152,6 +160,7 @@ public final class Archivers {
             Optional<InventoryWriter.Target> inventory) {
         List<StreamArchiver> running = new ArrayList<>();
         List<Uploader> uploaders = new ArrayList<>();
+        List<InventoryWriter> inventories = new ArrayList<>();
         for (ArchiverSpec archiver : archivers) {
             for (ArchiveSource source : archiver.sources()) {
                 // One store per stream, shared by its writer and its uploader: their manifest updates take turns.
@@ -159,17 +168,15 @@ public final class Archivers {
                 ArchiverMetrics.StreamMetrics streamMetrics = metrics.stream(source.stream());
                 Path root = archiver.storage().archiveRoot();
                 Path streamDir = ArchiveLayout.streamDir(root, environment.name(), source.feed(), source.stream());
-                Consumer<CommittedFile> committed = inventory
-                        .map(target -> (Consumer<CommittedFile>)
-                                new InventoryWriter(
-                                                target,
-                                                archiver.storage(),
-                                                streamDir,
-                                                streamMetrics.inventoryFailures(),
-                                                system.dispatchers()
-                                                        .lookup(DispatcherSelector.fromConfig(settings.ioDispatcher())))
-                                        ::committed)
-                        .orElse(file -> {});
+                Optional<InventoryWriter> writer = inventory.map(target -> new InventoryWriter(
+                        target,
+                        archiver.storage(),
+                        streamDir,
+                        streamMetrics.inventoryFailures(),
+                        system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.ioDispatcher()))));
+                writer.ifPresent(inventories::add);
+                Consumer<CommittedFile> committed =
+                        writer.<Consumer<CommittedFile>>map(w -> w::committed).orElse(file -> {});
                 archiver.storage()
                         .upload()
                         .ifPresent(upload -> uploaders.add(Uploader.start(
@@ -203,7 +210,7 @@ public final class Archivers {
                         archiver.storage().rotation());
             }
         }
-        return new Archivers(running, uploaders);
+        return new Archivers(running, uploaders, inventories, settings.stopTimeout());
     }
 
     /** The running stream archivers. */
@@ -213,7 +220,8 @@ public final class Archivers {
 
     /**
      * Stops consuming everywhere and commits every open segment, then stops the uploaders (files not yet uploaded
-     * are uploaded after the next start); completes when all are done. Calling it again returns the same stop.
+     * are uploaded after the next start) and waits (up to {@code stop-timeout}) for the inventory rows of the last
+     * commits; completes when all are done. Calling it again returns the same stop.
      */
     public synchronized CompletionStage<Done> stop() {
         if (stopped == null) {
@@ -222,6 +230,10 @@ public final class Archivers {
             stopped = CompletableFuture.allOf(stops)
                     .thenCompose(v -> CompletableFuture.allOf(uploaders.stream()
                             .map(u -> u.stop().toCompletableFuture())
+                            .toArray(CompletableFuture[]::new)))
+                    // The rows of the segments committed last, before the node closes its database.
+                    .thenCompose(v -> CompletableFuture.allOf(inventories.stream()
+                            .map(w -> w.flushed(flushTimeout))
                             .toArray(CompletableFuture[]::new)))
                     .thenApply(v -> Done.getInstance());
         }

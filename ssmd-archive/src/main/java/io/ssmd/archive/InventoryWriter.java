@@ -88,6 +88,29 @@ public final class InventoryWriter {
         drainSoon(Duration.ZERO);
     }
 
+    /**
+     * Completes once every pending day is written, or after {@code timeout} (the database refuses): a node that stops
+     * writes the row of the segment it committed last before it closes the database.
+     */
+    CompletableFuture<Void> flushed(Duration timeout) {
+        return CompletableFuture.runAsync(
+                () -> {
+                    long deadline = System.nanoTime() + timeout.toNanos();
+                    synchronized (this) {
+                        long left;
+                        while ((!pending.isEmpty() || draining.get()) && (left = deadline - System.nanoTime()) > 0) {
+                            try {
+                                wait(Math.max(1, left / 1_000_000));
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
+                        }
+                    }
+                },
+                io);
+    }
+
     private void drainSoon(Duration delay) {
         if (!draining.compareAndSet(false, true)) {
             return;
@@ -114,6 +137,9 @@ public final class InventoryWriter {
             }
         } finally {
             draining.set(false);
+            synchronized (this) {
+                notifyAll();
+            }
         }
         if (failed) {
             Duration wait = backoff;
