@@ -210,6 +210,103 @@ class InventoryPostgresTest {
         f.archiver.stop();
     }
 
+    /**
+     * {@code --rebuild --remote}: the manifests read from the bucket (S3Proxy) write the rows the local manifests
+     * write, {@code storage_path} the bucket's URL.
+     */
+    @Test
+    void theRebuildFromTheBucketWritesTheRowsOfTheLocalManifests() throws Exception {
+        Fixture f = new Fixture("invr");
+        f.control(ControlEvent.of(ControlEvent.CONNECTED, "kraken", "kraken-0", E1, E1, "", List.of("BTC/USD")));
+        f.trades(1, 3, E1 + SECOND);
+        f.control(ControlEvent.publishFailed(
+                "kraken",
+                "kraken-0",
+                E1,
+                E1 + 30 * SECOND,
+                "nats outage",
+                List.of("BTC/USD"),
+                1,
+                E1 + 5 * SECOND,
+                E1 + 25 * SECOND,
+                7));
+        f.trades(4, 2, E1 + DAY);
+        f.archiver.start(KIT.system(), f.nats);
+        await().atMost(Duration.ofSeconds(30)).until(() -> ArchiveFixture.committedRecords(f.streamDir()) == 7);
+        f.archiver.stop();
+
+        org.jclouds.blobstore.BlobStoreContext blobs = org.jclouds.ContextBuilder.newBuilder("transient")
+                .credentials("identity", "credential")
+                .build(org.jclouds.blobstore.BlobStoreContext.class);
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        org.gaul.s3proxy.S3Proxy proxy = org.gaul.s3proxy.S3Proxy.builder()
+                .blobStore(blobs.getBlobStore())
+                .endpoint(java.net.URI.create("http://127.0.0.1:" + port))
+                .awsAuthentication(org.gaul.s3proxy.AuthenticationType.AWS_V2_OR_V4, "test-access", "test-secret")
+                .build();
+        proxy.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> proxy.getState().equals("STARTED"));
+            var bucket = blobs.getBlobStore();
+            bucket.createContainerInLocation(null, "lab-archive");
+            io.ssmd.core.config.UploadSettings upload = new io.ssmd.core.config.UploadSettings(
+                    Optional.of(java.net.URI.create("http://127.0.0.1:" + port)),
+                    "us-east-1",
+                    "lab-archive",
+                    "ssmd/",
+                    true,
+                    new io.ssmd.core.config.UploadSettings.Credentials("test-access", "test-secret", "test"),
+                    Duration.ofMillis(100),
+                    Duration.ofMillis(400),
+                    Optional.empty());
+            for (Path dateDir : InventoryWriter.manifestDirs(f.streamDir())) {
+                String key = upload.key(ArchiveLayout.relative(root, dateDir.resolve(ArchiveLayout.MANIFEST)));
+                bucket.putBlob(
+                        "lab-archive",
+                        bucket.blobBuilder(key)
+                                .payload(java.nio.file.Files.readAllBytes(dateDir.resolve(ArchiveLayout.MANIFEST)))
+                                .build());
+            }
+            StorageSettings storage =
+                    new StorageSettings(root, StorageSettings.Format.GZIP, Duration.ofMinutes(1), Optional.of(upload));
+            List<ArchiverSpec> archivers = List.of(new ArchiverSpec("main", List.of(f.archiver.source), storage));
+
+            InventoryRebuild.run(
+                    f.env,
+                    archivers,
+                    new InventoryRebuild.Scope(Optional.empty(), Optional.empty(), Optional.empty(), false),
+                    inventory,
+                    VERSION);
+            Map<String, Object> local = f.snapshot();
+            assertThat(f.rows())
+                    .extracting(DataInventory.Row::status, DataInventory.Row::storagePath)
+                    .containsExactly(
+                            tuple(
+                                    DataInventory.PARTIAL,
+                                    "s3://lab-archive/ssmd/" + f.env + "/kraken/" + f.archiver.source.stream()
+                                            + "/2026-01-01/"),
+                            tuple(
+                                    DataInventory.PROCESSING,
+                                    "s3://lab-archive/ssmd/" + f.env + "/kraken/" + f.archiver.source.stream()
+                                            + "/2026-01-02/"));
+            f.execute("DELETE FROM data_inventory");
+            List<InventoryRebuild.Written> remote = InventoryRebuild.run(
+                    f.env,
+                    archivers,
+                    new InventoryRebuild.Scope(Optional.empty(), Optional.empty(), Optional.empty(), true),
+                    inventory,
+                    VERSION);
+            assertThat(remote).hasSize(2);
+            assertThat(f.snapshot()).isEqualTo(local);
+        } finally {
+            proxy.stop();
+            blobs.close();
+        }
+    }
+
     private static List<DataInventory.GapRecord> gapsOf(DataInventory.Row row) {
         return inventory.gaps(List.of(row.id())).stream()
                 .map(DataInventory.GapRow::gap)
