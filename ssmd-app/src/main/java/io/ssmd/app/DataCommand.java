@@ -2,21 +2,33 @@ package io.ssmd.app;
 
 import io.ssmd.archive.ArchiveInventory;
 import io.ssmd.archive.Gap;
+import io.ssmd.archive.InventoryRebuild;
+import io.ssmd.core.config.ConfigException;
+import io.ssmd.core.config.EnvironmentLoader;
+import io.ssmd.core.db.Database;
+import io.ssmd.core.db.DatabaseUnavailableException;
+import io.ssmd.core.meta.DataInventory;
+import io.ssmd.core.meta.Metadata;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ssmd data ...}: what the archive holds, from its manifests. */
+/**
+ * {@code ssmd data ...}: what the archive holds, from the {@code data_inventory} and {@code data_gaps} tables (DESIGN
+ * §14); from the manifests under {@code --root} when there is no database.
+ */
 @Command(
         name = "data",
-        description = "What the archive holds, from its manifests.",
+        description = "What the archive holds: the data inventory (database), else the manifests.",
+        mixinStandardHelpOptions = true,
         subcommands = {DataCommand.Inventory.class, DataCommand.Gaps.class})
 final class DataCommand {
 
@@ -25,14 +37,43 @@ final class DataCommand {
             paramLabel = "DIR",
             defaultValue = "./data/archive",
             scope = picocli.CommandLine.ScopeType.INHERIT,
-            description = "The archive root (storage.archive-root; default ${DEFAULT-VALUE})")
+            description = "The archive root whose manifests are read when there is no database (storage.archive-root;"
+                    + " default ${DEFAULT-VALUE})")
     Path root;
 
-    @Command(name = "inventory", description = "One line per stream and day: files, records, bytes, gaps, status.")
+    @Command(
+            name = "inventory",
+            description = "One line per feed and day: raw and normalized records and bytes, status, quality, gaps"
+                    + " (data_inventory); --rebuild writes the rows again from the manifests.",
+            mixinStandardHelpOptions = true)
     static final class Inventory implements Callable<Integer> {
 
         @picocli.CommandLine.ParentCommand
         DataCommand parent;
+
+        @picocli.CommandLine.Mixin
+        MetadataOptions options;
+
+        @Option(
+                names = "--status",
+                paramLabel = "S",
+                description = "Only days of this status: processing, complete, partial, failed")
+        String status;
+
+        @Option(
+                names = "--rebuild",
+                description = "Write the rows of --env's archived streams again from their manifests (local disk, or"
+                        + " the bucket with --remote)")
+        boolean rebuild;
+
+        @Option(names = "--remote", description = "With --rebuild: read the manifests from the bucket (storage.upload)")
+        boolean remote;
+
+        @Option(
+                names = "--env",
+                paramLabel = "FILE",
+                description = "With --rebuild: the environment YAML whose archivers' streams are rebuilt")
+        Path envFile;
 
         @Option(names = "--feed", paramLabel = "F", description = "Only this feed")
         String feed;
@@ -45,6 +86,50 @@ final class DataCommand {
 
         @Override
         public Integer call() {
+            Map<String, String> env = System.getenv();
+            if (status != null && !DataInventory.STATUSES.contains(status)) {
+                System.err.println("ssmd data inventory: --status " + status + " is not one of "
+                        + String.join(", ", DataInventory.STATUSES));
+                return 2;
+            }
+            if (rebuild) {
+                if (envFile == null) {
+                    System.err.println("ssmd data inventory: --rebuild needs --env FILE (the environment whose"
+                            + " archives are rebuilt)");
+                    return 2;
+                }
+                try (Database db = options.open(env)) {
+                    return InventoryCommands.rebuild(
+                            new DataInventory(Metadata.of(db)),
+                            EnvironmentLoader.load(envFile, env),
+                            new InventoryRebuild.Scope(
+                                    Optional.ofNullable(feed),
+                                    Optional.ofNullable(from),
+                                    Optional.ofNullable(to),
+                                    remote),
+                            options.json,
+                            System.out,
+                            System.err);
+                } catch (DatabaseUnavailableException | ConfigException e) {
+                    System.err.println("ssmd data inventory: " + e.getMessage());
+                    return 1;
+                }
+            }
+            Optional<Database> db =
+                    InventoryCommands.open(options, env, parent.root, "ssmd data inventory", System.err);
+            if (db.isPresent()) {
+                try (Database d = db.get()) {
+                    return InventoryCommands.list(
+                            Metadata.of(d),
+                            Optional.ofNullable(feed),
+                            Optional.ofNullable(from),
+                            Optional.ofNullable(to),
+                            Optional.ofNullable(status),
+                            options.json,
+                            System.out,
+                            System.err);
+                }
+            }
             return inventory(
                     parent.root,
                     Optional.ofNullable(feed),
@@ -83,11 +168,17 @@ final class DataCommand {
         }
     }
 
-    @Command(name = "gaps", description = "The gaps of one feed on one day: type, seqs, times (UTC), shard, reason.")
+    @Command(
+            name = "gaps",
+            description = "The gaps of one feed on one day: type, seqs, times (UTC), shard, reason (data_gaps).",
+            mixinStandardHelpOptions = true)
     static final class Gaps implements Callable<Integer> {
 
         @picocli.CommandLine.ParentCommand
         DataCommand parent;
+
+        @picocli.CommandLine.Mixin
+        MetadataOptions options;
 
         @Option(names = "--feed", paramLabel = "F", required = true, description = "The feed")
         String feed;
@@ -97,6 +188,13 @@ final class DataCommand {
 
         @Override
         public Integer call() {
+            Optional<Database> db =
+                    InventoryCommands.open(options, System.getenv(), parent.root, "ssmd data gaps", System.err);
+            if (db.isPresent()) {
+                try (Database d = db.get()) {
+                    return InventoryCommands.gaps(Metadata.of(d), feed, date, options.json, System.out, System.err);
+                }
+            }
             return gaps(parent.root, feed, date, System.out, System.err);
         }
 

@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ssmd.archive.FileEntry;
 import io.ssmd.archive.Gap;
+import io.ssmd.archive.InventoryRebuild;
 import io.ssmd.archive.JsonLine;
 import io.ssmd.archive.Manifest;
 import io.ssmd.archive.ManifestStore;
+import io.ssmd.core.config.EnvironmentLoader;
+import io.ssmd.core.db.Database;
+import io.ssmd.core.meta.DataInventory;
+import io.ssmd.core.meta.Metadata;
+import io.ssmd.core.testkit.PostgresDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,11 +29,15 @@ import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code ssmd archive verify}, {@code ssmd data inventory} and {@code ssmd data gaps} on a small archive. */
 class ArchiveCommandsTest {
+
+    @RegisterExtension
+    static final PostgresDatabase PG = new PostgresDatabase();
 
     private static final long DAY0 = 1_767_225_600_000_000L;
 
@@ -109,6 +119,110 @@ class ArchiveCommandsTest {
         assertThat(text(out)).contains("(no archived days match)");
     }
 
+    /**
+     * {@code data inventory --rebuild} writes the rows from the manifests; {@code data inventory} prints them as the
+     * seeds' table (Date, Raw, Normalized, Status, Quality, Gaps), {@code --status} filters, {@code data gaps} lists the
+     * day's gaps; a day with no inventory and an unknown feed fail with what exists.
+     */
+    @Test
+    void inventoryFromTheDatabaseAfterARebuild() throws Exception {
+        PG.emptySchema();
+        Path feeds = Files.createDirectories(root.resolve("exchanges/feeds"));
+        Files.writeString(
+                feeds.resolve("kraken.yaml"),
+                Files.readString(ShippedExchanges.projectDir().resolve("exchanges/feeds/kraken.yaml")));
+        Path envFile = Files.writeString(root.resolve("exchanges/lab.yaml"), """
+                name: lab
+                feeds-dir: feeds
+                feeds:
+                  kraken: {instruments: [BTC/USD]}
+                storage:
+                  archive-root: %s
+                archivers:
+                  - name: main
+                    streams: all
+                """.formatted(root));
+        try (Database db = Database.open(PG.settings())) {
+            Metadata metadata = Metadata.of(db);
+            DataInventory inventory = new DataInventory(metadata);
+            int code = InventoryCommands.rebuild(
+                    inventory,
+                    EnvironmentLoader.load(envFile, Map.of()),
+                    new InventoryRebuild.Scope(Optional.empty(), Optional.empty(), Optional.empty(), false),
+                    false,
+                    print(out),
+                    print(err));
+            assertThat(code).as(text(err)).isZero();
+            assertThat(text(out))
+                    .containsPattern("2026-01-01  kraken  LAB_KRAKEN  partial +2")
+                    .containsPattern("2026-01-02  kraken  LAB_KRAKEN  processing +0")
+                    .contains("rebuilt 2 days of environment lab from the manifests on local disk");
+            out.reset();
+
+            assertThat(InventoryCommands.list(
+                            metadata,
+                            Optional.of("kraken"),
+                            Optional.of(LocalDate.of(2026, 1, 1)),
+                            Optional.of(LocalDate.of(2026, 1, 2)),
+                            Optional.empty(),
+                            false,
+                            print(out),
+                            print(err)))
+                    .isZero();
+            List<String> lines = text(out).lines().toList();
+            assertThat(lines).hasSize(3);
+            assertThat(lines.get(0)).matches("Date +Raw +Normalized +Status +Quality +Gaps");
+            assertThat(lines.get(1))
+                    .matches("2026-01-01 +180 rec, " + InventoryCommands.bytes(sizeOf(day1)) + " +- +partial +- +2");
+            assertThat(lines.get(2)).matches("2026-01-02 +50 rec, .* +- +processing +- +0");
+            out.reset();
+            assertThat(InventoryCommands.list(
+                            metadata,
+                            Optional.of("kraken"),
+                            Optional.empty(),
+                            Optional.empty(),
+                            Optional.of(DataInventory.PARTIAL),
+                            false,
+                            print(out),
+                            print(err)))
+                    .isZero();
+            assertThat(text(out).lines()).hasSize(2).last().asString().startsWith("2026-01-01");
+            out.reset();
+
+            assertThat(InventoryCommands.gaps(
+                            metadata, "kraken", LocalDate.of(2026, 1, 1), false, print(out), print(err)))
+                    .isZero();
+            assertThat(text(out))
+                    .contains("retention_loss   101..120")
+                    .contains("connection_lost  130..131")
+                    .contains("2026-01-01T00:01:00Z")
+                    .contains("socket closed");
+            out.reset();
+
+            assertThat(InventoryCommands.list(
+                            metadata,
+                            Optional.of("kraken"),
+                            Optional.of(LocalDate.of(2026, 1, 20)),
+                            Optional.of(LocalDate.of(2026, 1, 20)),
+                            Optional.empty(),
+                            false,
+                            print(out),
+                            print(err)))
+                    .isEqualTo(1);
+            assertThat(text(err))
+                    .isEqualTo("No data inventory for kraken on 2026-01-20 — latest available: 2026-01-02\n");
+            err.reset();
+            assertThat(InventoryCommands.gaps(
+                            metadata, "krakn", LocalDate.of(2026, 1, 1), false, print(out), print(err)))
+                    .isEqualTo(1);
+            assertThat(text(err)).contains("unknown feed 'krakn'. Did you mean 'kraken'?");
+        }
+    }
+
+    private static long sizeOf(Path dateDir) throws IOException {
+        return ManifestStore.read(dateDir).orElseThrow().bytes();
+    }
+
     @Test
     void gapsListsTypeSeqsTimesShardAndReason() {
         int code = DataCommand.Gaps.gaps(root, "kraken", LocalDate.of(2026, 1, 1), print(out), print(err));
@@ -126,8 +240,26 @@ class ArchiveCommandsTest {
     void commandsAreRegisteredWithTheirExitCodes() throws IOException {
         CommandLine cli = new CommandLine(new Main());
         assertThat(cli.execute("archive", "verify", root.toString())).isZero();
-        assertThat(cli.execute("data", "inventory", "--root", root.toString())).isZero();
-        assertThat(cli.execute("data", "gaps", "--root", root.toString(), "--feed", "kraken", "--date", "2026-01-01"))
+        // No database reachable: the data commands read the manifests under --root instead.
+        Path config = Files.writeString(root.resolve("unreachable.conf"), """
+                ssmd {
+                  data-dir = "%s"
+                  db { url = "jdbc:postgresql://127.0.0.1:1/none", connect-timeout = 1s }
+                }
+                """.formatted(root.resolve("node")));
+        assertThat(cli.execute("data", "inventory", "--root", root.toString(), "--config", config.toString()))
+                .isZero();
+        assertThat(cli.execute(
+                        "data",
+                        "gaps",
+                        "--root",
+                        root.toString(),
+                        "--config",
+                        config.toString(),
+                        "--feed",
+                        "kraken",
+                        "--date",
+                        "2026-01-01"))
                 .isZero();
         Files.writeString(day1.resolve("0000.jsonl.gz"), "not gzip");
         assertThat(new CommandLine(new Main()).execute("archive", "verify", root.toString()))

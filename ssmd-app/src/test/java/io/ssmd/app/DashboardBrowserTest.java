@@ -184,6 +184,28 @@ class DashboardBrowserTest {
                                 row.findElement(By.cssSelector(".gap-shard")).getText())
                         .contains("kraken-0"));
 
+        // The archiver wrote the day's inventory row as it committed that segment: the inventory panel shows today's
+        // kraken with the gap, still processing (the day is open), next to the other feeds' days.
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> {
+                    WebElement day = browser.findElement(By.cssSelector(
+                            "#inventory-rows tr.inventory-day[data-feed='kraken'][data-date='" + today + "']"));
+                    assertThat(day.findElement(By.cssSelector(".inv-status")).getText())
+                            .isEqualTo("processing");
+                    assertThat(Integer.parseInt(
+                                    day.findElement(By.cssSelector(".inv-gaps")).getText()))
+                            .isPositive();
+                    assertThat(day.findElement(By.cssSelector(".inv-quality")).getText())
+                            .isEqualTo("-");
+                    assertThat(browser.findElements(By.cssSelector("#inventory-rows tr.inventory-day")))
+                            .extracting(row -> row.getAttribute("data-feed"))
+                            .containsAll(feeds);
+                    assertThat(browser.findElement(By.id("inventory-status")).isDisplayed())
+                            .isFalse();
+                });
+
         assertThat(uncaughtScriptErrors()).isEmpty();
         Path screenshot = saveScreenshot();
         System.out.println("dashboard screenshot: " + screenshot);
@@ -200,6 +222,7 @@ class DashboardBrowserTest {
                     .contains("an API key is required")
                     .contains("open this page as /?api_key=KEY");
             assertThat(browser.findElement(By.id("gaps-status")).getText()).contains("an API key is required");
+            assertThat(browser.findElement(By.id("inventory-status")).getText()).contains("an API key is required");
             assertThat(browser.findElement(By.id("stream-status")).getAttribute("data-status"))
                     .isEqualTo("unavailable");
         });

@@ -9,10 +9,16 @@ import io.ssmd.archive.ArchiveInventory;
 import io.ssmd.archive.ArchiveVerifier;
 import io.ssmd.archive.FileEntry;
 import io.ssmd.archive.Gap;
+import io.ssmd.archive.InventoryRebuild;
 import io.ssmd.archive.Manifest;
 import io.ssmd.archive.ManifestStore;
 import io.ssmd.archive.SegmentReader;
+import io.ssmd.core.config.EnvironmentLoader;
+import io.ssmd.core.db.Database;
+import io.ssmd.core.meta.DataInventory;
+import io.ssmd.core.meta.Metadata;
 import io.ssmd.core.subject.ParsedSubject;
+import io.ssmd.core.testkit.PostgresDatabase;
 import io.ssmd.feeds.Venues;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
@@ -50,15 +56,21 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A whole node (its JVM and the nats-server it runs as a child) killed with -9, as a power cut or the OOM killer
  * would, and started again on the same data directory: the archive holds one {@code connection_lost} gap (reason
  * {@code restart}) for the shard, from its last sign of life before the kill to its first message after, and the data
- * of both lives (issue 13 item 1).
+ * of both lives (issue 13 item 1). The node keeps its metadata in PostgreSQL: the archiver's inventory rows of the day
+ * carry exactly the manifest's gaps, the restart among them, and {@code --rebuild} from the manifests writes the same
+ * rows (issue 16).
  */
 class NodeKilledTest {
+
+    @RegisterExtension
+    static final PostgresDatabase PG = new PostgresDatabase();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -201,7 +213,98 @@ class NodeKilledTest {
         assertThat(report.streams())
                 .singleElement()
                 .satisfies(s -> assertThat(s.gaps()).containsEntry(Gap.CONNECTION_LOST, 1));
+
+        assertInventoryMirrorsTheManifests(conf, archive);
         passed = true;
+    }
+
+    /**
+     * The rows the node's archiver wrote to PostgreSQL: one per UTC day the run touched, with the manifest's files,
+     * records, bytes and exactly its gaps (the restart's connection_lost once); the newest day still processing. The
+     * rows rebuilt from the manifests into an emptied table are the same, every column but ids and processed_at.
+     */
+    private static void assertInventoryMirrorsTheManifests(Path envFile, Path archive) throws Exception {
+        try (Database db = Database.open(PG.settings())) {
+            DataInventory inventory = new DataInventory(Metadata.of(db));
+            DataInventory.Filter kraken = new DataInventory.Filter(
+                    Optional.of("kraken"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+            List<DataInventory.Row> rows = inventory.list(kraken);
+            List<Path> dateDirs = ArchiveInventory.dateDirsOf(archive);
+            assertThat(rows)
+                    .extracting(r -> r.date().toString())
+                    .containsExactlyElementsOf(dateDirs.stream()
+                            .map(d -> d.getFileName().toString())
+                            .toList());
+            List<DataInventory.GapRecord> all = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                DataInventory.Row row = rows.get(i);
+                Manifest m = ManifestStore.read(dateDirs.get(i)).orElseThrow();
+                assertThat(row.recordCount()).isEqualTo(m.records());
+                assertThat(row.byteSize()).isEqualTo(m.bytes());
+                assertThat(row.fileCount()).isEqualTo(m.files().size());
+                List<DataInventory.GapRecord> gaps = inventory.gaps(List.of(row.id())).stream()
+                        .map(DataInventory.GapRow::gap)
+                        .toList();
+                assertThat(gaps)
+                        .extracting(g -> List.of(
+                                g.type(),
+                                String.valueOf(g.fromSeq()),
+                                String.valueOf(g.start()),
+                                String.valueOf(g.end())))
+                        .containsExactlyInAnyOrderElementsOf(m.gaps().stream()
+                                .map(g -> List.of(
+                                        g.type(),
+                                        String.valueOf(g.fromSeq()),
+                                        String.valueOf(Instant.EPOCH.plusNanos(g.start() * 1000)),
+                                        String.valueOf(Instant.EPOCH.plusNanos(g.end() * 1000))))
+                                .toList());
+                assertThat(row.gapCount()).isEqualTo(m.gaps().size());
+                all.addAll(gaps);
+            }
+            assertThat(rows.get(rows.size() - 1).status()).isEqualTo(DataInventory.PROCESSING);
+            assertThat(all)
+                    .filteredOn(g -> g.type().equals(Gap.CONNECTION_LOST))
+                    .singleElement()
+                    .satisfies(g -> assertThat(g.reason()).isEqualTo(Gap.RESTART));
+
+            List<List<Object>> before = snapshot(inventory, kraken);
+            try (java.sql.Connection c = PG.connect();
+                    java.sql.Statement st = c.createStatement()) {
+                st.execute("DELETE FROM data_inventory");
+            }
+            InventoryRebuild.run(
+                    EnvironmentLoader.load(envFile, Map.of()),
+                    new InventoryRebuild.Scope(Optional.empty(), Optional.empty(), Optional.empty(), false),
+                    inventory,
+                    Main.version());
+            assertThat(snapshot(inventory, kraken)).isEqualTo(before);
+        }
+    }
+
+    /** Every column of the rows but id and processed_at, and their gaps. */
+    private static List<List<Object>> snapshot(DataInventory inventory, DataInventory.Filter filter) {
+        return inventory.list(filter).stream()
+                .map(r -> List.<Object>of(
+                        List.of(
+                                r.environment(),
+                                r.feed(),
+                                r.stream(),
+                                r.dataType(),
+                                r.date(),
+                                r.storagePath(),
+                                r.symbolCount(),
+                                r.recordCount(),
+                                r.byteSize(),
+                                r.fileCount(),
+                                String.valueOf(r.firstTimestamp()),
+                                String.valueOf(r.lastTimestamp()),
+                                r.status(),
+                                r.gapCount(),
+                                String.valueOf(r.processorVersion())),
+                        inventory.gaps(List.of(r.id())).stream()
+                                .map(DataInventory.GapRow::gap)
+                                .toList()))
+                .toList();
     }
 
     /** The feed file aimed at the replay server, and an environment of one Kraken feed archived every minute. */
@@ -348,9 +451,15 @@ class NodeKilledTest {
                       data-dir = "%s"
                       http { interface = "127.0.0.1", port = %d }
                       connectors.alive-interval = %ds
+                      db { url = "%s", user = "%s", password-env = "KILLED_NODE_DB_PASSWORD" }
                     }
                     pekko.remote.artery.canonical.port = 0
-                    """.formatted(dir.resolve("data"), httpPort, ALIVE_INTERVAL.toSeconds()));
+                    """.formatted(
+                            dir.resolve("data"),
+                            httpPort,
+                            ALIVE_INTERVAL.toSeconds(),
+                            PG.url(),
+                            PG.settings().user()));
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             ProcessBuilder builder = new ProcessBuilder(
                             "setsid",
@@ -366,9 +475,11 @@ class NodeKilledTest {
                             environment.toString())
                     .directory(dir.toFile());
             // Nothing of the launcher's test setup may reach the node: no NATS URL (it must run its own server),
-            // no database, no port.
+            // no launcher database URL, no port.
             Map<String, String> env = builder.environment();
             env.keySet().removeIf(k -> k.startsWith("SSMD_"));
+            // ...but the test's own PostgreSQL database, where the archiver writes the inventory.
+            env.put("KILLED_NODE_DB_PASSWORD", PG.settings().password().orElse(""));
             Path stdout = dir.resolve("node-" + life + ".out");
             Path stderr = dir.resolve("node-" + life + ".err");
             builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());

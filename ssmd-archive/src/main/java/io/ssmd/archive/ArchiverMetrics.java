@@ -25,6 +25,7 @@ public final class ArchiverMetrics {
     private final Gauge uploadPending;
     private final Counter uploadConflicts;
     private final Counter remoteMissing;
+    private final Counter inventoryFailures;
     private final ArchiveStorage storage = new ArchiveStorage();
 
     private ArchiverMetrics(PrometheusRegistry registry) {
@@ -83,6 +84,11 @@ public final class ArchiverMetrics {
                         "Uploaded files found missing or changed in the bucket (kept locally and uploaded again)",
                         "stream")
                 .register(registry);
+        inventoryFailures = counter(
+                        "ssmd_archiver_inventory_write_failures",
+                        "Writes of data_inventory / data_gaps rows that failed (retried with backoff; archiving goes on)",
+                        "stream")
+                .register(registry);
     }
 
     /** Registers the archiver metrics in {@code registry}; call once per registry. */
@@ -111,6 +117,7 @@ public final class ArchiverMetrics {
                 uploadConflicts.labelValues(stream),
                 remoteMissing.labelValues(stream),
                 clockSkew.labelValues(stream),
+                inventoryFailures.labelValues(stream),
                 gaps,
                 storage);
     }
@@ -130,6 +137,7 @@ public final class ArchiverMetrics {
             CounterDataPoint uploadConflicts,
             CounterDataPoint remoteMissing,
             CounterDataPoint clockSkew,
+            CounterDataPoint inventoryFailures,
             Counter gaps,
             ArchiveStorage storage) {
 

@@ -8,13 +8,16 @@ import io.ssmd.core.config.Environment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
@@ -38,11 +41,19 @@ public final class Archivers {
 
     private final List<StreamArchiver> streams;
     private final List<Uploader> uploaders;
+    private final List<InventoryWriter> inventories;
+    private final java.time.Duration flushTimeout;
     private CompletionStage<Done> stopped;
 
-    private Archivers(List<StreamArchiver> streams, List<Uploader> uploaders) {
+    private Archivers(
+            List<StreamArchiver> streams,
+            List<Uploader> uploaders,
+            List<InventoryWriter> inventories,
+            java.time.Duration flushTimeout) {
         this.streams = List.copyOf(streams);
         this.uploaders = List.copyOf(uploaders);
+        this.inventories = List.copyOf(inventories);
+        this.flushTimeout = flushTimeout;
     }
 
     /**
@@ -52,13 +63,27 @@ public final class Archivers {
      */
     public static Archivers start(
             ActorSystem<?> system, Environment environment, Connection nats, PrometheusRegistry registry) {
+        return start(system, environment, nats, registry, Optional.empty());
+    }
+
+    /**
+     * {@link #start(ActorSystem, Environment, Connection, PrometheusRegistry)}, writing each committed day's inventory
+     * row and gaps to {@code inventory} (DESIGN §14); none written when empty.
+     */
+    public static Archivers start(
+            ActorSystem<?> system,
+            Environment environment,
+            Connection nats,
+            PrometheusRegistry registry,
+            Optional<InventoryWriter.Target> inventory) {
         Archivers archivers = run(
                 system,
                 environment,
                 environment.archivers(),
                 nats,
                 ArchiverSettings.create(system.settings().config()),
-                ArchiverMetrics.create(registry));
+                ArchiverMetrics.create(registry),
+                inventory);
         // After the shards have stopped and their last control events were flushed (DESIGN §2: close the venue
         // sockets, drain the publisher, then commit the open segment), before the node's NATS connection closes.
         CoordinatedShutdown.get(system)
@@ -77,6 +102,19 @@ public final class Archivers {
      */
     public static ArchiveStorage startInCluster(
             ActorSystem<?> system, Environment environment, Connection nats, PrometheusRegistry registry) {
+        return startInCluster(system, environment, nats, registry, Optional.empty());
+    }
+
+    /**
+     * {@link #startInCluster(ActorSystem, Environment, Connection, PrometheusRegistry)}, writing each committed day's
+     * inventory row and gaps to {@code inventory} (DESIGN §14); none written when empty.
+     */
+    public static ArchiveStorage startInCluster(
+            ActorSystem<?> system,
+            Environment environment,
+            Connection nats,
+            PrometheusRegistry registry,
+            Optional<InventoryWriter.Target> inventory) {
         ArchiverSettings settings = ArchiverSettings.create(system.settings().config());
         ArchiverMetrics metrics = ArchiverMetrics.create(registry);
         Set<Archivers> running = ConcurrentHashMap.newKeySet();
@@ -85,7 +123,14 @@ public final class Archivers {
                     .init(SingletonActor.of(
                                     ArchiverSingleton.create(
                                             archiver.name(),
-                                            () -> run(system, environment, List.of(archiver), nats, settings, metrics),
+                                            () -> run(
+                                                    system,
+                                                    environment,
+                                                    List.of(archiver),
+                                                    nats,
+                                                    settings,
+                                                    metrics,
+                                                    inventory),
                                             running),
                                     "archiver-" + archiver.name())
                             .withStopMessage(ArchiverSingleton.Stop.INSTANCE)
@@ -111,15 +156,27 @@ public final class Archivers {
             List<ArchiverSpec> archivers,
             Connection nats,
             ArchiverSettings settings,
-            ArchiverMetrics metrics) {
+            ArchiverMetrics metrics,
+            Optional<InventoryWriter.Target> inventory) {
         List<StreamArchiver> running = new ArrayList<>();
         List<Uploader> uploaders = new ArrayList<>();
+        List<InventoryWriter> inventories = new ArrayList<>();
         for (ArchiverSpec archiver : archivers) {
             for (ArchiveSource source : archiver.sources()) {
                 // One store per stream, shared by its writer and its uploader: their manifest updates take turns.
                 ManifestStore store = new ManifestStore();
                 ArchiverMetrics.StreamMetrics streamMetrics = metrics.stream(source.stream());
                 Path root = archiver.storage().archiveRoot();
+                Path streamDir = ArchiveLayout.streamDir(root, environment.name(), source.feed(), source.stream());
+                Optional<InventoryWriter> writer = inventory.map(target -> new InventoryWriter(
+                        target,
+                        archiver.storage(),
+                        streamDir,
+                        streamMetrics.inventoryFailures(),
+                        system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.ioDispatcher()))));
+                writer.ifPresent(inventories::add);
+                Consumer<CommittedFile> committed =
+                        writer.<Consumer<CommittedFile>>map(w -> w::committed).orElse(file -> {});
                 archiver.storage()
                         .upload()
                         .ifPresent(upload -> uploaders.add(Uploader.start(
@@ -143,7 +200,7 @@ public final class Archivers {
                         environment.streams().stream()
                                 .filter(spec -> spec.name().equals(source.stream()))
                                 .findFirst(),
-                        committed -> {}));
+                        committed));
                 log.info(
                         "archiver {}: archiving stream {} to {} ({}, {})",
                         archiver.name(),
@@ -153,7 +210,7 @@ public final class Archivers {
                         archiver.storage().rotation());
             }
         }
-        return new Archivers(running, uploaders);
+        return new Archivers(running, uploaders, inventories, settings.stopTimeout());
     }
 
     /** The running stream archivers. */
@@ -163,7 +220,8 @@ public final class Archivers {
 
     /**
      * Stops consuming everywhere and commits every open segment, then stops the uploaders (files not yet uploaded
-     * are uploaded after the next start); completes when all are done. Calling it again returns the same stop.
+     * are uploaded after the next start) and waits (up to {@code stop-timeout}) for the inventory rows of the last
+     * commits; completes when all are done. Calling it again returns the same stop.
      */
     public synchronized CompletionStage<Done> stop() {
         if (stopped == null) {
@@ -172,6 +230,10 @@ public final class Archivers {
             stopped = CompletableFuture.allOf(stops)
                     .thenCompose(v -> CompletableFuture.allOf(uploaders.stream()
                             .map(u -> u.stop().toCompletableFuture())
+                            .toArray(CompletableFuture[]::new)))
+                    // The rows of the segments committed last, before the node closes its database.
+                    .thenCompose(v -> CompletableFuture.allOf(inventories.stream()
+                            .map(w -> w.flushed(flushTimeout))
                             .toArray(CompletableFuture[]::new)))
                     .thenApply(v -> Done.getInstance());
         }

@@ -159,6 +159,33 @@ public final class RemoteArchive implements AutoCloseable {
         return restored;
     }
 
+    /** The manifests of a stream in the bucket, by date ({@code YYYY-MM-DD}), oldest first. */
+    public java.util.SortedMap<String, Manifest> manifests(Path archiveRoot, Path streamDir) throws IOException {
+        java.util.SortedMap<String, Manifest> manifests = new TreeMap<>();
+        for (String key : list(archiveRoot, streamDir).keySet()) {
+            if (!key.endsWith("/" + ArchiveLayout.MANIFEST)) {
+                continue;
+            }
+            String date = key.substring(0, key.length() - ArchiveLayout.MANIFEST.length() - 1);
+            date = date.substring(date.lastIndexOf('/') + 1);
+            if (!ArchiveLayout.isDateDir(date)) {
+                continue;
+            }
+            try {
+                manifests.put(
+                        date,
+                        ManifestStore.JSON.readValue(
+                                client.getObjectAsBytes(
+                                                b -> b.bucket(upload.bucket()).key(key))
+                                        .asByteArray(),
+                                Manifest.class));
+            } catch (SdkException e) {
+                throw new IOException("cannot read s3://" + upload.bucket() + "/" + key + ": " + e.getMessage(), e);
+            }
+        }
+        return manifests;
+    }
+
     static boolean hasLocalManifests(Path streamDir) throws IOException {
         for (Path dateDir : ManifestRebuild.dateDirs(streamDir)) {
             if (Files.isRegularFile(dateDir.resolve(ArchiveLayout.MANIFEST))) {

@@ -24,6 +24,8 @@ final class ArchiverHarness {
     private StreamArchiver running;
     // The stream as the environment would define it, for the archiver to create again when it is lost.
     Optional<StreamSpec> spec = Optional.empty();
+    // Told of each committed file after the harness has recorded it (an inventory writer, say).
+    java.util.function.Consumer<CommittedFile> onCommit = file -> {};
 
     ArchiverHarness(String env, String feed, String stream, Path root, StorageSettings.Format format) {
         this.env = env;
@@ -59,16 +61,10 @@ final class ArchiverHarness {
 
     ArchiverHarness start(ActorSystem<?> system, Connection nats) {
         running = StreamArchiver.start(
-                system,
-                nats,
-                env,
-                source,
-                storage,
-                store,
-                settings(),
-                metrics.stream(source.stream()),
-                spec,
-                committed::add);
+                system, nats, env, source, storage, store, settings(), metrics.stream(source.stream()), spec, file -> {
+                    committed.add(file);
+                    onCommit.accept(file);
+                });
         return this;
     }
 

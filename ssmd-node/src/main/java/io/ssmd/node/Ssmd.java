@@ -4,10 +4,12 @@ import io.nats.client.Connection;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.ssmd.archive.ArchiveStorage;
 import io.ssmd.archive.Archivers;
+import io.ssmd.archive.InventoryWriter;
 import io.ssmd.core.Secrets;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.db.Database;
+import io.ssmd.core.meta.DataInventory;
 import io.ssmd.core.meta.Metadata;
 import io.ssmd.core.meta.SecurityMaster;
 import io.ssmd.core.metrics.ConnectorMetrics;
@@ -222,7 +224,16 @@ public final class Ssmd {
             startSecmasterSyncs(system, secmasterSchedule, secmaster, environment, db, registry, blocking);
             List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
             Optional<ArchiveStorage> archiveStorage = roles.contains("archiver")
-                    ? Optional.of(Archivers.startInCluster(system, environment, nats, registry))
+                    ? Optional.of(Archivers.startInCluster(
+                            system,
+                            environment,
+                            nats,
+                            registry,
+                            Optional.of(new InventoryWriter.Target(
+                                    new DataInventory(Metadata.of(db)),
+                                    version(),
+                                    InventoryWriter.Settings.create(
+                                            system.settings().config())))))
                     : Optional.empty();
             ApiKeys apiKeys =
                     environment.gateway().apiKeysFile().map(ApiKeys::load).orElseGet(ApiKeys::none);

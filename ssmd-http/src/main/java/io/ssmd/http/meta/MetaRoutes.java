@@ -44,6 +44,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  *   <li>{@code GET /v1/meta/schemas/{name}/{version}}: the version with its JSON Schema ({@code latest} for the newest)
  *   <li>{@code GET /v1/meta/environments}: {@code {"environments": [...]}}
  *   <li>{@code GET /v1/meta/environments/{name}/history}: every version and the deployment log
+ *   <li>{@code /v1/meta/inventory}, {@code /v1/meta/inventory/{feed}/{date}}, {@code /v1/meta/gaps/{feed}}: the data
+ *       inventory ({@link InventoryRoutes})
  * </ul>
  */
 public final class MetaRoutes extends AllDirectives {
@@ -54,6 +56,7 @@ public final class MetaRoutes extends AllDirectives {
     private final SchemaRegistry schemas;
     private final Environments environments;
     private final Executor blocking;
+    private final InventoryRoutes inventory;
 
     /** @param blocking where the JDBC calls run: the node's {@code ssmd-blocking-dispatcher} */
     public MetaRoutes(Metadata metadata, Executor blocking) {
@@ -61,6 +64,7 @@ public final class MetaRoutes extends AllDirectives {
         this.schemas = new SchemaRegistry(metadata);
         this.environments = Environments.of(metadata);
         this.blocking = blocking;
+        this.inventory = new InventoryRoutes(metadata, blocking);
     }
 
     /** A response to complete with. */
@@ -76,7 +80,7 @@ public final class MetaRoutes extends AllDirectives {
     }
 
     /** Thrown inside a query for a 400. */
-    private static final class BadRequest extends RuntimeException {
+    static final class BadRequest extends RuntimeException {
         BadRequest(String message) {
             super(message);
         }
@@ -86,6 +90,7 @@ public final class MetaRoutes extends AllDirectives {
         return pathPrefix(
                 segment("v1").slash("meta"),
                 () -> get(() -> concat(
+                        inventory.route(),
                         path(
                                 segment("feeds"),
                                 () -> parameterOptional(

@@ -1,4 +1,5 @@
-// ssmd dashboard: feeds and shards from /v1/feeds, recent gaps from /v1/gaps; prices.js adds the /v1/stream side.
+// ssmd dashboard: feeds and shards from /v1/feeds, recent gaps from /v1/gaps, the last 7 days of the data inventory
+// from /v1/meta/inventory; prices.js adds the /v1/stream side.
 // Plain browser JavaScript with no library, so the page works with no internet.
 "use strict";
 (function () {
@@ -7,6 +8,10 @@
   const CHART_WINDOW_MS = 60000;
   const MAX_EVENTS = 60;
   const GAP_LIMIT = 20;
+  const INVENTORY_EVERY_MS = 5000;
+  const INVENTORY_DAYS = 7;
+  // A day's status is its worst stream's.
+  const WORST_FIRST = ["failed", "partial", "processing", "complete"];
 
   /** feed name -> {section, tbody, canvas, shards: Map(shard name -> view), history: [{t, rate}]} */
   const feeds = new Map();
@@ -270,7 +275,68 @@
     byId("gap-rows").replaceChildren(...rows);
   }
 
+  // ---- data inventory: per feed and UTC day of the last 7, status, quality and gaps ----
+
+  async function pollInventory() {
+    const status = byId("inventory-status");
+    const from = new Date(Date.now() - (INVENTORY_DAYS - 1) * 86400000).toISOString().substring(0, 10);
+    try {
+      const response = await request("v1/meta/inventory?from=" + from);
+      if (!response.ok) {
+        renderInventory([]);
+        setText(status, await failure(response));
+        status.hidden = false;
+      } else {
+        const body = await response.json();
+        renderInventory(body.inventory);
+        setText(status, "No inventory since " + from + ".");
+        status.hidden = body.inventory.length > 0;
+      }
+    } catch (e) {
+      setText(status, "Cannot read /v1/meta/inventory: " + e.message);
+      status.hidden = false;
+    } finally {
+      setTimeout(pollInventory, INVENTORY_EVERY_MS);
+    }
+  }
+
+  function renderInventory(rows) {
+    // One line per feed and day, its streams and data types summed: newest day first within each feed.
+    const days = new Map();
+    for (const r of rows) {
+      const key = r.feed + " " + r.date;
+      const day = days.get(key) || { feed: r.feed, date: r.date, statuses: [], quality: null, gaps: 0, records: 0 };
+      day.statuses.push(r.status);
+      if (r.quality_score !== null) {
+        day.quality = day.quality === null ? r.quality_score : Math.min(day.quality, r.quality_score);
+      }
+      day.gaps += r.gap_count;
+      day.records += r.record_count;
+      days.set(key, day);
+    }
+    const sorted = [...days.values()].sort((a, b) => a.feed.localeCompare(b.feed) || b.date.localeCompare(a.date));
+    const lines = sorted.map((day) => {
+      const worst = WORST_FIRST.find((s) => day.statuses.includes(s)) || day.statuses[0];
+      const row = document.createElement("tr");
+      row.className = "inventory-day";
+      row.dataset.feed = day.feed;
+      row.dataset.date = day.date;
+      row.dataset.status = worst;
+      const cells = [day.feed, day.date, worst, day.quality === null ? "-" : Number(day.quality).toFixed(2),
+        count(day.gaps), count(day.records)];
+      ["inv-feed", "inv-date", "inv-status", "inv-quality num", "inv-gaps num", "inv-records num"].forEach((cls, i) => {
+        const td = document.createElement("td");
+        td.className = cls;
+        td.textContent = cells[i];
+        row.append(td);
+      });
+      return row;
+    });
+    byId("inventory-rows").replaceChildren(...lines);
+  }
+
   window.SsmdPrices.start(addEvent);
   pollFeeds();
   pollGaps();
+  pollInventory();
 })();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssmd.core.config.FeedFiles;
 import io.ssmd.core.db.Database;
 import io.ssmd.core.meta.CanonicalConfig;
+import io.ssmd.core.meta.DataInventory;
 import io.ssmd.core.meta.Deployer;
 import io.ssmd.core.meta.Environments;
 import io.ssmd.core.meta.FeedRegistry;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -99,6 +101,32 @@ abstract class MetaRoutesContract {
         environments.apply("staging", CanonicalConfig.ofYaml(yaml), alice, "apply");
         environments.apply(
                 "staging", CanonicalConfig.ofYaml(yaml.replace("[BTC/USD]", "[BTC/USD, ETH/USD]")), alice, "apply");
+
+        // Two days of kraken: a partial one with a gap and a quality issue, a complete one.
+        DataInventory inventory = new DataInventory(metadata);
+        long partial = inventory.record(
+                inventoryDay(LocalDate.of(2026, 1, 1), DataInventory.PARTIAL),
+                List.of(new DataInventory.GapRecord(
+                        "connection_lost",
+                        Instant.parse("2026-01-01T10:00:20Z"),
+                        Instant.parse("2026-01-01T10:02:01Z"),
+                        5L,
+                        7L,
+                        "kraken-0",
+                        "restart",
+                        "[\"BTC/USD\"]",
+                        null,
+                        "1000.jsonl.gz",
+                        true)),
+                T2);
+        inventory.record(inventoryDay(LocalDate.of(2026, 1, 2), DataInventory.COMPLETE), List.of(), T2);
+        metadata.jdbi()
+                .useHandle(h -> h.createUpdate("INSERT INTO data_quality_issues (inventory_id, issue_type, severity,"
+                                + " issue_count, sample, first_seen, last_seen) VALUES (:id, 'duplicate', 'warning', 3,"
+                                + " '{\"trade_id\":7}', :t, :t)")
+                        .bind("id", partial)
+                        .bind("t", T2)
+                        .execute());
 
         blockingPool = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "test-blocking-" + blockingTasks.get());
@@ -223,6 +251,86 @@ abstract class MetaRoutesContract {
         assertThat(calendar.path("effective_from").asText()).isEqualTo(T1.toString());
         assertThat(get("/v1/meta/feeds/kalshi/calendar?as_of=2026-01-01").statusCode())
                 .isEqualTo(404);
+    }
+
+    private static DataInventory.Day inventoryDay(LocalDate date, String status) {
+        return new DataInventory.Day(
+                new DataInventory.Key("staging", "kraken", "STAGING_KRAKEN", DataInventory.RAW, date),
+                "/archive/staging/kraken/STAGING_KRAKEN/" + date + "/",
+                null,
+                2,
+                1_000,
+                20_000,
+                96,
+                date.atStartOfDay(java.time.ZoneOffset.UTC).toInstant(),
+                date.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().plusSeconds(86_399),
+                status,
+                null,
+                "0.1.0");
+    }
+
+    @Test
+    void listsTheInventoryAndADayWithItsGapsAndQualityIssues() throws Exception {
+        JsonNode all = json(get("/v1/meta/inventory?feed=kraken"));
+        assertThat(all.path("inventory"))
+                .extracting(
+                        r -> r.path("date").asText() + " " + r.path("status").asText())
+                .containsExactly("2026-01-01 partial", "2026-01-02 complete");
+        assertThat(all.path("inventory").get(0).path("gap_count").asInt()).isEqualTo(1);
+        assertThat(all.path("inventory").get(0).path("record_count").asLong()).isEqualTo(1_000);
+        assertThat(json(get("/v1/meta/inventory?status=partial&from=2026-01-01&to=2026-01-31"))
+                        .path("inventory"))
+                .extracting(r -> r.path("date").asText())
+                .containsExactly("2026-01-01");
+
+        JsonNode day = json(get("/v1/meta/inventory/kraken/2026-01-01"));
+        JsonNode row = day.path("rows").get(0);
+        assertThat(row.path("stream").asText()).isEqualTo("STAGING_KRAKEN");
+        assertThat(row.path("gaps").get(0).path("type").asText()).isEqualTo("connection_lost");
+        assertThat(row.path("gaps").get(0).path("start").asText()).isEqualTo("2026-01-01T10:00:20Z");
+        assertThat(row.path("gaps").get(0).path("instruments").get(0).asText()).isEqualTo("BTC/USD");
+        assertThat(row.path("quality_issues").get(0).path("type").asText()).isEqualTo("duplicate");
+        assertThat(row.path("quality_issues")
+                        .get(0)
+                        .path("sample")
+                        .path("trade_id")
+                        .asInt())
+                .isEqualTo(7);
+
+        JsonNode gaps = json(get("/v1/meta/gaps/kraken"));
+        assertThat(gaps.path("gaps"))
+                .extracting(g -> g.path("date").asText() + " " + g.path("type").asText())
+                .containsExactly("2026-01-01 connection_lost");
+        assertThat(json(get("/v1/meta/gaps/kraken?date=2026-01-02")).path("gaps"))
+                .isEmpty();
+    }
+
+    @Test
+    void aDayWithoutInventoryIsA404NamingTheLatestAndABadParameterA400() throws Exception {
+        HttpResponse<String> missing = get("/v1/meta/inventory/kraken/2026-01-20");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(json(missing).path("error").asText())
+                .isEqualTo("No data inventory for kraken on 2026-01-20 — latest available: 2026-01-02");
+        assertThat(get("/v1/meta/gaps/kraken?date=2026-01-20").statusCode()).isEqualTo(404);
+
+        HttpResponse<String> unknown = get("/v1/meta/inventory?feed=krakn");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown).path("did_you_mean").asText()).isEqualTo("kraken");
+        assertThat(json(get("/v1/meta/gaps/krakn")).path("did_you_mean").asText())
+                .isEqualTo("kraken");
+
+        for (String path : List.of(
+                "/v1/meta/inventory?from=yesterday",
+                "/v1/meta/inventory/kraken/01-01-2026",
+                "/v1/meta/gaps/kraken?date=2026-1-1")) {
+            HttpResponse<String> response = get(path);
+            assertThat(response.statusCode()).as(path).isEqualTo(400);
+            assertThat(json(response).path("error").asText()).as(path).contains("YYYY-MM-DD");
+        }
+        HttpResponse<String> status = get("/v1/meta/inventory?status=done");
+        assertThat(status.statusCode()).isEqualTo(400);
+        assertThat(json(status).path("error").asText())
+                .isEqualTo("status: 'done' is not one of processing, complete, partial, failed");
     }
 
     @Test

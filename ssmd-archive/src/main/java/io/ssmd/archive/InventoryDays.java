@@ -1,0 +1,112 @@
+package io.ssmd.archive;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ssmd.core.config.StorageSettings;
+import io.ssmd.core.meta.DataInventory;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * A manifest as a {@code data_inventory} row and its {@code data_gaps} (DESIGN §14): the one mapping that both the
+ * archiver ({@link InventoryWriter}) and {@code ssmd data inventory --rebuild} ({@link InventoryRebuild}) use, so a
+ * rebuild writes exactly what the archiver wrote.
+ *
+ * <p>The status: {@code failed} when a file of the day failed verification (the bucket holds other bytes at its key);
+ * else {@code processing} while the day is open (no later date directory of the stream exists: the archiver has not
+ * moved past it); else {@code partial} when its gap log has gaps, {@code complete} when not.
+ */
+public final class InventoryDays {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private InventoryDays() {}
+
+    /**
+     * The row of {@code manifest}'s day.
+     *
+     * @param closed whether the stream has a later date directory
+     */
+    public static DataInventory.Day day(
+            Manifest manifest, StorageSettings storage, Path dateDir, boolean closed, String processorVersion) {
+        List<FileEntry> files = manifest.files();
+        Instant first = files.stream().mapToLong(FileEntry::start).min().stream()
+                .mapToObj(InventoryDays::instant)
+                .findFirst()
+                .orElse(null);
+        Instant last = files.isEmpty() ? null : instant(manifest.lastTs());
+        return new DataInventory.Day(
+                new DataInventory.Key(
+                        manifest.env(),
+                        manifest.feed(),
+                        manifest.stream(),
+                        DataInventory.RAW,
+                        LocalDate.parse(manifest.date())),
+                storagePath(storage, dateDir),
+                null,
+                manifest.tickers().size(),
+                manifest.records(),
+                manifest.bytes(),
+                files.size(),
+                first,
+                last,
+                status(manifest, closed),
+                null,
+                processorVersion);
+    }
+
+    /** The status of a day (see the class comment). */
+    public static String status(Manifest manifest, boolean closed) {
+        if (manifest.files().stream().anyMatch(FileEntry::conflict)) {
+            return DataInventory.FAILED;
+        }
+        if (!closed) {
+            return DataInventory.PROCESSING;
+        }
+        return manifest.gaps().isEmpty() ? DataInventory.COMPLETE : DataInventory.PARTIAL;
+    }
+
+    /** The manifest's gap log, in its order. */
+    public static List<DataInventory.GapRecord> gaps(Manifest manifest) {
+        return manifest.gaps().stream().map(InventoryDays::gap).toList();
+    }
+
+    /**
+     * Where a day's files are: their URL in the bucket when the archive uploads ({@code s3://bucket/prefix/env/...}),
+     * else the local date directory.
+     */
+    public static String storagePath(StorageSettings storage, Path dateDir) {
+        String relative = ArchiveLayout.relative(storage.archiveRoot(), dateDir);
+        return storage.upload()
+                .map(u -> "s3://" + u.bucket() + "/" + u.key(relative) + "/")
+                .orElseGet(() -> dateDir.toAbsolutePath().normalize() + "/");
+    }
+
+    private static DataInventory.GapRecord gap(Gap g) {
+        String instruments;
+        try {
+            instruments = g.instruments() == null ? null : JSON.writeValueAsString(g.instruments());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return new DataInventory.GapRecord(
+                g.type(),
+                g.start() == null ? null : instant(g.start()),
+                g.end() == null ? null : instant(g.end()),
+                g.fromSeq(),
+                g.toSeq(),
+                g.shard(),
+                g.reason(),
+                instruments,
+                g.messages(),
+                g.file(),
+                g.end() != null);
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+    }
+}
