@@ -57,7 +57,9 @@ public final class SecmasterRelay extends AbstractBehavior<SecmasterRelay.Comman
         this.settings = settings;
         this.blocking = blocking;
         this.backoff = new Backoff(settings.interval(), settings.backoffMax(), 0.2);
-        context.getSelf().tell(Tick.INSTANCE);
+        // Through the timer rather than a tell to self: a node-local message that never needs serializing (a cluster
+        // that verifies serialization of every message refuses a non-serializable tell).
+        timers.startSingleTimer(Tick.INSTANCE, java.time.Duration.ZERO);
     }
 
     /** Starts the relay as the cluster's singleton {@code secmaster-relay}; returns its proxy. */
