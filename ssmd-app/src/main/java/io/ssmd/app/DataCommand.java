@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "data",
         description = "What the archive holds, from its manifests.",
-        subcommands = {DataCommand.Inventory.class, DataCommand.Gaps.class})
+        subcommands = {DataCommand.Inventory.class, DataCommand.Gaps.class, DataQualityCommand.class})
 final class DataCommand {
 
     @Option(

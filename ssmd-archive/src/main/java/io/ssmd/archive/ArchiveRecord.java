@@ -17,8 +17,11 @@ import java.util.Optional;
  * @param line    the archive line, newline included
  * @param parts   type and ticker from the subject
  * @param control the control event, when the message is one and parses
+ * @param id      the message id ({@code Nats-Msg-Id}), null when it has none
+ * @param data    the message bytes as published, for the quality checks
  */
-public record ArchiveRecord(long seq, long ts, byte[] line, ParsedSubject parts, Optional<ControlEvent> control) {
+public record ArchiveRecord(
+        long seq, long ts, byte[] line, ParsedSubject parts, Optional<ControlEvent> control, String id, byte[] data) {
 
     /** Builds the record of a JetStream message. */
     public static ArchiveRecord of(Message message) {
@@ -34,7 +37,8 @@ public record ArchiveRecord(long seq, long ts, byte[] line, ParsedSubject parts,
     /** Builds a record from its parts. */
     public static ArchiveRecord of(long seq, long ts, String subject, String id, byte[] data) {
         ParsedSubject parts = ParsedSubject.parse(subject);
-        return new ArchiveRecord(seq, ts, JsonLine.build(ts, seq, subject, id, data), parts, control(parts, data));
+        return new ArchiveRecord(
+                seq, ts, JsonLine.build(ts, seq, subject, id, data), parts, control(parts, data), id, data);
     }
 
     private static Optional<ControlEvent> control(ParsedSubject parts, byte[] data) {

@@ -52,13 +52,24 @@ public final class Archivers {
      */
     public static Archivers start(
             ActorSystem<?> system, Environment environment, Connection nats, PrometheusRegistry registry) {
+        return start(system, environment, nats, registry, ArchiveQuality.none());
+    }
+
+    /** As {@link #start(ActorSystem, Environment, Connection, PrometheusRegistry)}, counting quality issues. */
+    public static Archivers start(
+            ActorSystem<?> system,
+            Environment environment,
+            Connection nats,
+            PrometheusRegistry registry,
+            ArchiveQuality quality) {
         Archivers archivers = run(
                 system,
                 environment,
                 environment.archivers(),
                 nats,
                 ArchiverSettings.create(system.settings().config()),
-                ArchiverMetrics.create(registry));
+                ArchiverMetrics.create(registry),
+                quality);
         // After the shards have stopped and their last control events were flushed (DESIGN §2: close the venue
         // sockets, drain the publisher, then commit the open segment), before the node's NATS connection closes.
         CoordinatedShutdown.get(system)
@@ -77,6 +88,19 @@ public final class Archivers {
      */
     public static ArchiveStorage startInCluster(
             ActorSystem<?> system, Environment environment, Connection nats, PrometheusRegistry registry) {
+        return startInCluster(system, environment, nats, registry, ArchiveQuality.none());
+    }
+
+    /**
+     * As {@link #startInCluster(ActorSystem, Environment, Connection, PrometheusRegistry)}, counting quality issues
+     * per committed segment into {@code quality}'s sink (docs/inventory.md).
+     */
+    public static ArchiveStorage startInCluster(
+            ActorSystem<?> system,
+            Environment environment,
+            Connection nats,
+            PrometheusRegistry registry,
+            ArchiveQuality quality) {
         ArchiverSettings settings = ArchiverSettings.create(system.settings().config());
         ArchiverMetrics metrics = ArchiverMetrics.create(registry);
         Set<Archivers> running = ConcurrentHashMap.newKeySet();
@@ -85,7 +109,14 @@ public final class Archivers {
                     .init(SingletonActor.of(
                                     ArchiverSingleton.create(
                                             archiver.name(),
-                                            () -> run(system, environment, List.of(archiver), nats, settings, metrics),
+                                            () -> run(
+                                                    system,
+                                                    environment,
+                                                    List.of(archiver),
+                                                    nats,
+                                                    settings,
+                                                    metrics,
+                                                    quality),
                                             running),
                                     "archiver-" + archiver.name())
                             .withStopMessage(ArchiverSingleton.Stop.INSTANCE)
@@ -111,7 +142,8 @@ public final class Archivers {
             List<ArchiverSpec> archivers,
             Connection nats,
             ArchiverSettings settings,
-            ArchiverMetrics metrics) {
+            ArchiverMetrics metrics,
+            ArchiveQuality quality) {
         List<StreamArchiver> running = new ArrayList<>();
         List<Uploader> uploaders = new ArrayList<>();
         for (ArchiverSpec archiver : archivers) {
@@ -143,7 +175,8 @@ public final class Archivers {
                         environment.streams().stream()
                                 .filter(spec -> spec.name().equals(source.stream()))
                                 .findFirst(),
-                        committed -> {}));
+                        committed -> {},
+                        quality));
                 log.info(
                         "archiver {}: archiving stream {} to {} ({}, {})",
                         archiver.name(),

@@ -97,6 +97,27 @@ public final class StreamArchiver {
             ArchiverMetrics.StreamMetrics metrics,
             Optional<StreamSpec> spec,
             Consumer<CommittedFile> committed) {
+        return start(
+                system, nats, env, source, storage, store, settings, metrics, spec, committed, ArchiveQuality.none());
+    }
+
+    /**
+     * As {@link #start(ActorSystem, Connection, String, ArchiveSource, StorageSettings, ManifestStore,
+     * ArchiverSettings, ArchiverMetrics.StreamMetrics, Optional, Consumer)}, counting quality issues per committed
+     * segment into {@code quality}'s sink (docs/inventory.md).
+     */
+    public static StreamArchiver start(
+            ActorSystem<?> system,
+            Connection nats,
+            String env,
+            ArchiveSource source,
+            StorageSettings storage,
+            ManifestStore store,
+            ArchiverSettings settings,
+            ArchiverMetrics.StreamMetrics metrics,
+            Optional<StreamSpec> spec,
+            Consumer<CommittedFile> committed,
+            ArchiveQuality quality) {
         ExecutionContextExecutor io =
                 system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.ioDispatcher()));
         Path streamDir = ArchiveLayout.streamDir(storage.archiveRoot(), env, source.feed(), source.stream());
@@ -144,7 +165,8 @@ public final class StreamArchiver {
                     waitForFree,
                     failedAtOpen,
                     failedAtSeq,
-                    () -> self[0] != null && self[0].stopping);
+                    () -> self[0] != null && self[0].stopping,
+                    quality);
         });
         Pair<UniqueKillSwitch, CompletionStage<Done>> running = restarting
                 .viaMat(KillSwitches.single(), Keep.right())
@@ -202,7 +224,8 @@ public final class StreamArchiver {
             AtomicLong waitForFree,
             AtomicBoolean failedAtOpen,
             AtomicLong failedAtSeq,
-            BooleanSupplier stopped) {
+            BooleanSupplier stopped,
+            ArchiveQuality quality) {
         Path dir = target.streamDir();
         long minFree = settings.minFreeSpace();
         AtomicReference<ArchiveWriterStage.SpaceCheck> checks =
@@ -233,10 +256,16 @@ public final class StreamArchiver {
                             }
                         };
                         restoreFromBucket(storage, target.streamDir(), store);
-                        StreamArchive archive = StreamArchive.open(target, store, probe, metrics, file -> {
-                            wrote.run();
-                            committed.accept(file);
-                        });
+                        StreamArchive archive = StreamArchive.open(
+                                target,
+                                store,
+                                probe,
+                                metrics,
+                                file -> {
+                                    wrote.run();
+                                    committed.accept(file);
+                                },
+                                quality);
                         waitForFree.set(0);
                         if (failedAtOpen.get()) {
                             wrote.run();

@@ -205,7 +205,12 @@ public final class Ssmd {
                     outcome -> {});
             List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
             Optional<ArchiveStorage> archiveStorage = roles.contains("archiver")
-                    ? Optional.of(Archivers.startInCluster(system, environment, nats, registry))
+                    ? Optional.of(Archivers.startInCluster(
+                            system,
+                            environment,
+                            nats,
+                            registry,
+                            ArchiveQualityWiring.forNode(system, environment, db, blocking)))
                     : Optional.empty();
             ApiKeys apiKeys =
                     environment.gateway().apiKeysFile().map(ApiKeys::load).orElseGet(ApiKeys::none);
