@@ -141,6 +141,7 @@ class ArchiveQualityTest {
         p.publish(trades, trade("u3", 96903, t + 30)); // the venue seq goes back
         p.publish(trades, trade("u4", 96908, t + 5)); // the venue time goes back
         p.publish(trades, trade("u5", 96909, t + 40).replace(",\"price\":65368.0", "")); // no price
+        p.publish(trades, trade("u7", 96910, t + 10_000)); // 10 s ahead of when it came
         p.publish(Subjects.unparsed(env, FEED, SHARD), "{\"feed\":\"trade\",\"product_id\":".getBytes());
         p.publish(
                 Subjects.control(env, FEED, ControlEvent.RESYNC, SHARD),
@@ -152,12 +153,14 @@ class ArchiveQualityTest {
 
         StreamArchiver archiver = start(nats, env, stream);
         LocalDate day = LocalDate.of(2026, 2, 12);
-        await().atMost(Duration.ofSeconds(30)).until(() -> counts(day).size() == 5);
+        await().atMost(Duration.ofSeconds(30)).until(() -> counts(day).size() == 6);
         archiver.stop().toCompletableFuture().join();
 
         assertThat(counts(day))
                 .isEqualTo(Map.of(
                         "book_resync",
+                        1L,
+                        "clock_skew",
                         1L,
                         "duplicate",
                         1L,
@@ -201,6 +204,8 @@ class ArchiveQualityTest {
         assertThat(counts(day))
                 .isEqualTo(Map.of(
                         "book_resync",
+                        1L,
+                        "clock_skew",
                         1L,
                         "duplicate",
                         2L,
