@@ -82,6 +82,8 @@ public final class DailyQuality {
                 }
             } else {
                 records += row.records();
+                first = min(first, row.firstTimestamp());
+                last = max(last, row.lastTimestamp());
                 for (QualityIssues.GapTimes g : issues.gaps(row.id())) {
                     if (QualityScore.NOT_HOLES.contains(g.type())) {
                         resyncGaps++;

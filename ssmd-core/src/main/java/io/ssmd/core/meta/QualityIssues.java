@@ -65,6 +65,8 @@ public final class QualityIssues {
             LocalDate date,
             String storagePath,
             long records,
+            Instant firstTimestamp,
+            Instant lastTimestamp,
             String status,
             Optional<BigDecimal> qualityScore,
             Optional<String> qualityComponents) {}
@@ -175,7 +177,7 @@ public final class QualityIssues {
     /** The raw inventory rows of {@code date}, of one feed or all, by feed and stream. */
     public List<InventoryDay> days(LocalDate date, Optional<String> feed) {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, environment, feed, stream, date, storage_path,"
-                        + " record_count, status, quality_score, quality_components FROM data_inventory WHERE date ="
+                        + " record_count, first_timestamp, last_timestamp, status, quality_score, quality_components FROM data_inventory WHERE date ="
                         + " :date AND data_type = :type" + (feed.isPresent() ? " AND feed = :feed" : "")
                         + " ORDER BY feed, stream")
                 .bind("date", date)
@@ -189,6 +191,8 @@ public final class QualityIssues {
                         rs.getObject("date", LocalDate.class),
                         rs.getString("storage_path"),
                         rs.getLong("record_count"),
+                        instant(rs, "first_timestamp"),
+                        instant(rs, "last_timestamp"),
                         rs.getString("status"),
                         Optional.ofNullable(rs.getBigDecimal("quality_score")),
                         Optional.ofNullable(rs.getString("quality_components"))))
