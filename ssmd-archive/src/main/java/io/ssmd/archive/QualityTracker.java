@@ -89,9 +89,11 @@ final class QualityTracker {
     }
 
     private void marketData(ArchiveRecord record, ParsedSubject parts) {
-        QualityProbe.Inspection inspection;
+        QualityProbe.Inspection inspection = record.inspection();
         try {
-            inspection = probe.inspect(parts.type(), record.data());
+            if (inspection == null) {
+                inspection = probe.inspect(parts.type(), record.data());
+            }
         } catch (RuntimeException e) {
             // A probe must never stop the archive: the message is written either way.
             log.debug("quality probe failed on seq {}: {}", record.seq(), e.toString());

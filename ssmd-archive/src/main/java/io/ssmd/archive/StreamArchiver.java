@@ -5,6 +5,7 @@ import io.nats.client.JetStreamApiException;
 import io.ssmd.core.config.ArchiveSource;
 import io.ssmd.core.config.StorageSettings;
 import io.ssmd.core.config.Units;
+import io.ssmd.core.meta.QualityProbe;
 import io.ssmd.core.nats.OrderedStreamSource;
 import io.ssmd.core.nats.StreamSetup;
 import io.ssmd.core.nats.StreamSpec;
@@ -228,6 +229,7 @@ public final class StreamArchiver {
             ArchiveQuality quality) {
         Path dir = target.streamDir();
         long minFree = settings.minFreeSpace();
+        QualityProbe probeOf = quality.probes().apply(target.identity().feed());
         AtomicReference<ArchiveWriterStage.SpaceCheck> checks =
                 new AtomicReference<>(() -> ArchiveStorage.requireFree(dir, minFree, 0));
         CompletableFuture<StreamArchive> opened = CompletableFuture.supplyAsync(
@@ -295,7 +297,7 @@ public final class StreamArchiver {
                                 settings.consumer())
                         .via(drain.flow())
                         .async(settings.ioDispatcher())
-                        .map(message -> message.map(ArchiveRecord::of))
+                        .map(message -> message.map(ArchiveRecord::of).map(r -> r.inspected(probeOf)))
                         .async()
                         .via(Flow.fromGraph(new ArchiveWriterStage(
                                 archive,
