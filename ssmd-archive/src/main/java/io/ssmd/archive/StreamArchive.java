@@ -287,14 +287,21 @@ final class StreamArchive {
         releaseReopened(segment);
         committed.accept(new CommittedFile(segment.dateDir, entry));
         // Counted per committed segment: a segment dropped before its commit is read again and counted then.
-        qualitySink.committed(
-                new io.ssmd.core.meta.QualityIssues.Day(
-                        target.identity().env(),
-                        target.identity().feed(),
-                        target.identity().stream(),
-                        java.time.LocalDate.parse(segment.dateDir.getFileName().toString()),
-                        segment.dateDir.toAbsolutePath().normalize().toString()),
-                quality.drain());
+        List<io.ssmd.core.meta.QualityIssues.Tally> tallies = quality.drain();
+        try {
+            qualitySink.committed(
+                    new io.ssmd.core.meta.QualityIssues.Day(
+                            target.identity().env(),
+                            target.identity().feed(),
+                            target.identity().stream(),
+                            java.time.LocalDate.parse(
+                                    segment.dateDir.getFileName().toString()),
+                            segment.dateDir.toAbsolutePath().normalize().toString()),
+                    tallies);
+        } catch (RuntimeException e) {
+            // The segment is committed: its quality counts are lost, never the archive's progress.
+            log.error("quality counts of {} not recorded: {} ({})", done.file(), tallies, e.toString());
+        }
     }
 
     private static void releaseReopened(Open segment) {

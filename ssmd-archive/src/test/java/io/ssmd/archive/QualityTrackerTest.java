@@ -37,10 +37,12 @@ class QualityTrackerTest {
     final ArchiverMetrics.StreamMetrics metrics = ArchiverMetrics.create(new PrometheusRegistry()).stream("LAB_KRAKEN");
 
     private StreamArchive open() throws Exception {
+        return open((day, tallies) -> handed.add(new Handed(day, tallies)));
+    }
+
+    private StreamArchive open(ArchiveQuality.Sink sink) throws Exception {
         ArchiveQuality quality = new ArchiveQuality(
-                feed -> QualityProbe.NONE,
-                ArchiveQuality.none().settings(),
-                (day, tallies) -> handed.add(new Handed(day, tallies)));
+                feed -> QualityProbe.NONE, ArchiveQuality.none().settings(), sink);
         return StreamArchive.open(
                 new StreamArchive.Target(
                         root.resolve("lab/kraken/LAB_KRAKEN"),
@@ -105,6 +107,19 @@ class QualityTrackerTest {
                         .orElseThrow()
                         .sample())
                 .contains("\"reason\":\"message id kraken-0:1:3:0 seen before\"", "\"seq\":4");
+    }
+
+    @Test
+    void aSinkThatFailsCostsTheCountsNeverTheCommit() throws Exception {
+        StreamArchive archive = open((day, tallies) -> {
+            throw new java.util.concurrent.RejectedExecutionException("executor shut down");
+        });
+        appendAll(archive);
+        archive.commit();
+
+        assertThat(ManifestStore.read(root.resolve("lab/kraken/LAB_KRAKEN/2026-01-01")))
+                .hasValueSatisfying(m -> assertThat(m.records()).isEqualTo(6));
+        assertThat(archive.lastSeq()).isEqualTo(6);
     }
 
     @Test
