@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
         name = "data",
         description = "What the archive holds: the data inventory (database), else the manifests.",
         mixinStandardHelpOptions = true,
-        subcommands = {DataCommand.Inventory.class, DataCommand.Gaps.class})
+        subcommands = {DataCommand.Inventory.class, DataCommand.Gaps.class, DataQualityCommand.class})
 final class DataCommand {
 
     @Option(

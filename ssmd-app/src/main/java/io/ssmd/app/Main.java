@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             GatewayCommand.class,
             ArchiveCommand.class,
             DataCommand.class,
+            DqCommand.class,
             FeedCommand.class,
             SchemaCommand.class,
             MarketCommand.class,

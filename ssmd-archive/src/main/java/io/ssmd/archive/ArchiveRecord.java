@@ -2,6 +2,7 @@ package io.ssmd.archive;
 
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
+import io.ssmd.core.meta.QualityProbe;
 import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.subject.ParsedSubject;
@@ -17,8 +18,20 @@ import java.util.Optional;
  * @param line    the archive line, newline included
  * @param parts   type and ticker from the subject
  * @param control the control event, when the message is one and parses
+ * @param id      the message id ({@code Nats-Msg-Id}), null when it has none
+ * @param data    the message bytes as published, for the quality checks
+ * @param inspection what the feed's quality probe read from a market-data message, when it was read ahead of the
+ *                   archive's own thread; null when not
  */
-public record ArchiveRecord(long seq, long ts, byte[] line, ParsedSubject parts, Optional<ControlEvent> control) {
+public record ArchiveRecord(
+        long seq,
+        long ts,
+        byte[] line,
+        ParsedSubject parts,
+        Optional<ControlEvent> control,
+        String id,
+        byte[] data,
+        QualityProbe.Inspection inspection) {
 
     /** Builds the record of a JetStream message. */
     public static ArchiveRecord of(Message message) {
@@ -34,7 +47,26 @@ public record ArchiveRecord(long seq, long ts, byte[] line, ParsedSubject parts,
     /** Builds a record from its parts. */
     public static ArchiveRecord of(long seq, long ts, String subject, String id, byte[] data) {
         ParsedSubject parts = ParsedSubject.parse(subject);
-        return new ArchiveRecord(seq, ts, JsonLine.build(ts, seq, subject, id, data), parts, control(parts, data));
+        return new ArchiveRecord(
+                seq, ts, JsonLine.build(ts, seq, subject, id, data), parts, control(parts, data), id, data, null);
+    }
+
+    /**
+     * The record with what {@code probe} reads from it, if it is market data: the stream stage before the archive's
+     * runs the probe (it parses the message) so that the single writing thread does not.
+     */
+    public ArchiveRecord inspected(QualityProbe probe) {
+        if (parts.kind() != ParsedSubject.Kind.MARKET_DATA || probe == QualityProbe.NONE) {
+            return this;
+        }
+        QualityProbe.Inspection read;
+        try {
+            read = probe.inspect(parts.type(), data);
+        } catch (RuntimeException e) {
+            // A probe must never stop the archive: the writer's check tries again and gives up quietly.
+            return this;
+        }
+        return new ArchiveRecord(seq, ts, line, parts, control, id, data, read);
     }
 
     private static Optional<ControlEvent> control(ParsedSubject parts, byte[] data) {

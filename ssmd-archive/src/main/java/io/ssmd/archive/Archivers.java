@@ -63,19 +63,21 @@ public final class Archivers {
      */
     public static Archivers start(
             ActorSystem<?> system, Environment environment, Connection nats, PrometheusRegistry registry) {
-        return start(system, environment, nats, registry, Optional.empty());
+        return start(system, environment, nats, registry, Optional.empty(), ArchiveQuality.none());
     }
 
     /**
      * {@link #start(ActorSystem, Environment, Connection, PrometheusRegistry)}, writing each committed day's inventory
-     * row and gaps to {@code inventory} (DESIGN §14); none written when empty.
+     * row and gaps to {@code inventory} (DESIGN §14; none written when empty) and counting quality issues per committed
+     * segment into {@code quality}'s sink (docs/inventory.md).
      */
     public static Archivers start(
             ActorSystem<?> system,
             Environment environment,
             Connection nats,
             PrometheusRegistry registry,
-            Optional<InventoryWriter.Target> inventory) {
+            Optional<InventoryWriter.Target> inventory,
+            ArchiveQuality quality) {
         Archivers archivers = run(
                 system,
                 environment,
@@ -83,7 +85,8 @@ public final class Archivers {
                 nats,
                 ArchiverSettings.create(system.settings().config()),
                 ArchiverMetrics.create(registry),
-                inventory);
+                inventory,
+                quality);
         // After the shards have stopped and their last control events were flushed (DESIGN §2: close the venue
         // sockets, drain the publisher, then commit the open segment), before the node's NATS connection closes.
         CoordinatedShutdown.get(system)
@@ -102,19 +105,21 @@ public final class Archivers {
      */
     public static ArchiveStorage startInCluster(
             ActorSystem<?> system, Environment environment, Connection nats, PrometheusRegistry registry) {
-        return startInCluster(system, environment, nats, registry, Optional.empty());
+        return startInCluster(system, environment, nats, registry, Optional.empty(), ArchiveQuality.none());
     }
 
     /**
      * {@link #startInCluster(ActorSystem, Environment, Connection, PrometheusRegistry)}, writing each committed day's
-     * inventory row and gaps to {@code inventory} (DESIGN §14); none written when empty.
+     * inventory row and gaps to {@code inventory} (DESIGN §14; none written when empty) and counting quality issues
+     * per committed segment into {@code quality}'s sink (docs/inventory.md).
      */
     public static ArchiveStorage startInCluster(
             ActorSystem<?> system,
             Environment environment,
             Connection nats,
             PrometheusRegistry registry,
-            Optional<InventoryWriter.Target> inventory) {
+            Optional<InventoryWriter.Target> inventory,
+            ArchiveQuality quality) {
         ArchiverSettings settings = ArchiverSettings.create(system.settings().config());
         ArchiverMetrics metrics = ArchiverMetrics.create(registry);
         Set<Archivers> running = ConcurrentHashMap.newKeySet();
@@ -130,7 +135,8 @@ public final class Archivers {
                                                     nats,
                                                     settings,
                                                     metrics,
-                                                    inventory),
+                                                    inventory,
+                                                    quality),
                                             running),
                                     "archiver-" + archiver.name())
                             .withStopMessage(ArchiverSingleton.Stop.INSTANCE)
@@ -157,7 +163,8 @@ public final class Archivers {
             Connection nats,
             ArchiverSettings settings,
             ArchiverMetrics metrics,
-            Optional<InventoryWriter.Target> inventory) {
+            Optional<InventoryWriter.Target> inventory,
+            ArchiveQuality quality) {
         List<StreamArchiver> running = new ArrayList<>();
         List<Uploader> uploaders = new ArrayList<>();
         List<InventoryWriter> inventories = new ArrayList<>();
@@ -200,7 +207,8 @@ public final class Archivers {
                         environment.streams().stream()
                                 .filter(spec -> spec.name().equals(source.stream()))
                                 .findFirst(),
-                        committed));
+                        committed,
+                        quality));
                 log.info(
                         "archiver {}: archiving stream {} to {} ({}, {})",
                         archiver.name(),

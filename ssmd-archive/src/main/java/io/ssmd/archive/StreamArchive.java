@@ -43,6 +43,8 @@ final class StreamArchive {
     private final ArchiverMetrics.StreamMetrics metrics;
     private final Consumer<CommittedFile> committed;
     private final ControlGaps controls;
+    private final QualityTracker quality;
+    private final ArchiveQuality.Sink qualitySink;
     // Read by the consumer when it (re)subscribes from another thread: it resumes after the last written message.
     private volatile long lastSeq;
     private Optional<Long> lastWindow;
@@ -85,8 +87,12 @@ final class StreamArchive {
             StreamProbe probe,
             ArchiverMetrics.StreamMetrics metrics,
             Consumer<CommittedFile> committed,
-            ManifestRebuild.Position position) {
+            ManifestRebuild.Position position,
+            ArchiveQuality quality) {
         this.target = target;
+        this.quality =
+                new QualityTracker(quality.probes().apply(target.identity().feed()), quality.settings());
+        this.qualitySink = quality.sink();
         this.store = store;
         this.probe = probe;
         this.metrics = metrics;
@@ -107,13 +113,25 @@ final class StreamArchive {
             ArchiverMetrics.StreamMetrics metrics,
             Consumer<CommittedFile> committed)
             throws IOException {
+        return open(target, store, probe, metrics, committed, ArchiveQuality.none());
+    }
+
+    /** As {@link #open(Target, ManifestStore, StreamProbe, ArchiverMetrics.StreamMetrics, Consumer)}, checking quality. */
+    static StreamArchive open(
+            Target target,
+            ManifestStore store,
+            StreamProbe probe,
+            ArchiverMetrics.StreamMetrics metrics,
+            Consumer<CommittedFile> committed,
+            ArchiveQuality quality)
+            throws IOException {
         ManifestRebuild.Position position = ManifestRebuild.run(target.streamDir(), target.identity(), store);
         log.info(
                 "archive of {} resumes after seq {} ({})",
                 target.identity().stream(),
                 position.lastSeq(),
                 target.streamDir());
-        StreamArchive archive = new StreamArchive(target, store, probe, metrics, committed, position);
+        StreamArchive archive = new StreamArchive(target, store, probe, metrics, committed, position, quality);
         // Before the consumer starts from the manifests' position: a stream recreated while the archiver was down
         // (another creation time than the manifests record, or fewer messages than they hold) is read from its first
         // sequence, not from a position that belongs to the old stream.
@@ -171,6 +189,7 @@ final class StreamArchive {
                 .ifPresent(event -> controls.on(record.seq(), event).forEach(g -> open.found.add(g.inFile(name))));
         open.file.append(record.line());
         open.stats.add(record.seq(), ts, record.parts());
+        quality.observe(record);
         if (skewed) {
             open.stats.clockSkew();
             open.skewed++;
@@ -267,6 +286,22 @@ final class StreamArchive {
         metrics.clockSkew().inc(segment.skewed);
         releaseReopened(segment);
         committed.accept(new CommittedFile(segment.dateDir, entry));
+        // Counted per committed segment: a segment dropped before its commit is read again and counted then.
+        List<io.ssmd.core.meta.QualityIssues.Tally> tallies = quality.drain();
+        try {
+            qualitySink.committed(
+                    new io.ssmd.core.meta.QualityIssues.Day(
+                            target.identity().env(),
+                            target.identity().feed(),
+                            target.identity().stream(),
+                            java.time.LocalDate.parse(
+                                    segment.dateDir.getFileName().toString()),
+                            segment.dateDir.toAbsolutePath().normalize().toString()),
+                    tallies);
+        } catch (RuntimeException e) {
+            // The segment is committed: its quality counts are lost, never the archive's progress.
+            log.error("quality counts of {} not recorded: {} ({})", done.file(), tallies, e.toString());
+        }
     }
 
     private static void releaseReopened(Open segment) {
@@ -277,6 +312,7 @@ final class StreamArchive {
 
     /** Drops the open segment after a failure: its messages will be read again. */
     void abort() {
+        quality.reset();
         if (open != null) {
             open.file.abort();
             releaseReopened(open);

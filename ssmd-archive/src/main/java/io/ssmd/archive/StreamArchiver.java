@@ -5,6 +5,7 @@ import io.nats.client.JetStreamApiException;
 import io.ssmd.core.config.ArchiveSource;
 import io.ssmd.core.config.StorageSettings;
 import io.ssmd.core.config.Units;
+import io.ssmd.core.meta.QualityProbe;
 import io.ssmd.core.nats.OrderedStreamSource;
 import io.ssmd.core.nats.StreamSetup;
 import io.ssmd.core.nats.StreamSpec;
@@ -97,6 +98,27 @@ public final class StreamArchiver {
             ArchiverMetrics.StreamMetrics metrics,
             Optional<StreamSpec> spec,
             Consumer<CommittedFile> committed) {
+        return start(
+                system, nats, env, source, storage, store, settings, metrics, spec, committed, ArchiveQuality.none());
+    }
+
+    /**
+     * As {@link #start(ActorSystem, Connection, String, ArchiveSource, StorageSettings, ManifestStore,
+     * ArchiverSettings, ArchiverMetrics.StreamMetrics, Optional, Consumer)}, counting quality issues per committed
+     * segment into {@code quality}'s sink (docs/inventory.md).
+     */
+    public static StreamArchiver start(
+            ActorSystem<?> system,
+            Connection nats,
+            String env,
+            ArchiveSource source,
+            StorageSettings storage,
+            ManifestStore store,
+            ArchiverSettings settings,
+            ArchiverMetrics.StreamMetrics metrics,
+            Optional<StreamSpec> spec,
+            Consumer<CommittedFile> committed,
+            ArchiveQuality quality) {
         ExecutionContextExecutor io =
                 system.dispatchers().lookup(DispatcherSelector.fromConfig(settings.ioDispatcher()));
         Path streamDir = ArchiveLayout.streamDir(storage.archiveRoot(), env, source.feed(), source.stream());
@@ -144,7 +166,8 @@ public final class StreamArchiver {
                     waitForFree,
                     failedAtOpen,
                     failedAtSeq,
-                    () -> self[0] != null && self[0].stopping);
+                    () -> self[0] != null && self[0].stopping,
+                    quality);
         });
         Pair<UniqueKillSwitch, CompletionStage<Done>> running = restarting
                 .viaMat(KillSwitches.single(), Keep.right())
@@ -202,9 +225,11 @@ public final class StreamArchiver {
             AtomicLong waitForFree,
             AtomicBoolean failedAtOpen,
             AtomicLong failedAtSeq,
-            BooleanSupplier stopped) {
+            BooleanSupplier stopped,
+            ArchiveQuality quality) {
         Path dir = target.streamDir();
         long minFree = settings.minFreeSpace();
+        QualityProbe probeOf = quality.probes().apply(target.identity().feed());
         AtomicReference<ArchiveWriterStage.SpaceCheck> checks =
                 new AtomicReference<>(() -> ArchiveStorage.requireFree(dir, minFree, 0));
         CompletableFuture<StreamArchive> opened = CompletableFuture.supplyAsync(
@@ -233,10 +258,16 @@ public final class StreamArchiver {
                             }
                         };
                         restoreFromBucket(storage, target.streamDir(), store);
-                        StreamArchive archive = StreamArchive.open(target, store, probe, metrics, file -> {
-                            wrote.run();
-                            committed.accept(file);
-                        });
+                        StreamArchive archive = StreamArchive.open(
+                                target,
+                                store,
+                                probe,
+                                metrics,
+                                file -> {
+                                    wrote.run();
+                                    committed.accept(file);
+                                },
+                                quality);
                         waitForFree.set(0);
                         if (failedAtOpen.get()) {
                             wrote.run();
@@ -266,7 +297,7 @@ public final class StreamArchiver {
                                 settings.consumer())
                         .via(drain.flow())
                         .async(settings.ioDispatcher())
-                        .map(message -> message.map(ArchiveRecord::of))
+                        .map(message -> message.map(ArchiveRecord::of).map(r -> r.inspected(probeOf)))
                         .async()
                         .via(Flow.fromGraph(new ArchiveWriterStage(
                                 archive,

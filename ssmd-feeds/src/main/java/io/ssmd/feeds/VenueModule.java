@@ -43,6 +43,14 @@ public interface VenueModule {
     /** What turns this venue's published messages into normalized events: stateless, shared by every feed. */
     Normalizer normalizer();
 
+    /**
+     * What the archiver's quality checks read from this venue's messages (docs/inventory.md): by default from the
+     * normalizer alone; a venue that numbers its messages adds where the sequence is.
+     */
+    default io.ssmd.core.meta.QualityProbe qualityProbe() {
+        return new VenueQualityProbe(id(), normalizer(), VenueQualityProbe.SeqReader.NONE);
+    }
+
     /** A replay server speaking this venue's protocol ({@code settings.venue()} is this venue's id). */
     VenueServer replayServer(ReplaySettings settings);
 

@@ -233,7 +233,8 @@ public final class Ssmd {
                                     new DataInventory(Metadata.of(db)),
                                     version(),
                                     InventoryWriter.Settings.create(
-                                            system.settings().config())))))
+                                            system.settings().config()))),
+                            ArchiveQualityWiring.forNode(system, environment, db, blocking)))
                     : Optional.empty();
             ApiKeys apiKeys =
                     environment.gateway().apiKeysFile().map(ApiKeys::load).orElseGet(ApiKeys::none);

@@ -119,6 +119,22 @@ public final class KalshiVenue implements VenueModule {
         return NORMALIZER;
     }
 
+    /**
+     * Kalshi numbers the messages of each subscription: {@code seq} counts per {@code sid} (book and lifecycle
+     * channels), so a sequence going back is judged per subscription of one connection.
+     */
+    @Override
+    public io.ssmd.core.meta.QualityProbe qualityProbe() {
+        return new io.ssmd.feeds.VenueQualityProbe(id(), NORMALIZER, (type, message) -> {
+            if (!message.path("seq").canConvertToLong() || !message.path("sid").canConvertToLong()) {
+                return Optional.empty();
+            }
+            return Optional.of(new io.ssmd.feeds.VenueQualityProbe.Seq(
+                    Optional.of("sid " + message.path("sid").asLong()),
+                    message.path("seq").asLong()));
+        });
+    }
+
     @Override
     public VenueServer replayServer(ReplaySettings settings) {
         return KalshiReplayServer.create(settings);

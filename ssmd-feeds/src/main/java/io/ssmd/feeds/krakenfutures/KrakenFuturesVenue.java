@@ -38,6 +38,21 @@ public final class KrakenFuturesVenue implements VenueModule {
         return NORMALIZER;
     }
 
+    /**
+     * Futures numbers book and trade messages per product ({@code seq}); a {@code trade_snapshot} re-sends old trades,
+     * newest first, so it has no sequence to judge.
+     */
+    @Override
+    public io.ssmd.core.meta.QualityProbe qualityProbe() {
+        return new io.ssmd.feeds.VenueQualityProbe(id(), NORMALIZER, (type, message) -> {
+            if (!message.path("seq").canConvertToLong()) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new io.ssmd.feeds.VenueQualityProbe.Seq(
+                    java.util.Optional.empty(), message.path("seq").asLong()));
+        });
+    }
+
     @Override
     public VenueServer replayServer(ReplaySettings settings) {
         return KrakenFuturesReplayServer.create(settings);

@@ -1,0 +1,151 @@
+package io.ssmd.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ssmd.archive.DailyQuality;
+import io.ssmd.core.meta.FeedRegistry;
+import io.ssmd.core.meta.Metadata;
+import io.ssmd.core.meta.QualityIssues;
+import io.ssmd.core.meta.QualityScore;
+import io.ssmd.core.meta.UnknownNameException;
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ssmd dq ...}: data quality scores (docs/inventory.md, "Quality score"). */
+@Command(
+        name = "dq",
+        mixinStandardHelpOptions = true,
+        description = "Data quality: the daily score per feed.",
+        subcommands = {DqCommand.Daily.class})
+final class DqCommand {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Command(
+            name = "daily",
+            mixinStandardHelpOptions = true,
+            description = "Scores each feed's day (0.00..1.00) from the inventory, gaps, quality issues and the day's"
+                    + " files; prints the score with its components and stores both in the inventory rows.")
+    static final class Daily extends MetadataCommand {
+
+        @Option(
+                names = "--date",
+                paramLabel = "D",
+                converter = DateConverter.class,
+                description = "The day (YYYY-MM-DD, UTC); default the latest day with an inventory")
+        LocalDate date;
+
+        @Option(names = "--feed", paramLabel = "F", description = "Only this feed")
+        String feed;
+
+        @Override
+        int run(Metadata metadata, PrintWriter out) throws Exception {
+            QualityIssues issues = new QualityIssues(metadata);
+            Optional<String> only = Optional.ofNullable(feed);
+            only.ifPresent(f -> requireKnownFeed(metadata, issues, f));
+            LocalDate day = date != null
+                    ? date
+                    : issues.latestDate(only)
+                            .orElseThrow(() -> new IllegalArgumentException(noInventory(issues, only)));
+            List<QualityIssues.InventoryDay> rows = issues.days(day, only);
+            if (rows.isEmpty()) {
+                throw new IllegalArgumentException(noInventory(issues, only, day));
+            }
+            Map<String, List<QualityIssues.InventoryDay>> byFeed = new LinkedHashMap<>();
+            rows.forEach(r ->
+                    byFeed.computeIfAbsent(r.feed(), k -> new ArrayList<>()).add(r));
+            List<DailyQuality.FeedDay> scored = new ArrayList<>();
+            for (Map.Entry<String, List<QualityIssues.InventoryDay>> e : byFeed.entrySet()) {
+                DailyQuality.FeedDay d = DailyQuality.score(issues, e.getKey(), day, e.getValue());
+                issues.storeScore(d.feed(), day, d.result().score(), JSON.writeValueAsString(components(d)));
+                scored.add(d);
+            }
+            if (json()) {
+                printJson(
+                        out,
+                        scored.stream()
+                                .map(d -> {
+                                    Map<String, Object> m = new LinkedHashMap<>();
+                                    m.put("feed", d.feed());
+                                    m.put("date", d.date().toString());
+                                    m.put("score", d.result().score());
+                                    m.put("components", components(d));
+                                    return m;
+                                })
+                                .toList());
+                return 0;
+            }
+            TextTable table = TextTable.of(
+                    "feed",
+                    "date",
+                    "score",
+                    "time",
+                    "instruments",
+                    "errors",
+                    "resyncs",
+                    "gap s",
+                    "span s",
+                    "records",
+                    "error issues",
+                    "resync count");
+            for (DailyQuality.FeedDay d : scored) {
+                QualityScore.Result r = d.result();
+                table.row(
+                        d.feed(),
+                        d.date().toString(),
+                        r.score().toPlainString(),
+                        fixed(r.time()),
+                        fixed(r.instruments()),
+                        fixed(r.errors()),
+                        fixed(r.resyncs()),
+                        r.gapSeconds(),
+                        r.spanSeconds(),
+                        r.records(),
+                        r.errorIssues(),
+                        r.resyncCount());
+            }
+            table.print(out);
+            out.println("score = time × instruments × errors × resyncs (docs/inventory.md); stored in the inventory");
+            return 0;
+        }
+
+        private static Map<String, Object> components(DailyQuality.FeedDay d) {
+            Map<String, Object> c = new LinkedHashMap<>(d.result().components());
+            c.put("streams", d.streams());
+            return c;
+        }
+
+        private static String fixed(double v) {
+            return String.format(java.util.Locale.ROOT, "%.4f", v);
+        }
+    }
+
+    /**
+     * Fails with "Did you mean" when {@code feed} is neither registered nor in the inventory. A registered feed
+     * without inventory passes: the caller says which day is latest.
+     */
+    static void requireKnownFeed(Metadata metadata, QualityIssues issues, String feed) {
+        TreeSet<String> known = new TreeSet<>(issues.feeds());
+        known.addAll(new FeedRegistry(metadata).names());
+        if (!known.contains(feed)) {
+            throw new UnknownNameException("feed", feed, known);
+        }
+    }
+
+    /** "No data inventory for kalshi on 2025-12-20 — latest available: 2025-12-14". */
+    static String noInventory(QualityIssues issues, Optional<String> feed, LocalDate date) {
+        return "No data inventory for " + feed.orElse("any feed") + " on " + date + " — latest available: "
+                + issues.latestDate(feed).map(LocalDate::toString).orElse("none");
+    }
+
+    private static String noInventory(QualityIssues issues, Optional<String> feed) {
+        return "No data inventory for " + feed.orElse("any feed") + " — nothing archived has been recorded yet";
+    }
+}
