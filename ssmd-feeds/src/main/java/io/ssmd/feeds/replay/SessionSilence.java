@@ -22,6 +22,11 @@ public final class SessionSilence {
         subscribedAt.put(channel + '\n' + instrument, faults.silenceMark());
     }
 
+    /** Whether any instrument is silenced at all: when not, a session need not ask per instrument. */
+    public boolean active() {
+        return !faults.silencesNone();
+    }
+
     /** Whether market data of {@code instrument} on {@code channel} is held back in this session. */
     public boolean silent(String channel, String instrument) {
         if (faults.silencesNone()) {

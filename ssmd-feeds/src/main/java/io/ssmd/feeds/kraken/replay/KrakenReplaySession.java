@@ -181,9 +181,12 @@ final class KrakenReplaySession implements VenueSession {
             return;
         }
         int more = random.nextInt(MULTI_SYMBOL_ONE_IN) == 0 ? 1 + random.nextInt(2) : 0;
-        List<String> symbols = subscriptions.withFollowers(next, more).stream()
-                .filter(s -> !silence.silent(next.channel(), s))
-                .toList();
+        List<String> symbols = subscriptions.withFollowers(next, more);
+        if (silence.active()) {
+            symbols = symbols.stream()
+                    .filter(s -> !silence.silent(next.channel(), s))
+                    .toList();
+        }
         long nowMicros = KrakenFrames.nowMicros();
         Predicate<String> bookServed = s -> subscriptions.contains("book", s) && !silence.silent("book", s);
         switch (next.channel()) {
