@@ -29,6 +29,8 @@ final class InstrumentLiveness {
         private final Channel channel;
         /** When its last market data came (or its watch began): nanoTime. */
         private long lastDataNanos;
+        /** Whether any market data of it came on this connection: only such an instrument shows its channel streams. */
+        private boolean heard;
         /** When it was last reported quiet: the next report waits a whole quiet time from then. */
         private long lastReportNanos;
         /** The venue refused it: not watched, and no sibling of anyone. */
@@ -110,6 +112,7 @@ final class InstrumentLiveness {
         }
         if (watched != NOT_WATCHED) {
             watched.lastDataNanos = nowNanos;
+            watched.heard = true;
         }
     }
 
@@ -176,14 +179,17 @@ final class InstrumentLiveness {
         return quiet;
     }
 
-    /** Per channel, its two watched instruments with the newest data (the second null when there is one). */
+    /**
+     * Per channel, its two watched instruments with the newest data (the second null when there is one); one not heard
+     * from yet (just added) is no sign that the channel streams.
+     */
     private Map<Channel, Watched[]> newestTwo() {
         Map<Channel, Watched[]> newest = new HashMap<>();
         for (Channel channel : channelsByType.values()) {
             newest.put(channel, new Watched[2]);
         }
         for (Watched watched : byKey.values()) {
-            if (watched.refused) {
+            if (watched.refused || !watched.heard) {
                 continue;
             }
             Watched[] two = newest.get(watched.channel);

@@ -121,6 +121,19 @@ class InstrumentLivenessTest {
     }
 
     @Test
+    void anInstrumentJustAddedIsNoSignThatTheChannelStreams() {
+        InstrumentLiveness liveness = liveness();
+        liveness.seen(book("BTC/USD"), T0);
+        liveness.instruments(
+                ShardContext.of("prod", "kraken", "kraken-0", List.of("BTC/USD", "ETH/USD", "XRP/USD")),
+                T0 + 20 * SECOND);
+
+        // The whole channel has been quiet since T0: XRP/USD, added at T0 + 20 s and never heard, does not make
+        // BTC/USD or ETH/USD the odd ones out.
+        assertThat(liveness.check(T0 + 25 * SECOND, 0)).isEmpty();
+    }
+
+    @Test
     void resubscribesAreLimitedPerInstrumentAndPerShard() {
         ResubscribeBudget budget = new ResubscribeBudget(SETTINGS);
 
