@@ -45,7 +45,9 @@ public final class Venues {
      * @throws IllegalArgumentException naming the feed file and key, for settings the venue cannot run with
      */
     public static WiredFeed wire(EnabledFeed feed) {
-        return of(feed.venue()).wire(feed);
+        WiredFeed wired = of(feed.venue()).wire(feed);
+        VenueChecks.liveness(feed.definition(), wired.feed().connector());
+        return wired;
     }
 
     /** @throws IllegalArgumentException naming the venues (and the closest one), for an unknown id */

@@ -101,4 +101,39 @@ class VenuesTest {
         }
         assertThat(Venues.ids()).containsExactly("kraken", "kraken-futures", "kalshi", "polymarket");
     }
+
+    @Test
+    void livenessOnAChannelWithoutPerInstrumentDataIsRefusedNamingTheKeyAndTheWatchableChannels(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        io.ssmd.core.config.Environment environment = io.ssmd.feeds.shard.TestFeeds.environment(
+                dir,
+                "lv",
+                "kraken-futures",
+                "ws://127.0.0.1:9/ws/v1",
+                List.of("PF_XBTUSD"),
+                Map.of("    ticker: 2m", "    ticker: 2m\n    heartbeat: 2m"));
+
+        assertThatThrownBy(() -> Venues.wire(environment.feeds().get(0)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("kraken-futures.yaml: liveness.quiet-time.heartbeat:")
+                .hasMessageEndingWith("watchable: book, trade, ticker");
+    }
+
+    @Test
+    void theShippedKrakenFeedsWatchTheirBooksAndTickers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        for (String venue : List.of("kraken", "kraken-futures")) {
+            io.ssmd.core.config.Environment environment = io.ssmd.feeds.shard.TestFeeds.environment(
+                    dir.resolve(venue),
+                    "lv",
+                    venue,
+                    "ws://127.0.0.1:9/ws",
+                    List.of(venue.equals("kraken") ? "BTC/USD" : "PF_XBTUSD"),
+                    Map.of());
+            io.ssmd.core.shard.VenueConnector connector =
+                    Venues.wire(environment.feeds().get(0)).feed().connector();
+            assertThat(connector.subjectType("book")).as(venue).contains("orderbook");
+            assertThat(connector.subjectType("ticker")).as(venue).contains("ticker");
+            assertThat(connector.resubscribe("book", List.of("X"))).as(venue).hasSize(2);
+        }
+    }
 }

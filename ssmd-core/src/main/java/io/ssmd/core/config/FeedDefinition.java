@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -22,6 +23,7 @@ import java.util.OptionalInt;
  * @param reconnect backoff between reconnects of one shard
  * @param auth      how the connection authenticates (names of secrets, never the secrets)
  * @param book      order-book depth, for venues whose book subscription takes one
+ * @param liveness  per-instrument liveness: how long an instrument's channel may be quiet while its siblings stream
  */
 public record FeedDefinition(
         Path file,
@@ -33,7 +35,8 @@ public record FeedDefinition(
         Keepalive keepalive,
         Reconnect reconnect,
         FeedAuth auth,
-        Optional<BookDepth> book) {
+        Optional<BookDepth> book,
+        Liveness liveness) {
 
     /**
      * The largest frame any venue may be configured to send: NATS's own hard limit on {@code max_payload}. The
@@ -43,6 +46,46 @@ public record FeedDefinition(
 
     public FeedDefinition {
         channels = List.copyOf(channels);
+    }
+
+    /** A feed without per-instrument liveness. */
+    public FeedDefinition(
+            Path file,
+            String name,
+            Venue venue,
+            Endpoints endpoints,
+            List<String> channels,
+            Limits limits,
+            Keepalive keepalive,
+            Reconnect reconnect,
+            FeedAuth auth,
+            Optional<BookDepth> book) {
+        this(file, name, venue, endpoints, channels, limits, keepalive, reconnect, auth, book, Liveness.OFF);
+    }
+
+    /**
+     * Per-instrument liveness (the feed file's {@code liveness}): an instrument whose channel has sent nothing for
+     * that channel's quiet time, while other instruments of the same channel on the same connection did, is reported
+     * ({@code instrument_quiet}) and resubscribed on the open connection, where the venue allows it. Venues have been
+     * seen to ack a subscription and then send nothing for minutes on a live pair.
+     *
+     * @param quietTimes            channel → quiet time; a channel not named is not watched, and none: off
+     * @param resubscribeInterval   the least time between two resubscribes of one instrument's channel
+     * @param resubscribesPerMinute the most resubscribes one shard sends in any minute
+     */
+    public record Liveness(Map<String, Duration> quietTimes, Duration resubscribeInterval, int resubscribesPerMinute) {
+
+        /** Nothing watched. */
+        public static final Liveness OFF = new Liveness(Map.of(), Duration.ofMinutes(5), 10);
+
+        public Liveness {
+            quietTimes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(quietTimes));
+        }
+
+        /** Whether any channel is watched. */
+        public boolean on() {
+            return !quietTimes.isEmpty();
+        }
     }
 
     /**

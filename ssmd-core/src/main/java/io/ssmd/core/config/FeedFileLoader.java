@@ -7,15 +7,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /** Reads and checks one {@code exchanges/feeds/{feed}.yaml}. */
 final class FeedFileLoader {
 
-    private static final List<String> KEYS =
-            List.of("name", "venue", "endpoints", "channels", "limits", "keepalive", "reconnect", "auth", "book");
+    private static final List<String> KEYS = List.of(
+            "name", "venue", "endpoints", "channels", "limits", "keepalive", "reconnect", "auth", "book", "liveness");
     private static final List<String> ENDPOINT_KEYS = List.of("websocket", "rest", "discovery");
     private static final List<String> LIMIT_KEYS =
             List.of("max-instruments-per-connection", "max-frame-bytes", "subscribe-rate");
@@ -23,6 +25,8 @@ final class FeedFileLoader {
             List.of("ping-interval", "silence-timeout", "server-idle-timeout", "data-silence-timeout");
     private static final List<String> RECONNECT_KEYS =
             List.of("min-backoff", "max-backoff", "jitter", "scheduled-interval");
+    private static final List<String> LIVENESS_KEYS =
+            List.of("quiet-time", "resubscribe-interval", "resubscribes-per-minute");
     private static final List<String> BOOK_KEYS = List.of("depth", "allowed-depths");
     private static final List<String> AUTH_KEYS =
             List.of("type", "key-id-env", "private-key-file-env", "private-key-file");
@@ -75,12 +79,24 @@ final class FeedFileLoader {
                 root.mapping("reconnect").map(FeedFileLoader::reconnect).orElse(DEFAULT_RECONNECT);
         FeedAuth auth = auth(root, venue);
         Optional<FeedDefinition.BookDepth> book = root.mapping("book").flatMap(FeedFileLoader::book);
+        FeedDefinition.Liveness liveness =
+                root.mapping("liveness").map(node -> liveness(node, channels)).orElse(FeedDefinition.Liveness.OFF);
 
         if (!findings.cleanSince(mark) || endpoints.isEmpty() || limits.isEmpty() || keepalive.isEmpty()) {
             return Optional.empty();
         }
         return Optional.of(new FeedDefinition(
-                file, name, venue, endpoints.get(), channels, limits.get(), keepalive.get(), reconnect, auth, book));
+                file,
+                name,
+                venue,
+                endpoints.get(),
+                channels,
+                limits.get(),
+                keepalive.get(),
+                reconnect,
+                auth,
+                book,
+                liveness));
     }
 
     private static Optional<FeedDefinition.Endpoints> endpoints(ConfigNode node) {
@@ -191,6 +207,31 @@ final class FeedFileLoader {
                     "(" + Units.format(min) + ") must not exceed max-backoff (" + Units.format(max) + ")");
         }
         return new FeedDefinition.Reconnect(min, max, jitter, scheduled);
+    }
+
+    /**
+     * {@code liveness}: {@code quiet-time} maps channels of {@code channels} to durations (an unknown channel is an
+     * error with the closest one), {@code resubscribe-interval} and {@code resubscribes-per-minute} rate-limit the
+     * resubscribes.
+     */
+    private static FeedDefinition.Liveness liveness(ConfigNode node, List<String> channels) {
+        node.allowOnly(LIVENESS_KEYS);
+        FeedDefinition.Liveness d = FeedDefinition.Liveness.OFF;
+        Map<String, Duration> quiet = new LinkedHashMap<>();
+        node.mapping("quiet-time").ifPresent(times -> {
+            if (!times.allowOnly(channels)) {
+                return;
+            }
+            for (ConfigNode entry : times.entries()) {
+                String channel = entry.key();
+                // none: this channel is not watched (a quiet market is normal on it).
+                times.duration(channel, true).filter(t -> !t.isZero()).ifPresent(t -> quiet.put(channel, t));
+            }
+        });
+        Duration interval = positive(node, "resubscribe-interval", node.duration("resubscribe-interval", false))
+                .orElse(d.resubscribeInterval());
+        int perMinute = node.integer("resubscribes-per-minute", 1, 10_000).orElse(d.resubscribesPerMinute());
+        return new FeedDefinition.Liveness(quiet, interval, perMinute);
     }
 
     private static Optional<FeedDefinition.BookDepth> book(ConfigNode node) {

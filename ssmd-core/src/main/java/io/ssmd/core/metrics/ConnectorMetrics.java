@@ -33,6 +33,7 @@ public final class ConnectorMetrics {
     private final Counter publishRetries;
     private final Counter duplicates;
     private final Counter resyncs;
+    private final Counter instrumentQuiet;
     private final Gauge marketsSubscribed;
     private final Counter controlDropped;
     private final Counter framesTruncated;
@@ -96,6 +97,15 @@ public final class ConnectorMetrics {
                         "Order books resynchronized after a checksum or sequence error",
                         "feed",
                         "shard")
+                .register(registry);
+        instrumentQuiet = counter(
+                        "ssmd_connector_instrument_quiet",
+                        "Instruments whose channel sent nothing for its liveness quiet time while other instruments of"
+                                + " that channel on the same connection streamed (each also an instrument_quiet"
+                                + " control event)",
+                        "feed",
+                        "shard",
+                        "channel")
                 .register(registry);
         marketsSubscribed = Gauge.builder()
                 .name("ssmd_connector_markets_subscribed")
@@ -200,6 +210,11 @@ public final class ConnectorMetrics {
     /** {@code ssmd_connector_resyncs_total{feed,shard}}. */
     public Counter resyncs() {
         return resyncs;
+    }
+
+    /** {@code ssmd_connector_instrument_quiet_total{feed,shard,channel}}. */
+    public Counter instrumentQuiet() {
+        return instrumentQuiet;
     }
 
     /** {@code ssmd_connector_markets_subscribed{feed,shard}}. */

@@ -34,6 +34,10 @@ import java.util.Optional;
  * @param count       {@code publish_failed}: how many messages of the range failed
  * @param instrumentCount {@code publish_failed}: how many distinct instruments they concern, which may be more than
  *                    {@code instruments} lists
+ * @param channel     {@code instrument_quiet}: the venue channel that was quiet ({@code book}, {@code ticker})
+ * @param quietSeconds {@code instrument_quiet}: how long the instrument's channel had sent nothing
+ * @param resubscribed {@code instrument_quiet}: whether the shard resubscribed it on the open connection (false when
+ *                    rate-limited or the venue cannot)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
@@ -48,7 +52,10 @@ import java.util.Optional;
     "first",
     "last",
     "count",
-    "instrumentCount"
+    "instrumentCount",
+    "channel",
+    "quietSeconds",
+    "resubscribed"
 })
 public record ControlEvent(
         String event,
@@ -62,7 +69,10 @@ public record ControlEvent(
         Long first,
         Long last,
         Long count,
-        Integer instrumentCount) {
+        Integer instrumentCount,
+        String channel,
+        Double quietSeconds,
+        Boolean resubscribed) {
 
     public static final String CONNECTED = "connected";
     public static final String DISCONNECTED = "disconnected";
@@ -79,6 +89,12 @@ public record ControlEvent(
      * so what the venue sent then may be missing.
      */
     public static final String BACKPRESSURE = "backpressure";
+    /**
+     * One instrument's channel sent nothing for longer than its quiet time while other instruments of that channel on
+     * the same connection streamed (the venue acked it and went silent); the shard resubscribed it, unless
+     * rate-limited. A data-quality issue, not a gap: the connection was up and nothing it received was lost.
+     */
+    public static final String INSTRUMENT_QUIET = "instrument_quiet";
 
     /** The most instruments a {@code publish_failed} lists; {@code instrumentCount} says how many there were. */
     public static final int MAX_INSTRUMENTS = 100;
@@ -101,7 +117,7 @@ public record ControlEvent(
             String reason,
             List<String> instruments,
             Long since) {
-        this(event, feed, shard, epoch, ts, reason, instruments, since, null, null, null, null);
+        this(event, feed, shard, epoch, ts, reason, instruments, since, null, null, null, null, null, null, null);
     }
 
     /** An event without {@code since}. */
@@ -126,7 +142,53 @@ public record ControlEvent(
             long last,
             long count) {
         return new ControlEvent(
-                PUBLISH_FAILED, feed, shard, epoch, ts, reason, instruments, null, first, last, count, instrumentCount);
+                PUBLISH_FAILED,
+                feed,
+                shard,
+                epoch,
+                ts,
+                reason,
+                instruments,
+                null,
+                first,
+                last,
+                count,
+                instrumentCount,
+                null,
+                null,
+                null);
+    }
+
+    /**
+     * An {@code instrument_quiet}: {@code instrument}'s {@code channel} sent nothing for {@code quietSeconds} while its
+     * siblings streamed, and was {@code resubscribed} or not.
+     */
+    public static ControlEvent instrumentQuiet(
+            String feed,
+            String shard,
+            long epoch,
+            long ts,
+            String reason,
+            String instrument,
+            String channel,
+            double quietSeconds,
+            boolean resubscribed) {
+        return new ControlEvent(
+                INSTRUMENT_QUIET,
+                feed,
+                shard,
+                epoch,
+                ts,
+                reason,
+                List.of(instrument),
+                null,
+                null,
+                null,
+                null,
+                null,
+                channel,
+                quietSeconds,
+                resubscribed);
     }
 
     /** When the outage this event ends began, if it ends one. */

@@ -192,6 +192,8 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     private boolean backpressured;
     /** Stopping: the connection is closed and the shard stops when its stream, publisher included, has completed. */
     private boolean stopping;
+    /** How often this shard may resubscribe quiet instruments, across its connections. */
+    private ResubscribeBudget resubscribes;
 
     /** Registers the entity with Cluster Sharding on this node. */
     public static void init(ActorSystem<?> system, ShardRuntime runtime) {
@@ -358,6 +360,9 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         state = ShardHealth.CONNECTING;
         stats.connectionStarted();
         FeedDefinition definition = feed.feed().definition();
+        if (resubscribes == null) {
+            resubscribes = new ResubscribeBudget(definition.liveness());
+        }
         ShardGraph.Plan plan = new ShardGraph.Plan(
                 connector,
                 shardContext,
@@ -365,7 +370,9 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 definition.silenceTimeout(),
                 definition.pingInterval(),
                 definition.maxFrameBytes(),
-                runtime.publisher());
+                runtime.publisher(),
+                definition.liveness(),
+                resubscribes);
         events = new ShardEvents(shardContext, epoch, runtime);
         long thisEpoch = epoch;
         ActorRef<Command> self = context.getSelf();

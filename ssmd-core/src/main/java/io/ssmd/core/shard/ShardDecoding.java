@@ -24,6 +24,10 @@ final class ShardDecoding {
     private final Consumer<ShardGraph.ChangeTaken> taken;
     private final boolean decoderChangesLive;
     private final BookSnapshots snapshots;
+    private final ShardBackpressure backpressure;
+    /** Null when the feed watches no instrument's liveness. */
+    private final InstrumentLiveness liveness;
+
     private volatile BoundedSourceQueue<String> replies;
     private long frames;
     private boolean refused;
@@ -35,7 +39,8 @@ final class ShardDecoding {
             ShardEvents events,
             CounterDataPoint truncated,
             Consumer<ShardGraph.ChangeTaken> taken,
-            BookSnapshots snapshots) {
+            BookSnapshots snapshots,
+            ShardBackpressure backpressure) {
         this.plan = plan;
         this.cap = cap;
         this.stats = stats;
@@ -45,6 +50,15 @@ final class ShardDecoding {
         this.taken = taken;
         this.decoderChangesLive = decoder.changesLive();
         this.snapshots = snapshots;
+        this.backpressure = backpressure;
+        this.liveness = plan.liveness() == null
+                ? null
+                : InstrumentLiveness.of(plan.liveness(), plan.connector(), plan.shard(), System.nanoTime());
+    }
+
+    /** How often this connection looks for quiet instruments; empty when it watches none. */
+    Optional<java.time.Duration> livenessCheckEvery() {
+        return liveness == null ? Optional.empty() : Optional.of(SilenceWatchdog.checkEvery(liveness.shortestQuiet()));
     }
 
     void replyTo(BoundedSourceQueue<String> queue) {
@@ -60,8 +74,45 @@ final class ShardDecoding {
         if (inbound instanceof ShardGraph.Frame frame) {
             return decode(frame);
         }
+        if (inbound == ShardGraph.LivenessCheck.INSTANCE) {
+            checkLiveness();
+            return List.of();
+        }
         change((ShardGraph.Change) inbound);
         return List.of();
+    }
+
+    /**
+     * Reports each instrument found quiet and resubscribes it on this connection, when the venue can and the shard's
+     * {@link ResubscribeBudget} allows. Nothing while the publish window is full: the socket is not read then.
+     */
+    private void checkLiveness() {
+        if (liveness == null || backpressure.backpressured()) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (InstrumentLiveness.Quiet quiet : liveness.check(now, backpressure.drainedNanos())) {
+            List<String> frames = plan.connector().resubscribe(quiet.channel(), List.of(quiet.instrument()));
+            Optional<String> refusal = frames.isEmpty()
+                    ? Optional.of("the " + plan.connector().venue() + " connector cannot resubscribe on an open"
+                            + " connection")
+                    : plan.resubscribes().take(quiet.instrument(), quiet.channel(), now);
+            if (refusal.isEmpty()) {
+                offerAll(frames, "a resubscribe");
+            }
+            events.instrumentQuiet(quiet, refusal);
+        }
+    }
+
+    private void offerAll(List<String> frames, String what) {
+        for (String frame : frames) {
+            if (replies.offer(frame) != QueueOfferResult.enqueued()) {
+                // The socket has not taken frames for a long while: a subscribe must not be lost silently, so
+                // the connection restarts, and the new one subscribes everything anew.
+                throw new IllegalStateException(
+                        "outbound queue full or closed: could not send " + what + " to the venue; reconnecting");
+            }
+        }
     }
 
     /**
@@ -88,13 +139,9 @@ final class ShardDecoding {
             return;
         }
         List<String> frames = own.orElseGet(() -> connectorFrames(added, removed));
-        for (String frame : frames) {
-            if (replies.offer(frame) != QueueOfferResult.enqueued()) {
-                // The socket has not taken frames for a long while: a subscribe must not be lost silently, so
-                // the connection restarts, and the new one subscribes everything anew.
-                throw new IllegalStateException(
-                        "outbound queue full or closed: could not send a frame to the venue; reconnecting");
-            }
+        offerAll(frames, "a frame");
+        if (liveness != null) {
+            liveness.instruments(change.after(), System.nanoTime());
         }
         taken.accept(new ShardGraph.ChangeTaken(change, true));
     }
@@ -142,6 +189,12 @@ final class ShardDecoding {
         stats.inbound(decoded.type());
         if (decoded.kind() == Decoded.Kind.DATA) {
             stats.data();
+            if (liveness != null) {
+                long now = System.nanoTime();
+                for (int i = 0; i < decoded.messages().size(); i++) {
+                    liveness.seen(decoded.messages().get(i).subject(), now);
+                }
+            }
         }
         events.counted(decoded.type());
         BoundedSourceQueue<String> queue = replies;
@@ -158,6 +211,9 @@ final class ShardDecoding {
         decoded.rejections().forEach(r -> {
             stats.rejected(r.instrument(), r.reason());
             events.rejected(r);
+            if (liveness != null) {
+                liveness.refused(r.instrument());
+            }
         });
         return switch (decoded.kind()) {
             case HEARTBEAT, PONG -> List.of();

@@ -86,6 +86,32 @@ final class ShardEvents {
         raise(ControlEvent.DISCONNECTED, reason, shard.instruments(), null);
     }
 
+    /**
+     * An instrument's channel was quiet while its siblings streamed ({@link InstrumentLiveness}): counted, logged and
+     * announced as {@code instrument_quiet}; {@code refusal} says why it was not resubscribed, empty when it was.
+     */
+    void instrumentQuiet(InstrumentLiveness.Quiet quiet, java.util.Optional<String> refusal) {
+        runtime.metrics()
+                .instrumentQuiet()
+                .labelValues(shard.feed(), shard.shard(), quiet.channel())
+                .inc();
+        String reason = quiet.instrument() + " " + quiet.channel() + ": nothing for " + quiet.quietSeconds()
+                + " s while other instruments of the channel streamed; "
+                + refusal.map(r -> "not resubscribed: " + r).orElse("resubscribed");
+        log.warn("{}: {}", shard.shard(), reason);
+        runtime.control()
+                .raise(ControlEvent.instrumentQuiet(
+                        shard.feed(),
+                        shard.shard(),
+                        epoch,
+                        EpochMicros.now(),
+                        reason,
+                        quiet.instrument(),
+                        quiet.channel(),
+                        quiet.quietSeconds(),
+                        refusal.isEmpty()));
+    }
+
     /** A sign of life of the open connection; it names no instruments, to stay small. */
     void alive() {
         raise(ControlEvent.ALIVE, "", List.of(), null);

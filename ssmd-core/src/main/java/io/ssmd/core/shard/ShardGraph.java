@@ -68,8 +68,13 @@ final class ShardGraph {
             boolean changesLive,
             ShardBackpressure backpressure) {}
 
-    /** What the decoding stage takes in: frames from the socket and changes from the shard. */
-    sealed interface Inbound permits Frame, Change {}
+    /** What the decoding stage takes in: frames from the socket, changes from the shard, liveness checks. */
+    sealed interface Inbound permits Frame, Change, LivenessCheck {}
+
+    /** Time to look for quiet instruments ({@link InstrumentLiveness}), in the stage that sees every frame. */
+    enum LivenessCheck implements Inbound {
+        INSTANCE
+    }
 
     /** Instruments added to and removed from the open connection, and the shard's context after the change. */
     record Change(ShardInstruments.Diff diff, ShardContext after) implements Inbound {}
@@ -95,7 +100,9 @@ final class ShardGraph {
             Duration silenceTimeout,
             Optional<Duration> pingInterval,
             int maxFrameBytes,
-            PublisherSettings publisher) {}
+            PublisherSettings publisher,
+            io.ssmd.core.config.FeedDefinition.Liveness liveness,
+            ResubscribeBudget resubscribes) {}
 
     /** A frame as collected from the socket. */
     record Frame(byte[] bytes, long receivedMicros, long fullLength) implements Inbound {
@@ -148,6 +155,7 @@ final class ShardGraph {
         int cap = frameCap(
                 plan.maxFrameBytes(), runtime.maxPayload(), plan.shard().shard());
         BookSnapshots snapshots = bookSnapshots(system, plan, runtime);
+        ShardBackpressure backpressure = new ShardBackpressure(runtime.backpressureGapAfter(), events);
         ShardDecoding decoding = new ShardDecoding(
                 plan,
                 cap,
@@ -157,12 +165,17 @@ final class ShardGraph {
                         .framesTruncated()
                         .labelValues(plan.shard().feed(), plan.shard().shard()),
                 taken,
-                snapshots);
+                snapshots,
+                backpressure);
         // The inlet is preferred, so a change waits for the frame being decoded but not for a backlog of them, and
-        // completes eagerly: the connection ends when its socket does.
-        ShardBackpressure backpressure = new ShardBackpressure(runtime.backpressureGapAfter(), events);
+        // completes eagerly: the connection ends when its socket does. Liveness checks come in the same way; a tick
+        // while the stage is backpressured is dropped, and the next one looks.
         Source<Inbound, BoundedSourceQueue<Change>> changes =
-                Source.<Change>queue(CHANGE_QUEUE).map(change -> change);
+                Source.<Change>queue(CHANGE_QUEUE).map(change -> (Inbound) change);
+        java.util.Optional<Duration> checkEvery = decoding.livenessCheckEvery();
+        if (checkEvery.isPresent()) {
+            changes = changes.merge(Source.tick(checkEvery.get(), checkEvery.get(), (Inbound) LivenessCheck.INSTANCE));
+        }
         Pair<Handles, CompletionStage<Done>> materialized = outbound.map(text -> (Message) TextMessage.create(text))
                 .viaMat(socket, Keep.both())
                 .viaMat(KillSwitches.single(), Keep.both())

@@ -49,6 +49,25 @@ public interface VenueConnector {
     }
 
     /**
+     * The subject type ({@code orderbook}, {@code ticker}, {@code trade}) a channel's per-instrument market data goes
+     * on, for per-instrument liveness (the feed file's {@code liveness.quiet-time}); empty when the channel carries
+     * none (a heartbeat, a feed-wide channel) or carries several types, and liveness cannot watch it.
+     */
+    default Optional<String> subjectType(String channel) {
+        return Optional.empty();
+    }
+
+    /**
+     * Frames that unsubscribe and subscribe again these instruments on one channel of the open connection, so that the
+     * venue starts sending them anew (with a fresh snapshot where the channel has one): what per-instrument liveness
+     * sends for an instrument the venue acked and then left silent. Empty when the venue cannot, and the quiet
+     * instrument is only reported.
+     */
+    default List<String> resubscribe(String channel, List<String> instruments) {
+        return List.of();
+    }
+
+    /**
      * A connector for one extra shard of the feed that carries feed-wide channels rather than instruments (Kalshi's
      * {@code market_lifecycle_v2}, which ignores ticker filters). The feed manager runs it as the shard
      * {@code {feed}-{name}}, subscribed with no instruments; empty for venues that need none.

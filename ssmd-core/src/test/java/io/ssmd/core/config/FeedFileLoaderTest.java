@@ -165,4 +165,43 @@ class FeedFileLoaderTest {
                 .extracting(ConfigError::keyPath)
                 .containsExactly("endpoints", "channels", "limits", "keepalive");
     }
+
+    @Test
+    void livenessIsOnForKrakenBooksAndTickersAndOffWhereAQuietMarketIsNormal() {
+        FeedDefinition kraken = FeedFileLoader.load(fixture.feedFile("kraken"), "kraken", new Findings())
+                .orElseThrow();
+        FeedDefinition futures = FeedFileLoader.load(
+                        fixture.feedFile("kraken-futures"), "kraken-futures", new Findings())
+                .orElseThrow();
+        assertThat(kraken.liveness().quietTimes()).containsOnlyKeys("book", "ticker");
+        assertThat(kraken.liveness().resubscribeInterval()).isEqualTo(java.time.Duration.ofMinutes(15));
+        assertThat(kraken.liveness().resubscribesPerMinute()).isEqualTo(10);
+        assertThat(futures.liveness().quietTimes()).containsOnlyKeys("book", "ticker");
+        for (String quiet : List.of("kalshi", "polymarket")) {
+            FeedDefinition feed = FeedFileLoader.load(fixture.feedFile(quiet), quiet, new Findings())
+                    .orElseThrow();
+            assertThat(feed.liveness().on()).as(quiet).isFalse();
+        }
+    }
+
+    @Test
+    void aLivenessQuietTimeForAChannelTheFeedDoesNotSubscribeSuggestsTheClosest() {
+        Path file = fixture.editFeed("kraken", "    book: 5m", "    bok: 5m");
+        assertThat(errors(file, "kraken")).singleElement().satisfies(e -> {
+            assertThat(e.keyPath()).isEqualTo("liveness.quiet-time.bok");
+            assertThat(e.message()).contains("did you mean 'book'?");
+        });
+    }
+
+    @Test
+    void aLivenessQuietTimeOfNoneLeavesThatChannelUnwatched() {
+        Path file = fixture.editFeed("kraken", "    ticker: 15m", "    ticker: none");
+        FeedDefinition kraken =
+                FeedFileLoader.load(file, "kraken", new Findings()).orElseThrow();
+        assertThat(kraken.liveness().quietTimes()).containsOnlyKeys("book");
+        Path zero = fixture.editFeed("kraken", "resubscribe-interval: 15m", "resubscribe-interval: 0s");
+        assertThat(errors(zero, "kraken"))
+                .singleElement()
+                .satisfies(e -> assertThat(e.keyPath()).isEqualTo("liveness.resubscribe-interval"));
+    }
 }

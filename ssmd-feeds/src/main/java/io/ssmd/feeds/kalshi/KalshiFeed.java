@@ -131,6 +131,20 @@ public final class KalshiFeed implements VenueConnector {
     }
 
     /** Kalshi pings at the WebSocket level, which Pekko hides: {@code list_subscriptions} is the app-level ping. */
+    /**
+     * {@code orderbook_delta} data (snapshots and deltas) goes on {@code orderbook} subjects, {@code ticker} and
+     * {@code trade} on their own. Liveness is off for Kalshi (a quiet market is normal); a feed file that turns it on
+     * gets reports only: a resubscribe needs the connection's sids, which only its decoder knows.
+     */
+    @Override
+    public Optional<String> subjectType(String channel) {
+        return switch (channel) {
+            case KalshiProtocol.ORDERBOOK_DELTA -> Optional.of("orderbook");
+            case KalshiProtocol.TICKER, KalshiProtocol.TRADE -> Optional.of(channel);
+            default -> Optional.empty();
+        };
+    }
+
     @Override
     public Optional<String> keepalive() {
         return Optional.of(KalshiProtocol.LIST_SUBSCRIPTIONS);

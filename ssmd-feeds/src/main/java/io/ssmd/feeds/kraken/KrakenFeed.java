@@ -76,6 +76,33 @@ public final class KrakenFeed implements VenueConnector {
         return frames;
     }
 
+    /** {@code book} data goes on {@code orderbook} subjects; {@code trade} and {@code ticker} on their own. */
+    @Override
+    public Optional<String> subjectType(String channel) {
+        return switch (channel) {
+            case "book" -> Optional.of("orderbook");
+            case "trade", "ticker" -> Optional.of(channel);
+            default -> Optional.empty();
+        };
+    }
+
+    /**
+     * Unsubscribe then subscribe the symbols on that channel, with a snapshot: Kraken v2 takes both on an open
+     * connection, answers each symbol with its own ack, and the fresh book snapshot replaces the decoder's book. Their
+     * own {@code req_id}s tell these requests apart from the initial subscribes and the book resyncs.
+     */
+    @Override
+    public List<String> resubscribe(String channel, List<String> instruments) {
+        if (instruments.isEmpty() || !settings.channels().contains(channel)) {
+            return List.of();
+        }
+        return List.of(
+                KrakenProtocol.unsubscribe(
+                        channel, instruments, settings.bookDepth(), KrakenProtocol.REQ_LIVENESS_UNSUBSCRIBE),
+                KrakenProtocol.subscribe(
+                        channel, instruments, settings.bookDepth(), KrakenProtocol.REQ_LIVENESS_SUBSCRIBE));
+    }
+
     @Override
     public Optional<String> keepalive() {
         return Optional.of(KrakenProtocol.PING);

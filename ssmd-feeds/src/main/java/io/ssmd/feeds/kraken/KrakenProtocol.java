@@ -38,6 +38,8 @@ public final class KrakenProtocol {
     static final int REQ_TICKER = 3;
     static final int REQ_RESYNC_UNSUBSCRIBE = 4;
     static final int REQ_RESYNC_SUBSCRIBE = 5;
+    static final int REQ_LIVENESS_UNSUBSCRIBE = 6;
+    static final int REQ_LIVENESS_SUBSCRIBE = 7;
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -112,6 +114,19 @@ public final class KrakenProtocol {
                 .append(reqId)
                 .append('}')
                 .toString();
+    }
+
+    /** An unsubscribe from any channel; a book's names its depth ({@link #unsubscribeBook}). */
+    public static String unsubscribe(String channel, List<String> symbols, int bookDepth, int reqId) {
+        if (channel.equals("book")) {
+            return unsubscribeBook(symbols, bookDepth, reqId);
+        }
+        StringBuilder sb = new StringBuilder(64 + symbols.size() * 16)
+                .append("{\"method\":\"unsubscribe\",\"params\":{\"channel\":")
+                .append(quote(channel))
+                .append(",\"symbol\":");
+        appendSymbols(sb, symbols);
+        return sb.append("},\"req_id\":").append(reqId).append('}').toString();
     }
 
     /** The {@code req_id} ssmd's initial subscribe of a channel carries. */

@@ -72,6 +72,31 @@ public final class KrakenFuturesFeed implements VenueConnector {
         return frames;
     }
 
+    /** {@code book} data goes on {@code orderbook} subjects, {@code trade} and {@code ticker} on their own. */
+    @Override
+    public Optional<String> subjectType(String channel) {
+        return Channel.of(channel).filter(Channel::perProduct).map(c -> switch (c) {
+            case BOOK -> KrakenFuturesProtocol.TYPE_ORDERBOOK;
+            case TRADE -> KrakenFuturesProtocol.TYPE_TRADE;
+            default -> KrakenFuturesProtocol.TYPE_TICKER;
+        });
+    }
+
+    /**
+     * {@code unsubscribe} then {@code subscribe} of the products on that feed: Kraken Futures takes both on an open
+     * connection, and a book's fresh {@code book_snapshot} resets the decoder's book and its {@code seq}.
+     */
+    @Override
+    public List<String> resubscribe(String channel, List<String> instruments) {
+        Optional<Channel> feed = Channel.of(channel).filter(Channel::perProduct);
+        if (instruments.isEmpty() || feed.isEmpty() || !settings.channels().contains(feed.get())) {
+            return List.of();
+        }
+        return List.of(
+                KrakenFuturesProtocol.unsubscribe(feed.get(), instruments),
+                KrakenFuturesProtocol.subscribe(feed.get(), instruments));
+    }
+
     /**
      * {@code {"event":"subscribe","feed":"heartbeat"}}. Kraken requires a client message at least every 60 s but
      * documents no app-level ping message (PROTOCOLS.md §3), and Pekko answers WebSocket pings without the

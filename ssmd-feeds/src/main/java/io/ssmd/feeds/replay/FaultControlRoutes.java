@@ -47,6 +47,10 @@ final class FaultControlRoutes extends AllDirectives {
             Map.entry("reject", "list of instruments whose subscriptions are refused; \"*\" for all"),
             Map.entry("ignore-pings", "boolean: stop answering app-level pings"),
             Map.entry(
+                    "silence",
+                    "list of instruments: sessions subscribed to them now keep the subscription but send no data"
+                            + " for them until they are subscribed again (Kraken spot, Kraken Futures)"),
+            Map.entry(
                     "freeze",
                     "true: the sessions open now stop sending market data but keep answering pings"
                             + " (later sessions are not frozen)"),
@@ -141,6 +145,7 @@ final class FaultControlRoutes extends AllDirectives {
                     faults.oversizedBytes(
                             value.isTextual() ? Math.toIntExact(Units.parseSize(value.asText())) : count(key, value));
                 case "reject" -> faults.reject(strings(key, value));
+                case "silence" -> faults.silence(strings(key, value));
                 case "ignore-pings" -> faults.ignorePings(bool(key, value));
                 case "freeze" -> {
                     if (bool(key, value)) {
@@ -169,6 +174,7 @@ final class FaultControlRoutes extends AllDirectives {
         node.put("oversized-every", faults.oversized().every());
         node.put("oversized-bytes", faults.oversizedBytes());
         faults.rejected().forEach(node.putArray("reject")::add);
+        faults.silenced().stream().sorted().forEach(node.putArray("silence")::add);
         node.put("ignore-pings", faults.ignorePings());
         faults.only().forEach(node.putArray("only")::add);
         return node;

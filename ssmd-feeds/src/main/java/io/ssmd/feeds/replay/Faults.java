@@ -1,6 +1,7 @@
 package io.ssmd.feeds.replay;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +31,10 @@ public final class Faults {
     private volatile int oversizedBytes = DEFAULT_OVERSIZED_BYTES;
     private final Set<String> rejected = ConcurrentHashMap.newKeySet();
     private volatile Set<String> only = Set.of();
+    /** Silenced instrument → the silence clock when it was silenced (see {@link #silence}). */
+    private final Map<String, Long> silenced = new ConcurrentHashMap<>();
+
+    private final AtomicLong silenceClock = new AtomicLong();
     private final AtomicLong disconnects = new AtomicLong();
     private final AtomicLong freezes = new AtomicLong();
     private final FrameFault skipSeq = new FrameFault();
@@ -156,6 +161,39 @@ public final class Faults {
         return rejectAll ? Set.of("*") : Set.copyOf(rejected);
     }
 
+    /**
+     * Silences these instruments in every session subscribed to them now: the subscription stays acked, but no market
+     * data of the instrument goes out on it, as when a venue acks a pair and then sends nothing for it while the
+     * connection's other pairs stream. A fresh subscribe of the instrument (a resubscribe, or a new connection's)
+     * is served again, like a venue that recovered; {@link #clear} ends the silence everywhere.
+     */
+    public void silence(Iterable<String> instruments) {
+        long at = silenceClock.incrementAndGet();
+        for (String instrument : instruments) {
+            silenced.put(instrument, at);
+        }
+    }
+
+    public Set<String> silenced() {
+        return Set.copyOf(silenced.keySet());
+    }
+
+    /** The silence clock now: a session notes it with each subscription it makes ({@link SessionSilence}). */
+    long silenceMark() {
+        return silenceClock.get();
+    }
+
+    /** Whether a subscription to {@code instrument} made at silence clock {@code subscribedAt} is silenced. */
+    boolean silences(String instrument, long subscribedAt) {
+        Long at = silenced.get(instrument);
+        return at != null && at > subscribedAt;
+    }
+
+    /** Whether no instrument is silenced (the common case, checked before anything per frame). */
+    boolean silencesNone() {
+        return silenced.isEmpty();
+    }
+
     public int oversizedBytes() {
         return oversizedBytes;
     }
@@ -224,6 +262,7 @@ public final class Faults {
         ignorePings = false;
         rejectAll = false;
         rejected.clear();
+        silenced.clear();
         oversizedBytes = DEFAULT_OVERSIZED_BYTES;
         only = Set.of();
         skipSeq.clear();

@@ -122,6 +122,36 @@ class KalshiShardTest {
         assertThat(rig.control(ControlEvent.DISCONNECTED, "kalshi-" + victim)).isEmpty();
     }
 
+    @Test
+    void aQuietMarketIsNormalOnKalshiAndIsNotReported() {
+        // The shipped kalshi.yaml watches no channel: a market that goes quiet while its shard's others stream is
+        // what Kalshi markets do, and neither a quality issue nor a reason to resubscribe.
+        String quiet = MARKETS.get(1);
+        long silencedAt = io.ssmd.core.nats.EpochMicros.now();
+        server.faults().silence(List.of(quiet));
+
+        // Longer than any quiet time the Kraken tests use (3 s), counted by the shard's own alive events.
+        await().atMost(WAIT)
+                .until(() -> rig.control(ControlEvent.ALIVE, "kalshi-0").stream()
+                                .filter(a -> a.ts() > silencedAt)
+                                .count()
+                        >= 8);
+        for (String sibling : List.of(MARKETS.get(0), MARKETS.get(2))) {
+            assertThat(receivedSince(orderbook(sibling), silencedAt))
+                    .as(sibling)
+                    .isGreaterThan(10);
+        }
+        assertThat(receivedSince(orderbook(quiet), silencedAt)).as(quiet).isLessThanOrEqualTo(3);
+        assertThat(rig.control(ControlEvent.INSTRUMENT_QUIET, "kalshi-0")).isEmpty();
+        assertThat(rig.counter("ssmd_connector_instrument_quiet")).isZero();
+    }
+
+    private static long receivedSince(List<ShardRig.Published> messages, long micros) {
+        return messages.stream()
+                .filter(m -> Long.parseLong(m.headers().getFirst("Ssmd-Received-At")) > micros)
+                .count();
+    }
+
     private int resyncs(String shard) {
         return rig.control(ControlEvent.RESYNC, shard).size();
     }

@@ -230,6 +230,30 @@ class ReplayServerTest {
     }
 
     @Test
+    void aSilenceHoldsBackSubscriptionsMadeBeforeItUntilTheyAreMadeAgain() throws Exception {
+        start(ReplaySettings.synthetic("test", 0, 10, 1)).close();
+        SessionSilence session = new SessionSilence(server.faults());
+        session.subscribed("book", "ETH/USD");
+        session.subscribed("ticker", "ETH/USD");
+        session.subscribed("book", "BTC/USD");
+
+        HttpResponse<String> set = control("POST", "/control/faults", "{\"silence\":[\"ETH/USD\"]}");
+        assertThat(set.statusCode()).isEqualTo(200);
+        assertThat(set.body()).contains("\"silence\":[\"ETH/USD\"]");
+        assertThat(session.silent("book", "ETH/USD")).isTrue();
+        assertThat(session.silent("ticker", "ETH/USD")).isTrue();
+        assertThat(session.silent("book", "BTC/USD")).isFalse();
+
+        // A fresh subscribe of one channel serves that channel again, like a venue that recovered.
+        session.subscribed("book", "ETH/USD");
+        assertThat(session.silent("book", "ETH/USD")).isFalse();
+        assertThat(session.silent("ticker", "ETH/USD")).isTrue();
+
+        control("DELETE", "/control/faults", "");
+        assertThat(session.silent("ticker", "ETH/USD")).isFalse();
+    }
+
+    @Test
     void recordedFramesArePacedByTheirTimesAndTheRestServed() throws Exception {
         Path recording = dir.resolve("archive.jsonl");
         Files.writeString(recording, """

@@ -11,6 +11,7 @@ import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.RecordedFrame;
 import io.ssmd.feeds.replay.SessionContext;
 import io.ssmd.feeds.replay.SessionOutput;
+import io.ssmd.feeds.replay.SessionSilence;
 import io.ssmd.feeds.replay.VenueSession;
 import java.io.IOException;
 import java.time.Duration;
@@ -45,6 +46,10 @@ final class KalshiReplaySession implements VenueSession {
 
     private final KalshiRecordedRelay relay;
     private final Map<Integer, KalshiSubscription> subscriptions = new TreeMap<>();
+    /** The silence fault holds back a market's every channel: its synthetic market does not step at all. */
+    private static final String SILENCE_CHANNEL = "market";
+
+    private final SessionSilence silence;
     private final Optional<Duration> idleTimeout;
     private int nextSid = 1;
     private long seqFrames;
@@ -53,13 +58,19 @@ final class KalshiReplaySession implements VenueSession {
 
     KalshiReplaySession(SessionContext context, KalshiMarketCatalog catalog, KalshiLifecycleEvents lifecycle) {
         this.faults = context.faults();
+        this.silence = new SessionSilence(faults);
         this.catalog = catalog;
         this.lifecycle = lifecycle;
         this.lifecycleSent = lifecycle.size();
         this.checkUniverse = context.settings().synthetic()
                 || !context.settings().instruments().isEmpty();
         this.synthetic = context.settings().synthetic()
-                ? new KalshiSyntheticFeed(catalog, context.seed(), subscriptions.values(), this::nextDataSeq)
+                ? new KalshiSyntheticFeed(
+                        catalog,
+                        context.seed(),
+                        subscriptions.values(),
+                        this::nextDataSeq,
+                        ticker -> silence.silent(SILENCE_CHANNEL, ticker))
                 : null;
         this.relay = new KalshiRecordedRelay(subscriptions.values(), this::nextDataSeq);
         // Kalshi closes no client for silence at the application level: it pings, and pongs are invisible here.
@@ -303,6 +314,7 @@ final class KalshiReplaySession implements VenueSession {
                 out.send(KalshiProtocol.error(id, Error.MARKET_NOT_FOUND, ticker));
             } else {
                 accepted.add(ticker);
+                silence.subscribed(SILENCE_CHANNEL, ticker);
             }
         }
         return accepted;

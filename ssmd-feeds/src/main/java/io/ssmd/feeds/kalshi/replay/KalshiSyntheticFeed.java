@@ -37,12 +37,17 @@ final class KalshiSyntheticFeed {
      * @param subscriptions the session's subscriptions in sid order (a live view)
      * @param nextSeq       the next data seq of a subscription (where the skip-seq fault applies)
      */
+    /** Whether a market is silenced in this session (the silence fault). */
+    private final java.util.function.Predicate<String> silent;
+
     KalshiSyntheticFeed(
             KalshiMarketCatalog catalog,
             long seed,
             Collection<KalshiSubscription> subscriptions,
-            ToLongFunction<KalshiSubscription> nextSeq) {
+            ToLongFunction<KalshiSubscription> nextSeq,
+            java.util.function.Predicate<String> silent) {
         this.catalog = catalog;
+        this.silent = silent;
         this.market = new KalshiSyntheticMarket(catalog, seed);
         this.subscriptions = subscriptions;
         this.nextSeq = nextSeq;
@@ -91,6 +96,10 @@ final class KalshiSyntheticFeed {
         Instant now = Instant.now();
         for (int i = 0; i < STEPS_PER_PUMP; i++) {
             pumpIndex = (pumpIndex + 1) % pumpMarkets.size();
+            if (silent.test(pumpMarkets.get(pumpIndex))) {
+                // Silenced (a fault): the market does not move, so nothing of it is owed and no seq is skipped.
+                continue;
+            }
             if (emit(market.step(pumpMarkets.get(pumpIndex)), now, out) > 0) {
                 return;
             }

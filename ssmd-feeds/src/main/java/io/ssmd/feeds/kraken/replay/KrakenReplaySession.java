@@ -6,6 +6,7 @@ import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.RecordedFrame;
 import io.ssmd.feeds.replay.SessionContext;
 import io.ssmd.feeds.replay.SessionOutput;
+import io.ssmd.feeds.replay.SessionSilence;
 import io.ssmd.feeds.replay.VenueSession;
 import java.io.IOException;
 import java.time.Duration;
@@ -38,6 +39,7 @@ final class KrakenReplaySession implements VenueSession {
     private final KrakenSyntheticMarket market;
     private final KrakenSubscriptions subscriptions = new KrakenSubscriptions();
     private final KrakenRecordedFilter recorded = new KrakenRecordedFilter();
+    private final SessionSilence silence;
     private long lastClientMillis = System.currentTimeMillis();
     private long lastChannelMillis;
     private boolean subscribedOnce;
@@ -49,6 +51,7 @@ final class KrakenReplaySession implements VenueSession {
      */
     KrakenReplaySession(SessionContext context, Predicate<String> listed, Duration idleTimeout) {
         this.faults = context.faults();
+        this.silence = new SessionSilence(faults);
         this.synthetic = context.settings().synthetic();
         this.listed = listed;
         this.idleMillis = idleTimeout.toMillis();
@@ -110,6 +113,7 @@ final class KrakenReplaySession implements VenueSession {
             subscriptions.add(new KrakenSubscriptions.Subscription(
                     request.channel(), symbol, request.depth(), request.eventTrigger()));
             subscribedOnce = true;
+            silence.subscribed(request.channel(), symbol);
             out.send(KrakenFrames.ack(
                     "subscribe",
                     reqId,
@@ -173,15 +177,24 @@ final class KrakenReplaySession implements VenueSession {
             return;
         }
         KrakenSubscriptions.Subscription next = subscriptions.next();
+        if (silence.silent(next.channel(), next.symbol())) {
+            return;
+        }
         int more = random.nextInt(MULTI_SYMBOL_ONE_IN) == 0 ? 1 + random.nextInt(2) : 0;
         List<String> symbols = subscriptions.withFollowers(next, more);
+        if (silence.active()) {
+            symbols = symbols.stream()
+                    .filter(s -> !silence.silent(next.channel(), s))
+                    .toList();
+        }
         long nowMicros = KrakenFrames.nowMicros();
+        Predicate<String> bookServed = s -> subscriptions.contains("book", s) && !silence.silent("book", s);
         switch (next.channel()) {
             case "book" -> out.sendData(market.bookUpdate(symbols, nowMicros, wrongChecksum()));
             case "trade" -> {
-                boolean anyBook = symbols.stream().anyMatch(s -> subscriptions.contains("book", s));
-                KrakenSyntheticMarket.Traded traded = market.trades(
-                        symbols, s -> subscriptions.contains("book", s), nowMicros, anyBook && wrongChecksum());
+                boolean anyBook = symbols.stream().anyMatch(bookServed);
+                KrakenSyntheticMarket.Traded traded =
+                        market.trades(symbols, bookServed, nowMicros, anyBook && wrongChecksum());
                 out.sendData(traded.tradeFrame());
                 if (traded.bookFrame() != null) {
                     out.sendData(traded.bookFrame());
@@ -199,7 +212,9 @@ final class KrakenReplaySession implements VenueSession {
 
     @Override
     public void onRecorded(RecordedFrame frame, SessionOutput out) {
-        KrakenRecordedFilter.Verdict verdict = recorded.verdict(frame.text(), subscriptions::contains);
+        KrakenRecordedFilter.Verdict verdict = recorded.verdict(
+                frame.text(),
+                (channel, symbol) -> subscriptions.contains(channel, symbol) && !silence.silent(channel, symbol));
         if (verdict == KrakenRecordedFilter.Verdict.SKIP) {
             return;
         }

@@ -9,6 +9,7 @@ import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.RecordedFrame;
 import io.ssmd.feeds.replay.SessionContext;
 import io.ssmd.feeds.replay.SessionOutput;
+import io.ssmd.feeds.replay.SessionSilence;
 import io.ssmd.feeds.replay.VenueSession;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,6 +87,7 @@ final class KrakenFuturesReplaySession implements VenueSession {
     private final List<Subscription> subscriptions = new ArrayList<>();
 
     private final Set<Subscription> subscribed = new HashSet<>();
+    private final SessionSilence silence;
     private int nextTurn;
     private long bookDeltas;
     private boolean heartbeat;
@@ -99,6 +101,7 @@ final class KrakenFuturesReplaySession implements VenueSession {
      */
     KrakenFuturesReplaySession(SessionContext context, Set<String> universe) {
         this.faults = context.faults();
+        this.silence = new SessionSilence(faults);
         this.universe = universe;
         boolean synthetic = context.settings().synthetic();
         this.synthetic = synthetic ? new KrakenFuturesSyntheticMarket(context.seed(), System::currentTimeMillis) : null;
@@ -144,6 +147,9 @@ final class KrakenFuturesReplaySession implements VenueSession {
         }
         Subscription turn = subscriptions.get(nextTurn);
         nextTurn = (nextTurn + 1) % subscriptions.size();
+        if (silence.silent(turn.feed().name(), turn.productId())) {
+            return;
+        }
         KrakenFuturesSyntheticProduct product = synthetic.product(turn.productId());
         long now = synthetic.now();
         switch (turn.feed()) {
@@ -173,7 +179,9 @@ final class KrakenFuturesReplaySession implements VenueSession {
         }
         recorded.observe(feedName, productId, node, frame.text());
         Optional<Feed> feed = Feed.ofFrame(feedName);
-        if (feed.isPresent() && subscribed.contains(new Subscription(feed.get(), productId))) {
+        if (feed.isPresent()
+                && subscribed.contains(new Subscription(feed.get(), productId))
+                && !silence.silent(feed.get().name(), productId)) {
             out.sendData(frame.text());
         }
     }
@@ -219,6 +227,7 @@ final class KrakenFuturesReplaySession implements VenueSession {
             if (subscribed.add(subscription)) {
                 subscriptions.add(subscription);
             }
+            silence.subscribed(feed.name(), id);
             snapshot(subscription, out);
         }
     }
