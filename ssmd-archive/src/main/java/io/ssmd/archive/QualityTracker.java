@@ -77,8 +77,11 @@ final class QualityTracker {
         switch (parts.kind()) {
             case UNPARSED -> found(QualityIssueType.PARSE_ERROR, record, "frame on the unparsed subject");
             case CONTROL -> {
-                if (parts.controlEvent().filter(ControlEvent.RESYNC::equals).isPresent()) {
+                String event = parts.controlEvent().orElse("");
+                if (event.equals(ControlEvent.RESYNC)) {
                     found(QualityIssueType.BOOK_RESYNC, record, "book resync");
+                } else if (event.equals(ControlEvent.INSTRUMENT_QUIET)) {
+                    found(QualityIssueType.INSTRUMENT_QUIET, record, "instrument quiet while its siblings streamed");
                 }
             }
             case MARKET_DATA -> marketData(record, parts);

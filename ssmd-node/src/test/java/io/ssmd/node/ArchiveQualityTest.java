@@ -148,12 +148,16 @@ class ArchiveQualityTest {
                 ControlEvent.of(ControlEvent.RESYNC, FEED, SHARD, 1, p.next, "seq gap", List.of("PF_XBTUSD"))
                         .toJson());
         p.publish(
+                Subjects.control(env, FEED, ControlEvent.INSTRUMENT_QUIET, SHARD),
+                ControlEvent.instrumentQuiet(FEED, SHARD, 1, p.next, "quiet", "PF_ETHUSD", "ticker", 120.0, true)
+                        .toJson());
+        p.publish(
                 Subjects.marketData(env, FEED, "ticker", "PF_ETHUSD"),
                 ticker("PF_ETHUSD", t + 60).getBytes());
 
         StreamArchiver archiver = start(nats, env, stream);
         LocalDate day = LocalDate.of(2026, 2, 12);
-        await().atMost(Duration.ofSeconds(30)).until(() -> counts(day).size() == 6);
+        await().atMost(Duration.ofSeconds(30)).until(() -> counts(day).size() == 7);
         archiver.stop().toCompletableFuture().join();
 
         assertThat(counts(day))
@@ -163,6 +167,8 @@ class ArchiveQualityTest {
                         "clock_skew",
                         1L,
                         "duplicate",
+                        1L,
+                        "instrument_quiet",
                         1L,
                         "missing_field",
                         1L,
@@ -176,6 +182,7 @@ class ArchiveQualityTest {
         assertThat(byType.get("missing_field").severity()).isEqualTo("error");
         assertThat(byType.get("parse_error").severity()).isEqualTo("error");
         assertThat(byType.get("book_resync").severity()).isEqualTo("info");
+        assertThat(byType.get("instrument_quiet").severity()).isEqualTo("warning");
         // Each sample is the first occurrence, as archived.
         JsonNode duplicate = JSON.readTree(byType.get("duplicate").sample());
         assertThat(duplicate.path("seq").asLong()).isEqualTo(3);
@@ -209,6 +216,8 @@ class ArchiveQualityTest {
                         1L,
                         "duplicate",
                         2L,
+                        "instrument_quiet",
+                        1L,
                         "missing_field",
                         1L,
                         "out_of_order",

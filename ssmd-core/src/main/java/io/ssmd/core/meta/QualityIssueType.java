@@ -20,7 +20,12 @@ public enum QualityIssueType {
     /** A venue time ahead of the receive time by more than the limit, or far behind it. */
     CLOCK_SKEW("clock_skew", Severity.WARNING),
     /** A {@code resync} control event: a shard found its book wrong and fetched it again. */
-    BOOK_RESYNC("book_resync", Severity.INFO);
+    BOOK_RESYNC("book_resync", Severity.INFO),
+    /**
+     * An {@code instrument_quiet} control event: one instrument's channel sent nothing for its quiet time while its
+     * siblings on the connection streamed, and the shard resubscribed it (docs/operations.md).
+     */
+    INSTRUMENT_QUIET("instrument_quiet", Severity.WARNING);
 
     /** How bad an issue is. */
     public enum Severity {
