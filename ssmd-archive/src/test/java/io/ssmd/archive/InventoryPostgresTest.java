@@ -13,6 +13,7 @@ import io.ssmd.core.config.StorageSettings;
 import io.ssmd.core.db.Database;
 import io.ssmd.core.meta.DataInventory;
 import io.ssmd.core.meta.Metadata;
+import io.ssmd.core.meta.QualityIssues;
 import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.core.testkit.PostgresDatabase;
@@ -164,6 +165,26 @@ class InventoryPostgresTest {
         assertThat(rowA.storagePath())
                 .isEqualTo(f.streamDir().resolve("2026-01-01").toAbsolutePath() + "/");
         assertThat(inventory.latestDate("kraken")).contains(LocalDate.of(2026, 1, 3));
+
+        // The day's quality score, from what was persisted: its time component is exactly the share of the day's span
+        // (E1 .. E2 + 33 s, 153 s) outside its two gaps (101 s after the restart, 20 s of outage), and the score is
+        // below one; the clean day scores 1.00.
+        QualityIssues issues = new QualityIssues(Metadata.of(db));
+        DailyQuality.FeedDay scoredA = DailyQuality.score(
+                issues,
+                "kraken",
+                LocalDate.of(2026, 1, 1),
+                issues.days(LocalDate.of(2026, 1, 1), Optional.of("kraken")));
+        assertThat(scoredA.result().spanSeconds()).isEqualTo(153);
+        assertThat(scoredA.result().gapSeconds()).isEqualTo(121);
+        assertThat(scoredA.result().time()).isCloseTo(1.0 - 121.0 / 153.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(scoredA.result().score()).isLessThan(java.math.BigDecimal.ONE);
+        DailyQuality.FeedDay scoredB = DailyQuality.score(
+                issues,
+                "kraken",
+                LocalDate.of(2026, 1, 2),
+                issues.days(LocalDate.of(2026, 1, 2), Optional.of("kraken")));
+        assertThat(scoredB.result().score()).isEqualByComparingTo("1.00");
 
         // --rebuild from the manifests, into an emptied table, writes the same rows and gaps; again, no duplicates.
         Map<String, Object> before = f.snapshot();
