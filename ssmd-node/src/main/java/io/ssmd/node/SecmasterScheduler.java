@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueType;
 import io.ssmd.core.CborSerializable;
 import io.ssmd.core.config.EnabledFeed;
+import io.ssmd.core.config.Environment;
 import io.ssmd.core.meta.SecurityMaster;
 import io.ssmd.feeds.SecmasterSync;
 import java.time.Duration;
@@ -65,6 +66,17 @@ final class SecmasterScheduler extends AbstractBehavior<SecmasterScheduler.Comma
                 throw new IllegalArgumentException(KEY + " must be a duration (1h, 30m) or off, got " + every);
             }
             return new Settings(every.isZero() ? Optional.empty() : Optional.of(every));
+        }
+
+        /**
+         * These settings as {@code environment} has them: its {@code secmaster.sync-every}, when it sets one, wins over
+         * the node's (the environment says what runs; {@code none} there turns syncing off).
+         */
+        Settings in(Environment environment) {
+            return environment
+                    .secmasterSyncEvery()
+                    .map(every -> new Settings(every.isZero() ? Optional.empty() : Optional.of(every)))
+                    .orElse(this);
         }
     }
 

@@ -125,7 +125,7 @@ public final class Ssmd {
     public static Ssmd start(ActorSystem<?> system, NodeSettings settings, Environment environment) {
         Instant startedAt = Instant.now();
         SecmasterScheduler.Settings secmasterSchedule =
-                SecmasterScheduler.Settings.create(system.settings().config());
+                SecmasterScheduler.Settings.create(system.settings().config()).in(environment);
         SecmasterSettings secmaster = SecmasterSettings.create(system.settings().config());
         Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("ssmd-blocking-dispatcher"));
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
@@ -484,7 +484,8 @@ public final class Ssmd {
             Executor blocking) {
         if (schedule.every().isEmpty()) {
             log.info(
-                    "security master: no startup or scheduled syncs ({} is off); `ssmd market sync` fills it",
+                    "security master: no startup or scheduled syncs ({} or the environment's secmaster.sync-every is"
+                            + " off); `ssmd market sync` fills it",
                     SecmasterScheduler.Settings.KEY);
             return;
         }

@@ -168,6 +168,35 @@ class SecmasterSchedulerPostgresTest {
                 .hasMessageContaining("ssmd.secmaster.sync-every");
     }
 
+    @Test
+    void theEnvironmentsScheduleWinsOverTheNodesWhenItSetsOne() {
+        SecmasterScheduler.Settings node = settings("sync-every = 1h");
+        assertThat(node.in(environment(Optional.empty())).every()).contains(Duration.ofHours(1));
+        assertThat(node.in(environment(Optional.of(Duration.ofMinutes(30)))).every())
+                .contains(Duration.ofMinutes(30));
+        assertThat(node.in(environment(Optional.of(Duration.ZERO))).every()).isEmpty();
+        assertThat(settings("sync-every = off")
+                        .in(environment(Optional.of(Duration.ofMinutes(5))))
+                        .every())
+                .contains(Duration.ofMinutes(5));
+    }
+
+    private static Environment environment(Optional<Duration> syncEvery) {
+        return new Environment(
+                java.nio.file.Path.of("lab.yaml"),
+                "lab",
+                List.of(),
+                io.ssmd.core.nats.PublisherSettings.defaults(),
+                List.of(),
+                new io.ssmd.core.config.StorageSettings(
+                        java.nio.file.Path.of("archive"),
+                        io.ssmd.core.config.StorageSettings.Format.GZIP,
+                        Duration.ofMinutes(15)),
+                List.of(),
+                io.ssmd.core.config.GatewaySpec.defaults(true, Optional.empty()),
+                syncEvery);
+    }
+
     private static SecmasterScheduler.Settings settings(String line) {
         return SecmasterScheduler.Settings.create(ConfigFactory.parseString("ssmd.secmaster { " + line + " }"));
     }

@@ -18,6 +18,9 @@ import java.util.Optional;
  * @param storage   where archivers write
  * @param archivers the archivers, each over streams that exist
  * @param gateway   the gateway
+ * @param secmasterSyncEvery {@code secmaster.sync-every}: how often the security master syncs every enabled feed
+ *                  (after one sync at startup), {@link java.time.Duration#ZERO} for never ({@code none}); empty when
+ *                  the file leaves it to the node's {@code ssmd.secmaster.sync-every}
  */
 public record Environment(
         Path file,
@@ -27,7 +30,8 @@ public record Environment(
         List<StreamSpec> streams,
         StorageSettings storage,
         List<ArchiverSpec> archivers,
-        GatewaySpec gateway) {
+        GatewaySpec gateway,
+        Optional<java.time.Duration> secmasterSyncEvery) {
 
     public Environment {
         feeds = List.copyOf(feeds);

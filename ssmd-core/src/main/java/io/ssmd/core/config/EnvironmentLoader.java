@@ -21,8 +21,9 @@ import java.util.Set;
  */
 public final class EnvironmentLoader {
 
-    private static final List<String> KEYS =
-            List.of("name", "feeds-dir", "feeds", "transport", "streams", "storage", "archivers", "gateway");
+    private static final List<String> KEYS = List.of(
+            "name", "feeds-dir", "feeds", "transport", "streams", "storage", "archivers", "gateway", "secmaster");
+    private static final List<String> SECMASTER_KEYS = List.of("sync-every");
     private static final List<String> TRANSPORT_KEYS = List.of("publish", "control-queue");
     private static final List<String> PUBLISH_KEYS = List.of("window", "max-attempts", "retry-backoff", "ack-timeout");
     private static final List<String> GATEWAY_KEYS = List.of(
@@ -83,10 +84,14 @@ public final class EnvironmentLoader {
         StorageSettings storage = StorageReader.read(root, env, findings);
         List<ArchiverSpec> archivers = ArchiverReader.read(root, name, streams, namedFeeds, storage, findings);
         GatewaySpec gateway = gateway(root, envFile, findings);
+        Optional<ConfigNode> secmaster = root.mapping("secmaster");
+        secmaster.ifPresent(m -> m.allowOnly(SECMASTER_KEYS));
+        Optional<java.time.Duration> syncEvery = secmaster.flatMap(m -> m.duration("sync-every", true));
 
         Optional<Environment> environment = findings.hasErrors()
                 ? Optional.empty()
-                : Optional.of(new Environment(envFile, name, feeds, publisher, streams, storage, archivers, gateway));
+                : Optional.of(new Environment(
+                        envFile, name, feeds, publisher, streams, storage, archivers, gateway, syncEvery));
         return new ValidationReport(findings.passed(), findings.errors(), environment);
     }
 

@@ -153,6 +153,7 @@ class EnvironmentLoaderTest {
         assertThat(environment.gateway().maxLag()).isEqualTo(GatewaySpec.DEFAULT_MAX_LAG);
         assertThat(environment.gateway().maxClients()).isEqualTo(GatewaySpec.DEFAULT_MAX_CLIENTS);
         assertThat(environment.gateway().maxSubscriptions()).isEqualTo(GatewaySpec.DEFAULT_MAX_SUBSCRIPTIONS);
+        assertThat(environment.secmasterSyncEvery()).isEmpty();
     }
 
     @Test
@@ -175,6 +176,7 @@ class EnvironmentLoaderTest {
                     streams: [LAB_KRAKEN]
                 gateway: {enabled: false, api-keys-file: keys.sha256, client-queue-size: 500, max-lag: 5s,
                           recent-trades: 20, max-clients: 50, max-subscriptions-per-client: 40}
+                secmaster: {sync-every: 30m}
                 """);
 
         Environment environment = EnvironmentLoader.load(file, Map.of());
@@ -200,6 +202,36 @@ class EnvironmentLoaderTest {
         assertThat(environment.gateway().recentTrades()).isEqualTo(20);
         assertThat(environment.gateway().maxClients()).isEqualTo(50);
         assertThat(environment.gateway().maxSubscriptions()).isEqualTo(40);
+        assertThat(environment.secmasterSyncEvery()).contains(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void theSecmasterScheduleIsADurationOrNoneAndAnythingElseNamesTheKey() {
+        ConfigFixture fixture = ConfigFixture.in(tempDir);
+        Path off = fixture.env("off", """
+                name: off
+                feeds:
+                  kraken:
+                    instruments: [BTC/USD]
+                secmaster: {sync-every: none}
+                """);
+        assertThat(EnvironmentLoader.load(off, Map.of()).secmasterSyncEvery()).contains(Duration.ZERO);
+
+        Path bad = fixture.env("bad", """
+                name: bad
+                feeds:
+                  kraken:
+                    instruments: [BTC/USD]
+                secmaster: {sync-evry: 1h, sync-every: soon}
+                """);
+        assertThatThrownBy(() -> EnvironmentLoader.load(bad, Map.of()))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.errors())
+                                .extracting(ConfigError::keyPath)
+                                .containsExactlyInAnyOrder("secmaster.sync-evry", "secmaster.sync-every"))
+                .hasMessageContaining(bad.toString())
+                .hasMessageContaining("sync-every");
     }
 
     @Test
