@@ -208,8 +208,8 @@ class EnvironmentLoaderTest {
     @Test
     void theSecmasterScheduleIsADurationOrNoneAndAnythingElseNamesTheKey() {
         ConfigFixture fixture = ConfigFixture.in(tempDir);
-        Path off = fixture.env("off", """
-                name: off
+        Path off = fixture.env("quiet", """
+                name: quiet
                 feeds:
                   kraken:
                     instruments: [BTC/USD]

@@ -20,8 +20,11 @@ import org.junit.jupiter.api.Test;
 /** A shard's assignment crosses nodes as versioned Jackson CBOR, its instruments' attributes with it. */
 class StartSerializationTest {
 
-    private static final ActorTestKit KIT =
-            ActorTestKit.create("start-serialization", NodeConfig.forNode(NodeConfig.layered(ConfigFactory.empty())));
+    /** The node's own serialization settings, on a free remoting port (the default 25520 may be any node's here). */
+    private static final ActorTestKit KIT = ActorTestKit.create(
+            "start-serialization",
+            NodeConfig.forNode(
+                    NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
 
     @AfterAll
     static void shutdown() {
