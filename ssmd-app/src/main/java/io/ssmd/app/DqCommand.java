@@ -58,21 +58,31 @@ final class DqCommand {
             if (rows.isEmpty()) {
                 throw new IllegalArgumentException(noInventory(issues, only, day));
             }
-            Map<String, List<QualityIssues.InventoryDay>> byFeed = new LinkedHashMap<>();
-            rows.forEach(r ->
-                    byFeed.computeIfAbsent(r.feed(), k -> new ArrayList<>()).add(r));
+            // One score per environment and feed: two environments archiving the same feed are two days of data.
+            Map<List<String>, List<QualityIssues.InventoryDay>> byFeed = new LinkedHashMap<>();
+            rows.forEach(r -> byFeed.computeIfAbsent(List.of(r.environment(), r.feed()), k -> new ArrayList<>())
+                    .add(r));
             List<DailyQuality.FeedDay> scored = new ArrayList<>();
-            for (Map.Entry<String, List<QualityIssues.InventoryDay>> e : byFeed.entrySet()) {
-                DailyQuality.FeedDay d = DailyQuality.score(issues, e.getKey(), day, e.getValue());
-                issues.storeScore(d.feed(), day, d.result().score(), JSON.writeValueAsString(components(d)));
+            List<String> environments = new ArrayList<>();
+            for (Map.Entry<List<String>, List<QualityIssues.InventoryDay>> e : byFeed.entrySet()) {
+                DailyQuality.FeedDay d = DailyQuality.score(issues, e.getKey().get(1), day, e.getValue());
+                issues.storeScore(
+                        e.getValue().stream()
+                                .map(QualityIssues.InventoryDay::id)
+                                .toList(),
+                        d.result().score(),
+                        JSON.writeValueAsString(components(d)));
                 scored.add(d);
+                environments.add(e.getKey().get(0));
             }
             if (json()) {
                 printJson(
                         out,
-                        scored.stream()
-                                .map(d -> {
+                        java.util.stream.IntStream.range(0, scored.size())
+                                .mapToObj(i -> {
+                                    DailyQuality.FeedDay d = scored.get(i);
                                     Map<String, Object> m = new LinkedHashMap<>();
+                                    m.put("environment", environments.get(i));
                                     m.put("feed", d.feed());
                                     m.put("date", d.date().toString());
                                     m.put("score", d.result().score());
@@ -83,6 +93,7 @@ final class DqCommand {
                 return 0;
             }
             TextTable table = TextTable.of(
+                    "env",
                     "feed",
                     "date",
                     "score",
@@ -95,9 +106,11 @@ final class DqCommand {
                     "records",
                     "error issues",
                     "resync count");
-            for (DailyQuality.FeedDay d : scored) {
+            for (int i = 0; i < scored.size(); i++) {
+                DailyQuality.FeedDay d = scored.get(i);
                 QualityScore.Result r = d.result();
                 table.row(
+                        environments.get(i),
                         d.feed(),
                         d.date().toString(),
                         r.score().toPlainString(),

@@ -12,6 +12,7 @@ import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -88,6 +89,49 @@ class QualityCommandsTest {
         out = o.toString();
         err = e.toString();
         return code;
+    }
+
+    @Test
+    void anotherEnvironmentOfTheSameFeedIsScoredApartAndKeepsItsOwnScore() throws Exception {
+        NodeSettings settings = NodeSettings.create(NodeConfig.load(Optional.of(config), Map.of()), Map.of());
+        try (Database db = Database.open(settings.db())) {
+            // A lab environment archived kalshi the same day, cleanly: none of prod's gap or issues are its own.
+            QualityIssues issues = new QualityIssues(Metadata.of(db));
+            Instant t = Instant.parse("2026-01-02T10:00:00Z");
+            issues.add(
+                    new QualityIssues.Day(
+                            "lab",
+                            "kalshi",
+                            "LAB_KALSHI",
+                            DAY,
+                            dir.resolve("gone-too").toString()),
+                    List.of(),
+                    t);
+            try (Connection c = db.dataSource().getConnection();
+                    Statement s = c.createStatement()) {
+                s.execute("UPDATE data_inventory SET record_count = 500, first_timestamp = TIMESTAMP WITH TIME ZONE"
+                        + " '2026-01-02 00:00:00+00', last_timestamp = TIMESTAMP WITH TIME ZONE '2026-01-03"
+                        + " 00:00:00+00' WHERE environment = 'lab'");
+            }
+        }
+        assertThat(ssmd("dq", "daily", "--feed", "kalshi", "--date", "2026-01-02", "--json"))
+                .as(err)
+                .isZero();
+        Map<String, BigDecimal> byEnv = new java.util.TreeMap<>();
+        JSON.readTree(out)
+                .forEach(d -> byEnv.put(
+                        d.path("environment").asText(), d.path("score").decimalValue()));
+        assertThat(byEnv).containsOnlyKeys("lab", "prod");
+        assertThat(byEnv.get("lab")).isEqualByComparingTo("1.00");
+        assertThat(byEnv.get("prod")).isEqualByComparingTo("0.93");
+        try (Database db = Database.open(settings.db())) {
+            Map<String, BigDecimal> stored = new java.util.TreeMap<>();
+            new QualityIssues(Metadata.of(db))
+                    .days(DAY, Optional.of("kalshi"))
+                    .forEach(r -> stored.put(r.environment(), r.qualityScore().orElseThrow()));
+            assertThat(stored.get("lab")).isEqualByComparingTo("1.00");
+            assertThat(stored.get("prod")).isEqualByComparingTo("0.93");
+        }
     }
 
     @Test

@@ -104,7 +104,12 @@ public final class DailyQuality {
         }
         long errors = 0;
         long resyncs = 0;
+        // Only the issues of the streams scored: another environment's streams of the same feed are another day.
+        Set<String> scoredStreams = new HashSet<>(streams.keySet());
         for (QualityIssues.Issue issue : issues.issues(feed, date)) {
+            if (!scoredStreams.contains(issue.stream())) {
+                continue;
+            }
             if (QualityIssueType.Severity.ERROR.id().equals(issue.severity())) {
                 errors += issue.count();
             }

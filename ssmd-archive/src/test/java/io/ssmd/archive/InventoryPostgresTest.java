@@ -171,19 +171,13 @@ class InventoryPostgresTest {
         // below one; the clean day scores 1.00.
         QualityIssues issues = new QualityIssues(Metadata.of(db));
         DailyQuality.FeedDay scoredA = DailyQuality.score(
-                issues,
-                "kraken",
-                LocalDate.of(2026, 1, 1),
-                issues.days(LocalDate.of(2026, 1, 1), Optional.of("kraken")));
+                issues, "kraken", LocalDate.of(2026, 1, 1), dayOf(issues, f, LocalDate.of(2026, 1, 1)));
         assertThat(scoredA.result().spanSeconds()).isEqualTo(153);
         assertThat(scoredA.result().gapSeconds()).isEqualTo(121);
         assertThat(scoredA.result().time()).isCloseTo(1.0 - 121.0 / 153.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(scoredA.result().score()).isLessThan(java.math.BigDecimal.ONE);
         DailyQuality.FeedDay scoredB = DailyQuality.score(
-                issues,
-                "kraken",
-                LocalDate.of(2026, 1, 2),
-                issues.days(LocalDate.of(2026, 1, 2), Optional.of("kraken")));
+                issues, "kraken", LocalDate.of(2026, 1, 2), dayOf(issues, f, LocalDate.of(2026, 1, 2)));
         assertThat(scoredB.result().score()).isEqualByComparingTo("1.00");
 
         // --rebuild from the manifests, into an emptied table, writes the same rows and gaps; again, no duplicates.
@@ -336,6 +330,13 @@ class InventoryPostgresTest {
 
     private static Instant at(Long micros) {
         return micros == null ? null : Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+    }
+
+    /** The fixture's own rows of the day: the other tests share the database and its dates. */
+    private static List<QualityIssues.InventoryDay> dayOf(QualityIssues issues, Fixture f, LocalDate date) {
+        return issues.days(date, Optional.of("kraken")).stream()
+                .filter(d -> d.environment().equals(f.env))
+                .toList();
     }
 
     private final class Fixture {

@@ -226,6 +226,19 @@ public final class QualityIssues {
                 .list());
     }
 
+    /** Stores a day's score and its components (JSON) in the inventory rows {@code ids} (one environment's streams). */
+    public int storeScore(List<Long> ids, BigDecimal score, String components) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE data_inventory SET quality_score = :score,"
+                        + " quality_components = :components WHERE id IN (<ids>)")
+                .bind("score", score)
+                .bind("components", components)
+                .bindList("ids", ids)
+                .execute());
+    }
+
     /** Stores the day's score and its components (JSON) in every raw inventory row of the feed's day. */
     public int storeScore(String feed, LocalDate date, BigDecimal score, String components) {
         return jdbi.withHandle(h -> h.createUpdate("UPDATE data_inventory SET quality_score = :score,"
