@@ -108,10 +108,13 @@ class KrakenLivenessTest {
 
         // Resubscribed on the open connection: Kraken acked the unsubscribe of ETH/USD, and its data flows again.
         long lastReport = quiet.get(quiet.size() - 1).ts();
-        assertThat(rig.published(s -> s.endsWith(".json.system.kraken-0")).stream()
-                        .map(p -> new String(p.data(), StandardCharsets.UTF_8))
-                        .filter(frame -> frame.contains("\"method\":\"unsubscribe\"") && frame.contains("ETH/USD")))
-                .isNotEmpty();
+        // (The ack is the venue's answer: it may arrive after the control event was published.)
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(rig.published(s -> s.endsWith(".json.system.kraken-0")).stream()
+                                .map(p -> new String(p.data(), StandardCharsets.UTF_8))
+                                .filter(frame ->
+                                        frame.contains("\"method\":\"unsubscribe\"") && frame.contains("ETH/USD")))
+                        .isNotEmpty());
         await().atMost(WAIT)
                 .until(() -> orderbook("ETH/USD").stream()
                                 .filter(m -> receivedAt(m) > lastReport)
