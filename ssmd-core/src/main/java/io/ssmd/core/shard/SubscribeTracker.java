@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -75,17 +74,6 @@ final class SubscribeTracker {
         return moot;
     }
 
-    /** The markets held out of the shards until their retry. */
-    Set<String> heldOut() {
-        Set<String> out = new HashSet<>();
-        markets.forEach((i, m) -> {
-            if (m.heldOut) {
-                out.add(i);
-            }
-        });
-        return out;
-    }
-
     /** The wanted markets minus those held out, in the order given. */
     List<String> placeable(List<String> wanted) {
         return wanted.stream()
@@ -142,11 +130,6 @@ final class SubscribeTracker {
         m.heldOut = false;
         m.placedAt = now;
         return true;
-    }
-
-    /** The market's state as the tracker sees it. */
-    Optional<String> state(String instrument) {
-        return Optional.ofNullable(markets.get(instrument)).map(m -> m.state);
     }
 
     /** The states changed and the markets ended since the last call, to write; both emptied. */
