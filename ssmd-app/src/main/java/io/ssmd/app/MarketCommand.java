@@ -135,9 +135,11 @@ final class MarketCommand {
             SecurityMaster master = new SecurityMaster(metadata);
             Market market = master.show(feed, id);
             List<MarketChange> changes = history ? master.history(market) : List.of();
+            var subscription = master.subscriptions().find(market.feed(), market.instrument());
             if (json()) {
                 Map<String, Object> shown = summary(market);
                 shown.put("raw", SecurityMasterJson.tree(market.market().raw()));
+                shown.put("subscription", io.ssmd.core.meta.MetaViews.subscription(subscription));
                 if (history) {
                     shown.put(
                             "history",
@@ -153,6 +155,14 @@ final class MarketCommand {
                     .row("updated_at", text(market.updatedAt()))
                     .row("last_seen_at", text(market.lastSeenAt()))
                     .row("raw", abbreviate(market.market().raw(), 200));
+            // What the feed manager last saw of its subscription: "-" when no manager has placed it.
+            fields.row(
+                            "subscription",
+                            subscription
+                                    .map(x -> x.state() + " (" + (x.shard() == null ? "no shard" : x.shard()) + ", "
+                                            + x.attempts() + " refusals, " + text(x.updatedAt()) + ")")
+                                    .orElse("-"))
+                    .row("subscribe_error", subscription.map(x -> x.lastError()).orElse(null));
             fields.print(out);
             if (history) {
                 out.println();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssmd.core.db.Database;
 import io.ssmd.core.meta.MarketRecord;
+import io.ssmd.core.meta.MarketSubscriptions;
 import io.ssmd.core.meta.Metadata;
 import io.ssmd.core.meta.SecurityMaster;
 import io.ssmd.core.settings.NodeConfig;
@@ -133,6 +134,39 @@ class MarketCommandTest {
                 .contains("instrument       BTC/USD")
                 .contains("2026-12-02T00:00:00Z  status        active  halted")
                 .contains("2026-12-02T00:00:00Z  venue_status  online  cancel_only");
+    }
+
+    @Test
+    void showsTheSubscribeStateTheFeedManagerWrote() throws Exception {
+        assertThat(ssmd("market", "show", "kraken", "ETH/USD")).as(err).isZero();
+        assertThat(out).containsPattern("(?m)^subscription +-$");
+        NodeSettings settings = NodeSettings.create(NodeConfig.load(Optional.of(config), Map.of()), Map.of());
+        try (Database db = Database.open(settings.db())) {
+            new SecurityMaster(Metadata.of(db))
+                    .subscriptions()
+                    .apply(
+                            "kraken",
+                            List.of(new MarketSubscriptions.Subscription(
+                                    "kraken",
+                                    "ETH/USD",
+                                    MarketSubscriptions.DROPPED,
+                                    "kraken-0",
+                                    3,
+                                    "Currency pair not supported ETH/USD",
+                                    DEC_2)),
+                            List.of());
+        }
+        assertThat(ssmd("market", "show", "kraken", "ETH/USD")).as(err).isZero();
+        assertThat(out)
+                .contains("subscription     dropped (kraken-0, 3 refusals, 2026-12-02T00:00:00Z)")
+                .contains("subscribe_error  Currency pair not supported ETH/USD");
+        assertThat(ssmd("market", "show", "kraken", "ETH/USD", "--json"))
+                .as(err)
+                .isZero();
+        JsonNode shown = JSON.readTree(out).path("subscription");
+        assertThat(shown.path("state").asText()).isEqualTo("dropped");
+        assertThat(shown.path("attempts").asInt()).isEqualTo(3);
+        assertThat(shown.path("last_error").asText()).isEqualTo("Currency pair not supported ETH/USD");
     }
 
     @Test

@@ -180,6 +180,24 @@ public final class MetaViews {
         return shown;
     }
 
+    /**
+     * A market's subscribe state (table {@code market_subscriptions}): {@code {"state", "shard", "attempts",
+     * "last_error", "updated_at"}}, or null when no feed manager has placed it.
+     */
+    public static Map<String, Object> subscription(Optional<MarketSubscriptions.Subscription> found) {
+        if (found.isEmpty()) {
+            return null;
+        }
+        MarketSubscriptions.Subscription s = found.get();
+        Map<String, Object> shown = new LinkedHashMap<>();
+        shown.put("state", s.state());
+        shown.put("shard", s.shard());
+        shown.put("attempts", s.attempts());
+        shown.put("last_error", s.lastError());
+        shown.put("updated_at", text(s.updatedAt()));
+        return shown;
+    }
+
     /** One {@code market_history} row: {@code {"changed_at", "field", "old", "new"}}. */
     public static Map<String, Object> marketChange(MarketChange c) {
         Map<String, Object> shown = new LinkedHashMap<>();

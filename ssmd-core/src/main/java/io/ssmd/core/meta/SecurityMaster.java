@@ -46,6 +46,11 @@ public final class SecurityMaster {
         this.jdbi = metadata.jdbi();
     }
 
+    /** The markets' subscribe states (table {@code market_subscriptions}), in the same database. */
+    public MarketSubscriptions subscriptions() {
+        return new MarketSubscriptions(jdbi);
+    }
+
     /** What a sync did to one feed's markets. */
     public record SyncCounts(String feed, int created, int updated, int unchanged, int removed, int historyRows) {
 

@@ -34,6 +34,8 @@ public record NodeSettings(
      * @param failureRanges    when a range of failed publishes is closed and announced as one {@code publish_failed}
      * @param instrumentsFromSecmaster feeds that list no instruments take them from the security master and its change
      *                         events rather than from discovery ({@code ssmd.connectors.instruments-from-secmaster})
+     * @param subscribeRetry   how feed managers retry a market a shard or the venue refused
+     *                         ({@code ssmd.connectors.subscribe-retry})
      */
     public record ConnectorSettings(
             double fillRatio,
@@ -44,7 +46,32 @@ public record NodeSettings(
             Duration backpressureGapAfter,
             Duration bookSnapshotInterval,
             FailureRangeLimits failureRanges,
-            boolean instrumentsFromSecmaster) {
+            boolean instrumentsFromSecmaster,
+            io.ssmd.core.shard.SubscribeRetry subscribeRetry) {
+
+        /** As below, refused markets retried with the defaults. */
+        public ConnectorSettings(
+                double fillRatio,
+                Duration healthInterval,
+                Duration aliveInterval,
+                Duration reassignInterval,
+                Duration rediscoverInterval,
+                Duration backpressureGapAfter,
+                Duration bookSnapshotInterval,
+                FailureRangeLimits failureRanges,
+                boolean instrumentsFromSecmaster) {
+            this(
+                    fillRatio,
+                    healthInterval,
+                    aliveInterval,
+                    reassignInterval,
+                    rediscoverInterval,
+                    backpressureGapAfter,
+                    bookSnapshotInterval,
+                    failureRanges,
+                    instrumentsFromSecmaster,
+                    io.ssmd.core.shard.SubscribeRetry.defaults());
+        }
 
         /** Settings whose feeds without instruments run discovery. */
         public ConnectorSettings(
@@ -192,7 +219,20 @@ public record NodeSettings(
                                 "ssmd.connectors.book-snapshot-interval",
                                 c.getDuration("connectors.book-snapshot-interval")),
                         failureRanges(c.getConfig("connectors.publish-failed")),
-                        c.getBoolean("connectors.instruments-from-secmaster")));
+                        c.getBoolean("connectors.instruments-from-secmaster"),
+                        subscribeRetry(c.getConfig("connectors.subscribe-retry"))));
+    }
+
+    private static io.ssmd.core.shard.SubscribeRetry subscribeRetry(Config c) {
+        try {
+            return new io.ssmd.core.shard.SubscribeRetry(
+                    c.getDuration("min-backoff"),
+                    c.getDuration("max-backoff"),
+                    c.getInt("retries"),
+                    positive("ssmd.connectors.subscribe-retry.confirm-after", c.getDuration("confirm-after")));
+        } catch (IllegalArgumentException e) {
+            throw new com.typesafe.config.ConfigException.BadValue("ssmd.connectors.subscribe-retry", e.getMessage());
+        }
     }
 
     private static FailureRangeLimits failureRanges(Config c) {

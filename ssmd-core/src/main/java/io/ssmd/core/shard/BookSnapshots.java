@@ -118,6 +118,16 @@ public final class BookSnapshots {
         }
     }
 
+    /** Instruments that left the connection: a resync of theirs will not be checked out again. Decoding stage. */
+    void forget(java.util.Collection<String> instruments) {
+        resynced.removeAll(instruments);
+    }
+
+    /** Instruments resynchronized and not yet checked again (tests). */
+    int resyncedCount() {
+        return resynced.size();
+    }
+
     private static SsmdBookSnapshot of(FrameDecoder decoder, BookSnapshot book, long receivedMicros) {
         return new SsmdBookSnapshot(
                 book.feed(),

@@ -84,6 +84,12 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
         INSTANCE
     }
 
+    /** A shard's health report, from the cluster-wide health topic: what the venue or the shard refused. */
+    private record HealthReported(ShardHealth health) implements Command {}
+
+    /** Time to place a refused market again. */
+    private record RetrySubscribe(String instrument) implements Command {}
+
     /**
      * Markets that opened or closed since discovery (Kalshi's lifecycle events): the added ones go to shards with
      * room or a new shard, the removed ones leave theirs, on the open connections where the venue can. Crosses
@@ -119,6 +125,9 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     /** The first wait before reading the security master or subscribing again after a failure; doubles to 1 min. */
     private static final Duration SECMASTER_RETRY = Duration.ofSeconds(1);
 
+    /** For the subscribe-state writes, which end on the blocking dispatcher rather than in the actor. */
+    private static final org.slf4j.Logger WRITES_LOG = org.slf4j.LoggerFactory.getLogger(FeedManager.class);
+
     private final FeedConnector feed;
     private final ConnectorMetrics metrics;
     private final double fillRatio;
@@ -137,6 +146,13 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     private SecmasterEvents events;
     private boolean secmasterDirty;
     private Duration secmasterRetry = SECMASTER_RETRY;
+
+    private final SubscribeRetry subscribeRetry;
+    private final SubscribeTracker subscribes;
+    /** Where the markets' subscribe states are kept: the security master's database, when the feed uses it. */
+    private final Optional<io.ssmd.core.meta.MarketSubscriptions> subscriptionStore;
+    /** The writes of subscribe states, one after the other on the blocking dispatcher, off the manager's thread. */
+    private CompletableFuture<Void> subscriptionWrites = CompletableFuture.completedFuture(null);
 
     /** Starts the singleton manager of {@code feed} on the connector nodes of the cluster; returns its proxy. */
     public static org.apache.pekko.actor.typed.ActorRef<Command> init(
@@ -158,9 +174,30 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             Duration reassignEvery,
             Duration rediscoverEvery,
             Optional<SecmasterSource> secmaster) {
+        return init(
+                system, feed, metrics, fillRatio, reassignEvery, rediscoverEvery, secmaster, SubscribeRetry.defaults());
+    }
+
+    /** As above, refused markets retried as {@code subscribeRetry} says. */
+    public static org.apache.pekko.actor.typed.ActorRef<Command> init(
+            ActorSystem<?> system,
+            FeedConnector feed,
+            ConnectorMetrics metrics,
+            double fillRatio,
+            Duration reassignEvery,
+            Duration rediscoverEvery,
+            Optional<SecmasterSource> secmaster,
+            SubscribeRetry subscribeRetry) {
         return ClusterSingleton.get(system)
                 .init(SingletonActor.of(
-                                create(feed, metrics, fillRatio, reassignEvery, rediscoverEvery, secmaster),
+                                create(
+                                        feed,
+                                        metrics,
+                                        fillRatio,
+                                        reassignEvery,
+                                        rediscoverEvery,
+                                        secmaster,
+                                        subscribeRetry),
                                 "feed-manager-" + feed.name())
                         .withSettings(ClusterSingletonSettings.create(system).withRole("connector")));
     }
@@ -186,9 +223,27 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             Duration reassignEvery,
             Duration rediscoverEvery,
             Optional<SecmasterSource> secmaster) {
+        return create(feed, metrics, fillRatio, reassignEvery, rediscoverEvery, secmaster, SubscribeRetry.defaults());
+    }
+
+    public static Behavior<Command> create(
+            FeedConnector feed,
+            ConnectorMetrics metrics,
+            double fillRatio,
+            Duration reassignEvery,
+            Duration rediscoverEvery,
+            Optional<SecmasterSource> secmaster,
+            SubscribeRetry subscribeRetry) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             timers.startTimerWithFixedDelay(Assign.INSTANCE, reassignEvery);
-            FeedManager manager = new FeedManager(ctx, timers, feed, metrics, fillRatio, rediscoverEvery, secmaster);
+            FeedManager manager =
+                    new FeedManager(ctx, timers, feed, metrics, fillRatio, rediscoverEvery, secmaster, subscribeRetry);
+            // The shards' health reports (the topic FeedHealthRegistry reads): which markets were refused.
+            ctx.spawn(
+                            org.apache.pekko.actor.typed.pubsub.Topic.create(ShardHealth.class, ShardHost.HEALTH_TOPIC),
+                            "health")
+                    .tell(org.apache.pekko.actor.typed.pubsub.Topic.subscribe(
+                            ctx.messageAdapter(ShardHealth.class, HealthReported::new)));
             if (fromSecmaster(feed, secmaster)) {
                 timers.startSingleTimer(LoadSecmaster.INSTANCE, Duration.ZERO);
             } else if (feed.feed().instruments().isEmpty() && feed.discovery().isPresent()) {
@@ -196,6 +251,7 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                 timers.startSingleTimer(Rediscover.INSTANCE, Duration.ZERO);
             } else {
                 manager.instruments = feed.feed().instruments();
+                manager.subscribes.want(manager.instruments, java.time.Instant.now());
                 manager.use(pack(feed, fillRatio));
             }
             return manager;
@@ -209,9 +265,15 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             ConnectorMetrics metrics,
             double fillRatio,
             Duration rediscoverEvery,
-            Optional<SecmasterSource> secmaster) {
+            Optional<SecmasterSource> secmaster,
+            SubscribeRetry subscribeRetry) {
         super(context);
         this.secmaster = secmaster;
+        this.subscribeRetry = subscribeRetry;
+        this.subscribes = new SubscribeTracker(feed.name(), subscribeRetry);
+        this.subscriptionStore = fromSecmaster(feed, secmaster)
+                ? Optional.of(secmaster.orElseThrow().master().subscriptions())
+                : Optional.empty();
         this.timers = timers;
         this.feed = feed;
         this.metrics = metrics;
@@ -233,6 +295,8 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                 .onMessage(SecmasterChanged.class, this::onSecmasterChanged)
                 .onMessage(SecmasterUnreadable.class, this::onSecmasterUnreadable)
                 .onMessageEquals(FlushSecmaster.INSTANCE, this::onFlushSecmaster)
+                .onMessage(HealthReported.class, this::onHealthReported)
+                .onMessage(RetrySubscribe.class, this::onRetrySubscribe)
                 .onSignal(org.apache.pekko.actor.typed.PostStop.class, signal -> onPostStop())
                 .build();
     }
@@ -343,7 +407,7 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                             suspect.isPresent() ? "confirms the held one: applying it" : "replaces the held one");
         }
         instruments = List.copyOf(discovered.instruments());
-        List<FeedShard.Start> next = repack(feed.name(), instrumentShards(), instruments, perShard(feed, fillRatio));
+        List<FeedShard.Start> next = repack(feed.name(), instrumentShards(), placeable(), perShard(feed, fillRatio));
         getContext()
                 .getLog()
                 .info(
@@ -377,7 +441,7 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                         change.added().size(),
                         change.removed().size(),
                         instruments.size());
-        use(repack(feed.name(), instrumentShards(), instruments, attributes, perShard(feed, fillRatio)));
+        use(repack(feed.name(), instrumentShards(), placeable(), attributes, perShard(feed, fillRatio)));
         return this;
     }
 
@@ -408,7 +472,7 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
         instruments = universe.instruments();
         attributes = universe.attributes();
         List<FeedShard.Start> next =
-                repack(feed.name(), instrumentShards(), instruments, attributes, perShard(feed, fillRatio));
+                repack(feed.name(), instrumentShards(), placeable(), attributes, perShard(feed, fillRatio));
         getContext()
                 .getLog()
                 .info(
@@ -509,8 +573,100 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                         diff.added().size(),
                         diff.removed().size(),
                         instruments.size());
-        use(repack(feed.name(), instrumentShards(), instruments, attributes, perShard(feed, fillRatio)));
+        use(repack(feed.name(), instrumentShards(), placeable(), attributes, perShard(feed, fillRatio)));
         return this;
+    }
+
+    /**
+     * The instruments wanted now, minus the refused ones waiting for their retry; markets no longer wanted are
+     * forgotten (their subscribe rows deleted, their retries cancelled).
+     */
+    private List<String> placeable() {
+        subscribes.want(instruments, java.time.Instant.now()).forEach(i -> timers.cancel(retryKey(i)));
+        persistSubscriptions();
+        return subscribes.placeable(instruments);
+    }
+
+    private Behavior<Command> onHealthReported(HealthReported reported) {
+        ShardHealth health = reported.health();
+        if (!health.feed().equals(feed.name())) {
+            return this;
+        }
+        Optional<FeedShard.Start> shard = instrumentShards().stream()
+                .filter(s -> s.shard().equals(health.shard()))
+                .findFirst();
+        if (shard.isEmpty()) {
+            return this;
+        }
+        List<SubscribeTracker.Refused> refused =
+                subscribes.report(health, shard.get().instruments(), java.time.Instant.now());
+        for (SubscribeTracker.Refused r : refused) {
+            String reason = health.rejected().get(r.instrument());
+            if (r.droppedNow()) {
+                metrics.marketsDropped().labelValues(feed.name(), "rejected").inc();
+                getContext()
+                        .getLog()
+                        .error(
+                                "{}: market {} dropped: {} refused it {} times, last: {}; counted in"
+                                        + " ssmd_secmaster_markets_dropped_total, retried again in {} ms",
+                                feed.name(),
+                                r.instrument(),
+                                health.shard(),
+                                r.refusals(),
+                                reason,
+                                r.retryIn().toMillis());
+            } else {
+                getContext()
+                        .getLog()
+                        .warn(
+                                "{}: market {} refused by {} ({}), refusal {}; placing it again in {} ms",
+                                feed.name(),
+                                r.instrument(),
+                                health.shard(),
+                                reason,
+                                r.refusals(),
+                                r.retryIn().toMillis());
+            }
+            timers.startSingleTimer(retryKey(r.instrument()), new RetrySubscribe(r.instrument()), r.retryIn());
+        }
+        if (!refused.isEmpty()) {
+            use(repack(feed.name(), instrumentShards(), placeable(), attributes, perShard(feed, fillRatio)));
+        }
+        persistSubscriptions();
+        return this;
+    }
+
+    private Behavior<Command> onRetrySubscribe(RetrySubscribe retry) {
+        if (subscribes.retry(retry.instrument(), java.time.Instant.now())) {
+            use(repack(feed.name(), instrumentShards(), placeable(), attributes, perShard(feed, fillRatio)));
+        }
+        return this;
+    }
+
+    private static String retryKey(String instrument) {
+        return "retry-subscribe-" + instrument;
+    }
+
+    /** Queues the changed subscribe states for the database, after the writes before them; never waits for them. */
+    private void persistSubscriptions() {
+        var changes = subscribes.changes();
+        if (subscriptionStore.isEmpty()
+                || (changes.getKey().isEmpty() && changes.getValue().isEmpty())) {
+            return;
+        }
+        io.ssmd.core.meta.MarketSubscriptions store = subscriptionStore.get();
+        String name = feed.name();
+        subscriptionWrites = subscriptionWrites
+                .thenRunAsync(() -> store.apply(name, changes.getKey(), changes.getValue()), blocking())
+                .exceptionally(failure -> {
+                    // The states are what health shows anyway; a lost write is corrected by the market's next change.
+                    WRITES_LOG.warn(
+                            "{}: writing {} subscribe states failed: {}",
+                            name,
+                            changes.getKey().size(),
+                            failure.toString());
+                    return null;
+                });
     }
 
     private Behavior<Command> onPostStop() {

@@ -262,6 +262,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         feed = found.get();
         connector = chosen.get();
         ShardContext previousContext = shardContext;
+        stats.keepRejected(start.instruments());
         shardContext = context(start);
         runtime.metrics()
                 .marketsSubscribed()

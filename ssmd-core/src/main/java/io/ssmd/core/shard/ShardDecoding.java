@@ -127,6 +127,7 @@ final class ShardDecoding {
         List<String> added = change.diff().added();
         List<String> removed = change.diff().removed();
         decoder.context(change.after());
+        snapshots.forget(removed);
         if (added.isEmpty() && removed.isEmpty()) {
             // Only the attributes changed (a category the decoder routes by): nothing to send the venue.
             taken.accept(new ShardGraph.ChangeTaken(change, true));

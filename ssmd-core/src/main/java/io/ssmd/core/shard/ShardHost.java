@@ -30,6 +30,9 @@ public final class ShardHost {
     /** A report older than this is dropped from /v1/feeds: its shard is gone (with its node) or stuck. */
     public static final Duration FORGET_HEALTH_AFTER = Duration.ofSeconds(30);
 
+    /** The cluster-wide topic shards report their health on (the registry and the feed managers read it). */
+    static final String HEALTH_TOPIC = "ssmd-feed-health";
+
     private final ActorSystem<?> system;
     private final ShardRuntime runtime;
     /** In the caller's order (the runtime's map has none), so that managers start in a stable order. */
@@ -113,8 +116,8 @@ public final class ShardHost {
             Duration bookSnapshotInterval,
             FailureRangeLimits failureRanges,
             Consumer<PublishOutcome> outcomes) {
-        ActorRef<Topic.Command<ShardHealth>> topic = system.systemActorOf(
-                Topic.create(ShardHealth.class, "ssmd-feed-health"), "feed-health-topic", Props.empty());
+        ActorRef<Topic.Command<ShardHealth>> topic =
+                system.systemActorOf(Topic.create(ShardHealth.class, HEALTH_TOPIC), "feed-health-topic", Props.empty());
         ActorRef<FeedHealthRegistry.Command> registry = system.systemActorOf(
                 FeedHealthRegistry.create(topic, FORGET_HEALTH_AFTER), "feed-health", Props.empty());
         ShardRuntime runtime = new ShardRuntime(
@@ -156,7 +159,8 @@ public final class ShardHost {
                             settings.fillRatio(),
                             settings.reassignInterval(),
                             settings.rediscoverInterval(),
-                            secmaster));
+                            secmaster,
+                            settings.subscribeRetry()));
         }
         return managers;
     }

@@ -41,6 +41,14 @@ final class ShardStats {
         rejected.put(instrument, reason);
     }
 
+    /**
+     * Forgets the refusals of instruments the shard no longer has: a market its manager took out to place again is
+     * shown refused only if it is refused again.
+     */
+    void keepRejected(java.util.Collection<String> instruments) {
+        rejected.keySet().retainAll(new java.util.HashSet<>(instruments));
+    }
+
     /** A new connection: "last message age" counts from now until its first frame. */
     void connectionStarted() {
         lastConnectionStartNanos.set(System.nanoTime());

@@ -171,12 +171,14 @@ public final class KalshiDecoder implements FrameDecoder {
             }
         }
         // The sids hold the new list from now, not from the ok: a gap before the ok resubscribes the added markets
-        // too, and never a removed one.
+        // too, and never a removed one. A removed market leaves every per-market map of the connection.
         for (int sid : channelSids) {
             added.forEach(m -> sids.saw(sid, m));
-            removed.forEach(m -> sids.forget(sid, m));
         }
-        removed.forEach(books::remove);
+        removed.forEach(m -> {
+            sids.drop(m);
+            books.remove(m);
+        });
         return Optional.of(frames);
     }
 
@@ -214,10 +216,14 @@ public final class KalshiDecoder implements FrameDecoder {
         return data(frame, type, ticker.get(), root.path("msg"));
     }
 
-    /** The shard's new context: the added markets' tokens and categories. */
+    /**
+     * The shard's new context: the added markets' tokens and categories. The categories are taken anew from it, so a
+     * market that left the shard (and an event or series none of its markets has) leaves the map.
+     */
     @Override
     public void context(ShardContext after) {
         shard = after;
+        assigned.clear();
         assign(after);
     }
 
@@ -453,6 +459,19 @@ public final class KalshiDecoder implements FrameDecoder {
     }
 
     /** The connection's subscriptions as the decoder sees them (tests). */
+    /**
+     * The sizes of the connection's per-market maps, for tests: {@code sids} (markets on any sid), {@code commands}
+     * (markets named by a remembered command), {@code books}, {@code categories} (markets, events and series with an
+     * assigned category).
+     */
+    Map<String, Integer> sizes() {
+        return Map.of(
+                "sids", sids.marketsHeld(),
+                "commands", sids.commandMarkets(),
+                "books", books.size(),
+                "categories", assigned.size());
+    }
+
     KalshiSids sids() {
         return sids;
     }

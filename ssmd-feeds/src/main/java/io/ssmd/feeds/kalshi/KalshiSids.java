@@ -80,6 +80,32 @@ final class KalshiSids {
     }
 
     /**
+     * A market that left the connection: taken off every sid and out of the commands that named it (a command left
+     * naming nothing is forgotten: its ack or error then concerns no market), so the connection's maps do not grow
+     * with every market that ever passed through it.
+     */
+    void drop(String ticker) {
+        markets.values().forEach(held -> held.remove(ticker));
+        commands.values().removeIf(named -> named.contains(ticker) && named.size() == 1);
+        commands.replaceAll((id, named) -> named.contains(ticker)
+                ? named.stream().filter(t -> !t.equals(ticker)).toList()
+                : named);
+    }
+
+    /** Distinct markets on any sid, and distinct markets named by a remembered command (the decoder's sizes). */
+    int marketsHeld() {
+        Set<String> all = new HashSet<>();
+        markets.values().forEach(all::addAll);
+        return all.size();
+    }
+
+    int commandMarkets() {
+        Set<String> all = new HashSet<>();
+        commands.values().forEach(all::addAll);
+        return all.size();
+    }
+
+    /**
      * Records a frame's {@code seq} on its sid; a gap when the sid carries books and the number is not the next one.
      * The first number seen on a sid whose ack was not seen is taken as it is.
      */

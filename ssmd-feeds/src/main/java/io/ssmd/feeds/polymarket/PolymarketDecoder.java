@@ -74,8 +74,27 @@ public final class PolymarketDecoder implements FrameDecoder {
     @Override
     public java.util.Optional<List<String>> change(List<String> added, List<String> removed) {
         instruments.addAll(added);
-        removed.forEach(instruments::remove);
+        // A removed asset leaves every per-asset map: its condition, its book, a pending resync.
+        removed.forEach(asset -> {
+            instruments.remove(asset);
+            conditionByAsset.remove(asset);
+            books.remove(asset);
+            resyncing.remove(asset);
+        });
         return java.util.Optional.empty();
+    }
+
+    /** The sizes of the connection's per-asset maps, for tests: instruments, conditions, books, resyncing. */
+    Map<String, Integer> sizes() {
+        return Map.of(
+                "instruments",
+                instruments.size(),
+                "conditions",
+                conditionByAsset.size(),
+                "books",
+                books.size(),
+                "resyncing",
+                resyncing.size());
     }
 
     /** What one frame's events add up to. */

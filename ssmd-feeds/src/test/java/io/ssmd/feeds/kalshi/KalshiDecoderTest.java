@@ -146,6 +146,65 @@ class KalshiDecoderTest {
     }
 
     @Test
+    void marketsRemovedLiveLeaveEveryPerMarketMapOfTheConnection() {
+        int n = 120;
+        List<String> markets = KalshiDiscoveryShardTest.universe(n);
+        Map<String, Map<String, String>> attributes = new java.util.HashMap<>();
+        // Each market its own event, so the categories map holds one market and one event per market, plus series.
+        markets.forEach(m -> attributes.put(
+                m,
+                Map.of(
+                        io.ssmd.core.shard.FeedShard.Start.CATEGORY,
+                        "Crypto",
+                        io.ssmd.core.shard.FeedShard.Start.EVENT,
+                        "EV-" + m)));
+        ShardContext before = context(markets, attributes);
+        KalshiDecoder decoder = KalshiDecoder.create(before, KalshiDecoderGoldenTest.settings(), t -> null);
+        int[] seq = {0};
+        for (int id = 1; id <= 10; id++) {
+            decoder.decode(bytes(
+                    "{\"type\":\"subscribed\",\"id\":" + id + ",\"msg\":{\"channel\":\"orderbook_delta\",\"sid\":1}}"));
+            decoder.decode(
+                    bytes("{\"type\":\"subscribed\",\"id\":" + id + ",\"msg\":{\"channel\":\"ticker\",\"sid\":2}}"));
+            decoder.decode(
+                    bytes("{\"type\":\"subscribed\",\"id\":" + id + ",\"msg\":{\"channel\":\"trade\",\"sid\":3}}"));
+        }
+        markets.forEach(m -> decoder.decode(bytes(snapshot(1, ++seq[0], m))));
+        assertThat(decoder.sizes())
+                .containsEntry("sids", n)
+                .containsEntry("commands", n)
+                .containsEntry("books", n)
+                .containsEntry("categories", 2 * n);
+
+        List<String> removed = markets.subList(0, 50);
+        List<String> kept = markets.subList(50, n);
+        Map<String, Map<String, String>> keptAttributes = new java.util.HashMap<>(attributes);
+        removed.forEach(keptAttributes::remove);
+        decoder.context(context(kept, keptAttributes));
+        // On the open connection: update_subscription frames, not a refusal that would reconnect the shard.
+        assertThat(decoder.change(List.of(), removed))
+                .hasValueSatisfying(
+                        frames -> assertThat(frames).isNotEmpty().allMatch(f -> f.contains("delete_markets")));
+
+        assertThat(decoder.sizes())
+                .containsEntry("sids", n - 50)
+                .containsEntry("commands", n - 50)
+                .containsEntry("books", n - 50)
+                .containsEntry("categories", 2 * (n - 50));
+        assertThat(decoder.sids().markets(1)).containsExactlyElementsOf(kept);
+    }
+
+    private static ShardContext context(List<String> markets, Map<String, Map<String, String>> attributes) {
+        ShardContext plain = ShardContext.of("test", "kalshi", "kalshi-0", markets);
+        return new ShardContext(
+                plain.env(), plain.feed(), plain.shard(), plain.instruments(), plain.tokens(), attributes);
+    }
+
+    private static byte[] bytes(String frame) {
+        return frame.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
     void aGapBeforeTheUpdatesOkResubscribesTheAddedMarketAndNotTheRemovedOne() {
         subscribedWithBooks();
         decode("{\"type\":\"subscribed\",\"id\":1,\"msg\":{\"channel\":\"trade\",\"sid\":3}}");

@@ -43,6 +43,29 @@ class PolymarketDecoderTest {
     }
 
     @Test
+    void anAssetRemovedLiveLeavesEveryPerAssetMap() {
+        PolymarketDecoder decoder = decoder();
+        for (String asset : List.of(A, B)) {
+            decoder.decode(bytes("{\"event_type\":\"book\",\"asset_id\":\"" + asset + "\",\"market\":\"" + MARKET
+                    + "\",\"bids\":[{\"price\":\"0.4\",\"size\":\"1\"}],\"asks\":[],\"hash\":\"x\"}"));
+        }
+        assertThat(decoder.sizes())
+                .containsEntry("instruments", 2)
+                .containsEntry("conditions", 2)
+                .containsEntry("books", 2);
+
+        decoder.change(List.of(), List.of(A));
+
+        assertThat(decoder.sizes())
+                .containsEntry("instruments", 1)
+                .containsEntry("conditions", 1)
+                .containsEntry("books", 1)
+                .containsEntry("resyncing", 0);
+        assertThat(decoder.checkedBook(A)).isEmpty();
+        assertThat(decoder.checkedBook(B)).isPresent();
+    }
+
+    @Test
     void aBookWithoutEventTypeIsABook() {
         String frame = "{\"asset_id\":\"" + A + "\",\"market\":\"" + MARKET
                 + "\",\"bids\":[{\"price\":\"0.4\",\"size\":\"1\"}],\"asks\":[],\"hash\":\"x\"}";

@@ -160,6 +160,14 @@ public final class ShardRig implements AutoCloseable {
      */
     public ActorRef<FeedManager.Command> startManager(
             io.ssmd.core.shard.MarketSelection selection, io.ssmd.core.shard.SecmasterSource source) {
+        return startManager(selection, source, io.ssmd.core.shard.SubscribeRetry.defaults());
+    }
+
+    /** As above, refused markets retried as {@code retry} says. */
+    public ActorRef<FeedManager.Command> startManager(
+            io.ssmd.core.shard.MarketSelection selection,
+            io.ssmd.core.shard.SecmasterSource source,
+            io.ssmd.core.shard.SubscribeRetry retry) {
         return testKit.spawn(FeedManager.create(
                 new FeedConnector(
                         feed.feed(), feed.connector(), java.util.Optional.empty(), java.util.Optional.of(selection)),
@@ -167,7 +175,8 @@ public final class ShardRig implements AutoCloseable {
                 0.8,
                 Duration.ofSeconds(2),
                 Duration.ofHours(1),
-                java.util.Optional.of(source)));
+                java.util.Optional.of(source),
+                retry));
     }
 
     /** The rig's actor system, for what runs beside the manager (Kalshi's lifecycle watcher). */

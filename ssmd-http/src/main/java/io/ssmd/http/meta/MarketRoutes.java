@@ -152,6 +152,9 @@ public final class MarketRoutes extends AllDirectives {
         Map<String, Object> body = MetaViews.market(market);
         body.put("raw", MetaViews.parsedOrText(market.market().raw()));
         body.put(
+                "subscription",
+                MetaViews.subscription(master.subscriptions().find(market.feed(), market.instrument())));
+        body.put(
                 "top_of_book",
                 topOfBook
                         .apply(market.feed(), market.instrument())

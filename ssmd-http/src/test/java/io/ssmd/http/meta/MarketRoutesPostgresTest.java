@@ -89,6 +89,13 @@ class MarketRoutesPostgresTest {
         List<MarketRecord> later = new ArrayList<>(kalshi);
         later.set(1, kalshi(SETTLED, MarketRecord.SETTLED, null));
         master.sync("kalshi", later, true, T2);
+        // What a feed manager writes of a market it could not subscribe (GET /v1/markets/{feed}/{id} shows it).
+        master.subscriptions()
+                .apply(
+                        "kalshi",
+                        List.of(new io.ssmd.core.meta.MarketSubscriptions.Subscription(
+                                "kalshi", BOOKED, "pending", "kalshi-0", 1, "code 16: Market not found", T2)),
+                        List.of());
 
         GatewayCore core = new GatewayCore(
                 List.of(new GatewayFeed("kalshi", Optional.empty(), OptionalInt.empty(), List.of())),
@@ -302,11 +309,17 @@ class MarketRoutesPostgresTest {
         assertThat(top.path("ask_size").asText()).isEqualTo("80");
         assertThat(top.path("at").asText()).isEqualTo("2026-12-01T10:00:00.123456Z");
         assertThat(top.path("source").asText()).isEqualTo("book");
+        JsonNode subscription = m.path("subscription");
+        assertThat(subscription.path("state").asText()).isEqualTo("pending");
+        assertThat(subscription.path("shard").asText()).isEqualTo("kalshi-0");
+        assertThat(subscription.path("attempts").asInt()).isEqualTo(1);
+        assertThat(subscription.path("last_error").asText()).isEqualTo("code 16: Market not found");
 
         // Not streamed by this gateway: the security master's answer without a top of book.
         JsonNode btc = json(get("/v1/markets/kraken/BTC%2FUSD"));
         assertThat(btc.path("venue_id").asText()).isEqualTo("XXBTZUSD");
         assertThat(btc.path("top_of_book").isNull()).isTrue();
+        assertThat(btc.path("subscription").isNull()).isTrue();
         // By an alias too.
         assertThat(json(get("/v1/markets/kraken/XBTUSD")).path("instrument").asText())
                 .isEqualTo("BTC/USD");
