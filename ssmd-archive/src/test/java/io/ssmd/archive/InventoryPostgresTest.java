@@ -174,7 +174,7 @@ class InventoryPostgresTest {
                 issues,
                 "kraken",
                 LocalDate.of(2026, 1, 1),
-                issues.days(LocalDate.of(2026, 1, 1), Optional.of("kraken")));
+                f.ownDays(issues.days(LocalDate.of(2026, 1, 1), Optional.of("kraken"))));
         assertThat(scoredA.result().spanSeconds()).isEqualTo(153);
         assertThat(scoredA.result().gapSeconds()).isEqualTo(121);
         assertThat(scoredA.result().time()).isCloseTo(1.0 - 121.0 / 153.0, org.assertj.core.data.Offset.offset(1e-9));
@@ -183,7 +183,7 @@ class InventoryPostgresTest {
                 issues,
                 "kraken",
                 LocalDate.of(2026, 1, 2),
-                issues.days(LocalDate.of(2026, 1, 2), Optional.of("kraken")));
+                f.ownDays(issues.days(LocalDate.of(2026, 1, 2), Optional.of("kraken"))));
         assertThat(scoredB.result().score()).isEqualByComparingTo("1.00");
 
         // --rebuild from the manifests, into an emptied table, writes the same rows and gaps; again, no duplicates.
@@ -365,6 +365,11 @@ class InventoryPostgresTest {
 
         Path streamDir() {
             return archiver.streamDir();
+        }
+
+        /** This fixture's rows of a day: the other tests of the class archive kraken on the same days. */
+        List<QualityIssues.InventoryDay> ownDays(List<QualityIssues.InventoryDay> days) {
+            return days.stream().filter(d -> d.environment().equals(env)).toList();
         }
 
         List<DataInventory.Row> rows() {
