@@ -78,7 +78,7 @@ final class ControlGaps {
                             event.instruments(),
                             null));
                 }
-                marks.put(shard, mark(event, seq, null, null, event.instruments()));
+                marks.put(shard, mark(event, seq, null, null, event.instruments(), event.version()));
             }
             case ControlEvent.DISCONNECTED -> {
                 // An outage is dated by its first disconnected: connections that fail before they connect add none.
@@ -90,13 +90,20 @@ final class ControlGaps {
                                 pending.seq(),
                                 pending.disconnected(),
                                 pending.reason(),
-                                pending.instruments())
-                        : mark(event, seq, event.ts(), blankToNull(event.reason()), instrumentsOf(mark, event));
+                                pending.instruments(),
+                                pending.version())
+                        : mark(
+                                event,
+                                seq,
+                                event.ts(),
+                                blankToNull(event.reason()),
+                                instrumentsOf(mark, event),
+                                versionOf(mark, event));
                 marks.put(shard, next);
             }
             default -> {
                 if (pending == null) {
-                    marks.put(shard, mark(event, seq, null, null, instrumentsOf(mark, event)));
+                    marks.put(shard, mark(event, seq, null, null, instrumentsOf(mark, event), versionOf(mark, event)));
                 }
                 if (event.event().equals(ControlEvent.PUBLISH_FAILED)) {
                     gaps.add(publishFailed(seq, event));
@@ -121,8 +128,13 @@ final class ControlGaps {
     }
 
     private static ShardMark mark(
-            ControlEvent event, long seq, Long disconnected, String reason, List<String> instruments) {
-        return new ShardMark(event.shard(), event.epoch(), event.ts(), seq, disconnected, reason, instruments);
+            ControlEvent event, long seq, Long disconnected, String reason, List<String> instruments, String version) {
+        return new ShardMark(event.shard(), event.epoch(), event.ts(), seq, disconnected, reason, instruments, version);
+    }
+
+    /** The epoch's version is the one its {@code connected} named; other events name none. */
+    private static String versionOf(ShardMark mark, ControlEvent event) {
+        return mark != null && mark.epoch() == event.epoch() ? mark.version() : null;
     }
 
     /** The epoch's instruments are those its {@code connected} named; other events name a few, or none. */

@@ -7,8 +7,11 @@ import io.ssmd.core.meta.DataInventory;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * A manifest as a {@code data_inventory} row and its {@code data_gaps} (DESIGN §14): the one mapping that both the
@@ -18,6 +21,10 @@ import java.util.List;
  * <p>The status: {@code failed} when a file of the day failed verification (the bucket holds other bytes at its key);
  * else {@code processing} while the day is open (no later date directory of the stream exists: the archiver has not
  * moved past it); else {@code partial} when its gap log has gaps, {@code complete} when not.
+ *
+ * <p>The connector version: the distinct ssmd versions of the manifest's shard marks whose connection served the day
+ * ({@link ShardMark#connectedDuring}), sorted and joined with {@code ,}; null when none says (an older manifest or
+ * connector).
  */
 public final class InventoryDays {
 
@@ -54,7 +61,7 @@ public final class InventoryDays {
                 first,
                 last,
                 status(manifest, closed),
-                null,
+                connectorVersion(manifest),
                 processorVersion);
     }
 
@@ -67,6 +74,21 @@ public final class InventoryDays {
             return DataInventory.PROCESSING;
         }
         return manifest.gaps().isEmpty() ? DataInventory.COMPLETE : DataInventory.PARTIAL;
+    }
+
+    /**
+     * The ssmd versions that ran the shards connected during {@code manifest}'s day, as its shard marks (as of the day's
+     * last committed file) tell: sorted, distinct, joined with {@code ,}; null when no mark names one. A shard
+     * reconnected during the day counts with the version of its last connection.
+     */
+    public static String connectorVersion(Manifest manifest) {
+        long dayStart = micros(LocalDate.parse(manifest.date()));
+        long dayEnd = micros(LocalDate.parse(manifest.date()).plusDays(1));
+        TreeSet<String> versions = manifest.shards().stream()
+                .filter(m -> m.version() != null && m.connectedDuring(dayStart, dayEnd))
+                .map(ShardMark::version)
+                .collect(Collectors.toCollection(TreeSet::new));
+        return versions.isEmpty() ? null : String.join(",", versions);
     }
 
     /** The manifest's gap log, in its order. */
@@ -104,6 +126,10 @@ public final class InventoryDays {
                 g.messages(),
                 g.file(),
                 g.end() != null);
+    }
+
+    private static long micros(LocalDate date) {
+        return date.atStartOfDay(ZoneOffset.UTC).toEpochSecond() * 1_000_000L;
     }
 
     private static Instant instant(long micros) {

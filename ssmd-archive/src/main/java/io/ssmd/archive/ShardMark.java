@@ -15,10 +15,19 @@ import java.util.List;
  * @param disconnected when the outage began, if a {@code disconnected} was archived and no {@code connected} since
  * @param reason       the {@code disconnected}'s reason, if any
  * @param instruments  the instruments of the epoch's {@code connected}
+ * @param version      the ssmd version that ran the connection, from its {@code connected}; null when that event did
+ *                     not say (an older ssmd) or was not archived, and in manifests written before the field
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ShardMark(
-        String shard, long epoch, long seen, long seq, Long disconnected, String reason, List<String> instruments) {
+        String shard,
+        long epoch,
+        long seen,
+        long seq,
+        Long disconnected,
+        String reason,
+        List<String> instruments,
+        String version) {
 
     /**
      * A shard that announced no end and was not heard from for this long is taken as gone: three of the longest
@@ -28,6 +37,16 @@ public record ShardMark(
 
     public ShardMark {
         instruments = instruments == null || instruments.isEmpty() ? null : List.copyOf(instruments);
+        version = version == null || version.isBlank() ? null : version;
+    }
+
+    /**
+     * Whether the connection this mark describes served the UTC day {@code [dayStart, dayEnd)} (µs), as far as the
+     * mark tells: it began before the day ended, was heard from during the day or later, and had not announced its end
+     * before the day began.
+     */
+    public boolean connectedDuring(long dayStart, long dayEnd) {
+        return epoch < dayEnd && seen >= dayStart && (disconnected == null || disconnected >= dayStart);
     }
 
     /**

@@ -59,6 +59,7 @@ class InventoryPostgresTest {
     private static final long E1 = DAY0 + 10 * MINUTE;
     private static final long E2 = DAY0 + 12 * MINUTE;
     private static final String VERSION = "0.0.0-inventory-test";
+    private static final String CONNECTOR = "0.0.0-connector-test";
     private static final LocalDate DAY_A = LocalDate.of(2026, 1, 1);
 
     static Database db;
@@ -83,7 +84,7 @@ class InventoryPostgresTest {
     void aDayWithARestartAndAnOutageIsPartialWithExactlyItsGapsAndTheRebuildWritesTheSameRows() throws IOException {
         Fixture f = new Fixture("inv");
         // Day A, first life: kraken-0 connects and trades; then the node dies without a word.
-        f.control(ControlEvent.of(ControlEvent.CONNECTED, "kraken", "kraken-0", E1, E1, "", List.of("BTC/USD")));
+        f.control(ControlEvent.connected("kraken", "kraken-0", E1, E1, List.of("BTC/USD"), null, CONNECTOR));
         f.trades(1, 5, E1 + SECOND);
         f.control(ControlEvent.of(ControlEvent.ALIVE, "kraken", "kraken-0", E1, E1 + 20 * SECOND, "", List.of()));
         f.archiver.start(KIT.system(), f.nats);
@@ -92,8 +93,7 @@ class InventoryPostgresTest {
 
         // Second life: a new epoch with no disconnected of the old one, then NATS was away for 20 s: 40 messages
         // were not acked and the connector says so once it is back.
-        f.control(
-                ControlEvent.of(ControlEvent.CONNECTED, "kraken", "kraken-0", E2, E2 + SECOND, "", List.of("BTC/USD")));
+        f.control(ControlEvent.connected("kraken", "kraken-0", E2, E2 + SECOND, List.of("BTC/USD"), null, CONNECTOR));
         f.control(ControlEvent.publishFailed(
                 "kraken",
                 "kraken-0",
@@ -162,6 +162,7 @@ class InventoryPostgresTest {
         assertThat(rowA.lastTimestamp()).isEqualTo(at(E2 + 33 * SECOND));
         assertThat(rowA.dataType()).isEqualTo(DataInventory.RAW);
         assertThat(rowA.processorVersion()).isEqualTo(VERSION);
+        assertThat(rowA.connectorVersion()).isEqualTo(CONNECTOR);
         assertThat(rowA.storagePath())
                 .isEqualTo(f.streamDir().resolve("2026-01-01").toAbsolutePath() + "/");
         assertThat(inventory.latestDate("kraken")).contains(LocalDate.of(2026, 1, 3));
@@ -196,6 +197,53 @@ class InventoryPostgresTest {
                 f.env,
                 List.of(new ArchiverSpec("main", List.of(f.archiver.source), f.archiver.storage)),
                 new InventoryRebuild.Scope(Optional.empty(), Optional.empty(), Optional.empty(), false),
+                inventory,
+                VERSION);
+        assertThat(f.snapshot()).isEqualTo(before);
+    }
+
+    /**
+     * The day's {@code connector_version} names the ssmd versions of the shards connected that day, from their
+     * {@code connected} events through the manifest's shard marks; the rebuild writes the same.
+     */
+    @Test
+    void theDaysConnectorVersionsAreThoseOfItsConnectedShardsAndTheRebuildWritesTheSame() throws IOException {
+        Fixture f = new Fixture("invv");
+        // Days of their own, before the other tests' (which score every row of their day and ask for the latest).
+        long e1 = E1 - 12 * DAY;
+        // Day A: two shards on two versions; kraken-1 says goodbye and does not come back.
+        f.control(ControlEvent.connected("kraken", "kraken-0", e1, e1, List.of("BTC/USD"), null, "1.2.0"));
+        f.control(ControlEvent.connected("kraken", "kraken-1", e1, e1, List.of("ETH/USD"), null, "1.10.0"));
+        f.trades(1, 3, e1 + SECOND);
+        f.control(ControlEvent.of(
+                ControlEvent.DISCONNECTED, "kraken", "kraken-1", e1, e1 + 30 * SECOND, "shutdown", List.of("ETH/USD")));
+        // Day B: kraken-0 alone streams on. Day C: one trade, so that the archiver moves past day B.
+        f.control(ControlEvent.of(ControlEvent.ALIVE, "kraken", "kraken-0", e1, e1 + DAY, "", List.of()));
+        f.trades(4, 2, e1 + DAY + SECOND);
+        f.trades(6, 1, e1 + 2 * DAY);
+        f.archiver.start(KIT.system(), f.nats);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(f.rows())
+                        .extracting(r -> r.date().toString(), DataInventory.Row::status)
+                        .containsExactly(
+                                tuple("2025-12-20", DataInventory.COMPLETE),
+                                tuple("2025-12-21", DataInventory.COMPLETE),
+                                tuple("2025-12-22", DataInventory.PROCESSING)));
+        f.archiver.stop();
+
+        assertThat(f.rows())
+                .extracting(r -> r.date().toString(), DataInventory.Row::connectorVersion)
+                .startsWith(tuple("2025-12-20", "1.10.0,1.2.0"), tuple("2025-12-21", "1.2.0"));
+        assertThat(ArchiveFixture.manifests(f.streamDir()).get(0).shards())
+                .extracting(ShardMark::shard, ShardMark::version)
+                .containsExactly(tuple("kraken-0", "1.2.0"), tuple("kraken-1", "1.10.0"));
+
+        Map<String, Object> before = f.snapshot();
+        f.execute("DELETE FROM data_inventory");
+        InventoryRebuild.run(
+                f.env,
+                List.of(new ArchiverSpec("main", List.of(f.archiver.source), f.archiver.storage)),
+                new InventoryRebuild.Scope(Optional.of("kraken"), Optional.empty(), Optional.empty(), false),
                 inventory,
                 VERSION);
         assertThat(f.snapshot()).isEqualTo(before);

@@ -6,6 +6,7 @@ import io.ssmd.archive.ArchiveStorage;
 import io.ssmd.archive.Archivers;
 import io.ssmd.archive.InventoryWriter;
 import io.ssmd.core.Secrets;
+import io.ssmd.core.SsmdVersion;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.db.Database;
@@ -108,13 +109,9 @@ public final class Ssmd {
         this.gateway = gateway;
     }
 
-    /**
-     * The version the jar was built as ({@code dev} when run from classes): the shaded jar's manifest names it, and
-     * every package in the jar reports it.
-     */
+    /** The version the jar was built as ({@code dev} when run from classes): {@link SsmdVersion#current()}. */
     public static String version() {
-        String v = Ssmd.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
+        return SsmdVersion.current();
     }
 
     /**

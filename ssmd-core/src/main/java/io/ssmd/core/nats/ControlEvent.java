@@ -18,7 +18,7 @@ import java.util.Optional;
  * <p>JSON: {@code {"event","feed","shard","epoch","ts","reason","instruments"}}, plus {@code since} on a
  * {@code connected} that ends an outage and on a {@code backpressure}, and {@code first}, {@code last}, {@code count}
  * and {@code instrumentCount} on a {@code publish_failed}: one event stands for a range of failed messages, never one
- * event each.
+ * event each; {@code version} on a {@code connected} of an ssmd that announces it.
  *
  * @param event       {@code connected}, {@code disconnected}, {@code resync}, {@code publish_failed}, {@code alive} or
  *                    {@code backpressure}
@@ -38,6 +38,9 @@ import java.util.Optional;
  * @param quietSeconds {@code instrument_quiet}: how long the instrument's channel had sent nothing
  * @param resubscribed {@code instrument_quiet}: whether the shard resubscribed it on the open connection (false when
  *                    rate-limited or the venue cannot)
+ * @param version     {@code connected}: the ssmd version of the node running the shard ({@link
+ *                    io.ssmd.core.SsmdVersion#current()}), so the archive can say which connector versions produced a
+ *                    day; null on other events and on those of an older ssmd
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
@@ -55,7 +58,8 @@ import java.util.Optional;
     "instrumentCount",
     "channel",
     "quietSeconds",
-    "resubscribed"
+    "resubscribed",
+    "version"
 })
 public record ControlEvent(
         String event,
@@ -72,7 +76,8 @@ public record ControlEvent(
         Integer instrumentCount,
         String channel,
         Double quietSeconds,
-        Boolean resubscribed) {
+        Boolean resubscribed,
+        String version) {
 
     public static final String CONNECTED = "connected";
     public static final String DISCONNECTED = "disconnected";
@@ -117,7 +122,29 @@ public record ControlEvent(
             String reason,
             List<String> instruments,
             Long since) {
-        this(event, feed, shard, epoch, ts, reason, instruments, since, null, null, null, null, null, null, null);
+        this(event, feed, shard, epoch, ts, reason, instruments, since, null, null, null, null, null, null, null, null);
+    }
+
+    /** The {@code connected} of a shard's new connection, run by ssmd {@code version}. */
+    public static ControlEvent connected(
+            String feed, String shard, long epoch, long ts, List<String> instruments, Long since, String version) {
+        return new ControlEvent(
+                CONNECTED,
+                feed,
+                shard,
+                epoch,
+                ts,
+                "",
+                instruments,
+                since,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                version);
     }
 
     /** An event without {@code since}. */
@@ -156,6 +183,7 @@ public record ControlEvent(
                 instrumentCount,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -188,7 +216,8 @@ public record ControlEvent(
                 null,
                 channel,
                 quietSeconds,
-                resubscribed);
+                resubscribed,
+                null);
     }
 
     /** When the outage this event ends began, if it ends one. */

@@ -1,6 +1,7 @@
 package io.ssmd.core.shard;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.ssmd.core.SsmdVersion;
 import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.nats.EpochMicros;
 import java.util.List;
@@ -78,7 +79,15 @@ final class ShardEvents {
                 epoch,
                 shard.feed(),
                 sinceMicros == null ? "" : ", after an outage since " + sinceMicros + " µs");
-        raise(ControlEvent.CONNECTED, "", shard.instruments(), sinceMicros);
+        runtime.control()
+                .raise(ControlEvent.connected(
+                        shard.feed(),
+                        shard.shard(),
+                        epoch,
+                        EpochMicros.now(),
+                        shard.instruments(),
+                        sinceMicros,
+                        SsmdVersion.current()));
     }
 
     void disconnected(String reason) {

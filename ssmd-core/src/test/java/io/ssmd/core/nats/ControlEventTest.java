@@ -70,4 +70,43 @@ class ControlEventTest {
                         .has("count"))
                 .isFalse();
     }
+
+    @Test
+    void aConnectedCarriesItsSsmdVersionLastAndReadsBack() throws Exception {
+        ControlEvent connected =
+                ControlEvent.connected("kraken", "kraken-0", 20L, 30L, List.of("BTC/USD"), 10L, "1.4.2");
+
+        JsonNode json = JSON.readTree(connected.toJson());
+
+        assertThat(json.fieldNames())
+                .toIterable()
+                .containsExactly("event", "feed", "shard", "epoch", "ts", "reason", "instruments", "since", "version");
+        assertThat(json.get("version").asText()).isEqualTo("1.4.2");
+        ControlEvent read = ControlEvent.fromJson(connected.toJson());
+        assertThat(read).isEqualTo(connected);
+        assertThat(read.event()).isEqualTo(ControlEvent.CONNECTED);
+        assertThat(read.version()).isEqualTo("1.4.2");
+    }
+
+    @Test
+    void aConnectedWithoutVersionOmitsItAndAnOlderSsmdsJsonStillReads() throws Exception {
+        ControlEvent unversioned = ControlEvent.connected("kraken", "kraken-0", 20L, 30L, List.of(), null, null);
+        assertThat(JSON.readTree(unversioned.toJson()).has("version")).isFalse();
+        assertThat(ControlEvent.fromJson(unversioned.toJson())).isEqualTo(unversioned);
+
+        // What an ssmd before the field published.
+        byte[] old = ("{\"event\":\"connected\",\"feed\":\"kraken\",\"shard\":\"kraken-0\",\"epoch\":20,"
+                        + "\"ts\":30,\"reason\":\"\",\"instruments\":[\"BTC/USD\"],\"since\":10}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ControlEvent read = ControlEvent.fromJson(old);
+        assertThat(read.version()).isNull();
+        assertThat(read.sinceMicros()).contains(10L);
+        assertThat(read.instruments()).containsExactly("BTC/USD");
+    }
+
+    @Test
+    void theSsmdVersionIsDevOutsideAVersionedJar() {
+        // Tests run from classes: no jar manifest names a version.
+        assertThat(io.ssmd.core.SsmdVersion.current()).isEqualTo(io.ssmd.core.SsmdVersion.DEV);
+    }
 }

@@ -4,6 +4,7 @@ import static io.ssmd.feeds.shard.ShardRig.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ssmd.core.SsmdVersion;
 import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.feeds.replay.Faults;
@@ -101,6 +102,8 @@ class KrakenShardTest {
         await().atMost(WAIT)
                 .until(() -> rig.control(ControlEvent.ALIVE, "kraken-0").size() >= 2);
         ControlEvent connected = rig.control(ControlEvent.CONNECTED, "kraken-0").get(0);
+        // The connection names the ssmd version running it, so the archive can tell which versions produced a day.
+        assertThat(connected.version()).isEqualTo(SsmdVersion.current()).isNotBlank();
         List<ControlEvent> alive = rig.control(ControlEvent.ALIVE, "kraken-0");
         assertThat(alive).allSatisfy(a -> {
             assertThat(a.epoch()).isEqualTo(connected.epoch());
