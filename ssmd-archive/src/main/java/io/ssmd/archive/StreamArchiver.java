@@ -375,7 +375,6 @@ public final class StreamArchiver {
         if (cause instanceof StillNoSpace) {
             return;
         }
-        metrics.storageFailures().inc();
         Optional<ArchiveStorage.Space> space = ArchiveStorage.space(dir);
         boolean noSpace = ArchiveStorage.isNoSpace(cause);
         String free = space.map(ArchiveStorage.Space::describe).orElse("free space unknown");
@@ -394,11 +393,16 @@ public final class StreamArchiver {
         }
         String detail = "cannot write " + dir + ": " + (noSpace ? "no space left: " : "") + cause.getMessage() + " ("
                 + free + " on its filesystem); nothing more is committed, the stream keeps the messages; " + resumes;
-        if (metrics.storage().failed(stream, noSpace ? "no space left" : String.valueOf(cause.getMessage()), detail)) {
+        boolean first = metrics.storage()
+                .failed(stream, noSpace ? "no space left" : String.valueOf(cause.getMessage()), detail);
+        if (first) {
             log.error("archive of {} stopped: {}", stream, detail);
         } else {
             log.debug("archive of {} still stopped: {}", stream, detail);
         }
+        // Counted last, once its detail and its log line are out: whoever sees the failure counted (an alert, a test)
+        // finds its reason.
+        metrics.storageFailures().inc();
     }
 
     private static void recreateIfMissing(Connection nats, StreamSpec spec) {
