@@ -186,6 +186,73 @@ public final class RemoteArchive implements AutoCloseable {
         return manifests;
     }
 
+    /**
+     * Mirrors the days of {@code feed} (environment {@code env}) from {@code from} to {@code to} out of the bucket into
+     * {@code cacheRoot}, in the archive's own layout, so that {@link ArchiveSelection#select} reads them like a local
+     * archive (DESIGN §16: S3 objects are fetched to a local cache first). Each manifest is fetched again; a segment
+     * file already in the cache with the manifest's size is not. Returns the bytes downloaded.
+     *
+     * @param archiveRoot the archive root the bucket's keys are relative to ({@code storage.archive-root})
+     * @param fetched     told of each file fetched, with its size
+     */
+    public long mirror(
+            Path archiveRoot,
+            Path cacheRoot,
+            String env,
+            String feed,
+            java.time.LocalDate from,
+            java.time.LocalDate to,
+            java.util.function.BiConsumer<Path, Long> fetched)
+            throws IOException {
+        Path feedDir = archiveRoot.resolve(env).resolve(feed);
+        String prefix = key(archiveRoot, feedDir) + "/";
+        long downloaded = 0;
+        for (String key : list(archiveRoot, feedDir).keySet()) {
+            String[] parts = key.substring(prefix.length()).split("/");
+            if (parts.length != 3 || !parts[2].equals(ArchiveLayout.MANIFEST) || !ArchiveLayout.isDateDir(parts[1])) {
+                continue;
+            }
+            java.time.LocalDate date = java.time.LocalDate.parse(parts[1]);
+            if (date.isBefore(from) || date.isAfter(to)) {
+                continue;
+            }
+            byte[] bytes = get(key);
+            Manifest manifest = ManifestStore.JSON.readValue(bytes, Manifest.class);
+            Path dateDir =
+                    cacheRoot.resolve(env).resolve(feed).resolve(parts[0]).resolve(parts[1]);
+            Files.createDirectories(dateDir);
+            for (FileEntry entry : manifest.files()) {
+                Path file = dateDir.resolve(entry.name());
+                if (!entry.uploaded() || (Files.isRegularFile(file) && Files.size(file) == entry.bytes())) {
+                    continue;
+                }
+                String fileKey = prefix + parts[0] + "/" + parts[1] + "/" + entry.name();
+                Path part = dateDir.resolve(entry.name() + ArchiveLayout.TMP);
+                try {
+                    client.getObject(b -> b.bucket(upload.bucket()).key(fileKey), part);
+                } catch (SdkException e) {
+                    Files.deleteIfExists(part);
+                    throw new IOException(
+                            "cannot fetch s3://" + upload.bucket() + "/" + fileKey + ": " + e.getMessage(), e);
+                }
+                Files.move(part, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                downloaded += entry.bytes();
+                fetched.accept(file, entry.bytes());
+            }
+            Files.write(dateDir.resolve(ArchiveLayout.MANIFEST), bytes);
+        }
+        return downloaded;
+    }
+
+    private byte[] get(String key) throws IOException {
+        try {
+            return client.getObjectAsBytes(b -> b.bucket(upload.bucket()).key(key))
+                    .asByteArray();
+        } catch (SdkException e) {
+            throw new IOException("cannot read s3://" + upload.bucket() + "/" + key + ": " + e.getMessage(), e);
+        }
+    }
+
     static boolean hasLocalManifests(Path streamDir) throws IOException {
         for (Path dateDir : ManifestRebuild.dateDirs(streamDir)) {
             if (Files.isRegularFile(dateDir.resolve(ArchiveLayout.MANIFEST))) {
