@@ -131,7 +131,20 @@ public final class VenueRest {
                 sleeper.sleep(wait);
             }
         }
-        throw new RestException("GET " + uri + " failed " + attempts + " times: " + last.getMessage(), last);
+        throw new RestException("GET " + uri + " failed " + attempts + " times: " + why(last), last);
+    }
+
+    /**
+     * What went wrong, readable: the first message along the causes, else the exception's name (the JDK's HTTP client
+     * reports a refused connection as a {@code ConnectException} without a message).
+     */
+    static String why(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     /** {@code get(uri, false)}, the body of a 200. */
