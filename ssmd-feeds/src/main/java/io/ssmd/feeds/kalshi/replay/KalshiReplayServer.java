@@ -9,8 +9,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Directives;
@@ -60,6 +63,8 @@ public final class KalshiReplayServer implements VenueServer {
     private final KalshiLifecycleEvents lifecycle;
     private final KalshiHandshake handshake;
     private final Duration pingInterval;
+    /** Ticker → {@link System#nanoTime()} when a client's subscribe or update_subscription first named it, accepted. */
+    private final Map<String, Long> firstSubscribed = new ConcurrentHashMap<>();
 
     KalshiReplayServer(ReplaySettings settings, Duration pingInterval) {
         List<String> universe = settings.instruments().isEmpty() ? DEFAULT_INSTRUMENTS : settings.instruments();
@@ -150,6 +155,17 @@ public final class KalshiReplayServer implements VenueServer {
 
     @Override
     public VenueSession newSession(SessionContext context) {
-        return new KalshiReplaySession(context, catalog, lifecycle);
+        return new KalshiReplaySession(
+                context, catalog, lifecycle, ticker -> firstSubscribed.putIfAbsent(ticker, System.nanoTime()));
+    }
+
+    /**
+     * When a client of this server first subscribed {@code ticker} ({@code subscribe} or {@code update_subscription
+     * add_markets}, accepted), as {@link System#nanoTime()} of this JVM, the moment the command was read: what a
+     * benchmark running the server in its own JVM compares with its own clock ({@code ssmd bench secmaster}).
+     */
+    public OptionalLong firstSubscribedNanos(String ticker) {
+        Long at = firstSubscribed.get(ticker);
+        return at == null ? OptionalLong.empty() : OptionalLong.of(at);
     }
 }
