@@ -1,8 +1,10 @@
 package io.ssmd.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.PublishOptions;
@@ -27,6 +29,7 @@ import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.settings.SecmasterRelaySettings;
 import io.ssmd.core.settings.SecmasterSettings;
 import io.ssmd.core.shard.ShardHealth;
+import io.ssmd.core.subject.SecmasterSubjects;
 import io.ssmd.feeds.kalshi.replay.KalshiReplayServer;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
@@ -51,6 +54,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -66,7 +70,9 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  * ({@code KalshiMarketSync} and {@link SecurityMaster#sync}, as {@code ssmd market sync} stores them): the commit is the
  * moment that store returns, the subscribe the moment the replay server read the {@code update_subscription} (or, on a
  * new connection, the {@code subscribe}) that names the market. The feed leaves out {@code market_lifecycle_v2}, so
- * that the sync is the market's one producer and its commit the bench's to time.
+ * that the sync is the market's one producer and its commit the bench's to time. A tap on {@code {ENV}_SECMASTER}'s
+ * subjects splits the figure where the created event reaches NATS: the relay's part, then the feed manager's and the
+ * shard's. Beside it, the floors: the relay's interval, and one JetStream publish+PubAck round trip measured here.
  */
 final class SecmasterCdcBench {
 
@@ -74,17 +80,26 @@ final class SecmasterCdcBench {
     static final int BEFORE = 40;
     static final int ROLLOVER = 200;
     static final int PER_SYNC = 5;
+    /**
+     * Market data per connection, as {@code ssmd demo} serves it: the latency is the change path's, not that of shards
+     * saturated with data (rate 0, as fast as read, kept them and this machine busy).
+     */
+    static final int FRAMES_PER_SECOND = 20;
+
     private static final int ROUND_TRIPS = 1_000;
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private SecmasterCdcBench() {}
 
     /** What the rollover measured, in milliseconds, and the ceilings beside it. */
     record Result(
             long[] latenciesMicros,
-            long[] onOpenConnectionMicros,
-            long[] onNewConnectionMicros,
+            long[] relayedMicros,
+            long[] consumedMicros,
+            long[] onFirstShardMicros,
+            long[] onNewShardsMicros,
             Duration relayInterval,
             long[] roundTripMicros,
             double storeMillisMedian) {
@@ -92,8 +107,11 @@ final class SecmasterCdcBench {
         String describe() {
             return String.format(
                     "commit -> venue subscribe   %d markets: p50 %.1f ms, p99 %.1f ms, max %.1f ms%n"
-                            + "  of which update_subscription on kalshi-0's open connection: %d, p50 %.1f ms;"
-                            + " subscribe on a connection opened for them: %d, p50 %.1f ms%n"
+                            + "  commit -> created event on NATS (the relay): p50 %.1f ms, p99 %.1f ms;"
+                            + " event on NATS -> venue subscribe (feed manager, shard): p50 %.1f ms, p99 %.1f ms%n"
+                            + "  on kalshi-0 (streaming since the start, update_subscription): %d, p50 %.1f ms; on the"
+                            + " shards opened during the rollover (their first markets by subscribe, then"
+                            + " update_subscription): %d, p50 %.1f ms%n"
                             + "floor: the relay's pass every %d ms (ssmd.secmaster.relay-interval; a commit waits 0-%d"
                             + " ms for it, then the feed manager gathers events for 100 ms); NATS publish+PubAck round trip p50 %.2f ms, p99 %.2f ms (%,d sequential,"
                             + " same server); a sync's store of %d created markets: median %.1f ms",
@@ -101,10 +119,14 @@ final class SecmasterCdcBench {
                     ms(latenciesMicros, 0.50),
                     ms(latenciesMicros, 0.99),
                     ms(latenciesMicros, 1.0),
-                    onOpenConnectionMicros.length,
-                    ms(onOpenConnectionMicros, 0.50),
-                    onNewConnectionMicros.length,
-                    ms(onNewConnectionMicros, 0.50),
+                    ms(relayedMicros, 0.50),
+                    ms(relayedMicros, 0.99),
+                    ms(consumedMicros, 0.50),
+                    ms(consumedMicros, 0.99),
+                    onFirstShardMicros.length,
+                    ms(onFirstShardMicros, 0.50),
+                    onNewShardsMicros.length,
+                    ms(onNewShardsMicros, 0.50),
                     relayInterval.toMillis(),
                     relayInterval.toMillis(),
                     ms(roundTripMicros, 0.50),
@@ -140,7 +162,7 @@ final class SecmasterCdcBench {
             Path privateKey = work.resolve("kalshi-private.pem");
             Path publicKey = work.resolve("kalshi-public.pem");
             DemoLayout.writeKeyPair(privateKey, publicKey);
-            ReplaySettings replay = ReplaySettings.synthetic("kalshi", 0, 0, 1)
+            ReplaySettings replay = ReplaySettings.synthetic("kalshi", 0, FRAMES_PER_SECOND, 1)
                     .withInstruments(KalshiReplayServer.syntheticInstruments(BEFORE))
                     .withKalshiPublicKey(publicKey);
             KalshiReplayServer venue = KalshiReplayServer.create(replay);
@@ -189,7 +211,22 @@ final class SecmasterCdcBench {
             awaitSubscribed(venue, KalshiReplayServer.syntheticInstruments(BEFORE));
 
             long[] roundTrips = roundTrips(connection);
+            // When each market's created event reached NATS, as a consumer on the same server sees it.
+            Map<String, Long> announced = new ConcurrentHashMap<>();
+            Dispatcher tap = connection.createDispatcher(message -> {
+                long at = System.nanoTime();
+                try {
+                    announced.putIfAbsent(
+                            JSON.readTree(message.getData()).path("instrument").asText(), at);
+                } catch (IOException e) {
+                    throw new IllegalStateException("an unreadable security-master event: " + e, e);
+                }
+            });
+            // A new market's first event is its created event.
+            tap.subscribe(SecmasterSubjects.feedSubjects(environment.name(), "kalshi"));
             Map<String, Long> latencies = new LinkedHashMap<>();
+            Map<String, Long> relayed = new LinkedHashMap<>();
+            Map<String, Long> consumed = new LinkedHashMap<>();
             List<Double> stores = new ArrayList<>();
             List<String> rollover = rollover(ROLLOVER);
             for (int from = 0; from < ROLLOVER; from += PER_SYNC) {
@@ -200,8 +237,13 @@ final class SecmasterCdcBench {
                 stores.add(sync.storeSeconds() * 1000);
                 awaitSubscribed(venue, opened);
                 for (String ticker : opened) {
-                    latencies.put(
-                            ticker, (venue.firstSubscribedNanos(ticker).getAsLong() - sync.storedAtNanos()) / 1000);
+                    long subscribedAt = venue.firstSubscribedNanos(ticker).getAsLong();
+                    latencies.put(ticker, (subscribedAt - sync.storedAtNanos()) / 1000);
+                    Long onNats = announced.get(ticker);
+                    if (onNats != null) {
+                        relayed.put(ticker, (onNats - sync.storedAtNanos()) / 1000);
+                        consumed.put(ticker, (subscribedAt - onNats) / 1000);
+                    }
                 }
             }
             Set<String> onKalshi0 = connectors.health().toCompletableFuture().join().stream()
@@ -214,6 +256,8 @@ final class SecmasterCdcBench {
             ConnectorBench.stop(system, out);
             Result result = new Result(
                     sorted(latencies.values().stream().mapToLong(Long::longValue)),
+                    sorted(relayed.values().stream().mapToLong(Long::longValue)),
+                    sorted(consumed.values().stream().mapToLong(Long::longValue)),
                     sorted(latencies.entrySet().stream()
                             .filter(e -> onKalshi0.contains(e.getKey()))
                             .mapToLong(Map.Entry::getValue)),
