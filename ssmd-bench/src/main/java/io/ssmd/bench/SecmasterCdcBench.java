@@ -228,7 +228,7 @@ final class SecmasterCdcBench {
             Map<String, Long> relayed = new LinkedHashMap<>();
             Map<String, Long> consumed = new LinkedHashMap<>();
             List<Double> stores = new ArrayList<>();
-            List<String> rollover = rollover(ROLLOVER);
+            List<String> rollover = KalshiReplayServer.rolloverInstruments(ROLLOVER);
             for (int from = 0; from < ROLLOVER; from += PER_SYNC) {
                 List<String> opened = rollover.subList(from, from + PER_SYNC);
                 lifecycle(port, "created", opened);
@@ -286,16 +286,6 @@ final class SecmasterCdcBench {
                     "the shipped kalshi.yaml lists no market_lifecycle_v2 channel to leave out");
         }
         return without;
-    }
-
-    /** {@code n} new tickers: half daily Bitcoin strikes (Crypto), half New York highs (Climate and Weather). */
-    private static List<String> rollover(int n) {
-        List<String> tickers = new ArrayList<>(n);
-        for (int k = 0; tickers.size() < n; k++) {
-            tickers.add("KXBTCD-26DEC0617-T" + (70_000 + 250 * k) + ".99");
-            tickers.add("KXHIGHNY-26DEC06-T" + (2_000 + k));
-        }
-        return List.copyOf(tickers.subList(0, n));
     }
 
     private static void lifecycle(int port, String event, List<String> tickers)

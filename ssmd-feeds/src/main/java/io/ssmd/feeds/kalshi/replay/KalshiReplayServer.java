@@ -111,6 +111,23 @@ public final class KalshiReplayServer implements VenueServer {
     }
 
     /**
+     * {@code n} new tickers for a rollover ({@code POST /control/lifecycle} creates them): half daily Bitcoin strikes
+     * (Crypto), half New York highs (Climate and Weather), none in {@link #syntheticInstruments}. The same list for the
+     * same {@code n}.
+     */
+    public static List<String> rolloverInstruments(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must be 0 or more, got " + n);
+        }
+        List<String> tickers = new ArrayList<>(n + 1);
+        for (int k = 0; tickers.size() < n; k++) {
+            tickers.add("KXBTCD-26DEC0617-T" + (70_000 + 250 * k) + ".99");
+            tickers.add("KXHIGHNY-26DEC06-T" + (2_000 + k));
+        }
+        return List.copyOf(tickers.subList(0, n));
+    }
+
+    /**
      * The client frame that subscribes to every market-data channel (orderbook_delta, ticker, trade,
      * market_lifecycle_v2) of these markets: one {@code subscribe} command, acked once per channel. Empty for no
      * instruments (orderbook_delta needs tickers).
