@@ -83,8 +83,13 @@ public final class Benches {
                 out -> ArchiverBench.run(200_000, 3, out)));
         benches.add(Bench.of(
                 SecmasterBench.NAME,
-                "security master: full sync of 10,000 Kalshi markets from the replay server into the database",
+                "security master: full sync of 10,000 Kalshi markets from the replay server into the database, then"
+                        + " the CDC latency of 200 new markets (commit to the venue's subscribe)",
                 SecmasterBench::run));
+        benches.add(Bench.of(
+                SecmasterCdcBench.NAME,
+                "security master: CDC latency of 200 new Kalshi markets, commit to the venue's subscribe (p50/p99)",
+                SecmasterCdcBench::run));
         benches.add(Bench.of(
                 GatewayBench.SCENARIO,
                 "1,000 WebSocket clients x 10 symbols, publish-to-client latency, then 10 that never read",

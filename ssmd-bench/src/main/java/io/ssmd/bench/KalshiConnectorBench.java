@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ServerBinding;
 
@@ -104,9 +105,16 @@ final class KalshiConnectorBench {
 
     /** The Kalshi feed of a bench: the shipped feed file on the replay server's port, {@code markets} discovered. */
     static Environment environment(Path work, int port, Path privateKey, int markets) throws IOException {
+        return environment(work, port, privateKey, markets, UnaryOperator.identity());
+    }
+
+    /** As above, the feed file changed by {@code feedFile} first. */
+    static Environment environment(Path work, int port, Path privateKey, int markets, UnaryOperator<String> feedFile)
+            throws IOException {
         Path feeds = Files.createDirectories(work.resolve("exchanges/feeds"));
         Path shipped = NodeConfig.resolve(Path.of("exchanges/feeds/kalshi.yaml"), System.getenv());
-        Files.writeString(feeds.resolve("kalshi.yaml"), DemoLayout.local(Files.readString(shipped), port));
+        Files.writeString(
+                feeds.resolve("kalshi.yaml"), feedFile.apply(DemoLayout.local(Files.readString(shipped), port)));
         Path env =
                 Files.createDirectories(work.resolve("exchanges/environments")).resolve("bench.yaml");
         Files.writeString(env, """

@@ -48,13 +48,14 @@ final class SecmasterBench {
 
     private SecmasterBench() {}
 
-    /** Every part of the benchmark, in order. */
+    /** Every part of the benchmark, in order: the full sync, then the CDC latency ({@link SecmasterCdcBench}). */
     static void run(PrintStream out) {
         fullSync(MARKETS, out);
+        SecmasterCdcBench.run(out);
     }
 
-    /** What one sync took. */
-    record Timing(int markets, double fetchSeconds, double storeSeconds) {
+    /** What one sync took; {@code storedAtNanos}: {@link System#nanoTime()} when its store (its commits) returned. */
+    record Timing(int markets, double fetchSeconds, double storeSeconds, long storedAtNanos) {
 
         double seconds() {
             return fetchSeconds + storeSeconds;
@@ -117,7 +118,8 @@ final class SecmasterBench {
         }
     }
 
-    private static Timing sync(SecurityMaster master, EnabledFeed feed, SecmasterSettings settings)
+    /** One sync of {@code feed}, as {@code ssmd market sync} runs it, the REST read and the store timed apart. */
+    static Timing sync(SecurityMaster master, EnabledFeed feed, SecmasterSettings settings)
             throws InterruptedException {
         MarketSync sync = Venues.of(feed.venue()).marketSync(feed, VenueRest.create(settings));
         long start = System.nanoTime();
@@ -125,11 +127,11 @@ final class SecmasterBench {
         long fetchedAt = System.nanoTime();
         master.sync(feed.name(), fetched.markets(), fetched.complete(), Instant.now());
         long stored = System.nanoTime();
-        return new Timing(fetched.markets().size(), (fetchedAt - start) / 1e9, (stored - fetchedAt) / 1e9);
+        return new Timing(fetched.markets().size(), (fetchedAt - start) / 1e9, (stored - fetchedAt) / 1e9, stored);
     }
 
     /** Where the benchmark writes: never the configured database itself. */
-    private record BenchDatabase(DatabaseSettings settings, Optional<DatabaseSettings> admin, String name) {
+    record BenchDatabase(DatabaseSettings settings, Optional<DatabaseSettings> admin, String name) {
 
         static BenchDatabase create(DatabaseSettings configured, Path work) {
             if (!configured.url().startsWith("jdbc:postgresql:")) {

@@ -25,7 +25,8 @@ class BenchesTest {
                         "decode",
                         "archiver",
                         "gateway",
-                        "secmaster");
+                        "secmaster",
+                        "secmaster-cdc");
         Venues.ids().forEach(venue -> assertThat(names).contains("replay-" + venue));
         assertThat(Benches.all())
                 .allSatisfy(bench -> assertThat(bench.description()).isNotBlank());

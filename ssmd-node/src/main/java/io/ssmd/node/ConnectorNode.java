@@ -128,7 +128,7 @@ public final class ConnectorNode {
             // Kalshi's lifecycle watcher: markets that open or close between discoveries.
             LiveInstruments watcher = live.get(feed);
             if (watcher != null) {
-                watcher.start(system, environment.name(), nats, manager, secmaster);
+                watcher.start(system, environment.name(), nats, manager, secmaster, metrics);
             }
         });
         return new ConnectorNode(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ssmd.core.meta.Market;
 import io.ssmd.core.meta.MarketRecord;
 import io.ssmd.core.meta.SecurityMaster;
+import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.feeds.SyncJson;
 import io.ssmd.feeds.VenueRest;
 import java.net.URI;
@@ -34,6 +35,7 @@ import java.util.Set;
  *       {@code settled_ts} as {@code settled_at}; {@code close_date_updated}: the new close time; others change
  *       nothing.</li>
  * </ul>
+ * A market whose lookup fails every try is left out with its events, for the caller to retry ({@link Applied}).
  * Blocking; one call at a time (its {@link VenueRest} is not thread-safe).
  */
 final class KalshiLifecycleSecmaster {
@@ -51,24 +53,52 @@ final class KalshiLifecycleSecmaster {
         }
     }
 
+    /** The {@code reason} of {@code ssmd_secmaster_markets_dropped_total} for a market whose lookup failed. */
+    static final String LOOKUP_FAILED = "lookup_failed";
+
     private final String feed;
     private final URI base;
     private final VenueRest rest;
     private final SecurityMaster master;
+    private final ConnectorMetrics metrics;
 
-    KalshiLifecycleSecmaster(String feed, URI base, VenueRest rest, SecurityMaster master) {
+    KalshiLifecycleSecmaster(String feed, URI base, VenueRest rest, SecurityMaster master, ConnectorMetrics metrics) {
         this.feed = feed;
         this.base = base;
         this.rest = rest;
         this.master = master;
+        this.metrics = metrics;
     }
 
     /**
-     * Stores what the events say, in one transaction. A market REST does not know is left out.
+     * What {@link #apply} did: the changes stored, and the markets whose events it left out for a later try.
      *
-     * @throws VenueRest.RestException when a lookup failed every try (nothing is stored then)
+     * @param failed   markets looked up alone whose request failed every try, with the last error: each is a
+     *                 {@code lookup_failed} drop for the caller to count and retry
+     * @param deferred markets not stored for another market's failure: named in a request of several that failed
+     *                 every try, or not tried after a failure in a one-by-one pass
      */
-    SecurityMaster.SyncCounts apply(List<Event> events, Instant at) throws InterruptedException {
+    record Applied(SecurityMaster.SyncCounts counts, Map<String, String> failed, Set<String> deferred) {
+
+        /** Every market whose events were left out. */
+        Set<String> leftOut() {
+            Set<String> all = new LinkedHashSet<>(failed.keySet());
+            all.addAll(deferred);
+            return all;
+        }
+    }
+
+    /**
+     * Stores what the events say, in one transaction; a market REST does not know is left out. Markets are looked up
+     * 40 to a request. A request that fails every try leaves its markets' events out (the others are stored): a
+     * market it named alone is {@link Applied#failed}, those of a request of several are {@link Applied#deferred}.
+     *
+     * @param oneByOne one market to a request (a retry of markets whose lookup failed: a failure names its market),
+     *                 ending at the first failure: the markets after it are deferred, as REST is then likely failing
+     *                 for everyone and each would wait out every try
+     * @throws RuntimeException when the database refused the changes (nothing is stored then)
+     */
+    Applied apply(List<Event> events, Instant at, boolean oneByOne) throws InterruptedException {
         Map<String, MarketRecord> rows = new LinkedHashMap<>();
         Set<String> lookUp = new LinkedHashSet<>();
         for (Event e : events) {
@@ -80,10 +110,32 @@ final class KalshiLifecycleSecmaster {
             }
         }
         Map<String, MarketRecord> fresh = new HashMap<>();
-        if (!lookUp.isEmpty()) {
-            fresh.putAll(lookUp(lookUp, rows));
+        Map<String, String> failed = new LinkedHashMap<>();
+        Set<String> deferred = new LinkedHashSet<>();
+        List<String> all = List.copyOf(lookUp);
+        int perRequest = oneByOne ? 1 : KalshiDiscovery.TICKERS_PER_LOOKUP;
+        for (int from = 0; from < all.size(); from += perRequest) {
+            List<String> named = all.subList(from, Math.min(all.size(), from + perRequest));
+            if (oneByOne && !failed.isEmpty()) {
+                deferred.addAll(named);
+                continue;
+            }
+            try {
+                fresh.putAll(lookUp(named, rows));
+            } catch (VenueRest.RestException e) {
+                if (named.size() == 1) {
+                    failed.put(named.get(0), e.getMessage());
+                } else {
+                    deferred.addAll(named);
+                }
+            }
         }
         for (Event e : events) {
+            if (failed.containsKey(e.ticker()) || deferred.contains(e.ticker())) {
+                // Left out whole, so that its events are applied in order when its lookup works.
+                rows.remove(e.ticker());
+                continue;
+            }
             if (fresh.containsKey(e.ticker())) {
                 // REST shows the market as it is now, after this event.
                 rows.put(e.ticker(), fresh.get(e.ticker()));
@@ -96,7 +148,13 @@ final class KalshiLifecycleSecmaster {
                 rows.put(e.ticker(), applied(row, e));
             }
         }
-        return master.upsert(feed, new ArrayList<>(rows.values()), at);
+        SecurityMaster.SyncCounts counts = master.upsert(feed, new ArrayList<>(rows.values()), at);
+        return new Applied(counts, failed, deferred);
+    }
+
+    /** Counts a market whose lookup failed every try: {@code ssmd_secmaster_markets_dropped_total{reason}}. */
+    void countLookupFailed() {
+        metrics.marketsDropped().labelValues(feed, LOOKUP_FAILED).inc();
     }
 
     /** The row after a closing or updating event. */
@@ -136,27 +194,23 @@ final class KalshiLifecycleSecmaster {
     }
 
     /** The markets as REST shows them now, as sync rows; the stored category when REST gives none. */
-    private Map<String, MarketRecord> lookUp(Set<String> tickers, Map<String, MarketRecord> stored)
+    private Map<String, MarketRecord> lookUp(List<String> tickers, Map<String, MarketRecord> stored)
             throws InterruptedException {
-        List<String> all = List.copyOf(tickers);
         Map<String, MarketRecord> found = new LinkedHashMap<>();
         Map<String, Optional<JsonNode>> events = new HashMap<>();
-        for (int from = 0; from < all.size(); from += KalshiDiscovery.TICKERS_PER_LOOKUP) {
-            String named = String.join(
-                    ",", all.subList(from, Math.min(all.size(), from + KalshiDiscovery.TICKERS_PER_LOOKUP)));
-            String cursor = "";
-            do {
-                JsonNode page = rest.get(VenueRest.resolve(
-                        base,
-                        "/markets?limit=" + KalshiDiscovery.TICKERS_PER_LOOKUP + "&tickers=" + VenueRest.encode(named)
-                                + (cursor.isEmpty() ? "" : "&cursor=" + VenueRest.encode(cursor))));
-                for (JsonNode m : page.path("markets")) {
-                    MarketRecord record = KalshiMarketSync.record(feed, m, eventOf(m, stored, events), Map.of());
-                    found.put(record.instrument(), record);
-                }
-                cursor = page.path("cursor").asText("");
-            } while (!cursor.isEmpty());
-        }
+        String named = String.join(",", tickers);
+        String cursor = "";
+        do {
+            JsonNode page = rest.get(VenueRest.resolve(
+                    base,
+                    "/markets?limit=" + KalshiDiscovery.TICKERS_PER_LOOKUP + "&tickers=" + VenueRest.encode(named)
+                            + (cursor.isEmpty() ? "" : "&cursor=" + VenueRest.encode(cursor))));
+            for (JsonNode m : page.path("markets")) {
+                MarketRecord record = KalshiMarketSync.record(feed, m, eventOf(m, stored, events), Map.of());
+                found.put(record.instrument(), record);
+            }
+            cursor = page.path("cursor").asText("");
+        } while (!cursor.isEmpty());
         return found;
     }
 

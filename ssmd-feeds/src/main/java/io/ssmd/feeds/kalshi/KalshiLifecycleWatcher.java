@@ -6,12 +6,12 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.ssmd.core.Backoff;
 import io.ssmd.core.CborSerializable;
-import io.ssmd.core.meta.SecurityMaster;
 import io.ssmd.core.shard.FeedManager;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +52,13 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  *
  * <p>On a node with the security master the watcher is also its producer (DESIGN §15): the events gathered for
  * {@link #FLUSH_AFTER} are stored through {@link KalshiLifecycleSecmaster} in one transaction (rows, history, outbox
- * events for the relay), one batch at a time on the blocking dispatcher, a failed batch retried with a backoff. The
- * manager is still told directly until FeedManagers consume the security master's events.
+ * events for the relay), one batch at a time on the blocking dispatcher, a failed batch retried with a backoff. A
+ * market whose REST lookup failed every try is held with its events (later ones join them) and looked up again alone
+ * at {@link #LOOKUP_BACKOFF}: counted once in {@code ssmd_secmaster_markets_dropped_total{reason="lookup_failed"}} and
+ * logged as an ERROR naming it, stored when a lookup works; the other markets of its batch are stored meanwhile. Past
+ * {@link #MAX_HELD} held markets, or when the watcher moves with its singleton, the next security-master sync, which
+ * lists every open market, places them. The manager is still told directly when the feed does not take its
+ * instruments from the security master.
  */
 public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecycleWatcher.Command> {
 
@@ -79,8 +84,20 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
         INSTANCE
     }
 
-    /** A batch of events stored, or not: {@code failure} is null when it was. */
-    private record Stored(List<KalshiLifecycleSecmaster.Event> events, int changed, Throwable failure)
+    /** Time to look up again, one by one, the markets whose lookup failed. */
+    private enum RetryLookups implements Command {
+        INSTANCE
+    }
+
+    /**
+     * A batch of events stored, or not: {@code failure} is null when it was, {@code applied} then says which markets'
+     * events it left out. {@code retry} when the batch was the held markets' (one lookup per market).
+     */
+    private record Stored(
+            List<KalshiLifecycleSecmaster.Event> events,
+            KalshiLifecycleSecmaster.Applied applied,
+            boolean retry,
+            Throwable failure)
             implements Command {}
 
     /** Events this close together become one change of the manager (one update per shard). */
@@ -88,6 +105,11 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
 
     private static final Duration RETRY_AFTER = Duration.ofSeconds(10);
     private static final Backoff RECORD_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2);
+    /** The held markets' lookups are tried again this far apart (from 1 s, doubling to 1 min, ±20 %). */
+    static final Backoff LOOKUP_BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.2);
+    /** Markets held for a lookup at most: past it the oldest is left to the next sync (DESIGN §15 syncs list it). */
+    static final int MAX_HELD = 10_000;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ActorContext<Command> context;
@@ -106,6 +128,16 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
     private final List<KalshiLifecycleSecmaster.Event> toRecord = new ArrayList<>();
     private boolean recording;
     private int recordFailures;
+    /**
+     * Markets whose REST lookup failed, with their events in order (later events of the market join them): stored
+     * when a lookup works again, tried one by one at {@link #LOOKUP_BACKOFF}.
+     */
+    private final Map<String, List<KalshiLifecycleSecmaster.Event>> held = new LinkedHashMap<>();
+    /** Held markets already counted in {@code ssmd_secmaster_markets_dropped_total}: once per market, not per try. */
+    private final Set<String> countedLookupFailures = new LinkedHashSet<>();
+
+    private int lookupFailures;
+    private boolean retryDue;
 
     /**
      * Starts the watcher of feed {@code settings.feed()} as a cluster singleton on the connector nodes.
@@ -184,6 +216,7 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
                 .onMessageEquals(Flush.INSTANCE, this::onFlush)
                 .onMessageEquals(Retry.INSTANCE, this::onRetry)
                 .onMessageEquals(StoreEvents.INSTANCE, this::onStoreEvents)
+                .onMessageEquals(RetryLookups.INSTANCE, this::onRetryLookups)
                 .onMessage(Stored.class, this::onStored)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
@@ -305,36 +338,67 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
         return this;
     }
 
-    /** One batch at a time: the events gathered so far, in the order they came. */
+    /**
+     * One batch at a time: the events gathered so far, in the order they came; those of a market held for its lookup
+     * join it instead, so that its events stay in order.
+     */
     private Behavior<Command> onStoreEvents() {
-        if (recording || toRecord.isEmpty() || secmaster.isEmpty()) {
+        if (recording || secmaster.isEmpty()) {
             return this;
         }
-        List<KalshiLifecycleSecmaster.Event> batch = List.copyOf(toRecord);
+        List<KalshiLifecycleSecmaster.Event> batch = new ArrayList<>();
+        for (KalshiLifecycleSecmaster.Event e : toRecord) {
+            List<KalshiLifecycleSecmaster.Event> waiting = held.get(e.ticker());
+            if (waiting != null) {
+                waiting.add(e);
+            } else {
+                batch.add(e);
+            }
+        }
         toRecord.clear();
+        if (!batch.isEmpty()) {
+            store(batch, false);
+        }
+        return this;
+    }
+
+    /** The held markets' events, one lookup per market; after the batch in flight when there is one. */
+    private Behavior<Command> onRetryLookups() {
+        if (recording) {
+            retryDue = true;
+            return this;
+        }
+        if (!held.isEmpty()) {
+            store(held.values().stream().flatMap(List::stream).toList(), true);
+        }
+        return this;
+    }
+
+    private void store(List<KalshiLifecycleSecmaster.Event> batch, boolean retry) {
         recording = true;
-        KalshiLifecycleSecmaster store = secmaster.get();
+        KalshiLifecycleSecmaster store = secmaster.orElseThrow();
         context.pipeToSelf(
                 CompletableFuture.supplyAsync(
                         () -> {
                             try {
-                                SecurityMaster.SyncCounts counts = store.apply(batch, Instant.now());
-                                return counts.created() + counts.updated();
+                                return store.apply(batch, Instant.now(), retry);
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                                 throw new CompletionException(e);
                             }
                         },
                         blocking),
-                (changed, failure) -> new Stored(batch, changed == null ? 0 : changed, failure));
-        return this;
+                (applied, failure) -> new Stored(batch, applied, retry, failure));
     }
 
     private Behavior<Command> onStored(Stored stored) {
         recording = false;
         if (stored.failure() != null) {
-            // Kept, ahead of what came since, so that the security master sees the events in order.
-            toRecord.addAll(0, stored.events());
+            if (!stored.retry()) {
+                // Kept, ahead of what came since, so that the security master sees the events in order.
+                toRecord.addAll(0, stored.events());
+            }
+            // A retry's events are still held: the next retry takes them again.
             Duration wait = RECORD_BACKOFF.delay(recordFailures++);
             context.getLog()
                     .warn(
@@ -343,19 +407,103 @@ public final class KalshiLifecycleWatcher extends AbstractBehavior<KalshiLifecyc
                             stored.events().size(),
                             stored.failure().toString(),
                             wait.toMillis());
-            timers.startSingleTimer(StoreEvents.INSTANCE, wait);
+            timers.startSingleTimer(stored.retry() ? RetryLookups.INSTANCE : StoreEvents.INSTANCE, wait);
             return this;
         }
         recordFailures = 0;
+        KalshiLifecycleSecmaster.Applied applied = stored.applied();
         context.getLog()
                 .debug(
                         "kalshi lifecycle: {} events stored, {} markets changed",
                         stored.events().size(),
-                        stored.changed());
+                        applied.counts().created() + applied.counts().updated());
+        if (stored.retry()) {
+            placedOrHeldAgain(stored.events(), applied);
+        } else {
+            hold(stored.events(), applied.leftOut());
+        }
+        countLookupFailures(applied.failed());
+        if (!held.isEmpty() && (retryDue || !timers.isTimerActive(RetryLookups.INSTANCE))) {
+            Duration wait = retryDue ? Duration.ZERO : LOOKUP_BACKOFF.delay(lookupFailures);
+            timers.startSingleTimer(RetryLookups.INSTANCE, wait);
+        }
+        retryDue = false;
         if (!toRecord.isEmpty() && !timers.isTimerActive(StoreEvents.INSTANCE)) {
             timers.startSingleTimer(StoreEvents.INSTANCE, FLUSH_AFTER);
         }
         return this;
+    }
+
+    /** The events of the markets left out, held in order; the oldest held market past {@link #MAX_HELD} let go. */
+    private void hold(List<KalshiLifecycleSecmaster.Event> events, Set<String> leftOut) {
+        for (KalshiLifecycleSecmaster.Event e : events) {
+            if (leftOut.contains(e.ticker())) {
+                held.computeIfAbsent(e.ticker(), t -> new ArrayList<>()).add(e);
+            }
+        }
+        while (held.size() > MAX_HELD) {
+            String oldest = held.keySet().iterator().next();
+            held.remove(oldest);
+            countedLookupFailures.remove(oldest);
+            context.getLog()
+                    .error(
+                            "kalshi lifecycle: more than {} markets wait for a REST lookup; {} is no longer retried"
+                                    + " here: the next security-master sync places it",
+                            MAX_HELD,
+                            oldest);
+        }
+    }
+
+    /**
+     * After a retry: the markets it stored leave the held ones (with the events the retry carried; those that came
+     * since stay, to be stored next); a failed one goes behind the others, so that the next retry tries them first.
+     */
+    private void placedOrHeldAgain(List<KalshiLifecycleSecmaster.Event> events, KalshiLifecycleSecmaster.Applied a) {
+        Map<String, Integer> carried = new LinkedHashMap<>();
+        events.forEach(e -> carried.merge(e.ticker(), 1, Integer::sum));
+        for (Map.Entry<String, Integer> c : carried.entrySet()) {
+            String ticker = c.getKey();
+            if (a.deferred().contains(ticker)) {
+                continue;
+            }
+            List<KalshiLifecycleSecmaster.Event> waiting = held.remove(ticker);
+            if (waiting == null) {
+                continue;
+            }
+            if (a.failed().containsKey(ticker)) {
+                held.put(ticker, waiting);
+                continue;
+            }
+            if (countedLookupFailures.remove(ticker)) {
+                context.getLog()
+                        .info("kalshi lifecycle: market {} looked up and stored after its lookup failed", ticker);
+            }
+            List<KalshiLifecycleSecmaster.Event> since = waiting.subList(c.getValue(), waiting.size());
+            if (!since.isEmpty()) {
+                toRecord.addAll(0, since);
+            }
+        }
+        lookupFailures = a.failed().isEmpty() ? 0 : lookupFailures + 1;
+    }
+
+    /** Each market whose lookup failed, once while it is held: counted and logged with the error. */
+    private void countLookupFailures(Map<String, String> failed) {
+        KalshiLifecycleSecmaster store = secmaster.orElseThrow();
+        for (Map.Entry<String, String> f : failed.entrySet()) {
+            if (countedLookupFailures.add(f.getKey())) {
+                store.countLookupFailed();
+                context.getLog()
+                        .error(
+                                "kalshi lifecycle: market {} dropped: its REST lookup failed every try ({}); counted in"
+                                        + " ssmd_secmaster_markets_dropped_total as {}, retried from {} ms doubling to"
+                                        + " {} s",
+                                f.getKey(),
+                                f.getValue(),
+                                KalshiLifecycleSecmaster.LOOKUP_FAILED,
+                                LOOKUP_BACKOFF.min().toMillis(),
+                                LOOKUP_BACKOFF.max().toSeconds());
+            }
+        }
     }
 
     private void flushSoon() {

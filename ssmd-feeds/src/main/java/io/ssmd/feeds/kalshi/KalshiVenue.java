@@ -53,7 +53,7 @@ public final class KalshiVenue implements VenueModule {
             return universe.tickers();
         };
         Optional<LiveInstruments> live = settings.lifecycle()
-                ? Optional.of((system, env, nats, manager, secmaster) -> KalshiLifecycleWatcher.init(
+                ? Optional.of((system, env, nats, manager, secmaster, metrics) -> KalshiLifecycleWatcher.init(
                         system,
                         env,
                         settings,
@@ -66,7 +66,8 @@ public final class KalshiVenue implements VenueModule {
                                 settings.rest().orElseThrow(),
                                 VenueRest.create(SecmasterSettings.create(
                                         system.settings().config())),
-                                master))))
+                                master,
+                                metrics))))
                 : Optional.empty();
         return new WiredFeed(
                 new FeedConnector(feed, connector, Optional.of(instruments), Optional.of(selection)), live);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nats.client.Connection;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.ssmd.core.db.Database;
 import io.ssmd.core.meta.Market;
 import io.ssmd.core.meta.MarketChange;
@@ -11,6 +13,7 @@ import io.ssmd.core.meta.MarketRecord;
 import io.ssmd.core.meta.Metadata;
 import io.ssmd.core.meta.OutboxEvent;
 import io.ssmd.core.meta.SecurityMaster;
+import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.settings.SecmasterSettings;
 import io.ssmd.core.shard.FeedManager;
 import io.ssmd.core.testkit.NatsServerExtension;
@@ -55,6 +58,7 @@ class KalshiLifecycleSecmasterTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String FRESH = "KXBTCD-26AUG2017-T99999.99";
     private static final String BTC = "KXBTCD-26AUG2017-T73749.99";
+    private static final String OTHER = "KXBTCD-26AUG2017-T99899.99";
 
     private KalshiTestServer server;
     private Connection nats;
@@ -62,6 +66,7 @@ class KalshiLifecycleSecmasterTest {
     private SecurityMaster master;
     private TestProbe<FeedManager.Command> manager;
     private ActorRef<KalshiLifecycleWatcher.Command> watcher;
+    private PrometheusRegistry metrics;
 
     @BeforeEach
     void start() throws Exception {
@@ -95,7 +100,9 @@ class KalshiLifecycleSecmasterTest {
                 SecmasterSettings.defaults().withRetry(3, Duration.ZERO, Duration.ZERO),
                 d -> {},
                 new SplittableRandom(1));
-        KalshiLifecycleSecmaster secmaster = new KalshiLifecycleSecmaster("kalshi", rest, venueRest, master);
+        metrics = new PrometheusRegistry();
+        KalshiLifecycleSecmaster secmaster =
+                new KalshiLifecycleSecmaster("kalshi", rest, venueRest, master, ConnectorMetrics.create(metrics));
         watcher = TESTKIT.spawn(KalshiLifecycleWatcher.create(
                 "test", "kalshi", lookup, new ConcurrentHashMap<>(), nats, manager.ref(), Optional.of(secmaster)));
     }
@@ -162,6 +169,75 @@ class KalshiLifecycleSecmasterTest {
         assertThat(row.result()).isEqualTo("no");
         assertThat(row.category()).isEqualTo("Crypto");
         assertThat(events(BTC)).containsExactly(OutboxEvent.CREATED);
+    }
+
+    /**
+     * Issue 15: a market whose REST lookup fails every try is not forgotten. The replay server answers 500 to every
+     * request naming FRESH; its events and another new market's come in one batch (one lookup request for both).
+     * The other market is stored; FRESH is counted once as {@code lookup_failed} however often its retries fail,
+     * its later event joins it, and once the fault is lifted a retry stores it as it now is. Without the change the
+     * whole batch failed and was retried as one: the other market waited with it and nothing was counted.
+     */
+    @Test
+    void aMarketWhoseLookupFailsEveryTryIsCountedOnceRetriedAndStoredOnceTheLookupWorks() throws Exception {
+        post("/control/rest", "{\"fail-markets\":[\"" + FRESH + "\"]}");
+        control("created", FRESH);
+        control("created", OTHER);
+        event(FRESH, "\"event_type\":\"created\",\"open_ts\":1786000000,\"close_ts\":1786003600");
+        event(OTHER, "\"event_type\":\"created\",\"open_ts\":1786000000,\"close_ts\":1786003600");
+
+        await().atMost(WAIT).until(() -> master.find("kalshi", OTHER).isPresent());
+        await().atMost(WAIT).until(() -> dropped("lookup_failed") == 1.0);
+        assertThat(master.find("kalshi", FRESH)).isEmpty();
+        // A later event of the held market waits with it, in order.
+        control("activated", FRESH);
+        event(FRESH, "\"event_type\":\"activated\",\"open_ts\":1786000000");
+        // Its lookup failed again on a later retry (the batch's request of both, and at least two alone): 9 requests.
+        await().atMost(WAIT).until(() -> restFailed() >= 9);
+        assertThat(master.find("kalshi", FRESH)).isEmpty();
+
+        post("/control/rest", "{\"fail-markets\":[]}");
+        await().atMost(WAIT).until(() -> status(FRESH).equals(MarketRecord.ACTIVE));
+        assertThat(events(FRESH)).containsExactly(OutboxEvent.CREATED);
+        assertThat(status(OTHER)).isEqualTo(MarketRecord.UPCOMING);
+        assertThat(dropped("lookup_failed"))
+                .as("once for the market, not per try")
+                .isEqualTo(1.0);
+        assertThat(dropped(null)).as("no other market, no other reason").isEqualTo(1.0);
+    }
+
+    /** {@code ssmd_secmaster_markets_dropped_total} of feed kalshi with {@code reason}, or over every reason (null). */
+    private double dropped(String reason) {
+        return metrics.scrape().stream()
+                .filter(m -> m.getMetadata().getName().equals("ssmd_secmaster_markets_dropped"))
+                .flatMap(m -> ((CounterSnapshot) m).getDataPoints().stream())
+                .filter(d -> d.getLabels().get("feed").equals("kalshi"))
+                .filter(d -> reason == null || reason.equals(d.getLabels().get("reason")))
+                .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue)
+                .sum();
+    }
+
+    /** REST requests the replay server's fail-markets fault answered 500. */
+    private long restFailed() throws Exception {
+        String state = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(server.http("/control/rest")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(state)
+                .path("failed")
+                .asLong();
+    }
+
+    private void post(String path, String body) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(server.http(path))
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
     private String status(String ticker) {

@@ -25,6 +25,7 @@ import io.ssmd.feeds.SecmasterSync;
 import io.ssmd.feeds.VenueRest;
 import io.ssmd.feeds.Venues;
 import io.ssmd.feeds.WiredFeed;
+import io.ssmd.feeds.kalshi.replay.KalshiReplayServer;
 import io.ssmd.feeds.shard.ShardRig;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +33,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -129,7 +129,7 @@ class KalshiSecmasterCdcTest {
         assertThat(instruments()).containsExactlyInAnyOrderElementsOf(BEFORE);
 
         // The rollover: 200 markets open at once, in two categories, while REST refuses every third request.
-        List<String> created = rollover(200);
+        List<String> created = KalshiReplayServer.rolloverInstruments(200);
         post("/control/rest", "{\"throttle-every\":3,\"retry-after\":1}");
         lifecycle("created", created);
         lifecycle("activated", created);
@@ -161,16 +161,6 @@ class KalshiSecmasterCdcTest {
         }
         assertThat(rig.published(s -> s.contains(".uncategorized."))).isEmpty();
         assertThat(rig.counter("ssmd_secmaster_markets_dropped")).isZero();
-    }
-
-    /** {@code n} new tickers: half daily Bitcoin strikes (Crypto), half New York highs (Climate and Weather). */
-    private static List<String> rollover(int n) {
-        List<String> tickers = new ArrayList<>(n);
-        for (int k = 0; tickers.size() < n; k++) {
-            tickers.add("KXBTCD-26DEC0617-T" + (70_000 + 250 * k) + ".99");
-            tickers.add("KXHIGHNY-26DEC06-T" + (2_000 + k));
-        }
-        return List.copyOf(tickers.subList(0, n));
     }
 
     private static org.awaitility.core.ConditionFactory waitUp() {

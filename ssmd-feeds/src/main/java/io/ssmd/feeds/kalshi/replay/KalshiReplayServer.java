@@ -9,8 +9,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Directives;
@@ -60,6 +63,8 @@ public final class KalshiReplayServer implements VenueServer {
     private final KalshiLifecycleEvents lifecycle;
     private final KalshiHandshake handshake;
     private final Duration pingInterval;
+    /** Ticker → {@link System#nanoTime()} when a client's subscribe or update_subscription first named it, accepted. */
+    private final Map<String, Long> firstSubscribed = new ConcurrentHashMap<>();
 
     KalshiReplayServer(ReplaySettings settings, Duration pingInterval) {
         List<String> universe = settings.instruments().isEmpty() ? DEFAULT_INSTRUMENTS : settings.instruments();
@@ -103,6 +108,23 @@ public final class KalshiReplayServer implements VenueServer {
             }
         }
         return List.copyOf(tickers);
+    }
+
+    /**
+     * {@code n} new tickers for a rollover ({@code POST /control/lifecycle} creates them): half daily Bitcoin strikes
+     * (Crypto), half New York highs (Climate and Weather), none in {@link #syntheticInstruments}. The same list for the
+     * same {@code n}.
+     */
+    public static List<String> rolloverInstruments(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must be 0 or more, got " + n);
+        }
+        List<String> tickers = new ArrayList<>(n + 1);
+        for (int k = 0; tickers.size() < n; k++) {
+            tickers.add("KXBTCD-26DEC0617-T" + (70_000 + 250 * k) + ".99");
+            tickers.add("KXHIGHNY-26DEC06-T" + (2_000 + k));
+        }
+        return List.copyOf(tickers.subList(0, n));
     }
 
     /**
@@ -150,6 +172,17 @@ public final class KalshiReplayServer implements VenueServer {
 
     @Override
     public VenueSession newSession(SessionContext context) {
-        return new KalshiReplaySession(context, catalog, lifecycle);
+        return new KalshiReplaySession(
+                context, catalog, lifecycle, ticker -> firstSubscribed.putIfAbsent(ticker, System.nanoTime()));
+    }
+
+    /**
+     * When a client of this server first subscribed {@code ticker} ({@code subscribe} or {@code update_subscription
+     * add_markets}, accepted), as {@link System#nanoTime()} of this JVM, the moment the command was read: what a
+     * benchmark running the server in its own JVM compares with its own clock ({@code ssmd bench secmaster}).
+     */
+    public OptionalLong firstSubscribedNanos(String ticker) {
+        Long at = firstSubscribed.get(ticker);
+        return at == null ? OptionalLong.empty() : OptionalLong.of(at);
     }
 }

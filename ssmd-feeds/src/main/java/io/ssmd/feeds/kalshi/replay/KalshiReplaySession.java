@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * One Kalshi WebSocket client, server side: the four commands and their acks, per-sid seq, synthetic or recorded
@@ -50,13 +51,21 @@ final class KalshiReplaySession implements VenueSession {
     private static final String SILENCE_CHANNEL = "market";
 
     private final SessionSilence silence;
+    /** Told each ticker a subscribe or add_markets accepts (the server keeps when each was first subscribed). */
+    private final Consumer<String> subscribed;
+
     private final Optional<Duration> idleTimeout;
     private int nextSid = 1;
     private long seqFrames;
     private boolean heardFromClient = true;
     private long lastHeardMillis = -1;
 
-    KalshiReplaySession(SessionContext context, KalshiMarketCatalog catalog, KalshiLifecycleEvents lifecycle) {
+    KalshiReplaySession(
+            SessionContext context,
+            KalshiMarketCatalog catalog,
+            KalshiLifecycleEvents lifecycle,
+            Consumer<String> subscribed) {
+        this.subscribed = subscribed;
         this.faults = context.faults();
         this.silence = new SessionSilence(faults);
         this.catalog = catalog;
@@ -315,6 +324,7 @@ final class KalshiReplaySession implements VenueSession {
             } else {
                 accepted.add(ticker);
                 silence.subscribed(SILENCE_CHANNEL, ticker);
+                subscribed.accept(ticker);
             }
         }
         return accepted;

@@ -178,6 +178,37 @@ class KalshiReplaySessionTest {
         }
     }
 
+    /**
+     * What {@code ssmd bench secmaster} times the CDC latency by: the server keeps when a market was first subscribed,
+     * by a subscribe or by update_subscription add_markets, and not for a market it refused.
+     */
+    @Test
+    void theServerKeepsWhenEachMarketWasFirstSubscribed() throws Exception {
+        ReplaySettings settings = KalshiTestServer.settings(0, 4);
+        KalshiReplayServer venue = KalshiReplayServer.create(settings);
+        try (KalshiTestServer server = KalshiTestServer.start(TESTKIT.system(), venue, settings);
+                WsTestClient client = server.connect()) {
+            long before = System.nanoTime();
+            client.send(
+                    "{\"id\":1,\"cmd\":\"subscribe\",\"params\":{\"channels\":[\"orderbook_delta\"],\"market_ticker\":\""
+                            + A + "\"}}");
+            JsonNode subscribed = nextOfType(client, "subscribed");
+            assertThat(venue.firstSubscribedNanos(A).orElse(-1)).isBetween(before, System.nanoTime());
+            assertThat(venue.firstSubscribedNanos(B)).isEmpty();
+
+            long added = System.nanoTime();
+            client.send("{\"id\":2,\"cmd\":\"update_subscription\",\"params\":{\"sids\":["
+                    + subscribed.at("/msg/sid").asInt() + "],\"market_tickers\":[\"" + B
+                    + "\",\"KXNOPE-1\"],\"action\":\"add_markets\"}}");
+            nextOfType(client, "ok");
+            assertThat(venue.firstSubscribedNanos(B).orElse(-1)).isBetween(added, System.nanoTime());
+            assertThat(venue.firstSubscribedNanos(A).getAsLong()).isLessThan(added);
+            assertThat(venue.firstSubscribedNanos("KXNOPE-1"))
+                    .as("refused: Market not found")
+                    .isEmpty();
+        }
+    }
+
     @Test
     void errorsCarryKalshisCodesAndTexts() throws Exception {
         try (KalshiTestServer server = KalshiTestServer.synthetic(TESTKIT.system(), 5, 4);
