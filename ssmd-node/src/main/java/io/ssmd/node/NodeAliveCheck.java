@@ -27,7 +27,7 @@ public final class NodeAliveCheck implements Supplier<CompletionStage<Boolean>> 
         return CompletableFuture.completedFuture(readiness
                 .notAlive()
                 .map(reason -> {
-                    log.warn("not alive (/alive answers 503): {}", reason);
+                    log.warn("not alive (/alive fails): {}", reason);
                     return false;
                 })
                 .orElse(true));

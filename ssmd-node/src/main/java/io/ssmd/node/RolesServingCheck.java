@@ -8,8 +8,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pekko Management's readiness check {@code ssmd-roles} (configured in ssmd-pekko.conf): {@link NodeReadiness}. Pekko
- * Management answers 503 for a check that says false (500 for one that fails), and its answer carries no detail, so the
- * reason a node is not ready is logged each time it changes.
+ * Management answers 500 for a check that says false, and its answer carries no detail, so the reason a node is not
+ * ready is logged each time it changes.
  */
 public final class RolesServingCheck implements Supplier<CompletionStage<Boolean>> {
 
@@ -26,7 +26,7 @@ public final class RolesServingCheck implements Supplier<CompletionStage<Boolean
         return readiness.notReady().thenApply(reason -> {
             if (readiness.reasonChanged(reason)) {
                 reason.ifPresentOrElse(
-                        why -> log.info("not ready (/ready answers 503): {}", why),
+                        why -> log.info("not ready (/ready fails): {}", why),
                         () -> log.info("ready: every role of this node serves"));
             }
             return reason.isEmpty();
