@@ -72,8 +72,8 @@ class ClusterOnHostTest {
                 pekko.remote.artery.canonical.port = %d
                 pekko.management.http.port = %d
                 """.formatted(http, NATS.url(), PG.url(), PG.settings().user(), remoting, management));
-        Path environment =
-                writeEnvironment(NatsServerExtension.freshName("three").toLowerCase());
+        Path environment = NodeJvm.smallEnvironment(
+                dir, NatsServerExtension.freshName("three").toLowerCase());
         Map<String, String> env =
                 Map.of("CLUSTER_DB_PASSWORD", PG.settings().password().orElse(""));
 
@@ -125,8 +125,8 @@ class ClusterOnHostTest {
                 pekko.remote.artery.canonical.port = %d
                 pekko.management.http.port = %d
                 """.formatted(dir.resolve("data"), remoting, NodeJvm.freePorts(3)));
-        Path environment =
-                writeEnvironment(NatsServerExtension.freshName("alone").toLowerCase());
+        Path environment = NodeJvm.smallEnvironment(
+                dir, NatsServerExtension.freshName("alone").toLowerCase());
 
         NodeJvm node = start(2, "archiver", config, environment, Map.of());
         assertThat(node.process.waitFor(90, TimeUnit.SECONDS)).isTrue();
@@ -180,42 +180,5 @@ class ClusterOnHostTest {
             }
         }
         return up;
-    }
-
-    /**
-     * One Kraken feed whose venue address refuses connections (its shards back off; no venue is needed to form a
-     * cluster), archived, and a gateway.
-     */
-    private Path writeEnvironment(String name) throws IOException {
-        Path feeds = Files.createDirectories(dir.resolve("exchanges/feeds"));
-        Files.writeString(
-                feeds.resolve("kraken.yaml"),
-                Files.readString(ShippedExchanges.projectDir().resolve("exchanges/feeds/kraken.yaml"))
-                        .replace("wss://ws.kraken.com/v2", "ws://127.0.0.1:" + NodeJvm.freePorts(1) + "/v2"));
-        Path file =
-                Files.createDirectories(dir.resolve("exchanges/environments")).resolve(name + ".yaml");
-        Files.writeString(file, """
-                name: %s
-                feeds-dir: ../feeds
-                feeds:
-                  kraken:
-                    enabled: true
-                    instruments: [BTC/USD]
-                streams:
-                  defaults:
-                    max-bytes: 16MiB
-                    max-age: 1h
-                    duplicate-window: 2m
-                    storage: file
-                storage:
-                  archive-root: ./archive
-                  rotation: 1m
-                archivers:
-                  - name: main
-                    streams: all
-                gateway:
-                  enabled: true
-                """.formatted(name));
-        return file;
     }
 }

@@ -134,4 +134,41 @@ final class NodeJvm implements AutoCloseable {
         }
         throw new IOException("no " + count + " consecutive free ports found");
     }
+
+    /**
+     * One Kraken feed whose venue address refuses connections (its shards back off; no venue is needed to form a
+     * cluster), archived, and a gateway.
+     */
+    static Path smallEnvironment(Path dir, String name) throws IOException {
+        Path feeds = Files.createDirectories(dir.resolve("exchanges/feeds"));
+        Files.writeString(
+                feeds.resolve("kraken.yaml"),
+                Files.readString(ShippedExchanges.projectDir().resolve("exchanges/feeds/kraken.yaml"))
+                        .replace("wss://ws.kraken.com/v2", "ws://127.0.0.1:" + NodeJvm.freePorts(1) + "/v2"));
+        Path file =
+                Files.createDirectories(dir.resolve("exchanges/environments")).resolve(name + ".yaml");
+        Files.writeString(file, """
+                name: %s
+                feeds-dir: ../feeds
+                feeds:
+                  kraken:
+                    enabled: true
+                    instruments: [BTC/USD]
+                streams:
+                  defaults:
+                    max-bytes: 16MiB
+                    max-age: 1h
+                    duplicate-window: 2m
+                    storage: file
+                storage:
+                  archive-root: ./archive
+                  rotation: 1m
+                archivers:
+                  - name: main
+                    streams: all
+                gateway:
+                  enabled: true
+                """.formatted(name));
+        return file;
+    }
 }
