@@ -45,6 +45,44 @@ final class RunCommand implements Callable<Integer> {
                     "application.conf to use (default:" + " ./application.conf, else the one beside the launcher)")
     Path configFile;
 
+    @Option(
+            names = "--node",
+            paramLabel = "N",
+            description = "Node N (1 to --nodes) of several on this host: the configured HTTP, remoting and"
+                    + " management ports plus N-1, name node-N, and (unless seed nodes are configured) the --nodes"
+                    + " nodes of this host as seed nodes. They need an external NATS and database.")
+    Integer node;
+
+    @Option(
+            names = "--nodes",
+            paramLabel = "M",
+            defaultValue = "3",
+            description = "How many nodes run on this host with --node (default: ${DEFAULT-VALUE})")
+    int nodes;
+
+    @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port (default: ssmd.http.port, 8080)")
+    Integer httpPort;
+
+    @Option(
+            names = "--remoting-port",
+            paramLabel = "PORT",
+            description = "Pekko remoting (cluster) port (default: pekko.remote.artery.canonical.port, 25520)")
+    Integer remotingPort;
+
+    @Option(
+            names = "--management-port",
+            paramLabel = "PORT",
+            description = "Pekko Management port: /ready, /alive, /cluster/members (default:"
+                    + " pekko.management.http.port, 7626)")
+    Integer managementPort;
+
+    @Option(
+            names = "--seed-node",
+            paramLabel = "ADDRESS",
+            description = "A seed node, pekko://ssmd@HOST:PORT; repeat for several (default:"
+                    + " pekko.cluster.seed-nodes, none: the node forms a cluster of one)")
+    java.util.List<String> seedNodes;
+
     @Override
     public Integer call() {
         Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -57,6 +95,14 @@ final class RunCommand implements Callable<Integer> {
             if (roles != null) {
                 config = withRoles(config, roles);
             }
+            config = new NodeOnHost(
+                            Optional.ofNullable(node),
+                            nodes,
+                            Optional.ofNullable(httpPort),
+                            Optional.ofNullable(remotingPort),
+                            Optional.ofNullable(managementPort),
+                            seedNodes == null ? java.util.List.of() : seedNodes)
+                    .applyTo(config);
             settings = NodeSettings.create(config, env);
             Path envFile =
                     NodeConfig.resolve(environmentFile != null ? environmentFile : settings.environmentFile(), env);

@@ -16,6 +16,7 @@ import io.ssmd.archive.ManifestStore;
 import io.ssmd.archive.SegmentReader;
 import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.testkit.NatsServerExtension;
+import io.ssmd.core.testkit.PostgresDatabase;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -46,6 +47,10 @@ class ArchiverSingletonNodesTest {
 
     @RegisterExtension
     static final NatsServerExtension NATS = new NatsServerExtension();
+
+    // A node of several refuses an embedded H2 (DESIGN §13): the nodes share the test's PostgreSQL.
+    @RegisterExtension
+    static final PostgresDatabase PG = new PostgresDatabase();
 
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final long MINUTE = 60_000_000L;
@@ -297,11 +302,21 @@ class ArchiverSingletonNodesTest {
                       data-dir = "%s"
                       http { interface = "127.0.0.1", port = %d }
                       nats.url = "%s"
+                      db { url = "%s", user = "%s", password-env = "ARCHIVER_NODE_DB_PASSWORD" }
                     }
                     pekko.remote.artery.canonical { hostname = "127.0.0.1", port = %d }
                     pekko.cluster.seed-nodes = ["pekko://ssmd@127.0.0.1:%d"]
+                    pekko.management.http.port = %d
                     """.formatted(
-                            home.getFileName(), home.resolve("data"), freePort(), NATS.url(), remotePort, seedPort));
+                            home.getFileName(),
+                            home.resolve("data"),
+                            freePort(),
+                            NATS.url(),
+                            PG.url(),
+                            PG.settings().user(),
+                            remotePort,
+                            seedPort,
+                            freePort()));
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             ProcessBuilder builder = new ProcessBuilder(
                             java.toString(),
@@ -319,6 +334,7 @@ class ArchiverSingletonNodesTest {
                     .directory(home.toFile());
             Map<String, String> env = builder.environment();
             env.keySet().removeIf(k -> k.startsWith("SSMD_"));
+            env.put("ARCHIVER_NODE_DB_PASSWORD", PG.settings().password().orElse(""));
             Path stdout = home.resolve("node.out");
             Path stderr = home.resolve("node.err");
             builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());

@@ -148,7 +148,12 @@ public final class ConnectorNode {
     /** A node with no seed nodes configured forms a cluster of one by joining itself (DESIGN §2). */
     private static void joinCluster(ActorSystem<?> system) {
         Cluster cluster = Cluster.get(system);
-        if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+        // With Kubernetes bootstrap, the bootstrap joins (ClusterFormation): a node joining itself would form a cluster
+        // of its own.
+        io.ssmd.core.settings.ClusterSettings settings =
+                io.ssmd.core.settings.ClusterSettings.create(system.settings().config());
+        if (settings.seedNodes().isEmpty()
+                && settings.bootstrap() == io.ssmd.core.settings.ClusterSettings.Bootstrap.SEED_NODES) {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
         }
     }

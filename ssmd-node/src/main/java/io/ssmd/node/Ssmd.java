@@ -23,6 +23,7 @@ import io.ssmd.core.nats.StreamSetup;
 import io.ssmd.core.secmaster.OutboxRelay;
 import io.ssmd.core.secmaster.SecmasterRelay;
 import io.ssmd.core.secmaster.SecmasterRelayMetrics;
+import io.ssmd.core.settings.ClusterSettings;
 import io.ssmd.core.settings.NatsAuth;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.settings.NodeSettings.EmbeddedNats;
@@ -127,7 +128,21 @@ public final class Ssmd {
         Executor blocking = system.dispatchers().lookup(DispatcherSelector.fromConfig("ssmd-blocking-dispatcher"));
         CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
         Deque<AutoCloseable> started = new ArrayDeque<>();
+        NodeReadiness readiness = NodeReadiness.get(system);
         try {
+            ClusterSettings cluster = ClusterSettings.create(system.settings().config());
+            List<String> refusals = cluster.refusals(settings);
+            if (!refusals.isEmpty()) {
+                throw new IllegalStateException(String.join("\n", refusals));
+            }
+            ClusterFormation.start(system, cluster);
+            addTask(
+                    shutdown,
+                    CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+                    "not-ready",
+                    readiness::stopping,
+                    blocking);
+            readiness.starting("connecting to NATS");
             Optional<NatsServerProcess> embedded = settings.nats().url().isPresent()
                     ? Optional.empty()
                     : Optional.of(startEmbeddedNats(settings.nats().embedded(), started));
@@ -156,6 +171,9 @@ public final class Ssmd {
                     : settings.nats().auth();
             Connection nats = connectNats(natsUrl, natsAuth, settings.nodeName());
             started.push(nats);
+            readiness.deadWhen(() -> nats.getStatus() == Connection.Status.CLOSED
+                    ? Optional.of("the NATS connection is closed")
+                    : Optional.empty());
             // Closed late: the shards announce their disconnects while the sharding region shuts down, before it.
             addTask(
                     shutdown,
@@ -166,6 +184,7 @@ public final class Ssmd {
             checkFrameSizes(environment, NatsConnections.maxPayload(nats), Secrets.redactUrl(natsUrl));
             setUpStreams(nats, environment);
 
+            readiness.starting("opening the database");
             Database db = Database.open(settings.db());
             started.push(db);
             db.touchNode(settings.nodeName(), version(), startedAt);
@@ -208,6 +227,7 @@ public final class Ssmd {
                     "flush-control-events",
                     () -> flushAndClose(control),
                     blocking);
+            readiness.starting("starting the connector side (shard region, feed managers)");
             ConnectorNode connectors = ConnectorNode.start(
                     system,
                     settings.nodeName(),
@@ -220,6 +240,7 @@ public final class Ssmd {
                     Optional.of(new SecurityMaster(Metadata.of(db))));
             startSecmasterSyncs(system, secmasterSchedule, secmaster, environment, db, registry, blocking);
             List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
+            readiness.starting("starting the archivers");
             Optional<ArchiveStorage> archiveStorage = roles.contains("archiver")
                     ? Optional.of(Archivers.startInCluster(
                             system,
@@ -277,6 +298,7 @@ public final class Ssmd {
             routes.add(apiKeys.guard(() -> new MetaRoutes(Metadata.of(db), blocking).route()));
             routes.add(apiKeys.guard(() ->
                     new GapsRoute(ArchiveGaps.forNode(environment, roles.contains("archiver"), blocking)).route()));
+            readiness.starting("binding HTTP");
             ServerBinding binding = await(
                     HttpServer.bind(
                                     system,
@@ -287,6 +309,11 @@ public final class Ssmd {
                             .toCompletableFuture(),
                     "HTTP on " + settings.http().iface() + ":" + settings.http().port());
             binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+            // Every role has started: ready while NATS is connected and, on a gateway, once its books are rebuilt.
+            List<HealthCheck> ready = new ArrayList<>();
+            ready.add(NodeHealthChecks.nats(nats));
+            gateway.ifPresent(g -> ready.add(NodeHealthChecks.gateway(g)));
+            readiness.serving(ready);
 
             log.info(
                     "ssmd {} node {} started: http {}, nats {} (credentials: {}), environment {} ({} feeds, {} streams)",
@@ -303,6 +330,7 @@ public final class Ssmd {
             while (!started.isEmpty()) {
                 closeQuietly(started.pop());
             }
+            readiness.failed(e.getMessage());
             throw e instanceof IllegalStateException ise ? ise : new IllegalStateException(e.getMessage(), e);
         }
     }

@@ -62,12 +62,16 @@ public final class NodeConfig {
 
     /**
      * The configuration a node's actor system runs with: whatever was loaded, as a cluster member (a node is a
-     * one-node cluster unless seed nodes say otherwise; DESIGN §2).
+     * one-node cluster unless seed nodes say otherwise; DESIGN §2). A node on remoting port 0 gets management port 0.
      */
     public static Config forNode(Config config) {
-        return ConfigFactory.parseString("pekko.actor.provider = cluster")
-                .withFallback(config)
-                .resolve();
+        Config node = ConfigFactory.parseString("pekko.actor.provider = cluster");
+        // A node on an ephemeral remoting port (tests, benches, throwaway nodes) cannot be anyone's seed or contact
+        // point; its management endpoint takes an ephemeral port too, so that such nodes never fight over one.
+        if (config.getInt("pekko.remote.artery.canonical.port") == 0) {
+            node = node.withFallback(ConfigFactory.parseString("pekko.management.http.port = 0"));
+        }
+        return node.withFallback(config).resolve();
     }
 
     /** Where ssmd looks for application.conf when none is named. */
