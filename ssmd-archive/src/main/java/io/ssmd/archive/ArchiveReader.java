@@ -49,37 +49,92 @@ public final class ArchiveReader {
 
     /** The lines of an uncompressed stream; {@code name} says where they come from in errors. */
     public static void read(InputStream in, String name, Sink each) throws IOException {
-        byte[] buf = new byte[BUFFER];
-        int start = 0;
-        int end = 0;
-        long number = 0;
-        while (true) {
-            int newline = indexOf(buf, start, end);
-            if (newline >= 0) {
-                number++;
-                if (newline > start) {
-                    each.accept(parse(buf, start, newline, name, number));
-                }
-                start = newline + 1;
-                continue;
-            }
-            if (start > 0) {
-                System.arraycopy(buf, start, buf, 0, end - start);
-                end -= start;
-                start = 0;
-            }
-            if (end == buf.length) {
-                buf = Arrays.copyOf(buf, buf.length * 2);
-            }
-            int n = in.read(buf, end, buf.length - end);
-            if (n < 0) {
-                if (end > start) {
+        Cursor cursor = new Cursor(in, name);
+        for (ArchivedMessage m = cursor.next(); m != null; m = cursor.next()) {
+            each.accept(m);
+        }
+    }
+
+    /**
+     * Opens {@code file} for reading one message at a time (gzip or zstd by its name), for readers that pull, such as a
+     * merge of several streams by receive time. Close it when done.
+     *
+     * @throws IOException when the file cannot be opened
+     */
+    public static Cursor open(Path file) throws IOException {
+        StorageSettings.Format format = StorageSettings.Format.ofFile(
+                        file.getFileName().toString())
+                .orElseThrow(() -> new IOException(file + " is not a .jsonl.gz or .jsonl.zst file"));
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
+        try {
+            return new Cursor(Compression.decompress(format, raw), file.toString());
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** The messages of one archive file (or uncompressed stream), pulled one at a time in file order. */
+    public static final class Cursor implements AutoCloseable {
+        private final InputStream in;
+        private final String name;
+        private byte[] buf = new byte[BUFFER];
+        private int start;
+        private int end;
+        private long number;
+        private boolean eof;
+
+        Cursor(InputStream in, String name) {
+            this.in = in;
+            this.name = name;
+        }
+
+        /**
+         * The next message, or null at the end.
+         *
+         * @throws IOException when the stream cannot be read or a line is not an archive line (file and line named)
+         */
+        public ArchivedMessage next() throws IOException {
+            while (true) {
+                int newline = indexOf(buf, start, end);
+                if (newline >= 0) {
                     number++;
-                    each.accept(parse(buf, start, end, name, number));
+                    int from = start;
+                    start = newline + 1;
+                    if (newline > from) {
+                        return parse(buf, from, newline, name, number);
+                    }
+                    continue;
                 }
-                return;
+                if (eof) {
+                    if (end > start) {
+                        number++;
+                        int from = start;
+                        start = end;
+                        return parse(buf, from, end, name, number);
+                    }
+                    return null;
+                }
+                if (start > 0) {
+                    System.arraycopy(buf, start, buf, 0, end - start);
+                    end -= start;
+                    start = 0;
+                }
+                if (end == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+                int n = in.read(buf, end, buf.length - end);
+                if (n < 0) {
+                    eof = true;
+                } else {
+                    end += n;
+                }
             }
-            end += n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 
