@@ -266,7 +266,7 @@ final class DataReplayCommand implements Callable<Integer> {
             err.println(NAME + ": " + e.getMessage());
             return 1;
         }
-        return replay(selection, filter, module, out, err);
+        return replay(root, selection, filter, module, out, err);
     }
 
     private Path mirror(LocalDate last, PrintStream err) throws IOException {
@@ -325,7 +325,12 @@ final class DataReplayCommand implements Callable<Integer> {
     }
 
     private int replay(
-            ArchiveSelection selection, ReplayFilter filter, VenueModule module, PrintStream out, PrintStream err) {
+            Path root,
+            ArchiveSelection selection,
+            ReplayFilter filter,
+            VenueModule module,
+            PrintStream out,
+            PrintStream err) {
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "ssmd-data-replay");
         Optional<PrintStream> progress = System.console() != null ? Optional.of(err) : Optional.empty();
         ReplayRun run = new ReplayRun(new ReplayPacer(speed, ReplayClock.SYSTEM), ReplayClock.SYSTEM, progress);
@@ -339,7 +344,7 @@ final class DataReplayCommand implements Callable<Integer> {
         try {
             if (target.ws != null) {
                 try (VenueReplay server =
-                        VenueReplay.start(system, module, host, target.ws, selection, filter, speed)) {
+                        VenueReplay.start(system, module, root, host, target.ws, selection, filter, speed)) {
                     out.println(module.id() + " replay of " + feed + " " + range(selection) + " on " + server.url());
                     out.println("each client gets the range from its first frame (its subscribe); Ctrl-C stops");
                     out.flush();

@@ -129,7 +129,12 @@ public final class NatsReplayTarget implements ReplayTarget {
                 settings.streamDuplicateWindow(),
                 StreamSpec.Storage.FILE,
                 1);
-        new StreamSetup(nats.jetStreamManagement()).recreateIfMissing(spec);
+        try {
+            nats.jetStreamManagement().addStream(StreamSetup.configuration(spec));
+        } catch (JetStreamApiException e) {
+            throw new IllegalStateException(
+                    "cannot create stream " + spec.name() + " for the replay: " + e.getMessage(), e);
+        }
         return spec.name();
     }
 

@@ -25,7 +25,7 @@ public record ReplaySettings(
         Config c = config.getConfig("ssmd.data.replay");
         return new ReplaySettings(
                 c.getDuration("stream.max-age"),
-                c.getBytes("stream.max-bytes") < 0 ? -1 : c.getBytes("stream.max-bytes"),
+                c.getBytes("stream.max-bytes") == 0 ? -1 : c.getBytes("stream.max-bytes"),
                 c.getDuration("stream.duplicate-window"),
                 c.getInt("publish-window"));
     }

@@ -41,11 +41,13 @@ public final class VenueReplay implements AutoCloseable {
     /**
      * Binds the venue's replay server on {@code host:port} (0: a free port).
      *
+     * @param root  the archive root the selection was made under (named in the server's log line)
      * @param speed how many times faster than recorded; {@link Double#POSITIVE_INFINITY} for as fast as the client reads
      */
     public static VenueReplay start(
             ActorSystem<?> system,
             VenueModule module,
+            java.nio.file.Path root,
             String host,
             int port,
             ArchiveSelection selection,
@@ -55,7 +57,7 @@ public final class VenueReplay implements AutoCloseable {
                 module.id(),
                 host,
                 port,
-                Optional.empty(),
+                Optional.of(root),
                 Double.isInfinite(speed) ? 0 : speed,
                 0,
                 List.of(),

@@ -59,7 +59,10 @@ public final class ReplayServer extends AllDirectives {
         this.settings = settings;
         this.faults = faults;
         this.archive = archive;
-        this.recording = settings.recording().map(RecordedFrames::read).orElse(List.of());
+        // An archive is read per session as it goes, never loaded whole.
+        this.recording = archive.isPresent()
+                ? List.of()
+                : settings.recording().map(RecordedFrames::read).orElse(List.of());
         this.materializer = Materializer.matFromSystem(system);
     }
 
@@ -74,6 +77,9 @@ public final class ReplayServer extends AllDirectives {
      * {@code frames} supplies, read anew for it and paced by {@code settings.speed()}, starting when the client sends
      * its first frame (its subscribe), so that a bot which connects, then subscribes, misses nothing even at full speed.
      * The frames must be the venue's own: ssmd's control events and book snapshots are the caller's to leave out.
+     * {@code settings.recording()} names the archive (sessions behave as in recorded mode); it is not read.
+     *
+     * @throws IllegalArgumentException when {@code settings} has no recording
      */
     public static ReplayServer fromArchive(
             ActorSystem<?> system,
@@ -81,6 +87,10 @@ public final class ReplayServer extends AllDirectives {
             ReplaySettings settings,
             Faults faults,
             java.util.function.Supplier<Source<RecordedFrame, NotUsed>> frames) {
+        if (settings.synthetic()) {
+            throw new IllegalArgumentException(
+                    "an archive replay runs in recorded mode: name the archive as recording");
+        }
         return new ReplayServer(system, venue, settings, faults, java.util.Optional.of(frames));
     }
 
@@ -103,7 +113,7 @@ public final class ReplayServer extends AllDirectives {
                             venue.venue(),
                             binding.localAddress(),
                             archive.isPresent()
-                                    ? "archive"
+                                    ? "archive " + settings.recording().get()
                                     : settings.synthetic()
                                             ? "synthetic"
                                             : "recording "
