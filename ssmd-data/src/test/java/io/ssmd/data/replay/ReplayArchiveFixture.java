@@ -22,9 +22,7 @@ import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.subject.Subjects;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -40,29 +38,29 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * book snapshot, published as a connector publishes them (Nats-Msg-Id, Ssmd-Received-At, Ssmd-Shard) over two days
  * and several one-minute files, then archived into gzip or zstd files with their manifests.
  */
-final class ReplayArchiveFixture {
+public final class ReplayArchiveFixture {
 
-    static final String ENV = "prod";
-    static final String FEED = "kraken";
-    static final String SHARD = "kraken-0";
+    public static final String ENV = "prod";
+    public static final String FEED = "kraken";
+    public static final String SHARD = "kraken-0";
     /** 2026-01-01T00:00:00Z in µs. */
-    static final long DAY0 = 1_767_225_600_000_000L;
+    public static final long DAY0 = 1_767_225_600_000_000L;
 
-    static final long DAY = 86_400_000_000L;
-    static final LocalDate FIRST = LocalDate.of(2026, 1, 1);
-    static final LocalDate SECOND = FIRST.plusDays(1);
+    public static final long DAY = 86_400_000_000L;
+    public static final LocalDate FIRST = LocalDate.of(2026, 1, 1);
+    public static final LocalDate SECOND = FIRST.plusDays(1);
     static final long EPOCH = DAY0 - 1_000_000;
 
     /** One message as it was published. */
-    record Published(String subject, String id, long ts, byte[] data) {
+    public record Published(String subject, String id, long ts, byte[] data) {
 
-        String text() {
+        public String text() {
             return new String(data, StandardCharsets.UTF_8);
         }
     }
 
-    final Path root;
-    final List<Published> published;
+    public final Path root;
+    public final List<Published> published;
 
     private ReplayArchiveFixture(Path root, List<Published> published) {
         this.root = root;
@@ -71,15 +69,11 @@ final class ReplayArchiveFixture {
 
     /** The sample's lines, by line number from 1. */
     static String sample(int line) {
-        try {
-            return Files.readAllLines(Path.of(ReplayArchiveFixture.class
-                            .getResource("/kraken/messages.jsonl")
-                            .toURI()))
-                    .get(line - 1);
+        // Read as a stream: the fixture also runs from this module's test jar (ssmd-app's CLI tests).
+        try (var in = ReplayArchiveFixture.class.getResourceAsStream("/kraken/messages.jsonl")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")[line - 1];
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -143,7 +137,7 @@ final class ReplayArchiveFixture {
      * Publishes {@link #messages()} to a fresh stream on {@code nats} and archives it with the real archiver into
      * {@code root} in {@code format}.
      */
-    static ReplayArchiveFixture archive(
+    public static ReplayArchiveFixture archive(
             ActorSystem<?> system, Connection nats, Path root, StorageSettings.Format format) throws Exception {
         String stream = Subjects.streamName(ENV, FEED);
         nats.jetStreamManagement()
@@ -187,7 +181,7 @@ final class ReplayArchiveFixture {
     }
 
     /** Both days of the archive. */
-    ArchiveSelection selection() throws IOException {
+    public ArchiveSelection selection() throws IOException {
         return ArchiveSelection.select(root, Optional.of(ENV), FEED, FIRST, SECOND);
     }
 }
