@@ -377,7 +377,7 @@ final class DataReplayCommand implements Callable<Integer> {
             try (ReplayTarget t = replayTarget;
                     ReplayMessages messages = ReplayMessages.open(selection, filter)) {
                 result = run.run(messages, t);
-                out.println(result.summary());
+                out.println(options.json ? json(result) : result.summary());
                 if (target.gateway != null && !result.stopped()) {
                     out.println("the replay is done; the books stay served until Ctrl-C");
                     out.flush();
@@ -398,6 +398,25 @@ final class DataReplayCommand implements Callable<Integer> {
         } finally {
             Signals.clear();
             system.terminate();
+        }
+    }
+
+    /** The summary for scripts ({@code --json}). */
+    static String json(ReplayResult r) {
+        java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("stopped", r.stopped());
+        fields.put("sent", r.sent());
+        fields.put("read", r.read());
+        fields.put("bytes", r.bytes());
+        fields.put("seconds", r.elapsed().toNanos() / 1e9);
+        fields.put("msgsPerSecond", r.rate());
+        fields.put("firstTs", r.firstTs());
+        fields.put("lastTs", r.lastTs());
+        fields.put("delivery", r.delivery());
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(fields);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -107,6 +107,26 @@ class DataReplayCommandTest {
                 .contains("replay done: 171 messages sent")
                 .contains("NATS cli: 171 stored, 0 duplicates, 0 failed");
         assertThat(StreamContents.count(NATS.connect(), "CLI_KRAKEN")).isEqualTo(171);
+
+        Run json = replay(
+                "--feed",
+                "kraken",
+                "--date",
+                "2026-01-01",
+                "--types",
+                "ticker",
+                "--speed",
+                "max",
+                "--json",
+                "--nats",
+                NATS.url(),
+                "--env",
+                "clijson");
+
+        assertThat(json.code()).as(json.err()).isZero();
+        assertThat(json.out().lines().filter(l -> l.startsWith("{")))
+                .singleElement()
+                .satisfies(l -> assertThat(l).contains("\"stopped\":false", "\"sent\":1,"));
     }
 
     @Test
