@@ -21,7 +21,11 @@ import java.util.List;
 public final class ReplayMessages implements AutoCloseable {
 
     private final ReplayFilter filter;
+    /** Bounds the parsed-subject cache (a Polymarket day may hold hundreds of thousands of tokens). */
+    private static final int MAX_SUBJECTS = 100_000;
+
     private final List<StreamCursor> streams = new ArrayList<>();
+    private final java.util.Map<String, ParsedSubject> subjects = new java.util.HashMap<>();
 
     private ReplayMessages(ArchiveSelection selection, ReplayFilter filter) {
         this.filter = filter;
@@ -72,7 +76,7 @@ public final class ReplayMessages implements AutoCloseable {
                 return null;
             }
             ArchivedMessage message = earliest.take();
-            ParsedSubject subject = ParsedSubject.parse(message.subject());
+            ParsedSubject subject = parsed(message.subject());
             switch (filter.verdict(subject, message.ts())) {
                 case SEND -> {
                     return new ReplayMessage(message, subject, false);
@@ -83,6 +87,19 @@ public final class ReplayMessages implements AutoCloseable {
                 case SKIP -> {}
             }
         }
+    }
+
+    /** A day holds few distinct subjects (one per instrument and type): each is parsed once. */
+    private ParsedSubject parsed(String subject) {
+        ParsedSubject parsed = subjects.get(subject);
+        if (parsed == null) {
+            if (subjects.size() >= MAX_SUBJECTS) {
+                subjects.clear();
+            }
+            parsed = ParsedSubject.parse(subject);
+            subjects.put(subject, parsed);
+        }
+        return parsed;
     }
 
     /** The rest as an iterator (for a stream source); read errors surface as {@link UncheckedIOException}. */
