@@ -129,6 +129,78 @@ class DataReplayCommandTest {
                 .satisfies(l -> assertThat(l).contains("\"stopped\":false", "\"sent\":1,"));
     }
 
+    /** The real command in a JVM of its own, as a user runs it; its stdout goes to {@code out}. */
+    private static Process start(Path out, String... args) throws java.io.IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "data",
+                "replay",
+                "--root",
+                root.toString(),
+                "--config",
+                config.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("SSMD_"));
+        builder.redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        return builder.start();
+    }
+
+    @Test
+    void ctrlCStopsAPacedReplayAfterFlushingWhatWasSentAndSigtermStopsAServer() throws Exception {
+        Path out = dir.resolve("sigint.out");
+        // At the recorded pace the range takes two days: it is stopped after its first messages.
+        Process replay =
+                start(out, "--feed", "kraken", "--date", "2026-01-01", "--nats", NATS.url(), "--env", "sigint");
+        try {
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> streamCount("SIGINT_KRAKEN") >= 5);
+            new ProcessBuilder("kill", "-INT", Long.toString(replay.pid()))
+                    .start()
+                    .waitFor();
+            assertThat(replay.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+        } finally {
+            replay.destroyForcibly();
+        }
+        String printed = Files.readString(out);
+        assertThat(replay.exitValue()).as(printed).isEqualTo(130);
+        java.util.regex.Matcher sent = java.util.regex.Pattern.compile("replay stopped: (\\d+) messages sent")
+                .matcher(printed);
+        assertThat(sent.find()).as(printed).isTrue();
+        // Everything it counted as sent was acknowledged before it exited.
+        assertThat(streamCount("SIGINT_KRAKEN")).isEqualTo(Long.parseLong(sent.group(1)));
+        assertThat(printed).contains(" 0 failed");
+
+        Path gatewayOut = dir.resolve("sigterm.out");
+        Process gateway = start(gatewayOut, "--feed", "kraken", "--date", "2026-01-01", "--gateway", "0");
+        try {
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> Files.readString(gatewayOut).contains("starts at the first subscription"));
+            gateway.destroy();
+            assertThat(gateway.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
+        } finally {
+            gateway.destroyForcibly();
+        }
+        assertThat(gateway.exitValue()).isEqualTo(143);
+        assertThat(Files.readString(gatewayOut)).contains("replay stopped: 0 messages sent");
+    }
+
+    private static long streamCount(String stream) {
+        try {
+            return StreamContents.count(NATS.connect(), stream);
+        } catch (IllegalStateException e) {
+            return 0;
+        }
+    }
+
     @Test
     void anUnknownFeedFailsWithTheClosestName() {
         Run run = replay("--feed", "krakn", "--date", "2026-01-01", "--nats", NATS.url());
