@@ -49,37 +49,92 @@ public final class ArchiveReader {
 
     /** The lines of an uncompressed stream; {@code name} says where they come from in errors. */
     public static void read(InputStream in, String name, Sink each) throws IOException {
-        byte[] buf = new byte[BUFFER];
-        int start = 0;
-        int end = 0;
-        long number = 0;
-        while (true) {
-            int newline = indexOf(buf, start, end);
-            if (newline >= 0) {
-                number++;
-                if (newline > start) {
-                    each.accept(parse(buf, start, newline, name, number));
-                }
-                start = newline + 1;
-                continue;
-            }
-            if (start > 0) {
-                System.arraycopy(buf, start, buf, 0, end - start);
-                end -= start;
-                start = 0;
-            }
-            if (end == buf.length) {
-                buf = Arrays.copyOf(buf, buf.length * 2);
-            }
-            int n = in.read(buf, end, buf.length - end);
-            if (n < 0) {
-                if (end > start) {
+        Cursor cursor = new Cursor(in, name);
+        for (ArchivedMessage m = cursor.next(); m != null; m = cursor.next()) {
+            each.accept(m);
+        }
+    }
+
+    /**
+     * Opens {@code file} for reading one message at a time (gzip or zstd by its name), for readers that pull, such as a
+     * merge of several streams by receive time. Close it when done.
+     *
+     * @throws IOException when the file cannot be opened
+     */
+    public static Cursor open(Path file) throws IOException {
+        StorageSettings.Format format = StorageSettings.Format.ofFile(
+                        file.getFileName().toString())
+                .orElseThrow(() -> new IOException(file + " is not a .jsonl.gz or .jsonl.zst file"));
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
+        try {
+            return new Cursor(Compression.decompress(format, raw), file.toString());
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
+        }
+    }
+
+    /** The messages of one archive file (or uncompressed stream), pulled one at a time in file order. */
+    public static final class Cursor implements AutoCloseable {
+        private final InputStream in;
+        private final String name;
+        private byte[] buf = new byte[BUFFER];
+        private int start;
+        private int end;
+        private long number;
+        private boolean eof;
+
+        Cursor(InputStream in, String name) {
+            this.in = in;
+            this.name = name;
+        }
+
+        /**
+         * The next message, or null at the end.
+         *
+         * @throws IOException when the stream cannot be read or a line is not an archive line (file and line named)
+         */
+        public ArchivedMessage next() throws IOException {
+            while (true) {
+                int newline = indexOf(buf, start, end);
+                if (newline >= 0) {
                     number++;
-                    each.accept(parse(buf, start, end, name, number));
+                    int from = start;
+                    start = newline + 1;
+                    if (newline > from) {
+                        return parse(buf, from, newline, name, number);
+                    }
+                    continue;
                 }
-                return;
+                if (eof) {
+                    if (end > start) {
+                        number++;
+                        int from = start;
+                        start = end;
+                        return parse(buf, from, end, name, number);
+                    }
+                    return null;
+                }
+                if (start > 0) {
+                    System.arraycopy(buf, start, buf, 0, end - start);
+                    end -= start;
+                    start = 0;
+                }
+                if (end == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+                int n = in.read(buf, end, buf.length - end);
+                if (n < 0) {
+                    eof = true;
+                } else {
+                    end += n;
+                }
             }
-            end += n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 
@@ -92,8 +147,136 @@ public final class ArchiveReader {
         return -1;
     }
 
-    /** One line {@code buf[from, to)}: the fields are read with a streaming parser, {@code data} sliced verbatim. */
+    /**
+     * One line {@code buf[from, to)}. A line as {@link JsonLine#build} writes it (fields in its order, a {@code data}
+     * frame last, no escapes in subject and id) is read by position without tokenizing the frame, which is most of the
+     * line; any other line is read with a streaming parser. Either way {@code data} is sliced verbatim.
+     */
     static ArchivedMessage parse(byte[] buf, int from, int to, String name, long number) throws IOException {
+        ArchivedMessage fast = FastLine.parse(buf, from, to);
+        return fast != null ? fast : parseJson(buf, from, to, name, number);
+    }
+
+    /** Reads the lines {@link JsonLine#build} writes by position; null for any other shape. */
+    static final class FastLine {
+        private static final byte[] TS = ascii("{\"ts\":");
+        private static final byte[] SEQ = ascii(",\"seq\":");
+        private static final byte[] SUBJECT = ascii(",\"subject\":\"");
+        private static final byte[] ID = ascii(",\"id\":");
+        private static final byte[] NULL = ascii("null");
+        private static final byte[] DATA = ascii(",\"data\":");
+
+        private FastLine() {}
+
+        private static byte[] ascii(String s) {
+            return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+
+        static ArchivedMessage parse(byte[] buf, int from, int to) {
+            int end = to;
+            while (end > from && isSpace(buf[end - 1])) {
+                end--;
+            }
+            if (end - from < 32 || buf[end - 1] != '}' || !at(buf, from, end, TS)) {
+                return null;
+            }
+            int i = from + TS.length;
+            long ts = 0;
+            int digits = i;
+            while (i < end && buf[i] >= '0' && buf[i] <= '9') {
+                ts = ts * 10 + (buf[i++] - '0');
+            }
+            if (i == digits || i - digits > 18 || !at(buf, i, end, SEQ)) {
+                return null;
+            }
+            i += SEQ.length;
+            long seq = 0;
+            digits = i;
+            while (i < end && buf[i] >= '0' && buf[i] <= '9') {
+                seq = seq * 10 + (buf[i++] - '0');
+            }
+            if (i == digits || i - digits > 18 || !at(buf, i, end, SUBJECT)) {
+                return null;
+            }
+            i += SUBJECT.length;
+            int close = closingQuote(buf, i, end);
+            if (close < 0) {
+                return null;
+            }
+            String subject = new String(buf, i, close - i, java.nio.charset.StandardCharsets.UTF_8);
+            i = close + 1;
+            if (!at(buf, i, end, ID)) {
+                return null;
+            }
+            i += ID.length;
+            String id;
+            if (at(buf, i, end, NULL)) {
+                id = null;
+                i += NULL.length;
+            } else if (i < end && buf[i] == '"') {
+                close = closingQuote(buf, i + 1, end);
+                if (close < 0) {
+                    return null;
+                }
+                id = new String(buf, i + 1, close - i - 1, java.nio.charset.StandardCharsets.UTF_8);
+                i = close + 1;
+            } else {
+                return null;
+            }
+            if (!at(buf, i, end, DATA)) {
+                return null;
+            }
+            int begin = i + DATA.length;
+            int stop = end - 1;
+            while (begin < stop && isSpace(buf[begin])) {
+                begin++;
+            }
+            while (stop > begin && isSpace(buf[stop - 1])) {
+                stop--;
+            }
+            // Objects and arrays (every venue's frames) end with their own bracket; anything else is checked by the
+            // parser.
+            byte open = buf[begin];
+            byte last = buf[stop - 1];
+            if (stop <= begin || !(open == '{' && last == '}' || open == '[' && last == ']')) {
+                return null;
+            }
+            return new ArchivedMessage(
+                    ts, seq, subject, id, Arrays.copyOfRange(buf, begin, stop), ArchivedMessage.Form.DATA);
+        }
+
+        private static boolean isSpace(byte b) {
+            return b == ' ' || b == '\t' || b == '\r' || b == '\n';
+        }
+
+        private static boolean at(byte[] buf, int i, int end, byte[] expected) {
+            if (end - i < expected.length) {
+                return false;
+            }
+            for (int k = 0; k < expected.length; k++) {
+                if (buf[i + k] != expected[k]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The closing quote of a string starting at {@code i}; -1 when it holds an escape (left to the parser). */
+        private static int closingQuote(byte[] buf, int i, int end) {
+            for (int k = i; k < end; k++) {
+                if (buf[k] == '"') {
+                    return k;
+                }
+                if (buf[k] == '\\' || (buf[k] & 0xff) < 0x20) {
+                    return -1;
+                }
+            }
+            return -1;
+        }
+    }
+
+    /** One line read with a streaming parser: any field order, escapes, {@code raw} and {@code raw_base64} frames. */
+    static ArchivedMessage parseJson(byte[] buf, int from, int to, String name, long number) throws IOException {
         long ts = Long.MIN_VALUE;
         long seq = Long.MIN_VALUE;
         String subject = null;

@@ -68,6 +68,38 @@ class ArchiveReaderTest {
     }
 
     @Test
+    void theLinesTheArchiverWritesAreReadByPositionExactlyAsTheParserReadsThem() throws IOException {
+        byte[][] lines = {
+            JsonLine.build(7, 8, "prod.kraken.json.trade.BTC-USD", "kraken-0:1:2:0", FRAMES[0]),
+            JsonLine.build(7, 9, "prod.kraken.json.trade.BTC-USD", null, FRAMES[1]),
+            JsonLine.build(
+                    7,
+                    10,
+                    "prod.kraken.json.trade.BTC-USD",
+                    "x",
+                    "  {\"padded\":1}\r\n ".getBytes(StandardCharsets.UTF_8)),
+            JsonLine.build(7, 11, "prod.kraken.json.trade.BTC-USD", "with \"quote\"", FRAMES[0]),
+            JsonLine.build(7, 12, "prod.kraken.json.trade.BTC-USD", "n", FRAMES[3]),
+            JsonLine.build(7, 13, "prod.kraken.json.trade.BTC-USD", "r", FRAMES[4]),
+        };
+        boolean[] fast = {true, true, true, false, false, false};
+        for (int i = 0; i < lines.length; i++) {
+            byte[] line = lines[i];
+            int to = line.length - 1;
+            ArchivedMessage byPosition = ArchiveReader.FastLine.parse(line, 0, to);
+            ArchivedMessage parsed = ArchiveReader.parseJson(line, 0, to, "test", i + 1);
+            assertThat(byPosition != null).as("line %d read by position", i).isEqualTo(fast[i]);
+            if (byPosition != null) {
+                assertThat(byPosition.toString()).isEqualTo(parsed.toString());
+                assertThat(byPosition.frame()).isEqualTo(parsed.frame());
+            }
+        }
+        // Cut short, a line is left to the parser, which refuses it.
+        byte[] cut = java.util.Arrays.copyOf(lines[0], lines[0].length - 3);
+        assertThat(ArchiveReader.FastLine.parse(cut, 0, cut.length)).isNull();
+    }
+
+    @Test
     void aLineLongerThanTheBufferIsReadWhole() throws IOException {
         String big = "{\"levels\":\"" + "9".repeat(700_000) + "\"}";
         byte[] line = JsonLine.build(1, 2, "s", "i", big.getBytes(StandardCharsets.UTF_8));

@@ -82,6 +82,10 @@ public final class Benches {
                 "one stream into gzip and zstd files, against the publisher's rate",
                 out -> ArchiverBench.run(200_000, 3, out)));
         benches.add(Bench.of(
+                ReplayArchiveBench.NAME,
+                "ssmd data replay: an archive read+parsed from zstd and gzip, and replayed into NATS vs its ceiling",
+                out -> ReplayArchiveBench.run(2_000_000, 300_000, out)));
+        benches.add(Bench.of(
                 SecmasterBench.NAME,
                 "security master: full sync of 10,000 Kalshi markets from the replay server into the database, then"
                         + " the CDC latency of 200 new markets (commit to the venue's subscribe)",

@@ -14,6 +14,8 @@ package io.ssmd.core.nats;
  * @param receivedAtMicros when the frame arrived, epoch µs
  * @param frameSize        the venue frame's full size when the payload is only its head (too large to publish,
  *                         DESIGN §4; sent as {@link PublishHeaders#FRAME_SIZE}), else 0
+ * @param headers          headers set after the publisher's own, a name here replacing its default: how a replay
+ *                         (DESIGN §16) sends its own {@code Nats-Msg-Id} and the original's; empty for a connector
  */
 public record OutboundMessage(
         String subject,
@@ -24,7 +26,26 @@ public record OutboundMessage(
         long frame,
         int element,
         long receivedAtMicros,
-        long frameSize) {
+        long frameSize,
+        java.util.Map<String, String> headers) {
+
+    public OutboundMessage {
+        headers = java.util.Map.copyOf(headers);
+    }
+
+    /** A connector's message: the publisher's headers only. */
+    public OutboundMessage(
+            String subject,
+            byte[] payload,
+            String feed,
+            String shard,
+            long epoch,
+            long frame,
+            int element,
+            long receivedAtMicros,
+            long frameSize) {
+        this(subject, payload, feed, shard, epoch, frame, element, receivedAtMicros, frameSize, java.util.Map.of());
+    }
 
     /** A message that carries its frame, or its slice of one, whole. */
     public OutboundMessage(
@@ -44,8 +65,12 @@ public record OutboundMessage(
         return frameSize > payload.length;
     }
 
-    /** {@code Nats-Msg-Id}: {@code {shard}:{epoch}:{frame}:{element}}, the same on every attempt so retries dedupe. */
+    /**
+     * {@code Nats-Msg-Id}: {@code {shard}:{epoch}:{frame}:{element}} (or the one in {@link #headers()}), the same on
+     * every attempt so retries dedupe.
+     */
     public String msgId() {
-        return shard + ':' + epoch + ':' + frame + ':' + element;
+        String given = headers.get(PublishHeaders.MSG_ID);
+        return given != null ? given : shard + ':' + epoch + ':' + frame + ':' + element;
     }
 }

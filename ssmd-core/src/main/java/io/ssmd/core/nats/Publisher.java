@@ -173,6 +173,7 @@ public final class Publisher {
                     if (message.truncated()) {
                         headers.put(PublishHeaders.FRAME_SIZE, Long.toString(message.frameSize()));
                     }
+                    message.headers().forEach(headers::put);
                 }
                 ack = jetStream.publishAsync(message.subject(), headers, message.payload());
             } catch (RuntimeException e) {

@@ -86,6 +86,16 @@ public final class RecordedFrames {
         return all.mapAsync(1, pacer::when);
     }
 
+    /**
+     * Frames read as they go (an archive replay, DESIGN §16, that does not fit in memory) as a paced source: a frame
+     * with a time goes out at its offset from the first one divided by {@code speed} (0: as fast as read), frames
+     * without a time at {@code rate} per second (0: as fast as read). Completes when {@code frames} does.
+     */
+    public static Source<RecordedFrame, NotUsed> paced(Source<RecordedFrame, NotUsed> frames, double speed, int rate) {
+        Pacer pacer = new Pacer(speed, rate);
+        return frames.mapAsync(1, pacer::when);
+    }
+
     /** Keeps the schedule anchored to the first frame of each pass, so delays do not add up into drift. */
     private static final class Pacer {
         private final double speed;

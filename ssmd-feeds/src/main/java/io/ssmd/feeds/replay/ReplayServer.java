@@ -39,25 +39,59 @@ public final class ReplayServer extends AllDirectives {
     private final ReplaySettings settings;
     private final Faults faults;
     private final List<RecordedFrame> recording;
+    /** An archive replay's frames, read anew for each session; empty for the other modes. */
+    private final java.util.Optional<java.util.function.Supplier<Source<RecordedFrame, NotUsed>>> archive;
+
     private final AtomicLong sessions = new AtomicLong();
     private final AtomicInteger open = new AtomicInteger();
     private final Materializer materializer;
     private volatile Consumer<String> sent = frame -> {};
     private final RestThrottle restThrottle = new RestThrottle();
 
-    private ReplayServer(ActorSystem<?> system, VenueServer venue, ReplaySettings settings, Faults faults) {
+    private ReplayServer(
+            ActorSystem<?> system,
+            VenueServer venue,
+            ReplaySettings settings,
+            Faults faults,
+            java.util.Optional<java.util.function.Supplier<Source<RecordedFrame, NotUsed>>> archive) {
         this.system = system;
         this.venue = venue;
         this.settings = settings;
         this.faults = faults;
-        this.recording = settings.recording().map(RecordedFrames::read).orElse(List.of());
+        this.archive = archive;
+        // An archive is read per session as it goes, never loaded whole.
+        this.recording = archive.isPresent()
+                ? List.of()
+                : settings.recording().map(RecordedFrames::read).orElse(List.of());
         this.materializer = Materializer.matFromSystem(system);
     }
 
     /** A server, not yet bound; {@link #bind()} starts it. */
     public static ReplayServer create(
             ActorSystem<?> system, VenueServer venue, ReplaySettings settings, Faults faults) {
-        return new ReplayServer(system, venue, settings, faults);
+        return new ReplayServer(system, venue, settings, faults, java.util.Optional.empty());
+    }
+
+    /**
+     * A server fed from an archive ({@code ssmd data replay --ws}, DESIGN §16): each session gets the frames
+     * {@code frames} supplies, read anew for it and paced by {@code settings.speed()}, starting when the client sends
+     * its first frame (its subscribe), so that a bot which connects, then subscribes, misses nothing even at full speed.
+     * The frames must be the venue's own: ssmd's control events and book snapshots are the caller's to leave out.
+     * {@code settings.recording()} names the archive (sessions behave as in recorded mode); it is not read.
+     *
+     * @throws IllegalArgumentException when {@code settings} has no recording
+     */
+    public static ReplayServer fromArchive(
+            ActorSystem<?> system,
+            VenueServer venue,
+            ReplaySettings settings,
+            Faults faults,
+            java.util.function.Supplier<Source<RecordedFrame, NotUsed>> frames) {
+        if (settings.synthetic()) {
+            throw new IllegalArgumentException(
+                    "an archive replay runs in recorded mode: name the archive as recording");
+        }
+        return new ReplayServer(system, venue, settings, faults, java.util.Optional.of(frames));
     }
 
     /** Binds the WebSocket, REST and control routes on the configured host and port. */
@@ -78,9 +112,12 @@ public final class ReplayServer extends AllDirectives {
                             "{} replay server on {} ({}): ws://{}:{}{}",
                             venue.venue(),
                             binding.localAddress(),
-                            settings.synthetic()
-                                    ? "synthetic"
-                                    : "recording " + settings.recording().get(),
+                            archive.isPresent()
+                                    ? "archive " + settings.recording().get()
+                                    : settings.synthetic()
+                                            ? "synthetic"
+                                            : "recording "
+                                                    + settings.recording().get(),
                             settings.host(),
                             binding.localAddress().getPort(),
                             venue.websocketPath());
@@ -124,11 +161,23 @@ public final class ReplayServer extends AllDirectives {
         long id = sessions.incrementAndGet();
         SessionContext context = new SessionContext(id, settings, faults, TICK);
         VenueSession session = venue.newSession(context);
-        Source<ReplaySession.Event, NotUsed> data = settings.synthetic()
-                ? pump()
-                : RecordedFrames.paced(recording, settings.speed(), settings.rate(), settings.loop())
-                        .map(ReplaySession.Recorded::new);
-        return ReplaySession.flow(session, context, data, materializer)
+        java.util.concurrent.CompletableFuture<NotUsed> firstClientFrame =
+                new java.util.concurrent.CompletableFuture<>();
+        Source<ReplaySession.Event, NotUsed> data = archive.isPresent()
+                ? Source.completionStage(firstClientFrame)
+                        .flatMapConcat(
+                                started -> RecordedFrames.paced(archive.get().get(), settings.speed(), settings.rate()))
+                        .map(ReplaySession.Recorded::new)
+                : settings.synthetic()
+                        ? pump()
+                        : RecordedFrames.paced(recording, settings.speed(), settings.rate(), settings.loop())
+                                .map(ReplaySession.Recorded::new);
+        return Flow.<Message>create()
+                .map(message -> {
+                    firstClientFrame.complete(NotUsed.getInstance());
+                    return message;
+                })
+                .via(ReplaySession.flow(session, context, data, materializer))
                 .map(message -> {
                     if (message.isText() && message.asTextMessage().isStrict()) {
                         sent.accept(message.asTextMessage().getStrictText());
