@@ -29,7 +29,12 @@ import picocli.CommandLine.Option;
         name = "data",
         description = "What the archive holds: the data inventory (database), else the manifests.",
         mixinStandardHelpOptions = true,
-        subcommands = {DataCommand.Inventory.class, DataCommand.Gaps.class, DataQualityCommand.class})
+        subcommands = {
+            DataCommand.Inventory.class,
+            DataCommand.Gaps.class,
+            DataQualityCommand.class,
+            ExportCommand.class
+        })
 final class DataCommand {
 
     @Option(
