@@ -1,0 +1,211 @@
+package io.ssmd.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ssmd.archive.FileEntry;
+import io.ssmd.archive.JsonLine;
+import io.ssmd.archive.Manifest;
+import io.ssmd.archive.ManifestStore;
+import io.ssmd.core.db.Database;
+import io.ssmd.core.meta.DataInventory;
+import io.ssmd.core.meta.Metadata;
+import io.ssmd.core.settings.NodeConfig;
+import io.ssmd.core.settings.NodeSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code ssmd data export} in-process against the embedded H2: bad input is refused before anything is read (unknown
+ * feed or type with the closest name, a day without inventory, a bad --book-levels), and a day of Kraken frames is
+ * written as Parquet and recorded as normalized.
+ */
+class ExportCommandTest {
+
+    private static final long DAY0 = 1_767_225_600_000_000L;
+    private static final LocalDate DAY = LocalDate.of(2026, 1, 1);
+    private static final List<String> FRAMES = List.of(
+            "{\"channel\":\"book\",\"type\":\"snapshot\",\"data\":[{\"symbol\":\"BTC/USD\",\"bids\":[{\"price\":45283.5,"
+                    + "\"qty\":0.10000000}],\"asks\":[{\"price\":45285.2,\"qty\":0.00100000}],\"checksum\":1,"
+                    + "\"timestamp\":\"2026-01-01T00:00:00.000001Z\"}]}",
+            "{\"channel\":\"trade\",\"type\":\"update\",\"data\":[{\"symbol\":\"MATIC/USD\",\"side\":\"sell\","
+                    + "\"price\":0.5117,\"qty\":40.0,\"ord_type\":\"market\",\"trade_id\":4665906,"
+                    + "\"timestamp\":\"2023-09-25T07:49:37.708706Z\"}]}",
+            "not json {");
+
+    @TempDir
+    Path dir;
+
+    Path root;
+    Path config;
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void aDayOfKraken() throws Exception {
+        config = dir.resolve("application.conf");
+        Files.writeString(config, "ssmd {\n  data-dir = \"" + dir.resolve("data") + "\"\n}\n");
+        root = dir.resolve("archive");
+        Path day = root.resolve("lab/kraken/LAB_KRAKEN/2026-01-01");
+        Files.createDirectories(day);
+        Path file = day.resolve("0000.jsonl.gz");
+        List<String> subjects = List.of(
+                "lab.kraken.json.orderbook.BTC-USD",
+                "lab.kraken.json.trade.MATIC-USD",
+                "lab.kraken.json.trade.BTC-USD");
+        try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(file))) {
+            for (int i = 0; i < FRAMES.size(); i++) {
+                gz.write(JsonLine.build(
+                        DAY0 + i,
+                        i + 1,
+                        subjects.get(i),
+                        "k:" + i,
+                        FRAMES.get(i).getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        FileEntry entry = new FileEntry(
+                "0000.jsonl.gz",
+                DAY0,
+                DAY0 + 2,
+                3,
+                Files.size(file),
+                1,
+                3,
+                Map.of("trade", 2L, "orderbook", 1L),
+                "0",
+                false);
+        new ManifestStore()
+                .write(
+                        day,
+                        new Manifest(
+                                "lab",
+                                "kraken",
+                                "LAB_KRAKEN",
+                                "2026-01-01",
+                                "gzip",
+                                "1m",
+                                List.of(entry),
+                                List.of(),
+                                List.of("BTC-USD", "MATIC-USD"),
+                                List.of("orderbook", "trade"),
+                                false));
+        try (Database db = database()) {
+            new DataInventory(Metadata.of(db))
+                    .record(
+                            new DataInventory.Day(
+                                    new DataInventory.Key("lab", "kraken", "LAB_KRAKEN", DataInventory.RAW, DAY),
+                                    day + "/",
+                                    null,
+                                    2,
+                                    3,
+                                    Files.size(file),
+                                    1,
+                                    Instant.EPOCH,
+                                    Instant.EPOCH,
+                                    DataInventory.COMPLETE,
+                                    null,
+                                    "test"),
+                            List.of(),
+                            Instant.now());
+        }
+    }
+
+    private Database database() {
+        return Database.open(NodeSettings.create(NodeConfig.load(Optional.of(config), Map.of()), Map.of())
+                .db());
+    }
+
+    /** Runs {@code ssmd data export ARGS} as picocli parses it, with this test's streams. */
+    private int export(String... args) {
+        List<String> all = new ArrayList<>(List.of("data", "--root", root.toString(), "export"));
+        all.addAll(List.of(args));
+        all.addAll(List.of(
+                "--config", config.toString(), "--out", dir.resolve("out").toString()));
+        CommandLine.ParseResult parsed = new CommandLine(new Main()).parseArgs(all.toArray(String[]::new));
+        ExportCommand command =
+                (ExportCommand) parsed.subcommand().subcommand().commandSpec().userObject();
+        out.reset();
+        err.reset();
+        return command.run(Map.of(), print(out), print(err));
+    }
+
+    @Test
+    void anUnknownFeedIsNamedWithTheClosest() {
+        assertThat(export("--feed", "krakn", "--date", "2026-01-01")).isEqualTo(1);
+        assertThat(text(err)).contains("unknown feed 'krakn'").contains("Did you mean 'kraken'?");
+    }
+
+    @Test
+    void aDayWithoutInventorySaysWhatIsAvailable() {
+        assertThat(export("--feed", "kraken", "--date", "2026-02-01")).isEqualTo(1);
+        assertThat(text(err)).contains("No data inventory for kraken").contains("2026-01-01");
+    }
+
+    @Test
+    void anUnknownTypeOrFormatIsAUsageError() {
+        assertThat(export("--feed", "kraken", "--date", "2026-01-01", "--types", "trade,tickr"))
+                .isEqualTo(2);
+        assertThat(text(err)).contains("unknown export type 'tickr'").contains("Did you mean 'ticker'?");
+        assertThat(export("--feed", "kraken", "--date", "2026-01-01", "--format", "parqet"))
+                .isEqualTo(2);
+        assertThat(text(err)).contains("Did you mean 'parquet'?");
+        assertThat(export("--feed", "kraken", "--date", "2026-01-01", "--book-levels", "0"))
+                .isEqualTo(2);
+        assertThat(text(err)).contains("--book-levels must be at least 1");
+        assertThat(new CommandLine(new Main()).execute("data", "export", "--date", "2026-01-01"))
+                .as("--feed is required")
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aDayIsWrittenReportedAndRecordedAsNormalized() throws Exception {
+        assertThat(export("--feed", "kraken", "--date", "2026-01-01"))
+                .as(text(err))
+                .isZero();
+        assertThat(text(out))
+                .containsPattern("Type +Day +Rows +Bytes +File")
+                .containsPattern("trade +2026-01-01 +1 +[\\d,]+ .*trade.parquet")
+                .containsPattern("book +2026-01-01 +2 +[\\d,]+ .*book.parquet")
+                .containsPattern("ticker +2026-01-01 +0 +0 +\\(no rows\\)")
+                .containsPattern("2026-01-01 +3 +2 +0 +1 ")
+                .contains("2 inventory rows recorded as normalized");
+        assertThat(dir.resolve("out/kraken/2026-01-01/trade.parquet")).exists();
+        try (Database db = database()) {
+            assertThat(new DataInventory(Metadata.of(db))
+                            .list(DataInventory.Filter.all()).stream()
+                                    .filter(r -> r.dataType().equals(DataInventory.NORMALIZED))
+                                    .map(r -> r.stream() + ":" + r.recordCount())
+                                    .toList())
+                    .containsExactlyInAnyOrder("trade:1", "book:2");
+        }
+        assertThat(export("--feed", "kraken", "--date", "2026-01-01", "--json", "--types", "trade"))
+                .isZero();
+        JsonNode json = new ObjectMapper().readTree(text(out));
+        assertThat(json.path("rows").asLong()).isEqualTo(1);
+        assertThat(json.path("days").get(0).path("malformed").asLong()).isEqualTo(1);
+    }
+
+    private static PrintStream print(ByteArrayOutputStream bytes) {
+        return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    }
+
+    private static String text(ByteArrayOutputStream bytes) {
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
