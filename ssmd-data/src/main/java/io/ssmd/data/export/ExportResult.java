@@ -10,9 +10,10 @@ import java.util.List;
  *
  * @param files   one entry per type and day, in day then type order; a type with no rows that day has no file
  * @param days    what each day's archive held that did not become a row
- * @param seconds how long reading, normalizing and writing took
+ * @param seconds      how long reading, normalizing and writing took
+ * @param writeSeconds of which DuckDB's {@code COPY} to the files (the rest: reading, normalizing, appending rows)
  */
-public record ExportResult(List<Written> files, List<DayReport> days, double seconds) {
+public record ExportResult(List<Written> files, List<DayReport> days, double seconds, double writeSeconds) {
 
     /**
      * One type of one day.

@@ -85,14 +85,17 @@ public final class Exporter {
         long started = nanoClock.getAsLong();
         List<ExportResult.Written> written = new ArrayList<>();
         List<ExportResult.DayReport> reports = new ArrayList<>();
+        long writeNanos = 0;
         try (ExportTables tables = new ExportTables(spec.types(), spec.bookLevels())) {
             Run run = new Run(tables, started);
             for (Map.Entry<LocalDate, List<ArchiveSelection.Day>> date : byDate.entrySet()) {
                 reports.add(run.day(date.getKey(), date.getValue()));
+                long writing = nanoClock.getAsLong();
                 written.addAll(run.write(date.getKey(), selection.env()));
+                writeNanos += nanoClock.getAsLong() - writing;
             }
         }
-        return new ExportResult(written, reports, (nanoClock.getAsLong() - started) / 1e9);
+        return new ExportResult(written, reports, (nanoClock.getAsLong() - started) / 1e9, writeNanos / 1e9);
     }
 
     /** What one type holds of the day being exported. */
