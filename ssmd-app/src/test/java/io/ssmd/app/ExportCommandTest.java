@@ -201,6 +201,57 @@ class ExportCommandTest {
         assertThat(json.path("days").get(0).path("malformed").asLong()).isEqualTo(1);
     }
 
+    @Test
+    void aFileThatBreaksOffIsReportedAndItsLinesBeforeAreKept() throws Exception {
+        Path day = root.resolve("lab/kraken/LAB_KRAKEN/2026-01-01");
+        Path broken = day.resolve("0001.jsonl.gz");
+        try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(broken))) {
+            gz.write(JsonLine.build(
+                    DAY0 + 10,
+                    4,
+                    "lab.kraken.json.trade.MATIC-USD",
+                    "k:4",
+                    FRAMES.get(1).getBytes(StandardCharsets.UTF_8)));
+            gz.write("{\"ts\":1,\"seq\":5}\n".getBytes(StandardCharsets.UTF_8));
+        }
+        Manifest manifest = ManifestStore.read(day).orElseThrow();
+        List<FileEntry> files = new ArrayList<>(manifest.files());
+        files.add(new FileEntry(
+                "0001.jsonl.gz", DAY0 + 10, DAY0 + 11, 2, Files.size(broken), 4, 5, Map.of(), "0", false));
+        new ManifestStore()
+                .write(
+                        day,
+                        new Manifest(
+                                "lab",
+                                "kraken",
+                                "LAB_KRAKEN",
+                                "2026-01-01",
+                                "gzip",
+                                "1m",
+                                files,
+                                List.of(),
+                                manifest.tickers(),
+                                manifest.messageTypes(),
+                                false));
+
+        assertThat(export("--feed", "kraken", "--date", "2026-01-01", "--types", "trade"))
+                .as(text(err))
+                .isZero();
+        assertThat(text(out))
+                .containsPattern("trade +2026-01-01 +2 ")
+                .containsPattern("2026-01-01 +4 +2 +0 +1 +0 +0 +0 +1 +0")
+                .contains("unreadable: " + broken + " line 2 lacks ts, seq, subject or data");
+        try (Database db = database()) {
+            assertThat(new DataInventory(Metadata.of(db))
+                            .list(DataInventory.Filter.all()).stream()
+                                    .filter(r -> r.dataType().equals(DataInventory.NORMALIZED))
+                                    .map(DataInventory.Row::status)
+                                    .toList())
+                    .as("a day with an unreadable file is partial")
+                    .containsExactly(DataInventory.PARTIAL);
+        }
+    }
+
     private static PrintStream print(ByteArrayOutputStream bytes) {
         return new PrintStream(bytes, true, StandardCharsets.UTF_8);
     }
