@@ -133,6 +133,10 @@ class ExportCommandTest {
 
     /** Runs {@code ssmd data export ARGS} as picocli parses it, with this test's streams. */
     private int export(String... args) {
+        return export(Map.of(), args);
+    }
+
+    private int export(Map<String, String> env, String... args) {
         List<String> all = new ArrayList<>(List.of("data", "--root", root.toString(), "export"));
         all.addAll(List.of(args));
         all.addAll(List.of(
@@ -142,7 +146,7 @@ class ExportCommandTest {
                 (ExportCommand) parsed.subcommand().subcommand().commandSpec().userObject();
         out.reset();
         err.reset();
-        return command.run(Map.of(), print(out), print(err));
+        return command.run(env, print(out), print(err));
     }
 
     @Test
@@ -249,6 +253,118 @@ class ExportCommandTest {
                                     .toList())
                     .as("a day with an unreadable file is partial")
                     .containsExactly(DataInventory.PARTIAL);
+        }
+    }
+
+    @Test
+    void remoteFetchesTheDaysFromTheBucketIntoTheCacheFirst() throws Exception {
+        org.jclouds.blobstore.BlobStoreContext blobs = org.jclouds.ContextBuilder.newBuilder("transient")
+                .credentials("identity", "credential")
+                .build(org.jclouds.blobstore.BlobStoreContext.class);
+        var bucket = blobs.getBlobStore();
+        bucket.createContainerInLocation(null, "lab-archive");
+        // The day exists only in the bucket: uploaded from an archive root that is not on this disk.
+        Path day = root.resolve("lab/kraken/LAB_KRAKEN/2026-01-01");
+        Manifest manifest = ManifestStore.read(day).orElseThrow();
+        FileEntry local = manifest.files().get(0);
+        FileEntry uploaded = new FileEntry(
+                local.name(),
+                local.start(),
+                local.end(),
+                local.records(),
+                local.bytes(),
+                local.firstSeq(),
+                local.lastSeq(),
+                local.recordsByType(),
+                local.md5(),
+                true);
+        Path staged = Files.createDirectories(dir.resolve("staged"));
+        new ManifestStore()
+                .write(
+                        staged,
+                        new Manifest(
+                                "lab",
+                                "kraken",
+                                "LAB_KRAKEN",
+                                "2026-01-01",
+                                "gzip",
+                                "1m",
+                                List.of(uploaded),
+                                List.of(),
+                                manifest.tickers(),
+                                manifest.messageTypes(),
+                                false));
+        String prefix = "ssmd/lab/kraken/LAB_KRAKEN/2026-01-01/";
+        bucket.putBlob(
+                "lab-archive",
+                bucket.blobBuilder(prefix + "0000.jsonl.gz")
+                        .payload(Files.readAllBytes(day.resolve("0000.jsonl.gz")))
+                        .build());
+        bucket.putBlob(
+                "lab-archive",
+                bucket.blobBuilder(prefix + "manifest.json")
+                        .payload(Files.readAllBytes(staged.resolve("manifest.json")))
+                        .build());
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        org.gaul.s3proxy.S3Proxy proxy = org.gaul.s3proxy.S3Proxy.builder()
+                .blobStore(bucket)
+                .endpoint(java.net.URI.create("http://127.0.0.1:" + port))
+                .awsAuthentication(org.gaul.s3proxy.AuthenticationType.AWS_V2_OR_V4, "k", "s")
+                .build();
+        proxy.start();
+        try {
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> proxy.getState().equals("STARTED"));
+            Path feeds = Files.createDirectories(dir.resolve("exchanges/feeds"));
+            Files.writeString(
+                    feeds.resolve("kraken.yaml"),
+                    Files.readString(ShippedExchanges.projectDir().resolve("exchanges/feeds/kraken.yaml")));
+            Path envFile =
+                    Files.writeString(dir.resolve("exchanges/lab.yaml"), """
+                    name: lab
+                    feeds-dir: feeds
+                    feeds:
+                      kraken: {instruments: [BTC/USD]}
+                    storage:
+                      archive-root: %s
+                      upload: {endpoint: "http://127.0.0.1:%d", region: us-east-1, bucket: lab-archive,
+                               path-style: true, prefix: ssmd/}
+                    archivers:
+                      - name: main
+                        streams: all
+                    """.formatted(dir.resolve("elsewhere"), port));
+            Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", "k", "AWS_SECRET_ACCESS_KEY", "s");
+            Path cache = dir.resolve("cache");
+
+            assertThat(export(env, "--feed", "kraken", "--date", "2026-01-01", "--remote"))
+                    .isEqualTo(2);
+            assertThat(text(err)).contains("--remote needs --env FILE");
+            assertThat(export(
+                            env,
+                            "--feed",
+                            "kraken",
+                            "--date",
+                            "2026-01-01",
+                            "--remote",
+                            "--env",
+                            envFile.toString(),
+                            "--cache",
+                            cache.toString(),
+                            "--types",
+                            "trade"))
+                    .as(text(err))
+                    .isZero();
+            assertThat(cache.resolve("lab/kraken/LAB_KRAKEN/2026-01-01/0000.jsonl.gz"))
+                    .hasSameBinaryContentAs(day.resolve("0000.jsonl.gz"));
+            assertThat(text(err)).containsPattern("fetched [\\d,]+ bytes from the bucket into " + cache);
+            assertThat(text(out)).containsPattern("trade +2026-01-01 +1 ");
+        } finally {
+            proxy.stop();
+            blobs.close();
         }
     }
 
