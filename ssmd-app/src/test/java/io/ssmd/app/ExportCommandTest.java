@@ -206,6 +206,48 @@ class ExportCommandTest {
     }
 
     @Test
+    void aRangeWritesOneFilePerDayAndBooksCarryOverToTheNextDay() throws Exception {
+        Path day2 = root.resolve("lab/kraken/LAB_KRAKEN/2026-01-02");
+        Files.createDirectories(day2);
+        Path file = day2.resolve("0000.jsonl.gz");
+        String update =
+                "{\"channel\":\"book\",\"type\":\"update\",\"data\":[{\"symbol\":\"BTC/USD\",\"bids\":[{\"price\":"
+                        + "45283.5,\"qty\":0.25}],\"asks\":[],\"checksum\":1,\"timestamp\":\"2026-01-02T00:00:00.000001Z\"}]}";
+        long next = DAY0 + 86_400_000_000L;
+        try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(file))) {
+            gz.write(JsonLine.build(
+                    next, 4, "lab.kraken.json.orderbook.BTC-USD", "k:4", update.getBytes(StandardCharsets.UTF_8)));
+        }
+        new ManifestStore()
+                .write(
+                        day2,
+                        new Manifest(
+                                "lab",
+                                "kraken",
+                                "LAB_KRAKEN",
+                                "2026-01-02",
+                                "gzip",
+                                "1m",
+                                List.of(new FileEntry(
+                                        "0000.jsonl.gz", next, next, 1, Files.size(file), 4, 4, Map.of(), "0", false)),
+                                List.of(),
+                                List.of("BTC-USD"),
+                                List.of("orderbook"),
+                                false));
+
+        assertThat(export("--feed", "kraken", "--date", "2026-01-01", "--to", "2026-01-02", "--types", "book"))
+                .as(text(err))
+                .isZero();
+        // The second day's update applies to the book its first day's snapshot started: no delta without a book.
+        assertThat(text(out))
+                .containsPattern("book +2026-01-01 +2 ")
+                .containsPattern("book +2026-01-02 +1 ")
+                .containsPattern("2026-01-02 +1 +1 +0 +0 +0 +0 +0 +0 +0");
+        assertThat(dir.resolve("out/kraken/2026-01-01/book.parquet")).exists();
+        assertThat(dir.resolve("out/kraken/2026-01-02/book.parquet")).exists();
+    }
+
+    @Test
     void aFileThatBreaksOffIsReportedAndItsLinesBeforeAreKept() throws Exception {
         Path day = root.resolve("lab/kraken/LAB_KRAKEN/2026-01-01");
         Path broken = day.resolve("0001.jsonl.gz");
