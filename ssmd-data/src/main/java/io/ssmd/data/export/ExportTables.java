@@ -11,7 +11,6 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -321,11 +320,6 @@ final class ExportTables implements AutoCloseable {
             a.close();
         }
         appenders.clear();
-    }
-
-    /** The DuckDB connection, for tests and the bench to read back what was written. */
-    Connection connection() {
-        return duck;
     }
 
     @Override
