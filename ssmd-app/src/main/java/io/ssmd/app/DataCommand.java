@@ -33,7 +33,9 @@ import picocli.CommandLine.Option;
             DataCommand.Inventory.class,
             DataCommand.Gaps.class,
             DataQualityCommand.class,
-            DataReplayCommand.class
+            DataReplayCommand.class,
+            ExportCommand.class,
+            QueryCommand.class
         })
 final class DataCommand {
 

@@ -104,6 +104,11 @@ public final class Benches {
                 "a gateway's start until every book is current, from ssmd book snapshots and by replaying the whole"
                         + " stream [MESSAGES... (5000000 500000)] [rate=MSGS_PER_S (1000)] [interval=DURATION (30s)]",
                 GatewayStartBench::run));
+        benches.add(Bench.withArguments(
+                ExportBench.NAME,
+                "one archived day of Kraken to Parquet and CSV (rows/s), against reading and normalizing it alone"
+                        + " [MESSAGES (1000000)]",
+                ExportBench::run));
         return List.copyOf(benches);
     }
 
