@@ -95,6 +95,11 @@ public final class Benches {
                 "a gateway's start until every book is current, from ssmd book snapshots and by replaying the whole"
                         + " stream [MESSAGES... (5000000 500000)] [rate=MSGS_PER_S (1000)] [interval=DURATION (30s)]",
                 GatewayStartBench::run));
+        benches.add(Bench.withArguments(
+                QueryBench.NAME,
+                "ssmd data query: DuckDB scan of one day of archive (gzip, zstd), rows/s, against ArchiveReader's"
+                        + " decompress+split of the same files [MESSAGES (2000000)]",
+                QueryBench::run));
         return List.copyOf(benches);
     }
 
