@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
         name = "data",
         description = "What the archive holds: the data inventory (database), else the manifests.",
         mixinStandardHelpOptions = true,
-        subcommands = {DataCommand.Inventory.class, DataCommand.Gaps.class, DataQualityCommand.class})
+        subcommands = {DataCommand.Inventory.class, DataCommand.Gaps.class, DataQualityCommand.class, QueryCommand.class
+        })
 final class DataCommand {
 
     @Option(
