@@ -9,6 +9,7 @@ import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.db.Database;
 import io.ssmd.core.meta.UnknownNameException;
+import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.data.query.QueryOutput;
 import io.ssmd.data.query.QuerySession;
 import java.io.IOException;
@@ -177,7 +178,12 @@ final class QueryCommand implements Callable<Integer> {
         if (feed != null) {
             MetadataOptions options = new MetadataOptions();
             options.configFile = configFile;
-            db = InventoryCommands.open(options, env, root, "ssmd data query", System.err);
+            try {
+                db = InventoryCommands.open(options, env, root, "ssmd data query", System.err);
+            } catch (NodeConfig.InvalidNodeConfigException e) {
+                System.err.println("ssmd data query: " + e.getMessage());
+                return 2;
+            }
         }
         try {
             return query(request, db, envName, System.out, System.err);
