@@ -39,8 +39,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code ssmd bench query [MESSAGES]}: how fast {@code ssmd data query} scans one day of archive, gzip and zstd. A day
  * of Kraken-like frames (book, ticker and trade updates of five pairs, 96 files of 15 minutes, with manifests) is
  * written first; then DuckDB runs {@code select count(*), count(distinct subject) from raw} over it, and in the same
- * run {@link ArchiveReader} decompresses and splits the same files into lines (one thread, nothing parsed beyond the
- * line's fields): the ceiling a scan of these files could reach on one core.
+ * run, on as many threads as DuckDB uses, the same files are decompressed and their newlines counted (the ceiling: a
+ * scan cannot go faster than decompression) and read by {@link ArchiveReader} (each line's fields and frame, what
+ * replay and export read at).
  */
 public final class QueryBench {
 
@@ -55,19 +56,19 @@ public final class QueryBench {
     private static final String[] PAIRS = {"BTC/USD", "ETH/USD", "SOL/USD", "XRP/USD", "DOGE/USD"};
 
     /** One format's figures: medians of {@link #ROUNDS} rounds. */
-    record Result(String format, long rows, double duckdbSeconds, double readerSeconds, long bytes) {
+    record Result(
+            String format, long rows, double duckdbSeconds, double linesSeconds, double readerSeconds, long bytes) {
         String describe() {
             return String.format(
-                    "query (%s)  DuckDB %,11.0f rows/s  ArchiveReader %,11.0f rows/s  DuckDB/reader %.2f  (%,d rows,"
-                            + " %.1f MB on disk, %.2f s and %.2f s)",
+                    "query (%s)  DuckDB %,10.0f rows/s  decompress+newlines %,10.0f rows/s  ArchiveReader %,10.0f"
+                            + " rows/s  DuckDB/ceiling %.2f  (%,d rows, %.1f MB on disk)",
                     format,
                     rows / duckdbSeconds,
+                    rows / linesSeconds,
                     rows / readerSeconds,
-                    readerSeconds / duckdbSeconds,
+                    linesSeconds / duckdbSeconds,
                     rows,
-                    bytes / 1e6,
-                    duckdbSeconds,
-                    readerSeconds);
+                    bytes / 1e6);
         }
     }
 
@@ -90,8 +91,8 @@ public final class QueryBench {
             }
         }
         out.printf(
-                "ssmd bench query: one generated day of %,d messages (96 files), median of %d rounds; %d cores; load"
-                        + " average %s%n",
+                "ssmd bench query: one generated day of %,d messages (96 files), median of %d rounds; DuckDB and"
+                        + " ArchiveReader on %d threads; load average %s%n",
                 messages, ROUNDS, Runtime.getRuntime().availableProcessors(), loadAverage());
         for (StorageSettings.Format format : StorageSettings.Format.values()) {
             Path root = null;
@@ -117,7 +118,9 @@ public final class QueryBench {
         for (Path file : selection.files()) {
             bytes += Files.size(file);
         }
+        int threads = Runtime.getRuntime().availableProcessors();
         double[] duckdb = new double[ROUNDS];
+        double[] plain = new double[ROUNDS];
         double[] reader = new double[ROUNDS];
         long rows = 0;
         for (int round = 0; round < ROUNDS; round++) {
@@ -130,17 +133,82 @@ public final class QueryBench {
             }
             duckdb[round] = (System.nanoTime() - start) / 1e9;
             start = System.nanoTime();
-            AtomicLong lines = new AtomicLong();
-            for (Path file : selection.files()) {
-                ArchiveReader.read(file, m -> lines.incrementAndGet());
-            }
+            long newlines = readAll(selection.files(), threads, QueryBench::countLines);
+            plain[round] = (System.nanoTime() - start) / 1e9;
+            start = System.nanoTime();
+            long lines = readAll(selection.files(), threads, QueryBench::readMessages);
             reader[round] = (System.nanoTime() - start) / 1e9;
-            if (lines.get() != rows || rows != selection.records()) {
-                throw new IllegalStateException("DuckDB counted " + rows + " rows, ArchiveReader " + lines.get()
+            if (newlines != lines) {
+                throw new IllegalStateException(newlines + " newlines but " + lines + " messages");
+            }
+            if (lines != rows || rows != selection.records()) {
+                throw new IllegalStateException("DuckDB counted " + rows + " rows, ArchiveReader " + lines
                         + ", the manifests list " + selection.records());
             }
         }
-        return new Result(format.id(), rows, median(duckdb), median(reader), bytes);
+        return new Result(format.id(), rows, median(duckdb), median(plain), median(reader), bytes);
+    }
+
+    /** Counts what one file holds. */
+    @FunctionalInterface
+    private interface FileCount {
+        long count(Path file) throws IOException;
+    }
+
+    /** The ceiling: decompress and find the newlines, nothing else. */
+    private static long countLines(Path file) throws IOException {
+        StorageSettings.Format format =
+                StorageSettings.Format.ofFile(file.getFileName().toString()).orElseThrow();
+        byte[] buf = new byte[256 * 1024];
+        long lines = 0;
+        try (java.io.InputStream in = Compression.decompress(
+                format, new java.io.BufferedInputStream(Files.newInputStream(file), buf.length))) {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n') {
+                        lines++;
+                    }
+                }
+            }
+        }
+        return lines;
+    }
+
+    /** What replay and export read at: each line's fields and its frame's bytes ({@link ArchiveReader}). */
+    private static long readMessages(Path file) throws IOException {
+        AtomicLong lines = new AtomicLong();
+        ArchiveReader.read(file, m -> lines.incrementAndGet());
+        return lines.get();
+    }
+
+    /**
+     * {@code count} summed over {@code files} on {@code threads} threads (a file each at a time), as many as DuckDB
+     * scans with, so that the comparison is like for like.
+     */
+    private static long readAll(List<Path> files, int threads, FileCount count) throws IOException {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<Long>> counts = new ArrayList<>();
+            for (Path file : files) {
+                counts.add(pool.submit(() -> count.count(file)));
+            }
+            long total = 0;
+            for (java.util.concurrent.Future<Long> each : counts) {
+                total += each.get();
+            }
+            return total;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private static double median(double[] values) {
