@@ -102,7 +102,7 @@ final class QueryCommand implements Callable<Integer> {
     @Option(
             names = "--env",
             paramLabel = "FILE",
-            description = "With --remote: the environment YAML naming the bucket (its environment only)")
+            description = "The environment YAML: only its environment is read; with --remote, its archivers' bucket")
     Path envFile;
 
     @Option(
@@ -146,16 +146,18 @@ final class QueryCommand implements Callable<Integer> {
         Map<String, String> env = System.getenv();
         Path root = parent.root;
         Optional<String> envName = Optional.empty();
-        if (remote) {
-            if (envFile == null) {
-                System.err.println("ssmd data query: --remote needs --env FILE (the environment naming the bucket)");
-                return 2;
-            }
+        if (remote && envFile == null) {
+            System.err.println("ssmd data query: --remote needs --env FILE (the environment naming the bucket)");
+            return 2;
+        }
+        if (envFile != null) {
             try {
                 Environment environment = EnvironmentLoader.load(envFile, env);
                 envName = Optional.of(environment.name());
-                mirror(environment, Optional.ofNullable(feed), from, to, cache, System.err);
-                root = cache;
+                if (remote) {
+                    mirror(environment, Optional.ofNullable(feed), from, to, cache, System.err);
+                    root = cache;
+                }
             } catch (ConfigException e) {
                 System.err.println("ssmd data query: " + e.getMessage());
                 return 2;

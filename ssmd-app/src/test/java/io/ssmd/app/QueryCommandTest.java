@@ -155,6 +155,32 @@ class QueryCommandTest {
     }
 
     @Test
+    void everyEnvironmentIsReadUnlessOneIsNamed() throws Exception {
+        QueryBench.writeDay(root, "lab", "kraken", DAY, 96, StorageSettings.Format.GZIP, List.of());
+        String sql = "select env, count(*) as n from raw group by env order by env";
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
+        QueryCommand.Request all = new QueryCommand.Request(
+                Optional.of(sql),
+                "csv",
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                root,
+                exports,
+                Optional.empty(),
+                false);
+
+        assertThat(QueryCommand.query(all, Optional.empty(), Optional.empty(), print, errors))
+                .isZero();
+        assertThat(out().lines().toList()).containsExactly("env,n", "lab,96", "prod,960");
+        out.reset();
+        assertThat(QueryCommand.query(all, Optional.empty(), Optional.of("lab"), print, errors))
+                .isZero();
+        assertThat(out().lines().toList()).containsExactly("env,n", "lab,96");
+    }
+
+    @Test
     void aSqlErrorIsDuckDbsMessageAndExitOne() {
         int code = query("selec count(*) from raw", "table", Optional.empty(), Optional.empty(), false);
 
