@@ -109,6 +109,11 @@ public final class Benches {
                 "one archived day of Kraken to Parquet and CSV (rows/s), against reading and normalizing it alone"
                         + " [MESSAGES (1000000)]",
                 ExportBench::run));
+        benches.add(Bench.withArguments(
+                QueryBench.NAME,
+                "ssmd data query: DuckDB scan of one day of archive (gzip, zstd), rows/s, against ArchiveReader's"
+                        + " decompress+split of the same files [MESSAGES (2000000)]",
+                QueryBench::run));
         return List.copyOf(benches);
     }
 
