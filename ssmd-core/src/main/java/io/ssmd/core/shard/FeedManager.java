@@ -68,8 +68,18 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     }
 
     private record SecmasterLoaded(
-            io.ssmd.core.meta.SecurityMaster.FeedState state, java.time.Instant readAt, Throwable failure)
+            io.ssmd.core.meta.SecurityMaster.FeedState state,
+            Optional<List<String>> ranking,
+            java.time.Instant readAt,
+            Throwable failure)
             implements Command {}
+
+    /** Time to ask the venue for its ranking again (a selection with one, {@link MarketSelection#ranking()}). */
+    private enum Rerank implements Command {
+        INSTANCE
+    }
+
+    private record Reranked(List<String> ranking, Throwable failure) implements Command {}
 
     private record SecmasterSubscribed(SecmasterEvents events, Throwable failure) implements Command {}
 
@@ -291,6 +301,8 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                 .onMessage(ChangeInstruments.class, this::onChangeInstruments)
                 .onMessageEquals(LoadSecmaster.INSTANCE, this::onLoadSecmaster)
                 .onMessage(SecmasterLoaded.class, this::onSecmasterLoaded)
+                .onMessageEquals(Rerank.INSTANCE, this::onRerank)
+                .onMessage(Reranked.class, this::onReranked)
                 .onMessage(SecmasterSubscribed.class, this::onSecmasterSubscribed)
                 .onMessage(SecmasterChanged.class, this::onSecmasterChanged)
                 .onMessage(SecmasterUnreadable.class, this::onSecmasterUnreadable)
@@ -447,18 +459,58 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
 
     private Behavior<Command> onLoadSecmaster() {
         SecmasterSource source = secmaster.orElseThrow();
+        Optional<MarketSelection.Ranking> ranking =
+                feed.selection().orElseThrow().ranking();
         getContext()
                 .pipeToSelf(
                         CompletableFuture.supplyAsync(
                                 () -> {
                                     java.time.Instant readAt = java.time.Instant.now();
-                                    return java.util.Map.entry(
-                                            readAt, source.master().feedState(feed.name()));
+                                    var state = source.master().feedState(feed.name());
+                                    return new SecmasterLoaded(state, rank(ranking), readAt, null);
                                 },
                                 blocking()),
-                        (read, failure) -> failure != null
-                                ? new SecmasterLoaded(null, null, failure)
-                                : new SecmasterLoaded(read.getValue(), read.getKey(), null));
+                        (loaded, failure) -> failure != null ? new SecmasterLoaded(null, null, null, failure) : loaded);
+        return this;
+    }
+
+    /** The venue's ranking, asked on the blocking dispatcher; empty for a selection without one. */
+    private static Optional<List<String>> rank(Optional<MarketSelection.Ranking> ranking) {
+        try {
+            return ranking.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(List.copyOf(ranking.get().rank()));
+        } catch (Exception e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    private Behavior<Command> onRerank() {
+        Optional<MarketSelection.Ranking> ranking =
+                feed.selection().orElseThrow().ranking();
+        getContext()
+                .pipeToSelf(
+                        CompletableFuture.supplyAsync(() -> rank(ranking).orElseThrow(), blocking()), Reranked::new);
+        return this;
+    }
+
+    private Behavior<Command> onReranked(Reranked reranked) {
+        timers.startSingleTimer(Rerank.INSTANCE, rediscoverEvery);
+        if (reranked.failure() != null) {
+            Throwable failure = reranked.failure();
+            Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+            getContext()
+                    .getLog()
+                    .warn(
+                            "{}: asking the venue for its ranking failed ({}); the last ranking stays, next try in {}",
+                            feed.name(),
+                            cause.toString(),
+                            rediscoverEvery);
+            return this;
+        }
+        if (universe.rank(reranked.ranking())) {
+            onFlushSecmaster();
+        }
         return this;
     }
 
@@ -468,22 +520,38 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             return this;
         }
         secmasterRetry = SECMASTER_RETRY;
-        universe = SecmasterUniverse.load(loaded.state(), feed.selection().orElseThrow());
+        MarketSelection selection = feed.selection().orElseThrow();
+        universe = SecmasterUniverse.load(loaded.state(), selection, loaded.ranking());
         instruments = universe.instruments();
         attributes = universe.attributes();
         List<FeedShard.Start> next =
                 repack(feed.name(), instrumentShards(), placeable(), attributes, perShard(feed, fillRatio));
-        getContext()
-                .getLog()
-                .info(
-                        "{}: the security master runs {} of its {} markets in {} shards; events after outbox id {}"
-                                + " come from {}",
-                        feed.name(),
-                        instruments.size(),
-                        loaded.state().markets().size(),
-                        next.size(),
-                        loaded.state().highWater(),
-                        SecmasterEvents.subject(secmaster.orElseThrow().env(), feed.name()));
+        if (loaded.state().markets().isEmpty()) {
+            getContext()
+                    .getLog()
+                    .info(
+                            "{}: the security master holds no market of this feed yet: waiting for its first sync;"
+                                    + " the feed starts as soon as a sync commits (its created events on {})",
+                            feed.name(),
+                            SecmasterEvents.subject(secmaster.orElseThrow().env(), feed.name()));
+        } else {
+            getContext()
+                    .getLog()
+                    .info(
+                            "{}: the security master runs {} of its {} markets in {} shards ({} more selected wait"
+                                    + " outside {}); events after outbox id {} come from {}",
+                            feed.name(),
+                            instruments.size(),
+                            loaded.state().markets().size(),
+                            next.size(),
+                            universe.waiting(),
+                            limits(selection),
+                            loaded.state().highWater(),
+                            SecmasterEvents.subject(secmaster.orElseThrow().env(), feed.name()));
+        }
+        if (loaded.ranking().isPresent()) {
+            timers.startSingleTimer(Rerank.INSTANCE, rediscoverEvery);
+        }
         use(next);
         subscribe(loaded.readAt().minus(SECMASTER_CLOCK_MARGIN));
         return this;
@@ -541,6 +609,13 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                 : secmasterRetry.multipliedBy(2);
     }
 
+    private static String limits(MarketSelection selection) {
+        String cap = selection.maxInstruments().isPresent()
+                ? "max-instruments " + selection.maxInstruments().getAsInt()
+                : "no cap";
+        return selection.ranking().isPresent() ? cap + " and the venue's ranking" : cap;
+    }
+
     private Behavior<Command> onSecmasterChanged(SecmasterChanged changed) {
         if (universe != null && universe.apply(changed.id(), changed.instrument(), changed.market())) {
             if (!secmasterDirty) {
@@ -568,11 +643,14 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
         getContext()
                 .getLog()
                 .info(
-                        "{}: security master: {} markets added, {} removed; {} now",
+                        "{}: security master: {} markets added, {} removed; {} now, {} more selected wait outside"
+                                + " {} (not wanted yet, so not dropped)",
                         feed.name(),
                         diff.added().size(),
                         diff.removed().size(),
-                        instruments.size());
+                        instruments.size(),
+                        universe.waiting(),
+                        limits(feed.selection().orElseThrow()));
         use(repack(feed.name(), instrumentShards(), placeable(), attributes, perShard(feed, fillRatio)));
         return this;
     }
