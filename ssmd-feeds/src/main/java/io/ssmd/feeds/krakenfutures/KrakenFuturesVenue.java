@@ -3,7 +3,6 @@ package io.ssmd.feeds.krakenfutures;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.model.Normalizer;
 import io.ssmd.core.shard.FeedConnector;
-import io.ssmd.core.shard.MarketSelection;
 import io.ssmd.core.subject.Venue;
 import io.ssmd.feeds.MarketSync;
 import io.ssmd.feeds.VenueModule;
@@ -13,7 +12,6 @@ import io.ssmd.feeds.krakenfutures.replay.KrakenFuturesReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
 import io.ssmd.feeds.replay.VenueServer;
 import java.util.List;
-import java.util.Optional;
 
 /** Kraken Futures (WebSocket v1) as ssmd runs it: {@link KrakenFuturesFeed} and {@link KrakenFuturesNormalizer} on the client side, {@link KrakenFuturesReplayServer} on the server side. */
 public final class KrakenFuturesVenue implements VenueModule {
@@ -27,12 +25,7 @@ public final class KrakenFuturesVenue implements VenueModule {
 
     @Override
     public WiredFeed wire(EnabledFeed feed) {
-        // No discovery API: a feed that lists no instruments and asks for discovery runs the security master's
-        // markets, the first discovery.max-instruments in the order the sync stored them (the venue's listing order).
-        Optional<MarketSelection> selection = feed.instruments().isEmpty()
-                ? feed.discovery().map(d -> MarketSelection.all(d.maxInstruments()))
-                : Optional.empty();
-        return WiredFeed.of(new FeedConnector(feed, KrakenFuturesFeed.create(feed), Optional.empty(), selection));
+        return WiredFeed.of(new FeedConnector(feed, KrakenFuturesFeed.create(feed)));
     }
 
     @Override
@@ -53,10 +46,10 @@ public final class KrakenFuturesVenue implements VenueModule {
     public io.ssmd.core.meta.QualityProbe qualityProbe() {
         return new io.ssmd.feeds.VenueQualityProbe(id(), NORMALIZER, (type, message) -> {
             if (!message.path("seq").canConvertToLong()) {
-                return Optional.empty();
+                return java.util.Optional.empty();
             }
             return java.util.Optional.of(new io.ssmd.feeds.VenueQualityProbe.Seq(
-                    Optional.empty(), message.path("seq").asLong()));
+                    java.util.Optional.empty(), message.path("seq").asLong()));
         });
     }
 
