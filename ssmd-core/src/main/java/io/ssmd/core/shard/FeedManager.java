@@ -67,9 +67,11 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
         INSTANCE
     }
 
+    /** The rows read at {@code readAt}, with the venue's ranking (empty: none; {@code rankFailure}: it failed). */
     private record SecmasterLoaded(
             io.ssmd.core.meta.SecurityMaster.FeedState state,
             Optional<List<String>> ranking,
+            Throwable rankFailure,
             java.time.Instant readAt,
             Throwable failure)
             implements Command {}
@@ -156,6 +158,8 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     private SecmasterEvents events;
     private boolean secmasterDirty;
     private Duration secmasterRetry = SECMASTER_RETRY;
+    /** The wait before asking the venue for its ranking again after a failure. */
+    private Duration rankRetry = SECMASTER_RETRY;
 
     private final SubscribeRetry subscribeRetry;
     private final SubscribeTracker subscribes;
@@ -467,10 +471,18 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                                 () -> {
                                     java.time.Instant readAt = java.time.Instant.now();
                                     var state = source.master().feedState(feed.name());
-                                    return new SecmasterLoaded(state, rank(ranking), readAt, null);
+                                    try {
+                                        return new SecmasterLoaded(state, rank(ranking), null, readAt, null);
+                                    } catch (CompletionException e) {
+                                        // Nothing ranked runs nothing; the rows and events still load, and the
+                                        // ranking is asked for again soon.
+                                        return new SecmasterLoaded(
+                                                state, Optional.of(List.of()), e.getCause(), readAt, null);
+                                    }
                                 },
                                 blocking()),
-                        (loaded, failure) -> failure != null ? new SecmasterLoaded(null, null, null, failure) : loaded);
+                        (loaded, failure) ->
+                                failure != null ? new SecmasterLoaded(null, null, null, null, failure) : loaded);
         return this;
     }
 
@@ -495,19 +507,12 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     }
 
     private Behavior<Command> onReranked(Reranked reranked) {
-        timers.startSingleTimer(Rerank.INSTANCE, rediscoverEvery);
         if (reranked.failure() != null) {
-            Throwable failure = reranked.failure();
-            Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
-            getContext()
-                    .getLog()
-                    .warn(
-                            "{}: asking the venue for its ranking failed ({}); the last ranking stays, next try in {}",
-                            feed.name(),
-                            cause.toString(),
-                            rediscoverEvery);
+            rankFailed(reranked.failure());
             return this;
         }
+        rankRetry = SECMASTER_RETRY;
+        timers.startSingleTimer(Rerank.INSTANCE, rediscoverEvery);
         if (universe.rank(reranked.ranking())) {
             onFlushSecmaster();
         }
@@ -549,7 +554,9 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                             loaded.state().highWater(),
                             SecmasterEvents.subject(secmaster.orElseThrow().env(), feed.name()));
         }
-        if (loaded.ranking().isPresent()) {
+        if (loaded.rankFailure() != null) {
+            rankFailed(loaded.rankFailure());
+        } else if (loaded.ranking().isPresent()) {
             timers.startSingleTimer(Rerank.INSTANCE, rediscoverEvery);
         }
         use(next);
@@ -607,6 +614,22 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
         secmasterRetry = secmasterRetry.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0
                 ? Duration.ofMinutes(1)
                 : secmasterRetry.multipliedBy(2);
+    }
+
+    /** The ranking failed: the last one stays (none at first: nothing runs); asked again from 1 s, doubling. */
+    private void rankFailed(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+        getContext()
+                .getLog()
+                .warn(
+                        "{}: asking the venue for its ranking failed ({}); {}; next try in {} ms",
+                        feed.name(),
+                        cause.toString(),
+                        instruments.isEmpty() ? "nothing runs until it answers" : "the last ranking stays",
+                        rankRetry.toMillis());
+        timers.startSingleTimer(Rerank.INSTANCE, rankRetry);
+        Duration doubled = rankRetry.multipliedBy(2);
+        rankRetry = doubled.compareTo(rediscoverEvery) > 0 ? rediscoverEvery : doubled;
     }
 
     private static String limits(MarketSelection selection) {
