@@ -525,8 +525,7 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             return this;
         }
         secmasterRetry = SECMASTER_RETRY;
-        MarketSelection selection = feed.selection().orElseThrow();
-        universe = SecmasterUniverse.load(loaded.state(), selection, loaded.ranking());
+        universe = SecmasterUniverse.load(loaded.state(), feed.selection().orElseThrow(), loaded.ranking());
         instruments = universe.instruments();
         attributes = universe.attributes();
         List<FeedShard.Start> next =
@@ -543,14 +542,13 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             getContext()
                     .getLog()
                     .info(
-                            "{}: the security master runs {} of its {} markets in {} shards ({} more selected wait"
-                                    + " outside {}); events after outbox id {} come from {}",
+                            "{}: the security master runs {} of its {} markets in {} shards{}; events after outbox id"
+                                    + " {} come from {}",
                             feed.name(),
                             instruments.size(),
                             loaded.state().markets().size(),
                             next.size(),
-                            universe.waiting(),
-                            limits(selection),
+                            waiting(),
                             loaded.state().highWater(),
                             SecmasterEvents.subject(secmaster.orElseThrow().env(), feed.name()));
         }
@@ -632,11 +630,23 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
         rankRetry = doubled.compareTo(rediscoverEvery) > 0 ? rediscoverEvery : doubled;
     }
 
-    private static String limits(MarketSelection selection) {
-        String cap = selection.maxInstruments().isPresent()
+    /**
+     * How many selected markets that trade wait outside the cap or the venue's ranking, for the log: they are not
+     * wanted (yet), which is not the same as dropped. Empty for a selection without either.
+     */
+    private String waiting() {
+        MarketSelection selection = feed.selection().orElseThrow();
+        if (selection.maxInstruments().isEmpty() && selection.ranking().isEmpty()) {
+            return "";
+        }
+        String limits = selection.maxInstruments().isPresent()
                 ? "max-instruments " + selection.maxInstruments().getAsInt()
-                : "no cap";
-        return selection.ranking().isPresent() ? cap + " and the venue's ranking" : cap;
+                : "";
+        if (selection.ranking().isPresent()) {
+            limits = limits.isEmpty() ? "the venue's ranking" : limits + " and the venue's ranking";
+        }
+        return "; " + universe.waiting() + " more selected wait outside " + limits
+                + " (not wanted yet, so not dropped)";
     }
 
     private Behavior<Command> onSecmasterChanged(SecmasterChanged changed) {
@@ -666,14 +676,12 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
         getContext()
                 .getLog()
                 .info(
-                        "{}: security master: {} markets added, {} removed; {} now, {} more selected wait outside"
-                                + " {} (not wanted yet, so not dropped)",
+                        "{}: security master: {} markets added, {} removed; {} now{}",
                         feed.name(),
                         diff.added().size(),
                         diff.removed().size(),
                         instruments.size(),
-                        universe.waiting(),
-                        limits(feed.selection().orElseThrow()));
+                        waiting());
         use(repack(feed.name(), instrumentShards(), placeable(), attributes, perShard(feed, fillRatio)));
         return this;
     }
