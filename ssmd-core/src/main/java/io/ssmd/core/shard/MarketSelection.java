@@ -50,7 +50,10 @@ public interface MarketSelection {
         return Optional.empty();
     }
 
-    /** The venue's order of the instruments discovery would run, best first, without the cap; blocking. */
+    /**
+     * The venue's order of the instruments discovery would run, best first, read past the cap (a reserve for places
+     * freed before the next ranking); blocking.
+     */
     @FunctionalInterface
     interface Ranking {
         List<String> rank() throws Exception;

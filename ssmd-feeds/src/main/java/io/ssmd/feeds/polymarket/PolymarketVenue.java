@@ -52,20 +52,25 @@ public final class PolymarketVenue implements VenueModule {
      * The security master's Polymarket tokens as discovery would choose them: whole markets (a condition's tokens
      * together), at most {@code max-instruments} tokens, best first by Gamma's ranking. The ranking (24 h volume, after
      * {@code min-volume}, {@code min-liquidity} and {@code tags}) is what the security master does not hold (quotes
-     * are left out of it), so the manager asks Gamma for it, uncapped, when it loads and every rediscover interval;
-     * without a cap or a filter there is nothing to rank and every active token runs.
+     * are left out of it), so the manager asks Gamma for it when it loads and every rediscover interval, read to twice
+     * the cap: the places freed between two rankings have a reserve to come from, and a running token leaves only
+     * when it falls out of that reserve, at twice discovery's cost. Without a cap or a filter there is nothing to rank
+     * and every active token runs.
      */
     static MarketSelection selection(PolymarketDiscovery client, PolymarketDiscovery.Filter filter) {
         boolean ranks = filter.maxAssets().isPresent()
                 || filter.minVolume().isPresent()
                 || filter.minLiquidity().isPresent()
                 || !filter.tagIds().isEmpty();
-        PolymarketDiscovery.Filter uncapped = new PolymarketDiscovery.Filter(
+        PolymarketDiscovery.Filter reserve = new PolymarketDiscovery.Filter(
                 filter.minVolume(),
                 filter.minLiquidity(),
                 filter.tagIds(),
                 filter.order(),
-                OptionalInt.empty(),
+                filter.maxAssets().isPresent()
+                        ? OptionalInt.of((int) Math.min(
+                                Integer.MAX_VALUE, 2L * filter.maxAssets().getAsInt()))
+                        : OptionalInt.empty(),
                 filter.pageSize());
         return new MarketSelection() {
             @Override
@@ -91,7 +96,7 @@ public final class PolymarketVenue implements VenueModule {
 
             @Override
             public Optional<Ranking> ranking() {
-                return ranks ? Optional.of(() -> client.discover(uncapped).assetIds()) : Optional.empty();
+                return ranks ? Optional.of(() -> client.discover(reserve).assetIds()) : Optional.empty();
             }
         };
     }
