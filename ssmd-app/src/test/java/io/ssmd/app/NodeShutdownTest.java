@@ -94,7 +94,9 @@ class NodeShutdownTest {
                 EnvironmentLoader.load(env, Map.of()));
         String stream = envName.toUpperCase() + "_POLYMARKET";
         Connection reader = NATS.connect();
-        await().atMost(WAIT).until(() -> acked(node) > 3000);
+        // Under load on every shard: from the security master the shards fill as the first sync's events arrive, so
+        // one shard alone can pass 3000 acks before the last has started.
+        await().atMost(WAIT).until(() -> acked(node) > 3000 && SHARDS.stream().allMatch(s -> acked(node, s) > 0));
 
         node.shutdown();
         system = null;
@@ -135,6 +137,16 @@ class NodeShutdownTest {
                 .sum();
     }
 
+    /** The messages of one shard JetStream acked. */
+    private static long acked(Ssmd node, String shard) {
+        return node.registry().scrape().stream()
+                .filter(m -> m.getMetadata().getName().equals("ssmd_connector_publish_seconds"))
+                .flatMap(m -> ((HistogramSnapshot) m).getDataPoints().stream())
+                .filter(p -> shard.equals(p.getLabels().get("shard")))
+                .mapToLong(HistogramSnapshot.HistogramDataPointSnapshot::getCount)
+                .sum();
+    }
+
     private static double failed(Ssmd node) {
         return node.registry().scrape().stream()
                 .filter(m -> m.getMetadata().getName().equals("ssmd_connector_publish_failed"))
@@ -160,6 +172,9 @@ class NodeShutdownTest {
                     enabled: true
                     discovery:
                       max-instruments: 1200
+                # The feed takes its markets from the security master: synced from the replay server at startup.
+                secmaster:
+                  sync-every: 1h
                 streams:
                   defaults:
                     max-bytes: 256MiB

@@ -193,6 +193,9 @@ class PolymarketShardsNodeTest {
                     enabled: true
                     discovery:
                       max-instruments: 1200
+                # The feed takes its markets from the security master: synced from the replay server at startup.
+                secmaster:
+                  sync-every: 1h
                 streams:
                   defaults:
                     max-bytes: 256MiB

@@ -102,6 +102,10 @@ public record DemoLayout(Path dir, int firstPort, Path environmentFile, Path kal
                     enabled: true
                     discovery:
                       max-instruments: 50
+                # Kalshi and Polymarket take their markets from the security master, which the node fills from the
+                # replay servers at startup, whatever the node's own ssmd.secmaster.sync-every says.
+                secmaster:
+                  sync-every: 1h
                 streams:
                   defaults:
                     max-bytes: 1GiB

@@ -519,7 +519,7 @@ public final class Ssmd {
         ClusterSingleton.get(system)
                 .init(SingletonActor.of(
                         SecmasterScheduler.create(
-                                environment.feeds(), sync, schedule.every().get(), metrics, blocking),
+                                environment.feeds(), sync, schedule.every().get(), schedule.retry(), metrics, blocking),
                         "secmaster-sync"));
     }
 

@@ -121,7 +121,8 @@ class SecmasterSchedulerPostgresTest {
         blocking = Executors.newSingleThreadExecutor();
 
         kit.spawn(
-                SecmasterScheduler.create(environment.feeds(), sync, Duration.ofSeconds(2), metrics, blocking),
+                SecmasterScheduler.create(
+                        environment.feeds(), sync, Duration.ofSeconds(2), Duration.ofMillis(500), metrics, blocking),
                 "secmaster-sync");
 
         // The first round runs at startup: nobody asked for a sync, yet the contracts are there.
@@ -166,6 +167,13 @@ class SecmasterSchedulerPostgresTest {
         assertThatThrownBy(() -> settings("sync-every = -5m"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ssmd.secmaster.sync-every");
+        assertThat(settings("sync-every = 1h").retry()).isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> settings("sync-retry = 0s"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ssmd.secmaster.sync-retry");
+        assertThatThrownBy(() -> settings("sync-retry = soon"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ssmd.secmaster.sync-retry");
     }
 
     @Test
@@ -198,7 +206,8 @@ class SecmasterSchedulerPostgresTest {
     }
 
     private static SecmasterScheduler.Settings settings(String line) {
-        return SecmasterScheduler.Settings.create(ConfigFactory.parseString("ssmd.secmaster { " + line + " }"));
+        return SecmasterScheduler.Settings.create(ConfigFactory.parseString("ssmd.secmaster { " + line + " }")
+                .withFallback(ConfigFactory.defaultReference()));
     }
 
     private static SecurityMaster.Filter filter(String feed) {

@@ -101,6 +101,7 @@ public record NodeSettings(
          */
         public static final Duration MAX_ALIVE_INTERVAL = Duration.ofSeconds(20);
 
+        /** reference.conf's values: feeds that list no instruments take them from the security master. */
         public static ConnectorSettings defaults() {
             return new ConnectorSettings(
                     0.8,
@@ -110,7 +111,8 @@ public record NodeSettings(
                     Duration.ofMinutes(5),
                     Duration.ofSeconds(5),
                     Duration.ofSeconds(30),
-                    FailureRangeLimits.defaults());
+                    FailureRangeLimits.defaults(),
+                    true);
         }
     }
 

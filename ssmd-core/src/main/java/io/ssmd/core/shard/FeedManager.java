@@ -67,9 +67,21 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
         INSTANCE
     }
 
+    /** The rows read at {@code readAt}, with the venue's ranking (empty: none; {@code rankFailure}: it failed). */
     private record SecmasterLoaded(
-            io.ssmd.core.meta.SecurityMaster.FeedState state, java.time.Instant readAt, Throwable failure)
+            io.ssmd.core.meta.SecurityMaster.FeedState state,
+            Optional<List<String>> ranking,
+            Throwable rankFailure,
+            java.time.Instant readAt,
+            Throwable failure)
             implements Command {}
+
+    /** Time to ask the venue for its ranking again (a selection with one, {@link MarketSelection#ranking()}). */
+    private enum Rerank implements Command {
+        INSTANCE
+    }
+
+    private record Reranked(List<String> ranking, Throwable failure) implements Command {}
 
     private record SecmasterSubscribed(SecmasterEvents events, Throwable failure) implements Command {}
 
@@ -146,6 +158,8 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     private SecmasterEvents events;
     private boolean secmasterDirty;
     private Duration secmasterRetry = SECMASTER_RETRY;
+    /** The wait before asking the venue for its ranking again after a failure. */
+    private Duration rankRetry = SECMASTER_RETRY;
 
     private final SubscribeRetry subscribeRetry;
     private final SubscribeTracker subscribes;
@@ -291,6 +305,8 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                 .onMessage(ChangeInstruments.class, this::onChangeInstruments)
                 .onMessageEquals(LoadSecmaster.INSTANCE, this::onLoadSecmaster)
                 .onMessage(SecmasterLoaded.class, this::onSecmasterLoaded)
+                .onMessageEquals(Rerank.INSTANCE, this::onRerank)
+                .onMessage(Reranked.class, this::onReranked)
                 .onMessage(SecmasterSubscribed.class, this::onSecmasterSubscribed)
                 .onMessage(SecmasterChanged.class, this::onSecmasterChanged)
                 .onMessage(SecmasterUnreadable.class, this::onSecmasterUnreadable)
@@ -447,18 +463,59 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
 
     private Behavior<Command> onLoadSecmaster() {
         SecmasterSource source = secmaster.orElseThrow();
+        Optional<MarketSelection.Ranking> ranking =
+                feed.selection().orElseThrow().ranking();
         getContext()
                 .pipeToSelf(
                         CompletableFuture.supplyAsync(
                                 () -> {
                                     java.time.Instant readAt = java.time.Instant.now();
-                                    return java.util.Map.entry(
-                                            readAt, source.master().feedState(feed.name()));
+                                    var state = source.master().feedState(feed.name());
+                                    try {
+                                        return new SecmasterLoaded(state, rank(ranking), null, readAt, null);
+                                    } catch (CompletionException e) {
+                                        // Nothing ranked runs nothing; the rows and events still load, and the
+                                        // ranking is asked for again soon.
+                                        return new SecmasterLoaded(
+                                                state, Optional.of(List.of()), e.getCause(), readAt, null);
+                                    }
                                 },
                                 blocking()),
-                        (read, failure) -> failure != null
-                                ? new SecmasterLoaded(null, null, failure)
-                                : new SecmasterLoaded(read.getValue(), read.getKey(), null));
+                        (loaded, failure) ->
+                                failure != null ? new SecmasterLoaded(null, null, null, null, failure) : loaded);
+        return this;
+    }
+
+    /** The venue's ranking, asked on the blocking dispatcher; empty for a selection without one. */
+    private static Optional<List<String>> rank(Optional<MarketSelection.Ranking> ranking) {
+        try {
+            return ranking.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(List.copyOf(ranking.get().rank()));
+        } catch (Exception e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    private Behavior<Command> onRerank() {
+        Optional<MarketSelection.Ranking> ranking =
+                feed.selection().orElseThrow().ranking();
+        getContext()
+                .pipeToSelf(
+                        CompletableFuture.supplyAsync(() -> rank(ranking).orElseThrow(), blocking()), Reranked::new);
+        return this;
+    }
+
+    private Behavior<Command> onReranked(Reranked reranked) {
+        if (reranked.failure() != null) {
+            rankFailed(reranked.failure());
+            return this;
+        }
+        rankRetry = SECMASTER_RETRY;
+        timers.startSingleTimer(Rerank.INSTANCE, rediscoverEvery);
+        if (universe.rank(reranked.ranking())) {
+            onFlushSecmaster();
+        }
         return this;
     }
 
@@ -468,22 +525,38 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             return this;
         }
         secmasterRetry = SECMASTER_RETRY;
-        universe = SecmasterUniverse.load(loaded.state(), feed.selection().orElseThrow());
+        universe = SecmasterUniverse.load(loaded.state(), feed.selection().orElseThrow(), loaded.ranking());
         instruments = universe.instruments();
         attributes = universe.attributes();
         List<FeedShard.Start> next =
                 repack(feed.name(), instrumentShards(), placeable(), attributes, perShard(feed, fillRatio));
-        getContext()
-                .getLog()
-                .info(
-                        "{}: the security master runs {} of its {} markets in {} shards; events after outbox id {}"
-                                + " come from {}",
-                        feed.name(),
-                        instruments.size(),
-                        loaded.state().markets().size(),
-                        next.size(),
-                        loaded.state().highWater(),
-                        SecmasterEvents.subject(secmaster.orElseThrow().env(), feed.name()));
+        if (loaded.state().markets().isEmpty()) {
+            getContext()
+                    .getLog()
+                    .info(
+                            "{}: the security master holds no market of this feed yet: waiting for its first sync;"
+                                    + " the feed starts as soon as a sync commits (its created events on {})",
+                            feed.name(),
+                            SecmasterEvents.subject(secmaster.orElseThrow().env(), feed.name()));
+        } else {
+            getContext()
+                    .getLog()
+                    .info(
+                            "{}: the security master runs {} of its {} markets in {} shards{}; events after outbox id"
+                                    + " {} come from {}",
+                            feed.name(),
+                            instruments.size(),
+                            loaded.state().markets().size(),
+                            next.size(),
+                            waiting(),
+                            loaded.state().highWater(),
+                            SecmasterEvents.subject(secmaster.orElseThrow().env(), feed.name()));
+        }
+        if (loaded.rankFailure() != null) {
+            rankFailed(loaded.rankFailure());
+        } else if (loaded.ranking().isPresent()) {
+            timers.startSingleTimer(Rerank.INSTANCE, rediscoverEvery);
+        }
         use(next);
         subscribe(loaded.readAt().minus(SECMASTER_CLOCK_MARGIN));
         return this;
@@ -541,6 +614,41 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                 : secmasterRetry.multipliedBy(2);
     }
 
+    /** The ranking failed: the last one stays (none at first: nothing runs); asked again from 1 s, doubling. */
+    private void rankFailed(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+        getContext()
+                .getLog()
+                .warn(
+                        "{}: asking the venue for its ranking failed ({}); {}; next try in {} ms",
+                        feed.name(),
+                        cause.toString(),
+                        instruments.isEmpty() ? "nothing runs until it answers" : "the last ranking stays",
+                        rankRetry.toMillis());
+        timers.startSingleTimer(Rerank.INSTANCE, rankRetry);
+        Duration doubled = rankRetry.multipliedBy(2);
+        rankRetry = doubled.compareTo(rediscoverEvery) > 0 ? rediscoverEvery : doubled;
+    }
+
+    /**
+     * How many selected markets that trade wait outside the cap or the venue's ranking, for the log: they are not
+     * wanted (yet), which is not the same as dropped. Empty for a selection without either.
+     */
+    private String waiting() {
+        MarketSelection selection = feed.selection().orElseThrow();
+        if (selection.maxInstruments().isEmpty() && selection.ranking().isEmpty()) {
+            return "";
+        }
+        String limits = selection.maxInstruments().isPresent()
+                ? "max-instruments " + selection.maxInstruments().getAsInt()
+                : "";
+        if (selection.ranking().isPresent()) {
+            limits = limits.isEmpty() ? "the venue's ranking" : limits + " and the venue's ranking";
+        }
+        return "; " + universe.waiting() + " more selected wait outside " + limits
+                + " (not wanted yet, so not dropped)";
+    }
+
     private Behavior<Command> onSecmasterChanged(SecmasterChanged changed) {
         if (universe != null && universe.apply(changed.id(), changed.instrument(), changed.market())) {
             if (!secmasterDirty) {
@@ -568,11 +676,12 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
         getContext()
                 .getLog()
                 .info(
-                        "{}: security master: {} markets added, {} removed; {} now",
+                        "{}: security master: {} markets added, {} removed; {} now{}",
                         feed.name(),
                         diff.added().size(),
                         diff.removed().size(),
-                        instruments.size());
+                        instruments.size(),
+                        waiting());
         use(repack(feed.name(), instrumentShards(), placeable(), attributes, perShard(feed, fillRatio)));
         return this;
     }

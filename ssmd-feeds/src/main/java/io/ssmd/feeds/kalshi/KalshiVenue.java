@@ -19,6 +19,7 @@ import io.ssmd.feeds.replay.VenueServer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Kalshi (WebSocket v2) as ssmd runs it: {@link KalshiFeed} and {@link KalshiNormalizer} on the client side, {@link KalshiReplayServer} on the server side. */
@@ -46,7 +47,7 @@ public final class KalshiVenue implements VenueModule {
             return WiredFeed.of(new FeedConnector(feed, connector));
         }
         KalshiDiscovery discovery = KalshiDiscovery.create(settings);
-        MarketSelection selection = selection(discovery);
+        MarketSelection selection = selection(discovery, settings.maxInstruments());
         InstrumentDiscovery instruments = () -> {
             KalshiUniverse universe = discovery.discover();
             categories.putAll(universe.categoryByTicker());
@@ -74,11 +75,19 @@ public final class KalshiVenue implements VenueModule {
     }
 
     /**
-     * Discovery's filters (categories, excluded categories, series) over security-master markets, and the attributes
-     * a Kalshi shard routes by: category, series, event.
+     * Discovery's filters (categories, excluded categories, series) and cap ({@code discovery.max-instruments}) over
+     * security-master markets, and the attributes a Kalshi shard routes by: category, series, event. Discovery keeps
+     * the first {@code max-instruments} markets in the order Kalshi lists them (no ranking of its own); the security
+     * master stores a sync's markets in that listing order (the sync reads the same {@code /events} listing, series by
+     * series), so the first ones by row id are the ones discovery would keep.
      */
-    static MarketSelection selection(KalshiDiscovery discovery) {
+    static MarketSelection selection(KalshiDiscovery discovery, OptionalInt max) {
         return new MarketSelection() {
+            @Override
+            public OptionalInt maxInstruments() {
+                return max;
+            }
+
             @Override
             public boolean selects(Map<String, String> market) {
                 return discovery.selects(new KalshiUniverse.Market(

@@ -3,6 +3,7 @@ package io.ssmd.feeds.kraken;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.model.Normalizer;
 import io.ssmd.core.shard.FeedConnector;
+import io.ssmd.core.shard.MarketSelection;
 import io.ssmd.core.subject.Venue;
 import io.ssmd.feeds.MarketSync;
 import io.ssmd.feeds.VenueModule;
@@ -12,6 +13,7 @@ import io.ssmd.feeds.kraken.replay.KrakenReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
 import io.ssmd.feeds.replay.VenueServer;
 import java.util.List;
+import java.util.Optional;
 
 /** Kraken spot (WebSocket v2) as ssmd runs it: {@link KrakenFeed} and {@link KrakenNormalizer} on the client side, {@link KrakenReplayServer} on the server side. */
 public final class KrakenVenue implements VenueModule {
@@ -25,7 +27,12 @@ public final class KrakenVenue implements VenueModule {
 
     @Override
     public WiredFeed wire(EnabledFeed feed) {
-        return WiredFeed.of(new FeedConnector(feed, KrakenFeed.create(feed)));
+        // No discovery API: a feed that lists no instruments and asks for discovery runs the security master's
+        // markets, the first discovery.max-instruments in the order the sync stored them (the venue's listing order).
+        Optional<MarketSelection> selection = feed.instruments().isEmpty()
+                ? feed.discovery().map(d -> MarketSelection.all(d.maxInstruments()))
+                : Optional.empty();
+        return WiredFeed.of(new FeedConnector(feed, KrakenFeed.create(feed), Optional.empty(), selection));
     }
 
     @Override
