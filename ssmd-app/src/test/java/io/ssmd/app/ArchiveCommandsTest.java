@@ -272,43 +272,9 @@ class ArchiveCommandsTest {
      */
     @Test
     void verifyRemoteReportsAnUploadedFileMissingFromTheBucket() throws Exception {
-        org.jclouds.blobstore.BlobStoreContext blobs = org.jclouds.ContextBuilder.newBuilder("transient")
-                .credentials("identity", "credential")
-                .build(org.jclouds.blobstore.BlobStoreContext.class);
-        var bucket = blobs.getBlobStore();
-        bucket.createContainerInLocation(null, "lab-archive");
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        org.gaul.s3proxy.S3Proxy proxy = org.gaul.s3proxy.S3Proxy.builder()
-                .blobStore(bucket)
-                .endpoint(java.net.URI.create("http://127.0.0.1:" + port))
-                .awsAuthentication(org.gaul.s3proxy.AuthenticationType.AWS_V2_OR_V4, "k", "s")
-                .build();
-        proxy.start();
-        try {
-            org.awaitility.Awaitility.await()
-                    .atMost(java.time.Duration.ofSeconds(10))
-                    .until(() -> proxy.getState().equals("STARTED"));
-            Path feeds = Files.createDirectories(root.resolve("exchanges/feeds"));
-            Files.writeString(
-                    feeds.resolve("kraken.yaml"),
-                    Files.readString(ShippedExchanges.projectDir().resolve("exchanges/feeds/kraken.yaml")));
-            Path envFile = Files.writeString(root.resolve("exchanges/lab.yaml"), """
-                    name: lab
-                    feeds-dir: feeds
-                    feeds:
-                      kraken: {instruments: [BTC/USD]}
-                    storage:
-                      archive-root: %s
-                      upload: {endpoint: "http://127.0.0.1:%d", region: us-east-1, bucket: lab-archive,
-                               path-style: true, prefix: ssmd/}
-                    archivers:
-                      - name: main
-                        streams: all
-                    """.formatted(root, port));
-            Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", "k", "AWS_SECRET_ACCESS_KEY", "s");
+        try (LabBucket bucket = LabBucket.start()) {
+            Path envFile = bucket.environment(root, "lab", root);
+            Map<String, String> env = LabBucket.CREDENTIALS;
 
             assertThat(ArchiveCommand.Verify.verifyRemote(root, envFile, env, print(out), print(err)))
                     .isEqualTo(1);
@@ -319,20 +285,14 @@ class ArchiveCommandsTest {
                     .doesNotContain("\"s\"");
             err.reset();
 
-            Path uploaded = root.resolve("lab/kraken/LAB_KRAKEN/2026-01-02/0000.jsonl.gz");
-            bucket.putBlob(
-                    "lab-archive",
-                    bucket.blobBuilder("ssmd/lab/kraken/LAB_KRAKEN/2026-01-02/0000.jsonl.gz")
-                            .payload(Files.readAllBytes(uploaded))
-                            .build());
+            bucket.put(
+                    "lab/kraken/LAB_KRAKEN/2026-01-02/0000.jsonl.gz",
+                    root.resolve("lab/kraken/LAB_KRAKEN/2026-01-02/0000.jsonl.gz"));
             assertThat(ArchiveCommand.Verify.verifyRemote(root, envFile, env, print(out), print(err)))
                     .as(text(err))
                     .isZero();
             assertThat(new CommandLine(new Main()).execute("archive", "verify", "--remote", root.toString()))
                     .isEqualTo(2);
-        } finally {
-            proxy.stop();
-            blobs.close();
         }
     }
 

@@ -300,11 +300,6 @@ class ExportCommandTest {
 
     @Test
     void remoteFetchesTheDaysFromTheBucketIntoTheCacheFirst() throws Exception {
-        org.jclouds.blobstore.BlobStoreContext blobs = org.jclouds.ContextBuilder.newBuilder("transient")
-                .credentials("identity", "credential")
-                .build(org.jclouds.blobstore.BlobStoreContext.class);
-        var bucket = blobs.getBlobStore();
-        bucket.createContainerInLocation(null, "lab-archive");
         // The day exists only in the bucket: uploaded from an archive root that is not on this disk.
         Path day = root.resolve("lab/kraken/LAB_KRAKEN/2026-01-01");
         Manifest manifest = ManifestStore.read(day).orElseThrow();
@@ -336,50 +331,12 @@ class ExportCommandTest {
                                 manifest.tickers(),
                                 manifest.messageTypes(),
                                 false));
-        String prefix = "ssmd/lab/kraken/LAB_KRAKEN/2026-01-01/";
-        bucket.putBlob(
-                "lab-archive",
-                bucket.blobBuilder(prefix + "0000.jsonl.gz")
-                        .payload(Files.readAllBytes(day.resolve("0000.jsonl.gz")))
-                        .build());
-        bucket.putBlob(
-                "lab-archive",
-                bucket.blobBuilder(prefix + "manifest.json")
-                        .payload(Files.readAllBytes(staged.resolve("manifest.json")))
-                        .build());
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        org.gaul.s3proxy.S3Proxy proxy = org.gaul.s3proxy.S3Proxy.builder()
-                .blobStore(bucket)
-                .endpoint(java.net.URI.create("http://127.0.0.1:" + port))
-                .awsAuthentication(org.gaul.s3proxy.AuthenticationType.AWS_V2_OR_V4, "k", "s")
-                .build();
-        proxy.start();
-        try {
-            org.awaitility.Awaitility.await()
-                    .atMost(java.time.Duration.ofSeconds(10))
-                    .until(() -> proxy.getState().equals("STARTED"));
-            Path feeds = Files.createDirectories(dir.resolve("exchanges/feeds"));
-            Files.writeString(
-                    feeds.resolve("kraken.yaml"),
-                    Files.readString(ShippedExchanges.projectDir().resolve("exchanges/feeds/kraken.yaml")));
-            Path envFile =
-                    Files.writeString(dir.resolve("exchanges/lab.yaml"), """
-                    name: lab
-                    feeds-dir: feeds
-                    feeds:
-                      kraken: {instruments: [BTC/USD]}
-                    storage:
-                      archive-root: %s
-                      upload: {endpoint: "http://127.0.0.1:%d", region: us-east-1, bucket: lab-archive,
-                               path-style: true, prefix: ssmd/}
-                    archivers:
-                      - name: main
-                        streams: all
-                    """.formatted(dir.resolve("elsewhere"), port));
-            Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", "k", "AWS_SECRET_ACCESS_KEY", "s");
+        try (LabBucket bucket = LabBucket.start()) {
+            String prefix = "lab/kraken/LAB_KRAKEN/2026-01-01/";
+            bucket.put(prefix + "0000.jsonl.gz", day.resolve("0000.jsonl.gz"));
+            bucket.put(prefix + "manifest.json", staged.resolve("manifest.json"));
+            Path envFile = bucket.environment(dir, "lab", dir.resolve("elsewhere"));
+            Map<String, String> env = LabBucket.CREDENTIALS;
             Path cache = dir.resolve("cache");
 
             assertThat(export(env, "--feed", "kraken", "--date", "2026-01-01", "--remote"))
@@ -404,9 +361,6 @@ class ExportCommandTest {
                     .hasSameBinaryContentAs(day.resolve("0000.jsonl.gz"));
             assertThat(text(err)).containsPattern("fetched [\\d,]+ bytes from the bucket into " + cache);
             assertThat(text(out)).containsPattern("trade +2026-01-01 +1 ");
-        } finally {
-            proxy.stop();
-            blobs.close();
         }
     }
 

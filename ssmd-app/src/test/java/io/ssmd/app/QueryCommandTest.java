@@ -238,53 +238,13 @@ class QueryCommandTest {
             uploaded = uploaded.withUploaded(f.name(), true);
         }
         new ManifestStore().write(dateDir, uploaded);
-        org.jclouds.blobstore.BlobStoreContext blobs = org.jclouds.ContextBuilder.newBuilder("transient")
-                .credentials("identity", "credential")
-                .build(org.jclouds.blobstore.BlobStoreContext.class);
-        var bucket = blobs.getBlobStore();
-        bucket.createContainerInLocation(null, "lab-archive");
-        try (var files = Files.list(dateDir)) {
+        try (LabBucket bucket = LabBucket.start();
+                var files = Files.list(dateDir)) {
             for (Path file : files.toList()) {
-                bucket.putBlob(
-                        "lab-archive",
-                        bucket.blobBuilder("ssmd/prod/kraken/PROD_KRAKEN/2026-01-01/" + file.getFileName())
-                                .payload(Files.readAllBytes(file))
-                                .build());
+                bucket.put("prod/kraken/PROD_KRAKEN/2026-01-01/" + file.getFileName(), file);
             }
-        }
-        int port;
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        org.gaul.s3proxy.S3Proxy proxy = org.gaul.s3proxy.S3Proxy.builder()
-                .blobStore(bucket)
-                .endpoint(java.net.URI.create("http://127.0.0.1:" + port))
-                .awsAuthentication(org.gaul.s3proxy.AuthenticationType.AWS_V2_OR_V4, "k", "s")
-                .build();
-        proxy.start();
-        try {
-            org.awaitility.Awaitility.await()
-                    .atMost(java.time.Duration.ofSeconds(10))
-                    .until(() -> proxy.getState().equals("STARTED"));
-            Path feeds = Files.createDirectories(dir.resolve("exchanges/feeds"));
-            Files.writeString(
-                    feeds.resolve("kraken.yaml"),
-                    Files.readString(ShippedExchanges.projectDir().resolve("exchanges/feeds/kraken.yaml")));
-            Path envFile = Files.writeString(dir.resolve("exchanges/prod.yaml"), """
-                    name: prod
-                    feeds-dir: feeds
-                    feeds:
-                      kraken: {instruments: [BTC/USD]}
-                    storage:
-                      archive-root: %s
-                      upload: {endpoint: "http://127.0.0.1:%d", region: us-east-1, bucket: lab-archive,
-                               path-style: true, prefix: ssmd/}
-                    archivers:
-                      - name: main
-                        streams: all
-                    """.formatted(root, port));
-            var environment = io.ssmd.core.config.EnvironmentLoader.load(
-                    envFile, java.util.Map.of("AWS_ACCESS_KEY_ID", "k", "AWS_SECRET_ACCESS_KEY", "s"));
+            Path envFile = bucket.environment(dir, "prod", root);
+            var environment = io.ssmd.core.config.EnvironmentLoader.load(envFile, LabBucket.CREDENTIALS);
             Path cache = dir.resolve("cache");
             PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);
 
@@ -309,9 +269,6 @@ class QueryCommandTest {
             assertThat(code).as(err()).isZero();
             assertThat(out().lines().toList()).containsExactly("n,files", "960,96");
             assertThat(err()).doesNotContain("\"s\"");
-        } finally {
-            proxy.stop();
-            blobs.close();
         }
     }
 
