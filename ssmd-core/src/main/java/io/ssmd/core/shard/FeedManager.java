@@ -35,12 +35,8 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * new assignment.
  *
  * <p>With a {@link SecmasterSource} and the venue's {@link MarketSelection}, a feed that lists no instruments takes
- * them from the security master instead (DESIGN §15, change data capture): it loads the feed's markets with each one's
- * version and the outbox high-water mark, runs the selected {@code active} and {@code halted} ones, then consumes the
- * feed's change events from NATS ({@link SecmasterEvents}): a market that starts running is added to a shard with room
- * (a new shard past the fill ratio), one that closes, settles or is removed leaves its shard, on the open connections
- * where the venue allows, with its attributes in the assignment. Events are applied from the state they carry when
- * newer than the market's version ({@link SecmasterUniverse}), gathered for {@link #SECMASTER_FLUSH}.
+ * them from the security master instead (DESIGN §15, change data capture): its rows, then its change events on NATS
+ * ({@code SecmasterFeed}). Markets a shard or the venue refuses are held out and placed again ({@code SubscribeTracker}).
  *
  * <p>An answer that is suddenly empty, or would take away more than half the instruments running, is more likely an
  * API fault than the venue closing its markets: it is held, with a warning and
@@ -63,12 +59,12 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
 
     private record Send(FeedShard.Start start) implements Command {}
 
-    private enum LoadSecmaster implements Command {
+    enum LoadSecmaster implements Command {
         INSTANCE
     }
 
     /** The rows read at {@code readAt}, with the venue's ranking (empty: none; {@code rankFailure}: it failed). */
-    private record SecmasterLoaded(
+    record SecmasterLoaded(
             io.ssmd.core.meta.SecurityMaster.FeedState state,
             Optional<List<String>> ranking,
             Throwable rankFailure,
@@ -77,13 +73,13 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             implements Command {}
 
     /** Time to ask the venue for its ranking again (a selection with one, {@link MarketSelection#ranking()}). */
-    private enum Rerank implements Command {
+    enum Rerank implements Command {
         INSTANCE
     }
 
-    private record Reranked(List<String> ranking, Throwable failure) implements Command {}
+    record Reranked(List<String> ranking, Throwable failure) implements Command {}
 
-    private record SecmasterSubscribed(SecmasterEvents events, Throwable failure) implements Command {}
+    record SecmasterSubscribed(SecmasterEvents events, Throwable failure) implements Command {}
 
     /** One change event from NATS (told from a NATS thread, so it is serializable like any message from outside). */
     record SecmasterChanged(long id, String instrument, java.util.Map<String, String> market)
@@ -92,7 +88,7 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     /** A message on the feed's event subject that is no event: counted as a dropped market, logged. */
     record SecmasterUnreadable(String why) implements Command, io.ssmd.core.CborSerializable {}
 
-    private enum FlushSecmaster implements Command {
+    enum FlushSecmaster implements Command {
         INSTANCE
     }
 
@@ -100,7 +96,7 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     private record HealthReported(ShardHealth health) implements Command {}
 
     /** Time to place a refused market again. */
-    private record RetrySubscribe(String instrument) implements Command {}
+    record RetrySubscribe(String instrument) implements Command {}
 
     /**
      * Markets that opened or closed since discovery (Kalshi's lifecycle events): the added ones go to shards with
@@ -124,22 +120,6 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     /** How long after a failed discovery the next try comes. */
     private static final Duration DISCOVERY_RETRY = Duration.ofSeconds(30);
 
-    /** Change events this close together become one repack (one assignment per changed shard). */
-    static final Duration SECMASTER_FLUSH = Duration.ofMillis(100);
-
-    /**
-     * The events consumer starts this long before the instant the security master was read: clocks of the database
-     * host, this node and the NATS server may disagree by this much without an event committed after the read being
-     * missed. Events older than a market's version are ignored, so the overlap is free.
-     */
-    static final Duration SECMASTER_CLOCK_MARGIN = Duration.ofMinutes(5);
-
-    /** The first wait before reading the security master or subscribing again after a failure; doubles to 1 min. */
-    private static final Duration SECMASTER_RETRY = Duration.ofSeconds(1);
-
-    /** For the subscribe-state writes, which end on the blocking dispatcher rather than in the actor. */
-    private static final org.slf4j.Logger WRITES_LOG = org.slf4j.LoggerFactory.getLogger(FeedManager.class);
-
     private final FeedConnector feed;
     private final ConnectorMetrics metrics;
     private final double fillRatio;
@@ -154,19 +134,10 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     /** The instruments' attributes (security master), by instrument. */
     private java.util.Map<String, java.util.Map<String, String>> attributes = java.util.Map.of();
 
-    private SecmasterUniverse universe;
-    private SecmasterEvents events;
-    private boolean secmasterDirty;
-    private Duration secmasterRetry = SECMASTER_RETRY;
-    /** The wait before asking the venue for its ranking again after a failure. */
-    private Duration rankRetry = SECMASTER_RETRY;
+    /** The security-master path: idle unless {@link #fromSecmaster} says so. */
+    private final SecmasterFeed secmasterFeed;
 
-    private final SubscribeRetry subscribeRetry;
     private final SubscribeTracker subscribes;
-    /** Where the markets' subscribe states are kept: the security master's database, when the feed uses it. */
-    private final Optional<io.ssmd.core.meta.MarketSubscriptions> subscriptionStore;
-    /** The writes of subscribe states, one after the other on the blocking dispatcher, off the manager's thread. */
-    private CompletableFuture<Void> subscriptionWrites = CompletableFuture.completedFuture(null);
 
     /** Starts the singleton manager of {@code feed} on the connector nodes of the cluster; returns its proxy. */
     public static org.apache.pekko.actor.typed.ActorRef<Command> init(
@@ -282,17 +253,41 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             Optional<SecmasterSource> secmaster,
             SubscribeRetry subscribeRetry) {
         super(context);
+        // The helpers below log through this context: the actor's logger stays named after the manager.
+        context.setLoggerName(FeedManager.class);
         this.secmaster = secmaster;
-        this.subscribeRetry = subscribeRetry;
-        this.subscribes = new SubscribeTracker(feed.name(), subscribeRetry);
-        this.subscriptionStore = fromSecmaster(feed, secmaster)
-                ? Optional.of(secmaster.orElseThrow().master().subscriptions())
-                : Optional.empty();
+        this.subscribes = new SubscribeTracker(
+                context,
+                timers,
+                metrics,
+                feed.name(),
+                subscribeRetry,
+                fromSecmaster(feed, secmaster)
+                        ? Optional.of(secmaster.orElseThrow().master().subscriptions())
+                        : Optional.empty());
         this.timers = timers;
         this.feed = feed;
         this.metrics = metrics;
         this.fillRatio = fillRatio;
         this.rediscoverEvery = rediscoverEvery;
+        this.secmasterFeed = new SecmasterFeed(
+                context, timers, feed, metrics, rediscoverEvery, secmaster, new SecmasterFeed.Shards() {
+                    @Override
+                    public List<String> running() {
+                        return instruments;
+                    }
+
+                    @Override
+                    public List<FeedShard.Start> place(
+                            List<String> wanted, java.util.Map<String, java.util.Map<String, String>> attributes) {
+                        return FeedManager.this.place(wanted, attributes);
+                    }
+
+                    @Override
+                    public void use(List<FeedShard.Start> shards) {
+                        FeedManager.this.use(shards);
+                    }
+                });
     }
 
     @Override
@@ -303,14 +298,14 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                 .onMessage(Discovered.class, this::onDiscovered)
                 .onMessage(Send.class, this::onSend)
                 .onMessage(ChangeInstruments.class, this::onChangeInstruments)
-                .onMessageEquals(LoadSecmaster.INSTANCE, this::onLoadSecmaster)
-                .onMessage(SecmasterLoaded.class, this::onSecmasterLoaded)
-                .onMessageEquals(Rerank.INSTANCE, this::onRerank)
-                .onMessage(Reranked.class, this::onReranked)
-                .onMessage(SecmasterSubscribed.class, this::onSecmasterSubscribed)
-                .onMessage(SecmasterChanged.class, this::onSecmasterChanged)
-                .onMessage(SecmasterUnreadable.class, this::onSecmasterUnreadable)
-                .onMessageEquals(FlushSecmaster.INSTANCE, this::onFlushSecmaster)
+                .onMessageEquals(LoadSecmaster.INSTANCE, secmasterFeed::onLoadSecmaster)
+                .onMessage(SecmasterLoaded.class, secmasterFeed::onSecmasterLoaded)
+                .onMessageEquals(Rerank.INSTANCE, secmasterFeed::onRerank)
+                .onMessage(Reranked.class, secmasterFeed::onReranked)
+                .onMessage(SecmasterSubscribed.class, secmasterFeed::onSecmasterSubscribed)
+                .onMessage(SecmasterChanged.class, secmasterFeed::onSecmasterChanged)
+                .onMessage(SecmasterUnreadable.class, secmasterFeed::onSecmasterUnreadable)
+                .onMessageEquals(FlushSecmaster.INSTANCE, secmasterFeed::onFlushSecmaster)
                 .onMessage(HealthReported.class, this::onHealthReported)
                 .onMessage(RetrySubscribe.class, this::onRetrySubscribe)
                 .onSignal(org.apache.pekko.actor.typed.PostStop.class, signal -> onPostStop())
@@ -461,239 +456,20 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
         return this;
     }
 
-    private Behavior<Command> onLoadSecmaster() {
-        SecmasterSource source = secmaster.orElseThrow();
-        Optional<MarketSelection.Ranking> ranking =
-                feed.selection().orElseThrow().ranking();
-        getContext()
-                .pipeToSelf(
-                        CompletableFuture.supplyAsync(
-                                () -> {
-                                    java.time.Instant readAt = java.time.Instant.now();
-                                    var state = source.master().feedState(feed.name());
-                                    try {
-                                        return new SecmasterLoaded(state, rank(ranking), null, readAt, null);
-                                    } catch (CompletionException e) {
-                                        // Nothing ranked runs nothing; the rows and events still load, and the
-                                        // ranking is asked for again soon.
-                                        return new SecmasterLoaded(
-                                                state, Optional.of(List.of()), e.getCause(), readAt, null);
-                                    }
-                                },
-                                blocking()),
-                        (loaded, failure) ->
-                                failure != null ? new SecmasterLoaded(null, null, null, null, failure) : loaded);
-        return this;
-    }
-
-    /** The venue's ranking, asked on the blocking dispatcher; empty for a selection without one. */
-    private static Optional<List<String>> rank(Optional<MarketSelection.Ranking> ranking) {
-        try {
-            return ranking.isEmpty()
-                    ? Optional.empty()
-                    : Optional.of(List.copyOf(ranking.get().rank()));
-        } catch (Exception e) {
-            throw new CompletionException(e);
-        }
-    }
-
-    private Behavior<Command> onRerank() {
-        Optional<MarketSelection.Ranking> ranking =
-                feed.selection().orElseThrow().ranking();
-        getContext()
-                .pipeToSelf(
-                        CompletableFuture.supplyAsync(() -> rank(ranking).orElseThrow(), blocking()), Reranked::new);
-        return this;
-    }
-
-    private Behavior<Command> onReranked(Reranked reranked) {
-        if (reranked.failure() != null) {
-            rankFailed(reranked.failure());
-            return this;
-        }
-        rankRetry = SECMASTER_RETRY;
-        timers.startSingleTimer(Rerank.INSTANCE, rediscoverEvery);
-        if (universe.rank(reranked.ranking())) {
-            onFlushSecmaster();
-        }
-        return this;
-    }
-
-    private Behavior<Command> onSecmasterLoaded(SecmasterLoaded loaded) {
-        if (loaded.failure() != null) {
-            retrySecmaster("reading the security master failed", loaded.failure(), LoadSecmaster.INSTANCE);
-            return this;
-        }
-        secmasterRetry = SECMASTER_RETRY;
-        universe = SecmasterUniverse.load(loaded.state(), feed.selection().orElseThrow(), loaded.ranking());
-        instruments = universe.instruments();
-        attributes = universe.attributes();
-        List<FeedShard.Start> next =
-                repack(feed.name(), instrumentShards(), placeable(), attributes, perShard(feed, fillRatio));
-        if (loaded.state().markets().isEmpty()) {
-            getContext()
-                    .getLog()
-                    .info(
-                            "{}: the security master holds no market of this feed yet: waiting for its first sync;"
-                                    + " the feed starts as soon as a sync commits (its created events on {})",
-                            feed.name(),
-                            SecmasterEvents.subject(secmaster.orElseThrow().env(), feed.name()));
-        } else {
-            getContext()
-                    .getLog()
-                    .info(
-                            "{}: the security master runs {} of its {} markets in {} shards{}; events after outbox id"
-                                    + " {} come from {}",
-                            feed.name(),
-                            instruments.size(),
-                            loaded.state().markets().size(),
-                            next.size(),
-                            waiting(),
-                            loaded.state().highWater(),
-                            SecmasterEvents.subject(secmaster.orElseThrow().env(), feed.name()));
-        }
-        if (loaded.rankFailure() != null) {
-            rankFailed(loaded.rankFailure());
-        } else if (loaded.ranking().isPresent()) {
-            timers.startSingleTimer(Rerank.INSTANCE, rediscoverEvery);
-        }
-        use(next);
-        subscribe(loaded.readAt().minus(SECMASTER_CLOCK_MARGIN));
-        return this;
-    }
-
-    /** Subscribes to the feed's events from {@code from} on, on the blocking dispatcher (JetStream answers first). */
-    private void subscribe(java.time.Instant from) {
-        SecmasterSource source = secmaster.orElseThrow();
-        org.apache.pekko.actor.typed.ActorRef<Command> self = getContext().getSelf();
-        getContext()
-                .pipeToSelf(
-                        CompletableFuture.supplyAsync(
-                                () -> {
-                                    try {
-                                        return SecmasterEvents.subscribe(
-                                                source.nats(),
-                                                source.env(),
-                                                feed.name(),
-                                                from,
-                                                e -> self.tell(
-                                                        new SecmasterChanged(e.id(), e.instrument(), e.market())),
-                                                why -> self.tell(new SecmasterUnreadable(why)));
-                                    } catch (Exception e) {
-                                        throw new CompletionException(e);
-                                    }
-                                },
-                                blocking()),
-                        SecmasterSubscribed::new);
-    }
-
-    private Behavior<Command> onSecmasterSubscribed(SecmasterSubscribed subscribed) {
-        if (subscribed.failure() != null) {
-            // Reloading too: events published while no consumer ran are then in the rows, whatever their age.
-            retrySecmaster("subscribing to its change events failed", subscribed.failure(), LoadSecmaster.INSTANCE);
-            return this;
-        }
-        secmasterRetry = SECMASTER_RETRY;
-        events = subscribed.events();
-        return this;
-    }
-
-    private void retrySecmaster(String what, Throwable failure, Command retry) {
-        Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
-        getContext()
-                .getLog()
-                .warn(
-                        "{}: {} ({}); the shards keep their instruments; trying again in {} ms",
-                        feed.name(),
-                        what,
-                        cause.toString(),
-                        secmasterRetry.toMillis());
-        timers.startSingleTimer(retry, secmasterRetry);
-        secmasterRetry = secmasterRetry.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0
-                ? Duration.ofMinutes(1)
-                : secmasterRetry.multipliedBy(2);
-    }
-
-    /** The ranking failed: the last one stays (none at first: nothing runs); asked again from 1 s, doubling. */
-    private void rankFailed(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
-        getContext()
-                .getLog()
-                .warn(
-                        "{}: asking the venue for its ranking failed ({}); {}; next try in {} ms",
-                        feed.name(),
-                        cause.toString(),
-                        instruments.isEmpty() ? "nothing runs until it answers" : "the last ranking stays",
-                        rankRetry.toMillis());
-        timers.startSingleTimer(Rerank.INSTANCE, rankRetry);
-        Duration doubled = rankRetry.multipliedBy(2);
-        rankRetry = doubled.compareTo(rediscoverEvery) > 0 ? rediscoverEvery : doubled;
-    }
-
-    /**
-     * How many selected markets that trade wait outside the cap or the venue's ranking, for the log: they are not
-     * wanted (yet), which is not the same as dropped. Empty for a selection without either.
-     */
-    private String waiting() {
-        MarketSelection selection = feed.selection().orElseThrow();
-        if (selection.maxInstruments().isEmpty() && selection.ranking().isEmpty()) {
-            return "";
-        }
-        String limits = selection.maxInstruments().isPresent()
-                ? "max-instruments " + selection.maxInstruments().getAsInt()
-                : "";
-        if (selection.ranking().isPresent()) {
-            limits = limits.isEmpty() ? "the venue's ranking" : limits + " and the venue's ranking";
-        }
-        return "; " + universe.waiting() + " more selected wait outside " + limits
-                + " (not wanted yet, so not dropped)";
-    }
-
-    private Behavior<Command> onSecmasterChanged(SecmasterChanged changed) {
-        if (universe != null && universe.apply(changed.id(), changed.instrument(), changed.market())) {
-            if (!secmasterDirty) {
-                secmasterDirty = true;
-                timers.startSingleTimer(FlushSecmaster.INSTANCE, SECMASTER_FLUSH);
-            }
-        }
-        return this;
-    }
-
-    private Behavior<Command> onSecmasterUnreadable(SecmasterUnreadable unreadable) {
-        metrics.marketsDropped().labelValues(feed.name(), "unreadable_event").inc();
-        getContext()
-                .getLog()
-                .error("{}: {}; counted in ssmd_secmaster_markets_dropped_total", feed.name(), unreadable.why());
-        return this;
-    }
-
-    private Behavior<Command> onFlushSecmaster() {
-        secmasterDirty = false;
-        List<String> before = instruments;
-        instruments = universe.instruments();
-        attributes = universe.attributes();
-        ShardInstruments.Diff diff = ShardInstruments.diff(before, instruments);
-        getContext()
-                .getLog()
-                .info(
-                        "{}: security master: {} markets added, {} removed; {} now{}",
-                        feed.name(),
-                        diff.added().size(),
-                        diff.removed().size(),
-                        instruments.size(),
-                        waiting());
-        use(repack(feed.name(), instrumentShards(), placeable(), attributes, perShard(feed, fillRatio)));
-        return this;
-    }
-
     /**
      * The instruments wanted now, minus the refused ones waiting for their retry; markets no longer wanted are
      * forgotten (their subscribe rows deleted, their retries cancelled).
      */
     private List<String> placeable() {
-        subscribes.want(instruments, java.time.Instant.now()).forEach(i -> timers.cancel(retryKey(i)));
-        persistSubscriptions();
         return subscribes.placeable(instruments);
+    }
+
+    /** Takes {@code wanted} as the feed's instruments (the security master's), with their attributes; repacks them. */
+    private List<FeedShard.Start> place(
+            List<String> wanted, java.util.Map<String, java.util.Map<String, String>> attributes) {
+        this.instruments = wanted;
+        this.attributes = attributes;
+        return repack(feed.name(), instrumentShards(), placeable(), attributes, perShard(feed, fillRatio));
     }
 
     private Behavior<Command> onHealthReported(HealthReported reported) {
@@ -707,41 +483,10 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
         if (shard.isEmpty()) {
             return this;
         }
-        List<SubscribeTracker.Refused> refused =
-                subscribes.report(health, shard.get().instruments(), java.time.Instant.now());
-        for (SubscribeTracker.Refused r : refused) {
-            String reason = health.rejected().get(r.instrument());
-            if (r.droppedNow()) {
-                metrics.marketsDropped().labelValues(feed.name(), "rejected").inc();
-                getContext()
-                        .getLog()
-                        .error(
-                                "{}: market {} dropped: {} refused it {} times, last: {}; counted in"
-                                        + " ssmd_secmaster_markets_dropped_total, retried again in {} ms",
-                                feed.name(),
-                                r.instrument(),
-                                health.shard(),
-                                r.refusals(),
-                                reason,
-                                r.retryIn().toMillis());
-            } else {
-                getContext()
-                        .getLog()
-                        .warn(
-                                "{}: market {} refused by {} ({}), refusal {}; placing it again in {} ms",
-                                feed.name(),
-                                r.instrument(),
-                                health.shard(),
-                                reason,
-                                r.refusals(),
-                                r.retryIn().toMillis());
-            }
-            timers.startSingleTimer(retryKey(r.instrument()), new RetrySubscribe(r.instrument()), r.retryIn());
-        }
-        if (!refused.isEmpty()) {
+        if (subscribes.reported(health, shard.get().instruments())) {
             use(repack(feed.name(), instrumentShards(), placeable(), attributes, perShard(feed, fillRatio)));
         }
-        persistSubscriptions();
+        subscribes.persist();
         return this;
     }
 
@@ -752,41 +497,14 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
         return this;
     }
 
-    private static String retryKey(String instrument) {
-        return "retry-subscribe-" + instrument;
-    }
-
-    /** Queues the changed subscribe states for the database, after the writes before them; never waits for them. */
-    private void persistSubscriptions() {
-        var changes = subscribes.changes();
-        if (subscriptionStore.isEmpty()
-                || (changes.getKey().isEmpty() && changes.getValue().isEmpty())) {
-            return;
-        }
-        io.ssmd.core.meta.MarketSubscriptions store = subscriptionStore.get();
-        String name = feed.name();
-        subscriptionWrites = subscriptionWrites
-                .thenRunAsync(() -> store.apply(name, changes.getKey(), changes.getValue()), blocking())
-                .exceptionally(failure -> {
-                    // The states are what health shows anyway; a lost write is corrected by the market's next change.
-                    WRITES_LOG.warn(
-                            "{}: writing {} subscribe states failed: {}",
-                            name,
-                            changes.getKey().size(),
-                            failure.toString());
-                    return null;
-                });
-    }
-
     private Behavior<Command> onPostStop() {
-        if (events != null) {
-            events.close();
-        }
+        secmasterFeed.close();
         return this;
     }
 
-    private Executor blocking() {
-        return getContext().getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("ssmd-blocking-dispatcher"));
+    /** The dispatcher for blocking calls (JDBC, the venue's HTTP, JetStream's answers). */
+    static Executor blocking(ActorContext<?> context) {
+        return context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("ssmd-blocking-dispatcher"));
     }
 
     /**
