@@ -33,7 +33,8 @@ public final class EnvironmentLoader {
             "max-lag",
             "recent-trades",
             "max-clients",
-            "max-subscriptions-per-client");
+            "max-subscriptions-per-client",
+            "close-grace");
     private static final java.util.regex.Pattern SHA256_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{64}");
     private static final String DEFAULT_FEEDS_DIR = "../feeds";
 
@@ -170,6 +171,14 @@ public final class EnvironmentLoader {
                             "max-lag",
                             "must be longer than zero; a client is closed once it has been" + " behind this long");
         }
+        Duration closeGrace =
+                gateway.flatMap(g -> g.duration("close-grace", false)).orElse(GatewaySpec.DEFAULT_CLOSE_GRACE);
+        if (closeGrace.isZero()) {
+            gateway.orElseThrow()
+                    .error(
+                            "close-grace",
+                            "must be longer than zero; a closing client gets this long to read its closing message");
+        }
         int recentTrades =
                 gateway.flatMap(g -> g.integer("recent-trades", 1, 100_000)).orElse(GatewaySpec.DEFAULT_RECENT_TRADES);
         int maxClients =
@@ -182,7 +191,8 @@ public final class EnvironmentLoader {
                     + ", client queue " + queueSize + ", max lag " + maxLag.toSeconds() + " s, at most " + maxClients
                     + " clients of " + maxSubscriptions + " subscriptions each");
         }
-        return new GatewaySpec(enabled, keys, queueSize, maxLag, recentTrades, maxClients, maxSubscriptions);
+        return new GatewaySpec(
+                enabled, keys, queueSize, maxLag, recentTrades, maxClients, maxSubscriptions, closeGrace);
     }
 
     /** The API keys file holds hashes only: a line that is not one is probably a key pasted in the clear. */

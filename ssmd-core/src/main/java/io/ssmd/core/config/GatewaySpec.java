@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param maxClients       WebSocket clients a gateway node serves at once; one more is refused with 503
  * @param maxSubscriptions feed × symbol × type combinations one client may hold: each costs index entries under the
  *                         gateway's lock, so this and {@code maxClients} bound the gateway's subscription state
+ * @param closeGrace       how long a client closed for lagging gets to read its closing message (behind what it had
+ *                         in flight) before its connection is failed
  */
 public record GatewaySpec(
         boolean enabled,
@@ -23,13 +25,15 @@ public record GatewaySpec(
         Duration maxLag,
         int recentTrades,
         int maxClients,
-        int maxSubscriptions) {
+        int maxSubscriptions,
+        Duration closeGrace) {
 
     public static final int DEFAULT_CLIENT_QUEUE_SIZE = 10_000;
     public static final Duration DEFAULT_MAX_LAG = Duration.ofSeconds(30);
     public static final int DEFAULT_RECENT_TRADES = 200;
     public static final int DEFAULT_MAX_CLIENTS = 1_000;
     public static final int DEFAULT_MAX_SUBSCRIPTIONS = 1_000;
+    public static final Duration DEFAULT_CLOSE_GRACE = Duration.ofSeconds(3);
 
     /** With the default client and subscription limits. */
     public GatewaySpec(
@@ -41,7 +45,8 @@ public record GatewaySpec(
                 maxLag,
                 recentTrades,
                 DEFAULT_MAX_CLIENTS,
-                DEFAULT_MAX_SUBSCRIPTIONS);
+                DEFAULT_MAX_SUBSCRIPTIONS,
+                DEFAULT_CLOSE_GRACE);
     }
 
     /** Enabled or not, with every other setting at its default. */
@@ -51,6 +56,13 @@ public record GatewaySpec(
 
     /** The same with other client and subscription limits. */
     public GatewaySpec withLimits(int clients, int subscriptions) {
-        return new GatewaySpec(enabled, apiKeysFile, clientQueueSize, maxLag, recentTrades, clients, subscriptions);
+        return new GatewaySpec(
+                enabled, apiKeysFile, clientQueueSize, maxLag, recentTrades, clients, subscriptions, closeGrace);
+    }
+
+    /** The same with another grace for a closing client to read its closing message. */
+    public GatewaySpec withCloseGrace(Duration grace) {
+        return new GatewaySpec(
+                enabled, apiKeysFile, clientQueueSize, maxLag, recentTrades, maxClients, maxSubscriptions, grace);
     }
 }

@@ -153,6 +153,7 @@ class EnvironmentLoaderTest {
         assertThat(environment.gateway().maxLag()).isEqualTo(GatewaySpec.DEFAULT_MAX_LAG);
         assertThat(environment.gateway().maxClients()).isEqualTo(GatewaySpec.DEFAULT_MAX_CLIENTS);
         assertThat(environment.gateway().maxSubscriptions()).isEqualTo(GatewaySpec.DEFAULT_MAX_SUBSCRIPTIONS);
+        assertThat(environment.gateway().closeGrace()).isEqualTo(GatewaySpec.DEFAULT_CLOSE_GRACE);
         assertThat(environment.secmasterSyncEvery()).isEmpty();
     }
 
@@ -175,7 +176,7 @@ class EnvironmentLoaderTest {
                   - name: main
                     streams: [LAB_KRAKEN]
                 gateway: {enabled: false, api-keys-file: keys.sha256, client-queue-size: 500, max-lag: 5s,
-                          recent-trades: 20, max-clients: 50, max-subscriptions-per-client: 40}
+                          recent-trades: 20, max-clients: 50, max-subscriptions-per-client: 40, close-grace: 15s}
                 secmaster: {sync-every: 30m}
                 """);
 
@@ -202,6 +203,7 @@ class EnvironmentLoaderTest {
         assertThat(environment.gateway().recentTrades()).isEqualTo(20);
         assertThat(environment.gateway().maxClients()).isEqualTo(50);
         assertThat(environment.gateway().maxSubscriptions()).isEqualTo(40);
+        assertThat(environment.gateway().closeGrace()).isEqualTo(Duration.ofSeconds(15));
         assertThat(environment.secmasterSyncEvery()).contains(Duration.ofMinutes(30));
     }
 

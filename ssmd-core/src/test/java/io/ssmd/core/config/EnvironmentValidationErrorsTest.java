@@ -576,13 +576,13 @@ class EnvironmentValidationErrorsTest {
                 name: lab
                 feeds:
                   kraken: {instruments: [BTC/USD]}
-                gateway: {api-keys-file: keys.txt, max-lag: 0s}
+                gateway: {api-keys-file: keys.txt, max-lag: 0s, close-grace: 0s}
                 """);
 
         List<ConfigError> errors = errors(file);
         assertThat(errors)
                 .extracting(ConfigError::keyPath)
-                .containsExactlyInAnyOrder("gateway.api-keys-file", "gateway.max-lag");
+                .containsExactlyInAnyOrder("gateway.api-keys-file", "gateway.max-lag", "gateway.close-grace");
         assertThat(errors)
                 .filteredOn(e -> e.keyPath().equals("gateway.api-keys-file"))
                 .singleElement()

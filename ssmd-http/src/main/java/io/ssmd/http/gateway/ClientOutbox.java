@@ -25,11 +25,11 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
  */
 final class ClientOutbox {
 
-    /** How long a closing client gets to read its last message before its connection is failed. */
-    static final Duration CLOSE_GRACE = Duration.ofSeconds(3);
-
     private final int capacity;
     private final long maxLagNanos;
+    /** How long a closing client gets to read its last message before its connection is failed. */
+    private final Duration closeGrace;
+
     private final GatewayMetrics metrics;
     private final LongSupplier nanoClock;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
@@ -39,12 +39,13 @@ final class ClientOutbox {
     private boolean sourceWaiting;
     private AsyncCallback<Object> wake;
 
-    ClientOutbox(int capacity, Duration maxLag, GatewayMetrics metrics, LongSupplier nanoClock) {
+    ClientOutbox(int capacity, Duration maxLag, Duration closeGrace, GatewayMetrics metrics, LongSupplier nanoClock) {
         if (capacity < 1) {
             throw new IllegalArgumentException("queue capacity must be at least 1, got " + capacity);
         }
         this.capacity = capacity;
         this.maxLagNanos = maxLag.toNanos();
+        this.closeGrace = closeGrace;
         this.metrics = metrics;
         this.nanoClock = nanoClock;
     }
@@ -206,10 +207,10 @@ final class ClientOutbox {
                 public void onTimer(Object key) {
                     if (FORCE_CLOSE.equals(key)) {
                         failStage(new SlowClientException("the client did not read its closing message within "
-                                + CLOSE_GRACE.toSeconds() + " s"));
+                                + closeGrace.toMillis() + " ms (gateway.close-grace)"));
                     } else if (closeIfBehindTooLong() && !finishing) {
                         finishing = true;
-                        scheduleOnce(FORCE_CLOSE, CLOSE_GRACE);
+                        scheduleOnce(FORCE_CLOSE, closeGrace);
                     }
                 }
 

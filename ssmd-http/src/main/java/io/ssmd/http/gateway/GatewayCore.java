@@ -279,7 +279,7 @@ public final class GatewayCore {
         GatewayClient client = new GatewayClient(
                 clientIds.incrementAndGet(),
                 raw,
-                new ClientOutbox(spec.clientQueueSize(), spec.maxLag(), metrics, nanoClock));
+                new ClientOutbox(spec.clientQueueSize(), spec.maxLag(), spec.closeGrace(), metrics, nanoClock));
         hub.add(client);
         metrics.clientConnected();
         return Optional.of(client);

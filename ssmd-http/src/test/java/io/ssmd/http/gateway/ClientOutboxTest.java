@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.ssmd.core.config.GatewaySpec;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -32,7 +33,7 @@ class ClientOutboxTest {
     }
 
     private ClientOutbox outbox(int capacity, Duration maxLag) {
-        return new ClientOutbox(capacity, maxLag, metrics, clock::get);
+        return new ClientOutbox(capacity, maxLag, GatewaySpec.DEFAULT_CLOSE_GRACE, metrics, clock::get);
     }
 
     private static TestSubscriber.Probe<String> drain(ClientOutbox outbox) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ssmd.core.config.GatewaySpec;
 import io.ssmd.core.nats.EpochMicros;
 import io.ssmd.core.testkit.NatsServerExtension;
 import java.net.http.HttpClient;
@@ -37,8 +38,11 @@ class SlowClientTest {
 
     @Test
     void aClientThatStopsReadingIsDroppedPerPolicyWhileTheOthersGetEverything() throws Exception {
-        try (GatewayTestNode node =
-                GatewayTestNode.start(NATS, List.of("alpha"), GatewayTestNode.spec(5_000, Duration.ofSeconds(2)))) {
+        // The stalled client reads its backlog (what its socket held) and then its closing message while five readers
+        // drain ~15,000 events each on the same two cores: the default 3 s grace before a closing client's connection
+        // is failed is a timing assumption here (CI saw it run out: the connection failed, no closing message).
+        GatewaySpec spec = GatewayTestNode.spec(5_000, Duration.ofSeconds(2)).withCloseGrace(Duration.ofSeconds(60));
+        try (GatewayTestNode node = GatewayTestNode.start(NATS, List.of("alpha"), spec)) {
             HttpClient http = HttpClient.newHttpClient();
             List<WsClient> readers = new ArrayList<>();
             WsClient stalled = WsClient.connect(http, node.streamUri("raw=true"));
