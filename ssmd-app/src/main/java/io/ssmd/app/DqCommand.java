@@ -2,6 +2,7 @@ package io.ssmd.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssmd.archive.DailyQuality;
+import io.ssmd.core.meta.DataInventory;
 import io.ssmd.core.meta.FeedRegistry;
 import io.ssmd.core.meta.Metadata;
 import io.ssmd.core.meta.QualityIssues;
@@ -154,8 +155,7 @@ final class DqCommand {
 
     /** "No data inventory for kalshi on 2025-12-20 — latest available: 2025-12-14". */
     static String noInventory(QualityIssues issues, Optional<String> feed, LocalDate date) {
-        return "No data inventory for " + feed.orElse("any feed") + " on " + date + " — latest available: "
-                + issues.latestDate(feed).map(LocalDate::toString).orElse("none");
+        return DataInventory.nothingFor(feed.orElse("any feed"), " on " + date, issues.latestDate(feed));
     }
 
     private static String noInventory(QualityIssues issues, Optional<String> feed) {

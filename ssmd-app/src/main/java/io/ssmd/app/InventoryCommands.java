@@ -9,7 +9,6 @@ import io.ssmd.core.config.Environment;
 import io.ssmd.core.db.Database;
 import io.ssmd.core.db.DatabaseUnavailableException;
 import io.ssmd.core.meta.DataInventory;
-import io.ssmd.core.meta.FeedRegistry;
 import io.ssmd.core.meta.Metadata;
 import io.ssmd.core.meta.UnknownNameException;
 import java.io.IOException;
@@ -22,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * The database side of {@code ssmd data inventory} and {@code ssmd data gaps}: the {@code data_inventory} rows as the
@@ -69,7 +67,7 @@ final class InventoryCommands {
             PrintStream err) {
         DataInventory inventory = new DataInventory(metadata);
         try {
-            feed.ifPresent(f -> requireFeed(metadata, inventory, f));
+            feed.ifPresent(inventory::requireFeed);
         } catch (UnknownNameException e) {
             err.println("ssmd data inventory: " + e.getMessage());
             return 1;
@@ -120,7 +118,7 @@ final class InventoryCommands {
     static int gaps(Metadata metadata, String feed, LocalDate date, boolean json, PrintStream out, PrintStream err) {
         DataInventory inventory = new DataInventory(metadata);
         try {
-            requireFeed(metadata, inventory, feed);
+            inventory.requireFeed(feed);
         } catch (UnknownNameException e) {
             err.println("ssmd data gaps: " + e.getMessage());
             return 1;
@@ -209,17 +207,7 @@ final class InventoryCommands {
         } else {
             when = to.map(t -> " up to " + t).orElse("");
         }
-        return "No data inventory for " + feed + when + " — latest available: "
-                + inventory.latestDate(feed).map(LocalDate::toString).orElse("none");
-    }
-
-    /** The feed must be registered or have inventory rows, else "Did you mean". */
-    private static void requireFeed(Metadata metadata, DataInventory inventory, String feed) {
-        TreeSet<String> known = new TreeSet<>(new FeedRegistry(metadata).names());
-        known.addAll(inventory.feeds());
-        if (!known.contains(feed)) {
-            throw new UnknownNameException("feed", feed, known);
-        }
+        return inventory.nothingFor(feed, when);
     }
 
     private static Map<String, List<DataInventory.Row>> byFeedAndDay(List<DataInventory.Row> rows) {

@@ -48,10 +48,41 @@ public final class DataInventory {
     private static final String GAP_COLUMNS = "id, inventory_id, gap_type, start_time, end_time, from_seq, to_seq,"
             + " shard, reason, instruments, messages, file, resolved";
 
+    private final Metadata metadata;
     private final Jdbi jdbi;
 
     public DataInventory(Metadata metadata) {
+        this.metadata = metadata;
         this.jdbi = metadata.jdbi();
+    }
+
+    /**
+     * What a reader asking for days the inventory has no row for is told, the same from the CLI and the REST API: "No
+     * data inventory for kalshi on 2025-12-20 — latest available: 2025-12-14" ("none" when there is no row at all).
+     *
+     * @param when " on D", " from D1 to D2" or empty
+     */
+    public static String nothingFor(String feed, String when, Optional<LocalDate> latest) {
+        return "No data inventory for " + feed + when + " — latest available: "
+                + latest.map(LocalDate::toString).orElse("none");
+    }
+
+    /** {@link #nothingFor(String, String, Optional)} with the feed's latest row. */
+    public String nothingFor(String feed, String when) {
+        return nothingFor(feed, when, latestDate(feed));
+    }
+
+    /**
+     * Refuses a feed that is neither registered nor in any row, with "Did you mean" among those that are.
+     *
+     * @throws UnknownNameException naming the closest known feeds
+     */
+    public void requireFeed(String feed) {
+        java.util.TreeSet<String> known = new java.util.TreeSet<>(new FeedRegistry(metadata).names());
+        known.addAll(feeds());
+        if (!known.contains(feed)) {
+            throw new UnknownNameException("feed", feed, known);
+        }
     }
 
     /** Identifies a day's row: the table's unique key. */

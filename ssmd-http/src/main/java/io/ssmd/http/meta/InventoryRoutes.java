@@ -4,7 +4,6 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssmd.core.meta.DataInventory;
-import io.ssmd.core.meta.FeedRegistry;
 import io.ssmd.core.meta.MetaViews;
 import io.ssmd.core.meta.Metadata;
 import io.ssmd.core.meta.UnknownNameException;
@@ -17,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -158,16 +156,11 @@ final class InventoryRoutes extends AllDirectives {
     }
 
     private String noInventory(String feed, LocalDate date) {
-        return "No data inventory for " + feed + " on " + date + " — latest available: "
-                + inventory.latestDate(feed).map(LocalDate::toString).orElse("none");
+        return inventory.nothingFor(feed, " on " + date);
     }
 
     private void requireFeed(String feed) {
-        TreeSet<String> known = new TreeSet<>(new FeedRegistry(metadata).names());
-        known.addAll(inventory.feeds());
-        if (!known.contains(feed)) {
-            throw new UnknownNameException("feed", feed, known);
-        }
+        inventory.requireFeed(feed);
     }
 
     private static LocalDate date(String parameter, String value) {
