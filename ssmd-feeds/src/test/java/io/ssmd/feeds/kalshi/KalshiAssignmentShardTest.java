@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ssmd.core.config.Environment;
-import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.shard.FeedShard;
 import io.ssmd.core.subject.Subjects;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.feeds.shard.ShardRig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -71,7 +69,7 @@ class KalshiAssignmentShardTest {
         server = KalshiTestServer.start(
                 SERVERS.system(), KalshiTestServer.settings(40, 5).withInstruments(universe));
         String env = NatsServerExtension.freshName("ka").toLowerCase();
-        Environment environment = environment(env);
+        Environment environment = server.environment(dir, env, "discovery: {max-instruments: 5000}");
         KalshiSettings settings =
                 KalshiSettings.create(environment.feed("kalshi").orElseThrow());
         // The node's lookup is empty: a category can only come from the assignment.
@@ -112,39 +110,5 @@ class KalshiAssignmentShardTest {
 
     private static Map<String, String> kalshi(String category, String series, String event) {
         return Map.of(FeedShard.Start.CATEGORY, category, FeedShard.Start.SERIES, series, FeedShard.Start.EVENT, event);
-    }
-
-    /** The shipped kalshi.yaml at the replay server; the environment lists no instruments (its discovery is
-     * never run here). */
-    private Environment environment(String env) throws Exception {
-        Path shipped = Path.of(System.getProperty("ssmd.project.dir", "..")).resolve("exchanges/feeds/kalshi.yaml");
-        String feed = Files.readString(shipped)
-                .replaceAll("(?m)^(\\s+websocket:\\s*)\\S+", "$1" + server.websocketUri())
-                .replaceAll("(?m)^(\\s+rest:\\s*)\\S+", "$1" + server.http("/trade-api/v2"))
-                .replace("min-backoff: 1s", "min-backoff: 100ms");
-        Files.createDirectories(dir.resolve("feeds"));
-        Files.writeString(dir.resolve("feeds/kalshi.yaml"), feed);
-        Path key = dir.resolve("kalshi.pem");
-        Files.writeString(
-                key,
-                KalshiTestServer.pem(
-                        "PRIVATE KEY", KalshiTestServer.KEYS.getPrivate().getEncoded()));
-        Path envFile = Files.createDirectories(dir.resolve("environments")).resolve(env + ".yaml");
-        Files.writeString(envFile, """
-                name: %s
-                feeds:
-                  kalshi:
-                    enabled: if-credentials
-                    discovery: {max-instruments: 5000}
-                storage:
-                  archive-root: %s
-                """.formatted(env, dir.resolve("archive")));
-        return EnvironmentLoader.load(
-                envFile,
-                Map.of(
-                        "KALSHI_API_KEY_ID",
-                        "a952bcbe-ec3b-4b5b-b8f9-11dae589608c",
-                        "KALSHI_PRIVATE_KEY_FILE",
-                        key.toString()));
     }
 }

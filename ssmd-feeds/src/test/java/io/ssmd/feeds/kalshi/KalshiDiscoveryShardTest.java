@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.ssmd.core.config.Environment;
-import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.shard.FeedManager;
 import io.ssmd.core.shard.ShardHealth;
@@ -14,11 +13,7 @@ import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.feeds.Venues;
 import io.ssmd.feeds.WiredFeed;
 import io.ssmd.feeds.shard.ShardRig;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,8 +42,6 @@ class KalshiDiscoveryShardTest {
     /** 667 crypto, 667 gold (financials) and 666 weather strikes: three events of one category each. */
     static final List<String> UNIVERSE = universe(2000);
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     @TempDir
     Path dir;
 
@@ -75,13 +68,14 @@ class KalshiDiscoveryShardTest {
         server = KalshiTestServer.start(
                 SERVERS.system(), KalshiTestServer.settings(30, 3).withInstruments(UNIVERSE));
         env = NatsServerExtension.freshName("kd").toLowerCase();
-        Environment environment = environment();
+        Environment environment =
+                server.environment(dir, env, "exclude-categories: [Economics]", "discovery: {max-instruments: 5000}");
         WiredFeed wired = Venues.wire(environment.feed("kalshi").orElseThrow());
         rig = ShardRig.start(NATS.connect(), environment, f -> wired.feed().connector());
         ActorRef<FeedManager.Command> manager =
                 rig.startManager(wired.feed().discovery(), java.time.Duration.ofHours(1));
         wired.live().orElseThrow().start(rig.system(), env, rig.nats(), manager);
-        waitUp().until(() -> streaming().size() == 14);
+        waitUp().until(() -> rig.streaming().size() == 14);
     }
 
     @AfterEach
@@ -103,7 +97,7 @@ class KalshiDiscoveryShardTest {
                 .allSatisfy(h -> assertThat(h.instruments()).hasSizeLessThanOrEqualTo(200));
         assertThat(shards).extracting(h -> h.instruments().size()).containsOnly(160, 80);
         assertThat(shards).flatExtracting(ShardHealth::instruments).containsExactlyInAnyOrderElementsOf(UNIVERSE);
-        assertThat(health("kalshi-lifecycle"))
+        assertThat(rig.health("kalshi-lifecycle"))
                 .hasValueSatisfying(h -> assertThat(h.instruments()).isEmpty());
 
         for (String category : List.of("crypto", "financials", "climate_and_weather")) {
@@ -119,8 +113,8 @@ class KalshiDiscoveryShardTest {
     void lifecycleEventsAddAndRemoveMarketsOnTheOpenConnection() throws Exception {
         String added = "KXHIGHNY-26AUG20-T5000";
         String excluded = "KXCPI-26AUG-T0.3";
-        lifecycle("created", added, excluded);
-        lifecycle("activated", added, excluded);
+        server.lifecycle("created", List.of(added, excluded));
+        server.lifecycle("activated", List.of(added, excluded));
 
         waitUp().until(() -> shardOf(added).isPresent());
         String shard = shardOf(added).orElseThrow();
@@ -133,7 +127,7 @@ class KalshiDiscoveryShardTest {
         assertThat(rig.control(ControlEvent.DISCONNECTED, shard)).isEmpty();
         assertThat(system(shard)).anyMatch(f -> f.contains("\"type\":\"ok\"") && f.contains(added));
 
-        lifecycle("determined", added);
+        server.lifecycle("determined", List.of(added));
         waitUp().until(() -> shardOf(added).isEmpty());
         // Three oks for add_markets, three for delete_markets (one per channel's sid): the market is off the sids.
         waitUp().until(() -> system(shard).stream()
@@ -143,7 +137,7 @@ class KalshiDiscoveryShardTest {
         int after = marketData(added);
         // The replay server steps its markets round-robin: once every other market of the shard has moved, the
         // settled one would have too, had it still been subscribed.
-        List<String> others = health(shard).orElseThrow().instruments();
+        List<String> others = rig.health(shard).orElseThrow().instruments();
         Map<String, Integer> before = new java.util.HashMap<>();
         others.forEach(m -> before.put(m, marketData(m)));
         waitUp().until(() -> others.stream().allMatch(m -> marketData(m) > before.get(m)));
@@ -157,15 +151,15 @@ class KalshiDiscoveryShardTest {
         for (int k = 0; k < 81; k++) {
             more.add("KXGOLDH-26AUG2711-T" + (9_000 + k) + ".99");
         }
-        lifecycle("created", more.toArray(String[]::new));
-        lifecycle("activated", more.toArray(String[]::new));
+        server.lifecycle("created", more);
+        server.lifecycle("activated", more);
 
         waitUp().until(() ->
-                health("kalshi-13").map(h -> h.state().equals("streaming")).orElse(false));
+                rig.health("kalshi-13").map(h -> h.state().equals("streaming")).orElse(false));
         // Which 80 fill kalshi-12 depends on the order the lifecycle lookups come back in (they run in parallel and
         // a loaded machine reorders them): the shard fills to its 160, the one left over opens kalshi-13.
-        List<String> twelve = health("kalshi-12").orElseThrow().instruments();
-        List<String> thirteen = health("kalshi-13").orElseThrow().instruments();
+        List<String> twelve = rig.health("kalshi-12").orElseThrow().instruments();
+        List<String> thirteen = rig.health("kalshi-13").orElseThrow().instruments();
         assertThat(twelve).hasSize(160);
         assertThat(thirteen).hasSize(1);
         List<String> placed = new ArrayList<>(twelve);
@@ -179,12 +173,12 @@ class KalshiDiscoveryShardTest {
 
     @Test
     void oneShardDroppedReconnectsAloneWhileTheOthersStream() {
-        List<String> victim = health("kalshi-3").orElseThrow().instruments();
+        List<String> victim = rig.health("kalshi-3").orElseThrow().instruments();
         server.faults().only(victim);
         server.faults().disconnectAll();
 
         waitUp().until(() -> rig.control(ControlEvent.CONNECTED, "kalshi-3").size() == 2);
-        waitUp().until(() -> health("kalshi-3")
+        waitUp().until(() -> rig.health("kalshi-3")
                 .map(h -> h.state().equals("streaming") && h.reconnects() == 1)
                 .orElse(false));
         assertThat(rig.control(ControlEvent.DISCONNECTED, "kalshi-3")).hasSize(1);
@@ -205,20 +199,12 @@ class KalshiDiscoveryShardTest {
         return await().atMost(WAIT).ignoreExceptions();
     }
 
-    private List<ShardHealth> streaming() {
-        return rig.health().stream().filter(h -> h.state().equals("streaming")).toList();
-    }
-
     private List<ShardHealth> marketShards() {
         return rig.health().stream()
                 .filter(h -> !h.shard().equals("kalshi-lifecycle"))
                 .sorted(java.util.Comparator.comparing(
                         h -> Integer.parseInt(h.shard().substring(7))))
                 .toList();
-    }
-
-    private Optional<ShardHealth> health(String shard) {
-        return rig.health().stream().filter(h -> h.shard().equals(shard)).findFirst();
     }
 
     private Optional<String> shardOf(String market) {
@@ -245,49 +231,5 @@ class KalshiDiscoveryShardTest {
         return (int) rig.published(s -> s.contains(".json.orderbook.")).stream()
                 .filter(p -> shard.equals(p.headers().getFirst("Ssmd-Shard")))
                 .count();
-    }
-
-    private void lifecycle(String event, String... tickers) throws Exception {
-        String body = "{\"event\":\"" + event + "\",\"tickers\":[\"" + String.join("\",\"", tickers) + "\"]}";
-        HttpResponse<String> response = HTTP.send(
-                HttpRequest.newBuilder(server.http("/control/lifecycle"))
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    }
-
-    /** The shipped kalshi.yaml at the replay server; the environment discovers, leaving Economics out. */
-    private Environment environment() throws Exception {
-        Path shipped = Path.of(System.getProperty("ssmd.project.dir", "..")).resolve("exchanges/feeds/kalshi.yaml");
-        String feed = Files.readString(shipped)
-                .replaceAll("(?m)^(\\s+websocket:\\s*)\\S+", "$1" + server.websocketUri())
-                .replaceAll("(?m)^(\\s+rest:\\s*)\\S+", "$1" + server.http("/trade-api/v2"))
-                .replace("min-backoff: 1s", "min-backoff: 100ms");
-        Files.createDirectories(dir.resolve("feeds"));
-        Files.writeString(dir.resolve("feeds/kalshi.yaml"), feed);
-        Path key = dir.resolve("kalshi.pem");
-        Files.writeString(
-                key,
-                KalshiTestServer.pem(
-                        "PRIVATE KEY", KalshiTestServer.KEYS.getPrivate().getEncoded()));
-        Path envFile = Files.createDirectories(dir.resolve("environments")).resolve(env + ".yaml");
-        Files.writeString(envFile, """
-                name: %s
-                feeds:
-                  kalshi:
-                    enabled: if-credentials
-                    exclude-categories: [Economics]
-                    discovery: {max-instruments: 5000}
-                storage:
-                  archive-root: %s
-                """.formatted(env, dir.resolve("archive")));
-        return EnvironmentLoader.load(
-                envFile,
-                Map.of(
-                        "KALSHI_API_KEY_ID",
-                        "a952bcbe-ec3b-4b5b-b8f9-11dae589608c",
-                        "KALSHI_PRIVATE_KEY_FILE",
-                        key.toString()));
     }
 }

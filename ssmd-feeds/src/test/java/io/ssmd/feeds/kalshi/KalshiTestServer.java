@@ -2,6 +2,8 @@ package io.ssmd.feeds.kalshi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ssmd.core.config.Environment;
+import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.feeds.kalshi.replay.KalshiReplayServer;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
@@ -11,6 +13,9 @@ import io.ssmd.feeds.replay.WsTestClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +43,8 @@ public final class KalshiTestServer implements AutoCloseable {
     public static final KeyPair KEYS = generateKeys();
 
     public static final Path PUBLIC_KEY_PEM = writePublicKeyPem();
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final ReplayServer server;
     private final ServerBinding binding;
@@ -78,6 +85,79 @@ public final class KalshiTestServer implements AutoCloseable {
 
     public URI http(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+    }
+
+    /** POSTs to one of the server's control routes (faults, lifecycle events); the test fails unless it answers 200. */
+    public void post(String path, String body) throws IOException, InterruptedException {
+        ok(HTTP.send(
+                HttpRequest.newBuilder(http(path))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** DELETEs on a control route (a fault lifted); the test fails unless it answers 200. */
+    public void delete(String path) throws IOException, InterruptedException {
+        ok(HTTP.send(HttpRequest.newBuilder(http(path)).DELETE().build(), HttpResponse.BodyHandlers.ofString()));
+    }
+
+    /** The body of a GET on the server (its REST API or a control route). */
+    public String get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(http(path)).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
+    /** Kalshi lifecycle events ({@code created}, {@code settled}, …) for these markets, sent now. */
+    public void lifecycle(String event, List<String> tickers) throws IOException, InterruptedException {
+        post(
+                "/control/lifecycle",
+                "{\"event\":\"" + event + "\",\"tickers\":[\"" + String.join("\",\"", tickers) + "\"]}");
+    }
+
+    private static void ok(HttpResponse<String> response) {
+        if (response.statusCode() != 200) {
+            throw new AssertionError("replay server answered " + response.statusCode() + " to " + response.uri() + ": "
+                    + response.body());
+        }
+    }
+
+    /**
+     * An environment {@code env} under {@code dir} with the shipped kalshi.yaml pointed at this server (backoff from
+     * 100 ms) and the test key as its credentials.
+     *
+     * @param kalshi the environment's settings of the kalshi feed besides {@code enabled}, one per line (for
+     *               example {@code discovery: {max-instruments: 5000}})
+     */
+    public Environment environment(Path dir, String env, String... kalshi) throws IOException {
+        Path shipped = Path.of(System.getProperty("ssmd.project.dir", "..")).resolve("exchanges/feeds/kalshi.yaml");
+        String feed = Files.readString(shipped)
+                .replaceAll("(?m)^(\\s+websocket:\\s*)\\S+", "$1" + websocketUri())
+                .replaceAll("(?m)^(\\s+rest:\\s*)\\S+", "$1" + http("/trade-api/v2"))
+                .replace("min-backoff: 1s", "min-backoff: 100ms");
+        Files.createDirectories(dir.resolve("feeds"));
+        Files.writeString(dir.resolve("feeds/kalshi.yaml"), feed);
+        Path key = dir.resolve("kalshi.pem");
+        Files.writeString(key, pem("PRIVATE KEY", KEYS.getPrivate().getEncoded()));
+        StringBuilder settings = new StringBuilder();
+        for (String line : kalshi) {
+            settings.append("    ").append(line).append('\n');
+        }
+        Path envFile = Files.createDirectories(dir.resolve("environments")).resolve(env + ".yaml");
+        Files.writeString(envFile, """
+                name: %s
+                feeds:
+                  kalshi:
+                    enabled: if-credentials
+                %sstorage:
+                  archive-root: %s
+                """.formatted(env, settings, dir.resolve("archive")));
+        return EnvironmentLoader.load(
+                envFile,
+                Map.of(
+                        "KALSHI_API_KEY_ID",
+                        "a952bcbe-ec3b-4b5b-b8f9-11dae589608c",
+                        "KALSHI_PRIVATE_KEY_FILE",
+                        key.toString()));
     }
 
     /** A client that signed its handshake with the test key, now. */

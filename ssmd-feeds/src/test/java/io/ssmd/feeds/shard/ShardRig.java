@@ -220,6 +220,23 @@ public final class ShardRig implements AutoCloseable {
         return shards.health(Duration.ofSeconds(5)).toCompletableFuture().join();
     }
 
+    /** The shard's health now, if it has reported. */
+    public java.util.Optional<ShardHealth> health(String shard) {
+        return health().stream().filter(h -> h.shard().equals(shard)).findFirst();
+    }
+
+    /** The shards streaming now. */
+    public List<ShardHealth> streaming() {
+        return health().stream()
+                .filter(h -> h.state().equals(ShardHealth.STREAMING))
+                .toList();
+    }
+
+    /** Every instrument any shard runs now. */
+    public List<String> instruments() {
+        return health().stream().flatMap(h -> h.instruments().stream()).toList();
+    }
+
     public ConcurrentLinkedQueue<PublishOutcome> outcomes() {
         return outcomes;
     }
