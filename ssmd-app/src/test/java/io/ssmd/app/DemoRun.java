@@ -1,9 +1,7 @@
 package io.ssmd.app;
 
-import com.typesafe.config.ConfigFactory;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.EnvironmentLoader;
-import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.feeds.Venues;
 import io.ssmd.feeds.kalshi.replay.KalshiReplayServer;
@@ -24,7 +22,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * What {@code ssmd demo} runs, for tests: a synthetic replay server per venue and a node on the demo environment,
@@ -64,11 +61,7 @@ final class DemoRun implements AutoCloseable {
     static DemoRun start(Path dir, String natsUrl, int rate, Optional<String> apiKey) throws IOException {
         DemoLayout layout = DemoLayout.createFrom(
                 ShippedExchanges.projectDir().resolve("exchanges/feeds"), dir.resolve("demo"), DemoCommand.FIRST_PORT);
-        ActorSystem<Void> system = ActorSystem.create(
-                Behaviors.empty(),
-                "ssmd-demo-test",
-                NodeConfig.forNode(
-                        NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
+        ActorSystem<Void> system = TestNodeSettings.system("ssmd-demo-test");
         try {
             Map<String, Faults> faults = new LinkedHashMap<>();
             for (String venue : Venues.ids()) {

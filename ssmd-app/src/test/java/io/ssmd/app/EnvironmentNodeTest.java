@@ -7,9 +7,7 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
 import io.ssmd.core.config.EnvironmentLoader;
-import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.node.Ssmd;
@@ -30,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,11 +88,7 @@ class EnvironmentNodeTest {
                         Duration.ofSeconds(5)),
                 test.http(),
                 test.connectors());
-        system = ActorSystem.create(
-                Behaviors.empty(),
-                "env-node",
-                NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString(
-                        "pekko.remote.artery.canonical.port = 0\nssmd.metadata.environment-poll-interval = 200ms"))));
+        system = TestNodeSettings.system("env-node", "ssmd.metadata.environment-poll-interval = 200ms");
         Ssmd node = Ssmd.start(system, settings, EnvironmentLoader.load(env, Map.of()));
 
         // The node registered its environment's feed files and the shipped schema catalog at startup, and serves

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.EnvironmentLoader;
@@ -15,7 +14,6 @@ import io.ssmd.core.model.Level;
 import io.ssmd.core.model.MarketEvent;
 import io.ssmd.core.model.OrderBook;
 import io.ssmd.core.nats.ControlEvent;
-import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.subject.Venue;
 import io.ssmd.core.testkit.NatsServerExtension;
@@ -72,11 +70,7 @@ class GatewayArchiveBookTest {
     @Test
     void aBookSubscriptionStartsWithTheBookTheArchiveRebuilds() throws Exception {
         ActorSystem<Void> replaySystem = ActorSystem.create(Behaviors.empty(), "replay");
-        ActorSystem<Void> system = ActorSystem.create(
-                Behaviors.empty(),
-                "ssmd-gateway-test",
-                NodeConfig.forNode(
-                        NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
+        ActorSystem<Void> system = TestNodeSettings.system("ssmd-gateway-test");
         try {
             ReplaySettings replay = ReplaySettings.synthetic("kraken", 0, 400, 11);
             Faults faults = new Faults();

@@ -31,7 +31,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -222,11 +221,7 @@ class NatsAuthNodeTest {
         Path env = ShippedExchanges.copyInto(dir);
         ShippedExchanges.edit(env, "archive-root: ./data/archive", "archive-root: " + dir.resolve("archive"));
         Environment environment = EnvironmentLoader.load(env, Map.of());
-        system = ActorSystem.create(
-                Behaviors.empty(),
-                "ssmd-test",
-                NodeConfig.forNode(
-                        NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
+        system = TestNodeSettings.system("ssmd-test");
         return Ssmd.start(system, TestNodeSettings.of("auth-node", dir, url, auth, env), environment);
     }
 

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.ssmd.archive.ArchiveVerifier;
@@ -14,7 +13,6 @@ import io.ssmd.archive.Manifest;
 import io.ssmd.archive.ManifestStore;
 import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.nats.FailureRangeLimits;
-import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.feeds.Venues;
@@ -97,11 +95,7 @@ class NatsOutageNodeTest {
         int port = binding.localAddress().getPort();
         String envName = NatsServerExtension.freshName("out").toLowerCase();
         Path env = environment(envName, port, krakenServer.websocketPath());
-        system = ActorSystem.create(
-                Behaviors.empty(),
-                "ssmd",
-                NodeConfig.forNode(
-                        NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
+        system = TestNodeSettings.system("ssmd");
         NodeSettings base = TestNodeSettings.of("test-node", dir, Optional.of(NATS.url()), Path.of("unused"));
         NodeSettings.ConnectorSettings d = NodeSettings.ConnectorSettings.defaults();
         // A range longer than the outage: it closes when publishes are acked again, whenever NATS is back.

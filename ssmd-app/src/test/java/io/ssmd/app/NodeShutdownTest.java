@@ -3,7 +3,6 @@ package io.ssmd.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.typesafe.config.ConfigFactory;
 import io.nats.client.Connection;
 import io.nats.client.api.MessageInfo;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -11,7 +10,6 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.nats.PublishHeaders;
-import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.core.testkit.StreamContents;
 import io.ssmd.feeds.polymarket.replay.PolymarketReplayServer;
@@ -83,11 +81,7 @@ class NodeShutdownTest {
         int port = binding.localAddress().getPort();
         String envName = NatsServerExtension.freshName("down").toLowerCase();
         Path env = environment(envName, "ws://127.0.0.1:" + port + "/ws/market", "http://127.0.0.1:" + port);
-        system = ActorSystem.create(
-                Behaviors.empty(),
-                "ssmd",
-                NodeConfig.forNode(
-                        NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
+        system = TestNodeSettings.system("ssmd");
         Ssmd node = Ssmd.start(
                 system,
                 TestNodeSettings.of("test-node", dir, Optional.of(NATS.url()), Path.of("unused")),

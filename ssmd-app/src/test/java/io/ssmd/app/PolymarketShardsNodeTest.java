@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
 import io.ssmd.core.config.EnvironmentLoader;
-import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.feeds.polymarket.replay.PolymarketReplayServer;
@@ -84,11 +82,7 @@ class PolymarketShardsNodeTest {
         binding = venue.bind().toCompletableFuture().join();
         int port = binding.localAddress().getPort();
         Path env = environment("ws://127.0.0.1:" + port + "/ws/market", "http://127.0.0.1:" + port);
-        system = ActorSystem.create(
-                Behaviors.empty(),
-                "ssmd",
-                NodeConfig.forNode(
-                        NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
+        system = TestNodeSettings.system("ssmd");
         Ssmd node = Ssmd.start(system, settings(), EnvironmentLoader.load(env, Map.of()));
 
         await().atMost(WAIT)

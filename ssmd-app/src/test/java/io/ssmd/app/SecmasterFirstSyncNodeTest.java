@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
 import io.ssmd.core.config.EnvironmentLoader;
-import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.feeds.polymarket.replay.PolymarketReplayServer;
@@ -85,13 +83,8 @@ class SecmasterFirstSyncNodeTest {
     void aStartupSyncThatFailedIsRetriedInSecondsAndTheWaitingFeedStreamsOnceTheVenueIsUp() throws Exception {
         int port = freePort();
         Path env = environment(port);
-        system = ActorSystem.create(
-                Behaviors.empty(),
-                "ssmd",
-                NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString(
-                        // One try per request, a first retry after 1 s: the venue's absence shows at once.
-                        "pekko.remote.artery.canonical.port = 0\n"
-                                + "ssmd.secmaster { request-attempts = 1, sync-retry = 1s }"))));
+        // One try per request, a first retry after 1 s: the venue's absence shows at once.
+        system = TestNodeSettings.system("ssmd", "ssmd.secmaster { request-attempts = 1, sync-retry = 1s }");
         Ssmd node = Ssmd.start(system, settings(), EnvironmentLoader.load(env, Map.of()));
 
         await().atMost(WAIT).until(() -> failures(node) >= 1);

@@ -5,12 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
 import io.nats.client.JetStreamManagement;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.nats.NatsServerProcess;
-import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.node.Ssmd;
@@ -24,7 +22,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -163,11 +160,7 @@ class SsmdNodeTest {
     }
 
     private ActorSystem<Void> newSystem() {
-        system = ActorSystem.create(
-                Behaviors.empty(),
-                "ssmd-test",
-                NodeConfig.forNode(
-                        NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
+        system = TestNodeSettings.system("ssmd-test");
         return system;
     }
 

@@ -6,10 +6,8 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import com.typesafe.config.ConfigFactory;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.EnvironmentLoader;
-import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.node.Ssmd;
 import java.net.URI;
@@ -22,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,11 +66,7 @@ class StockNatsServerNodeTest {
         logged.start();
         ssmdLog.addAppender(logged);
 
-        system = ActorSystem.create(
-                Behaviors.empty(),
-                "ssmd-test",
-                NodeConfig.forNode(
-                        NodeConfig.layered(ConfigFactory.parseString("pekko.remote.artery.canonical.port = 0"))));
+        system = TestNodeSettings.system("ssmd-test");
         Ssmd node = Ssmd.start(
                 system, TestNodeSettings.of("test-node", dir, Optional.of(NATS.url()), Path.of("unused")), environment);
 

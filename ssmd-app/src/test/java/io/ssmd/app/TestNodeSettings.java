@@ -1,16 +1,30 @@
 package io.ssmd.app;
 
+import com.typesafe.config.ConfigFactory;
 import io.ssmd.core.nats.NatsServerProcess;
 import io.ssmd.core.settings.NatsAuth;
+import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /** The settings of a node under test: state under {@code dir}, H2 there, HTTP on a free port of 127.0.0.1. */
 final class TestNodeSettings {
 
     private TestNodeSettings() {}
+
+    /**
+     * The actor system of a node run in this JVM: the node's configuration with remoting on a free port, and
+     * {@code config} (HOCON lines, none for the defaults) on top.
+     */
+    static ActorSystem<Void> system(String name, String... config) {
+        String layered = "pekko.remote.artery.canonical.port = 0\n" + String.join("\n", config);
+        return ActorSystem.create(
+                Behaviors.empty(), name, NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString(layered))));
+    }
 
     /**
      * @param natsUrl         the test's nats-server, or empty for the embedded one
