@@ -202,7 +202,8 @@ class SecmasterSchedulerPostgresTest {
                         Duration.ofMinutes(15)),
                 List.of(),
                 io.ssmd.core.config.GatewaySpec.defaults(true, Optional.empty()),
-                syncEvery);
+                syncEvery,
+                Optional.empty());
     }
 
     private static SecmasterScheduler.Settings settings(String line) {

@@ -182,8 +182,11 @@ final class ConfigNode {
         return value(key, v -> {
             String s = v.isBoolean() ? v.asText() : text(v);
             if (!allowed.contains(s)) {
+                String suggestion = ClosestKey.to(s, allowed)
+                        .map(k -> " (did you mean '" + k + "'?)")
+                        .orElse("");
                 throw new IllegalArgumentException(
-                        "expected one of: " + String.join(", ", allowed) + ", got '" + s + "'");
+                        "expected one of: " + String.join(", ", allowed) + ", got '" + s + "'" + suggestion);
             }
             return s;
         });

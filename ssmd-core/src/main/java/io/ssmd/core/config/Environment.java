@@ -21,6 +21,7 @@ import java.util.Optional;
  * @param secmasterSyncEvery {@code secmaster.sync-every}: how often the security master syncs every enabled feed
  *                  (after one sync at startup), {@link java.time.Duration#ZERO} for never ({@code none}); empty when
  *                  the file leaves it to the node's {@code ssmd.secmaster.sync-every}
+ * @param schedule  the daily cycle ({@code schedule}), empty when the file sets none
  */
 public record Environment(
         Path file,
@@ -31,7 +32,8 @@ public record Environment(
         StorageSettings storage,
         List<ArchiverSpec> archivers,
         GatewaySpec gateway,
-        Optional<java.time.Duration> secmasterSyncEvery) {
+        Optional<java.time.Duration> secmasterSyncEvery,
+        Optional<ScheduleSpec> schedule) {
 
     public Environment {
         feeds = List.copyOf(feeds);

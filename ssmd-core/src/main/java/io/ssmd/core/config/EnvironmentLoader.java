@@ -22,7 +22,19 @@ import java.util.Set;
 public final class EnvironmentLoader {
 
     private static final List<String> KEYS = List.of(
-            "name", "feeds-dir", "feeds", "transport", "streams", "storage", "archivers", "gateway", "secmaster");
+            "name",
+            "feeds-dir",
+            "feeds",
+            "transport",
+            "streams",
+            "storage",
+            "archivers",
+            "gateway",
+            "secmaster",
+            "schedule");
+    private static final List<String> SCHEDULE_KEYS = List.of("time", "timezone", "mode");
+    private static final java.util.regex.Pattern TIME_OF_DAY =
+            java.util.regex.Pattern.compile("([01][0-9]|2[0-3]):([0-5][0-9])");
     private static final List<String> SECMASTER_KEYS = List.of("sync-every");
     private static final List<String> TRANSPORT_KEYS = List.of("publish", "control-queue");
     private static final List<String> PUBLISH_KEYS = List.of("window", "max-attempts", "retry-backoff", "ack-timeout");
@@ -88,11 +100,12 @@ public final class EnvironmentLoader {
         Optional<ConfigNode> secmaster = root.mapping("secmaster");
         secmaster.ifPresent(m -> m.allowOnly(SECMASTER_KEYS));
         Optional<java.time.Duration> syncEvery = secmaster.flatMap(m -> m.duration("sync-every", true));
+        Optional<ScheduleSpec> schedule = root.mapping("schedule").flatMap(s -> schedule(s, findings));
 
         Optional<Environment> environment = findings.hasErrors()
                 ? Optional.empty()
                 : Optional.of(new Environment(
-                        envFile, name, feeds, publisher, streams, storage, archivers, gateway, syncEvery));
+                        envFile, name, feeds, publisher, streams, storage, archivers, gateway, syncEvery, schedule));
         return new ValidationReport(findings.passed(), findings.errors(), environment);
     }
 
@@ -145,6 +158,46 @@ public final class EnvironmentLoader {
                     + controlQueue);
         }
         return settings;
+    }
+
+    /** The {@code schedule} block: {@code time} (HH:MM, required), {@code timezone} (UTC), {@code mode} (rolling). */
+    private static Optional<ScheduleSpec> schedule(ConfigNode node, Findings findings) {
+        int mark = findings.mark();
+        if (!node.allowOnly(SCHEDULE_KEYS)) {
+            return Optional.empty();
+        }
+        node.require("time", "the local time of the daily cycle, HH:MM in quotes (\"00:00\")");
+        Optional<java.time.LocalTime> time = node.string("time").flatMap(t -> {
+            java.util.regex.Matcher m = TIME_OF_DAY.matcher(t);
+            if (!m.matches()) {
+                node.error("time", "expected a time of day HH:MM from 00:00 to 23:59, got '" + t + "'");
+                return Optional.empty();
+            }
+            return Optional.of(java.time.LocalTime.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))));
+        });
+        java.time.ZoneId zone = node.string("timezone")
+                .flatMap(z -> {
+                    try {
+                        return Optional.of(java.time.ZoneId.of(z));
+                    } catch (java.time.DateTimeException e) {
+                        String suggestion = ClosestKey.to(z, java.time.ZoneId.getAvailableZoneIds())
+                                .map(k -> " (did you mean '" + k + "'?)")
+                                .orElse("");
+                        node.error(
+                                "timezone",
+                                "unknown time zone '" + z + "'" + suggestion
+                                        + "; expected an IANA name such as UTC or America/New_York");
+                        return Optional.empty();
+                    }
+                })
+                .orElse(java.time.ZoneOffset.UTC);
+        String mode = node.oneOf("mode", ScheduleSpec.MODES).orElse(ScheduleSpec.ROLLING);
+        if (!findings.cleanSince(mark) || time.isEmpty()) {
+            return Optional.empty();
+        }
+        ScheduleSpec schedule = new ScheduleSpec(time.get(), zone, mode);
+        findings.passed("schedule: daily " + mode + " cycle at " + time.get() + " " + zone.getId());
+        return Optional.of(schedule);
     }
 
     private static GatewaySpec gateway(ConfigNode root, Path envFile, Findings findings) {

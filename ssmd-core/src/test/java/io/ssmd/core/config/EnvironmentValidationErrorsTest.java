@@ -588,4 +588,68 @@ class EnvironmentValidationErrorsTest {
                 .singleElement()
                 .satisfies(e -> assertThat(e.message()).contains("line 3 of").contains("not a SHA-256 hash"));
     }
+
+    @Test
+    void aScheduleWithABadTimeAMisspelledZoneAndModeNamesEachWithTheRightValue() {
+        Path file = fixture.env("lab", """
+                name: lab
+                feeds:
+                  kraken:
+                    instruments: [BTC/USD]
+                schedule:
+                  time: "24:30"
+                  timezone: America/New_Yrok
+                  mode: rollin
+                """);
+
+        assertThat(errors(file))
+                .extracting(ConfigError::toString)
+                .containsExactlyInAnyOrder(
+                        file + ": schedule.time: expected a time of day HH:MM from 00:00 to 23:59, got '24:30'",
+                        file + ": schedule.timezone: unknown time zone 'America/New_Yrok' (did you mean"
+                                + " 'America/New_York'?); expected an IANA name such as UTC or America/New_York",
+                        file + ": schedule.mode: expected one of: rolling, teardown, got 'rollin'"
+                                + " (did you mean 'rolling'?)");
+    }
+
+    @Test
+    void aScheduleNeedsItsTimeAndKnowsItsKeys() {
+        Path file = fixture.env("lab", """
+                name: lab
+                feeds:
+                  kraken:
+                    instruments: [BTC/USD]
+                schedule:
+                  mdoe: teardown
+                """);
+
+        assertThat(errors(file))
+                .extracting(ConfigError::keyPath)
+                .containsExactlyInAnyOrder("schedule.mdoe", "schedule.time");
+        assertThat(errors(file))
+                .anySatisfy(e -> assertThat(e.message()).contains("(did you mean 'mode'?)"))
+                .anySatisfy(e -> assertThat(e.message()).contains("HH:MM in quotes"));
+    }
+
+    @Test
+    void aScheduleReadsWithRollingAndUtcByDefault() {
+        Path file = fixture.env("lab", """
+                name: lab
+                feeds:
+                  kraken:
+                    instruments: [BTC/USD]
+                schedule:
+                  time: "00:15"
+                """);
+
+        ValidationReport report = EnvironmentLoader.validate(file, Map.of());
+
+        assertThat(report.errors()).isEmpty();
+        ScheduleSpec schedule = report.environment().orElseThrow().schedule().orElseThrow();
+        assertThat(schedule.time()).isEqualTo(java.time.LocalTime.of(0, 15));
+        assertThat(schedule.zone()).isEqualTo(java.time.ZoneOffset.UTC);
+        assertThat(schedule.mode()).isEqualTo(ScheduleSpec.ROLLING);
+        assertThat(report.passed())
+                .anySatisfy(line -> assertThat(line).isEqualTo("schedule: daily rolling cycle at 00:15 Z"));
+    }
 }
