@@ -109,7 +109,8 @@ final class DemoCommand implements Callable<Integer> {
                 false,
                 Optional.empty(),
                 venue.equals("kalshi") ? Optional.of(layout.kalshiPublicKey()) : Optional.empty(),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                java.util.OptionalInt.empty());
         VenueServer server = Venues.byId(settings.venue()).replayServer(settings);
         ServerBinding binding = ReplayServer.create(system, server, settings, new Faults())
                 .bind()

@@ -80,6 +80,13 @@ final class ReplayServerCommand implements Callable<Integer> {
     long seed;
 
     @Option(
+            names = "--max-connections",
+            paramLabel = "N",
+            description = "Accept at most N connections at once, refusing one more with 429 as a venue with a"
+                    + " connection limit does (the feed file's limits.max-connections); default: no limit")
+    Integer maxConnections;
+
+    @Option(
             names = "--client-idle-timeout",
             paramLabel = "DURATION",
             description = "Close clients silent this long"
@@ -210,7 +217,8 @@ final class ReplayServerCommand implements Callable<Integer> {
                 loop,
                 Optional.ofNullable(clientIdleTimeout).map(t -> duration("--client-idle-timeout", t)),
                 Optional.ofNullable(kalshiPublicKey),
-                duration("--max-clock-skew", maxClockSkew));
+                duration("--max-clock-skew", maxClockSkew),
+                maxConnections == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(maxConnections));
         // An unknown venue is refused here, naming the venues, before anything starts.
         Venues.byId(venue).defaultInstruments();
         return settings;

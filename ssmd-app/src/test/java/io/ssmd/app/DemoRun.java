@@ -112,7 +112,8 @@ final class DemoRun implements AutoCloseable {
                 false,
                 Optional.empty(),
                 venue.equals("kalshi") ? Optional.of(layout.kalshiPublicKey()) : Optional.empty(),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30),
+                java.util.OptionalInt.empty());
         Faults faults = new Faults();
         int port = ReplayServer.create(system, Venues.byId(settings.venue()).replayServer(settings), settings, faults)
                 .bind()

@@ -105,8 +105,20 @@ public record FeedDefinition(
      * @param maxInstrumentsPerConnection the most instruments one shard's connection may carry
      * @param maxFrameBytes               frames above this are not reassembled but routed as unparsed
      * @param subscribeRatePerSecond      the most subscribe requests per second, where the venue limits them
+     * @param maxConnections              the most connections the venue accepts at once from one client, where it
+     *                                    limits them: what paces a renewal that opens a second connection per shard
      */
-    public record Limits(int maxInstrumentsPerConnection, int maxFrameBytes, OptionalInt subscribeRatePerSecond) {}
+    public record Limits(
+            int maxInstrumentsPerConnection,
+            int maxFrameBytes,
+            OptionalInt subscribeRatePerSecond,
+            OptionalInt maxConnections) {
+
+        /** Without a connection limit. */
+        public Limits(int maxInstrumentsPerConnection, int maxFrameBytes, OptionalInt subscribeRatePerSecond) {
+            this(maxInstrumentsPerConnection, maxFrameBytes, subscribeRatePerSecond, OptionalInt.empty());
+        }
+    }
 
     /**
      * @param pingInterval      how often the client sends the venue's app-level ping; empty when the venue needs none

@@ -20,7 +20,7 @@ final class FeedFileLoader {
             "name", "venue", "endpoints", "channels", "limits", "keepalive", "reconnect", "auth", "book", "liveness");
     private static final List<String> ENDPOINT_KEYS = List.of("websocket", "rest", "discovery");
     private static final List<String> LIMIT_KEYS =
-            List.of("max-instruments-per-connection", "max-frame-bytes", "subscribe-rate");
+            List.of("max-instruments-per-connection", "max-frame-bytes", "subscribe-rate", "max-connections");
     private static final List<String> KEEPALIVE_KEYS =
             List.of("ping-interval", "silence-timeout", "server-idle-timeout", "data-silence-timeout");
     private static final List<String> RECONNECT_KEYS =
@@ -143,10 +143,12 @@ final class FeedFileLoader {
         });
         OptionalInt rate =
                 node.integer("subscribe-rate", 1, 100_000).map(OptionalInt::of).orElse(OptionalInt.empty());
+        OptionalInt connections =
+                node.integer("max-connections", 1, 100_000).map(OptionalInt::of).orElse(OptionalInt.empty());
         if (instruments.isEmpty() || frame.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new FeedDefinition.Limits(instruments.get(), frame.get(), rate));
+        return Optional.of(new FeedDefinition.Limits(instruments.get(), frame.get(), rate, connections));
     }
 
     private static Optional<FeedDefinition.Keepalive> keepalive(ConfigNode node) {

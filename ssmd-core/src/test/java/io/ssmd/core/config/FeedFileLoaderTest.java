@@ -70,6 +70,26 @@ class FeedFileLoaderTest {
     }
 
     @Test
+    void aConnectionLimitIsReadWhereTheFeedSetsOneAndMustBePositive() {
+        FeedDefinition unlimited = FeedFileLoader.load(fixture.feedFile("kraken"), "kraken", new Findings())
+                .orElseThrow();
+        assertThat(unlimited.limits().maxConnections()).isEmpty();
+
+        Path limited =
+                fixture.editFeed("kraken", "max-frame-bytes: 4MiB", "max-frame-bytes: 4MiB\n  max-connections: 3");
+        assertThat(FeedFileLoader.load(limited, "kraken", new Findings())
+                        .orElseThrow()
+                        .limits()
+                        .maxConnections())
+                .hasValue(3);
+
+        Path none = fixture.editFeed("kraken", "max-connections: 3", "max-connections: 0");
+        assertThat(errors(none, "kraken"))
+                .singleElement()
+                .hasToString(none + ": limits.max-connections: expected a whole number from 1 to 100000, got 0");
+    }
+
+    @Test
     void pingMustComeBeforeTheServerGivesUp() {
         Path file = fixture.editFeed("kraken-futures", "ping-interval: 15s", "ping-interval: 90s");
         assertThat(errors(file, "kraken-futures")).singleElement().satisfies(e -> {

@@ -65,7 +65,8 @@ public final class VenueReplay implements AutoCloseable {
                 false,
                 Optional.empty(),
                 Optional.empty(),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10),
+                java.util.OptionalInt.empty());
         VenueServer venue = module.replayServer(settings);
         ReplayServer server =
                 ReplayServer.fromArchive(system, venue, settings, new Faults(), () -> frames(selection, filter));

@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.separateOnSlashe
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,6 +13,7 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -44,6 +46,7 @@ public final class ReplayServer extends AllDirectives {
 
     private final AtomicLong sessions = new AtomicLong();
     private final AtomicInteger open = new AtomicInteger();
+    private final AtomicLong refusedConnections = new AtomicLong();
     private final Materializer materializer;
     private volatile Consumer<String> sent = frame -> {};
     private final RestThrottle restThrottle = new RestThrottle();
@@ -152,9 +155,32 @@ public final class ReplayServer extends AllDirectives {
                         separateOnSlashes(path),
                         () -> extractRequest(request -> venue.authenticate(request)
                                 .map(this::complete)
-                                .orElseGet(() -> handleWebSocketMessages(sessionFlow())))),
+                                .orElseGet(() ->
+                                        tooManyConnections().orElseGet(() -> handleWebSocketMessages(sessionFlow()))))),
                 pathPrefix("control", () -> concat(new FaultControlRoutes(this).route(), restThrottle.route())),
                 restThrottle.wrap(venue.rest()));
+    }
+
+    /**
+     * The venue's connection limit reached: the handshake is refused with 429 and why. A session counts from its
+     * handshake's answer, so two handshakes racing for the last place may both pass; a client keeping to the limit
+     * never sees that.
+     */
+    private Optional<Route> tooManyConnections() {
+        if (settings.maxConnections().isEmpty()
+                || open.get() < settings.maxConnections().getAsInt()) {
+            return Optional.empty();
+        }
+        refusedConnections.incrementAndGet();
+        return Optional.of(complete(
+                StatusCodes.TOO_MANY_REQUESTS,
+                "too many connections: " + venue.venue() + " accepts "
+                        + settings.maxConnections().getAsInt() + " at once from one client"));
+    }
+
+    /** Handshakes refused because the connection limit was reached. */
+    public long refusedConnections() {
+        return refusedConnections.get();
     }
 
     private Flow<Message, Message, NotUsed> sessionFlow() {

@@ -22,6 +22,8 @@ import java.util.Optional;
  *                          Polymarket: no PING); empty: the venue's default
  * @param kalshiPublicKey   Kalshi: PEM public key that handshake signatures are checked against
  * @param maxClockSkew      Kalshi: how far the handshake timestamp may be from the server's clock
+ * @param maxConnections    the venue's limit of connections open at once (the feed file's
+ *                          {@code limits.max-connections}): one handshake more is refused with 429; empty: none
  */
 public record ReplaySettings(
         String venue,
@@ -35,7 +37,8 @@ public record ReplaySettings(
         boolean loop,
         Optional<Duration> clientIdleTimeout,
         Optional<Path> kalshiPublicKey,
-        Duration maxClockSkew) {
+        Duration maxClockSkew,
+        java.util.OptionalInt maxConnections) {
 
     public ReplaySettings {
         instruments = List.copyOf(instruments);
@@ -47,6 +50,9 @@ public record ReplaySettings(
         }
         if (rate < 0) {
             throw new IllegalArgumentException("rate must be 0 (as fast as possible) or more, got " + rate);
+        }
+        if (maxConnections.isPresent() && maxConnections.getAsInt() < 1) {
+            throw new IllegalArgumentException("max-connections must be 1 or more, got " + maxConnections.getAsInt());
         }
     }
 
@@ -64,7 +70,8 @@ public record ReplaySettings(
                 false,
                 Optional.empty(),
                 Optional.empty(),
-                Duration.ofSeconds(10));
+                Duration.ofSeconds(10),
+                java.util.OptionalInt.empty());
     }
 
     public boolean synthetic() {
@@ -84,7 +91,8 @@ public record ReplaySettings(
                 loop,
                 clientIdleTimeout,
                 kalshiPublicKey,
-                maxClockSkew);
+                maxClockSkew,
+                maxConnections);
     }
 
     public ReplaySettings withInstruments(List<String> list) {
@@ -100,7 +108,8 @@ public record ReplaySettings(
                 loop,
                 clientIdleTimeout,
                 kalshiPublicKey,
-                maxClockSkew);
+                maxClockSkew,
+                maxConnections);
     }
 
     public ReplaySettings withClientIdleTimeout(Duration timeout) {
@@ -116,7 +125,8 @@ public record ReplaySettings(
                 loop,
                 Optional.of(timeout),
                 kalshiPublicKey,
-                maxClockSkew);
+                maxClockSkew,
+                maxConnections);
     }
 
     public ReplaySettings withKalshiPublicKey(Path pem) {
@@ -132,6 +142,25 @@ public record ReplaySettings(
                 loop,
                 clientIdleTimeout,
                 Optional.of(pem),
-                maxClockSkew);
+                maxClockSkew,
+                maxConnections);
+    }
+
+    /** The venue's limit of connections open at once: one more handshake is refused with 429. */
+    public ReplaySettings withMaxConnections(int connections) {
+        return new ReplaySettings(
+                venue,
+                host,
+                port,
+                recording,
+                speed,
+                rate,
+                instruments,
+                seed,
+                loop,
+                clientIdleTimeout,
+                kalshiPublicKey,
+                maxClockSkew,
+                java.util.OptionalInt.of(connections));
     }
 }

@@ -1,6 +1,7 @@
 package io.ssmd.feeds.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -130,6 +131,38 @@ class ReplayServerTest {
             }
             client.send("ping");
             client.nextMatching("pong"::equals, WAIT);
+        }
+    }
+
+    @Test
+    void aVenueWithAConnectionLimitRefusesOneHandshakeMoreWith429UntilAConnectionCloses() throws Exception {
+        WsTestClient first = start(ReplaySettings.synthetic("test", 0, 0, 1).withMaxConnections(2));
+        try (WsTestClient second = client()) {
+            assertThat(first.next(WAIT)).isEqualTo("hello");
+            assertThat(second.next(WAIT)).isEqualTo("hello");
+            await().atMost(WAIT).until(() -> server.openSessions() == 2);
+
+            assertThatThrownBy(this::client)
+                    .cause()
+                    .isInstanceOf(java.net.http.WebSocketHandshakeException.class)
+                    .satisfies(e -> assertThat(((java.net.http.WebSocketHandshakeException) e)
+                                    .getResponse()
+                                    .statusCode())
+                            .isEqualTo(429));
+            HttpResponse<String> why = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + binding.localAddress().getPort() + "/ws/v1"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(why.statusCode()).isEqualTo(429);
+            assertThat(why.body()).isEqualTo("too many connections: test accepts 2 at once from one client");
+            assertThat(server.refusedConnections()).isEqualTo(2);
+
+            first.close();
+            await().atMost(WAIT).until(() -> server.openSessions() == 1);
+            try (WsTestClient third = client()) {
+                assertThat(third.next(WAIT)).isEqualTo("hello");
+            }
         }
     }
 
