@@ -181,8 +181,8 @@ public final class Publisher {
                     // NATS is away and the client holds nothing back (NatsConnections): the attempt ends after
                     // ack-timeout, as one sent into the outage would, so an outage costs a message its attempts no
                     // faster than before; a message that fails was never sent, so never lands after its gap.
-                    CompletableFuture.delayedExecutor(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                            .execute(() -> attemptFailed(attempt, e));
+                    PublishTimer.after(
+                            settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS, () -> attemptFailed(attempt, e));
                     return;
                 }
                 // The client refuses at once when closed (and a subject or header it cannot send fails every attempt
@@ -246,8 +246,7 @@ public final class Publisher {
                         attempt,
                         backoff,
                         cause.toString());
-                CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS)
-                        .execute(this::attempt);
+                PublishTimer.after(backoff, TimeUnit.MILLISECONDS, this::attempt);
                 return;
             }
             fail(attempt, cause);
