@@ -29,7 +29,23 @@ final class RateBench {
 
     private RateBench() {}
 
-    record Pass(int rate, long acked, long frames, double seconds, long p50, long p99, long max, double cpuMicros) {
+    /**
+     * One pass's figures. Besides the process CPU per acked message, what of it is not per message: the JIT's compile
+     * time and the collectors' time in the window (both wall milliseconds, as the JVM reports them), and the threads
+     * the JVM started in it (each costs a creation and an end; a steady shard starts none).
+     */
+    record Pass(
+            int rate,
+            long acked,
+            long frames,
+            double seconds,
+            long p50,
+            long p99,
+            long max,
+            double cpuMicros,
+            long jitMillis,
+            long gcMillis,
+            long threadsStarted) {
         double ackedRate() {
             return acked / seconds;
         }
@@ -50,7 +66,8 @@ final class RateBench {
             passes.add(pass);
             out.printf(
                     "rate %-7s %,9.0f acked msgs/s (%,.0f frames/s); frame-to-ack p50 %,d µs, p99 %,d µs, max %,d µs;"
-                            + " CPU %.1f µs/msg (connector JVM); load %.2f%n",
+                            + " CPU %.1f µs/msg (connector JVM); in the window JIT %,d ms, GC %,d ms, %,d threads"
+                            + " started; load %.2f%n",
                     rate == 0 ? "max" : Integer.toString(rate),
                     pass.ackedRate(),
                     pass.frames() / pass.seconds(),
@@ -58,6 +75,9 @@ final class RateBench {
                     pass.p99(),
                     pass.max(),
                     pass.cpuMicros(),
+                    pass.jitMillis(),
+                    pass.gcMillis(),
+                    pass.threadsStarted(),
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         }
         BenchResult ceiling = NatsCeilingBench.run(200_000, NatsCeilingBench.HeaderSet.MSG_ID);
@@ -87,8 +107,14 @@ final class RateBench {
             ConnectorBench.startConnectors(system, connection, environment, recorder);
             ReplayBench.pause(warmUp);
             long cpuBefore = processCpuNanos();
+            long jitBefore = jitMillis();
+            long gcBefore = gcMillis();
+            long threadsBefore = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
             ConnectorBench.Window window = recorder.measure(measured);
             long cpu = processCpuNanos() - cpuBefore;
+            long jit = jitMillis() - jitBefore;
+            long gc = gcMillis() - gcBefore;
+            long threads = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - threadsBefore;
             long[] latencies = window.latencies();
             ConnectorBench.stop(system, System.out);
             return new Pass(
@@ -99,13 +125,31 @@ final class RateBench {
                     ConnectorBench.percentile(latencies, 0.50),
                     ConnectorBench.percentile(latencies, 0.99),
                     latencies.length == 0 ? -1 : latencies[latencies.length - 1],
-                    window.acked() == 0 ? -1 : cpu / 1e3 / window.acked());
+                    window.acked() == 0 ? -1 : cpu / 1e3 / window.acked(),
+                    jit,
+                    gc,
+                    threads);
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("the rate benchmark failed: " + e, e);
         } finally {
             system.terminate();
             nats.stop();
         }
+    }
+
+    /** The JIT compilers' accumulated time in this JVM, ms; 0 when the JVM does not tell. */
+    static long jitMillis() {
+        var compilation = ManagementFactory.getCompilationMXBean();
+        return compilation != null && compilation.isCompilationTimeMonitoringSupported()
+                ? compilation.getTotalCompilationTime()
+                : 0;
+    }
+
+    /** The collectors' accumulated time in this JVM, ms. */
+    static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(gc -> Math.max(0, gc.getCollectionTime()))
+                .sum();
     }
 
     /** This JVM's CPU time, all threads: the connector's (the venue and nats-server run in other processes). */

@@ -1,7 +1,6 @@
 package io.ssmd.core.nats;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -13,7 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * deadlines arrive in the order attempts were made: a FIFO holds them, and one sweep at a time, scheduled only while
  * attempts are outstanding, drops the settled ones from its head and expires those whose time is up.
  *
- * <p>An attempt expires at most 10 ms (or {@code timeout / 16}, when smaller) late.
+ * <p>An attempt expires at most 10 ms (or {@code timeout / 16}, when smaller) late. Sweeps run on the one
+ * {@link PublishTimer} thread that all publishers share.
  */
 final class AckDeadlines {
 
@@ -52,7 +52,7 @@ final class AckDeadlines {
     /** Sweeps come every {@link #SWEEP_INTERVAL_NANOS} (at most) while attempts are outstanding. */
     private void arm(long delayNanos) {
         if (!armed.get() && armed.compareAndSet(false, true)) {
-            CompletableFuture.delayedExecutor(delayNanos, TimeUnit.NANOSECONDS).execute(this::sweep);
+            PublishTimer.after(delayNanos, TimeUnit.NANOSECONDS, this::sweep);
         }
     }
 

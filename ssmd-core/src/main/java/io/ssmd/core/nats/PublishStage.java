@@ -1,6 +1,8 @@
 package io.ssmd.core.nats;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -18,19 +20,21 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * The publisher's window as a stage: at most {@code window} messages await their outcome, outcomes leave in input
  * order, and the stage pulls no more while full (the backpressure of DESIGN §5).
  *
- * <p>It does what {@code mapAsync(window, publish)} did, with one difference that paced a shard: {@code mapAsync}
+ * <p>It does what {@code mapAsync(window, publish)} did, with two differences that paced a shard: {@code mapAsync}
  * hands every completed future back to the stream's actor as a message of its own, one mailbox round trip per PubAck.
  * Here a completion only sets a flag; the first one after the stage last looked wakes it once, and the stage then
- * takes every outcome completed at the head of the window. Under load, many PubAcks share one wake-up.
+ * takes every outcome completed at the head of the window. Under load, many PubAcks share one wake-up. And those
+ * outcomes leave as one element, a list in input order, so the stages after it (failure ranges, the shard's outcome
+ * sink) see one push per batch rather than one per message.
  *
  * <p>{@code window} hears when the held messages (awaiting their outcome, or completed but not yet passed on) reach
  * the window's size and when they drop below it again, as the counting around {@code mapAsync} did.
  */
-final class PublishStage<I, O> extends GraphStage<FlowShape<I, O>> {
+final class PublishStage<I, O> extends GraphStage<FlowShape<I, List<O>>> {
 
     private final Inlet<I> in = Inlet.create("PublishStage.in");
-    private final Outlet<O> out = Outlet.create("PublishStage.out");
-    private final FlowShape<I, O> shape = FlowShape.of(in, out);
+    private final Outlet<List<O>> out = Outlet.create("PublishStage.out");
+    private final FlowShape<I, List<O>> shape = FlowShape.of(in, out);
     private final int size;
     private final Function<I, CompletableFuture<O>> publish;
     private final PublishWindow window;
@@ -45,7 +49,7 @@ final class PublishStage<I, O> extends GraphStage<FlowShape<I, O>> {
     }
 
     @Override
-    public FlowShape<I, O> shape() {
+    public FlowShape<I, List<O>> shape() {
         return shape;
     }
 
@@ -113,7 +117,7 @@ final class PublishStage<I, O> extends GraphStage<FlowShape<I, O>> {
                 emitHead();
             }
 
-            /** Passes on the oldest held outcome when it is complete and downstream wants it. */
+            /** Passes on every completed outcome at the head of the window, as one list, when downstream wants it. */
             private void emitHead() {
                 if (!isAvailable(out)) {
                     return;
@@ -122,18 +126,22 @@ final class PublishStage<I, O> extends GraphStage<FlowShape<I, O>> {
                 if (head == null || !head.isDone()) {
                     return;
                 }
-                held.pollFirst();
-                if (held.size() == size - 1) {
+                boolean wasFull = held.size() >= size;
+                List<O> batch = new ArrayList<>();
+                while (head != null && head.isDone()) {
+                    held.pollFirst();
+                    try {
+                        batch.add(head.join());
+                    } catch (RuntimeException e) {
+                        failStage(e);
+                        return;
+                    }
+                    head = held.peekFirst();
+                }
+                if (wasFull) {
                     window.drained();
                 }
-                O outcome;
-                try {
-                    outcome = head.join();
-                } catch (RuntimeException e) {
-                    failStage(e);
-                    return;
-                }
-                push(out, outcome);
+                push(out, batch);
                 if (isClosed(in)) {
                     if (held.isEmpty()) {
                         completeStage();

@@ -4,6 +4,7 @@ import io.nats.client.JetStream;
 import io.nats.client.api.PublishAck;
 import io.nats.client.impl.Headers;
 import io.ssmd.core.metrics.ConnectorMetrics;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -92,6 +93,22 @@ public final class Publisher {
             ControlEventPublisher control,
             PublishWindow window,
             FailureRangeLimits limits) {
+        return batches(jetStream, settings, metrics, control, window, limits).mapConcat(batch -> batch);
+    }
+
+    /**
+     * The publisher as {@link #flow(JetStream, PublisherSettings, ConnectorMetrics, ControlEventPublisher,
+     * PublishWindow, FailureRangeLimits)} makes it, with its outcomes in batches: each element is every outcome known at
+     * the head of the window when the stage looked, in input order, never empty. Under load one element carries many
+     * PubAcks, so a shard's stages after the publisher run once per batch rather than once per message.
+     */
+    public static Flow<OutboundMessage, List<PublishOutcome>, NotUsed> batches(
+            JetStream jetStream,
+            PublisherSettings settings,
+            ConnectorMetrics metrics,
+            ControlEventPublisher control,
+            PublishWindow window,
+            FailureRangeLimits limits) {
         if (settings.window() < 1 || settings.maxAttempts() < 1) {
             throw new IllegalArgumentException("publisher window and max attempts must be at least 1: " + settings);
         }
@@ -105,9 +122,11 @@ public final class Publisher {
                 .via(new PublishStage<>(settings.window(), publisher::publish, window))
                 .statefulMap(
                         () -> new FailureRanges(control::raise, limits),
-                        (failures, outcome) -> {
-                            failures.outcome(outcome);
-                            return Pair.create(failures, outcome);
+                        (failures, batch) -> {
+                            for (int i = 0; i < batch.size(); i++) {
+                                failures.outcome(batch.get(i));
+                            }
+                            return Pair.create(failures, batch);
                         },
                         failures -> {
                             failures.closeAll("the shard's stream ended");
@@ -181,8 +200,8 @@ public final class Publisher {
                     // NATS is away and the client holds nothing back (NatsConnections): the attempt ends after
                     // ack-timeout, as one sent into the outage would, so an outage costs a message its attempts no
                     // faster than before; a message that fails was never sent, so never lands after its gap.
-                    CompletableFuture.delayedExecutor(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                            .execute(() -> attemptFailed(attempt, e));
+                    PublishTimer.after(
+                            settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS, () -> attemptFailed(attempt, e));
                     return;
                 }
                 // The client refuses at once when closed (and a subject or header it cannot send fails every attempt
@@ -246,8 +265,7 @@ public final class Publisher {
                         attempt,
                         backoff,
                         cause.toString());
-                CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS)
-                        .execute(this::attempt);
+                PublishTimer.after(backoff, TimeUnit.MILLISECONDS, this::attempt);
                 return;
             }
             fail(attempt, cause);

@@ -5,6 +5,7 @@ import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.nats.Publisher;
 import io.ssmd.core.nats.PublisherSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
@@ -189,7 +190,7 @@ final class ShardGraph {
                         m.first().second(),
                         m.second()))
                 .mapConcat(decoding::take)
-                .via(Publisher.flow(
+                .via(Publisher.batches(
                         runtime.jetStream(),
                         plan.publisher(),
                         runtime.metrics(),
@@ -221,11 +222,15 @@ final class ShardGraph {
         return (int) Math.max(1, Math.min(maxFrameBytes, room));
     }
 
-    private static org.apache.pekko.japi.function.Procedure<PublishOutcome> outcomeSink(
+    /** Each outcome of a batch, in input order: the book snapshots rely on it. */
+    private static org.apache.pekko.japi.function.Procedure<List<PublishOutcome>> outcomeSink(
             BookSnapshots snapshots, Consumer<PublishOutcome> outcomes) {
-        return outcome -> {
-            snapshots.outcome(outcome);
-            outcomes.accept(outcome);
+        return batch -> {
+            for (int i = 0; i < batch.size(); i++) {
+                PublishOutcome outcome = batch.get(i);
+                snapshots.outcome(outcome);
+                outcomes.accept(outcome);
+            }
         };
     }
 

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.junit.jupiter.api.AfterAll;
@@ -67,6 +68,10 @@ class PublishStageTest {
                 });
         List<Integer> out = Source.range(1, 2_000)
                 .via(stage)
+                .mapConcat(batch -> {
+                    assertThat(batch).isNotEmpty();
+                    return batch;
+                })
                 .runWith(Sink.seq(), TESTKIT.system())
                 .toCompletableFuture()
                 .get(60, TimeUnit.SECONDS);
@@ -86,12 +91,50 @@ class PublishStageTest {
     void completesAfterTheLastOutcome() throws Exception {
         CompletableFuture<Integer> late = new CompletableFuture<>();
         PublishStage<Integer, Integer> stage = new PublishStage<>(4, n -> late, PublishWindow.NONE);
-        CompletableFuture<List<Integer>> out = Source.single(1)
+        CompletableFuture<List<List<Integer>>> out = Source.single(1)
                 .via(stage)
                 .runWith(Sink.seq(), TESTKIT.system())
                 .toCompletableFuture();
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> !out.isDone());
         late.complete(42);
-        assertThat(out.get(10, TimeUnit.SECONDS)).containsExactly(42);
+        assertThat(out.get(10, TimeUnit.SECONDS)).containsExactly(List.of(42));
+    }
+
+    /**
+     * Outcomes completed while downstream was not asking leave as one element, in input order, and an outcome not yet
+     * known holds back the ones after it: the stages after the publisher run once per batch, not once per PubAck.
+     */
+    @Test
+    void completedOutcomesLeaveAsOneBatchInInputOrder() {
+        List<CompletableFuture<Integer>> outcomes = IntStream.range(0, 6)
+                .mapToObj(i -> new CompletableFuture<Integer>())
+                .toList();
+        AtomicInteger taken = new AtomicInteger();
+        PublishStage<Integer, Integer> stage = new PublishStage<>(
+                8,
+                n -> {
+                    taken.incrementAndGet();
+                    return outcomes.get(n);
+                },
+                PublishWindow.NONE);
+        var probes = Source.range(0, 5) // inclusive: six messages
+                .via(stage)
+                .toMat(org.apache.pekko.stream.testkit.javadsl.TestSink.create(TESTKIT.system()), Keep.right())
+                .run(TESTKIT.system());
+        probes.ensureSubscription();
+        await().atMost(Duration.ofSeconds(10)).until(() -> taken.get() == 6);
+        // Completed out of order, before anyone asks: 2, 1, 0 and 4; 3 is not known yet.
+        outcomes.get(2).complete(2);
+        outcomes.get(1).complete(1);
+        outcomes.get(0).complete(0);
+        outcomes.get(4).complete(4);
+        probes.request(1);
+        assertThat(probes.expectNext()).containsExactly(0, 1, 2);
+        probes.request(1);
+        probes.expectNoMessage(Duration.ofMillis(100));
+        outcomes.get(5).complete(5);
+        outcomes.get(3).complete(3);
+        assertThat(probes.expectNext()).containsExactly(3, 4, 5);
+        probes.expectComplete();
     }
 }
