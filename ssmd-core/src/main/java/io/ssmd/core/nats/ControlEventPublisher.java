@@ -11,7 +11,6 @@ import io.ssmd.core.subject.Subjects;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -232,13 +231,12 @@ public final class ControlEventPublisher implements AutoCloseable {
         }
         retryScheduled = true;
         long wait = retryDelays.delay(failuresInARow).toMillis();
-        CompletableFuture.delayedExecutor(Math.max(1, wait), TimeUnit.MILLISECONDS)
-                .execute(() -> {
-                    synchronized (this) {
-                        retryScheduled = false;
-                    }
-                    drain();
-                });
+        PublishTimer.after(Math.max(1, wait), TimeUnit.MILLISECONDS, () -> {
+            synchronized (this) {
+                retryScheduled = false;
+            }
+            drain();
+        });
     }
 
     private record Queued(ControlEvent event, String subject, String msgId) {}

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -94,14 +93,13 @@ final class FailureRanges {
      * messages still on their retries): an outage reports as it goes.
      */
     private void closeWhenOld(Range range) {
-        CompletableFuture.delayedExecutor(maxAge.toMillis(), TimeUnit.MILLISECONDS)
-                .execute(() -> {
-                    synchronized (this) {
-                        if (open.get(range.key) == range) {
-                            close(range, "open for " + Units.format(maxAge));
-                        }
-                    }
-                });
+        PublishTimer.after(maxAge.toMillis(), TimeUnit.MILLISECONDS, () -> {
+            synchronized (this) {
+                if (open.get(range.key) == range) {
+                    close(range, "open for " + Units.format(maxAge));
+                }
+            }
+        });
     }
 
     /**

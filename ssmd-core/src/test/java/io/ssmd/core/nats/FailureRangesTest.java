@@ -95,15 +95,22 @@ class FailureRangesTest {
     }
 
     @Test
-    void aRangeThatStopsGrowingClosesWhenOldWithoutAnAck() {
-        FailureRanges ranges =
-                new FailureRanges(raised::add, new FailureRangeLimits(Duration.ofMillis(200), 10_000, 100));
+    void aRangeThatStopsGrowingClosesWhenOldWithoutAnAckOnThePublishersTimer() {
+        Queue<String> threads = new ConcurrentLinkedQueue<>();
+        FailureRanges ranges = new FailureRanges(
+                event -> {
+                    threads.add(Thread.currentThread().getName());
+                    raised.add(event);
+                },
+                new FailureRangeLimits(Duration.ofMillis(200), 10_000, 100));
 
         ranges.outcome(failed(0, "BTC-USD"));
         ranges.outcome(failed(1, "BTC-USD"));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> raised.size() == 1);
         assertThat(raised.peek().count()).isEqualTo(2);
+        // Not a thread of its own per range (what CompletableFuture's delayed executor starts on a 2-core machine).
+        assertThat(threads).containsExactly(PublishTimer.THREAD_NAME);
         ranges.closeAll("end");
         assertThat(raised).hasSize(1);
     }
