@@ -5,12 +5,14 @@ import io.nats.client.JetStream;
 import io.ssmd.core.Secrets;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
+import io.ssmd.core.db.PersistenceDatabase;
 import io.ssmd.core.meta.SecurityMaster;
 import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.nats.ControlEventPublisher;
 import io.ssmd.core.nats.NatsConnections;
 import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.settings.NodeSettings.ConnectorSettings;
+import io.ssmd.core.settings.PersistenceSettings;
 import io.ssmd.core.shard.FeedConnector;
 import io.ssmd.core.shard.SecmasterSource;
 import io.ssmd.core.shard.ShardHealth;
@@ -85,6 +87,29 @@ public final class ConnectorNode {
             ControlEventPublisher control,
             Consumer<PublishOutcome> outcomes,
             Optional<SecurityMaster> secmaster) {
+        return start(
+                system, nodeName, settings, environment, nats, metrics, control, outcomes, secmaster, Optional.empty());
+    }
+
+    /**
+     * As above; with {@code persistence} (a node, whose database is registered with {@link PersistenceDatabase}), the
+     * feed managers keep their assignments in the journal and Cluster Sharding remembers the shards (DESIGN §13).
+     */
+    public static ConnectorNode start(
+            ActorSystem<?> system,
+            String nodeName,
+            ConnectorSettings settings,
+            Environment environment,
+            Connection nats,
+            ConnectorMetrics metrics,
+            ControlEventPublisher control,
+            Consumer<PublishOutcome> outcomes,
+            Optional<SecurityMaster> secmaster,
+            Optional<PersistenceSettings> persistence) {
+        if (persistence.isPresent() && !PersistenceDatabase.get(system).isRegistered()) {
+            throw new IllegalStateException("the connector side persists to the node's database: register it first"
+                    + " (PersistenceDatabase.use)");
+        }
         joinCluster(system);
         Optional<SecmasterSource> source = settings.instrumentsFromSecmaster()
                 ? secmaster.map(master -> new SecmasterSource(master, nats, environment.name()))
@@ -123,7 +148,8 @@ public final class ConnectorNode {
                 settings.backpressureGapAfter(),
                 settings.bookSnapshotInterval(),
                 settings.failureRanges(),
-                outcomes);
+                outcomes,
+                persistence);
         shards.startManagers(settings, source).forEach((feed, manager) -> {
             // Kalshi's lifecycle watcher: markets that open or close between discoveries.
             LiveInstruments watcher = live.get(feed);

@@ -10,6 +10,7 @@ import io.ssmd.core.SsmdVersion;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.db.Database;
+import io.ssmd.core.db.PersistenceDatabase;
 import io.ssmd.core.meta.DataInventory;
 import io.ssmd.core.meta.Metadata;
 import io.ssmd.core.meta.SecurityMaster;
@@ -27,6 +28,7 @@ import io.ssmd.core.settings.ClusterSettings;
 import io.ssmd.core.settings.NatsAuth;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.settings.NodeSettings.EmbeddedNats;
+import io.ssmd.core.settings.PersistenceSettings;
 import io.ssmd.core.settings.SecmasterRelaySettings;
 import io.ssmd.core.settings.SecmasterSettings;
 import io.ssmd.core.subject.Subjects;
@@ -187,6 +189,8 @@ public final class Ssmd {
             readiness.starting("opening the database");
             Database db = Database.open(settings.db());
             started.push(db);
+            // Pekko Persistence JDBC (assignments, remembered shards) runs on this database and its pool.
+            PersistenceDatabase.get(system).use(db);
             db.touchNode(settings.nodeName(), version(), startedAt);
             addTask(
                     shutdown,
@@ -237,7 +241,8 @@ public final class Ssmd {
                     metrics,
                     control,
                     outcome -> {},
-                    Optional.of(new SecurityMaster(Metadata.of(db))));
+                    Optional.of(new SecurityMaster(Metadata.of(db))),
+                    Optional.of(PersistenceSettings.create(system.settings().config())));
             startSecmasterSyncs(system, secmasterSchedule, secmaster, environment, db, registry, blocking);
             List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
             readiness.starting("starting the archivers");

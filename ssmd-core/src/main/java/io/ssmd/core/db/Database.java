@@ -85,6 +85,11 @@ public final class Database implements AutoCloseable {
         return url;
     }
 
+    /** The most connections the pool opens ({@code ssmd.db.pool-size}): all this node ever holds. */
+    public int poolSize() {
+        return dataSource.getMaximumPoolSize();
+    }
+
     /** Records that this node runs (or still runs) the given version; also the health probe of the database. */
     public void touchNode(String name, String version, Instant startedAt) throws SQLException {
         Timestamp now = Timestamp.from(Instant.now());

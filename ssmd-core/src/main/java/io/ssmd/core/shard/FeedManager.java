@@ -38,6 +38,12 @@ import org.apache.pekko.cluster.typed.SingletonActor;
  * them from the security master instead (DESIGN §15, change data capture): its rows, then its change events on NATS
  * ({@code SecmasterFeed}). Markets a shard or the venue refuses are held out and placed again ({@code SubscribeTracker}).
  *
+ * <p>With persistence (the node always has it), the manager's assignments live in the journal ({@link FeedAssignments}):
+ * a manager that starts (its singleton moved or restarted, its node restarted) first recovers them and re-sends exactly
+ * those starts, before discovery or the security master answers; what they answer then is applied as a diff on top,
+ * instruments kept in their shards, nothing packed anew. Shards that Cluster Sharding restarted on their own
+ * (remembered entities) ask for their start ({@link FeedShard.AssignmentWanted}) rather than wait for the next re-send.
+ *
  * <p>An answer that is suddenly empty, or would take away more than half the instruments running, is more likely an
  * API fault than the venue closing its markets: it is held, with a warning and
  * {@code ssmd_connector_discovery_unconfirmed}, and the shards keep their instruments until the next answer, asked
@@ -58,6 +64,12 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     private record Discovered(List<String> instruments, Throwable failure) implements Command {}
 
     private record Send(FeedShard.Start start) implements Command {}
+
+    /** What the journal held, from the {@link FeedAssignments} child once it has recovered (again after a restart). */
+    private record AssignmentsRecovered(FeedAssignments.Recovered recovered) implements Command {}
+
+    /** A shard started without its assignment asks for it (remembered entities), from the cluster-wide topic. */
+    private record AssignmentWanted(FeedShard.AssignmentWanted wanted) implements Command {}
 
     enum LoadSecmaster implements Command {
         INSTANCE
@@ -139,6 +151,12 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
 
     private final SubscribeTracker subscribes;
 
+    /** The journal of the assignments: empty without persistence (rigs and unit tests that run a plain manager). */
+    private Optional<org.apache.pekko.actor.typed.ActorRef<FeedAssignments.Command>> store = Optional.empty();
+
+    /** Messages held while the assignments recover: more than this and the rest are dropped (with a warning). */
+    private static final int RECOVERY_STASH = 1000;
+
     /** Starts the singleton manager of {@code feed} on the connector nodes of the cluster; returns its proxy. */
     public static org.apache.pekko.actor.typed.ActorRef<Command> init(
             ActorSystem<?> system,
@@ -173,6 +191,29 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             Duration rediscoverEvery,
             Optional<SecmasterSource> secmaster,
             SubscribeRetry subscribeRetry) {
+        return init(
+                system,
+                feed,
+                metrics,
+                fillRatio,
+                reassignEvery,
+                rediscoverEvery,
+                secmaster,
+                subscribeRetry,
+                Optional.empty());
+    }
+
+    /** As above, the assignments kept in the journal with {@code persistence} (a node always has it). */
+    public static org.apache.pekko.actor.typed.ActorRef<Command> init(
+            ActorSystem<?> system,
+            FeedConnector feed,
+            ConnectorMetrics metrics,
+            double fillRatio,
+            Duration reassignEvery,
+            Duration rediscoverEvery,
+            Optional<SecmasterSource> secmaster,
+            SubscribeRetry subscribeRetry,
+            Optional<io.ssmd.core.settings.PersistenceSettings> persistence) {
         return ClusterSingleton.get(system)
                 .init(SingletonActor.of(
                                 create(
@@ -182,7 +223,8 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                                         reassignEvery,
                                         rediscoverEvery,
                                         secmaster,
-                                        subscribeRetry),
+                                        subscribeRetry,
+                                        persistence),
                                 "feed-manager-" + feed.name())
                         .withSettings(ClusterSingletonSettings.create(system).withRole("connector")));
     }
@@ -219,7 +261,24 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             Duration rediscoverEvery,
             Optional<SecmasterSource> secmaster,
             SubscribeRetry subscribeRetry) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+        return create(
+                feed, metrics, fillRatio, reassignEvery, rediscoverEvery, secmaster, subscribeRetry, Optional.empty());
+    }
+
+    /**
+     * As above; with {@code persistence}, the assignments are recovered from the journal and re-sent before anything
+     * else happens, and every change is recorded there.
+     */
+    public static Behavior<Command> create(
+            FeedConnector feed,
+            ConnectorMetrics metrics,
+            double fillRatio,
+            Duration reassignEvery,
+            Duration rediscoverEvery,
+            Optional<SecmasterSource> secmaster,
+            SubscribeRetry subscribeRetry,
+            Optional<io.ssmd.core.settings.PersistenceSettings> persistence) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> Behaviors.withStash(RECOVERY_STASH, stash -> {
             timers.startTimerWithFixedDelay(Assign.INSTANCE, reassignEvery);
             FeedManager manager =
                     new FeedManager(ctx, timers, feed, metrics, fillRatio, rediscoverEvery, secmaster, subscribeRetry);
@@ -229,18 +288,132 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                             "health")
                     .tell(org.apache.pekko.actor.typed.pubsub.Topic.subscribe(
                             ctx.messageAdapter(ShardHealth.class, HealthReported::new)));
-            if (fromSecmaster(feed, secmaster)) {
-                timers.startSingleTimer(LoadSecmaster.INSTANCE, Duration.ZERO);
-            } else if (feed.feed().instruments().isEmpty() && feed.discovery().isPresent()) {
-                // Through the timer rather than a tell to self: a node-local message that never needs serializing.
-                timers.startSingleTimer(Rediscover.INSTANCE, Duration.ZERO);
-            } else {
-                manager.instruments = feed.feed().instruments();
-                manager.subscribes.want(manager.instruments, java.time.Instant.now());
-                manager.use(pack(feed, fillRatio));
+            // Shards started without their assignment (remembered entities) ask for it here.
+            ctx.spawn(
+                            org.apache.pekko.actor.typed.pubsub.Topic.create(
+                                    FeedShard.AssignmentWanted.class, FeedShard.ASSIGNMENT_TOPIC),
+                            "assignment-wanted")
+                    .tell(org.apache.pekko.actor.typed.pubsub.Topic.subscribe(
+                            ctx.messageAdapter(FeedShard.AssignmentWanted.class, AssignmentWanted::new)));
+            if (persistence.isPresent()) {
+                manager.store = Optional.of(ctx.spawn(
+                        FeedAssignments.create(
+                                feed.name(),
+                                persistence.get().snapshotEvery(),
+                                ctx.messageAdapter(FeedAssignments.Recovered.class, AssignmentsRecovered::new)),
+                        "assignments"));
+                return manager.recovering(stash);
             }
+            manager.begin();
             return manager;
-        }));
+        })));
+    }
+
+    /** Starts taking the instruments from where the feed says: the security master, discovery or its list. */
+    private void begin() {
+        if (fromSecmaster(feed, secmaster)) {
+            timers.startSingleTimer(LoadSecmaster.INSTANCE, Duration.ZERO);
+        } else if (feed.feed().instruments().isEmpty() && feed.discovery().isPresent()) {
+            // Through the timer rather than a tell to self: a node-local message that never needs serializing.
+            timers.startSingleTimer(Rediscover.INSTANCE, Duration.ZERO);
+        } else {
+            instruments = feed.feed().instruments();
+            subscribes.want(instruments, java.time.Instant.now());
+            // Without recovered shards this is pack(feed, fillRatio); with them, the list as a diff on top.
+            use(repack(feed.name(), instrumentShards(), instruments, perShard(feed, fillRatio)));
+        }
+    }
+
+    /**
+     * Waiting for the journal: the periodic re-send and health reports are dropped (nothing is assigned yet), anything
+     * else waits for the assignments.
+     */
+    private Behavior<Command> recovering(org.apache.pekko.actor.typed.javadsl.StashBuffer<Command> stash) {
+        return Behaviors.receive(Command.class)
+                .onMessage(AssignmentsRecovered.class, recovered -> onFirstRecovered(recovered, stash))
+                .onMessageEquals(Assign.INSTANCE, Behaviors::same)
+                .onMessage(HealthReported.class, reported -> Behaviors.same())
+                .onMessage(AssignmentWanted.class, wanted -> Behaviors.same())
+                .onMessage(Command.class, message -> stashWhileRecovering(stash, message))
+                .onSignal(org.apache.pekko.actor.typed.PostStop.class, signal -> onPostStop())
+                .build();
+    }
+
+    private Behavior<Command> stashWhileRecovering(
+            org.apache.pekko.actor.typed.javadsl.StashBuffer<Command> stash, Command message) {
+        if (stash.isFull()) {
+            getContext()
+                    .getLog()
+                    .warn(
+                            "{}: {} messages wait for the assignments to recover; dropping {}",
+                            feed.name(),
+                            RECOVERY_STASH,
+                            message.getClass().getSimpleName());
+        } else {
+            stash.stash(message);
+        }
+        return Behaviors.same();
+    }
+
+    private Behavior<Command> onFirstRecovered(
+            AssignmentsRecovered recovered, org.apache.pekko.actor.typed.javadsl.StashBuffer<Command> stash) {
+        restore(recovered.recovered().assignments());
+        begin();
+        return stash.unstashAll(this);
+    }
+
+    /**
+     * Takes the journal's assignments as the running ones and re-sends them (staggered, as a first start is), so the
+     * shards keep their instruments whatever discovery or the security master answers next.
+     */
+    private void restore(List<FeedShard.Start> recovered) {
+        if (recovered.isEmpty()) {
+            return;
+        }
+        assignments = List.copyOf(recovered);
+        LinkedHashSet<String> running = new LinkedHashSet<>();
+        java.util.Map<String, java.util.Map<String, String>> recoveredAttributes = new java.util.HashMap<>();
+        for (FeedShard.Start shard : instrumentShards()) {
+            running.addAll(shard.instruments());
+            recoveredAttributes.putAll(shard.attributes());
+        }
+        instruments = List.copyOf(running);
+        attributes = java.util.Map.copyOf(recoveredAttributes);
+        getContext()
+                .getLog()
+                .info(
+                        "{}: {} shards ({} instruments) recovered from the journal; re-sending them before the"
+                                + " instruments are looked up again",
+                        feed.name(),
+                        assignments.size(),
+                        instruments.size());
+        java.util.SplittableRandom random = new java.util.SplittableRandom();
+        for (int i = 0; i < assignments.size(); i++) {
+            FeedShard.Start start = assignments.get(i);
+            if (i == 0) {
+                send(start);
+            } else {
+                long jitter = random.nextLong(START_STAGGER.toMillis() / 2 + 1);
+                timers.startSingleTimer(
+                        new Send(start), START_STAGGER.multipliedBy(i).plusMillis(jitter));
+            }
+        }
+    }
+
+    /** The store restarted (its journal failed) and recovered again: what it lost is recorded again. */
+    private Behavior<Command> onRecoveredAgain(AssignmentsRecovered recovered) {
+        if (!new HashSet<>(recovered.recovered().assignments()).equals(new HashSet<>(assignments))) {
+            store.ifPresent(s -> s.tell(new FeedAssignments.Record(assignments)));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onAssignmentWanted(AssignmentWanted wanted) {
+        assignments.stream()
+                .filter(s -> s.shard().equals(wanted.wanted().shard()))
+                .findFirst()
+                .ifPresent(this::send);
+        return this;
     }
 
     private FeedManager(
@@ -297,6 +470,8 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
                 .onMessageEquals(Rediscover.INSTANCE, this::onRediscover)
                 .onMessage(Discovered.class, this::onDiscovered)
                 .onMessage(Send.class, this::onSend)
+                .onMessage(AssignmentsRecovered.class, this::onRecoveredAgain)
+                .onMessage(AssignmentWanted.class, this::onAssignmentWanted)
                 .onMessage(ChangeInstruments.class, this::onChangeInstruments)
                 .onMessageEquals(LoadSecmaster.INSTANCE, secmasterFeed::onLoadSecmaster)
                 .onMessage(SecmasterLoaded.class, secmasterFeed::onSecmasterLoaded)
@@ -321,6 +496,9 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
         List<FeedShard.Start> changed =
                 next.stream().filter(s -> !assignments.contains(s)).toList();
         assignments = next;
+        if (!changed.isEmpty()) {
+            store.ifPresent(s -> s.tell(new FeedAssignments.Record(changed)));
+        }
         java.util.SplittableRandom random = new java.util.SplittableRandom();
         for (int i = 0; i < changed.size(); i++) {
             FeedShard.Start start = changed.get(i);

@@ -123,6 +123,26 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         }
     }
 
+    /**
+     * A shard started without its assignment asks the feed managers for it, on the cluster-wide topic
+     * {@link #ASSIGNMENT_TOPIC}: Cluster Sharding restarted a remembered entity (its node was lost, or the cluster
+     * restarted), and its manager answers with the {@link Start} it holds rather than at its next periodic re-send.
+     */
+    public record AssignmentWanted(String shard) implements CborSerializable {}
+
+    /** The topic of {@link AssignmentWanted}. */
+    public static final String ASSIGNMENT_TOPIC = "ssmd-feed-assignment-wanted";
+
+    /** How often a shard without its assignment asks again (the topic may not reach the manager yet). */
+    static final Duration ASK_ASSIGNMENT_EVERY = Duration.ofSeconds(2);
+
+    /**
+     * How the node's shards are remembered (DESIGN §13): Cluster Sharding restarts them after a node loss or a restart,
+     * they ask for their assignment on {@code topic}, and one that has none after {@code unassignedTimeout} (its
+     * feed no longer runs) passivates, which forgets it.
+     */
+    public record Remembering(ActorRef<Topic.Command<AssignmentWanted>> topic, Duration unassignedTimeout) {}
+
     /** Hand-off or shutdown: close the socket, announce {@code disconnected}, stop. */
     public enum Stop implements Command {
         INSTANCE
@@ -155,6 +175,16 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         INSTANCE
     }
 
+    /** Time to ask for the assignment again. */
+    private enum AskAssignment implements Command {
+        INSTANCE
+    }
+
+    /** No assignment came within {@link Remembering#unassignedTimeout()}. */
+    private enum Unassigned implements Command {
+        INSTANCE
+    }
+
     /** Time for the open connection's {@code alive} control event. */
     private enum Alive implements Command {
         INSTANCE
@@ -172,6 +202,11 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     private final String name;
     private final ShardStats stats = new ShardStats();
     private final ReconnectPolicy reconnect;
+    private final Optional<Remembering> remembering;
+    /** The Pekko shard that runs this entity: a remembered one passivates through it, to be forgotten. */
+    private final Optional<ActorRef<org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand>>
+            shard;
+
     private Start assignment;
     private FeedConnector feed;
     private VenueConnector connector;
@@ -197,27 +232,70 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
 
     /** Registers the entity with Cluster Sharding on this node. */
     public static void init(ActorSystem<?> system, ShardRuntime runtime) {
-        ClusterSharding.get(system)
-                .init(Entity.of(ENTITY_KEY, entity -> create(entity.getEntityId(), runtime))
-                        .withStopMessage(Stop.INSTANCE)
-                        .withRole("connector"));
+        init(system, runtime, Optional.empty());
+    }
+
+    /**
+     * As above; with {@code remembering}, Cluster Sharding remembers the entities in the journal (the event-sourced
+     * store) and restarts them on a survivor when their node is lost, without waiting for a feed manager's re-send.
+     */
+    public static void init(ActorSystem<?> system, ShardRuntime runtime, Optional<Remembering> remembering) {
+        Entity<Command, org.apache.pekko.cluster.sharding.typed.ShardingEnvelope<Command>> entity = Entity.of(
+                        ENTITY_KEY,
+                        context -> create(context.getEntityId(), runtime, remembering, Optional.of(context.getShard())))
+                .withStopMessage(Stop.INSTANCE)
+                .withRole("connector");
+        if (remembering.isPresent()) {
+            entity = entity.withSettings(org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system)
+                    .withRole("connector")
+                    .withRememberEntities(true)
+                    .withRememberEntitiesStoreMode(org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings
+                            .rememberEntitiesStoreModeEventSourced()));
+        }
+        ClusterSharding.get(system).init(entity);
     }
 
     public static Behavior<Command> create(String name, ShardRuntime runtime) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new FeedShard(ctx, timers, name, runtime)));
+        return create(name, runtime, Optional.empty(), Optional.empty());
+    }
+
+    private static Behavior<Command> create(
+            String name,
+            ShardRuntime runtime,
+            Optional<Remembering> remembering,
+            Optional<ActorRef<org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand>> shard) {
+        return Behaviors.setup(
+                ctx -> Behaviors.withTimers(timers -> new FeedShard(ctx, timers, name, runtime, remembering, shard)));
     }
 
     private FeedShard(
-            ActorContext<Command> context, TimerScheduler<Command> timers, String name, ShardRuntime runtime) {
+            ActorContext<Command> context,
+            TimerScheduler<Command> timers,
+            String name,
+            ShardRuntime runtime,
+            Optional<Remembering> remembering,
+            Optional<ActorRef<org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.ShardCommand>> shard) {
         super(context);
         this.context = context;
         this.timers = timers;
         this.name = name;
         this.runtime = runtime;
+        this.remembering = remembering;
+        this.shard = shard;
         this.reconnect = new ReconnectPolicy(name);
         timers.startTimerWithFixedDelay(ReportHealth.INSTANCE, runtime.healthInterval());
         timers.startTimerWithFixedDelay(Alive.INSTANCE, runtime.aliveInterval());
+        remembering.ifPresent(r -> {
+            // Started by a Start (the usual way) this is answered at once; restarted as a remembered entity, it is how
+            // the shard gets its instruments back before the manager's next periodic re-send.
+            r.topic().tell(Topic.publish(new AssignmentWanted(name)));
+            timers.startTimerWithFixedDelay(ASK_TIMER, AskAssignment.INSTANCE, ASK_ASSIGNMENT_EVERY);
+            timers.startSingleTimer(UNASSIGNED_TIMER, Unassigned.INSTANCE, r.unassignedTimeout());
+        });
     }
+
+    private static final String ASK_TIMER = "ask-assignment";
+    private static final String UNASSIGNED_TIMER = "unassigned";
 
     @Override
     public Receive<Command> createReceive() {
@@ -233,11 +311,15 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 .onMessage(CheckStall.class, this::onCheckStall)
                 .onMessage(ScheduledReconnect.class, this::onScheduledReconnect)
                 .onMessageEquals(StopDrained.INSTANCE, this::stopped)
+                .onMessageEquals(AskAssignment.INSTANCE, this::onAskAssignment)
+                .onMessageEquals(Unassigned.INSTANCE, this::onUnassigned)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
     }
 
     private Behavior<Command> onStart(Start start) {
+        timers.cancel(ASK_TIMER);
+        timers.cancel(UNASSIGNED_TIMER);
         if (start.equals(assignment)) {
             return this;
         }
@@ -508,6 +590,37 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         state = ShardHealth.BACKOFF;
         timers.startSingleTimer(Reconnect.INSTANCE, delay);
         return this;
+    }
+
+    private Behavior<Command> onAskAssignment() {
+        if (assignment == null) {
+            remembering.ifPresent(r -> r.topic().tell(Topic.publish(new AssignmentWanted(name))));
+        }
+        return this;
+    }
+
+    /**
+     * A remembered shard whose feed no manager runs (the environment dropped it, or renamed the feed): it passivates,
+     * which makes Cluster Sharding forget it, rather than idle on every restart as a ghost.
+     */
+    private Behavior<Command> onUnassigned() {
+        if (assignment != null) {
+            return this;
+        }
+        timers.cancel(ASK_TIMER);
+        context.getLog()
+                .warn(
+                        "{}: no feed manager assigned this shard within {} s of its start (its feed no longer runs?);"
+                                + " stopping it for good",
+                        name,
+                        remembering.map(r -> r.unassignedTimeout().toSeconds()).orElse(0L));
+        if (shard.isPresent()) {
+            shard.get()
+                    .tell(new org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.Passivate<>(
+                            context.getSelf()));
+            return this;
+        }
+        return stopped();
     }
 
     /** Ends the open connection as a disconnect ssmd chose, for this reason: the shard reconnects at once. */

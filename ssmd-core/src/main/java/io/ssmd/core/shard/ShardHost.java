@@ -7,10 +7,12 @@ import io.ssmd.core.nats.FailureRangeLimits;
 import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.nats.PublisherSettings;
 import io.ssmd.core.settings.NodeSettings.ConnectorSettings;
+import io.ssmd.core.settings.PersistenceSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -40,15 +42,20 @@ public final class ShardHost {
 
     private final ActorRef<FeedHealthRegistry.Command> registry;
 
+    /** The node's persistence: assignments in the journal, shards remembered; empty in rigs and benches. */
+    private final Optional<PersistenceSettings> persistence;
+
     private ShardHost(
             ActorSystem<?> system,
             ShardRuntime runtime,
             List<FeedConnector> feeds,
-            ActorRef<FeedHealthRegistry.Command> registry) {
+            ActorRef<FeedHealthRegistry.Command> registry,
+            Optional<PersistenceSettings> persistence) {
         this.system = system;
         this.runtime = runtime;
         this.feeds = feeds;
         this.registry = registry;
+        this.persistence = persistence;
     }
 
     /**
@@ -116,6 +123,47 @@ public final class ShardHost {
             Duration bookSnapshotInterval,
             FailureRangeLimits failureRanges,
             Consumer<PublishOutcome> outcomes) {
+        return start(
+                system,
+                env,
+                node,
+                feeds,
+                jetStream,
+                maxPayload,
+                publisher,
+                metrics,
+                control,
+                healthInterval,
+                aliveInterval,
+                backpressureGapAfter,
+                bookSnapshotInterval,
+                failureRanges,
+                outcomes,
+                Optional.empty());
+    }
+
+    /**
+     * As above; with {@code persistence} (a node, whose database is registered with
+     * {@link io.ssmd.core.db.PersistenceDatabase}), the feed managers keep their assignments in the journal and Cluster
+     * Sharding remembers the shard entities (DESIGN §13).
+     */
+    public static ShardHost start(
+            ActorSystem<?> system,
+            String env,
+            String node,
+            Map<String, FeedConnector> feeds,
+            JetStream jetStream,
+            long maxPayload,
+            PublisherSettings publisher,
+            ConnectorMetrics metrics,
+            ControlEventPublisher control,
+            Duration healthInterval,
+            Duration aliveInterval,
+            Duration backpressureGapAfter,
+            Duration bookSnapshotInterval,
+            FailureRangeLimits failureRanges,
+            Consumer<PublishOutcome> outcomes,
+            Optional<PersistenceSettings> persistence) {
         ActorRef<Topic.Command<ShardHealth>> topic =
                 system.systemActorOf(Topic.create(ShardHealth.class, HEALTH_TOPIC), "feed-health-topic", Props.empty());
         ActorRef<FeedHealthRegistry.Command> registry = system.systemActorOf(
@@ -136,8 +184,14 @@ public final class ShardHost {
                 bookSnapshotInterval,
                 failureRanges,
                 outcomes);
-        FeedShard.init(system, runtime);
-        return new ShardHost(system, runtime, List.copyOf(feeds.values()), registry);
+        Optional<FeedShard.Remembering> remembering = persistence.map(p -> new FeedShard.Remembering(
+                system.systemActorOf(
+                        Topic.create(FeedShard.AssignmentWanted.class, FeedShard.ASSIGNMENT_TOPIC),
+                        "feed-assignment-topic",
+                        Props.empty()),
+                p.unassignedTimeout()));
+        FeedShard.init(system, runtime, remembering);
+        return new ShardHost(system, runtime, List.copyOf(feeds.values()), registry, persistence);
     }
 
     /** A feed manager per feed, each a cluster singleton, as a node runs them; by feed name. */
@@ -160,7 +214,8 @@ public final class ShardHost {
                             settings.reassignInterval(),
                             settings.rediscoverInterval(),
                             secmaster,
-                            settings.subscribeRetry()));
+                            settings.subscribeRetry(),
+                            persistence));
         }
         return managers;
     }

@@ -1,0 +1,129 @@
+package io.ssmd.core.shard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ssmd.core.db.Database;
+import io.ssmd.core.settings.NodeSettings.DatabaseSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.pubsub.Topic;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Cluster Sharding remembers the shard entities in the journal (DESIGN §13): a node that starts again restarts them
+ * at once, and each asks the feed managers for its assignment. One whose feed no manager runs (a feed dropped from the
+ * environment) gets none: it passivates after the timeout and is forgotten, so the next start brings no ghost back.
+ */
+class RememberedShardTest {
+
+    @TempDir
+    Path dir;
+
+    private static final Duration UNASSIGNED = Duration.ofSeconds(3);
+
+    @Test
+    void aRememberedShardAsksForItsAssignmentAndOneWithoutAFeedIsForgotten() throws Exception {
+        DatabaseSettings h2 = new DatabaseSettings(
+                "jdbc:h2:file:" + dir.resolve("db/ssmd") + ";MODE=PostgreSQL",
+                "",
+                Optional.empty(),
+                4,
+                Duration.ofSeconds(5));
+        try (Database db = Database.open(h2)) {
+            // A node whose environment ran the feed "gone": its shard is started, and remembered.
+            ActorTestKit first = PersistentSystem.start("remembered-first", db);
+            try {
+                TestProbe<FeedShard.AssignmentWanted> asked = startShards(first);
+                FeedShard.ref(first.system(), "gone-0").tell(new FeedShard.Start("gone", 0, List.of("X")));
+                awaitEntities(first, Set.of("gone-0"));
+                asked.expectMessage(Duration.ofSeconds(30), new FeedShard.AssignmentWanted("gone-0"));
+            } finally {
+                first.shutdownTestKit();
+            }
+
+            // The node starts again without the feed: the shard comes back by itself and asks, in vain, then goes.
+            ActorTestKit second = PersistentSystem.start("remembered-second", db);
+            try {
+                TestProbe<FeedShard.AssignmentWanted> asked = startShards(second);
+                asked.expectMessage(Duration.ofSeconds(30), new FeedShard.AssignmentWanted("gone-0"));
+                awaitEntities(second, Set.of());
+            } finally {
+                second.shutdownTestKit();
+            }
+
+            // Forgotten: a third start brings no ghost back.
+            ActorTestKit third = PersistentSystem.start("remembered-third", db);
+            try {
+                TestProbe<FeedShard.AssignmentWanted> asked = startShards(third);
+                asked.expectNoMessage(UNASSIGNED.plus(FeedShard.ASK_ASSIGNMENT_EVERY));
+                assertThat(entities(third)).isEmpty();
+            } finally {
+                third.shutdownTestKit();
+            }
+        }
+    }
+
+    /**
+     * Registers the shard entity as a node does with persistence, on a runtime that runs no feed; returns a probe on
+     * the topic the shards ask for their assignment on.
+     */
+    private static TestProbe<FeedShard.AssignmentWanted> startShards(ActorTestKit kit) {
+        ActorRef<Topic.Command<FeedShard.AssignmentWanted>> topic = kit.system()
+                .systemActorOf(
+                        Topic.create(FeedShard.AssignmentWanted.class, FeedShard.ASSIGNMENT_TOPIC),
+                        "feed-assignment-topic",
+                        Props.empty());
+        TestProbe<FeedShard.AssignmentWanted> asked = kit.createTestProbe();
+        topic.tell(Topic.subscribe(asked.getRef()));
+        ShardRuntime nothing = new ShardRuntime(
+                "test",
+                "test-node",
+                Map.of(),
+                null,
+                0,
+                null,
+                null,
+                null,
+                null,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(5),
+                Duration.ZERO,
+                null,
+                outcome -> {});
+        FeedShard.init(kit.system(), nothing, Optional.of(new FeedShard.Remembering(topic, UNASSIGNED)));
+        return asked;
+    }
+
+    private static void awaitEntities(ActorTestKit kit, Set<String> expected) {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(entities(kit)).isEqualTo(expected));
+    }
+
+    private static Set<String> entities(ActorTestKit kit) {
+        TestProbe<ShardRegion.CurrentShardRegionState> state = kit.createTestProbe();
+        ClusterSharding.get(kit.system())
+                .shardState()
+                .tell(new GetShardRegionState(FeedShard.ENTITY_KEY, state.getRef()));
+        Set<String> ids = new HashSet<>();
+        state.expectMessageClass(ShardRegion.CurrentShardRegionState.class, Duration.ofSeconds(10))
+                .getShards()
+                .forEach(s -> ids.addAll(s.getEntityIds()));
+        return ids;
+    }
+}
