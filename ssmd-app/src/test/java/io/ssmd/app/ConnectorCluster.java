@@ -42,7 +42,7 @@ final class ConnectorCluster implements AutoCloseable {
 
     private final Path dir;
     private final int nodes;
-    private final String roles;
+    private final java.util.function.IntFunction<String> roles;
     private final int http;
     private final int remoting;
     private final int management;
@@ -58,7 +58,7 @@ final class ConnectorCluster implements AutoCloseable {
     private ConnectorCluster(
             Path dir,
             int nodes,
-            String roles,
+            java.util.function.IntFunction<String> roles,
             int http,
             int remoting,
             int management,
@@ -83,11 +83,17 @@ final class ConnectorCluster implements AutoCloseable {
     }
 
     /**
-     * A replay server and the files for up to {@code nodes} nodes of {@code roles}, the first shards waiting for
-     * {@code formWith} connector nodes; no node started yet.
+     * A replay server and the files for up to {@code nodes} nodes, node N with the roles {@code roles(N)}, the first
+     * shards waiting for {@code formWith} connector nodes; no node started yet.
      */
     static ConnectorCluster prepare(
-            Path dir, String natsUrl, PostgresDatabase pg, int nodes, int formWith, int shards, String roles)
+            Path dir,
+            String natsUrl,
+            PostgresDatabase pg,
+            int nodes,
+            int formWith,
+            int shards,
+            java.util.function.IntFunction<String> roles)
             throws IOException {
         ActorSystem<Void> venues = ActorSystem.create(Behaviors.empty(), "cluster-test-venues");
         ReplaySettings settings = ReplaySettings.synthetic("kraken", 0, 20, 17);
@@ -172,7 +178,7 @@ final class ConnectorCluster implements AutoCloseable {
                         "--nodes",
                         Integer.toString(nodes),
                         "--roles",
-                        roles,
+                        roles.apply(n),
                         "--config",
                         config.toString(),
                         "--env",

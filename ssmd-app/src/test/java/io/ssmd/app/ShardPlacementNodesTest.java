@@ -50,7 +50,7 @@ class ShardPlacementNodesTest {
 
     @Test
     void shardsSpreadOverTheConnectorNodesAndANodeJoiningLaterTakesNoneOfThem() throws Exception {
-        cluster = ConnectorCluster.prepare(dir, NATS.url(), PG, 4, 3, SHARDS, "connector");
+        cluster = ConnectorCluster.prepare(dir, NATS.url(), PG, 4, 3, SHARDS, n -> "connector");
         for (int n = 1; n <= 3; n++) {
             cluster.start(n);
         }
