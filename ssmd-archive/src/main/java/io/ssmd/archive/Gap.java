@@ -46,6 +46,13 @@ public record Gap(
     /** The reason of a {@code connection_lost} whose connection ended without a {@code disconnected}: a crash. */
     public static final String RESTART = "restart";
 
+    /**
+     * The reason of a {@code connection_lost} whose shard was handed off to another connector node (its node left the
+     * cluster gracefully: a rolling update, a scale-down): from its {@code disconnected} on the old node to its
+     * {@code connected} on the new one (DESIGN §13).
+     */
+    public static final String HANDOFF = io.ssmd.core.nats.ControlEvent.REASON_HANDOFF;
+
     /** Every type, in the order reports list them. */
     public static final List<String> TYPES =
             List.of(BUS_GAP, RETENTION_LOSS, CONNECTION_LOST, PUBLISH_FAILED, BOOK_RESYNC, STREAM_RESET, BACKPRESSURE);

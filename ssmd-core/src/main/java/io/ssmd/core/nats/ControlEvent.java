@@ -101,6 +101,18 @@ public record ControlEvent(
      */
     public static final String INSTRUMENT_QUIET = "instrument_quiet";
 
+    /**
+     * The reason of a {@code disconnected} whose shard stopped because its node leaves the cluster while other connector
+     * nodes serve (a rolling update, a scale-down): the shard starts again on one of them, and the hole in between is a
+     * {@code connection_lost} gap with this reason.
+     */
+    public static final String REASON_HANDOFF = "handoff";
+    /**
+     * The reason of a {@code disconnected} whose shard stopped with no other connector node to go to: the whole cluster
+     * (or its last connector node) shuts down.
+     */
+    public static final String REASON_SHUTDOWN = "shutdown";
+
     /** The most instruments a {@code publish_failed} lists; {@code instrumentCount} says how many there were. */
     public static final int MAX_INSTRUMENTS = 100;
 

@@ -230,7 +230,13 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     /** How often this shard may resubscribe quiet instruments, across its connections. */
     private ResubscribeBudget resubscribes;
 
-    /** Registers the entity with Cluster Sharding on this node. */
+    /** The role of the nodes shards run on. */
+    static final String ROLE = "connector";
+
+    /**
+     * Registers the entity with Cluster Sharding on this node: each entity a Pekko shard of its own, placed on the
+     * least-loaded connector node and never rebalanced (DESIGN §13).
+     */
     public static void init(ActorSystem<?> system, ShardRuntime runtime) {
         init(system, runtime, Optional.empty());
     }
@@ -244,10 +250,12 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                         ENTITY_KEY,
                         context -> create(context.getEntityId(), runtime, remembering, Optional.of(context.getShard())))
                 .withStopMessage(Stop.INSTANCE)
-                .withRole("connector");
+                .withMessageExtractor(new OneShardPerEntity<Command>())
+                .withAllocationStrategy(ConnectorAllocation.create(system, ROLE))
+                .withRole(ROLE);
         if (remembering.isPresent()) {
             entity = entity.withSettings(org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system)
-                    .withRole("connector")
+                    .withRole(ROLE)
                     .withRememberEntities(true)
                     .withRememberEntitiesStoreMode(org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings
                             .rememberEntitiesStoreModeEventSourced()));
@@ -711,14 +719,28 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         return this;
     }
 
+    /**
+     * Announces the end of the connection, as a hand-off when another connector node will take the shard
+     * ({@link StopCause}), and stops. A handed-off shard addresses its own assignment to itself through this node's
+     * region: the region has already forgotten where the shard lives (the coordinator's hand-off began with that), so it
+     * holds the message, asks the coordinator for the shard's new home, which it gets as soon as the shard has stopped
+     * here, and forwards it there; the region does not finish its own shutdown while it holds a message. The shard
+     * thus starts on its new node at once rather than at the feed manager's next re-send.
+     */
     private Behavior<Command> stopped() {
+        String cause = StopCause.of(context.getSystem(), ROLE);
         if (running != null) {
             running.backpressure().connectionEnded();
             running = null;
-            events.disconnected("shard stopping (hand-off or shutdown)");
+            events.disconnected(cause);
         }
         state = ShardHealth.STOPPED;
+        lastError = "stopped: " + cause;
         onReportHealth();
+        if (cause.equals(io.ssmd.core.nats.ControlEvent.REASON_HANDOFF) && assignment != null) {
+            context.getLog().info("{}: handed off; it starts again on another connector node", name);
+            ref(context.getSystem(), name).tell(assignment);
+        }
         return Behaviors.stopped();
     }
 

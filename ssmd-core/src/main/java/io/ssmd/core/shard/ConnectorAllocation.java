@@ -1,0 +1,108 @@
+package io.ssmd.core.shard;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.sharding.ShardCoordinator;
+import org.apache.pekko.dispatch.Futures;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.immutable.IndexedSeq;
+import scala.concurrent.Future;
+
+/**
+ * Where a {@link FeedShard} runs (DESIGN §13): a new shard goes to the least-loaded connector node (fewest shards, ties
+ * by address so the choice is deterministic), among the members that are Up, reachable and not leaving; a streaming
+ * shard is never rebalanced. A shard whose node left or died has no home any more and is allocated again the same
+ * way when it is next addressed.
+ *
+ * <p>Pekko's default strategy rebalances: it moves shards onto a node that joins until the counts even out. For ssmd a
+ * moved shard is a hole in the data (its socket closes on one node and opens on another, the venue's messages in
+ * between are lost), so a joining node takes new shards only, and the connections that stream stay where they are.
+ */
+public final class ConnectorAllocation extends ShardCoordinator.AbstractShardAllocationStrategy {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectorAllocation.class);
+
+    private final Supplier<List<ConnectorMember>> members;
+    private final Function<ActorRef, Address> addressOf;
+
+    /**
+     * @param members   the cluster's members as they are now
+     * @param addressOf the node of a shard region (the coordinator's own region has a local address)
+     */
+    ConnectorAllocation(Supplier<List<ConnectorMember>> members, Function<ActorRef, Address> addressOf) {
+        this.members = members;
+        this.addressOf = addressOf;
+    }
+
+    /** The strategy for {@code system}'s cluster, the members with {@code role} running connectors. */
+    public static ConnectorAllocation create(ActorSystem<?> system, String role) {
+        Cluster cluster = Cluster.get(Adapter.toClassic(system));
+        Address self = cluster.selfAddress();
+        return new ConnectorAllocation(
+                () -> ConnectorMember.of(cluster.state(), role),
+                region -> region.path().address().hasLocalScope()
+                        ? self
+                        : region.path().address());
+    }
+
+    @Override
+    public Future<ActorRef> allocateShard(
+            ActorRef requester, String shardId, Map<ActorRef, IndexedSeq<String>> currentShardAllocations) {
+        Map<ActorRef, Integer> load = currentShardAllocations.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().size()));
+        ActorRef chosen = choose(load).orElse(requester);
+        log.info(
+                "shard {} placed on {} ({} shards there already)",
+                shardId,
+                addressOf.apply(chosen),
+                load.getOrDefault(chosen, 0));
+        return Futures.successful(chosen);
+    }
+
+    /** Never: a streaming shard that moves is a hole in the data. */
+    @Override
+    public Future<Set<String>> rebalance(
+            Map<ActorRef, IndexedSeq<String>> currentShardAllocations, Set<String> rebalanceInProgress) {
+        return Futures.successful(Set.of());
+    }
+
+    /**
+     * The region with the fewest shards among those on serving members, the lowest address on a tie. When the
+     * membership shows none (a region the coordinator knows before this node's view of the cluster does), any region
+     * not on a member that is leaving or gone; empty only without regions.
+     */
+    Optional<ActorRef> choose(Map<ActorRef, Integer> load) {
+        List<ConnectorMember> all = members.get();
+        Set<Address> serving = all.stream()
+                .filter(ConnectorMember::serving)
+                .map(ConnectorMember::address)
+                .collect(Collectors.toSet());
+        Set<Address> notServing = all.stream()
+                .filter(m -> !m.serving())
+                .map(ConnectorMember::address)
+                .collect(Collectors.toSet());
+        Comparator<ActorRef> order =
+                Comparator.<ActorRef>comparingInt(load::get).thenComparing(addressOf, Address.addressOrdering());
+        Optional<ActorRef> best = load.keySet().stream()
+                .filter(region -> serving.contains(addressOf.apply(region)))
+                .min(order);
+        if (best.isPresent()) {
+            return best;
+        }
+        return load.keySet().stream()
+                .filter(region -> !notServing.contains(addressOf.apply(region)))
+                .min(order);
+    }
+}
