@@ -78,6 +78,25 @@ final class NodeJvm implements AutoCloseable {
         }
     }
 
+    /** The status and body of a POST of {@code json}, or status 0 while nothing answers. */
+    static Response post(int port, String path, String json) {
+        try {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(json))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body());
+        } catch (IOException e) {
+            return new Response(0, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Response(0, e.toString());
+        }
+    }
+
     record Response(int status, String body) {}
 
     String err() throws IOException {

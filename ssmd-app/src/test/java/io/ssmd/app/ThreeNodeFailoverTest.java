@@ -66,10 +66,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three {@code ssmd run --node N --nodes 3} JVMs of the jar (connectors on all three, the archiver on nodes 1 and 2,
  * the gateway on node 3), one external nats-server, one PostgreSQL, replay servers for Kraken and Kalshi streaming to
- * seven shards (issue 18, "Show"). A node is killed with -9: every shard it ran streams again on the survivors, each
- * hole is a {@code connection_lost} gap with reason {@code restart} in the manifests and in {@code data_gaps}, and
- * the archive verifies clean once the survivors stop. Killing the node of the feed managers (and of the archiver)
- * moves them: the archiver archives on, and the assignments (shard → instruments) are the same as before.
+ * six shards of two instruments (issue 18, "Show"). A node is killed with -9: every shard it ran streams again on the
+ * survivors, each hole is a {@code connection_lost} gap with reason {@code restart} in the manifests and in
+ * {@code data_gaps}, and the archive verifies clean once the survivors stop. Killing the node of the feed managers
+ * (and of the archiver) moves them: the archiver archives on, and the assignments (shard → instruments), changed live
+ * before the kill, are the same as before it: the one assertion that needs persisted assignments (issue 18 item 2).
  *
  * <p>How long a dead node's shards are away is printed, not asserted beyond a generous bound (DESIGN §12: CI has 2
  * busy cores): the failure detector's acceptable pause, the split-brain resolver's {@code stable-after}, the
@@ -111,6 +112,9 @@ class ThreeNodeFailoverTest {
     private final Map<NodeJvm, String> names = new HashMap<>();
     private int http;
     private String env;
+    /** The port of the Kalshi replay server this test's cluster uses. */
+    private int kalshiVenue;
+
     private Connection nats;
     private boolean passed;
 
@@ -161,7 +165,8 @@ class ThreeNodeFailoverTest {
 
     @Test
     void theShardsOfANodeKilledWithMinus9StreamAgainOnTheOthersEachHoleARecordedRestartGap() throws Exception {
-        startCluster("spread");
+        kalshiVenue = kalshiPort;
+        startCluster("spread", false);
         Map<String, Shard> before = awaitSpread();
         String managers = managersNode();
         // The node holding the most shards, not the feed managers': their move is the second test.
@@ -179,13 +184,35 @@ class ThreeNodeFailoverTest {
         passed = true;
     }
 
+    /**
+     * Kalshi discovers its markets here (the Kalshi replay server's REST) and keeps them current from its lifecycle
+     * channel: a market closed live leaves its shard, the other shards keep theirs. Then the node of the feed managers
+     * (and of the archiver and the lifecycle watcher) is killed.
+     */
     @Test
     void theFeedManagersNodeKilledWithMinus9MovesThemAndTheAssignmentsStayTheSame() throws Exception {
-        startCluster("managers");
-        Map<String, Shard> before = awaitSpread();
+        ReplaySettings kalshi = ReplaySettings.synthetic("kalshi", 0, 20, 11)
+                .withInstruments(KALSHI)
+                .withKalshiPublicKey(keys.resolve("public-key.pem"));
+        kalshiVenue = bind(kalshi);
+        startCluster("managers", true);
+        Map<String, Shard> spread = awaitSpread();
         String managers = managersNode();
         String archiver = archiverNode();
         System.out.printf("[%s] feed managers on %s, archiver on %s%n", env, managers, archiver);
+
+        // A market of kalshi-0 settles: the watcher tells the manager, which takes it out of kalshi-0 only.
+        List<String> first = spread.get("kalshi-0").instruments();
+        assertThat(first).hasSize(2);
+        String settled = first.get(1);
+        lifecycle("determined", settled);
+        await().atMost(START)
+                .ignoreExceptions()
+                .until(() -> feeds(nodes.get(0)).get("kalshi-0").instruments().equals(List.of(first.get(0))));
+        Map<String, Shard> before = awaitSpread();
+        Map<String, List<String>> assignedBefore = assignments(before);
+        System.out.printf("[%s] %s settled; assignments before the kill: %s%n", env, settled, assignedBefore);
+
         Failover failover = killAndAwaitFailover(managers, before);
 
         // The singletons moved: feed managers to a connector survivor, the archiver (if it was there) to node 2.
@@ -196,16 +223,18 @@ class ThreeNodeFailoverTest {
                     .until(() -> failover.survivors().stream()
                             .anyMatch(n -> uncheckedLogged(n, "archiver main runs on this node")));
         }
-
-        // The part that needs persisted assignments (issue 18 item 2): the manager that took over sends what the
-        // one that died had sent, shard by shard, rather than packing the feeds again from scratch.
-        Map<String, List<String>> assignedBefore = assignments(before);
-        await().atMost(FAILOVER)
-                .ignoreExceptions()
-                .untilAsserted(
-                        () -> assertThat(assignments(feeds(failover.survivors().get(0))))
-                                .as("shard → instruments after the feed managers moved")
-                                .isEqualTo(assignedBefore));
+        // What the shards run once the moved managers have sent theirs (each reassign-interval); the comparison comes
+        // last, below, so that everything today's code already does is checked first.
+        Map<String, List<String>> assignedAfter = new TreeMap<>();
+        try {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                assignedAfter.clear();
+                assignedAfter.putAll(assignments(feeds(failover.survivors().get(0))));
+                return assignedAfter.equals(assignedBefore);
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            System.out.printf("[%s] assignments after the feed managers moved: %s%n", env, assignedAfter);
+        }
 
         Instant afterKill = failover.killedAt();
         stopAndCheckTheArchive(failover);
@@ -216,12 +245,30 @@ class ThreeNodeFailoverTest {
                     .as("market data archived after the archiver's node died")
                     .isPositive();
         }
+
+        // The part that needs persisted assignments (issue 18 item 2): the manager that took over sends what the one
+        // that died had sent, shard by shard, rather than packing the feeds again from a fresh discovery (which
+        // would refill kalshi-0 and shift every later market into another shard).
+        assertThat(assignedAfter)
+                .as("shard → instruments after the feed managers' node was killed (needs persisted assignments)")
+                .isEqualTo(assignedBefore);
         passed = true;
+    }
+
+    /** Tells this test's Kalshi replay server that {@code tickers} had lifecycle {@code event}. */
+    private void lifecycle(String event, String... tickers) {
+        String body = "{\"event\":\"" + event + "\",\"tickers\":[\"" + String.join("\",\"", tickers) + "\"]}";
+        NodeJvm.Response r = NodeJvm.post(kalshiVenue, "/control/lifecycle", body);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
     }
 
     // ---- the cluster
 
-    private void startCluster(String name) throws IOException {
+    /**
+     * @param discovery whether Kalshi discovers its markets (and keeps them current from its lifecycle channel, a
+     *     companion shard) rather than listing them
+     */
+    private void startCluster(String name, boolean discovery) throws IOException {
         env = NatsServerExtension.freshName(name).toLowerCase();
         http = NodeJvm.freePorts(3);
         int remoting = NodeJvm.freePorts(3);
@@ -236,13 +283,15 @@ class ThreeNodeFailoverTest {
                   db { url = "%s", user = "%s", password-env = "CLUSTER_DB_PASSWORD" }
                   secmaster.sync-every = off
                   connectors.alive-interval = %ds
+                  # A discovering feed asks its venue, not a security master nobody syncs here.
+                  connectors.instruments-from-secmaster = off
                 }
                 pekko.remote.artery.canonical.port = %d
                 pekko.management.http.port = %d
                 pekko.cluster.min-nr-of-members = 3
                 """.formatted(
                 http, NATS.url(), PG.url(), PG.settings().user(), ALIVE_INTERVAL.toSeconds(), remoting, management));
-        Path environment = writeEnvironment();
+        Path environment = writeEnvironment(discovery);
         Map<String, String> variables = Map.of(
                 "CLUSTER_DB_PASSWORD", PG.settings().password().orElse(""),
                 "KALSHI_API_KEY_ID", DemoLayout.KALSHI_KEY_ID,
@@ -278,7 +327,7 @@ class ThreeNodeFailoverTest {
     }
 
     /** Kraken and Kalshi at the replay servers, two instruments a shard, one archive root shared by the nodes. */
-    private Path writeEnvironment() throws IOException {
+    private Path writeEnvironment(boolean discovery) throws IOException {
         Path feeds = Files.createDirectories(dir.resolve("exchanges/feeds"));
         Path shipped = ShippedExchanges.projectDir().resolve("exchanges/feeds");
         Files.writeString(
@@ -287,15 +336,13 @@ class ThreeNodeFailoverTest {
                         .replace(
                                 "max-instruments-per-connection: 100",
                                 "max-instruments-per-connection: " + PER_CONNECTION));
-        // No lifecycle companion: a feed with listed markets runs no lifecycle watcher, and the companion carries no
-        // market data to time its return by.
+        String kalshi = DemoLayout.local(Files.readString(shipped.resolve("kalshi.yaml")), kalshiVenue)
+                .replace("max-instruments-per-connection: 200", "max-instruments-per-connection: " + PER_CONNECTION);
+        // Listed markets: no lifecycle companion (such a feed runs no lifecycle watcher).
         Files.writeString(
-                feeds.resolve("kalshi.yaml"),
-                DemoLayout.local(Files.readString(shipped.resolve("kalshi.yaml")), kalshiPort)
-                        .replace(
-                                "max-instruments-per-connection: 200",
-                                "max-instruments-per-connection: " + PER_CONNECTION)
-                        .replace(", market_lifecycle_v2]", "]"));
+                feeds.resolve("kalshi.yaml"), discovery ? kalshi : kalshi.replace(", market_lifecycle_v2]", "]"));
+        String markets =
+                discovery ? "discovery: {max-instruments: " + KALSHI.size() + "}" : "instruments: " + yamlList(KALSHI);
         Path file =
                 Files.createDirectories(dir.resolve("exchanges/environments")).resolve(env + ".yaml");
         Files.writeString(file, """
@@ -307,7 +354,7 @@ class ThreeNodeFailoverTest {
                     instruments: %s
                   kalshi:
                     enabled: true
-                    instruments: %s
+                    %s
                 streams:
                   defaults:
                     max-bytes: 256MiB
@@ -322,7 +369,7 @@ class ThreeNodeFailoverTest {
                     streams: all
                 gateway:
                   enabled: true
-                """.formatted(env, yamlList(KRAKEN), yamlList(KALSHI), archive()));
+                """.formatted(env, yamlList(KRAKEN), markets, archive()));
         return file;
     }
 
@@ -339,7 +386,7 @@ class ThreeNodeFailoverTest {
     /** One shard as /v1/feeds shows it. */
     record Shard(String name, String node, String state, long connectedSince, List<String> instruments) {}
 
-    /** Waits until every shard streams and each node runs at least one; returns where each runs. */
+    /** Waits until every shard streams and each node runs at least one of market data; returns where each runs. */
     private Map<String, Shard> awaitSpread() {
         long started = System.nanoTime();
         AtomicLong spreadAfter = new AtomicLong();
@@ -351,7 +398,10 @@ class ThreeNodeFailoverTest {
                     Map<String, Shard> shards = feeds(nodes.get(0));
                     boolean streaming = shards.keySet().containsAll(SHARDS)
                             && shards.values().stream().allMatch(s -> s.state().equals("streaming"));
-                    Set<String> on = shards.values().stream().map(Shard::node).collect(Collectors.toSet());
+                    Set<String> on = shards.values().stream()
+                            .filter(s -> !s.instruments().isEmpty())
+                            .map(Shard::node)
+                            .collect(Collectors.toSet());
                     if (streaming && on.equals(Set.of("node-1", "node-2", "node-3"))) {
                         spread.putAll(shards);
                         return true;
@@ -362,7 +412,7 @@ class ThreeNodeFailoverTest {
         System.out.printf(
                 "[%s] all %d shards streaming over three nodes %d ms after the start: %s%n",
                 env, spread.size(), spreadAfter.get(), where(spread));
-        assertThat(spread.keySet()).isEqualTo(SHARDS);
+        assertThat(spread.keySet()).containsAll(SHARDS);
         return spread;
     }
 
@@ -491,8 +541,9 @@ class ThreeNodeFailoverTest {
                 .findFirst()
                 .orElseThrow();
         List<NodeJvm> survivors = nodes.stream().filter(n -> n != dead).toList();
+        // Shards of market data (Kalshi's lifecycle companion has none to time its return by).
         Set<String> moved = before.values().stream()
-                .filter(s -> s.node().equals(victim))
+                .filter(s -> s.node().equals(victim) && !s.instruments().isEmpty())
                 .map(Shard::name)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(moved).as("shards on %s", victim).isNotEmpty();
