@@ -410,7 +410,7 @@ class ThreeNodeFailoverTest {
                 });
         spreadAfter.set((System.nanoTime() - started) / 1_000_000);
         System.out.printf(
-                "[%s] all %d shards streaming over three nodes %d ms after the start: %s%n",
+                "[%s] all %d shards streaming over three nodes (waited %d ms): %s%n",
                 env, spread.size(), spreadAfter.get(), where(spread));
         assertThat(spread.keySet()).containsAll(SHARDS);
         return spread;
