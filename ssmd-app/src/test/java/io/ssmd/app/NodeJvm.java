@@ -78,6 +78,25 @@ final class NodeJvm implements AutoCloseable {
         }
     }
 
+    /** The status and body of a POST of {@code json}, or status 0 while nothing answers. */
+    static Response post(int port, String path, String json) {
+        try {
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(json))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body());
+        } catch (IOException e) {
+            return new Response(0, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Response(0, e.toString());
+        }
+    }
+
     record Response(int status, String body) {}
 
     String err() throws IOException {
@@ -116,10 +135,15 @@ final class NodeJvm implements AutoCloseable {
         }
     }
 
-    /** The first of {@code count} consecutive ports that are all free on loopback now. */
+    /**
+     * The first of {@code count} consecutive ports that are all free on loopback now, below Linux's ephemeral range
+     * (32768-60999 by default): a node binds its ports up to a minute after they are chosen, and a port of the
+     * ephemeral range that is free now may by then be the local end of any outbound connection on the machine (the
+     * nodes' own NATS, JDBC and venue sockets among them).
+     */
     static int freePorts(int count) throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int first = ThreadLocalRandom.current().nextInt(20_000, 60_000);
+            int first = ThreadLocalRandom.current().nextInt(20_000, 32_000);
             boolean free = true;
             for (int p = first; p < first + count && free; p++) {
                 try (ServerSocket socket = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
