@@ -4,6 +4,7 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.shard.ConnectTarget;
 import io.ssmd.core.shard.FrameDecoder;
 import io.ssmd.core.shard.ShardContext;
+import io.ssmd.core.shard.VenueClock;
 import io.ssmd.core.shard.VenueConnector;
 import io.ssmd.core.subject.Venue;
 import java.util.ArrayList;
@@ -148,6 +149,15 @@ public final class KalshiFeed implements VenueConnector {
     @Override
     public Optional<String> keepalive() {
         return Optional.of(KalshiProtocol.LIST_SUBSCRIPTIONS);
+    }
+
+    /**
+     * Deltas, tickers and trades carry {@code ts_ms} (when Kalshi stamped the message); a book snapshot carries no time
+     * and is not measured.
+     */
+    @Override
+    public VenueClock venueClock() {
+        return VenueClock.millisField("ts_ms");
     }
 
     @Override

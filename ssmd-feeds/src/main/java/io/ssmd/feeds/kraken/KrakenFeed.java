@@ -4,6 +4,7 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.shard.ConnectTarget;
 import io.ssmd.core.shard.FrameDecoder;
 import io.ssmd.core.shard.ShardContext;
+import io.ssmd.core.shard.VenueClock;
 import io.ssmd.core.shard.VenueConnector;
 import io.ssmd.core.subject.Venue;
 import java.util.ArrayList;
@@ -106,6 +107,15 @@ public final class KrakenFeed implements VenueConnector {
     @Override
     public Optional<String> keepalive() {
         return Optional.of(KrakenProtocol.PING);
+    }
+
+    /**
+     * Book updates and trades carry an RFC 3339 {@code timestamp} per entry (the first is taken); snapshots carry the
+     * book's last change or trades long past, so they are not measured.
+     */
+    @Override
+    public VenueClock venueClock() {
+        return VenueClock.rfc3339Field("timestamp").unless("\"type\":\"snapshot\"");
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.shard.ConnectTarget;
 import io.ssmd.core.shard.FrameDecoder;
 import io.ssmd.core.shard.ShardContext;
+import io.ssmd.core.shard.VenueClock;
 import io.ssmd.core.shard.VenueConnector;
 import io.ssmd.core.subject.Venue;
 import io.ssmd.feeds.krakenfutures.KrakenFuturesProtocol.Channel;
@@ -108,6 +109,16 @@ public final class KrakenFuturesFeed implements VenueConnector {
     @Override
     public Optional<String> keepalive() {
         return Optional.of(KrakenFuturesProtocol.subscribeHeartbeat());
+    }
+
+    /**
+     * {@code book} deltas carry {@code timestamp}, trades and tickers {@code time} (epoch ms); {@code book_snapshot}
+     * and {@code trade_snapshot} carry past times and are not measured.
+     */
+    @Override
+    public VenueClock venueClock() {
+        return VenueClock.firstOf(VenueClock.millisField("timestamp"), VenueClock.millisField("time"))
+                .unless("_snapshot\"");
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.shard.ConnectTarget;
 import io.ssmd.core.shard.FrameDecoder;
 import io.ssmd.core.shard.ShardContext;
+import io.ssmd.core.shard.VenueClock;
 import io.ssmd.core.shard.VenueConnector;
 import io.ssmd.core.subject.Venue;
 import java.util.ArrayList;
@@ -71,6 +72,15 @@ public final class PolymarketFeed implements VenueConnector {
     @Override
     public Optional<String> keepalive() {
         return Optional.of(PolymarketProtocol.PING);
+    }
+
+    /**
+     * Every event carries {@code timestamp} (epoch ms as a string); a {@code book} event is the snapshot of a
+     * subscription and is not measured.
+     */
+    @Override
+    public VenueClock venueClock() {
+        return VenueClock.millisField("timestamp").unless("\"event_type\":\"book\"");
     }
 
     @Override
