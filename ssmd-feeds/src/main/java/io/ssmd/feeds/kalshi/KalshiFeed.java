@@ -26,6 +26,11 @@ import java.util.function.Function;
  * shard's subscribe: {@link #lifecycleConnector()} is the connector of the one shard that carries it.
  */
 public final class KalshiFeed implements VenueConnector {
+    /**
+     * Deltas, tickers and trades carry {@code ts_ms} (when Kalshi stamped the message); a book snapshot carries no time
+     * and is not measured.
+     */
+    public static final VenueClock VENUE_CLOCK = VenueClock.millisField("ts_ms");
 
     /** The companion shard's name: {@code kalshi-lifecycle}. */
     public static final String LIFECYCLE_SHARD = "lifecycle";
@@ -151,13 +156,9 @@ public final class KalshiFeed implements VenueConnector {
         return Optional.of(KalshiProtocol.LIST_SUBSCRIPTIONS);
     }
 
-    /**
-     * Deltas, tickers and trades carry {@code ts_ms} (when Kalshi stamped the message); a book snapshot carries no time
-     * and is not measured.
-     */
     @Override
     public VenueClock venueClock() {
-        return VenueClock.millisField("ts_ms");
+        return VENUE_CLOCK;
     }
 
     @Override

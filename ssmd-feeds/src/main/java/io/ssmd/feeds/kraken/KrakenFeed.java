@@ -21,6 +21,12 @@ import java.util.Optional;
  * and data are the inbound life the watchdog sees.
  */
 public final class KrakenFeed implements VenueConnector {
+    /**
+     * Book updates and trades carry an RFC 3339 {@code timestamp} per entry (the first is taken); snapshots carry the
+     * book's last change or trades long past, so they are not measured.
+     */
+    public static final VenueClock VENUE_CLOCK =
+            VenueClock.rfc3339Field("timestamp").unless("\"type\":\"snapshot\"");
 
     private final KrakenSettings settings;
 
@@ -109,13 +115,9 @@ public final class KrakenFeed implements VenueConnector {
         return Optional.of(KrakenProtocol.PING);
     }
 
-    /**
-     * Book updates and trades carry an RFC 3339 {@code timestamp} per entry (the first is taken); snapshots carry the
-     * book's last change or trades long past, so they are not measured.
-     */
     @Override
     public VenueClock venueClock() {
-        return VenueClock.rfc3339Field("timestamp").unless("\"type\":\"snapshot\"");
+        return VENUE_CLOCK;
     }
 
     @Override

@@ -18,6 +18,13 @@ import java.util.Optional;
  * connection. Immutable; shared by every shard of the feed.
  */
 public final class KrakenFuturesFeed implements VenueConnector {
+    /**
+     * {@code book} deltas carry {@code timestamp}, trades and tickers {@code time} (epoch ms); {@code book_snapshot}
+     * and {@code trade_snapshot} carry past times and are not measured.
+     */
+    public static final VenueClock VENUE_CLOCK = VenueClock.firstOf(
+                    VenueClock.millisField("timestamp"), VenueClock.millisField("time"))
+            .unless("_snapshot\"");
 
     private final KrakenFuturesSettings settings;
 
@@ -111,14 +118,9 @@ public final class KrakenFuturesFeed implements VenueConnector {
         return Optional.of(KrakenFuturesProtocol.subscribeHeartbeat());
     }
 
-    /**
-     * {@code book} deltas carry {@code timestamp}, trades and tickers {@code time} (epoch ms); {@code book_snapshot}
-     * and {@code trade_snapshot} carry past times and are not measured.
-     */
     @Override
     public VenueClock venueClock() {
-        return VenueClock.firstOf(VenueClock.millisField("timestamp"), VenueClock.millisField("time"))
-                .unless("_snapshot\"");
+        return VENUE_CLOCK;
     }
 
     @Override

@@ -23,6 +23,12 @@ import java.util.Optional;
  * published and never parsed as JSON.
  */
 public final class PolymarketFeed implements VenueConnector {
+    /**
+     * Every event carries {@code timestamp} (epoch ms as a string); a {@code book} event is the snapshot of a
+     * subscription and is not measured.
+     */
+    public static final VenueClock VENUE_CLOCK =
+            VenueClock.millisField("timestamp").unless("\"event_type\":\"book\"");
 
     private final PolymarketSettings settings;
     private final Map<String, String> conditionByAsset;
@@ -74,13 +80,9 @@ public final class PolymarketFeed implements VenueConnector {
         return Optional.of(PolymarketProtocol.PING);
     }
 
-    /**
-     * Every event carries {@code timestamp} (epoch ms as a string); a {@code book} event is the snapshot of a
-     * subscription and is not measured.
-     */
     @Override
     public VenueClock venueClock() {
-        return VenueClock.millisField("timestamp").unless("\"event_type\":\"book\"");
+        return VENUE_CLOCK;
     }
 
     @Override
