@@ -18,6 +18,8 @@ public final class ArchiverMetrics {
     private final Counter gaps;
     private final Counter clockSkew;
     private final Gauge lag;
+    private final Gauge streamBytes;
+    private final Gauge streamMaxBytes;
     private final Counter storageFailures;
     private final Gauge storageOk;
     private final Counter uploads;
@@ -46,6 +48,18 @@ public final class ArchiverMetrics {
         lag = Gauge.builder()
                 .name("ssmd_archiver_lag_messages")
                 .help("The stream's last sequence minus the last sequence the archiver has written")
+                .labelNames("stream")
+                .withoutExemplars()
+                .register(registry);
+        streamBytes = Gauge.builder()
+                .name("ssmd_archiver_stream_bytes")
+                .help("Bytes the JetStream stream holds now, read with the lag (archive.lag-interval)")
+                .labelNames("stream")
+                .withoutExemplars()
+                .register(registry);
+        streamMaxBytes = Gauge.builder()
+                .name("ssmd_archiver_stream_max_bytes")
+                .help("The JetStream stream's max-bytes limit (-1: none); at the limit it drops its oldest messages")
                 .labelNames("stream")
                 .withoutExemplars()
                 .register(registry);
@@ -109,6 +123,8 @@ public final class ArchiverMetrics {
                 bytes.labelValues(stream),
                 files.labelValues(stream),
                 lag.labelValues(stream),
+                streamBytes.labelValues(stream),
+                streamMaxBytes.labelValues(stream),
                 storageFailures.labelValues(stream),
                 storageOk.labelValues(stream),
                 uploads.labelValues(stream),
@@ -129,6 +145,8 @@ public final class ArchiverMetrics {
             CounterDataPoint bytes,
             CounterDataPoint files,
             GaugeDataPoint lag,
+            GaugeDataPoint streamBytes,
+            GaugeDataPoint streamMaxBytes,
             CounterDataPoint storageFailures,
             GaugeDataPoint storageOk,
             CounterDataPoint uploads,

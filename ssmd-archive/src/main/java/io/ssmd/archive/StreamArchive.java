@@ -222,6 +222,8 @@ final class StreamArchive {
             probe.state().ifPresent(s -> {
                 checkReset(s);
                 metrics.lag().set(Math.max(0, s.lastSeq() - lastSeq));
+                metrics.streamBytes().set(s.bytes());
+                metrics.streamMaxBytes().set(s.maxBytes());
             });
         }
     }

@@ -425,8 +425,12 @@ public final class StreamArchiver {
                 var created = info.getCreateTime();
                 long createdMicros =
                         created == null ? 0 : created.toEpochSecond() * 1_000_000L + created.getNano() / 1000;
-                return Optional.of(
-                        new StreamProbe.State(state.getFirstSequence(), state.getLastSequence(), createdMicros));
+                return Optional.of(new StreamProbe.State(
+                        state.getFirstSequence(),
+                        state.getLastSequence(),
+                        createdMicros,
+                        state.getByteCount(),
+                        info.getConfiguration().getMaxBytes()));
             } catch (IOException | JetStreamApiException | RuntimeException e) {
                 return Optional.empty();
             }

@@ -23,6 +23,23 @@ public final class ConnectorMetrics {
         0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
     };
 
+    /**
+     * Venue-to-receive lag buckets, in seconds: a nearby venue delivers in milliseconds; seconds mean the venue or the
+     * path is backed up; the top buckets catch a clock that is far off.
+     */
+    private static final double[] LAG_BUCKETS = {
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300
+    };
+
+    /** {@code error_type} of {@link #errors()} for a frame that could not be parsed (as {@link #parseErrors()}). */
+    public static final String ERROR_PARSE = "parse";
+    /** {@code error_type} of {@link #errors()} for a message JetStream never acked (as {@link #publishFailed()}). */
+    public static final String ERROR_PUBLISH = "publish";
+    /** {@code error_type} of {@link #errors()} for a venue connection lost and reopened (as {@link #reconnects()}). */
+    public static final String ERROR_CONNECTION = "connection";
+    /** {@code error_type} of {@link #errors()} for a book found inconsistent and resynced (as {@link #resyncs()}). */
+    public static final String ERROR_RESYNC = "resync";
+
     private final Counter messages;
     private final Gauge websocketConnected;
     private final Gauge idleSeconds;
@@ -40,6 +57,10 @@ public final class ConnectorMetrics {
     private final Counter discoveryHeld;
     private final Gauge discoveryUnconfirmed;
     private final Counter marketsDropped;
+    private final Counter messagesReceived;
+    private final Counter messagesPublished;
+    private final Histogram lagSeconds;
+    private final Counter errors;
     private final Map<String, PublishMetrics> publishByShard = new ConcurrentHashMap<>();
 
     private ConnectorMetrics(PrometheusRegistry registry) {
@@ -146,6 +167,36 @@ public final class ConnectorMetrics {
                         "feed",
                         "reason")
                 .register(registry);
+        // The seeds' names (DESIGN §17), beside the names above: each is counted where its counterpart is.
+        messagesReceived = counter(
+                        "ssmd_connector_messages_received",
+                        "Venue frames received (the seeds' name; ssmd_connector_messages_total splits them by type)",
+                        "feed",
+                        "shard")
+                .register(registry);
+        messagesPublished = counter(
+                        "ssmd_connector_messages_published",
+                        "Messages JetStream acked (stored, or a duplicate of an earlier attempt), once per message",
+                        "feed",
+                        "shard")
+                .register(registry);
+        lagSeconds = Histogram.builder()
+                .name("ssmd_connector_lag_seconds")
+                .help("Venue time to receive: the shard's receive time less the venue's own timestamp in the frame,"
+                        + " sampled on market-data frames that carry one (none for a venue or frame type without)")
+                .labelNames("feed", "shard")
+                .classicOnly()
+                .classicUpperBounds(LAG_BUCKETS)
+                .withoutExemplars()
+                .register(registry);
+        errors = counter(
+                        "ssmd_connector_errors",
+                        "Connector errors by error_type: parse (as parse_errors), publish (as publish_failed),"
+                                + " connection (as reconnects), resync (as resyncs)",
+                        "feed",
+                        "shard",
+                        "error_type")
+                .register(registry);
     }
 
     /** Registers the connector metrics in {@code registry}; call once per registry. */
@@ -159,7 +210,8 @@ public final class ConnectorMetrics {
                 feed + '\u0000' + shard,
                 key -> new PublishMetrics(
                         publishSeconds.labelValues(feed, shard), publishFailed.labelValues(feed, shard),
-                        publishRetries.labelValues(feed, shard), duplicates.labelValues(feed, shard)));
+                        publishRetries.labelValues(feed, shard), duplicates.labelValues(feed, shard),
+                        messagesPublished.labelValues(feed, shard), errors.labelValues(feed, shard, ERROR_PUBLISH)));
     }
 
     /** {@code ssmd_connector_messages_total{feed,shard,type}}. */
@@ -242,6 +294,26 @@ public final class ConnectorMetrics {
         return marketsDropped;
     }
 
+    /** {@code ssmd_connector_messages_received_total{feed,shard}}: the seeds' name, counted with {@link #messages()}. */
+    public Counter messagesReceived() {
+        return messagesReceived;
+    }
+
+    /** {@code ssmd_connector_messages_published_total{feed,shard}}: acked messages, once each. */
+    public Counter messagesPublished() {
+        return messagesPublished;
+    }
+
+    /** {@code ssmd_connector_lag_seconds{feed,shard}}: venue time to receive. */
+    public Histogram lagSeconds() {
+        return lagSeconds;
+    }
+
+    /** {@code ssmd_connector_errors_total{feed,shard,error_type}}; the types are the {@code ERROR_} constants. */
+    public Counter errors() {
+        return errors;
+    }
+
     /** {@code ssmd_connector_discovery_unconfirmed{feed}}. */
     public Gauge discoveryUnconfirmed() {
         return discoveryUnconfirmed;
@@ -258,10 +330,14 @@ public final class ConnectorMetrics {
      * @param failed     {@code ssmd_connector_publish_failed_total}
      * @param retries    {@code ssmd_connector_publish_retries_total}
      * @param duplicates {@code ssmd_connector_duplicates_total}
+     * @param published  {@code ssmd_connector_messages_published_total}
+     * @param errors     {@code ssmd_connector_errors_total{error_type="publish"}}
      */
     public record PublishMetrics(
             DistributionDataPoint seconds,
             CounterDataPoint failed,
             CounterDataPoint retries,
-            CounterDataPoint duplicates) {}
+            CounterDataPoint duplicates,
+            CounterDataPoint published,
+            CounterDataPoint errors) {}
 }

@@ -244,6 +244,7 @@ public final class Publisher {
                 return;
             }
             shardMetrics.seconds().observe((System.nanoTime() - startNanos) / 1e9);
+            shardMetrics.published().inc();
             PublishOutcome.Status status =
                     ack.isDuplicate() ? PublishOutcome.Status.DUPLICATE : PublishOutcome.Status.STORED;
             outcome.complete(new PublishOutcome(message, status, ack.getSeqno(), attempts, ""));
@@ -276,6 +277,7 @@ public final class Publisher {
                 return;
             }
             shardMetrics.failed().inc();
+            shardMetrics.errors().inc();
             // One WARN per range, from FailureRanges; a line per message would flood the log in an outage.
             log.debug(
                     "publish of {} (Nats-Msg-Id {}) failed after {} attempts: {}",

@@ -3,6 +3,7 @@ package io.ssmd.core.shard;
 import io.ssmd.core.Backoff;
 import io.ssmd.core.CborSerializable;
 import io.ssmd.core.config.FeedDefinition;
+import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.nats.EpochMicros;
 import java.time.Duration;
 import java.util.List;
@@ -595,6 +596,13 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             return this;
         }
         runtime.metrics().reconnects().labelValues(shardContext.feed(), name).inc();
+        if (planned == null) {
+            // A disconnect ssmd chose is no error: errors_total counts the venue's and the network's.
+            runtime.metrics()
+                    .errors()
+                    .labelValues(shardContext.feed(), name, ConnectorMetrics.ERROR_CONNECTION)
+                    .inc();
+        }
         state = ShardHealth.BACKOFF;
         timers.startSingleTimer(Reconnect.INSTANCE, delay);
         return this;

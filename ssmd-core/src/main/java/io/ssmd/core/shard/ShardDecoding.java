@@ -15,6 +15,12 @@ import org.apache.pekko.stream.QueueOfferResult;
  * the connection's instrument changes in the same stage, so the decoder is only ever called from here.
  */
 final class ShardDecoding {
+    /**
+     * At most one lag observation per this long per connection: the venue clock scans the frame's bytes, and a sample
+     * describes the lag as well as every frame would.
+     */
+    private static final long LAG_SAMPLE_NANOS = 10_000_000L;
+
     private final ShardGraph.Plan plan;
     private final int cap;
     private final ShardStats stats;
@@ -27,6 +33,9 @@ final class ShardDecoding {
     private final ShardBackpressure backpressure;
     /** Null when the feed watches no instrument's liveness. */
     private final InstrumentLiveness liveness;
+
+    private final VenueClock venueClock;
+    private long nextLagSample = System.nanoTime();
 
     private volatile BoundedSourceQueue<String> replies;
     private long frames;
@@ -51,6 +60,7 @@ final class ShardDecoding {
         this.decoderChangesLive = decoder.changesLive();
         this.snapshots = snapshots;
         this.backpressure = backpressure;
+        this.venueClock = plan.connector().venueClock();
         this.liveness = plan.liveness() == null
                 ? null
                 : InstrumentLiveness.of(plan.liveness(), plan.connector(), plan.shard(), System.nanoTime());
@@ -190,6 +200,7 @@ final class ShardDecoding {
         stats.inbound(decoded.type());
         if (decoded.kind() == Decoded.Kind.DATA) {
             stats.data();
+            sampleLag(frame);
             if (liveness != null) {
                 long now = System.nanoTime();
                 for (int i = 0; i < decoded.messages().size(); i++) {
@@ -231,6 +242,21 @@ final class ShardDecoding {
                 yield out;
             }
         };
+    }
+
+    private void sampleLag(ShardGraph.Frame frame) {
+        if (venueClock == VenueClock.NONE) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - nextLagSample < 0) {
+            return;
+        }
+        long venueMicros = venueClock.venueMicros(frame.bytes());
+        if (venueMicros != 0) {
+            nextLagSample = now + LAG_SAMPLE_NANOS;
+            events.lag(frame.receivedMicros() - venueMicros);
+        }
     }
 
     private OutboundMessage outbound(

@@ -1,7 +1,9 @@
 package io.ssmd.core.shard;
 
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.ssmd.core.SsmdVersion;
+import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.nats.EpochMicros;
 import java.util.List;
@@ -29,6 +31,10 @@ final class ShardEvents {
     private final Map<String, CounterDataPoint> messagesByType = new ConcurrentHashMap<>();
     private final CounterDataPoint parseErrors;
     private final CounterDataPoint resyncs;
+    private final CounterDataPoint received;
+    private final DistributionDataPoint lag;
+    private final CounterDataPoint parseErrorsSeeds;
+    private final CounterDataPoint resyncErrors;
     private final AtomicLong parseErrorCount = new AtomicLong();
 
     ShardEvents(ShardContext shard, long epoch, ShardRuntime runtime) {
@@ -37,16 +43,34 @@ final class ShardEvents {
         this.runtime = runtime;
         this.parseErrors = runtime.metrics().parseErrors().labelValues(shard.feed(), shard.shard());
         this.resyncs = runtime.metrics().resyncs().labelValues(shard.feed(), shard.shard());
+        ConnectorMetrics metrics = runtime.metrics();
+        this.received = metrics.messagesReceived().labelValues(shard.feed(), shard.shard());
+        this.lag = metrics.lagSeconds().labelValues(shard.feed(), shard.shard());
+        this.parseErrorsSeeds = metrics.errors().labelValues(shard.feed(), shard.shard(), ConnectorMetrics.ERROR_PARSE);
+        this.resyncErrors = metrics.errors().labelValues(shard.feed(), shard.shard(), ConnectorMetrics.ERROR_RESYNC);
+        // Present at 0 from the shard's first connection, so that a rate over them starts before the first error.
+        metrics.errors().labelValues(shard.feed(), shard.shard(), ConnectorMetrics.ERROR_CONNECTION);
+        metrics.errors().labelValues(shard.feed(), shard.shard(), ConnectorMetrics.ERROR_PUBLISH);
     }
 
     void counted(String type) {
         messagesByType
                 .computeIfAbsent(type, t -> runtime.metrics().messages().labelValues(shard.feed(), shard.shard(), t))
                 .inc();
+        received.inc();
+    }
+
+    /**
+     * One sample of venue time to receive, in microseconds. A venue clock ahead of ours reads as a negative lag, which
+     * is observed as 0: the lag cannot be told apart from the skew then.
+     */
+    void lag(long micros) {
+        lag.observe(Math.max(0, micros) / 1e6);
     }
 
     void parseError(String reason) {
         parseErrors.inc();
+        parseErrorsSeeds.inc();
         long n = parseErrorCount.incrementAndGet();
         if (n == 1 || n % PARSE_ERROR_LOG_EVERY == 0) {
             log.warn(
@@ -60,6 +84,7 @@ final class ShardEvents {
 
     void resync(Decoded.Resync resync) {
         resyncs.inc();
+        resyncErrors.inc();
         log.warn("{}: {} book resynchronizing: {}", shard.shard(), resync.instrument(), resync.reason());
         raise(ControlEvent.RESYNC, resync.reason(), List.of(resync.instrument()), null);
     }

@@ -79,6 +79,14 @@ public interface VenueConnector {
     /** See {@link #companion()}: {@code name} is a lower-case token ({@code lifecycle}). */
     record Companion(String name, VenueConnector connector) {}
 
+    /**
+     * Where the venue's own time sits in its frames, for {@code ssmd_connector_lag_seconds}; {@link VenueClock#NONE}
+     * (the default) when its frames carry none.
+     */
+    default VenueClock venueClock() {
+        return VenueClock.NONE;
+    }
+
     /** A decoder for one connection of one shard; its state (books, sequence numbers) dies with the connection. */
     FrameDecoder decoder(ShardContext shard);
 }

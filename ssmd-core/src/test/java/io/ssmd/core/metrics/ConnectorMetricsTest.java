@@ -26,6 +26,13 @@ class ConnectorMetricsTest {
         publish.seconds().observe(0.002);
         publish.failed().inc();
         publish.duplicates().inc();
+        publish.published().inc();
+        publish.errors().inc();
+        metrics.messagesReceived().labelValues("kraken", "kraken-0").inc();
+        metrics.lagSeconds().labelValues("kraken", "kraken-0").observe(0.02);
+        metrics.errors()
+                .labelValues("kraken", "kraken-0", ConnectorMetrics.ERROR_PARSE)
+                .inc();
 
         String text = scrape(registry, PrometheusTextFormatWriter.create());
         String openMetrics = scrape(registry, OpenMetricsTextFormatWriter.create());
@@ -41,7 +48,15 @@ class ConnectorMetricsTest {
                     .contains("ssmd_connector_publish_failed_total{feed=\"kraken\",shard=\"kraken-0\"} 1")
                     .contains("ssmd_connector_duplicates_total{feed=\"kraken\",shard=\"kraken-0\"} 1")
                     .contains("ssmd_connector_resyncs_total{feed=\"kraken\",shard=\"kraken-0\"} 1")
-                    .contains("ssmd_connector_markets_subscribed{feed=\"kraken\",shard=\"kraken-0\"} 3");
+                    .contains("ssmd_connector_markets_subscribed{feed=\"kraken\",shard=\"kraken-0\"} 3")
+                    // The seeds' names (DESIGN §17) beside ours.
+                    .contains("ssmd_connector_messages_received_total{feed=\"kraken\",shard=\"kraken-0\"} 1")
+                    .contains("ssmd_connector_messages_published_total{feed=\"kraken\",shard=\"kraken-0\"} 1")
+                    .contains("ssmd_connector_lag_seconds_bucket{feed=\"kraken\",shard=\"kraken-0\",le=\"0.025\"} 1")
+                    .contains("ssmd_connector_lag_seconds_count{feed=\"kraken\",shard=\"kraken-0\"} 1")
+                    .contains("ssmd_connector_errors_total{error_type=\"parse\",feed=\"kraken\",shard=\"kraken-0\"} 1")
+                    .contains(
+                            "ssmd_connector_errors_total{error_type=\"publish\",feed=\"kraken\",shard=\"kraken-0\"} 1");
         }
         assertThat(text).contains("# TYPE ssmd_connector_duplicates_total counter");
     }

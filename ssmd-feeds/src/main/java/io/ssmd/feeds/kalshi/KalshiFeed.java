@@ -4,6 +4,7 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.shard.ConnectTarget;
 import io.ssmd.core.shard.FrameDecoder;
 import io.ssmd.core.shard.ShardContext;
+import io.ssmd.core.shard.VenueClock;
 import io.ssmd.core.shard.VenueConnector;
 import io.ssmd.core.subject.Venue;
 import java.util.ArrayList;
@@ -25,6 +26,11 @@ import java.util.function.Function;
  * shard's subscribe: {@link #lifecycleConnector()} is the connector of the one shard that carries it.
  */
 public final class KalshiFeed implements VenueConnector {
+    /**
+     * Deltas, tickers and trades carry {@code ts_ms} (when Kalshi stamped the message); a book snapshot carries no time
+     * and is not measured.
+     */
+    public static final VenueClock VENUE_CLOCK = VenueClock.millisField("ts_ms");
 
     /** The companion shard's name: {@code kalshi-lifecycle}. */
     public static final String LIFECYCLE_SHARD = "lifecycle";
@@ -148,6 +154,11 @@ public final class KalshiFeed implements VenueConnector {
     @Override
     public Optional<String> keepalive() {
         return Optional.of(KalshiProtocol.LIST_SUBSCRIPTIONS);
+    }
+
+    @Override
+    public VenueClock venueClock() {
+        return VENUE_CLOCK;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.shard.ConnectTarget;
 import io.ssmd.core.shard.FrameDecoder;
 import io.ssmd.core.shard.ShardContext;
+import io.ssmd.core.shard.VenueClock;
 import io.ssmd.core.shard.VenueConnector;
 import io.ssmd.core.subject.Venue;
 import java.util.ArrayList;
@@ -20,6 +21,12 @@ import java.util.Optional;
  * and data are the inbound life the watchdog sees.
  */
 public final class KrakenFeed implements VenueConnector {
+    /**
+     * Book updates and trades carry an RFC 3339 {@code timestamp} per entry (the first is taken); snapshots carry the
+     * book's last change or trades long past, so they are not measured.
+     */
+    public static final VenueClock VENUE_CLOCK =
+            VenueClock.rfc3339Field("timestamp").unless("\"type\":\"snapshot\"");
 
     private final KrakenSettings settings;
 
@@ -106,6 +113,11 @@ public final class KrakenFeed implements VenueConnector {
     @Override
     public Optional<String> keepalive() {
         return Optional.of(KrakenProtocol.PING);
+    }
+
+    @Override
+    public VenueClock venueClock() {
+        return VENUE_CLOCK;
     }
 
     @Override

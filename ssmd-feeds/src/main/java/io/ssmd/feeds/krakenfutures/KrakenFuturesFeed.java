@@ -4,6 +4,7 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.shard.ConnectTarget;
 import io.ssmd.core.shard.FrameDecoder;
 import io.ssmd.core.shard.ShardContext;
+import io.ssmd.core.shard.VenueClock;
 import io.ssmd.core.shard.VenueConnector;
 import io.ssmd.core.subject.Venue;
 import io.ssmd.feeds.krakenfutures.KrakenFuturesProtocol.Channel;
@@ -17,6 +18,13 @@ import java.util.Optional;
  * connection. Immutable; shared by every shard of the feed.
  */
 public final class KrakenFuturesFeed implements VenueConnector {
+    /**
+     * {@code book} deltas carry {@code timestamp}, trades and tickers {@code time} (epoch ms); {@code book_snapshot}
+     * and {@code trade_snapshot} carry past times and are not measured.
+     */
+    public static final VenueClock VENUE_CLOCK = VenueClock.firstOf(
+                    VenueClock.millisField("timestamp"), VenueClock.millisField("time"))
+            .unless("_snapshot\"");
 
     private final KrakenFuturesSettings settings;
 
@@ -108,6 +116,11 @@ public final class KrakenFuturesFeed implements VenueConnector {
     @Override
     public Optional<String> keepalive() {
         return Optional.of(KrakenFuturesProtocol.subscribeHeartbeat());
+    }
+
+    @Override
+    public VenueClock venueClock() {
+        return VENUE_CLOCK;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.shard.ConnectTarget;
 import io.ssmd.core.shard.FrameDecoder;
 import io.ssmd.core.shard.ShardContext;
+import io.ssmd.core.shard.VenueClock;
 import io.ssmd.core.shard.VenueConnector;
 import io.ssmd.core.subject.Venue;
 import java.util.ArrayList;
@@ -22,6 +23,12 @@ import java.util.Optional;
  * published and never parsed as JSON.
  */
 public final class PolymarketFeed implements VenueConnector {
+    /**
+     * Every event carries {@code timestamp} (epoch ms as a string); a {@code book} event is the snapshot of a
+     * subscription and is not measured.
+     */
+    public static final VenueClock VENUE_CLOCK =
+            VenueClock.millisField("timestamp").unless("\"event_type\":\"book\"");
 
     private final PolymarketSettings settings;
     private final Map<String, String> conditionByAsset;
@@ -71,6 +78,11 @@ public final class PolymarketFeed implements VenueConnector {
     @Override
     public Optional<String> keepalive() {
         return Optional.of(PolymarketProtocol.PING);
+    }
+
+    @Override
+    public VenueClock venueClock() {
+        return VENUE_CLOCK;
     }
 
     @Override

@@ -4,6 +4,7 @@ import static io.ssmd.feeds.shard.ShardRig.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.ssmd.core.SsmdVersion;
 import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.testkit.NatsServerExtension;
@@ -95,6 +96,19 @@ class KrakenShardTest {
         await().atMost(WAIT).until(() -> orderbook("ETH/USD").size() > before + 10);
         assertThat(rig.control(ControlEvent.DISCONNECTED, "kraken-0")).isEmpty();
         assertThat(rig.control(ControlEvent.DISCONNECTED, "kraken-2")).isEmpty();
+        // The venue closing the connection is a connection error (errors_total{error_type="connection"}), once.
+        assertThat(errors("kraken-1", "connection")).isEqualTo(1);
+        assertThat(errors("kraken-0", "connection")).isZero();
+    }
+
+    private double errors(String shard, String type) {
+        return rig.metrics().scrape().stream()
+                .filter(m -> m.getMetadata().getName().equals("ssmd_connector_errors"))
+                .flatMap(m -> ((CounterSnapshot) m).getDataPoints().stream())
+                .filter(d -> shard.equals(d.getLabels().get("shard"))
+                        && type.equals(d.getLabels().get("error_type")))
+                .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue)
+                .sum();
     }
 
     @Test

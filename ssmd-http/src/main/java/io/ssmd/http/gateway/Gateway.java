@@ -112,6 +112,7 @@ public final class Gateway implements AutoCloseable {
             InstrumentDirectory directory) {
         GatewayMetrics metrics = GatewayMetrics.create(registry);
         GatewayCore core = new GatewayCore(feeds, spec, metrics, directory);
+        metrics.subscriptionsFrom(core::subscriptionCount);
         GatewayPipeline pipeline = GatewayPipeline.start(system, nats, env, core);
         SecmasterEvents secmaster = SecmasterEvents.start(system, nats, env, core);
         return new Gateway(core, pipeline, secmaster, keys, metrics, spec.recentTrades());

@@ -4,7 +4,9 @@ import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.GaugeDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.IntSupplier;
 
 /**
  * The gateway's Prometheus metrics (DESIGN §9). Counters are declared without {@code _total}: the client adds it in
@@ -16,6 +18,8 @@ public final class GatewayMetrics {
     private final CounterDataPoint messagesSent;
     private final CounterDataPoint dropped;
     private final CounterDataPoint slowClientsClosed;
+    /** Read at each scrape; the gateway's core, once it exists, answers it. */
+    private volatile IntSupplier subscriptions = () -> 0;
 
     private GatewayMetrics(PrometheusRegistry registry) {
         clientsConnected = Gauge.builder()
@@ -38,11 +42,23 @@ public final class GatewayMetrics {
                 .help("WebSocket clients closed because they stayed behind longer than gateway.max-lag")
                 .withoutExemplars()
                 .register(registry);
+        // The seeds' name (DESIGN §17). Read from the gateway's subscription index at scrape time rather than kept
+        // beside it, so it can never drift from what the gateway serves.
+        GaugeWithCallback.builder()
+                .name("ssmd_gateway_subscriptions_active")
+                .help("Subscriptions held by /v1/stream clients: feed x symbol x type, summed over the clients")
+                .callback(cb -> cb.call(subscriptions.getAsInt()))
+                .register(registry);
     }
 
     /** Registers the gateway metrics in {@code registry}; call once per registry. */
     public static GatewayMetrics create(PrometheusRegistry registry) {
         return new GatewayMetrics(registry);
+    }
+
+    /** Where {@code ssmd_gateway_subscriptions_active} is read from: the gateway's subscription index. */
+    void subscriptionsFrom(IntSupplier count) {
+        this.subscriptions = count;
     }
 
     void clientConnected() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.ssmd.core.config.GatewaySpec;
 import io.ssmd.core.testkit.NatsServerExtension;
 import java.lang.management.ManagementFactory;
@@ -64,7 +65,20 @@ class GatewayLimitsTest {
             assertThat(client.ofType("trade")).hasSize(1);
             assertThat(client.ofType("subscribed")).hasSize(1);
             assertThat(node.gateway().core().subscriptionCount()).isEqualTo(1);
+            // The seeds' gauge reads the same index: the refused symbols are not in it.
+            assertThat(subscriptionsActive(node)).isEqualTo(1);
+            client.send("{\"action\":\"unsubscribe\",\"symbols\":[\"BTC/USD\"],\"types\":[\"trade\"]}");
+            client.awaitMessage(m -> m.path("type").asText().equals("unsubscribed"));
+            assertThat(subscriptionsActive(node)).isZero();
         }
+    }
+
+    private static double subscriptionsActive(GatewayTestNode node) {
+        return node.registry().scrape().stream()
+                .filter(m -> m.getMetadata().getName().equals("ssmd_gateway_subscriptions_active"))
+                .map(m -> ((GaugeSnapshot) m).getDataPoints().get(0).getValue())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("ssmd_gateway_subscriptions_active is not registered"));
     }
 
     @Test
