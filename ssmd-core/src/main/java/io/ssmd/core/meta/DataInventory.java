@@ -236,7 +236,7 @@ public final class DataInventory {
                     .mapTo(Long.class)
                     .one());
         } catch (RuntimeException e) {
-            if (!uniqueViolation(e)) {
+            if (!SqlStates.uniqueViolation(e)) {
                 throw e;
             }
             return find(key).orElseThrow(() -> e);
@@ -361,7 +361,7 @@ public final class DataInventory {
             h.release("inventory_insert");
             return inserted;
         } catch (RuntimeException e) {
-            if (!uniqueViolation(e)) {
+            if (!SqlStates.uniqueViolation(e)) {
                 throw e;
             }
             h.rollbackToSavepoint("inventory_insert");
@@ -442,16 +442,6 @@ public final class DataInventory {
                     .bindList("ids", stale)
                     .execute();
         }
-    }
-
-    private static boolean uniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            // 23505: unique_violation in PostgreSQL and H2 alike.
-            if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Row row(ResultSet rs) throws SQLException {

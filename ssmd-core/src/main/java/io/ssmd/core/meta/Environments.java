@@ -99,13 +99,25 @@ public final class Environments {
      * @return the plan carried out and the version in effect afterwards
      */
     public Applied apply(String name, CanonicalConfig config, Deployer by, String action) {
-        return jdbi.inTransaction(h -> {
-            EnvironmentPlan plan = plan(h, name, config);
-            if (plan.kind() == EnvironmentPlan.Kind.UNCHANGED) {
-                return new Applied(plan, plan.current().orElseThrow());
+        try {
+            return jdbi.inTransaction(h -> apply(h, name, config, by, action));
+        } catch (RuntimeException e) {
+            if (!SqlStates.uniqueViolation(e)) {
+                throw e;
             }
-            return new Applied(plan, record(h, action, plan, by));
-        });
+            // Another writer recorded the environment (or its next version) between this plan and this insert: nodes
+            // of a cluster that start together each apply the same file. Plan again, against what it recorded.
+            return jdbi.inTransaction(h -> apply(h, name, config, by, action));
+        }
+    }
+
+    /** {@link #apply} within {@code h}'s transaction. */
+    Applied apply(Handle h, String name, CanonicalConfig config, Deployer by, String action) {
+        EnvironmentPlan plan = plan(h, name, config);
+        if (plan.kind() == EnvironmentPlan.Kind.UNCHANGED) {
+            return new Applied(plan, plan.current().orElseThrow());
+        }
+        return new Applied(plan, record(h, action, plan, by));
     }
 
     /** What {@link #apply} did: the plan, and the version in effect afterwards. */

@@ -221,4 +221,49 @@ class EnvironmentsTest {
                         "~ feeds.kraken.instruments: [\"BTC/USD\",\"ETH/USD\"] -> [\"BTC/USD\"]",
                         "+ gateway: {\"max-lag\":\"30s\"}");
     }
+
+    /**
+     * Nodes of a cluster that start together each apply the same environment file: the second's insert waits on the
+     * first's uncommitted row and then violates its key. It plans again and finds the version recorded (the cause of a
+     * node of ClusterOnHostTest failing to start with {@code environments_pkey}).
+     */
+    @Test
+    void aNewEnvironmentAppliedByTwoWritersAtOnceIsRecordedOnceAndNeitherFails() throws Exception {
+        try (Database db = Database.open(POSTGRES.settings());
+                Connection watcher = POSTGRES.connect()) {
+            Environments environments = Environments.of(Metadata.of(db));
+            CanonicalConfig config = config(V1);
+            java.util.concurrent.CompletableFuture<Environments.Applied> second =
+                    new java.util.concurrent.CompletableFuture<>();
+            Environments.Applied first = Metadata.of(db).jdbi().inTransaction(h -> {
+                Environments.Applied applied = environments.apply(h, "racing", config, alice(), "apply");
+                Thread other = new Thread(() -> {
+                    try {
+                        second.complete(environments.apply("racing", config, alice(), "apply"));
+                    } catch (RuntimeException e) {
+                        second.completeExceptionally(e);
+                    }
+                });
+                other.start();
+                // The other writer's insert waits on this transaction's row until it commits.
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> waitingOnALock(watcher));
+                return applied;
+            });
+
+            Environments.Applied again = second.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(first.changed()).isTrue();
+            assertThat(again.changed()).isFalse();
+            assertThat(again.version().version()).isEqualTo(1);
+            assertThat(environments.history("racing")).hasSize(1);
+        }
+    }
+
+    private static boolean waitingOnALock(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        + " AND query LIKE '%environments%'")) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        }
+    }
 }
