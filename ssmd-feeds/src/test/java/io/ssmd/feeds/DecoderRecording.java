@@ -128,6 +128,27 @@ public final class DecoderRecording {
         }
     }
 
+    /**
+     * Broken and odd variants of each frame, which a venue or a bad proxy could send: cut in half, with trailing
+     * garbage, with a second JSON value after it, wrapped in an array, and with every {@code "} of its first key
+     * dropped. Decoded, each must land where it did before (unparsed, for the same reason), whatever parser reads it.
+     */
+    public static List<String> mutations(List<String> lines) {
+        List<String> out = new ArrayList<>();
+        for (String line : lines) {
+            out.add(line.substring(0, line.length() / 2));
+            out.add(line + " x");
+            out.add(line + " {}");
+            out.add("[" + line + "]");
+            int quote = line.indexOf('"');
+            int close = quote < 0 ? -1 : line.indexOf('"', quote + 1);
+            if (close > 0) {
+                out.add(line.substring(0, quote) + line.substring(quote + 1, close) + line.substring(close + 1));
+            }
+        }
+        return out;
+    }
+
     /** The lines of a class-path resource, blank ones left out. */
     public static List<String> resourceLines(String name) {
         try (InputStream in = DecoderRecording.class.getResourceAsStream(name)) {

@@ -36,4 +36,13 @@ class KalshiDecoderEquivalenceTest {
                 .run(decoder, "archive-capture.jsonl round 2", lines)
                 .assertMatches("kalshi-archive-capture.txt");
     }
+
+    @Test
+    void brokenVariantsOfTheSampleDecodeExactlyAsRecorded() {
+        List<String> lines = DecoderRecording.resourceLines("/kalshi/messages.jsonl");
+        KalshiDecoder decoder = KalshiDecoderGoldenTest.decoder(DecoderRecording.instruments(MARKET, lines));
+        new DecoderRecording()
+                .run(decoder, "mutations", DecoderRecording.mutations(lines))
+                .assertMatches("kalshi-mutations.txt");
+    }
 }

@@ -50,4 +50,13 @@ class KrakenDecoderEquivalenceTest {
         KrakenDecoder decoder = KrakenFeedFixture.decoder(symbols);
         new DecoderRecording().run(decoder, "synthetic", frames).assertMatches("kraken-synthetic.txt");
     }
+
+    @Test
+    void brokenVariantsOfTheSampleDecodeExactlyAsRecorded() {
+        List<String> lines = DecoderRecording.resourceLines("/kraken/messages.jsonl");
+        KrakenDecoder decoder = KrakenFeedFixture.decoder(DecoderRecording.instruments(SYMBOL, lines));
+        new DecoderRecording()
+                .run(decoder, "mutations", DecoderRecording.mutations(lines))
+                .assertMatches("kraken-mutations.txt");
+    }
 }

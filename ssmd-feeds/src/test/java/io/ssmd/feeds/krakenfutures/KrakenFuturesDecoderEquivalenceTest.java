@@ -36,4 +36,13 @@ class KrakenFuturesDecoderEquivalenceTest {
                 .run(decoder, "archive-capture.jsonl round 2", lines)
                 .assertMatches("kraken-futures-archive-capture.txt");
     }
+
+    @Test
+    void brokenVariantsOfTheSampleDecodeExactlyAsRecorded() {
+        List<String> lines = DecoderRecording.resourceLines("/kraken-futures/messages.jsonl");
+        KrakenFuturesDecoder decoder = KrakenFuturesFixtures.decoder(DecoderRecording.instruments(PRODUCT, lines));
+        new DecoderRecording()
+                .run(decoder, "mutations", DecoderRecording.mutations(lines))
+                .assertMatches("kraken-futures-mutations.txt");
+    }
 }

@@ -36,4 +36,13 @@ class PolymarketDecoderEquivalenceTest {
                 .run(decoder, "archive-capture.jsonl round 2", lines)
                 .assertMatches("polymarket-archive-capture.txt");
     }
+
+    @Test
+    void brokenVariantsOfTheSampleDecodeExactlyAsRecorded() {
+        List<String> lines = DecoderRecording.resourceLines("/polymarket/messages.jsonl");
+        PolymarketDecoder decoder = PolymarketGoldenTest.decoder(lines);
+        new DecoderRecording()
+                .run(decoder, "mutations", DecoderRecording.mutations(lines))
+                .assertMatches("polymarket-mutations.txt");
+    }
 }
