@@ -46,7 +46,8 @@ public final class DecoderRecording {
             byte[] frame = frames.get(i).getBytes(StandardCharsets.UTF_8);
             Decoded decoded = decoder.decode(frame);
             lines.add("== " + source + ":" + (i + 1));
-            lines.add("kind " + decoded.kind() + " type " + decoded.type() + " reason " + decoded.reason());
+            // Parser messages hold line breaks ("\n at [Source: ...]"): escaped, so a recorded line stays one line.
+            lines.add("kind " + decoded.kind() + " type " + decoded.type() + " reason " + oneLine(decoded.reason()));
             for (Decoded.Routed routed : decoded.messages()) {
                 String payload = Arrays.equals(routed.payload(), frame)
                         ? "frame"
@@ -59,6 +60,10 @@ public final class DecoderRecording {
             books(decoder);
         }
         return this;
+    }
+
+    private static String oneLine(String text) {
+        return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r");
     }
 
     private void books(FrameDecoder decoder) {
