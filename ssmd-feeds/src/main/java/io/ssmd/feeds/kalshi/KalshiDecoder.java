@@ -57,6 +57,8 @@ public final class KalshiDecoder implements FrameDecoder {
     private final Map<String, String> categoryTokens = new HashMap<>();
     /** Subjects by type and market (event for {@code event_lifecycle}), once their category is known. */
     private final SubjectCache subjects;
+    /** Subjects of markets whose category is not known yet: kept apart, as discovery may still give them one. */
+    private final SubjectCache uncategorized;
 
     private final int perSubscribe;
     private final List<String> channels;
@@ -76,6 +78,7 @@ public final class KalshiDecoder implements FrameDecoder {
         this.shard = shard;
         this.categoryOf = categoryOf;
         this.subjects = SubjectCache.forShard(shard);
+        this.uncategorized = SubjectCache.forShard(shard);
         assign(shard);
         this.perSubscribe = settings.maxMarketsPerSubscribe();
         this.channels = settings.channels();
@@ -228,6 +231,7 @@ public final class KalshiDecoder implements FrameDecoder {
         shard = after;
         assigned.clear();
         subjects.clear();
+        uncategorized.clear();
         assign(after);
     }
 
@@ -423,9 +427,18 @@ public final class KalshiDecoder implements FrameDecoder {
                 categoryTokens.put(ticker, category);
             }
         }
-        subject = Subjects.marketData(
-                shard.env(), shard.feed(), category, type, shard.tokens().getOrDefault(ticker, Subjects.token(ticker)));
-        return category.equals(Subjects.UNCATEGORIZED) ? subject : subjects.put(type, ticker, subject);
+        // A market without a category yet is looked up again each frame (above), but its subject is not built again.
+        SubjectCache cache = category.equals(Subjects.UNCATEGORIZED) ? uncategorized : subjects;
+        subject = cache.get(type, ticker);
+        if (subject == null) {
+            String token = shard.tokens().get(ticker);
+            subject = cache.put(
+                    type,
+                    ticker,
+                    Subjects.marketData(
+                            shard.env(), shard.feed(), category, type, token != null ? token : Subjects.token(ticker)));
+        }
+        return subject;
     }
 
     /**

@@ -8,7 +8,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -303,10 +302,5 @@ final class KalshiFrame {
     private static <T> T skip(JsonParser p, T result) throws IOException {
         p.skipChildren();
         return result;
-    }
-
-    /** {@code Optional} of a text field. */
-    static Optional<String> present(String text) {
-        return Optional.ofNullable(text);
     }
 }
