@@ -118,6 +118,16 @@ public class DecodeBench {
         }
     }
 
+    /** The decoder measured, as set up for the trial. */
+    FrameDecoder decoder() {
+        return decoder;
+    }
+
+    /** The frames measured, in the order they are decoded, round and round. */
+    byte[][] frames() {
+        return frames;
+    }
+
     /** Messages routed per data frame of {@code venue}'s sample, on average: ns per message is ns per frame ÷ this. */
     static double routedPerFrame(String venue) throws IOException {
         DecodeBench bench = new DecodeBench();
@@ -202,7 +212,10 @@ public class DecodeBench {
         return Venues.wire(feed).feed().connector().decoder(ShardContext.of("bench", venue, venue + "-0", instruments));
     }
 
-    /** Runs the JMH benchmark with the gc profiler (allocation per frame), in a forked JVM, printing JMH's report. */
+    /**
+     * Runs the plain loop ({@link DecodeLoop}: thread CPU time per frame, which a loaded machine inflates less), then
+     * the JMH benchmark with the gc profiler (allocation per frame), in a forked JVM, printing JMH's report.
+     */
     static void run(PrintStream out) {
         try {
             for (String venue : Venues.ids()) {
@@ -210,6 +223,7 @@ public class DecodeBench {
                         "%s: %.2f messages routed per frame; frames decoded, round and round: %s%n",
                         venue, routedPerFrame(venue), frameTypes(venue));
             }
+            DecodeLoop.run(java.time.Duration.ofSeconds(5), out);
             Options options = new OptionsBuilder()
                     .include(DecodeBench.class.getName())
                     .addProfiler("gc")

@@ -88,8 +88,12 @@ public final class JsonSlices {
         }
     }
 
-    /** Reads the array whose START_ARRAY is the parser's current token. */
-    private static Layout layout(JsonParser parser) throws IOException {
+    /**
+     * The layout of the array whose {@code START_ARRAY} is the parser's current token, read to its {@code END_ARRAY}:
+     * for a decoder that reads the frame with its own streaming parser and slices it in the same pass. The parser must
+     * have been created over the whole frame, from its first byte.
+     */
+    public static Layout layout(JsonParser parser) throws IOException {
         int arrayStart = (int) parser.currentTokenLocation().getByteOffset();
         List<int[]> elements = new ArrayList<>();
         JsonToken token;

@@ -1,12 +1,10 @@
 package io.ssmd.feeds.kalshi;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ssmd.core.shard.Decoded;
 import io.ssmd.core.shard.FeedShard;
 import io.ssmd.core.shard.FrameDecoder;
 import io.ssmd.core.shard.ShardContext;
+import io.ssmd.core.shard.SubjectCache;
 import io.ssmd.core.subject.Subjects;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -46,9 +44,6 @@ public final class KalshiDecoder implements FrameDecoder {
     /** Ids of the decoder's own commands, far above the subscribe batches' 1, 2, ... so they never meet. */
     static final long FIRST_RESYNC_ID = 1_000_000;
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-
     private ShardContext shard;
     private final Function<String, String> categoryOf;
     /**
@@ -60,6 +55,11 @@ public final class KalshiDecoder implements FrameDecoder {
     private final KalshiSids sids = new KalshiSids();
     private final Map<String, KalshiLocalBook> books = new HashMap<>();
     private final Map<String, String> categoryTokens = new HashMap<>();
+    /** Subjects by type and market (event for {@code event_lifecycle}), once their category is known. */
+    private final SubjectCache subjects;
+    /** Subjects of markets whose category is not known yet: kept apart, as discovery may still give them one. */
+    private final SubjectCache uncategorized;
+
     private final int perSubscribe;
     private final List<String> channels;
     private long nextId = FIRST_RESYNC_ID;
@@ -77,6 +77,8 @@ public final class KalshiDecoder implements FrameDecoder {
     private KalshiDecoder(ShardContext shard, KalshiSettings settings, Function<String, String> categoryOf) {
         this.shard = shard;
         this.categoryOf = categoryOf;
+        this.subjects = SubjectCache.forShard(shard);
+        this.uncategorized = SubjectCache.forShard(shard);
         assign(shard);
         this.perSubscribe = settings.maxMarketsPerSubscribe();
         this.channels = settings.channels();
@@ -100,21 +102,20 @@ public final class KalshiDecoder implements FrameDecoder {
 
     @Override
     public Decoded decode(byte[] frame) {
-        JsonNode root;
+        KalshiFrame root;
         try {
-            root = JSON.readTree(frame);
+            root = KalshiFrame.read(frame);
         } catch (IOException | RuntimeException e) {
             return Decoded.unparsed("not JSON: " + e.getClass().getSimpleName());
         }
         try {
-            if (root == null || !root.isObject()) {
+            if (!root.object) {
                 return Decoded.unparsed("not a JSON object");
             }
-            JsonNode typeNode = root.get("type");
-            if (typeNode == null || !typeNode.isTextual()) {
-                return Decoded.unparsed(root.has("cmd") ? "a client command, not a venue frame" : "no type");
+            if (root.type == null) {
+                return Decoded.unparsed(root.command ? "a client command, not a venue frame" : "no type");
             }
-            return switch (typeNode.asText()) {
+            return switch (root.type) {
                 case "orderbook_snapshot", "orderbook_delta" -> book(frame, root);
                 case "ticker" -> market(frame, root, "ticker");
                 case "trade" -> market(frame, root, "trade");
@@ -125,7 +126,7 @@ public final class KalshiDecoder implements FrameDecoder {
                 case "ok" -> ok(frame, root);
                 case "unsubscribed" -> unsubscribed(frame, root);
                 case "error" -> error(frame, root);
-                default -> Decoded.unparsed("unknown type '" + typeNode.asText() + "'");
+                default -> Decoded.unparsed("unknown type '" + root.type + "'");
             };
         } catch (RuntimeException e) {
             // A decoder never throws (FrameDecoder): a bug here must not cost the frame.
@@ -202,19 +203,24 @@ public final class KalshiDecoder implements FrameDecoder {
     }
 
     /** A one-market frame published as received; its seq, when it has one, is recorded on its sid. */
-    private Decoded market(byte[] frame, JsonNode root, String type) {
-        Optional<String> ticker = text(root.path("msg").get("market_ticker"));
-        if (ticker.isEmpty()) {
-            return Decoded.unparsed(root.get("type").asText() + " without msg.market_ticker");
+    private Decoded market(byte[] frame, KalshiFrame root, String type) {
+        KalshiFrame.Msg msg = msg(root);
+        if (msg.marketTicker == null) {
+            return Decoded.unparsed(root.type + " without msg.market_ticker");
         }
-        OptionalLong sid = KalshiNumbers.whole(root.get("sid"));
-        OptionalLong seq = KalshiNumbers.whole(root.get("seq"));
-        if (sid.isPresent() && seq.isPresent()) {
+        if (root.sid.isPresent() && root.seq.isPresent()) {
             // Lifecycle (and, in older archives, trade) frames carry seq too; there is no book to rebuild for them.
-            sids.seq((int) sid.getAsLong(), seq.getAsLong(), false);
+            sids.seq((int) root.sid.getAsLong(), root.seq.getAsLong(), false);
         }
-        return data(frame, type, ticker.get(), root.path("msg"));
+        return data(frame, type, msg.marketTicker, msg);
     }
+
+    /** The frame's {@code msg} object; an empty one when it has none (as the tree's {@code path("msg")} was). */
+    private static KalshiFrame.Msg msg(KalshiFrame root) {
+        return root.msg != null ? root.msg : NO_MSG;
+    }
+
+    private static final KalshiFrame.Msg NO_MSG = new KalshiFrame.Msg();
 
     /**
      * The shard's new context: the added markets' tokens and categories. The categories are taken anew from it, so a
@@ -224,6 +230,8 @@ public final class KalshiDecoder implements FrameDecoder {
     public void context(ShardContext after) {
         shard = after;
         assigned.clear();
+        subjects.clear();
+        uncategorized.clear();
         assign(after);
     }
 
@@ -250,36 +258,36 @@ public final class KalshiDecoder implements FrameDecoder {
         return category != null ? category : categoryOf.apply(ticker);
     }
 
-    private Decoded event(byte[] frame, JsonNode root) {
-        JsonNode msg = root.path("msg");
-        Optional<String> event = text(msg.get("event_ticker"));
-        if (event.isEmpty()) {
+    private Decoded event(byte[] frame, KalshiFrame root) {
+        KalshiFrame.Msg msg = msg(root);
+        String event = msg.eventTicker;
+        if (event == null) {
             return Decoded.unparsed("event_lifecycle without msg.event_ticker");
         }
-        String category = categoryOf(event.get());
-        if (category == null) {
-            category = text(msg.get("series_ticker")).map(this::categoryOf).orElse(null);
+        String category = categoryOf(event);
+        if (category == null && msg.seriesTicker != null) {
+            category = categoryOf(msg.seriesTicker);
         }
         String subject = Subjects.marketData(
-                shard.env(), shard.feed(), Subjects.category(category), "event_lifecycle", Subjects.token(event.get()));
+                shard.env(), shard.feed(), Subjects.category(category), "event_lifecycle", Subjects.token(event));
         return Decoded.data("event_lifecycle", List.of(new Decoded.Routed(subject, frame, 0)));
     }
 
-    private Decoded book(byte[] frame, JsonNode root) {
-        JsonNode msg = root.path("msg");
-        Optional<String> ticker = text(msg.get("market_ticker"));
+    private Decoded book(byte[] frame, KalshiFrame root) {
+        KalshiFrame.Msg msg = msg(root);
+        Optional<String> ticker = Optional.ofNullable(msg.marketTicker);
         if (ticker.isEmpty()) {
-            return Decoded.unparsed(root.get("type").asText() + " without msg.market_ticker");
+            return Decoded.unparsed(root.type + " without msg.market_ticker");
         }
         Decoded published = data(frame, "orderbook", ticker.get(), msg);
-        OptionalLong sidNumber = KalshiNumbers.whole(root.get("sid"));
+        OptionalLong sidNumber = root.sid;
         if (sidNumber.isEmpty()) {
             books.remove(ticker.get());
             return published;
         }
         int sid = (int) sidNumber.getAsLong();
         sids.saw(sid, ticker.get());
-        OptionalLong seq = KalshiNumbers.whole(root.get("seq"));
+        OptionalLong seq = root.seq;
         if (seq.isPresent()) {
             Optional<KalshiSids.Gap> gap = sids.seq(sid, seq.getAsLong(), true);
             if (gap.isPresent()) {
@@ -289,7 +297,7 @@ public final class KalshiDecoder implements FrameDecoder {
         if (sids.retired(sid)) {
             return published;
         }
-        if (root.get("type").asText().equals("orderbook_snapshot")) {
+        if (root.type.equals("orderbook_snapshot")) {
             KalshiLocalBook.fromSnapshot(msg)
                     .ifPresentOrElse(b -> books.put(ticker.get(), b), () -> books.remove(ticker.get()));
             return published;
@@ -332,10 +340,10 @@ public final class KalshiDecoder implements FrameDecoder {
         return published.withResyncs(resyncs).withReplies(replies);
     }
 
-    private Decoded subscribed(byte[] frame, JsonNode root) {
-        JsonNode msg = root.path("msg");
-        OptionalLong sid = KalshiNumbers.whole(msg.get("sid"));
-        Optional<String> channel = text(msg.get("channel"));
+    private Decoded subscribed(byte[] frame, KalshiFrame root) {
+        KalshiFrame.Msg msg = msg(root);
+        OptionalLong sid = msg.sid;
+        Optional<String> channel = Optional.ofNullable(msg.channel);
         if (sid.isPresent() && channel.isPresent()) {
             sids.subscribed(id(root), (int) sid.getAsLong(), channel.get());
         }
@@ -350,24 +358,17 @@ public final class KalshiDecoder implements FrameDecoder {
         return system.withReplies(change(added, removed).orElseThrow());
     }
 
-    private Decoded ok(byte[] frame, JsonNode root) {
-        JsonNode msg = root.get("msg");
-        OptionalLong sidNumber = KalshiNumbers.whole(root.get("sid"));
+    private Decoded ok(byte[] frame, KalshiFrame root) {
+        OptionalLong sidNumber = root.sid;
         // list_subscriptions answers ok with an array and no sid: the reply to the keepalive.
-        if ((msg != null && msg.isArray()) || sidNumber.isEmpty()) {
+        if (root.msgArray || sidNumber.isEmpty()) {
             return Decoded.pong();
         }
         int sid = (int) sidNumber.getAsLong();
-        Optional<List<String>> tickers = Optional.empty();
-        JsonNode list = msg == null ? null : msg.get("market_tickers");
-        if (list != null && list.isArray()) {
-            List<String> all = new ArrayList<>();
-            list.forEach(t -> all.add(t.asText()));
-            tickers = Optional.of(all);
-        }
+        Optional<List<String>> tickers = Optional.ofNullable(msg(root).marketTickers);
         sids.ok(id(root), sid, tickers);
         Decoded system = Decoded.system("ok", shard, frame);
-        OptionalLong seq = KalshiNumbers.whole(root.get("seq"));
+        OptionalLong seq = root.seq;
         if (seq.isPresent()) {
             // The ok itself consumes a seq on that sid: recorded, so the next data frame is not taken for a gap.
             Optional<KalshiSids.Gap> gap = sids.seq(sid, seq.getAsLong(), false);
@@ -378,8 +379,8 @@ public final class KalshiDecoder implements FrameDecoder {
         return system;
     }
 
-    private Decoded unsubscribed(byte[] frame, JsonNode root) {
-        KalshiNumbers.whole(root.get("sid")).ifPresent(sid -> sids.unsubscribed((int) sid));
+    private Decoded unsubscribed(byte[] frame, KalshiFrame root) {
+        root.sid.ifPresent(sid -> sids.unsubscribed((int) sid));
         return Decoded.system("unsubscribed", shard, frame);
     }
 
@@ -387,12 +388,12 @@ public final class KalshiDecoder implements FrameDecoder {
      * An error is reported per market: the one it names ({@code market_ticker}), else, for a subscribe of ours
      * refused as a whole, every market it named. "Already subscribed" (6) refuses nothing.
      */
-    private Decoded error(byte[] frame, JsonNode root) {
+    private Decoded error(byte[] frame, KalshiFrame root) {
         Decoded system = Decoded.system("error", shard, frame);
-        JsonNode msg = root.path("msg");
-        long code = KalshiNumbers.whole(msg.get("code")).orElse(-1);
-        String reason = "code " + code + ": " + msg.path("msg").asText("");
-        Optional<String> market = text(msg.get("market_ticker"));
+        KalshiFrame.Msg msg = msg(root);
+        long code = msg.code.orElse(-1);
+        String reason = "code " + code + ": " + msg.message;
+        Optional<String> market = Optional.ofNullable(msg.marketTicker);
         if (market.isPresent()) {
             return system.withRejections(List.of(new Decoded.Rejection(market.get(), reason)));
         }
@@ -405,11 +406,19 @@ public final class KalshiDecoder implements FrameDecoder {
                 .toList());
     }
 
-    private Decoded data(byte[] frame, String type, String ticker, JsonNode msg) {
+    private Decoded data(byte[] frame, String type, String ticker, KalshiFrame.Msg msg) {
         return Decoded.data(type, List.of(new Decoded.Routed(subject(type, ticker, msg), frame, 0)));
     }
 
-    private String subject(String type, String ticker, JsonNode msg) {
+    /**
+     * The market's subject of this type: built once per type and market when its category is known (a market of an
+     * unknown category may be given one by discovery later, so its subject is built anew each time).
+     */
+    private String subject(String type, String ticker, KalshiFrame.Msg msg) {
+        String subject = subjects.get(type, ticker);
+        if (subject != null) {
+            return subject;
+        }
         String category = categoryTokens.get(ticker);
         if (category == null) {
             category = Subjects.category(category(ticker, msg));
@@ -418,8 +427,18 @@ public final class KalshiDecoder implements FrameDecoder {
                 categoryTokens.put(ticker, category);
             }
         }
-        return Subjects.marketData(
-                shard.env(), shard.feed(), category, type, shard.tokens().getOrDefault(ticker, Subjects.token(ticker)));
+        // A market without a category yet is looked up again each frame (above), but its subject is not built again.
+        SubjectCache cache = category.equals(Subjects.UNCATEGORIZED) ? uncategorized : subjects;
+        subject = cache.get(type, ticker);
+        if (subject == null) {
+            String token = shard.tokens().get(ticker);
+            subject = cache.put(
+                    type,
+                    ticker,
+                    Subjects.marketData(
+                            shard.env(), shard.feed(), category, type, token != null ? token : Subjects.token(ticker)));
+        }
+        return subject;
     }
 
     /**
@@ -427,12 +446,10 @@ public final class KalshiDecoder implements FrameDecoder {
      * {@code created} lifecycle event), its event's ({@code additional_metadata.event_ticker}) or its series'
      * (the ticker up to its first {@code -}, Kalshi's naming): a series belongs to one category.
      */
-    private String category(String ticker, JsonNode msg) {
+    private String category(String ticker, KalshiFrame.Msg msg) {
         String category = categoryOf(ticker);
-        if (category == null) {
-            category = text(msg.path("additional_metadata").get("event_ticker"))
-                    .map(this::categoryOf)
-                    .orElse(null);
+        if (category == null && msg.metadataEventTicker != null) {
+            category = categoryOf(msg.metadataEventTicker);
         }
         int dash = ticker.indexOf('-');
         if (category == null && dash > 0) {
@@ -447,15 +464,8 @@ public final class KalshiDecoder implements FrameDecoder {
         return id;
     }
 
-    private static Long id(JsonNode root) {
-        OptionalLong id = KalshiNumbers.whole(root.get("id"));
-        return id.isPresent() ? id.getAsLong() : null;
-    }
-
-    private static Optional<String> text(JsonNode node) {
-        return node != null && node.isValueNode() && !node.asText().isEmpty()
-                ? Optional.of(node.asText())
-                : Optional.empty();
+    private static Long id(KalshiFrame root) {
+        return root.id.isPresent() ? root.id.getAsLong() : null;
     }
 
     /** The connection's subscriptions as the decoder sees them (tests). */

@@ -1,7 +1,7 @@
 package io.ssmd.feeds.kalshi;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -25,12 +25,24 @@ final class KalshiLocalBook {
     private final TreeMap<BigDecimal, Resting> no = new TreeMap<>();
 
     /**
+     * One side of a snapshot as read off the wire: its {@code [price, size]} levels, in order; null levels when the
+     * side is not an array or some level is not a pair of decimals.
+     */
+    record Side(List<BigDecimal[]> levels) {
+        /** JSON null: a side with no resting orders. */
+        static final Side EMPTY = new Side(List.of());
+        /** Not an array, or a level that is not a pair of decimals. */
+        static final Side UNREADABLE = new Side(null);
+    }
+
+    /**
      * A book from a snapshot's {@code msg}; empty when its levels cannot be read. A side with no resting orders has
      * no key at all (real frames), which is an empty side, not an error.
      */
-    static Optional<KalshiLocalBook> fromSnapshot(JsonNode msg) {
+    static Optional<KalshiLocalBook> fromSnapshot(KalshiFrame.Msg msg) {
         KalshiLocalBook book = new KalshiLocalBook();
-        return book.readSide(msg, "yes", book.yes) && book.readSide(msg, "no", book.no)
+        return book.readSide(msg.yesFp, msg.yesDollars, msg.yesCents, book.yes)
+                        && book.readSide(msg.noFp, msg.noDollars, msg.noCents, book.no)
                 ? Optional.of(book)
                 : Optional.empty();
     }
@@ -42,15 +54,16 @@ final class KalshiLocalBook {
      * Reads a delta's {@code msg}: {@code price_dollars} and {@code delta_fp}, else the legacy {@code price} (cents)
      * and {@code delta}; empty when it cannot be read.
      */
-    static Optional<Delta> readDelta(JsonNode msg) {
-        Optional<BigDecimal> price = KalshiNumbers.dollars(msg, "price_dollars", "price");
-        Optional<BigDecimal> delta =
-                KalshiNumbers.decimal(msg.has("delta_fp") ? msg.get("delta_fp") : msg.get("delta"));
-        String side = msg.path("side").asText("");
-        if (price.isEmpty() || delta.isEmpty() || !(side.equals("yes") || side.equals("no"))) {
+    static Optional<Delta> readDelta(KalshiFrame.Msg msg) {
+        BigDecimal price = msg.priceDollars != null
+                ? msg.priceDollars
+                : msg.priceCents == null ? null : msg.priceCents.movePointLeft(2);
+        BigDecimal delta = msg.hasDeltaFp ? msg.deltaFp : msg.delta;
+        String side = msg.side;
+        if (price == null || delta == null || !(side.equals("yes") || side.equals("no"))) {
             return Optional.empty();
         }
-        return Optional.of(new Delta(side, price.get(), delta.get()));
+        return Optional.of(new Delta(side, price, delta));
     }
 
     /** Applies a delta; why the book is now broken, or empty. */
@@ -100,33 +113,23 @@ final class KalshiLocalBook {
      * Reads one side: {@code yes_dollars_fp} ({@code [["0.0800","300.00"]]}, current), else legacy
      * {@code yes_dollars} ({@code [["0.080",300]]}), else legacy {@code yes} ({@code [[8,300]]}, integer cents).
      */
-    private boolean readSide(JsonNode msg, String side, Map<BigDecimal, Resting> into) {
-        JsonNode levels = msg.get(side + "_dollars_fp");
-        boolean cents = false;
+    private boolean readSide(Side fp, Side dollars, Side cents, Map<BigDecimal, Resting> into) {
+        Side levels = fp != null ? fp : dollars != null ? dollars : cents;
+        boolean inCents = fp == null && dollars == null;
         if (levels == null) {
-            levels = msg.get(side + "_dollars");
-        }
-        if (levels == null) {
-            levels = msg.get(side);
-            cents = true;
-        }
-        if (levels == null || levels.isNull()) {
             return true;
         }
-        if (!levels.isArray()) {
+        if (levels.levels() == null) {
             return false;
         }
-        for (JsonNode level : levels) {
-            Optional<BigDecimal> price = KalshiNumbers.decimal(level.get(0));
-            Optional<BigDecimal> size = KalshiNumbers.decimal(level.get(1));
-            if (price.isEmpty() || size.isEmpty()) {
-                return false;
-            }
-            BigDecimal wire = cents ? price.get().movePointLeft(2) : price.get();
-            if (size.get().signum() > 0) {
+        for (BigDecimal[] level : levels.levels()) {
+            BigDecimal price = level[0];
+            BigDecimal size = level[1];
+            BigDecimal wire = inCents ? price.movePointLeft(2) : price;
+            if (size.signum() > 0) {
                 into.merge(
                         wire.stripTrailingZeros(),
-                        new Resting(wire, size.get()),
+                        new Resting(wire, size),
                         (a, b) -> new Resting(b.price(), a.size().add(b.size())));
             }
         }

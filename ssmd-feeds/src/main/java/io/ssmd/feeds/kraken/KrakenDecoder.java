@@ -4,6 +4,7 @@ import io.ssmd.core.shard.Decoded;
 import io.ssmd.core.shard.FrameDecoder;
 import io.ssmd.core.shard.JsonSlices;
 import io.ssmd.core.shard.ShardContext;
+import io.ssmd.core.shard.SubjectCache;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +36,7 @@ import java.util.Set;
 public final class KrakenDecoder implements FrameDecoder {
 
     private final ShardContext shard;
+    private final SubjectCache subjects;
     private final int bookDepth;
     private final boolean checksBooks;
     private final Map<String, KrakenLocalBook> books = new HashMap<>();
@@ -45,6 +47,7 @@ public final class KrakenDecoder implements FrameDecoder {
 
     private KrakenDecoder(ShardContext shard, KrakenSettings settings) {
         this.shard = shard;
+        this.subjects = SubjectCache.forShard(shard);
         this.bookDepth = settings.bookDepth();
         // A feed without the book channel never subscribed one: nothing to check, and nothing to resubscribe.
         this.checksBooks = settings.followsBooks();
@@ -108,14 +111,21 @@ public final class KrakenDecoder implements FrameDecoder {
                 return Decoded.unparsed(read.channel() + " data entry " + i + " has no symbol");
             }
         }
-        Optional<JsonSlices.Layout> layout = JsonSlices.arrayField(frame, "data");
-        if (layout.isEmpty() || layout.get().size() != data.size()) {
+        JsonSlices.Layout layout = read.layout();
+        if (layout == null || layout.size() != data.size()) {
             return Decoded.unparsed(read.channel() + " data array could not be sliced");
+        }
+        if (data.size() == 1) {
+            return Decoded.data(
+                    type,
+                    List.of(new Decoded.Routed(
+                            subjects.marketData(shard, type, data.get(0).symbol()), frame, 0)));
         }
         List<Decoded.Routed> routed = new ArrayList<>(data.size());
         for (int i = 0; i < data.size(); i++) {
-            byte[] payload = data.size() == 1 ? frame : layout.get().withOnly(frame, i);
-            routed.add(new Decoded.Routed(shard.marketData(type, data.get(i).symbol()), payload, i));
+            byte[] payload = layout.withOnly(frame, i);
+            routed.add(new Decoded.Routed(
+                    subjects.marketData(shard, type, data.get(i).symbol()), payload, i));
         }
         return Decoded.data(type, routed);
     }

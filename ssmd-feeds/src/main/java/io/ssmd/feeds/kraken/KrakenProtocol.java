@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.ssmd.core.shard.JsonSlices;
 import io.ssmd.feeds.WireTokens;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -61,6 +63,8 @@ public final class KrakenProtocol {
      *
      * @param reqId   the {@code req_id}'s text
      * @param data    the {@code data} elements, or null when there is no {@code data} array
+     * @param layout  where the first {@code data} array's elements sit in the frame, for slicing; null when there is
+     *                no {@code data} array
      */
     record Frame(
             String channel,
@@ -70,7 +74,8 @@ public final class KrakenProtocol {
             String error,
             String symbol,
             String reqId,
-            List<Entry> data) {}
+            List<Entry> data,
+            JsonSlices.Layout layout) {}
 
     /** A frame that is valid JSON but not an object, or whose known fields have the wrong JSON type. */
     static final class NotAFrame extends IOException {
@@ -178,6 +183,7 @@ public final class KrakenProtocol {
             String symbol = null;
             String reqId = null;
             List<Entry> data = null;
+            JsonSlices.Layout layout = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 JsonToken value = p.nextToken();
@@ -190,7 +196,20 @@ public final class KrakenProtocol {
                     case "req_id" -> reqId = value.isScalarValue() ? p.getText() : WireTokens.skip(p, null);
                     case "success" ->
                         success = value.isBoolean() ? (Boolean) p.getBooleanValue() : WireTokens.skip(p, null);
-                    case "data" -> data = value == JsonToken.START_ARRAY ? entries(p) : WireTokens.skip(p, null);
+                    case "data" -> {
+                        if (value != JsonToken.START_ARRAY) {
+                            data = WireTokens.skip(p, null);
+                        } else if (layout == null) {
+                            // Entries and their byte ranges in one pass: the frame is sliced by them, not parsed again.
+                            List<int[]> ranges = new ArrayList<>();
+                            int arrayStart = (int) p.currentTokenLocation().getByteOffset();
+                            data = entries(p, ranges);
+                            layout = new JsonSlices.Layout(
+                                    arrayStart, (int) p.currentLocation().getByteOffset(), ranges);
+                        } else {
+                            data = entries(p, null);
+                        }
+                    }
                     default -> p.skipChildren();
                 }
             }
@@ -200,7 +219,7 @@ public final class KrakenProtocol {
             if (p.nextToken() != null) {
                 throw new NotAFrame("content after the object");
             }
-            return new Frame(channel, type, method, success, error, symbol, reqId, data);
+            return new Frame(channel, type, method, success, error, symbol, reqId, data, layout);
         }
     }
 
@@ -218,10 +237,23 @@ public final class KrakenProtocol {
         return text;
     }
 
-    private static List<Entry> entries(JsonParser p) throws IOException {
-        return WireTokens.objects(
-                p, KrakenProtocol::entry, new Entry(null, List.of(), List.of(), false, OptionalLong.empty()));
+    /** The {@code data} elements; with {@code ranges}, each element's byte range (end exclusive) too. */
+    private static List<Entry> entries(JsonParser p, List<int[]> ranges) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        JsonToken token;
+        while ((token = WireTokens.nextElement(p)) != null) {
+            int start = (int) p.currentTokenLocation().getByteOffset();
+            entries.add(token == JsonToken.START_OBJECT ? entry(p) : WireTokens.skip(p, NOT_AN_ENTRY));
+            if (ranges != null) {
+                // A string's text is read lazily: finish it, or the location would still point inside it.
+                p.finishToken();
+                ranges.add(new int[] {start, (int) p.currentLocation().getByteOffset()});
+            }
+        }
+        return entries;
     }
+
+    private static final Entry NOT_AN_ENTRY = new Entry(null, List.of(), List.of(), false, OptionalLong.empty());
 
     private static Entry entry(JsonParser p) throws IOException {
         String symbol = null;

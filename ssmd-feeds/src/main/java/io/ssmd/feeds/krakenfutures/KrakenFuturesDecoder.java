@@ -5,14 +5,11 @@ import static io.ssmd.feeds.krakenfutures.KrakenFuturesProtocol.TYPE_TICKER;
 import static io.ssmd.feeds.krakenfutures.KrakenFuturesProtocol.TYPE_TRADE;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import io.ssmd.core.shard.Decoded;
 import io.ssmd.core.shard.FrameDecoder;
 import io.ssmd.core.shard.JsonSlices;
 import io.ssmd.core.shard.ShardContext;
+import io.ssmd.core.shard.SubjectCache;
 import io.ssmd.feeds.krakenfutures.KrakenFuturesProtocol.Channel;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -46,18 +43,10 @@ import java.util.Optional;
  */
 public final class KrakenFuturesDecoder implements FrameDecoder {
 
-    /**
-     * Floats read as {@link java.math.BigDecimal} from their text, so book levels are exact; trailing garbage after
-     * the object makes a frame unparsed rather than half-read.
-     */
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
-
     private static final int MAX_REASON_CHARS = 200;
 
     private final ShardContext shard;
+    private final SubjectCache subjects;
     private final Map<String, KrakenFuturesLocalBook> books = new HashMap<>();
     /**
      * How many heartbeat {@code subscribed} acks still answer the connection's subscription rather than a keepalive:
@@ -71,28 +60,33 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
      */
     public KrakenFuturesDecoder(ShardContext shard, KrakenFuturesSettings settings) {
         this.shard = shard;
+        this.subjects = SubjectCache.forShard(shard);
         this.heartbeatSubscriptionAcks = settings.subscribes(Channel.HEARTBEAT) ? 1 : 0;
     }
 
     @Override
     public Decoded decode(byte[] frame) {
-        JsonNode node;
+        // Read in one streaming pass: floats as BigDecimal from their text, so book levels are exact; trailing garbage
+        // after the object makes a frame unparsed rather than half-read.
+        KrakenFuturesFrame node;
         try {
-            node = JSON.readTree(frame);
+            node = KrakenFuturesFrame.read(frame);
         } catch (JsonProcessingException e) {
             return unparsed("not JSON: " + e.getOriginalMessage());
+        } catch (KrakenFuturesFrame.NotJson e) {
+            return unparsed("not JSON: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
             return unparsed("not JSON: " + e);
         }
-        if (node == null || !node.isObject()) {
+        if (!node.object) {
             return unparsed("not a JSON object");
         }
         try {
-            if (node.has("event")) {
-                return event(node.get("event").asText(""), node, frame);
+            if (node.event != null) {
+                return event(node.event, node, frame);
             }
-            if (node.path("feed").isTextual()) {
-                return feed(node.get("feed").asText(), node, frame);
+            if (node.feed != null) {
+                return feed(node.feed, node, frame);
             }
             return unparsed("neither event nor feed");
         } catch (RuntimeException e) {
@@ -127,11 +121,11 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
         return Optional.ofNullable(books.get(productId));
     }
 
-    private Decoded event(String event, JsonNode node, byte[] frame) {
+    private Decoded event(String event, KrakenFuturesFrame node, byte[] frame) {
         if (event.equals("pong")) {
             return Decoded.pong();
         }
-        if (event.equals("subscribed") && node.path("feed").asText("").equals(Channel.HEARTBEAT.wire())) {
+        if (event.equals("subscribed") && node.feedText.equals(Channel.HEARTBEAT.wire())) {
             if (heartbeatSubscriptionAcks == 0) {
                 return Decoded.pong();
             }
@@ -153,30 +147,27 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
      * The venue names the refused products but gives no reason in the documented {@code subscribed_failed}; a
      * {@code message}, should one come, is kept.
      */
-    private static List<Decoded.Rejection> rejections(JsonNode node) {
-        String feed = node.path("feed").asText("");
-        String reason = node.path("message").isTextual()
-                ? node.get("message").asText()
-                : "subscribed_failed on feed '" + feed + "'";
+    private static List<Decoded.Rejection> rejections(KrakenFuturesFrame node) {
+        String reason = node.message != null ? node.message : "subscribed_failed on feed '" + node.feedText + "'";
         List<Decoded.Rejection> rejections = new ArrayList<>();
-        for (JsonNode id : node.path("product_ids")) {
-            rejections.add(new Decoded.Rejection(id.asText(), reason));
+        for (String id : node.productIds) {
+            rejections.add(new Decoded.Rejection(id, reason));
         }
         return rejections;
     }
 
-    private Decoded feed(String feed, JsonNode node, byte[] frame) {
+    private Decoded feed(String feed, KrakenFuturesFrame node, byte[] frame) {
         if (feed.equals(Channel.HEARTBEAT.wire())) {
             return Decoded.heartbeat();
         }
-        String productId = node.path("product_id").asText("");
+        String productId = node.productId;
         if (productId.isEmpty()) {
             return unparsed("'" + feed + "' frame without a product_id");
         }
         return switch (feed) {
             case "ticker" -> single(TYPE_TICKER, productId, frame);
             case "trade" -> single(TYPE_TRADE, productId, frame);
-            case KrakenFuturesProtocol.TRADE_SNAPSHOT -> tradeSnapshot(productId, frame);
+            case KrakenFuturesProtocol.TRADE_SNAPSHOT -> tradeSnapshot(productId, node, frame);
             case KrakenFuturesProtocol.BOOK_SNAPSHOT -> bookSnapshot(productId, node, frame);
             case "book" -> bookDelta(productId, node, frame);
             default -> unparsed("unknown feed '" + feed + "'");
@@ -184,20 +175,19 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
     }
 
     private Decoded single(String type, String productId, byte[] frame) {
-        return Decoded.data(type, List.of(new Decoded.Routed(shard.marketData(type, productId), frame, 0)));
+        return Decoded.data(type, List.of(new Decoded.Routed(subjects.marketData(shard, type, productId), frame, 0)));
     }
 
     /**
      * One message per trade, so each is published like a live {@code trade}; the envelope stays so a reader still
      * sees it came from a snapshot, which consumers that dedupe by trade id need (DESIGN §8).
      */
-    private Decoded tradeSnapshot(String productId, byte[] frame) {
-        Optional<JsonSlices.Layout> trades = JsonSlices.arrayField(frame, "trades");
-        if (trades.isEmpty()) {
+    private Decoded tradeSnapshot(String productId, KrakenFuturesFrame node, byte[] frame) {
+        JsonSlices.Layout layout = node.trades;
+        if (layout == null) {
             return unparsed("trade_snapshot without a trades list");
         }
-        JsonSlices.Layout layout = trades.get();
-        String subject = shard.marketData(TYPE_TRADE, productId);
+        String subject = subjects.marketData(shard, TYPE_TRADE, productId);
         // An empty snapshot (a product that has not traded) is still published whole: the archive keeps every frame.
         if (layout.size() == 0) {
             return Decoded.data(TYPE_TRADE, List.of(new Decoded.Routed(subject, frame, 0)));
@@ -209,7 +199,7 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
         return Decoded.data(TYPE_TRADE, messages);
     }
 
-    private Decoded bookSnapshot(String productId, JsonNode node, byte[] frame) {
+    private Decoded bookSnapshot(String productId, KrakenFuturesFrame node, byte[] frame) {
         KrakenFuturesLocalBook book = books.computeIfAbsent(productId, id -> new KrakenFuturesLocalBook());
         Decoded decoded = single(TYPE_ORDERBOOK, productId, frame);
         return book.snapshot(node)
@@ -217,7 +207,7 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
                 .orElse(decoded);
     }
 
-    private Decoded bookDelta(String productId, JsonNode node, byte[] frame) {
+    private Decoded bookDelta(String productId, KrakenFuturesFrame node, byte[] frame) {
         KrakenFuturesLocalBook book = books.computeIfAbsent(productId, id -> new KrakenFuturesLocalBook());
         Decoded decoded = single(TYPE_ORDERBOOK, productId, frame);
         return switch (book.state()) {

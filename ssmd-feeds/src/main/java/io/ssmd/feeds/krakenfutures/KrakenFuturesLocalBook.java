@@ -1,6 +1,5 @@
 package io.ssmd.feeds.krakenfutures;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.Comparator;
 import java.util.Map;
@@ -72,19 +71,17 @@ final class KrakenFuturesLocalBook {
      *
      * @return why the snapshot cannot be used, or empty when the book is synced from it
      */
-    Optional<String> snapshot(JsonNode frame) {
+    Optional<String> snapshot(KrakenFuturesFrame frame) {
         bids.clear();
         asks.clear();
-        Optional<Long> snapshotSeq = sequence(frame);
-        if (snapshotSeq.isEmpty()) {
+        if (frame.seq.isEmpty()) {
             return Optional.of("book_snapshot without a whole-number seq");
         }
-        Optional<String> problem =
-                load(frame.get("bids"), bids, "bids").or(() -> load(frame.get("asks"), asks, "asks"));
+        Optional<String> problem = load(frame.bids, bids, "bids").or(() -> load(frame.asks, asks, "asks"));
         if (problem.isPresent()) {
             return problem;
         }
-        seq = snapshotSeq.get();
+        seq = frame.seq.getAsLong();
         state = State.SYNCED;
         return Optional.empty();
     }
@@ -95,16 +92,16 @@ final class KrakenFuturesLocalBook {
      *
      * @return why the book is now broken, or empty when the delta followed on and left it sane
      */
-    Optional<String> delta(JsonNode frame) {
-        Optional<Long> deltaSeq = sequence(frame);
-        if (deltaSeq.isEmpty()) {
+    Optional<String> delta(KrakenFuturesFrame frame) {
+        if (frame.seq.isEmpty()) {
             return Optional.of("book delta without a whole-number seq");
         }
-        if (deltaSeq.get() != seq + 1) {
-            return Optional.of("seq gap: expected " + (seq + 1) + ", got " + deltaSeq.get());
+        long deltaSeq = frame.seq.getAsLong();
+        if (deltaSeq != seq + 1) {
+            return Optional.of("seq gap: expected " + (seq + 1) + ", got " + deltaSeq);
         }
-        seq = deltaSeq.get();
-        String side = frame.path("side").asText("");
+        seq = deltaSeq;
+        String side = frame.side;
         TreeMap<BigDecimal, BigDecimal> levels = switch (side) {
             case "buy" -> bids;
             case "sell" -> asks;
@@ -113,42 +110,41 @@ final class KrakenFuturesLocalBook {
         if (levels == null) {
             return Optional.of("book delta with side '" + side + "', expected buy or sell");
         }
-        Optional<BigDecimal> price = decimal(frame.get("price"));
-        Optional<BigDecimal> qty = decimal(frame.get("qty"));
-        if (price.isEmpty() || qty.isEmpty()) {
+        BigDecimal price = frame.price;
+        BigDecimal qty = frame.qty;
+        if (price == null || qty == null) {
             return Optional.of("book delta without a decimal price and qty");
         }
-        Optional<String> insane = checkLevel(price.get(), qty.get(), side);
+        Optional<String> insane = checkLevel(price, qty, side);
         if (insane.isPresent()) {
             return insane;
         }
         // A delete of a level we never held is not an error: the venue does not promise to delete only what it sent.
         // Removed first, as the gateway's book does: TreeMap.put keeps the old key, and a level carries the latest wire
         // text (34981 after 34981.0), so that this book's ssmd snapshot reads as the gateway's.
-        levels.remove(price.get());
-        if (qty.get().signum() != 0) {
-            levels.put(price.get(), qty.get());
+        levels.remove(price);
+        if (qty.signum() != 0) {
+            levels.put(price, qty);
         }
         return Optional.empty();
     }
 
-    private static Optional<String> load(JsonNode list, TreeMap<BigDecimal, BigDecimal> side, String name) {
-        if (list == null || !list.isArray()) {
+    private static Optional<String> load(
+            java.util.List<KrakenFuturesFrame.Level> list, TreeMap<BigDecimal, BigDecimal> side, String name) {
+        if (list == null) {
             return Optional.of("book_snapshot without a " + name + " list");
         }
-        for (JsonNode level : list) {
-            Optional<BigDecimal> price = decimal(level.get("price"));
-            Optional<BigDecimal> qty = decimal(level.get("qty"));
-            if (price.isEmpty() || qty.isEmpty()) {
+        for (KrakenFuturesFrame.Level level : list) {
+            if (level.price() == null || level.qty() == null) {
                 return Optional.of("book_snapshot " + name + " level without a decimal price and qty");
             }
-            Optional<String> insane = checkLevel(price.get(), qty.get(), name);
+            Optional<String> insane = checkLevel(level.price(), level.qty(), name);
             if (insane.isPresent()) {
                 return insane;
             }
-            side.remove(price.get());
-            if (qty.get().signum() > 0) {
-                side.put(price.get(), qty.get());
+            side.remove(level.price());
+            if (level.qty().signum() > 0) {
+                side.put(level.price(), level.qty());
             }
         }
         return Optional.empty();
@@ -160,36 +156,6 @@ final class KrakenFuturesLocalBook {
         }
         if (price.signum() <= 0) {
             return Optional.of("price " + price.toPlainString() + " not positive on " + side);
-        }
-        return Optional.empty();
-    }
-
-    /** {@code seq} as a long when it is a whole number. */
-    private static Optional<Long> sequence(JsonNode frame) {
-        JsonNode seq = frame.get("seq");
-        if (seq == null || !seq.isIntegralNumber() || !seq.canConvertToLong()) {
-            return Optional.empty();
-        }
-        return Optional.of(seq.longValue());
-    }
-
-    /**
-     * A price or size from its wire text. The decoder reads floats as {@link BigDecimal}, so {@code decimalValue} is
-     * exact; the venue sends numbers, but a quoted number is read the same, as tolerance costs nothing here.
-     */
-    private static Optional<BigDecimal> decimal(JsonNode value) {
-        if (value == null) {
-            return Optional.empty();
-        }
-        if (value.isNumber()) {
-            return Optional.of(value.decimalValue());
-        }
-        if (value.isTextual()) {
-            try {
-                return Optional.of(new BigDecimal(value.asText()));
-            } catch (NumberFormatException e) {
-                return Optional.empty();
-            }
         }
         return Optional.empty();
     }

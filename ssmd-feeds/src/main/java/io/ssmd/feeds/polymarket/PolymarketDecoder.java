@@ -3,12 +3,12 @@ package io.ssmd.feeds.polymarket;
 import io.ssmd.core.shard.Decoded;
 import io.ssmd.core.shard.FrameDecoder;
 import io.ssmd.core.shard.ShardContext;
+import io.ssmd.core.shard.SubjectCache;
 import io.ssmd.core.subject.Subjects;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,6 +46,10 @@ public final class PolymarketDecoder implements FrameDecoder {
     private final Map<String, String> conditionByAsset;
 
     private final Map<String, PolymarketLocalBook> books = new HashMap<>();
+    /** Subjects by type and market (condition id, or the asset when its market is unknown). */
+    private final SubjectCache subjects;
+    /** Event types as subject tokens: a handful, sanitized once each. */
+    private final SubjectCache typeTokens = new SubjectCache(64);
     /** Assets whose book was found broken and resubscribed, waiting for the new snapshot. */
     private final Set<String> resyncing = new HashSet<>();
 
@@ -54,6 +58,7 @@ public final class PolymarketDecoder implements FrameDecoder {
         this.customFeatures = customFeatures;
         this.instruments = new HashSet<>(shard.instruments());
         this.conditionByAsset = new HashMap<>(conditionByAsset);
+        this.subjects = SubjectCache.forShard(shard);
     }
 
     /**
@@ -102,8 +107,14 @@ public final class PolymarketDecoder implements FrameDecoder {
         final List<Decoded.Routed> messages = new ArrayList<>();
         final List<Decoded.Resync> resyncs = new ArrayList<>();
         final List<Decoded.Rejection> rejections = new ArrayList<>();
-        final Set<String> types = new LinkedHashSet<>();
+        /** The events' type, or {@code mixed} when they differ. */
+        String type;
+
         boolean data;
+
+        void type(String eventType) {
+            type = type == null || type.equals(eventType) ? eventType : "mixed";
+        }
     }
 
     @Override
@@ -143,7 +154,7 @@ public final class PolymarketDecoder implements FrameDecoder {
     }
 
     private Decoded decoded(Outcome outcome) {
-        String type = outcome.types.size() == 1 ? outcome.types.iterator().next() : "mixed";
+        String type = outcome.type;
         List<String> replies = List.of();
         if (!outcome.resyncs.isEmpty()) {
             List<String> assets = outcome.resyncs.stream()
@@ -180,13 +191,13 @@ public final class PolymarketDecoder implements FrameDecoder {
         String problem = unroutable(event);
         if (problem != null) {
             // Inside an array: this element alone goes to the unparsed subject; its siblings are published.
-            outcome.types.add("unparsed");
+            outcome.type("unparsed");
             outcome.messages.add(new Decoded.Routed(shard.unparsed(), payload, element));
             return;
         }
         learn(event);
         String type = type(event);
-        outcome.types.add(type);
+        outcome.type(type);
         if (type.equals(REJECTED)) {
             outcome.messages.add(new Decoded.Routed(shard.system(), payload, element));
             event.assetsIds()
@@ -194,9 +205,9 @@ public final class PolymarketDecoder implements FrameDecoder {
                             new Decoded.Rejection(a, "refused by the venue (" + REJECTED + ")")));
             return;
         }
-        String token = token(event);
-        String subject = token == null ? shard.system() : Subjects.marketData(shard.env(), shard.feed(), type, token);
-        outcome.data |= token != null;
+        String market = market(event);
+        String subject = market == null ? shard.system() : subject(type, market);
+        outcome.data |= market != null;
         outcome.messages.add(new Decoded.Routed(subject, payload, element));
         if (type.equals("book")) {
             book(event, outcome);
@@ -205,8 +216,17 @@ public final class PolymarketDecoder implements FrameDecoder {
         }
     }
 
+    /** The subject of an event of this type about this market (or asset): built once per type and market. */
+    private String subject(String type, String market) {
+        String subject = subjects.get(type, market);
+        return subject != null
+                ? subject
+                : subjects.put(
+                        type, market, Subjects.marketData(shard.env(), shard.feed(), type, Subjects.token(market)));
+    }
+
     /** The subject type of an event: its {@code event_type}, one per schema. */
-    private static String type(PolymarketProtocol.Event event) {
+    private String type(PolymarketProtocol.Event event) {
         String type = event.eventType();
         if (type == null) {
             return "book";
@@ -219,23 +239,24 @@ public final class PolymarketDecoder implements FrameDecoder {
                 return "price_change_v0";
             }
         }
-        return Subjects.token(type);
+        String token = typeTokens.get("", type);
+        return token != null ? token : typeTokens.put("", type, Subjects.token(type));
     }
 
     /**
-     * The condition id that names the event's subject: its {@code market}; else the market known for its asset;
-     * else the asset id itself (an event without {@code market} has never been seen); null when the event names
-     * neither (published on the system subject).
+     * The condition id that names the event's subject (as its token): its {@code market}; else the market known for
+     * its asset; else the asset id itself (an event without {@code market} has never been seen); null when the event
+     * names neither (published on the system subject).
      */
-    private String token(PolymarketProtocol.Event event) {
+    private String market(PolymarketProtocol.Event event) {
         if (event.market() != null) {
-            return Subjects.token(event.market());
+            return event.market();
         }
         String asset = firstAsset(event);
         if (asset == null) {
             return null;
         }
-        return Subjects.token(conditionByAsset.getOrDefault(asset, asset));
+        return conditionByAsset.getOrDefault(asset, asset);
     }
 
     private static String firstAsset(PolymarketProtocol.Event event) {
@@ -335,7 +356,7 @@ public final class PolymarketDecoder implements FrameDecoder {
     }
 
     /**
-     * Books are per asset, but their messages go on the market's condition id ({@link #token}): the asset's ssmd book
+     * Books are per asset, but their messages go on the market's condition id ({@link #market}): the asset's ssmd book
      * snapshot names that token, so a reader matches it to the book messages after it. Every checked asset has had a
      * {@code book} event, which names its market.
      */
