@@ -12,8 +12,16 @@ import java.time.Duration;
  * @param unassignedTimeout a shard entity started without its assignment (remembered for a feed this cluster no
  *                          longer runs) stops for good after this long without one; longer than a feed manager
  *                          takes to start and recover elsewhere
+ * @param environment       the environment whose state this is: a feed's assignments are kept per environment, so
+ *                          that environments sharing one database (or run one after another on it) never read each
+ *                          other's; empty in rigs that run one feed manager alone
  */
-public record PersistenceSettings(int snapshotEvery, Duration unassignedTimeout) {
+public record PersistenceSettings(int snapshotEvery, Duration unassignedTimeout, String environment) {
+
+    /** Not tied to an environment. */
+    public PersistenceSettings(int snapshotEvery, Duration unassignedTimeout) {
+        this(snapshotEvery, unassignedTimeout, "");
+    }
 
     public PersistenceSettings {
         if (snapshotEvery < 1) {
@@ -24,6 +32,11 @@ public record PersistenceSettings(int snapshotEvery, Duration unassignedTimeout)
             throw new IllegalArgumentException(
                     "ssmd.persistence.unassigned-shard-timeout must be above 0, got " + unassignedTimeout);
         }
+    }
+
+    /** The same settings for the state of {@code name}. */
+    public PersistenceSettings forEnvironment(String name) {
+        return new PersistenceSettings(snapshotEvery, unassignedTimeout, name);
     }
 
     /** reference.conf's values. */

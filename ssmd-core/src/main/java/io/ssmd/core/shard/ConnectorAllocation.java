@@ -1,11 +1,14 @@
 package io.ssmd.core.shard;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.ActorRef;
@@ -34,16 +37,32 @@ public final class ConnectorAllocation extends ShardCoordinator.AbstractShardAll
 
     private static final Logger log = LoggerFactory.getLogger(ConnectorAllocation.class);
 
+    /**
+     * How long a new shard waits for the shard region of a serving connector node that has not registered with the
+     * coordinator yet. Nodes that come Up together register their regions a moment apart: a manager re-sending its
+     * recovered assignments at once would otherwise put every shard on the first region the coordinator knows.
+     */
+    static final Duration REGION_WAIT = Duration.ofSeconds(10);
+
     private final Supplier<List<ConnectorMember>> members;
     private final Function<ActorRef, Address> addressOf;
+    private final LongSupplier nanoClock;
+    /** Serving nodes without a registered region, and since when (nanoClock) they are waited for. */
+    private final Map<Address, Long> awaited = new ConcurrentHashMap<>();
 
     /**
      * @param members   the cluster's members as they are now
      * @param addressOf the node of a shard region (the coordinator's own region has a local address)
      */
     ConnectorAllocation(Supplier<List<ConnectorMember>> members, Function<ActorRef, Address> addressOf) {
+        this(members, addressOf, System::nanoTime);
+    }
+
+    ConnectorAllocation(
+            Supplier<List<ConnectorMember>> members, Function<ActorRef, Address> addressOf, LongSupplier nanoClock) {
         this.members = members;
         this.addressOf = addressOf;
+        this.nanoClock = nanoClock;
     }
 
     /** The strategy for {@code system}'s cluster, the members with {@code role} running connectors. */
@@ -62,6 +81,17 @@ public final class ConnectorAllocation extends ShardCoordinator.AbstractShardAll
             ActorRef requester, String shardId, Map<ActorRef, IndexedSeq<String>> currentShardAllocations) {
         Map<ActorRef, Integer> load = currentShardAllocations.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().size()));
+        Optional<Address> waitingFor = awaitedRegion(load.keySet());
+        if (waitingFor.isPresent()) {
+            // Refused for now: the coordinator says the allocation failed and will be retried, and the region asks
+            // again after its retry interval (2 s), the messages for the shard held meanwhile.
+            log.info(
+                    "shard {} waits for the shard region of {} (an Up connector node not registered yet)",
+                    shardId,
+                    waitingFor.get());
+            return Futures.failed(new IllegalStateException("shard " + shardId + " waits for the shard region of "
+                    + waitingFor.get() + ", an Up connector node that has not registered with the coordinator yet"));
+        }
         ActorRef chosen = choose(load).orElse(requester);
         log.info(
                 "shard {} placed on {} ({} shards there already)",
@@ -69,6 +99,22 @@ public final class ConnectorAllocation extends ShardCoordinator.AbstractShardAll
                 addressOf.apply(chosen),
                 load.getOrDefault(chosen, 0));
         return Futures.successful(chosen);
+    }
+
+    /**
+     * A serving connector node whose region the coordinator does not know yet, waited for at most {@link #REGION_WAIT}
+     * from when it was first found missing (a node whose region never registers does not hold allocation up).
+     */
+    Optional<Address> awaitedRegion(Set<ActorRef> regions) {
+        Set<Address> registered = regions.stream().map(addressOf).collect(Collectors.toSet());
+        long now = nanoClock.getAsLong();
+        awaited.keySet().removeIf(registered::contains);
+        return members.get().stream()
+                .filter(ConnectorMember::serving)
+                .map(ConnectorMember::address)
+                .filter(address -> !registered.contains(address))
+                .filter(address -> now - awaited.computeIfAbsent(address, a -> now) < REGION_WAIT.toNanos())
+                .min(Address.addressOrdering());
     }
 
     /** Never: a streaming shard that moves is a hole in the data. */

@@ -25,7 +25,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * manager re-sends exactly those starts before discovery or the security master answers, so that a manager that
  * moved or restarted packs nothing anew. Every change the manager makes afterwards is one {@link Assigned} event.
  *
- * <p>Persistence id {@code feed-assignments-{feed}}; events and snapshots are Jackson CBOR with a version
+ * <p>Persistence id {@code feed-assignments-{env}.{feed}}; events and snapshots are Jackson CBOR with a version
  * ({@link AssignmentsMigration}).
  */
 public final class FeedAssignments
@@ -85,20 +85,32 @@ public final class FeedAssignments
      * @param recovered     told what the journal held once the store has recovered (again after each restart)
      */
     public static Behavior<Command> create(String feed, int snapshotEvery, ActorRef<Recovered> recovered) {
-        return new FeedAssignments(feed, snapshotEvery, recovered);
+        return create("", feed, snapshotEvery, recovered);
     }
 
-    /** The persistence id of a feed's assignments. */
+    /** As above, the assignments of {@code feed} in {@code environment}. */
+    public static Behavior<Command> create(
+            String environment, String feed, int snapshotEvery, ActorRef<Recovered> recovered) {
+        return new FeedAssignments(persistenceId(environment, feed), snapshotEvery, recovered);
+    }
+
+    /** The persistence id of a feed's assignments, in no environment (rigs). */
     public static PersistenceId persistenceId(String feed) {
-        return PersistenceId.ofUniqueId("feed-assignments-" + feed);
+        return persistenceId("", feed);
     }
 
-    private FeedAssignments(String feed, int snapshotEvery, ActorRef<Recovered> recovered) {
+    /**
+     * The persistence id of a feed's assignments in an environment: {@code feed-assignments-{env}.{feed}} (neither name
+     * can hold a dot), so environments that share a database, or follow one another on it, keep their own.
+     */
+    public static PersistenceId persistenceId(String environment, String feed) {
+        return PersistenceId.ofUniqueId("feed-assignments-" + (environment.isEmpty() ? "" : environment + ".") + feed);
+    }
+
+    private FeedAssignments(PersistenceId id, int snapshotEvery, ActorRef<Recovered> recovered) {
         // A journal that fails (the database away) stops the store; it recovers again after the backoff, and the
         // manager, told again, records what it holds if the journal lost it.
-        super(
-                persistenceId(feed),
-                SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
+        super(id, SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
         this.snapshotEvery = snapshotEvery;
         this.recovered = recovered;
     }

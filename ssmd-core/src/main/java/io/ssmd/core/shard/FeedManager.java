@@ -298,6 +298,7 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             if (persistence.isPresent()) {
                 manager.store = Optional.of(ctx.spawn(
                         FeedAssignments.create(
+                                persistence.get().environment(),
                                 feed.name(),
                                 persistence.get().snapshotEvery(),
                                 ctx.messageAdapter(FeedAssignments.Recovered.class, AssignmentsRecovered::new)),

@@ -1,6 +1,7 @@
 package io.ssmd.core.shard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ssmd.core.nats.ControlEvent;
 import java.util.ArrayList;
@@ -177,6 +178,36 @@ class ConnectorAllocationTest {
                 .isEqualTo(ControlEvent.REASON_SHUTDOWN);
     }
 
+    /**
+     * Nodes that come Up together register their regions with the coordinator a moment apart: a new shard waits for
+     * an Up connector node whose region is not registered yet (the allocation fails, the region retries), rather than
+     * every shard going to the first region known. The wait is bounded, so a region that never comes holds nothing up.
+     */
+    @Test
+    void aNewShardWaitsABoundedTimeForAnUpConnectorNodeWhoseRegionIsNotRegisteredYet() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        ConnectorAllocation waiting = new ConnectorAllocation(() -> List.copyOf(members), regions::get, now::get);
+        ActorRef a = region(A, MemberStatus.up());
+        members.add(new ConnectorMember(B, MemberStatus.up(), true, true));
+
+        assertThatThrownBy(() -> allocate(waiting, "kraken-0", Map.of(a, List.of())))
+                .hasMessageContaining("waits for the shard region of " + B);
+
+        // B's region registers: the shard goes to the least loaded of both.
+        ActorRef b = classicProbe();
+        regions.put(b, B);
+        assertThat(allocate(waiting, "kraken-0", Map.of(a, List.of("kraken-1"), b, List.of())))
+                .isEqualTo(b);
+
+        // C comes Up and never registers: shards wait for it only REGION_WAIT.
+        members.add(new ConnectorMember(C, MemberStatus.up(), true, true));
+        assertThatThrownBy(() -> allocate(waiting, "kraken-2", Map.of(a, List.of("kraken-1"), b, List.of("kraken-0"))))
+                .hasMessageContaining("waits for the shard region of " + C);
+        now.addAndGet(ConnectorAllocation.REGION_WAIT.toNanos());
+        assertThat(allocate(waiting, "kraken-2", Map.of(a, List.of("kraken-1"), b, List.of("kraken-0"))))
+                .isEqualTo(a);
+    }
+
     private ActorRef region(Address address, MemberStatus status) {
         ActorRef ref = classicProbe();
         regions.put(ref, address);
@@ -189,6 +220,11 @@ class ConnectorAllocationTest {
     }
 
     private ActorRef allocate(String shard, Map<ActorRef, List<String>> current) throws Exception {
+        return allocate(strategy, shard, current);
+    }
+
+    private static ActorRef allocate(ConnectorAllocation strategy, String shard, Map<ActorRef, List<String>> current)
+            throws Exception {
         return Await.result(strategy.allocateShard(classicProbe(), shard, scala(current)), Duration.create(5, "s"));
     }
 
