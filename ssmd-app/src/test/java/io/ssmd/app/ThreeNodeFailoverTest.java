@@ -468,7 +468,11 @@ class ThreeNodeFailoverTest {
     private boolean managersLogged(NodeJvm node, Instant since) {
         return logLines(node)
                 .anyMatch(l -> l.logger().equals("io.ssmd.core.shard.FeedManager")
-                        && l.message().matches("kraken-0: \\d+ instruments")
+                        // A manager that packs logs each shard; one that recovered its assignments says so.
+                        && (l.message().matches("kraken-0: \\d+ instruments")
+                                || l.message()
+                                        .matches(
+                                                "kraken: \\d+ shards \\(\\d+ instruments\\) recovered from the journal.*"))
                         && l.at().isAfter(since));
     }
 
