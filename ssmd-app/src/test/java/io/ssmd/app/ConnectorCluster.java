@@ -84,7 +84,7 @@ final class ConnectorCluster implements AutoCloseable {
 
     /**
      * A replay server and the files for up to {@code nodes} nodes, node N with the roles {@code roles(N)}, the first
-     * shards waiting for {@code formWith} connector nodes; no node started yet.
+     * cluster formed once {@code formWith} nodes have joined; no node started yet.
      */
     static ConnectorCluster prepare(
             Path dir,
@@ -118,8 +118,10 @@ final class ConnectorCluster implements AutoCloseable {
                 }
                 pekko.remote.artery.canonical.port = %d
                 pekko.management.http.port = %d
-                # The first shards wait for this many connector nodes, so they spread over all of them.
-                pekko.cluster.role.connector.min-nr-of-members = %d
+                # No node is Up before this many have joined, so the first shards spread over every connector node.
+                # Not the connector role's own minimum: a sharding coordinator that moves would wait for that many
+                # connector regions, and a rolling update has one fewer.
+                pekko.cluster.min-nr-of-members = %d
                 """.formatted(http, natsUrl, pg.url(), pg.settings().user(), remoting, management, formWith));
         Path feeds = Files.createDirectories(dir.resolve("exchanges/feeds"));
         String feed = Files.readString(ShippedExchanges.projectDir().resolve("exchanges/feeds/kraken.yaml"))

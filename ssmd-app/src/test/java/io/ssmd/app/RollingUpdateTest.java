@@ -54,7 +54,7 @@ class RollingUpdateTest {
     void restartingEachNodeInTurnLeavesOnlyHandoffGapsOnePerShardMoved() throws Exception {
         // Three connector nodes and, as the chart's pools have it, an archiver node of its own that stays up.
         cluster = ConnectorCluster.prepare(
-                dir, NATS.url(), PG, 4, 3, SHARDS, n -> n == ARCHIVER ? "archiver" : "connector");
+                dir, NATS.url(), PG, 4, 4, SHARDS, n -> n == ARCHIVER ? "archiver" : "connector");
         long begin = ConnectorCluster.micros();
         for (int n = 1; n <= 4; n++) {
             cluster.start(n);
