@@ -21,7 +21,6 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgradeResponse;
 
 /**
@@ -38,8 +37,6 @@ import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgradeResponse;
  * {@link ShardGraph} (the connection's stream) and {@link ShardEvents} (what is announced).
  */
 public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
-
-    public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "FeedShard");
 
     /** Messages to a shard. {@link Start} and {@link Stop} cross nodes. */
     public sealed interface Command extends CborSerializable {}
@@ -248,7 +245,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
      */
     public static void init(ActorSystem<?> system, ShardRuntime runtime, Optional<Remembering> remembering) {
         Entity<Command, org.apache.pekko.cluster.sharding.typed.ShardingEnvelope<Command>> entity = Entity.of(
-                        ENTITY_KEY,
+                        ShardEntityType.get(system).use(runtime.env()),
                         context -> create(context.getEntityId(), runtime, remembering, Optional.of(context.getShard())))
                 .withStopMessage(Stop.INSTANCE)
                 .withMessageExtractor(new OneShardPerEntity<Command>())
@@ -778,6 +775,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     /** The address of a shard entity. */
     public static org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<Command> ref(
             ActorSystem<?> system, String shard) {
-        return ClusterSharding.get(system).entityRefFor(ENTITY_KEY, shard);
+        return ClusterSharding.get(system)
+                .entityRefFor(ShardEntityType.get(system).key(), shard);
     }
 }

@@ -116,7 +116,7 @@ class FeedManagerRecoveryTest {
         ActorRef<Received> to = probe.getRef();
         ClusterSharding.get(kit.system())
                 .init(Entity.of(
-                        FeedShard.ENTITY_KEY,
+                        ShardEntityType.get(kit.system()).use("test"),
                         entity -> Behaviors.receiveMessage(m -> {
                             if (m instanceof FeedShard.Start start) {
                                 to.tell(new Received(entity.getEntityId(), start));
