@@ -94,7 +94,8 @@ final class StreamLock {
                 }
                 if (stopped.getAsBoolean() || System.nanoTime() >= deadline) {
                     throw new IOException(file + " is held by another archiver (" + readHolder() + ") after waiting "
-                            + wait + ": two archivers must never write one stream directory");
+                            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - waitingSince)
+                            + " ms: two archivers must never write one stream directory");
                 }
                 LockSupport.parkNanos(POLL_NANOS);
             }
