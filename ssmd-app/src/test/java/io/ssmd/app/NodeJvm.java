@@ -11,11 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -111,6 +118,38 @@ final class NodeJvm implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** A line of the node's log (the test class path's logback-test.xml: time of day, level, logger, message). */
+    record LogLine(Instant at, String logger, String message) {}
+
+    private static final Pattern LOG_LINE = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) +\\S+ +(\\S+) - (.*)$");
+
+    /** The node's log lines (stderr), their times of day taken as today's in this JVM's zone, as the node's are. */
+    Stream<LogLine> logLines() {
+        LocalDate today = LocalDate.now();
+        try {
+            return Files.readAllLines(stderr, StandardCharsets.UTF_8).stream()
+                    .map(LOG_LINE::matcher)
+                    .filter(Matcher::matches)
+                    .map(m -> new LogLine(
+                            LocalTime.parse(m.group(1))
+                                    .atDate(today)
+                                    .atZone(ZoneId.systemDefault())
+                                    .toInstant(),
+                            m.group(2),
+                            m.group(3)));
+        } catch (IOException e) {
+            return Stream.empty();
+        }
+    }
+
+    /** When the node first logged a line containing {@code text} after {@code since}. */
+    Optional<Instant> loggedAt(String text, Instant since) {
+        return logLines()
+                .filter(l -> l.message().contains(text) && l.at().isAfter(since))
+                .map(LogLine::at)
+                .findFirst();
     }
 
     void printTails() {

@@ -30,14 +30,11 @@ import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
 import io.ssmd.node.DemoLayout;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalTime;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,8 +47,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -493,36 +488,13 @@ class ThreeNodeFailoverTest {
         }
     }
 
-    /** A line of a node's log (the test class path's logback-test.xml: time of day, level, logger, message). */
-    record LogLine(Instant at, String logger, String message) {}
-
-    private static final Pattern LOG_LINE = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) +\\S+ +(\\S+) - (.*)$");
-
-    /** The node's log lines (stderr), their times of day taken as today's in this JVM's zone, as the node's are. */
-    private static Stream<LogLine> logLines(NodeJvm node) {
-        LocalDate today = LocalDate.now();
-        try {
-            return Files.readAllLines(node.stderr, StandardCharsets.UTF_8).stream()
-                    .map(LOG_LINE::matcher)
-                    .filter(Matcher::matches)
-                    .map(m -> new LogLine(
-                            LocalTime.parse(m.group(1))
-                                    .atDate(today)
-                                    .atZone(ZoneId.systemDefault())
-                                    .toInstant(),
-                            m.group(2),
-                            m.group(3)));
-        } catch (IOException e) {
-            return Stream.empty();
-        }
+    private static Stream<NodeJvm.LogLine> logLines(NodeJvm node) {
+        return node.logLines();
     }
 
     /** When {@code node} first logged a line containing {@code text} after {@code since}. */
     private static Optional<Instant> loggedAt(NodeJvm node, String text, Instant since) {
-        return logLines(node)
-                .filter(l -> l.message().contains(text) && l.at().isAfter(since))
-                .map(LogLine::at)
-                .findFirst();
+        return node.loggedAt(text, since);
     }
 
     // ---- the kill

@@ -118,6 +118,12 @@ public final class ArchiveVerifier {
         for (int i = 0; i < manifests.size(); i++) {
             for (Gap gap : manifests.get(i).gaps()) {
                 gapCounts.merge(gap.type(), 1, Integer::sum);
+                if (gap.inverted()) {
+                    problems.add(new Problem(
+                            dateDirs.get(i).resolve(ArchiveLayout.MANIFEST),
+                            "gap " + gap.type() + (gap.shard() != null ? " of " + gap.shard() : "") + " ends at seq "
+                                    + gap.toSeq() + " before it starts at seq " + gap.fromSeq()));
+                }
                 if (gap.type().equals(Gap.PUBLISH_FAILED)) {
                     failedMessages += gap.messages() == null ? 1 : gap.messages();
                 }

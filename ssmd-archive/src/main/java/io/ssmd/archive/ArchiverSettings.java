@@ -13,6 +13,8 @@ import org.apache.pekko.stream.RestartSettings;
  * @param minFreeSpace  bytes that must stay free on the archive's filesystem: below it the archiver stops writing
  *                      (as when the disk is full) and waits for space
  * @param ioDispatcher the dispatcher of blocking file and consumer work
+ * @param lockWait     how long an archiver that starts waits for another one still writing the stream directory (a
+ *                     singleton that moved while the old node commits) before its attempt fails and is retried
  */
 public record ArchiverSettings(
         int fetchBatch,
@@ -28,7 +30,45 @@ public record ArchiverSettings(
         Duration stopTimeout,
         Duration clockSkewLimit,
         long minFreeSpace,
-        String ioDispatcher) {
+        String ioDispatcher,
+        Duration lockWait) {
+
+    /** {@code lock-wait}'s default in reference.conf, for settings built without it. */
+    public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(60);
+
+    /** Settings with the default {@code lock-wait}. */
+    public ArchiverSettings(
+            int fetchBatch,
+            Duration pollTimeout,
+            Duration stallTimeout,
+            Duration closeGrace,
+            Duration lagInterval,
+            Duration storageBackoffMin,
+            Duration storageBackoffMax,
+            Duration consumerBackoffMin,
+            Duration consumerBackoffMax,
+            Duration uploadInterval,
+            Duration stopTimeout,
+            Duration clockSkewLimit,
+            long minFreeSpace,
+            String ioDispatcher) {
+        this(
+                fetchBatch,
+                pollTimeout,
+                stallTimeout,
+                closeGrace,
+                lagInterval,
+                storageBackoffMin,
+                storageBackoffMax,
+                consumerBackoffMin,
+                consumerBackoffMax,
+                uploadInterval,
+                stopTimeout,
+                clockSkewLimit,
+                minFreeSpace,
+                ioDispatcher,
+                DEFAULT_LOCK_WAIT);
+    }
 
     /** The dispatcher reference.conf defines for blocking archive work. */
     public static final String IO_DISPATCHER = "ssmd-archive-io-dispatcher";
@@ -50,7 +90,8 @@ public record ArchiverSettings(
                 c.getDuration("stop-timeout"),
                 c.getDuration("clock-skew-limit"),
                 c.getBytes("min-free-space"),
-                IO_DISPATCHER);
+                IO_DISPATCHER,
+                c.getDuration("lock-wait"));
     }
 
     /** How the archiver reads its stream: the consumer settings above, polling on the I/O dispatcher. */

@@ -35,6 +35,7 @@ final class ArchiverSingleton extends AbstractBehavior<ArchiverSingleton.Command
     private final String name;
     private final Archivers archivers;
     private final Set<Archivers> running;
+    private long stopAsked;
 
     private ArchiverSingleton(ActorContext<Command> context, String name, Archivers archivers, Set<Archivers> running) {
         super(context);
@@ -70,12 +71,20 @@ final class ArchiverSingleton extends AbstractBehavior<ArchiverSingleton.Command
 
     private Behavior<Command> onStop(Stop stop) {
         getContext().getLog().info("archiver {} leaves this node: committing its open segments", name);
+        stopAsked = System.nanoTime();
         getContext().pipeToSelf(archivers.stop(), (ok, failure) -> Committed.INSTANCE);
         return this;
     }
 
     private Behavior<Command> onCommitted(Committed committed) {
         running.remove(archivers);
+        // The hand-over completes when this actor has stopped: the next node starts the archiver then.
+        getContext()
+                .getLog()
+                .info(
+                        "archiver {} committed its open segments in {} ms and stops here",
+                        name,
+                        java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopAsked));
         return Behaviors.stopped();
     }
 

@@ -45,6 +45,12 @@ final class ControlGaps {
             // A late event of a connection that was already replaced: its hole is already accounted for.
             return List.of();
         }
+        if (mark != null && seq <= mark.seq() && event.ts() <= mark.seen()) {
+            // Already heard: a segment read back from disk (its manifest entry lagging behind the file) replays events
+            // that the marks, taken at the manifest's last commit, already hold. Counted again, the epoch's
+            // connected would close the hole its later disconnected opened (a gap from seq 4226 to seq 6).
+            return List.of();
+        }
         List<Gap> gaps = new ArrayList<>();
         boolean newEpoch = mark != null && event.epoch() > mark.epoch();
         boolean sinceTellsIt = event.event().equals(ControlEvent.CONNECTED)

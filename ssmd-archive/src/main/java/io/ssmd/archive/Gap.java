@@ -80,6 +80,16 @@ public record Gap(
         return type.equals(BUS_GAP) || type.equals(RETENTION_LOSS);
     }
 
+    /**
+     * Whether the gap ends before it starts: its last sequence below its first. Never true of a gap ssmd records (the
+     * stream's sequences only grow, and a gap's sequences are those of messages in stream order); {@link Manifest}
+     * refuses one with an ERROR and {@code ssmd archive verify} reports one found in a manifest. Times are not held to
+     * it: a hand-off's two ends come from two hosts' clocks.
+     */
+    public boolean inverted() {
+        return fromSeq != null && toSeq != null && toSeq < fromSeq;
+    }
+
     /** Whether the hole has not ended yet: a shard that went silent and has not come back ({@code end} unknown). */
     public boolean open() {
         return end == null && type.equals(CONNECTION_LOST);

@@ -140,6 +140,9 @@ public final class StreamArchiver {
         AtomicBoolean failedAtOpen = new AtomicBoolean();
         // The last seq written when the last attempt failed while writing: writing past it is a recovery.
         AtomicLong failedAtSeq = new AtomicLong();
+        // Held from the first attempt until this archiver has stopped: no other archiver writes the directory
+        // meanwhile.
+        StreamLock lock = new StreamLock(streamDir);
         SharedKillSwitch drain = KillSwitches.shared("archive-" + source.stream());
         StreamArchiver[] self = new StreamArchiver[1];
         // Each failure is told once, by storageFailed (an ERROR naming the directory and the free space); the retries
@@ -167,7 +170,8 @@ public final class StreamArchiver {
                     failedAtOpen,
                     failedAtSeq,
                     () -> self[0] != null && self[0].stopping,
-                    quality);
+                    quality,
+                    lock);
         });
         Pair<UniqueKillSwitch, CompletionStage<Done>> running = restarting
                 .viaMat(KillSwitches.single(), Keep.right())
@@ -177,7 +181,10 @@ public final class StreamArchiver {
         Optional<Cancellable> keeper = spec.map(s -> system.scheduler()
                 .scheduleWithFixedDelay(
                         settings.lagInterval(), settings.lagInterval(), () -> recreateIfMissing(nats, s), io));
-        running.second().whenComplete((ok, e) -> keeper.ifPresent(Cancellable::cancel));
+        running.second().whenComplete((ok, e) -> {
+            keeper.ifPresent(Cancellable::cancel);
+            lock.release();
+        });
         self[0] = new StreamArchiver(source.stream(), drain, running.first(), running.second(), settings);
         return self[0];
     }
@@ -226,7 +233,8 @@ public final class StreamArchiver {
             AtomicBoolean failedAtOpen,
             AtomicLong failedAtSeq,
             BooleanSupplier stopped,
-            ArchiveQuality quality) {
+            ArchiveQuality quality,
+            StreamLock lock) {
         Path dir = target.streamDir();
         long minFree = settings.minFreeSpace();
         QualityProbe probeOf = quality.probes().apply(target.identity().feed());
@@ -257,6 +265,8 @@ public final class StreamArchiver {
                                                 .orElse("free space unknown"));
                             }
                         };
+                        // Before anything of the directory is read: the last writer's commit is in it then.
+                        lock.acquire(settings.lockWait(), stopped);
                         restoreFromBucket(storage, target.streamDir(), store);
                         StreamArchive archive = StreamArchive.open(
                                 target,

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
+import io.ssmd.core.config.StorageSettings;
 import io.ssmd.core.testkit.NatsServerExtension;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,6 +21,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * kill -9 of an archiver JVM in the middle of writing, three times, while 200,000 messages are published: after
- * restarts the archive holds every published sequence exactly once and verifies clean.
+ * restarts the archive holds every published sequence exactly once and verifies clean. And an archiver that starts on
+ * a stream directory another JVM's archiver still writes (a singleton that moved to a node sharing the archive root)
+ * writes nothing until that one is gone, then archives on from its last commit.
  */
 class ArchiverCrashTest {
 
@@ -81,6 +86,52 @@ class ArchiverCrashTest {
             assertThat(s.lastSeq()).isEqualTo(TOTAL);
             assertThat(s.gaps()).isEmpty();
         });
+    }
+
+    @Test
+    void anArchiverStartedWhileAnotherJvmWritesTheDirectoryWaitsForItThenArchivesEverySeqOnce() throws Exception {
+        String env = NatsServerExtension.freshName("k").toLowerCase();
+        String stream = env.toUpperCase() + "_KRAKEN";
+        Connection nats = NATS.connect();
+        ArchiveFixture.createStream(nats, stream, env, "kraken", 0);
+        Path streamDir = ArchiveLayout.streamDir(root, env, "kraken", stream);
+        JetStream js = nats.jetStream();
+        String subject = env + ".kraken.json.trade.BTC-USD";
+        // 1,000 messages per one-minute window.
+        ArchiveFixture.publishTrades(js, subject, "k", 1, 5_000, DAY0, 60_000);
+        Process first = launch(env, stream);
+        await().atMost(Duration.ofSeconds(60)).until(() -> lastCommitted(streamDir) >= 4_000);
+
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "second-archiver");
+        try {
+            ArchiverHarness second =
+                    new ArchiverHarness(env, "kraken", stream, root, StorageSettings.Format.GZIP).start(system, nats);
+            // The first archiver archives these while the second waits for the directory.
+            ArchiveFixture.publishTrades(js, subject, "k", 5_001, 5_000, DAY0 + 5_000 * 60_000L, 60_000);
+            await().atMost(Duration.ofSeconds(60)).until(() -> lastCommitted(streamDir) >= 9_000);
+            assertThat(second.committed)
+                    .as("files the second archiver committed while the first ran")
+                    .isEmpty();
+
+            first.destroyForcibly().waitFor();
+            ArchiveFixture.publishTrades(js, subject, "k", 10_001, 2_000, DAY0 + 10_000 * 60_000L, 60_000);
+            await().atMost(Duration.ofSeconds(60)).until(() -> ArchiveFixture.committedRecords(streamDir) == 12_000);
+            second.stop();
+
+            assertThat(second.committed)
+                    .as("files the second archiver committed once the first was gone")
+                    .isNotEmpty();
+            assertThat(ArchiveFixture.seqs(streamDir))
+                    .isEqualTo(LongStream.rangeClosed(1, 12_000).boxed().toList());
+            ArchiveVerifier.Report report = ArchiveVerifier.verify(root);
+            assertThat(report.problems()).isEmpty();
+            assertThat(report.streams())
+                    .singleElement()
+                    .satisfies(s -> assertThat(s.gaps()).isEmpty());
+        } finally {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().join();
+        }
     }
 
     /** Publishes at a steady pace, so that the kills fall while messages are still arriving. */

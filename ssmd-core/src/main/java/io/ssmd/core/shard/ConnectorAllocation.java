@@ -49,6 +49,12 @@ public final class ConnectorAllocation extends ShardCoordinator.AbstractShardAll
     private final LongSupplier nanoClock;
     /** Serving nodes without a registered region, and since when (nanoClock) they are waited for. */
     private final Map<Address, Long> awaited = new ConcurrentHashMap<>();
+    /**
+     * Nodes whose region this coordinator has seen registered. One of them Up without a region is leaving: coordinated
+     * shutdown stops a node's region (handing its shards off) before the member leaves, and waiting for that region
+     * held every handed-off shard back REGION_WAIT (RollingUpdateTest's hand-off holes went from 0.4 s to 10 s).
+     */
+    private final Set<Address> registeredOnce = ConcurrentHashMap.newKeySet();
 
     /**
      * @param members   the cluster's members as they are now
@@ -81,7 +87,9 @@ public final class ConnectorAllocation extends ShardCoordinator.AbstractShardAll
             ActorRef requester, String shardId, Map<ActorRef, IndexedSeq<String>> currentShardAllocations) {
         Map<ActorRef, Integer> load = currentShardAllocations.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().size()));
-        Optional<Address> waitingFor = awaitedRegion(load.keySet());
+        // The requester's own node is never waited for: a region asks for the homes of the shards it hands off while
+        // it shuts down, and the coordinator counts it out of the regions it passes here.
+        Optional<Address> waitingFor = awaitedRegion(load.keySet(), Optional.ofNullable(addressOf.apply(requester)));
         if (waitingFor.isPresent()) {
             // Refused for now: the coordinator says the allocation failed and will be retried, and the region asks
             // again after its retry interval (2 s), the messages for the shard held meanwhile.
@@ -103,16 +111,20 @@ public final class ConnectorAllocation extends ShardCoordinator.AbstractShardAll
 
     /**
      * A serving connector node whose region the coordinator does not know yet, waited for at most {@link #REGION_WAIT}
-     * from when it was first found missing (a node whose region never registers does not hold allocation up).
+     * from when it was first found missing (a node whose region never registers does not hold allocation up); not one
+     * whose region had registered and is gone, nor the requester's (the node is leaving: its shards are being handed
+     * off).
      */
-    Optional<Address> awaitedRegion(Set<ActorRef> regions) {
+    Optional<Address> awaitedRegion(Set<ActorRef> regions, Optional<Address> requester) {
         Set<Address> registered = regions.stream().map(addressOf).collect(Collectors.toSet());
         long now = nanoClock.getAsLong();
         awaited.keySet().removeIf(registered::contains);
+        registeredOnce.addAll(registered);
         return members.get().stream()
                 .filter(ConnectorMember::serving)
                 .map(ConnectorMember::address)
-                .filter(address -> !registered.contains(address))
+                .filter(address -> !registered.contains(address) && !registeredOnce.contains(address))
+                .filter(address -> requester.filter(address::equals).isEmpty())
                 .filter(address -> now - awaited.computeIfAbsent(address, a -> now) < REGION_WAIT.toNanos())
                 .min(Address.addressOrdering());
     }

@@ -208,6 +208,34 @@ class ConnectorAllocationTest {
                 .isEqualTo(a);
     }
 
+    /**
+     * A node's coordinated shutdown stops its region (handing its shards off) while the member is still Up: its shards
+     * go to the others at once, not after waiting for a region that is leaving.
+     */
+    @Test
+    void aHandedOffShardDoesNotWaitForTheRegionOfTheNodeThatIsLeaving() throws Exception {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        ConnectorAllocation waiting = new ConnectorAllocation(() -> List.copyOf(members), regions::get, now::get);
+        ActorRef a = region(A, MemberStatus.up());
+        ActorRef b = region(B, MemberStatus.up());
+        assertThat(allocate(waiting, "kraken-0", Map.of(a, List.of("kraken-1"), b, List.of())))
+                .isEqualTo(b);
+
+        // B's region has stopped (its shards handed off); B is still an Up member.
+        assertThat(allocate(waiting, "kraken-0", Map.of(a, List.of("kraken-1"))))
+                .isEqualTo(a);
+
+        // A coordinator that has just moved (a new strategy) never saw C's region: C's region, shutting down, asks for
+        // the homes of the shards it hands off, and they go to the others at once.
+        members.removeIf(m -> m.address().equals(B));
+        ConnectorAllocation moved = new ConnectorAllocation(() -> List.copyOf(members), regions::get, now::get);
+        ActorRef c = region(C, MemberStatus.up());
+        assertThat(Await.result(
+                        moved.allocateShard(c, "kraken-2", scala(Map.of(a, List.of("kraken-1", "kraken-0")))),
+                        Duration.create(5, "s")))
+                .isEqualTo(a);
+    }
+
     private ActorRef region(Address address, MemberStatus status) {
         ActorRef ref = classicProbe();
         regions.put(ref, address);
