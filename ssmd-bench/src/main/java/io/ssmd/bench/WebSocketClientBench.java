@@ -51,16 +51,15 @@ final class WebSocketClientBench {
             List<WebSocketClientChoice.Client> order = round % 2 == 1
                     ? List.of(WebSocketClientChoice.Client.PEKKO_HTTP, WebSocketClientChoice.Client.SSMD)
                     : List.of(WebSocketClientChoice.Client.SSMD, WebSocketClientChoice.Client.PEKKO_HTTP);
-            List<String> lines = new ArrayList<>();
-            List<RateBench.Pass> unpaced = new ArrayList<>();
+            List<Measured> passes = new ArrayList<>();
             for (WebSocketClientChoice.Client client : order) {
                 String config = WebSocketClientChoice.KEY + " = \"" + client.value() + "\"";
                 double loadBefore = load();
                 RateBench.Pass saturated = RateBench.pass(0, warmUp, measured, config);
                 double loadSaturated = load();
                 RateBench.Pass paced = RateBench.pass(PACED, warmUp, measured, config);
-                double loadPaced = load();
-                unpaced.add(saturated);
+                Measured m = new Measured(client, saturated, loadSaturated, paced, load());
+                passes.add(m);
                 out.printf(
                         "round %d %-10s unpaced %,9.0f acked msgs/s (load %.1f-%.1f); at %,d: %,9.0f acked msgs/s,"
                                 + " p50 %,d µs, p99 %,d µs, CPU %.1f µs/msg, JIT %,d ms in the window (load %.1f)%n",
@@ -75,39 +74,45 @@ final class WebSocketClientBench {
                         paced.p99(),
                         paced.cpuMicros(),
                         paced.jitMillis(),
-                        loadPaced);
-                lines.add(String.format(
-                        "| %d | %s | %s | %,.0f | %s | %.1f | %.1f / %.1f ms | %.1f | %.1f |",
-                        round,
-                        client.value(),
-                        "%s",
-                        saturated.ackedRate(),
-                        "%s",
-                        loadSaturated,
-                        paced.p50() / 1000.0,
-                        paced.p99() / 1000.0,
-                        paced.cpuMicros(),
-                        loadPaced));
+                        m.loadPaced());
             }
             BenchResult ceiling = NatsCeilingBench.run(200_000, NatsCeilingBench.HeaderSet.MSG_ID);
             out.printf(
                     "round %d nats-ceiling (Nats-Msg-Id) %,.0f msgs/s (load %.1f)%n",
                     round, ceiling.msgsPerSecond(), load());
-            for (int i = 0; i < lines.size(); i++) {
-                double ratio = unpaced.get(i).ackedRate() / ceiling.msgsPerSecond();
+            for (Measured m : passes) {
+                double ratio = m.saturated().ackedRate() / ceiling.msgsPerSecond();
                 out.printf(
                         "round %d %-10s unpaced / ceiling: %.2f%n",
-                        round, order.get(i).value(), ratio);
+                        round, m.client().value(), ratio);
                 rows.add(String.format(
-                        lines.get(i), String.format("%,.0f", ceiling.msgsPerSecond()), String.format("%.2f", ratio)));
+                        "| %d | %s | %,.0f | %,.0f | %.2f | %.1f | %.1f / %.1f ms | %.1f | %.1f |",
+                        round,
+                        m.client().value(),
+                        ceiling.msgsPerSecond(),
+                        m.saturated().ackedRate(),
+                        ratio,
+                        m.loadSaturated(),
+                        m.paced().p50() / 1000.0,
+                        m.paced().p99() / 1000.0,
+                        m.paced().cpuMicros(),
+                        m.loadPaced()));
             }
         }
         out.println();
-        out.println(
-                "| round | client | ceiling msgs/s | unpaced acked msgs/s | ratio | load | 10k p50 / p99 | 10k CPU µs/msg | load |");
+        out.println("| round | client | ceiling msgs/s | unpaced acked msgs/s | ratio | load | 10k p50 / p99 | 10k CPU"
+                + " µs/msg | load |");
         out.println("|---|---|---:|---:|---:|---:|---|---:|---:|");
         rows.forEach(out::println);
     }
+
+    /** One client's two passes of a round, with the load average after each. */
+    private record Measured(
+            WebSocketClientChoice.Client client,
+            RateBench.Pass saturated,
+            double loadSaturated,
+            RateBench.Pass paced,
+            double loadPaced) {}
 
     private static double load() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
