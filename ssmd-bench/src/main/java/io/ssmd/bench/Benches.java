@@ -69,6 +69,11 @@ public final class Benches {
                 RateBench.NAME,
                 "one Kraken shard at 1k/10k/50k msgs/s and at saturation: frame-to-ack p50/p99/max, CPU per message",
                 out -> RateBench.run(RateBench.RATES, Duration.ofSeconds(5), Duration.ofSeconds(10), out)));
+        benches.add(Bench.withArguments(
+                WebSocketClientBench.NAME,
+                "one Kraken shard with each WebSocket client (pekko-http, ssmd) in the same run: unpaced / ceiling,"
+                        + " and p50/p99 and CPU per message at 10k frames/s [rounds=N (3)]",
+                WebSocketClientBench::run));
         benches.add(Bench.of(
                 HeapBench.NAME,
                 "10,000 Kalshi markets in 63 shards: heap after a full GC",

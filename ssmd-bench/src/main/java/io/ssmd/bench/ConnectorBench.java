@@ -160,11 +160,16 @@ final class ConnectorBench {
 
     /** ssmd's side of a connector bench: a node's configuration, on a free port, logging only warnings. */
     static ActorSystem<Void> ssmdSystem() {
+        return ssmdSystem("");
+    }
+
+    /** As above, with {@code config} (HOCON) over the node's configuration. */
+    static ActorSystem<Void> ssmdSystem(String config) {
         return ActorSystem.create(
                 Behaviors.empty(),
                 "ssmd-bench",
                 NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString(
-                        "pekko.remote.artery.canonical.port = 0" + "\npekko.loglevel = WARNING"))));
+                        config + "\npekko.remote.artery.canonical.port = 0" + "\npekko.loglevel = WARNING"))));
     }
 
     /** Terminates a system, waiting at most 30 s: a benchmark's figures must not hang on a slow shutdown. */

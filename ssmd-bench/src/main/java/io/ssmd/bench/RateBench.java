@@ -91,6 +91,14 @@ final class RateBench {
     }
 
     private static Pass pass(int rate, Duration warmUp, Duration measured) {
+        return pass(rate, warmUp, measured, "");
+    }
+
+    /**
+     * One pass; {@code config} (HOCON) is laid over the connector node's configuration, e.g. the WebSocket client
+     * ({@code ssmd.shard.websocket-client}).
+     */
+    static Pass pass(int rate, Duration warmUp, Duration measured, String config) {
         Path work;
         try {
             work = Files.createTempDirectory("ssmd-bench-rates-");
@@ -100,7 +108,7 @@ final class RateBench {
         ConnectorBench.Recorder recorder = new ConnectorBench.Recorder();
         NatsServerProcess nats = NatsServerProcess.create(work.resolve("nats"));
         nats.start();
-        ActorSystem<Void> system = ConnectorBench.ssmdSystem();
+        ActorSystem<Void> system = ConnectorBench.ssmdSystem(config);
         try (VenueProcess venue = VenueProcess.start("kraken", rate, 0, null);
                 Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-rates")) {
             Environment environment = ConnectorBench.environment(work, ConnectorBench.Scenario.KRAKEN, venue.port());

@@ -25,6 +25,9 @@ import org.apache.pekko.util.ByteString;
  * <p>A strict message becomes its frame inline, with no stream of its own. (With {@code flatMapConcat}, Pekko 1.2
  * materialized a source per message, strict ones included: 8 % of a Kraken shard's CPU samples.) A streamed message's
  * parts are read into this stage directly, without a fold stage and a sub-graph around them.
+ *
+ * <p>Only with {@code ssmd.shard.websocket-client = pekko-http}: ssmd's own client
+ * ({@link io.ssmd.core.ws.WebSocketClient}) reads frames into bytes itself.
  */
 final class FrameCollector extends GraphStage<FlowShape<Message, ShardGraph.Frame>> {
 

@@ -4,6 +4,8 @@ import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.nats.Publisher;
 import io.ssmd.core.nats.PublisherSettings;
+import io.ssmd.core.ws.WebSocketClient;
+import io.ssmd.core.ws.WebSocketClientChoice;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -125,27 +127,11 @@ final class ShardGraph {
             ShardEvents events,
             Consumer<ChangeTaken> taken) {
         Materializer materializer = Materializer.matFromSystem(system);
-        ConnectTarget target = plan.connector().target();
-        WebSocketRequest request = WebSocketRequest.create(target.uri().toString());
-        for (var header : target.headers().entrySet()) {
-            request = request.addHeader(RawHeader.create(header.getKey(), header.getValue()));
-        }
-        // The watchdog decides when a quiet socket is dead; Pekko's idle-timeout (60 s) must not do it first, nor close
-        // a
-        // socket that is quiet only because the publish window is full and the socket is not read (the watchdog waits
-        // then: the shard keeps its socket until NATS takes messages again).
-        ClientConnectionSettings settings = ClientConnectionSettings.create(system.classicSystem())
-                .withIdleTimeout(scala.concurrent.duration.Duration.Inf());
-        ConnectionContext tls = target.uri().getScheme().equalsIgnoreCase("wss")
-                ? Http.get(system).defaultClientHttpsContext()
-                : ConnectionContext.noEncryption();
-        Flow<Message, Message, CompletionStage<WebSocketUpgradeResponse>> socket = Http.get(system)
-                .webSocketClientFlow(
-                        request,
-                        tls,
-                        Optional.empty(),
-                        settings,
-                        system.classicSystem().log());
+        int cap = frameCap(
+                plan.maxFrameBytes(), runtime.maxPayload(), plan.shard().shard());
+        ShardBackpressure backpressure = new ShardBackpressure(runtime.backpressureGapAfter(), events);
+        Flow<String, Frame, CompletionStage<WebSocketUpgradeResponse>> socket =
+                socket(system, plan.connector().target(), cap, plan.silenceTimeout(), backpressure);
 
         Source<String, BoundedSourceQueue<String>> outbound = Source.queue(OUTBOUND_QUEUE);
         if (plan.pingInterval().isPresent() && plan.connector().keepalive().isPresent()) {
@@ -153,10 +139,7 @@ final class ShardGraph {
             outbound = outbound.merge(
                     Source.tick(plan.pingInterval().get(), plan.pingInterval().get(), ping));
         }
-        int cap = frameCap(
-                plan.maxFrameBytes(), runtime.maxPayload(), plan.shard().shard());
         BookSnapshots snapshots = bookSnapshots(system, plan, runtime);
-        ShardBackpressure backpressure = new ShardBackpressure(runtime.backpressureGapAfter(), events);
         ShardDecoding decoding = new ShardDecoding(
                 plan,
                 cap,
@@ -177,11 +160,8 @@ final class ShardGraph {
         if (checkEvery.isPresent()) {
             changes = changes.merge(Source.tick(checkEvery.get(), checkEvery.get(), (Inbound) LivenessCheck.INSTANCE));
         }
-        Pair<Handles, CompletionStage<Done>> materialized = outbound.map(text -> (Message) TextMessage.create(text))
-                .viaMat(socket, Keep.both())
+        Pair<Handles, CompletionStage<Done>> materialized = outbound.viaMat(socket, Keep.both())
                 .viaMat(KillSwitches.single(), Keep.both())
-                .via(new SilenceWatchdog<>(plan.silenceTimeout(), backpressure))
-                .via(new FrameCollector(cap))
                 .<Inbound>map(frame -> frame)
                 .mergePreferredMat(changes, true, true, Keep.both())
                 .mapMaterializedValue(m -> new Handles(
@@ -210,6 +190,44 @@ final class ShardGraph {
                 materialized.second(),
                 decoding.changesLive(),
                 backpressure);
+    }
+
+    /**
+     * The venue socket as frames, with the inbound-silence watchdog on it: ssmd's own client ({@link WebSocketClient},
+     * bytes straight from TCP/TLS) or Pekko HTTP's ({@link FrameCollector} after it), as
+     * {@code ssmd.shard.websocket-client} says. Both materialize the handshake's outcome as Pekko HTTP's
+     * {@link WebSocketUpgradeResponse}, which is what the shard waits for.
+     */
+    private static Flow<String, Frame, CompletionStage<WebSocketUpgradeResponse>> socket(
+            ActorSystem<?> system, ConnectTarget target, int cap, Duration silence, ShardBackpressure backpressure) {
+        if (WebSocketClientChoice.get(system).client() == WebSocketClientChoice.Client.SSMD) {
+            return WebSocketClient.flow(system, target.uri(), target.headers(), cap, Frame::new)
+                    .via(new SilenceWatchdog<>(silence, backpressure));
+        }
+        WebSocketRequest request = WebSocketRequest.create(target.uri().toString());
+        for (var header : target.headers().entrySet()) {
+            request = request.addHeader(RawHeader.create(header.getKey(), header.getValue()));
+        }
+        // The watchdog decides when a quiet socket is dead; Pekko's idle-timeout (60 s) must not do it first, nor close
+        // a socket that is quiet only because the publish window is full and the socket is not read (the watchdog
+        // waits then: the shard keeps its socket until NATS takes messages again).
+        ClientConnectionSettings settings = ClientConnectionSettings.create(system.classicSystem())
+                .withIdleTimeout(scala.concurrent.duration.Duration.Inf());
+        ConnectionContext tls = target.uri().getScheme().equalsIgnoreCase("wss")
+                ? Http.get(system).defaultClientHttpsContext()
+                : ConnectionContext.noEncryption();
+        Flow<Message, Message, CompletionStage<WebSocketUpgradeResponse>> pekko = Http.get(system)
+                .webSocketClientFlow(
+                        request,
+                        tls,
+                        Optional.empty(),
+                        settings,
+                        system.classicSystem().log());
+        return Flow.of(String.class)
+                .map(text -> (Message) TextMessage.create(text))
+                .viaMat(pekko, Keep.right())
+                .via(new SilenceWatchdog<>(silence, backpressure))
+                .via(new FrameCollector(cap));
     }
 
     /**

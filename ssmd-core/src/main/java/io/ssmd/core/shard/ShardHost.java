@@ -164,6 +164,8 @@ public final class ShardHost {
             FailureRangeLimits failureRanges,
             Consumer<PublishOutcome> outcomes,
             Optional<PersistenceSettings> persistence) {
+        // A bad ssmd.shard.websocket-client stops the node here, not each shard at its first connect.
+        io.ssmd.core.ws.WebSocketClientChoice.get(system);
         ActorRef<Topic.Command<ShardHealth>> topic =
                 system.systemActorOf(Topic.create(ShardHealth.class, HEALTH_TOPIC), "feed-health-topic", Props.empty());
         ActorRef<FeedHealthRegistry.Command> registry = system.systemActorOf(
