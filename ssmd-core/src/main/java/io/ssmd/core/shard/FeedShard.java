@@ -149,6 +149,30 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         INSTANCE
     }
 
+    /**
+     * Renew the connection without a hole (DESIGN §17): a second connection (a new epoch) subscribes the same
+     * instruments while the open one keeps publishing; once the new one has a book snapshot of every instrument with a
+     * book (its subscriptions acknowledged), the shard switches publishing to it, announces {@code handover} and closes
+     * the old one. One connection publishes at a time. The answer comes once the switch is made or the renewal failed;
+     * a shard that is not streaming, or already renewing, answers {@code ok = false} at once. Crosses nodes (version 1).
+     */
+    public record Renew(ActorRef<Renewed> replyTo) implements Command {}
+
+    /**
+     * How a {@link Renew} went. Crosses nodes (version 1).
+     *
+     * @param shard    the shard ({@code kalshi-3})
+     * @param ok       whether publishing switched to the new connection; when not, the old one still publishes (or the
+     *                 shard was not streaming) and nothing was lost
+     * @param oldEpoch the epoch that published before (0 when the shard had no open connection)
+     * @param newEpoch the epoch that publishes now when {@code ok}, the failed attempt's otherwise (0 when none was
+     *                 opened)
+     * @param took     from the {@link Renew} to the switch (or the failure)
+     * @param detail   what happened, for people: why a renewal failed
+     */
+    public record Renewed(String shard, boolean ok, long oldEpoch, long newEpoch, Duration took, String detail)
+            implements CborSerializable {}
+
     private record Connected(long epoch, WebSocketUpgradeResponse upgrade, Throwable failure) implements Command {}
 
     private record Ended(long epoch, Throwable failure) implements Command {}
@@ -314,6 +338,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 .onMessage(Connected.class, this::onConnected)
                 .onMessage(Ended.class, this::onEnded)
                 .onMessage(LiveChanged.class, this::onLiveChanged)
+                .onMessage(Renew.class, this::onRenew)
                 .onMessageEquals(Reconnect.INSTANCE, this::onReconnect)
                 .onMessageEquals(ReportHealth.INSTANCE, this::onReportHealth)
                 .onMessageEquals(Alive.INSTANCE, this::onAlive)
@@ -423,6 +448,18 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         // A full inlet means the stream has not taken a change for a long while: a new connection subscribes the list.
         return running.changes().offer(new ShardGraph.Change(diff, after))
                 == org.apache.pekko.stream.QueueOfferResult.enqueued();
+    }
+
+    private Behavior<Command> onRenew(Renew renew) {
+        renew.replyTo()
+                .tell(new Renewed(
+                        name,
+                        false,
+                        epoch,
+                        0,
+                        Duration.ZERO,
+                        "connection renewal is not implemented yet on this node"));
+        return this;
     }
 
     private Behavior<Command> onLiveChanged(LiveChanged changed) {
