@@ -73,8 +73,9 @@ public final class AdminRoutes extends AllDirectives {
             if (!loopback) {
                 return complete(
                         StatusCodes.FORBIDDEN,
-                        JsonEntities.error("the admin routes answer callers on this host only (loopback); run ssmd"
-                                + " ops on the node's host"));
+                        JsonEntities.error("the admin routes answer callers on this host only (loopback), not "
+                                + remote.map(RemoteAddress::toString).orElse("an unknown address")
+                                + "; run ssmd ops on the node's host"));
             }
             return inner.get();
         });
