@@ -12,11 +12,12 @@ import io.ssmd.core.meta.CycleLog;
 import io.ssmd.core.meta.Metadata;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.testkit.NatsServerExtension;
-import io.ssmd.feeds.polymarket.replay.PolymarketReplayServer;
+import io.ssmd.feeds.Venues;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
 import io.ssmd.http.gateway.ApiKeys;
+import io.ssmd.node.DemoLayout;
 import io.ssmd.node.Ssmd;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -49,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The daily cycle on a node (DESIGN §17): a {@code rolling} cycle started by the environment's schedule while the
- * Polymarket replay server streams, its every step a {@code deployment_log} row, every shard renewed and the archive
+ * Kraken replay server streams, its every step a {@code deployment_log} row, every shard renewed and the archive
  * without a gap; and the admin routes {@code ssmd ops} uses (loopback only, behind the API key, 4xx with a reason).
  */
 class DailyCycleNodeTest {
@@ -88,13 +89,12 @@ class DailyCycleNodeTest {
 
     @Test
     void theScheduleRunsARollingCycleUnderLoadAndOpsDrivesItThroughTheAdminRoutes() throws Exception {
-        int port = NodeJvm.freePorts(1);
-        ReplaySettings replay = ReplaySettings.synthetic("polymarket", port, 50, 7)
-                .withInstruments(PolymarketReplayServer.syntheticInstruments(12));
-        venue = ReplayServer.create(SERVERS, PolymarketReplayServer.create(replay), replay, new Faults())
+        ReplaySettings replay = ReplaySettings.synthetic("kraken", 0, 50, 7);
+        venue = ReplayServer.create(SERVERS, Venues.byId("kraken").replayServer(replay), replay, new Faults())
                 .bind()
                 .toCompletableFuture()
                 .join();
+        int port = venue.localAddress().getPort();
         // The cycle starts at the next whole minute at least 40 s away (the node starts meanwhile); each step pauses
         // 2 s first, so the cycle is seen running.
         LocalTime at = LocalTime.now(ZoneOffset.UTC)
@@ -102,7 +102,7 @@ class DailyCycleNodeTest {
                 .truncatedTo(ChronoUnit.MINUTES)
                 .plusMinutes(1);
         Path env = environment(port, at);
-        system = TestNodeSettings.system("ssmd", "ssmd.cycle.step-pause = 2s", "ssmd.cycle.renew-timeout = 60s");
+        system = TestNodeSettings.system("ssmd", "ssmd.cycle.step-pause = 2s");
         Instant started = Instant.now();
         Ssmd node = Ssmd.start(system, settings(), EnvironmentLoader.load(env, Map.of()));
         int http = node.httpAddress().getPort();
@@ -161,9 +161,10 @@ class DailyCycleNodeTest {
                         s.path("action").asText() + " " + s.path("status").asText()));
         assertThat(steps).containsExactly("sync succeeded", "renew succeeded", "verify succeeded", "health succeeded");
         String renewed = last.path("steps").get(1).path("details").asText();
-        assertThat(renewed).contains("polymarket-0", "polymarket-1", "polymarket-2");
+        assertThat(renewed).contains("kraken-0", "kraken-1", "kraken-2");
+        // Started by the timer set for the schedule's time: at it, not before.
         assertThat(Instant.parse(last.path("startedAt").asText()))
-                .isEqualTo(LocalDate.now(ZoneOffset.UTC).atTime(at).toInstant(ZoneOffset.UTC));
+                .isAfterOrEqualTo(LocalDate.now(ZoneOffset.UTC).atTime(at).toInstant(ZoneOffset.UTC));
 
         // A manual cycle through the route: accepted with its id.
         HttpResponse<String> manual = call(http, "POST", "/v1/admin/ops/cycle?mode=rolling&by=tester", true);
@@ -177,6 +178,25 @@ class DailyCycleNodeTest {
                         .asText()
                         .equals("succeeded"));
 
+        // ssmd ops through the same routes: the key from a file and never printed, the tables, --json, a refusal.
+        Path keyFile = Files.writeString(dir.resolve("ops-key"), KEY + "\n");
+        String portArg = Integer.toString(http);
+        Run noKey = run("ops", "status", "--port", portArg);
+        assertThat(noKey.code()).isEqualTo(1);
+        assertThat(noKey.err()).contains("(401)", "SSMD_API_KEY");
+        Run table = run("ops", "status", "--port", portArg, "--api-key-file", keyFile.toString());
+        System.out.println("$ ssmd ops status\n" + table.out());
+        assertThat(table.code()).as(table.err()).isZero();
+        assertThat(table.out())
+                .contains("idle", "last cycle " + id + ": succeeded (manual by tester)", "renew", "verify")
+                .doesNotContain(KEY);
+        Run json = run("ops", "status", "--json", "--port", portArg, "--api-key-file", keyFile.toString());
+        assertThat(JSON.readTree(json.out()).path("lastCycle").path("id").asText())
+                .isEqualTo(id);
+        Run start = run("ops", "start", "--yes", "--port", portArg, "--api-key-file", keyFile.toString());
+        assertThat(start.code()).isEqualTo(1);
+        assertThat(start.err()).contains("not built yet").doesNotContain(KEY);
+
         // Every shard streamed through both renewals; the archive of the day holds no gap once the node has stopped.
         system.terminate();
         system.getWhenTerminated().toCompletableFuture().join();
@@ -185,7 +205,7 @@ class DailyCycleNodeTest {
         for (LocalDate d = LocalDate.ofInstant(started, ZoneOffset.UTC);
                 !d.isAfter(LocalDate.now(ZoneOffset.UTC));
                 d = d.plusDays(1)) {
-            gaps.addAll(ArchiveInventory.gaps(dir.resolve("archive"), "polymarket", d));
+            gaps.addAll(ArchiveInventory.gaps(dir.resolve("archive"), "kraken", d));
         }
         assertThat(gaps).isEmpty();
         try (Database db = Database.open(settings().db())) {
@@ -196,9 +216,28 @@ class DailyCycleNodeTest {
             assertThat(manualCycle.cycle().triggeredBy()).isEqualTo("tester");
             assertThat(manualCycle.steps()).extracting(CycleLog.Row::status).containsOnly(CycleLog.SUCCEEDED);
         }
+        Path conf = Files.writeString(
+                dir.resolve("application.conf"),
+                "ssmd.db.url = \"jdbc:h2:file:" + dir.resolve("db/ssmd") + ";MODE=PostgreSQL\"\n");
+        Run history = run("env", "history", envName, "--config", conf.toString());
+        System.out.println("$ ssmd env history " + envName + "\n" + history.out());
+        assertThat(history.code()).as(history.err()).isZero();
+        assertThat(history.out()).contains(id, "cycle-rolling", "renew", "scheduled", "tester");
     }
 
     private String envName;
+
+    record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = new picocli.CommandLine(new Main());
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
 
     private int streamingShards(int http) throws IOException {
         int n = 0;
@@ -245,18 +284,14 @@ class DailyCycleNodeTest {
     }
 
     /**
-     * The shipped Polymarket feed aimed at the replay server, 12 instruments in three shards (four per connection),
+     * The shipped Kraken feed aimed at the replay server, three instruments of one a connection (three shards),
      * archived with one-minute files, the gateway behind an API key, and a rolling cycle at {@code at} UTC.
      */
     private Path environment(int port, LocalTime at) throws IOException {
         Path feeds = Files.createDirectories(dir.resolve("exchanges/feeds"));
-        String feed = Files.readString(ShippedExchanges.projectDir().resolve("exchanges/feeds/polymarket.yaml"))
-                .replace(
-                        "wss://ws-subscriptions-clob.polymarket.com/ws/market", "ws://127.0.0.1:" + port + "/ws/market")
-                .replace("discovery: https://gamma-api.polymarket.com", "discovery: http://127.0.0.1:" + port)
-                .replace("max-instruments-per-connection: 500", "max-instruments-per-connection: 5")
-                .replace("min-backoff: 1s", "min-backoff: 100ms");
-        Files.writeString(feeds.resolve("polymarket.yaml"), feed);
+        String feed = Files.readString(ShippedExchanges.projectDir().resolve("exchanges/feeds/kraken.yaml"))
+                .replace("max-instruments-per-connection: 100", "max-instruments-per-connection: 1");
+        Files.writeString(feeds.resolve("kraken.yaml"), DemoLayout.local(feed, port));
         Path keys = Files.writeString(dir.resolve("api-keys"), ApiKeys.hash(KEY) + "\n");
         envName = NatsServerExtension.freshName("cycle").toLowerCase();
         Path env =
@@ -265,12 +300,9 @@ class DailyCycleNodeTest {
                 name: %s
                 feeds-dir: ../feeds
                 feeds:
-                  polymarket:
+                  kraken:
                     enabled: true
-                    discovery:
-                      max-instruments: 12
-                secmaster:
-                  sync-every: 1h
+                    instruments: [%s]
                 streams:
                   defaults:
                     max-bytes: 64MiB
@@ -289,7 +321,12 @@ class DailyCycleNodeTest {
                   time: "%s"
                   timezone: UTC
                   mode: rolling
-                """.formatted(envName, dir.resolve("archive"), keys, at));
+                """.formatted(
+                        envName,
+                        String.join(", ", Venues.byId("kraken").syntheticInstruments(3)),
+                        dir.resolve("archive"),
+                        keys,
+                        at));
         return env;
     }
 

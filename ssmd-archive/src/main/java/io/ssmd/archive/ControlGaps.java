@@ -77,8 +77,9 @@ final class ControlGaps {
                 if (pending != null || sinceTellsIt) {
                     long start = event.sinceMicros().orElseGet(() -> pending.disconnected());
                     String reason = pending != null && pending.reason() != null ? pending.reason() : event.reason();
+                    // The daily cycle's teardown stopped the shard on purpose: its own type, so it is told apart.
                     gaps.add(new Gap(
-                            Gap.CONNECTION_LOST,
+                            Gap.SCHEDULED_TEARDOWN.equals(reason) ? Gap.SCHEDULED_TEARDOWN : Gap.CONNECTION_LOST,
                             pending == null ? seq : pending.seq(),
                             seq,
                             start,

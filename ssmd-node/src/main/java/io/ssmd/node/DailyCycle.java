@@ -375,8 +375,21 @@ public final class DailyCycle extends EventSourcedBehavior<DailyCycle.Command, D
                             state.cycleId());
             return Effect().none();
         }
+        String mode = schedule.orElseThrow().mode();
+        try {
+            plan.steps(mode);
+        } catch (IllegalArgumentException e) {
+            context.getLog()
+                    .warn(
+                            "daily cycle of {}: the {} cycle due at {} does not run: {}",
+                            environment,
+                            mode,
+                            due.slot(),
+                            e.getMessage());
+            return Effect().none();
+        }
         ActorRef<RunReply> ignore = context.getSystem().ignoreRef();
-        return onRun(state, new Run(schedule.orElseThrow().mode(), "scheduled", node, ignore));
+        return onRun(state, new Run(mode, "scheduled", node, ignore));
     }
 
     private Effect<Event, State> onNext(State state, Next next) {

@@ -87,7 +87,10 @@ public final class CycleLog {
                 .one());
     }
 
-    /** Ends the running row of {@code action} in {@code cycleId} (the latest one, if it ran again). */
+    /**
+     * Ends the running row of {@code action} in {@code cycleId} (the latest one, if it ran again); {@code details} are
+     * added to those it began with (where it ran).
+     */
     public void finish(
             String cycleId,
             String action,
@@ -96,7 +99,8 @@ public final class CycleLog {
             Optional<String> error,
             Optional<String> details) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE deployment_log SET status = :status, completed_at = :at,"
-                        + " error_message = :error, details = COALESCE(:details, details) WHERE cycle_id = :cycle"
+                        + " error_message = :error, details = COALESCE(details || '; ' || :details, :details, details)"
+                        + " WHERE cycle_id = :cycle"
                         + " AND action = :action AND status = 'running'")
                 .bind("status", status)
                 .bind("at", utc(at))

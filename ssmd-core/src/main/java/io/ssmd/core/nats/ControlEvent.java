@@ -123,6 +123,11 @@ public record ControlEvent(
      * (or its last connector node) shuts down.
      */
     public static final String REASON_SHUTDOWN = "shutdown";
+    /**
+     * The reason of a {@code disconnected} whose shard the daily cycle's {@code teardown} stopped (DESIGN §17): the
+     * archiver records the hole up to its {@code connected} as a {@code scheduled_teardown} gap, not a lost connection.
+     */
+    public static final String REASON_SCHEDULED_TEARDOWN = "scheduled_teardown";
 
     /** The most instruments a {@code publish_failed} lists; {@code instrumentCount} says how many there were. */
     public static final int MAX_INSTRUMENTS = 100;
