@@ -82,7 +82,19 @@ public final class AdminRoutes extends AllDirectives {
     }
 
     private Route status() {
-        return onSuccess(ops.status(), body -> complete(StatusCodes.OK, JsonEntities.of(body)));
+        return onComplete(
+                ops.status(),
+                result -> result.isSuccess()
+                        ? complete(StatusCodes.OK, JsonEntities.of(result.get()))
+                        : unavailable(result.failed().get()));
+    }
+
+    /** The scheduler did not answer (its singleton is moving to another node, the database is away): try again. */
+    private Route unavailable(Throwable failure) {
+        return complete(
+                StatusCodes.SERVICE_UNAVAILABLE,
+                JsonEntities.error("the daily cycle's scheduler did not answer (" + failure.getMessage()
+                        + "); it may be moving to another node: try again shortly"));
     }
 
     private Route run(String action) {
@@ -112,7 +124,11 @@ public final class AdminRoutes extends AllDirectives {
                                 JsonEntities.error(
                                         "by is required: who asks for the cycle (the deployment log records it)"));
                     }
-                    return onSuccess(ops.run(resolved.get(), by.get()), started -> {
+                    return onComplete(ops.run(resolved.get(), by.get()), result -> {
+                        if (result.isFailure()) {
+                            return unavailable(result.failed().get());
+                        }
+                        Started started = result.get();
                         ObjectNode body = JSON.createObjectNode();
                         if (started.accepted()) {
                             body.put("cycle", started.cycleId()).put("mode", resolved.get());
