@@ -125,6 +125,8 @@ class KrakenRenewalTest {
         long newEpoch = renewed.newEpoch();
         // The new connection keeps publishing after the switch.
         await().atMost(WAIT).until(() -> countOfEpoch(newEpoch) > 200);
+        await().atMost(WAIT)
+                .until(() -> !rig.control(ControlEvent.HANDOVER, SHARD).isEmpty());
         ControlEvent handover = rig.control(ControlEvent.HANDOVER, SHARD).get(0);
         assertThat(rig.control(ControlEvent.HANDOVER, SHARD)).hasSize(1);
         assertThat(handover.previousEpoch()).isEqualTo(oldEpoch);
