@@ -511,7 +511,10 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 },
                 connector.booksOnSubscribe(),
                 connector.keepalive().isPresent(),
-                runtime.renew().maxHeld());
+                runtime.renew().maxHeld(),
+                shardContext.instruments().stream()
+                        .filter(i -> !stats.rejectedInstruments().containsKey(i))
+                        .toList());
         renewal = new ShardRenewal(
                 renew.replyTo(),
                 epoch,

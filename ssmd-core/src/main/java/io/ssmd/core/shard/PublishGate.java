@@ -53,6 +53,8 @@ final class PublishGate {
     private final boolean books;
     private final boolean probed;
     private final int maxHeld;
+    /** The instruments the old connection streams: each needs its book here, and none may be refused here. */
+    private final Set<String> expected;
 
     /* Decoding stage only. */
     /** The held book messages in the order received: a venue's seq may run across instruments (Kalshi's sid). */
@@ -61,7 +63,6 @@ final class PublishGate {
     private final Set<String> chained = new HashSet<>();
 
     private final Map<String, String> tokenOf = new HashMap<>();
-    private final Set<String> refused = new HashSet<>();
     private long dropped;
     private boolean answered;
     private boolean probeAnswered;
@@ -69,8 +70,15 @@ final class PublishGate {
     /** Written by the decoding stage, read by the shard when the renewal times out. */
     private volatile String waitingFor = "the new connection's first frame";
 
-    private PublishGate(long publishFrom, Listener listener, boolean books, boolean probed, int maxHeld) {
+    private PublishGate(
+            long publishFrom,
+            Listener listener,
+            boolean books,
+            boolean probed,
+            int maxHeld,
+            Collection<String> expected) {
         this.publishFrom = publishFrom;
+        this.expected = Set.copyOf(expected);
         this.listener = listener;
         this.books = books;
         this.probed = probed;
@@ -79,7 +87,7 @@ final class PublishGate {
 
     /** A connection that publishes everything it receives: every connection but a renewal's new one. */
     static PublishGate open() {
-        return new PublishGate(0, NONE, false, false, 0);
+        return new PublishGate(0, NONE, false, false, 0, Set.of());
     }
 
     /**
@@ -89,9 +97,12 @@ final class PublishGate {
      *                ({@link VenueConnector#booksOnSubscribe()})
      * @param probed  whether a probe (the keepalive) is sent after the subscribes, whose answer readiness waits for
      * @param maxHeld the most book messages held; more fails the renewal
+     * @param expected the instruments the old connection streams (the shard's, less those the venue refused): the new
+     *                 one must hold each one's book, and a refusal of one fails the renewal rather than drop it
      */
-    static PublishGate holding(Listener listener, boolean books, boolean probed, int maxHeld) {
-        return new PublishGate(Long.MAX_VALUE, listener, books, probed, maxHeld);
+    static PublishGate holding(
+            Listener listener, boolean books, boolean probed, int maxHeld, Collection<String> expected) {
+        return new PublishGate(Long.MAX_VALUE, listener, books, probed, maxHeld, expected);
     }
 
     /** The switch: this connection publishes what it received from {@code micros} on, its held books first. */
@@ -123,14 +134,8 @@ final class PublishGate {
      * What of a decoded frame's messages is published now: all of them once the switch time has come (after what was
      * held), none before it, when book messages are held and readiness is checked.
      *
-     * @param instruments the shard's instruments on this connection
      */
-    List<OutboundMessage> pass(
-            List<OutboundMessage> out,
-            Decoded decoded,
-            FrameDecoder decoder,
-            Collection<String> instruments,
-            long receivedMicros) {
+    List<OutboundMessage> pass(List<OutboundMessage> out, Decoded decoded, FrameDecoder decoder, long receivedMicros) {
         if (receivedMicros >= publishFrom) {
             if (held.isEmpty() && chained.isEmpty()) {
                 return out;
@@ -142,15 +147,20 @@ final class PublishGate {
             chained.clear();
             return all;
         }
-        hold(out, decoded, decoder, instruments);
+        hold(out, decoded, decoder);
         return List.of();
     }
 
-    private void hold(
-            List<OutboundMessage> out, Decoded decoded, FrameDecoder decoder, Collection<String> instruments) {
+    private void hold(List<OutboundMessage> out, Decoded decoded, FrameDecoder decoder) {
         boolean changed = false;
         for (Decoded.Rejection rejection : decoded.rejections()) {
-            changed |= refused.add(rejection.instrument());
+            if (expected.contains(rejection.instrument()) && !told) {
+                // Taking over would drop an instrument the old connection streams: keep the old one.
+                told = true;
+                listener.failed("the venue refused " + rejection.instrument() + " on the new connection, which the"
+                        + " old one streams: " + rejection.reason());
+                return;
+            }
         }
         if (!decoded.resyncs().isEmpty() && !told) {
             // A book broke on the new connection before it published anything (a venue seq gap, a bad checksum):
@@ -195,7 +205,7 @@ final class PublishGate {
                     + ") before every book of the new connection was snapshotted");
             return;
         }
-        if (changed && !told && ready(decoder, instruments)) {
+        if (changed && !told && ready(decoder)) {
             told = true;
             listener.ready();
         }
@@ -217,21 +227,20 @@ final class PublishGate {
         return started;
     }
 
-    private boolean ready(FrameDecoder decoder, Collection<String> instruments) {
+    private boolean ready(FrameDecoder decoder) {
         int missing = 0;
         if (books) {
             Set<String> checked = new HashSet<>(decoder.checkedBooks());
-            for (String instrument : instruments) {
+            for (String instrument : expected) {
                 String token = tokenOf.get(instrument);
-                if (!refused.contains(instrument)
-                        && (!checked.contains(instrument) || token == null || !chained.contains(token))) {
+                if (!checked.contains(instrument) || token == null || !chained.contains(token)) {
                     missing++;
                 }
             }
         }
         boolean probeDone = !probed || probeAnswered;
         waitingFor = missing > 0
-                ? "book snapshots of " + missing + " of " + instruments.size() + " instruments"
+                ? "book snapshots of " + missing + " of " + expected.size() + " instruments"
                 : !probeDone ? "the venue's answer to the probe sent after the subscribes" : "nothing";
         return missing == 0 && probeDone && (books || probed || answered);
     }

@@ -48,7 +48,8 @@ class PublishGateTest {
                 },
                 false,
                 false,
-                10);
+                10,
+                List.of("BTC/USD"));
         assertThat(gate.holding()).isTrue();
         var trade = new io.ssmd.core.nats.OutboundMessage(
                 "lab.kraken.json.trade.BTC-USD", new byte[] {'{', '}'}, "kraken", "kraken-0", 2, 1, 0, 999);
@@ -63,15 +64,13 @@ class PublishGateTest {
                                 return decoded;
                             }
                         },
-                        List.of("BTC/USD"),
                         999))
                 .as("a trade before the switch: the old connection published it")
                 .isEmpty();
         gate.publishFrom(1_000);
 
         assertThat(gate.holding()).isFalse();
-        assertThat(gate.pass(List.of(trade), decoded, frame -> decoded, List.of("BTC/USD"), 1_000))
-                .containsExactly(trade);
+        assertThat(gate.pass(List.of(trade), decoded, frame -> decoded, 1_000)).containsExactly(trade);
         assertThat(gate.dropped()).isEqualTo(1);
     }
 }

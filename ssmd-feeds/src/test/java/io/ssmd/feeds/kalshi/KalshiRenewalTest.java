@@ -198,6 +198,9 @@ class KalshiRenewalTest {
         assertThat(refused.ok()).isFalse();
         assertThat(refused.detail()).contains("already renewing");
         assertThat(first.expectMessageClass(FeedShard.Renewed.class, WAIT).ok()).isTrue();
+        // The control event goes out asynchronously: one handover, whenever the tap sees it.
+        await().atMost(WAIT)
+                .until(() -> !rig.control(ControlEvent.HANDOVER, SHARD).isEmpty());
         assertThat(rig.control(ControlEvent.HANDOVER, SHARD)).hasSize(1);
     }
 

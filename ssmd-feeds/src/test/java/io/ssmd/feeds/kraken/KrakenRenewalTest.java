@@ -202,6 +202,28 @@ class KrakenRenewalTest {
     }
 
     @Test
+    void aRenewalWhoseNewConnectionIsRefusedAnInstrumentFailsRatherThanDropIt() {
+        start(100, null);
+        await().atMost(WAIT).until(() -> orderbook("ETH-USD") > 20);
+        server.faults().reject(List.of("ETH/USD"));
+
+        FeedShard.Renewed renewed = renew(WAIT);
+
+        assertThat(renewed.ok()).isFalse();
+        assertThat(renewed.detail()).contains("refused ETH/USD on the new connection");
+        // The old connection still streams ETH/USD, under its epoch alone.
+        int before = orderbook("ETH-USD");
+        await().atMost(WAIT).until(() -> orderbook("ETH-USD") > before + 20);
+        assertThat(byEpoch(once(market())).keySet()).containsExactly(renewed.oldEpoch());
+        assertThat(rig.control(ControlEvent.HANDOVER, SHARD)).isEmpty();
+        assertThat(rig.control(ControlEvent.DISCONNECTED, SHARD)).isEmpty();
+    }
+
+    private int orderbook(String token) {
+        return rig.published(s -> s.endsWith(".orderbook." + token)).size();
+    }
+
+    @Test
     void aRenewalOfAShardThatIsNotConnectedFailsAtOnce() {
         // Nothing listens there: the shard never connects.
         startRig("ws://127.0.0.1:9/v2");
