@@ -179,7 +179,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     /** The renewal's new connection has its books and its subscribes answered: time to switch. */
     private record RenewReady(long epoch) implements Command {}
 
-    /** The renewal's new connection cannot take over (its held books outgrew the bound). */
+    /** The renewal's new connection cannot take over (its held books outgrew the bound, or one broke). */
     private record RenewFailed(long epoch, String detail) implements Command {}
 
     /** The renewal's new connection did not take over within {@code ssmd.connectors.renew.timeout}. */
@@ -505,13 +505,16 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                     }
 
                     @Override
-                    public void overflow(String detail) {
+                    public void failed(String detail) {
                         self.tell(new RenewFailed(newEpoch, detail));
                     }
                 },
                 connector.booksOnSubscribe(),
                 connector.keepalive().isPresent(),
-                runtime.renew().maxHeld());
+                runtime.renew().maxHeld(),
+                shardContext.instruments().stream()
+                        .filter(i -> !stats.rejectedInstruments().containsKey(i))
+                        .toList());
         renewal = new ShardRenewal(
                 renew.replyTo(),
                 epoch,

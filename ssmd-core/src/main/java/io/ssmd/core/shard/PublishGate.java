@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,8 +32,8 @@ final class PublishGate {
         /** Every book snapshotted and the venue answered the probe: the shard may switch to this connection. */
         void ready();
 
-        /** The held books outgrew the bound before the connection was ready: the renewal fails. */
-        void overflow(String detail);
+        /** The connection cannot take over (its held books outgrew the bound, or one broke): the renewal fails. */
+        void failed(String detail);
     }
 
     private static final Listener NONE = new Listener() {
@@ -42,7 +41,7 @@ final class PublishGate {
         public void ready() {}
 
         @Override
-        public void overflow(String detail) {}
+        public void failed(String detail) {}
     };
 
     /** Frames received at or after this (epoch µs) are published; {@link Long#MAX_VALUE} while holding. */
@@ -54,12 +53,16 @@ final class PublishGate {
     private final boolean books;
     private final boolean probed;
     private final int maxHeld;
+    /** The instruments the old connection streams: each needs its book here, and none may be refused here. */
+    private final Set<String> expected;
 
     /* Decoding stage only. */
-    private final Map<String, List<OutboundMessage>> chains = new LinkedHashMap<>();
+    /** The held book messages in the order received: a venue's seq may run across instruments (Kalshi's sid). */
+    private final List<OutboundMessage> held = new ArrayList<>();
+    /** The book tokens whose snapshot is held: their messages are kept from it on. */
+    private final Set<String> chained = new HashSet<>();
+
     private final Map<String, String> tokenOf = new HashMap<>();
-    private final Set<String> refused = new HashSet<>();
-    private int held;
     private long dropped;
     private boolean answered;
     private boolean probeAnswered;
@@ -67,8 +70,15 @@ final class PublishGate {
     /** Written by the decoding stage, read by the shard when the renewal times out. */
     private volatile String waitingFor = "the new connection's first frame";
 
-    private PublishGate(long publishFrom, Listener listener, boolean books, boolean probed, int maxHeld) {
+    private PublishGate(
+            long publishFrom,
+            Listener listener,
+            boolean books,
+            boolean probed,
+            int maxHeld,
+            Collection<String> expected) {
         this.publishFrom = publishFrom;
+        this.expected = Set.copyOf(expected);
         this.listener = listener;
         this.books = books;
         this.probed = probed;
@@ -77,7 +87,7 @@ final class PublishGate {
 
     /** A connection that publishes everything it receives: every connection but a renewal's new one. */
     static PublishGate open() {
-        return new PublishGate(0, NONE, false, false, 0);
+        return new PublishGate(0, NONE, false, false, 0, Set.of());
     }
 
     /**
@@ -87,9 +97,12 @@ final class PublishGate {
      *                ({@link VenueConnector#booksOnSubscribe()})
      * @param probed  whether a probe (the keepalive) is sent after the subscribes, whose answer readiness waits for
      * @param maxHeld the most book messages held; more fails the renewal
+     * @param expected the instruments the old connection streams (the shard's, less those the venue refused): the new
+     *                 one must hold each one's book, and a refusal of one fails the renewal rather than drop it
      */
-    static PublishGate holding(Listener listener, boolean books, boolean probed, int maxHeld) {
-        return new PublishGate(Long.MAX_VALUE, listener, books, probed, maxHeld);
+    static PublishGate holding(
+            Listener listener, boolean books, boolean probed, int maxHeld, Collection<String> expected) {
+        return new PublishGate(Long.MAX_VALUE, listener, books, probed, maxHeld, expected);
     }
 
     /** The switch: this connection publishes what it received from {@code micros} on, its held books first. */
@@ -121,41 +134,42 @@ final class PublishGate {
      * What of a decoded frame's messages is published now: all of them once the switch time has come (after what was
      * held), none before it, when book messages are held and readiness is checked.
      *
-     * @param instruments the shard's instruments on this connection
      */
-    List<OutboundMessage> pass(
-            List<OutboundMessage> out,
-            Decoded decoded,
-            FrameDecoder decoder,
-            Collection<String> instruments,
-            long receivedMicros) {
+    List<OutboundMessage> pass(List<OutboundMessage> out, Decoded decoded, FrameDecoder decoder, long receivedMicros) {
         if (receivedMicros >= publishFrom) {
-            if (held == 0 && chains.isEmpty()) {
+            if (held.isEmpty() && chained.isEmpty()) {
                 return out;
             }
-            List<OutboundMessage> all = new ArrayList<>(held + out.size());
-            chains.values().forEach(all::addAll);
+            List<OutboundMessage> all = new ArrayList<>(held.size() + out.size());
+            all.addAll(held);
             all.addAll(out);
-            chains.clear();
-            held = 0;
+            held.clear();
+            chained.clear();
             return all;
         }
-        hold(out, decoded, decoder, instruments);
+        hold(out, decoded, decoder);
         return List.of();
     }
 
-    private void hold(
-            List<OutboundMessage> out, Decoded decoded, FrameDecoder decoder, Collection<String> instruments) {
+    private void hold(List<OutboundMessage> out, Decoded decoded, FrameDecoder decoder) {
         boolean changed = false;
         for (Decoded.Rejection rejection : decoded.rejections()) {
-            changed |= refused.add(rejection.instrument());
-        }
-        for (Decoded.Resync resync : decoded.resyncs()) {
-            // The book broke on this connection: it needs a fresh snapshot before the shard can switch to it.
-            List<OutboundMessage> chain = chains.remove(tokenOf.getOrDefault(resync.instrument(), ""));
-            if (chain != null) {
-                held -= chain.size();
+            if (expected.contains(rejection.instrument()) && !told) {
+                // Taking over would drop an instrument the old connection streams: keep the old one.
+                told = true;
+                listener.failed("the venue refused " + rejection.instrument() + " on the new connection, which the"
+                        + " old one streams: " + rejection.reason());
+                return;
             }
+        }
+        if (!decoded.resyncs().isEmpty() && !told) {
+            // A book broke on the new connection before it published anything (a venue seq gap, a bad checksum):
+            // its held messages no longer follow one another, so it does not take over; the old one goes on.
+            told = true;
+            Decoded.Resync resync = decoded.resyncs().get(0);
+            listener.failed("the new connection's book of " + resync.instrument() + " broke before it took over: "
+                    + resync.reason());
+            return;
         }
         if (decoded.kind() == Decoded.Kind.PONG) {
             probeAnswered = true;
@@ -164,74 +178,69 @@ final class PublishGate {
             changed |= !answered;
             answered = true;
         }
-        Map<String, List<OutboundMessage>> unchained = null;
+        Set<String> unchained = null;
         for (OutboundMessage message : out) {
             String token = bookToken(message.subject());
-            if (token == null) {
-                dropped++;
-                continue;
-            }
-            List<OutboundMessage> chain = chains.get(token);
-            if (chain != null) {
-                chain.add(message);
-                held++;
-            } else {
+            if (token != null && !chained.contains(token)) {
                 if (unchained == null) {
-                    unchained = new LinkedHashMap<>();
+                    unchained = new HashSet<>();
                 }
-                unchained.computeIfAbsent(token, t -> new ArrayList<>()).add(message);
+                unchained.add(token);
             }
         }
         if (unchained != null) {
             changed |= startChains(unchained, decoder);
         }
-        if (held > maxHeld && !told) {
+        for (OutboundMessage message : out) {
+            String token = bookToken(message.subject());
+            if (token != null && chained.contains(token)) {
+                held.add(message);
+            } else {
+                dropped++;
+            }
+        }
+        if (held.size() > maxHeld && !told) {
             told = true;
-            listener.overflow("held " + held + " book messages (ssmd.connectors.renew.max-held " + maxHeld
+            listener.failed("held " + held.size() + " book messages (ssmd.connectors.renew.max-held " + maxHeld
                     + ") before every book of the new connection was snapshotted");
             return;
         }
-        if (changed && !told && ready(decoder, instruments)) {
+        if (changed && !told && ready(decoder)) {
             told = true;
             listener.ready();
         }
     }
 
     /**
-     * Starts the chain of each token whose book this frame made checked: its messages in this frame are the venue's
-     * snapshot (or begin with it). Messages of a token with no checked book are dropped: the book they belong to has
-     * no snapshot on this connection yet.
+     * Starts holding each token whose book this frame made checked: its messages in this frame are the venue's snapshot
+     * (or begin with it). Messages of a token with no checked book are dropped: the book they belong to has no snapshot
+     * on this connection yet.
      */
-    private boolean startChains(Map<String, List<OutboundMessage>> unchained, FrameDecoder decoder) {
+    private boolean startChains(Set<String> unchained, FrameDecoder decoder) {
         boolean started = false;
         for (String instrument : decoder.checkedBooks()) {
             String token = tokenOf.computeIfAbsent(instrument, decoder::bookToken);
-            List<OutboundMessage> first = unchained.remove(token);
-            if (first != null) {
-                chains.put(token, first);
-                held += first.size();
-                started = true;
+            if (unchained.contains(token)) {
+                started |= chained.add(token);
             }
         }
-        unchained.values().forEach(messages -> dropped += messages.size());
         return started;
     }
 
-    private boolean ready(FrameDecoder decoder, Collection<String> instruments) {
+    private boolean ready(FrameDecoder decoder) {
         int missing = 0;
         if (books) {
             Set<String> checked = new HashSet<>(decoder.checkedBooks());
-            for (String instrument : instruments) {
+            for (String instrument : expected) {
                 String token = tokenOf.get(instrument);
-                if (!refused.contains(instrument)
-                        && (!checked.contains(instrument) || token == null || !chains.containsKey(token))) {
+                if (!checked.contains(instrument) || token == null || !chained.contains(token)) {
                     missing++;
                 }
             }
         }
         boolean probeDone = !probed || probeAnswered;
         waitingFor = missing > 0
-                ? "book snapshots of " + missing + " of " + instruments.size() + " instruments"
+                ? "book snapshots of " + missing + " of " + expected.size() + " instruments"
                 : !probeDone ? "the venue's answer to the probe sent after the subscribes" : "nothing";
         return missing == 0 && probeDone && (books || probed || answered);
     }

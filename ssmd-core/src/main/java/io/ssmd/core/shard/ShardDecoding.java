@@ -180,8 +180,7 @@ final class ShardDecoding {
             return List.of();
         }
         List<OutboundMessage> out = decodeFrame(frame);
-        List<OutboundMessage> passed =
-                gate.pass(out, lastDecoded, decoder, plan.shard().instruments(), frame.receivedMicros());
+        List<OutboundMessage> passed = gate.pass(out, lastDecoded, decoder, frame.receivedMicros());
         if (lastDecoded.kind() == Decoded.Kind.DATA || lastDecoded.kind() == Decoded.Kind.SYSTEM) {
             // After the gate: a copy's marker must be a message that is published.
             snapshots.afterFrame(decoder, lastDecoded, passed, frame.receivedMicros());

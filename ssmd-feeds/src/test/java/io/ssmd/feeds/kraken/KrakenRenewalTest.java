@@ -75,6 +75,10 @@ class KrakenRenewalTest {
 
     /** One shard of the three symbols against a replay server sending {@code rate} frames/s per session. */
     private void start(int rate, Integer maxConnections) {
+        start(rate, maxConnections, io.ssmd.core.shard.RenewSettings.defaults());
+    }
+
+    private void start(int rate, Integer maxConnections, io.ssmd.core.shard.RenewSettings renew) {
         ReplaySettings settings = ReplaySettings.synthetic("kraken", 0, rate, 23);
         if (maxConnections != null) {
             settings = settings.withMaxConnections(maxConnections);
@@ -82,10 +86,14 @@ class KrakenRenewalTest {
         VenueServer venue = Venues.byId("kraken").replayServer(settings);
         server = ReplayServer.create(SERVERS.system(), venue, settings, new Faults());
         binding = server.bind().toCompletableFuture().join();
-        startRig("ws://127.0.0.1:" + binding.localAddress().getPort() + venue.websocketPath());
+        startRig("ws://127.0.0.1:" + binding.localAddress().getPort() + venue.websocketPath(), renew);
     }
 
     private void startRig(String websocket) {
+        startRig(websocket, io.ssmd.core.shard.RenewSettings.defaults());
+    }
+
+    private void startRig(String websocket, io.ssmd.core.shard.RenewSettings renew) {
         Environment environment = TestFeeds.environment(
                 dir,
                 NatsServerExtension.freshName("r").toLowerCase(),
@@ -93,7 +101,12 @@ class KrakenRenewalTest {
                 websocket,
                 SYMBOLS,
                 Map.of("min-backoff: 1s", "min-backoff: 100ms", "max-backoff: 60s", "max-backoff: 1s"));
-        rig = ShardRig.start(NATS.connect(), environment, KrakenFeed::create);
+        rig = ShardRig.start(
+                NATS.connect(),
+                environment,
+                KrakenFeed::create,
+                io.ssmd.core.shard.ShardRuntime.DEFAULT_BOOK_SNAPSHOT_INTERVAL,
+                renew);
         assertThat(rig.startShards(0.8)).hasSize(1);
     }
 
@@ -125,6 +138,8 @@ class KrakenRenewalTest {
         long newEpoch = renewed.newEpoch();
         // The new connection keeps publishing after the switch.
         await().atMost(WAIT).until(() -> countOfEpoch(newEpoch) > 200);
+        await().atMost(WAIT)
+                .until(() -> !rig.control(ControlEvent.HANDOVER, SHARD).isEmpty());
         ControlEvent handover = rig.control(ControlEvent.HANDOVER, SHARD).get(0);
         assertThat(rig.control(ControlEvent.HANDOVER, SHARD)).hasSize(1);
         assertThat(handover.previousEpoch()).isEqualTo(oldEpoch);
@@ -197,6 +212,50 @@ class KrakenRenewalTest {
         assertThat(server.refusedConnections()).isEqualTo(1);
         // The shard can renew later: a second renewal is refused the same way, not "already renewing".
         assertThat(renew(WAIT).detail()).contains("429");
+    }
+
+    @Test
+    void aRenewalWhoseNewConnectionIsRefusedAnInstrumentFailsRatherThanDropIt() {
+        start(100, null);
+        await().atMost(WAIT).until(() -> orderbook("ETH-USD") > 20);
+        server.faults().reject(List.of("ETH/USD"));
+
+        FeedShard.Renewed renewed = renew(WAIT);
+
+        assertThat(renewed.ok()).isFalse();
+        assertThat(renewed.detail()).contains("refused ETH/USD on the new connection");
+        // The old connection still streams ETH/USD, under its epoch alone.
+        int before = orderbook("ETH-USD");
+        await().atMost(WAIT).until(() -> orderbook("ETH-USD") > before + 20);
+        assertThat(byEpoch(once(market())).keySet()).containsExactly(renewed.oldEpoch());
+        assertThat(rig.control(ControlEvent.HANDOVER, SHARD)).isEmpty();
+        assertThat(rig.control(ControlEvent.DISCONNECTED, SHARD)).isEmpty();
+    }
+
+    private int orderbook(String token) {
+        return rig.published(s -> s.endsWith(".orderbook." + token)).size();
+    }
+
+    @Test
+    void aNewConnectionThatDoesNotTakeOverWithinTheTimeoutFailsTheRenewalAndTheOldOneGoesOn() {
+        start(100, null, new io.ssmd.core.shard.RenewSettings(Duration.ofSeconds(3), 200_000));
+        await().atMost(WAIT).until(() -> market().size() > 50);
+        // The venue no longer answers pings: the new connection's probe, sent after its subscribes, stays unanswered.
+        server.faults().ignorePings(true);
+
+        FeedShard.Renewed renewed = renew(WAIT);
+
+        assertThat(renewed.ok()).isFalse();
+        assertThat(renewed.detail())
+                .contains("did not take over within 3 s")
+                .contains("ssmd.connectors.renew.timeout")
+                .contains("the venue's answer to the probe");
+        assertThat(renewed.took()).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+        int published = countOfEpoch(renewed.oldEpoch());
+        await().atMost(WAIT).until(() -> countOfEpoch(renewed.oldEpoch()) > published + 50);
+        assertThat(byEpoch(once(market())).keySet()).containsExactly(renewed.oldEpoch());
+        assertThat(rig.control(ControlEvent.HANDOVER, SHARD)).isEmpty();
+        assertThat(rig.control(ControlEvent.DISCONNECTED, SHARD)).isEmpty();
     }
 
     @Test
