@@ -3,6 +3,7 @@ package io.ssmd.app;
 import io.ssmd.core.db.Database;
 import io.ssmd.core.db.DatabaseUnavailableException;
 import io.ssmd.core.meta.ConfigChange;
+import io.ssmd.core.meta.CycleLog;
 import io.ssmd.core.meta.Deployment;
 import io.ssmd.core.meta.EnvironmentSummary;
 import io.ssmd.core.meta.EnvironmentVersion;
@@ -40,6 +41,21 @@ final class EnvReadCommands {
         PrintWriter err = spec.commandLine().getErr();
         try (Database db = meta.open(System.getenv())) {
             return body.apply(Environments.of(Metadata.of(db)));
+        } catch (UnknownNameException | NoSuchElementException | DatabaseUnavailableException e) {
+            err.println("ssmd env " + command + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** As above, with the daily cycles' rows of the deployment log too. */
+    private static int withEnvironments(
+            String command,
+            MetadataOptions meta,
+            CommandSpec spec,
+            java.util.function.BiFunction<Environments, CycleLog, Integer> body) {
+        PrintWriter err = spec.commandLine().getErr();
+        try (Database db = meta.open(System.getenv())) {
+            return body.apply(Environments.of(Metadata.of(db)), CycleLog.of(Metadata.of(db)));
         } catch (UnknownNameException | NoSuchElementException | DatabaseUnavailableException e) {
             err.println("ssmd env " + command + ": " + e.getMessage());
             return 1;
@@ -156,8 +172,9 @@ final class EnvReadCommands {
 
     @Command(
             name = "history",
-            description = "Every version of an environment (when it was in effect, who applied it, the commit) and its"
-                    + " deployment log (create, apply, node starts, teardown).")
+            description =
+                    "Every version of an environment (when it was in effect, who applied it, the commit) and its"
+                            + " deployment log (create, apply, node starts, teardown), then the latest daily cycles step by step.")
     static final class History implements Callable<Integer> {
 
         @Parameters(paramLabel = "NAME", description = "The environment")
@@ -172,14 +189,24 @@ final class EnvReadCommands {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            return withEnvironments("history", meta, spec, environments -> {
+            return withEnvironments("history", meta, spec, (environments, cycleLog) -> {
                 List<EnvironmentVersion> versions = environments.history(name);
-                List<Deployment> log = environments.deployments(name);
+                List<CycleLog.Cycle> cycles = cycleLog.cycles(name, cycleLimit);
+                // The cycles' rows are shown with their cycle, below; the log lists everything else.
+                java.util.Set<Long> inCycles = new java.util.HashSet<>();
+                cycles.forEach(c -> {
+                    inCycles.add(c.cycle().id());
+                    c.steps().forEach(r -> inCycles.add(r.id()));
+                });
+                List<Deployment> log = environments.deployments(name).stream()
+                        .filter(d -> !inCycles.contains(d.id()))
+                        .toList();
                 if (meta.json) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("environment", name);
                     m.put("versions", versions.stream().map(EnvCommand::json).toList());
                     m.put("deployments", log.stream().map(History::json).toList());
+                    m.put("cycles", cycles.stream().map(History::json).toList());
                     EnvCommand.printJson(out, m);
                     return 0;
                 }
@@ -206,12 +233,62 @@ final class EnvReadCommands {
                         d.triggeredBy(),
                         d.errorMessage().or(d::details).orElse(null)));
                 print(logTable, out);
+                if (!cycles.isEmpty()) {
+                    out.println();
+                    TextTable cycleTable = TextTable.of(
+                            "cycle", "step", "status", "started_at", "completed_at", "trigger", "by", "details");
+                    for (CycleLog.Cycle c : cycles) {
+                        cycleRow(cycleTable, c.cycle().cycleId(), c.cycle());
+                        c.steps().forEach(step -> cycleRow(cycleTable, "", step));
+                    }
+                    print(cycleTable, out);
+                }
                 return 0;
             });
         }
 
+        @Option(
+                names = "--cycles",
+                paramLabel = "N",
+                defaultValue = "10",
+                description =
+                        "How many of the latest daily cycles to show, with their steps (default: ${DEFAULT-VALUE})")
+        int cycleLimit;
+
+        private static void cycleRow(TextTable table, String cycle, CycleLog.Row r) {
+            table.row(
+                    cycle,
+                    r.action(),
+                    r.status(),
+                    r.startedAt(),
+                    r.completedAt().map(Object::toString).orElse(null),
+                    r.trigger(),
+                    r.triggeredBy(),
+                    r.error().or(r::details).orElse(null));
+        }
+
         static Map<String, Object> json(Deployment d) {
             return MetaViews.deployment(d);
+        }
+
+        static Map<String, Object> json(CycleLog.Cycle c) {
+            Map<String, Object> m = new LinkedHashMap<>(json(c.cycle()));
+            m.put("steps", c.steps().stream().map(History::json).toList());
+            return m;
+        }
+
+        private static Map<String, Object> json(CycleLog.Row r) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("cycle", r.cycleId());
+            m.put("action", r.action());
+            m.put("status", r.status());
+            m.put("startedAt", r.startedAt().toString());
+            m.put("completedAt", r.completedAt().map(Object::toString).orElse(null));
+            m.put("error", r.error().orElse(null));
+            m.put("trigger", r.trigger());
+            m.put("triggeredBy", r.triggeredBy());
+            m.put("details", r.details().orElse(null));
+            return m;
         }
     }
 

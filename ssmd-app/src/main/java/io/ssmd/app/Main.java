@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             FeedCommand.class,
             SchemaCommand.class,
             MarketCommand.class,
+            OpsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main {

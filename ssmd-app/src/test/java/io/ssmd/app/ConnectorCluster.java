@@ -95,6 +95,20 @@ final class ConnectorCluster implements AutoCloseable {
             int shards,
             java.util.function.IntFunction<String> roles)
             throws IOException {
+        return prepare(dir, natsUrl, pg, nodes, formWith, shards, roles, "");
+    }
+
+    /** As above, with {@code extraConfig} (HOCON) at the end of every node's application.conf. */
+    static ConnectorCluster prepare(
+            Path dir,
+            String natsUrl,
+            PostgresDatabase pg,
+            int nodes,
+            int formWith,
+            int shards,
+            java.util.function.IntFunction<String> roles,
+            String extraConfig)
+            throws IOException {
         ActorSystem<Void> venues = ActorSystem.create(Behaviors.empty(), "cluster-test-venues");
         ReplaySettings settings = ReplaySettings.synthetic("kraken", 0, 20, 17);
         ServerBinding venue = ReplayServer.create(
@@ -108,7 +122,8 @@ final class ConnectorCluster implements AutoCloseable {
         int management = NodeJvm.freePorts(nodes);
         Path config = dir.resolve("application.conf");
         Files.writeString(
-                config, """
+                config,
+                """
                 ssmd {
                   http.port = %d
                   nats.url = "%s"
@@ -122,7 +137,8 @@ final class ConnectorCluster implements AutoCloseable {
                 # Not the connector role's own minimum: a sharding coordinator that moves would wait for that many
                 # connector regions, and a rolling update has one fewer.
                 pekko.cluster.min-nr-of-members = %d
-                """.formatted(http, natsUrl, pg.url(), pg.settings().user(), remoting, management, formWith));
+                """.formatted(http, natsUrl, pg.url(), pg.settings().user(), remoting, management, formWith)
+                        + extraConfig);
         Path feeds = Files.createDirectories(dir.resolve("exchanges/feeds"));
         String feed = Files.readString(ShippedExchanges.projectDir().resolve("exchanges/feeds/kraken.yaml"))
                 .replace("max-instruments-per-connection: 100", "max-instruments-per-connection: 1");
@@ -199,6 +215,11 @@ final class ConnectorCluster implements AutoCloseable {
     NodeJvm current(int n) {
         List<NodeJvm> lives = started.get(n);
         return lives.get(lives.size() - 1);
+    }
+
+    /** Node {@code n}'s HTTP port. */
+    int httpPort(int n) {
+        return http + n - 1;
     }
 
     String nodeName(int n) {

@@ -69,6 +69,8 @@ class CrossNodeMessagesTest {
                 .contains(
                         FeedShard.Start.class.getName(),
                         FeedShard.Stop.class.getName(),
+                        FeedShard.Renew.class.getName(),
+                        FeedShard.Renewed.class.getName(),
                         ShardHealth.class.getName(),
                         FeedManager.ChangeInstruments.class.getName(),
                         "io.ssmd.archive.ArchiverSingleton$Stop",
@@ -107,6 +109,14 @@ class CrossNodeMessagesTest {
         assertThat(readAsPreviousBuildWroteIt(health)).isEqualTo(health);
         assertThat(readAsPreviousBuildWroteIt(change)).isEqualTo(change);
         assertThat(readAsPreviousBuildWroteIt(FeedShard.Stop.INSTANCE)).isEqualTo(FeedShard.Stop.INSTANCE);
+        FeedShard.Renewed renewed = new FeedShard.Renewed(
+                "kalshi-0",
+                true,
+                1_767_225_600_000_000L,
+                1_767_225_660_000_000L,
+                java.time.Duration.ofMillis(1500),
+                "");
+        assertThat(readAsPreviousBuildWroteIt(renewed)).isEqualTo(renewed);
         Object archiverStop =
                 Class.forName("io.ssmd.archive.ArchiverSingleton$Stop").getEnumConstants()[0];
         assertThat(readAsPreviousBuildWroteIt(archiverStop)).isSameAs(archiverStop);

@@ -20,6 +20,10 @@ import java.util.TreeMap;
  *
  * <p>A {@code connected} that ends an outage carries {@code since}, so the outage is marked even when its
  * {@code disconnected} was lost.
+ *
+ * <p>A {@code handover} (a connection renewed inside its shard, DESIGN §17) starts a new epoch without a gap: the old
+ * connection published until the switch and the new one from it, so neither its epoch change nor the old epoch's late
+ * events are a hole. The shard's mark keeps the handover, which the manifest records.
  */
 final class ControlGaps {
 
@@ -55,6 +59,12 @@ final class ControlGaps {
         boolean newEpoch = mark != null && event.epoch() > mark.epoch();
         boolean sinceTellsIt = event.event().equals(ControlEvent.CONNECTED)
                 && event.sinceMicros().isPresent();
+        boolean handover = event.event().equals(ControlEvent.HANDOVER);
+        if (handover && (mark == null || mark.disconnected() == null)) {
+            // The renewed connection took over where the old one stopped publishing: no hole, whatever came before.
+            marks.put(shard, handedOver(event, seq, mark));
+            return List.of();
+        }
         if (newEpoch && mark.disconnected() == null && !sinceTellsIt) {
             gaps.add(new Gap(
                     Gap.CONNECTION_LOST,
@@ -73,8 +83,9 @@ final class ControlGaps {
                 if (pending != null || sinceTellsIt) {
                     long start = event.sinceMicros().orElseGet(() -> pending.disconnected());
                     String reason = pending != null && pending.reason() != null ? pending.reason() : event.reason();
+                    // The daily cycle's teardown stopped the shard on purpose: its own type, so it is told apart.
                     gaps.add(new Gap(
-                            Gap.CONNECTION_LOST,
+                            Gap.SCHEDULED_TEARDOWN.equals(reason) ? Gap.SCHEDULED_TEARDOWN : Gap.CONNECTION_LOST,
                             pending == null ? seq : pending.seq(),
                             seq,
                             start,
@@ -84,7 +95,7 @@ final class ControlGaps {
                             event.instruments(),
                             null));
                 }
-                marks.put(shard, mark(event, seq, null, null, event.instruments(), event.version()));
+                marks.put(shard, mark(event, seq, null, null, event.instruments(), event.version(), mark));
             }
             case ControlEvent.DISCONNECTED -> {
                 // An outage is dated by its first disconnected: connections that fail before they connect add none.
@@ -104,12 +115,15 @@ final class ControlGaps {
                                 event.ts(),
                                 blankToNull(event.reason()),
                                 instrumentsOf(mark, event),
-                                versionOf(mark, event));
+                                versionOf(mark, event),
+                                mark);
                 marks.put(shard, next);
             }
             default -> {
                 if (pending == null) {
-                    marks.put(shard, mark(event, seq, null, null, instrumentsOf(mark, event), versionOf(mark, event)));
+                    marks.put(
+                            shard,
+                            mark(event, seq, null, null, instrumentsOf(mark, event), versionOf(mark, event), mark));
                 }
                 if (event.event().equals(ControlEvent.PUBLISH_FAILED)) {
                     gaps.add(publishFailed(seq, event));
@@ -133,9 +147,37 @@ final class ControlGaps {
         return gaps;
     }
 
+    /** A mark of the event's epoch; a handover that began it stays on it ({@code previous}: the mark before). */
     private static ShardMark mark(
-            ControlEvent event, long seq, Long disconnected, String reason, List<String> instruments, String version) {
-        return new ShardMark(event.shard(), event.epoch(), event.ts(), seq, disconnected, reason, instruments, version);
+            ControlEvent event,
+            long seq,
+            Long disconnected,
+            String reason,
+            List<String> instruments,
+            String version,
+            ShardMark previous) {
+        ShardMark.Handover handover =
+                previous != null && previous.epoch() == event.epoch() ? previous.handover() : null;
+        return new ShardMark(
+                event.shard(), event.epoch(), event.ts(), seq, disconnected, reason, instruments, version, handover);
+    }
+
+    /** The new epoch of a handover: its instruments and version those the event names, else the old epoch's. */
+    private static ShardMark handedOver(ControlEvent event, long seq, ShardMark before) {
+        long from = event.previousEpoch() != null ? event.previousEpoch() : before != null ? before.epoch() : 0;
+        List<String> instruments =
+                !event.instruments().isEmpty() || before == null ? event.instruments() : before.instruments();
+        String version = event.version() != null || before == null ? event.version() : before.version();
+        return new ShardMark(
+                event.shard(),
+                event.epoch(),
+                event.ts(),
+                seq,
+                null,
+                null,
+                instruments,
+                version,
+                new ShardMark.Handover(from, event.ts(), seq));
     }
 
     /** The epoch's version is the one its {@code connected} named; other events name none. */

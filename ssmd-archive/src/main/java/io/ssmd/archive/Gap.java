@@ -43,6 +43,12 @@ public record Gap(
     /** A shard's publish window was full long enough that what the venue sent meanwhile may be missing. */
     public static final String BACKPRESSURE = "backpressure";
 
+    /**
+     * The daily cycle's teardown (DESIGN §17): from a shard's {@code disconnected} with reason
+     * {@code scheduled_teardown} to its next {@code connected}. Planned, but data is missing all the same.
+     */
+    public static final String SCHEDULED_TEARDOWN = io.ssmd.core.nats.ControlEvent.REASON_SCHEDULED_TEARDOWN;
+
     /** The reason of a {@code connection_lost} whose connection ended without a {@code disconnected}: a crash. */
     public static final String RESTART = "restart";
 
@@ -54,8 +60,15 @@ public record Gap(
     public static final String HANDOFF = io.ssmd.core.nats.ControlEvent.REASON_HANDOFF;
 
     /** Every type, in the order reports list them. */
-    public static final List<String> TYPES =
-            List.of(BUS_GAP, RETENTION_LOSS, CONNECTION_LOST, PUBLISH_FAILED, BOOK_RESYNC, STREAM_RESET, BACKPRESSURE);
+    public static final List<String> TYPES = List.of(
+            BUS_GAP,
+            RETENTION_LOSS,
+            CONNECTION_LOST,
+            PUBLISH_FAILED,
+            BOOK_RESYNC,
+            STREAM_RESET,
+            BACKPRESSURE,
+            SCHEDULED_TEARDOWN);
 
     public Gap {
         instruments = instruments == null || instruments.isEmpty() ? null : List.copyOf(instruments);

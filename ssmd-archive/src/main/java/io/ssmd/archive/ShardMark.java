@@ -17,6 +17,8 @@ import java.util.List;
  * @param instruments  the instruments of the epoch's {@code connected}
  * @param version      the ssmd version that ran the connection, from its {@code connected}; null when that event did
  *                     not say (an older ssmd) or was not archived, and in manifests written before the field
+ * @param handover     when this epoch took over from an earlier one by a {@code handover} (a renewal without a hole,
+ *                     DESIGN §17), that handover; null when the epoch began with a {@code connected}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ShardMark(
@@ -27,7 +29,16 @@ public record ShardMark(
         Long disconnected,
         String reason,
         List<String> instruments,
-        String version) {
+        String version,
+        Handover handover) {
+
+    /**
+     * A renewal of the shard's connection (DESIGN §17): the connection of {@code from} published what it received
+     * before {@code at} (µs), this epoch everything after; {@code seq} is the stream sequence of the {@code handover}
+     * event. No gap: the manifest keeps it so that a reader sees why the epoch changed without a {@code connected}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Handover(long from, long at, long seq) {}
 
     /**
      * A shard that announced no end and was not heard from for this long is taken as gone: three of the longest
@@ -38,6 +49,19 @@ public record ShardMark(
     public ShardMark {
         instruments = instruments == null || instruments.isEmpty() ? null : List.copyOf(instruments);
         version = version == null || version.isBlank() ? null : version;
+    }
+
+    /** A mark of an epoch that began with a {@code connected} (or of which nothing more is known). */
+    public ShardMark(
+            String shard,
+            long epoch,
+            long seen,
+            long seq,
+            Long disconnected,
+            String reason,
+            List<String> instruments,
+            String version) {
+        this(shard, epoch, seen, seq, disconnected, reason, instruments, version, null);
     }
 
     /**

@@ -150,7 +150,8 @@ public final class ConnectorNode {
                 settings.failureRanges(),
                 outcomes,
                 // The assignments are the environment's: another environment on the same database keeps its own.
-                persistence.map(p -> p.forEnvironment(environment.name())));
+                persistence.map(p -> p.forEnvironment(environment.name())),
+                settings.renew());
         shards.startManagers(settings, source).forEach((feed, manager) -> {
             // Kalshi's lifecycle watcher: markets that open or close between discoveries.
             LiveInstruments watcher = live.get(feed);

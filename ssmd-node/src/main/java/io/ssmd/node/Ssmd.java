@@ -11,6 +11,7 @@ import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.db.Database;
 import io.ssmd.core.db.PersistenceDatabase;
+import io.ssmd.core.meta.CycleLog;
 import io.ssmd.core.meta.DataInventory;
 import io.ssmd.core.meta.Metadata;
 import io.ssmd.core.meta.SecurityMaster;
@@ -34,6 +35,7 @@ import io.ssmd.core.settings.SecmasterSettings;
 import io.ssmd.core.subject.Subjects;
 import io.ssmd.feeds.SecmasterSync;
 import io.ssmd.feeds.Venues;
+import io.ssmd.http.AdminRoutes;
 import io.ssmd.http.DashboardRoute;
 import io.ssmd.http.FeedsRoute;
 import io.ssmd.http.GapsRoute;
@@ -69,6 +71,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.Directives;
@@ -283,6 +286,8 @@ public final class Ssmd {
             archiveStorage.ifPresent(s -> checks.add(NodeHealthChecks.archiveStorage(s)));
             HealthRoutes health =
                     new HealthRoutes(settings.nodeName(), version(), startedAt, checks, Duration.ofSeconds(3));
+            CycleOps cycle = startDailyCycle(
+                    system, settings.nodeName(), environment, db, secmaster, connectors, checks, blocking);
             // A header guard answers 401 to any /v1/ request without an X-API-Key before its route matches the rest
             // of the path, so the gateway's /v1/stream (which also takes the key as ?api_key=, the only way a
             // browser can send one on a WebSocket) must come before the guarded /v1/feeds and /v1/gaps.
@@ -301,6 +306,7 @@ public final class Ssmd {
             }
             routes.add(apiKeys.guard(() -> new FeedsRoute(connectors.feeds(), connectors::health).route()));
             routes.add(apiKeys.guard(() -> new MetaRoutes(Metadata.of(db), blocking).route()));
+            routes.add(new AdminRoutes(cycle, apiKeys).route());
             routes.add(apiKeys.guard(() ->
                     new GapsRoute(ArchiveGaps.forNode(environment, roles.contains("archiver"), blocking)).route()));
             readiness.starting("binding HTTP");
@@ -526,6 +532,48 @@ public final class Ssmd {
                         SecmasterScheduler.create(
                                 environment.feeds(), sync, schedule.every().get(), schedule.retry(), metrics, blocking),
                         "secmaster-sync"));
+    }
+
+    /**
+     * The daily cycle's scheduler (DESIGN §17): a cluster singleton on {@code ssmd.cycle.role} nodes, one per
+     * environment, whose progress is in the journal. Every node starts it (or its proxy) so that its admin routes reach
+     * it; without a {@code schedule} block it runs only the cycles {@code ssmd ops} asks for.
+     */
+    private static CycleOps startDailyCycle(
+            ActorSystem<?> system,
+            String nodeName,
+            Environment environment,
+            Database db,
+            SecmasterSettings secmaster,
+            ConnectorNode connectors,
+            List<HealthCheck> checks,
+            Executor blocking) {
+        CycleSettings settings = CycleSettings.create(system.settings().config());
+        CycleSteps steps = new CycleSteps(new CycleSteps.Parts(
+                system,
+                environment,
+                SecmasterSync.create(new SecurityMaster(Metadata.of(db)), secmaster),
+                connectors::health,
+                new DataInventory(Metadata.of(db)),
+                List.copyOf(checks),
+                blocking,
+                settings,
+                java.time.Clock.systemUTC()));
+        CycleLog log = CycleLog.of(Metadata.of(db));
+        org.apache.pekko.actor.typed.ActorRef<DailyCycle.Command> scheduler = ClusterSingleton.get(system)
+                .init(SingletonActor.of(
+                                DailyCycle.create(
+                                        environment.name(),
+                                        nodeName,
+                                        environment.schedule(),
+                                        steps,
+                                        new CycleRows(log, environment.name()),
+                                        blocking,
+                                        settings.stepPause(),
+                                        java.time.Clock.systemUTC()),
+                                "daily-cycle-" + environment.name())
+                        .withSettings(ClusterSingletonSettings.create(system).withRole(settings.role())));
+        return new CycleOps(system, scheduler, log, environment.name(), blocking);
     }
 
     private static void addTask(

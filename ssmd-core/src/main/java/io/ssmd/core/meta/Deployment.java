@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param id          0 until recorded
  * @param version     the environment version it concerns, if any
  * @param status      {@code succeeded}, {@code failed}, {@code dry_run} or {@code running}
- * @param trigger     {@code cli} or {@code node}
+ * @param trigger     {@code cli} or {@code node}; a daily cycle's rows ({@link CycleLog}) say {@code scheduled} or
+ *                    {@code manual}
  * @param triggeredBy the OS user or the node's name
  * @param details     what was done, for people (e.g. the streams deleted)
  */

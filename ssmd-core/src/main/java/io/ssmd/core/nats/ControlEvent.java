@@ -41,6 +41,8 @@ import java.util.Optional;
  * @param version     {@code connected}: the ssmd version of the node running the shard ({@link
  *                    io.ssmd.core.SsmdVersion#current()}), so the archive can say which connector versions produced a
  *                    day; null on other events and on those of an older ssmd
+ * @param previousEpoch {@code handover}: the epoch of the connection that published until the switch ({@code epoch} is
+ *                    the one that publishes from {@code ts} on); null on other events
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
@@ -59,7 +61,8 @@ import java.util.Optional;
     "channel",
     "quietSeconds",
     "resubscribed",
-    "version"
+    "version",
+    "previousEpoch"
 })
 public record ControlEvent(
         String event,
@@ -77,7 +80,8 @@ public record ControlEvent(
         String channel,
         Double quietSeconds,
         Boolean resubscribed,
-        String version) {
+        String version,
+        Long previousEpoch) {
 
     public static final String CONNECTED = "connected";
     public static final String DISCONNECTED = "disconnected";
@@ -100,6 +104,13 @@ public record ControlEvent(
      * rate-limited. A data-quality issue, not a gap: the connection was up and nothing it received was lost.
      */
     public static final String INSTRUMENT_QUIET = "instrument_quiet";
+    /**
+     * A shard renewed its connection without a hole (DESIGN §17): the connection of {@code previousEpoch} published
+     * every frame it received before {@code ts}, the connection of {@code epoch} (already subscribed, its books
+     * snapshotted) everything from {@code ts} on. Not a gap: no {@code disconnected} comes before it, and the new epoch
+     * that follows it is no restart.
+     */
+    public static final String HANDOVER = "handover";
 
     /**
      * The reason of a {@code disconnected} whose shard stopped because its node leaves the cluster while other connector
@@ -112,6 +123,11 @@ public record ControlEvent(
      * (or its last connector node) shuts down.
      */
     public static final String REASON_SHUTDOWN = "shutdown";
+    /**
+     * The reason of a {@code disconnected} whose shard the daily cycle's {@code teardown} stopped (DESIGN §17): the
+     * archiver records the hole up to its {@code connected} as a {@code scheduled_teardown} gap, not a lost connection.
+     */
+    public static final String REASON_SCHEDULED_TEARDOWN = "scheduled_teardown";
 
     /** The most instruments a {@code publish_failed} lists; {@code instrumentCount} says how many there were. */
     public static final int MAX_INSTRUMENTS = 100;
@@ -134,7 +150,24 @@ public record ControlEvent(
             String reason,
             List<String> instruments,
             Long since) {
-        this(event, feed, shard, epoch, ts, reason, instruments, since, null, null, null, null, null, null, null, null);
+        this(
+                event,
+                feed,
+                shard,
+                epoch,
+                ts,
+                reason,
+                instruments,
+                since,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** The {@code connected} of a shard's new connection, run by ssmd {@code version}. */
@@ -156,7 +189,8 @@ public record ControlEvent(
                 null,
                 null,
                 null,
-                version);
+                version,
+                null);
     }
 
     /** An event without {@code since}. */
@@ -196,6 +230,7 @@ public record ControlEvent(
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -229,7 +264,41 @@ public record ControlEvent(
                 channel,
                 quietSeconds,
                 resubscribed,
+                null,
                 null);
+    }
+
+    /**
+     * The {@code handover} of a renewed connection: {@code previousEpoch} published what it received before {@code ts},
+     * {@code epoch} publishes from {@code ts} on, for these instruments, run by ssmd {@code version}.
+     */
+    public static ControlEvent handover(
+            String feed,
+            String shard,
+            long previousEpoch,
+            long epoch,
+            long ts,
+            String reason,
+            List<String> instruments,
+            String version) {
+        return new ControlEvent(
+                HANDOVER,
+                feed,
+                shard,
+                epoch,
+                ts,
+                reason,
+                instruments,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                version,
+                previousEpoch);
     }
 
     /** When the outage this event ends began, if it ends one. */

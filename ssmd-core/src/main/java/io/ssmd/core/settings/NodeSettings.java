@@ -36,6 +36,7 @@ public record NodeSettings(
      *                         events rather than from discovery ({@code ssmd.connectors.instruments-from-secmaster})
      * @param subscribeRetry   how feed managers retry a market a shard or the venue refused
      *                         ({@code ssmd.connectors.subscribe-retry})
+     * @param renew            how a shard renews its connection in place ({@code ssmd.connectors.renew}, DESIGN §17)
      */
     public record ConnectorSettings(
             double fillRatio,
@@ -47,7 +48,34 @@ public record NodeSettings(
             Duration bookSnapshotInterval,
             FailureRangeLimits failureRanges,
             boolean instrumentsFromSecmaster,
-            io.ssmd.core.shard.SubscribeRetry subscribeRetry) {
+            io.ssmd.core.shard.SubscribeRetry subscribeRetry,
+            io.ssmd.core.shard.RenewSettings renew) {
+
+        /** As below, connections renewed with {@link io.ssmd.core.shard.RenewSettings#defaults()}. */
+        public ConnectorSettings(
+                double fillRatio,
+                Duration healthInterval,
+                Duration aliveInterval,
+                Duration reassignInterval,
+                Duration rediscoverInterval,
+                Duration backpressureGapAfter,
+                Duration bookSnapshotInterval,
+                FailureRangeLimits failureRanges,
+                boolean instrumentsFromSecmaster,
+                io.ssmd.core.shard.SubscribeRetry subscribeRetry) {
+            this(
+                    fillRatio,
+                    healthInterval,
+                    aliveInterval,
+                    reassignInterval,
+                    rediscoverInterval,
+                    backpressureGapAfter,
+                    bookSnapshotInterval,
+                    failureRanges,
+                    instrumentsFromSecmaster,
+                    subscribeRetry,
+                    io.ssmd.core.shard.RenewSettings.defaults());
+        }
 
         /** As below, refused markets retried with the defaults. */
         public ConnectorSettings(
@@ -222,7 +250,8 @@ public record NodeSettings(
                                 c.getDuration("connectors.book-snapshot-interval")),
                         failureRanges(c.getConfig("connectors.publish-failed")),
                         c.getBoolean("connectors.instruments-from-secmaster"),
-                        subscribeRetry(c.getConfig("connectors.subscribe-retry"))));
+                        subscribeRetry(c.getConfig("connectors.subscribe-retry")),
+                        renew(c.getConfig("connectors.renew"))));
     }
 
     private static io.ssmd.core.shard.SubscribeRetry subscribeRetry(Config c) {
@@ -235,6 +264,13 @@ public record NodeSettings(
         } catch (IllegalArgumentException e) {
             throw new com.typesafe.config.ConfigException.BadValue("ssmd.connectors.subscribe-retry", e.getMessage());
         }
+    }
+
+    private static io.ssmd.core.shard.RenewSettings renew(Config c) {
+        String prefix = "ssmd.connectors.renew.";
+        return new io.ssmd.core.shard.RenewSettings(
+                positive(prefix + "timeout", c.getDuration("timeout")),
+                atLeast(prefix + "max-held", c.getInt("max-held"), 1));
     }
 
     private static FailureRangeLimits failureRanges(Config c) {

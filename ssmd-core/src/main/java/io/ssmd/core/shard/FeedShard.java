@@ -146,6 +146,45 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         INSTANCE
     }
 
+    /**
+     * Renew the connection without a hole (DESIGN §17): a second connection (a new epoch) subscribes the same
+     * instruments while the open one keeps publishing; once the new one has a book snapshot of every instrument with a
+     * book (its subscriptions acknowledged), the shard switches publishing to it, announces {@code handover} and closes
+     * the old one. One connection publishes at a time. The answer comes once the switch is made or the renewal failed;
+     * a shard that is not streaming, or already renewing, answers {@code ok = false} at once. Crosses nodes (version 1).
+     */
+    public record Renew(ActorRef<Renewed> replyTo) implements Command {}
+
+    /**
+     * How a {@link Renew} went. Crosses nodes (version 1).
+     *
+     * @param shard    the shard ({@code kalshi-3})
+     * @param ok       whether publishing switched to the new connection; when not, the old one still publishes (or the
+     *                 shard was not streaming) and nothing was lost
+     * @param oldEpoch the epoch that published before (0 when the shard had no open connection)
+     * @param newEpoch the epoch that publishes now when {@code ok}, the failed attempt's otherwise (0 when none was
+     *                 opened)
+     * @param took     from the {@link Renew} to the switch (or the failure)
+     * @param detail   what happened, for people: why a renewal failed
+     */
+    public record Renewed(String shard, boolean ok, long oldEpoch, long newEpoch, Duration took, String detail)
+            implements CborSerializable {}
+
+    /** The renewal's new connection opened, or not. */
+    private record RenewConnected(long epoch, WebSocketUpgradeResponse upgrade, Throwable failure) implements Command {}
+
+    /** The renewal's new connection has its books and its subscribes answered: time to switch. */
+    private record RenewReady(long epoch) implements Command {}
+
+    /** The renewal's new connection cannot take over (its held books outgrew the bound, or one broke). */
+    private record RenewFailed(long epoch, String detail) implements Command {}
+
+    /** The renewal's new connection did not take over within {@code ssmd.connectors.renew.timeout}. */
+    private record RenewTimeout(long epoch) implements Command {}
+
+    /** The connection replaced by a renewal has read up to the switch time: close it. */
+    private record Retire(long epoch) implements Command {}
+
     private record Connected(long epoch, WebSocketUpgradeResponse upgrade, Throwable failure) implements Command {}
 
     private record Ended(long epoch, Throwable failure) implements Command {}
@@ -216,6 +255,14 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     private String state = ShardHealth.CONNECTING;
     private ShardGraph.Running running;
     private ShardEvents events;
+    /** The open connection's gate: the renewal that replaces it sets where it stops publishing. */
+    private PublishGate gate = PublishGate.open();
+    /** A renewal under way, else null. */
+    private ShardRenewal renewal;
+    /** The connection a renewal replaced, until it has read up to the switch and closed; else null. */
+    private ShardGraph.Running retiring;
+
+    private long retiringEpoch;
     private long epoch;
     private long connectedAtMillis;
     private Long outageSinceMicros;
@@ -311,6 +358,12 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 .onMessage(Connected.class, this::onConnected)
                 .onMessage(Ended.class, this::onEnded)
                 .onMessage(LiveChanged.class, this::onLiveChanged)
+                .onMessage(Renew.class, this::onRenew)
+                .onMessage(RenewConnected.class, this::onRenewConnected)
+                .onMessage(RenewReady.class, this::onRenewReady)
+                .onMessage(RenewFailed.class, this::onRenewFailed)
+                .onMessage(RenewTimeout.class, this::onRenewTimeout)
+                .onMessage(Retire.class, this::onRetire)
                 .onMessageEquals(Reconnect.INSTANCE, this::onReconnect)
                 .onMessageEquals(ReportHealth.INSTANCE, this::onReportHealth)
                 .onMessageEquals(Alive.INSTANCE, this::onAlive)
@@ -343,6 +396,9 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                             start.feed(),
                             start.companion());
             return this;
+        }
+        if (renewal != null && !start.instruments().equals(renewal.context.instruments())) {
+            failRenewal("the shard's instruments changed during the renewal");
         }
         boolean wasRunning = running != null;
         Start previous = assignment;
@@ -422,6 +478,182 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 == org.apache.pekko.stream.QueueOfferResult.enqueued();
     }
 
+    /**
+     * Opens a second connection with a new epoch that subscribes the shard's instruments behind a holding
+     * {@link PublishGate}, while the open one keeps publishing ({@link ShardRenewal}).
+     */
+    private Behavior<Command> onRenew(Renew renew) {
+        String refusal = renewal != null
+                ? "already renewing (new epoch " + renewal.epoch + ")"
+                : running == null || stopping || !state.equals(ShardHealth.STREAMING)
+                        ? "not connected (" + (stopping ? ShardHealth.STOPPED : state) + "): nothing to renew"
+                        : retiring != null ? "the connection the last renewal replaced is still closing" : null;
+        if (refusal != null) {
+            renew.replyTo().tell(new Renewed(name, false, running == null ? 0 : epoch, 0, Duration.ZERO, refusal));
+            return this;
+        }
+        long newEpoch = Math.max(EpochMicros.now(), epoch + 1);
+        ActorRef<Command> self = context.getSelf();
+        PublishGate holding = PublishGate.holding(
+                new PublishGate.Listener() {
+                    @Override
+                    public void ready() {
+                        self.tell(new RenewReady(newEpoch));
+                    }
+
+                    @Override
+                    public void failed(String detail) {
+                        self.tell(new RenewFailed(newEpoch, detail));
+                    }
+                },
+                connector.booksOnSubscribe(),
+                connector.keepalive().isPresent(),
+                runtime.renew().maxHeld(),
+                shardContext.instruments().stream()
+                        .filter(i -> !stats.rejectedInstruments().containsKey(i))
+                        .toList());
+        renewal = new ShardRenewal(
+                renew.replyTo(),
+                epoch,
+                newEpoch,
+                shardContext,
+                new ShardEvents(shardContext, newEpoch, runtime),
+                holding);
+        ShardRenewal.LOG.info(
+                "{}: renewing its connection: epoch {} opens beside epoch {}, which publishes until the switch",
+                name,
+                newEpoch,
+                epoch);
+        try {
+            renewal.running = ShardGraph.run(
+                    context.getSystem(),
+                    plan(shardContext, newEpoch, holding),
+                    runtime,
+                    stats,
+                    renewal.events,
+                    taken -> self.tell(new LiveChanged(newEpoch, taken)));
+        } catch (RuntimeException e) {
+            failRenewal("the new connection did not start: " + e);
+            return this;
+        }
+        context.pipeToSelf(
+                renewal.running.upgrade(), (upgrade, failure) -> new RenewConnected(newEpoch, upgrade, failure));
+        context.pipeToSelf(renewal.running.done(), (ok, failure) -> new Ended(newEpoch, failure));
+        timers.startSingleTimer(
+                RENEW_TIMER, new RenewTimeout(newEpoch), runtime.renew().timeout());
+        return this;
+    }
+
+    private static final String RENEW_TIMER = "renew-timeout";
+
+    private boolean renewing(long candidateEpoch) {
+        return renewal != null && renewal.epoch == candidateEpoch;
+    }
+
+    private Behavior<Command> onRenewConnected(RenewConnected connected) {
+        if (!renewing(connected.epoch())) {
+            return this;
+        }
+        if (connected.failure() != null || !connected.upgrade().isValid()) {
+            failRenewal(ShardRenewal.refused(
+                    connected.failure() != null
+                            ? connected.failure().toString()
+                            : "handshake refused: " + connected.upgrade().invalidationReason()));
+            return this;
+        }
+        renewal.connected = true;
+        List<String> frames = new java.util.ArrayList<>(connector.subscribe(renewal.context.instruments()));
+        // The probe: a venue answers in order, so its answer comes after every subscribe's.
+        connector.keepalive().ifPresent(frames::add);
+        for (String frame : frames) {
+            if (renewal.running.outbound().offer(frame) != org.apache.pekko.stream.QueueOfferResult.enqueued()) {
+                failRenewal("the new connection's outbound queue is full or closed");
+                return this;
+            }
+        }
+        return this;
+    }
+
+    /**
+     * The switch: the open connection publishes what it received before the switch time and the new one what it
+     * received from then on, its held books first; {@code handover} marks it; the old connection closes once it has
+     * read up to the switch time.
+     */
+    private Behavior<Command> onRenewReady(RenewReady ready) {
+        if (!renewing(ready.epoch()) || running == null) {
+            return this;
+        }
+        ShardRenewal done = renewal;
+        renewal = null;
+        timers.cancel(RENEW_TIMER);
+        long switchAt = EpochMicros.now() + ShardRenewal.SWITCH_AHEAD.toNanos() / 1000;
+        gate.publishUntil(switchAt);
+        done.gate.publishFrom(switchAt);
+        if (EpochMicros.now() >= switchAt) {
+            ShardRenewal.LOG.warn(
+                    "{}: the switch was set late (the node is very busy): frames received around it may be published"
+                            + " by both connections",
+                    name);
+        }
+        done.events.handover(done.oldEpoch, switchAt, "connection renewed");
+        retiring = running;
+        retiringEpoch = epoch;
+        running = done.running;
+        epoch = done.epoch;
+        events = done.events;
+        gate = done.gate;
+        plannedContext = done.context;
+        connectedAtMillis = System.currentTimeMillis();
+        timers.cancel("stall");
+        timers.cancel("scheduled");
+        startConnectionTimers();
+        timers.startSingleTimer(new Retire(retiringEpoch), ShardRenewal.SWITCH_AHEAD.multipliedBy(2));
+        ShardRenewal.LOG.info(
+                "{}: switched to epoch {} after {} ms ({} messages of its own from before the switch dropped so far:"
+                        + " the old connection published them)",
+                name,
+                epoch,
+                done.took().toMillis(),
+                done.gate.dropped());
+        done.replyTo.tell(new Renewed(name, true, done.oldEpoch, done.epoch, done.took(), "switched at " + switchAt));
+        // Instruments that changed during the renewal: the new connection subscribed the list of its start.
+        if (!plannedContext.instruments().equals(shardContext.instruments())
+                && !changeLive(plannedContext.instruments(), shardContext)) {
+            endPlanned("instruments changed; reconnecting with the new list");
+        }
+        return this;
+    }
+
+    private Behavior<Command> onRenewFailed(RenewFailed failed) {
+        if (renewing(failed.epoch())) {
+            failRenewal(failed.detail());
+        }
+        return this;
+    }
+
+    private Behavior<Command> onRenewTimeout(RenewTimeout timeout) {
+        if (renewing(timeout.epoch())) {
+            failRenewal("the new connection did not take over within "
+                    + runtime.renew().timeout().toSeconds() + " s (ssmd.connectors.renew.timeout): waiting for "
+                    + (renewal.connected ? renewal.gate.waitingFor() : "its handshake"));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onRetire(Retire retire) {
+        if (retiring != null && retire.epoch() == retiringEpoch) {
+            retiring.killSwitch().shutdown();
+        }
+        return this;
+    }
+
+    private void failRenewal(String detail) {
+        ShardRenewal failed = renewal;
+        renewal = null;
+        timers.cancel(RENEW_TIMER);
+        failed.fail(name, detail);
+    }
+
     private Behavior<Command> onLiveChanged(LiveChanged changed) {
         if (changed.epoch() != epoch || running == null) {
             return this;
@@ -452,16 +684,8 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         if (resubscribes == null) {
             resubscribes = new ResubscribeBudget(definition.liveness());
         }
-        ShardGraph.Plan plan = new ShardGraph.Plan(
-                connector,
-                shardContext,
-                epoch,
-                definition.silenceTimeout(),
-                definition.pingInterval(),
-                definition.maxFrameBytes(),
-                runtime.publisher(),
-                definition.liveness(),
-                resubscribes);
+        gate = PublishGate.open();
+        ShardGraph.Plan plan = plan(shardContext, epoch, gate);
         events = new ShardEvents(shardContext, epoch, runtime);
         long thisEpoch = epoch;
         ActorRef<Command> self = context.getSelf();
@@ -480,6 +704,22 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         context.pipeToSelf(running.upgrade(), (upgrade, failure) -> new Connected(thisEpoch, upgrade, failure));
         CompletionStage<?> done = running.done();
         context.pipeToSelf(done, (ok, failure) -> new Ended(thisEpoch, failure));
+    }
+
+    /** The settings of one connection of this shard. */
+    private ShardGraph.Plan plan(ShardContext planned, long connectionEpoch, PublishGate publishGate) {
+        FeedDefinition definition = feed.feed().definition();
+        return new ShardGraph.Plan(
+                connector,
+                planned,
+                connectionEpoch,
+                definition.silenceTimeout(),
+                definition.pingInterval(),
+                definition.maxFrameBytes(),
+                runtime.publisher(),
+                definition.liveness(),
+                resubscribes,
+                publishGate);
     }
 
     private Behavior<Command> onConnected(Connected connected) {
@@ -506,6 +746,12 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 && !changeLive(plannedContext.instruments(), shardContext)) {
             endPlanned("instruments changed; reconnecting with the new list");
         }
+        startConnectionTimers();
+        return this;
+    }
+
+    /** The stall check and the scheduled reconnect of the connection that publishes now. */
+    private void startConnectionTimers() {
         FeedDefinition definition = feed.feed().definition();
         definition
                 .dataSilenceTimeout()
@@ -517,7 +763,6 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                         "scheduled",
                         new ScheduledReconnect(epoch),
                         ReconnectPolicy.scheduledDelay(interval, assignment.index())));
-        return this;
     }
 
     private Behavior<Command> onCheckStall(CheckStall check) {
@@ -553,8 +798,23 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     }
 
     private Behavior<Command> onEnded(Ended ended) {
+        if (renewing(ended.epoch())) {
+            failRenewal("the new connection ended before it took over: "
+                    + (ended.failure() != null ? ended.failure().toString() : "the venue closed it"));
+            return this;
+        }
+        if (retiring != null && ended.epoch() == retiringEpoch) {
+            // The connection a renewal replaced has published what it read before the switch: no disconnected, the
+            // handover said it all.
+            retiring.backpressure().connectionEnded();
+            retiring = null;
+            return this;
+        }
         if (ended.epoch() != epoch) {
             return this;
+        }
+        if (renewal != null) {
+            failRenewal("the open connection ended during the renewal; the shard reconnects");
         }
         if (stopping) {
             return stopped();
@@ -719,6 +979,12 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         stopping = true;
         state = ShardHealth.STOPPED;
         timers.cancelAll();
+        if (renewal != null) {
+            failRenewal("the shard is stopping");
+        }
+        if (retiring != null) {
+            retiring.killSwitch().shutdown();
+        }
         running.killSwitch().shutdown();
         timers.startSingleTimer(StopDrained.INSTANCE, STOP_DRAIN);
         return this;
@@ -752,6 +1018,12 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     private Behavior<Command> onPostStop() {
         if (running != null) {
             running.killSwitch().shutdown();
+        }
+        if (renewal != null) {
+            failRenewal("the shard stopped");
+        }
+        if (retiring != null) {
+            retiring.killSwitch().shutdown();
         }
         return this;
     }

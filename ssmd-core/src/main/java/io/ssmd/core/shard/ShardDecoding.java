@@ -40,6 +40,10 @@ final class ShardDecoding {
     private volatile BoundedSourceQueue<String> replies;
     private long frames;
     private boolean refused;
+    /** The last frame's verdict, for the publish gate. */
+    private Decoded lastDecoded = TRUNCATED;
+
+    private static final Decoded TRUNCATED = Decoded.unparsed("truncated");
 
     ShardDecoding(
             ShardGraph.Plan plan,
@@ -170,8 +174,24 @@ final class ShardDecoding {
     }
 
     private List<OutboundMessage> decode(ShardGraph.Frame frame) {
+        PublishGate gate = plan.gate();
+        if (gate.retired(frame.receivedMicros())) {
+            // Received after the shard switched to its renewed connection: that one publishes it.
+            return List.of();
+        }
+        List<OutboundMessage> out = decodeFrame(frame);
+        List<OutboundMessage> passed = gate.pass(out, lastDecoded, decoder, frame.receivedMicros());
+        if (lastDecoded.kind() == Decoded.Kind.DATA || lastDecoded.kind() == Decoded.Kind.SYSTEM) {
+            // After the gate: a copy's marker must be a message that is published.
+            snapshots.afterFrame(decoder, lastDecoded, passed, frame.receivedMicros());
+        }
+        return passed;
+    }
+
+    private List<OutboundMessage> decodeFrame(ShardGraph.Frame frame) {
         long number = ++frames;
         if (frame.truncated()) {
+            lastDecoded = TRUNCATED;
             stats.inbound("oversized");
             truncated.inc();
             events.parseError("frame of " + frame.fullLength() + " bytes exceeds the largest publishable frame, "
@@ -197,6 +217,7 @@ final class ShardDecoding {
             // A decoder must not throw; if one does, the frame is still kept, and the connection goes on.
             decoded = Decoded.unparsed("decoder failed: " + e);
         }
+        lastDecoded = decoded;
         stats.inbound(decoded.type());
         if (decoded.kind() == Decoded.Kind.DATA) {
             stats.data();
@@ -219,7 +240,12 @@ final class ShardDecoding {
                         + " to the venue; reconnecting");
             }
         }
-        decoded.resyncs().forEach(events::resync);
+        if (plan.gate().holding()) {
+            // A renewal's new connection publishes nothing yet: its broken book is only a wait for a fresh snapshot.
+            decoded.resyncs().forEach(events::resyncBeforeSwitch);
+        } else {
+            decoded.resyncs().forEach(events::resync);
+        }
         decoded.rejections().forEach(r -> {
             stats.rejected(r.instrument(), r.reason());
             events.rejected(r);
@@ -238,7 +264,6 @@ final class ShardDecoding {
                 for (Decoded.Routed routed : decoded.messages()) {
                     out.add(outbound(routed.subject(), routed.payload(), number, routed.element(), frame));
                 }
-                snapshots.afterFrame(decoder, decoded, out, frame.receivedMicros());
                 yield out;
             }
         };

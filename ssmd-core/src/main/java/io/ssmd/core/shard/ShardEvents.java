@@ -89,6 +89,42 @@ final class ShardEvents {
         raise(ControlEvent.RESYNC, resync.reason(), List.of(resync.instrument()), null);
     }
 
+    /**
+     * A book broke on a renewal's new connection before it published anything: no hole (the old connection still
+     * publishes), so no control event; the new connection waits for a fresh snapshot.
+     */
+    void resyncBeforeSwitch(Decoded.Resync resync) {
+        log.info(
+                "{}: {} book resynchronizing on the renewed connection (epoch {}) before it takes over: {}",
+                shard.shard(),
+                resync.instrument(),
+                epoch,
+                resync.reason());
+    }
+
+    /**
+     * The shard switched publishing from the connection of {@code previousEpoch} to this one (epoch), at
+     * {@code switchMicros}: a {@code handover} control event, not a gap (DESIGN §17).
+     */
+    void handover(long previousEpoch, long switchMicros, String reason) {
+        log.info(
+                "{}: renewed its connection: epoch {} publishes what it received before {} µs, epoch {} from then on",
+                shard.shard(),
+                previousEpoch,
+                switchMicros,
+                epoch);
+        runtime.control()
+                .raise(ControlEvent.handover(
+                        shard.feed(),
+                        shard.shard(),
+                        previousEpoch,
+                        epoch,
+                        switchMicros,
+                        reason,
+                        shard.instruments(),
+                        SsmdVersion.current()));
+    }
+
     void rejected(Decoded.Rejection rejection) {
         log.warn(
                 "{}: the venue refused {}: {}; the shard's other instruments go on",

@@ -105,7 +105,8 @@ final class ShardGraph {
             int maxFrameBytes,
             PublisherSettings publisher,
             io.ssmd.core.config.FeedDefinition.Liveness liveness,
-            ResubscribeBudget resubscribes) {}
+            ResubscribeBudget resubscribes,
+            PublishGate gate) {}
 
     /** A frame as collected from the socket. */
     record Frame(byte[] bytes, long receivedMicros, long fullLength) implements Inbound {

@@ -164,6 +164,45 @@ public final class ShardHost {
             FailureRangeLimits failureRanges,
             Consumer<PublishOutcome> outcomes,
             Optional<PersistenceSettings> persistence) {
+        return start(
+                system,
+                env,
+                node,
+                feeds,
+                jetStream,
+                maxPayload,
+                publisher,
+                metrics,
+                control,
+                healthInterval,
+                aliveInterval,
+                backpressureGapAfter,
+                bookSnapshotInterval,
+                failureRanges,
+                outcomes,
+                persistence,
+                RenewSettings.defaults());
+    }
+
+    /** As above, the shards renewing their connections as {@code renew} says ({@code ssmd.connectors.renew}). */
+    public static ShardHost start(
+            ActorSystem<?> system,
+            String env,
+            String node,
+            Map<String, FeedConnector> feeds,
+            JetStream jetStream,
+            long maxPayload,
+            PublisherSettings publisher,
+            ConnectorMetrics metrics,
+            ControlEventPublisher control,
+            Duration healthInterval,
+            Duration aliveInterval,
+            Duration backpressureGapAfter,
+            Duration bookSnapshotInterval,
+            FailureRangeLimits failureRanges,
+            Consumer<PublishOutcome> outcomes,
+            Optional<PersistenceSettings> persistence,
+            RenewSettings renew) {
         // A bad ssmd.shard.websocket-client stops the node here, not each shard at its first connect.
         io.ssmd.core.ws.WebSocketClientChoice.get(system);
         ActorRef<Topic.Command<ShardHealth>> topic =
@@ -185,7 +224,8 @@ public final class ShardHost {
                 backpressureGapAfter,
                 bookSnapshotInterval,
                 failureRanges,
-                outcomes);
+                outcomes,
+                renew);
         Optional<FeedShard.Remembering> remembering = persistence.map(p -> new FeedShard.Remembering(
                 system.systemActorOf(
                         Topic.create(FeedShard.AssignmentWanted.class, FeedShard.ASSIGNMENT_TOPIC),

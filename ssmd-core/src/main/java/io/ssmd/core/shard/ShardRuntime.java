@@ -25,6 +25,7 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  *                             zero for never (not even after a resync)
  * @param failureRanges when a range of failed publishes is closed and announced as one {@code publish_failed}
  * @param outcomes sees every publish outcome (benchmarks measure frame-to-ack latency with it); usually a no-op
+ * @param renew how a shard renews its connection ({@link FeedShard.Renew})
  */
 public record ShardRuntime(
         String env,
@@ -41,13 +42,50 @@ public record ShardRuntime(
         Duration backpressureGapAfter,
         Duration bookSnapshotInterval,
         FailureRangeLimits failureRanges,
-        Consumer<PublishOutcome> outcomes) {
+        Consumer<PublishOutcome> outcomes,
+        RenewSettings renew) {
 
     /** {@code ssmd.connectors.book-snapshot-interval}'s default, for rigs that do not say. */
     public static final Duration DEFAULT_BOOK_SNAPSHOT_INTERVAL = Duration.ofSeconds(30);
 
     public ShardRuntime {
         feeds = Map.copyOf(feeds);
+    }
+
+    /** A runtime whose shards renew their connections with {@link RenewSettings#defaults()}. */
+    public ShardRuntime(
+            String env,
+            String node,
+            Map<String, FeedConnector> feeds,
+            JetStream jetStream,
+            long maxPayload,
+            PublisherSettings publisher,
+            ConnectorMetrics metrics,
+            ControlEventPublisher control,
+            ActorRef<Topic.Command<ShardHealth>> healthTopic,
+            Duration healthInterval,
+            Duration aliveInterval,
+            Duration backpressureGapAfter,
+            Duration bookSnapshotInterval,
+            FailureRangeLimits failureRanges,
+            Consumer<PublishOutcome> outcomes) {
+        this(
+                env,
+                node,
+                feeds,
+                jetStream,
+                maxPayload,
+                publisher,
+                metrics,
+                control,
+                healthTopic,
+                healthInterval,
+                aliveInterval,
+                backpressureGapAfter,
+                bookSnapshotInterval,
+                failureRanges,
+                outcomes,
+                RenewSettings.defaults());
     }
 
     public Optional<FeedConnector> feed(String name) {

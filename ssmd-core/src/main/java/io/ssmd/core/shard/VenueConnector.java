@@ -68,6 +68,16 @@ public interface VenueConnector {
     }
 
     /**
+     * Whether a new connection gets a venue book snapshot of every instrument it subscribes (a book channel among the
+     * feed's channels): a shard renewing its connection (DESIGN §17) then switches to the new one only once it holds
+     * every instrument's snapshot. False (the default) when the connection carries no books, and the new connection
+     * takes over once the venue has answered its subscribes.
+     */
+    default boolean booksOnSubscribe() {
+        return false;
+    }
+
+    /**
      * A connector for one extra shard of the feed that carries feed-wide channels rather than instruments (Kalshi's
      * {@code market_lifecycle_v2}, which ignores ticker filters). The feed manager runs it as the shard
      * {@code {feed}-{name}}, subscribed with no instruments; empty for venues that need none.

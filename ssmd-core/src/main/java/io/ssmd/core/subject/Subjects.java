@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 public final class Subjects {
 
     /** Events that go on {@code {env}.{feed}.control.{event}.{shard}}. */
-    public static final List<String> CONTROL_EVENTS =
-            List.of("connected", "disconnected", "resync", "publish_failed", "backpressure", "instrument_quiet");
+    public static final List<String> CONTROL_EVENTS = List.of(
+            "connected", "disconnected", "resync", "publish_failed", "backpressure", "instrument_quiet", "handover");
 
     /** Category token for Kalshi markets whose series has no category. */
     public static final String UNCATEGORIZED = "uncategorized";

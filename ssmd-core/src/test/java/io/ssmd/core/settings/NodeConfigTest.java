@@ -117,6 +117,23 @@ class NodeConfigTest {
     }
 
     @Test
+    void theRenewalSettingsAreReadOnceAndRefuseNonsenseNamingTheKey() {
+        NodeSettings settings = NodeSettings.create(
+                NodeConfig.load(Optional.of(write("ssmd.data-dir = \"" + dir + "\"")), Map.of()), Map.of());
+        assertThat(settings.connectors().renew()).isEqualTo(io.ssmd.core.shard.RenewSettings.defaults());
+        NodeSettings changed = NodeSettings.create(NodeConfig.load(Optional.of(write("""
+                ssmd.connectors.renew.timeout = 2m
+                ssmd.connectors.renew.max-held = 5000
+                """)), Map.of()), Map.of());
+        assertThat(changed.connectors().renew())
+                .isEqualTo(new io.ssmd.core.shard.RenewSettings(java.time.Duration.ofMinutes(2), 5000));
+        Path file = write("ssmd.connectors.renew.max-held = 0\n");
+        assertThatThrownBy(() -> NodeSettings.create(NodeConfig.load(Optional.of(file), Map.of()), Map.of()))
+                .hasMessageContaining("ssmd.connectors.renew.max-held")
+                .hasMessageContaining("at least 1");
+    }
+
+    @Test
     void relativeFilesMissingHereAreFoundInTheHomeDirectory() throws IOException {
         Files.createDirectories(dir.resolve("exchanges/environments"));
         Files.writeString(dir.resolve("exchanges/environments/lab.yaml"), "name: lab\n");

@@ -156,6 +156,12 @@ public final class KalshiFeed implements VenueConnector {
         return Optional.of(KalshiProtocol.LIST_SUBSCRIPTIONS);
     }
 
+    /** {@code orderbook_delta} starts each market with a snapshot; the lifecycle connection has no books. */
+    @Override
+    public boolean booksOnSubscribe() {
+        return !lifecycleOnly && settings.channels().contains(KalshiProtocol.ORDERBOOK_DELTA);
+    }
+
     @Override
     public VenueClock venueClock() {
         return VENUE_CLOCK;

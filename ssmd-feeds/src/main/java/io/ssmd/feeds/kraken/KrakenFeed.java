@@ -93,6 +93,12 @@ public final class KrakenFeed implements VenueConnector {
         };
     }
 
+    /** The {@code book} subscribe asks for a snapshot of every symbol. */
+    @Override
+    public boolean booksOnSubscribe() {
+        return settings.channels().contains("book");
+    }
+
     /**
      * Unsubscribe then subscribe the symbols on that channel, with a snapshot: Kraken v2 takes both on an open
      * connection, answers each symbol with its own ack, and the fresh book snapshot replaces the decoder's book. Their

@@ -80,6 +80,12 @@ public final class KrakenFuturesFeed implements VenueConnector {
         return frames;
     }
 
+    /** The {@code book} feed starts each product with a {@code book_snapshot}. */
+    @Override
+    public boolean booksOnSubscribe() {
+        return settings.channels().contains(Channel.BOOK);
+    }
+
     /** {@code book} data goes on {@code orderbook} subjects, {@code trade} and {@code ticker} on their own. */
     @Override
     public Optional<String> subjectType(String channel) {

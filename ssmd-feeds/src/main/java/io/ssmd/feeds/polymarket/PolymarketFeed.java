@@ -80,6 +80,12 @@ public final class PolymarketFeed implements VenueConnector {
         return Optional.of(PolymarketProtocol.PING);
     }
 
+    /** The market channel starts each asset with a {@code book} event. */
+    @Override
+    public boolean booksOnSubscribe() {
+        return true;
+    }
+
     @Override
     public VenueClock venueClock() {
         return VENUE_CLOCK;

@@ -64,7 +64,8 @@ public final class ShardRig implements AutoCloseable {
             Connection nats,
             Environment environment,
             Function<io.ssmd.core.config.EnabledFeed, VenueConnector> connector,
-            Duration bookSnapshotInterval)
+            Duration bookSnapshotInterval,
+            io.ssmd.core.shard.RenewSettings renew)
             throws Exception {
         this.nats = nats;
         // The node's own configuration path (NodeConfig), as one node of a cluster whose messages are all serialized.
@@ -108,7 +109,9 @@ public final class ShardRig implements AutoCloseable {
                 BACKPRESSURE_GAP_AFTER,
                 bookSnapshotInterval,
                 io.ssmd.core.nats.FailureRangeLimits.defaults(),
-                outcomes::add);
+                outcomes::add,
+                java.util.Optional.empty(),
+                renew);
     }
 
     public static ShardRig start(
@@ -124,8 +127,18 @@ public final class ShardRig implements AutoCloseable {
             Environment environment,
             Function<io.ssmd.core.config.EnabledFeed, VenueConnector> connector,
             Duration bookSnapshotInterval) {
+        return start(nats, environment, connector, bookSnapshotInterval, io.ssmd.core.shard.RenewSettings.defaults());
+    }
+
+    /** Like the other {@code start}, with shards that renew their connections as {@code renew} says. */
+    public static ShardRig start(
+            Connection nats,
+            Environment environment,
+            Function<io.ssmd.core.config.EnabledFeed, VenueConnector> connector,
+            Duration bookSnapshotInterval,
+            io.ssmd.core.shard.RenewSettings renew) {
         try {
-            return new ShardRig(nats, environment, connector, bookSnapshotInterval);
+            return new ShardRig(nats, environment, connector, bookSnapshotInterval, renew);
         } catch (Exception e) {
             throw new IllegalStateException("the shard rig did not start: " + e, e);
         }

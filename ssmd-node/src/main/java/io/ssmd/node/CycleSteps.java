@@ -1,0 +1,307 @@
+package io.ssmd.node;
+
+import io.ssmd.core.config.EnabledFeed;
+import io.ssmd.core.config.Environment;
+import io.ssmd.core.config.ScheduleSpec;
+import io.ssmd.core.config.UploadSettings;
+import io.ssmd.core.meta.DataInventory;
+import io.ssmd.core.shard.FeedShard;
+import io.ssmd.core.shard.ShardHealth;
+import io.ssmd.feeds.SecmasterSync;
+import io.ssmd.http.HealthCheck;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * The steps of the daily cycle on a node (DESIGN §17), built from what the node already has: the security master's
+ * sync ({@link SecmasterSync}, as {@link SecmasterScheduler} runs it), the shards' renewal ({@link FeedShard.Renew}),
+ * the data inventory the archivers keep, and the node's health checks. A {@code rolling} cycle is {@code sync},
+ * {@code renew}, {@code verify}, {@code health}.
+ *
+ * <p>{@code teardown} and its halves ({@code stop}, {@code start}) need the gateway drained, the archivers flushed and
+ * the connectors stopped and started cluster-wide; those controls do not exist yet, so such a cycle is refused (see
+ * docs/operations.md) rather than run half.
+ */
+final class CycleSteps implements DailyCycle.Plan {
+
+    /** What the steps take from the node. */
+    record Parts(
+            ActorSystem<?> system,
+            Environment environment,
+            SecmasterSync sync,
+            Supplier<CompletionStage<List<ShardHealth>>> shards,
+            DataInventory inventory,
+            List<HealthCheck> checks,
+            Executor blocking,
+            CycleSettings settings,
+            Clock clock) {}
+
+    private final Parts parts;
+
+    CycleSteps(Parts parts) {
+        this.parts = parts;
+    }
+
+    @Override
+    public List<DailyCycle.Step> steps(String mode) {
+        if (mode.equals(ScheduleSpec.ROLLING)) {
+            return List.of(
+                    step("sync", this::sync),
+                    step("renew", this::renew),
+                    step("verify", this::verify),
+                    step("health", this::health));
+        }
+        throw new IllegalArgumentException("the " + mode + " cycle is not built yet: only "
+                + ScheduleSpec.ROLLING + " runs (the controls to drain the gateway, flush the archivers and stop and"
+                + " start the connectors cluster-wide do not exist yet)");
+    }
+
+    /** Whether {@link #steps} knows {@code mode}; an unknown mode is refused before a cycle starts. */
+    static boolean supported(String mode) {
+        return mode.equals(ScheduleSpec.ROLLING);
+    }
+
+    private static DailyCycle.Step step(String name, Supplier<CompletionStage<String>> run) {
+        return new DailyCycle.Step() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public CompletionStage<String> run() {
+                return run.get();
+            }
+        };
+    }
+
+    /** Every enabled feed's security master, one feed at a time; a failed feed fails the step, the others go on. */
+    private CompletionStage<String> sync() {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    List<String> done = new ArrayList<>();
+                    List<String> failed = new ArrayList<>();
+                    for (EnabledFeed feed : parts.environment().feeds()) {
+                        try {
+                            var counts = parts.sync().sync(feed, line -> {});
+                            done.add(feed.name() + " " + counts.seen() + " markets (" + counts.created() + " new, "
+                                    + counts.updated() + " updated, " + counts.removed() + " removed)");
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new CompletionException(e);
+                        } catch (RuntimeException e) {
+                            failed.add(feed.name() + ": " + e.getMessage());
+                        }
+                    }
+                    if (!failed.isEmpty()) {
+                        throw new IllegalStateException("sync failed for " + String.join("; ", failed)
+                                + (done.isEmpty() ? "" : " (synced: " + String.join(", ", done) + ")"));
+                    }
+                    return "synced " + String.join(", ", done);
+                },
+                parts.blocking());
+    }
+
+    /**
+     * Every shard of every feed renews its connection in place, one shard at a time per feed (the venue's
+     * {@code limits.max-connections} must leave room for the second connection), the feeds side by side.
+     */
+    private CompletionStage<String> renew() {
+        return parts.shards().get().thenCompose(health -> {
+            Map<String, List<String>> byFeed = new LinkedHashMap<>();
+            parts.environment().feeds().forEach(f -> byFeed.put(f.name(), new ArrayList<>()));
+            health.forEach(h ->
+                    byFeed.computeIfAbsent(h.feed(), f -> new ArrayList<>()).add(h.shard()));
+            List<CompletableFuture<FeedRenewal>> feeds = new ArrayList<>();
+            byFeed.forEach((feed, shards) ->
+                    feeds.add(renewFeed(feed, shards.stream().sorted().toList()).toCompletableFuture()));
+            return CompletableFuture.allOf(feeds.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> {
+                        List<FeedRenewal> outcomes =
+                                feeds.stream().map(CompletableFuture::join).toList();
+                        String report = String.join(
+                                "; ", outcomes.stream().map(FeedRenewal::report).toList());
+                        if (outcomes.stream().anyMatch(o -> !o.ok())) {
+                            throw new IllegalStateException(report);
+                        }
+                        return report;
+                    });
+        });
+    }
+
+    private record FeedRenewal(String feed, boolean ok, String report) {}
+
+    private CompletionStage<FeedRenewal> renewFeed(String feed, List<String> shards) {
+        Optional<EnabledFeed> enabled = parts.environment().feed(feed);
+        if (shards.isEmpty()) {
+            return CompletableFuture.completedFuture(new FeedRenewal(feed, true, feed + ": no shard reported"));
+        }
+        if (enabled.isPresent()) {
+            var max = enabled.get().definition().limits().maxConnections();
+            if (max.isPresent() && max.getAsInt() - shards.size() < 1) {
+                return CompletableFuture.completedFuture(new FeedRenewal(
+                        feed,
+                        false,
+                        feed + ": limits.max-connections " + max.getAsInt() + " ("
+                                + enabled.get().definition().file()
+                                + ") leaves no room for a second connection beside its " + shards.size()
+                                + " shards: raise it above the shard count, or renew nothing"));
+            }
+        }
+        CompletionStage<List<FeedShard.Renewed>> chain = CompletableFuture.completedFuture(List.of());
+        for (String shard : shards) {
+            chain = chain.thenCompose(done -> renewOne(shard).thenApply(r -> {
+                List<FeedShard.Renewed> all = new ArrayList<>(done);
+                all.add(r);
+                return all;
+            }));
+        }
+        return chain.thenApply(all -> {
+            List<String> failed = all.stream()
+                    .filter(r -> !r.ok())
+                    .map(r -> r.shard() + " (" + r.detail() + ")")
+                    .toList();
+            String renewed = all.stream()
+                    .filter(FeedShard.Renewed::ok)
+                    .map(r -> r.shard() + " epoch " + r.oldEpoch() + " -> " + r.newEpoch() + " in "
+                            + r.took().toMillis() + " ms")
+                    .reduce((a, b) -> a + ", " + b)
+                    .orElse("none");
+            return failed.isEmpty()
+                    ? new FeedRenewal(feed, true, feed + ": renewed " + renewed)
+                    : new FeedRenewal(
+                            feed, false, feed + ": not renewed " + String.join(", ", failed) + "; renewed " + renewed);
+        });
+    }
+
+    private CompletionStage<FeedShard.Renewed> renewOne(String shard) {
+        Duration timeout = parts.settings().renewTimeout();
+        return FeedShard.ref(parts.system(), shard)
+                .<FeedShard.Renewed>ask(FeedShard.Renew::new, timeout)
+                .exceptionally(failure -> new FeedShard.Renewed(
+                        shard, false, 0, 0, timeout, "no answer within " + timeout + ": " + failure.getMessage()));
+    }
+
+    /**
+     * The UTC day that ended at least one rotation plus one upload backoff ago: every archived feed's inventory row of
+     * that day {@code complete}, or {@code partial} with its gaps as reasons; a row still {@code processing} or
+     * {@code failed} fails the step. A feed with no row that day archived nothing then (it did not run).
+     */
+    private CompletionStage<String> verify() {
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    LocalDate day =
+                            dayToVerify(parts.environment(), parts.clock().instant());
+                    List<String> ok = new ArrayList<>();
+                    List<String> bad = new ArrayList<>();
+                    for (String feed : archivedFeeds(parts.environment())) {
+                        List<DataInventory.Row> rows = parts.inventory()
+                                .list(new DataInventory.Filter(
+                                        Optional.of(feed),
+                                        Optional.of(day),
+                                        Optional.of(day),
+                                        Optional.empty(),
+                                        Optional.of(parts.environment().name())));
+                        rows = rows.stream()
+                                .filter(r -> r.dataType().equals(DataInventory.RAW))
+                                .toList();
+                        if (rows.isEmpty()) {
+                            ok.add(feed + " nothing archived");
+                        }
+                        for (DataInventory.Row row : rows) {
+                            String what = feed + " " + row.stream() + " " + row.status()
+                                    + (row.gapCount() > 0 ? " (" + row.gapCount() + " gaps)" : "");
+                            if (row.status().equals(DataInventory.COMPLETE)
+                                    || row.status().equals(DataInventory.PARTIAL)) {
+                                ok.add(what);
+                            } else {
+                                bad.add(what);
+                            }
+                        }
+                    }
+                    if (!bad.isEmpty()) {
+                        throw new IllegalStateException(day + ": not complete: " + String.join(", ", bad)
+                                + (ok.isEmpty() ? "" : "; verified: " + String.join(", ", ok)));
+                    }
+                    return day + ": " + String.join(", ", ok);
+                },
+                parts.blocking());
+    }
+
+    /** The latest UTC day whose end lies at least one rotation plus one upload backoff before {@code now}. */
+    static LocalDate dayToVerify(Environment environment, Instant now) {
+        Duration rotation = environment.storage().rotation();
+        Duration upload =
+                environment.storage().upload().map(UploadSettings::maxBackoff).orElse(Duration.ZERO);
+        for (var archiver : environment.archivers()) {
+            rotation = max(rotation, archiver.storage().rotation());
+            upload = max(
+                    upload,
+                    archiver.storage().upload().map(UploadSettings::maxBackoff).orElse(Duration.ZERO));
+        }
+        return LocalDate.ofInstant(now.minus(rotation).minus(upload), ZoneOffset.UTC)
+                .minusDays(1);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static List<String> archivedFeeds(Environment environment) {
+        List<String> feeds = new ArrayList<>();
+        environment
+                .archivers()
+                .forEach(a -> a.sources().forEach(s -> {
+                    if (!feeds.contains(s.feed())) {
+                        feeds.add(s.feed());
+                    }
+                }));
+        return feeds;
+    }
+
+    /** The node's health checks pass and every shard the cluster reports is streaming. */
+    private CompletionStage<String> health() {
+        List<CompletableFuture<String>> results = new ArrayList<>();
+        for (HealthCheck check : parts.checks()) {
+            results.add(check.check()
+                    .toCompletableFuture()
+                    .handle((r, failure) -> failure != null
+                            ? "!" + check.name() + ": " + failure.getMessage()
+                            : (r.ok() ? "" : "!") + check.name() + ": " + r.detail()));
+        }
+        CompletableFuture<List<ShardHealth>> shards = parts.shards().get().toCompletableFuture();
+        return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+                .thenCombine(shards, (v, health) -> {
+                    List<String> failed = new ArrayList<>();
+                    results.stream()
+                            .map(CompletableFuture::join)
+                            .filter(r -> r.startsWith("!"))
+                            .forEach(r -> failed.add(r.substring(1)));
+                    List<String> notStreaming = health.stream()
+                            .filter(h -> !h.state().equals(ShardHealth.STREAMING))
+                            .map(h -> h.shard() + " " + h.state())
+                            .toList();
+                    if (!notStreaming.isEmpty()) {
+                        failed.add("shards not streaming: " + String.join(", ", notStreaming));
+                    }
+                    if (!failed.isEmpty()) {
+                        throw new IllegalStateException(String.join("; ", failed));
+                    }
+                    return parts.checks().size() + " checks ok, " + health.size() + " shards streaming";
+                });
+    }
+}
