@@ -799,8 +799,12 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
 
     private Behavior<Command> onEnded(Ended ended) {
         if (renewing(ended.epoch())) {
-            failRenewal("the new connection ended before it took over: "
-                    + (ended.failure() != null ? ended.failure().toString() : "the venue closed it"));
+            String why = ended.failure() != null ? ended.failure().toString() : "the venue closed it";
+            // Its stream may end (a refused handshake fails it) before the handshake's own answer comes in.
+            failRenewal(
+                    renewal.connected
+                            ? "the new connection ended before it took over: " + why
+                            : ShardRenewal.refused(why));
             return this;
         }
         if (retiring != null && ended.epoch() == retiringEpoch) {
