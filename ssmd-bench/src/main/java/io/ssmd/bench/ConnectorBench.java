@@ -14,6 +14,8 @@ import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.nats.StreamSetup;
 import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
+import io.ssmd.core.shard.ShardHealth;
+import io.ssmd.core.ws.WebSocketClientChoice;
 import io.ssmd.feeds.Venues;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
@@ -23,12 +25,17 @@ import io.ssmd.node.ConnectorNode;
 import io.ssmd.node.DemoLayout;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -46,17 +53,24 @@ final class ConnectorBench {
 
     /** A venue set up for the benchmark: its replay server and the environment's feed section. */
     enum Scenario {
-        KRAKEN("kraken", "one shard, BTC/USD and ETH/USD, book/trade/ticker", 2),
-        POLYMARKET("polymarket", "10 shards of 400 synthetic assets (4,000), book/price_change/last_trade_price", 4000);
+        KRAKEN("kraken", "one shard, BTC/USD and ETH/USD, book/trade/ticker", 2, 1),
+        POLYMARKET(
+                "polymarket",
+                "10 shards of 400 synthetic assets (4,000), book/price_change/last_trade_price",
+                4000,
+                10);
 
         final String feed;
         final String description;
         final int instruments;
+        /** Shards the feed manager packs the instruments into (Polymarket: 500 a connection × fill 0.8). */
+        final int shards;
 
-        Scenario(String feed, String description, int instruments) {
+        Scenario(String feed, String description, int instruments, int shards) {
             this.feed = feed;
             this.description = description;
             this.instruments = instruments;
+            this.shards = shards;
         }
 
         String scenario() {
@@ -82,6 +96,13 @@ final class ConnectorBench {
             };
         }
     }
+
+    /**
+     * How long a bench waits for all its shards to stream. Discovery, packing and each shard's connect and
+     * subscribe share two cores with the venue's sessions already sending: at load 20 a fixed warm-up saw 5 of 10
+     * Polymarket shards.
+     */
+    static final Duration SHARDS_TIMEOUT = Duration.ofSeconds(60);
 
     /** Frame-to-ack latencies of the measured window, in µs; a window at 200k msgs/s for 10 s fits. */
     private static final int MAX_SAMPLES = 4_000_000;
@@ -127,15 +148,14 @@ final class ConnectorBench {
             Environment environment =
                     environment(work, scenario, binding.localAddress().getPort());
             ConnectorNode connectors = startConnectors(system, connection, environment, recorder);
+            awaitStreaming(connectors, scenario.shards, SHARDS_TIMEOUT, out);
             ReplayBench.pause(warmUp);
-            // The feed manager has packed and started every shard by the end of the warm-up.
-            long shards = connectors.health().toCompletableFuture().join().size();
-            out.printf("%d shard%s started%n", shards, shards == 1 ? "" : "s");
             Window window = recorder.measure(measured);
             long acked = window.acked();
             long frames = window.frames();
             double seconds = window.seconds();
             long[] latencies = window.latencies();
+            double windowLoad = load();
             stop(system, out);
             stop(venue, out);
             nats.stop();
@@ -144,8 +164,16 @@ final class ConnectorBench {
                     acked, seconds, percentile(latencies, 0.50), percentile(latencies, 0.99), ceiling.msgsPerSecond());
             out.printf(
                     "%-20s %,11.0f acked msgs/s  (%,d in %.1f s, from %,.0f frames/s); frame-to-ack"
-                            + " p50 %,d µs, p99 %,d µs%n",
-                    name, result.rate(), acked, seconds, frames / seconds, result.p50Micros(), result.p99Micros());
+                            + " p50 %,d µs, p99 %,d µs; load %.2f after the window; WebSocket client %s%n",
+                    name,
+                    result.rate(),
+                    acked,
+                    seconds,
+                    frames / seconds,
+                    result.p50Micros(),
+                    result.p99Micros(),
+                    windowLoad,
+                    client(system));
             out.println("                     " + ceiling.describe());
             out.printf("%s / nats-ceiling (Nats-Msg-Id): %.2f%n", name, result.rate() / result.ceiling());
             return result;
@@ -170,6 +198,62 @@ final class ConnectorBench {
                 "ssmd-bench",
                 NodeConfig.forNode(NodeConfig.layered(ConfigFactory.parseString(
                         config + "\npekko.remote.artery.canonical.port = 0" + "\npekko.loglevel = WARNING"))));
+    }
+
+    /**
+     * Waits until {@code expected} shards are connected and have data ({@link #receiving}), asking the health registry
+     * every second, and fails saying what the shards were doing if {@code timeout} passes first: a bench never
+     * measures part of its shards. A health answer later than the registry's 3 s (two loaded cores) is asked again,
+     * not a failure.
+     */
+    static void awaitStreaming(ConnectorNode connectors, int expected, Duration timeout, PrintStream out) {
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        Map<String, Long> states = Map.of();
+        while (true) {
+            long receiving = 0;
+            try {
+                List<ShardHealth> health =
+                        connectors.health().toCompletableFuture().join();
+                receiving = health.stream().filter(ConnectorBench::receiving).count();
+                states = health.stream()
+                        .collect(Collectors.groupingBy(ShardHealth::state, TreeMap::new, Collectors.counting()));
+            } catch (CompletionException e) {
+                // asked again below
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (receiving >= expected) {
+                out.printf(
+                        "%d of %d shards receiving after %.1f s %s (load %.2f)%n",
+                        receiving, expected, seconds, states, load());
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(String.format(
+                        "%d of %d shards receiving after %.0f s at load %.2f (states %s): not measuring a partial set",
+                        receiving, expected, seconds, load(), states));
+            }
+            ReplayBench.pause(Duration.ofSeconds(1));
+        }
+    }
+
+    /**
+     * Connected, subscribed and with a frame in: {@code streaming}, or {@code backpressured}, which a saturated bench
+     * is by design (the venue sends as fast as it is read, so a shard's publish window is often full).
+     */
+    static boolean receiving(ShardHealth health) {
+        return (health.state().equals(ShardHealth.STREAMING) || health.state().equals(ShardHealth.BACKPRESSURED))
+                && health.lastMessageAgeMs() >= 0;
+    }
+
+    /** The WebSocket client the system's shards connect with ({@code ssmd.shard.websocket-client}). */
+    static String client(ActorSystem<?> system) {
+        return system.settings().config().getString(WebSocketClientChoice.KEY);
+    }
+
+    /** The machine's load average over the last minute, printed next to figures taken on shared cores. */
+    static double load() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     /** Terminates a system, waiting at most 30 s: a benchmark's figures must not hang on a slow shutdown. */

@@ -6,7 +6,6 @@ import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.nats.NatsConnections;
 import io.ssmd.core.nats.NatsServerProcess;
 import io.ssmd.core.settings.NodeConfig;
-import io.ssmd.core.shard.ShardHealth;
 import io.ssmd.feeds.kalshi.replay.KalshiReplayServer;
 import io.ssmd.feeds.replay.Faults;
 import io.ssmd.feeds.replay.ReplayServer;
@@ -33,13 +32,18 @@ final class KalshiConnectorBench {
 
     static final String SCENARIO = "connector-kalshi";
     static final int MARKETS = 2000;
+    /**
+     * 2,000 markets at 160 a shard (200 × fill 0.8): 12 shards of 160 and one of 80, and the {@code kalshi-lifecycle}
+     * companion: 14 connections, the issue's "14 shards".
+     */
+    static final int SHARDS = 14;
 
     private KalshiConnectorBench() {}
 
     static ConnectorBench.Result run(Duration warmUp, Duration measured, PrintStream out) {
         out.printf(
                 "ssmd bench %s: Kalshi replay server (synthetic, rate 0, %,d markets, signed handshakes) ->"
-                        + " discovery -> shards of 160 -> JetStream (file storage); %s warm-up, %s measured%n",
+                        + " discovery -> 13 shards (160 markets, the last 80) + lifecycle -> JetStream (file storage); %s warm-up, %s measured%n",
                 SCENARIO, MARKETS, warmUp, measured);
         Path work;
         try {
@@ -64,15 +68,16 @@ final class KalshiConnectorBench {
                     .join();
             Environment environment = environment(work, binding.localAddress().getPort(), privateKey);
             ConnectorNode connectors = ConnectorBench.startConnectors(system, connection, environment, recorder);
+            ConnectorBench.awaitStreaming(connectors, SHARDS, ConnectorBench.SHARDS_TIMEOUT, out);
             ReplayBench.pause(warmUp);
             ConnectorBench.Window window = recorder.measure(measured);
             long acked = window.acked();
             long frames = window.frames();
             double seconds = window.seconds();
             long[] latencies = window.latencies();
-            long streaming = connectors.health().toCompletableFuture().join().stream()
-                    .filter(h -> h.state().equals(ShardHealth.STREAMING))
-                    .count();
+            double windowLoad = ConnectorBench.load();
+            String client = ConnectorBench.client(system);
+            long streaming = streaming(connectors);
             binding.unbind().toCompletableFuture().join();
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().join();
@@ -85,9 +90,19 @@ final class KalshiConnectorBench {
                     ConnectorBench.percentile(latencies, 0.99),
                     ceiling.msgsPerSecond());
             out.printf(
-                    "connector-kalshi   %,11.0f acked msgs/s  (%,d in %.1f s, from %,.0f frames/s, %d shards"
-                            + " streaming); frame-to-ack p50 %,d µs, p99 %,d µs%n",
-                    result.rate(), acked, seconds, frames / seconds, streaming, result.p50Micros(), result.p99Micros());
+                    "connector-kalshi   %,11.0f acked msgs/s  (%,d in %.1f s, from %,.0f frames/s, %s of %d shards"
+                            + " receiving at the end); frame-to-ack p50 %,d µs, p99 %,d µs; load %.2f after the"
+                            + " window; WebSocket client %s%n",
+                    result.rate(),
+                    acked,
+                    seconds,
+                    frames / seconds,
+                    streaming < 0 ? "?" : Long.toString(streaming),
+                    SHARDS,
+                    result.p50Micros(),
+                    result.p99Micros(),
+                    windowLoad,
+                    client);
             out.println("                   " + ceiling.describe());
             out.printf("connector-kalshi / nats-ceiling (Nats-Msg-Id): %.2f%n", result.rate() / result.ceiling());
             return result;
@@ -96,6 +111,17 @@ final class KalshiConnectorBench {
         } finally {
             system.terminate();
             nats.stop();
+        }
+    }
+
+    /** Shards receiving now ({@link ConnectorBench#receiving}), or -1 if the health registry did not answer in time (a loaded machine). */
+    private static long streaming(ConnectorNode connectors) {
+        try {
+            return connectors.health().toCompletableFuture().join().stream()
+                    .filter(ConnectorBench::receiving)
+                    .count();
+        } catch (java.util.concurrent.CompletionException e) {
+            return -1;
         }
     }
 
