@@ -1,9 +1,6 @@
 package io.ssmd.archive;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -20,8 +17,6 @@ import java.util.Base64;
  * bytes that are not even UTF-8 are kept as {@code "raw_base64"} so that nothing is lost.
  */
 public final class JsonLine {
-
-    private static final JsonFactory JSON = new JsonFactory();
 
     private JsonLine() {}
 
@@ -42,9 +37,7 @@ public final class JsonLine {
         }
         if (isJson(frame)) {
             ascii(out, ",\"data\":");
-            for (byte b : frame) {
-                out.write(b == '\n' || b == '\r' ? ' ' : b);
-            }
+            out.writeBytes(oneLine(frame));
         } else {
             String text = utf8(frame);
             if (text != null) {
@@ -60,18 +53,21 @@ public final class JsonLine {
 
     /** Whether the bytes are exactly one JSON value (whitespace around it allowed). */
     public static boolean isJson(byte[] frame) {
-        if (frame.length == 0) {
-            return false;
-        }
-        try (JsonParser parser = JSON.createParser(frame)) {
-            if (parser.nextToken() == null) {
-                return false;
+        return JsonSyntax.isJson(frame);
+    }
+
+    /** The frame as one line: each CR and LF (only ever between tokens of valid JSON) a space; copied only if any. */
+    private static byte[] oneLine(byte[] frame) {
+        byte[] line = frame;
+        for (int i = 0; i < frame.length; i++) {
+            if (frame[i] == '\n' || frame[i] == '\r') {
+                if (line == frame) {
+                    line = frame.clone();
+                }
+                line[i] = ' ';
             }
-            parser.skipChildren();
-            return parser.nextToken() == null;
-        } catch (IOException e) {
-            return false;
         }
+        return line;
     }
 
     private static String utf8(byte[] bytes) {
