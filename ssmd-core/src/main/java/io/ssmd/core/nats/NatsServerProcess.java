@@ -39,15 +39,34 @@ public final class NatsServerProcess implements AutoCloseable {
     private final int port;
     private final int maxPayload;
     private final Duration startTimeout;
+    /** JetStream's {@code max_file_store} in bytes; 0 for the server's own (75 % of the disk's free space). */
+    private final long maxFileStore;
+
     private volatile Process process;
     private volatile boolean stopRequested;
 
-    private NatsServerProcess(Path binary, Path workDir, int port, int maxPayload, Duration startTimeout) {
+    private NatsServerProcess(
+            Path binary, Path workDir, int port, int maxPayload, Duration startTimeout, long maxFileStore) {
         this.binary = binary;
         this.workDir = workDir;
         this.port = port;
         this.maxPayload = maxPayload;
         this.startTimeout = startTimeout;
+        this.maxFileStore = maxFileStore;
+    }
+
+    /**
+     * The same server (not started) with JetStream's {@code max_file_store} set: what its streams may reserve in all.
+     * The server's own default is 75 % of the disk's free space when it starts, so on a fuller disk a few streams
+     * with ssmd's default {@code max-bytes} (10 GiB each, reserved when created) exhaust it and the next one is
+     * refused ("insufficient storage resources"). Test servers, whose streams hold little, set it high so their
+     * outcome does not depend on the disk's free space.
+     */
+    public NatsServerProcess withMaxFileStore(long bytes) {
+        if (bytes <= 0) {
+            throw new IllegalArgumentException("max_file_store must be positive: " + bytes);
+        }
+        return new NatsServerProcess(binary, workDir, port, maxPayload, startTimeout, bytes);
     }
 
     /**
@@ -63,7 +82,7 @@ public final class NatsServerProcess implements AutoCloseable {
             throw new NatsServerMissingException(resolved.toString());
         }
         int port = preferredPort > 0 && isFree(preferredPort) ? preferredPort : freePort();
-        return new NatsServerProcess(resolved, workDir.toAbsolutePath(), port, maxPayload, startTimeout);
+        return new NatsServerProcess(resolved, workDir.toAbsolutePath(), port, maxPayload, startTimeout, 0);
     }
 
     /** A server in {@code workDir} on a free port with ssmd's defaults. */
@@ -227,7 +246,9 @@ public final class NatsServerProcess implements AutoCloseable {
         return "{\n"
                 + "  \"listen\": \"127.0.0.1:" + port + "\",\n"
                 + "  \"max_payload\": " + maxPayload + ",\n"
-                + "  \"jetstream\": {\"store_dir\": \"" + storeDir().toString().replace("\\", "\\\\") + "\"}\n"
+                + "  \"jetstream\": {\"store_dir\": \"" + storeDir().toString().replace("\\", "\\\\") + "\""
+                + (maxFileStore > 0 ? ", \"max_file_store\": " + maxFileStore : "")
+                + "}\n"
                 + "}\n";
     }
 

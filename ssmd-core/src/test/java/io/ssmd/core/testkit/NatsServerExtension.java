@@ -38,6 +38,12 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 public final class NatsServerExtension
         implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback, ParameterResolver {
 
+    /**
+     * What a test server's streams may reserve in all: far above what they hold, so that the streams a test class
+     * creates with ssmd's default {@code max-bytes} (10 GiB each) fit whatever the disk's free space.
+     */
+    public static final long TEST_MAX_FILE_STORE = 1L << 40;
+
     /** Short so tests see a restarted server quickly. */
     public static final Duration RECONNECT_WAIT = Duration.ofMillis(100);
 
@@ -65,7 +71,8 @@ public final class NatsServerExtension
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         workDir = Files.createTempDirectory("ssmd-nats-");
-        server = NatsServerProcess.create(Optional.empty(), workDir, 0, maxPayload, Duration.ofSeconds(30));
+        server = NatsServerProcess.create(Optional.empty(), workDir, 0, maxPayload, Duration.ofSeconds(30))
+                .withMaxFileStore(TEST_MAX_FILE_STORE);
         server.start();
     }
 
