@@ -136,8 +136,9 @@ final class OpsCommand implements Callable<Integer> {
     @Command(
             name = "status",
             mixinStandardHelpOptions = true,
-            description = "The scheduler's state (idle or running, on which node), the next scheduled cycle and the"
-                    + " last cycle step by step.")
+            description =
+                    "The scheduler's state (idle, running or stopped, on which node), the next scheduled cycle and the"
+                            + " last cycle step by step.")
     static final class Status implements Callable<Integer> {
 
         @Mixin
@@ -179,6 +180,11 @@ final class OpsCommand implements Callable<Integer> {
                     s.path("schedule").asText(),
                     text(s.path("next")));
             head.print(out);
+            if (s.hasNonNull("stoppedAt")) {
+                out.println();
+                out.println("stopped since " + s.path("stoppedAt").asText() + ", by "
+                        + s.path("stoppedBy").asText() + ": the connectors do not stream until ssmd ops start");
+            }
             JsonNode last = s.path("lastCycle");
             out.println();
             if (last.isMissingNode() || last.isNull()) {
