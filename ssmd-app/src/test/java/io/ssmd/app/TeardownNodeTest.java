@@ -102,6 +102,10 @@ class TeardownNodeTest {
         int http = node.httpAddress().getPort();
         await().atMost(WAIT).until(() -> shardStates(http).equals(Map.of("streaming", 3L)));
 
+        // A gateway client, told why when the teardown drains the gateway.
+        List<String> received = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.net.http.WebSocket client = stream(http, received).join();
+
         // The teardown cycle through the route: both halves, every step a row.
         HttpResponse<String> asked = call(http, "POST", "/v1/admin/ops/cycle?mode=teardown&by=tester");
         assertThat(asked.statusCode()).as(asked.body()).isEqualTo(202);
@@ -116,13 +120,21 @@ class TeardownNodeTest {
                 .isEqualTo("succeeded");
         assertThat(steps(teardown))
                 .containsExactly(
+                        "drain succeeded",
                         "stop-connectors succeeded",
                         "verify succeeded",
                         "sync succeeded",
                         "start-connectors succeeded",
+                        "start-gateway succeeded",
                         "health succeeded");
-        JsonNode stopStep = teardown.path("steps").get(0);
-        JsonNode startStep = teardown.path("steps").get(3);
+        assertThat(teardown.path("steps").get(0).path("details").asText())
+                .contains("test-node: gateway drained, 1 clients closed");
+        JsonNode stopStep = teardown.path("steps").get(1);
+        JsonNode startStep = teardown.path("steps").get(4);
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(received)
+                        .anySatisfy(m -> assertThat(m).contains("\"type\":\"closing\"", "daily teardown")));
+        client.abort();
         assertThat(stopStep.path("details").asText()).contains("stopped 3 shards", "kraken-0", "kraken-1", "kraken-2");
         await().atMost(WAIT).until(() -> shardStates(http).equals(Map.of("streaming", 3L)));
         assertThat(JSON.readTree(call(http, "GET", "/v1/admin/ops/status").body())
@@ -148,6 +160,14 @@ class TeardownNodeTest {
         assertThat(status.out())
                 .contains("stopped since ", ", by " + System.getProperty("user.name"), "stop-connectors")
                 .doesNotContain(KEY);
+        // A new gateway client is refused with 503 while the cluster is stopped.
+        assertThat(stream(http, new ArrayList<>()))
+                .failsWithin(Duration.ofSeconds(15))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .havingCause()
+                .isInstanceOfSatisfying(
+                        java.net.http.WebSocketHandshakeException.class,
+                        e -> assertThat(e.getResponse().statusCode()).isEqualTo(503));
         HttpResponse<String> rolling = call(http, "POST", "/v1/admin/ops/cycle?mode=rolling&by=tester");
         assertThat(rolling.statusCode()).isEqualTo(409);
         assertThat(rolling.body()).contains("the cluster is stopped since", "ssmd ops start");
@@ -164,6 +184,7 @@ class TeardownNodeTest {
                 .until(() -> lastCycle(http).path("action").asText().equals("cycle-start")
                         && lastCycle(http).path("status").asText().equals("succeeded"));
         assertThat(shardStates(http)).isEqualTo(Map.of("streaming", 3L));
+        stream(http, new ArrayList<>()).join().abort();
         DailyCycleNodeTest.Run after = run("ops", "status", "--port", port, "--api-key-file", keyFile.toString());
         System.out.println("$ ssmd ops status (started)\n" + after.out());
         assertThat(after.out()).contains("idle").doesNotContain("stopped since");
@@ -197,6 +218,22 @@ class TeardownNodeTest {
             assertThat(g.end()).isBetween(startFrom - TOLERANCE_MICROS, startTo + TOLERANCE_MICROS);
             assertThat(g.reason()).isEqualTo("scheduled_teardown");
         });
+    }
+
+    /** A {@code /v1/stream} client that keeps every text message it receives. */
+    private static java.util.concurrent.CompletableFuture<java.net.http.WebSocket> stream(int http, List<String> into) {
+        return HTTP.newWebSocketBuilder()
+                .header(ApiKeys.HEADER, KEY)
+                .buildAsync(
+                        URI.create("ws://127.0.0.1:" + http + "/v1/stream"), new java.net.http.WebSocket.Listener() {
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onText(
+                                    java.net.http.WebSocket socket, CharSequence data, boolean last) {
+                                into.add(data.toString());
+                                socket.request(1);
+                                return null;
+                            }
+                        });
     }
 
     private static long micros(String instant) {

@@ -32,10 +32,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * the data inventory the archivers keep, and the node's health checks. A {@code rolling} cycle is {@code sync},
  * {@code renew}, {@code verify}, {@code health}.
  *
- * <p>{@code stop} ({@code ssmd ops stop}) is {@code stop-connectors} (every shard closes its connection and announces
+ * <p>{@code stop} ({@code ssmd ops stop}) is {@code drain} (every node's gateway closes its clients with the reason
+ * and refuses new ones, {@link NodeControl.Drain}), {@code stop-connectors} (every shard closes its connection and announces
  * {@code disconnected} with reason {@code scheduled_teardown}, {@link FeedShard.Pause}) and {@code verify}; {@code
  * start} is {@code sync}, {@code start-connectors} (every shard connects again, {@link FeedShard.Resume}, and the step
- * waits until they stream) and {@code health}; {@code teardown} is both, one after the other.
+ * waits until they stream), {@code start-gateway} ({@link NodeControl.Reopen}) and {@code health}; {@code teardown} is both, one after the other.
  */
 final class CycleSteps implements DailyCycle.Plan {
 
@@ -59,11 +60,14 @@ final class CycleSteps implements DailyCycle.Plan {
 
     @Override
     public List<DailyCycle.Step> steps(String mode) {
-        List<DailyCycle.Step> stop =
-                List.of(step("stop-connectors", this::stopConnectors), step("verify", this::verify));
+        List<DailyCycle.Step> stop = List.of(
+                step("drain", this::drain),
+                step("stop-connectors", this::stopConnectors),
+                step("verify", this::verify));
         List<DailyCycle.Step> start = List.of(
                 step("sync", this::sync),
                 step("start-connectors", this::startConnectors),
+                step("start-gateway", this::startGateway),
                 step("health", this::health));
         return switch (mode) {
             case ScheduleSpec.ROLLING ->
@@ -203,6 +207,61 @@ final class CycleSteps implements DailyCycle.Plan {
                 .<FeedShard.Renewed>ask(FeedShard.Renew::new, timeout)
                 .exceptionally(failure -> new FeedShard.Renewed(
                         shard, false, 0, 0, timeout, "no answer within " + timeout + ": " + failure.getMessage()));
+    }
+
+    /** Why a drained gateway closed its clients and refuses new ones. */
+    static final String DRAINED =
+            "the cluster is stopped for its daily teardown (scheduled_teardown): the gateway takes"
+                    + " clients again once it starts";
+
+    /** Every node's gateway closes its clients, telling them why, and refuses new ones with 503 and the reason. */
+    private CompletionStage<String> drain() {
+        return toEveryNode(replyTo -> new NodeControl.Drain(DRAINED, replyTo));
+    }
+
+    /** Every node's gateway takes clients again. */
+    private CompletionStage<String> startGateway() {
+        return toEveryNode(NodeControl.Reopen::new);
+    }
+
+    /** Asks every node of the environment ({@link NodeControl}, found through the receptionist), each within the timeout. */
+    private CompletionStage<String> toEveryNode(
+            java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<NodeControl.Done>, NodeControl.Command>
+                    message) {
+        Duration timeout = parts.settings().renewTimeout();
+        var key = NodeControl.key(parts.environment().name());
+        CompletionStage<org.apache.pekko.actor.typed.receptionist.Receptionist.Listing> listing =
+                org.apache.pekko.actor.typed.javadsl.AskPattern.ask(
+                        parts.system().receptionist(),
+                        replyTo -> org.apache.pekko.actor.typed.receptionist.Receptionist.find(key, replyTo),
+                        timeout,
+                        parts.system().scheduler());
+        return listing.thenCompose(found -> {
+            List<CompletableFuture<String>> answers = new ArrayList<>();
+            for (var node : found.getServiceInstances(key)) {
+                answers.add(org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeControl.Command, NodeControl.Done>ask(
+                                node, message::apply, timeout, parts.system().scheduler())
+                        .thenApply(done -> done.node() + ": " + done.detail())
+                        .exceptionally(failure -> "!" + node.path().address() + ": no answer within " + timeout)
+                        .toCompletableFuture());
+            }
+            if (answers.isEmpty()) {
+                throw new IllegalStateException(
+                        "no node of " + parts.environment().name() + " answered the receptionist");
+            }
+            return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> {
+                        List<String> all = answers.stream()
+                                .map(CompletableFuture::join)
+                                .sorted()
+                                .toList();
+                        if (all.stream().anyMatch(a -> a.startsWith("!"))) {
+                            throw new IllegalStateException(
+                                    String.join("; ", all).replace("!", ""));
+                        }
+                        return String.join("; ", all);
+                    });
+        });
     }
 
     /**

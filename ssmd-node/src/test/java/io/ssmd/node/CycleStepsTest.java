@@ -71,13 +71,16 @@ class CycleStepsTest {
         assertThat(steps.steps("rolling"))
                 .extracting(DailyCycle.Step::name)
                 .containsExactly("sync", "renew", "verify", "health");
-        assertThat(steps.steps("stop")).extracting(DailyCycle.Step::name).containsExactly("stop-connectors", "verify");
+        assertThat(steps.steps("stop"))
+                .extracting(DailyCycle.Step::name)
+                .containsExactly("drain", "stop-connectors", "verify");
         assertThat(steps.steps("start"))
                 .extracting(DailyCycle.Step::name)
-                .containsExactly("sync", "start-connectors", "health");
+                .containsExactly("sync", "start-connectors", "start-gateway", "health");
         assertThat(steps.steps("teardown"))
                 .extracting(DailyCycle.Step::name)
-                .containsExactly("stop-connectors", "verify", "sync", "start-connectors", "health");
+                .containsExactly(
+                        "drain", "stop-connectors", "verify", "sync", "start-connectors", "start-gateway", "health");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> steps.steps("sideways"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown cycle mode 'sideways'");
