@@ -136,8 +136,9 @@ final class OpsCommand implements Callable<Integer> {
     @Command(
             name = "status",
             mixinStandardHelpOptions = true,
-            description = "The scheduler's state (idle or running, on which node), the next scheduled cycle and the"
-                    + " last cycle step by step.")
+            description =
+                    "The scheduler's state (idle, running or stopped, on which node), the next scheduled cycle and the"
+                            + " last cycle step by step.")
     static final class Status implements Callable<Integer> {
 
         @Mixin
@@ -179,6 +180,11 @@ final class OpsCommand implements Callable<Integer> {
                     s.path("schedule").asText(),
                     text(s.path("next")));
             head.print(out);
+            if (s.hasNonNull("stoppedAt")) {
+                out.println();
+                out.println("stopped since " + s.path("stoppedAt").asText() + ", by "
+                        + s.path("stoppedBy").asText() + ": the connectors do not stream until ssmd ops start");
+            }
             JsonNode last = s.path("lastCycle");
             out.println();
             if (last.isMissingNode() || last.isNull()) {
@@ -271,8 +277,9 @@ final class OpsCommand implements Callable<Integer> {
     @Command(
             name = "start",
             mixinStandardHelpOptions = true,
-            description = "Run the startup now (sync the security master, start connectors, archivers and the gateway,"
-                    + " health check), each step in deployment_log. Asks first unless --yes.")
+            description = "Run the startup now (sync the security master, start the connectors and wait until they"
+                    + " stream, open the gateways, health check), each step in deployment_log. Asks first unless"
+                    + " --yes.")
     static final class Start extends RunCycle {
         @Override
         String action() {
@@ -281,15 +288,16 @@ final class OpsCommand implements Callable<Integer> {
 
         @Override
         String what() {
-            return "startup (sync, connectors, archivers, gateway, health check)";
+            return "startup (sync, start the connectors, open the gateways, health check)";
         }
     }
 
     @Command(
             name = "stop",
             mixinStandardHelpOptions = true,
-            description = "Run the teardown now (drain the gateway, flush the archivers, stop the connectors, verify"
-                    + " the archive), each step in deployment_log. Asks first unless --yes.")
+            description =
+                    "Run the teardown now (drain the gateways, stop the connectors, verify the archive), each step"
+                            + " in deployment_log; the cluster stays stopped until ssmd ops start. Asks first unless --yes.")
     static final class Stop extends RunCycle {
         @Override
         String action() {
@@ -298,7 +306,8 @@ final class OpsCommand implements Callable<Integer> {
 
         @Override
         String what() {
-            return "teardown (drain the gateway, flush the archivers, stop the connectors, verify the archive)";
+            return "teardown (drain the gateways, stop the connectors, verify the archive; stopped until ssmd ops"
+                    + " start)";
         }
     }
 }

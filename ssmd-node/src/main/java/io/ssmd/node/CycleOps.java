@@ -59,6 +59,10 @@ final class CycleOps implements AdminRoutes.Ops {
             } else {
                 body.putNull("next");
             }
+            if (s.stoppedAt() != null) {
+                body.put("stoppedAt", s.stoppedAt().toString());
+                body.put("stoppedBy", s.stoppedBy());
+            }
             if (s.step() != null) {
                 body.put("step", s.step());
             }

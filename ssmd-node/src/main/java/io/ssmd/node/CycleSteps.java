@@ -32,9 +32,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * the data inventory the archivers keep, and the node's health checks. A {@code rolling} cycle is {@code sync},
  * {@code renew}, {@code verify}, {@code health}.
  *
- * <p>{@code teardown} and its halves ({@code stop}, {@code start}) need the gateway drained, the archivers flushed and
- * the connectors stopped and started cluster-wide; those controls do not exist yet, so such a cycle is refused (see
- * docs/operations.md) rather than run half.
+ * <p>{@code stop} ({@code ssmd ops stop}) is {@code drain} (every node's gateway closes its clients with the reason
+ * and refuses new ones, {@link NodeControl.Drain}), {@code stop-connectors} (every shard closes its connection and announces
+ * {@code disconnected} with reason {@code scheduled_teardown}, {@link FeedShard.Pause}) and {@code verify}; {@code
+ * start} is {@code sync}, {@code start-connectors} (every shard connects again, {@link FeedShard.Resume}, and the step
+ * waits until they stream), {@code start-gateway} ({@link NodeControl.Reopen}) and {@code health}; {@code teardown} is both, one after the other.
  */
 final class CycleSteps implements DailyCycle.Plan {
 
@@ -58,21 +60,32 @@ final class CycleSteps implements DailyCycle.Plan {
 
     @Override
     public List<DailyCycle.Step> steps(String mode) {
-        if (mode.equals(ScheduleSpec.ROLLING)) {
-            return List.of(
-                    step("sync", this::sync),
-                    step("renew", this::renew),
-                    step("verify", this::verify),
-                    step("health", this::health));
-        }
-        throw new IllegalArgumentException("the " + mode + " cycle is not built yet: only "
-                + ScheduleSpec.ROLLING + " runs (the controls to drain the gateway, flush the archivers and stop and"
-                + " start the connectors cluster-wide do not exist yet)");
-    }
-
-    /** Whether {@link #steps} knows {@code mode}; an unknown mode is refused before a cycle starts. */
-    static boolean supported(String mode) {
-        return mode.equals(ScheduleSpec.ROLLING);
+        List<DailyCycle.Step> stop = List.of(
+                step("drain", this::drain),
+                step("stop-connectors", this::stopConnectors),
+                step("verify", this::verify));
+        List<DailyCycle.Step> start = List.of(
+                step("sync", this::sync),
+                step("start-connectors", this::startConnectors),
+                step("start-gateway", this::startGateway),
+                step("health", this::health));
+        return switch (mode) {
+            case ScheduleSpec.ROLLING ->
+                List.of(
+                        step("sync", this::sync),
+                        step("renew", this::renew),
+                        step("verify", this::verify),
+                        step("health", this::health));
+            case DailyCycle.STOP -> stop;
+            case DailyCycle.START -> start;
+            case ScheduleSpec.TEARDOWN -> {
+                List<DailyCycle.Step> both = new ArrayList<>(stop);
+                both.addAll(start);
+                yield List.copyOf(both);
+            }
+            default ->
+                throw new IllegalArgumentException("unknown cycle mode '" + mode + "': one of " + DailyCycle.MODES);
+        };
     }
 
     private static DailyCycle.Step step(String name, Supplier<CompletionStage<String>> run) {
@@ -194,6 +207,161 @@ final class CycleSteps implements DailyCycle.Plan {
                 .<FeedShard.Renewed>ask(FeedShard.Renew::new, timeout)
                 .exceptionally(failure -> new FeedShard.Renewed(
                         shard, false, 0, 0, timeout, "no answer within " + timeout + ": " + failure.getMessage()));
+    }
+
+    /** Why a drained gateway closed its clients and refuses new ones. */
+    static final String DRAINED =
+            "the cluster is stopped for its daily teardown (scheduled_teardown): the gateway takes"
+                    + " clients again once it starts";
+
+    /** Every node's gateway closes its clients, telling them why, and refuses new ones with 503 and the reason. */
+    private CompletionStage<String> drain() {
+        return toEveryNode(replyTo -> new NodeControl.Drain(DRAINED, replyTo));
+    }
+
+    /** Every node's gateway takes clients again. */
+    private CompletionStage<String> startGateway() {
+        return toEveryNode(NodeControl.Reopen::new);
+    }
+
+    /** Asks every node of the environment ({@link NodeControl}, found through the receptionist), each within the timeout. */
+    private CompletionStage<String> toEveryNode(
+            java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<NodeControl.Done>, NodeControl.Command>
+                    message) {
+        Duration timeout = parts.settings().renewTimeout();
+        var key = NodeControl.key(parts.environment().name());
+        CompletionStage<org.apache.pekko.actor.typed.receptionist.Receptionist.Listing> listing =
+                org.apache.pekko.actor.typed.javadsl.AskPattern.ask(
+                        parts.system().receptionist(),
+                        replyTo -> org.apache.pekko.actor.typed.receptionist.Receptionist.find(key, replyTo),
+                        timeout,
+                        parts.system().scheduler());
+        return listing.thenCompose(found -> {
+            List<CompletableFuture<String>> answers = new ArrayList<>();
+            for (var node : found.getServiceInstances(key)) {
+                answers.add(org.apache.pekko.actor.typed.javadsl.AskPattern.<NodeControl.Command, NodeControl.Done>ask(
+                                node, message::apply, timeout, parts.system().scheduler())
+                        .thenApply(done -> done.node() + ": " + done.detail())
+                        .exceptionally(failure -> "!" + node.path().address() + ": no answer within " + timeout)
+                        .toCompletableFuture());
+            }
+            if (answers.isEmpty()) {
+                throw new IllegalStateException(
+                        "no node of " + parts.environment().name() + " answered the receptionist");
+            }
+            return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> {
+                        List<String> all = answers.stream()
+                                .map(CompletableFuture::join)
+                                .sorted()
+                                .toList();
+                        if (all.stream().anyMatch(a -> a.startsWith("!"))) {
+                            throw new IllegalStateException(
+                                    String.join("; ", all).replace("!", ""));
+                        }
+                        return String.join("; ", all);
+                    });
+        });
+    }
+
+    /**
+     * Every shard the cluster reports closes its connection and announces {@code disconnected} with reason {@code
+     * scheduled_teardown} ({@link FeedShard.Pause}), all at once; a shard that does not answer within {@code
+     * ssmd.cycle.renew-timeout} fails the step (the others stay stopped).
+     */
+    private CompletionStage<String> stopConnectors() {
+        return parts.shards()
+                .get()
+                .thenCompose(health -> askEach(
+                                health,
+                                shard -> new FeedShard.Pause(
+                                        io.ssmd.core.nats.ControlEvent.REASON_SCHEDULED_TEARDOWN, shard),
+                                false)
+                        .thenApply(answers -> {
+                            List<String> failed = answers.stream()
+                                    .filter(a -> !a.paused())
+                                    .map(a -> a.shard() + " (" + a.detail() + ")")
+                                    .toList();
+                            if (!failed.isEmpty()) {
+                                throw new IllegalStateException("not stopped: " + String.join(", ", failed));
+                            }
+                            return "stopped " + answers.size() + " shards: "
+                                    + String.join(
+                                            ", ",
+                                            answers.stream()
+                                                    .map(FeedShard.Paused::shard)
+                                                    .toList());
+                        }));
+    }
+
+    /**
+     * Every shard the cluster reports connects again ({@link FeedShard.Resume}; a shard that was not stopped is left as
+     * it is), then the step waits, within {@code ssmd.cycle.renew-timeout}, until every one streams.
+     */
+    private CompletionStage<String> startConnectors() {
+        return parts.shards()
+                .get()
+                .thenCompose(health -> askEach(health, FeedShard.Resume::new, true)
+                        .thenCompose(answers -> {
+                            List<String> failed = answers.stream()
+                                    .filter(FeedShard.Paused::paused)
+                                    .map(a -> a.shard() + " (" + a.detail() + ")")
+                                    .toList();
+                            if (!failed.isEmpty()) {
+                                throw new IllegalStateException("not started: " + String.join(", ", failed));
+                            }
+                            Instant deadline = parts.clock()
+                                    .instant()
+                                    .plus(parts.settings().renewTimeout());
+                            return untilStreaming(deadline)
+                                    .thenApply(streaming -> "started " + streaming.size() + " shards, streaming: "
+                                            + String.join(", ", streaming));
+                        }));
+    }
+
+    private CompletionStage<List<String>> untilStreaming(Instant deadline) {
+        return parts.shards().get().thenCompose(health -> {
+            List<String> waiting = health.stream()
+                    .filter(h -> !h.state().equals(ShardHealth.STREAMING))
+                    .map(h -> h.shard() + " " + h.state())
+                    .sorted()
+                    .toList();
+            if (waiting.isEmpty()) {
+                return CompletableFuture.completedFuture(
+                        health.stream().map(ShardHealth::shard).sorted().toList());
+            }
+            if (parts.clock().instant().isAfter(deadline)) {
+                throw new IllegalStateException(
+                        "not streaming within " + parts.settings().renewTimeout() + ": " + String.join(", ", waiting));
+            }
+            Executor later = CompletableFuture.delayedExecutor(
+                    POLL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS, parts.blocking());
+            return CompletableFuture.supplyAsync(() -> deadline, later).thenCompose(this::untilStreaming);
+        });
+    }
+
+    /** How often {@code start-connectors} reads the shards' health while it waits for them to stream. */
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private CompletionStage<List<FeedShard.Paused>> askEach(
+            List<ShardHealth> health,
+            java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<FeedShard.Paused>, FeedShard.Command>
+                    message,
+            boolean pausedWhenUnanswered) {
+        Duration timeout = parts.settings().renewTimeout();
+        List<CompletableFuture<FeedShard.Paused>> answers = health.stream()
+                .map(ShardHealth::shard)
+                .sorted()
+                .map(shard -> FeedShard.ref(parts.system(), shard)
+                        .<FeedShard.Paused>ask(message::apply, timeout)
+                        .exceptionally(failure -> new FeedShard.Paused(
+                                shard,
+                                pausedWhenUnanswered,
+                                "no answer within " + timeout + ": " + failure.getMessage()))
+                        .toCompletableFuture())
+                .toList();
+        return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .thenApply(v -> answers.stream().map(CompletableFuture::join).toList());
     }
 
     /**

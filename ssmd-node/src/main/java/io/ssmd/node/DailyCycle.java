@@ -64,9 +64,20 @@ public final class DailyCycle extends EventSourcedBehavior<DailyCycle.Command, D
      * @param nextAt    the next scheduled cycle ({@code null} without a schedule)
      * @param schedule  the schedule as configured ({@code none} without one)
      * @param node      the node holding the scheduler
+     * @param stoppedAt when the cluster's connectors were stopped ({@code ssmd ops stop}, a teardown under way), else
+     *                  {@code null}
+     * @param stoppedBy who stopped them
      */
     public record Status(
-            String state, String cycleId, String mode, String step, Instant nextAt, String schedule, String node)
+            String state,
+            String cycleId,
+            String mode,
+            String step,
+            Instant nextAt,
+            String schedule,
+            String node,
+            Instant stoppedAt,
+            String stoppedBy)
             implements CborSerializable {}
 
     /** The schedule's time has come. */
@@ -77,7 +88,14 @@ public final class DailyCycle extends EventSourcedBehavior<DailyCycle.Command, D
         INSTANCE
     }
 
-    /** The step's row is written: run it. */
+    /**
+     * The step's row is written: start the step's pause. The timer is started here, in the actor: a timer started from
+     * the row's thread raced the actor's own timer bookkeeping and, with no pause, its message could be dropped as
+     * stale, leaving the cycle stuck at that step.
+     */
+    private record StepLogged(String cycleId, int index) implements Command {}
+
+    /** The step's pause is over: run it. */
     private record RunStep(String cycleId, int index) implements Command {}
 
     private record StepDone(String cycleId, int index, boolean ok, String detail) implements Command {}
@@ -101,7 +119,9 @@ public final class DailyCycle extends EventSourcedBehavior<DailyCycle.Command, D
 
     /**
      * The scheduler's state; {@code cycleId} null when no cycle ever ran. {@code running} while a cycle is under way,
-     * {@code stepRunning} while its step {@code step} is.
+     * {@code stepRunning} while its step {@code step} is. {@code stoppedAt} and {@code stoppedBy} are set from the start
+     * of a {@code stop} or {@code teardown} cycle to the end of the {@code start} or {@code teardown} that follows: the
+     * cluster's connectors are stopped (null in a state written before they existed).
      */
     public record State(
             String cycleId,
@@ -112,22 +132,65 @@ public final class DailyCycle extends EventSourcedBehavior<DailyCycle.Command, D
             int step,
             boolean stepRunning,
             boolean running,
-            boolean failed)
+            boolean failed,
+            Instant stoppedAt,
+            String stoppedBy)
             implements CborSerializable {
 
-        static final State EMPTY = new State(null, null, null, null, List.of(), 0, false, false, false);
+        static final State EMPTY = new State(null, null, null, null, List.of(), 0, false, false, false, null, null);
 
         State apply(Event event) {
             if (event instanceof CycleStarted s) {
-                return new State(s.cycleId(), s.mode(), s.trigger(), s.by(), s.steps(), 0, false, true, false);
+                boolean stops = s.mode().equals(STOP) || s.mode().equals(ScheduleSpec.TEARDOWN);
+                return new State(
+                        s.cycleId(),
+                        s.mode(),
+                        s.trigger(),
+                        s.by(),
+                        s.steps(),
+                        0,
+                        false,
+                        true,
+                        false,
+                        stops ? s.at() : stoppedAt,
+                        stops ? s.by() : stoppedBy);
             }
             if (event instanceof StepStarted s) {
-                return new State(cycleId, mode, trigger, by, steps, s.index(), true, true, failed);
+                return new State(
+                        cycleId, mode, trigger, by, steps, s.index(), true, true, failed, stoppedAt, stoppedBy);
             }
             if (event instanceof StepEnded s) {
-                return new State(cycleId, mode, trigger, by, steps, s.index() + 1, false, true, failed || !s.ok());
+                return new State(
+                        cycleId,
+                        mode,
+                        trigger,
+                        by,
+                        steps,
+                        s.index() + 1,
+                        false,
+                        true,
+                        failed || !s.ok(),
+                        stoppedAt,
+                        stoppedBy);
             }
-            return new State(cycleId, mode, trigger, by, steps, step, false, false, failed);
+            boolean starts = START.equals(mode) || ScheduleSpec.TEARDOWN.equals(mode);
+            return new State(
+                    cycleId,
+                    mode,
+                    trigger,
+                    by,
+                    steps,
+                    step,
+                    false,
+                    false,
+                    failed,
+                    starts ? null : stoppedAt,
+                    starts ? null : stoppedBy);
+        }
+
+        /** Whether the connectors are stopped and no cycle runs: only a {@code start} may follow. */
+        boolean stopped() {
+            return !running && stoppedAt != null;
         }
     }
 
@@ -161,6 +224,12 @@ public final class DailyCycle extends EventSourcedBehavior<DailyCycle.Command, D
 
     /** The modes a cycle runs: the schedule's two and the halves {@code ssmd ops start|stop} run alone. */
     public static final List<String> MODES = List.of(ScheduleSpec.ROLLING, ScheduleSpec.TEARDOWN, "start", "stop");
+
+    /** The teardown's first half, {@code ssmd ops stop}: the cluster stays stopped until a {@link #START}. */
+    public static final String STOP = "stop";
+
+    /** The teardown's second half, {@code ssmd ops start}. */
+    public static final String START = "start";
 
     private static final Object DUE = "due";
 
@@ -241,6 +310,7 @@ public final class DailyCycle extends EventSourcedBehavior<DailyCycle.Command, D
                 .onCommand(GetStatus.class, this::onStatus)
                 .onCommand(Due.class, this::onDue)
                 .onCommand(Next.class, this::onNext)
+                .onCommand(StepLogged.class, this::onStepLogged)
                 .onCommand(RunStep.class, this::onRunStep)
                 .onCommand(StepDone.class, this::onStepDone)
                 .build();
@@ -317,6 +387,16 @@ public final class DailyCycle extends EventSourcedBehavior<DailyCycle.Command, D
                                     "cycle " + state.cycleId() + " (" + state.mode() + ") is under way, at step "
                                             + state.steps().get(state.step())));
         }
+        if (state.stopped() && !run.mode().equals(START)) {
+            return Effect()
+                    .reply(
+                            run.replyTo(),
+                            new RunReply(
+                                    false,
+                                    state.cycleId(),
+                                    "the cluster is stopped since " + state.stoppedAt() + ", by " + state.stoppedBy()
+                                            + ": only a start runs (ssmd ops start)"));
+        }
         List<Step> planned;
         try {
             planned = plan.steps(run.mode());
@@ -361,18 +441,30 @@ public final class DailyCycle extends EventSourcedBehavior<DailyCycle.Command, D
                 .reply(
                         get.replyTo(),
                         new Status(
-                                state.running() ? "running" : "idle",
+                                state.running() ? "running" : state.stopped() ? "stopped" : "idle",
                                 state.cycleId(),
                                 state.mode(),
                                 step,
                                 nextAt,
                                 schedule.map(s -> s.time() + " " + s.zone() + " " + s.mode())
                                         .orElse("none"),
-                                node));
+                                node,
+                                state.stoppedAt(),
+                                state.stoppedBy()));
     }
 
     private Effect<Event, State> onDue(State state, Due due) {
         scheduleNext();
+        if (state.stopped()) {
+            context.getLog()
+                    .warn(
+                            "daily cycle of {}: the {} cycle is skipped, the cluster is stopped since {} by {}",
+                            environment,
+                            due.slot(),
+                            state.stoppedAt(),
+                            state.stoppedBy());
+            return Effect().none();
+        }
         if (state.running()) {
             context.getLog()
                     .warn(
@@ -430,9 +522,14 @@ public final class DailyCycle extends EventSourcedBehavior<DailyCycle.Command, D
                             state.steps().size(),
                             resumed ? "runs again" : "begins");
             CompletableFuture.runAsync(() -> log.stepBegun(cycle, started, name), blocking)
-                    .whenComplete((ok, failure) -> timers.startSingleTimer(
-                            "step", new RunStep(started.cycleId(), started.index()), stepPause));
+                    .whenComplete((ok, failure) ->
+                            context.getSelf().tell(new StepLogged(started.cycleId(), started.index())));
         });
+    }
+
+    private Effect<Event, State> onStepLogged(State state, StepLogged logged) {
+        timers.startSingleTimer("step", new RunStep(logged.cycleId(), logged.index()), stepPause);
+        return Effect().none();
     }
 
     private Effect<Event, State> onRunStep(State state, RunStep run) {

@@ -286,6 +286,11 @@ public final class Ssmd {
             archiveStorage.ifPresent(s -> checks.add(NodeHealthChecks.archiveStorage(s)));
             HealthRoutes health =
                     new HealthRoutes(settings.nodeName(), version(), startedAt, checks, Duration.ofSeconds(3));
+            // The daily cycle's teardown reaches this node's gateway through it, wherever the scheduler runs.
+            system.systemActorOf(
+                    NodeControl.create(environment.name(), settings.nodeName(), gateway),
+                    "node-control",
+                    Props.empty());
             CycleOps cycle = startDailyCycle(
                     system, settings.nodeName(), environment, db, secmaster, connectors, checks, blocking);
             // A header guard answers 401 to any /v1/ request without an X-API-Key before its route matches the rest

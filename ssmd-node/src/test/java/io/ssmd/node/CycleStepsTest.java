@@ -56,7 +56,7 @@ class CycleStepsTest {
     }
 
     @Test
-    void onlyTheRollingModeHasStepsTheOthersAreRefusedWithWhy() throws Exception {
+    void everyModeHasItsStepsTheTeardownBothHalvesAndAnUnknownModeIsRefusedWithWhy() throws Exception {
         CycleSteps steps = new CycleSteps(new CycleSteps.Parts(
                 null,
                 environment(""),
@@ -71,9 +71,19 @@ class CycleStepsTest {
         assertThat(steps.steps("rolling"))
                 .extracting(DailyCycle.Step::name)
                 .containsExactly("sync", "renew", "verify", "health");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> steps.steps("teardown"))
+        assertThat(steps.steps("stop"))
+                .extracting(DailyCycle.Step::name)
+                .containsExactly("drain", "stop-connectors", "verify");
+        assertThat(steps.steps("start"))
+                .extracting(DailyCycle.Step::name)
+                .containsExactly("sync", "start-connectors", "start-gateway", "health");
+        assertThat(steps.steps("teardown"))
+                .extracting(DailyCycle.Step::name)
+                .containsExactly(
+                        "drain", "stop-connectors", "verify", "sync", "start-connectors", "start-gateway", "health");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> steps.steps("sideways"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not built yet");
+                .hasMessageContaining("unknown cycle mode 'sideways'");
     }
 
     @Test

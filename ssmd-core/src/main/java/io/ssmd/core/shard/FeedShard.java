@@ -171,6 +171,19 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             implements CborSerializable {}
 
     /** The renewal's new connection opened, or not. */
+    /**
+     * The daily cycle's teardown (DESIGN §17): close the connection, announce {@code disconnected} with {@code reason}
+     * ({@code scheduled_teardown}) and stay connected to nothing, whatever the feed manager re-sends, until a
+     * {@link Resume}. The answer comes once the {@code disconnected} is raised. Crosses nodes (version 1).
+     */
+    public record Pause(String reason, ActorRef<Paused> replyTo) implements Command {}
+
+    /** Connect again after a {@link Pause}: its {@code connected} ends the teardown's gap. Crosses nodes (version 1). */
+    public record Resume(ActorRef<Paused> replyTo) implements Command {}
+
+    /** A shard's answer to {@link Pause} ({@code paused}) or {@link Resume} (not {@code paused}). */
+    public record Paused(String shard, boolean paused, String detail) implements CborSerializable {}
+
     private record RenewConnected(long epoch, WebSocketUpgradeResponse upgrade, Throwable failure) implements Command {}
 
     /** The renewal's new connection has its books and its subscribes answered: time to switch. */
@@ -245,6 +258,10 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             shard;
 
     private Start assignment;
+    /** The reason of a {@link Pause} in force, else null; who waits for its {@code disconnected}. */
+    private String paused;
+
+    private final List<ActorRef<Paused>> pausing = new java.util.ArrayList<>();
     private FeedConnector feed;
     private VenueConnector connector;
     private String plannedDisconnect;
@@ -359,6 +376,8 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 .onMessage(Ended.class, this::onEnded)
                 .onMessage(LiveChanged.class, this::onLiveChanged)
                 .onMessage(Renew.class, this::onRenew)
+                .onMessage(Pause.class, this::onPause)
+                .onMessage(Resume.class, this::onResume)
                 .onMessage(RenewConnected.class, this::onRenewConnected)
                 .onMessage(RenewReady.class, this::onRenewReady)
                 .onMessage(RenewFailed.class, this::onRenewFailed)
@@ -412,6 +431,10 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 .marketsSubscribed()
                 .labelValues(start.feed(), name)
                 .set(start.instruments().size());
+        if (paused != null) {
+            // Torn down: the new assignment is what the shard subscribes when it resumes.
+            return this;
+        }
         if (start.instruments().isEmpty() && !start.isCompanion()) {
             // Discovery took every instrument away: close the connection and stay idle until new ones come.
             if (wasRunning) {
@@ -839,6 +862,12 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         running = null;
         connectedGauge(0);
         events.disconnected(reason);
+        if (paused != null) {
+            state = ShardHealth.STOPPED;
+            lastError = "stopped: " + paused;
+            answerPausing();
+            return this;
+        }
         if (outageSinceMicros == null) {
             outageSinceMicros = EpochMicros.now();
         }
@@ -900,6 +929,60 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         return stopped();
     }
 
+    private Behavior<Command> onPause(Pause pause) {
+        if (stopping) {
+            pause.replyTo().tell(new Paused(name, false, "the shard is stopping"));
+            return this;
+        }
+        pausing.add(pause.replyTo());
+        if (paused != null) {
+            if (running == null || plannedDisconnect == null) {
+                answerPausing();
+            }
+            return this;
+        }
+        paused = pause.reason();
+        timers.cancel(Reconnect.INSTANCE);
+        timers.cancel("stall");
+        timers.cancel("scheduled");
+        if (renewal != null) {
+            failRenewal("the shard is torn down (" + paused + ")");
+        }
+        if (running != null) {
+            // Its disconnected, with the reason, is raised once the stream has completed (onEnded), then answered.
+            endPlanned(paused);
+            return this;
+        }
+        state = ShardHealth.STOPPED;
+        lastError = "stopped: " + paused;
+        answerPausing();
+        return this;
+    }
+
+    private void answerPausing() {
+        String detail = "epoch " + epoch + " closed: " + paused;
+        pausing.forEach(replyTo -> replyTo.tell(new Paused(name, true, detail)));
+        pausing.clear();
+    }
+
+    private Behavior<Command> onResume(Resume resume) {
+        if (paused == null) {
+            resume.replyTo().tell(new Paused(name, false, "not paused: " + state));
+            return this;
+        }
+        if (running != null) {
+            resume.replyTo().tell(new Paused(name, true, "still closing its connection"));
+            return this;
+        }
+        paused = null;
+        lastError = "";
+        if (assignment != null && (!assignment.instruments().isEmpty() || assignment.isCompanion())) {
+            connect();
+        }
+        resume.replyTo().tell(new Paused(name, false, "connecting (epoch " + epoch + ")"));
+        return this;
+    }
+
     /** Ends the open connection as a disconnect ssmd chose, for this reason: the shard reconnects at once. */
     private void endPlanned(String reason) {
         plannedDisconnect = reason;
@@ -914,7 +997,8 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     }
 
     private Behavior<Command> onReconnect() {
-        if (running == null
+        if (paused == null
+                && running == null
                 && assignment != null
                 && (!assignment.instruments().isEmpty() || assignment.isCompanion())) {
             connect();

@@ -268,12 +268,38 @@ public final class GatewayCore {
         return hub.size() < spec.maxClients();
     }
 
+    /** Why the gateway takes no client now (the daily cycle's teardown drained it), else null. */
+    private String drained;
+
+    /**
+     * The daily cycle's teardown (DESIGN §17): every client gets {@code {"type":"closing","reason":…}} as its last
+     * message and its connection ends; new clients are refused with {@code reason} until {@link #reopen}.
+     *
+     * @return how many clients were closed
+     */
+    public synchronized int drain(String reason) {
+        drained = reason;
+        List<GatewayClient> open = List.copyOf(hub.clients());
+        open.forEach(client -> client.outbox().close(reason));
+        return open.size();
+    }
+
+    /** Takes clients again after a {@link #drain}. */
+    public synchronized void reopen() {
+        drained = null;
+    }
+
+    /** Why the gateway is drained, while it is. */
+    public synchronized Optional<String> drained() {
+        return Optional.ofNullable(drained);
+    }
+
     /**
      * A new client with its own bounded outbox; it receives nothing until it subscribes. Empty when
      * {@code gateway.max-clients} are connected already.
      */
     public synchronized Optional<GatewayClient> connect(boolean raw) {
-        if (!hasRoomForClient()) {
+        if (!hasRoomForClient() || drained != null) {
             return Optional.empty();
         }
         GatewayClient client = new GatewayClient(

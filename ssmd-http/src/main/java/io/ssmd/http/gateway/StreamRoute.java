@@ -4,6 +4,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import io.ssmd.http.JsonEntities;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -46,13 +47,21 @@ public final class StreamRoute extends AllDirectives {
                 segment("v1").slash("stream"),
                 () -> apiKeys.guardAllowingQuery(() -> get(() -> parameterOptional(
                         "raw",
-                        raw -> extractMaterializer(materializer ->
-                                extractWebSocketUpgrade(upgrade -> core.hasRoomForClient()
-                                        ? complete(upgrade.handleMessagesWith(clientFlow(
-                                                raw.map("true"::equalsIgnoreCase)
-                                                        .orElse(false),
-                                                materializer)))
-                                        : complete(StatusCodes.SERVICE_UNAVAILABLE, JsonEntities.error(full()))))))));
+                        raw -> extractMaterializer(materializer -> extractWebSocketUpgrade(upgrade -> upgrade(
+                                upgrade, raw.map("true"::equalsIgnoreCase).orElse(false), materializer)))))));
+    }
+
+    /** A drained gateway (the daily cycle's teardown) and a full one refuse the client with 503 and why. */
+    private Route upgrade(
+            org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade upgrade, boolean raw, Materializer materializer) {
+        Optional<String> drained = core.drained();
+        if (drained.isPresent()) {
+            return complete(StatusCodes.SERVICE_UNAVAILABLE, JsonEntities.error(drained.get()));
+        }
+        if (!core.hasRoomForClient()) {
+            return complete(StatusCodes.SERVICE_UNAVAILABLE, JsonEntities.error(full()));
+        }
+        return complete(upgrade.handleMessagesWith(clientFlow(raw, materializer)));
     }
 
     /**
@@ -64,7 +73,8 @@ public final class StreamRoute extends AllDirectives {
                 .map(client -> connectedFlow(client, materializer))
                 .orElseGet(() -> Flow.fromSinkAndSourceCoupled(
                         Sink.<Message>ignore(),
-                        Source.<Message>single(TextMessage.create(GatewayJson.closing(full())))
+                        Source.<Message>single(TextMessage.create(
+                                        GatewayJson.closing(core.drained().orElseGet(this::full))))
                                 .mapMaterializedValue(m -> NotUsed.getInstance()))));
     }
 
