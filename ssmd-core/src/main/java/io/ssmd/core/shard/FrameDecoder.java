@@ -75,4 +75,15 @@ public interface FrameDecoder {
     default String bookToken(String instrument) {
         return io.ssmd.core.subject.Subjects.token(instrument);
     }
+
+    /**
+     * The subject type tokens of this venue's book messages (its snapshots and deltas): what a renewal's new connection
+     * holds until it takes over (DESIGN §17). The same set as the venue normalizer's
+     * {@link io.ssmd.core.model.Normalizer#bookTypes()}; {@code orderbook} unless the venue publishes books under its
+     * own types (Polymarket's {@code book} and {@code price_change}), which must then be named here, or a renewal would
+     * never see a book snapshot and could not take over.
+     */
+    default java.util.Set<String> bookTypes() {
+        return java.util.Set.of("orderbook");
+    }
 }

@@ -178,9 +178,11 @@ final class PublishGate {
             changed |= !answered;
             answered = true;
         }
+        // Polymarket's book messages go on its own types (book, price_change), not orderbook.
+        Set<String> bookTypes = decoder.bookTypes();
         Set<String> unchained = null;
         for (OutboundMessage message : out) {
-            String token = bookToken(message.subject());
+            String token = bookToken(message.subject(), bookTypes);
             if (token != null && !chained.contains(token)) {
                 if (unchained == null) {
                     unchained = new HashSet<>();
@@ -192,7 +194,7 @@ final class PublishGate {
             changed |= startChains(unchained, decoder);
         }
         for (OutboundMessage message : out) {
-            String token = bookToken(message.subject());
+            String token = bookToken(message.subject(), bookTypes);
             if (token != null && chained.contains(token)) {
                 held.add(message);
             } else {
@@ -250,23 +252,23 @@ final class PublishGate {
         return waitingFor;
     }
 
-    /** The token of a venue book message's subject ({@code ….json.orderbook.{token}}), else null. */
-    static String bookToken(String subject) {
+    /**
+     * The token of a venue book message's subject ({@code ….json.{type}.{token}} with {@code type} one of the venue's
+     * book types, {@link FrameDecoder#bookTypes()}), else null.
+     */
+    static String bookToken(String subject, Set<String> bookTypes) {
         int last = subject.lastIndexOf('.');
         if (last <= 0) {
             return null;
         }
         int type = subject.lastIndexOf('.', last - 1);
-        if (type < 0
-                || !subject.regionMatches(type + 1, ORDERBOOK, 0, ORDERBOOK.length())
-                || last - type - 1 != ORDERBOOK.length()) {
+        if (type <= 0) {
             return null;
         }
         int json = subject.lastIndexOf('.', type - 1);
-        return json >= 0 && subject.regionMatches(json + 1, "json", 0, 4) && type - json - 1 == 4
-                ? subject.substring(last + 1)
-                : null;
+        if (json < 0 || type - json - 1 != 4 || !subject.regionMatches(json + 1, "json", 0, 4)) {
+            return null;
+        }
+        return bookTypes.contains(subject.substring(type + 1, last)) ? subject.substring(last + 1) : null;
     }
-
-    private static final String ORDERBOOK = "orderbook";
 }

@@ -14,6 +14,7 @@ import io.ssmd.feeds.krakenfutures.KrakenFuturesProtocol.Channel;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,9 +29,10 @@ import java.util.Optional;
  *       frame that keeps the envelope ({@code {"feed":"trade_snapshot","product_id":...,"trades":[one]}}).</li>
  *   <li>{@code info}, {@code subscribed}, {@code subscribed_failed} (also reported as rejections),
  *       {@code unsubscribed}, {@code unsubscribed_failed}, {@code error}, {@code alert} → system.</li>
- *   <li>{@code {"feed":"heartbeat"}} → heartbeat. {@code {"event":"pong"}}, and every {@code subscribed} to the
- *       heartbeat after the one the subscription expects, → pong: the keepalive
- *       ({@link KrakenFuturesFeed#keepalive()}) is a heartbeat subscribe, and those are its answers.</li>
+ *   <li>{@code {"feed":"heartbeat"}} → heartbeat, never a pong. {@code {"event":"pong"}}, and every
+ *       {@code subscribed} to the heartbeat after the one the subscription expects, once every product feed the
+ *       connection subscribed has been answered, → pong: the keepalive ({@link KrakenFuturesFeed#keepalive()}) is a
+ *       heartbeat subscribe, and those are its answers. A heartbeat ack before then is a system frame.</li>
  *   <li>Anything else (not JSON, an unknown event or feed, a data frame without a product) → unparsed.</li>
  * </ul>
  *
@@ -53,6 +55,13 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
      * the venue's acks of the two are identical, but the subscription is sent first and only once per connection.
      */
     private int heartbeatSubscriptionAcks;
+    /**
+     * The connection's product subscriptions ({@code feed product}) the venue has not answered yet. The keepalive's
+     * answer is byte for byte the heartbeat subscription's, and a renewal takes the first pong as the answer to the
+     * probe it sends after the subscribes (DESIGN §17): an extra heartbeat subscribe sent before them (a keepalive tick
+     * on a slow handshake) must not pass for it. So no heartbeat ack is a pong until every subscribe is answered.
+     */
+    private final java.util.Set<String> unanswered = new HashSet<>();
 
     /**
      * @param shard    whose subjects the decoder builds
@@ -62,6 +71,11 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
         this.shard = shard;
         this.subjects = SubjectCache.forShard(shard);
         this.heartbeatSubscriptionAcks = settings.subscribes(Channel.HEARTBEAT) ? 1 : 0;
+        for (Channel channel : settings.channels()) {
+            if (channel.perProduct()) {
+                shard.instruments().forEach(product -> unanswered.add(channel.wire() + " " + product));
+            }
+        }
     }
 
     @Override
@@ -125,11 +139,15 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
         if (event.equals("pong")) {
             return Decoded.pong();
         }
-        if (event.equals("subscribed") && node.feedText.equals(Channel.HEARTBEAT.wire())) {
-            if (heartbeatSubscriptionAcks == 0) {
+        boolean heartbeatFeed = node.feedText.equals(Channel.HEARTBEAT.wire());
+        if (!heartbeatFeed && (event.equals("subscribed") || event.equals("subscribed_failed"))) {
+            answered(node);
+        }
+        if (event.equals("subscribed") && heartbeatFeed) {
+            if (heartbeatSubscriptionAcks == 0 && unanswered.isEmpty()) {
                 return Decoded.pong();
             }
-            heartbeatSubscriptionAcks--;
+            heartbeatSubscriptionAcks = Math.max(0, heartbeatSubscriptionAcks - 1);
         }
         if (event.equals("subscribed_failed")) {
             return Decoded.system(event, shard, frame).withRejections(rejections(node));
@@ -141,6 +159,18 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
             return unparsed("'" + event + "' is a client request, which the venue does not send");
         }
         return unparsed("unknown event '" + event + "'");
+    }
+
+    /** A product feed's ack (or refusal): its products are answered; one naming none answers the whole feed. */
+    private void answered(KrakenFuturesFrame node) {
+        if (unanswered.isEmpty()) {
+            return;
+        }
+        if (node.productIds.isEmpty()) {
+            unanswered.removeIf(key -> key.startsWith(node.feedText + " "));
+        } else {
+            node.productIds.forEach(product -> unanswered.remove(node.feedText + " " + product));
+        }
     }
 
     /**
@@ -163,6 +193,13 @@ public final class KrakenFuturesDecoder implements FrameDecoder {
         String productId = node.productId;
         if (productId.isEmpty()) {
             return unparsed("'" + feed + "' frame without a product_id");
+        }
+        if (!unanswered.isEmpty()) {
+            // A subscription's first data answers it as well as its ack does (a recording may lack the ack).
+            String subscribed = feed.equals(KrakenFuturesProtocol.BOOK_SNAPSHOT)
+                    ? Channel.BOOK.wire()
+                    : feed.equals(KrakenFuturesProtocol.TRADE_SNAPSHOT) ? Channel.TRADE.wire() : feed;
+            unanswered.remove(subscribed + " " + productId);
         }
         return switch (feed) {
             case "ticker" -> single(TYPE_TICKER, productId, frame);

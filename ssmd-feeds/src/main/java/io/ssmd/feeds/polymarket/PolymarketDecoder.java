@@ -365,6 +365,15 @@ public final class PolymarketDecoder implements FrameDecoder {
         return Subjects.token(conditionByAsset.getOrDefault(asset, asset));
     }
 
+    /**
+     * Books go on the venue's own event types ({@code book}, {@code price_change}), not {@code orderbook}: a renewal's
+     * new connection holds these and finds its snapshots among them (DESIGN §17).
+     */
+    @Override
+    public Set<String> bookTypes() {
+        return PolymarketNormalizer.BOOK_TYPES;
+    }
+
     /** Whether this asset's book is being checked: a snapshot seen on this connection and no resync pending. */
     boolean checking(String asset) {
         return books.containsKey(asset) && !resyncing.contains(asset);

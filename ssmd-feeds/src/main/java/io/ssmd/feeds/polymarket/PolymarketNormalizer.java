@@ -44,7 +44,7 @@ public final class PolymarketNormalizer implements Normalizer {
     private static final Set<String> NOT_DETAILS = Set.of("event_type", "asset_id", "timestamp");
 
     /** The subject types of the events that give books: the venue's own names, not {@code orderbook}. */
-    private static final Set<String> BOOK_TYPES = Set.of("book", "price_change", "price_change_v0", "price_change_v1");
+    static final Set<String> BOOK_TYPES = Set.of("book", "price_change", "price_change_v0", "price_change_v1");
 
     @Override
     public Set<String> bookTypes() {

@@ -177,11 +177,45 @@ class KrakenFuturesDecoderTest {
      */
     @Test
     void heartbeatAcksAfterTheFirstAndPongsArePongs() {
+        answerProductFeeds(decoder);
         String ack = "{\"event\":\"subscribed\",\"feed\":\"heartbeat\"}";
         assertThat(decode(decoder, ack).kind()).isEqualTo(Kind.SYSTEM);
         assertThat(decode(decoder, ack).kind()).isEqualTo(Kind.PONG);
         assertThat(decode(decoder, ack).kind()).isEqualTo(Kind.PONG);
         assertThat(decode(decoder, "{\"event\":\"pong\"}").kind()).isEqualTo(Kind.PONG);
+    }
+
+    /**
+     * A renewal takes the first pong for the answer to the probe it sends after the subscribes (DESIGN §17). The
+     * heartbeat acks are all alike, so one that comes before every subscribe is answered (a keepalive sent before the
+     * subscribes, or the heartbeat listed first) is no pong, nor is a heartbeat; the first after them is.
+     */
+    @Test
+    void noHeartbeatAckIsAPongBeforeEverySubscribeIsAnswered() {
+        String ack = "{\"event\":\"subscribed\",\"feed\":\"heartbeat\"}";
+        assertThat(decode(decoder, ack).kind()).isEqualTo(Kind.SYSTEM);
+        assertThat(decode(decoder, ack).kind()).isEqualTo(Kind.SYSTEM);
+        assertThat(decode(decoder, "{\"feed\":\"heartbeat\",\"time\":1791518718452}")
+                        .kind())
+                .isEqualTo(Kind.HEARTBEAT);
+        assertThat(decode(decoder, "{\"event\":\"subscribed\",\"feed\":\"book\",\"product_ids\":[\"PF_XBTUSD\"]}")
+                        .kind())
+                .isEqualTo(Kind.SYSTEM);
+        assertThat(decode(decoder, ack).kind())
+                .as("PF_ETHUSD's book not answered yet")
+                .isEqualTo(Kind.SYSTEM);
+        assertThat(decode(
+                                decoder,
+                                "{\"event\":\"subscribed_failed\",\"feed\":\"book\",\"product_ids\":[\"PF_ETHUSD\"]}")
+                        .kind())
+                .isEqualTo(Kind.SYSTEM);
+        decode(decoder, "{\"event\":\"subscribed\",\"feed\":\"trade\",\"product_ids\":[\"PF_XBTUSD\",\"PF_ETHUSD\"]}");
+        assertThat(decode(decoder, ack).kind())
+                .as("the ticker not answered yet")
+                .isEqualTo(Kind.SYSTEM);
+        decode(decoder, "{\"event\":\"subscribed\",\"feed\":\"ticker\",\"product_ids\":[\"PF_XBTUSD\",\"PF_ETHUSD\"]}");
+
+        assertThat(decode(decoder, ack).kind()).isEqualTo(Kind.PONG);
     }
 
     @Test
@@ -194,9 +228,22 @@ class KrakenFuturesDecoderTest {
                 INSTRUMENTS);
         KrakenFuturesDecoder noHeartbeat =
                 new KrakenFuturesDecoder(KrakenFuturesFixtures.shard(INSTRUMENTS), tradesOnly);
+        decode(
+                noHeartbeat,
+                "{\"event\":\"subscribed\",\"feed\":\"trade\",\"product_ids\":[\"PF_XBTUSD\",\"PF_ETHUSD\"]}");
         assertThat(decode(noHeartbeat, "{\"event\":\"subscribed\",\"feed\":\"heartbeat\"}")
                         .kind())
                 .isEqualTo(Kind.PONG);
+    }
+
+    /** The venue's acks of the connection's product subscribes (book, trade, ticker of every product). */
+    private static void answerProductFeeds(KrakenFuturesDecoder decoder) {
+        for (String feed : List.of("book", "trade", "ticker")) {
+            decode(
+                    decoder,
+                    "{\"event\":\"subscribed\",\"feed\":\"" + feed
+                            + "\",\"product_ids\":[\"PF_XBTUSD\",\"PF_ETHUSD\"]}");
+        }
     }
 
     @Test
