@@ -391,7 +391,7 @@ final class CycleSteps implements DailyCycle.Plan {
 
     /** Every archiver of the environment answers {@link ArchiverSingleton.Flush}; one that does not is left out. */
     private CompletionStage<List<ArchiverSingleton.Flushed>> askArchivers(Map<String, Long> upTo) {
-        Duration timeout = parts.settings().renewTimeout();
+        Duration timeout = parts.settings().flushTimeout();
         var key = ArchiverSingleton.key(parts.environment().name());
         CompletionStage<org.apache.pekko.actor.typed.receptionist.Receptionist.Listing> listing =
                 org.apache.pekko.actor.typed.javadsl.AskPattern.ask(
