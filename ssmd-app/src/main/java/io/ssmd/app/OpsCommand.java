@@ -296,7 +296,7 @@ final class OpsCommand implements Callable<Integer> {
             name = "stop",
             mixinStandardHelpOptions = true,
             description =
-                    "Run the teardown now (drain the gateways, stop the connectors, verify the archive), each step"
+                    "Run the teardown now (drain the gateways, stop the connectors, flush the archiver, verify the archive), each step"
                             + " in deployment_log; the cluster stays stopped until ssmd ops start. Asks first unless --yes.")
     static final class Stop extends RunCycle {
         @Override
@@ -306,7 +306,7 @@ final class OpsCommand implements Callable<Integer> {
 
         @Override
         String what() {
-            return "teardown (drain the gateways, stop the connectors, verify the archive; stopped until ssmd ops"
+            return "teardown (drain the gateways, stop the connectors, flush the archiver, verify the archive; stopped until ssmd ops"
                     + " start)";
         }
     }

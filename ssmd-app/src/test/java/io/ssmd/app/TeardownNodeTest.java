@@ -122,6 +122,7 @@ class TeardownNodeTest {
                 .containsExactly(
                         "drain succeeded",
                         "stop-connectors succeeded",
+                        "flush-archiver succeeded",
                         "verify succeeded",
                         "sync succeeded",
                         "start-connectors succeeded",
@@ -130,7 +131,8 @@ class TeardownNodeTest {
         assertThat(teardown.path("steps").get(0).path("details").asText())
                 .contains("test-node: gateway drained, 1 clients closed");
         JsonNode stopStep = teardown.path("steps").get(1);
-        JsonNode startStep = teardown.path("steps").get(4);
+        JsonNode startStep = teardown.path("steps").get(5);
+        assertThat(teardown.path("steps").get(2).path("details").asText()).contains("; flushed ", " to seq ");
         await().atMost(WAIT)
                 .untilAsserted(() -> assertThat(received)
                         .anySatisfy(m -> assertThat(m).contains("\"type\":\"closing\"", "daily teardown")));
@@ -154,6 +156,32 @@ class TeardownNodeTest {
                         .asText()
                         .equals("stopped"));
         await().atMost(WAIT).until(() -> shardStates(http).equals(Map.of("stopped", 3L)));
+        await().atMost(WAIT)
+                .until(() -> lastCycle(http).path("action").asText().equals("cycle-stop")
+                        && lastCycle(http).path("status").asText().equals("succeeded"));
+        // flush-archiver: per stream the stream's last seq once the connectors stopped (nothing publishes while the
+        // cluster is stopped), and the archive on disk (committed files and the synced .tmp) holds it.
+        JsonNode flushStep = lastCycle(http).path("steps").get(2);
+        assertThat(flushStep.path("action").asText()).isEqualTo("flush-archiver");
+        assertThat(flushStep.path("status").asText()).isEqualTo("succeeded");
+        Map<String, Long> flushed = flushedSeqs(flushStep.path("details").asText());
+        Map<String, Long> onDisk = archivedSeqs(dir.resolve("archive"));
+        try (io.nats.client.Connection nats = io.nats.client.Nats.connect(NATS.url())) {
+            var jsm = nats.jetStreamManagement();
+            assertThat(flushed).isNotEmpty().allSatisfy((stream, seq) -> {
+                try {
+                    assertThat(seq)
+                            .as(stream)
+                            .isPositive()
+                            .isEqualTo(
+                                    jsm.getStreamInfo(stream).getStreamState().getLastSequence());
+                } catch (IOException | io.nats.client.JetStreamApiException e) {
+                    throw new IllegalStateException(e);
+                }
+                assertThat(onDisk.getOrDefault(stream, 0L)).as(stream).isGreaterThanOrEqualTo(seq);
+            });
+        }
+        assertThat(flushed.keySet()).containsExactlyInAnyOrderElementsOf(onDisk.keySet());
         DailyCycleNodeTest.Run status = run("ops", "status", "--port", port, "--api-key-file", keyFile.toString());
         System.out.println("$ ssmd ops status (stopped)\n" + status.out());
         assertThat(status.code()).as(status.err()).isZero();
@@ -218,6 +246,53 @@ class TeardownNodeTest {
             assertThat(g.end()).isBetween(startFrom - TOLERANCE_MICROS, startTo + TOLERANCE_MICROS);
             assertThat(g.reason()).isEqualTo("scheduled_teardown");
         });
+    }
+
+    /** {@code on node; flushed A to seq 12, B to seq 7}: the seq flushed to, per stream. */
+    private static Map<String, Long> flushedSeqs(String detail) {
+        assertThat(detail).contains("; flushed ");
+        Map<String, Long> seqs = new java.util.TreeMap<>();
+        for (String part : detail.substring(detail.indexOf("; flushed ") + "; flushed ".length())
+                .split(", ")) {
+            String[] words = part.split(" to seq ");
+            seqs.put(words[0], Long.parseLong(words[1]));
+        }
+        return seqs;
+    }
+
+    /**
+     * The highest seq in the archive's files per stream, committed ({@code .jsonl.gz}) or open ({@code .jsonl.gz.tmp},
+     * read up to its last flush point).
+     */
+    private static Map<String, Long> archivedSeqs(Path root) throws IOException {
+        Map<String, Long> seqs = new java.util.TreeMap<>();
+        List<Path> files;
+        try (var walk = Files.walk(root)) {
+            files = walk.filter(f ->
+                            f.toString().endsWith(".jsonl.gz") || f.toString().endsWith(".jsonl.gz.tmp"))
+                    .toList();
+        }
+        for (Path file : files) {
+            String stream = file.getParent().getParent().getFileName().toString();
+            // As bytes: a Reader's buffer would drop the lines it decoded before the .tmp's end.
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+                byte[] chunk = new byte[8192];
+                for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+                    bytes.write(chunk, 0, n);
+                }
+            } catch (java.io.EOFException | java.nio.file.NoSuchFileException e) {
+                // An open .tmp ends at its last flush point (its bytes so far are kept); a .tmp renamed meanwhile is
+                // read under its final name.
+            }
+            for (String line :
+                    bytes.toString(java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+                if (line.endsWith("}")) {
+                    seqs.merge(stream, JSON.readTree(line).path("seq").asLong(), Math::max);
+                }
+            }
+        }
+        return seqs;
     }
 
     /** A {@code /v1/stream} client that keeps every text message it receives. */

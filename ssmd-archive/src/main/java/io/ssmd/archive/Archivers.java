@@ -127,6 +127,7 @@ public final class Archivers {
             ClusterSingleton.get(system)
                     .init(SingletonActor.of(
                                     ArchiverSingleton.create(
+                                            environment.name(),
                                             archiver.name(),
                                             () -> run(
                                                     system,

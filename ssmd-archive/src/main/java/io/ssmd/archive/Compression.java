@@ -23,7 +23,7 @@ public final class Compression {
     /** A compressing stream over {@code out}; closing it finishes the member or frame and closes {@code out}. */
     public static OutputStream compress(StorageSettings.Format format, OutputStream out) throws IOException {
         return switch (format) {
-            case GZIP -> new GZIPOutputStream(out, BUFFER);
+            case GZIP -> new GZIPOutputStream(out, BUFFER, true);
             case ZSTD -> new ZstdOutputStream(out, ZSTD_LEVEL);
         };
     }

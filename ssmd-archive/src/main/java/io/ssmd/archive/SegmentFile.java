@@ -69,6 +69,18 @@ final class SegmentFile {
         out.write(line);
     }
 
+    /**
+     * Writes what was appended so far through to the {@code .tmp} and syncs it, without finishing the compression
+     * (the gzip member or zstd frame is left at a flush point): the lines are on disk. The segment still belongs to the
+     * archive only once committed.
+     */
+    void sync() throws IOException {
+        out.flush();
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
     String name() {
         return target.getFileName().toString();
     }

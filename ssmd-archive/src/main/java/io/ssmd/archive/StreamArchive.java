@@ -47,6 +47,10 @@ final class StreamArchive {
     private final ArchiveQuality.Sink qualitySink;
     // Read by the consumer when it (re)subscribes from another thread: it resumes after the last written message.
     private volatile long lastSeq;
+    // The last seq on disk for good: committed, or in the open segment's synced .tmp (a flush).
+    private volatile long syncedSeq;
+    // The seq a flush waits for: the writer syncs the open segment on its next tick while syncedSeq is below it.
+    private final java.util.concurrent.atomic.AtomicLong syncWanted = new java.util.concurrent.atomic.AtomicLong();
     private Optional<Long> lastWindow;
     private Optional<Path> lastFile;
     private Open open;
@@ -98,6 +102,7 @@ final class StreamArchive {
         this.metrics = metrics;
         this.committed = committed;
         this.lastSeq = position.lastSeq();
+        this.syncedSeq = position.lastSeq();
         this.lastWindow = position.lastWindow();
         this.lastFile = position.lastFile();
         this.controls = new ControlGaps(position.shards());
@@ -142,6 +147,20 @@ final class StreamArchive {
     /** The last sequence written, committed or in the open segment; 0 when none. */
     long lastSeq() {
         return lastSeq;
+    }
+
+    /** The last seq on disk for good: in a committed file, or in the open segment's {@code .tmp} once synced. */
+    long syncedSeq() {
+        return syncedSeq;
+    }
+
+    /**
+     * Asks the writer to sync the open segment's {@code .tmp} (compressor flushed, file fsynced) on its next ticks
+     * until {@link #syncedSeq()} reaches {@code seq}: a flush of the daily teardown. The window is not committed.
+     * Safe from any thread.
+     */
+    void syncUpTo(long seq) {
+        syncWanted.accumulateAndGet(seq, Math::max);
     }
 
     /**
@@ -212,6 +231,12 @@ final class StreamArchive {
      * later one begins: catching up on a backlog of old windows must not commit (and reopen) a file every tick.
      */
     void tick(long nowMicros, boolean idle) throws IOException {
+        if (syncWanted.get() > syncedSeq && lastSeq > syncedSeq) {
+            if (open != null) {
+                open.file.sync();
+            }
+            syncedSeq = lastSeq;
+        }
         if (idle
                 && open != null
                 && nowMicros >= open.window + micros(target.rotation()) + micros(target.closeGrace())) {
@@ -287,6 +312,7 @@ final class StreamArchive {
         segment.found.forEach(g -> metrics.gap(g.type()));
         metrics.clockSkew().inc(segment.skewed);
         releaseReopened(segment);
+        syncedSeq = lastSeq;
         committed.accept(new CommittedFile(segment.dateDir, entry));
         // Counted per committed segment: a segment dropped before its commit is read again and counted then.
         List<io.ssmd.core.meta.QualityIssues.Tally> tallies = quality.drain();

@@ -64,6 +64,8 @@ public final class StreamArchiver {
     private final UniqueKillSwitch abort;
     private final CompletionStage<Done> done;
     private final ArchiverSettings settings;
+    private final StreamProbe probe;
+    private final AtomicReference<StreamArchive> current;
     private volatile boolean stopping;
 
     private StreamArchiver(
@@ -71,12 +73,16 @@ public final class StreamArchiver {
             SharedKillSwitch drain,
             UniqueKillSwitch abort,
             CompletionStage<Done> done,
-            ArchiverSettings settings) {
+            ArchiverSettings settings,
+            StreamProbe probe,
+            AtomicReference<StreamArchive> current) {
         this.stream = stream;
         this.drain = drain;
         this.abort = abort;
         this.done = done;
         this.settings = settings;
+        this.probe = probe;
+        this.current = current;
     }
 
     /**
@@ -145,6 +151,7 @@ public final class StreamArchiver {
         StreamLock lock = new StreamLock(streamDir);
         SharedKillSwitch drain = KillSwitches.shared("archive-" + source.stream());
         StreamArchiver[] self = new StreamArchiver[1];
+        AtomicReference<StreamArchive> current = new AtomicReference<>();
         // Each failure is told once, by storageFailed (an ERROR naming the directory and the free space); the retries
         // while the disk stays full are not a WARN each.
         RestartSettings restart = RestartSettings.create(
@@ -171,7 +178,8 @@ public final class StreamArchiver {
                     failedAtSeq,
                     () -> self[0] != null && self[0].stopping,
                     quality,
-                    lock);
+                    lock,
+                    current);
         });
         Pair<UniqueKillSwitch, CompletionStage<Done>> running = restarting
                 .viaMat(KillSwitches.single(), Keep.right())
@@ -185,13 +193,34 @@ public final class StreamArchiver {
             keeper.ifPresent(Cancellable::cancel);
             lock.release();
         });
-        self[0] = new StreamArchiver(source.stream(), drain, running.first(), running.second(), settings);
+        self[0] =
+                new StreamArchiver(source.stream(), drain, running.first(), running.second(), settings, probe, current);
         return self[0];
     }
 
     /** The stream archived. */
     public String stream() {
         return stream;
+    }
+
+    /** The stream's last seq as the server reports it now (a call to NATS: blocks); empty when it cannot be read. */
+    public OptionalLong streamLastSeq() {
+        return lastSeq(probe);
+    }
+
+    /**
+     * The daily teardown's flush: asks the writer to sync the open segment's {@code .tmp} until it holds every message
+     * up to {@code upTo} (the window is not committed) and returns the last seq on disk for good so far (committed, or
+     * in the synced {@code .tmp}); -1 while no attempt has opened the archive. Call again until it reaches
+     * {@code upTo}. Does not block.
+     */
+    public long flush(long upTo) {
+        StreamArchive archive = current.get();
+        if (archive == null) {
+            return -1;
+        }
+        archive.syncUpTo(upTo);
+        return archive.syncedSeq();
     }
 
     /** Completes when the archiver has stopped. */
@@ -234,7 +263,8 @@ public final class StreamArchiver {
             AtomicLong failedAtSeq,
             BooleanSupplier stopped,
             ArchiveQuality quality,
-            StreamLock lock) {
+            StreamLock lock,
+            AtomicReference<StreamArchive> current) {
         Path dir = target.streamDir();
         long minFree = settings.minFreeSpace();
         QualityProbe probeOf = quality.probes().apply(target.identity().feed());
@@ -279,6 +309,7 @@ public final class StreamArchiver {
                                 },
                                 quality);
                         waitForFree.set(0);
+                        current.set(archive);
                         if (failedAtOpen.get()) {
                             wrote.run();
                         } else if (metrics.storage().failing().containsKey(stream)) {

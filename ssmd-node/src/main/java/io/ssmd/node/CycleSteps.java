@@ -1,5 +1,6 @@
 package io.ssmd.node;
 
+import io.ssmd.archive.ArchiverSingleton;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
 import io.ssmd.core.config.ScheduleSpec;
@@ -63,6 +64,7 @@ final class CycleSteps implements DailyCycle.Plan {
         List<DailyCycle.Step> stop = List.of(
                 step("drain", this::drain),
                 step("stop-connectors", this::stopConnectors),
+                step("flush-archiver", this::flushArchiver),
                 step("verify", this::verify));
         List<DailyCycle.Step> start = List.of(
                 step("sync", this::sync),
@@ -339,6 +341,100 @@ final class CycleSteps implements DailyCycle.Plan {
             return CompletableFuture.supplyAsync(() -> deadline, later).thenCompose(this::untilStreaming);
         });
     }
+
+    /**
+     * Once the connectors have stopped: every archiver of the environment ({@link ArchiverSingleton}, found through the
+     * receptionist wherever it runs) takes each of its streams' last seq and syncs its open segment's {@code .tmp} up to
+     * it (the window is not committed); the step waits, within {@code ssmd.cycle.flush-timeout}, until every archived
+     * stream is on disk up to the seq taken first.
+     */
+    private CompletionStage<String> flushArchiver() {
+        Instant deadline = parts.clock().instant().plus(parts.settings().flushTimeout());
+        return flushRound(Map.of(), deadline);
+    }
+
+    private CompletionStage<String> flushRound(Map<String, Long> upTo, Instant deadline) {
+        return askArchivers(upTo).thenCompose(answers -> {
+            Map<String, ArchiverSingleton.StreamFlush> byStream = new java.util.TreeMap<>();
+            answers.forEach(a -> a.streams().forEach(s -> byStream.put(s.stream(), s)));
+            List<String> waiting = new ArrayList<>();
+            for (String stream : archivedStreams(parts.environment())) {
+                if (!byStream.containsKey(stream)) {
+                    waiting.add(stream + ": no archiver answered");
+                }
+            }
+            byStream.values().stream()
+                    .filter(s -> !s.reached())
+                    .forEach(s -> waiting.add(s.stream() + " at seq " + s.written() + " of "
+                            + (s.upTo() == Long.MAX_VALUE ? "an unknown last seq" : String.valueOf(s.upTo()))));
+            String flushed = String.join(
+                    ", ",
+                    byStream.values().stream()
+                            .filter(ArchiverSingleton.StreamFlush::reached)
+                            .map(s -> s.stream() + " to seq " + s.upTo())
+                            .toList());
+            if (waiting.isEmpty()) {
+                return CompletableFuture.completedFuture("flushed " + flushed);
+            }
+            if (parts.clock().instant().isAfter(deadline)) {
+                throw new IllegalStateException(
+                        "not flushed within " + parts.settings().flushTimeout() + ": " + String.join(", ", waiting)
+                                + (flushed.isEmpty() ? "" : "; flushed " + flushed));
+            }
+            Map<String, Long> targets = new LinkedHashMap<>(upTo);
+            byStream.values().forEach(s -> targets.putIfAbsent(s.stream(), s.upTo()));
+            Executor later = CompletableFuture.delayedExecutor(
+                    FLUSH_POLL.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS, parts.blocking());
+            return CompletableFuture.supplyAsync(() -> targets, later).thenCompose(next -> flushRound(next, deadline));
+        });
+    }
+
+    /** Every archiver of the environment answers {@link ArchiverSingleton.Flush}; one that does not is left out. */
+    private CompletionStage<List<ArchiverSingleton.Flushed>> askArchivers(Map<String, Long> upTo) {
+        Duration timeout = parts.settings().flushTimeout();
+        var key = ArchiverSingleton.key(parts.environment().name());
+        CompletionStage<org.apache.pekko.actor.typed.receptionist.Receptionist.Listing> listing =
+                org.apache.pekko.actor.typed.javadsl.AskPattern.ask(
+                        parts.system().receptionist(),
+                        replyTo -> org.apache.pekko.actor.typed.receptionist.Receptionist.find(key, replyTo),
+                        timeout,
+                        parts.system().scheduler());
+        return listing.thenCompose(found -> {
+            List<CompletableFuture<Optional<ArchiverSingleton.Flushed>>> answers = new ArrayList<>();
+            for (var archiver : found.getServiceInstances(key)) {
+                answers.add(
+                        org.apache.pekko.actor.typed.javadsl.AskPattern
+                                .<ArchiverSingleton.Command, ArchiverSingleton.Flushed>ask(
+                                        archiver,
+                                        replyTo -> new ArchiverSingleton.Flush(Map.copyOf(upTo), replyTo),
+                                        timeout,
+                                        parts.system().scheduler())
+                                .thenApply(Optional::of)
+                                .exceptionally(failure -> Optional.empty())
+                                .toCompletableFuture());
+            }
+            return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                    .thenApply(v -> answers.stream()
+                            .map(CompletableFuture::join)
+                            .flatMap(Optional::stream)
+                            .toList());
+        });
+    }
+
+    private static List<String> archivedStreams(Environment environment) {
+        List<String> streams = new ArrayList<>();
+        environment
+                .archivers()
+                .forEach(a -> a.sources().forEach(s -> {
+                    if (!streams.contains(s.stream())) {
+                        streams.add(s.stream());
+                    }
+                }));
+        return streams;
+    }
+
+    /** How often {@code flush-archiver} asks the archivers how far they are. */
+    private static final Duration FLUSH_POLL = Duration.ofMillis(200);
 
     /** How often {@code start-connectors} reads the shards' health while it waits for them to stream. */
     private static final Duration POLL = Duration.ofMillis(500);

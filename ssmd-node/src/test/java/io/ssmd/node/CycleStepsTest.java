@@ -40,7 +40,7 @@ class CycleStepsTest {
                 null,
                 List.of(),
                 Runnable::run,
-                new CycleSettings("connector", Duration.ofSeconds(5), Duration.ZERO),
+                new CycleSettings("connector", Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ZERO),
                 Clock.systemUTC()));
 
         DailyCycle.Step renew = steps.steps("rolling").get(1);
@@ -65,7 +65,7 @@ class CycleStepsTest {
                 null,
                 List.of(),
                 Runnable::run,
-                new CycleSettings("connector", Duration.ofSeconds(5), Duration.ZERO),
+                new CycleSettings("connector", Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ZERO),
                 Clock.systemUTC()));
 
         assertThat(steps.steps("rolling"))
@@ -73,14 +73,21 @@ class CycleStepsTest {
                 .containsExactly("sync", "renew", "verify", "health");
         assertThat(steps.steps("stop"))
                 .extracting(DailyCycle.Step::name)
-                .containsExactly("drain", "stop-connectors", "verify");
+                .containsExactly("drain", "stop-connectors", "flush-archiver", "verify");
         assertThat(steps.steps("start"))
                 .extracting(DailyCycle.Step::name)
                 .containsExactly("sync", "start-connectors", "start-gateway", "health");
         assertThat(steps.steps("teardown"))
                 .extracting(DailyCycle.Step::name)
                 .containsExactly(
-                        "drain", "stop-connectors", "verify", "sync", "start-connectors", "start-gateway", "health");
+                        "drain",
+                        "stop-connectors",
+                        "flush-archiver",
+                        "verify",
+                        "sync",
+                        "start-connectors",
+                        "start-gateway",
+                        "health");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> steps.steps("sideways"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown cycle mode 'sideways'");
