@@ -200,6 +200,9 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
 
     private record Connected(long epoch, WebSocketUpgradeResponse upgrade, Throwable failure) implements Command {}
 
+    /** What the stream says of this shard's last epoch, read before this instance's first connection. */
+    private record FloorRead(EpochFloor.Found found) implements Command {}
+
     private record Ended(long epoch, Throwable failure) implements Command {}
 
     /** What the connection's stream made of an instrument change ({@code epoch}: of that connection). */
@@ -281,6 +284,11 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
 
     private long retiringEpoch;
     private long epoch;
+    /** Whether the stream's last epoch of this shard is known (or given up on): until then the shard does not connect. */
+    private boolean floorKnown;
+    /** The stream's last epoch of this shard is being read. */
+    private boolean readingFloor;
+
     private long connectedAtMillis;
     private Long outageSinceMicros;
     private long reconnects;
@@ -373,6 +381,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 .onMessage(Start.class, this::onStart)
                 .onMessageEquals(Stop.INSTANCE, this::onStop)
                 .onMessage(Connected.class, this::onConnected)
+                .onMessage(FloorRead.class, this::onFloorRead)
                 .onMessage(Ended.class, this::onEnded)
                 .onMessage(LiveChanged.class, this::onLiveChanged)
                 .onMessage(Renew.class, this::onRenew)
@@ -515,7 +524,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
             renew.replyTo().tell(new Renewed(name, false, running == null ? 0 : epoch, 0, Duration.ZERO, refusal));
             return this;
         }
-        long newEpoch = Math.max(EpochMicros.now(), epoch + 1);
+        long newEpoch = nextEpoch();
         ActorRef<Command> self = context.getSelf();
         PublishGate holding = PublishGate.holding(
                 new PublishGate.Listener() {
@@ -699,8 +708,12 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     }
 
     private void connect() {
+        if (!floorKnown) {
+            readFloor();
+            return;
+        }
         plannedContext = shardContext;
-        epoch = Math.max(EpochMicros.now(), epoch + 1);
+        epoch = nextEpoch();
         state = ShardHealth.CONNECTING;
         stats.connectionStarted();
         FeedDefinition definition = feed.feed().definition();
@@ -727,6 +740,72 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
         context.pipeToSelf(running.upgrade(), (upgrade, failure) -> new Connected(thisEpoch, upgrade, failure));
         CompletionStage<?> done = running.done();
         context.pipeToSelf(done, (ok, failure) -> new Ended(thisEpoch, failure));
+    }
+
+    /**
+     * A new connection's epoch: this host's clock, and past every epoch of this shard so far: this instance's and,
+     * through {@link #epoch} starting at the stream's last ({@link #onFloorRead}), those of the shard's instances on
+     * other nodes, whose clocks may run ahead of this one's.
+     */
+    private long nextEpoch() {
+        return Math.max(EpochMicros.now(), epoch + 1);
+    }
+
+    /**
+     * The instance's first connection waits for the stream's last epoch of this shard (DESIGN §13): a shard moved to a
+     * host whose clock is behind the old one's must still start an epoch above the old connection's. Bounded by
+     * {@code transport.publish.ack-timeout}, the wait of one publish: NATS unreachable at start does not keep the shard
+     * from its venue.
+     */
+    private void readFloor() {
+        state = ShardHealth.CONNECTING;
+        if (readingFloor) {
+            return;
+        }
+        readingFloor = true;
+        context.pipeToSelf(
+                EpochFloor.read(
+                        runtime.jetStream(),
+                        runtime.env(),
+                        assignment.feed(),
+                        name,
+                        runtime.publisher().ackTimeout(),
+                        context.getSystem()
+                                .dispatchers()
+                                .lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(
+                                        "ssmd-blocking-dispatcher"))),
+                (found, failure) -> new FloorRead(
+                        failure == null
+                                ? found
+                                : new EpochFloor.Found(0, Optional.of(String.valueOf(failure.getMessage())))));
+    }
+
+    private Behavior<Command> onFloorRead(FloorRead read) {
+        readingFloor = false;
+        floorKnown = true;
+        EpochFloor.Found found = read.found();
+        epoch = Math.max(epoch, found.lastEpoch());
+        long now = EpochMicros.now();
+        if (found.problem().isPresent()) {
+            context.getLog()
+                    .warn(
+                            "{}: could not check the last connection epoch of this shard in its stream ({}); its epoch"
+                                    + " is this host's clock. If the shard last ran on a node whose clock is ahead of"
+                                    + " this one's, the archive takes this connection's events for late ones of the"
+                                    + " old connection and the hole since it stays open: keep the nodes' clocks in"
+                                    + " sync (docs/deploy.md)",
+                            name,
+                            found.problem().get());
+        } else if (found.lastEpoch() >= now) {
+            context.getLog()
+                    .info(
+                            "{}: its last epoch in the stream, {}, is {} ms ahead of this host's clock (the node it ran"
+                                    + " on before runs ahead): this connection's epoch follows it",
+                            name,
+                            found.lastEpoch(),
+                            (found.lastEpoch() - now) / 1000);
+        }
+        return onReconnect();
     }
 
     /** The settings of one connection of this shard. */

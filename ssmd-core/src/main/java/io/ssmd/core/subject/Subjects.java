@@ -19,7 +19,14 @@ public final class Subjects {
 
     /** Events that go on {@code {env}.{feed}.control.{event}.{shard}}. */
     public static final List<String> CONTROL_EVENTS = List.of(
-            "connected", "disconnected", "resync", "publish_failed", "backpressure", "instrument_quiet", "handover");
+            "connected",
+            "disconnected",
+            "resync",
+            "publish_failed",
+            "backpressure",
+            "instrument_quiet",
+            "handover",
+            "alive");
 
     /** Category token for Kalshi markets whose series has no category. */
     public static final String UNCATEGORIZED = "uncategorized";
