@@ -1,5 +1,7 @@
 package io.ssmd.feeds.kalshi;
 
+import static io.ssmd.feeds.shard.ReplayedShard.epochOf;
+import static io.ssmd.feeds.shard.ReplayedShard.receivedAt;
 import static io.ssmd.feeds.shard.ShardRig.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,6 +15,7 @@ import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.shard.FeedShard;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.feeds.kalshi.replay.KalshiReplayServer;
+import io.ssmd.feeds.shard.ReplayedShard;
 import io.ssmd.feeds.shard.ShardRig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,6 +61,7 @@ class KalshiRenewalTest {
 
     private KalshiTestServer server;
     private ShardRig rig;
+    private ReplayedShard shard;
 
     @BeforeEach
     void start() throws Exception {
@@ -69,6 +73,7 @@ class KalshiRenewalTest {
                         settings, HttpClient.newHttpClient(), d -> {}, new SplittableRandom(1))
                 .discover();
         rig = ShardRig.start(NATS.connect(), environment, f -> KalshiFeed.create(f, universe.categoryByTicker()));
+        shard = ReplayedShard.around(rig, SHARD);
         rig.startShards(0.8);
         // The lifecycle connection, as the feed manager runs it.
         FeedShard.ref(rig.system(), LIFECYCLE).tell(FeedShard.Start.companion("kalshi", "lifecycle"));
@@ -78,20 +83,14 @@ class KalshiRenewalTest {
     }
 
     @AfterEach
-    void stop() {
-        rig.close();
+    void stop() throws Exception {
+        shard.close();
         server.close();
     }
 
     @AfterAll
     static void shutdown() {
         SERVERS.shutdownTestKit();
-    }
-
-    private FeedShard.Renewed renew(String shard) {
-        TestProbe<FeedShard.Renewed> probe = TestProbe.create(rig.system());
-        FeedShard.ref(rig.system(), shard).tell(new FeedShard.Renew(probe.ref()));
-        return probe.expectMessageClass(FeedShard.Renewed.class, WAIT);
     }
 
     /** The shard's messages, each once (the tap sees every publish attempt). */
@@ -115,7 +114,7 @@ class KalshiRenewalTest {
 
     @Test
     void aRenewedShardSwitchesWithItsSeqsContinuousOnEachConnectionAndNoDeltaTwice() {
-        FeedShard.Renewed renewed = renew(SHARD);
+        FeedShard.Renewed renewed = shard.renew(WAIT);
 
         assertThat(renewed.ok()).as(renewed.detail()).isTrue();
         long oldEpoch = renewed.oldEpoch();
@@ -179,7 +178,7 @@ class KalshiRenewalTest {
             assertThat(lastSeqBySid).as("epoch %d", epoch).isNotEmpty();
         }
         // The lifecycle companion has no books: it renews once its subscribe is answered.
-        FeedShard.Renewed lifecycle = renew(LIFECYCLE);
+        FeedShard.Renewed lifecycle = shard.renew(LIFECYCLE, WAIT);
         assertThat(lifecycle.ok()).as(lifecycle.detail()).isTrue();
         await().atMost(WAIT)
                 .until(() -> !rig.control(ControlEvent.HANDOVER, LIFECYCLE).isEmpty());
@@ -210,14 +209,6 @@ class KalshiRenewalTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static long epochOf(ShardRig.Published p) {
-        return Long.parseLong(p.headers().getFirst(PublishHeaders.MSG_ID).split(":")[1]);
-    }
-
-    private static long receivedAt(ShardRig.Published p) {
-        return Long.parseLong(p.headers().getFirst(PublishHeaders.RECEIVED_AT));
     }
 
     /** The shipped kalshi.yaml pointed at the replay server, four markets a shard, credentials from "the environment". */

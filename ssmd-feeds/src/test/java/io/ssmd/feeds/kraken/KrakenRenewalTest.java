@@ -1,36 +1,29 @@
 package io.ssmd.feeds.kraken;
 
+import static io.ssmd.feeds.shard.ReplayedShard.byEpoch;
+import static io.ssmd.feeds.shard.ReplayedShard.once;
+import static io.ssmd.feeds.shard.ReplayedShard.receivedAt;
 import static io.ssmd.feeds.shard.ShardRig.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ssmd.core.config.Environment;
 import io.ssmd.core.nats.ControlEvent;
-import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.shard.FeedShard;
+import io.ssmd.core.shard.RenewSettings;
 import io.ssmd.core.shard.ShardHealth;
 import io.ssmd.core.testkit.NatsServerExtension;
-import io.ssmd.feeds.Venues;
-import io.ssmd.feeds.replay.Faults;
-import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
-import io.ssmd.feeds.replay.VenueServer;
+import io.ssmd.feeds.shard.ReplayedShard;
 import io.ssmd.feeds.shard.ShardRig;
-import io.ssmd.feeds.shard.TestFeeds;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.http.javadsl.ServerBinding;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,82 +40,33 @@ class KrakenRenewalTest {
     @RegisterExtension
     static final NatsServerExtension NATS = new NatsServerExtension();
 
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit SERVERS = ActorTestKit.create("kraken-renewal-replay");
+
     private static final List<String> SYMBOLS = List.of("BTC/USD", "ETH/USD", "SOL/USD");
     private static final String SHARD = "kraken-0";
 
     @TempDir
     Path dir;
 
-    private ServerBinding binding;
-    private ReplayServer server;
+    @AutoClose
+    private ReplayedShard shard;
+
     private ShardRig rig;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (rig != null) {
-            rig.close();
-            // Each case's stream reserves its max-bytes on the class's one nats-server: free it for the next case.
-            var streams = NATS.connect().jetStreamManagement();
-            for (String stream : streams.getStreamNames()) {
-                streams.deleteStream(stream);
-            }
-        }
-        if (binding != null) {
-            binding.unbind().toCompletableFuture().join();
-        }
-    }
-
-    @AfterAll
-    static void shutdown() {
-        SERVERS.shutdownTestKit();
-    }
 
     /** One shard of the three symbols against a replay server sending {@code rate} frames/s per session. */
     private void start(int rate, Integer maxConnections) {
-        start(rate, maxConnections, io.ssmd.core.shard.RenewSettings.defaults());
+        start(rate, maxConnections, RenewSettings.defaults());
     }
 
-    private void start(int rate, Integer maxConnections, io.ssmd.core.shard.RenewSettings renew) {
+    private void start(int rate, Integer maxConnections, RenewSettings renew) {
         ReplaySettings settings = ReplaySettings.synthetic("kraken", 0, rate, 23);
         if (maxConnections != null) {
             settings = settings.withMaxConnections(maxConnections);
         }
-        VenueServer venue = Venues.byId("kraken").replayServer(settings);
-        server = ReplayServer.create(SERVERS.system(), venue, settings, new Faults());
-        binding = server.bind().toCompletableFuture().join();
-        startRig("ws://127.0.0.1:" + binding.localAddress().getPort() + venue.websocketPath(), renew);
-    }
-
-    private void startRig(String websocket) {
-        startRig(websocket, io.ssmd.core.shard.RenewSettings.defaults());
-    }
-
-    private void startRig(String websocket, io.ssmd.core.shard.RenewSettings renew) {
-        Environment environment = TestFeeds.environment(
-                dir,
-                NatsServerExtension.freshName("r").toLowerCase(),
-                "kraken",
-                websocket,
-                SYMBOLS,
-                Map.of("min-backoff: 1s", "min-backoff: 100ms", "max-backoff: 60s", "max-backoff: 1s"));
-        rig = ShardRig.start(
-                NATS.connect(),
-                environment,
-                KrakenFeed::create,
-                io.ssmd.core.shard.ShardRuntime.DEFAULT_BOOK_SNAPSHOT_INTERVAL,
-                renew);
-        assertThat(rig.startShards(0.8)).hasSize(1);
-    }
-
-    private FeedShard.Renewed renew(Duration within) {
-        TestProbe<FeedShard.Renewed> probe = TestProbe.create(rig.system());
-        FeedShard.ref(rig.system(), SHARD).tell(new FeedShard.Renew(probe.ref()));
-        return probe.expectMessageClass(FeedShard.Renewed.class, within);
-    }
-
-    private List<ShardRig.Published> market() {
-        return rig.published(s -> s.contains(".kraken.json."));
+        shard = ReplayedShard.start(SERVERS.system(), NATS.connect(), dir, settings, SYMBOLS, KrakenFeed::create, renew)
+                .startShard();
+        rig = shard.rig();
     }
 
     @Test
@@ -134,7 +78,7 @@ class KrakenRenewalTest {
                                         .size()
                                 > 20));
 
-        FeedShard.Renewed renewed = renew(WAIT);
+        FeedShard.Renewed renewed = shard.renew(WAIT);
 
         assertThat(renewed.ok()).as(renewed.detail()).isTrue();
         assertThat(renewed.shard()).isEqualTo(SHARD);
@@ -142,7 +86,7 @@ class KrakenRenewalTest {
         long oldEpoch = renewed.oldEpoch();
         long newEpoch = renewed.newEpoch();
         // The new connection keeps publishing after the switch.
-        await().atMost(WAIT).until(() -> countOfEpoch(newEpoch) > 200);
+        await().atMost(WAIT).until(() -> shard.countOfEpoch(newEpoch) > 200);
         await().atMost(WAIT)
                 .until(() -> !rig.control(ControlEvent.HANDOVER, SHARD).isEmpty());
         ControlEvent handover = rig.control(ControlEvent.HANDOVER, SHARD).get(0);
@@ -157,7 +101,7 @@ class KrakenRenewalTest {
         assertThat(rig.health(SHARD).map(ShardHealth::state)).contains(ShardHealth.STREAMING);
 
         long switchAt = handover.ts();
-        Map<Long, List<ShardRig.Published>> byEpoch = byEpoch(once(market()));
+        Map<Long, List<ShardRig.Published>> byEpoch = byEpoch(once(shard.market()));
         assertThat(byEpoch.keySet()).containsExactlyInAnyOrder(oldEpoch, newEpoch);
         // The old connection published what it received before the switch, and nothing after it.
         assertThat(byEpoch.get(oldEpoch))
@@ -191,48 +135,49 @@ class KrakenRenewalTest {
             assertThat(checker.bookUpdates).as("epoch %d", epoch).isPositive();
         }
         // Nothing twice: every message id once in the stream (the tap saw each attempt).
-        List<String> ids = once(market()).stream().map(KrakenRenewalTest::msgId).toList();
+        List<String> ids =
+                once(shard.market()).stream().map(ReplayedShard::msgId).toList();
         assertThat(ids).doesNotHaveDuplicates();
     }
 
     @Test
     void aRenewalWhoseNewConnectionTheVenueRefusesFailsAndTheOldOneKeepsPublishing() {
         start(100, 1);
-        await().atMost(WAIT).until(() -> market().size() > 50);
+        await().atMost(WAIT).until(() -> shard.market().size() > 50);
         long epoch = rig.control(ControlEvent.CONNECTED, SHARD).get(0).epoch();
 
-        FeedShard.Renewed renewed = renew(WAIT);
+        FeedShard.Renewed renewed = shard.renew(WAIT);
 
         assertThat(renewed.ok()).isFalse();
         assertThat(renewed.oldEpoch()).isEqualTo(epoch);
         assertThat(renewed.detail()).contains("429").contains("limits.max-connections");
-        assertThat(server.refusedConnections()).isEqualTo(1);
-        int published = countOfEpoch(epoch);
-        await().atMost(WAIT).until(() -> countOfEpoch(epoch) > published + 50);
+        assertThat(shard.server().refusedConnections()).isEqualTo(1);
+        int published = shard.countOfEpoch(epoch);
+        await().atMost(WAIT).until(() -> shard.countOfEpoch(epoch) > published + 50);
         assertThat(rig.control(ControlEvent.HANDOVER, SHARD)).isEmpty();
         assertThat(rig.control(ControlEvent.DISCONNECTED, SHARD)).isEmpty();
         assertThat(rig.control(ControlEvent.CONNECTED, SHARD)).hasSize(1);
-        assertThat(byEpoch(once(market())).keySet()).containsExactly(epoch);
+        assertThat(byEpoch(once(shard.market())).keySet()).containsExactly(epoch);
         // Refused once, not retried in a storm.
-        assertThat(server.refusedConnections()).isEqualTo(1);
+        assertThat(shard.server().refusedConnections()).isEqualTo(1);
         // The shard can renew later: a second renewal is refused the same way, not "already renewing".
-        assertThat(renew(WAIT).detail()).contains("429");
+        assertThat(shard.renew(WAIT).detail()).contains("429");
     }
 
     @Test
     void aRenewalWhoseNewConnectionIsRefusedAnInstrumentFailsRatherThanDropIt() {
         start(100, null);
         await().atMost(WAIT).until(() -> orderbook("ETH-USD") > 20);
-        server.faults().reject(List.of("ETH/USD"));
+        shard.server().faults().reject(List.of("ETH/USD"));
 
-        FeedShard.Renewed renewed = renew(WAIT);
+        FeedShard.Renewed renewed = shard.renew(WAIT);
 
         assertThat(renewed.ok()).isFalse();
         assertThat(renewed.detail()).contains("refused ETH/USD on the new connection");
         // The old connection still streams ETH/USD, under its epoch alone.
         int before = orderbook("ETH-USD");
         await().atMost(WAIT).until(() -> orderbook("ETH-USD") > before + 20);
-        assertThat(byEpoch(once(market())).keySet()).containsExactly(renewed.oldEpoch());
+        assertThat(byEpoch(once(shard.market())).keySet()).containsExactly(renewed.oldEpoch());
         assertThat(rig.control(ControlEvent.HANDOVER, SHARD)).isEmpty();
         assertThat(rig.control(ControlEvent.DISCONNECTED, SHARD)).isEmpty();
     }
@@ -243,12 +188,12 @@ class KrakenRenewalTest {
 
     @Test
     void aNewConnectionThatDoesNotTakeOverWithinTheTimeoutFailsTheRenewalAndTheOldOneGoesOn() {
-        start(100, null, new io.ssmd.core.shard.RenewSettings(Duration.ofSeconds(3), 200_000));
-        await().atMost(WAIT).until(() -> market().size() > 50);
+        start(100, null, new RenewSettings(Duration.ofSeconds(3), 200_000));
+        await().atMost(WAIT).until(() -> shard.market().size() > 50);
         // The venue no longer answers pings: the new connection's probe, sent after its subscribes, stays unanswered.
-        server.faults().ignorePings(true);
+        shard.server().faults().ignorePings(true);
 
-        FeedShard.Renewed renewed = renew(WAIT);
+        FeedShard.Renewed renewed = shard.renew(WAIT);
 
         assertThat(renewed.ok()).isFalse();
         assertThat(renewed.detail())
@@ -256,9 +201,9 @@ class KrakenRenewalTest {
                 .contains("ssmd.connectors.renew.timeout")
                 .contains("the venue's answer to the probe");
         assertThat(renewed.took()).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
-        int published = countOfEpoch(renewed.oldEpoch());
-        await().atMost(WAIT).until(() -> countOfEpoch(renewed.oldEpoch()) > published + 50);
-        assertThat(byEpoch(once(market())).keySet()).containsExactly(renewed.oldEpoch());
+        int published = shard.countOfEpoch(renewed.oldEpoch());
+        await().atMost(WAIT).until(() -> shard.countOfEpoch(renewed.oldEpoch()) > published + 50);
+        assertThat(byEpoch(once(shard.market())).keySet()).containsExactly(renewed.oldEpoch());
         assertThat(rig.control(ControlEvent.HANDOVER, SHARD)).isEmpty();
         assertThat(rig.control(ControlEvent.DISCONNECTED, SHARD)).isEmpty();
     }
@@ -266,51 +211,24 @@ class KrakenRenewalTest {
     @Test
     void aRenewalOfAShardThatIsNotConnectedFailsAtOnce() {
         // Nothing listens there: the shard never connects.
-        startRig("ws://127.0.0.1:9/v2");
+        shard = ReplayedShard.at(
+                        NATS.connect(),
+                        dir,
+                        "kraken",
+                        "ws://127.0.0.1:9/v2",
+                        SYMBOLS,
+                        KrakenFeed::create,
+                        RenewSettings.defaults())
+                .startShard();
+        rig = shard.rig();
         await().atMost(WAIT).until(() -> rig.health(SHARD).isPresent());
 
-        FeedShard.Renewed renewed = renew(WAIT);
+        FeedShard.Renewed renewed = shard.renew(WAIT);
 
         assertThat(renewed.ok()).isFalse();
         assertThat(renewed.detail()).contains("not connected");
         assertThat(renewed.newEpoch()).isZero();
         assertThat(rig.control(ControlEvent.HANDOVER, SHARD)).isEmpty();
-    }
-
-    private int countOfEpoch(long epoch) {
-        return (int) once(market()).stream().filter(p -> epochOf(p) == epoch).count();
-    }
-
-    /** Each message once, as the stream stores it: the tap sees every publish attempt, a retry under the same id. */
-    private static List<ShardRig.Published> once(List<ShardRig.Published> published) {
-        Set<String> seen = new HashSet<>();
-        List<ShardRig.Published> kept = new ArrayList<>();
-        for (ShardRig.Published p : published) {
-            if (seen.add(msgId(p))) {
-                kept.add(p);
-            }
-        }
-        return kept;
-    }
-
-    private static Map<Long, List<ShardRig.Published>> byEpoch(List<ShardRig.Published> published) {
-        Map<Long, List<ShardRig.Published>> by = new LinkedHashMap<>();
-        published.forEach(
-                p -> by.computeIfAbsent(epochOf(p), e -> new ArrayList<>()).add(p));
-        return by;
-    }
-
-    private static String msgId(ShardRig.Published p) {
-        return p.headers().getFirst(PublishHeaders.MSG_ID);
-    }
-
-    /** {@code {shard}:{epoch}:{frame}:{element}}. */
-    private static long epochOf(ShardRig.Published p) {
-        return Long.parseLong(msgId(p).split(":")[1]);
-    }
-
-    private static long receivedAt(ShardRig.Published p) {
-        return Long.parseLong(p.headers().getFirst(PublishHeaders.RECEIVED_AT));
     }
 
     private static final Map<String, String> SYMBOL_BY_TOKEN = new HashMap<>();

@@ -1,41 +1,30 @@
 package io.ssmd.feeds.krakenfutures;
 
+import static io.ssmd.feeds.shard.ReplayedShard.byEpoch;
+import static io.ssmd.feeds.shard.ReplayedShard.once;
+import static io.ssmd.feeds.shard.ReplayedShard.receivedAt;
 import static io.ssmd.feeds.shard.ShardRig.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ssmd.core.config.Environment;
 import io.ssmd.core.nats.ControlEvent;
-import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.shard.FeedShard;
 import io.ssmd.core.shard.RenewSettings;
 import io.ssmd.core.shard.ShardHealth;
-import io.ssmd.core.shard.ShardRuntime;
 import io.ssmd.core.testkit.NatsServerExtension;
-import io.ssmd.feeds.Venues;
-import io.ssmd.feeds.replay.Faults;
-import io.ssmd.feeds.replay.ReplayServer;
 import io.ssmd.feeds.replay.ReplaySettings;
-import io.ssmd.feeds.replay.VenueServer;
+import io.ssmd.feeds.shard.ReplayedShard;
 import io.ssmd.feeds.shard.ShardRig;
-import io.ssmd.feeds.shard.TestFeeds;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.http.javadsl.ServerBinding;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,7 +41,9 @@ class KrakenFuturesRenewalTest {
     @RegisterExtension
     static final NatsServerExtension NATS = new NatsServerExtension();
 
+    @AutoClose("shutdownTestKit")
     private static final ActorTestKit SERVERS = ActorTestKit.create("kraken-futures-renewal-replay");
+
     private static final List<String> PRODUCTS = List.of("PF_XBTUSD", "PF_ETHUSD");
     private static final String SHARD = "kraken-futures-0";
     private static final Pattern SEQ = Pattern.compile("\"seq\":(\\d+)");
@@ -60,58 +51,22 @@ class KrakenFuturesRenewalTest {
     @TempDir
     Path dir;
 
-    private ServerBinding binding;
+    @AutoClose
+    private ReplayedShard shard;
+
     private ShardRig rig;
 
-    @AfterEach
-    void stop() throws Exception {
-        if (rig != null) {
-            rig.close();
-            // Each case's stream reserves its max-bytes on the class's one nats-server: free it for the next case.
-            var streams = NATS.connect().jetStreamManagement();
-            for (String stream : streams.getStreamNames()) {
-                streams.deleteStream(stream);
-            }
-        }
-        if (binding != null) {
-            binding.unbind().toCompletableFuture().join();
-        }
-    }
-
-    @AfterAll
-    static void shutdown() {
-        SERVERS.shutdownTestKit();
-    }
-
     private void start(int rate, RenewSettings renew) {
-        ReplaySettings settings = ReplaySettings.synthetic("kraken-futures", 0, rate, 17);
-        VenueServer venue = Venues.byId("kraken-futures").replayServer(settings);
-        ReplayServer server = ReplayServer.create(SERVERS.system(), venue, settings, new Faults());
-        binding = server.bind().toCompletableFuture().join();
-        Environment environment = TestFeeds.environment(
-                dir,
-                NatsServerExtension.freshName("f").toLowerCase(),
-                "kraken-futures",
-                "ws://127.0.0.1:" + binding.localAddress().getPort() + venue.websocketPath(),
-                PRODUCTS,
-                Map.of("min-backoff: 1s", "min-backoff: 100ms", "max-backoff: 60s", "max-backoff: 1s"));
-        rig = ShardRig.start(
-                NATS.connect(),
-                environment,
-                KrakenFuturesFeed::create,
-                ShardRuntime.DEFAULT_BOOK_SNAPSHOT_INTERVAL,
-                renew);
-        assertThat(rig.startShards(0.8)).hasSize(1);
-    }
-
-    private FeedShard.Renewed renew(Duration within) {
-        TestProbe<FeedShard.Renewed> probe = TestProbe.create(rig.system());
-        FeedShard.ref(rig.system(), SHARD).tell(new FeedShard.Renew(probe.ref()));
-        return probe.expectMessageClass(FeedShard.Renewed.class, within);
-    }
-
-    private List<ShardRig.Published> market() {
-        return rig.published(s -> s.contains(".kraken-futures.json."));
+        shard = ReplayedShard.start(
+                        SERVERS.system(),
+                        NATS.connect(),
+                        dir,
+                        ReplaySettings.synthetic("kraken-futures", 0, rate, 17),
+                        PRODUCTS,
+                        KrakenFuturesFeed::create,
+                        renew)
+                .startShard();
+        rig = shard.rig();
     }
 
     @Test
@@ -123,13 +78,13 @@ class KrakenFuturesRenewalTest {
                                         .size()
                                 > 20));
 
-        FeedShard.Renewed renewed = renew(WAIT);
+        FeedShard.Renewed renewed = shard.renew(WAIT);
 
         assertThat(renewed.ok()).as(renewed.detail()).isTrue();
         assertThat(renewed.newEpoch()).isGreaterThan(renewed.oldEpoch());
         long oldEpoch = renewed.oldEpoch();
         long newEpoch = renewed.newEpoch();
-        await().atMost(WAIT).until(() -> countOfEpoch(newEpoch) > 200);
+        await().atMost(WAIT).until(() -> shard.countOfEpoch(newEpoch) > 200);
         await().atMost(WAIT)
                 .until(() -> !rig.control(ControlEvent.HANDOVER, SHARD).isEmpty());
         assertThat(rig.control(ControlEvent.HANDOVER, SHARD)).hasSize(1);
@@ -143,7 +98,7 @@ class KrakenFuturesRenewalTest {
         assertThat(rig.health(SHARD).map(ShardHealth::state)).contains(ShardHealth.STREAMING);
 
         long switchAt = handover.ts();
-        Map<Long, List<ShardRig.Published>> byEpoch = byEpoch(once(market()));
+        Map<Long, List<ShardRig.Published>> byEpoch = byEpoch(once(shard.market()));
         assertThat(byEpoch.keySet()).containsExactlyInAnyOrder(oldEpoch, newEpoch);
         assertThat(byEpoch.get(oldEpoch))
                 .allSatisfy(p -> assertThat(receivedAt(p)).isLessThan(switchAt));
@@ -181,41 +136,7 @@ class KrakenFuturesRenewalTest {
             assertThat(deltas).as("epoch %d", epoch).isPositive();
         }
         List<String> ids =
-                once(market()).stream().map(KrakenFuturesRenewalTest::msgId).toList();
+                once(shard.market()).stream().map(ReplayedShard::msgId).toList();
         assertThat(ids).doesNotHaveDuplicates();
-    }
-
-    private int countOfEpoch(long epoch) {
-        return (int) once(market()).stream().filter(p -> epochOf(p) == epoch).count();
-    }
-
-    private static List<ShardRig.Published> once(List<ShardRig.Published> published) {
-        Set<String> seen = new HashSet<>();
-        List<ShardRig.Published> kept = new ArrayList<>();
-        for (ShardRig.Published p : published) {
-            if (seen.add(msgId(p))) {
-                kept.add(p);
-            }
-        }
-        return kept;
-    }
-
-    private static Map<Long, List<ShardRig.Published>> byEpoch(List<ShardRig.Published> published) {
-        Map<Long, List<ShardRig.Published>> by = new LinkedHashMap<>();
-        published.forEach(
-                p -> by.computeIfAbsent(epochOf(p), e -> new ArrayList<>()).add(p));
-        return by;
-    }
-
-    private static String msgId(ShardRig.Published p) {
-        return p.headers().getFirst(PublishHeaders.MSG_ID);
-    }
-
-    private static long epochOf(ShardRig.Published p) {
-        return Long.parseLong(msgId(p).split(":")[1]);
-    }
-
-    private static long receivedAt(ShardRig.Published p) {
-        return Long.parseLong(p.headers().getFirst(PublishHeaders.RECEIVED_AT));
     }
 }
