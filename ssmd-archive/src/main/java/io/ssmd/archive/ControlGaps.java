@@ -24,12 +24,15 @@ import java.util.TreeMap;
  * <p>A {@code handover} (a connection renewed inside its shard, DESIGN §17) starts a new epoch without a gap: the old
  * connection published until the switch and the new one from it, so neither its epoch change nor the old epoch's late
  * events are a hole. The shard's mark keeps the handover, which the manifest records.
+ *
+ * <p>Public so that the connectors' tests can check what the archive makes of the events a real shard publishes (a
+ * shard moved to a host whose clock is behind, say).
  */
-final class ControlGaps {
+public final class ControlGaps {
 
     private final Map<String, ShardMark> marks = new TreeMap<>();
 
-    ControlGaps() {}
+    public ControlGaps() {}
 
     /** Resumes from what a manifest recorded. */
     ControlGaps(Collection<ShardMark> from) {
@@ -37,12 +40,12 @@ final class ControlGaps {
     }
 
     /** What every shard last said, by shard. */
-    List<ShardMark> marks() {
+    public List<ShardMark> marks() {
         return List.copyOf(marks.values());
     }
 
     /** The gaps the event at {@code seq} closes or announces, if any. */
-    List<Gap> on(long seq, ControlEvent event) {
+    public List<Gap> on(long seq, ControlEvent event) {
         String shard = event.shard();
         ShardMark mark = marks.get(shard);
         if (mark != null && event.epoch() < mark.epoch()) {

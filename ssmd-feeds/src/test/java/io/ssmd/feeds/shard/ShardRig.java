@@ -201,6 +201,11 @@ public final class ShardRig implements AutoCloseable {
         return nats;
     }
 
+    /** The environment's name: the first token of every subject the feed publishes. */
+    public String env() {
+        return shards.runtime().env();
+    }
+
     private void seen(Message message) {
         published.add(new Published(message.getSubject(), message.getData(), message.getHeaders(), System.nanoTime()));
     }
