@@ -143,15 +143,10 @@ public final class ConnectorNode {
                 environment.publisher(),
                 metrics,
                 control,
-                settings.healthInterval(),
-                settings.aliveInterval(),
-                settings.backpressureGapAfter(),
-                settings.bookSnapshotInterval(),
-                settings.failureRanges(),
+                settings.shards(),
                 outcomes,
                 // The assignments are the environment's: another environment on the same database keeps its own.
-                persistence.map(p -> p.forEnvironment(environment.name())),
-                settings.renew());
+                persistence.map(p -> p.forEnvironment(environment.name())));
         shards.startManagers(settings, source).forEach((feed, manager) -> {
             // Kalshi's lifecycle watcher: markets that open or close between discoveries.
             LiveInstruments watcher = live.get(feed);

@@ -123,6 +123,12 @@ public record NodeSettings(
                     false);
         }
 
+        /** What every shard of the node runs with ({@link io.ssmd.core.shard.ShardHost#start}). */
+        public io.ssmd.core.shard.ShardSettings shards() {
+            return new io.ssmd.core.shard.ShardSettings(
+                    healthInterval, aliveInterval, backpressureGapAfter, bookSnapshotInterval, failureRanges, renew);
+        }
+
         /**
          * The longest alive interval: readers of the archive take a shard silent for {@code 3 × 20 s} as gone (an
          * open gap), so a longer interval would show live shards as gone.

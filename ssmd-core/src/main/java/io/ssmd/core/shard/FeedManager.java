@@ -157,53 +157,11 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
     /** Messages held while the assignments recover: more than this and the rest are dropped (with a warning). */
     private static final int RECOVERY_STASH = 1000;
 
-    /** Starts the singleton manager of {@code feed} on the connector nodes of the cluster; returns its proxy. */
-    public static org.apache.pekko.actor.typed.ActorRef<Command> init(
-            ActorSystem<?> system,
-            FeedConnector feed,
-            ConnectorMetrics metrics,
-            double fillRatio,
-            Duration reassignEvery,
-            Duration rediscoverEvery) {
-        return init(system, feed, metrics, fillRatio, reassignEvery, rediscoverEvery, Optional.empty());
-    }
-
-    /** As above, taking the instruments from the security master where {@link #fromSecmaster} says so. */
-    public static org.apache.pekko.actor.typed.ActorRef<Command> init(
-            ActorSystem<?> system,
-            FeedConnector feed,
-            ConnectorMetrics metrics,
-            double fillRatio,
-            Duration reassignEvery,
-            Duration rediscoverEvery,
-            Optional<SecmasterSource> secmaster) {
-        return init(
-                system, feed, metrics, fillRatio, reassignEvery, rediscoverEvery, secmaster, SubscribeRetry.defaults());
-    }
-
-    /** As above, refused markets retried as {@code subscribeRetry} says. */
-    public static org.apache.pekko.actor.typed.ActorRef<Command> init(
-            ActorSystem<?> system,
-            FeedConnector feed,
-            ConnectorMetrics metrics,
-            double fillRatio,
-            Duration reassignEvery,
-            Duration rediscoverEvery,
-            Optional<SecmasterSource> secmaster,
-            SubscribeRetry subscribeRetry) {
-        return init(
-                system,
-                feed,
-                metrics,
-                fillRatio,
-                reassignEvery,
-                rediscoverEvery,
-                secmaster,
-                subscribeRetry,
-                Optional.empty());
-    }
-
-    /** As above, the assignments kept in the journal with {@code persistence} (a node always has it). */
+    /**
+     * Starts the singleton manager of {@code feed} on the connector nodes of the cluster and returns its proxy: the
+     * instruments from the security master where {@link #fromSecmaster} says so, refused markets retried as
+     * {@code subscribeRetry} says, the assignments kept in the journal with {@code persistence} (a node always has it).
+     */
     public static org.apache.pekko.actor.typed.ActorRef<Command> init(
             ActorSystem<?> system,
             FeedConnector feed,
@@ -235,22 +193,13 @@ public final class FeedManager extends AbstractBehavior<FeedManager.Command> {
             double fillRatio,
             Duration reassignEvery,
             Duration rediscoverEvery) {
-        return create(feed, metrics, fillRatio, reassignEvery, rediscoverEvery, Optional.empty());
+        return create(
+                feed, metrics, fillRatio, reassignEvery, rediscoverEvery, Optional.empty(), SubscribeRetry.defaults());
     }
 
     /** Whether a feed takes its instruments from the security master: none listed, a selection, a source. */
     public static boolean fromSecmaster(FeedConnector feed, Optional<SecmasterSource> secmaster) {
         return feed.feed().instruments().isEmpty() && feed.selection().isPresent() && secmaster.isPresent();
-    }
-
-    public static Behavior<Command> create(
-            FeedConnector feed,
-            ConnectorMetrics metrics,
-            double fillRatio,
-            Duration reassignEvery,
-            Duration rediscoverEvery,
-            Optional<SecmasterSource> secmaster) {
-        return create(feed, metrics, fillRatio, reassignEvery, rediscoverEvery, secmaster, SubscribeRetry.defaults());
     }
 
     public static Behavior<Command> create(

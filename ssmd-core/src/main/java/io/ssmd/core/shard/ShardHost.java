@@ -3,7 +3,6 @@ package io.ssmd.core.shard;
 import io.nats.client.JetStream;
 import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.nats.ControlEventPublisher;
-import io.ssmd.core.nats.FailureRangeLimits;
 import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.nats.PublisherSettings;
 import io.ssmd.core.settings.NodeSettings.ConnectorSettings;
@@ -60,15 +59,14 @@ public final class ShardHost {
 
     /**
      * Starts the health topic and registry and registers the shard entity ({@link FeedShard#init}) for {@code feeds};
-     * on a node without the connector role the entity is only a proxy.
+     * on a node without the connector role the entity is only a proxy. With {@code persistence} (a node, whose database
+     * is registered with {@link io.ssmd.core.db.PersistenceDatabase}), the feed managers keep their assignments in the
+     * journal and Cluster Sharding remembers the shard entities (DESIGN §13); rigs and benches run without.
      *
-     * @param node           the node's name, on every shard's health report
-     * @param maxPayload     the NATS server's {@code max_payload} ({@link io.ssmd.core.nats.NatsConnections#maxPayload})
-     * @param healthInterval how often shards report health
-     * @param aliveInterval  how often a streaming shard publishes its {@code alive} control event
-     * @param backpressureGapAfter a shard's publish window full this long is recorded as a {@code backpressure} gap
-     * @param failureRanges  when a range of failed publishes is closed and announced as one {@code publish_failed}
-     * @param outcomes       sees every publish outcome of every shard (benchmarks and tests count them)
+     * @param node       the node's name, on every shard's health report
+     * @param maxPayload the NATS server's {@code max_payload} ({@link io.ssmd.core.nats.NatsConnections#maxPayload})
+     * @param settings   how the shards run ({@code ssmd.connectors})
+     * @param outcomes   sees every publish outcome of every shard (benchmarks and tests count them)
      */
     public static ShardHost start(
             ActorSystem<?> system,
@@ -80,129 +78,9 @@ public final class ShardHost {
             PublisherSettings publisher,
             ConnectorMetrics metrics,
             ControlEventPublisher control,
-            Duration healthInterval,
-            Duration aliveInterval,
-            Duration backpressureGapAfter,
-            FailureRangeLimits failureRanges,
-            Consumer<PublishOutcome> outcomes) {
-        return start(
-                system,
-                env,
-                node,
-                feeds,
-                jetStream,
-                maxPayload,
-                publisher,
-                metrics,
-                control,
-                healthInterval,
-                aliveInterval,
-                backpressureGapAfter,
-                ShardRuntime.DEFAULT_BOOK_SNAPSHOT_INTERVAL,
-                failureRanges,
-                outcomes);
-    }
-
-    /**
-     * As above, with the interval of the shards' ssmd book snapshots ({@code ssmd.connectors.book-snapshot-interval};
-     * zero for none).
-     */
-    public static ShardHost start(
-            ActorSystem<?> system,
-            String env,
-            String node,
-            Map<String, FeedConnector> feeds,
-            JetStream jetStream,
-            long maxPayload,
-            PublisherSettings publisher,
-            ConnectorMetrics metrics,
-            ControlEventPublisher control,
-            Duration healthInterval,
-            Duration aliveInterval,
-            Duration backpressureGapAfter,
-            Duration bookSnapshotInterval,
-            FailureRangeLimits failureRanges,
-            Consumer<PublishOutcome> outcomes) {
-        return start(
-                system,
-                env,
-                node,
-                feeds,
-                jetStream,
-                maxPayload,
-                publisher,
-                metrics,
-                control,
-                healthInterval,
-                aliveInterval,
-                backpressureGapAfter,
-                bookSnapshotInterval,
-                failureRanges,
-                outcomes,
-                Optional.empty());
-    }
-
-    /**
-     * As above; with {@code persistence} (a node, whose database is registered with
-     * {@link io.ssmd.core.db.PersistenceDatabase}), the feed managers keep their assignments in the journal and Cluster
-     * Sharding remembers the shard entities (DESIGN §13).
-     */
-    public static ShardHost start(
-            ActorSystem<?> system,
-            String env,
-            String node,
-            Map<String, FeedConnector> feeds,
-            JetStream jetStream,
-            long maxPayload,
-            PublisherSettings publisher,
-            ConnectorMetrics metrics,
-            ControlEventPublisher control,
-            Duration healthInterval,
-            Duration aliveInterval,
-            Duration backpressureGapAfter,
-            Duration bookSnapshotInterval,
-            FailureRangeLimits failureRanges,
+            ShardSettings settings,
             Consumer<PublishOutcome> outcomes,
             Optional<PersistenceSettings> persistence) {
-        return start(
-                system,
-                env,
-                node,
-                feeds,
-                jetStream,
-                maxPayload,
-                publisher,
-                metrics,
-                control,
-                healthInterval,
-                aliveInterval,
-                backpressureGapAfter,
-                bookSnapshotInterval,
-                failureRanges,
-                outcomes,
-                persistence,
-                RenewSettings.defaults());
-    }
-
-    /** As above, the shards renewing their connections as {@code renew} says ({@code ssmd.connectors.renew}). */
-    public static ShardHost start(
-            ActorSystem<?> system,
-            String env,
-            String node,
-            Map<String, FeedConnector> feeds,
-            JetStream jetStream,
-            long maxPayload,
-            PublisherSettings publisher,
-            ConnectorMetrics metrics,
-            ControlEventPublisher control,
-            Duration healthInterval,
-            Duration aliveInterval,
-            Duration backpressureGapAfter,
-            Duration bookSnapshotInterval,
-            FailureRangeLimits failureRanges,
-            Consumer<PublishOutcome> outcomes,
-            Optional<PersistenceSettings> persistence,
-            RenewSettings renew) {
         // A bad ssmd.shard.websocket-client stops the node here, not each shard at its first connect.
         io.ssmd.core.ws.WebSocketClientChoice.get(system);
         ActorRef<Topic.Command<ShardHealth>> topic =
@@ -219,13 +97,13 @@ public final class ShardHost {
                 metrics,
                 control,
                 topic,
-                healthInterval,
-                aliveInterval,
-                backpressureGapAfter,
-                bookSnapshotInterval,
-                failureRanges,
+                settings.healthInterval(),
+                settings.aliveInterval(),
+                settings.backpressureGapAfter(),
+                settings.bookSnapshotInterval(),
+                settings.failureRanges(),
                 outcomes,
-                renew);
+                settings.renew());
         Optional<FeedShard.Remembering> remembering = persistence.map(p -> new FeedShard.Remembering(
                 system.systemActorOf(
                         Topic.create(FeedShard.AssignmentWanted.class, FeedShard.ASSIGNMENT_TOPIC),

@@ -52,42 +52,6 @@ public record ShardRuntime(
         feeds = Map.copyOf(feeds);
     }
 
-    /** A runtime whose shards renew their connections with {@link RenewSettings#defaults()}. */
-    public ShardRuntime(
-            String env,
-            String node,
-            Map<String, FeedConnector> feeds,
-            JetStream jetStream,
-            long maxPayload,
-            PublisherSettings publisher,
-            ConnectorMetrics metrics,
-            ControlEventPublisher control,
-            ActorRef<Topic.Command<ShardHealth>> healthTopic,
-            Duration healthInterval,
-            Duration aliveInterval,
-            Duration backpressureGapAfter,
-            Duration bookSnapshotInterval,
-            FailureRangeLimits failureRanges,
-            Consumer<PublishOutcome> outcomes) {
-        this(
-                env,
-                node,
-                feeds,
-                jetStream,
-                maxPayload,
-                publisher,
-                metrics,
-                control,
-                healthTopic,
-                healthInterval,
-                aliveInterval,
-                backpressureGapAfter,
-                bookSnapshotInterval,
-                failureRanges,
-                outcomes,
-                RenewSettings.defaults());
-    }
-
     public Optional<FeedConnector> feed(String name) {
         return Optional.ofNullable(feeds.get(name));
     }

@@ -189,7 +189,8 @@ class RememberedShardTest {
                 Duration.ofSeconds(5),
                 Duration.ZERO,
                 null,
-                outcome -> {});
+                outcome -> {},
+                RenewSettings.defaults());
         FeedShard.init(kit.system(), nothing, Optional.of(new FeedShard.Remembering(topic, UNASSIGNED)));
     }
 

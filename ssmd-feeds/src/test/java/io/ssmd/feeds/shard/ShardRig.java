@@ -104,14 +104,15 @@ public final class ShardRig implements AutoCloseable {
                 environment.publisher(),
                 connectorMetrics,
                 control,
-                Duration.ofMillis(200),
-                ALIVE_INTERVAL,
-                BACKPRESSURE_GAP_AFTER,
-                bookSnapshotInterval,
-                io.ssmd.core.nats.FailureRangeLimits.defaults(),
+                new io.ssmd.core.shard.ShardSettings(
+                        Duration.ofMillis(200),
+                        ALIVE_INTERVAL,
+                        BACKPRESSURE_GAP_AFTER,
+                        bookSnapshotInterval,
+                        io.ssmd.core.nats.FailureRangeLimits.defaults(),
+                        renew),
                 outcomes::add,
-                java.util.Optional.empty(),
-                renew);
+                java.util.Optional.empty());
     }
 
     public static ShardRig start(
