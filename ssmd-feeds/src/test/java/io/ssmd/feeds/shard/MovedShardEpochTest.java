@@ -14,6 +14,7 @@ import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.nats.EpochMicros;
 import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.shard.RenewSettings;
+import io.ssmd.core.shard.ShardHealth;
 import io.ssmd.core.subject.Subjects;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.feeds.kraken.KrakenFeed;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and a real nats-server: the stream holds the old connection's events, their epoch an hour ahead of this host's
  * clock, ending in a hand-off's {@code disconnected}. The shard's new instance must start an epoch above it, or the
  * archive takes its {@code connected} for a late event of the replaced connection and the hand-off's hole stays open.
+ * With NATS unreachable at its start, the shard does not wait for the stream: it connects with its host's clock.
  */
 class MovedShardEpochTest {
 
@@ -119,6 +121,34 @@ class MovedShardEpochTest {
                 assertThat(mark.disconnected()).as("an open hole").isNull();
             });
         });
+    }
+
+    @Test
+    void withNatsUnreachableAtItsStartTheShardStillConnectsWithItsHostsClock() {
+        shard = ReplayedShard.start(
+                SERVERS.system(),
+                NATS.connect(),
+                dir,
+                ReplaySettings.synthetic("kraken", 0, 50, 23),
+                SYMBOLS,
+                KrakenFeed::create,
+                RenewSettings.defaults());
+        ShardRig rig = shard.rig();
+        NATS.stop();
+        long before = EpochMicros.now();
+
+        shard.startShard();
+
+        // The epoch check gives up after its bound: the shard reaches its venue while NATS is still away.
+        await().atMost(WAIT)
+                .until(() -> rig.health(SHARD)
+                        .map(h -> h.state().equals(ShardHealth.STREAMING)
+                                || h.state().equals(ShardHealth.BACKPRESSURED))
+                        .orElse(false));
+        NATS.start();
+        await().atMost(WAIT)
+                .until(() -> !rig.control(ControlEvent.CONNECTED, SHARD).isEmpty());
+        assertThat(rig.control(ControlEvent.CONNECTED, SHARD).get(0).epoch()).isGreaterThanOrEqualTo(before);
     }
 
     /** An event as the old host's control-event publisher sent it. */
