@@ -42,13 +42,7 @@ final class EpochFloor {
      * @param lastEpoch the highest epoch found, 0 when the shard has published no control event there
      * @param problem   why the stream could not be read (in part or at all) within the bound; empty when it was
      */
-    record Found(long lastEpoch, Optional<String> problem) {
-
-        /** The epoch of a connection starting now: past the last one seen and not behind this host's clock. */
-        long next(long nowMicros, long instanceLast) {
-            return Math.max(nowMicros, Math.max(lastEpoch, instanceLast) + 1);
-        }
-    }
+    record Found(long lastEpoch, Optional<String> problem) {}
 
     private EpochFloor() {}
 

@@ -792,7 +792,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                             "{}: could not check the last connection epoch of this shard in its stream ({}); its epoch"
                                     + " is this host's clock. If the shard last ran on a node whose clock is ahead of"
                                     + " this one's, the archive takes this connection's events for late ones of the"
-                                    + " old connection and the hole since it stays open: keep the nodes' clocks in"
+                                    + " old connection and the hand-off's hole stays open: keep the nodes' clocks in"
                                     + " sync (docs/deploy.md)",
                             name,
                             found.problem().get());
