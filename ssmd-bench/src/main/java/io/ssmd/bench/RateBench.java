@@ -29,6 +29,23 @@ final class RateBench {
 
     private RateBench() {}
 
+    /** {@code ssmd bench connector-kraken-rates [RATE...]}: the given rates (0 = unpaced), or {@link #RATES}. */
+    static void run(PrintStream out, List<String> arguments) {
+        List<Integer> rates = new ArrayList<>();
+        for (String argument : arguments) {
+            try {
+                rates.add(Integer.parseInt(argument));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        NAME + " takes rates in frames/s (0 = unpaced), got '" + argument + "'");
+            }
+            if (rates.get(rates.size() - 1) < 0) {
+                throw new IllegalArgumentException(NAME + ": a rate is 0 (unpaced) or more, got " + argument);
+            }
+        }
+        run(rates.isEmpty() ? RATES : rates, Duration.ofSeconds(5), Duration.ofSeconds(10), out);
+    }
+
     /**
      * One pass's figures. Besides the process CPU per acked message, what of it is not per message: the JIT's compile
      * time and the collectors' time in the window (both wall milliseconds, as the JVM reports them), and the threads
@@ -79,6 +96,21 @@ final class RateBench {
                     pass.gcMillis(),
                     pass.threadsStarted(),
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+        // The floor: raw jnats at the same paced rates, no Pekko, so frame-to-ack can be stated as a ratio to it.
+        for (Pass pass : passes) {
+            if (pass.rate() > 0) {
+                NatsLatencyBench.Pass floor = NatsLatencyBench.pass(pass.rate(), warmUp, measured);
+                out.println(floor.describe()
+                        + String.format(
+                                "; shard/floor p50 %.1f, p99 %.1f; load %.2f",
+                                (double) pass.p50() / Math.max(1, floor.p50()),
+                                (double) pass.p99() / Math.max(1, floor.p99()),
+                                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+            }
+        }
+        if (passes.stream().noneMatch(p -> p.rate() == 0)) {
+            return passes;
         }
         BenchResult ceiling = NatsCeilingBench.run(200_000, NatsCeilingBench.HeaderSet.MSG_ID);
         out.println("                     " + ceiling.describe());
