@@ -77,7 +77,7 @@ public final class Benches {
                 (out, arguments) -> NatsLatencyBench.run(
                         arguments.isEmpty()
                                 ? NatsLatencyBench.RATES
-                                : arguments.stream().map(Integer::parseInt).toList(),
+                                : RateBench.rates(NatsLatencyBench.NAME, arguments, 1),
                         Duration.ofSeconds(5),
                         Duration.ofSeconds(10),
                         out)));

@@ -31,19 +31,26 @@ final class RateBench {
 
     /** {@code ssmd bench connector-kraken-rates [RATE...]}: the given rates (0 = unpaced), or {@link #RATES}. */
     static void run(PrintStream out, List<String> arguments) {
+        List<Integer> rates = rates(NAME, arguments, 0);
+        run(rates.isEmpty() ? RATES : rates, Duration.ofSeconds(5), Duration.ofSeconds(10), out);
+    }
+
+    /** {@code arguments} as rates in messages per second, each at least {@code least}; a clear error otherwise. */
+    static List<Integer> rates(String bench, List<String> arguments, int least) {
         List<Integer> rates = new ArrayList<>();
         for (String argument : arguments) {
+            int rate;
             try {
-                rates.add(Integer.parseInt(argument));
+                rate = Integer.parseInt(argument);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(
-                        NAME + " takes rates in frames/s (0 = unpaced), got '" + argument + "'");
+                throw new IllegalArgumentException(bench + " takes rates in msgs/s, got '" + argument + "'");
             }
-            if (rates.get(rates.size() - 1) < 0) {
-                throw new IllegalArgumentException(NAME + ": a rate is 0 (unpaced) or more, got " + argument);
+            if (rate < least) {
+                throw new IllegalArgumentException(bench + ": a rate is at least " + least + ", got " + argument);
             }
+            rates.add(rate);
         }
-        run(rates.isEmpty() ? RATES : rates, Duration.ofSeconds(5), Duration.ofSeconds(10), out);
+        return rates;
     }
 
     /**
