@@ -65,10 +65,22 @@ public final class Benches {
                 KalshiConnectorBench.SCENARIO,
                 "replay server -> discovery of 2,000 markets -> 13 shards + lifecycle -> JetStream",
                 out -> KalshiConnectorBench.run(Duration.ofSeconds(10), Duration.ofSeconds(10), out)));
-        benches.add(Bench.of(
+        benches.add(Bench.withArguments(
                 RateBench.NAME,
-                "one Kraken shard at 1k/10k/50k msgs/s and at saturation: frame-to-ack p50/p99/max, CPU per message",
-                out -> RateBench.run(RateBench.RATES, Duration.ofSeconds(5), Duration.ofSeconds(10), out)));
+                "one Kraken shard at 1k/10k/50k msgs/s and at saturation: frame-to-ack p50/p99/max, CPU per message,"
+                        + " and raw jnats at the same rates (the floor) [RATE... (0 1000 10000 50000; 0 = unpaced)]",
+                RateBench::run));
+        benches.add(Bench.withArguments(
+                NatsLatencyBench.NAME,
+                "raw jnats publishAsync at fixed rates, no Pekko: publish-to-PubAck p50/p99/max, the floor under"
+                        + " frame-to-ack [RATE... (1000 10000)]",
+                (out, arguments) -> NatsLatencyBench.run(
+                        arguments.isEmpty()
+                                ? NatsLatencyBench.RATES
+                                : RateBench.rates(NatsLatencyBench.NAME, arguments, 1),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(10),
+                        out)));
         benches.add(Bench.withArguments(
                 WebSocketClientBench.NAME,
                 "one Kraken shard with each WebSocket client (pekko-http, ssmd) in the same run: unpaced / ceiling,"

@@ -313,7 +313,16 @@ final class ConnectorBench {
     }
 
     /** What a measured window saw: acks and frames in it, its length, and its frame-to-ack latencies sorted (µs). */
-    record Window(long acked, long frames, double seconds, long[] latencies) {}
+    /**
+     * One measured window. {@code stamps}: the distinct receive times among the sampled messages. ssmd stamps every
+     * frame of one TCP read with that read's time, so acked ÷ stamps is how many messages arrived together, on average:
+     * a venue that sends in bursts shows it here, and the last message of a burst waits for those before it.
+     */
+    record Window(long acked, long frames, double seconds, long[] latencies, long stamps) {
+        double messagesPerRead() {
+            return stamps == 0 ? 0 : (double) Math.min(acked, latencies.length) / stamps;
+        }
+    }
 
     /** Counts acks and, while sampling, keeps each ack's frame-to-ack latency. */
     static final class Recorder {
@@ -321,7 +330,10 @@ final class ConnectorBench {
         final AtomicLong acked = new AtomicLong();
         final long[] samples = new long[MAX_SAMPLES];
         final AtomicLong sampleCount = new AtomicLong();
+        final AtomicLong stamps = new AtomicLong();
         volatile boolean sampling;
+        /** The last sampled message's receive time; one shard's outcomes arrive on one thread at a time. */
+        volatile long lastStamp;
 
         void record(PublishOutcome outcome) {
             if (!outcome.acked()) {
@@ -331,7 +343,12 @@ final class ConnectorBench {
             if (sampling) {
                 long i = sampleCount.getAndIncrement();
                 if (i < MAX_SAMPLES) {
-                    samples[(int) i] = EpochMicros.now() - outcome.message().receivedAtMicros();
+                    long received = outcome.message().receivedAtMicros();
+                    samples[(int) i] = EpochMicros.now() - received;
+                    if (received != lastStamp) {
+                        lastStamp = received;
+                        stamps.incrementAndGet();
+                    }
                 }
             }
         }
@@ -350,12 +367,13 @@ final class ConnectorBench {
         Window measure(Duration measured) {
             long startAcked = acked.get();
             long startFrames = frames();
+            stamps.set(0);
             sampling = true;
             long start = System.nanoTime();
             ReplayBench.pause(measured);
             sampling = false;
             double seconds = (System.nanoTime() - start) / 1e9;
-            return new Window(acked.get() - startAcked, frames() - startFrames, seconds, samples());
+            return new Window(acked.get() - startAcked, frames() - startFrames, seconds, samples(), stamps.get());
         }
 
         long[] samples() {

@@ -29,6 +29,30 @@ final class RateBench {
 
     private RateBench() {}
 
+    /** {@code ssmd bench connector-kraken-rates [RATE...]}: the given rates (0 = unpaced), or {@link #RATES}. */
+    static void run(PrintStream out, List<String> arguments) {
+        List<Integer> rates = rates(NAME, arguments, 0);
+        run(rates.isEmpty() ? RATES : rates, Duration.ofSeconds(5), Duration.ofSeconds(10), out);
+    }
+
+    /** {@code arguments} as rates in messages per second, each at least {@code least}; a clear error otherwise. */
+    static List<Integer> rates(String bench, List<String> arguments, int least) {
+        List<Integer> rates = new ArrayList<>();
+        for (String argument : arguments) {
+            int rate;
+            try {
+                rate = Integer.parseInt(argument);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(bench + " takes rates in msgs/s, got '" + argument + "'");
+            }
+            if (rate < least) {
+                throw new IllegalArgumentException(bench + ": a rate is at least " + least + ", got " + argument);
+            }
+            rates.add(rate);
+        }
+        return rates;
+    }
+
     /**
      * One pass's figures. Besides the process CPU per acked message, what of it is not per message: the JIT's compile
      * time and the collectors' time in the window (both wall milliseconds, as the JVM reports them), and the threads
@@ -45,7 +69,8 @@ final class RateBench {
             double cpuMicros,
             long jitMillis,
             long gcMillis,
-            long threadsStarted) {
+            long threadsStarted,
+            double messagesPerRead) {
         double ackedRate() {
             return acked / seconds;
         }
@@ -67,7 +92,7 @@ final class RateBench {
             out.printf(
                     "rate %-7s %,9.0f acked msgs/s (%,.0f frames/s); frame-to-ack p50 %,d µs, p99 %,d µs, max %,d µs;"
                             + " CPU %.1f µs/msg (connector JVM); in the window JIT %,d ms, GC %,d ms, %,d threads"
-                            + " started; load %.2f%n",
+                            + " started; %.1f messages per TCP read; load %.2f%n",
                     rate == 0 ? "max" : Integer.toString(rate),
                     pass.ackedRate(),
                     pass.frames() / pass.seconds(),
@@ -78,7 +103,30 @@ final class RateBench {
                     pass.jitMillis(),
                     pass.gcMillis(),
                     pass.threadsStarted(),
+                    pass.messagesPerRead(),
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+        // The floor: raw jnats at the same paced rates, no Pekko, so frame-to-ack can be stated as a ratio to it;
+        // evenly
+        // spaced, and in bursts as large as the shard's TCP reads were (the venue's pacing sends bursts).
+        for (Pass pass : passes) {
+            if (pass.rate() > 0) {
+                int rate = (int) Math.round(pass.ackedRate());
+                int burst = (int) Math.max(1, Math.round(pass.messagesPerRead()));
+                for (int b : burst > 1 ? List.of(1, burst) : List.of(1)) {
+                    NatsLatencyBench.Pass floor = NatsLatencyBench.pass(rate, b, warmUp, measured);
+                    out.println(floor.describe()
+                            + String.format(
+                                    "; shard (rate %d)/floor p50 %.1f, p99 %.1f; load %.2f",
+                                    pass.rate(),
+                                    (double) pass.p50() / Math.max(1, floor.p50()),
+                                    (double) pass.p99() / Math.max(1, floor.p99()),
+                                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+                }
+            }
+        }
+        if (passes.stream().noneMatch(p -> p.rate() == 0)) {
+            return passes;
         }
         BenchResult ceiling = NatsCeilingBench.run(200_000, NatsCeilingBench.HeaderSet.MSG_ID);
         out.println("                     " + ceiling.describe());
@@ -136,7 +184,8 @@ final class RateBench {
                     window.acked() == 0 ? -1 : cpu / 1e3 / window.acked(),
                     jit,
                     gc,
-                    threads);
+                    threads,
+                    window.messagesPerRead());
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("the rate benchmark failed: " + e, e);
         } finally {

@@ -21,6 +21,7 @@ class BenchesTest {
                         "connector-polymarket",
                         "connector-kalshi",
                         "connector-kraken-rates",
+                        "nats-latency",
                         "connector-kalshi-heap",
                         "decode",
                         "archiver",

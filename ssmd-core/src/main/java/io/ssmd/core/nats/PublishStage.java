@@ -97,15 +97,17 @@ final class PublishStage<I, O> extends GraphStage<FlowShape<I, List<O>>> {
                 if (held.size() == size) {
                     window.full();
                 }
-                if (outcome.isDone()) {
-                    emitHead();
-                } else {
+                if (!outcome.isDone()) {
                     outcome.whenComplete((o, e) -> {
                         if (!woken.get() && woken.compareAndSet(false, true)) {
                             wake.invoke(Boolean.TRUE);
                         }
                     });
                 }
+                // Every push looks at the head, not only a wake-up: during a burst the stream's actor is busy with
+                // the burst's frames, and a wake-up waits in its mailbox behind them, while the outcomes at the head
+                // are already known.
+                emitHead();
                 if (held.size() < size && !hasBeenPulled(in) && !isClosed(in)) {
                     pull(in);
                 }

@@ -137,4 +137,46 @@ class PublishStageTest {
         assertThat(probes.expectNext()).containsExactly(3, 4, 5);
         probes.expectComplete();
     }
+
+    /**
+     * An outcome known at the head of the window leaves with the next message's push, without waiting for its
+     * completion's wake-up: in a burst the stream's actor is busy with the burst, and the wake-up waits in its mailbox
+     * behind it. Here completions never announce themselves, so only the push can let outcome 0 out; it is completed
+     * while the stage takes message 1 (whose own outcome is not known), as an ack arrives while a burst is read.
+     */
+    @Test
+    void aKnownOutcomeLeavesWithTheNextPush() {
+        List<CompletableFuture<Integer>> outcomes = IntStream.range(0, 2)
+                .mapToObj(i -> (CompletableFuture<Integer>) new UnannouncedFuture<Integer>())
+                .toList();
+        PublishStage<Integer, Integer> stage = new PublishStage<>(
+                8,
+                n -> {
+                    if (n == 1) {
+                        outcomes.get(0).complete(0);
+                    }
+                    return outcomes.get(n);
+                },
+                PublishWindow.NONE);
+        var probes = org.apache.pekko.stream.testkit.javadsl.TestSource.<Integer>probe(
+                        TESTKIT.system().classicSystem())
+                .via(stage)
+                .toMat(org.apache.pekko.stream.testkit.javadsl.TestSink.create(TESTKIT.system()), Keep.both())
+                .run(TESTKIT.system());
+        var upstream = probes.first();
+        var downstream = probes.second();
+        downstream.request(1);
+        upstream.sendNext(0);
+        downstream.expectNoMessage(Duration.ofMillis(100));
+        upstream.sendNext(1);
+        assertThat(downstream.expectNext(Duration.ofSeconds(5))).containsExactly(0);
+    }
+
+    /** A future whose completion reaches nobody who registered with {@code whenComplete}: no wake-up. */
+    private static final class UnannouncedFuture<T> extends CompletableFuture<T> {
+        @Override
+        public CompletableFuture<T> whenComplete(java.util.function.BiConsumer<? super T, ? super Throwable> action) {
+            return new CompletableFuture<>();
+        }
+    }
 }
