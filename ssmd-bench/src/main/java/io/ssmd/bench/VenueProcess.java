@@ -68,6 +68,11 @@ final class VenueProcess implements AutoCloseable {
         return port;
     }
 
+    /** The venue process's CPU time so far (all threads), ns; -1 if the operating system does not tell. */
+    long cpuNanos() {
+        return ProcessCpu.cpuNanos(process.toHandle());
+    }
+
     @Override
     public void close() {
         try {
