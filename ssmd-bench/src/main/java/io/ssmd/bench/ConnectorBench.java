@@ -120,11 +120,16 @@ final class ConnectorBench {
     private ConnectorBench() {}
 
     static Result run(Scenario scenario, Duration warmUp, Duration measured, PrintStream out) {
+        return run(scenario, 0, warmUp, measured, out);
+    }
+
+    /** As above, the venue sending {@code rate} data frames a second on each connection (0: as fast as read). */
+    static Result run(Scenario scenario, int rate, Duration warmUp, Duration measured, PrintStream out) {
         String name = scenario.scenario();
         out.printf(
-                "ssmd bench %s: %s replay server in its own JVM (synthetic, rate 0, %s) -> JetStream (file storage);"
+                "ssmd bench %s: %s replay server in its own JVM (synthetic, rate %d, %s) -> JetStream (file storage);"
                         + " %s warm-up, %s measured%n",
-                name, scenario.feed, scenario.description, warmUp, measured);
+                name, scenario.feed, rate, scenario.description, warmUp, measured);
         Path work;
         try {
             work = Files.createTempDirectory("ssmd-bench-connector-");
@@ -136,7 +141,7 @@ final class ConnectorBench {
         nats.start();
         ActorSystem<Void> system = ssmdSystem();
         // The venue runs in a JVM of its own, as a venue does: the connector's CPU figures count only the connector.
-        try (VenueProcess venue = VenueProcess.start(scenario.feed, 0, scenario.venueInstruments(), null);
+        try (VenueProcess venue = VenueProcess.start(scenario.feed, rate, scenario.venueInstruments(), null);
                 Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-connector")) {
             Environment environment = environment(work, scenario, venue.port());
             ConnectorNode connectors = startConnectors(system, connection, environment, recorder);
@@ -173,6 +178,8 @@ final class ConnectorBench {
         Map<String, Long> states = new TreeMap<>();
         LocalTime start = LocalTime.now(ZoneOffset.UTC);
         ProcessCpu cpuBefore = ProcessCpu.now(venue, nats);
+        long jitBefore = RateBench.jitMillis();
+        long gcBefore = RateBench.gcMillis();
         Window window = recorder.measure(measured, () -> {
             try {
                 connectors.health().toCompletableFuture().join().forEach(h -> states.merge(h.state(), 1L, Long::sum));
@@ -181,17 +188,23 @@ final class ConnectorBench {
             }
         });
         ProcessCpu cpu = ProcessCpu.now(venue, nats).since(cpuBefore);
+        long jit = RateBench.jitMillis() - jitBefore;
+        long gc = RateBench.gcMillis() - gcBefore;
         LocalTime end = LocalTime.now(ZoneOffset.UTC);
-        return new Measured(window, cpu, states, load(), streaming(connectors), start, end);
+        return new Measured(window, cpu, jit, gc, states, load(), streaming(connectors), start, end);
     }
 
     /**
-     * What {@link #measure} saw; {@code receivingAtEnd} is -1 if the health registry did not answer in time; the
-     * window's start and end (UTC) pick its samples out of a profile of the whole run.
+     * What {@link #measure} saw; {@code jitMillis} and {@code gcMillis} the connector JVM's compile and collection
+     * time in the window (part of its CPU, not per message: the JIT is still compiling a minute into a loaded run);
+     * {@code receivingAtEnd} is -1 if the health registry did not answer in time; the window's start and end (UTC)
+     * pick its samples out of a profile of the whole run.
      */
     record Measured(
             Window window,
             ProcessCpu cpu,
+            long jitMillis,
+            long gcMillis,
             Map<String, Long> states,
             double load,
             long receivingAtEnd,
@@ -226,12 +239,37 @@ final class ConnectorBench {
                     load,
                     client);
             out.printf(
-                    "                     CPU: %s; shard states, once a second: %s; window %s-%s UTC%n",
+                    "                     CPU: %s; in the window JIT %,d ms, GC %,d ms; shard states, once a second:"
+                            + " %s; window %s-%s UTC%n",
                     cpu.describe(window.acked(), window.seconds()),
+                    jitMillis,
+                    gcMillis,
                     states,
                     start.truncatedTo(ChronoUnit.SECONDS),
                     end.truncatedTo(ChronoUnit.SECONDS));
         }
+    }
+
+    /**
+     * A connector bench's arguments: none, or {@code rate=N}, data frames a second on each connection (default 0: as
+     * fast as the shards read). A low rate shows what the connections cost when they are not busy.
+     */
+    static int rate(String name, List<String> arguments) {
+        int rate = 0;
+        for (String argument : arguments) {
+            try {
+                if (!argument.startsWith("rate=")) {
+                    throw new IllegalArgumentException("not rate=N");
+                }
+                rate = Integer.parseInt(argument.substring("rate=".length()));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(name + ": cannot read '" + argument + "': expected rate=N", e);
+            }
+        }
+        if (rate < 0) {
+            throw new IllegalArgumentException(name + ": rate must be 0 (as fast as read) or positive, got " + rate);
+        }
+        return rate;
     }
 
     /** Shards receiving now ({@link #receiving}), or -1 if the health registry did not answer in time. */

@@ -37,11 +37,16 @@ final class KalshiConnectorBench {
     private KalshiConnectorBench() {}
 
     static ConnectorBench.Result run(Duration warmUp, Duration measured, PrintStream out) {
+        return run(0, warmUp, measured, out);
+    }
+
+    /** As above, the venue sending {@code rate} data frames a second on each connection (0: as fast as read). */
+    static ConnectorBench.Result run(int rate, Duration warmUp, Duration measured, PrintStream out) {
         out.printf(
-                "ssmd bench %s: Kalshi replay server in its own JVM (synthetic, rate 0, %,d markets, signed"
+                "ssmd bench %s: Kalshi replay server in its own JVM (synthetic, rate %d, %,d markets, signed"
                         + " handshakes) -> discovery -> 13 shards (160 markets, the last 80) + lifecycle -> JetStream"
                         + " (file storage); %s warm-up, %s measured%n",
-                SCENARIO, MARKETS, warmUp, measured);
+                SCENARIO, rate, MARKETS, warmUp, measured);
         Path work;
         try {
             work = Files.createTempDirectory("ssmd-bench-kalshi-");
@@ -59,7 +64,7 @@ final class KalshiConnectorBench {
         } catch (Exception e) {
             throw new IllegalStateException("no key pair", e);
         }
-        try (VenueProcess venue = VenueProcess.start("kalshi", 0, MARKETS, publicKey);
+        try (VenueProcess venue = VenueProcess.start("kalshi", rate, MARKETS, publicKey);
                 Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-kalshi")) {
             Environment environment = environment(work, venue.port(), privateKey);
             ConnectorNode connectors = ConnectorBench.startConnectors(system, connection, environment, recorder);

@@ -24,6 +24,12 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  */
 final class VenueProcess implements AutoCloseable {
 
+    /**
+     * {@value}: JVM options for the venue's JVM, split at spaces (e.g. a flight recording of the venue alone); the
+     * bench's own JVM takes {@code SSMD_JAVA_OPTS}.
+     */
+    static final String JAVA_OPTIONS = "SSMD_VENUE_JAVA_OPTS";
+
     private final Process process;
     private final int port;
 
@@ -37,9 +43,13 @@ final class VenueProcess implements AutoCloseable {
      * as read), with {@code instruments} synthetic instruments (0: the venue's defaults).
      */
     static VenueProcess start(String venue, int rate, int instruments, Path kalshiPublicKey) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        String options = System.getenv(JAVA_OPTIONS);
+        if (options != null && !options.isBlank()) {
+            command.addAll(List.of(options.trim().split("\\s+")));
+        }
+        command.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
                 VenueProcess.class.getName(),

@@ -1,6 +1,7 @@
 package io.ssmd.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ssmd.feeds.Venues;
 import java.util.List;
@@ -52,5 +53,21 @@ class BenchesTest {
         assertThat(Benches.closestTo("conector-kalshi")).hasValue("connector-kalshi");
         assertThat(Benches.closestTo("replay-krakn")).hasValue("replay-kraken");
         assertThat(Benches.closestTo("everything")).isEmpty();
+    }
+
+    @Test
+    void aConnectorBenchTakesARatePerConnectionAndRefusesAnythingElseByName() {
+        assertThat(ConnectorBench.rate("connector-kalshi", List.of())).isZero();
+        assertThat(ConnectorBench.rate("connector-kalshi", List.of("rate=10"))).isEqualTo(10);
+        assertThatThrownBy(() -> ConnectorBench.rate("connector-kalshi", List.of("rate=ten")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("connector-kalshi")
+                .hasMessageContaining("'rate=ten'");
+        assertThatThrownBy(() -> ConnectorBench.rate("connector-polymarket", List.of("10")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected rate=N");
+        assertThatThrownBy(() -> ConnectorBench.rate("connector-kraken", List.of("rate=-1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rate must be 0");
     }
 }
