@@ -241,7 +241,7 @@ final class ConnectorBench {
             out.printf(
                     "                     CPU: %s; in the window JIT %,d ms, GC %,d ms; shard states, once a second:"
                             + " %s; window %s-%s UTC%n",
-                    cpu.describe(window.acked(), window.seconds()),
+                    cpu.describe(window.acked(), window.frames(), window.seconds()),
                     jitMillis,
                     gcMillis,
                     states,

@@ -45,16 +45,18 @@ record ProcessCpu(long connectorNanos, long venueNanos, long natsNanos) {
     }
 
     /**
-     * {@code connector JVM 21.3 µs/msg (1.10 cores); venue 0.52 cores (28 % of the three processes' CPU);
-     * nats-server 0.24 cores}: cores are CPU seconds per second of the window.
+     * {@code connector JVM 21.3 µs/msg (1.10 cores); venue 0.52 cores, 18.2 µs/frame (28 % of the three processes'
+     * CPU); nats-server 0.24 cores}: cores are CPU seconds per second of the window; the venue's cost per frame is
+     * over the frames the shards received.
      */
-    String describe(long acked, double seconds) {
+    String describe(long acked, long frames, double seconds) {
         return String.format(
-                "connector JVM %.1f µs/msg (%.2f cores); venue %s cores (%s of the three processes' CPU);"
-                        + " nats-server %s cores",
+                "connector JVM %.1f µs/msg (%.2f cores); venue %s cores, %s µs/frame (%s of the three processes'"
+                        + " CPU); nats-server %s cores",
                 connectorMicrosPerMessage(acked),
                 connectorNanos / 1e9 / seconds,
                 cores(venueNanos, seconds),
+                venueNanos < 0 || frames == 0 ? "?" : String.format("%.1f", venueNanos / 1e3 / frames),
                 venueShare() < 0 ? "?" : String.format("%.0f %%", 100 * venueShare()),
                 cores(natsNanos, seconds));
     }

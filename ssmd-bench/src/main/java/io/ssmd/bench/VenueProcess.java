@@ -63,12 +63,18 @@ final class VenueProcess implements AutoCloseable {
                     .start();
             BufferedReader lines =
                     new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            String first = lines.readLine();
-            if (first == null || !first.startsWith("port ")) {
-                process.destroyForcibly();
-                throw new IllegalStateException("the venue process did not start: " + first);
+            // The JVM may print before the port line (a flight recording's start, from SSMD_VENUE_JAVA_OPTS): passed
+            // on.
+            String line = lines.readLine();
+            while (line != null && !line.startsWith("port ")) {
+                System.err.println("venue: " + line);
+                line = lines.readLine();
             }
-            return new VenueProcess(process, Integer.parseInt(first.substring(5).trim()));
+            if (line == null) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the venue process ended before it printed its port");
+            }
+            return new VenueProcess(process, Integer.parseInt(line.substring(5).trim()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the venue process", e);
         }
