@@ -26,7 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +94,9 @@ final class ConnectorBench {
      * Polymarket shards.
      */
     static final Duration SHARDS_TIMEOUT = Duration.ofSeconds(60);
+
+    /** A window's start and end as a profile's samples show them. */
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     /** Frame-to-ack latencies of the measured window, in µs; a window at 200k msgs/s for 10 s fits. */
     private static final int MAX_SAMPLES = 4_000_000;
@@ -245,8 +248,8 @@ final class ConnectorBench {
                     jitMillis,
                     gcMillis,
                     states,
-                    start.truncatedTo(ChronoUnit.SECONDS),
-                    end.truncatedTo(ChronoUnit.SECONDS));
+                    CLOCK.format(start),
+                    CLOCK.format(end));
         }
     }
 
