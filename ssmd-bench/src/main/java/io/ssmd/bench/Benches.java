@@ -63,7 +63,7 @@ public final class Benches {
                             + " unpaced)]",
                     (out, arguments) -> ConnectorBench.run(
                             scenario,
-                            ConnectorBench.rate(scenario.scenario(), arguments),
+                            ConnectorBench.Arguments.parse(scenario.scenario(), arguments),
                             Duration.ofSeconds(5),
                             Duration.ofSeconds(10),
                             out)));
@@ -74,7 +74,7 @@ public final class Benches {
                         + " acked msgs/s / ceiling, connector JVM CPU per message, venue's CPU share [rate=N frames/s"
                         + " per connection (0: unpaced)]",
                 (out, arguments) -> KalshiConnectorBench.run(
-                        ConnectorBench.rate(KalshiConnectorBench.SCENARIO, arguments),
+                        ConnectorBench.Arguments.parse(KalshiConnectorBench.SCENARIO, arguments),
                         Duration.ofSeconds(10),
                         Duration.ofSeconds(10),
                         out)));

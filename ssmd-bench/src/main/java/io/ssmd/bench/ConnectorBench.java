@@ -123,16 +123,17 @@ final class ConnectorBench {
     private ConnectorBench() {}
 
     static Result run(Scenario scenario, Duration warmUp, Duration measured, PrintStream out) {
-        return run(scenario, 0, warmUp, measured, out);
+        return run(scenario, Arguments.DEFAULT, warmUp, measured, out);
     }
 
-    /** As above, the venue sending {@code rate} data frames a second on each connection (0: as fast as read). */
-    static Result run(Scenario scenario, int rate, Duration warmUp, Duration measured, PrintStream out) {
+    /** As above, with a connector bench's {@link Arguments}. */
+    static Result run(Scenario scenario, Arguments arguments, Duration warmUp, Duration measured, PrintStream out) {
         String name = scenario.scenario();
+        int rate = arguments.rate();
         out.printf(
                 "ssmd bench %s: %s replay server in its own JVM (synthetic, rate %d, %s) -> JetStream (file storage);"
-                        + " %s warm-up, %s measured%n",
-                name, scenario.feed, rate, scenario.description, warmUp, measured);
+                        + " publish window %s a shard; %s warm-up, %s measured%n",
+                name, scenario.feed, rate, scenario.description, arguments.windowText(), warmUp, measured);
         Path work;
         try {
             work = Files.createTempDirectory("ssmd-bench-connector-");
@@ -146,7 +147,7 @@ final class ConnectorBench {
         // The venue runs in a JVM of its own, as a venue does: the connector's CPU figures count only the connector.
         try (VenueProcess venue = VenueProcess.start(scenario.feed, rate, scenario.venueInstruments(), null);
                 Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-connector")) {
-            Environment environment = environment(work, scenario, venue.port());
+            Environment environment = environment(work, scenario, venue.port(), arguments.window());
             ConnectorNode connectors = startConnectors(system, connection, environment, recorder);
             awaitStreaming(connectors, scenario.shards, SHARDS_TIMEOUT, out);
             ReplayBench.pause(warmUp);
@@ -254,25 +255,50 @@ final class ConnectorBench {
     }
 
     /**
-     * A connector bench's arguments: none, or {@code rate=N}, data frames a second on each connection (default 0: as
-     * fast as the shards read). A low rate shows what the connections cost when they are not busy.
+     * A connector bench's arguments: {@code rate=N}, data frames a second on each connection (default 0: as fast as
+     * the shards read; a low rate shows what connections cost when they are not busy), and {@code window=N}, each
+     * shard's publish window ({@code transport.publish.window}; default 0: the environment's default, 1,024).
      */
-    static int rate(String name, List<String> arguments) {
-        int rate = 0;
-        for (String argument : arguments) {
-            try {
-                if (!argument.startsWith("rate=")) {
-                    throw new IllegalArgumentException("not rate=N");
+    record Arguments(int rate, int window) {
+
+        static final Arguments DEFAULT = new Arguments(0, 0);
+
+        static Arguments parse(String name, List<String> arguments) {
+            int rate = 0;
+            int window = 0;
+            for (String argument : arguments) {
+                try {
+                    if (argument.startsWith("rate=")) {
+                        rate = Integer.parseInt(argument.substring("rate=".length()));
+                    } else if (argument.startsWith("window=")) {
+                        window = Integer.parseInt(argument.substring("window=".length()));
+                    } else {
+                        throw new IllegalArgumentException("neither rate=N nor window=N");
+                    }
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(
+                            name + ": cannot read '" + argument + "': expected rate=N or window=N", e);
                 }
-                rate = Integer.parseInt(argument.substring("rate=".length()));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(name + ": cannot read '" + argument + "': expected rate=N", e);
             }
+            if (rate < 0) {
+                throw new IllegalArgumentException(
+                        name + ": rate must be 0 (as fast as read) or positive, got " + rate);
+            }
+            if (window < 0) {
+                throw new IllegalArgumentException(
+                        name + ": window must be 0 (the default) or positive, got " + window);
+            }
+            return new Arguments(rate, window);
         }
-        if (rate < 0) {
-            throw new IllegalArgumentException(name + ": rate must be 0 (as fast as read) or positive, got " + rate);
+
+        String windowText() {
+            return window == 0 ? "default" : Integer.toString(window);
         }
-        return rate;
+    }
+
+    /** The environment's {@code transport} section for a publish window, empty for the default (0). */
+    static String transport(int window) {
+        return window == 0 ? "" : "transport:\n  publish:\n    window: " + window + "\n";
     }
 
     /** Shards receiving now ({@link #receiving}), or -1 if the health registry did not answer in time. */
@@ -371,13 +397,19 @@ final class ConnectorBench {
     }
 
     static Environment environment(Path work, Scenario scenario, int port) throws IOException {
+        return environment(work, scenario, port, 0);
+    }
+
+    /** As above, each shard's publish window {@code window} (0: the default). */
+    static Environment environment(Path work, Scenario scenario, int port, int window) throws IOException {
         Path feeds = Files.createDirectories(work.resolve("exchanges/feeds"));
         String file = scenario.feed + ".yaml";
         Path shipped = NodeConfig.resolve(Path.of("exchanges/feeds").resolve(file), System.getenv());
         Files.writeString(feeds.resolve(file), DemoLayout.local(Files.readString(shipped), port));
         Path env =
                 Files.createDirectories(work.resolve("exchanges/environments")).resolve("bench.yaml");
-        Files.writeString(env, """
+        Files.writeString(
+                env, """
                 name: bench
                 feeds:
                   %s:
@@ -385,7 +417,7 @@ final class ConnectorBench {
                     %s
                 storage:
                   archive-root: %s
-                """.formatted(scenario.feed, scenario.feedSection(), work.resolve("archive")));
+                %s""".formatted(scenario.feed, scenario.feedSection(), work.resolve("archive"), transport(window)));
         return EnvironmentLoader.load(env, Map.of());
     }
 

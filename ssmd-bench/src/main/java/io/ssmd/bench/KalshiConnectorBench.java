@@ -37,16 +37,18 @@ final class KalshiConnectorBench {
     private KalshiConnectorBench() {}
 
     static ConnectorBench.Result run(Duration warmUp, Duration measured, PrintStream out) {
-        return run(0, warmUp, measured, out);
+        return run(ConnectorBench.Arguments.DEFAULT, warmUp, measured, out);
     }
 
-    /** As above, the venue sending {@code rate} data frames a second on each connection (0: as fast as read). */
-    static ConnectorBench.Result run(int rate, Duration warmUp, Duration measured, PrintStream out) {
+    /** As above, with a connector bench's {@link ConnectorBench.Arguments} (rate per connection, publish window). */
+    static ConnectorBench.Result run(
+            ConnectorBench.Arguments arguments, Duration warmUp, Duration measured, PrintStream out) {
+        int rate = arguments.rate();
         out.printf(
                 "ssmd bench %s: Kalshi replay server in its own JVM (synthetic, rate %d, %,d markets, signed"
                         + " handshakes) -> discovery -> 13 shards (160 markets, the last 80) + lifecycle -> JetStream"
-                        + " (file storage); %s warm-up, %s measured%n",
-                SCENARIO, rate, MARKETS, warmUp, measured);
+                        + " (file storage); publish window %s a shard; %s warm-up, %s measured%n",
+                SCENARIO, rate, MARKETS, arguments.windowText(), warmUp, measured);
         Path work;
         try {
             work = Files.createTempDirectory("ssmd-bench-kalshi-");
@@ -66,7 +68,8 @@ final class KalshiConnectorBench {
         }
         try (VenueProcess venue = VenueProcess.start("kalshi", rate, MARKETS, publicKey);
                 Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-kalshi")) {
-            Environment environment = environment(work, venue.port(), privateKey);
+            Environment environment =
+                    environment(work, venue.port(), privateKey, MARKETS, UnaryOperator.identity(), arguments.window());
             ConnectorNode connectors = ConnectorBench.startConnectors(system, connection, environment, recorder);
             ConnectorBench.awaitStreaming(connectors, SHARDS, ConnectorBench.SHARDS_TIMEOUT, out);
             ReplayBench.pause(warmUp);
@@ -100,6 +103,13 @@ final class KalshiConnectorBench {
     /** As above, the feed file changed by {@code feedFile} first. */
     static Environment environment(Path work, int port, Path privateKey, int markets, UnaryOperator<String> feedFile)
             throws IOException {
+        return environment(work, port, privateKey, markets, feedFile, 0);
+    }
+
+    /** As above, each shard's publish window {@code window} (0: the default). */
+    static Environment environment(
+            Path work, int port, Path privateKey, int markets, UnaryOperator<String> feedFile, int window)
+            throws IOException {
         Path feeds = Files.createDirectories(work.resolve("exchanges/feeds"));
         Path shipped = NodeConfig.resolve(Path.of("exchanges/feeds/kalshi.yaml"), System.getenv());
         Files.writeString(
@@ -114,7 +124,7 @@ final class KalshiConnectorBench {
                     discovery: {max-instruments: %d}
                 storage:
                   archive-root: %s
-                """.formatted(markets, work.resolve("archive")));
+                %s""".formatted(markets, work.resolve("archive"), ConnectorBench.transport(window)));
         return EnvironmentLoader.load(
                 env,
                 Map.of(

@@ -56,18 +56,29 @@ class BenchesTest {
     }
 
     @Test
-    void aConnectorBenchTakesARatePerConnectionAndRefusesAnythingElseByName() {
-        assertThat(ConnectorBench.rate("connector-kalshi", List.of())).isZero();
-        assertThat(ConnectorBench.rate("connector-kalshi", List.of("rate=10"))).isEqualTo(10);
-        assertThatThrownBy(() -> ConnectorBench.rate("connector-kalshi", List.of("rate=ten")))
+    void aConnectorBenchTakesARatePerConnectionAndAWindowAndRefusesAnythingElseByName() {
+        assertThat(ConnectorBench.Arguments.parse("connector-kalshi", List.of()))
+                .isEqualTo(ConnectorBench.Arguments.DEFAULT);
+        assertThat(ConnectorBench.Arguments.parse("connector-kalshi", List.of("rate=10", "window=128")))
+                .isEqualTo(new ConnectorBench.Arguments(10, 128));
+        assertThatThrownBy(() -> ConnectorBench.Arguments.parse("connector-kalshi", List.of("rate=ten")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("connector-kalshi")
                 .hasMessageContaining("'rate=ten'");
-        assertThatThrownBy(() -> ConnectorBench.rate("connector-polymarket", List.of("10")))
+        assertThatThrownBy(() -> ConnectorBench.Arguments.parse("connector-polymarket", List.of("10")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("expected rate=N");
-        assertThatThrownBy(() -> ConnectorBench.rate("connector-kraken", List.of("rate=-1")))
+                .hasMessageContaining("expected rate=N or window=N");
+        assertThatThrownBy(() -> ConnectorBench.Arguments.parse("connector-kraken", List.of("rate=-1")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("rate must be 0");
+        assertThatThrownBy(() -> ConnectorBench.Arguments.parse("connector-kraken", List.of("window=-5")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("window must be 0");
+    }
+
+    @Test
+    void aWindowBecomesTheEnvironmentsPublishWindow() {
+        assertThat(ConnectorBench.transport(0)).isEmpty();
+        assertThat(ConnectorBench.transport(128)).isEqualTo("transport:\n  publish:\n    window: 128\n");
     }
 }
