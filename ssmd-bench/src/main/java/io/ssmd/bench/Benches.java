@@ -56,15 +56,28 @@ public final class Benches {
                     out -> ReplayBench.run(name, Duration.ofSeconds(3), Duration.ofSeconds(5), out)));
         }
         for (ConnectorBench.Scenario scenario : ConnectorBench.Scenario.values()) {
-            benches.add(Bench.of(
+            benches.add(Bench.withArguments(
                     scenario.scenario(),
-                    "replay server -> " + scenario.description + " -> JetStream",
-                    out -> ConnectorBench.run(scenario, Duration.ofSeconds(5), Duration.ofSeconds(10), out)));
+                    "replay server in its own JVM -> " + scenario.description + " -> JetStream: acked msgs/s / ceiling,"
+                            + " connector JVM CPU per message, venue's CPU share [rate=N frames/s per connection (0:"
+                            + " unpaced)]",
+                    (out, arguments) -> ConnectorBench.run(
+                            scenario,
+                            ConnectorBench.Arguments.parse(scenario.scenario(), arguments),
+                            Duration.ofSeconds(5),
+                            Duration.ofSeconds(10),
+                            out)));
         }
-        benches.add(Bench.of(
+        benches.add(Bench.withArguments(
                 KalshiConnectorBench.SCENARIO,
-                "replay server -> discovery of 2,000 markets -> 13 shards + lifecycle -> JetStream",
-                out -> KalshiConnectorBench.run(Duration.ofSeconds(10), Duration.ofSeconds(10), out)));
+                "replay server in its own JVM -> discovery of 2,000 markets -> 13 shards + lifecycle -> JetStream:"
+                        + " acked msgs/s / ceiling, connector JVM CPU per message, venue's CPU share [rate=N frames/s"
+                        + " per connection (0: unpaced)]",
+                (out, arguments) -> KalshiConnectorBench.run(
+                        ConnectorBench.Arguments.parse(KalshiConnectorBench.SCENARIO, arguments),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(10),
+                        out)));
         benches.add(Bench.withArguments(
                 RateBench.NAME,
                 "one Kraken shard at 1k/10k/50k msgs/s and at saturation: frame-to-ack p50/p99/max, CPU per message,"

@@ -16,11 +16,6 @@ import io.ssmd.core.settings.NodeConfig;
 import io.ssmd.core.settings.NodeSettings;
 import io.ssmd.core.shard.ShardHealth;
 import io.ssmd.core.ws.WebSocketClientChoice;
-import io.ssmd.feeds.Venues;
-import io.ssmd.feeds.replay.Faults;
-import io.ssmd.feeds.replay.ReplayServer;
-import io.ssmd.feeds.replay.ReplaySettings;
-import io.ssmd.feeds.replay.VenueServer;
 import io.ssmd.node.ConnectorNode;
 import io.ssmd.node.DemoLayout;
 import java.io.IOException;
@@ -29,6 +24,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -38,20 +36,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
- * {@code ssmd bench connector-VENUE}: a venue's replay server (synthetic, as fast as it goes) → ssmd's shards (the
- * venue's decoder, book checks included) → JetStream, all on this machine. {@code connector-kraken} runs one shard
- * of two pairs; {@code connector-polymarket} ten shards of 400 assets each. Prints acked messages per second, the
- * frame-to-ack latency (from the frame's arrival at the shard to its PubAck) and the ratio to the raw client's
- * JetStream ceiling measured in the same run.
+ * {@code ssmd bench connector-VENUE}: a venue's replay server in a JVM of its own ({@link VenueProcess}: synthetic,
+ * as fast as it goes) → ssmd's shards (the venue's decoder, book checks included) → JetStream, all on this machine.
+ * {@code connector-kraken} runs one shard of two pairs; {@code connector-polymarket} ten shards of 400 assets each.
+ * Prints acked messages per second, the frame-to-ack latency (from the frame's arrival at the shard to its PubAck),
+ * the connector JVM's CPU per message and the venue's share of the CPU ({@link ProcessCpu}), and the ratio to the
+ * raw client's JetStream ceiling measured in the same run.
  */
 final class ConnectorBench {
 
     static final String PREFIX = "connector-";
 
-    /** A venue set up for the benchmark: its replay server and the environment's feed section. */
+    /** A venue set up for the benchmark: its replay server's instruments and the environment's feed section. */
     enum Scenario {
         KRAKEN("kraken", "one shard, BTC/USD and ETH/USD, book/trade/ticker", 2, 1),
         POLYMARKET(
@@ -77,16 +75,9 @@ final class ConnectorBench {
             return PREFIX + feed;
         }
 
-        /** Kraken's default pairs; as many synthetic Polymarket assets as the scenario discovers. */
-        ReplaySettings replay() {
-            ReplaySettings settings = ReplaySettings.synthetic(feed, 0, 0, 1);
-            return this == KRAKEN
-                    ? settings
-                    : settings.withInstruments(Venues.byId(feed).syntheticInstruments(instruments));
-        }
-
-        VenueServer server(ReplaySettings settings) {
-            return Venues.byId(feed).replayServer(settings);
+        /** The instruments the venue process makes: 0 for Kraken's default pairs, else as many as discovered. */
+        int venueInstruments() {
+            return this == KRAKEN ? 0 : instruments;
         }
 
         String feedSection() {
@@ -104,11 +95,25 @@ final class ConnectorBench {
      */
     static final Duration SHARDS_TIMEOUT = Duration.ofSeconds(60);
 
+    /** A window's start and end as a profile's samples show them. */
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
     /** Frame-to-ack latencies of the measured window, in µs; a window at 200k msgs/s for 10 s fits. */
     private static final int MAX_SAMPLES = 4_000_000;
 
-    /** @param p50Micros median frame-to-ack latency; {@code p99Micros} the 99th percentile */
-    record Result(long acked, double seconds, long p50Micros, long p99Micros, double ceiling) {
+    /**
+     * @param p50Micros       median frame-to-ack latency; {@code p99Micros} the 99th percentile
+     * @param cpuMicros       the connector JVM's CPU per acked message (the venue and nats-server are other processes)
+     * @param venueCpuShare   the venue process's part of the CPU the three processes used (0..1), -1 if unknown
+     */
+    record Result(
+            long acked,
+            double seconds,
+            long p50Micros,
+            long p99Micros,
+            double ceiling,
+            double cpuMicros,
+            double venueCpuShare) {
 
         double rate() {
             return acked / seconds;
@@ -118,11 +123,17 @@ final class ConnectorBench {
     private ConnectorBench() {}
 
     static Result run(Scenario scenario, Duration warmUp, Duration measured, PrintStream out) {
+        return run(scenario, Arguments.DEFAULT, warmUp, measured, out);
+    }
+
+    /** As above, with a connector bench's {@link Arguments}. */
+    static Result run(Scenario scenario, Arguments arguments, Duration warmUp, Duration measured, PrintStream out) {
         String name = scenario.scenario();
+        int rate = arguments.rate();
         out.printf(
-                "ssmd bench %s: %s replay server (synthetic, rate 0, %s) -> JetStream (file storage); %s warm-up,"
-                        + " %s measured%n",
-                name, scenario.feed, scenario.description, warmUp, measured);
+                "ssmd bench %s: %s replay server in its own JVM (synthetic, rate %d, %s) -> JetStream (file storage);"
+                        + " publish window %s a shard; %s warm-up, %s measured%n",
+                name, scenario.feed, rate, scenario.description, arguments.windowText(), warmUp, measured);
         Path work;
         try {
             work = Files.createTempDirectory("ssmd-bench-connector-");
@@ -133,47 +144,19 @@ final class ConnectorBench {
         NatsServerProcess nats = NatsServerProcess.create(work.resolve("nats"));
         nats.start();
         ActorSystem<Void> system = ssmdSystem();
-        // The venue runs in a system of its own, as it would in its own process: stopping ssmd's side then closes
-        // every connection from the client end, and the venue's sessions end with them.
-        ActorSystem<Void> venue = ActorSystem.create(
-                Behaviors.empty(),
-                "ssmd-bench-venue",
-                ConfigFactory.parseString("pekko.loglevel = WARNING").withFallback(ConfigFactory.load()));
-        try (Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-connector")) {
-            ReplaySettings replay = scenario.replay();
-            ServerBinding binding = ReplayServer.create(venue, scenario.server(replay), replay, new Faults())
-                    .bind()
-                    .toCompletableFuture()
-                    .join();
-            Environment environment =
-                    environment(work, scenario, binding.localAddress().getPort());
+        // The venue runs in a JVM of its own, as a venue does: the connector's CPU figures count only the connector.
+        try (VenueProcess venue = VenueProcess.start(scenario.feed, rate, scenario.venueInstruments(), null);
+                Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-connector")) {
+            Environment environment = environment(work, scenario, venue.port(), arguments.window());
             ConnectorNode connectors = startConnectors(system, connection, environment, recorder);
             awaitStreaming(connectors, scenario.shards, SHARDS_TIMEOUT, out);
             ReplayBench.pause(warmUp);
-            Window window = recorder.measure(measured);
-            long acked = window.acked();
-            long frames = window.frames();
-            double seconds = window.seconds();
-            long[] latencies = window.latencies();
-            double windowLoad = load();
+            Measured window = measure(recorder, connectors, venue, nats, measured);
             stop(system, out);
-            stop(venue, out);
             nats.stop();
             BenchResult ceiling = NatsCeilingBench.run(200_000, NatsCeilingBench.HeaderSet.MSG_ID);
-            Result result = new Result(
-                    acked, seconds, percentile(latencies, 0.50), percentile(latencies, 0.99), ceiling.msgsPerSecond());
-            out.printf(
-                    "%-20s %,11.0f acked msgs/s  (%,d in %.1f s, from %,.0f frames/s); frame-to-ack"
-                            + " p50 %,d µs, p99 %,d µs; load %.2f after the window; WebSocket client %s%n",
-                    name,
-                    result.rate(),
-                    acked,
-                    seconds,
-                    frames / seconds,
-                    result.p50Micros(),
-                    result.p99Micros(),
-                    windowLoad,
-                    client(system));
+            Result result = window.result(ceiling);
+            window.print(name, result, client(system), out);
             out.println("                     " + ceiling.describe());
             out.printf("%s / nats-ceiling (Nats-Msg-Id): %.2f%n", name, result.rate() / result.ceiling());
             return result;
@@ -181,8 +164,151 @@ final class ConnectorBench {
             throw new IllegalStateException("the connector benchmark failed: " + e, e);
         } finally {
             system.terminate();
-            venue.terminate();
             nats.stop();
+        }
+    }
+
+    /**
+     * The measured window of a multi-process connector bench: acks, frames and latencies ({@link Recorder}), the
+     * three processes' CPU ({@link ProcessCpu}) and the shards' states, asked once a second: a shard
+     * {@code backpressured} has its publish window full (it waits for NATS, not for frames).
+     */
+    static Measured measure(
+            Recorder recorder,
+            ConnectorNode connectors,
+            VenueProcess venue,
+            NatsServerProcess nats,
+            Duration measured) {
+        Map<String, Long> states = new TreeMap<>();
+        LocalTime start = LocalTime.now(ZoneOffset.UTC);
+        ProcessCpu cpuBefore = ProcessCpu.now(venue, nats);
+        long jitBefore = RateBench.jitMillis();
+        long gcBefore = RateBench.gcMillis();
+        Window window = recorder.measure(measured, () -> {
+            try {
+                connectors.health().toCompletableFuture().join().forEach(h -> states.merge(h.state(), 1L, Long::sum));
+            } catch (CompletionException e) {
+                states.merge("no answer", 1L, Long::sum);
+            }
+        });
+        ProcessCpu cpu = ProcessCpu.now(venue, nats).since(cpuBefore);
+        long jit = RateBench.jitMillis() - jitBefore;
+        long gc = RateBench.gcMillis() - gcBefore;
+        LocalTime end = LocalTime.now(ZoneOffset.UTC);
+        return new Measured(window, cpu, jit, gc, states, load(), streaming(connectors), start, end);
+    }
+
+    /**
+     * What {@link #measure} saw; {@code jitMillis} and {@code gcMillis} the connector JVM's compile and collection
+     * time in the window (part of its CPU, not per message: the JIT is still compiling a minute into a loaded run);
+     * {@code receivingAtEnd} is -1 if the health registry did not answer in time; the window's start and end (UTC)
+     * pick its samples out of a profile of the whole run.
+     */
+    record Measured(
+            Window window,
+            ProcessCpu cpu,
+            long jitMillis,
+            long gcMillis,
+            Map<String, Long> states,
+            double load,
+            long receivingAtEnd,
+            LocalTime start,
+            LocalTime end) {
+
+        Result result(BenchResult ceiling) {
+            long[] latencies = window.latencies();
+            return new Result(
+                    window.acked(),
+                    window.seconds(),
+                    percentile(latencies, 0.50),
+                    percentile(latencies, 0.99),
+                    ceiling.msgsPerSecond(),
+                    cpu.connectorMicrosPerMessage(window.acked()),
+                    cpu.venueShare());
+        }
+
+        void print(String name, Result result, String client, PrintStream out) {
+            out.printf(
+                    "%-20s %,11.0f acked msgs/s  (%,d in %.1f s, from %,.0f frames/s, %s shards receiving at the"
+                            + " end); frame-to-ack p50 %,d µs, p99 %,d µs; load %.2f after the window; WebSocket"
+                            + " client %s%n",
+                    name,
+                    result.rate(),
+                    window.acked(),
+                    window.seconds(),
+                    window.frames() / window.seconds(),
+                    receivingAtEnd < 0 ? "?" : Long.toString(receivingAtEnd),
+                    result.p50Micros(),
+                    result.p99Micros(),
+                    load,
+                    client);
+            out.printf(
+                    "                     CPU: %s; in the window JIT %,d ms, GC %,d ms; shard states, once a second:"
+                            + " %s; window %s-%s UTC%n",
+                    cpu.describe(window.acked(), window.frames(), window.seconds()),
+                    jitMillis,
+                    gcMillis,
+                    states,
+                    CLOCK.format(start),
+                    CLOCK.format(end));
+        }
+    }
+
+    /**
+     * A connector bench's arguments: {@code rate=N}, data frames a second on each connection (default 0: as fast as
+     * the shards read; a low rate shows what connections cost when they are not busy), and {@code window=N}, each
+     * shard's publish window ({@code transport.publish.window}; default 0: the environment's default, 1,024).
+     */
+    record Arguments(int rate, int window) {
+
+        static final Arguments DEFAULT = new Arguments(0, 0);
+
+        static Arguments parse(String name, List<String> arguments) {
+            int rate = 0;
+            int window = 0;
+            for (String argument : arguments) {
+                try {
+                    if (argument.startsWith("rate=")) {
+                        rate = Integer.parseInt(argument.substring("rate=".length()));
+                    } else if (argument.startsWith("window=")) {
+                        window = Integer.parseInt(argument.substring("window=".length()));
+                    } else {
+                        throw new IllegalArgumentException("neither rate=N nor window=N");
+                    }
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(
+                            name + ": cannot read '" + argument + "': expected rate=N or window=N", e);
+                }
+            }
+            if (rate < 0) {
+                throw new IllegalArgumentException(
+                        name + ": rate must be 0 (as fast as read) or positive, got " + rate);
+            }
+            if (window < 0) {
+                throw new IllegalArgumentException(
+                        name + ": window must be 0 (the default) or positive, got " + window);
+            }
+            return new Arguments(rate, window);
+        }
+
+        String windowText() {
+            return window == 0 ? "default" : Integer.toString(window);
+        }
+    }
+
+    /** The environment's {@code transport} section for a publish window, empty for the default (0). */
+    static String transport(int window) {
+        return window == 0 ? "" : "transport:\n  publish:\n    window: " + window + "\n";
+    }
+
+    /** Shards receiving now ({@link #receiving}), or -1 if the health registry did not answer in time. */
+    static long streaming(ConnectorNode connectors) {
+        try {
+            return connectors.health().toCompletableFuture().join().stream()
+                    .filter(ConnectorBench::receiving)
+                    .count();
+        } catch (CompletionException e) {
+            return -1;
         }
     }
 
@@ -271,13 +397,19 @@ final class ConnectorBench {
     }
 
     static Environment environment(Path work, Scenario scenario, int port) throws IOException {
+        return environment(work, scenario, port, 0);
+    }
+
+    /** As above, each shard's publish window {@code window} (0: the default). */
+    static Environment environment(Path work, Scenario scenario, int port, int window) throws IOException {
         Path feeds = Files.createDirectories(work.resolve("exchanges/feeds"));
         String file = scenario.feed + ".yaml";
         Path shipped = NodeConfig.resolve(Path.of("exchanges/feeds").resolve(file), System.getenv());
         Files.writeString(feeds.resolve(file), DemoLayout.local(Files.readString(shipped), port));
         Path env =
                 Files.createDirectories(work.resolve("exchanges/environments")).resolve("bench.yaml");
-        Files.writeString(env, """
+        Files.writeString(
+                env, """
                 name: bench
                 feeds:
                   %s:
@@ -285,7 +417,7 @@ final class ConnectorBench {
                     %s
                 storage:
                   archive-root: %s
-                """.formatted(scenario.feed, scenario.feedSection(), work.resolve("archive")));
+                %s""".formatted(scenario.feed, scenario.feedSection(), work.resolve("archive"), transport(window)));
         return EnvironmentLoader.load(env, Map.of());
     }
 
@@ -365,12 +497,23 @@ final class ConnectorBench {
 
         /** Samples for {@code measured}, from now. */
         Window measure(Duration measured) {
+            return measure(measured, () -> {});
+        }
+
+        /** Samples for {@code measured}, from now, running {@code everySecond} once a second meanwhile. */
+        Window measure(Duration measured, Runnable everySecond) {
             long startAcked = acked.get();
             long startFrames = frames();
             stamps.set(0);
             sampling = true;
             long start = System.nanoTime();
-            ReplayBench.pause(measured);
+            long end = start + measured.toNanos();
+            for (long now = start; now < end; now = System.nanoTime()) {
+                ReplayBench.pause(Duration.ofNanos(Math.min(1_000_000_000L, end - now)));
+                if (System.nanoTime() < end) {
+                    everySecond.run();
+                }
+            }
             sampling = false;
             double seconds = (System.nanoTime() - start) / 1e9;
             return new Window(acked.get() - startAcked, frames() - startFrames, seconds, samples(), stamps.get());

@@ -6,10 +6,6 @@ import io.ssmd.core.config.EnvironmentLoader;
 import io.ssmd.core.nats.NatsConnections;
 import io.ssmd.core.nats.NatsServerProcess;
 import io.ssmd.core.settings.NodeConfig;
-import io.ssmd.feeds.kalshi.replay.KalshiReplayServer;
-import io.ssmd.feeds.replay.Faults;
-import io.ssmd.feeds.replay.ReplayServer;
-import io.ssmd.feeds.replay.ReplaySettings;
 import io.ssmd.node.ConnectorNode;
 import io.ssmd.node.DemoLayout;
 import java.io.IOException;
@@ -20,13 +16,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.ServerBinding;
 
 /**
- * {@code ssmd bench connector-kalshi}: the Kalshi replay server (synthetic, {@value #MARKETS} markets, as fast as
- * each session is read, signed handshakes checked) → discovery through its REST → the feed manager's shards of 160
- * markets (13 market shards and the lifecycle companion) → JetStream, all on this machine. Prints acked messages per
- * second over all shards and the frame-to-ack latency (frame at the shard → PubAck).
+ * {@code ssmd bench connector-kalshi}: the Kalshi replay server in a JVM of its own (synthetic, {@value #MARKETS}
+ * markets, as fast as each session is read, signed handshakes checked) → discovery through its REST → the feed
+ * manager's shards of 160 markets (13 market shards and the lifecycle companion) → JetStream, all on this machine.
+ * Prints acked messages per second over all shards, the frame-to-ack latency (frame at the shard → PubAck), the
+ * connector JVM's CPU per message and the venue's share of the CPU.
  */
 final class KalshiConnectorBench {
 
@@ -41,10 +37,18 @@ final class KalshiConnectorBench {
     private KalshiConnectorBench() {}
 
     static ConnectorBench.Result run(Duration warmUp, Duration measured, PrintStream out) {
+        return run(ConnectorBench.Arguments.DEFAULT, warmUp, measured, out);
+    }
+
+    /** As above, with a connector bench's {@link ConnectorBench.Arguments} (rate per connection, publish window). */
+    static ConnectorBench.Result run(
+            ConnectorBench.Arguments arguments, Duration warmUp, Duration measured, PrintStream out) {
+        int rate = arguments.rate();
         out.printf(
-                "ssmd bench %s: Kalshi replay server (synthetic, rate 0, %,d markets, signed handshakes) ->"
-                        + " discovery -> 13 shards (160 markets, the last 80) + lifecycle -> JetStream (file storage); %s warm-up, %s measured%n",
-                SCENARIO, MARKETS, warmUp, measured);
+                "ssmd bench %s: Kalshi replay server in its own JVM (synthetic, rate %d, %,d markets, signed"
+                        + " handshakes) -> discovery -> 13 shards (160 markets, the last 80) + lifecycle -> JetStream"
+                        + " (file storage); publish window %s a shard; %s warm-up, %s measured%n",
+                SCENARIO, rate, MARKETS, arguments.windowText(), warmUp, measured);
         Path work;
         try {
             work = Files.createTempDirectory("ssmd-bench-kalshi-");
@@ -55,73 +59,35 @@ final class KalshiConnectorBench {
         NatsServerProcess nats = NatsServerProcess.create(work.resolve("nats"));
         nats.start();
         ActorSystem<Void> system = ConnectorBench.ssmdSystem();
-        try (Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-kalshi")) {
-            Path privateKey = work.resolve("kalshi-private.pem");
-            Path publicKey = work.resolve("kalshi-public.pem");
+        Path privateKey = work.resolve("kalshi-private.pem");
+        Path publicKey = work.resolve("kalshi-public.pem");
+        try {
             DemoLayout.writeKeyPair(privateKey, publicKey);
-            ReplaySettings replay = ReplaySettings.synthetic("kalshi", 0, 0, 1)
-                    .withInstruments(KalshiReplayServer.syntheticInstruments(MARKETS))
-                    .withKalshiPublicKey(publicKey);
-            ServerBinding binding = ReplayServer.create(system, KalshiReplayServer.create(replay), replay, new Faults())
-                    .bind()
-                    .toCompletableFuture()
-                    .join();
-            Environment environment = environment(work, binding.localAddress().getPort(), privateKey);
+        } catch (Exception e) {
+            throw new IllegalStateException("no key pair", e);
+        }
+        try (VenueProcess venue = VenueProcess.start("kalshi", rate, MARKETS, publicKey);
+                Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-kalshi")) {
+            Environment environment =
+                    environment(work, venue.port(), privateKey, MARKETS, UnaryOperator.identity(), arguments.window());
             ConnectorNode connectors = ConnectorBench.startConnectors(system, connection, environment, recorder);
             ConnectorBench.awaitStreaming(connectors, SHARDS, ConnectorBench.SHARDS_TIMEOUT, out);
             ReplayBench.pause(warmUp);
-            ConnectorBench.Window window = recorder.measure(measured);
-            long acked = window.acked();
-            long frames = window.frames();
-            double seconds = window.seconds();
-            long[] latencies = window.latencies();
-            double windowLoad = ConnectorBench.load();
+            ConnectorBench.Measured window = ConnectorBench.measure(recorder, connectors, venue, nats, measured);
             String client = ConnectorBench.client(system);
-            long streaming = streaming(connectors);
-            binding.unbind().toCompletableFuture().join();
-            system.terminate();
-            system.getWhenTerminated().toCompletableFuture().join();
+            ConnectorBench.stop(system, out);
             nats.stop();
             BenchResult ceiling = NatsCeilingBench.run(200_000, NatsCeilingBench.HeaderSet.MSG_ID);
-            ConnectorBench.Result result = new ConnectorBench.Result(
-                    acked,
-                    seconds,
-                    ConnectorBench.percentile(latencies, 0.50),
-                    ConnectorBench.percentile(latencies, 0.99),
-                    ceiling.msgsPerSecond());
-            out.printf(
-                    "connector-kalshi   %,11.0f acked msgs/s  (%,d in %.1f s, from %,.0f frames/s, %s of %d shards"
-                            + " receiving at the end); frame-to-ack p50 %,d µs, p99 %,d µs; load %.2f after the"
-                            + " window; WebSocket client %s%n",
-                    result.rate(),
-                    acked,
-                    seconds,
-                    frames / seconds,
-                    streaming < 0 ? "?" : Long.toString(streaming),
-                    SHARDS,
-                    result.p50Micros(),
-                    result.p99Micros(),
-                    windowLoad,
-                    client);
-            out.println("                   " + ceiling.describe());
-            out.printf("connector-kalshi / nats-ceiling (Nats-Msg-Id): %.2f%n", result.rate() / result.ceiling());
+            ConnectorBench.Result result = window.result(ceiling);
+            window.print(SCENARIO, result, client, out);
+            out.println("                     " + ceiling.describe());
+            out.printf("%s / nats-ceiling (Nats-Msg-Id): %.2f%n", SCENARIO, result.rate() / result.ceiling());
             return result;
         } catch (IOException | InterruptedException e) {
             throw new IllegalStateException("the Kalshi connector benchmark failed: " + e, e);
         } finally {
             system.terminate();
             nats.stop();
-        }
-    }
-
-    /** Shards receiving now ({@link ConnectorBench#receiving}), or -1 if the health registry did not answer in time (a loaded machine). */
-    private static long streaming(ConnectorNode connectors) {
-        try {
-            return connectors.health().toCompletableFuture().join().stream()
-                    .filter(ConnectorBench::receiving)
-                    .count();
-        } catch (java.util.concurrent.CompletionException e) {
-            return -1;
         }
     }
 
@@ -137,6 +103,13 @@ final class KalshiConnectorBench {
     /** As above, the feed file changed by {@code feedFile} first. */
     static Environment environment(Path work, int port, Path privateKey, int markets, UnaryOperator<String> feedFile)
             throws IOException {
+        return environment(work, port, privateKey, markets, feedFile, 0);
+    }
+
+    /** As above, each shard's publish window {@code window} (0: the default). */
+    static Environment environment(
+            Path work, int port, Path privateKey, int markets, UnaryOperator<String> feedFile, int window)
+            throws IOException {
         Path feeds = Files.createDirectories(work.resolve("exchanges/feeds"));
         Path shipped = NodeConfig.resolve(Path.of("exchanges/feeds/kalshi.yaml"), System.getenv());
         Files.writeString(
@@ -151,7 +124,7 @@ final class KalshiConnectorBench {
                     discovery: {max-instruments: %d}
                 storage:
                   archive-root: %s
-                """.formatted(markets, work.resolve("archive")));
+                %s""".formatted(markets, work.resolve("archive"), ConnectorBench.transport(window)));
         return EnvironmentLoader.load(
                 env,
                 Map.of(

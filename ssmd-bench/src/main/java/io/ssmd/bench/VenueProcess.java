@@ -24,6 +24,12 @@ import org.apache.pekko.http.javadsl.ServerBinding;
  */
 final class VenueProcess implements AutoCloseable {
 
+    /**
+     * {@value}: JVM options for the venue's JVM, split at spaces (e.g. a flight recording of the venue alone); the
+     * bench's own JVM takes {@code SSMD_JAVA_OPTS}.
+     */
+    static final String JAVA_OPTIONS = "SSMD_VENUE_JAVA_OPTS";
+
     private final Process process;
     private final int port;
 
@@ -37,9 +43,13 @@ final class VenueProcess implements AutoCloseable {
      * as read), with {@code instruments} synthetic instruments (0: the venue's defaults).
      */
     static VenueProcess start(String venue, int rate, int instruments, Path kalshiPublicKey) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m"));
+        String options = System.getenv(JAVA_OPTIONS);
+        if (options != null && !options.isBlank()) {
+            command.addAll(List.of(options.trim().split("\\s+")));
+        }
+        command.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
                 VenueProcess.class.getName(),
@@ -53,12 +63,18 @@ final class VenueProcess implements AutoCloseable {
                     .start();
             BufferedReader lines =
                     new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            String first = lines.readLine();
-            if (first == null || !first.startsWith("port ")) {
-                process.destroyForcibly();
-                throw new IllegalStateException("the venue process did not start: " + first);
+            // The JVM may print before the port line (a flight recording's start, from SSMD_VENUE_JAVA_OPTS): passed
+            // on.
+            String line = lines.readLine();
+            while (line != null && !line.startsWith("port ")) {
+                System.err.println("venue: " + line);
+                line = lines.readLine();
             }
-            return new VenueProcess(process, Integer.parseInt(first.substring(5).trim()));
+            if (line == null) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the venue process ended before it printed its port");
+            }
+            return new VenueProcess(process, Integer.parseInt(line.substring(5).trim()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the venue process", e);
         }
@@ -66,6 +82,11 @@ final class VenueProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The venue process's CPU time so far (all threads), ns; -1 if the operating system does not tell. */
+    long cpuNanos() {
+        return ProcessCpu.cpuNanos(process.toHandle());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.ssmd.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ssmd.feeds.Venues;
 import java.util.List;
@@ -53,5 +54,32 @@ class BenchesTest {
         assertThat(Benches.closestTo("conector-kalshi")).hasValue("connector-kalshi");
         assertThat(Benches.closestTo("replay-krakn")).hasValue("replay-kraken");
         assertThat(Benches.closestTo("everything")).isEmpty();
+    }
+
+    @Test
+    void aConnectorBenchTakesARatePerConnectionAndAWindowAndRefusesAnythingElseByName() {
+        assertThat(ConnectorBench.Arguments.parse("connector-kalshi", List.of()))
+                .isEqualTo(ConnectorBench.Arguments.DEFAULT);
+        assertThat(ConnectorBench.Arguments.parse("connector-kalshi", List.of("rate=10", "window=128")))
+                .isEqualTo(new ConnectorBench.Arguments(10, 128));
+        assertThatThrownBy(() -> ConnectorBench.Arguments.parse("connector-kalshi", List.of("rate=ten")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("connector-kalshi")
+                .hasMessageContaining("'rate=ten'");
+        assertThatThrownBy(() -> ConnectorBench.Arguments.parse("connector-polymarket", List.of("10")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected rate=N or window=N");
+        assertThatThrownBy(() -> ConnectorBench.Arguments.parse("connector-kraken", List.of("rate=-1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("rate must be 0");
+        assertThatThrownBy(() -> ConnectorBench.Arguments.parse("connector-kraken", List.of("window=-5")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("window must be 0");
+    }
+
+    @Test
+    void aWindowBecomesTheEnvironmentsPublishWindow() {
+        assertThat(ConnectorBench.transport(0)).isEmpty();
+        assertThat(ConnectorBench.transport(128)).isEqualTo("transport:\n  publish:\n    window: 128\n");
     }
 }
