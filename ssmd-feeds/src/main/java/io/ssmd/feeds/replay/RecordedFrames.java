@@ -99,23 +99,23 @@ public final class RecordedFrames {
     /** Keeps the schedule anchored to the first frame of each pass, so delays do not add up into drift. */
     private static final class Pacer {
         private final double speed;
-        private final long untimedGapNanos;
+        /** Frames without a time, evenly spaced; null: as fast as read. */
+        private final EvenPace untimed;
+
         private long anchorNanos = -1;
         private long anchorMicros;
         private long lastMicros = Long.MIN_VALUE;
-        private long nextUntimedNanos;
 
         Pacer(double speed, int rate) {
             this.speed = speed;
-            this.untimedGapNanos = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
+            this.untimed = rate > 0 ? new EvenPace(rate) : null;
         }
 
         CompletionStage<RecordedFrame> when(RecordedFrame frame) {
             long now = System.nanoTime();
             long due;
             if (frame.receivedMicros() < 0) {
-                due = Math.max(now, nextUntimedNanos);
-                nextUntimedNanos = due + untimedGapNanos;
+                due = untimed == null ? now : untimed.next();
             } else if (speed == 0) {
                 due = now;
             } else {

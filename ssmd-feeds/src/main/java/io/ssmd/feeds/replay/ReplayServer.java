@@ -219,6 +219,10 @@ public final class ReplayServer extends AllDirectives {
 
     private Source<ReplaySession.Event, NotUsed> pump() {
         Source<ReplaySession.Event, NotUsed> pumps = Source.repeat(ReplaySession.Pump.INSTANCE);
-        return settings.rate() > 0 ? pumps.throttle(settings.rate(), Duration.ofSeconds(1)) : pumps;
+        if (settings.rate() == 0) {
+            return pumps;
+        }
+        EvenPace pace = new EvenPace(settings.rate());
+        return pumps.mapAsync(1, pace::when);
     }
 }
