@@ -27,12 +27,19 @@ final class RateBench {
     /** 0 = as fast as the shard reads (saturation). */
     static final List<Integer> RATES = List.of(0, 1_000, 10_000, 50_000);
 
+    /**
+     * Each pass's warm-up at its own rate. 5 s left the JIT compiling through the measured window (4–11 s of compile
+     * time in 10 s at 10k msgs/s), which counted in the CPU per message; 15 s at the pass's rate lets the hot paths
+     * compile first.
+     */
+    static final Duration WARM_UP = Duration.ofSeconds(15);
+
     private RateBench() {}
 
     /** {@code ssmd bench connector-kraken-rates [RATE...]}: the given rates (0 = unpaced), or {@link #RATES}. */
     static void run(PrintStream out, List<String> arguments) {
         List<Integer> rates = rates(NAME, arguments, 0);
-        run(rates.isEmpty() ? RATES : rates, Duration.ofSeconds(5), Duration.ofSeconds(10), out);
+        run(rates.isEmpty() ? RATES : rates, WARM_UP, Duration.ofSeconds(10), out);
     }
 
     /** {@code arguments} as rates in messages per second, each at least {@code least}; a clear error otherwise. */
