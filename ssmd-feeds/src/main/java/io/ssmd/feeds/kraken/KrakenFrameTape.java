@@ -1,0 +1,246 @@
+package io.ssmd.feeds.kraken;
+
+import io.ssmd.core.shard.JsonSlices;
+import io.ssmd.core.shard.JsonTape;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The fast path of {@link KrakenProtocol#read}: the same {@link KrakenProtocol.Frame} for the frames a connection
+ * mostly carries (channel frames: {@code book}, {@code trade}, {@code ticker}, heartbeats), read from a
+ * {@link JsonTape} that checked the frame in the same pass, so no parser is made and no field is copied unless the
+ * decoder uses it. Answers null for anything it does not read exactly as the Jackson reader would (a method answer, an
+ * escaped name or value, a key given twice, a field of an odd type), and the decoder reads that frame with
+ * {@link KrakenProtocol#read}: same outcome, same reasons.
+ */
+final class KrakenFrameTape {
+
+    private static final byte[] CHANNEL = ascii("channel");
+    private static final byte[] TYPE = ascii("type");
+    private static final byte[] DATA = ascii("data");
+    private static final byte[] METHOD = ascii("method");
+    private static final byte[] ERROR = ascii("error");
+    private static final byte[] SYMBOL = ascii("symbol");
+    private static final byte[] REQ_ID = ascii("req_id");
+    private static final byte[] SUCCESS = ascii("success");
+    private static final byte[] BIDS = ascii("bids");
+    private static final byte[] ASKS = ascii("asks");
+    private static final byte[] CHECKSUM = ascii("checksum");
+    private static final byte[] PRICE = ascii("price");
+    private static final byte[] QTY = ascii("qty");
+
+    /** Channel and type names as constants: the common ones cost no {@code String} per frame. */
+    private static final String[] NAMES = {"book", "trade", "ticker", "heartbeat", "status", "update", "snapshot"};
+
+    private static final byte[][] NAME_BYTES = new byte[NAMES.length][];
+
+    static {
+        for (int i = 0; i < NAMES.length; i++) {
+            NAME_BYTES[i] = ascii(NAMES[i]);
+        }
+    }
+
+    private final JsonTape tape = new JsonTape();
+
+    /** The frame as {@link KrakenProtocol#read} reads it, or null when that reader must read it. */
+    KrakenProtocol.Frame read(byte[] frame) {
+        if (!tape.read(frame) || tape.kind(0) != JsonTape.OBJECT) {
+            return null;
+        }
+        String channel = null;
+        String type = null;
+        List<KrakenProtocol.Entry> data = null;
+        JsonSlices.Layout layout = null;
+        boolean seenChannel = false;
+        boolean seenType = false;
+        boolean seenData = false;
+        int end = tape.next(0);
+        for (int name = 1; name < end; name = tape.next(name + 1)) {
+            int value = name + 1;
+            if (tape.escaped(name)
+                    || tape.is(name, METHOD)
+                    || tape.is(name, ERROR)
+                    || tape.is(name, SYMBOL)
+                    || tape.is(name, REQ_ID)
+                    || tape.is(name, SUCCESS)) {
+                return null;
+            }
+            if (tape.is(name, CHANNEL)) {
+                if (seenChannel || tape.kind(value) != JsonTape.STRING || tape.escaped(value)) {
+                    return null;
+                }
+                seenChannel = true;
+                channel = name(value);
+            } else if (tape.is(name, TYPE)) {
+                if (seenType || tape.kind(value) != JsonTape.STRING || tape.escaped(value)) {
+                    return null;
+                }
+                seenType = true;
+                type = name(value);
+            } else if (tape.is(name, DATA)) {
+                if (seenData) {
+                    return null;
+                }
+                seenData = true;
+                if (tape.kind(value) == JsonTape.ARRAY) {
+                    List<int[]> ranges = new ArrayList<>(2);
+                    data = entries(value, ranges);
+                    if (data == null) {
+                        return null;
+                    }
+                    layout = new JsonSlices.Layout(tape.start(value), tape.end(value), ranges);
+                }
+            }
+        }
+        return new KrakenProtocol.Frame(channel, type, null, null, null, null, null, data, layout);
+    }
+
+    private List<KrakenProtocol.Entry> entries(int array, List<int[]> ranges) {
+        List<KrakenProtocol.Entry> entries = new ArrayList<>(2);
+        int end = tape.next(array);
+        for (int element = array + 1; element < end; element = tape.next(element)) {
+            if (tape.kind(element) != JsonTape.OBJECT) {
+                return null;
+            }
+            KrakenProtocol.Entry entry = entry(element);
+            if (entry == null) {
+                return null;
+            }
+            entries.add(entry);
+            ranges.add(new int[] {tape.start(element), tape.end(element)});
+        }
+        return entries;
+    }
+
+    private KrakenProtocol.Entry entry(int object) {
+        String symbol = null;
+        List<KrakenProtocol.Level> bids = List.of();
+        List<KrakenProtocol.Level> asks = List.of();
+        boolean readable = true;
+        OptionalLong checksum = OptionalLong.empty();
+        int seen = 0;
+        int end = tape.next(object);
+        for (int name = object + 1; name < end; name = tape.next(name + 1)) {
+            int value = name + 1;
+            if (tape.escaped(name)) {
+                return null;
+            }
+            int field = tape.is(name, SYMBOL)
+                    ? 1
+                    : tape.is(name, BIDS) ? 2 : tape.is(name, ASKS) ? 4 : tape.is(name, CHECKSUM) ? 8 : 0;
+            if (field == 0) {
+                continue;
+            }
+            if ((seen & field) != 0) {
+                return null;
+            }
+            seen |= field;
+            switch (field) {
+                case 1 -> {
+                    if (tape.kind(value) == JsonTape.STRING) {
+                        if (tape.escaped(value)) {
+                            return null;
+                        }
+                        symbol = tape.text(value);
+                    }
+                }
+                case 2, 4 -> {
+                    List<KrakenProtocol.Level> levels = tape.kind(value) == JsonTape.ARRAY ? levels(value) : null;
+                    if (levels == UNREADABLE_BY_TAPE) {
+                        return null;
+                    }
+                    readable &= levels != null;
+                    if (field == 2) {
+                        bids = levels == null ? List.of() : levels;
+                    } else {
+                        asks = levels == null ? List.of() : levels;
+                    }
+                }
+                default -> checksum = checksum(value);
+            }
+        }
+        return new KrakenProtocol.Entry(symbol, bids, asks, readable, checksum);
+    }
+
+    /** Marks a side this reader leaves to the Jackson reader (an escaped name or text, a key given twice). */
+    private static final List<KrakenProtocol.Level> UNREADABLE_BY_TAPE = new ArrayList<>();
+
+    /** A side's levels; null when one is not a level (the side is unreadable), as {@code WireTokens.levels}. */
+    private List<KrakenProtocol.Level> levels(int array) {
+        List<KrakenProtocol.Level> levels = new ArrayList<>();
+        boolean broken = false;
+        int end = tape.next(array);
+        for (int element = array + 1; element < end; element = tape.next(element)) {
+            if (tape.kind(element) != JsonTape.OBJECT) {
+                broken = true;
+                continue;
+            }
+            int price = -1;
+            int qty = -1;
+            int objectEnd = tape.next(element);
+            for (int name = element + 1; name < objectEnd; name = tape.next(name + 1)) {
+                if (tape.escaped(name)) {
+                    return UNREADABLE_BY_TAPE;
+                }
+                if (tape.is(name, PRICE)) {
+                    if (price != -1) {
+                        return UNREADABLE_BY_TAPE;
+                    }
+                    price = name + 1;
+                } else if (tape.is(name, QTY)) {
+                    if (qty != -1) {
+                        return UNREADABLE_BY_TAPE;
+                    }
+                    qty = name + 1;
+                }
+            }
+            String priceText = price == -1 ? null : scalar(price);
+            String qtyText = qty == -1 ? null : scalar(qty);
+            if (priceText == ESCAPED || qtyText == ESCAPED) {
+                return UNREADABLE_BY_TAPE;
+            }
+            KrakenProtocol.Level level =
+                    priceText == null || qtyText == null ? null : KrakenProtocol.level(priceText, qtyText);
+            if (level == null) {
+                broken = true;
+            } else {
+                levels.add(level);
+            }
+        }
+        return broken ? null : levels;
+    }
+
+    private static final String ESCAPED = new String("(escaped)");
+
+    /** A scalar's text as Jackson's {@code getText} gives it; null for null or a container. */
+    private String scalar(int token) {
+        return switch (tape.kind(token)) {
+            case JsonTape.STRING -> tape.escaped(token) ? ESCAPED : tape.text(token);
+            case JsonTape.NUMBER -> tape.text(token);
+            case JsonTape.TRUE -> "true";
+            case JsonTape.FALSE -> "false";
+            default -> null;
+        };
+    }
+
+    /** An unsigned 32-bit integer; anything else counts as no checksum, as {@link KrakenProtocol} reads it. */
+    private OptionalLong checksum(int token) {
+        long value = tape.longValue(token, -1);
+        return value >= 0 && value <= 0xFFFF_FFFFL ? OptionalLong.of(value) : OptionalLong.empty();
+    }
+
+    private String name(int token) {
+        for (int i = 0; i < NAMES.length; i++) {
+            if (tape.is(token, NAME_BYTES[i])) {
+                return NAMES[i];
+            }
+        }
+        return tape.text(token);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+}
