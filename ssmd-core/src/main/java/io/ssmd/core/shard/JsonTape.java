@@ -107,6 +107,43 @@ public final class JsonTape {
         return new String(bytes, starts[token], ends[token] - starts[token], StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * Which of {@code names} a member's name token is: its index, -1 for none of them, {@link #ESCAPED_NAME} for a name
+     * with escapes (whose text this tape does not compare: a reader hands such a frame to Jackson).
+     */
+    public int field(int name, byte[][] names) {
+        if (escaped[name]) {
+            return ESCAPED_NAME;
+        }
+        for (int i = 0; i < names.length; i++) {
+            if (is(name, names[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@link #field}'s answer for a name with escapes. */
+    public static final int ESCAPED_NAME = -2;
+
+    /**
+     * A scalar's text as Jackson's {@code getText} answers it (a number's or a literal's as written); null for
+     * {@code null} and for a container. Not for an escaped string ({@link #escaped}).
+     */
+    public String scalar(int token) {
+        return switch (kinds[token]) {
+            case STRING, NUMBER -> text(token);
+            case TRUE -> "true";
+            case FALSE -> "false";
+            default -> null;
+        };
+    }
+
+    /** ASCII bytes of a name, for {@link #is} and {@link #field}. */
+    public static byte[] ascii(String name) {
+        return name.getBytes(StandardCharsets.US_ASCII);
+    }
+
     /** The member of an object token named {@code ascii}'s value token, or -1; -1 too when the name is given twice. */
     public int member(int object, byte[] ascii) {
         int found = -1;
