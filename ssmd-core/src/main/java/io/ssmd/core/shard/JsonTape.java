@@ -159,6 +159,17 @@ public final class JsonTape {
         return found;
     }
 
+    /** Whether a number token has neither a fraction nor an exponent (Jackson's {@code VALUE_NUMBER_INT}). */
+    public boolean integral(int token) {
+        for (int i = starts[token]; i < ends[token]; i++) {
+            byte b = bytes[i];
+            if (b == '.' || b == 'e' || b == 'E') {
+                return false;
+            }
+        }
+        return kinds[token] == NUMBER;
+    }
+
     /** The value of a number token without fraction or exponent, or {@code fallback} when it has them or overflows. */
     public long longValue(int token, long fallback) {
         if (kinds[token] != NUMBER) {
