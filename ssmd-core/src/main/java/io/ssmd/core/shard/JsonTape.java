@@ -36,6 +36,15 @@ public final class JsonTape {
 
     private static final int INVALID = -1;
 
+    /** Bytes that end the plain run of a string: the quote, the backslash, control characters, non-ASCII. */
+    private static final boolean[] SPECIAL_IN_STRING = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            SPECIAL_IN_STRING[c] = c == '"' || c == '\\' || c < 0x20 || c >= 0x80;
+        }
+    }
+
     private byte[] bytes;
     private int count;
     private byte[] kinds = new byte[256];
@@ -92,8 +101,7 @@ public final class JsonTape {
             return false;
         }
         int from = starts[token] + 1;
-        int length = ends[token] - 1 - from;
-        return length == ascii.length && Arrays.equals(bytes, from, from + length, ascii, 0, length);
+        return sameBytes(from, ends[token] - 1 - from, ascii);
     }
 
     /**
@@ -108,19 +116,74 @@ public final class JsonTape {
     }
 
     /**
-     * Which of {@code names} a member's name token is: its index, -1 for none of them, {@link #ESCAPED_NAME} for a name
-     * with escapes (whose text this tape does not compare: a reader hands such a frame to Jackson).
+     * Names a reader looks for, each with its length and hash, so that finding a member's name among them costs one
+     * pass over the name and a compare per candidate rather than a byte compare per candidate.
      */
-    public int field(int name, byte[][] names) {
+    public static final class Names {
+        private final byte[][] names;
+        private final int[] hashes;
+
+        private Names(String... names) {
+            this.names = new byte[names.length][];
+            this.hashes = new int[names.length];
+            for (int i = 0; i < names.length; i++) {
+                this.names[i] = ascii(names[i]);
+                this.hashes[i] = hash(this.names[i], 0, this.names[i].length);
+            }
+        }
+
+        /** How many names. */
+        public int size() {
+            return names.length;
+        }
+    }
+
+    /** Names to find with {@link #field}: at most 32, so that a reader can mark those seen in an {@code int}. */
+    public static Names names(String... names) {
+        if (names.length > 32) {
+            throw new IllegalArgumentException("at most 32 names: " + names.length);
+        }
+        return new Names(names);
+    }
+
+    /**
+     * Which of {@code names} a member's name token (or any string token) is: its index, -1 for none of them,
+     * {@link #ESCAPED_NAME} for a name with escapes (whose text this tape does not compare: a reader hands such a frame
+     * to Jackson).
+     */
+    public int field(int name, Names names) {
         if (escaped[name]) {
             return ESCAPED_NAME;
         }
-        for (int i = 0; i < names.length; i++) {
-            if (is(name, names[i])) {
+        int from = starts[name] + 1;
+        int length = ends[name] - 1 - from;
+        int hash = hash(bytes, from, length);
+        for (int i = 0; i < names.hashes.length; i++) {
+            if (names.hashes[i] == hash && sameBytes(from, length, names.names[i])) {
                 return i;
             }
         }
         return -1;
+    }
+
+    private boolean sameBytes(int from, int length, byte[] name) {
+        if (name.length != length) {
+            return false;
+        }
+        for (int k = 0; k < length; k++) {
+            if (bytes[from + k] != name[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int hash(byte[] bytes, int from, int length) {
+        int h = length;
+        for (int k = from; k < from + length; k++) {
+            h = 31 * h + bytes[k];
+        }
+        return h;
     }
 
     /** {@link #field}'s answer for a name with escapes. */
@@ -338,6 +401,10 @@ public final class JsonTape {
         i++;
         while (i < n) {
             int c = b[i] & 0xff;
+            if (!SPECIAL_IN_STRING[c]) {
+                i++;
+                continue;
+            }
             if (c == '"') {
                 return i + 1;
             }

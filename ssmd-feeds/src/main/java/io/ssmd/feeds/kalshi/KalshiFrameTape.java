@@ -15,8 +15,8 @@ import java.util.OptionalLong;
  */
 final class KalshiFrameTape {
 
-    private static final byte[][] ROOT_FIELDS = names("type", "sid", "seq", "id", "msg", "cmd");
-    private static final byte[][] MSG_FIELDS = names(
+    private static final JsonTape.Names ROOT_FIELDS = JsonTape.names("type", "sid", "seq", "id", "msg", "cmd");
+    private static final JsonTape.Names MSG_FIELDS = JsonTape.names(
             "market_ticker",
             "event_ticker",
             "series_ticker",
@@ -37,14 +37,14 @@ final class KalshiFrameTape {
             "no_dollars_fp",
             "no_dollars",
             "no");
-    private static final byte[][] METADATA_FIELDS = names("event_ticker");
+    private static final JsonTape.Names METADATA_FIELDS = JsonTape.names("event_ticker");
 
     /** The common types and sides as constants, no {@code String} per frame. */
     private static final String[] CONSTANTS = {
         "orderbook_delta", "orderbook_snapshot", "ticker", "trade", "fill", "market_lifecycle_v2", "yes", "no"
     };
 
-    private static final byte[][] CONSTANT_BYTES = names(CONSTANTS);
+    private static final JsonTape.Names CONSTANT_NAMES = JsonTape.names(CONSTANTS);
 
     /** Thrown inside this reader for what only the Jackson reader reads; never leaves it. */
     private static final class Unread extends Exception {
@@ -284,28 +284,19 @@ final class KalshiFrameTape {
         if (tape.escaped(value)) {
             throw UNREAD;
         }
-        for (int i = 0; i < CONSTANTS.length; i++) {
-            if (tape.is(value, CONSTANT_BYTES[i])) {
-                return CONSTANTS[i];
-            }
+        int known = tape.field(value, CONSTANT_NAMES);
+        if (known >= 0) {
+            return CONSTANTS[known];
         }
         return tape.text(value);
     }
 
     /** Which field a name is, -1 for none; a name with escapes or given twice is for the Jackson reader. */
-    private int field(int name, byte[][] names, int seen) throws Unread {
+    private int field(int name, JsonTape.Names names, int seen) throws Unread {
         int field = tape.field(name, names);
         if (field == JsonTape.ESCAPED_NAME || (field >= 0 && (seen & (1 << field)) != 0)) {
             throw UNREAD;
         }
         return field;
-    }
-
-    private static byte[][] names(String... names) {
-        byte[][] bytes = new byte[names.length][];
-        for (int i = 0; i < names.length; i++) {
-            bytes[i] = JsonTape.ascii(names[i]);
-        }
-        return bytes;
     }
 }

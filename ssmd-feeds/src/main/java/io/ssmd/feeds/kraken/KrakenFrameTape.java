@@ -2,7 +2,6 @@ package io.ssmd.feeds.kraken;
 
 import io.ssmd.core.shard.JsonSlices;
 import io.ssmd.core.shard.JsonTape;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -17,30 +16,15 @@ import java.util.OptionalLong;
  */
 final class KrakenFrameTape {
 
-    private static final byte[] CHANNEL = ascii("channel");
-    private static final byte[] TYPE = ascii("type");
-    private static final byte[] DATA = ascii("data");
-    private static final byte[] METHOD = ascii("method");
-    private static final byte[] ERROR = ascii("error");
-    private static final byte[] SYMBOL = ascii("symbol");
-    private static final byte[] REQ_ID = ascii("req_id");
-    private static final byte[] SUCCESS = ascii("success");
-    private static final byte[] BIDS = ascii("bids");
-    private static final byte[] ASKS = ascii("asks");
-    private static final byte[] CHECKSUM = ascii("checksum");
-    private static final byte[] PRICE = ascii("price");
-    private static final byte[] QTY = ascii("qty");
+    private static final JsonTape.Names ROOT_FIELDS =
+            JsonTape.names("channel", "type", "data", "method", "error", "symbol", "req_id", "success");
+    private static final JsonTape.Names ENTRY_FIELDS = JsonTape.names("symbol", "bids", "asks", "checksum");
+    private static final JsonTape.Names LEVEL_FIELDS = JsonTape.names("price", "qty");
 
     /** Channel and type names as constants: the common ones cost no {@code String} per frame. */
     private static final String[] NAMES = {"book", "trade", "ticker", "heartbeat", "status", "update", "snapshot"};
 
-    private static final byte[][] NAME_BYTES = new byte[NAMES.length][];
-
-    static {
-        for (int i = 0; i < NAMES.length; i++) {
-            NAME_BYTES[i] = ascii(NAMES[i]);
-        }
-    }
+    private static final JsonTape.Names NAME_CONSTANTS = JsonTape.names(NAMES);
 
     private final JsonTape tape = new JsonTape();
 
@@ -59,27 +43,24 @@ final class KrakenFrameTape {
         int end = tape.next(0);
         for (int name = 1; name < end; name = tape.next(name + 1)) {
             int value = name + 1;
-            if (tape.escaped(name)
-                    || tape.is(name, METHOD)
-                    || tape.is(name, ERROR)
-                    || tape.is(name, SYMBOL)
-                    || tape.is(name, REQ_ID)
-                    || tape.is(name, SUCCESS)) {
+            int field = tape.field(name, ROOT_FIELDS);
+            // A method answer, or a name this tape does not compare: the Jackson reader's.
+            if (field == JsonTape.ESCAPED_NAME || field >= 3) {
                 return null;
             }
-            if (tape.is(name, CHANNEL)) {
+            if (field == 0) {
                 if (seenChannel || tape.kind(value) != JsonTape.STRING || tape.escaped(value)) {
                     return null;
                 }
                 seenChannel = true;
                 channel = name(value);
-            } else if (tape.is(name, TYPE)) {
+            } else if (field == 1) {
                 if (seenType || tape.kind(value) != JsonTape.STRING || tape.escaped(value)) {
                     return null;
                 }
                 seenType = true;
                 type = name(value);
-            } else if (tape.is(name, DATA)) {
+            } else if (field == 2) {
                 if (seenData) {
                     return null;
                 }
@@ -124,12 +105,11 @@ final class KrakenFrameTape {
         int end = tape.next(object);
         for (int name = object + 1; name < end; name = tape.next(name + 1)) {
             int value = name + 1;
-            if (tape.escaped(name)) {
+            int index = tape.field(name, ENTRY_FIELDS);
+            if (index == JsonTape.ESCAPED_NAME) {
                 return null;
             }
-            int field = tape.is(name, SYMBOL)
-                    ? 1
-                    : tape.is(name, BIDS) ? 2 : tape.is(name, ASKS) ? 4 : tape.is(name, CHECKSUM) ? 8 : 0;
+            int field = index < 0 ? 0 : 1 << index;
             if (field == 0) {
                 continue;
             }
@@ -181,15 +161,16 @@ final class KrakenFrameTape {
             int qty = -1;
             int objectEnd = tape.next(element);
             for (int name = element + 1; name < objectEnd; name = tape.next(name + 1)) {
-                if (tape.escaped(name)) {
+                int field = tape.field(name, LEVEL_FIELDS);
+                if (field == JsonTape.ESCAPED_NAME) {
                     return UNREADABLE_BY_TAPE;
                 }
-                if (tape.is(name, PRICE)) {
+                if (field == 0) {
                     if (price != -1) {
                         return UNREADABLE_BY_TAPE;
                     }
                     price = name + 1;
-                } else if (tape.is(name, QTY)) {
+                } else if (field == 1) {
                     if (qty != -1) {
                         return UNREADABLE_BY_TAPE;
                     }
@@ -232,15 +213,7 @@ final class KrakenFrameTape {
     }
 
     private String name(int token) {
-        for (int i = 0; i < NAMES.length; i++) {
-            if (tape.is(token, NAME_BYTES[i])) {
-                return NAMES[i];
-            }
-        }
-        return tape.text(token);
-    }
-
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
+        int known = tape.field(token, NAME_CONSTANTS);
+        return known >= 0 ? NAMES[known] : tape.text(token);
     }
 }

@@ -15,7 +15,7 @@ import java.util.OptionalLong;
  */
 final class KrakenFuturesFrameTape {
 
-    private static final byte[][] FIELDS = names(
+    private static final JsonTape.Names FIELDS = JsonTape.names(
             "event",
             "feed",
             "product_id",
@@ -28,14 +28,14 @@ final class KrakenFuturesFrameTape {
             "bids",
             "asks",
             "trades");
-    private static final byte[][] LEVEL_FIELDS = names("price", "qty");
+    private static final JsonTape.Names LEVEL_FIELDS = JsonTape.names("price", "qty");
 
     /** The common events, feeds and sides as constants, no {@code String} per frame. */
     private static final String[] CONSTANTS = {
         "trade", "ticker", "book", "trade_snapshot", "book_snapshot", "ticker_lite", "heartbeat", "buy", "sell"
     };
 
-    private static final byte[][] CONSTANT_BYTES = names(CONSTANTS);
+    private static final JsonTape.Names CONSTANT_NAMES = JsonTape.names(CONSTANTS);
 
     /** Thrown inside this reader for what only the Jackson reader reads; never leaves it. */
     private static final class Unread extends Exception {
@@ -201,28 +201,19 @@ final class KrakenFuturesFrameTape {
         if (tape.escaped(value)) {
             throw UNREAD;
         }
-        for (int i = 0; i < CONSTANTS.length; i++) {
-            if (tape.is(value, CONSTANT_BYTES[i])) {
-                return CONSTANTS[i];
-            }
+        int known = tape.field(value, CONSTANT_NAMES);
+        if (known >= 0) {
+            return CONSTANTS[known];
         }
         return tape.text(value);
     }
 
     /** Which field a name is, -1 for none; a name with escapes or given twice is for the Jackson reader. */
-    private int field(int name, byte[][] names, int seen) throws Unread {
+    private int field(int name, JsonTape.Names names, int seen) throws Unread {
         int field = tape.field(name, names);
         if (field == JsonTape.ESCAPED_NAME || (field >= 0 && (seen & (1 << field)) != 0)) {
             throw UNREAD;
         }
         return field;
-    }
-
-    private static byte[][] names(String... names) {
-        byte[][] bytes = new byte[names.length][];
-        for (int i = 0; i < names.length; i++) {
-            bytes[i] = JsonTape.ascii(names[i]);
-        }
-        return bytes;
     }
 }

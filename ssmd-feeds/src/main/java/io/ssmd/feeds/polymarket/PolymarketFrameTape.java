@@ -13,10 +13,11 @@ import java.util.List;
  */
 final class PolymarketFrameTape {
 
-    private static final byte[][] EVENT_FIELDS = names(
+    private static final JsonTape.Names EVENT_FIELDS = JsonTape.names(
             "event_type", "asset_id", "market", "assets_ids", "bids", "asks", "price_changes", "changes", "price");
-    private static final byte[][] LEVEL_FIELDS = names("price", "size");
-    private static final byte[][] CHANGE_FIELDS = names("asset_id", "side", "price", "size", "best_bid", "best_ask");
+    private static final JsonTape.Names LEVEL_FIELDS = JsonTape.names("price", "size");
+    private static final JsonTape.Names CHANGE_FIELDS =
+            JsonTape.names("asset_id", "side", "price", "size", "best_bid", "best_ask");
 
     /** Event types as constants: the venue's own cost no {@code String} per event. */
     private static final String[] TYPES = {
@@ -31,7 +32,7 @@ final class PolymarketFrameTape {
         "SELL"
     };
 
-    private static final byte[][] TYPE_BYTES = names(TYPES);
+    private static final JsonTape.Names TYPE_NAMES = JsonTape.names(TYPES);
 
     private static final PolymarketProtocol.Change NOT_A_CHANGE =
             new PolymarketProtocol.Change(null, false, null, null, null, null, false);
@@ -200,7 +201,7 @@ final class PolymarketFrameTape {
     }
 
     private PolymarketProtocol.Change change(int object) throws Unread {
-        String[] texts = new String[CHANGE_FIELDS.length];
+        String[] texts = new String[CHANGE_FIELDS.size()];
         int seen = 0;
         int end = tape.next(object);
         for (int name = object + 1; name < end; name = tape.next(name + 1)) {
@@ -224,7 +225,7 @@ final class PolymarketFrameTape {
         return new PolymarketProtocol.Change(asset, bid, priceValue, sizeValue, texts[4], texts[5], readable);
     }
 
-    private int field(int name, byte[][] names) throws Unread {
+    private int field(int name, JsonTape.Names names) throws Unread {
         int field = tape.field(name, names);
         if (field == JsonTape.ESCAPED_NAME) {
             throw UNREAD;
@@ -243,10 +244,9 @@ final class PolymarketFrameTape {
     /** {@link #text}, a known type or side answered as its constant. */
     private String constant(int token) throws Unread {
         if (tape.kind(token) == JsonTape.STRING && !tape.escaped(token)) {
-            for (int i = 0; i < TYPES.length; i++) {
-                if (tape.is(token, TYPE_BYTES[i])) {
-                    return TYPES[i];
-                }
+            int known = tape.field(token, TYPE_NAMES);
+            if (known >= 0) {
+                return TYPES[known];
             }
         }
         return text(token);
@@ -254,13 +254,5 @@ final class PolymarketFrameTape {
 
     private static String nonEmpty(String text) {
         return text == null || text.isEmpty() ? null : text;
-    }
-
-    private static byte[][] names(String... names) {
-        byte[][] bytes = new byte[names.length][];
-        for (int i = 0; i < names.length; i++) {
-            bytes[i] = JsonTape.ascii(names[i]);
-        }
-        return bytes;
     }
 }
