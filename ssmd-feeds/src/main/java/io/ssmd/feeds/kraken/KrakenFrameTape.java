@@ -26,6 +26,15 @@ final class KrakenFrameTape {
 
     private static final JsonTape.Names NAME_CONSTANTS = JsonTape.names(NAMES);
 
+    /** Thrown inside this reader for what only the Jackson reader reads; never leaves it. */
+    private static final class Unread extends Exception {
+        Unread() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final Unread UNREAD = new Unread();
+
     private final JsonTape tape = new JsonTape();
 
     /** The frame as {@link KrakenProtocol#read} reads it, or null when that reader must read it. */
@@ -67,8 +76,9 @@ final class KrakenFrameTape {
                 seenData = true;
                 if (tape.kind(value) == JsonTape.ARRAY) {
                     List<int[]> ranges = new ArrayList<>(2);
-                    data = entries(value, ranges);
-                    if (data == null) {
+                    try {
+                        data = entries(value, ranges);
+                    } catch (Unread e) {
                         return null;
                     }
                     layout = new JsonSlices.Layout(tape.start(value), tape.end(value), ranges);
@@ -78,24 +88,20 @@ final class KrakenFrameTape {
         return new KrakenProtocol.Frame(channel, type, null, null, null, null, null, data, layout);
     }
 
-    private List<KrakenProtocol.Entry> entries(int array, List<int[]> ranges) {
+    private List<KrakenProtocol.Entry> entries(int array, List<int[]> ranges) throws Unread {
         List<KrakenProtocol.Entry> entries = new ArrayList<>(2);
         int end = tape.next(array);
         for (int element = array + 1; element < end; element = tape.next(element)) {
             if (tape.kind(element) != JsonTape.OBJECT) {
-                return null;
+                throw UNREAD;
             }
-            KrakenProtocol.Entry entry = entry(element);
-            if (entry == null) {
-                return null;
-            }
-            entries.add(entry);
+            entries.add(entry(element));
             ranges.add(new int[] {tape.start(element), tape.end(element)});
         }
         return entries;
     }
 
-    private KrakenProtocol.Entry entry(int object) {
+    private KrakenProtocol.Entry entry(int object) throws Unread {
         String symbol = null;
         List<KrakenProtocol.Level> bids = List.of();
         List<KrakenProtocol.Level> asks = List.of();
@@ -107,30 +113,27 @@ final class KrakenFrameTape {
             int value = name + 1;
             int index = tape.field(name, ENTRY_FIELDS);
             if (index == JsonTape.ESCAPED_NAME) {
-                return null;
+                throw UNREAD;
             }
             int field = index < 0 ? 0 : 1 << index;
             if (field == 0) {
                 continue;
             }
             if ((seen & field) != 0) {
-                return null;
+                throw UNREAD;
             }
             seen |= field;
             switch (field) {
                 case 1 -> {
                     if (tape.kind(value) == JsonTape.STRING) {
                         if (tape.escaped(value)) {
-                            return null;
+                            throw UNREAD;
                         }
                         symbol = tape.text(value);
                     }
                 }
                 case 2, 4 -> {
                     List<KrakenProtocol.Level> levels = tape.kind(value) == JsonTape.ARRAY ? levels(value) : null;
-                    if (levels == UNREADABLE_BY_TAPE) {
-                        return null;
-                    }
                     readable &= levels != null;
                     if (field == 2) {
                         bids = levels == null ? List.of() : levels;
@@ -144,11 +147,8 @@ final class KrakenFrameTape {
         return new KrakenProtocol.Entry(symbol, bids, asks, readable, checksum);
     }
 
-    /** Marks a side this reader leaves to the Jackson reader (an escaped name or text, a key given twice). */
-    private static final List<KrakenProtocol.Level> UNREADABLE_BY_TAPE = new ArrayList<>();
-
     /** A side's levels; null when one is not a level (the side is unreadable), as {@code WireTokens.levels}. */
-    private List<KrakenProtocol.Level> levels(int array) {
+    private List<KrakenProtocol.Level> levels(int array) throws Unread {
         List<KrakenProtocol.Level> levels = new ArrayList<>();
         boolean broken = false;
         int end = tape.next(array);
@@ -163,25 +163,22 @@ final class KrakenFrameTape {
             for (int name = element + 1; name < objectEnd; name = tape.next(name + 1)) {
                 int field = tape.field(name, LEVEL_FIELDS);
                 if (field == JsonTape.ESCAPED_NAME) {
-                    return UNREADABLE_BY_TAPE;
+                    throw UNREAD;
                 }
                 if (field == 0) {
                     if (price != -1) {
-                        return UNREADABLE_BY_TAPE;
+                        throw UNREAD;
                     }
                     price = name + 1;
                 } else if (field == 1) {
                     if (qty != -1) {
-                        return UNREADABLE_BY_TAPE;
+                        throw UNREAD;
                     }
                     qty = name + 1;
                 }
             }
             String priceText = price == -1 ? null : scalar(price);
             String qtyText = qty == -1 ? null : scalar(qty);
-            if (priceText == ESCAPED || qtyText == ESCAPED) {
-                return UNREADABLE_BY_TAPE;
-            }
             KrakenProtocol.Level level =
                     priceText == null || qtyText == null ? null : KrakenProtocol.level(priceText, qtyText);
             if (level == null) {
@@ -193,17 +190,12 @@ final class KrakenFrameTape {
         return broken ? null : levels;
     }
 
-    private static final String ESCAPED = new String("(escaped)");
-
     /** A scalar's text as Jackson's {@code getText} gives it; null for null or a container. */
-    private String scalar(int token) {
-        return switch (tape.kind(token)) {
-            case JsonTape.STRING -> tape.escaped(token) ? ESCAPED : tape.text(token);
-            case JsonTape.NUMBER -> tape.text(token);
-            case JsonTape.TRUE -> "true";
-            case JsonTape.FALSE -> "false";
-            default -> null;
-        };
+    private String scalar(int token) throws Unread {
+        if (tape.escaped(token)) {
+            throw UNREAD;
+        }
+        return tape.scalar(token);
     }
 
     /** An unsigned 32-bit integer; anything else counts as no checksum, as {@link KrakenProtocol} reads it. */
