@@ -53,6 +53,15 @@ public final class JsonTape {
     private int[] ends = new int[256];
     private int[] nexts = new int[256];
 
+    /** Slots of the id cache ({@link #cachedText}): a power of two. */
+    private static final int CACHED_TEXTS = 256;
+
+    /** Longest string {@link #cachedText} keeps. */
+    private static final int CACHED_LENGTH = 128;
+
+    private final String[] cachedTexts = new String[CACHED_TEXTS];
+    private final byte[][] cachedBytes = new byte[CACHED_TEXTS][];
+
     /**
      * Reads a frame onto the tape.
      *
@@ -113,6 +122,29 @@ public final class JsonTape {
             return new String(bytes, starts[token] + 1, ends[token] - starts[token] - 2, StandardCharsets.UTF_8);
         }
         return new String(bytes, starts[token], ends[token] - starts[token], StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * {@link #text} of a string that recurs from frame to frame (an instrument's id), answered from a small
+     * direct-mapped cache when the same bytes were read before: no {@code String} made, and its hash, which the
+     * subject and book maps ask for, already computed. Not for an escaped string.
+     */
+    public String cachedText(int token) {
+        int from = starts[token] + 1;
+        int length = ends[token] - 1 - from;
+        if (kinds[token] != STRING || length > CACHED_LENGTH) {
+            return text(token);
+        }
+        int hash = hash(bytes, from, length);
+        int slot = (hash ^ (hash >>> 16)) & (CACHED_TEXTS - 1);
+        byte[] known = cachedBytes[slot];
+        if (known != null && sameBytes(from, length, known)) {
+            return cachedTexts[slot];
+        }
+        String text = new String(bytes, from, length, StandardCharsets.UTF_8);
+        cachedBytes[slot] = Arrays.copyOfRange(bytes, from, from + length);
+        cachedTexts[slot] = text;
+        return text;
     }
 
     /**

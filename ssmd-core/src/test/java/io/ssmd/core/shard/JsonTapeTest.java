@@ -58,6 +58,21 @@ class JsonTapeTest {
     }
 
     @Test
+    void anIdReadAgainIsTheStringReadBefore() {
+        JsonTape tape = new JsonTape();
+        assertThat(tape.read(bytes("{\"symbol\":\"BTC/USD\"}"))).isTrue();
+        String first = tape.cachedText(2);
+        assertThat(tape.read(bytes("{\"other\":1,\"symbol\":\"BTC/USD\"}"))).isTrue();
+        assertThat(tape.cachedText(4)).isSameAs(first).isEqualTo("BTC/USD");
+        assertThat(tape.read(bytes("{\"symbol\":\"ETH/USD\"}"))).isTrue();
+        assertThat(tape.cachedText(2)).isEqualTo("ETH/USD");
+        // Ids beyond the cache's length are read each time, with the same text.
+        String longId = "7".repeat(200);
+        assertThat(tape.read(bytes("[\"" + longId + "\"]"))).isTrue();
+        assertThat(tape.cachedText(1)).isEqualTo(longId);
+    }
+
+    @Test
     void aKeyGivenTwiceIsNoMember() {
         JsonTape tape = new JsonTape();
         assertThat(tape.read(bytes("{\"a\":1,\"a\":2}"))).isTrue();

@@ -104,7 +104,7 @@ final class KalshiFrameTape {
             }
             seen |= 1 << field;
             switch (field) {
-                case 0 -> msg.marketTicker = text(value);
+                case 0 -> msg.marketTicker = id(value);
                 case 1 -> msg.eventTicker = text(value);
                 case 2 -> msg.seriesTicker = text(value);
                 case 3 -> msg.metadataEventTicker = metadataEventTicker(value);
@@ -196,6 +196,22 @@ final class KalshiFrameTape {
             texts.add(kind == JsonTape.OBJECT || kind == JsonTape.ARRAY ? "" : scalarText(element));
         }
         return texts;
+    }
+
+    /** {@link #text} of a market's ticker: a string recurs, so it comes from the tape's cache. */
+    private String id(int value) throws Unread {
+        if (tape.kind(value) != JsonTape.STRING) {
+            return text(value);
+        }
+        String text = tape.cachedText(unescapedToken(value));
+        return text.isEmpty() ? null : text;
+    }
+
+    private int unescapedToken(int value) throws Unread {
+        if (tape.escaped(value)) {
+            throw UNREAD;
+        }
+        return value;
     }
 
     /** A scalar's text as the tree gave it ({@code null} for JSON null); null for a container or "". */

@@ -129,7 +129,7 @@ final class KrakenFrameTape {
                         if (tape.escaped(value)) {
                             throw UNREAD;
                         }
-                        symbol = tape.text(value);
+                        symbol = tape.cachedText(value);
                     }
                 }
                 case 2, 4 -> {

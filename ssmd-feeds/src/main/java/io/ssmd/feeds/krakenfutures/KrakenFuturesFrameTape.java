@@ -71,7 +71,7 @@ final class KrakenFuturesFrameTape {
                         frame.feed = tape.kind(value) == JsonTape.STRING ? constant(value) : null;
                         frame.feedText = asText(value, "");
                     }
-                    case 2 -> frame.productId = asText(value, "");
+                    case 2 -> frame.productId = tape.kind(value) == JsonTape.STRING ? id(value) : asText(value, "");
                     case 3 -> frame.message = tape.kind(value) == JsonTape.STRING ? constant(value) : null;
                     case 4 -> frame.productIds = texts(value);
                     case 5 -> frame.seq = seq(value);
@@ -194,6 +194,14 @@ final class KrakenFuturesFrameTape {
             elements.add(new int[] {tape.start(element), tape.end(element)});
         }
         return new JsonSlices.Layout(tape.start(array), tape.end(array), List.copyOf(elements));
+    }
+
+    /** A product id's text: it recurs, so it comes from the tape's cache. */
+    private String id(int value) throws Unread {
+        if (tape.escaped(value)) {
+            throw UNREAD;
+        }
+        return tape.cachedText(value);
     }
 
     /** A string's text, a common event, feed or side as its constant. */

@@ -105,8 +105,8 @@ final class PolymarketFrameTape {
             seen |= 1 << field;
             switch (field) {
                 case 0 -> type = nonEmpty(constant(value));
-                case 1 -> asset = nonEmpty(text(value));
-                case 2 -> market = nonEmpty(text(value));
+                case 1 -> asset = nonEmpty(id(value));
+                case 2 -> market = nonEmpty(id(value));
                 case 3 -> assetsIds = tape.kind(value) == JsonTape.ARRAY ? strings(value) : List.of();
                 case 4, 5 -> {
                     List<PolymarketProtocol.Level> levels = tape.kind(value) == JsonTape.ARRAY ? levels(value) : null;
@@ -213,7 +213,7 @@ final class PolymarketFrameTape {
                 throw UNREAD;
             }
             seen |= 1 << field;
-            texts[field] = nonEmpty(field == 1 ? constant(name + 1) : text(name + 1));
+            texts[field] = nonEmpty(field == 1 ? constant(name + 1) : field == 0 ? id(name + 1) : text(name + 1));
         }
         String asset = texts[0];
         String side = texts[1];
@@ -239,6 +239,17 @@ final class PolymarketFrameTape {
             throw UNREAD;
         }
         return tape.scalar(token);
+    }
+
+    /** {@link #text} of an asset or market id: a string recurs, so it comes from the tape's cache. */
+    private String id(int token) throws Unread {
+        if (tape.kind(token) != JsonTape.STRING) {
+            return text(token);
+        }
+        if (tape.escaped(token)) {
+            throw UNREAD;
+        }
+        return tape.cachedText(token);
     }
 
     /** {@link #text}, a known type or side answered as its constant. */
