@@ -54,6 +54,7 @@ public final class KalshiDecoder implements FrameDecoder {
 
     private final KalshiSids sids = new KalshiSids();
     private final Map<String, KalshiLocalBook> books = new HashMap<>();
+    private final KalshiFrameTape fast = new KalshiFrameTape();
     private final Map<String, String> categoryTokens = new HashMap<>();
     /** Subjects by type and market (event for {@code event_lifecycle}), once their category is known. */
     private final SubjectCache subjects;
@@ -104,7 +105,11 @@ public final class KalshiDecoder implements FrameDecoder {
     public Decoded decode(byte[] frame) {
         KalshiFrame root;
         try {
-            root = KalshiFrame.read(frame);
+            // The frame in one pass that checks and locates at once; anything else through Jackson, as before.
+            root = fast.read(frame);
+            if (root == null) {
+                root = KalshiFrame.read(frame);
+            }
         } catch (IOException | RuntimeException e) {
             return Decoded.unparsed("not JSON: " + e.getClass().getSimpleName());
         }

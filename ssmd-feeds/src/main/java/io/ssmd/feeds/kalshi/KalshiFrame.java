@@ -76,7 +76,7 @@ final class KalshiFrame {
         KalshiLocalBook.Side noCents;
     }
 
-    private KalshiFrame() {}
+    KalshiFrame() {}
 
     /**
      * Reads a frame.
@@ -269,7 +269,7 @@ final class KalshiFrame {
     }
 
     /** A fraction as the tree read it: exact, trailing zeros stripped (Jackson's default for decimal nodes). */
-    private static BigDecimal floatValue(String text) {
+    static BigDecimal floatValue(String text) {
         BigDecimal value = new BigDecimal(text);
         try {
             return value.stripTrailingZeros();

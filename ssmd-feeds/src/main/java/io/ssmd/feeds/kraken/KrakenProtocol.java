@@ -288,7 +288,7 @@ public final class KrakenProtocol {
      * A level of a book side, or null when the price or qty is not a number. Kraken sends bare numbers; a quoted
      * number would carry the same text, so it is taken too.
      */
-    private static Level level(String price, String qty) {
+    static Level level(String price, String qty) {
         try {
             BigDecimal value = new BigDecimal(price);
             return new Level(value, price, qty, new BigDecimal(qty).signum() == 0);

@@ -59,7 +59,7 @@ final class KrakenFuturesFrame {
     /** Where the first {@code trades} array's elements sit, null when there is none. */
     JsonSlices.Layout trades;
 
-    private KrakenFuturesFrame() {}
+    KrakenFuturesFrame() {}
 
     /**
      * Reads a frame.
