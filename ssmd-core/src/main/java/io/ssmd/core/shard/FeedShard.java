@@ -821,7 +821,6 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                             name,
                             found.lastEpoch(),
                             paused);
-            answerPausing();
             return this;
         } else if (found.lastEpoch() >= now) {
             context.getLog()
