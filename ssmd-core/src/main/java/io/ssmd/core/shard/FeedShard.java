@@ -175,6 +175,10 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
      * The daily cycle's teardown (DESIGN §17): close the connection, announce {@code disconnected} with {@code reason}
      * ({@code scheduled_teardown}) and stay connected to nothing, whatever the feed manager re-sends, until a
      * {@link Resume}. The answer comes once the {@code disconnected} is raised. Crosses nodes (version 1).
+     *
+     * <p>The stop outlives the instance: one that starts while its shard's newest connection event in the stream is
+     * that {@code disconnected} (Cluster Sharding restarting it after its node was lost, a hand-off) starts paused with
+     * its reason and connects at a {@link Resume} ({@link EpochFloor}).
      */
     public record Pause(String reason, ActorRef<Paused> replyTo) implements Command {}
 
@@ -288,6 +292,11 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     private boolean floorKnown;
     /** The stream's last epoch of this shard is being read. */
     private boolean readingFloor;
+    /**
+     * A {@link Resume} came before the stream was read: the stream's teardown, if it shows one, is over, and the
+     * instance connects rather than stay stopped.
+     */
+    private boolean resumedBeforeFloor;
 
     private long connectedAtMillis;
     private Long outageSinceMicros;
@@ -755,7 +764,7 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
      * The instance's first connection waits for the stream's last epoch of this shard (DESIGN §13): a shard moved to a
      * host whose clock is behind the old one's must still start an epoch above the old connection's. Bounded by
      * {@code transport.publish.ack-timeout}, the wait of one publish: NATS unreachable at start does not keep the shard
-     * from its venue.
+     * from its venue. The same read says whether a teardown stopped the shard: then the instance stays stopped.
      */
     private void readFloor() {
         state = ShardHealth.CONNECTING;
@@ -777,7 +786,8 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                 (found, failure) -> new FloorRead(
                         failure == null
                                 ? found
-                                : new EpochFloor.Found(0, Optional.of(String.valueOf(failure.getMessage())))));
+                                : new EpochFloor.Found(
+                                        0, Optional.empty(), Optional.of(String.valueOf(failure.getMessage())))));
     }
 
     private Behavior<Command> onFloorRead(FloorRead read) {
@@ -793,9 +803,25 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
                                     + " is this host's clock. If the shard last ran on a node whose clock is ahead of"
                                     + " this one's, the archive takes this connection's events for late ones of the"
                                     + " old connection and the hand-off's hole stays open: keep the nodes' clocks in"
-                                    + " sync (docs/deploy.md)",
+                                    + " sync (docs/deploy.md). Nor could it check whether the shard is stopped (the"
+                                    + " daily cycle's teardown, ssmd ops stop): it connects, even if the cluster is"
+                                    + " stopped",
                             name,
                             found.problem().get());
+        } else if (found.stopped().isPresent() && paused == null && !resumedBeforeFloor) {
+            // Its connection was closed by a teardown that no Resume has ended yet: the instance that ran it is gone
+            // (its node lost, or it left), and this one starts as that one stays, stopped until a Resume.
+            paused = found.stopped().get();
+            state = ShardHealth.STOPPED;
+            lastError = "stopped: " + paused;
+            context.getLog()
+                    .info(
+                            "{}: its last connection (epoch {}) was closed by a {} and not resumed since: it stays"
+                                    + " stopped until a Resume (ssmd ops start)",
+                            name,
+                            found.lastEpoch(),
+                            paused);
+            return this;
         } else if (found.lastEpoch() >= now) {
             context.getLog()
                     .info(
@@ -1045,6 +1071,10 @@ public final class FeedShard extends AbstractBehavior<FeedShard.Command> {
     }
 
     private Behavior<Command> onResume(Resume resume) {
+        if (paused == null && !floorKnown) {
+            // Still reading the stream: a Resume now ends whatever stop the stream may show.
+            resumedBeforeFloor = true;
+        }
         if (paused == null) {
             resume.replyTo().tell(new Paused(name, false, "not paused: " + state));
             return this;

@@ -57,6 +57,42 @@ class EpochFloorTest {
     }
 
     @Test
+    void aShardIsStoppedWhenItsNewestConnectionEventIsATeardownsDisconnected() throws Exception {
+        String env = NatsServerExtension.freshName("f").toLowerCase();
+        Connection nats = NATS.connect();
+        JetStream js = stream(nats, env);
+        String teardown = ControlEvent.REASON_SCHEDULED_TEARDOWN;
+        // kraken-0: paused in place on a node since lost.
+        publish(js, env, ControlEvent.of(ControlEvent.CONNECTED, "kraken", "kraken-0", E1, E1, "", List.of()));
+        publish(js, env, ControlEvent.of(ControlEvent.DISCONNECTED, "kraken", "kraken-0", E1, E1 + 5, teardown, null));
+        // kraken-1: paused, then resumed (a new epoch's connected): not stopped.
+        publish(js, env, ControlEvent.of(ControlEvent.DISCONNECTED, "kraken", "kraken-1", E1, E1 + 5, teardown, null));
+        publish(js, env, ControlEvent.of(ControlEvent.CONNECTED, "kraken", "kraken-1", E2, E2, "", List.of()));
+        // kraken-2: paused; a connected of an older connection comes late (its node's queue flushed after NATS came
+        // back), later in the stream and in ts (another host's clock): the epoch says it is the older event.
+        publish(js, env, ControlEvent.of(ControlEvent.DISCONNECTED, "kraken", "kraken-2", E2, E2 + 5, teardown, null));
+        publish(js, env, ControlEvent.of(ControlEvent.CONNECTED, "kraken", "kraken-2", E1, E2 + 9, "", List.of()));
+        // kraken-3: a renewal's new connection, paused right after the switch: its handover's ts (the switch time, set
+        // ahead) is later than its disconnected's, which still ends the connection.
+        publish(js, env, ControlEvent.of(ControlEvent.HANDOVER, "kraken", "kraken-3", E2, E2 + 9, "", List.of()));
+        publish(js, env, ControlEvent.of(ControlEvent.DISCONNECTED, "kraken", "kraken-3", E2, E2 + 5, teardown, null));
+        // kraken-4: an ordinary hand-off: not stopped.
+        publish(js, env, ControlEvent.of(ControlEvent.CONNECTED, "kraken", "kraken-4", E1, E1, "", List.of()));
+        publish(js, env, ControlEvent.of(ControlEvent.DISCONNECTED, "kraken", "kraken-4", E1, E1 + 5, "handoff", null));
+
+        assertThat(read(nats, env, "kraken-0", Duration.ofSeconds(10)).stopped())
+                .contains(teardown);
+        assertThat(read(nats, env, "kraken-1", Duration.ofSeconds(10)).stopped())
+                .isEmpty();
+        assertThat(read(nats, env, "kraken-2", Duration.ofSeconds(10)).stopped())
+                .contains(teardown);
+        assertThat(read(nats, env, "kraken-3", Duration.ofSeconds(10)).stopped())
+                .contains(teardown);
+        assertThat(read(nats, env, "kraken-4", Duration.ofSeconds(10)).stopped())
+                .isEmpty();
+    }
+
+    @Test
     void aShardThatPublishedNothingTakesTheClock() throws Exception {
         String env = NatsServerExtension.freshName("f").toLowerCase();
         Connection nats = NATS.connect();
@@ -67,6 +103,7 @@ class EpochFloorTest {
 
         assertThat(found.problem()).isEmpty();
         assertThat(found.lastEpoch()).isZero();
+        assertThat(found.stopped()).isEmpty();
     }
 
     @Test
