@@ -60,7 +60,7 @@ public final class Benches {
                     scenario.scenario(),
                     "replay server in its own JVM -> " + scenario.description + " -> JetStream: acked msgs/s / ceiling,"
                             + " connector JVM CPU per message, venue's CPU share [rate=N frames/s per connection (0:"
-                            + " unpaced)]",
+                            + " unpaced), window=N, budget=N (node publish budget, 0: none)]",
                     (out, arguments) -> ConnectorBench.run(
                             scenario,
                             ConnectorBench.Arguments.parse(scenario.scenario(), arguments),
@@ -72,7 +72,7 @@ public final class Benches {
                 KalshiConnectorBench.SCENARIO,
                 "replay server in its own JVM -> discovery of 2,000 markets -> 13 shards + lifecycle -> JetStream:"
                         + " acked msgs/s / ceiling, connector JVM CPU per message, venue's CPU share [rate=N frames/s"
-                        + " per connection (0: unpaced)]",
+                        + " per connection (0: unpaced), window=N, budget=N (node publish budget, 0: none)]",
                 (out, arguments) -> KalshiConnectorBench.run(
                         ConnectorBench.Arguments.parse(KalshiConnectorBench.SCENARIO, arguments),
                         Duration.ofSeconds(10),

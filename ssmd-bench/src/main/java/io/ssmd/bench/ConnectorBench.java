@@ -10,6 +10,7 @@ import io.ssmd.core.nats.ControlEventPublisher;
 import io.ssmd.core.nats.EpochMicros;
 import io.ssmd.core.nats.NatsConnections;
 import io.ssmd.core.nats.NatsServerProcess;
+import io.ssmd.core.nats.PublishBudget;
 import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.nats.StreamSetup;
 import io.ssmd.core.settings.NodeConfig;
@@ -132,7 +133,7 @@ final class ConnectorBench {
         int rate = arguments.rate();
         out.printf(
                 "ssmd bench %s: %s replay server in its own JVM (synthetic, rate %d, %s) -> JetStream (file storage);"
-                        + " publish window %s a shard; %s warm-up, %s measured%n",
+                        + " publish window %s; %s warm-up, %s measured%n",
                 name, scenario.feed, rate, scenario.description, arguments.windowText(), warmUp, measured);
         Path work;
         try {
@@ -148,7 +149,8 @@ final class ConnectorBench {
         try (VenueProcess venue = VenueProcess.start(scenario.feed, rate, scenario.venueInstruments(), null);
                 Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-connector")) {
             Environment environment = environment(work, scenario, venue.port(), arguments.window());
-            ConnectorNode connectors = startConnectors(system, connection, environment, recorder);
+            ConnectorNode connectors =
+                    startConnectors(system, connection, environment, recorder, arguments.connectorSettings());
             awaitStreaming(connectors, scenario.shards, SHARDS_TIMEOUT, out);
             ReplayBench.pause(warmUp);
             Measured window = measure(recorder, connectors, venue, nats, measured);
@@ -257,27 +259,40 @@ final class ConnectorBench {
     /**
      * A connector bench's arguments: {@code rate=N}, data frames a second on each connection (default 0: as fast as
      * the shards read; a low rate shows what connections cost when they are not busy), and {@code window=N}, each
-     * shard's publish window ({@code transport.publish.window}; default 0: the environment's default, 1,024).
+     * shard's publish window ({@code transport.publish.window}; default 0: the environment's default, 1,024), and
+     * {@code budget=N}, the node's publish budget shared by its shards ({@code ssmd.connectors.publish-budget}; 0 for
+     * none; default -1: the node's default, {@link PublishBudget#DEFAULT_MESSAGES}).
      */
-    record Arguments(int rate, int window) {
+    record Arguments(int rate, int window, int budget) {
 
-        static final Arguments DEFAULT = new Arguments(0, 0);
+        static final Arguments DEFAULT = new Arguments(0, 0, -1);
+
+        /** The node's default budget. */
+        Arguments(int rate, int window) {
+            this(rate, window, -1);
+        }
 
         static Arguments parse(String name, List<String> arguments) {
             int rate = 0;
             int window = 0;
+            int budget = -1;
             for (String argument : arguments) {
                 try {
                     if (argument.startsWith("rate=")) {
                         rate = Integer.parseInt(argument.substring("rate=".length()));
                     } else if (argument.startsWith("window=")) {
                         window = Integer.parseInt(argument.substring("window=".length()));
+                    } else if (argument.startsWith("budget=")) {
+                        budget = Integer.parseInt(argument.substring("budget=".length()));
+                        if (budget < 0) {
+                            throw new IllegalArgumentException("budget must be 0 (none) or positive");
+                        }
                     } else {
-                        throw new IllegalArgumentException("neither rate=N nor window=N");
+                        throw new IllegalArgumentException("neither rate=N nor window=N nor budget=N");
                     }
                 } catch (RuntimeException e) {
                     throw new IllegalArgumentException(
-                            name + ": cannot read '" + argument + "': expected rate=N or window=N", e);
+                            name + ": cannot read '" + argument + "': expected rate=N, window=N or budget=N", e);
                 }
             }
             if (rate < 0) {
@@ -288,11 +303,18 @@ final class ConnectorBench {
                 throw new IllegalArgumentException(
                         name + ": window must be 0 (the default) or positive, got " + window);
             }
-            return new Arguments(rate, window);
+            return new Arguments(rate, window, budget);
         }
 
         String windowText() {
-            return window == 0 ? "default" : Integer.toString(window);
+            return (window == 0 ? "default" : Integer.toString(window)) + " a shard, node publish budget "
+                    + (budget < 0 ? "default (" + PublishBudget.DEFAULT_MESSAGES + ")" : budget == 0 ? "none" : budget);
+        }
+
+        /** The node's connector settings with this budget. */
+        NodeSettings.ConnectorSettings connectorSettings() {
+            NodeSettings.ConnectorSettings defaults = NodeSettings.ConnectorSettings.defaults();
+            return budget < 0 ? defaults : defaults.withPublishBudget(budget);
         }
     }
 
@@ -428,20 +450,24 @@ final class ConnectorBench {
     static ConnectorNode startConnectors(
             ActorSystem<?> system, Connection connection, Environment environment, Recorder recorder)
             throws IOException {
+        return startConnectors(system, connection, environment, recorder, NodeSettings.ConnectorSettings.defaults());
+    }
+
+    /** As above, with the node's connector settings {@code settings}. */
+    static ConnectorNode startConnectors(
+            ActorSystem<?> system,
+            Connection connection,
+            Environment environment,
+            Recorder recorder,
+            NodeSettings.ConnectorSettings settings)
+            throws IOException {
         new StreamSetup(connection.jetStreamManagement())
                 .apply(environment.streams(), environment.publishableSubjects());
         ConnectorMetrics metrics = ConnectorMetrics.create(recorder.registry);
         ControlEventPublisher control =
                 ControlEventPublisher.create(connection, environment.name(), environment.publisher(), metrics);
         return ConnectorNode.start(
-                system,
-                "bench",
-                NodeSettings.ConnectorSettings.defaults(),
-                environment,
-                connection,
-                metrics,
-                control,
-                recorder::record);
+                system, "bench", settings, environment, connection, metrics, control, recorder::record);
     }
 
     /** What a measured window saw: acks and frames in it, its length, and its frame-to-ack latencies sorted (µs). */

@@ -47,7 +47,7 @@ final class KalshiConnectorBench {
         out.printf(
                 "ssmd bench %s: Kalshi replay server in its own JVM (synthetic, rate %d, %,d markets, signed"
                         + " handshakes) -> discovery -> 13 shards (160 markets, the last 80) + lifecycle -> JetStream"
-                        + " (file storage); publish window %s a shard; %s warm-up, %s measured%n",
+                        + " (file storage); publish window %s; %s warm-up, %s measured%n",
                 SCENARIO, rate, MARKETS, arguments.windowText(), warmUp, measured);
         Path work;
         try {
@@ -70,7 +70,8 @@ final class KalshiConnectorBench {
                 Connection connection = NatsConnections.connect(nats.url(), "ssmd-bench-kalshi")) {
             Environment environment =
                     environment(work, venue.port(), privateKey, MARKETS, UnaryOperator.identity(), arguments.window());
-            ConnectorNode connectors = ConnectorBench.startConnectors(system, connection, environment, recorder);
+            ConnectorNode connectors = ConnectorBench.startConnectors(
+                    system, connection, environment, recorder, arguments.connectorSettings());
             ConnectorBench.awaitStreaming(connectors, SHARDS, ConnectorBench.SHARDS_TIMEOUT, out);
             ReplayBench.pause(warmUp);
             ConnectorBench.Measured window = ConnectorBench.measure(recorder, connectors, venue, nats, measured);

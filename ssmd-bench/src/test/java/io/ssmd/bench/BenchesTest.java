@@ -62,13 +62,24 @@ class BenchesTest {
                 .isEqualTo(ConnectorBench.Arguments.DEFAULT);
         assertThat(ConnectorBench.Arguments.parse("connector-kalshi", List.of("rate=10", "window=128")))
                 .isEqualTo(new ConnectorBench.Arguments(10, 128));
+        assertThat(ConnectorBench.Arguments.parse("connector-kalshi", List.of("budget=0")))
+                .isEqualTo(new ConnectorBench.Arguments(0, 0, 0));
+        assertThat(ConnectorBench.Arguments.parse("connector-kalshi", List.of("budget=512"))
+                        .connectorSettings()
+                        .publishBudget())
+                .isEqualTo(512);
+        assertThat(ConnectorBench.Arguments.DEFAULT.connectorSettings().publishBudget())
+                .isEqualTo(io.ssmd.core.nats.PublishBudget.DEFAULT_MESSAGES);
+        assertThatThrownBy(() -> ConnectorBench.Arguments.parse("connector-kalshi", List.of("budget=-1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'budget=-1'");
         assertThatThrownBy(() -> ConnectorBench.Arguments.parse("connector-kalshi", List.of("rate=ten")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("connector-kalshi")
                 .hasMessageContaining("'rate=ten'");
         assertThatThrownBy(() -> ConnectorBench.Arguments.parse("connector-polymarket", List.of("10")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("expected rate=N or window=N");
+                .hasMessageContaining("expected rate=N, window=N or budget=N");
         assertThatThrownBy(() -> ConnectorBench.Arguments.parse("connector-kraken", List.of("rate=-1")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("rate must be 0");

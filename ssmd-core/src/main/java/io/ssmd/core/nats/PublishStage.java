@@ -27,8 +27,13 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * outcomes leave as one element, a list in input order, so the stages after it (failure ranges, the shard's outcome
  * sink) see one push per batch rather than one per message.
  *
- * <p>{@code window} hears when the held messages (awaiting their outcome, or completed but not yet passed on) reach
- * the window's size and when they drop below it again, as the counting around {@code mapAsync} did.
+ * <p>With a node's {@link PublishBudget}, the stage holds its budget's floor without asking and takes a permit for each
+ * message beyond it; a permit goes back when its message's outcome leaves the stage, and every one when the stage
+ * stops. Without a free permit it pulls no more and waits to be woken by the budget.
+ *
+ * <p>{@code window} hears when the stage stops taking messages, because its held messages (awaiting their outcome, or
+ * completed but not yet passed on) reach the window's size or because it waits for the node's budget, and when it takes
+ * them again: to the shard both are the same backpressure, the socket is not read.
  */
 final class PublishStage<I, O> extends GraphStage<FlowShape<I, List<O>>> {
 
@@ -38,14 +43,20 @@ final class PublishStage<I, O> extends GraphStage<FlowShape<I, List<O>>> {
     private final int size;
     private final Function<I, CompletableFuture<O>> publish;
     private final PublishWindow window;
+    private final PublishBudget budget;
 
     PublishStage(int size, Function<I, CompletableFuture<O>> publish, PublishWindow window) {
+        this(size, publish, window, PublishBudget.NONE);
+    }
+
+    PublishStage(int size, Function<I, CompletableFuture<O>> publish, PublishWindow window, PublishBudget budget) {
         if (size < 1) {
             throw new IllegalArgumentException("window must be at least 1: " + size);
         }
         this.size = size;
         this.publish = publish;
         this.window = window;
+        this.budget = budget;
     }
 
     @Override
@@ -62,6 +73,20 @@ final class PublishStage<I, O> extends GraphStage<FlowShape<I, List<O>>> {
             private final AtomicBoolean woken = new AtomicBoolean();
 
             private AsyncCallback<Object> wake;
+            /** Messages held without the budget. */
+            private final int floor = Math.min(size, budget.floor());
+            /** Permits held: one for each held message beyond the floor. */
+            private int permits;
+            /** A permit taken for the message pulled and not yet pushed. */
+            private boolean reserved;
+            /** Whether the stage waits for a permit: registered with the budget and pulling nothing. */
+            private boolean waitingForBudget;
+            /** Whether the stage takes no messages (window full or no permit), as {@code window} last heard. */
+            private boolean blocked;
+
+            private AsyncCallback<Object> budgetWake;
+            /** Registered with the budget: runs on the thread that returned permits, so it only wakes the stage. */
+            private final Runnable waker = () -> budgetWake.invoke(Boolean.TRUE);
 
             {
                 setHandler(in, new AbstractInHandler() {
@@ -88,15 +113,28 @@ final class PublishStage<I, O> extends GraphStage<FlowShape<I, List<O>>> {
             @Override
             public void preStart() {
                 wake = createAsyncCallback(ignored -> onWake());
-                pull(in);
+                budgetWake = createAsyncCallback(ignored -> onBudgetWake());
+                pullIfRoom();
+            }
+
+            @Override
+            public void postStop() {
+                // Completion, failure or cancellation: the node gets back every permit this stage held.
+                budget.leave(waker);
+                budget.release(permits + (reserved ? 1 : 0));
+                permits = 0;
+                reserved = false;
             }
 
             private void take(I message) {
+                // Pulled past the floor only with a permit taken (held messages only leave between pull and push, so
+                // one pulled within the floor is pushed within it, and a permit taken then stays for the next message).
+                if (held.size() >= floor && reserved) {
+                    reserved = false;
+                    permits++;
+                }
                 CompletableFuture<O> outcome = publish.apply(message);
                 held.addLast(outcome);
-                if (held.size() == size) {
-                    window.full();
-                }
                 if (!outcome.isDone()) {
                     outcome.whenComplete((o, e) -> {
                         if (!woken.get() && woken.compareAndSet(false, true)) {
@@ -108,8 +146,69 @@ final class PublishStage<I, O> extends GraphStage<FlowShape<I, List<O>>> {
                 // the burst's frames, and a wake-up waits in its mailbox behind them, while the outcomes at the head
                 // are already known.
                 emitHead();
-                if (held.size() < size && !hasBeenPulled(in) && !isClosed(in)) {
-                    pull(in);
+                pullIfRoom();
+            }
+
+            /**
+             * Pulls the next message when the window has room and the message is within the floor or a permit is
+             * free; else tells {@code window} the stage takes no more, and waits (for an outcome or a permit).
+             */
+            private void pullIfRoom() {
+                if (isClosed(in)) {
+                    stopWaiting();
+                    if (held.size() < size) {
+                        unblock();
+                    }
+                    return;
+                }
+                if (hasBeenPulled(in)) {
+                    return;
+                }
+                if (held.size() >= size) {
+                    block();
+                    return;
+                }
+                if (held.size() >= floor && !reserved) {
+                    if (!budget.takeOrWait(waker)) {
+                        waitingForBudget = true;
+                        block();
+                        return;
+                    }
+                    reserved = true;
+                }
+                // Room may have come from an outcome rather than the budget: a wake-up under way goes to the next one.
+                stopWaiting();
+                unblock();
+                pull(in);
+            }
+
+            private void stopWaiting() {
+                if (waitingForBudget) {
+                    waitingForBudget = false;
+                    budget.leave(waker);
+                }
+            }
+
+            private void onBudgetWake() {
+                if (waitingForBudget) {
+                    pullIfRoom();
+                } else {
+                    // Not waiting any more: the permits that woke this stage wake another.
+                    budget.leave(waker);
+                }
+            }
+
+            private void block() {
+                if (!blocked) {
+                    blocked = true;
+                    window.full();
+                }
+            }
+
+            private void unblock() {
+                if (blocked) {
+                    blocked = false;
+                    window.drained();
                 }
             }
 
@@ -128,7 +227,6 @@ final class PublishStage<I, O> extends GraphStage<FlowShape<I, List<O>>> {
                 if (head == null || !head.isDone()) {
                     return;
                 }
-                boolean wasFull = held.size() >= size;
                 List<O> batch = new ArrayList<>();
                 while (head != null && head.isDone()) {
                     held.pollFirst();
@@ -140,16 +238,15 @@ final class PublishStage<I, O> extends GraphStage<FlowShape<I, List<O>>> {
                     }
                     head = held.peekFirst();
                 }
-                if (wasFull) {
-                    window.drained();
+                int needed = Math.max(0, held.size() - floor);
+                if (permits > needed) {
+                    budget.release(permits - needed);
+                    permits = needed;
                 }
                 push(out, batch);
-                if (isClosed(in)) {
-                    if (held.isEmpty()) {
-                        completeStage();
-                    }
-                } else if (!hasBeenPulled(in)) {
-                    pull(in);
+                pullIfRoom();
+                if (isClosed(in) && held.isEmpty()) {
+                    completeStage();
                 }
             }
         };

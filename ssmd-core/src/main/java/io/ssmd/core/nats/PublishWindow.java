@@ -16,9 +16,13 @@ public interface PublishWindow {
         public void drained() {}
     };
 
-    /** The window is full: the publisher takes no more messages until one has its outcome. */
+    /**
+     * The window is full, or the node's {@link PublishBudget} has no permit for the publisher: it takes no more messages
+     * until one has its outcome or a permit comes back. Both are the same backpressure to the shard (the socket is not
+     * read because NATS has not acked what the node sent), so they are one signal.
+     */
     void full();
 
-    /** The full window has room again: the publisher takes messages again. */
+    /** The publisher takes messages again (its window has room and, beyond its floor, it holds a permit). */
     void drained();
 }

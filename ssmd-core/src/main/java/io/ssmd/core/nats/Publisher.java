@@ -109,6 +109,22 @@ public final class Publisher {
             ControlEventPublisher control,
             PublishWindow window,
             FailureRangeLimits limits) {
+        return batches(jetStream, settings, metrics, control, window, limits, PublishBudget.NONE);
+    }
+
+    /**
+     * As above, sharing the node's {@code budget} of messages in flight with every other publisher of the node: beyond
+     * the budget's floor each held message takes a permit, and a publisher without one takes no more messages (its
+     * {@code window} hears {@link PublishWindow#full()} as when its own window is full).
+     */
+    public static Flow<OutboundMessage, List<PublishOutcome>, NotUsed> batches(
+            JetStream jetStream,
+            PublisherSettings settings,
+            ConnectorMetrics metrics,
+            ControlEventPublisher control,
+            PublishWindow window,
+            FailureRangeLimits limits,
+            PublishBudget budget) {
         if (settings.window() < 1 || settings.maxAttempts() < 1) {
             throw new IllegalArgumentException("publisher window and max attempts must be at least 1: " + settings);
         }
@@ -119,7 +135,7 @@ public final class Publisher {
         // fails, or is cancelled) are announced inside the stage, before the completion reaches the shard, which
         // announces its disconnected only then.
         return Flow.<OutboundMessage>create()
-                .via(new PublishStage<>(settings.window(), publisher::publish, window))
+                .via(new PublishStage<>(settings.window(), publisher::publish, window, budget))
                 .statefulMap(
                         () -> new FailureRanges(control::raise, limits),
                         (failures, batch) -> {

@@ -37,6 +37,8 @@ public record NodeSettings(
      * @param subscribeRetry   how feed managers retry a market a shard or the venue refused
      *                         ({@code ssmd.connectors.subscribe-retry})
      * @param renew            how a shard renews its connection in place ({@code ssmd.connectors.renew}, DESIGN §17)
+     * @param publishBudget    messages in flight shared by every shard's publisher of the node, on top of each one's
+     *                         window ({@code ssmd.connectors.publish-budget}); 0 for no node-wide bound
      */
     public record ConnectorSettings(
             double fillRatio,
@@ -49,7 +51,53 @@ public record NodeSettings(
             FailureRangeLimits failureRanges,
             boolean instrumentsFromSecmaster,
             io.ssmd.core.shard.SubscribeRetry subscribeRetry,
-            io.ssmd.core.shard.RenewSettings renew) {
+            io.ssmd.core.shard.RenewSettings renew,
+            int publishBudget) {
+
+        /** As below, with the default publish budget ({@link io.ssmd.core.nats.PublishBudget#DEFAULT_MESSAGES}). */
+        public ConnectorSettings(
+                double fillRatio,
+                Duration healthInterval,
+                Duration aliveInterval,
+                Duration reassignInterval,
+                Duration rediscoverInterval,
+                Duration backpressureGapAfter,
+                Duration bookSnapshotInterval,
+                FailureRangeLimits failureRanges,
+                boolean instrumentsFromSecmaster,
+                io.ssmd.core.shard.SubscribeRetry subscribeRetry,
+                io.ssmd.core.shard.RenewSettings renew) {
+            this(
+                    fillRatio,
+                    healthInterval,
+                    aliveInterval,
+                    reassignInterval,
+                    rediscoverInterval,
+                    backpressureGapAfter,
+                    bookSnapshotInterval,
+                    failureRanges,
+                    instrumentsFromSecmaster,
+                    subscribeRetry,
+                    renew,
+                    io.ssmd.core.nats.PublishBudget.DEFAULT_MESSAGES);
+        }
+
+        /** The same settings with the node's publish budget {@code messages} (0: none). */
+        public ConnectorSettings withPublishBudget(int messages) {
+            return new ConnectorSettings(
+                    fillRatio,
+                    healthInterval,
+                    aliveInterval,
+                    reassignInterval,
+                    rediscoverInterval,
+                    backpressureGapAfter,
+                    bookSnapshotInterval,
+                    failureRanges,
+                    instrumentsFromSecmaster,
+                    subscribeRetry,
+                    renew,
+                    messages);
+        }
 
         /** As below, connections renewed with {@link io.ssmd.core.shard.RenewSettings#defaults()}. */
         public ConnectorSettings(
@@ -126,7 +174,13 @@ public record NodeSettings(
         /** What every shard of the node runs with ({@link io.ssmd.core.shard.ShardHost#start}). */
         public io.ssmd.core.shard.ShardSettings shards() {
             return new io.ssmd.core.shard.ShardSettings(
-                    healthInterval, aliveInterval, backpressureGapAfter, bookSnapshotInterval, failureRanges, renew);
+                    healthInterval,
+                    aliveInterval,
+                    backpressureGapAfter,
+                    bookSnapshotInterval,
+                    failureRanges,
+                    renew,
+                    publishBudget);
         }
 
         /**
@@ -257,7 +311,8 @@ public record NodeSettings(
                         failureRanges(c.getConfig("connectors.publish-failed")),
                         c.getBoolean("connectors.instruments-from-secmaster"),
                         subscribeRetry(c.getConfig("connectors.subscribe-retry")),
-                        renew(c.getConfig("connectors.renew"))));
+                        renew(c.getConfig("connectors.renew")),
+                        atLeast("ssmd.connectors.publish-budget", c.getInt("connectors.publish-budget"), 0)));
     }
 
     private static io.ssmd.core.shard.SubscribeRetry subscribeRetry(Config c) {

@@ -193,7 +193,8 @@ final class ShardEvents {
      */
     void backpressure(long sinceMicros, long lastedMs, String how) {
         log.warn(
-                "{}: the publish window was full for {} ms (NATS slow or unreachable) and the venue socket was not read"
+                "{}: the publish window was full for {} ms (NATS slow or unreachable; the shard's window or the node's"
+                        + " publish budget) and the venue socket was not read"
                         + " meanwhile; {}: recorded as a backpressure gap",
                 shard.shard(),
                 lastedMs,

@@ -177,7 +177,8 @@ final class ShardGraph {
                         runtime.metrics(),
                         runtime.control(),
                         backpressure,
-                        runtime.failureRanges()))
+                        runtime.failureRanges(),
+                        runtime.publishBudget()))
                 .toMat(Sink.foreach(outcomeSink(snapshots, runtime.outcomes())), Keep.both())
                 .run(materializer);
         Handles handles = materialized.first();

@@ -103,7 +103,9 @@ public final class ShardHost {
                 settings.bookSnapshotInterval(),
                 settings.failureRanges(),
                 outcomes,
-                settings.renew());
+                settings.renew(),
+                // One budget for the node: every shard this actor system runs shares it.
+                io.ssmd.core.nats.PublishBudget.of(settings.publishBudget()));
         Optional<FeedShard.Remembering> remembering = persistence.map(p -> new FeedShard.Remembering(
                 system.systemActorOf(
                         Topic.create(FeedShard.AssignmentWanted.class, FeedShard.ASSIGNMENT_TOPIC),

@@ -4,6 +4,7 @@ import io.nats.client.JetStream;
 import io.ssmd.core.metrics.ConnectorMetrics;
 import io.ssmd.core.nats.ControlEventPublisher;
 import io.ssmd.core.nats.FailureRangeLimits;
+import io.ssmd.core.nats.PublishBudget;
 import io.ssmd.core.nats.PublishOutcome;
 import io.ssmd.core.nats.PublisherSettings;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  * @param failureRanges when a range of failed publishes is closed and announced as one {@code publish_failed}
  * @param outcomes sees every publish outcome (benchmarks measure frame-to-ack latency with it); usually a no-op
  * @param renew how a shard renews its connection ({@link FeedShard.Renew})
+ * @param publishBudget the node's messages in flight, shared by every shard's publisher ({@link PublishBudget})
  */
 public record ShardRuntime(
         String env,
@@ -43,7 +45,8 @@ public record ShardRuntime(
         Duration bookSnapshotInterval,
         FailureRangeLimits failureRanges,
         Consumer<PublishOutcome> outcomes,
-        RenewSettings renew) {
+        RenewSettings renew,
+        PublishBudget publishBudget) {
 
     /** {@code ssmd.connectors.book-snapshot-interval}'s default, for rigs that do not say. */
     public static final Duration DEFAULT_BOOK_SNAPSHOT_INTERVAL = Duration.ofSeconds(30);

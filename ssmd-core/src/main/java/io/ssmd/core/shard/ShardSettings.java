@@ -14,6 +14,8 @@ import java.time.Duration;
  *                             for none
  * @param failureRanges        when a range of failed publishes is closed and announced as one {@code publish_failed}
  * @param renew                how a shard renews its connection in place ({@code ssmd.connectors.renew}, DESIGN §17)
+ * @param publishBudget        messages in flight shared by every shard's publisher of the node
+ *                             ({@code ssmd.connectors.publish-budget}); 0 for no node-wide bound
  */
 public record ShardSettings(
         Duration healthInterval,
@@ -21,4 +23,30 @@ public record ShardSettings(
         Duration backpressureGapAfter,
         Duration bookSnapshotInterval,
         FailureRangeLimits failureRanges,
-        RenewSettings renew) {}
+        RenewSettings renew,
+        int publishBudget) {
+
+    public ShardSettings {
+        if (publishBudget < 0) {
+            throw new IllegalArgumentException("the publish budget must be 0 (none) or more: " + publishBudget);
+        }
+    }
+
+    /** As above, with the default publish budget ({@link io.ssmd.core.nats.PublishBudget#DEFAULT_MESSAGES}). */
+    public ShardSettings(
+            Duration healthInterval,
+            Duration aliveInterval,
+            Duration backpressureGapAfter,
+            Duration bookSnapshotInterval,
+            FailureRangeLimits failureRanges,
+            RenewSettings renew) {
+        this(
+                healthInterval,
+                aliveInterval,
+                backpressureGapAfter,
+                bookSnapshotInterval,
+                failureRanges,
+                renew,
+                io.ssmd.core.nats.PublishBudget.DEFAULT_MESSAGES);
+    }
+}

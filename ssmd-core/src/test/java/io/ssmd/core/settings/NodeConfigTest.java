@@ -117,6 +117,21 @@ class NodeConfigTest {
     }
 
     @Test
+    void thePublishBudgetIsReadOnceReachesTheShardsAndRefusesANegativeNamingTheKey() {
+        NodeSettings settings = NodeSettings.create(
+                NodeConfig.load(Optional.of(write("ssmd.data-dir = \"" + dir + "\"")), Map.of()), Map.of());
+        assertThat(settings.connectors().publishBudget()).isEqualTo(4096);
+        assertThat(settings.connectors().shards().publishBudget()).isEqualTo(4096);
+        NodeSettings none = NodeSettings.create(
+                NodeConfig.load(Optional.of(write("ssmd.connectors.publish-budget = 0\n")), Map.of()), Map.of());
+        assertThat(none.connectors().shards().publishBudget()).isZero();
+        Path file = write("ssmd.connectors.publish-budget = -1\n");
+        assertThatThrownBy(() -> NodeSettings.create(NodeConfig.load(Optional.of(file), Map.of()), Map.of()))
+                .hasMessageContaining("ssmd.connectors.publish-budget")
+                .hasMessageContaining("at least 0");
+    }
+
+    @Test
     void theRenewalSettingsAreReadOnceAndRefuseNonsenseNamingTheKey() {
         NodeSettings settings = NodeSettings.create(
                 NodeConfig.load(Optional.of(write("ssmd.data-dir = \"" + dir + "\"")), Map.of()), Map.of());

@@ -190,7 +190,8 @@ class RememberedShardTest {
                 Duration.ZERO,
                 null,
                 outcome -> {},
-                RenewSettings.defaults());
+                RenewSettings.defaults(),
+                io.ssmd.core.nats.PublishBudget.NONE);
         FeedShard.init(kit.system(), nothing, Optional.of(new FeedShard.Remembering(topic, UNASSIGNED)));
     }
 
