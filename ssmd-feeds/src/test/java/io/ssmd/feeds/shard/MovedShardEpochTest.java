@@ -7,12 +7,10 @@ import static org.awaitility.Awaitility.await;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.PushSubscribeOptions;
-import io.nats.client.impl.Headers;
 import io.ssmd.archive.ControlGaps;
 import io.ssmd.archive.Gap;
 import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.nats.EpochMicros;
-import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.shard.RenewSettings;
 import io.ssmd.core.shard.ShardHealth;
 import io.ssmd.core.subject.Subjects;
@@ -66,20 +64,17 @@ class MovedShardEpochTest {
         ShardRig rig = shard.rig();
         // The old host's clock runs an hour ahead of this one's: its connection, its last sign of life, its hand-off.
         long oldEpoch = EpochMicros.now() + Duration.ofHours(1).toNanos() / 1000;
-        publish(rig, ControlEvent.connected("kraken", SHARD, oldEpoch, oldEpoch, SYMBOLS, null, "1.0.0"));
-        publish(
-                rig,
+        shard.publishAsOldNode(ControlEvent.connected("kraken", SHARD, oldEpoch, oldEpoch, SYMBOLS, null, "1.0.0"));
+        shard.publishAsOldNode(
                 ControlEvent.of(ControlEvent.ALIVE, "kraken", SHARD, oldEpoch, oldEpoch + 1_000_000, "", List.of()));
-        publish(
-                rig,
-                ControlEvent.of(
-                        ControlEvent.DISCONNECTED,
-                        "kraken",
-                        SHARD,
-                        oldEpoch,
-                        oldEpoch + 2_000_000,
-                        ControlEvent.REASON_HANDOFF,
-                        SYMBOLS));
+        shard.publishAsOldNode(ControlEvent.of(
+                ControlEvent.DISCONNECTED,
+                "kraken",
+                SHARD,
+                oldEpoch,
+                oldEpoch + 2_000_000,
+                ControlEvent.REASON_HANDOFF,
+                SYMBOLS));
 
         shard.startShard();
 
@@ -149,17 +144,6 @@ class MovedShardEpochTest {
         await().atMost(WAIT)
                 .until(() -> !rig.control(ControlEvent.CONNECTED, SHARD).isEmpty());
         assertThat(rig.control(ControlEvent.CONNECTED, SHARD).get(0).epoch()).isGreaterThanOrEqualTo(before);
-    }
-
-    /** An event as the old host's control-event publisher sent it. */
-    private static void publish(ShardRig rig, ControlEvent event) throws Exception {
-        Headers headers = new Headers()
-                .put(PublishHeaders.MSG_ID, "control:" + SHARD + ":" + event.epoch() + ":" + event.event())
-                .put(PublishHeaders.RECEIVED_AT, Long.toString(event.ts()))
-                .put(PublishHeaders.SHARD, SHARD);
-        rig.nats()
-                .jetStream()
-                .publish(Subjects.control(rig.env(), "kraken", event.event(), SHARD), headers, event.toJson());
     }
 
     /** The shard's control events in the stream, in stream order, as the archiver reads them. */

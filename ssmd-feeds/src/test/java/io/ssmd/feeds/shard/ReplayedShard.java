@@ -3,13 +3,16 @@ package io.ssmd.feeds.shard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nats.client.Connection;
+import io.nats.client.impl.Headers;
 import io.ssmd.core.config.EnabledFeed;
 import io.ssmd.core.config.Environment;
+import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.shard.FeedShard;
 import io.ssmd.core.shard.RenewSettings;
 import io.ssmd.core.shard.ShardRuntime;
 import io.ssmd.core.shard.VenueConnector;
+import io.ssmd.core.subject.Subjects;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.feeds.Venues;
 import io.ssmd.feeds.replay.Faults;
@@ -123,6 +126,34 @@ public final class ReplayedShard implements AutoCloseable {
         TestProbe<FeedShard.Renewed> probe = TestProbe.create(rig.system());
         FeedShard.ref(rig.system(), other).tell(new FeedShard.Renew(probe.ref()));
         return probe.expectMessageClass(FeedShard.Renewed.class, within);
+    }
+
+    /**
+     * Publishes {@code event} on its shard's control subject as the control-event publisher of another node (one lost
+     * or left since) sent it: what the stream holds before this shard's new instance starts.
+     */
+    public void publishAsOldNode(ControlEvent event) throws Exception {
+        Headers headers = new Headers()
+                .put(PublishHeaders.MSG_ID, "control:" + event.shard() + ":" + event.epoch() + ":" + event.event())
+                .put(PublishHeaders.RECEIVED_AT, Long.toString(event.ts()))
+                .put(PublishHeaders.SHARD, event.shard());
+        rig.nats()
+                .jetStream()
+                .publish(
+                        Subjects.control(rig.env(), event.feed(), event.event(), event.shard()),
+                        headers,
+                        event.toJson());
+    }
+
+    /**
+     * An old connection of epoch {@code epoch} in the stream, as its node left it: its {@code connected}, and a second
+     * later its {@code disconnected} with {@code reason}.
+     */
+    public void oldConnectionEnded(long epoch, List<String> instruments, String reason) throws Exception {
+        String feed = shard.substring(0, shard.lastIndexOf('-'));
+        publishAsOldNode(ControlEvent.connected(feed, shard, epoch, epoch, instruments, null, "1.0.0"));
+        publishAsOldNode(
+                ControlEvent.of(ControlEvent.DISCONNECTED, feed, shard, epoch, epoch + 1_000_000, reason, instruments));
     }
 
     /** Every market-data, system and unparsed message the tap saw, each publish attempt. */

@@ -4,14 +4,11 @@ import static io.ssmd.feeds.shard.ShardRig.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.nats.client.impl.Headers;
 import io.ssmd.core.nats.ControlEvent;
 import io.ssmd.core.nats.EpochMicros;
-import io.ssmd.core.nats.PublishHeaders;
 import io.ssmd.core.shard.FeedShard;
 import io.ssmd.core.shard.RenewSettings;
 import io.ssmd.core.shard.ShardHealth;
-import io.ssmd.core.subject.Subjects;
 import io.ssmd.core.testkit.NatsServerExtension;
 import io.ssmd.feeds.kraken.KrakenFeed;
 import io.ssmd.feeds.replay.ReplaySettings;
@@ -62,17 +59,7 @@ class StoppedShardStartTest {
         shard = start();
         ShardRig rig = shard.rig();
         long oldEpoch = EpochMicros.now() - Duration.ofMinutes(5).toNanos() / 1000;
-        publish(rig, ControlEvent.connected("kraken", SHARD, oldEpoch, oldEpoch, SYMBOLS, null, "1.0.0"));
-        publish(
-                rig,
-                ControlEvent.of(
-                        ControlEvent.DISCONNECTED,
-                        "kraken",
-                        SHARD,
-                        oldEpoch,
-                        oldEpoch + 1_000_000,
-                        ControlEvent.REASON_SCHEDULED_TEARDOWN,
-                        SYMBOLS));
+        shard.oldConnectionEnded(oldEpoch, SYMBOLS, ControlEvent.REASON_SCHEDULED_TEARDOWN);
 
         shard.startShard();
 
@@ -121,17 +108,7 @@ class StoppedShardStartTest {
         shard = start();
         ShardRig rig = shard.rig();
         long oldEpoch = EpochMicros.now() - Duration.ofMinutes(5).toNanos() / 1000;
-        publish(rig, ControlEvent.connected("kraken", SHARD, oldEpoch, oldEpoch, SYMBOLS, null, "1.0.0"));
-        publish(
-                rig,
-                ControlEvent.of(
-                        ControlEvent.DISCONNECTED,
-                        "kraken",
-                        SHARD,
-                        oldEpoch,
-                        oldEpoch + 1_000_000,
-                        ControlEvent.REASON_HANDOFF,
-                        SYMBOLS));
+        shard.oldConnectionEnded(oldEpoch, SYMBOLS, ControlEvent.REASON_HANDOFF);
 
         shard.startShard();
 
@@ -151,16 +128,5 @@ class StoppedShardStartTest {
                 SYMBOLS,
                 KrakenFeed::create,
                 RenewSettings.defaults());
-    }
-
-    /** An event as the old node's control-event publisher sent it. */
-    private static void publish(ShardRig rig, ControlEvent event) throws Exception {
-        Headers headers = new Headers()
-                .put(PublishHeaders.MSG_ID, "control:" + SHARD + ":" + event.epoch() + ":" + event.event())
-                .put(PublishHeaders.RECEIVED_AT, Long.toString(event.ts()))
-                .put(PublishHeaders.SHARD, SHARD);
-        rig.nats()
-                .jetStream()
-                .publish(Subjects.control(rig.env(), "kraken", event.event(), SHARD), headers, event.toJson());
     }
 }
